@@ -1,0 +1,123 @@
+"""Stage 1, read: turn files into :class:`~xlingo.document.Document` objects.
+
+Decoding is forgiving about what real feeds deliver (UTF-8 with or without a
+BOM, UTF-16 with a BOM, Latin-1/Windows-1252, CRLF line ends) and strict about
+what cannot be text (binary data, empty files).
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from pathlib import Path
+
+from xlingo.document import Document
+from xlingo.errors import InputError
+from xlingo.language import detect_language
+
+MAX_BYTES = 20 * 1024 * 1024
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_LANG_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """Decode file bytes to text with ``\\n`` line ends, or raise :class:`InputError`."""
+    if not data.strip():
+        raise InputError(f"{name}: file is empty")
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: cannot decode as {enc}: {exc.reason} at byte {exc.start}") from None
+            return _normalise_newlines(text, name)
+    if b"\x00" in data:
+        raise InputError(f"{name}: looks like a binary file (NUL bytes), not text")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
+    return _normalise_newlines(text, name)
+
+
+def _is_cp1252(data: bytes) -> bool:
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _normalise_newlines(text: str, name: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InputError(f"{name}: file holds no text")
+    controls = len(_CONTROL.findall(text))
+    if controls > max(8, len(text) // 100):
+        raise InputError(f"{name}: looks like a binary file ({controls} control characters), not text")
+    return text
+
+
+def read_text(path: str | os.PathLike[str]) -> str:
+    """Read and decode one text file, with one-line errors for every failure."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file or directory")
+    if p.is_dir():
+        raise InputError(f"{path}: is a folder, expected a text file")
+    size = p.stat().st_size
+    if size > MAX_BYTES:
+        raise InputError(f"{path}: file is too large ({size // (1024 * 1024)} MiB > {MAX_BYTES // (1024 * 1024)} MiB)")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    return decode_bytes(data, str(path))
+
+
+def lang_from_name(path: str | os.PathLike[str]) -> str | None:
+    """Language tag from a ``name.de.txt`` style suffix, if present."""
+    stem = Path(path).name
+    for suffix in TEXT_SUFFIXES:
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    m = _LANG_SUFFIX.search(stem)
+    return m.group(1).replace("_", "-").lower() if m else None
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Expand folders into their text files (sorted); keep files as given."""
+    out: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files = sorted(str(f) for f in p.iterdir()
+                           if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES and not f.name.lower().startswith("readme"))
+            if not files:
+                raise InputError(f"{raw}: folder holds no .txt or .md files")
+            out.extend(files)
+        elif not p.exists():
+            raise InputError(f"{raw}: no such file or directory")
+        else:
+            out.append(raw)
+    return out
+
+
+def read_document(path: str | os.PathLike[str], lang: str | None = None, doc_id: str | None = None) -> Document:
+    """Read one language version; the language is forced, taken from the name, or detected."""
+    text = read_text(path)
+    lang = lang or lang_from_name(path) or detect_language(text)
+    return Document(id=doc_id or lang, path=str(path), text=text, lang=lang)
+
+
+def unique_ids(docs: list[Document]) -> None:
+    """Make document ids unique in place: ``de``, ``de-2``... in input order."""
+    seen: dict[str, int] = {}
+    for doc in docs:
+        n = seen.get(doc.id, 0) + 1
+        seen[doc.id] = n
+        if n > 1:
+            doc.id = f"{doc.id}-{n}"
