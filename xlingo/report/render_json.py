@@ -1,0 +1,9 @@
+"""JSON output: the report model itself, validated by ``schema.json``."""
+from __future__ import annotations
+
+from xlingo.report.model import Report
+
+
+def render(report: Report, **_: object) -> str:
+    """Deterministic JSON of the report."""
+    return report.to_json()

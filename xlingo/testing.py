@@ -1,0 +1,67 @@
+"""Helpers for tests and benchmarks: build aligned stories by hand, no model needed.
+
+``story_from_rows`` turns a list of rows (language -> sentence, or None for
+an empty cell) into a :class:`~xlingo.report.model.Story` whose documents,
+sentence offsets and alignment are exactly as written, so a rule can be
+tested on a precise situation.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from xlingo.check.base import CheckContext
+from xlingo.document import Document, Sentence
+from xlingo.report.model import Row, Story
+
+
+def story_from_rows(rows: Sequence[dict[str, str | list[str] | None]], story_id: str = "story",
+                    context: dict[str, str] | None = None) -> Story:
+    """A story with one document per language; each row's cell is a sentence, a list of sentences or None."""
+    langs = list(dict.fromkeys(lang for row in rows for lang in row))
+    texts = {lang: "" for lang in langs}
+    sentences: dict[str, list[Sentence]] = {lang: [] for lang in langs}
+    out_rows: list[Row] = []
+    for row in rows:
+        cells: dict[str, tuple[int, ...]] = {}
+        for lang in langs:
+            cell = row.get(lang)
+            items = [] if cell is None else [cell] if isinstance(cell, str) else list(cell)
+            ids = []
+            for sent in items:
+                if texts[lang]:
+                    texts[lang] += " "
+                start = len(texts[lang])
+                texts[lang] += sent
+                sentences[lang].append(Sentence(len(sentences[lang]), start, start + len(sent), sent))
+                ids.append(len(sentences[lang]) - 1)
+            cells[lang] = tuple(ids)
+        out_rows.append(Row(cells=cells, similarity=None))
+    docs = [Document(id=lang, path=f"{lang}.txt", text=texts[lang], lang=lang, sentences=sentences[lang])
+            for lang in langs]
+    ctx_docs = []
+    for name, text in (context or {}).items():
+        d = Document(id=name, path=f"{name}.txt", text=text, lang=name.split("-")[0])
+        d.sentences = [Sentence(0, 0, len(text), text)]
+        ctx_docs.append(d)
+    return Story(id=story_id, documents=docs, alignment=out_rows, context=ctx_docs)
+
+
+def hashed_embed(texts: Sequence[str], dim: int = 256) -> np.ndarray:
+    """A deterministic bag-of-words embedding (not cross-lingual): for logic tests only."""
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for k, text in enumerate(texts):
+        for word in re.findall(r"\w+", text.lower()):
+            h = int.from_bytes(hashlib.blake2b(word.encode(), digest_size=4).digest(), "little")
+            out[k, h % dim] += 1.0
+        n = np.linalg.norm(out[k])
+        out[k] = out[k] / n if n else out[k]
+    return out
+
+
+def context_for(story: Story, embed=hashed_embed, **kwargs) -> CheckContext:
+    """A check context over a hand-built story (fake embeddings unless given)."""
+    return CheckContext(story=story, embed=embed, **kwargs)
