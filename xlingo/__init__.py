@@ -6,16 +6,28 @@ multilingual sentence encoder and report where they diverge::
     import xlingo
     report = xlingo.diff(["de.txt", "pt.txt", "fr.txt"])
     print(report.to_json())
+
+The engine (and its model runtime) is imported on first use, so that
+``import xlingo`` and ``xlingo rules`` stay fast.
 """
 from __future__ import annotations
 
+from importlib import import_module
+from typing import Any
+
 __version__ = "0.1.0"
 
-from xlingo.errors import XlingoError
-from xlingo.pipeline import Settings, diff, diff_documents
-from xlingo.report.model import Finding, Report, Row, Severity, Story
+_LAZY = {
+    "diff": "xlingo.pipeline", "diff_documents": "xlingo.pipeline", "Engine": "xlingo.pipeline",
+    "Settings": "xlingo.config", "load_settings": "xlingo.config",
+    "Report": "xlingo.report.model", "Story": "xlingo.report.model", "Row": "xlingo.report.model",
+    "Finding": "xlingo.report.model", "Severity": "xlingo.report.model",
+    "XlingoError": "xlingo.errors",
+}
+__all__ = ["__version__", *_LAZY]
 
-__all__ = [
-    "__version__", "XlingoError", "Settings", "diff", "diff_documents",
-    "Finding", "Report", "Row", "Severity", "Story",
-]
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'xlingo' has no attribute {name!r}")

@@ -18,6 +18,7 @@ from xlingo.language import detect_language
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_C1 = re.compile(r"[\x80-\x9f]")
 _LANG_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
 
 
@@ -37,17 +38,22 @@ def decode_bytes(data: bytes, name: str) -> str:
         raise InputError(f"{name}: looks like a binary file (NUL bytes), not text")
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
+    except UnicodeDecodeError as exc:
+        text = _legacy_decode(data)
+        if text is None:
+            raise InputError(f"{name}: cannot decode: not UTF-8 (bad byte at {exc.start}) "
+                             "and not Latin-1/Windows-1252 text") from None
     return _normalise_newlines(text, name)
 
 
-def _is_cp1252(data: bytes) -> bool:
+def _legacy_decode(data: bytes) -> str | None:
+    """Windows-1252 (a superset of Latin-1's printable range) if the bytes read as text there."""
     try:
-        data.decode("cp1252")
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
-        return False
-    return True
+        text = data.decode("latin-1")
+    c1 = len(_C1.findall(text))
+    return None if c1 > max(2, len(text) // 200) else text
 
 
 def _normalise_newlines(text: str, name: str) -> str:

@@ -1,0 +1,67 @@
+"""Reading inputs: encodings, bad files, folders, language tags."""
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from xlingo.errors import InputError
+from xlingo.read import decode_bytes, expand_paths, lang_from_name, read_document, read_text
+
+
+def test_utf8_with_bom_and_crlf(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_bytes(codecs.BOM_UTF8 + "Größe über alles.\r\nZweite Zeile.\r\n".encode())
+    assert read_text(f) == "Größe über alles.\nZweite Zeile.\n"
+
+
+def test_latin1_and_cp1252(tmp_path):
+    f = tmp_path / "fr.txt"
+    f.write_bytes("L’été à Genève coûte cher.".encode("cp1252"))
+    assert read_text(f) == "L’été à Genève coûte cher."
+    g = tmp_path / "pt.txt"
+    g.write_bytes("A ação foi rápida.".encode("latin-1"))
+    assert read_text(g) == "A ação foi rápida."
+
+
+def test_utf16_with_bom(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_bytes("Olá mundo.".encode("utf-16"))
+    assert read_text(f) == "Olá mundo."
+
+
+@pytest.mark.parametrize("data,needle", [
+    (b"", "empty"),
+    (b"   \n\t\n", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+    (bytes(range(0x80, 0xa0)) * 20, "cannot decode"),
+    (codecs.BOM_UTF8 + b"ok \xff\xfe broken", "cannot decode"),
+])
+def test_bad_bytes(data, needle):
+    with pytest.raises(InputError, match=needle):
+        decode_bytes(data, "x.txt")
+
+
+def test_missing_and_folder_errors(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read_text(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a folder"):
+        read_text(tmp_path)
+    with pytest.raises(InputError, match="holds no"):
+        expand_paths([str(tmp_path)])
+
+
+def test_folder_expands_sorted_and_skips_readme(tmp_path):
+    for name in ("b.fr.txt", "a.de.txt", "README.md", "notes.csv"):
+        (tmp_path / name).write_text("Texte.", encoding="utf-8")
+    assert [p.split("/")[-1] for p in expand_paths([str(tmp_path)])] == ["a.de.txt", "b.fr.txt"]
+
+
+def test_language_from_suffix_then_detection(tmp_path):
+    assert lang_from_name("story.de.txt") == "de"
+    assert lang_from_name("story.pt-BR.md") == "pt-br"
+    assert lang_from_name("001_abc.txt") is None
+    f = tmp_path / "x.txt"
+    f.write_text("La commission a adopté le budget après un long débat au parlement.", encoding="utf-8")
+    assert read_document(f).lang == "fr"
+    assert read_document(f, lang="it").lang == "it"

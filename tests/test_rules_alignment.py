@@ -1,0 +1,83 @@
+"""XL001-XL003 on hand-built alignments (no model)."""
+from __future__ import annotations
+
+import numpy as np
+
+from xlingo.check.base import all_rules
+from xlingo.check.rules.alignment import ExtraSentence, MeaningShift, MissingSentence
+from xlingo.report.model import Severity
+from xlingo.testing import context_for, story_from_rows
+
+ROWS = [
+    {"en": "The museum reopens on Friday after two years of work.",
+     "es": "El museo reabre el viernes tras dos años de obras.",
+     "it": "Il museo riapre venerdì dopo due anni di lavori."},
+    {"en": "Tickets cost twelve euros for adults.",
+     "es": "Las entradas cuestan doce euros para adultos.",
+     "it": None},
+    {"en": None, "es": None, "it": "Il sindaco ha promesso un nuovo parcheggio vicino alla stazione."},
+]
+
+
+def test_missing_sentence_points_at_the_gap_in_the_lacking_version():
+    story = story_from_rows(ROWS)
+    findings = list(MissingSentence().check(context_for(story)))
+    assert [(f.rule, f.doc, f.row, f.severity) for f in findings] == [("XL001", "it", 1, Severity.ERROR)]
+    f = findings[0]
+    it = story.document("it")
+    assert f.start == f.end == it.sentences[0].end  # right after the last sentence it does have
+    assert {r.lang for r in f.related} == {"en", "es"}
+
+
+def test_extra_sentence_in_a_single_version():
+    story = story_from_rows(ROWS)
+    findings = list(ExtraSentence().check(context_for(story)))
+    assert [(f.doc, f.row) for f in findings] == [("it", 2)]
+    assert findings[0].text.startswith("Il sindaco")
+
+
+def test_boilerplate_rows_are_not_omissions():
+    story = story_from_rows(ROWS)
+    ctx = context_for(story, boilerplate={("it", 1)})
+    assert list(ExtraSentence().check(ctx)) == []
+
+
+def test_clean_alignment_has_no_findings():
+    story = story_from_rows([ROWS[0]] * 3)
+    ctx = context_for(story)
+    assert list(MissingSentence().check(ctx)) == [] and list(ExtraSentence().check(ctx)) == []
+
+
+def _vec(*dims):
+    v = np.zeros(8, dtype=np.float32)
+    v[list(dims)] = 1.0
+    return v / np.linalg.norm(v)
+
+
+def test_meaning_shift_flags_the_outlier_version():
+    rows = [{"en": f"en {k}", "de": f"de {k}", "fr": f"fr {k}"} for k in range(8)]
+    story = story_from_rows(rows)
+    for k, row in enumerate(story.alignment):
+        row.similarity = 0.93 + 0.005 * (k % 3)
+    story.alignment[5].similarity = 0.78
+    table = {"en 5": _vec(0, 1), "fr 5": _vec(0, 1, 2), "de 5": _vec(5, 6)}
+
+    def embed(texts):
+        return np.stack([table.get(t, _vec(0)) for t in texts])
+
+    findings = list(MeaningShift().check(context_for(story, embed=embed)))
+    assert [(f.doc, f.row) for f in findings] == [("de", 5)]
+
+
+def test_meaning_shift_quiet_on_uniform_story():
+    story = story_from_rows([{"en": f"e{k}", "de": f"d{k}"} for k in range(8)])
+    for row in story.alignment:
+        row.similarity = 0.9
+    assert list(MeaningShift().check(context_for(story))) == []
+
+
+def test_every_rule_is_documented_in_four_parts():
+    for rule in all_rules():
+        doc = rule.doc()
+        for part in ("What it does", "Why is this bad?", "Example", "Use instead"):
+            assert part in doc, (rule.code, part)

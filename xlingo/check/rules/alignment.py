@@ -1,0 +1,182 @@
+"""XL0xx: findings of the alignment itself — sentences with no counterpart, rows out of line."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from xlingo.check.base import CheckContext, Rule, register
+from xlingo.report.model import Finding, Row, Severity
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _gap_offset(ctx: CheckContext, k: int, doc: str) -> int:
+    """Where a missing sentence would go in ``doc``: the end of its last sentence before row ``k``."""
+    for prev in range(k - 1, -1, -1):
+        span = ctx.row_span(prev, doc)
+        if span:
+            return span[1]
+    return 0
+
+
+def _unmatched_rows(ctx: CheckContext) -> Iterator[tuple[int, Row, list[str], list[str]]]:
+    """Rows where some versions have (non-boilerplate) text and others have none."""
+    for k, row in ctx.content_rows():
+        present = [d for d, ids in row.cells.items() if ids and not ctx.is_boilerplate(d, ids)]
+        absent = [d for d, ids in row.cells.items() if not ids]
+        if present and absent:
+            yield k, row, present, absent
+
+
+@register
+class MissingSentence(Rule):
+    """Sentence present in most versions, missing in one.
+
+    ## What it does
+    Flags a version that has no counterpart for a sentence that the majority of the
+    other versions have, at the place where the sentence should be.
+
+    ## Why is this bad?
+    A dropped sentence silently removes information (a figure, a denial, a source)
+    from one language edition only; readers of that edition never learn it.
+
+    ## Example
+    ```
+    de: Die Firma bestreitet den Bericht. Sie nannte ihn „falsch“.
+    fr: L'entreprise dément le rapport. Elle l'a qualifié de « faux ».
+    pt: A empresa nega o relatório.            <- second sentence missing
+    ```
+
+    ## Use instead
+    ```
+    pt: A empresa nega o relatório. Ela o classificou como "falso".
+    ```
+    """
+
+    code = "XL001"
+    name = "missing-sentence"
+    severity = Severity.ERROR
+    summary = "A sentence the other versions have is missing in this one"
+    options = {"min_words": 4.0}
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        n = len(ctx.documents)
+        for k, row, present, absent in _unmatched_rows(ctx):
+            if len(present) * 2 <= n:
+                continue  # a minority has it: an addition, see XL002
+            related = [ctx.span(d, *ctx.row_span(k, d)) for d in present]
+            short = _words(related[0].text) < self.opts["min_words"]
+            severity = Severity.WARNING if short or n == 2 else Severity.ERROR
+            for doc in absent:
+                at = _gap_offset(ctx, k, doc)
+                langs = ", ".join(ctx.story.document(d).lang for d in present)
+                yield ctx.finding(self, doc, at, at, f"no counterpart here for `{_clip(related[0].text)}` ({langs})",
+                                  row=k, related=related, severity=severity)
+
+
+@register
+class ExtraSentence(Rule):
+    """Sentence found in only a minority of the versions.
+
+    ## What it does
+    Flags a sentence that has no counterpart in most other versions: text added by
+    the translator, a leftover from another story, or (with two versions) the other
+    side of an omission.
+
+    ## Why is this bad?
+    Added sentences make claims the original never made, and usually come from a
+    copy-paste accident or an over-eager rewrite.
+
+    ## Example
+    ```
+    en: The council approved the budget.
+    es: El consejo aprobó el presupuesto. El alcalde dimitirá mañana.   <- extra
+    ```
+
+    ## Use instead
+    ```
+    es: El consejo aprobó el presupuesto.
+    ```
+    """
+
+    code = "XL002"
+    name = "extra-sentence"
+    severity = Severity.WARNING
+    summary = "A sentence that most other versions do not have"
+    options = {"min_words": 4.0}
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        n = len(ctx.documents)
+        for k, row, present, absent in _unmatched_rows(ctx):
+            if len(present) * 2 > n:
+                continue
+            for doc in present:
+                start, end = ctx.row_span(k, doc)
+                short = _words(ctx.story.document(doc).text[start:end]) < self.opts["min_words"]
+                langs = ", ".join(ctx.story.document(d).lang for d in absent)
+                yield ctx.finding(self, doc, start, end, f"no counterpart in {langs}", row=k,
+                                  severity=Severity.INFO if short else self.severity)
+
+
+@register
+class MeaningShift(Rule):
+    """Aligned row whose similarity is far below the rest of the story.
+
+    ## What it does
+    Compares each aligned row's cross-lingual similarity with the story's other rows
+    (a robust z-score against the median) and flags the version that agrees least
+    with the others when the row is clearly out of line.
+
+    ## Why is this bad?
+    A low-similarity row usually means a mistranslation, a garbled machine output or
+    a sentence that was replaced by another one.
+
+    ## Example
+    ```
+    en: Prices rose by two percent in March.
+    it: I prezzi sono aumentati del due per cento a marzo.
+    de: Der Himmel war im März meistens bewölkt.      <- says something else
+    ```
+
+    ## Use instead
+    ```
+    de: Die Preise stiegen im März um zwei Prozent.
+    ```
+    """
+
+    code = "XL003"
+    name = "meaning-shift"
+    severity = Severity.WARNING
+    summary = "A row much less similar across versions than the story's other rows"
+    options = {"min_z": 3.5, "min_rows": 5.0, "max_similarity_margin": 0.03}
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        scored = [(k, row) for k, row in ctx.content_rows()
+                  if row.similarity is not None and sum(1 for ids in row.cells.values() if ids) >= 2]
+        if len(scored) < self.opts["min_rows"]:
+            return
+        sims = np.array([row.similarity for _, row in scored])
+        median = float(np.median(sims))
+        mad = float(np.median(np.abs(sims - median))) or 1e-3
+        for k, row in scored:
+            z = (median - row.similarity) / (1.4826 * mad)
+            if z < self.opts["min_z"] or median - row.similarity < self.opts["max_similarity_margin"]:
+                continue
+            docs = [d for d, ids in row.cells.items() if ids]
+            vecs = ctx.embed([ctx.row_text(k, d) for d in docs])
+            pair = vecs @ vecs.T
+            agreement = (pair.sum(axis=1) - 1.0) / max(1, len(docs) - 1)
+            worst = docs[int(np.argmin(agreement))]
+            start, end = ctx.row_span(k, worst)
+            others = [ctx.span(d, *ctx.row_span(k, d)) for d in docs if d != worst]
+            yield ctx.finding(self, worst, start, end,
+                              f"row similarity {row.similarity:.2f} vs story median {median:.2f} "
+                              f"(z={z:.1f}); this version agrees least with the others",
+                              row=k, related=others)
+
+
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"

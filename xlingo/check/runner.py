@@ -1,0 +1,34 @@
+"""Run the selected rules over one story and apply the user's selection and severities."""
+from __future__ import annotations
+
+from xlingo.check.base import CheckContext, Rule, all_rules
+from xlingo.config import Settings
+from xlingo.report.model import Finding
+
+
+def selected_rules(settings: Settings) -> list[Rule]:
+    """Instances of every rule enabled for at least one language or path, in run order."""
+    langs = [lang for lang, _ in settings.per_language]
+    paths = [pat for pat, _ in settings.per_path]
+    rules = [cls(settings.options_for(cls.code)) for cls in all_rules()
+             if settings.enabled(cls.code) or any(settings.enabled(cls.code, lang=lg) for lg in langs)
+             or any(settings.enabled(cls.code, path=p) for p in paths)]
+    return sorted(rules, key=lambda r: (r.phase, r.code))
+
+
+def run_checks(ctx: CheckContext, rules: list[Rule], settings: Settings) -> list[Finding]:
+    """Findings of ``rules`` on ``ctx``, filtered and re-graded per language/path, deduplicated."""
+    paths = {d.id: d.path for d in ctx.documents}
+    seen: set[tuple] = set()
+    out: list[Finding] = []
+    for rule in rules:
+        for f in rule.check(ctx):
+            path = paths.get(f.doc)
+            if not settings.enabled(f.rule, lang=f.lang, path=path):
+                continue
+            f.severity = settings.severity_for(f.rule, f.severity, lang=f.lang, path=path)
+            key = (f.rule, f.doc, f.start, f.end, f.message)
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
+    return sorted(out, key=Finding.sort_key)

@@ -1,0 +1,27 @@
+"""``xlingo rules``: the rule catalogue, and one rule's documentation."""
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from xlingo.check.base import RULES, all_rules
+from xlingo.cli.app import app, fail
+
+
+@app.command("rules")
+def rules_command(
+    code: Annotated[Optional[str], typer.Argument(help="A rule code (e.g. XL101) to print its documentation.")] = None,
+) -> None:
+    """List the rules, or print one rule's documentation."""
+    all_rules()
+    if code:
+        cls = RULES.get(code.upper())
+        if cls is None:
+            fail(f"unknown rule {code!r}; `xlingo rules` lists them")
+        typer.echo(f"# {cls.code} {cls.name} ({cls.severity.value})\n\n{cls.summary}.\n\n{cls.doc()}")
+        if cls.options:
+            typer.echo("\n## Options\n" + "\n".join(f"- `{k}` = {v:g}" for k, v in sorted(cls.options.items())))
+        return
+    for cls in all_rules():
+        typer.echo(f"{cls.code}  {cls.name:<28} {cls.severity.value:<8} {cls.summary}")
