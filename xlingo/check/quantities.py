@@ -1,0 +1,507 @@
+"""Locale-aware extraction of numbers, amounts, percentages and dates from a sentence.
+
+``extract_quantities(text, lang)`` returns every quantity of ``text`` normalised to
+a :class:`~decimal.Decimal` value, so that ``13,7 Milliarden`` (de), ``13.7 billion``
+(en), ``13,7 bilhões`` (pt-BR) and ``13 700 millions`` (fr) compare equal.
+
+Choices (documented here once, used by the XL1xx rules):
+
+* **Separators** come from Babel's locale data (``get_decimal_symbol`` /
+  ``get_group_symbol``). A single separator followed by three digits in the
+  position of the locale's group symbol is read as grouping (``1.500`` = 1500 in
+  de) and remembers the other convention's reading as ``alt`` (1.5), so that a
+  rule can notice a number written in another language's convention. A
+  separator that cannot group (``13.7`` in de) is read as a decimal mark written
+  in the foreign convention (``foreign=True``). Spaces (SI style, also DIN and
+  Duden for German) and apostrophes (Swiss ``1'000``) group digits in every
+  language when the groups are of three digits after a lead of one to three.
+* **Scale words** are per language, because the same word differs:
+  ``billion`` is 10^9 in English but ``Billion`` (de), ``billion`` (fr),
+  ``billón`` (es), ``biljoen`` (nl) are 10^12 (long scale); Portuguese is read
+  by spelling: ``bilhão/bilhões`` (Brazilian) = 10^9, ``bilião/biliões``
+  (European, long scale) = 10^12, and ``mil milhões`` / ``mil millones`` are
+  10^9 (consecutive scale words multiply). Abbreviations ``m``/``k`` count as
+  scales only after a currency sign (``$5m``), since ``8848 m`` is metres.
+* **Spelled-out numbers** zero..twelve (a tiny per-language table; Babel has no
+  spell-out) and ``hundred``/``thousand``/``dozen`` are *soft*: they can match a
+  number in another version but are never required, because ``ein``/``un``/
+  ``one`` are also articles. A spelled number followed by a scale word
+  (``zwei Millionen``) is an ordinary, hard quantity.
+* **Identifiers** such as ``H20``, ``A320``, ``COVID-19``, ``G7``, ``5G`` (digits
+  glued to letters, or after ``letter-``) are not quantities; comparing them is
+  left to the names rules. Ordinal and unit suffixes (``17th``, ``1er``,
+  ``1990s``, ``5km``, ``16bn``) do not make an identifier.
+* **Dates**: numeric dates give their day and year as numbers and their month as
+  a ``month`` quantity; month names (Babel's wide names) give ``month``
+  quantities. Clock times (``18:30``, ``18h30``, ``18 Uhr``, ``6 p.m.``) are
+  ``time`` quantities compared on a 12-hour dial. Both are soft.
+* Signs are ignored (``-5 %`` and ``fell 5%`` say the same in translation).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import get_month_names
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+
+__all__ = ["Quantity", "extract_quantities", "same_value", "currencies_conflict", "format_number",
+           "locale_symbols"]
+
+KINDS_NUMERIC = ("number", "percent", "money")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number of a text, normalised: ``value`` is the magnitude with its scale applied."""
+
+    start: int
+    end: int
+    text: str
+    value: Decimal
+    kind: str = "number"  # "number" | "percent" | "money" | "month" | "time"
+    currency: frozenset[str] = frozenset()  # ISO codes it may stand for (empty: none said)
+    quantum: Decimal = Decimal(1)  # the precision written (scale * 10^-decimals)
+    scale: Decimal = Decimal(1)
+    soft: bool = False  # spelled-out small number, month or time: may match, never required
+    alt: Decimal | None = None  # the other convention's reading of an ambiguous token
+    foreign: bool = False  # written in another locale's convention (e.g. ``13.7`` in de)
+    num_start: int = 0  # span of the digits alone
+    num_end: int = 0
+    grouped: bool = False  # the digits use a group separator
+
+    @property
+    def qualified(self) -> bool:
+        """True when a scale word, a percent or a currency makes it evidently an amount."""
+        return self.kind in ("percent", "money") or self.scale != 1
+
+    def shifted(self, offset: int) -> Quantity:
+        """The same quantity with offsets moved by ``offset`` (sentence -> document)."""
+        return replace(self, start=self.start + offset, end=self.end + offset,
+                       num_start=self.num_start + offset, num_end=self.num_end + offset)
+
+
+# --------------------------------------------------------------------------- locale data
+
+_SPACES = " \u00a0\u202f\u2009"
+_HARD_SPACES = "\u00a0\u202f\u2009"
+_APOS = "'’"
+
+
+def _base(lang: str) -> str:
+    return lang.replace("_", "-").split("-")[0].lower()
+
+
+@lru_cache(maxsize=64)
+def _locale(lang: str) -> Locale:
+    for tag in (lang.replace("-", "_"), _base(lang), "en"):
+        try:
+            return Locale.parse(tag)
+        except (UnknownLocaleError, ValueError):
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@lru_cache(maxsize=64)
+def locale_symbols(lang: str) -> tuple[str, str]:
+    """(decimal symbol, group symbol) of a language, from Babel; English ones if it has neither."""
+    loc = _locale(lang)
+    dec, grp = get_decimal_symbol(loc), get_group_symbol(loc)
+    if dec not in ".,":
+        dec, grp = ".", ","
+    return dec, grp
+
+
+def format_number(value: Decimal, lang: str, grouped: bool) -> str:
+    """``value`` written as ``lang`` writes it (with or without group separators)."""
+    return format_decimal(value, locale=_locale(lang), group_separator=grouped)
+
+
+# --------------------------------------------------------------------------- language tables
+
+_D = Decimal
+_SCALES: dict[str, list[tuple[str, Decimal]]] = {
+    "en": [(r"thousand", _D(10) ** 3), (r"millions?|mn", _D(10) ** 6), (r"billions?|bn", _D(10) ** 9),
+           (r"trillions?|tn|trn", _D(10) ** 12)],
+    "de": [(r"Tausend|Tsd\.", _D(10) ** 3), (r"Millionen|Million|Mio\.?", _D(10) ** 6),
+           (r"Milliarden|Milliarde|Mrd\.?", _D(10) ** 9), (r"Billionen|Billion|Bio\.", _D(10) ** 12),
+           (r"Billiarden|Billiarde", _D(10) ** 15)],
+    "fr": [(r"mille", _D(10) ** 3), (r"millions?", _D(10) ** 6), (r"milliards?|Mds?|Mrds?", _D(10) ** 9),
+           (r"billions?", _D(10) ** 12), (r"billiards?", _D(10) ** 15)],
+    "pt": [(r"mil", _D(10) ** 3), (r"milhões|milhão|mi", _D(10) ** 6), (r"bilhões|bilhão|bi", _D(10) ** 9),
+           (r"biliões|bilião|trilhões|trilhão|tri", _D(10) ** 12), (r"triliões|trilião", _D(10) ** 18)],
+    "es": [(r"mil", _D(10) ** 3), (r"millones|millón", _D(10) ** 6), (r"millardos?", _D(10) ** 9),
+           (r"billones|billón", _D(10) ** 12)],
+    "it": [(r"mila|mille", _D(10) ** 3), (r"milioni|milione|mln", _D(10) ** 6),
+           (r"miliardi|miliardo|mld|mrd", _D(10) ** 9), (r"bilioni|bilione", _D(10) ** 12)],
+    "nl": [(r"duizend", _D(10) ** 3), (r"miljoen|mln\.?", _D(10) ** 6), (r"miljard|mld\.?|mrd\.?", _D(10) ** 9),
+           (r"biljoen", _D(10) ** 12)],
+}
+
+_WORDS: dict[str, dict[str, int]] = {
+    "en": dict(zero=0, one=1, two=2, three=3, four=4, five=5, six=6, seven=7, eight=8, nine=9, ten=10,
+               eleven=11, twelve=12, dozen=12, hundred=100, thousand=1000),
+    "de": dict(null=0, ein=1, eins=1, eine=1, einen=1, einem=1, einer=1, eines=1, zwei=2, zwo=2, drei=3,
+               vier=4, fünf=5, sechs=6, sieben=7, acht=8, neun=9, zehn=10, elf=11, zwölf=12, dutzend=12,
+               hundert=100, tausend=1000),
+    "fr": dict(zéro=0, un=1, une=1, deux=2, trois=3, quatre=4, cinq=5, six=6, sept=7, huit=8, neuf=9, dix=10,
+               onze=11, douze=12, douzaine=12, cent=100, mille=1000),
+    "pt": dict(zero=0, um=1, uma=1, dois=2, duas=2, três=3, quatro=4, cinco=5, seis=6, sete=7, oito=8,
+               nove=9, dez=10, onze=11, doze=12, dúzia=12, cem=100, mil=1000),
+    "es": dict(cero=0, un=1, uno=1, una=1, dos=2, tres=3, cuatro=4, cinco=5, seis=6, siete=7, ocho=8,
+               nueve=9, diez=10, once=11, doce=12, docena=12, cien=100, mil=1000),
+    "it": dict(zero=0, un=1, uno=1, una=1, due=2, tre=3, quattro=4, cinque=5, sei=6, sette=7, otto=8,
+               nove=9, dieci=10, undici=11, dodici=12, dozzina=12, cento=100, mille=1000),
+    "nl": dict(nul=0, een=1, één=1, twee=2, drie=3, vier=4, vijf=5, zes=6, zeven=7, acht=8, negen=9,
+               tien=10, elf=11, twaalf=12, dozijn=12, honderd=100, duizend=1000),
+}
+_SCALE_ARTICLES = {"en": {"a": 1, "an": 1}}  # "a billion" is a number only before a scale word
+
+_PERCENT = (r"%|‰|pct\.?|per\s?cent|percent(?:age\s+points?)?|prozent(?:punkte?n?)?|pour\s?cent|"
+            r"points?\s+de\s+pourcentage|por\s+cento|pontos?\s+percentua(?:l|is)|por\s+ciento|"
+            r"puntos?\s+porcentuales?|per\s?cento|punti\s+percentuali|procent(?:punt(?:en)?)?")
+
+# currency families: a generic word stands for every code of its family
+_FAMILIES: dict[str, frozenset[str]] = {
+    "dollar": frozenset({"USD", "CAD", "AUD", "HKD", "TWD", "SGD", "NZD"}),
+    "euro": frozenset({"EUR"}), "yuan": frozenset({"CNY"}), "yen": frozenset({"JPY"}),
+    "won": frozenset({"KRW"}), "pound": frozenset({"GBP"}), "franc": frozenset({"CHF", "XOF", "XAF"}),
+    "real": frozenset({"BRL"}), "rupee": frozenset({"INR", "PKR"}), "ruble": frozenset({"RUB"}),
+    "peso": frozenset({"MXN", "ARS", "COP", "CLP", "PHP"}), "yenyuan": frozenset({"JPY", "CNY"}),
+}
+_FAMILY_WORDS = [
+    ("dollar", r"dollars?|dólar(?:es)?|dollar[io]"),
+    ("euro", r"euros?"),
+    ("yuan", r"yuan(?:s|es)?|renminbi"),
+    ("yen", r"yens?|ienes?"),
+    ("won", r"wons?"),
+    ("pound", r"pounds?(?:\s+sterling)?|pfund(?:\s+sterling)?|livres?\s+sterling|libras?\s+esterlinas?|"
+              r"sterlin[ae]|britse\s+pond"),
+    ("franc", r"francs?|franken|francos?|franchi|frank"),
+    ("real", r"reais"),
+    ("rupee", r"rupees?|rupien?|roupies?|rupias?"),
+    ("ruble", r"roubles?|rubles?|rubel|rublos?|rubli"),
+    ("peso", r"pesos?"),
+]
+_QUALIFIERS = [
+    ("USD", r"US|U\.\s?S\.|USA|EUA|amerikanische[nr]?|américains?|americanos?|american|estadounidenses?|"
+            r"statunitensi|statunitense|norte-americanos?|amerikaanse"),
+    ("CAD", r"kanadische[nr]?|canadiens?|canadian|canadenses?|canadienses?|canadesi|canadese"),
+    ("AUD", r"australische[nr]?|australiens?|australian|australianos?|australiani|australiano"),
+    ("HKD", r"Hongkong|Hong\s?Kong|HK"),
+    ("TWD", r"taiwanesische[nr]?|taïwanais|taiwanese|taiwaneses|NT"),
+    ("CHF", r"Schweizer|suisses?|swiss|suíços?|suizos?|svizzeri|svizzero|zwitserse"),
+    ("GBP", r"britische[nr]?|british|britanniques?|britânicas?|británicas?|britanniche"),
+]
+_SYMBOLS = {
+    "US$": "USD", "U.S.$": "USD", "US $": "USD", "C$": "CAD", "CA$": "CAD", "A$": "AUD", "AU$": "AUD",
+    "HK$": "HKD", "NT$": "TWD", "S$": "SGD", "NZ$": "NZD", "R$": "BRL", "$": "dollar", "€": "EUR",
+    "£": "GBP", "¥": "yenyuan", "CN¥": "CNY", "JP¥": "JPY", "₩": "KRW", "₹": "INR", "₽": "RUB",
+    "EUR": "EUR", "USD": "USD", "GBP": "GBP", "JPY": "JPY", "CNY": "CNY", "RMB": "CNY", "KRW": "KRW",
+    "CHF": "CHF", "BRL": "BRL", "INR": "INR", "RUB": "RUB", "CAD": "CAD", "AUD": "AUD", "HKD": "HKD",
+    "SFr.": "CHF", "Fr.": "CHF",
+}
+
+
+
+def _codes(name: str) -> frozenset[str]:
+    return _FAMILIES.get(name, frozenset({name}))
+
+
+def currencies_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    """True when both name a currency and no code fits both (``$`` fits ``US$``; ``€`` does not)."""
+    return bool(a) and bool(b) and not (a & b)
+
+
+def _alt(items) -> str:
+    return "|".join(sorted(items, key=len, reverse=True))
+
+
+_SP = f"[{_SPACES}]"
+_SYM_RE = _alt(re.escape(s) for s in _SYMBOLS if not s[0].isalpha())
+_CODE_RE = _alt(re.escape(s) for s in _SYMBOLS if s[0].isalpha() and "$" not in s and "¥" not in s)
+_XSYM_RE = _alt(re.escape(s) for s in _SYMBOLS if s[0].isalpha() and ("$" in s or "¥" in s))
+_QUAL_RE = "|".join(f"(?P<q{i}>{q})" for i, (_, q) in enumerate(_QUALIFIERS))
+_FAM_RE = "|".join(f"(?P<f{i}>{w})" for i, (_, w) in enumerate(_FAMILY_WORDS))
+_CUR_AFTER = re.compile(
+    rf"(?:{_SP}*|-)(?:(?P<sym>{_XSYM_RE}|{_SYM_RE})|(?-i:(?P<code>{_CODE_RE}))(?![\w$])|"
+    rf"(?:(?:de|d['’]|di|dos|das|del|van){_SP}*)?(?:(?:{_QUAL_RE})(?:-|{_SP}))?"
+    rf"(?:{_FAM_RE})(?:{_SP}+(?:{_QUAL_RE.replace('(?P<q', '(?P<r')}))?(?!\w))", re.IGNORECASE)
+_CUR_BEFORE = re.compile(rf"(?:(?P<sym>(?:US|U\.S\.){_SP}?\$|[A-Z]{{1,2}}\$|{_XSYM_RE}|{_SYM_RE})|"
+                         rf"(?<![\w.])(?P<code>{_CODE_RE}))(?:{_SP}|-)?$")
+_PERCENT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:{_PERCENT})(?!\w)", re.IGNORECASE)
+_NUM = re.compile(rf"(?<!\d)\d+(?:[.,{_APOS}]\d+|{_SP}\d{{3}}(?!\d))*")
+_DATE = re.compile(r"(?<![\d.,/])(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})|"
+                   r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y2>\d{4}|\d{2}))(?!\d|[.,/]\d)")
+_TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4])(?:(?P<sep>[:.]|{_SP}?h{_SP}?)(?P<m>[0-5]\d))?"
+                   rf"(?P<suf>{_SP}?(?:Uhr|h|[ap]\.{_SP}?m\.|[ap]m|o['’]clock)(?!\w))?(?!\d)", re.IGNORECASE)
+# glued suffixes that do not turn a number into an identifier (ordinals, decades, units, scales)
+_SUFFIXES = {"st", "nd", "rd", "th", "e", "er", "re", "ère", "ème", "eme", "o", "a", "º", "ª", "s", "ern",
+             "km", "kg", "cm", "mm", "m", "h", "k", "bn", "mn", "tn", "mi", "bi", "ml", "kw", "mw", "gw", "kwh"}
+_GLUED_SCALES = {"k": 3, "m": 6, "mn": 6, "mi": 6, "bn": 9, "bi": 9, "tn": 12}
+_ALWAYS_SCALES = {"bn", "mn", "tn"}  # need no currency sign to be read as scales
+_WORD = re.compile(r"[^\W\d_]+")
+_FRACTIONS = {"½": Decimal("0.5"), "¼": Decimal("0.25"), "¾": Decimal("0.75")}
+
+
+@lru_cache(maxsize=64)
+def _compiled(lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str], list[str]]:
+    """Scale-word, number-word and month-name patterns of a language."""
+    scales = _SCALES.get(_base(lang), _SCALES["en"])
+    scale_re = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(rf"(?P<s{i}>(?:{w})(?!\w))" for i, (w, _) in enumerate(scales))
+                          + ")", re.IGNORECASE)
+    words = {**_WORDS.get(_base(lang), {}), **_SCALE_ARTICLES.get(_base(lang), {})}
+    word_re = re.compile(rf"(?<!\w)(?:{_alt(re.escape(w) for w in words)})(?!\w)", re.IGNORECASE) \
+        if words else None
+    months = [m.lower() for m in get_month_names("wide", locale=_locale(lang)).values()]
+    if _base(lang) == "en":  # English "May" is not "may"
+        month_re = re.compile(rf"(?<!\w)(?:{_alt(re.escape(m.title()) for m in months)})(?!\w)")
+    else:
+        month_re = re.compile(rf"(?<!\w)(?:{_alt(re.escape(m) for m in months)})(?!\w)", re.IGNORECASE)
+    return scale_re, word_re, month_re, months
+
+
+def _scale_at(text: str, pos: int, lang: str, after_currency: bool) -> tuple[Decimal, int]:
+    """Product of the scale words from ``pos`` on (``mil milhões`` = 10^9) and where they end."""
+    scale_re = _compiled(lang)[0]
+    scales = _SCALES.get(_base(lang), _SCALES["en"])
+    mult, end = Decimal(1), pos
+    while m := scale_re.match(text, end):
+        word = m.group(0).strip(_SPACES + "-").rstrip(".").lower()
+        if len(word) <= 2 and word not in _ALWAYS_SCALES and not after_currency:
+            break  # "5 mi", "5 M": only next to a currency sign
+        k = next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)
+        mult *= scales[k][1]
+        end = m.end()
+    return mult, end
+
+
+def _currency_after(text: str, pos: int) -> tuple[frozenset[str], int]:
+    m = _CUR_AFTER.match(text, pos)
+    if not m:
+        return frozenset(), pos
+    if m.group("sym") or m.group("code"):
+        key = m.group("sym") or m.group("code")
+        return _codes(_SYMBOLS.get(key, _SYMBOLS.get(key.upper(), "dollar"))), m.end()
+    groups = m.groupdict()
+    fam = next(_FAMILY_WORDS[int(n[1:])][0] for n, v in groups.items() if n[0] == "f" and v)
+    codes = _FAMILIES[fam]
+    for n, v in groups.items():
+        if n[0] in "qr" and v and _QUALIFIERS[int(n[1:])][0] in codes:
+            codes = frozenset({_QUALIFIERS[int(n[1:])][0]})
+    return codes, m.end()
+
+
+def _currency_before(text: str, pos: int) -> tuple[frozenset[str], int]:
+    m = _CUR_BEFORE.search(text, max(0, pos - 8), pos)
+    if not m:
+        return frozenset(), pos
+    key = re.sub(rf"{_SP}", "", m.group("sym") or m.group("code")).replace("U.S.", "US")
+    return _codes(_SYMBOLS.get(key, "dollar")), m.start()
+
+
+# --------------------------------------------------------------------------- reading digits
+
+@dataclass(frozen=True)
+class _Reading:
+    start: int  # offsets inside the token
+    end: int
+    value: Decimal
+    decimals: int
+    alt: Decimal | None = None
+    foreign: bool = False
+    grouped: bool = False
+
+
+def _read_token(tok: str, dec: str, grp: str) -> list[_Reading]:
+    """Readings of one digit token under a locale (several if it must be split, none if unreadable)."""
+    pieces = re.split(rf"([.,{_APOS}{_SPACES}])", tok)
+    digits, seps = pieces[0::2], pieces[1::2]
+    # split at spaces that cannot group here (``5 100`` in en is two numbers, so is ``1881 1902``)
+    for k, s in enumerate(seps):
+        if s in _SPACES and len(digits[0]) > 3:
+            cut = len("".join(pieces[:2 * k + 1]))
+            right = _read_token(tok[cut + 1:], dec, grp)
+            return _read_token(tok[:cut], dec, grp) + [
+                _Reading(r.start + cut + 1, r.end + cut + 1, r.value, r.decimals, r.alt, r.foreign, r.grouped)
+                for r in right]
+    if not seps:
+        return [_Reading(0, len(tok), Decimal(tok), 0)]
+    points = [k for k, s in enumerate(seps) if s in ".,"]
+    lead_ok = 1 <= len(digits[0]) <= 3 and digits[0] != "0"
+    if not points:  # spaces / apostrophes only
+        ok = lead_ok and all(len(d) == 3 for d in digits[1:])
+        return [_Reading(0, len(tok), Decimal("".join(digits)), 0, grouped=True)] if ok else []
+    last = points[-1]
+    mark = seps[last]
+    others = [seps[k] for k in range(len(seps)) if k != last]
+    decimal_mark = bool(others) and mark not in others  # "1.234,5", "1 234,5", "1'234.5"
+    if decimal_mark:
+        if last != len(seps) - 1 or len(set(others)) > 1 or not lead_ok \
+                or not all(len(d) == 3 for d in digits[1:last + 1]):
+            return []
+        frac = digits[-1]
+        value = Decimal("".join(digits[:-1]) + "." + frac)
+        foreign = mark != dec and others[0] not in _APOS  # Swiss 1'234.5 is consistent
+        return [_Reading(0, len(tok), value, len(frac), foreign=foreign, grouped=True)]
+    if others:  # one point symbol, several times: grouping only ("1.500.000")
+        if not (lead_ok and all(len(d) == 3 for d in digits[1:])):
+            return []
+        return [_Reading(0, len(tok), Decimal("".join(digits)), 0, foreign=mark == dec, grouped=True)]
+    lead, frac = digits
+    as_decimal = Decimal(lead + "." + frac)
+    can_group = len(frac) == 3 and lead_ok
+    if mark == dec:
+        return [_Reading(0, len(tok), as_decimal, len(frac), alt=Decimal(lead + frac) if can_group else None)]
+    if can_group:
+        return [_Reading(0, len(tok), Decimal(lead + frac), 0, alt=as_decimal, grouped=True)]
+    return [_Reading(0, len(tok), as_decimal, len(frac), foreign=True)]
+
+
+def _glued(text: str, start: int, end: int) -> tuple[bool, str]:
+    """(is an identifier, glued alphabetic suffix) for the digits at ``start:end``."""
+    before = text[start - 1] if start else " "
+    if before.isalpha() or (before == "-" and start >= 2 and text[start - 2].isalpha()):
+        return True, ""  # H20, COVID-19, F-16
+    m = _WORD.match(text, end)
+    if not m:
+        return False, ""
+    suffix = m.group(0)
+    if suffix.lower() not in _SUFFIXES or (len(suffix) == 1 and suffix.isupper() and suffix not in "MK") \
+            or text[m.end():m.end() + 1].isdigit():
+        return True, ""  # 5G, 3D, 4x4
+    return False, suffix
+
+
+# --------------------------------------------------------------------------- extraction
+
+def extract_quantities(text: str, lang: str) -> list[Quantity]:
+    """Every number, amount, percentage, date part and clock time of ``text``, in text order."""
+    dec, grp = locale_symbols(lang)
+    scale_re, word_re, month_re, months = _compiled(lang)
+    out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    def add(q: Quantity) -> None:
+        out.append(q)
+        taken.append((q.start, q.end))
+
+    for m in _DATE.finditer(text):
+        if m.group("y1"):
+            y, mo, d, soft_day = int(m.group("y1")), int(m.group("m1")), int(m.group("d1")), False
+        else:
+            a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y2"))
+            month_first = b > 12 >= a or (_base(lang) == "en" and m.group("sep") == "/" and a <= 12)
+            mo, d = (a, b) if month_first else (b, a)
+            soft_day = a <= 12 and b <= 12 and a != b
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            continue
+        s, e, t = m.start(), m.end(), m.group(0)
+        # a date part has an empty digit span: it cannot be rewritten on its own
+        out.append(Quantity(s, e, t, Decimal(d), soft=soft_day, num_start=s, num_end=s))
+        out.append(Quantity(s, e, t, Decimal(mo), kind="month", soft=True, num_start=s, num_end=s))
+        if y >= 100:
+            out.append(Quantity(s, e, t, Decimal(y), num_start=s, num_end=s))
+        taken.append((s, e))
+    for m in _TIME.finditer(text):
+        sep, suf = (m.group("sep") or "").strip(_SPACES), (m.group("suf") or "").strip(_SPACES).lower()
+        if not (sep in (":", "h") or suf) or (sep == "." and not suf) or not free(*m.span()):
+            continue
+        if m.start() and text[m.start() - 1].isalpha():
+            continue
+        value = Decimal(int(m.group("h")) % 12 * 60 + int(m.group("m") or 0))
+        add(Quantity(m.start(), m.end(), m.group(0), value, kind="time", soft=True,
+                     num_start=m.start(), num_end=m.end()))
+    for m in _NUM.finditer(text):
+        if not free(*m.span()):
+            continue
+        for r in _read_token(m.group(0), dec, grp):
+            s, e = m.start() + r.start, m.start() + r.end
+            frac = re.match(rf"{_SP}?([½¼¾])", text[e:e + 2])
+            if frac and not r.decimals:  # 1 ½ m
+                r = replace(r, value=r.value + _FRACTIONS[frac.group(1)], decimals=2)
+                e += frac.end()
+            ident, suffix = _glued(text, s, e)
+            if not ident:
+                add(_qualify(text, s, e, r, suffix, lang))
+    if word_re is not None:
+        articles = _SCALE_ARTICLES.get(_base(lang), {})
+        words = _WORDS.get(_base(lang), {})
+        for m in word_re.finditer(text):
+            if not free(*m.span()):
+                continue
+            w = m.group(0).lower()
+            q = _qualify(text, m.start(), m.end(), _Reading(0, 0, Decimal(words.get(w, articles.get(w, 1))), 0),
+                         "", lang)
+            if q.scale == 1:
+                if w not in words:
+                    continue  # "a" without a scale word is an article
+                q = replace(q, soft=True)  # "ein", "un", "one": also articles
+            add(q)
+    for m in month_re.finditer(text):
+        if free(*m.span()):
+            out.append(Quantity(m.start(), m.end(), m.group(0), Decimal(months.index(m.group(0).lower()) + 1),
+                                kind="month", soft=True, num_start=m.start(), num_end=m.end()))
+    out.sort(key=lambda q: (q.start, q.end, q.kind))
+    return out
+
+
+def _qualify(text: str, s: int, e: int, r: _Reading, suffix: str, lang: str) -> Quantity:
+    """Attach a currency, a scale and a percent sign to the number at ``text[s:e]``."""
+    cur, start = _currency_before(text, s)
+    end = e + len(suffix)
+    scale = Decimal(1)
+    low = suffix.lower()
+    if low in _GLUED_SCALES and (cur or low in _ALWAYS_SCALES):
+        scale = Decimal(10) ** _GLUED_SCALES[low]
+    elif not suffix:
+        scale, end = _scale_at(text, e, lang, bool(cur))
+    kind = "money" if cur else "number"
+    if not cur:
+        pm = _PERCENT_AFTER.match(text, end)
+        if pm:
+            kind, end = "percent", pm.end()
+        else:
+            after, cend = _currency_after(text, end)
+            if after:
+                cur, kind, end = after, "money", cend
+    quantum = scale * Decimal(1).scaleb(-r.decimals)
+    return Quantity(start, end, text[start:end], r.value * scale, kind, cur, quantum, scale, False,
+                    r.alt * scale if r.alt is not None else None, r.foreign, s, e, r.grouped)
+
+
+def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
+    """2 = same value, 1 = same up to rounding (or the other convention), 0 = different.
+
+    Rounding is tolerated when the coarser number, with at least two significant
+    digits, is the finer one rounded to its precision (``14 billion`` ~ ``13.7
+    billion``; ``2 billion`` !~ ``2.4 billion``). With ``use_alt`` the other
+    convention's readings of ambiguous tokens (``1.500``) are tried too.
+    """
+    if not _comparable(a.kind, b.kind):
+        return 0
+    if a.value == b.value:
+        return 2
+    coarse, fine = (a, b) if a.quantum >= b.quantum else (b, a)
+    if coarse.kind in KINDS_NUMERIC and coarse.value >= 10 * coarse.quantum \
+            and abs(fine.value - coarse.value) * 2 <= coarse.quantum:
+        return 1
+    if use_alt:
+        for x, y in ((a.alt, b.value), (a.value, b.alt)):
+            if x is not None and x == y:
+                return 1
+    return 0
+
+
+def _comparable(k1: str, k2: str) -> bool:
+    if k1 == k2:
+        return True
+    if k1 not in KINDS_NUMERIC or k2 not in KINDS_NUMERIC:
+        return False
+    return {k1, k2} != {"percent", "money"}

@@ -1,0 +1,387 @@
+"""XL1xx: numbers, amounts, currencies and number formats compared across the versions of a row.
+
+All three rules share one analysis per story (``ctx.notes["xlingo.numbers"]``):
+the quantities of every version's cell (:mod:`xlingo.check.quantities`), grouped
+across versions by value. A group is what the versions say about one number;
+a version that lacks a group the others have is out of line.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xlingo.check.base import CheckContext, Rule, register
+from xlingo.check.quantities import Quantity, currencies_conflict, extract_quantities, format_number, same_value
+from xlingo.document import Document
+from xlingo.report.model import Finding, Severity
+
+_NOTE = "xlingo.numbers"
+
+
+@dataclass
+class _Group:
+    """One number as the versions of a row write it: doc id -> quantity."""
+
+    members: dict[str, Quantity] = field(default_factory=dict)
+
+    @property
+    def hard(self) -> list[Quantity]:
+        return [q for q in self.members.values() if not q.soft]
+
+    @property
+    def kind(self) -> str:
+        qs = self.hard or list(self.members.values())
+        return qs[0].kind
+
+    @property
+    def rep(self) -> Quantity:
+        """A representative: the first hard member (or the first member)."""
+        return (self.hard or list(self.members.values()))[0]
+
+
+@dataclass
+class _RowNumbers:
+    k: int
+    docs: list[Document]
+    quantities: dict[str, list[Quantity]]
+    groups: list[_Group]
+
+
+def _analyse(ctx: CheckContext) -> list[_RowNumbers]:
+    """Quantities and their cross-version groups for every content row (computed once per context)."""
+    cached = ctx.notes.get(_NOTE)
+    if isinstance(cached, list):
+        return cached
+    out = []
+    for k, row in ctx.content_rows():
+        docs = [d for d in ctx.documents if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])]
+        quantities: dict[str, list[Quantity]] = {}
+        for d in docs:
+            span = ctx.row_span(row, d)
+            assert span is not None
+            quantities[d.id] = [q.shifted(span[0]) for q in extract_quantities(d.text[span[0]:span[1]], d.lang)]
+        out.append(_RowNumbers(k, docs, quantities, _group(docs, quantities)))
+    ctx.notes[_NOTE] = out
+    return out
+
+
+def _group(docs: list[Document], quantities: dict[str, list[Quantity]]) -> list[_Group]:
+    """Group quantities across versions: exact values first, then rounding / other-convention readings."""
+    groups: list[_Group] = []
+    for d in docs:
+        for q in sorted(quantities[d.id], key=lambda q: q.soft):  # spelled-out words match last
+            for g in groups:
+                if d.id not in g.members and all(
+                        same_value(q, m) == 2 and not currencies_conflict(q.currency, m.currency)
+                        for m in g.members.values()):
+                    g.members[d.id] = q
+                    break
+            else:
+                groups.append(_Group({d.id: q}))
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(groups):
+            for b in groups[i + 1:]:
+                if not set(a.members) & set(b.members) and all(
+                        same_value(x, y, use_alt=True) for x in a.members.values() for y in b.members.values()):
+                    a.members.update(b.members)
+                    groups.remove(b)
+                    merged = True
+                    break
+            if merged:
+                break
+    return groups
+
+
+def _context_quantities(ctx: CheckContext) -> list[Quantity]:
+    key = _NOTE + ".context"
+    if key not in ctx.notes:
+        ctx.notes[key] = [q for d in ctx.context_documents for q in extract_quantities(d.text, d.lang)
+                          if not q.soft]
+    return ctx.notes[key]  # type: ignore[return-value]
+
+
+def _in_context(ctx: CheckContext, g: _Group) -> bool:
+    return any(same_value(c, m) for c in _context_quantities(ctx) for m in g.hard)
+
+
+def _quote(ctx: CheckContext, g: _Group, exclude: str) -> tuple[str, str, list]:
+    """(`a` / `b`, "en, pt", related spans) for a group's members outside one version."""
+    members = [(d, q) for d, q in g.members.items() if d != exclude]
+    texts = " / ".join(f"`{q.text}`" for _, q in members)
+    langs = ", ".join(dict.fromkeys(ctx.story.document(d).lang for d, _ in members))
+    return texts, langs, [ctx.span(d, q.start, q.end) for d, q in members]
+
+
+def _closeness(g: _Group, q: Quantity) -> float:
+    a, b = g.rep.value, q.value
+    ratio = abs(math.log10(float(a) / float(b))) if a and b else 6.0
+    return (2.0 if q.kind == g.kind else 0.0) - min(ratio, 6.0)
+
+
+@register
+class NumberMismatch(Rule):
+    """Numbers, amounts, percentages and dates that differ between versions.
+
+    ## What it does
+    Reads every number of each version of a row the way its language writes numbers (decimal
+    comma or point, thousands separators, scale words such as ``Milliarden``/``billion``/
+    ``bilhões``, percentages, currencies, dates) and compares the values across versions. A
+    number the other versions agree on that is different or missing in one version is flagged
+    there, at the differing number (or on the sentence when it is missing). Rounding (``14
+    billion`` for ``13.7 billion``), ``10%``/``10 Prozent`` and spelled-out small numbers
+    (``zwei``/``2``) are tolerated; model codes such as ``A320`` or ``COVID-19`` are not numbers
+    (the names rules compare them). Missing numbers up to ``small_max`` are not flagged (often
+    spelled out or turned into an ordinal word). With two versions, or a tie, both sides are
+    flagged as warnings unless a context document says which one is right; a plain number (not
+    an amount, share or scaled figure) missing on one side of a tie is not flagged. Clock times
+    are matched but never flagged.
+
+    ## Why is this bad?
+    A wrong figure is the most damaging translation error in news: readers of one language get
+    another amount, date or share than the others.
+
+    ## Example
+    ```
+    de: Der Umsatz stieg auf 13,7 Milliarden Dollar.
+    en: Revenue rose to $13.7 billion.
+    pt: A receita subiu para 17,3 bilhões de dólares.      <- digits swapped
+    ```
+
+    ## Use instead
+    ```
+    pt: A receita subiu para 13,7 bilhões de dólares.
+    ```
+    """
+
+    code = "XL101"
+    name = "number-mismatch"
+    severity = Severity.ERROR
+    summary = "A number, amount or date differs from the other versions (read locale-aware)"
+    options = {"small_max": 12.0}
+
+    def check(self, ctx: CheckContext) -> Iterable[Finding]:
+        for rn in _analyse(ctx):
+            yield from self._row(ctx, rn)
+
+    def _row(self, ctx: CheckContext, rn: _RowNumbers) -> Iterator[Finding]:
+        n = len(rn.docs)
+        if n < 2:
+            return
+        for d in rn.docs:
+            wanted = [g for g in rn.groups if d.id not in g.members and 2 * len(g.members) >= n
+                      and (g.hard and g.kind != "time" or g.kind == "month")]
+            cands = [h for h in rn.groups if d.id in h.members and 2 * len(h.members) <= n]
+            pairs = sorted(((_closeness(g, h.members[d.id]), i, j) for i, g in enumerate(wanted)
+                            for j, h in enumerate(cands)
+                            if _can_stand_for(h.members[d.id], g) and _plausible(g.rep, h.members[d.id])),
+                           key=lambda p: (-p[0], p[1], p[2]))
+            assigned: dict[int, int] = {}
+            for _, i, j in pairs:
+                if i not in assigned and j not in assigned.values():
+                    assigned[i] = j
+            for i, g in enumerate(wanted):
+                cand = cands[assigned[i]] if i in assigned else None
+                finding = self._finding(ctx, rn, d, g, cand)
+                if finding is not None:
+                    yield finding
+
+    def _finding(self, ctx: CheckContext, rn: _RowNumbers, d: Document, g: _Group,
+                 cand: _Group | None) -> Finding | None:
+        """Flag ``d`` for lacking ``g`` (``cand``: what it says instead), or None when it should not be."""
+        sup, opp = len(g.members), len(rn.docs) - len(g.members)
+        severity = None if sup > opp else Severity.WARNING
+        if sup == opp:  # a tie: a context document may say which side is right
+            in_g, in_c = _in_context(ctx, g), cand is not None and _in_context(ctx, cand)
+            if in_c and not in_g:
+                return None
+            if in_g and not in_c:
+                severity = None
+        texts, langs, related = _quote(ctx, g, d.id)
+        if cand is not None:
+            q = cand.members[d.id]
+            return ctx.finding(self, d, q.start, q.end, f"`{q.text}` here, {texts} in {langs}", row=rn.k,
+                               related=related, severity=severity, suggestion=_suggest(q, g.rep.value, d.lang))
+        rep = g.rep
+        if g.kind == "month" or (rep.kind == "number" and rep.scale == 1
+                                 and rep.value <= Decimal(str(self.opts["small_max"]))):
+            return None
+        if severity is not None and not rep.qualified:
+            return None  # two versions, one drops a plain number: too often an editorial choice
+        span = ctx.row_span(rn.k, d)
+        assert span is not None
+        return ctx.finding(self, d, span[0], span[1], f"{texts} in {langs}, no such number here", row=rn.k,
+                           related=related, severity=severity)
+
+
+def _plausible(a: Quantity, b: Quantity) -> bool:
+    """Whether ``b`` looks like a slip for ``a``, not an unrelated number.
+
+    Same order of magnitude, within 50 %, the same digits transposed, or the same
+    digits at another power of ten (a scale slip: ``Millionen`` for ``billion``);
+    a year never stands for a non-year.
+    """
+    if a.kind == "month" or b.kind == "month" or not a.value or not b.value:
+        return True
+    if _year_like(a) != _year_like(b):
+        return False
+    x, y = a.value, b.value
+    if x.adjusted() == y.adjusted() or max(x, y) <= Decimal("1.5") * min(x, y):
+        return True
+    dx, dy = x.normalize().as_tuple().digits, y.normalize().as_tuple().digits
+    return sorted(dx) == sorted(dy)
+
+
+def _year_like(q: Quantity) -> bool:
+    return q.kind == "number" and q.scale == 1 and not q.grouped and q.value == int(q.value) \
+        and 1000 <= q.value <= 2100
+
+
+def _can_stand_for(q: Quantity, g: _Group) -> bool:
+    """Whether ``q`` may be what a version wrote in place of ``g`` (same sort of quantity)."""
+    if q.soft and q.kind != "month" or (q.kind == "month") != (g.kind == "month") or q.kind == "time":
+        return False
+    return {q.kind, g.kind} != {"percent", "money"}
+
+
+def _suggest(q: Quantity, expected: Decimal, lang: str) -> str | None:
+    """``q``'s text with its digits replaced by the expected value in its own scale and locale."""
+    if q.soft or q.kind not in ("number", "money", "percent") or q.num_start == q.num_end:
+        return None
+    mantissa = expected / q.scale
+    if mantissa != mantissa.quantize(Decimal("0.01")) or mantissa >= (10 ** 7 if q.scale == 1 else 1000):
+        return None
+    digits = format_number(mantissa.normalize(), lang, q.grouped)
+    a, b = q.num_start - q.start, q.num_end - q.start
+    return q.text[:a] + digits + q.text[b:]
+
+
+@register
+class CurrencyMismatch(Rule):
+    """The same amount in another currency than the other versions.
+
+    ## What it does
+    Where the versions of a row agree on an amount but name different currencies (``$16
+    billion`` against ``16 Milliarden Euro``), flags the version whose currency the others do
+    not share. ``$`` fits any dollar (``US$``, ``dollars américains``); ``¥`` fits yen and yuan.
+    With two versions both are flagged.
+
+    ## Why is this bad?
+    Dollars and euros are not interchangeable: readers get the amount wrong by the exchange
+    rate, and the translator probably took the currency from habit rather than from the source.
+
+    ## Example
+    ```
+    en: Nvidia sold chips worth $16 billion.
+    de: Nvidia verkaufte Chips für 16 Milliarden Euro.      <- euros
+    fr: Nvidia a vendu des puces pour 16 milliards de dollars.
+    ```
+
+    ## Use instead
+    ```
+    de: Nvidia verkaufte Chips für 16 Milliarden US-Dollar.
+    ```
+    """
+
+    code = "XL102"
+    name = "currency-mismatch"
+    severity = Severity.WARNING
+    summary = "The versions agree on an amount but not on its currency"
+
+    def check(self, ctx: CheckContext) -> Iterable[Finding]:
+        for rn in _analyse(ctx):
+            for g in rn.groups:
+                priced = {d: q for d, q in g.members.items() if q.currency}
+                agree = {d: sum(o != d and not currencies_conflict(q.currency, p.currency) for o, p in priced.items())
+                         for d, q in priced.items()}
+                for d, q in priced.items():
+                    against = [(o, p) for o, p in priced.items() if currencies_conflict(q.currency, p.currency)]
+                    if not against or any(agree[o] < agree[d] for o, _ in against):
+                        continue  # the others are the odd ones
+                    texts = " / ".join(f"`{p.text}`" for _, p in against)
+                    langs = ", ".join(dict.fromkeys(ctx.story.document(o).lang for o, _ in against))
+                    yield ctx.finding(self, d, q.start, q.end,
+                                      f"`{q.text}` here, {texts} in {langs}: same amount, another currency",
+                                      row=rn.k, related=[ctx.span(o, p.start, p.end) for o, p in against])
+
+
+@register
+class NumberFormat(Rule):
+    """A number written in another language's convention.
+
+    ## What it does
+    Flags a number whose separators are those of another locale (Babel's locale data):
+    ``13.7 Milliarden`` in German, where ``.`` groups thousands and the decimal mark is ``,``;
+    ``1,234.5`` in French; ``1.500.000`` in English. A lone separator that could group thousands
+    (``1.500``) is only flagged when the other versions show it was meant the other way (``1 500``
+    in fr, while ``1.500`` in en reads 1.5); a lone separator that cannot group (``13.7`` in de)
+    only next to a scale word, a percent or a currency, so that clock times and references are
+    left alone. Swiss ``1'234.50`` is consistent and not flagged.
+
+    ## Why is this bad?
+    Readers take ``1.500`` for one and a half in English and for fifteen hundred in German: a
+    format copied from the source language silently changes the number.
+
+    ## Example
+    ```
+    de: Der Umsatz stieg auf 13.7 Milliarden Dollar.        <- English decimal point
+    en: Some 1.500 people came.                             <- fr: 1 500 personnes
+    ```
+
+    ## Use instead
+    ```
+    de: Der Umsatz stieg auf 13,7 Milliarden Dollar.
+    en: Some 1,500 people came.
+    ```
+    """
+
+    code = "XL103"
+    name = "number-format"
+    severity = Severity.WARNING
+    summary = "A number uses the decimal or thousands separator of another language"
+
+    def check(self, ctx: CheckContext) -> Iterable[Finding]:
+        for rn in _analyse(ctx):
+            flagged: set[tuple[str, int]] = set()
+            for g in rn.groups:
+                for d, q in g.members.items():
+                    if q.alt is None or q.soft:
+                        continue
+                    others = [p for o, p in g.members.items() if o != d]
+                    if _votes(q.alt, others) > _votes(q.value, others):
+                        lang = ctx.story.document(d).lang
+                        wanted = format_number((q.alt / q.scale).normalize(), lang, q.alt >= 1000 * q.scale)
+                        texts, langs, related = _quote(ctx, g, d)
+                        flagged.add((d, q.num_start))
+                        yield ctx.finding(
+                            self, d, q.num_start, q.num_end,
+                            f"`{q.text}` reads as {_plain(q.value / q.scale)} in {lang}, but {texts} in {langs} "
+                            f"say {_plain(q.alt / q.scale)}: write `{wanted}`",
+                            row=rn.k, related=related, suggestion=wanted)
+            for d, qs in rn.quantities.items():
+                for q in qs:
+                    swiss = q.currency == frozenset({"CHF"})  # Swiss amounts take a decimal point
+                    if q.foreign and (q.grouped or q.qualified) and not swiss and (d, q.num_start) not in flagged:
+                        lang = ctx.story.document(d).lang
+                        wanted = format_number((q.value / q.scale).normalize(), lang, q.grouped)
+                        yield ctx.finding(self, d, q.num_start, q.num_end,
+                                          f"`{q.text}` uses another language's separators; {lang} writes `{wanted}`",
+                                          row=rn.k, suggestion=wanted)
+
+
+def _votes(value: Decimal, others: list[Quantity]) -> float:
+    """How strongly the other versions read ``value``: unambiguous readings count 1, ambiguous 0.5."""
+    v = 0.0
+    for p in others:
+        if p.value == value:
+            v += 1.0 if p.alt is None else 0.5
+        elif p.alt == value:
+            v += 0.5
+    return v
+
+
+def _plain(x: Decimal) -> str:
+    return format(x.normalize(), "f")
