@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,8 @@ from xlingo.check.runner import run_checks, selected_rules
 from xlingo.config import Settings
 from xlingo.document import Document
 from xlingo.embed import load_encoder
-from xlingo.embed.base import Embedder, EmbeddingStore
+from xlingo.check.rules.spans import divergence_scores
+from xlingo.embed.base import Embedder, EmbeddingStore, TokenEncoder, TokenStates
 from xlingo.errors import InputError
 from xlingo.glossary import GlossaryEntry, load_glossary
 from xlingo.read import expand_paths, read_document, unique_ids
@@ -59,20 +60,38 @@ class Engine:
                 segment(d, presplit=self.settings.presplit)
             if not d.sentences:
                 raise InputError(f"{d.path}: no sentences found")
-        self._timed_embed([s.text for d in docs for s in d.sentences])
+        t0 = time.perf_counter()
+        token_memo = self.embedder.embed_with_tokens([s.text for d in docs for s in d.sentences])
+        self.timings["embed"] += time.perf_counter() - t0
+        embed_before = self.timings["embed"]
         t0 = time.perf_counter()
         rows = align_documents(docs, self._timed_embed, self.align_params)
-        self.timings["align"] += time.perf_counter() - t0 - 0.0
+        self.timings["align"] += time.perf_counter() - t0 - (self.timings["embed"] - embed_before)
         story = Story(id=story_id, documents=docs, alignment=rows, context=list(context))
         vectors = {(d.id, s.i): v for d in docs
                    for s, v in zip(d.sentences, self._timed_embed([s.text for s in d.sentences]))}
-        token_states = getattr(self.encoder, "encode_tokens", None)
         ctx = CheckContext(story=story, embed=self._timed_embed, sentence_vectors=vectors,
-                           glossary=self.glossary, token_states=token_states)
+                           glossary=self.glossary, token_states=self._token_states(token_memo))
         t0 = time.perf_counter()
         story.findings = run_checks(ctx, self.rules, self.settings)
+        for row, score in zip(story.alignment, divergence_scores(ctx)):
+            row.divergence = score
         self.timings["check"] += time.perf_counter() - t0
         return story
+
+    def _token_states(self, memo: dict[str, TokenStates]) -> Callable[[Sequence[str]], list[TokenStates]] | None:
+        """Token states for a story's checks: those of the embedding pass, else one pass more."""
+        if not isinstance(self.encoder, TokenEncoder):
+            return None
+        encoder = self.encoder
+
+        def token_states(texts: Sequence[str]) -> list[TokenStates]:
+            missing = [t for t in dict.fromkeys(texts) if t not in memo]
+            if missing:
+                memo.update(zip(missing, encoder.encode_tokens(missing)))
+            return [memo[t] for t in texts]
+
+        return token_states
 
     def signature(self) -> Signature:
         """Version, model, thresholds and rule set of this run."""

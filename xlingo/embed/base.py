@@ -36,6 +36,10 @@ class TokenEncoder(Encoder, Protocol):
         """Token states of each text (special tokens and prompts removed)."""
         ...
 
+    def encode_with_tokens(self, texts: Sequence[str]) -> tuple[np.ndarray, list[TokenStates]]:
+        """Sentence vectors and token states from one forward pass."""
+        ...
+
 
 class EmbeddingStore(Protocol):
     """A persistent map from (model, text) to vector, e.g. an SQLite cache."""
@@ -58,23 +62,39 @@ class Embedder:
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for ``texts`` (duplicates and previously seen strings cost nothing)."""
+        self._fill(texts, tokens=None)
+        if not texts:
+            return np.zeros((0, self.encoder.dim), dtype=np.float32)
+        return np.stack([self._memo[t] for t in texts])
+
+    def embed_with_tokens(self, texts: Sequence[str]) -> dict[str, TokenStates]:
+        """Embed ``texts`` like a call does, and return the token states that the same forward
+        pass produced (for strings not embedded before; empty if the encoder has none)."""
+        tokens: dict[str, TokenStates] = {}
+        self._fill(texts, tokens=tokens if isinstance(self.encoder, TokenEncoder) else None)
+        return tokens
+
+    def _fill(self, texts: Sequence[str], tokens: dict[str, TokenStates] | None) -> None:
         missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
         self.strings_requested += len(missing)
         if missing and self.store is not None:
             self._memo.update(self.store.get_many(self.encoder.name, missing))
             missing = [t for t in missing if t not in self._memo]
-        if missing:
-            fresh: dict[str, np.ndarray] = {}
-            for k in range(0, len(missing), self.batch_size):
-                chunk = missing[k:k + self.batch_size]
-                vecs = np.asarray(self.encoder.encode(chunk), dtype=np.float32)
-                if vecs.shape != (len(chunk), self.encoder.dim) or not np.all(np.isfinite(vecs)):
-                    raise RuntimeError(f"encoder {self.encoder.name} returned bad vectors {vecs.shape}")
-                fresh.update(zip(chunk, vecs))
-            self.strings_embedded += len(fresh)
-            self._memo.update(fresh)
-            if self.store is not None:
-                self.store.put_many(self.encoder.name, fresh)
-        if not texts:
-            return np.zeros((0, self.encoder.dim), dtype=np.float32)
-        return np.stack([self._memo[t] for t in texts])
+        if not missing:
+            return
+        fresh: dict[str, np.ndarray] = {}
+        for k in range(0, len(missing), self.batch_size):
+            chunk = missing[k:k + self.batch_size]
+            if tokens is not None:
+                raw, states = self.encoder.encode_with_tokens(chunk)  # type: ignore[attr-defined]
+                tokens.update(zip(chunk, states))
+            else:
+                raw = self.encoder.encode(chunk)
+            vecs = np.asarray(raw, dtype=np.float32)
+            if vecs.shape != (len(chunk), self.encoder.dim) or not np.all(np.isfinite(vecs)):
+                raise RuntimeError(f"encoder {self.encoder.name} returned bad vectors {vecs.shape}")
+            fresh.update(zip(chunk, vecs))
+        self.strings_embedded += len(fresh)
+        self._memo.update(fresh)
+        if self.store is not None:
+            self.store.put_many(self.encoder.name, fresh)

@@ -1,0 +1,498 @@
+"""Perturbation suite for span-level divergence detectors: clean stories, one fault each.
+
+A *case* is a small story (rows of language -> sentence) in which exactly one version of one
+row was changed, with the gold span of the change in that version (sentence offsets). Kinds:
+
+* ``drop``: a clause or a stretch of 2-4 words around a content word removed (gold: the
+  words on both sides of the gap);
+* ``number``: a number's digits changed (gold: the number);
+* ``entity``: a name replaced by another name of the same document (gold: the new name);
+* ``negate``: a negation added or removed (hand-written cases, plus German ``nicht`` before
+  the last word of a main clause);
+* ``order``: a window of 4-7 words shuffled (gold: the window);
+* ``loop``: a phrase of 3-5 words repeated right after itself (gold: the repetition);
+* ``replace``: the whole sentence replaced by a sentence of another story in the same
+  language (gold: the sentence);
+* hand-written ``swap`` (a different word for a key term) and ``comparison`` (a comparison
+  that no longer compares) cases in en/es/it/pt/de/fr.
+
+Sources: Text+Berg de-fr gold 1-1 rows (two versions, path given), and the made-up news
+stories below in three or four of en/de/fr/es/it/pt. Everything is seeded, so a suite is the
+same on every run. Use :func:`build_suite`; ``python benchmarks/perturb.py TEXTBERG_DIR``
+prints a summary.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wordfreq import zipf_frequency
+
+GAP = "⟦⟧"
+MARK = re.compile(r"⟦(.*?)⟧")
+TOKEN = re.compile(r"\S+")
+WORDS = re.compile(r"[^\W_]+(?:[-'’.,][^\W_]+)*")
+NUMBER = re.compile(r"\d+(?:[.,'’]\d+)*")
+
+
+@dataclass
+class Case:
+    """One story with one perturbed cell (or none, for a clean story)."""
+
+    id: str
+    kind: str  # "clean" or the perturbation kind
+    rows: list[dict[str, str]]
+    lang: str | None = None  # the perturbed version
+    row: int | None = None
+    gold: tuple[int, int] | None = None  # span in rows[row][lang] (sentence offsets)
+    source: str = ""  # "textberg" | "madeup"
+    meta: dict = field(default_factory=dict)
+
+
+# --- made-up stories (written for this suite) -------------------------------------------
+
+STORIES: list[list[dict[str, str]]] = [
+    [  # a city budget
+        {"en": "The city council of Valmora approved a budget of 48 million euros for the new bridge on Tuesday.",
+         "es": "El consejo municipal de Valmora aprobó el martes un presupuesto de 48 millones de euros para el nuevo puente.",
+         "it": "Il consiglio comunale di Valmora ha approvato martedì un bilancio di 48 milioni di euro per il nuovo ponte.",
+         "pt": "A câmara municipal de Valmora aprovou na terça-feira um orçamento de 48 milhões de euros para a nova ponte."},
+        {"en": "Construction will start in March and should last about three years.",
+         "es": "Las obras comenzarán en marzo y deberían durar unos tres años.",
+         "it": "I lavori inizieranno a marzo e dovrebbero durare circa tre anni.",
+         "pt": "As obras começarão em março e deverão durar cerca de três anos."},
+        {"en": "Mayor Elena Ruskin said the old bridge had become too dangerous for heavy lorries.",
+         "es": "La alcaldesa Elena Ruskin dijo que el viejo puente se había vuelto demasiado peligroso para los camiones pesados.",
+         "it": "La sindaca Elena Ruskin ha detto che il vecchio ponte era diventato troppo pericoloso per i camion pesanti.",
+         "pt": "A presidente da câmara, Elena Ruskin, disse que a velha ponte se tinha tornado demasiado perigosa para os camiões pesados."},
+        {"en": "Two opposition members voted against the plan, citing the cost.",
+         "es": "Dos concejales de la oposición votaron en contra del plan, alegando el coste.",
+         "it": "Due consiglieri dell'opposizione hanno votato contro il piano, citando il costo.",
+         "pt": "Dois vereadores da oposição votaram contra o plano, invocando o custo."},
+        {"en": "The bridge will carry around 20,000 vehicles a day, more than twice the current traffic.",
+         "es": "El puente soportará unos 20.000 vehículos al día, más del doble del tráfico actual.",
+         "it": "Il ponte sosterrà circa 20.000 veicoli al giorno, più del doppio del traffico attuale.",
+         "pt": "A ponte suportará cerca de 20.000 veículos por dia, mais do dobro do tráfego atual."},
+        {"en": "A temporary ferry service will run while the works are under way.",
+         "es": "Un servicio temporal de ferry funcionará mientras duren las obras.",
+         "it": "Un servizio temporaneo di traghetti sarà attivo durante i lavori.",
+         "pt": "Um serviço temporário de ferry funcionará enquanto durarem as obras."},
+    ],
+    [  # a museum exhibition
+        {"de": "Das Stadtmuseum von Lindau zeigt ab Freitag 120 Zeichnungen des Malers Karl Obermayr.",
+         "fr": "Le musée municipal de Lindau présente à partir de vendredi 120 dessins du peintre Karl Obermayr.",
+         "es": "El museo municipal de Lindau expone desde el viernes 120 dibujos del pintor Karl Obermayr.",
+         "it": "Il museo civico di Lindau espone da venerdì 120 disegni del pittore Karl Obermayr."},
+        {"de": "Die meisten Werke wurden noch nie öffentlich ausgestellt.",
+         "fr": "La plupart des œuvres n'ont jamais été exposées au public.",
+         "es": "La mayoría de las obras nunca se han expuesto al público.",
+         "it": "La maggior parte delle opere non è mai stata esposta al pubblico."},
+        {"de": "Sie stammen aus dem Nachlass seiner Tochter, die 2019 gestorben ist.",
+         "fr": "Elles proviennent de la succession de sa fille, décédée en 2019.",
+         "es": "Proceden del legado de su hija, fallecida en 2019.",
+         "it": "Provengono dall'eredità di sua figlia, morta nel 2019."},
+        {"de": "Die Ausstellung dauert bis Ende September und kostet zwölf Euro Eintritt.",
+         "fr": "L'exposition dure jusqu'à fin septembre et l'entrée coûte douze euros.",
+         "es": "La exposición dura hasta finales de septiembre y la entrada cuesta doce euros.",
+         "it": "La mostra dura fino alla fine di settembre e l'ingresso costa dodici euro."},
+        {"de": "Kinder unter 16 Jahren haben freien Eintritt.",
+         "fr": "L'entrée est gratuite pour les enfants de moins de 16 ans.",
+         "es": "Los niños menores de 16 años entran gratis.",
+         "it": "I bambini sotto i 16 anni entrano gratis."},
+        {"de": "Die Kuratorin rechnet mit mehr Besuchern als im vergangenen Jahr.",
+         "fr": "La commissaire s'attend à plus de visiteurs que l'année dernière.",
+         "es": "La comisaria espera más visitantes que el año pasado.",
+         "it": "La curatrice prevede più visitatori dell'anno scorso."},
+    ],
+    [  # quarterly results
+        {"en": "The furniture maker Nordhaus reported a net profit of 312 million dollars for the third quarter.",
+         "de": "Der Möbelhersteller Nordhaus meldete für das dritte Quartal einen Nettogewinn von 312 Millionen Dollar.",
+         "pt": "A fabricante de móveis Nordhaus registou um lucro líquido de 312 milhões de dólares no terceiro trimestre.",
+         "fr": "Le fabricant de meubles Nordhaus a annoncé un bénéfice net de 312 millions de dollars pour le troisième trimestre."},
+        {"en": "Sales rose by 7 percent, mainly thanks to strong demand in Asia.",
+         "de": "Der Umsatz stieg um 7 Prozent, vor allem dank der starken Nachfrage in Asien.",
+         "pt": "As vendas subiram 7 por cento, sobretudo graças à forte procura na Ásia.",
+         "fr": "Les ventes ont augmenté de 7 pour cent, surtout grâce à une forte demande en Asie."},
+        {"en": "The company plans to open four new factories in Vietnam next year.",
+         "de": "Das Unternehmen plant, im nächsten Jahr vier neue Fabriken in Vietnam zu eröffnen.",
+         "pt": "A empresa planeia abrir quatro novas fábricas no Vietname no próximo ano.",
+         "fr": "L'entreprise prévoit d'ouvrir quatre nouvelles usines au Vietnam l'année prochaine."},
+        {"en": "Chief executive Mara Lindqvist warned that higher wood prices could weigh on margins.",
+         "de": "Vorstandschefin Mara Lindqvist warnte, dass höhere Holzpreise die Margen belasten könnten.",
+         "pt": "A presidente executiva Mara Lindqvist avisou que preços mais altos da madeira poderão pesar nas margens.",
+         "fr": "La directrice générale Mara Lindqvist a averti que la hausse des prix du bois pourrait peser sur les marges."},
+        {"en": "The shares closed 3.5 percent higher in Stockholm.",
+         "de": "Die Aktie schloss in Stockholm 3,5 Prozent höher.",
+         "pt": "As ações fecharam em alta de 3,5 por cento em Estocolmo.",
+         "fr": "L'action a clôturé en hausse de 3,5 pour cent à Stockholm."},
+        {"en": "Analysts had expected a smaller profit.",
+         "de": "Analysten hatten mit einem geringeren Gewinn gerechnet.",
+         "pt": "Os analistas esperavam um lucro menor.",
+         "fr": "Les analystes s'attendaient à un bénéfice plus faible."},
+    ],
+    [  # floods
+        {"es": "Las lluvias torrenciales obligaron a evacuar a 1.500 personas en la provincia de Orsena.",
+         "it": "Le piogge torrenziali hanno costretto all'evacuazione 1.500 persone nella provincia di Orsena.",
+         "pt": "As chuvas torrenciais obrigaram à retirada de 1.500 pessoas na província de Orsena.",
+         "en": "Torrential rain forced the evacuation of 1,500 people in the province of Orsena."},
+        {"es": "El río Calvo superó su nivel máximo en la madrugada del domingo.",
+         "it": "Il fiume Calvo ha superato il livello massimo nella notte di domenica.",
+         "pt": "O rio Calvo ultrapassou o nível máximo na madrugada de domingo.",
+         "en": "The Calvo river rose above its highest level early on Sunday."},
+        {"es": "No hay víctimas mortales, según los servicios de emergencia.",
+         "it": "Non ci sono vittime, secondo i servizi di emergenza.",
+         "pt": "Não há vítimas mortais, segundo os serviços de emergência.",
+         "en": "There are no deaths, according to the emergency services."},
+        {"es": "Varias carreteras siguen cortadas y cuarenta escuelas permanecerán cerradas el lunes.",
+         "it": "Diverse strade restano chiuse e quaranta scuole rimarranno chiuse lunedì.",
+         "pt": "Várias estradas continuam cortadas e quarenta escolas permanecerão fechadas na segunda-feira.",
+         "en": "Several roads remain closed and forty schools will stay shut on Monday."},
+        {"es": "Los meteorólogos prevén más lluvia para el miércoles.",
+         "it": "I meteorologi prevedono altra pioggia per mercoledì.",
+         "pt": "Os meteorologistas preveem mais chuva para quarta-feira.",
+         "en": "Forecasters expect more rain on Wednesday."},
+        {"es": "El gobierno regional ha pedido ayuda al ejército.",
+         "it": "Il governo regionale ha chiesto aiuto all'esercito.",
+         "pt": "O governo regional pediu ajuda ao exército.",
+         "en": "The regional government has asked the army for help."},
+    ],
+    [  # a marathon
+        {"de": "Die Kenianerin Ruth Achieng hat am Sonntag den Marathon von Genf in 2:21:09 Stunden gewonnen.",
+         "fr": "La Kényane Ruth Achieng a remporté dimanche le marathon de Genève en 2 h 21 min 09 s.",
+         "it": "La keniana Ruth Achieng ha vinto domenica la maratona di Ginevra in 2 ore 21 minuti e 9 secondi.",
+         "en": "Kenya's Ruth Achieng won the Geneva marathon on Sunday in 2:21:09."},
+        {"de": "Das ist der neue Streckenrekord.",
+         "fr": "C'est le nouveau record du parcours.",
+         "it": "È il nuovo record del percorso.",
+         "en": "That is the new course record."},
+        {"de": "Bei den Männern siegte der Äthiopier Dawit Bekele knapp vor seinem Landsmann.",
+         "fr": "Chez les hommes, l'Éthiopien Dawit Bekele s'est imposé de justesse devant son compatriote.",
+         "it": "Tra gli uomini ha vinto l'etiope Dawit Bekele, di poco davanti al suo connazionale.",
+         "en": "In the men's race, Ethiopia's Dawit Bekele won narrowly ahead of his compatriot."},
+        {"de": "Rund 14.000 Läuferinnen und Läufer gingen an den Start.",
+         "fr": "Environ 14 000 coureuses et coureurs ont pris le départ.",
+         "it": "Circa 14.000 atlete e atleti hanno preso il via.",
+         "en": "Around 14,000 runners took part."},
+        {"de": "Wegen der Hitze wurden zusätzliche Wasserstellen eingerichtet.",
+         "fr": "En raison de la chaleur, des points d'eau supplémentaires ont été installés.",
+         "it": "A causa del caldo sono stati allestiti punti d'acqua supplementari.",
+         "en": "Extra water stations were set up because of the heat."},
+        {"de": "Die Veranstalter wollen das Rennen im nächsten Jahr auf Oktober verschieben.",
+         "fr": "Les organisateurs veulent déplacer la course en octobre l'an prochain.",
+         "it": "Gli organizzatori vogliono spostare la gara a ottobre il prossimo anno.",
+         "en": "The organisers want to move the race to October next year."},
+    ],
+    [  # a telescope
+        {"fr": "Des astronomes de l'observatoire de Pic Tallon ont découvert une comète inconnue.",
+         "es": "Astrónomos del observatorio de Pic Tallon han descubierto un cometa desconocido.",
+         "pt": "Astrónomos do observatório de Pic Tallon descobriram um cometa desconhecido.",
+         "de": "Astronomen der Sternwarte Pic Tallon haben einen unbekannten Kometen entdeckt."},
+        {"fr": "Elle passera à environ 90 millions de kilomètres de la Terre en janvier.",
+         "es": "Pasará a unos 90 millones de kilómetros de la Tierra en enero.",
+         "pt": "Passará a cerca de 90 milhões de quilómetros da Terra em janeiro.",
+         "de": "Er wird im Januar in etwa 90 Millionen Kilometern Entfernung an der Erde vorbeiziehen."},
+        {"fr": "Selon la chercheuse Anaïs Vidrel, elle sera visible avec de simples jumelles.",
+         "es": "Según la investigadora Anaïs Vidrel, será visible con unos simples prismáticos.",
+         "pt": "Segundo a investigadora Anaïs Vidrel, será visível com uns simples binóculos.",
+         "de": "Laut der Forscherin Anaïs Vidrel wird er schon mit einem einfachen Fernglas sichtbar sein."},
+        {"fr": "Le télescope utilisé a été mis en service il y a seulement deux ans.",
+         "es": "El telescopio utilizado entró en servicio hace solo dos años.",
+         "pt": "O telescópio utilizado entrou em funcionamento há apenas dois anos.",
+         "de": "Das verwendete Teleskop wurde erst vor zwei Jahren in Betrieb genommen."},
+        {"fr": "La comète met environ 4000 ans à faire le tour du Soleil.",
+         "es": "El cometa tarda unos 4000 años en dar la vuelta al Sol.",
+         "pt": "O cometa demora cerca de 4000 anos a dar a volta ao Sol.",
+         "de": "Der Komet braucht etwa 4000 Jahre für einen Umlauf um die Sonne."},
+        {"fr": "Il n'existe aucun risque de collision.",
+         "es": "No existe ningún riesgo de colisión.",
+         "pt": "Não existe qualquer risco de colisão.",
+         "de": "Es besteht keinerlei Kollisionsgefahr."},
+    ],
+]
+
+# Hand-written faults: (story, row, lang, perturbed sentence with the gold span in ⟦ ⟧, kind).
+# ⟦⟧ alone marks where dropped words were.
+HAND: list[tuple[int, int, str, str, str]] = [
+    (0, 0, "it", "Il consiglio comunale di Valmora ha approvato martedì un bilancio di 48 ⟦⟧ di euro per il nuovo ponte.", "drop"),
+    (0, 2, "es", "La alcaldesa Elena Ruskin dijo que el viejo puente ⟦no⟧ se había vuelto demasiado peligroso para los camiones pesados.", "negate"),
+    (0, 3, "pt", "Dois vereadores da oposição votaram ⟦a favor do⟧ plano, invocando o custo.", "swap"),
+    (0, 4, "en", "The bridge will carry around 20,000 vehicles a day, more than ⟦the current⟧.", "comparison"),
+    (0, 1, "pt", "As obras começarão em ⟦maio⟧ e deverão durar cerca de três anos.", "swap"),
+    (1, 0, "fr", "Le musée municipal de Lindau présente à partir de ⟦lundi⟧ 120 dessins du peintre Karl Obermayr.", "swap"),
+    (1, 1, "it", "La maggior parte delle opere ⟦è stata spesso⟧ esposta al pubblico.", "negate"),
+    (1, 5, "es", "La comisaria espera más visitantes que ⟦⟧.", "comparison"),
+    (1, 4, "de", "Kinder unter 16 Jahren haben ⟦keinen⟧ freien Eintritt.", "negate"),
+    (2, 1, "pt", "As vendas ⟦caíram⟧ 7 por cento, sobretudo graças à forte procura na Ásia.", "swap"),
+    (2, 3, "fr", "La directrice générale Mara Lindqvist a averti que la hausse des prix ⟦⟧ pourrait peser sur les marges.", "drop"),
+    (2, 5, "de", "Analysten hatten mit einem ⟦höheren⟧ Gewinn gerechnet.", "swap"),
+    (2, 2, "en", "The company plans to ⟦close⟧ four new factories in Vietnam next year.", "swap"),
+    (3, 2, "pt", "⟦Há⟧ vítimas mortais, segundo os serviços de emergência.", "negate"),
+    (3, 3, "it", "Diverse strade restano chiuse e quaranta scuole rimarranno ⟦aperte⟧ lunedì.", "swap"),
+    (3, 1, "en", "The Calvo river rose above its ⟦⟧ early on Sunday.", "drop"),
+    (4, 0, "it", "La keniana Ruth Achieng ha vinto domenica la maratona di ⟦Losanna⟧ in 2 ore 21 minuti e 9 secondi.", "entity"),
+    (4, 2, "fr", "Chez les hommes, l'Éthiopien Dawit Bekele s'est imposé ⟦largement⟧ devant son compatriote.", "swap"),
+    (4, 5, "de", "Die Veranstalter wollen das Rennen im nächsten Jahr ⟦nicht⟧ auf Oktober verschieben.", "negate"),
+    (5, 1, "es", "Pasará a unos 90 millones de kilómetros de ⟦Marte⟧ en enero.", "entity"),
+    (5, 3, "pt", "O telescópio utilizado entrou em funcionamento há ⟦mais de vinte⟧ anos.", "swap"),
+    (5, 5, "de", "Es besteht ⟦ein hohes⟧ Kollisionsrisiko.", "negate"),
+    (5, 4, "fr", "La comète met environ 4000 ans ⟦de plus que à faire le tour⟧.", "comparison"),
+]
+
+
+# --- Text+Berg --------------------------------------------------------------------------
+
+def read_textberg(folder: str | Path, src: str = "de", tgt: str = "fr", min_words: int = 4) -> list[dict[str, str]]:
+    """Gold 1-1 rows of a Text+Berg split (``dev.de``, ``dev.fr``, ``dev.defr``), in order,
+    both sides with at least ``min_words`` tokens."""
+    folder = Path(folder)
+    a = (folder / f"dev.{src}").read_text(encoding="utf-8").split("\n")
+    b = (folder / f"dev.{tgt}").read_text(encoding="utf-8").split("\n")
+    rows = []
+    for line in (folder / f"dev.{src}{tgt}").read_text(encoding="utf-8").splitlines():
+        left, right = (part.strip("[] ") for part in line.split(":"))
+        if left and right and "," not in left and "," not in right:
+            sa, sb = a[int(left)].strip(), b[int(right)].strip()
+            if sa and sb and len(sa.split()) >= min_words and len(sb.split()) >= min_words:
+                rows.append({src: sa, tgt: sb})
+    return rows
+
+
+# --- automatic perturbations ------------------------------------------------------------
+
+def _tokens(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def _wordlike(tok: str) -> bool:
+    return any(c.isalnum() for c in tok)
+
+
+def _gap_gold(text: str, at: int) -> tuple[int, int]:
+    """The words on both sides of position ``at`` (the place of a removal)."""
+    toks = [(m.start(), m.end()) for m in WORDS.finditer(text)]
+    left = [t for t in toks if t[1] <= at]
+    right = [t for t in toks if t[0] >= at]
+    start = left[-1][0] if left else (right[0][0] if right else at)
+    end = right[0][1] if right else (left[-1][1] if left else at)
+    return start, end
+
+
+def _join(text: str, start: int, end: int, insert: str = "") -> tuple[str, int]:
+    """``text`` with ``[start, end)`` replaced by ``insert``, spaces tidied; where it went."""
+    head, tail = text[:start].rstrip(), text[end:].lstrip()
+    sep = " " if head and tail and tail[0] not in ".,;:!?)" else ""
+    if insert:
+        return head + (" " if head else "") + insert + sep + tail, len(head) + (1 if head else 0)
+    return head + sep + tail, len(head) + len(sep) if head else 0
+
+
+def drop(text: str, lang: str, rng: random.Random) -> tuple[str, tuple[int, int]] | None:
+    """Remove a comma-delimited clause, or 2-4 words around the rarest word."""
+    clauses = [m for m in re.finditer(r",[^,;]{8,60}(?=[,;.])", text) if len(m.group().split()) <= 8]
+    if clauses and rng.random() < 0.5:
+        m = rng.choice(clauses)
+        new, at = _join(text, m.start(), m.end())
+        return new, _gap_gold(new, at)
+    toks = [t for t in _tokens(text) if _wordlike(text[t[0]:t[1]])]
+    if len(toks) < 6:
+        return None
+    cand = list(range(1, len(toks) - 1))
+    k = min(cand, key=lambda i: (zipf_frequency(text[toks[i][0]:toks[i][1]], lang), rng.random()))
+    width = rng.randint(1, 3)
+    lo = max(1, k - rng.randint(0, width - 1))
+    hi = min(len(toks) - 1, lo + width)
+    new, at = _join(text, toks[lo][0], toks[hi - 1][1])
+    return new, _gap_gold(new, at)
+
+
+def number(text: str, lang: str, rng: random.Random) -> tuple[str, tuple[int, int]] | None:
+    """Change one digit of a number (never to the same value)."""
+    nums = list(NUMBER.finditer(text))
+    if not nums:
+        return None
+    m = rng.choice(nums)
+    digits = [i for i, c in enumerate(m.group()) if c.isdigit()]
+    i = rng.choice(digits)
+    old = m.group()[i]
+    new_digit = rng.choice([d for d in "123456789" if d != old])
+    value = m.group()[:i] + new_digit + m.group()[i + 1:]
+    return text[:m.start()] + value + text[m.end():], (m.start(), m.start() + len(value))
+
+
+def _names(text: str, lang: str, others: list[str]) -> list[tuple[int, int]]:
+    """Names: capitalised, rare, not sentence-initial, and written the same in another version."""
+    toks = _tokens(text)
+    out = []
+    for k, (s, e) in enumerate(toks):
+        w = text[s:e].strip(".,;:!?()«»\"'")
+        if (k > 0 and len(w) > 2 and w[:1].isupper() and w[1:].islower() and zipf_frequency(w, lang) < 3.0
+                and any(re.search(rf"\b{re.escape(w)}\b", o) for o in others)):
+            out.append((s, s + len(w)))
+    return out
+
+
+def entity(text: str, lang: str, rng: random.Random, pool: list[str],
+           others: list[str]) -> tuple[str, tuple[int, int]] | None:
+    """Replace a name by another name of the story."""
+    names = _names(text, lang, others)
+    if not names:
+        return None
+    s, e = rng.choice(names)
+    candidates = [p for p in pool if p != text[s:e] and p not in text]
+    if not candidates:
+        return None
+    new = rng.choice(candidates)
+    return text[:s] + new + text[e:], (s, s + len(new))
+
+
+def negate_de(text: str, lang: str, rng: random.Random) -> tuple[str, tuple[int, int]] | None:
+    """German: ``nicht`` before the last word of a main clause when that word is lower-case
+    (a verb part, participle or adjective: German nouns are capitalised)."""
+    if lang != "de" or re.search(r"\b(nicht|kein\w*|nie)\b", text, re.I) or "," in text:
+        return None
+    toks = [t for t in _tokens(text) if _wordlike(text[t[0]:t[1]])]
+    if len(toks) < 5 or not text[toks[-1][0]].islower():
+        return None
+    s = toks[-1][0]
+    return text[:s] + "nicht " + text[s:], (s, s + 5)
+
+
+def order(text: str, lang: str, rng: random.Random) -> tuple[str, tuple[int, int]] | None:
+    """Shuffle a window of 4-7 words (the shuffle must change the order)."""
+    toks = _tokens(text)
+    if len(toks) < 7:
+        return None
+    width = min(len(toks) - 1, rng.randint(4, 7))
+    lo = rng.randint(0, len(toks) - width)
+    words = [text[s:e] for s, e in toks[lo:lo + width]]
+    shuffled = words[:]
+    for _ in range(10):
+        rng.shuffle(shuffled)
+        if shuffled != words:
+            break
+    start, end = toks[lo][0], toks[lo + width - 1][1]
+    new = " ".join(shuffled)
+    return text[:start] + new + text[end:], (start, start + len(new))
+
+
+def loop(text: str, lang: str, rng: random.Random) -> tuple[str, tuple[int, int]] | None:
+    """Repeat a phrase of 3-5 words right after itself."""
+    toks = _tokens(text)
+    if len(toks) < 6:
+        return None
+    width = rng.randint(3, min(5, len(toks) - 2))
+    lo = rng.randint(0, len(toks) - width - 1)
+    start, end = toks[lo][0], toks[lo + width - 1][1]
+    phrase = text[start:end]
+    return text[:end] + " " + phrase + text[end:], (end + 1, end + 1 + len(phrase))
+
+
+def replace(text: str, lang: str, rng: random.Random, pool: list[str]) -> tuple[str, tuple[int, int]] | None:
+    """Another story's sentence in the same language instead of this one."""
+    candidates = [p for p in pool if p != text]
+    if not candidates:
+        return None
+    new = rng.choice(candidates)
+    return new, (0, len(new))
+
+
+AUTO = {"drop": drop, "number": number, "entity": entity, "negate": negate_de, "order": order, "loop": loop,
+        "replace": replace}
+
+
+def _perturb_story(rows: list[dict[str, str]], sid: str, source: str, rng: random.Random,
+                   kinds: list[str], foreign: dict[str, list[str]] | None = None) -> list[Case]:
+    langs = list(rows[0])
+    def others(r: dict[str, str], lang: str) -> list[str]:
+        return [t for lg, t in r.items() if lg != lang]
+
+    pools = {lang: sorted({r[lang][s:e] for r in rows for s, e in _names(r[lang], lang, others(r, lang))})
+             for lang in langs}
+    cases = []
+    for kind in kinds:
+        fn = AUTO[kind]
+        tries = [(k, lang) for k in range(len(rows)) for lang in langs]
+        rng.shuffle(tries)
+        for k, lang in tries:
+            text = rows[k][lang]
+            if kind == "entity":
+                out = fn(text, lang, rng, pools[lang], others(rows[k], lang))
+            elif kind == "replace":
+                out = fn(text, lang, rng, (foreign or {}).get(lang, []))
+            else:
+                out = fn(text, lang, rng)
+            if out is None or out[0] == text:
+                continue
+            new_rows = [dict(r) for r in rows]
+            new_rows[k][lang] = out[0]
+            cases.append(Case(f"{sid}-{kind}", kind, new_rows, lang, k, out[1], source, {"original": text}))
+            break
+    return cases
+
+
+def _hand_cases() -> list[Case]:
+    out = []
+    for n, (story, k, lang, marked, kind) in enumerate(HAND):
+        m = MARK.search(marked)
+        before, inside, after = marked[:m.start()], m.group(1), marked[m.end():]
+        if inside:
+            text, gold = before + inside + after, (len(before), len(before) + len(inside))
+        else:
+            text, at = _join(before + after, len(before), len(before))
+            gold = _gap_gold(text, at)
+        rows = [dict(r) for r in STORIES[story]]
+        original = rows[k][lang]
+        rows[k][lang] = text
+        out.append(Case(f"hand{n}-{kind}", kind, rows, lang, k, gold, "madeup", {"original": original}))
+    return out
+
+
+def build_suite(textberg: str | Path | None = None, *, story_rows: int = 10, max_stories: int = 30,
+                seed: int = 13) -> tuple[list[Case], list[Case]]:
+    """(clean stories, perturbed cases): made-up stories and Text+Berg chunks of ``story_rows``."""
+    rng = random.Random(seed)
+    clean: list[Case] = [Case(f"madeup{i}", "clean", [dict(r) for r in s], source="madeup")
+                         for i, s in enumerate(STORIES)]
+    perturbed = _hand_cases()
+    auto = ["drop", "number", "entity", "order", "loop", "replace"]
+
+    def foreign(stories: list[list[dict[str, str]]], i: int) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for n, story in enumerate(stories):
+            if n != i:
+                for r in story:
+                    for lang, t in r.items():
+                        out.setdefault(lang, []).append(t)
+        return out
+
+    for i, s in enumerate(STORIES):
+        perturbed += _perturb_story(s, f"madeup{i}", "madeup", rng, auto, foreign(STORIES, i))
+    if textberg:
+        rows = read_textberg(textberg)
+        chunks = [rows[k:k + story_rows] for k in range(0, len(rows) - story_rows + 1, story_rows)][:max_stories]
+        for i, chunk in enumerate(chunks):
+            clean.append(Case(f"tb{i}", "clean", chunk, source="textberg"))
+            perturbed += _perturb_story(chunk, f"tb{i}", "textberg", rng, [*auto, "negate"], foreign(chunks, i))
+    return clean, perturbed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("textberg", nargs="?", help="folder with dev.de, dev.fr, dev.defr")
+    ap.add_argument("--show", type=int, default=0, help="print this many perturbed cases")
+    args = ap.parse_args()
+    clean, perturbed = build_suite(args.textberg)
+    print(f"clean stories: {len(clean)} ({sum(len(c.rows) for c in clean)} rows)")
+    print("perturbed:", dict(Counter((c.source, c.kind) for c in perturbed)))
+    print("languages:", dict(Counter(c.lang for c in perturbed)))
+    for c in perturbed[:args.show]:
+        text = c.rows[c.row][c.lang]
+        print(f"{c.id} [{c.lang}] {text[:c.gold[0]]}⟦{text[c.gold[0]:c.gold[1]]}⟧{text[c.gold[1]:]}")
+
+
+if __name__ == "__main__":
+    main()

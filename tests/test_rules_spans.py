@@ -1,0 +1,377 @@
+"""XL701-XL705 on hand-built multilingual rows.
+
+Without the model, token states come from a tiny made-up bilingual lexicon: every word of a
+concept group gets that concept's vector (plus a little noise), any other word a vector of
+its own, so "which words have a counterpart" is exactly what the lexicon says. A few
+``model`` tests run the real encoder.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from xlingo.check.base import RULES, all_rules
+from xlingo.check.divergence import Params, TokenCache, analyse_story, row_divergence, row_events, word_weight
+from xlingo.check.rules.spans import (
+    GarbledStructure,
+    SentenceDivergence,
+    SpanAddition,
+    SpanMistranslation,
+    SpanOmission,
+    divergence_scores,
+)
+from xlingo.check.wordalign import split_words
+from xlingo.embed.base import TokenStates
+from xlingo.report.model import Severity
+from xlingo.testing import context_for, story_from_rows
+
+DIM = 256
+GROUPS = [  # one concept per line, words of all languages (case-folded)
+    "the el il o a der die das le la los las i os as l'",
+    "council consejo consiglio conselho rat conseil",
+    "approved aprobó approvato aprovou genehmigte approuvé ha",
+    "budget presupuesto bilancio orçamento haushalt",
+    "of de di do da von des du",
+    "48", "84",
+    "million millones milioni milhões millionen millions",
+    "euros euro euro",
+    "for para per pour für",
+    "new nuevo nuovo nova neue nouveau",
+    "bridge puente ponte brücke pont",
+    "sales ventas vendite vendas umsatz ventes",
+    "rose subieron aumentate subiram stieg augmenté",
+    "fell cayeron calate caíram sank",
+    "by um por",
+    "7",
+    "percent por ciento cento prozent pour cent",
+    "exhibition exposición mostra exposição ausstellung exposition",
+    "lasts dura dura dura dauert dure",
+    "until hasta fino até bis jusqu",
+    "end final fine fim ende fin",
+    "september septiembre settembre setembro septembre",
+    "carry soportará sosterrà",
+    "children niños bambini crianças kinder enfants",
+    "under menores sotto menos unter moins",
+    "16",
+    "years años anni anos jahren ans",
+    "enter entran entrano entram",
+    "free gratis grátis",
+    "and y e und et",
+    "20,000 20.000",
+    "vehicles vehículos veicoli veículos",
+    "a al al",
+    "day día giorno dia",
+    "on en",
+    "tuesday martes martedì terça-feira",
+    "river río fiume rio",
+    "rises crece cresce sobe",
+    "rain lluvia pioggia chuva",
+    "more más più mais",
+    "is es è é",
+    "expected esperado previsto esperada",
+]
+CONCEPT = {w: k for k, line in enumerate(GROUPS) for w in line.split()}
+
+
+def _vec(word: str) -> np.ndarray:
+    key = word.casefold()
+    seed = int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "little")
+    noise = np.random.default_rng(seed).standard_normal(DIM)
+    if key in CONCEPT:
+        v = np.eye(DIM)[CONCEPT[key]] + 0.05 * noise
+    else:
+        v = noise  # a word of its own: nearly orthogonal to everything else
+    return v / np.linalg.norm(v)
+
+
+def lexicon_tokens(texts):
+    """Fake token states: one 'piece' per word, concept vectors from the lexicon."""
+    out = []
+    for t in texts:
+        words = split_words(t)
+        vecs = np.stack([_vec(w.text) for w in words]).astype(np.float32) if words else np.zeros((0, DIM), np.float32)
+        out.append(TokenStates(offsets=[(w.start, w.end) for w in words], vectors=vecs))
+    return out
+
+
+def lexicon_embed(texts):
+    """Fake cross-lingual sentence vectors: the normalised sum of the word vectors."""
+    out = []
+    for t in texts:
+        v = np.sum([_vec(w.text) for w in split_words(t)] or [np.zeros(DIM)], axis=0)
+        out.append(v / (np.linalg.norm(v) or 1.0))
+    return np.array(out, dtype=np.float32)
+
+
+def run(rule, rows, token_states=lexicon_tokens, embed=lexicon_embed):
+    story = story_from_rows(rows)
+    ctx = context_for(story, embed=embed, token_states=token_states)
+    return story, list(rule.check(ctx))
+
+
+BUDGET = {"es": "El consejo aprobó el presupuesto de 48 millones de euros para el nuevo puente.",
+          "it": "Il consiglio ha approvato il bilancio di 48 milioni di euro per il nuovo ponte.",
+          "pt": "O conselho aprovou o orçamento de 48 milhões de euros para a nova ponte."}
+
+
+def test_rules_are_registered_with_docs():
+    all_rules()
+    assert {c: RULES[c].name for c in ("XL701", "XL702", "XL703", "XL704", "XL705")} == {
+        "XL701": "span-omission", "XL702": "span-addition", "XL703": "span-mistranslation",
+        "XL704": "sentence-divergence", "XL705": "garbled-structure"}
+
+
+def test_word_weight_comes_from_frequency_and_shape():
+    assert word_weight("de", "pt") < 0.2 and word_weight("que", "fr") < 0.2
+    assert word_weight("orçamento", "pt") > 0.7
+    assert word_weight("13,7", "de") == 1.0
+    assert word_weight("Valmorisco", "xx") > 0.5  # unknown language: length decides
+
+
+# --------------------------------------------------------------------------- XL701
+
+def test_omission_is_flagged_in_the_version_that_lacks_the_words():
+    rows = [dict(BUDGET, it="Il consiglio ha approvato il bilancio di 48 di euro per il nuovo ponte.")]
+    story, found = run(SpanOmission(), rows)
+    assert len(found) == 1
+    f = found[0]
+    assert (f.rule, f.doc) == ("XL701", "it")
+    assert "48" in f.text  # the words around the gap
+    assert {(r.doc, r.text) for r in f.related} >= {("es", "millones"), ("pt", "milhões")}
+    assert f.severity == Severity.ERROR  # both others agree, a quantity word is missing
+    assert story.document("it").text[f.start:f.end] == f.text
+
+
+def test_heavy_omission_of_plain_words_is_an_error_with_a_unanimous_vote():
+    rows = [dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")]
+    _, found = run(SpanOmission(), rows)
+    assert [(f.doc, f.severity) for f in found] == [("pt", Severity.ERROR)]
+    assert {r.doc for r in found[0].related} == {"es", "it"}
+
+
+def test_no_omission_in_faithful_versions():
+    _, found = run(SpanOmission(), [BUDGET])
+    assert found == []
+
+
+def test_a_word_only_one_version_has_is_not_an_omission_elsewhere():
+    # es alone says "nuevo puente": the two others lack it -> es added it (XL702), nobody omitted it
+    rows = [{"es": BUDGET["es"],
+             "it": "Il consiglio ha approvato il bilancio di 48 milioni di euro.",
+             "pt": "O conselho aprovou o orçamento de 48 milhões de euros."}]
+    _, omitted = run(SpanOmission(), rows)
+    _, added = run(SpanAddition(), rows)
+    assert omitted == []
+    assert [(f.doc, f.text) for f in added] == [("es", "nuevo puente")]
+
+
+def test_no_vote_with_two_versions():
+    rows = [{"es": BUDGET["es"], "pt": "O conselho aprovou o orçamento de 48 milhões de euros."}]
+    _, found = run(SpanOmission(), rows)
+    assert found == []
+
+
+# --------------------------------------------------------------------------- XL702
+
+def test_addition_in_one_version_points_at_the_others():
+    rows = [{"de": "Die Ausstellung dauert bis Ende September.",
+             "es": "La exposición dura hasta final de septiembre.",
+             "fr": "L'exposition dure jusqu'à fin septembre, sauf pendant les travaux du musée."}]
+    story, found = run(SpanAddition(), rows)
+    assert len(found) == 1
+    f = found[0]
+    assert f.doc == "fr" and "travaux du musée" in f.text
+    assert {r.doc for r in f.related} == {"de", "es"}
+    assert f.severity == Severity.ERROR
+    assert "has no counterpart in de, es" in f.message
+
+
+def test_addition_with_two_versions_is_never_an_error():
+    rows = [{"de": "Die Ausstellung dauert bis Ende September.",
+             "fr": "L'exposition dure jusqu'à fin septembre, sauf pendant les travaux du musée."}]
+    _, found = run(SpanAddition(), rows)
+    assert found and all(f.severity < Severity.ERROR for f in found)
+
+
+def test_function_words_alone_are_no_addition():
+    rows = [{"en": "Children under 16 enter free.", "es": "Los niños menores de 16 años entran gratis.",
+             "it": "I bambini sotto i 16 anni entrano gratis."}]
+    _, found = run(SpanAddition(), rows)
+    assert [f for f in found if f.text.casefold() in {"los", "de", "i"}] == []
+
+
+# --------------------------------------------------------------------------- XL703
+
+def test_mistranslation_when_the_others_agree_on_something_else():
+    rows = [{"en": "Sales rose by 7 percent.", "de": "Der Umsatz stieg um 7 Prozent.",
+             "pt": "As vendas caíram 7 por cento."}]
+    story, found = run(SpanMistranslation(), rows)
+    assert [(f.doc, f.text) for f in found] == [("pt", "caíram")]
+    f = found[0]
+    assert {(r.doc, r.text) for r in f.related} == {("en", "rose"), ("de", "stieg")}
+    assert f.message == "`caíram` here, `rose` / `stieg` in en, de"
+
+
+def test_a_different_number_is_a_mistranslation_and_formats_do_not_matter():
+    rows = [{"en": "The bridge will carry 20,000 vehicles a day.", "es": "El puente soportará 20.000 vehículos al día.",
+             "it": "Il ponte sosterrà 84 veicoli al giorno."}]
+    _, found = run(SpanMistranslation(), rows)
+    assert [(f.doc, f.text, f.severity) for f in found] == [("it", "84", Severity.ERROR)]
+
+
+def test_two_versions_flag_both_sides_but_never_as_errors():
+    rows = [{"en": "Sales rose by 7 percent on Tuesday.", "pt": "As vendas caíram 7 por cento na Europa."}]
+    _, found = run(SpanMistranslation(), rows)
+    assert {f.doc for f in found} == {"en", "pt"}
+    assert {f.text for f in found} >= {"rose", "caíram"}
+    assert all(f.severity < Severity.ERROR for f in found)
+
+
+# --------------------------------------------------------------------------- XL704
+
+STORY = [
+    {"en": "The council approved the budget.", "es": "El consejo aprobó el presupuesto.",
+     "it": "Il consiglio ha approvato il bilancio."},
+    {"en": "Sales rose by 7 percent.", "es": "Las ventas subieron 7 por ciento.", "it": "Le vendite aumentate 7 per cento."},
+    {"en": "The exhibition lasts until the end of September.", "es": "La exposición dura hasta final de septiembre.",
+     "it": "La mostra dura fino alla fine di settembre."},
+    {"en": "Children under 16 enter free.", "es": "Los niños menores de 16 años entran gratis.",
+     "it": "I bambini sotto i 16 anni entrano gratis."},
+    {"en": "The river rises.", "es": "El río crece.", "it": "Il fiume cresce."},
+    {"en": "More rain is expected.", "es": "Más lluvia es esperado.", "it": "Più pioggia è previsto."},
+]
+
+
+def test_sentence_divergence_flags_the_version_that_says_something_else():
+    rows = [dict(r) for r in STORY]
+    rows[4]["it"] = "Nessuno sa perché tutto questo accade."
+    _, found = run(SentenceDivergence(), rows)
+    assert [(f.doc, f.row) for f in found] == [("it", 4)]
+    assert {r.doc for r in found[0].related} == {"en", "es"}
+
+
+def test_sentence_divergence_is_quiet_on_a_faithful_story_and_on_short_ones():
+    assert run(SentenceDivergence(), STORY)[1] == []
+    assert run(SentenceDivergence(), STORY[:3])[1] == []
+
+
+def test_row_divergence_is_calibrated_on_the_story():
+    rows = [dict(r) for r in STORY]
+    rows[4]["it"] = "Nessuno sa perché tutto questo accade."
+    story = story_from_rows(rows)
+    div = row_divergence(story, lexicon_embed)
+    assert len(div) == len(rows) and all(0.0 <= d <= 1.0 for d in div)
+    assert max(range(len(div)), key=div.__getitem__) == 4 and div[4] > 0.8
+    assert np.median(div) < 0.2
+    with_spans = divergence_scores(context_for(story, embed=lexicon_embed, token_states=lexicon_tokens))
+    assert max(range(len(div)), key=with_spans.__getitem__) == 4
+
+
+# --------------------------------------------------------------------------- XL705
+
+def test_looping_phrase_is_garbled_structure():
+    rows = [{"de": "Die Ausstellung dauert bis Ende September.", "es": "La exposición dura hasta final de septiembre.",
+             "it": "La mostra dura fino dura fino alla fine di settembre."}]
+    _, found = run(GarbledStructure(), rows)
+    assert [(f.doc, f.text) for f in found] == [("it", "dura fino")]
+
+
+def test_repeats_that_are_not_loops_are_fine():
+    rows = [{"fr": "Le parcours entre le camp II et le camp III était mauvais.",
+             "de": "Die Strecke zwischen Lager II und Lager III war schlecht."},
+            {"de": "Die Ausstellung dauert bis Ende September.", "es": "La exposición dura hasta final de septiembre.",
+             "it": "La mostra dura fino alla fine di settembre."}]
+    _, found = run(GarbledStructure(), rows)
+    assert found == []
+
+
+def test_several_gaps_in_one_sentence_are_a_broken_structure():
+    rows = [{"en": "The council approved the budget of 48 million euros for the new bridge.",
+             "es": BUDGET["es"], "pt": BUDGET["pt"],
+             "it": "Il consiglio il bilancio di 48 di euro per il."}]
+    _, found = run(GarbledStructure(), rows)
+    assert [f.doc for f in found] == ["it"]
+    assert "separate stretches" in found[0].message
+
+
+# --------------------------------------------------------------------------- plumbing
+
+def test_span_rules_do_nothing_without_token_states():
+    rows = [dict(BUDGET, it="Il consiglio ha approvato il bilancio di 48 di euro per il nuovo ponte.")]
+    for rule in (SpanOmission(), SpanAddition(), SpanMistranslation(), GarbledStructure()):
+        assert run(rule, rows, token_states=None)[1] == []
+
+
+def test_token_states_are_computed_once_per_sentence():
+    calls = []
+
+    def counting(texts):
+        calls.extend(texts)
+        return lexicon_tokens(texts)
+
+    story = story_from_rows([dict(BUDGET, it="Il consiglio ha approvato il bilancio di 48 di euro per il nuovo ponte.")])
+    ctx = context_for(story, embed=lexicon_embed, token_states=counting)
+    for rule in (SpanOmission(), SpanAddition(), SpanMistranslation(), GarbledStructure()):
+        list(rule.check(ctx))
+    assert sorted(calls) == sorted(s.text for d in story.documents for s in d.sentences)
+
+
+def test_events_carry_spans_that_match_the_text():
+    rows = [dict(BUDGET, it="Il consiglio ha approvato il bilancio di 48 di euro per il nuovo ponte.")]
+    story = story_from_rows(rows)
+    rows_words = analyse_story(story, TokenCache(lexicon_tokens), Params())
+    for row in rows_words.values():
+        for ev in row_events(row):
+            doc = story.document(ev.doc)
+            assert 0 <= ev.start < ev.end <= len(doc.text)
+            for d, s, e in ev.related:
+                assert story.document(d).text[s:e].strip() == story.document(d).text[s:e]
+
+
+# --------------------------------------------------------------------------- real encoder
+
+@pytest.fixture(scope="session")
+def real():
+    from xlingo.embed import load_encoder
+    from xlingo.embed.base import Embedder
+
+    enc = load_encoder("e5-small")
+    if not hasattr(enc, "encode_tokens"):
+        pytest.skip("default encoder has no token states")
+    return Embedder(enc), enc.encode_tokens
+
+
+REAL_STORY = [
+    {"en": "The city council approved a budget of 48 million euros for the new bridge on Tuesday.",
+     "de": "Der Stadtrat genehmigte am Dienstag ein Budget von 48 Millionen Euro für die neue Brücke.",
+     "fr": "Le conseil municipal a approuvé mardi un budget de 48 millions d'euros pour le nouveau pont."},
+    {"en": "Construction will start in March and should last about three years.",
+     "de": "Die Bauarbeiten beginnen im März und sollen etwa drei Jahre dauern.",
+     "fr": "Les travaux commenceront en mars et devraient durer environ trois ans."},
+    {"en": "Two opposition members voted against the plan, citing the cost.",
+     "de": "Zwei Mitglieder der Opposition stimmten unter Hinweis auf die Kosten gegen den Plan.",
+     "fr": "Deux élus de l'opposition ont voté contre le projet, invoquant son coût."},
+]
+
+
+@pytest.mark.model
+def test_real_clean_story_has_no_errors(real):
+    embed, tokens = real
+    ctx = context_for(story_from_rows(REAL_STORY), embed=embed, token_states=tokens)
+    found = [f for rule in (SpanOmission(), SpanAddition(), SpanMistranslation(), GarbledStructure())
+             for f in rule.check(ctx)]
+    assert [f for f in found if f.severity == Severity.ERROR] == []
+
+
+@pytest.mark.model
+def test_real_dropped_quantity_word_is_found(real):
+    embed, tokens = real
+    rows = [dict(r) for r in REAL_STORY]
+    rows[0]["fr"] = "Le conseil municipal a approuvé mardi un budget de 48 d'euros pour le nouveau pont."
+    ctx = context_for(story_from_rows(rows), embed=embed, token_states=tokens)
+    found = list(SpanOmission().check(ctx)) + list(SpanMistranslation().check(ctx))
+    hits = [f for f in found if f.doc == "fr" and f.row == 0]
+    assert hits and "48" in hits[0].text
+    assert {r.doc for r in hits[0].related} >= {"en", "de"}

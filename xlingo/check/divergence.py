@@ -1,0 +1,651 @@
+"""Where the versions of a story say different things: per word, per span and per row.
+
+**Words.** Every non-empty cell of a row is split into words (:mod:`xlingo.check.wordalign`)
+with contextual vectors from the encoder's token states (one extra forward pass per sentence
+text, cached for the story). For each ordered pair of versions ``(d, e)`` the words of ``d``
+get a *presence* in ``e``, 0..1: a logistic of their best cosine to the words of ``e``'s cell,
+less a penalty when that match clearly prefers another word of ``d``, plus a bonus when
+itermax links them. The logistic's centre is calibrated per story and pair of versions
+(free translations have lower token cosines throughout). Surface evidence overrides the
+encoder where it is certain: the same number value or the same rare word in ``e`` means
+present, a number whose value is nowhere in ``e`` although ``e`` has numbers means absent.
+
+**Weight.** How much meaning a word carries comes from its frequency, not from stopword
+lists: ``wordfreq`` Zipf frequency mapped to 0..1 (``de``/``que``/``the`` ~0.1, ordinary
+nouns ~1); numbers, the unit or multiplier right after a number (``48 millones``,
+``13,7 Prozent``) and names (capitalised, rare, not first in the sentence) weigh 0.9-1 and
+are *key* words.
+
+**Spans and the vote** (:func:`row_events`). With three or more versions a word of ``d``
+present in some ``e`` but absent in ``c`` is missing *in c*: an *omission*, placed in ``c``
+between the words its neighbours are linked to. If ``c`` has words of its own (present in no
+other version) at that place, it is a *mistranslation* (``X`` here, ``Y`` elsewhere). Words
+of one version only, left over, are an *addition*. With two versions nothing can be voted: an
+unshared stretch is an addition (or the other side's omission), or a mistranslation when the
+other side also has an unshared stretch at that place. Each event carries its evidence:
+versions that agree, meaning mass (sum of weight x absence), key words.
+
+**Rows** (:func:`row_divergence`). A row's cosine is compared with each sentence's cosines to
+the *other* sentences of the other version (a margin over non-translations, as in margin
+scoring), and that margin with the story's typical margin: ``0`` = as close as the story's
+usual rows, ``1`` = no closer than unrelated sentences of the story. This means the same
+whatever the encoder's cosine band and the language pair.
+
+**Structure** (:func:`repeated_ngrams`): a phrase repeated at once in one version only
+(looping output).
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from xlingo.check.wordalign import PairAlignment, WordStates, align_words, concat, word_states
+from xlingo.embed.base import TokenStates
+from xlingo.report.model import Story
+
+TokenFn = Callable[[Sequence[str]], list[TokenStates]]
+EmbedFn = Callable[[Sequence[str]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Params:
+    """Tunables of the word presence model (all cosines are encoder token-state cosines)."""
+
+    centre: float = 0.55  # best cosine at which a word is as likely present as not
+    scale: float = 0.06  # logistic width
+    link_bonus: float = 0.08  # added to the best cosine when itermax links the word
+    absent: float = 0.5  # presence below this = absent
+    veto: float = 0.8  # a holder's counterpart this present in a version means that version has it
+    bridge: float = 0.35  # words lighter than this may sit inside a span without being absent
+    anchor_reach: int = 6  # words scanned on each side of a span for an anchor
+    spread: float = 2.5  # calibrated centre: story median minus this many robust sigmas
+    compete: float = 0.5  # penalty per unit by which a word's match prefers another word
+    min_calibration: int = 12  # fewer content words than this: no calibration
+
+
+# --- how much a word means ----------------------------------------------------------------
+
+@lru_cache(maxsize=1 << 16)
+def _zipf(word: str, lang: str) -> float | None:
+    from wordfreq import zipf_frequency
+
+    try:
+        return zipf_frequency(word, lang.split("-")[0])
+    except LookupError:
+        return None
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def number_value(word: str) -> str | None:
+    """A number's digits without separators or leading zeros (``20,000`` = ``20.000``)."""
+    if not _DIGIT.search(word):
+        return None
+    digits = re.sub(r"\D", "", word).lstrip("0")
+    return digits or "0"
+
+
+def word_weight(word: str, lang: str) -> float:
+    """How much meaning ``word`` carries, 0..1, from its frequency in ``lang`` (length if unknown)."""
+    if number_value(word) is not None:
+        return 1.0
+    if not any(c.isalnum() for c in word):
+        return 0.6  # %, currency signs
+    z = _zipf(word, lang)
+    if z is None:
+        return float(min(1.0, max(0.1, (len(word) - 2) / 6)))
+    return float(min(1.0, max(0.05, (7.3 - z) / 3.3)))
+
+
+def _is_name(word: str, lang: str, first: bool) -> bool:
+    if len(word) < 2 or not word[0].isupper() or first:
+        return False
+    z = _zipf(word, lang)
+    return z is not None and z < 3.0
+
+
+# --- token states, once per sentence text -------------------------------------------------
+
+class TokenCache:
+    """Token states per distinct text, computed once (one forward pass per sentence)."""
+
+    def __init__(self, fn: TokenFn) -> None:
+        self.fn = fn
+        self.memo: dict[str, TokenStates] = {}
+
+    def __call__(self, texts: Sequence[str]) -> list[TokenStates]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self.memo]
+        if missing:
+            self.memo.update(zip(missing, self.fn(missing)))
+        return [self.memo[t] for t in texts]
+
+
+# --- words of a story's rows --------------------------------------------------------------
+
+@dataclass
+class Cell:
+    """One version's words in one row (document offsets)."""
+
+    doc: str
+    lang: str
+    words: WordStates
+    weight: np.ndarray
+    key: np.ndarray  # numbers and names
+    values: list[str | None]  # number values
+    seen: np.ndarray  # words the encoder saw (not truncated away)
+
+
+@dataclass
+class RowWords:
+    """The word-level view of one row: cells, pair alignments and presences."""
+
+    k: int
+    cells: dict[str, Cell]
+    pairs: dict[tuple[str, str], PairAlignment] = field(default_factory=dict)
+    presence: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+
+    def others(self, d: str) -> list[str]:
+        return [e for e in self.cells if e != d]
+
+    def shared(self, d: str) -> np.ndarray:
+        """Per word of ``d``: its highest presence in any other version."""
+        ps = [self.presence[(d, e)] for e in self.others(d)]
+        return np.max(ps, axis=0) if ps else np.ones(len(self.cells[d].words))
+
+
+def cell_words(story: Story, k: int, doc_id: str, tokens: TokenCache) -> Cell | None:
+    """Words of ``doc_id``'s cell in row ``k`` with their vectors, or None if the cell is empty."""
+    doc = story.document(doc_id)
+    ids = story.alignment[k].cells.get(doc_id, ())
+    if not ids:
+        return None
+    sents = [doc.sentence(i) for i in ids]
+    states = tokens([s.text for s in sents])
+    parts = [word_states(s.text, ts).shifted(s.start) for s, ts in zip(sents, states)]
+    ws = concat(parts)
+    if not len(ws):
+        return None
+    starts = {s.start for s in sents}
+    weight = np.array([word_weight(w.text, doc.lang) for w in ws.words])
+    first = [w.start in starts for w in ws.words]
+    values = [number_value(w.text) for w in ws.words]
+    key = np.array([v is not None or _is_name(w.text, doc.lang, f) for w, v, f in zip(ws.words, values, first)])
+    for i in range(1, len(values)):  # the unit or multiplier right after a number is part of the quantity
+        if (values[i] is None and values[i - 1] is not None and weight[i] >= 0.35
+                and ws.words[i - 1].end + 1 >= ws.words[i].start):
+            weight[i], key[i] = max(weight[i], 0.9), True
+    seen = np.linalg.norm(ws.vectors, axis=1) > 0.5
+    return Cell(doc_id, doc.lang, ws, weight, key, values, seen)
+
+
+def _number_readings(cell: Cell) -> set[str]:
+    """Values of a cell's numbers, plus adjacent numbers read as one (``20 h 30`` = ``20.30``)
+    and the parts of numbers made of 1-2 digit groups (``20.30`` = ``20`` and ``30``)."""
+    out: set[str] = set()
+    vals = cell.values
+    for i, v in enumerate(vals):
+        if v is None:
+            continue
+        out.add(v)
+        groups = re.findall(r"\d+", cell.words.words[i].text)
+        if len(groups) > 1 and all(len(g) <= 2 for g in groups):
+            out.update(g.lstrip("0") or "0" for g in groups)
+        joined = cell.words.words[i].text
+        for k in range(i + 1, min(len(vals), i + 4)):
+            if vals[k] is None:
+                if k > i + 1 and vals[k - 1] is None:
+                    break
+                continue
+            joined += cell.words.words[k].text
+            out.add(re.sub(r"\D", "", joined).lstrip("0") or "0")
+    return out
+
+
+def evidence(pa: PairAlignment, p: Params) -> np.ndarray:
+    """Per word of ``pa.a``: its best cosine in ``pa.b``, less ``p.compete`` times how much more
+    that match prefers another word of ``a``, plus ``p.link_bonus`` when linked."""
+    sim = pa.sim
+    if sim.shape[1] == 0:
+        return np.zeros(sim.shape[0])
+    if sim.shape[0] > 1:
+        top2 = np.sort(sim, axis=0)[-2:]
+        rival = np.where(sim >= top2[1][None, :], top2[0][None, :], top2[1][None, :])
+        score = sim - p.compete * np.maximum(0.0, rival - sim)
+    else:
+        score = sim
+    return score.max(axis=1) + p.link_bonus * pa.links.any(axis=1)
+
+
+def presence(a: Cell, b: Cell, pa: PairAlignment, p: Params, centre: float | None = None) -> np.ndarray:
+    """Soft presence (0..1) of each word of ``a`` in ``b`` (logistic around ``centre``)."""
+    x = evidence(pa, p)
+    out = 1.0 / (1.0 + np.exp(-(x - (p.centre if centre is None else centre)) / p.scale))
+    b_values = _number_readings(b)
+    b_forms = {w.text.casefold() for w in b.words.words}
+    for i, w in enumerate(a.words.words):
+        v = a.values[i]
+        if v is not None and b_values:
+            out[i] = 1.0 if v in b_values else min(out[i], 0.1)
+        elif v is None and len(w.text) > 2 and a.weight[i] >= 0.6 and w.text.casefold() in b_forms:
+            out[i] = 1.0  # the same rare word (a name, a term) is there
+    out[~a.seen] = 1.0  # no evidence either way
+    return out
+
+
+def align_row(story: Story, k: int, tokens: TokenCache, params: Params = Params(),
+              docs: Sequence[str] | None = None) -> RowWords | None:
+    """Word alignment of all pairs of non-empty cells of row ``k`` (None if fewer than two).
+
+    Presences are not filled in: :func:`analyse_story` calibrates them on the whole story.
+    """
+    ids = docs or [d.id for d in story.documents]
+    cells = {d: c for d in ids if (c := cell_words(story, k, d, tokens)) is not None}
+    if len(cells) < 2:
+        return None
+    row = RowWords(k, cells)
+    names = list(cells)
+    for x, d in enumerate(names):
+        for e in names[x + 1:]:
+            pa = align_words(cells[d].words, cells[e].words)
+            row.pairs[(d, e)], row.pairs[(e, d)] = pa, pa.transposed()
+    return row
+
+
+def calibrate(rows: Sequence[RowWords], p: Params) -> dict[tuple[str, str], float]:
+    """Per ordered pair of versions, the cosine at which a word counts as half present.
+
+    A story whose translations are free (literary, adapted) has lower token cosines all
+    through; the centre moves down to ``median - spread * sigma`` of the story's content-word
+    scores for that pair (robust sigma from the MAD), never above ``p.centre``.
+    """
+    xs: dict[tuple[str, str], list[float]] = {}
+    for row in rows:
+        for (d, e), pa in row.pairs.items():
+            c = row.cells[d]
+            x = evidence(pa, p)
+            keep = (c.weight >= 0.6) & c.seen & np.array([v is None for v in c.values], dtype=bool)
+            xs.setdefault((d, e), []).extend(x[keep].tolist())
+    out = {}
+    for pair, vals in xs.items():
+        if len(vals) < p.min_calibration:
+            out[pair] = p.centre
+            continue
+        v = np.array(vals)
+        med = float(np.median(v))
+        sigma = 1.4826 * float(np.median(np.abs(v - med)))
+        out[pair] = min(p.centre, med - p.spread * sigma)
+    return out
+
+
+def analyse_story(story: Story, tokens: TokenCache, params: Params = Params(), rows: Sequence[int] | None = None,
+                  docs: dict[int, list[str]] | None = None) -> dict[int, RowWords]:
+    """Word-level view of the given rows (default: all; per row, only ``docs[k]`` if given)
+    with calibrated presences."""
+    ks = range(len(story.alignment)) if rows is None else rows
+    out = {k: r for k in ks
+           if (r := align_row(story, k, tokens, params, (docs or {}).get(k))) is not None}
+    centres = calibrate(list(out.values()), params)
+    for row in out.values():
+        for (d, e), pa in row.pairs.items():
+            row.presence[(d, e)] = presence(row.cells[d], row.cells[e], pa, params, centres.get((d, e)))
+    return out
+
+
+# --- span events --------------------------------------------------------------------------
+
+@dataclass
+class Event:
+    """One span-level divergence: where it sits, what it corresponds to, how sure."""
+
+    kind: str  # "omission" | "addition" | "mistranslation"
+    doc: str  # version holding the finding
+    start: int
+    end: int
+    row: int
+    mass: float  # meaning carried (sum of weight x absence)
+    key: bool  # a number or a name is involved
+    holders: list[str]  # versions that agree against ``doc`` (have what it lacks / lack what it adds)
+    related: list[tuple[str, int, int]]  # counterpart spans (doc, start, end)
+    own: tuple[int, int] | None = None  # for omissions/mistranslations: the span in ``doc`` (word ids)
+    source: dict[str, tuple[int, int]] = field(default_factory=dict)  # doc -> word ids of the missing words
+    numbers: bool = False  # a number here against a different number in the other versions
+
+
+def _runs(mask: np.ndarray, light: np.ndarray) -> list[tuple[int, int]]:
+    """Maximal runs of ``mask`` (inclusive bounds), bridging single light words; light words at
+    either end are trimmed off (unless the run has nothing else)."""
+    runs, i, n = [], 0, len(mask)
+    while i < n:
+        if not mask[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and (mask[j + 1] or (j + 2 < n and light[j + 1] and mask[j + 2])):
+            j += 1 if mask[j + 1] else 2
+        a, b = i, j
+        while a < b and light[a]:
+            a += 1
+        while b > a and light[b]:
+            b -= 1
+        runs.append((a, b))
+        i = j + 1
+    return runs
+
+
+def _anchors(row: RowWords, d: str, c: str, i: int, j: int, reach: int, absent: float,
+             min_weight: float = 0.25) -> tuple[int | None, int | None]:
+    """Words of ``c`` linked to the nearest present words of ``d`` left and right of ``i..j``
+    (words carrying some meaning first: function words link loosely)."""
+    pa = row.pairs[(d, c)]
+    pres = row.presence[(d, c)]
+    weight = row.cells[d].weight
+
+    def scan(xs: range) -> int | None:
+        for strict in (True, False):
+            for x in xs:
+                hits = np.flatnonzero(pa.links[x])
+                if len(hits) and pres[x] >= absent and (weight[x] >= min_weight or not strict):
+                    return int(hits[np.argmax(pa.sim[x, hits])])
+        return None
+
+    return scan(range(i - 1, max(-1, i - 1 - reach), -1)), scan(range(j + 1, min(len(pres), j + 1 + reach)))
+
+
+def _place(cell: Cell, left: int | None, right: int | None) -> tuple[int, int]:
+    """Word ids of ``cell`` that frame a gap between two anchors (or an anchor and the end of
+    the cell): the whole frame when it is short, else the nearer anchor alone."""
+    n = len(cell.words)
+    lo = -1 if left is None else left
+    hi = n if right is None else right
+    if 0 < hi - lo <= 5 and (left, right) != (None, None):
+        return max(lo, 0), min(hi, n - 1)
+    if left is not None:
+        return left, left
+    if right is not None:
+        return right, right
+    return 0, n - 1
+
+
+def _counterparts(row: RowWords, d: str, i: int, j: int, targets: Sequence[str]) -> list[tuple[str, int, int]]:
+    """Spans of ``targets`` linked to words ``i..j`` of ``d``."""
+    out = []
+    for e in targets:
+        hits = np.flatnonzero(row.pairs[(d, e)].links[i:j + 1].any(axis=0))
+        if len(hits):
+            ws = row.cells[e].words.words
+            out.append((e, ws[int(hits.min())].start, ws[int(hits.max())].end))
+    return out
+
+
+def row_events(row: RowWords, params: Params = Params(), min_mass: float = 0.3) -> list[Event]:
+    """Omissions, additions and mistranslations in one row (see the module docs)."""
+    docs = list(row.cells)
+    n = len(docs)
+    p = params
+    events: list[Event] = []
+    unshared: dict[str, list[tuple[int, int]]] = {}
+    for d in docs:
+        c = row.cells[d]
+        u = 1.0 - row.shared(d)
+        unshared[d] = [(i, j) for i, j in _runs(u >= 1 - p.absent, c.weight < p.bridge)
+                       if float((c.weight[i:j + 1] * u[i:j + 1]).sum()) >= min_mass or c.key[i:j + 1].any()]
+    consumed: set[tuple[str, int, int]] = set()
+    if n >= 3:
+        for c_id in docs:
+            found: dict[tuple[int, int], Event] = {}
+            for d in docs:
+                if d == c_id:
+                    continue
+                cd = row.cells[d]
+                gone = 1.0 - row.presence[(d, c_id)]
+                held = np.zeros(len(cd.words), dtype=bool)
+                for e in docs:
+                    if e not in (d, c_id):
+                        held |= row.presence[(d, e)] >= p.absent
+                mask = (gone >= 1 - p.absent) & held
+                for i, j in _runs(mask, cd.weight < p.bridge):
+                    mass = float((cd.weight[i:j + 1] * gone[i:j + 1] * mask[i:j + 1]).sum())
+                    key = bool((cd.key[i:j + 1] & mask[i:j + 1]).any())
+                    if mass < min_mass and not key:
+                        continue
+                    holders = _holders(row, d, c_id, i, j, p)
+                    if holders is None or 2 * len(holders) <= n:
+                        continue  # a version has it where c has it too, or no majority
+                    left, right = _anchors(row, d, c_id, i, j, p.anchor_reach, p.absent)
+                    place = _place(row.cells[c_id], left, right)
+                    slot = next((s for s in found if s[0] <= place[1] and place[0] <= s[1]), None)
+                    if slot is not None:  # the same gap seen from another version
+                        ev = found[slot]
+                        if d not in ev.source:
+                            ev.source[d] = (i, j)
+                            ev.related.append((d, cd.words.words[i].start, cd.words.words[j].end))
+                        ev.holders = sorted(set(ev.holders) | set(holders), key=docs.index)
+                        ev.mass, ev.key = max(ev.mass, mass), ev.key or key
+                        continue
+                    related = [(d, cd.words.words[i].start, cd.words.words[j].end)]
+                    related += _counterparts(row, d, i, j, [e for e in holders if e != d])
+                    ev = Event("omission", c_id, 0, 0, row.k, mass, key, holders, related, own=place,
+                               source={d: (i, j)})
+                    found[place] = ev
+            for ev in found.values():
+                _settle(row, ev, unshared[c_id], left_right=ev.own, consumed=consumed)
+                events.append(ev)
+    for d in docs:
+        for i, j in unshared[d]:
+            if (d, i, j) in consumed:
+                continue
+            events.extend(_addition(row, d, i, j, unshared, consumed, params))
+    return events
+
+
+def _has_number(cell: Cell, i: int, j: int) -> bool:
+    return any(v is not None for v in cell.values[i:j + 1])
+
+
+def _holders(row: RowWords, d: str, c: str, i: int, j: int, p: Params) -> list[str] | None:
+    """Versions that have words ``i..j`` of ``d`` while their own counterparts are absent in
+    ``c`` too (``d`` first); None when some version's counterpart *is* present in ``c``
+    (then ``c`` has it and the ``d``-``c`` alignment missed it)."""
+    holders = [d]
+    for e in row.cells:
+        if e in (d, c):
+            continue
+        linked = row.pairs[(d, e)].links[i:j + 1] & (row.presence[(d, e)][i:j + 1] >= p.absent)[:, None]
+        theirs = np.flatnonzero(linked.any(axis=0))
+        if not len(theirs):
+            continue
+        there = row.presence[(e, c)][theirs]
+        if (there >= p.veto).any():
+            return None
+        if (there < p.absent).all():
+            holders.append(e)
+    return holders
+
+
+def _settle(row: RowWords, ev: Event, own_runs: list[tuple[int, int]], left_right: tuple[int, int] | None,
+            consumed: set[tuple[str, int, int]]) -> None:
+    """Turn an omission into a mistranslation if the version has words of its own at that place."""
+    cell = row.cells[ev.doc]
+    lo, hi = left_right or (0, len(cell.words) - 1)
+    inside = [(i, j) for i, j in own_runs if i <= hi + 1 and j >= lo - 1]
+    if inside:
+        i, j = min(r[0] for r in inside), max(r[1] for r in inside)
+        ev.kind, ev.own = "mistranslation", (i, j)
+        u = 1.0 - row.shared(ev.doc)
+        ev.mass = max(ev.mass, float((cell.weight[i:j + 1] * u[i:j + 1]).sum()))
+        ev.key = ev.key or bool(cell.key[i:j + 1].any())
+        ev.numbers = _has_number(cell, i, j) and any(_has_number(row.cells[d], a, b) for d, (a, b) in ev.source.items())
+        consumed.update((ev.doc, a, b) for a, b in inside)
+    i, j = ev.own
+    ev.start, ev.end = cell.words.words[i].start, cell.words.words[j].end
+
+
+def _addition(row: RowWords, d: str, i: int, j: int, unshared: dict[str, list[tuple[int, int]]],
+              consumed: set[tuple[str, int, int]], p: Params) -> list[Event]:
+    """Words of ``d`` that no other version has: an addition, or (two versions) a mistranslation
+    when the other version also has words of its own at that place."""
+    consumed.add((d, i, j))
+    c = row.cells[d]
+    u = 1.0 - row.shared(d)
+    mass = float((c.weight[i:j + 1] * u[i:j + 1]).sum())
+    key = bool(c.key[i:j + 1].any())
+    others = row.others(d)
+    ws = c.words.words
+    related: list[tuple[str, int, int]] = []
+    out = []
+    for e in others:
+        left, right = _anchors(row, d, e, i, j, p.anchor_reach, p.absent)
+        place = _place(row.cells[e], left, right)
+        lo, hi = place
+        theirs = [(a, b) for a, b in unshared[e] if a <= hi + 1 and b >= lo - 1 and (e, a, b) not in consumed]
+        we = row.cells[e].words.words
+        if theirs and len(others) == 1:
+            a, b = min(r[0] for r in theirs), max(r[1] for r in theirs)
+            consumed.update((e, x, y) for x, y in theirs)
+            ue = 1.0 - row.shared(e)
+            ce = row.cells[e]
+            mass_e = float((ce.weight[a:b + 1] * ue[a:b + 1]).sum())
+            key_e = bool(ce.key[a:b + 1].any())
+            numbers = _has_number(c, i, j) and _has_number(ce, a, b)
+            out.append(Event("mistranslation", d, ws[i].start, ws[j].end, row.k, max(mass, mass_e), key or key_e,
+                             [e], [(e, we[a].start, we[b].end)], own=(i, j), numbers=numbers))
+            out.append(Event("mistranslation", e, we[a].start, we[b].end, row.k, max(mass, mass_e), key or key_e,
+                             [d], [(d, ws[i].start, ws[j].end)], own=(a, b), numbers=numbers))
+            return out
+        related.append((e, we[lo].start, we[hi].end))
+    out.append(Event("addition", d, ws[i].start, ws[j].end, row.k, mass, key, others, related, own=(i, j)))
+    return out
+
+
+# --- per-word scores (for benchmarks and row scores) ---------------------------------------
+
+def word_divergence(row: RowWords, d: str, link_weight: float = 0.2) -> np.ndarray:
+    """Per word of ``d``: 1 - best cosine to the other versions (+ ``link_weight`` if unlinked), 0..~1.2."""
+    best = np.zeros(len(row.cells[d].words))
+    linked = np.zeros(len(best), dtype=bool)
+    for e in row.others(d):
+        pa = row.pairs[(d, e)]
+        best = np.maximum(best, pa.best_a)
+        linked |= pa.links.any(axis=1)
+    out = 1.0 - best + link_weight * ~linked
+    out[~row.cells[d].seen] = np.nan
+    return out
+
+
+# --- structure ----------------------------------------------------------------------------
+
+def repeated_ngrams(cell: Cell, max_gap: int = 1) -> list[tuple[int, int]]:
+    """Word ids (inclusive) of phrases of 2+ words repeated after at most ``max_gap`` other
+    words (looping output), when the phrase holds a word that carries meaning (weight >= 0.5,
+    3+ characters)."""
+    forms = [w.text.casefold() for w in cell.words.words]
+    out: list[tuple[int, int]] = []
+    n = len(forms)
+    for size in (4, 3, 2):
+        for i in range(n - size + 1):
+            if not any(cell.weight[x] >= 0.5 and len(forms[x]) >= 3 for x in range(i, i + size)):
+                continue
+            for j in range(i + size, min(n - size + 1, i + size + max_gap + 1)):
+                if forms[j:j + size] == forms[i:i + size]:
+                    if not any(a <= j + size - 1 and j <= b for a, b in out):
+                        out.append((j, j + size - 1))
+                    break
+    return out
+
+
+# --- sentence level -----------------------------------------------------------------------
+
+def _cell_vectors(story: Story, embed: EmbedFn, vectors: dict | None) -> tuple[list[dict[str, np.ndarray]],
+                                                                               dict[str, tuple[list[int], np.ndarray]]]:
+    """Per row, per document: the cell's vector; per document: its sentence ids and vectors."""
+    docs = {d.id: d for d in story.documents}
+    sent: dict[str, tuple[list[int], np.ndarray]] = {}
+    for d in story.documents:
+        ids = [s.i for s in d.sentences]
+        if vectors and all((d.id, i) in vectors for i in ids):
+            vecs = np.stack([vectors[(d.id, i)] for i in ids]) if ids else np.zeros((0, 1))
+        else:
+            vecs = embed([s.text for s in d.sentences])
+        sent[d.id] = (ids, np.asarray(vecs, dtype=np.float64))
+    cells: list[dict[str, np.ndarray]] = []
+    multi: list[tuple[int, str, str]] = []
+    for k, row in enumerate(story.alignment):
+        cells.append({})
+        for doc_id, ids in row.cells.items():
+            if len(ids) == 1:
+                ids_all, vecs = sent[doc_id]
+                cells[k][doc_id] = vecs[ids_all.index(ids[0])]
+            elif ids:
+                s, e = docs[doc_id].sentences_span(ids)
+                multi.append((k, doc_id, docs[doc_id].text[s:e]))
+    if multi:
+        for (k, doc_id, _), v in zip(multi, embed([t for _, _, t in multi])):
+            cells[k][doc_id] = np.asarray(v, dtype=np.float64)
+    return cells, sent
+
+
+def pair_margins(story: Story, embed: EmbedFn, vectors: dict | None = None,
+                 top: int = 4) -> list[dict[tuple[str, str], float]]:
+    """Per row, per pair of versions: cosine minus the mean of each side's ``top`` cosines to the
+    other version's sentences outside the row (a margin over non-translations)."""
+    cells, sent = _cell_vectors(story, embed, vectors)
+    order = [d.id for d in story.documents]
+    out: list[dict[tuple[str, str], float]] = []
+    for k, row in enumerate(story.alignment):
+        m: dict[tuple[str, str], float] = {}
+        present = [d for d in order if d in cells[k]]
+        for x, d in enumerate(present):
+            for e in present[x + 1:]:
+                cos = float(cells[k][d] @ cells[k][e])
+                bg = []
+                for a, b in ((d, e), (e, d)):
+                    ids, vecs = sent[b]
+                    mask = np.array([i not in row.cells[b] for i in ids], dtype=bool)
+                    if mask.sum() >= 1:
+                        sims = np.sort(vecs[mask] @ cells[k][a])[::-1][:top]
+                        bg.append(float(sims.mean()))
+                if bg:
+                    m[(d, e)] = cos - float(np.mean(bg))
+        out.append(m)
+    return out
+
+
+def row_divergence(story: Story, embed: EmbedFn, vectors: dict | None = None, top: int = 4,
+                   events: Sequence[Event] | None = None) -> list[float]:
+    """A 0..1 divergence per row: 0 = the story's typical margin, 1 = no better than non-partners.
+
+    ``vectors`` may hold the story's sentence vectors keyed ``(doc id, sentence id)`` (as in
+    :class:`~xlingo.check.base.CheckContext`). A row with fewer than two non-empty cells, or a
+    story too short to have non-partner sentences, gets 0. With the story's span ``events``
+    the score is the mean of the sentence-level score and ``1 - exp(-mass / 2)``, ``mass``
+    being the meaning mass of the row's span events (dropped words are invisible to
+    sentence vectors; on the perturbation suite the mean ranks faulty rows better).
+    """
+    margins = pair_margins(story, embed, vectors, top)
+    typical: dict[tuple[str, str], float] = {}
+    for pair in {p for m in margins for p in m}:
+        vals = [m[pair] for m in margins if pair in m]
+        typical[pair] = float(np.median(vals))
+    out = []
+    for m in margins:
+        scores = [pair_divergence(v, typical[p]) for p, v in m.items()]
+        out.append(max(scores) if scores else 0.0)
+    if events is not None:
+        mass = np.zeros(len(out))
+        for ev in events:
+            mass[ev.row] += ev.mass
+        out = [0.5 * (v + 1.0 - math.exp(-float(x) / 2.0)) for v, x in zip(out, mass)]
+    return out
+
+
+def pair_divergence(margin: float, typical: float) -> float:
+    """``1 - margin / typical`` clipped to 0..1 (0 when the story has no positive typical margin)."""
+    if not typical > 0 or math.isnan(margin):
+        return 0.0
+    return float(min(1.0, max(0.0, 1.0 - margin / typical)))

@@ -1,0 +1,402 @@
+"""XL7xx: meaning divergence below the sentence: which words of a version have no counterpart.
+
+The five rules share one analysis per story (``ctx.notes["xlingo.spans"]``): every content
+row's cells are split into words with contextual vectors from the encoder's token states
+(``ctx.token_states``, one extra forward pass per sentence text, cached in
+``ctx.notes["xlingo.token_cache"]``), the words of every pair of versions are aligned, and
+presences are calibrated on the story (see :mod:`xlingo.check.divergence`). An encoder without
+token states (``ctx.token_states is None``, e.g. USE) turns XL701-XL703 and XL705 off;
+XL704 needs sentence vectors only.
+
+Severity comes from the evidence: how many versions agree (with three or more versions a
+span the others share and this one lacks is voted; with two nothing can be voted and the
+findings are at most warnings), and how much meaning the span carries (word weights from
+frequency; numbers and names are key words).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from xlingo.check.base import CheckContext, Rule, register
+from xlingo.check.divergence import (
+    Event,
+    Params,
+    RowWords,
+    TokenCache,
+    analyse_story,
+    pair_margins,
+    pair_divergence,
+    repeated_ngrams,
+    row_divergence,
+    row_events,
+)
+from xlingo.report.model import Finding, Severity, Span
+
+_NOTE = "xlingo.spans"
+_TOKENS = "xlingo.token_cache"
+
+
+@dataclass
+class _Analysis:
+    rows: dict[int, RowWords]
+    events: list[Event]
+
+
+def token_cache(ctx: CheckContext) -> TokenCache | None:
+    """The story's token-state cache (None when the encoder has no token states)."""
+    if ctx.token_states is None:
+        return None
+    cache = ctx.notes.get(_TOKENS)
+    if not isinstance(cache, TokenCache):
+        cache = TokenCache(ctx.token_states)
+        ctx.notes[_TOKENS] = cache
+    return cache
+
+
+def _content_docs(ctx: CheckContext, k: int) -> list[str]:
+    row = ctx.rows[k]
+    return [d.id for d in ctx.documents if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])]
+
+
+def analysis(ctx: CheckContext) -> _Analysis | None:
+    """Word alignment and span events of the story's content rows (computed once per context)."""
+    cached = ctx.notes.get(_NOTE)
+    if isinstance(cached, _Analysis):
+        return cached
+    tokens = token_cache(ctx)
+    if tokens is None:
+        return None
+    ks = [k for k, _ in ctx.content_rows() if len(_content_docs(ctx, k)) >= 2]
+    rows = analyse_story(ctx.story, tokens, Params(), rows=ks, docs={k: _content_docs(ctx, k) for k in ks})
+    events = [ev for row in rows.values() for ev in row_events(row, Params())]
+    out = _Analysis(rows, events)
+    ctx.notes[_NOTE] = out
+    return out
+
+
+def divergence_scores(ctx: CheckContext) -> list[float]:
+    """Calibrated 0..1 divergence per row (for ``Row.divergence``): sentence margins, and the
+    span events too when the encoder has token states."""
+    an = analysis(ctx)
+    return row_divergence(ctx.story, ctx.embed, ctx.sentence_vectors or None,
+                          events=an.events if an is not None else None)
+
+
+def _clip(text: str, n: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+
+
+class _SpanRule(Rule):
+    """Shared severity policy of XL701-XL703."""
+
+    kind = ""
+    options = {"min_mass": 0.5, "warn_mass": 0.9, "error_mass": 1.2, "pair_warn_mass": 2.5}
+
+    def severity_of(self, ev: Event, n_versions: int) -> Severity | None:
+        """With a vote (3+ versions): ERROR when all other versions agree and the span is heavy
+        (``error_mass``, or a key word), WARNING from ``warn_mass`` or with a key word, INFO from
+        ``min_mass``. With two versions: WARNING only for a number against another number or a
+        span of ``pair_warn_mass``, INFO from ``warn_mass``; nothing below."""
+        mass = ev.mass
+        if n_versions >= 3:
+            if mass < self.opts["min_mass"] and not ev.key:
+                return None
+            heavy = mass >= self.opts["error_mass"] or (ev.key and mass >= 0.8 * self.opts["warn_mass"])
+            if heavy and len(ev.holders) >= n_versions - 1:
+                return Severity.ERROR
+            return Severity.WARNING if mass >= self.opts["warn_mass"] or ev.key else Severity.INFO
+        if mass >= self.opts["pair_warn_mass"] or (ev.kind == "mistranslation" and ev.numbers):
+            return Severity.WARNING
+        return Severity.INFO if mass >= self.opts["warn_mass"] else None
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        an = analysis(ctx)
+        if an is None:
+            return
+        for ev in an.events:
+            if ev.kind != self.kind:
+                continue
+            n = len(an.rows[ev.row].cells)
+            sev = self.severity_of(ev, n)
+            if sev is not None:
+                yield self.finding(ctx, ev, n, sev)
+
+    def related(self, ctx: CheckContext, ev: Event) -> list[Span]:
+        return [ctx.span(d, s, e) for d, s, e in ev.related]
+
+    def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:  # pragma: no cover
+        raise NotImplementedError
+
+
+def _quote(ctx: CheckContext, spans: list[Span]) -> str:
+    seen: dict[str, str] = {}
+    for s in spans:
+        seen.setdefault(s.doc, f"`{_clip(s.text, 40)}`")
+    langs = ", ".join(ctx.story.document(d).lang for d in seen)
+    return f"{' / '.join(seen.values())} in {langs}"
+
+
+@register
+class SpanOmission(_SpanRule):
+    """Words the other versions share have no counterpart in this version.
+
+    ## What it does
+    With three or more versions, finds words (a figure, a qualifier, a clause) that two or
+    more versions share - their counterparts align with each other - and that have no
+    counterpart in this version, and points at the place where they should be (the words
+    around the gap), with the missing words of the other versions as related spans. Word
+    correspondence comes from the encoder's contextual token states (SimAlign-style word
+    alignment); numbers are compared by value, rare words by spelling.
+
+    ## Why is this bad?
+    A dropped word often carries the meaning of the sentence - "48 million" becomes "48",
+    "not" or "only" disappears - while the sentence as a whole still looks like a good
+    translation, so sentence-level similarity does not see it.
+
+    ## Example
+    ```
+    es: El consejo aprobó un presupuesto de 48 millones de euros.
+    pt: O conselho aprovou um orçamento de 48 milhões de euros.
+    it: Il consiglio ha approvato un bilancio di 48 di euro.      <- "milioni" missing
+    ```
+
+    ## Use instead
+    ```
+    it: Il consiglio ha approvato un bilancio di 48 milioni di euro.
+    ```
+    """
+
+    code = "XL701"
+    name = "span-omission"
+    severity = Severity.ERROR
+    summary = "Words the other versions share have no counterpart in this version"
+    kind = "omission"
+
+    def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:
+        related = self.related(ctx, ev)
+        return ctx.finding(self, ev.doc, ev.start, ev.end,
+                           f"no counterpart near `{_clip(ctx.story.document(ev.doc).text[ev.start:ev.end], 40)}` "
+                           f"for {_quote(ctx, related)}", row=ev.row, related=related, severity=sev)
+
+
+@register
+class SpanAddition(_SpanRule):
+    """Words of this version have no counterpart in any other version.
+
+    ## What it does
+    Finds words of one version that align with nothing in the other versions of the row
+    (an inserted qualifier, a negation, an invented detail). The related spans point at the
+    place in the other versions where the words would be. With two versions an addition on
+    one side may equally be an omission on the other: the finding is then a warning at most.
+
+    ## Why is this bad?
+    Added words make claims the source never made; a single added "not" or "up to"
+    changes what the reader is told.
+
+    ## Example
+    ```
+    de: Kinder unter 16 Jahren haben freien Eintritt.
+    fr: L'entrée est gratuite pour les enfants de moins de 16 ans.
+    en: Children under 16 get in free, except on weekends.   <- added condition
+    ```
+
+    ## Use instead
+    ```
+    en: Children under 16 get in free.
+    ```
+    """
+
+    code = "XL702"
+    name = "span-addition"
+    severity = Severity.WARNING
+    summary = "Words of this version have no counterpart in the other versions"
+    kind = "addition"
+
+    def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:
+        related = self.related(ctx, ev)
+        langs = ", ".join(ctx.story.document(d).lang for d in dict.fromkeys(d for d, _, _ in ev.related))
+        return ctx.finding(self, ev.doc, ev.start, ev.end,
+                           f"`{_clip(ctx.story.document(ev.doc).text[ev.start:ev.end], 40)}` has no counterpart "
+                           f"in {langs}", row=ev.row, related=related, severity=sev)
+
+
+@register
+class SpanMistranslation(_SpanRule):
+    """Words of this version stand where the other versions say something else.
+
+    ## What it does
+    Finds words of one version that align with nothing in the others, at a place where the
+    other versions share words that this version lacks: the version says ``X`` where the
+    others say ``Y``. With three or more versions the others must agree with each other;
+    with two, both sides are flagged (at most as warnings).
+
+    ## Why is this bad?
+    A swapped figure, a wrong term or a reversed verb keeps the sentence fluent and similar
+    as a whole, yet tells the reader something else.
+
+    ## Example
+    ```
+    en: Sales rose by 7 percent.
+    de: Der Umsatz stieg um 7 Prozent.
+    pt: As vendas caíram 7 por cento.      <- "fell" instead of "rose"
+    ```
+
+    ## Use instead
+    ```
+    pt: As vendas subiram 7 por cento.
+    ```
+    """
+
+    code = "XL703"
+    name = "span-mistranslation"
+    severity = Severity.ERROR
+    summary = "Words of this version stand where the other versions say something else"
+    kind = "mistranslation"
+
+    def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:
+        related = self.related(ctx, ev)
+        return ctx.finding(self, ev.doc, ev.start, ev.end,
+                           f"`{_clip(ctx.story.document(ev.doc).text[ev.start:ev.end], 40)}` here, "
+                           f"{_quote(ctx, related)}", row=ev.row, related=related, severity=sev)
+
+
+@register
+class SentenceDivergence(Rule):
+    """A version's sentence is hardly closer to its counterparts than to unrelated sentences.
+
+    ## What it does
+    Scores each aligned row by a margin: the cosine between two versions' sentences minus
+    each one's mean cosine to the other version's *non-aligned* sentences of the story. The
+    margin is compared with the story's typical margin: 0 = as close as the usual row, 1 = no
+    closer than unrelated sentences of the story. This calibrated divergence means the same
+    across languages and encoders (``Row.divergence``). A version is flagged when its pairs
+    with every other version are out of line while (with three or more versions) the others
+    agree with each other; with two versions nothing tells which side is wrong, so both are
+    flagged, as information, and only when the row is no closer than unrelated sentences.
+
+    ## Why is this bad?
+    A row whose versions are barely related is a sentence replaced by another one, a
+    mistranslation of the whole sentence, or a misalignment hiding a missing sentence.
+
+    ## Example
+    ```
+    en: Forecasters expect more rain on Wednesday.
+    es: Los meteorólogos prevén más lluvia para el miércoles.
+    it: Il governo ha chiesto aiuto all'esercito.     <- says something else
+    ```
+
+    ## Use instead
+    ```
+    it: I meteorologi prevedono altra pioggia per mercoledì.
+    ```
+    """
+
+    code = "XL704"
+    name = "sentence-divergence"
+    severity = Severity.WARNING
+    summary = "A row's versions are hardly closer to each other than to unrelated sentences"
+    options = {"min_divergence": 0.8, "min_divergence_pair": 0.95, "max_agreeing": 0.4, "min_rows": 5.0}
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        if len(ctx.rows) < self.opts["min_rows"]:
+            return
+        margins = pair_margins(ctx.story, ctx.embed, ctx.sentence_vectors or None)
+        typical: dict[tuple[str, str], float] = {}
+        for pair in {p for m in margins for p in m}:
+            typical[pair] = float(np.median([m[pair] for m in margins if pair in m]))
+        content = {k for k, _ in ctx.content_rows()}
+        for k, m in enumerate(margins):
+            if k not in content:
+                continue
+            present = [d.id for d in ctx.documents if any(d.id in p for p in m)]
+            div = {p: pair_divergence(v, typical[p]) for p, v in m.items()}
+            floor = self.opts["min_divergence"] if len(present) >= 3 else self.opts["min_divergence_pair"]
+            for d in present:
+                mine = [v for p, v in div.items() if d in p]
+                rest = [v for p, v in div.items() if d not in p]
+                if not mine or min(mine) < floor:
+                    continue
+                if rest and max(rest) > self.opts["max_agreeing"]:
+                    continue  # the others disagree too: no single version is out of line
+                span = ctx.row_span(k, d)
+                related = [ctx.span(o, *ctx.row_span(k, o)) for o in present if o != d]
+                sev = self.severity if len(present) >= 3 else Severity.INFO
+                yield ctx.finding(self, d, span[0], span[1],
+                                  f"divergence {min(mine):.2f} from the other versions (0 = the story's usual "
+                                  "rows, 1 = no closer than unrelated sentences)", row=k, related=related,
+                                  severity=sev)
+
+
+@register
+class GarbledStructure(Rule):
+    """A version's sentence loops or breaks off where the others read normally.
+
+    ## What it does
+    Looks for broken structure that the other versions of the row do not share: a phrase of
+    two or more words repeated at once (looping output), and, with three or more versions,
+    a sentence with several separate stretches that the others share and it lacks (a
+    comparison that compares nothing, a fragment). Signals come from word alignment and
+    n-gram repetition, not word lists. Scrambled word order is not flagged: token
+    alignment cannot tell it from the legitimate reordering between languages (German
+    verb-final clauses against Romance ones).
+
+    ## Why is this bad?
+    Looping and broken sentences are typical machine-translation or editing
+    accidents; they still score as good translations at sentence level because most of the
+    same words are there.
+
+    ## Example
+    ```
+    de: Die Ausstellung dauert bis Ende September.
+    fr: L'exposition dure jusqu'à fin septembre.
+    it: La mostra dura fino dura fino alla fine di settembre.   <- loops
+    ```
+
+    ## Use instead
+    ```
+    it: La mostra dura fino alla fine di settembre.
+    ```
+    """
+
+    code = "XL705"
+    name = "garbled-structure"
+    severity = Severity.WARNING
+    summary = "A sentence loops or breaks off where the other versions read normally"
+    options = {"min_gaps": 2.0, "min_gap_mass": 1.5}
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        an = analysis(ctx)
+        if an is None:
+            return
+        for k, row in an.rows.items():
+            yield from self._loops(ctx, k, row)
+            yield from self._broken(ctx, an, k, row)
+
+    def _loops(self, ctx: CheckContext, k: int, row: RowWords) -> Iterator[Finding]:
+        reps = {d: repeated_ngrams(c) for d, c in row.cells.items()}
+        for d, found in reps.items():
+            if not found or any(reps[e] for e in row.others(d)):
+                continue
+            cell = row.cells[d]
+            for i, j in found:
+                s, e = cell.words.words[i].start, cell.words.words[j].end
+                related = [ctx.span(o, *ctx.row_span(k, o)) for o in row.others(d)]
+                yield ctx.finding(self, d, s, e, f"`{_clip(ctx.story.document(d).text[s:e], 40)}` is repeated; "
+                                  "the other versions say it once", row=k, related=related)
+
+    def _broken(self, ctx: CheckContext, an: _Analysis, k: int, row: RowWords) -> Iterator[Finding]:
+        if len(row.cells) < 3:
+            return
+        for d, cell in row.cells.items():
+            evs = [ev for ev in an.events if ev.row == k and ev.doc == d and ev.kind in ("omission", "mistranslation")]
+            mass = sum(ev.mass for ev in evs)
+            if len(evs) < self.opts["min_gaps"] or mass < self.opts["min_gap_mass"]:
+                continue
+            s, e = min(ev.start for ev in evs), max(ev.end for ev in evs)
+            related = [ctx.span(o, *ctx.row_span(k, o)) for o in row.others(d)]
+            yield ctx.finding(self, d, s, e, f"{len(evs)} separate stretches of the other versions have no "
+                              "counterpart in this sentence: its structure is broken", row=k, related=related)
