@@ -1,0 +1,187 @@
+"""Feed inputs: folders, JSON Lines, RSS/Atom, and what happens to bad ones."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from xlingo.document import Document
+from xlingo.errors import InputError
+from xlingo.feed import Problems, html_to_text, location, read_feed
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0">
+  <channel>
+    <title>Nachrichten</title>
+    <language>de-DE</language>
+    <item>
+      <title>Neue Brücke &amp; Radweg</title>
+      <link>https://example.org/a</link>
+      <description>&lt;p&gt;Die Stadt baut eine neue Brücke.&lt;/p&gt;&lt;p&gt;Sie kostet 12 Millionen Euro.&lt;/p&gt;</description>
+    </item>
+    <item>
+      <title>Leer</title>
+      <description></description>
+    </item>
+  </channel>
+</rss>
+"""
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr">
+  <title>Actualités</title>
+  <entry>
+    <title>Un nouveau pont</title>
+    <link href="https://example.org/fr/a"/>
+    <content type="html">&lt;p&gt;La ville construit un nouveau pont.&lt;script&gt;alert(1)&lt;/script&gt;&lt;/p&gt;</content>
+  </entry>
+</feed>
+"""
+
+BOMB = """<?xml version="1.0"?>
+<!DOCTYPE lolz [
+  <!ENTITY lol "lol">
+  <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+  <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+]>
+<rss version="2.0"><channel><item><description>&lol3;</description></item></channel></rss>
+"""
+
+EXTERNAL = """<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<rss version="2.0"><channel><item><description>&xxe;</description></item></channel></rss>
+"""
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_folder_of_text_files_with_and_without_language_tags(tmp_path: Path) -> None:
+    write(tmp_path / "a.de.txt", "Die Stadt baut eine neue Brücke über den Fluss.\n")
+    write(tmp_path / "sub" / "b.md", "The town is building a new bridge across the river, and it will open next year.\n")
+    write(tmp_path / "README.md", "not a document")
+    write(tmp_path / "notes.csv", "ignored")
+    docs = read_feed([str(tmp_path)], Problems())
+    assert [(fd.document.id, fd.document.lang) for fd in docs] == [("a.de", "de"), ("b", "en")]
+    assert docs[1].document.path == str(tmp_path / "sub" / "b.md")
+
+
+def test_jsonl_records_keep_fields_and_point_at_their_line(tmp_path: Path) -> None:
+    lines = [json.dumps({"story": "s1", "lang": "de_DE", "title": "T", "text": "Ein Satz.\r\nNoch einer.", "url": "u"}),
+             "", json.dumps({"text": "Une phrase en français, assez longue pour être reconnue."})]
+    f = write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
+    docs = read_feed([str(f)], Problems())
+    first, second = docs
+    assert (first.story, first.url, first.document.lang, first.document.title) == ("s1", "u", "de-de", "T")
+    assert first.document.text == "Ein Satz.\nNoch einer."
+    assert first.document.path == f"{f}#L1" and second.document.path == f"{f}#L3"
+    assert second.story is None and second.document.lang == "fr"
+    loc = location(second.document, 4, 10)
+    assert (loc.path, loc.line, loc.column) == (str(f), 3, None)
+
+
+def test_broken_jsonl_lines_are_skipped_with_a_warning_naming_file_and_line(tmp_path: Path) -> None:
+    f = write(tmp_path / "feed.jsonl", '{"text": "Gut."}\n{"text": broken\n[1, 2]\n{"lang": "de"}\n{"text": 5}\n')
+    problems = Problems()
+    docs = read_feed([str(f)], problems)
+    assert len(docs) == 1
+    assert [m.split(": ")[0] for m in problems.skipped] == [f"{f}:2:10", f"{f}:3", f"{f}:4", f"{f}:5"]
+    assert "invalid JSON" in problems.skipped[0]
+
+
+def test_strict_turns_a_skip_into_an_error(tmp_path: Path) -> None:
+    f = write(tmp_path / "feed.jsonl", '{"text": "Gut."}\n{oops\n')
+    with pytest.raises(InputError, match=r"feed.jsonl:2:2: invalid JSON.*--strict"):
+        read_feed([str(f)], Problems(strict=True))
+
+
+def test_rss_items_become_documents_with_text_title_language_and_line(tmp_path: Path) -> None:
+    f = write(tmp_path / "news.xml", RSS)
+    problems = Problems()
+    docs = read_feed([str(f)], problems)
+    (item,) = docs
+    assert item.document.text == "Die Stadt baut eine neue Brücke.\nSie kostet 12 Millionen Euro."
+    assert item.document.title == "Neue Brücke & Radweg"
+    assert item.document.lang == "de-de" and item.url == "https://example.org/a"
+    assert item.document.path == f"{f}#L6"
+    assert problems.skipped == [f"{f}:11: feed item 'Leer' has no text; skipped"]
+
+
+def test_atom_content_is_stripped_of_markup_and_scripts(tmp_path: Path) -> None:
+    f = write(tmp_path / "news.atom", ATOM)
+    (entry,) = read_feed([str(f)], Problems())
+    assert entry.document.text == "La ville construit un nouveau pont."
+    assert entry.document.lang == "fr"
+
+
+def test_malformed_xml_is_an_error_with_line_and_column(tmp_path: Path) -> None:
+    f = write(tmp_path / "news.xml", "<rss><channel>\n<item><title>x</item></channel></rss>")
+    with pytest.raises(InputError, match=r"news\.xml:2:\d+: malformed XML: mismatched tag"):
+        read_feed([str(f)], Problems())
+
+
+@pytest.mark.parametrize("xml", [BOMB, EXTERNAL], ids=["entity-bomb", "external-entity"])
+def test_entities_are_refused_not_expanded(tmp_path: Path, xml: str) -> None:
+    f = write(tmp_path / "news.rss", xml)
+    with pytest.raises(InputError, match="refused: the XML declares or references entities"):
+        read_feed([str(f)], Problems())
+
+
+def test_empty_folder_and_missing_path_are_errors(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="folder holds no"):
+        read_feed([str(tmp_path / "empty")], Problems())
+    with pytest.raises(InputError, match="no such file"):
+        read_feed([str(tmp_path / "nope")], Problems())
+
+
+def test_large_empty_and_binary_files_are_skipped_and_nothing_left_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path / "big.txt", b"a" * 2048)
+    write(tmp_path / "empty.txt", "   \n")
+    write(tmp_path / "binary.txt", b"\x00\x01\x02binary")
+    problems = Problems()
+    with pytest.raises(InputError, match="nothing to check"):
+        read_feed([str(tmp_path)], problems, max_bytes=1024)
+    assert len(problems.skipped) == 3
+    assert sum("file is too large" in m for m in problems.skipped) == 1
+
+
+def test_sniffs_the_kind_of_a_file_without_a_known_suffix(tmp_path: Path) -> None:
+    f = write(tmp_path / "export", '{"text": "Ein Satz, der lang genug ist, um Deutsch zu sein.", "lang": "de"}\n')
+    (doc,) = read_feed([str(f)], Problems())
+    assert doc.document.path == f"{f}#L1"
+
+
+def test_ids_are_unique_across_folders(tmp_path: Path) -> None:
+    write(tmp_path / "a" / "x.de.txt", "Ein Satz.")
+    write(tmp_path / "b" / "x.de.txt", "Noch ein Satz.")
+    assert [fd.document.id for fd in read_feed([str(tmp_path)], Problems())] == ["x.de", "x.de-2"]
+
+
+def test_html_to_text_keeps_paragraphs_and_decodes_entities() -> None:
+    html = "<div><h1>Titel</h1><p>Erster&nbsp;Absatz &amp; mehr.<br>Zeile</p><style>p{}</style><ul><li>a</li></ul></div>"
+    assert html_to_text(html) == "Titel\nErster Absatz & mehr.\nZeile\na"
+
+
+def test_location_of_a_span_in_a_text_file_counts_code_points_from_one() -> None:
+    doc = Document(id="de", path="a.txt", text="Erste Zeile.\nÜber die Brücke.")
+    loc = location(doc, 13 + 5, 13 + 8)
+    assert (loc.path, loc.line, loc.column, loc.end_line, loc.end_column) == ("a.txt", 2, 6, 2, 9)
+
+
+def test_a_file_given_twice_is_read_once(tmp_path: Path) -> None:
+    f = write(tmp_path / "a.de.txt", "Ein Satz.")
+    assert len(read_feed([str(tmp_path), str(f)], Problems())) == 1
+
+
+def test_feed_language_from_the_file_name(tmp_path: Path) -> None:
+    f = write(tmp_path / "news.fr.rss", RSS.replace("<language>de-DE</language>", ""))
+    (item,) = read_feed([str(f)], Problems())
+    assert item.document.lang == "fr"

@@ -1,0 +1,424 @@
+"""Stage 4, align: sentence alignment of the language versions of a story.
+
+Two versions are aligned by a dynamic programme over beads (1-1, 1-2, 2-1, 2-2, ... and
+1-0 / 0-1 for a sentence without counterpart) scored with multilingual sentence embeddings.
+Several versions are aligned pair by pair and the pairs are merged into rows that are
+monotone and contiguous in every version.
+
+The encoder is the whole cost, so only sentences are embedded up front. A window of several
+sentences is first scored with a proxy vector, the length-weighted normalised sum of its
+sentence vectors (the encoders mean-pool tokens, so this is close to the real thing). Then,
+round by round, the real concatenation is embedded for every proxy window of a bead that some
+path within ``refine_margin`` of the best one goes through (max-marginals from a forward and
+a backward pass), until no such window is left: Text+Berg needs ~1.25 strings per sentence,
+where Bertalign embeds ~4 (every overlapping window).
+
+Scores are normalised per story: a bead's cosine is centred on how similar each of its two
+windows is to the other version on average and divided by the spread of the story's sentence
+similarities, so the thresholds hold for encoders that crowd their cosines (e5: 0.8-0.97)
+and for those that spread them (USE: 0-0.9) alike. A penalty on the bead's length ratio
+(against the story's median) breaks the near-ties between neighbouring bead shapes.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import astuple, dataclass, fields
+
+import numpy as np
+
+from xlingo.document import Document
+from xlingo.report.model import Row
+
+EmbedFn = Callable[[Sequence[str]], np.ndarray]
+Bead = tuple[tuple[int, ...], tuple[int, ...]]
+BeadType = tuple[int, int]
+
+NEG = -1e9  # gain of an impossible bead; finite so that sums of it stay finite
+_MIN_SCALE = 1e-3  # floor of the similarity spread (a story with no spread at all)
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Every tunable of the aligner; all of them go into the report signature."""
+
+    max_window: int = 4  # most sentences on one side of a bead
+    max_bead: int = 5  # most sentences in a bead, both sides together
+    skip: float = -0.5  # gain of a sentence left without counterpart (score units)
+    size_power: float = 0.5  # a bead's gain is its score times (sentences / 2) ** size_power
+    length_weight: float = 2.0  # score penalty per unit of |log(length ratio / story's ratio)|
+    member_weight: float = 1.0  # penalty per unit a bead's least related sentence falls short of
+    member_floor: float = 0.0  # ... this score against the other side's window
+    band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
+    refine_margin: float = 1.0  # embed the windows of beads on paths within this of the best
+    refine_rounds: int = 12  # most rounds of embedding real windows
+
+    def thresholds(self) -> tuple[tuple[str, float], ...]:
+        """Name/value pairs for the report signature, e.g. ``("align.max_window", 3.0)``."""
+        return tuple((f"align.{f.name}", float(v)) for f, v in zip(fields(self), astuple(self)))
+
+    def bead_types(self) -> list[BeadType]:
+        """Bead shapes the programme may use, smallest first and skips last (ties go to the first)."""
+        w = range(1, self.max_window + 1)
+        return [*sorted(((a, b) for a in w for b in w if a + b <= self.max_bead), key=lambda t: (sum(t), t)),
+                (1, 0), (0, 1)]
+
+
+# --- two versions -----------------------------------------------------------------------------
+
+def align_pair(src: Sequence[str], tgt: Sequence[str], embed: EmbedFn,
+               params: AlignParams = AlignParams()) -> list[Bead]:
+    """Beads in order covering every sentence of both sides exactly once.
+
+    Shapes: up to ``params.max_window`` sentences a side and ``params.max_bead`` in all,
+    plus 1-0 and 0-1 for a sentence without counterpart. Positions are 0-based.
+    """
+    if not src or not tgt:
+        return [((i,), ()) for i in range(len(src))] + [((), (j,)) for j in range(len(tgt))]
+    return _PairAligner(list(src), list(tgt), embed, params).run()
+
+
+class _Side:
+    """One version's sentences and its window vectors (proxies until embedded for real)."""
+
+    def __init__(self, texts: list[str], vecs: np.ndarray, max_window: int) -> None:
+        self.texts = texts
+        self.n = len(texts)
+        chars = np.array([max(len(t), 1) for t in texts], dtype=np.float64)
+        cum = np.concatenate([[0.0], np.cumsum(chars)])
+        sizes = range(1, min(max_window, self.n) + 1)
+        self.chars = {k: cum[k:] - cum[:-k] for k in sizes}  # characters of each window
+        weighted = vecs * chars[:, None]
+        self.windows = {k: _unit(sum(weighted[o:self.n - k + 1 + o] for o in range(k))) for k in sizes}
+        self.windows[1] = vecs
+        self.proxy = {k: np.full(self.n - k + 1, k > 1) for k in sizes}
+
+    def text(self, size: int, start: int) -> str:
+        return " ".join(self.texts[start:start + size])
+
+
+class _PairAligner:
+    """The banded dynamic programme for one pair of versions, refined with real windows."""
+
+    def __init__(self, src: list[str], tgt: list[str], embed: EmbedFn, params: AlignParams) -> None:
+        self.params = params
+        self.embed = embed
+        vecs = np.asarray(embed(src + tgt), dtype=np.float64)
+        self.sides = (_Side(src, vecs[:len(src)], params.max_window),
+                      _Side(tgt, vecs[len(src):], params.max_window))
+        self.n, self.m = len(src), len(tgt)
+        self.types = [(a, b) for a, b in params.bead_types() if a <= self.n and b <= self.m]
+        self.centre = (vecs[:self.n].mean(axis=0), vecs[self.n:].mean(axis=0))
+        self.scale = max(float((vecs[:self.n] @ vecs[self.n:].T).std()), _MIN_SCALE)
+        self.cos = {(a, b): self.sides[0].windows[a] @ self.sides[1].windows[b].T for a, b in self.types if a and b}
+        self.length = {t: np.zeros_like(c) for t, c in self.cos.items()}  # length-ratio penalties
+        self.mask = np.ones((self.n + 1, self.m + 1), dtype=bool)
+        first = best_path(self._gains([(1, 1), (1, 0), (0, 1)]), self.n, self.m)
+        self.mask = self._band(first)
+        self._set_length_penalties(first)
+
+    def _set_length_penalties(self, first: list[Bead]) -> None:
+        """Penalise beads whose length ratio strays from the story's (median over first-pass 1-1 beads)."""
+        pairs = [(a[0], b[0]) for a, b in first if a and b]
+        if not pairs:
+            return
+        src, tgt = (np.array(ids) for ids in zip(*pairs))
+        ratio = float(np.median(self.sides[1].chars[1][tgt] / self.sides[0].chars[1][src]))
+        for a, b in self.length:
+            log_ratio = np.log(self.sides[1].chars[b][None, :] / (ratio * self.sides[0].chars[a][:, None]))
+            self.length[(a, b)] = self.params.length_weight * np.abs(log_ratio)
+
+    def run(self) -> list[Bead]:
+        """Embed every proxy window of a bead whose best path comes within ``refine_margin`` of the
+        best path, until there is none; then the best path."""
+        for _ in range(self.params.refine_rounds):
+            gains = self._gains(self.types)
+            total, marginals = _max_marginals(gains, self.n, self.m)
+            need = set()
+            for (a, b), mm in marginals.items():
+                if a and b and (a > 1 or b > 1):
+                    s_idx, t_idx = np.nonzero(mm >= total - self.params.refine_margin)
+                    need.update((0, a, int(i)) for i in s_idx if self.sides[0].proxy[a][i])
+                    need.update((1, b, int(j)) for j in t_idx if self.sides[1].proxy[b][j])
+            if not need:
+                break
+            todo = sorted(need)
+            vecs = np.asarray(self.embed([self.sides[s].text(k, i) for s, k, i in todo]), dtype=np.float64)
+            for (s, k, i), v in zip(todo, vecs):
+                self._set_real(s, k, i, v)
+        return best_path(self._gains(self.types), self.n, self.m)
+
+    def _set_real(self, side: int, size: int, start: int, vec: np.ndarray) -> None:
+        sd = self.sides[side]
+        sd.windows[size][start] = vec
+        sd.proxy[size][start] = False
+        for (a, b), cos in self.cos.items():
+            if side == 0 and a == size:
+                cos[start, :] = self.sides[1].windows[b] @ vec
+            elif side == 1 and b == size:
+                cos[:, start] = self.sides[0].windows[a] @ vec
+
+    def _z(self, a: int, b: int) -> np.ndarray:
+        """Cosines of all (a, b) beads, centred on each window's mean similarity to the other
+        version and divided by the story's spread; rows = source windows, columns = target ones."""
+        wa, wb = self.sides[0].windows[a], self.sides[1].windows[b]
+        base = 0.5 * ((wa @ self.centre[1])[:, None] + (wb @ self.centre[0])[None, :])
+        return (self.cos[(a, b)] - base) / self.scale
+
+    def _score(self, a: int, b: int) -> np.ndarray:
+        """Bead scores: normalised cosine, less the length-ratio penalty, less the shortfall of the
+        bead's least related sentence (against the whole other window) under ``member_floor``."""
+        z = self._z(a, b) - self.length[(a, b)]
+        worst = np.full(z.shape, np.inf)
+        if a > 1:  # each source sentence against the target window
+            each = self._z(1, b)
+            for o in range(a):
+                worst = np.minimum(worst, each[o:o + z.shape[0]])
+        if b > 1:  # each target sentence against the source window
+            each = self._z(a, 1)
+            for o in range(b):
+                worst = np.minimum(worst, each[:, o:o + z.shape[1]])
+        return z - self.params.member_weight * np.maximum(self.params.member_floor - worst, 0.0)
+
+    def _gains(self, types: list[BeadType]) -> dict[BeadType, np.ndarray]:
+        p = self.params
+        gains = {}
+        for a, b in types:
+            g = np.full((self.n + 1, self.m + 1), p.skip if a == 0 or b == 0 else NEG)
+            if a and b:
+                g[a:, b:] = self._score(a, b) * ((a + b) / 2) ** p.size_power
+            g[~self.mask] = NEG
+            gains[(a, b)] = g
+        return gains
+
+    def _band(self, first: list[Bead]) -> np.ndarray:
+        """DP cells within ``params.band`` of the first-pass (1-1 and skips only) path."""
+        n, m = self.n, self.m
+        lo = np.full(n + 1, m)
+        hi = np.zeros(n + 1, dtype=np.int64)
+        i = j = 0
+        lo[0] = 0
+        for a, b in first:
+            i, j = i + len(a), j + len(b)
+            lo[i], hi[i] = min(lo[i], j), max(hi[i], j)
+        w = self.params.band
+        lo_w = np.array([lo[max(0, r - w):r + w + 1].min() for r in range(n + 1)]) - w
+        hi_w = np.array([hi[max(0, r - w):r + w + 1].max() for r in range(n + 1)]) + w
+        cols = np.arange(m + 1)
+        return (cols[None, :] >= lo_w[:, None]) & (cols[None, :] <= hi_w[:, None])
+
+
+def best_path(gains: dict[BeadType, np.ndarray], n: int, m: int) -> list[Bead]:
+    """The bead sequence of greatest total gain through the (n+1, m+1) grid.
+
+    ``gains[(a, b)][i, j]`` is the gain of the bead that covers source sentences ``i-a..i-1``
+    and target sentences ``j-b..j-1``. Ties go to the earlier key, and to any bead over a 0-1.
+    """
+    _, kind, types = _forward(gains, n, m)
+    beads: list[Bead] = []
+    i, j = n, m
+    while i or j:
+        a, b = types[kind[i, j]]
+        beads.append((tuple(range(i - a, i)), tuple(range(j - b, j))))
+        i, j = i - a, j - b
+    return beads[::-1]
+
+
+def _max_marginals(gains: dict[BeadType, np.ndarray], n: int, m: int) -> tuple[float, dict[BeadType, np.ndarray]]:
+    """The best total, and for every bead type the best total of a path forced through each bead.
+
+    ``out[(a, b)][s, t]`` is for the bead starting at source ``s`` and target ``t``.
+    """
+    fwd, _, _ = _forward(gains, n, m)
+    rev = {}
+    for (a, b), g in gains.items():
+        r = np.full_like(g, NEG)
+        r[a:, b:] = g[::-1, ::-1][:n + 1 - a, :m + 1 - b]
+        rev[(a, b)] = r
+    bwd = _forward(rev, n, m)[0][::-1, ::-1]  # best total from (i, j) to the end
+    out = {(a, b): fwd[:n + 1 - a, :m + 1 - b] + g[a:, b:] + bwd[a:, b:] for (a, b), g in gains.items()}
+    return float(fwd[n, m]), out
+
+
+def _forward(gains: dict[BeadType, np.ndarray], n: int, m: int) -> tuple[np.ndarray, np.ndarray, list[BeadType]]:
+    """Best totals to every cell and the bead type that reached it (index into the returned types).
+
+    Rows are processed one at a time, vectorised over columns and bead types; the 0-1 chain
+    inside a row is a running maximum.
+    """
+    others = [t for t in gains if t != (0, 1)]
+    skip = gains.get((0, 1))
+    stacked = np.stack([gains[t] for t in others])
+    da = np.array([a for a, _ in others])[:, None]
+    cols = np.arange(m + 1)[None, :] - np.array([b for _, b in others])[:, None]
+    floor = NEG * (n + m + 1)
+    best = np.full((n + 1, m + 1), floor)
+    kind = np.zeros((n + 1, m + 1), dtype=np.int64)
+    pick = np.arange(m + 1)
+    for i in range(n + 1):
+        rows = i - da
+        ok = (rows >= 0) & (cols >= 0)
+        cand = np.where(ok, best[np.maximum(rows, 0), np.maximum(cols, 0)] + stacked[:, i, :], floor)
+        arg = np.argmax(cand, axis=0)
+        row = cand[arg, pick]
+        if i == 0:
+            row[0] = 0.0
+        if skip is not None:
+            acc = np.concatenate([[0.0], np.cumsum(skip[i, 1:])])
+            v = row - acc
+            run = np.maximum.accumulate(v)
+            row = acc + run
+            arg[v < run] = len(others)
+        best[i] = row
+        kind[i] = arg
+    return best, kind, [*others, (0, 1)]
+
+
+def _unit(x: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(x, axis=-1, keepdims=True)
+    return np.divide(x, norm, out=np.zeros_like(x), where=norm > 0)
+
+
+# --- several versions -------------------------------------------------------------------------
+
+def align_documents(docs: Sequence[Document], embed: EmbedFn, params: AlignParams = AlignParams()) -> list[Row]:
+    """Rows of the multi-version alignment.
+
+    Every sentence of every document is in exactly one row; rows are in order and contiguous
+    in every document; ``cells`` has every document id (an empty tuple: no counterpart);
+    ``similarity`` is the mean pairwise cosine of the non-empty cells (None with fewer than two).
+    """
+    texts = [[s.text for s in d.sentences] for d in docs]
+    nodes = [(d, i) for d, t in enumerate(texts) for i in range(len(t))]
+    uf = _UnionFind(nodes)
+    for p, q in itertools.combinations(range(len(docs)), 2):
+        for a, b in align_pair(texts[p], texts[q], embed, params):
+            if a and b:
+                for x in [(p, i) for i in a] + [(q, j) for j in b]:
+                    uf.union(x, (p, a[0]))
+    groups = _monotone_groups(uf, [len(t) for t in texts])
+    rows = []
+    for group in groups:
+        cells = {d.id: tuple(d.sentences[i].i for i in sorted(group.get(k, ()))) for k, d in enumerate(docs)}
+        cell_texts = [" ".join(texts[k][i] for i in sorted(ids)) for k, ids in sorted(group.items())]
+        rows.append(Row(cells=cells, similarity=_mean_pairwise_cosine(cell_texts, embed)))
+    return rows
+
+
+class _UnionFind:
+    def __init__(self, items: Sequence[tuple[int, int]]) -> None:
+        self.parent = {x: x for x in items}
+
+    def find(self, x: tuple[int, int]) -> tuple[int, int]:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, x: tuple[int, int], y: tuple[int, int]) -> bool:
+        rx, ry = self.find(x), self.find(y)
+        if rx == ry:
+            return False
+        self.parent[max(rx, ry)] = min(rx, ry)  # the smaller node is the root: deterministic
+        return True
+
+
+def _monotone_groups(uf: _UnionFind, lengths: list[int]) -> list[dict[int, list[int]]]:
+    """Merge components until each is contiguous in every document and they can be ordered.
+
+    A component whose span in a document holds a sentence of another component absorbs that
+    component; components that precede each other in different documents (a cycle) merge.
+    Returns the components in order as ``{document: [positions]}``.
+    """
+    while True:
+        changed = False
+        for d, n in enumerate(lengths):  # contiguity
+            first: dict = {}
+            last: dict = {}
+            for i in range(n):
+                r = uf.find((d, i))
+                first.setdefault(r, i)
+                last[r] = i
+            for r in first:
+                for i in range(first[r] + 1, last[r]):
+                    changed |= uf.union((d, i), r)
+        if changed:
+            continue
+        order = _order_components(uf, lengths)
+        if order is not None:
+            break
+    groups: dict[tuple[int, int], dict[int, list[int]]] = {}
+    for d, n in enumerate(lengths):
+        for i in range(n):
+            groups.setdefault(uf.find((d, i)), {}).setdefault(d, []).append(i)
+    return [groups[r] for r in order]
+
+
+def _order_components(uf: _UnionFind, lengths: list[int]) -> list[tuple[int, int]] | None:
+    """A total order consistent with every document, or None after merging a cycle."""
+    succ: dict[tuple[int, int], set] = {}
+    key: dict[tuple[int, int], float] = {}
+    for d, n in enumerate(lengths):
+        prev = None
+        for i in range(n):
+            r = uf.find((d, i))
+            succ.setdefault(r, set())
+            key[r] = min(key.get(r, 2.0), i / n)
+            if prev is not None and prev != r:
+                succ[prev].add(r)
+            prev = r
+    cycle = _find_cycle(succ)
+    if cycle:
+        for r in cycle[1:]:
+            uf.union(cycle[0], r)
+        return None
+    indeg = {r: 0 for r in succ}
+    for r in succ:
+        for s in succ[r]:
+            indeg[s] += 1
+    heap = [(key[r], r) for r, k in indeg.items() if k == 0]
+    heapq.heapify(heap)
+    order = []
+    while heap:
+        _, r = heapq.heappop(heap)
+        order.append(r)
+        for s in sorted(succ[r]):
+            indeg[s] -= 1
+            if indeg[s] == 0:
+                heapq.heappush(heap, (key[s], s))
+    return order
+
+
+def _find_cycle(succ: dict) -> list | None:
+    """The nodes of one directed cycle (iterative depth-first search), or None."""
+    state: dict = {}
+    for start in sorted(succ):
+        if start in state:
+            continue
+        stack = [(start, iter(sorted(succ[start])))]
+        state[start] = 1
+        path = [start]
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+            elif state.get(nxt) == 1:
+                return path[path.index(nxt):]
+            elif nxt not in state:
+                state[nxt] = 1
+                stack.append((nxt, iter(sorted(succ[nxt]))))
+                path.append(nxt)
+    return None
+
+
+def _mean_pairwise_cosine(texts: list[str], embed: EmbedFn) -> float | None:
+    if len(texts) < 2:
+        return None
+    v = _unit(np.asarray(embed(texts), dtype=np.float64))
+    sims = v @ v.T
+    iu = np.triu_indices(len(texts), k=1)
+    return float(sims[iu].mean())

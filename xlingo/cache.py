@@ -1,0 +1,205 @@
+"""Persistent embedding cache: SQLite, keyed by model name and the SHA-256 of the text.
+
+Vectors are stored as little-endian float32 blobs; each model's dimension is recorded once and
+every vector read back is checked against it (a blob of the wrong size, or a vector that is not
+finite, is a miss). Concurrent runs share one file safely: WAL journal, a busy timeout, and every
+write in one ``BEGIN IMMEDIATE`` transaction. A file that is not an SQLite database (or is
+damaged) is moved aside as ``<name>.corrupt-<time>`` and rebuilt, with a warning. Any other
+failure (read-only folder, disk full, a lock held past the timeout) disables the cache for the
+rest of the run with a warning: the cache can make a run faster, never make it fail.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+from filelock import FileLock
+
+from xlingo.embed.provision import cache_root
+
+log = logging.getLogger("xlingo.cache")
+
+SCHEMA_VERSION = "1"
+_CHUNK = 500  # keys per SELECT (well under SQLite's variable limit)
+_CORRUPT = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+T = TypeVar("T")
+
+
+def default_cache_path() -> Path:
+    """``embeddings.sqlite`` in xlingo's cache root (``$XLINGO_CACHE_DIR``, else the user cache folder)."""
+    return cache_root() / "embeddings.sqlite"
+
+
+def text_key(text: str) -> bytes:
+    """The cache key of a text: its SHA-256 digest."""
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+class EmbeddingCache:
+    """An :class:`~xlingo.embed.base.EmbeddingStore` in an SQLite file."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, timeout: float = 60.0) -> None:
+        self.path = Path(path) if path is not None else default_cache_path()
+        self.timeout = timeout
+        self.hits = 0
+        self.misses = 0
+        self._conn: sqlite3.Connection | None = None
+        self._disabled = False
+
+    def get_many(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Cached vectors of those ``texts`` that are in the cache."""
+        found = self._guard(lambda: self._get(model, list(dict.fromkeys(texts))), {})
+        self.hits += len(found)
+        self.misses += len(set(texts)) - len(found)
+        return found
+
+    def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+        """Store vectors (all of one dimension) for ``model``."""
+        if items:
+            self._guard(lambda: self._put(model, items), None)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> EmbeddingCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _guard(self, action: Callable[[], T], fallback: T) -> T:
+        """Run ``action``; recover from a corrupt file once; disable the cache on other errors."""
+        if self._disabled:
+            return fallback
+        for attempt in (1, 2):
+            try:
+                return action()
+            except sqlite3.DatabaseError as exc:
+                if _is_corrupt(exc) and attempt == 1:
+                    self._recover(exc)
+                    continue
+                self._disable(exc)
+            except OSError as exc:
+                self._disable(exc)
+            return fallback
+        return fallback  # pragma: no cover - the loop always returns
+
+    def _disable(self, exc: Exception) -> None:
+        log.warning("embedding cache %s unusable (%s); continuing without it", self.path, exc)
+        self._disabled = True
+        self.close()
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+                with _transaction(conn):
+                    conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                    conn.execute("CREATE TABLE IF NOT EXISTS models (model TEXT PRIMARY KEY, dim INTEGER NOT NULL)")
+                    conn.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key BLOB NOT NULL, "
+                                 "vec BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
+                    conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                    (version,) = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+                if version != SCHEMA_VERSION:
+                    raise sqlite3.DatabaseError(f"cache schema {version}, expected {SCHEMA_VERSION}")
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    def _get(self, model: str, texts: list[str]) -> dict[str, np.ndarray]:
+        conn = self._connection()
+        row = conn.execute("SELECT dim FROM models WHERE model = ?", (model,)).fetchone()
+        if row is None or not texts:
+            return {}
+        dim = int(row[0])
+        by_key = {text_key(t): t for t in texts}
+        keys = list(by_key)
+        out: dict[str, np.ndarray] = {}
+        for k in range(0, len(keys), _CHUNK):
+            chunk = keys[k:k + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for key, blob in conn.execute(f"SELECT key, vec FROM vectors WHERE model = ? AND key IN ({marks})",
+                                          (model, *chunk)):
+                if len(blob) != 4 * dim:
+                    continue
+                vec = np.frombuffer(blob, dtype="<f4").astype(np.float32)
+                if np.all(np.isfinite(vec)):
+                    out[by_key[bytes(key)]] = vec
+        return out
+
+    def _put(self, model: str, items: dict[str, np.ndarray]) -> None:
+        vecs = {t: np.asarray(v, dtype="<f4").ravel() for t, v in items.items()}
+        dims = {v.size for v in vecs.values()}
+        if len(dims) != 1:
+            raise ValueError(f"vectors of several dimensions for {model}: {sorted(dims)}")
+        dim = dims.pop()
+        conn = self._connection()
+        with _transaction(conn):
+            row = conn.execute("SELECT dim FROM models WHERE model = ?", (model,)).fetchone()
+            if row is not None and int(row[0]) != dim:
+                log.warning("embedding cache: model %s now gives %d-dim vectors (was %d); dropping its old vectors",
+                            model, dim, row[0])
+                conn.execute("DELETE FROM vectors WHERE model = ?", (model,))
+            conn.execute("INSERT OR REPLACE INTO models VALUES (?, ?)", (model, dim))
+            conn.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)",
+                             ((model, text_key(t), v.tobytes()) for t, v in vecs.items()))
+
+    def _recover(self, exc: sqlite3.DatabaseError) -> None:
+        """Move a corrupt file aside (once, across processes) and start a new one."""
+        self.close()
+        with FileLock(str(self.path) + ".lock", timeout=self.timeout):
+            if not _still_corrupt(self.path):
+                return
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+            os.replace(self.path, aside)
+            for suffix in ("-wal", "-shm"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+        log.warning("embedding cache %s was corrupt (%s); moved aside to %s and rebuilt", self.path, exc, aside.name)
+
+
+class _transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        self.conn.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _CORRUPT
+    return not isinstance(exc, sqlite3.OperationalError)
+
+
+def _still_corrupt(path: Path) -> bool:
+    if not path.exists():
+        return False
+    try:
+        conn = sqlite3.connect(path, timeout=1.0)
+        try:
+            return conn.execute("PRAGMA quick_check").fetchone()[0] != "ok"
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return _is_corrupt(exc)

@@ -1,0 +1,295 @@
+"""Feed inputs of ``xlingo check``: folders of text files, JSON Lines, RSS/Atom feeds.
+
+What can be read becomes a :class:`FeedDocument`; what cannot is either an error (exit 2) or
+skipped with a warning, decided per case (``--strict`` turns every skip into an error):
+
+* error: a path that does not exist, a folder or feed with nothing to check, XML that is not
+  well-formed (``file:line:col``), XML that declares entities or references external ones (entity
+  expansion bombs, external entities: refused, never expanded);
+* skipped with a warning: a file over the size limit, an empty, binary or undecodable text file,
+  a JSON Lines line that is not a JSON object or has no ``text`` (``file:line``), a feed item
+  without text.
+
+A record of a JSON Lines file or a feed is a document whose path is ``FILE#L<line>`` (the line
+the record starts on), so every output can point at it: :func:`location` maps a document and
+character offsets to a file position.
+"""
+from __future__ import annotations
+
+import io
+import json
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.sax import SAXParseException
+from xml.sax.handler import ContentHandler
+
+import defusedxml.sax
+import feedparser
+from defusedxml import DefusedXmlException
+
+from xlingo.document import Document
+from xlingo.errors import InputError
+from xlingo.language import detect_language
+from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, lang_from_name
+
+log = logging.getLogger("xlingo.feed")
+
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+XML_SUFFIXES = {".xml", ".rss", ".atom"}
+_RECORD = re.compile(r"^(?P<file>.*)#L(?P<line>\d+)$")
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
+               "section", "article", "header", "footer", "figure", "figcaption", "pre", "table", "hr", "dd", "dt"}
+_SKIP_TAGS = {"script", "style", "template", "noscript"}
+
+
+@dataclass
+class FeedDocument:
+    """One document of the feed, with the story id the input gave it (if any)."""
+
+    document: Document
+    story: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Problems:
+    """Inputs skipped with a warning; with ``strict`` each one is an error instead."""
+
+    strict: bool = False
+    skipped: list[str] = field(default_factory=list)
+
+    def skip(self, message: str) -> None:
+        if self.strict:
+            raise InputError(f"{message} (an error with --strict)")
+        log.warning(message)
+        self.skipped.append(message)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A file position: 1-based lines and columns (columns in Unicode code points, end exclusive)."""
+
+    path: str
+    line: int
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+
+
+def location(doc: Document, start: int, end: int) -> Location:
+    """Where ``doc.text[start:end]`` lies: in the file, or on the line of the record holding it."""
+    m = _RECORD.match(doc.path)
+    if m:
+        line = int(m.group("line"))
+        return Location(m.group("file"), line, end_line=line)
+    line, column = _line_col(doc.text, start)
+    end_line, end_column = _line_col(doc.text, max(start, end))
+    return Location(doc.path, line, column, end_line, end_column)
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
+
+
+def read_feed(paths: Sequence[str], problems: Problems, max_bytes: int = MAX_BYTES) -> list[FeedDocument]:
+    """Every document in ``paths`` (files and folders, folders searched recursively, sorted)."""
+    out: list[FeedDocument] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            raise InputError(f"{raw}: no such file or directory")
+        files = sorted(_folder_files(p)) if p.is_dir() else [p]
+        if p.is_dir() and not files:
+            raise InputError(f"{raw}: folder holds no .txt, .md, .jsonl or RSS/Atom files")
+        for f in files:
+            if f.resolve() not in seen:
+                seen.add(f.resolve())
+                out.extend(_read_file(f, problems, max_bytes))
+    if not out:
+        raise InputError(f"nothing to check in {', '.join(paths)}")
+    _unique_ids(out)
+    return out
+
+
+def _folder_files(folder: Path) -> Iterator[Path]:
+    for f in folder.rglob("*"):
+        rel = f.relative_to(folder).parts
+        if f.is_file() and not any(part.startswith(".") for part in rel) and not f.name.lower().startswith("readme") \
+                and f.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES | XML_SUFFIXES:
+            yield f
+
+
+def _kind(path: Path, data: bytes) -> str:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in XML_SUFFIXES:
+        return "xml"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return {b"<": "xml", b"{": "jsonl"}.get(head, "text")
+
+
+def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocument]:
+    size = path.stat().st_size
+    if size > max_bytes:
+        problems.skip(f"{path}: skipped: file is too large ({size / 2**20:.1f} MiB > {max_bytes / 2**20:.0f} MiB)")
+        return []
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    kind = _kind(path, data)
+    if kind == "jsonl":
+        return list(_read_jsonl(path, data, problems))
+    if kind == "xml":
+        return list(_read_xml(path, data, problems))
+    try:
+        text = decode_bytes(data, str(path))
+    except InputError as exc:
+        problems.skip(f"{exc}; skipped")
+        return []
+    return [FeedDocument(Document(id=path.stem, path=str(path), text=text,
+                                  lang=lang_from_name(path) or detect_language(text)))]
+
+
+def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocument]:
+    for n, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            record = json.loads(raw.decode("utf-8-sig" if n == 1 else "utf-8"))
+        except UnicodeDecodeError as exc:
+            problems.skip(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start}); line skipped")
+            continue
+        except json.JSONDecodeError as exc:
+            problems.skip(f"{where}:{exc.colno}: invalid JSON: {exc.msg}; line skipped")
+            continue
+        if not isinstance(record, dict):
+            problems.skip(f"{where}: expected a JSON object, got {type(record).__name__}; line skipped")
+            continue
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            problems.skip(f'{where}: no "text"; line skipped')
+            continue
+        bad = [k for k in ("story", "lang", "title", "url") if record.get(k) is not None
+               and not isinstance(record[k], (str, int))]
+        if bad:
+            problems.skip(f'{where}: "{bad[0]}" must be a string; line skipped')
+            continue
+        text = _normalise(text)
+        lang = str(record["lang"]).strip().replace("_", "-").lower() if record.get("lang") else detect_language(text)
+        yield FeedDocument(
+            Document(id=f"{path.stem}-L{n}", path=f"{path}#L{n}", text=text, lang=lang,
+                     title=str(record["title"]) if record.get("title") is not None else None),
+            story=str(record["story"]) if record.get("story") is not None else None,
+            url=str(record["url"]) if record.get("url") is not None else None)
+
+
+class _ItemLines(ContentHandler):
+    """Line numbers of the items (RSS) and entries (Atom) of a feed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[int] = []
+        self._locator = None
+
+    def setDocumentLocator(self, locator) -> None:  # noqa: N802 (SAX API)
+        self._locator = locator
+
+    def startElement(self, name: str, attrs) -> None:  # noqa: N802 (SAX API)
+        if name.rpartition(":")[2] in ("item", "entry") and self._locator is not None:
+            self.lines.append(self._locator.getLineNumber())
+
+
+def scan_xml(path: Path | str, data: bytes) -> list[int]:
+    """Check that ``data`` is well-formed, entity-free XML; the lines of its items/entries."""
+    handler = _ItemLines()
+    parser = defusedxml.sax.make_parser()
+    parser.setContentHandler(handler)
+    try:
+        parser.parse(io.BytesIO(data))
+    except SAXParseException as exc:
+        raise InputError(f"{path}:{exc.getLineNumber()}:{exc.getColumnNumber() + 1}: malformed XML: "
+                         f"{exc.getMessage()}") from None
+    except DefusedXmlException as exc:
+        raise InputError(f"{path}: refused: the XML declares or references entities ({type(exc).__name__}: "
+                         f"{exc}); entity expansion is not allowed in feeds") from None
+    return handler.lines
+
+
+def _read_xml(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocument]:
+    lines = scan_xml(path, data)
+    parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
+    if not parsed.entries:
+        raise InputError(f"{path}: no RSS items or Atom entries found")
+    feed_lang = parsed.feed.get("language") or lang_from_name(path.with_suffix(".txt"))
+    for k, entry in enumerate(parsed.entries):
+        line = lines[k] if k < len(lines) else 1
+        body = entry.get("content") or [{}]
+        html = body[0].get("value") or entry.get("summary") or ""
+        text = html_to_text(html)
+        title = html_to_text(entry.get("title") or "") or None
+        if not text:
+            problems.skip(f"{path}:{line}: feed item {title or k + 1!r} has no text; skipped")
+            continue
+        lang = body[0].get("language") or feed_lang
+        yield FeedDocument(
+            Document(id=f"{path.stem}-L{line}", path=f"{path}#L{line}", text=text, title=title,
+                     lang=str(lang).strip().replace("_", "-").lower() if lang else detect_language(text)),
+            url=entry.get("link"))
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment: tags dropped, entities decoded, one paragraph per line."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    return _normalise("".join(parser.parts))
+
+
+def _normalise(text: str) -> str:
+    """Newlines as ``\\n``, spaces collapsed inside lines, blank lines dropped."""
+    lines = (re.sub(r"[ \t\f\v\u00a0]+", " ", line).strip() for line in re.split(r"\r\n|\r|\n", text))
+    return "\n".join(line for line in lines if line)
+
+
+def _unique_ids(docs: list[FeedDocument]) -> None:
+    seen: dict[str, int] = {}
+    for fd in docs:
+        base = fd.document.id
+        n = seen.get(base, 0) + 1
+        seen[base] = n
+        if n > 1:
+            fd.document.id = f"{base}-{n}"

@@ -1,0 +1,340 @@
+"""Story grouping: which feed documents are versions of one story, related articles, or unrelated.
+
+Every signal is rank-based or relative to the feed or the story, so the thresholds hold for
+encoders that spread cosines very differently (e5 crowds everything into 0.8-0.97, USE spreads
+0-0.9; see ``shared/notes/models.md``):
+
+* **coverage**: the share of the shorter document's sentences matched to a sentence of the other
+  document that is its mutual nearest neighbour among *all* the feed's sentences in the two
+  languages and stands out from the feed's background similarity (a robust z-score: median and
+  MAD over sentence pairs of different documents that are not best matches);
+* **order**: the share of concordant pairs among those matches (translations keep the order of
+  their sentences, an article rewritten from the same facts does not need to);
+* **length ratio**: versions of one story have similar sentence counts.
+
+Two documents are versions of each other when all three pass. Versions are merged into stories
+greedily, strongest pair first, one document per language, and a document joins a story only if
+it is a version of at least ``min_link`` of its members.
+
+A document left outside every story is **related** to a story when at least two (and 10%) of its
+sentences reach half-way up *the story's own scale*: 0 is the story's background (the similarity
+of its unmatched sentence pairs), 1 its translation level (a version's sentence against its best
+counterpart in the other versions), and a sentence's level is its best match averaged over the
+versions in other languages. A related document is passed to that story as context (it may name
+things correctly); anything else is **unrelated**.
+
+Only candidate pairs are compared: each document's nearest documents by document vector (the
+normalised mean of its sentence vectors) and by votes of its sentences' nearest neighbours.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from xlingo.document import Document
+from xlingo.report.model import GroupEntry
+
+_BACKGROUND_SAMPLE = 2000  # sentences sampled (each side) for the feed background
+_SENTENCE_NEIGHBOURS = 3  # nearest sentences of other documents that vote for candidate pairs
+
+
+@dataclass(frozen=True)
+class GroupParams:
+    """Thresholds of the grouping (calibrated on made-up stories and Text+Berg windows)."""
+
+    match_z: float = 2.0  # a sentence match stands this many robust SDs above the feed background
+    min_coverage: float = 0.6  # share of the shorter document's sentences in such matches
+    min_order: float = 0.8  # share of concordant pairs among the matches
+    min_length_ratio: float = 0.5  # sentence counts, shorter over longer
+    min_link: float = 0.5  # share of a story's members a joining document must be a version of
+    related_level: float = 0.5  # on a story's scale: 0 its unmatched background, 1 its translation level
+    related_matches: int = 2  # sentences of a related document at that level or above
+    related_share: float = 0.1  # and at least this share of its sentences
+    candidates: int = 10  # documents compared per document: nearest by vector, and by sentence votes
+    same_language: bool = False  # may two documents in one language be versions of each other?
+
+
+@dataclass
+class PairStats:
+    """How two documents' sentences match."""
+
+    coverage: float
+    order: float
+    length_ratio: float
+    matches: list[tuple[int, int, float]]  # (sentence of a, sentence of b, cosine), mutual and strong
+    unmatched: np.ndarray  # cosines of the sentence pairs that are not matches
+
+    def is_version(self, params: GroupParams) -> bool:
+        return (self.coverage >= params.min_coverage and self.order >= params.min_order
+                and self.length_ratio >= params.min_length_ratio)
+
+    @property
+    def score(self) -> float:
+        return self.coverage * self.order
+
+
+@dataclass
+class StoryGroup:
+    """The versions of one story and the related documents passed to it as context."""
+
+    id: str
+    versions: list[Document]
+    context: list[Document] = field(default_factory=list)
+
+
+@dataclass
+class Grouping:
+    """Stories to check, and how every document was placed."""
+
+    stories: list[StoryGroup]
+    entries: list[GroupEntry]
+
+
+def document_vector(vectors: np.ndarray) -> np.ndarray:
+    """The normalised mean of a document's sentence vectors."""
+    mean = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(mean))
+    return mean / norm if norm else mean
+
+
+def background(vectors: Mapping[str, np.ndarray], langs: Mapping[str, str]) -> tuple[float, float]:
+    """Median and robust SD (1.4826 MAD) of the similarity of sentences that are not counterparts.
+
+    Sentence pairs of different documents in different languages (any two documents when all share
+    one language), leaving out each sentence's best match in each other document, which may be its
+    translation; sampled deterministically in large feeds.
+    """
+    ids = [d for d in vectors if len(vectors[d])]
+    if len(ids) < 2:
+        return 0.0, 1.0
+    mat = np.concatenate([vectors[d] for d in ids])
+    owner = np.concatenate([np.full(len(vectors[d]), k) for k, d in enumerate(ids)])
+    lang = np.array([langs[d] for d in ids])[owner]
+    rng = np.random.default_rng(0)
+    rows = np.sort(rng.choice(len(mat), min(len(mat), _BACKGROUND_SAMPLE), replace=False))
+    cols = np.sort(rng.choice(len(mat), min(len(mat), _BACKGROUND_SAMPLE), replace=False))
+    sims = mat[rows] @ mat[cols].T
+    starts = np.flatnonzero(np.r_[True, owner[cols][1:] != owner[cols][:-1]])
+    best = np.repeat(np.maximum.reduceat(sims, starts, axis=1), np.diff(np.r_[starts, len(cols)]), axis=1)
+    keep = (owner[rows][:, None] != owner[cols][None, :]) & (sims < best)
+    cross = keep & (lang[rows][:, None] != lang[cols][None, :])
+    values = sims[cross] if np.any(cross) else sims[keep]
+    if values.size == 0:
+        return 0.0, 1.0
+    center = float(np.median(values))
+    return center, max(float(np.median(np.abs(values - center))) * 1.4826, 1e-3)
+
+
+def pair_stats(a: np.ndarray, b: np.ndarray, center: float, scale: float, match_z: float,
+               mutual: np.ndarray | None = None) -> PairStats:
+    """Mutual best matches of two documents' sentences that stand out from the background.
+
+    ``mutual`` (``len(a) x len(b)`` booleans) says which pairs are mutual best matches; by default,
+    within the two documents. In a feed, :func:`group_documents` asks for more: mutual best
+    matches among all the feed's sentences in the two languages.
+    """
+    sims = a @ b.T
+    if mutual is None:
+        mutual = np.zeros(sims.shape, dtype=bool)
+        best_b = sims.argmax(axis=1)
+        mutual[np.arange(len(a)), best_b] = sims.argmax(axis=0)[best_b] == np.arange(len(a))
+    matches = [(int(i), int(j), float(sims[i, j])) for i, j in zip(*np.nonzero(mutual))
+               if (sims[i, j] - center) / scale >= match_z]
+    mask = np.ones(sims.shape, dtype=bool)
+    for i, j, _ in matches:
+        mask[i, j] = False
+    shorter, longer = sorted((len(a), len(b)))
+    return PairStats(coverage=len(matches) / shorter, order=_concordance([j for _, j, _ in matches]),
+                     length_ratio=shorter / longer, matches=matches, unmatched=sims[mask])
+
+
+def _concordance(positions: list[int]) -> float:
+    """Share of pairs in increasing order (1.0 with fewer than two)."""
+    pairs = [(p, q) for k, p in enumerate(positions) for q in positions[k + 1:]]
+    return sum(q > p for p, q in pairs) / len(pairs) if pairs else 1.0
+
+
+class _Grouper:
+    def __init__(self, docs: Sequence[Document], vectors: Mapping[str, np.ndarray], params: GroupParams) -> None:
+        self.docs = {d.id: d for d in docs}
+        self.vectors = vectors
+        self.params = params
+        self.center, self.scale = background(vectors, {d.id: d.lang for d in docs})
+        self._stats: dict[tuple[str, str], PairStats] = {}
+        ids = list(self.docs)
+        self._start = dict(zip(ids, np.cumsum([0] + [len(vectors[i]) for i in ids[:-1]]).tolist()))
+        self._best_in: dict[str, np.ndarray] = {}  # language -> each sentence's best match in that language
+        self.neighbours = self._scan(ids)
+
+    def _scan(self, ids: list[str]) -> dict[str, set[str]]:
+        """One pass over all sentence pairs of different documents.
+
+        Records each sentence's best match per language (for feed-level mutual matches) and picks
+        candidate pairs: each document's nearest documents by document vector, and those its
+        sentences' nearest neighbours vote for.
+        """
+        out: dict[str, set[str]] = {i: set() for i in ids}
+        if len(ids) < 2:
+            return out
+        sents = np.concatenate([self.vectors[i] for i in ids])
+        owner = np.concatenate([np.full(len(self.vectors[i]), n) for n, i in enumerate(ids)])
+        lang = np.array([self.docs[i].lang for i in ids])[owner]
+        self._best_in = {lg: np.full(len(sents), -1) for lg in np.unique(lang).tolist()}
+        votes: Counter[tuple[int, int]] = Counter()
+        for start in range(0, len(sents), 512):
+            rows = slice(start, start + 512)
+            sims = sents[rows] @ sents.T
+            sims[owner[rows, None] == owner[None, :]] = -np.inf
+            for lg, best in self._best_in.items():
+                in_lang = np.where(lang[None, :] == lg, sims, -np.inf)
+                found = in_lang.argmax(axis=1)
+                best[rows] = np.where(np.isfinite(in_lang[np.arange(len(found)), found]), found, -1)
+            if not self.params.same_language:
+                sims[lang[rows, None] == lang[None, :]] = -np.inf
+            n = min(_SENTENCE_NEIGHBOURS, sims.shape[1])
+            top = np.argpartition(-sims, n - 1, axis=1)[:, :n]
+            for r, cols in enumerate(top):
+                votes.update((int(owner[start + r]), int(owner[c])) for c in cols if np.isfinite(sims[r, c]))
+        by_doc: dict[int, Counter[int]] = {}
+        for (a, b), v in votes.items():
+            by_doc.setdefault(a, Counter())[b] += v
+            by_doc.setdefault(b, Counter())[a] += v
+        dv = np.stack([document_vector(self.vectors[i]) for i in ids])
+        doc_sims = dv @ dv.T
+        np.fill_diagonal(doc_sims, -np.inf)
+        k = min(self.params.candidates, len(ids) - 1)
+        for row, i in enumerate(ids):
+            near = list(np.argsort(-doc_sims[row], kind="stable")[:k])
+            near += sorted(by_doc.get(row, {}), key=lambda c: (-by_doc[row][c], -doc_sims[row, c]))[:k]
+            for col in near:
+                out[i].add(ids[col])
+                out[ids[col]].add(i)
+        return out
+
+    def _mutual(self, a: str, b: str) -> np.ndarray:
+        """Which sentence pairs of ``a`` and ``b`` are each other's best match in the whole feed."""
+        ra = np.arange(len(self.vectors[a])) + self._start[a]
+        rb = np.arange(len(self.vectors[b])) + self._start[b]
+        a_to_b = self._best_in[self.docs[b].lang][ra]
+        b_to_a = self._best_in[self.docs[a].lang][rb]
+        return (a_to_b[:, None] == rb[None, :]) & (b_to_a[None, :] == ra[:, None])
+
+    def stats(self, a: str, b: str) -> PairStats:
+        key = (a, b) if a < b else (b, a)
+        if key not in self._stats:
+            self._stats[key] = pair_stats(self.vectors[key[0]], self.vectors[key[1]], self.center, self.scale,
+                                          self.params.match_z, self._mutual(*key))
+        return self._stats[key]
+
+    def may_pair(self, a: str, b: str) -> bool:
+        return self.params.same_language or self.docs[a].lang != self.docs[b].lang
+
+    def is_version(self, a: str, b: str) -> bool:
+        return b in self.neighbours[a] and self.may_pair(a, b) and self.stats(a, b).is_version(self.params)
+
+    def cluster(self, free: Sequence[str]) -> list[list[str]]:
+        """Greedy merging of version pairs, strongest first, one document per language."""
+        free_set = set(free)
+        edges = sorted(((self.stats(a, b).score, a, b) for a in free for b in self.neighbours[a]
+                        if b in free_set and a < b and self.is_version(a, b)), key=lambda e: (-e[0], e[1], e[2]))
+        cluster_of = {d: [d] for d in free}
+        for _, a, b in edges:
+            ca, cb = cluster_of[a], cluster_of[b]
+            if ca is cb:
+                continue
+            if not self.params.same_language and {self.docs[x].lang for x in ca} & {self.docs[y].lang for y in cb}:
+                continue
+            linked = sum(self.is_version(x, y) for x in ca for y in cb)
+            if linked / (len(ca) * len(cb)) < self.params.min_link:
+                continue
+            ca.extend(cb)
+            for d in cb:
+                cluster_of[d] = ca
+        order = {d: k for k, d in enumerate(free)}
+        unique = {id(c): c for c in cluster_of.values()}.values()
+        return sorted((sorted(c, key=order.__getitem__) for c in unique), key=lambda c: order[c[0]])
+
+    def _best(self, doc: str, others: Sequence[str]) -> np.ndarray:
+        """For each sentence of ``doc``: its best cosine in each of ``others``, averaged."""
+        return np.mean([(self.vectors[doc] @ self.vectors[o].T).max(axis=1) for o in others], axis=0)
+
+    def scale_of(self, members: Sequence[str]) -> tuple[float, float]:
+        """The story's scale: its unmatched background (0) and its translation level (1)."""
+        pairs = [self.stats(a, b) for k, a in enumerate(members) for b in members[k + 1:]]
+        unmatched = np.concatenate([s.unmatched for s in pairs])
+        low = float(np.median(unmatched)) if unmatched.size else self.center
+        high = float(np.median(np.concatenate([self._best(m, [o for o in members if o != m]) for m in members])))
+        return low, max(high, low + 1e-3)
+
+    def levels(self, doc: str, members: Sequence[str], scale: tuple[float, float]) -> np.ndarray:
+        """How well each sentence of ``doc`` matches the story, on the story's scale, best first.
+
+        Versions in ``doc``'s own language are left out when there are others: same-language
+        similarity runs higher than the story's cross-language scale.
+        """
+        lang = self.docs[doc].lang
+        others = [m for m in members if self.docs[m].lang != lang] or list(members)
+        low, high = scale
+        return np.sort((self._best(doc, others) - low) / (high - low))[::-1]
+
+    def related(self, levels: np.ndarray) -> bool:
+        hits = int(np.sum(levels >= self.params.related_level))
+        return hits >= self.params.related_matches and hits >= self.params.related_share * len(levels)
+
+
+def group_documents(docs: Sequence[Document], vectors: Mapping[str, np.ndarray], params: GroupParams = GroupParams(),
+                    fixed: Mapping[str, Sequence[str]] | None = None) -> Grouping:
+    """Group documents (unique ids; sentence vectors by id) into stories.
+
+    ``fixed`` maps story ids to the ids of their versions as the user gave them; those stories are
+    kept as they are, and the other documents are grouped among themselves. A related or unrelated
+    document's score is the level of its ``related_matches``-th best sentence on the scale of the
+    story it is closest to (0: that story's unmatched background, 1: its translation level).
+    """
+    g = _Grouper(docs, vectors, params)
+    members_of: dict[str, list[str]] = {sid: list(m) for sid, m in (fixed or {}).items()}
+    taken = {d for m in members_of.values() for d in m}
+    for cluster in g.cluster([d.id for d in docs if d.id not in taken]):
+        if len(cluster) > 1:
+            members_of[_story_id(cluster[0], members_of)] = cluster
+    scales = {sid: g.scale_of(m) for sid, m in members_of.items() if len(m) > 1}
+    story_of = {d: sid for sid, m in members_of.items() for d in m}
+    context: dict[str, list[str]] = {sid: [] for sid in members_of}
+    entries = []
+    for doc in docs:
+        sid = story_of.get(doc.id)
+        if sid is not None:
+            others = [m for m in members_of[sid] if m != doc.id]
+            score = float(np.mean([g.stats(doc.id, m).score for m in others])) if others else None
+            entries.append(GroupEntry(doc=doc.id, path=doc.path, lang=doc.lang, story=sid, relation="version",
+                                      score=score))
+            continue
+        near = [s for s, m in members_of.items() if s in scales and g.neighbours[doc.id] & set(m)]
+        ranked = sorted(((g.levels(doc.id, members_of[s], scales[s]), s) for s in near),
+                        key=lambda t: (-_level(t[0], params.related_matches), t[1]))
+        best = ranked[0] if ranked else None
+        related = best is not None and g.related(best[0])
+        if related:
+            context[best[1]].append(doc.id)
+        entries.append(GroupEntry(doc=doc.id, path=doc.path, lang=doc.lang, story=None,
+                                  relation="related" if related else "unrelated",
+                                  score=_level(best[0], params.related_matches) if best else None,
+                                  related_to=best[1] if related else None))
+    stories = [StoryGroup(sid, [g.docs[d] for d in m], [g.docs[d] for d in context[sid]])
+               for sid, m in members_of.items()]
+    return Grouping(stories=stories, entries=entries)
+
+
+def _level(levels: np.ndarray, k: int) -> float:
+    return float(levels[min(k, len(levels)) - 1]) if len(levels) else 0.0
+
+
+def _story_id(first: str, taken: Mapping[str, object]) -> str:
+    sid, n = first, 1
+    while sid in taken:
+        n += 1
+        sid = f"{first}-{n}"
+    return sid
