@@ -17,71 +17,6 @@ SCREENSHOT = Path(__file__).resolve().parents[1] / "reports" / "viewer.png"
 ACTIVE = "mark[data-finding]:not(.off)"
 
 
-def realistic() -> Report:
-    """A de/fr/es news story with the kinds of divergence machine translation leaves behind."""
-    story = story_from_rows([
-        {"de": "ESA verschiebt Start ihres neuen Wetter -Satelliten",
-         "fr": "L'ESA reporte le lancement de son nouveau satellite météo",
-         "es": "La ESA aplaza el lanzamiento de su nuevo satélite meteorológico"},
-        {"de": "Die Europäische Weltraumorganisation hat den Start des Wettersatelliten um drei Wochen verschoben.",
-         "fr": "L'Agence spatiale européenne a reporté de trois semaines le lancement du satellite météorologique.",
-         "es": "La Agencia Espacial Europea ha aplazado tres meses el lanzamiento del satélite meteorológico."},
-        {"de": "Grund ist ein defektes Ventil in der Oberstufe der Trägerrakete, teilte die Agentur am Dienstag "
-               "in Paris mit.",
-         "fr": "En cause, une vanne défectueuse de l'étage supérieur du lanceur, a indiqué l'agence mardi à Paris.",
-         "es": "El motivo es una válvula defectuosa en la etapa superior del cohete, informó la agencia el martes "
-               "en París."},
-        {"de": ["Der Satellit soll genauere Wetterdaten für ganz Europa liefern.",
-                "Er kostete rund 1,2 Milliarden Euro."],
-         "fr": "Le satellite, qui a coûté environ 1,2 milliard d'euros, doit fournir des données météo plus "
-               "précises pour toute l'Europe.",
-         "es": ["El satélite debe proporcionar datos meteorológicos más precisos para toda Europa.",
-                "Costó unos 1,2 millones de euros."]},
-        {"de": "Die Rakete war erst im vergangenen Jahr zum ersten Mal gestartet.",
-         "fr": "La fusée n'avait décollé pour la première fois que l'an dernier.", "es": None},
-        {"de": "Agenturchef Josef Aschbacher sagte, die Sicherheit habe Vorrang.",
-         "fr": "Le directeur de l'agence, Josef Aschbacher, a déclaré que la sécurité primait.",
-         "es": "El director de la agencia, José Aschbacher, dijo que la seguridad es lo primero."},
-        {"de": None, "fr": None, "es": "La noticia fue recibida con decepción en el sector."},
-        {"de": "Der neue Starttermin ist der 14. November um 18.30 Uhr in Kourou.",
-         "fr": "Le nouveau lancement est prévu le le 14 novembre à 18 h 30 depuis Kourou.",
-         "es": "El nuevo lanzamiento está previsto para el 4 de noviembre a las 18.30 desde Kourou."},
-    ], story_id="esa-weather-satellite")
-    scores = [(0.93, 0.08), (0.81, 0.34), (0.9, 0.1), (0.84, 0.22), (0.88, 0.12), (0.86, 0.18), (None, None),
-              (0.58, 0.63)]
-    for row, (sim, div) in zip(story.alignment, scores):
-        row.similarity, row.divergence = sim, div
-    e, w, i = Severity.ERROR, Severity.WARNING, Severity.INFO
-    story.findings = [
-        find(story, "XL501", w, "de", "Wetter -Satelliten", "space before the hyphen of a compound", row=0,
-             suggestion="Wettersatelliten"),
-        find(story, "XL101", e, "es", "tres meses", "`tres meses` here, `drei Wochen` / `trois semaines` in de, fr",
-             row=1, related=(("de", "drei Wochen"), ("fr", "trois semaines")), suggestion="tres semanas"),
-        find(story, "XL101", e, "es", "1,2 millones",
-             "`1,2 millones` here, `1,2 Milliarden` / `1,2 milliard` in de, fr", row=3,
-             related=(("de", "1,2 Milliarden"), ("fr", "1,2 milliard")), suggestion="1200 millones"),
-        find(story, "XL001", e, "de", "Die Rakete war erst im vergangenen Jahr zum ersten Mal gestartet.",
-             "missing in es: de and fr have this sentence", row=4,
-             related=(("fr", "La fusée n'avait décollé pour la première fois que l'an dernier."),)),
-        find(story, "XL201", w, "es", "José Aschbacher", "`José Aschbacher` here, `Josef Aschbacher` in de, fr",
-             row=5, related=(("de", "Josef Aschbacher"), ("fr", "Josef Aschbacher")), suggestion="Josef Aschbacher"),
-        find(story, "XL002", w, "es", "La noticia fue recibida con decepción en el sector.",
-             "only in es: no counterpart in de, fr", row=6),
-        find(story, "XL502", w, "fr", "le le", "the word `le` twice in a row", row=7, suggestion="le"),
-        find(story, "XL003", w, "es", "El nuevo lanzamiento está previsto para el 4 de noviembre a las 18.30 desde "
-             "Kourou.", "row much less similar across versions than the rest of the story (0.58)", row=7),
-        find(story, "XL101", e, "es", "4 de noviembre", "`4 de noviembre` here, `14. November` / `14 novembre` "
-             "in de, fr", row=7, related=(("de", "14. November"), ("fr", "14 novembre")),
-             suggestion="14 de noviembre"),
-    ]
-    return report_of(story)
-
-
-def screenshot_report() -> Report:
-    """The report drawn into ``reports/viewer.png``: point this at the seed story's real report."""
-    return realistic()
-
-
 def write(tmp_path: Path, report: Report, name: str = "report.html") -> Path:
     path = tmp_path / name
     path.write_text(render(report), encoding="utf-8")
@@ -274,7 +209,15 @@ def test_phone_layout_stacks_rows_with_language_labels(chromium, tmp_path):  # n
     close(opened)
 
 
-def test_screenshot(chromium, tmp_path):  # noqa: F811
-    html = write(tmp_path, screenshot_report(), "viewer.html")
+@pytest.mark.model
+def test_seed_story_viewer_and_screenshot(chromium, seed_report, tmp_path):  # noqa: F811
+    """The real seed story: three columns, one highlight per finding, quiet page; screenshot for review."""
+    html = write(tmp_path, seed_report, "viewer.html")
+    opened = open_page(chromium, html)
+    page = opened.page
+    assert page.locator(".ghead .colhead").count() == 3
+    ids = page.eval_on_selector_all("[data-finding]", "ms => ms.map(m => m.dataset.finding)")
+    assert len(ids) == len(seed_report.stories[0].findings) > 0
+    close(opened)
     png = screenshot(html, SCREENSHOT, chromium, hover="mark.sev-error[data-finding]")
     assert png.stat().st_size > 20_000
