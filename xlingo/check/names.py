@@ -8,7 +8,9 @@ Reusable by any rule, in three layers:
   (not German, which capitalises every noun), joined into multiword names over connectors
   (``of``, ``de la``, ``von``, ``van der``...). A second pass (:class:`NameIndex`) adds the
   occurrences of names found elsewhere in the story (a German ``Apple``, a sentence-initial
-  ``Zentrix``), so that capitals that say nothing locally are read with the story's evidence.
+  ``Zentrix``), so that capitals that say nothing locally are read with the story's evidence;
+  a third adds, row by row, close spellings of the other versions' names (a German
+  ``Granit Cloud``, made of words that are common nouns there).
 * :func:`relation` and :class:`NameIndex` match candidates across the versions of a row:
   same name (casefold, accents, hyphens/spaces, genitive ``-s`` and German adjective endings
   ignored), spelling variant (character similarity), partial rendering (words shared and
