@@ -44,8 +44,8 @@ class Facts:
 
 
 def doc(doc_id: str, lang: str, n: int) -> Document:
-    d = Document(id=doc_id, path=f"{doc_id}.txt", text=" ".join(f"s{k}." for k in range(n)), lang=lang)
-    d.sentences = [Sentence(k, 0, 1, f"s{k}.") for k in range(n)]
+    d = Document(id=doc_id, path=f"{doc_id}.txt", text=" ".join(f"Sentence {k} here." for k in range(n)), lang=lang)
+    d.sentences = [Sentence(k, 0, 1, f"Sentence {k} here.") for k in range(n)]
     return d
 
 

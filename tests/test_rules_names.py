@@ -357,3 +357,24 @@ def test_no_literal_translation_in_clean_official_text_with_the_default_encoder(
              "it": "Il Regno Unito e la Germania hanno accolto l'accordo."}]
     assert run(NameTranslatedLiterally, rows, embed=embedder,
                context={"en-article": "The United Kingdom welcomed it."})[1] == []
+
+
+@pytest.mark.model
+def test_no_list_no_context_every_version_translating_the_name(embedder):
+    """Rule 3(c) with no glossary, no context and no version keeping the name: the slot is worded
+    differently in every version (one rendering is not even a word), other names agree."""
+    rows = [{"de": "Laut Kestrel Analytics (über Nördlichen Talkurier) fiel die Zahl freier Wohnungen in Porto um ein Drittel.",
+             "fr": "Selon Kestrel Analytics (via Courrier de la vallée du Nord), le nombre de logements vacants à Porto a baissé d'un tiers.",
+             "pt": "Segundo a Kestrel Analytics (via Correio do Vale do Norte), o número de casas vagas no Porto caiu um terço."}] + FILL
+    _, found = run(NameTranslatedLiterally, rows, embed=embedder)
+    assert {f.doc for f in found} == {"de", "fr", "pt"}
+    assert all(f.suggestion is None and "every version words it differently" in f.message for f in found)
+    assert {f.text for f in found} >= {"Courrier de la vallée du Nord", "Correio do Vale do Norte"}
+
+
+@pytest.mark.model
+def test_no_list_no_context_translated_institution_is_not_flagged(embedder):
+    rows = [{"de": "Laut Kestrel Analytics (über das Statistische Landesamt) fiel die Zahl freier Wohnungen in Porto um ein Drittel.",
+             "fr": "Selon Kestrel Analytics (via l'Office régional de la statistique), le nombre de logements vacants à Porto a baissé d'un tiers.",
+             "pt": "Segundo a Kestrel Analytics (via o Instituto Regional de Estatística), o número de casas vagas no Porto caiu um terço."}] + FILL
+    assert run(NameTranslatedLiterally, rows, embed=embedder)[1] == []

@@ -17,10 +17,10 @@ greedily, strongest pair first, one document per language, and a document joins 
 it is a version of at least ``min_link`` of its members.
 
 A document left outside every story is **related** to a story when at least two (and 10%) of its
-sentences reach half-way up *the story's own scale*: 0 is the story's background (the similarity
-of its unmatched sentence pairs), 1 its translation level (a version's sentence against its best
-counterpart in the other versions), and a sentence's level is its best match averaged over the
-versions in other languages. A related document is passed to that story as context (it may name
+informative sentences (three words or more) reach half-way up *the story's own scale*: 0 is the story's background (the similarity
+of its unmatched sentence pairs), 1 its translation level (the median similarity of its version
+matches, at least ``match_z`` feed SDs above 0), and a sentence's level is its best match
+averaged over the versions in other languages. A related document is passed to that story as context (it may name
 things correctly); anything else is **unrelated**.
 
 Only candidate pairs are compared: each document's nearest documents by document vector (the
@@ -28,6 +28,7 @@ normalised mean of its sentence vectors) and by votes of its sentences' nearest 
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,9 @@ from xlingo.report.model import GroupEntry
 
 _BACKGROUND_SAMPLE = 2000  # sentences sampled (each side) for the feed background
 _SENTENCE_NEIGHBOURS = 3  # nearest sentences of other documents that vote for candidate pairs
+_MIN_BACKGROUND = 20  # unmatched sentence pairs a story needs for its own background (else the feed's)
+_MIN_WORDS = 3  # words a sentence needs to count as evidence that a document is related
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -257,17 +261,36 @@ class _Grouper:
         unique = {id(c): c for c in cluster_of.values()}.values()
         return sorted((sorted(c, key=order.__getitem__) for c in unique), key=lambda c: order[c[0]])
 
+    def _informative(self, doc: str) -> np.ndarray:
+        """Which sentences of ``doc`` carry content (``.``, ``Endlich .`` are close to everything)."""
+        return np.array([len(_WORD.findall(s.text)) >= _MIN_WORDS for s in self.docs[doc].sentences], dtype=bool)
+
     def _best(self, doc: str, others: Sequence[str]) -> np.ndarray:
-        """For each sentence of ``doc``: its best cosine in each of ``others``, averaged."""
-        return np.mean([(self.vectors[doc] @ self.vectors[o].T).max(axis=1) for o in others], axis=0)
+        """For each sentence of ``doc``: its best cosine in each of ``others``, averaged.
+
+        Only informative sentences count, on both sides (the others get -inf).
+        """
+        best = []
+        for o in others:
+            sims = self.vectors[doc] @ self.vectors[o].T
+            sims[:, ~self._informative(o)] = -np.inf
+            best.append(sims.max(axis=1) if sims.shape[1] else np.full(len(sims), -np.inf))
+        out = np.mean(best, axis=0)
+        out[~self._informative(doc)] = -np.inf
+        return out
 
     def scale_of(self, members: Sequence[str]) -> tuple[float, float]:
-        """The story's scale: its unmatched background (0) and its translation level (1)."""
+        """The story's scale: its unmatched background (0) and its translation matches (1).
+
+        The span is at least ``match_z`` feed SDs, so that a story with few matches (or with much
+        text that has no counterpart) does not make everything look related to it.
+        """
         pairs = [self.stats(a, b) for k, a in enumerate(members) for b in members[k + 1:]]
         unmatched = np.concatenate([s.unmatched for s in pairs])
-        low = float(np.median(unmatched)) if unmatched.size else self.center
-        high = float(np.median(np.concatenate([self._best(m, [o for o in members if o != m]) for m in members])))
-        return low, max(high, low + 1e-3)
+        matched = [c for s in pairs for _, _, c in s.matches]
+        low = float(np.median(unmatched)) if unmatched.size >= _MIN_BACKGROUND else self.center
+        high = float(np.median(matched)) if matched else low
+        return low, max(high, low + self.params.match_z * self.scale)
 
     def levels(self, doc: str, members: Sequence[str], scale: tuple[float, float]) -> np.ndarray:
         """How well each sentence of ``doc`` matches the story, on the story's scale, best first.
@@ -280,9 +303,13 @@ class _Grouper:
         low, high = scale
         return np.sort((self._best(doc, others) - low) / (high - low))[::-1]
 
+    def hits(self, levels: np.ndarray) -> int:
+        """How many sentences reach the related level."""
+        return int(np.sum(levels >= self.params.related_level))
+
     def related(self, levels: np.ndarray) -> bool:
-        hits = int(np.sum(levels >= self.params.related_level))
-        return hits >= self.params.related_matches and hits >= self.params.related_share * len(levels)
+        hits = self.hits(levels)
+        return hits >= self.params.related_matches and hits >= self.params.related_share * np.isfinite(levels).sum()
 
 
 def group_documents(docs: Sequence[Document], vectors: Mapping[str, np.ndarray], params: GroupParams = GroupParams(),
@@ -290,9 +317,11 @@ def group_documents(docs: Sequence[Document], vectors: Mapping[str, np.ndarray],
     """Group documents (unique ids; sentence vectors by id) into stories.
 
     ``fixed`` maps story ids to the ids of their versions as the user gave them; those stories are
-    kept as they are, and the other documents are grouped among themselves. A related or unrelated
-    document's score is the level of its ``related_matches``-th best sentence on the scale of the
-    story it is closest to (0: that story's unmatched background, 1: its translation level).
+    kept as they are, and the other documents are grouped among themselves. A document outside
+    every story is compared with the stories it is near; the closest has the most sentences at the
+    related level (then the highest level). Its score is the level of its ``related_matches``-th
+    best sentence on that story's scale (0: the story's unmatched background, 1: its translation
+    matches).
     """
     g = _Grouper(docs, vectors, params)
     members_of: dict[str, list[str]] = {sid: list(m) for sid, m in (fixed or {}).items()}
@@ -314,7 +343,7 @@ def group_documents(docs: Sequence[Document], vectors: Mapping[str, np.ndarray],
             continue
         near = [s for s, m in members_of.items() if s in scales and g.neighbours[doc.id] & set(m)]
         ranked = sorted(((g.levels(doc.id, members_of[s], scales[s]), s) for s in near),
-                        key=lambda t: (-_level(t[0], params.related_matches), t[1]))
+                        key=lambda t: (-g.hits(t[0]), -(_level(t[0], params.related_matches) or -np.inf), t[1]))
         best = ranked[0] if ranked else None
         related = best is not None and g.related(best[0])
         if related:
@@ -328,8 +357,9 @@ def group_documents(docs: Sequence[Document], vectors: Mapping[str, np.ndarray],
     return Grouping(stories=stories, entries=entries)
 
 
-def _level(levels: np.ndarray, k: int) -> float:
-    return float(levels[min(k, len(levels)) - 1]) if len(levels) else 0.0
+def _level(levels: np.ndarray, k: int) -> float | None:
+    level = levels[min(k, len(levels)) - 1] if len(levels) else -np.inf
+    return float(level) if np.isfinite(level) else None
 
 
 def _story_id(first: str, taken: Mapping[str, object]) -> str:

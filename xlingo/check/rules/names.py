@@ -319,7 +319,10 @@ class NameTranslatedLiterally(Rule):
     no glossary and no context, the versions themselves decide: a name-like span in the same
     place of every version (after "according to"/"selon"/"laut"/"segundo", after "via", in
     parentheses or quotes) kept in its original words in some versions and turned into
-    ordinary words in others. The finding proposes the original name.
+    ordinary words in others. When every version (three or more) renders the slot in its own
+    ordinary words, at least two of them meaning the same and one of them a word no dictionary
+    knows, while the row's other names agree, each rendering is flagged as a warning with no
+    proposal. Where the original is known, the finding proposes it.
 
     ## Why is this bad?
     A newspaper, band or product translated word by word no longer names anything: readers
@@ -368,10 +371,15 @@ class NameTranslatedLiterally(Rule):
             langs = _langs(ctx, list(dict.fromkeys(s.doc for s in lit.backers))) if lit.backers else ""
             doc = ctx.story.document(lit.doc)
             text = doc.text[lit.start:lit.end]
-            msg = (f"{_quote(text)} reads as a word-by-word translation of the name {_quote(lit.reference)}"
-                   f" ({where} {_quote(lit.reference)}{' in ' + langs if langs and lit.source == 'versions' else ''})")
+            if lit.reference:
+                msg = (f"{_quote(text)} reads as a word-by-word translation of the name {_quote(lit.reference)}"
+                       f" ({where} {_quote(lit.reference)}{' in ' + langs if langs and lit.source == 'versions' else ''})")
+            else:
+                others = " / ".join(_quote(b.text) for b in lit.backers)
+                msg = (f"{_quote(text)} reads as a name translated word by word: every version words it "
+                       f"differently ({others} in {langs}) while the row's other names agree; use the original name")
             yield ctx.finding(self, lit.doc, lit.start, lit.end, msg, row=lit.row, related=lit.backers,
-                              suggestion=lit.reference,
+                              suggestion=lit.reference or None,
                               severity=Severity.ERROR if lit.strong else Severity.WARNING)
 
     # -- known names: glossary terms, context names, names of a row kept in other versions
@@ -426,7 +434,8 @@ class NameTranslatedLiterally(Rule):
             if len(content_words(s.words(t))) >= 2 and not is_ordinary(s.words(t, True), s.lang, idx.other_langs(s.lang)):
                 foreign[d] = s.words(t)
         if not known and not foreign:
-            return self._slot_group_by_context(ctx, idx, k, group, refs)
+            return (self._slot_group_by_context(ctx, idx, k, group, refs)
+                    or self._slot_group_unanchored(ctx, idx, k, group))
         if known:
             reference, source, backers = known[0]
             ref_words = split_words(reference)
@@ -487,6 +496,37 @@ class NameTranslatedLiterally(Rule):
         _, text, source, backers, hits, spans = best
         return [_Literal(d, k, *spans[d], text, source, backers, source == "glossary", z, slot=True)
                 for d, z in hits.items()]
+
+    def _slot_group_unanchored(self, ctx: CheckContext, idx: NameIndex, k: int,
+                               group: dict[str, Slot]) -> list[_Literal]:
+        """No glossary, no context, no version keeps the name: every version (three or more) words
+        the name slot differently, in ordinary words of its language, one of them a word no
+        dictionary knows, at least two of them meaning the same, while other names of the row read
+        the same in every version."""
+        shared = [c for c in idx.clusters.get(k, []) if len(c.docs) >= len(idx.versions)
+                  and all(equivalent(m, c.mentions[0]) for m in c.mentions)]
+        if len(group) < 3 or len(group) < len(idx.versions) or not shared:
+            return []
+        spans: dict[str, tuple[int, int]] = {}
+        for d, s in group.items():
+            e = s.ends[-1]
+            if len(content_words(s.words(e))) < 2 or not is_ordinary(s.words(e, True), s.lang, idx.other_langs(s.lang)):
+                return []
+            spans[d] = s.span(e)
+        texts = {d: ctx.story.document(d).text[a:b] for d, (a, b) in spans.items()}
+        docs = sorted(texts)
+        if any(char_similarity(texts[a], texts[b]) >= self.opts["max_char_similarity"]
+               for i, a in enumerate(docs) for b in docs[i + 1:]):
+            return []
+        if not any(len(w) >= 6 and zipf(w, group[d].lang) == 0.0
+                   for d in docs for w in content_words(split_words(texts[d], True))):
+            return []
+        z = calibrated(ctx.embed, [texts[d] for d in docs], [texts[d] for d in docs], self._background(ctx, idx, k))
+        agreement = float(z[~np.eye(len(docs), dtype=bool)].max())  # two renderings at least mean the same
+        if agreement < self.opts["min_z_slot"]:
+            return []
+        return [_Literal(d, k, *spans[d], "", "versions", [ctx.span(o, *spans[o]) for o in docs if o != d],
+                         False, agreement, slot=True) for d in docs]
 
     def _rendering(self, text: str, name: str, lang: str, idx: NameIndex) -> bool:
         """Could ``text`` be ``name`` rendered word by word into ``lang``? As many content words
