@@ -63,3 +63,9 @@ def test_plain_text_shows_rows_side_by_side_with_findings():
     assert "E XL101 error [nl] 24-35" in out
     assert "row 2" in out and "∅" in out
     assert "signature: xlingo:0.1.0|model:test-model|align.max_window:2|rules:XL101" in out
+
+
+def test_severity_orders_by_rank():
+    assert Severity.ERROR >= Severity.WARNING > Severity.INFO
+    assert not Severity.INFO >= Severity.WARNING
+    assert max([Severity.WARNING, Severity.ERROR, Severity.INFO]) is Severity.ERROR

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import click
 import typer
 
 from xlingo.errors import XlingoError
@@ -41,6 +42,10 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except XlingoError as exc:
             fail(str(exc))
+        except (typer.Exit, click.exceptions.ClickException):
+            raise
+        except OSError as exc:
+            fail(f"{exc.filename or 'I/O'}: {exc.strerror or exc}")
         except KeyboardInterrupt:
             typer.echo("xlingo: interrupted", err=True)
             raise typer.Exit(130) from None

@@ -40,6 +40,16 @@ class Severity(str, enum.Enum):
             return NotImplemented
         return self.rank <= other.rank
 
+    def __gt__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:  # type: ignore[override]
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank >= other.rank
+
 
 @dataclass(frozen=True)
 class Span:
