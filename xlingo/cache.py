@@ -101,25 +101,30 @@ class EmbeddingCache:
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
-            try:
-                conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("PRAGMA synchronous = NORMAL")
-                with _transaction(conn):
-                    conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                    conn.execute("CREATE TABLE IF NOT EXISTS models (model TEXT PRIMARY KEY, dim INTEGER NOT NULL)")
-                    conn.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key BLOB NOT NULL, "
-                                 "vec BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
-                    conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
-                    (version,) = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-                if version != SCHEMA_VERSION:
-                    raise sqlite3.DatabaseError(f"cache schema {version}, expected {SCHEMA_VERSION}")
-            except BaseException:
-                conn.close()
-                raise
-            self._conn = conn
+            # switching a new file to WAL does not wait on busy_timeout: set up one process at a time
+            with FileLock(str(self.path) + ".lock", timeout=self.timeout):
+                self._conn = self._open()
         return self._conn
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            with _transaction(conn):
+                conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                conn.execute("CREATE TABLE IF NOT EXISTS models (model TEXT PRIMARY KEY, dim INTEGER NOT NULL)")
+                conn.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key BLOB NOT NULL, "
+                             "vec BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                (version,) = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if version != SCHEMA_VERSION:
+                raise sqlite3.DatabaseError(f"cache schema {version}, expected {SCHEMA_VERSION}")
+        except BaseException:
+            conn.close()
+            raise
+        return conn
 
     def _get(self, model: str, texts: list[str]) -> dict[str, np.ndarray]:
         conn = self._connection()
