@@ -195,7 +195,7 @@ class NameInconsistent(Rule):
 
     def _by_words(self, ctx: CheckContext, idx: NameIndex, cl: Cluster,
                   classes: list[list[Mention]]) -> Iterator[Finding]:
-        """No form is the majority's (``Vulcano Engine``/``Volcano Motor``/``Volcano Engine``): take
+        """No form is the majority's (``Granit Cloud``/``Nuvem Granite``/``Granite Cloud``): take
         the form each of whose words most versions use, flag the words the others replaced."""
         def support(word: str, lang: str) -> set[str]:
             docs = {m.doc for m in cl.mentions if any(same_word(word, w, lang, m.lang) for w in m.content)}
