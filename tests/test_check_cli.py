@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import xlingo.cli  # noqa: F401  (registers the commands)
 from xlingo.check.base import CheckContext, Rule
 from xlingo.cli.app import app
-from xlingo.report.model import Severity
+from xlingo.model import Severity
 from xlingo.testing import hashed_embed
 
 SEEDS = Path(__file__).parent.parent / "fixtures" / "seeds"

@@ -5,7 +5,7 @@ import pytest
 
 from xlingo.config import Settings, load_settings
 from xlingo.errors import ConfigError
-from xlingo.report.model import Severity
+from xlingo.model import Severity
 
 
 def test_pyproject_table_is_found(tmp_path):

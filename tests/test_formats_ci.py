@@ -8,11 +8,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from xlingo.document import Document, Sentence
+from xlingo.model import Document, Sentence
 from xlingo.report.codeclimate import to_codeclimate
 from xlingo.report.formats import render
 from xlingo.report.github import escape_data, escape_property, summary_markdown, write_step_summary
-from xlingo.report.model import Finding, GroupEntry, Report, Row, Severity, Signature, Span, Story
+from xlingo.model import Finding, GroupEntry, Report, Row, Severity, Signature, Span, Story
 from xlingo.report.sarif import to_sarif
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-2.1.0-subset.schema.json").read_text(encoding="utf-8"))

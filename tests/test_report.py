@@ -7,7 +7,7 @@ from importlib.resources import files
 import jsonschema
 import pytest
 
-from xlingo.report.model import Finding, Report, Severity, Signature, Span
+from xlingo.model import Finding, Report, Severity, Signature, Span
 from xlingo.report.render_text import render_plain
 from xlingo.testing import story_from_rows
 

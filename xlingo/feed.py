@@ -10,9 +10,9 @@ skipped with a warning, decided per case (``--strict`` turns every skip into an 
   a JSON Lines line that is not a JSON object or has no ``text`` (``file:line``), a feed item
   without text.
 
-A record of a JSON Lines file or a feed is a document whose path is ``FILE#L<line>`` (the line
-the record starts on), so every output can point at it: :func:`location` maps a document and
-character offsets to a file position.
+A record of a JSON Lines file or a feed is a document named ``FILE#L<line>`` (the line the record
+starts on) whose :class:`~xlingo.model.Origin` says where its text sits in the file, so every
+output can point at it (``Document.locate``).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ import defusedxml.sax
 import feedparser
 from defusedxml import DefusedXmlException
 
-from xlingo.document import Document
+from xlingo.model import Document, Origin
 from xlingo.errors import InputError
 from xlingo.language import detect_language
 from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, lang_from_name
@@ -40,7 +40,6 @@ log = logging.getLogger("xlingo.feed")
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 XML_SUFFIXES = {".xml", ".rss", ".atom"}
-_RECORD = re.compile(r"^(?P<file>.*)#L(?P<line>\d+)$")
 _BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
                "section", "article", "header", "footer", "figure", "figcaption", "pre", "table", "hr", "dd", "dt"}
 _SKIP_TAGS = {"script", "style", "template", "noscript"}
@@ -67,33 +66,6 @@ class Problems:
             raise InputError(f"{message} (an error with --strict)")
         log.warning(message)
         self.skipped.append(message)
-
-
-@dataclass(frozen=True)
-class Location:
-    """A file position: 1-based lines and columns (columns in Unicode code points, end exclusive)."""
-
-    path: str
-    line: int
-    column: int | None = None
-    end_line: int | None = None
-    end_column: int | None = None
-
-
-def location(doc: Document, start: int, end: int) -> Location:
-    """Where ``doc.text[start:end]`` lies: in the file, or on the line of the record holding it."""
-    m = _RECORD.match(doc.path)
-    if m:
-        line = int(m.group("line"))
-        return Location(m.group("file"), line, end_line=line)
-    line, column = _line_col(doc.text, start)
-    end_line, end_column = _line_col(doc.text, max(start, end))
-    return Location(doc.path, line, column, end_line, end_column)
-
-
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def read_feed(paths: Sequence[str], problems: Problems, max_bytes: int = MAX_BYTES) -> list[FeedDocument]:
@@ -189,7 +161,8 @@ def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDoc
         lang = str(record["lang"]).strip().replace("_", "-").lower() if record.get("lang") else detect_language(text)
         yield FeedDocument(
             Document(id=f"{path.stem}-L{n}", path=f"{path}#L{n}", text=text, lang=lang,
-                     title=str(record["title"]) if record.get("title") is not None else None),
+                     title=str(record["title"]) if record.get("title") is not None else None,
+                     origin=Origin(str(path), n)),
             story=str(record["story"]) if record.get("story") is not None else None,
             url=str(record["url"]) if record.get("url") is not None else None)
 
@@ -244,7 +217,8 @@ def _read_xml(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocum
         lang = body[0].get("language") or feed_lang
         yield FeedDocument(
             Document(id=f"{path.stem}-L{line}", path=f"{path}#L{line}", text=text, title=title,
-                     lang=str(lang).strip().replace("_", "-").lower() if lang else detect_language(text)),
+                     lang=str(lang).strip().replace("_", "-").lower() if lang else detect_language(text),
+                     origin=Origin(str(path), line)),
             url=entry.get("link"))
 
 

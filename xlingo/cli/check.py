@@ -29,7 +29,7 @@ from xlingo.cache import EmbeddingCache
 from xlingo.cli import options as opt
 from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail, parse_outputs, setup_logging, user_errors
 from xlingo.config import Settings, find_config, load_toml
-from xlingo.document import Document
+from xlingo.model import Document
 from xlingo.embed.base import EmbeddingStore
 from xlingo.errors import ConfigError, InputError, XlingoError
 from xlingo.feed import FeedDocument, Problems, read_feed
@@ -39,7 +39,7 @@ from xlingo.pipeline import Engine
 from xlingo.read import unique_ids
 from xlingo.report.formats import render
 from xlingo.report.github import grouping_lines, write_step_summary
-from xlingo.report.model import GroupEntry, Report, Severity
+from xlingo.model import GroupEntry, Report, Severity
 from xlingo.segment import segment
 
 log = logging.getLogger("xlingo.check")
@@ -206,17 +206,17 @@ def text_extras(report: Report, stale: list[BaselineEntry] | None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def emit_all(report: Report, outputs: list[tuple[str, str | None]], fail_on: Severity, color: bool | None,
-             stale: list[BaselineEntry] | None) -> None:
+def emit_all(report: Report, outputs: list[tuple[str, str | None]], color: bool | None,
+             stale: list[BaselineEntry] | None, statistics: bool = False) -> None:
     """Every requested format (files written atomically); the GitHub step summary with ``github``."""
     for name, path in outputs:
         if name == "text" and path is None:
             from xlingo.report.render_text import print_report
 
-            print_report(report, color=color)
+            print_report(report, color=color, statistics=statistics)
             sys.stdout.write(text_extras(report, stale))
             continue
-        text = render(report, name, **({"fail_on": fail_on} if name == "junit" else {}))
+        text = render(report, name, **({"statistics": statistics} if name == "text" else {}))
         if name == "text":
             text += text_extras(report, stale)
         if path is None:
@@ -224,7 +224,7 @@ def emit_all(report: Report, outputs: list[tuple[str, str | None]], fail_on: Sev
         else:
             write_atomic(path, text)
         if name == "github":
-            write_step_summary(report, fail_on)
+            write_step_summary(report)
     sys.stdout.flush()
 
 
@@ -288,11 +288,14 @@ def check_command(
     formats: opt.Formats = [],  # noqa: B006
     output_files: opt.OutputFiles = [],  # noqa: B006
     select: opt.Select = None,
+    extend_select: opt.ExtendSelect = None,
     ignore: opt.Ignore = None,
     severity: opt.Severities = [],  # noqa: B006
     glossary: opt.Glossary = [],  # noqa: B006
     config: opt.Config = None,
     presplit: opt.Presplit = False,
+    statistics: opt.Statistics = False,
+    show_settings: opt.ShowSettings = False,
     no_color: opt.NoColor = False,
     verbose: opt.Verbose = 0,
     quiet: opt.Quiet = False,
@@ -300,7 +303,10 @@ def check_command(
     setup_logging(verbose, quiet)
     outputs = parse_outputs(formats or ["text"], output_files)
     settings = opt.build_settings(config=config, model=model, select=select, ignore=ignore, severity=severity,
-                                  glossary=glossary, presplit=presplit, fail_on=fail_on)
+                                  glossary=glossary, presplit=presplit, fail_on=fail_on, extend_select=extend_select)
+    if show_settings:
+        typer.echo(opt.show_settings(settings), nl=False)
+        raise typer.Exit(EXIT_CLEAN)
     entries = load_baseline(baseline) if baseline and not write_baseline_to else None
     problems = Problems(strict=strict)
     feed = read_feed(paths, problems)
@@ -319,8 +325,8 @@ def check_command(
     if write_baseline_to:
         n = write_baseline(write_baseline_to, report)
         typer.echo(f"xlingo: wrote {n} findings to baseline {write_baseline_to}", err=True)
-    emit_all(report, outputs, settings.fail_on, False if no_color else None, result.stale if result else None)
-    failing = sum(1 for _, f in report.findings if f.severity.rank >= settings.fail_on.rank)
+    emit_all(report, outputs, False if no_color else None, result.stale if result else None, statistics)
+    failing = sum(1 for _, f in report.findings if report.failing(f))
     raise typer.Exit(EXIT_FINDINGS if failing and not exit_zero and not write_baseline_to else EXIT_CLEAN)
 
 
