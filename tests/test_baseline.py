@@ -11,7 +11,7 @@ from xlingo.errors import InputError
 from xlingo.model import Finding, Report, Severity, Signature, Story
 from xlingo.testing import story_from_rows
 
-SIGNATURE = Signature(version="0.1.0", model="fake", thresholds=(), rules=("XL101",))
+SIGNATURE = Signature(version="0.1.0", model="fake", rules=("XL101",))
 
 
 def story_with(sentences: list[str], flagged: list[str], story_id: str = "s") -> Story:

@@ -284,7 +284,7 @@ class ConfigTable(_Strict):
     extend_select: Codes = Field([], alias="extend-select")
     ignore: Codes = []
     severity: dict[str, SeverityName] = {}
-    rules: dict[str, dict[str, Union[StrictInt, StrictFloat]]] = {}
+    rules: dict[str, dict[str, Union[StrictInt, StrictFloat]]] = {}  # floats: finite (allow_inf_nan=False)
     per_language: dict[str, OverridesTable] = Field({}, alias="per-language")
     per_path: dict[str, OverridesTable] = Field({}, alias="per-path")
     fail_on: SeverityName = Field("error", alias="fail-on")
@@ -314,14 +314,49 @@ def parse_table(table: Any, where: str) -> ConfigTable:
     try:
         return ConfigTable.model_validate(table)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        key = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("function-", "union[", "list[")))
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key"
-        elif err["type"] == "finite_number":
-            msg = "must be a finite number"
-        raise ConfigError(f"{where}: {key or 'table'}: {msg} (got {err.get('input')!r})") from None
+        raise ConfigError(f"{where}: {_one_line(exc, table)}") from None
+
+
+_EXPECTED = {"int_type": "a number", "float_type": "a number", "string_type": "a string", "bool_type": "true or false",
+             "list_type": "a list", "dict_type": "a table", "none_required": "nothing"}
+
+
+def _one_line(exc: ValidationError, table: dict[str, Any]) -> str:
+    """The first problem of a validation error, as ``key.path: what is wrong (got value)``."""
+    errors = exc.errors()
+    keys = _config_keys(errors[0]["loc"], table)
+    same = [e for e in errors if _config_keys(e["loc"], table) == keys]
+    kinds = {e["type"] for e in same}
+    got = same[0].get("input")
+    if "extra_forbidden" in kinds:
+        msg = "unknown key"
+    elif "finite_number" in kinds:
+        msg = "must be a finite number"
+    elif "literal_error" in kinds:
+        msg = "must be error, warning or info (a severity)"
+    elif kinds <= set(_EXPECTED):
+        msg = "expected " + " or ".join(dict.fromkeys(_EXPECTED[e["type"]] for e in same))
+    else:
+        msg = same[0]["msg"]
+    return f"{'.'.join(keys) or 'table'}: {msg} (got {got!r})"
+
+
+def _config_keys(loc: tuple[Any, ...], table: Any) -> list[str]:
+    """The keys of an error location that are keys of the config (not pydantic's union branches)."""
+    keys, node = [], table
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            keys.append(str(part))
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            keys.append(str(part))
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and not keys[-1:] == [part]:
+            alias = part.replace("_", "-")
+            if alias in node:
+                keys.append(alias)
+                node = node[alias]
+    return keys
 
 
 def settings_from_table(table: Any, where: str, base: Settings | None = None) -> Settings:

@@ -166,8 +166,9 @@ class Document:
         return self.origin.path if self.origin else self.path
 
     def locate(self, start: int, end: int) -> Location:
-        """Where ``text[start:end]`` lies in the file holding the document."""
-        end = max(start, end)
+        """Where ``text[start:end]`` lies in the file holding the document (offsets clipped to the text)."""
+        start = min(max(start, 0), len(self.text))
+        end = min(max(start, end), len(self.text))
         if self.origin is not None:
             (line, column), (end_line, end_column) = self.origin.position(start), self.origin.position(end)
             return Location(self.origin.path, line, column, end_line, end_column)
@@ -530,13 +531,21 @@ class Report:
         if not isinstance(self.rules, dict):
             self.rules = {r.code: r for r in self.rules}
         for story in self.stories:
-            story.findings = [_located(story, f) for f in story.findings]
             if all(r.level is None and not r.tags for r in story.alignment):
                 self.levels.apply(story)
+        self.resolve()
+
+    def resolve(self) -> Report:
+        """Fill in the location of every finding (and counterpart) that has none yet, e.g. after edits."""
+        for story in self.stories:
+            if any(f.location is None or any(r.location is None for r in f.related) for f in story.findings):
+                story.findings = [_located(story, f) for f in story.findings]
+        return self
 
     @property
     def findings(self) -> list[tuple[Story, Finding]]:
-        """All findings of all stories, in report order."""
+        """All findings of all stories, in report order (locations resolved)."""
+        self.resolve()
         return [(s, f) for s in self.stories for f in sorted(s.findings, key=Finding.sort_key)]
 
     def rule(self, code: str) -> RuleInfo:
@@ -562,13 +571,13 @@ class Report:
         return dict(sorted(out.items()))
 
     def to_dict(self) -> dict[str, Any]:
-        codes = sorted(set(self.signature.rules) | set(self.rules) | {f.rule for _, f in self.findings})
+        self.resolve()
         return {
             "schema": SCHEMA_VERSION,
             "signature": self.signature.to_dict(),
             "fail_on": self.fail_on.value,
             "levels": self.levels.to_dict(),
-            "rules": [self.rule(c).to_dict() for c in codes],
+            "rules": [self.rules[c].to_dict() for c in sorted(self.rules)],
             "stats": dict(sorted(self.stats.items())),
             "grouping": [g.to_dict() for g in self.grouping],
             "stories": [s.to_dict() for s in self.stories],

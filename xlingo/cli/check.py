@@ -69,23 +69,6 @@ of those an error.
 """
 
 
-def internal_errors(func: F) -> F:
-    """Any unexpected exception: one line on stderr and exit 2 (the traceback with -vv)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (XlingoError, typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort,
-                KeyboardInterrupt):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the CI contract: a crash exits 2, never 1
-            log.debug("internal error", exc_info=True)
-            fail(f"internal error: {type(exc).__name__}: {exc} (run with -vv for the traceback)")
-
-    return wrapper  # type: ignore[return-value]
-
-
 def progress_enabled(quiet: bool) -> bool:
     """A progress bar only for a person at a terminal: not in CI, not when stderr is redirected."""
     return not quiet and not os.environ.get("CI") and sys.stderr.isatty()
@@ -271,7 +254,6 @@ def run_check(feed: list[FeedDocument], settings: Settings, *, problems: Problem
 
 @app.command("check", help=HELP)
 @user_errors
-@internal_errors
 def check_command(
     paths: Annotated[list[str], typer.Argument(help="Feed files and folders.", show_default=False)],
     story: Annotated[Optional[str], typer.Option("--story", help="Every document without a \"story\" field is a version of this story.")] = None,

@@ -63,6 +63,7 @@ def json_island(data: Any) -> str:
 
 def view_model(report: Report) -> dict[str, Any]:
     """Everything the page shows, as plain JSON data (marks precomputed)."""
+    report.resolve()
     findings: list[dict[str, Any]] = []
     stories = [_story(k, s, findings) for k, s in enumerate(report.stories)]
     anchors = {s["id"]: s["anchor"] for s in stories}

@@ -45,6 +45,7 @@ def _testcase(parent: ET.Element, report: Report, story: Story, doc: Document, f
 
 def to_junit(report: Report) -> ET.Element:
     """The report as a ``<testsuites>`` element."""
+    report.resolve()
     root = ET.Element("testsuites", name="xlingo")
     total = failures = 0
     for story in report.stories:

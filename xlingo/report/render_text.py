@@ -74,6 +74,7 @@ def summary_lines(report: Report, statistics: bool = False) -> list[str]:
 
 def render_plain(report: Report, *, show_rows: bool = True, timings: bool = False, statistics: bool = False) -> str:
     """Plain-text report (no colours, no box drawing)."""
+    report.resolve()
     out = io.StringIO()
     for story in report.stories:
         docs = ", ".join(f"{d.id} ({d.lang}, {d.path})" for d in story.documents)
@@ -112,6 +113,7 @@ def print_report(report: Report, *, file: TextIO | None = None, color: bool | No
                  width: int | None = None) -> None:
     """Print the report: a side-by-side rich table on a TTY, plain text otherwise."""
     file = file or sys.stdout
+    report.resolve()
     is_tty = hasattr(file, "isatty") and file.isatty()
     if not is_tty:
         file.write(render_plain(report, show_rows=show_rows, timings=timings, statistics=statistics))
