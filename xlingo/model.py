@@ -238,7 +238,7 @@ class Finding:
         """Content-based id: rule, language, normalised sentence and span (not offsets)."""
         key = "\x1f".join([self.rule, self.lang, normalise_for_fingerprint(self.sentence),
                            normalise_for_fingerprint(self.text)])
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
     def sort_key(self) -> tuple:
         return (self.row if self.row is not None else -1, self.doc, self.start, self.end, self.rule, self.message)
@@ -382,7 +382,7 @@ class Signature:
         """Eight hex digits over the model, the rules and every setting."""
         key = json.dumps([self.model, list(self.rules), [[k, v] for k, v in self.settings]],
                          ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
+        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
     def __str__(self) -> str:
         table = dict(self.settings)

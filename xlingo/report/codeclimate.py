@@ -39,7 +39,7 @@ def to_codeclimate(report: Report) -> list[dict[str, Any]]:
             "description": description,
             "categories": ["Bug Risk"],
             "severity": SEVERITY[f.severity],
-            "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32],
+            "fingerprint": hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32],
             "location": {"path": loc.path, "positions": {"begin": begin, "end": end}},
         })
     return issues

@@ -24,10 +24,9 @@ LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "n
 
 def artifact_uri(path: str) -> str:
     """A URI reference for a document path: relative paths stay relative (forward slashes)."""
-    p = Path(path)
-    if p.is_absolute():
-        return p.as_uri()
-    return quote(str(PurePosixPath(*p.parts)), safe="/")
+    p = PurePosixPath(Path(path).as_posix())
+    uri = quote(str(p), safe="/", errors="replace")
+    return f"file://{uri}" if p.is_absolute() else uri
 
 
 def region(loc: Location, snippet: str) -> dict[str, Any]:
