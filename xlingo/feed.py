@@ -138,7 +138,8 @@ def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDoc
             continue
         where = f"{path}:{n}"
         try:
-            record = json.loads(raw.decode("utf-8-sig" if n == 1 else "utf-8"))
+            line = raw.decode("utf-8-sig" if n == 1 else "utf-8").rstrip("\r")
+            record = json.loads(line)
         except UnicodeDecodeError as exc:
             problems.skip(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start}); line skipped")
             continue
@@ -157,12 +158,12 @@ def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDoc
         if bad:
             problems.skip(f'{where}: "{bad[0]}" must be a string; line skipped')
             continue
-        text = _normalise(text)
+        text, offsets = normalise_with_offsets(text)
         lang = str(record["lang"]).strip().replace("_", "-").lower() if record.get("lang") else detect_language(text)
         yield FeedDocument(
             Document(id=f"{path.stem}-L{n}", path=f"{path}#L{n}", text=text, lang=lang,
                      title=str(record["title"]) if record.get("title") is not None else None,
-                     origin=Origin(str(path), n)),
+                     origin=Origin(str(path), n, record_anchors(line, "text", offsets, n))),
             story=str(record["story"]) if record.get("story") is not None else None,
             url=str(record["url"]) if record.get("url") is not None else None)
 
@@ -253,10 +254,87 @@ def html_to_text(html: str) -> str:
     return _normalise("".join(parser.parts))
 
 
+def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``_normalise(text)`` and, for each of its characters, the offset in ``text`` it comes from."""
+    out: list[str] = []
+    offsets: list[int] = []
+    line_start = 0
+    for end in re.finditer(r"\r\n|\r|\n|$", text):
+        chars: list[tuple[str, int]] = []
+        for word in re.finditer(r"[^ \t\f\v\u00a0\r\n]+", text[line_start:end.start()]):
+            if chars:
+                chars.append((" ", chars[-1][1] + 1))
+            chars.extend((c, line_start + word.start() + k) for k, c in enumerate(word.group()))
+        while chars and chars[0][0].isspace():
+            chars.pop(0)
+        while chars and chars[-1][0].isspace():
+            chars.pop()
+        if chars:
+            if out:
+                out.append("\n")
+                offsets.append(line_start - 1)
+            out.extend(c for c, _ in chars)
+            offsets.extend(at for _, at in chars)
+        line_start = end.end()
+    return "".join(out), offsets
+
+
+def record_anchors(line: str, key: str, offsets: list[int], line_no: int) -> tuple[tuple[int, int, int], ...]:
+    """Anchors (text offset, line, column) of a JSON object's string value ``key`` within its line.
+
+    ``offsets`` map the (normalised) text to the decoded string; escapes (``\\n``, ``\\u00e9``,
+    surrogate pairs) take several columns in the line, so each starts a new anchor.
+    """
+    start = _value_start(line, key)
+    if start is None or start >= len(line) or line[start] != '"':
+        return ()
+    columns: list[int] = []
+    j = start + 1
+    while j < len(line) and line[j] != '"':
+        columns.append(j)
+        if line[j] != "\\":
+            j += 1
+        elif line[j + 1] != "u":
+            j += 2
+        elif 0xD800 <= int(line[j + 2:j + 6], 16) < 0xDC00 and line[j + 6:j + 8] == "\\u":
+            j += 12
+        else:
+            j += 6
+    anchors: list[tuple[int, int, int]] = []
+    previous = None
+    for k, at in enumerate(offsets):
+        column = columns[at] + 1 if at < len(columns) else None
+        if column is None:
+            return ()
+        if previous is None or column != previous + 1:
+            anchors.append((k, line_no, column))
+        previous = column
+    return tuple(anchors)
+
+
+def _value_start(line: str, key: str) -> int | None:
+    """Index in ``line`` (one JSON object) where the last value of ``key`` starts."""
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"[ \t\n\r]*")
+    i = ws.match(line, 0).end() + 1
+    found = None
+    while i < len(line):
+        i = ws.match(line, i).end()
+        if line[i:i + 1] != '"':
+            break
+        name, i = json.decoder.scanstring(line, i + 1)
+        i = ws.match(line, ws.match(line, i).end() + 1).end()
+        if name == key:
+            found = i
+        _, i = decoder.raw_decode(line, i)
+        i = ws.match(line, i).end()
+        i += line[i:i + 1] == ","
+    return found
+
+
 def _normalise(text: str) -> str:
     """Newlines as ``\\n``, spaces collapsed inside lines, blank lines dropped."""
-    lines = (re.sub(r"[ \t\f\v\u00a0]+", " ", line).strip() for line in re.split(r"\r\n|\r|\n", text))
-    return "\n".join(line for line in lines if line)
+    return normalise_with_offsets(text)[0]
 
 
 def _unique_ids(docs: list[FeedDocument]) -> None:
