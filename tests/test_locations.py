@@ -43,12 +43,16 @@ def test_a_record_with_an_escape_inside_the_span_keeps_its_start_column(tmp_path
     assert loc.column == line.index('\\"Ja') + 1 and loc.end_column == line.index('\\" heute') + 3
 
 
-def test_a_feed_item_points_at_its_line(tmp_path: Path) -> None:
-    rss = ('<?xml version="1.0"?>\n<rss version="2.0"><channel><title>T</title>\n<item>\n<title>A</title>\n'
-           "<description>Ein Satz.</description>\n</item>\n</channel></rss>\n")
-    doc = read_feed([str(write(tmp_path / "news.de.xml", rss))], Problems())[0].document
-    loc = doc.locate(0, 3)
-    assert (loc.path, loc.line, loc.column) == (str(tmp_path / "news.de.xml"), 3, None)
+def test_a_feed_item_points_at_the_line_of_its_text(tmp_path: Path) -> None:
+    rss = ('<?xml version="1.0"?>\n<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+           "<channel><title>T</title>\n<item>\n<title>A</title>\n"
+           "<description>Ein Satz.</description>\n</item>\n<item>\n<title>B</title>\n<description>Kurz.</description>"
+           "\n<content:encoded><![CDATA[<p>Der ganze Text.</p>]]></content:encoded>\n</item>\n</channel></rss>\n")
+    first, second = (fd.document for fd in read_feed([str(write(tmp_path / "news.de.xml", rss))], Problems()))
+    assert first.path.endswith("#L3") and second.path.endswith("#L7")
+    assert (first.locate(0, 3).path, first.locate(0, 3).line, first.locate(0, 3).column) == (
+        str(tmp_path / "news.de.xml"), 5, None)
+    assert second.text == "Der ganze Text." and second.locate(0, 3).line == 10
 
 
 def test_a_text_file_counts_lines_and_code_points(tmp_path: Path) -> None:

@@ -169,23 +169,38 @@ def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDoc
 
 
 class _ItemLines(ContentHandler):
-    """Line numbers of the items (RSS) and entries (Atom) of a feed."""
+    """Line numbers of the items (RSS) and entries (Atom) of a feed, and of the element holding each one's text."""
 
     def __init__(self) -> None:
         super().__init__()
         self.lines: list[int] = []
+        self.bodies: list[dict[str, int]] = []  # per item: "content" / "summary" -> line of that element
         self._locator = None
 
     def setDocumentLocator(self, locator) -> None:  # noqa: N802 (SAX API)
         self._locator = locator
 
     def startElement(self, name: str, attrs) -> None:  # noqa: N802 (SAX API)
-        if name.rpartition(":")[2] in ("item", "entry") and self._locator is not None:
+        if self._locator is None:
+            return
+        local = name.rpartition(":")[2]
+        if local in ("item", "entry"):
             self.lines.append(self._locator.getLineNumber())
+            self.bodies.append({})
+        elif self.bodies and local in _BODY_TAGS:
+            self.bodies[-1].setdefault(_BODY_TAGS[local], self._locator.getLineNumber())
+
+    def body_line(self, k: int) -> int | None:
+        """The line of the element feedparser takes item ``k``'s text from (content first, else summary)."""
+        body = self.bodies[k] if k < len(self.bodies) else {}
+        return body.get("content") or body.get("summary")
 
 
-def scan_xml(path: Path | str, data: bytes) -> list[int]:
-    """Check that ``data`` is well-formed, entity-free XML; the lines of its items/entries."""
+_BODY_TAGS = {"encoded": "content", "content": "content", "description": "summary", "summary": "summary"}
+
+
+def scan_xml(path: Path | str, data: bytes) -> _ItemLines:
+    """Check that ``data`` is well-formed, entity-free XML; where its items/entries and their texts are."""
     handler = _ItemLines()
     parser = defusedxml.sax.make_parser()
     parser.setContentHandler(handler)
@@ -197,11 +212,12 @@ def scan_xml(path: Path | str, data: bytes) -> list[int]:
     except DefusedXmlException as exc:
         raise InputError(f"{path}: refused: the XML declares or references entities ({type(exc).__name__}: "
                          f"{exc}); entity expansion is not allowed in feeds") from None
-    return handler.lines
+    return handler
 
 
 def _read_xml(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocument]:
-    lines = scan_xml(path, data)
+    scanned = scan_xml(path, data)
+    lines = scanned.lines
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     if not parsed.entries:
         raise InputError(f"{path}: no RSS items or Atom entries found")
@@ -219,7 +235,7 @@ def _read_xml(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocum
         yield FeedDocument(
             Document(id=f"{path.stem}-L{line}", path=f"{path}#L{line}", text=text, title=title,
                      lang=str(lang).strip().replace("_", "-").lower() if lang else detect_language(text),
-                     origin=Origin(str(path), line)),
+                     origin=Origin(str(path), scanned.body_line(k) or line)),
             url=entry.get("link"))
 
 
