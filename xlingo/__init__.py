@@ -21,7 +21,7 @@ _LAZY = {
     "diff": "xlingo.pipeline", "diff_documents": "xlingo.pipeline", "Engine": "xlingo.pipeline",
     "Settings": "xlingo.config", "load_settings": "xlingo.config",
     "Report": "xlingo.model", "Story": "xlingo.model", "Row": "xlingo.model",
-    "Finding": "xlingo.model", "Severity": "xlingo.model",
+    "Finding": "xlingo.model", "Severity": "xlingo.model", "Document": "xlingo.model",
     "XlingoError": "xlingo.errors",
 }
 __all__ = ["__version__", *_LAZY]

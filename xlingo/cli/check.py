@@ -7,7 +7,6 @@ applies a baseline, writes every requested format from the one report and exits 
 """
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import sys
@@ -16,9 +15,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, Optional
 
-import click
 import numpy as np
 import typer
 from rich.console import Console
@@ -27,11 +25,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from xlingo.baseline import BaselineEntry, BaselineResult, apply_baseline, load_baseline, write_baseline
 from xlingo.cache import EmbeddingCache
 from xlingo.cli import options as opt
-from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail, parse_outputs, setup_logging, user_errors
+from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, parse_outputs, setup_logging, user_errors
 from xlingo.config import Settings, find_config, load_toml
 from xlingo.model import Document
 from xlingo.embed.base import EmbeddingStore
-from xlingo.errors import ConfigError, InputError, XlingoError
+from xlingo.errors import ConfigError, InputError
 from xlingo.feed import FeedDocument, Problems, read_feed
 from xlingo.group import Grouping, GroupParams, StoryGroup, group_documents
 from xlingo.output import write_atomic
@@ -39,11 +37,10 @@ from xlingo.pipeline import Engine
 from xlingo.read import unique_ids
 from xlingo.report.formats import render
 from xlingo.report.github import grouping_lines, write_step_summary
-from xlingo.model import GroupEntry, Report, Severity
+from xlingo.model import GroupEntry, Report
 from xlingo.segment import segment
 
 log = logging.getLogger("xlingo.check")
-F = TypeVar("F", bound=Callable[..., Any])
 _EMBED_BATCH = 256
 
 HELP = """Check a feed of translated stories; exit 1 if any finding is at or above --fail-on.
