@@ -26,10 +26,10 @@ from xlingo.baseline import BaselineEntry, BaselineResult, apply_baseline, load_
 from xlingo.cache import EmbeddingCache
 from xlingo.cli import options as opt
 from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, parse_outputs, setup_logging, user_errors
-from xlingo.config import Settings, find_config, load_toml
+from xlingo.config import Settings, cache_setting
 from xlingo.model import Document
 from xlingo.embed.base import EmbeddingStore
-from xlingo.errors import ConfigError, InputError
+from xlingo.errors import InputError
 from xlingo.feed import FeedDocument, Problems, read_feed
 from xlingo.group import Grouping, GroupParams, StoryGroup, group_documents
 from xlingo.output import write_atomic
@@ -109,27 +109,10 @@ def open_cache(config: str | None, cache: str | None, no_cache: bool) -> Embeddi
         return None
     if cache:
         return EmbeddingCache(cache)
-    setting = _config_value(config, "cache")
+    setting = cache_setting(config)
     if setting is False:
         return None
-    if setting is None or setting is True:
-        return EmbeddingCache()
-    if not isinstance(setting, str):
-        raise ConfigError(f"cache: expected a path or false, not {setting!r}")
-    return EmbeddingCache(setting)
-
-
-def _config_value(config: str | None, key: str) -> Any:
-    if config:
-        path = Path(config)
-        if not path.is_file():
-            raise ConfigError(f"{config}: no such config file")
-        data = load_toml(path)
-        table = data.get("tool", {}).get("xlingo", {}) if path.name == "pyproject.toml" else data
-    else:
-        found = find_config()
-        table = found[1] if found else {}
-    return table.get(key)
+    return EmbeddingCache() if setting is None or setting is True else EmbeddingCache(setting)
 
 
 def embed_feed(docs: Sequence[Document], embed: Callable[[Sequence[str]], np.ndarray],
