@@ -321,6 +321,15 @@ class Story:
                 return d
         raise KeyError(doc_id)
 
+    def where(self, span: Finding | Span) -> Location:
+        """A finding's or counterpart's location (its document's first line if it has none)."""
+        if span.location is not None:
+            return span.location
+        try:
+            return Location(self.document(span.doc).source, 1)
+        except KeyError:
+            return Location(span.doc, 1)
+
     def to_dict(self) -> dict[str, Any]:
         order = [d.id for d in self.documents]
         return {

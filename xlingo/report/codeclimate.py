@@ -14,7 +14,7 @@ import hashlib
 from collections import Counter
 from typing import Any
 
-from xlingo.model import Location, Report, Severity
+from xlingo.model import Report, Severity
 from xlingo.report.escape import json_text
 
 SEVERITY = {Severity.INFO: "info", Severity.WARNING: "major", Severity.ERROR: "critical"}
@@ -25,7 +25,7 @@ def to_codeclimate(report: Report) -> list[dict[str, Any]]:
     seen: Counter[tuple[str, str]] = Counter()
     issues = []
     for story, f in report.findings:
-        loc = f.location or Location(story.document(f.doc).source, 1)
+        loc = story.where(f)
         seen[(f.fingerprint, loc.path)] += 1
         key = f"{f.fingerprint}\x1f{loc.path}\x1f{seen[(f.fingerprint, loc.path)]}"
         begin: dict[str, int] = {"line": loc.line}

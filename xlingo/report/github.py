@@ -30,7 +30,7 @@ log = logging.getLogger("xlingo.report")
 
 
 def _where(story: Story, f: Finding) -> Location:
-    return f.location or Location(story.document(f.doc).source, 1)
+    return story.where(f)
 
 
 def _message(f: Finding) -> str:

@@ -18,8 +18,8 @@ from xlingo.model import Document, Finding, Report, Story
 from xlingo.report.escape import xml_safe
 
 
-def _line(report: Report, f: Finding) -> str:
-    where = str(f.location) if f.location else f.doc
+def _line(report: Report, story: Story, f: Finding) -> str:
+    where = str(story.where(f))
     text = f"{where}: {f.rule} {report.rule(f.rule).name} [{f.severity.value}] {f.message}"
     if f.text and f.text not in f.message:
         text += f" «{f.text}»"
@@ -37,9 +37,9 @@ def _testcase(parent: ET.Element, report: Report, story: Story, doc: Document, f
         rules = sorted({f.rule for f in failing})
         failure = _element(case, "failure", type=failing[0].rule,
                            message=f"{len(failing)} findings at or above {report.fail_on.value}: {', '.join(rules)}")
-        failure.text = xml_safe("\n".join(_line(report, f) for f in findings))
+        failure.text = xml_safe("\n".join(_line(report, story, f) for f in findings))
     elif findings:
-        _element(case, "system-out").text = xml_safe("\n".join(_line(report, f) for f in findings))
+        _element(case, "system-out").text = xml_safe("\n".join(_line(report, story, f) for f in findings))
     return bool(failing)
 
 

@@ -44,7 +44,7 @@ def region(loc: Location, snippet: str) -> dict[str, Any]:
 
 
 def _physical(story: Story, span: Finding | Span) -> dict[str, Any]:
-    loc = span.location or Location(story.document(span.doc).path, 1)
+    loc = story.where(span)
     return {"physicalLocation": {"artifactLocation": {"uri": artifact_uri(loc.path)},
                                  "region": region(loc, span.text)}}
 
