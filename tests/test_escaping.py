@@ -103,3 +103,27 @@ def test_junit_and_sarif_are_well_formed_with_any_character() -> None:
     sarif = json.loads(render(report, "sarif"))
     assert "\x00" not in sarif["runs"][0]["results"][0]["message"]["text"]
     assert xml_safe("a\x00b\ud800c\ufffed") == "a<U+0000>b<U+D800>c<U+FFFE>d"
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+HOSTILE_TEXT = st.text(st.characters(codec=None, exclude_categories=()), min_size=1, max_size=40).filter(
+    lambda t: t.strip() and "\n" not in t and "\r" not in t)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=HOSTILE_TEXT, ident=st.text(min_size=1, max_size=20))
+def test_any_text_gives_well_formed_output_in_every_format_and_round_trips(text: str, ident: str) -> None:
+    report = report_with(text, story_id=ident, path=ident, message=ident + text, related_text=text)
+    again = Report.from_json(report.to_json())
+    for fmt in ("json", "sarif", "codeclimate", "junit", "github", "html", "text"):
+        out = render(report, fmt)
+        assert render(again, fmt) == out
+        out.encode("utf-8")
+        if fmt in ("json", "sarif", "codeclimate"):
+            json.loads(out)
+    ET.fromstring(render(report, "junit").encode("utf-8"))
+    commands = [line for line in render(report, "github").splitlines() if line.lstrip().startswith("::")]
+    assert len(commands) == 1
+    assert "\x1b" not in render(report, "text")

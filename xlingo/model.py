@@ -502,12 +502,14 @@ class RowLevels:
         docs = [d.id for d in story.documents]
         for row in story.alignment:
             row.level = self.level(row, median)
-            filled = [d for d in docs if row.cells.get(d)]
-            majority = 2 * len(filled) > len(docs)
-            row.tags = {d: ("omission" if majority else "absent") if d not in filled
-                        else "addition" for d in docs if d not in filled or not majority}
+            filled = {d for d in docs if row.cells.get(d)}
+            if 2 * len(filled) > len(docs):  # most versions have text here: the others omit it
+                row.tags = {d: "omission" for d in docs if d not in filled}
+            else:  # most versions have nothing here: the text is an addition
+                row.tags = {d: "addition" if d in filled else "absent" for d in docs}
 
     def level(self, row: Row, median: float | None) -> str | None:
+        """``weak``, ``fair`` or ``good`` (None without a similarity or divergence)."""
         if row.divergence is not None:
             return ("weak" if row.divergence >= self.weak_divergence
                     else "fair" if row.divergence >= self.fair_divergence else "good")
