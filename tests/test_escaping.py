@@ -127,3 +127,16 @@ def test_any_text_gives_well_formed_output_in_every_format_and_round_trips(text:
     commands = [line for line in render(report, "github").splitlines() if line.lstrip().startswith("::")]
     assert len(commands) == 1
     assert "\x1b" not in render(report, "text")
+
+
+def test_feed_text_extras_and_error_lines_are_terminal_safe(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    import xlingo.cli  # noqa: F401
+    from xlingo.cli.app import app
+    from xlingo.cli.check import text_extras
+
+    report = report_with("Text", path=ESCAPES)
+    assert "\x1b" not in text_extras(report, None) and "<U+001B>" in text_extras(report, None)
+    result = CliRunner().invoke(app, ["diff", str(tmp_path / "a\x1b]0;x\x07.txt"), str(tmp_path / "b.txt")])
+    assert result.exit_code == 2 and "\x1b" not in result.stderr and "<U+001B>" in result.stderr

@@ -21,6 +21,7 @@ from xlingo import __version__
 from xlingo.errors import XlingoError
 from xlingo.model import Report
 from xlingo.output import write_atomic
+from xlingo.report.escape import terminal_safe
 from xlingo.report.formats import FORMATS, render
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -60,8 +61,8 @@ def main(
 
 
 def fail(message: str) -> None:
-    """Print a one-line error and exit 2."""
-    typer.echo(f"xlingo: error: {' '.join(message.split())}", err=True)
+    """Print a one-line error (control characters made visible) and exit 2."""
+    typer.echo(f"xlingo: error: {terminal_safe(' '.join(message.split()))}", err=True)
     raise typer.Exit(EXIT_ERROR)
 
 

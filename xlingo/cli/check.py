@@ -35,6 +35,7 @@ from xlingo.group import Grouping, GroupParams, StoryGroup, group_documents
 from xlingo.output import write_atomic
 from xlingo.pipeline import Engine
 from xlingo.read import unique_ids
+from xlingo.report.escape import terminal_safe
 from xlingo.report.formats import render
 from xlingo.report.github import grouping_lines, write_step_summary
 from xlingo.model import GroupEntry, Report
@@ -166,7 +167,7 @@ def text_extras(report: Report, stale: list[BaselineEntry] | None) -> str:
         lines.append(f"baseline: {sum(e.count for e in stale)} recorded findings are no longer found "
                      f"(fixed?); refresh the baseline with --write-baseline")
         lines += [f"  stale: {e.rule} [{e.lang}] {e.path}: {e.excerpt}" for e in stale]
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines)) + "\n"
 
 
 def emit_all(report: Report, outputs: list[tuple[str, str | None]], color: bool | None,
