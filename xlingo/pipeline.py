@@ -15,14 +15,13 @@ from xlingo.align import AlignParams, align_documents
 from xlingo.check.base import CheckContext, Rule
 from xlingo.check.runner import run_checks, selected_rules
 from xlingo.config import Settings
-from xlingo.model import Document
+from xlingo.model import Document, GroupEntry, Report, RowLevels, RuleInfo, Signature, Story
 from xlingo.embed import load_encoder
 from xlingo.check.rules.spans import divergence_scores
 from xlingo.embed.base import Embedder, EmbeddingStore, TokenEncoder, TokenStates
 from xlingo.errors import InputError
 from xlingo.glossary import GlossaryEntry, load_glossary
 from xlingo.read import expand_paths, read_document, unique_ids
-from xlingo.model import GroupEntry, Report, RuleInfo, Signature, Story
 from xlingo.segment import segment
 
 __all__ = ["Engine", "diff", "diff_documents"]
@@ -93,10 +92,11 @@ class Engine:
         return token_states
 
     def components(self) -> dict[str, dict[str, object]]:
-        """The parameters of the stages besides the settings: alignment and each rule's options."""
+        """The parameters of the stages besides the settings: alignment, each rule's options, row levels."""
         out: dict[str, dict[str, object]] = {"align": {k.removeprefix("align."): v
                                                        for k, v in self.align_params.thresholds()}}
         out.update({f"rules.{r.code}": dict(sorted(r.opts.items())) for r in self.rules})
+        out["levels"] = RowLevels().to_dict()
         return out
 
     def signature(self) -> Signature:

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from xlingo.check.base import CheckContext
-from xlingo.model import Document, Sentence
-from xlingo.model import Row, Story
+from xlingo.model import Document, Row, Sentence, Story
 
 
 def story_from_rows(rows: Sequence[dict[str, str | list[str] | None]], story_id: str = "story",

@@ -16,8 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from xlingo.model import Document, Sentence
-from xlingo.model import Finding, Row, Severity, Span, Story
+from xlingo.model import Document, Finding, Row, Sentence, Severity, Span, Story
 
 
 class Rule:

@@ -27,7 +27,7 @@ from xlingo.cache import EmbeddingCache
 from xlingo.cli import options as opt
 from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, parse_outputs, setup_logging, user_errors
 from xlingo.config import Settings, cache_setting
-from xlingo.model import Document
+from xlingo.model import Document, GroupEntry, Report
 from xlingo.embed.base import EmbeddingStore
 from xlingo.errors import InputError
 from xlingo.feed import FeedDocument, Problems, read_feed
@@ -38,7 +38,6 @@ from xlingo.read import unique_ids
 from xlingo.report.escape import terminal_safe
 from xlingo.report.formats import render
 from xlingo.report.github import grouping_lines, write_step_summary
-from xlingo.model import GroupEntry, Report
 from xlingo.segment import segment
 
 log = logging.getLogger("xlingo.check")
