@@ -46,7 +46,7 @@ from xlingo.check.rules.spans import (  # noqa: E402
     SpanMistranslation,
     SpanOmission,
 )
-from xlingo.report.model import Finding, Story  # noqa: E402
+from xlingo.model import Finding, Story  # noqa: E402
 from xlingo.testing import story_from_rows  # noqa: E402
 
 RULES = [SpanOmission(), SpanAddition(), SpanMistranslation(), SentenceDivergence(), GarbledStructure()]

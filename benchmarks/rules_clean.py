@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from xlingo.check.base import CheckContext, all_rules  # noqa: E402
-from xlingo.report.model import Finding  # noqa: E402
+from xlingo.model import Finding  # noqa: E402
 from xlingo.testing import context_for, story_from_rows  # noqa: E402
 
 _LINK = re.compile(r"^\[([\d,\s]*)\]:\[([\d,\s]*)\]$")

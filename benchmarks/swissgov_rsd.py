@@ -37,11 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from xlingo.align import align_pair  # noqa: E402
 from xlingo.check.divergence import TokenCache, analyse_story, word_divergence  # noqa: E402
-from xlingo.document import Document, Sentence  # noqa: E402
+from xlingo.model import Document, Row, Sentence, Story  # noqa: E402
 from xlingo.embed import load_encoder  # noqa: E402
 from xlingo.embed.base import Embedder  # noqa: E402
 from xlingo.language import detect_language  # noqa: E402
-from xlingo.report.model import Row, Story  # noqa: E402
 from xlingo.segment import split_sentences  # noqa: E402
 
 MAX_WORDS = 80

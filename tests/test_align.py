@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from xlingo.align import AlignParams, align_documents, align_pair, best_path
-from xlingo.document import Document, Sentence
+from xlingo.model import Document, Sentence
 from xlingo.embed.base import Embedder
 
 DIM = 96

@@ -8,10 +8,10 @@ import pytest
 
 from xlingo.baseline import SCHEMA, apply_baseline, baseline_entries, load_baseline, write_baseline
 from xlingo.errors import InputError
-from xlingo.report.model import Finding, Report, Severity, Signature, Story
+from xlingo.model import Finding, Report, Severity, Signature, Story
 from xlingo.testing import story_from_rows
 
-SIGNATURE = Signature(version="0.1.0", model="fake", thresholds=(), rules=("XL101",))
+SIGNATURE = Signature(version="0.1.0", model="fake", rules=("XL101",))
 
 
 def story_with(sentences: list[str], flagged: list[str], story_id: str = "s") -> Story:

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 import xlingo.cli  # noqa: F401  (registers the commands)
 from xlingo.check.base import CheckContext, Rule
 from xlingo.cli.app import app
-from xlingo.report.model import Severity
+from xlingo.config import RuleSpec
+from xlingo.model import Severity
 from xlingo.testing import hashed_embed
 
 SEEDS = Path(__file__).parent.parent / "fixtures" / "seeds"
@@ -62,6 +63,8 @@ def fake_engine(monkeypatch):
     HashEncoder.calls = []
     monkeypatch.setattr("xlingo.pipeline.load_encoder", lambda spec=None: HashEncoder())
     monkeypatch.setattr("xlingo.pipeline.selected_rules", lambda settings: [MarkerRule()])
+    catalogue = [RuleSpec(MarkerRule.code, MarkerRule.name)]
+    monkeypatch.setattr("xlingo.cli.options.rule_catalogue", lambda: catalogue)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
 
 
@@ -137,7 +140,7 @@ def test_several_formats_go_to_their_files(fake_engine, feed, tmp_path) -> None:
     assert result.exit_code == 1, result.output
     assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert junit.read_text(encoding="utf-8").startswith("<?xml")
-    assert json.loads(result.stdout)["schema"] == "xlingo.report/1"
+    assert json.loads(result.stdout)["schema"] == "xlingo.report/2"
 
 
 def test_text_output_lists_findings_and_grouping(fake_engine, feed) -> None:
@@ -231,7 +234,8 @@ def test_an_internal_error_is_one_line_and_exit_2(fake_engine, feed, monkeypatch
     monkeypatch.setattr("xlingo.pipeline.Engine.build_story", boom)
     result = run(str(feed), "--no-cache")
     assert result.exit_code == 2
-    assert result.stderr == "xlingo: error: internal error: RuntimeError: kaputt (run with -vv for the traceback)\n"
+    assert result.stderr == (f"xlingo: error: internal error, a bug in xlingo {xlingo.__version__}: RuntimeError: kaputt "
+                             "(run with --debug or XLINGO_DEBUG=1 for the traceback)\n")
 
 
 def test_a_warm_rerun_embeds_nothing(fake_engine, feed, tmp_path) -> None:

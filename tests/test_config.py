@@ -1,11 +1,13 @@
 """Settings: precedence, selection semantics, per-language overrides, bad config."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from xlingo.config import Settings, load_settings
+from xlingo.config import Overrides, RuleSpec, Settings, load_settings, settings_from_table
 from xlingo.errors import ConfigError
-from xlingo.report.model import Severity
+from xlingo.model import Severity
 
 
 def test_pyproject_table_is_found(tmp_path):
@@ -39,3 +41,58 @@ def test_bad_config(tmp_path, body, needle):
     (tmp_path / "pyproject.toml").write_text(body, encoding="utf-8")
     with pytest.raises(ConfigError, match=needle):
         load_settings(start=tmp_path)
+
+
+CATALOGUE = [RuleSpec("XL101", "number-mismatch", frozenset({"small_max"})), RuleSpec("XL102", "currency-mismatch"),
+             RuleSpec("XL501", "space-before-hyphen")]
+
+
+@pytest.mark.parametrize("settings, needle", [
+    (Settings(select=("XL99",)), "unknown rule selector 'XL99'"),
+    (Settings(select=("XL1O1",)), "unknown rule selector 'XL1O1'"),
+    (Settings(ignore=("number-mismach",)), "ignore: unknown rule selector"),
+    (Settings(severity=(("XL7", Severity.ERROR),)), "severity: unknown rule selector 'XL7'"),
+    (Settings(per_language=(("fr", Overrides(ignore=("XL9",))),)), "per-language.fr.ignore"),
+    (Settings(per_path=(("a/*", Overrides(select=("ZZ",))),)), "per-path.a/"),
+    (Settings(rule_options=(("XL101", (("small_maxx", 1.0),)),)), "unknown option 'small_maxx' \\(known: small_max\\)"),
+    (Settings(rule_options=(("XL1", (("small_max", 1.0),)),)), "one rule code"),
+])
+def test_unknown_selectors_and_options_are_errors(settings, needle):
+    with pytest.raises(ConfigError, match=needle):
+        settings.validate_rules(CATALOGUE)
+
+
+def test_selectors_may_be_codes_prefixes_or_names():
+    s = Settings(select=("XL1", "space-before-hyphen"), ignore=("xl102",)).validate_rules(CATALOGUE)
+    assert s.select == ("XL1", "XL501") and s.ignore == ("XL102",)
+    assert s.enabled("XL101") and s.enabled("XL501") and not s.enabled("XL102")
+
+
+@pytest.mark.parametrize("table, needle", [
+    ({"rules": {"XL101": {"small_max": float("nan")}}}, "rules.XL101.small_max: must be a finite number"),
+    ({"rules": {"XL101": {"small_max": float("inf")}}}, "must be a finite number"),
+    ({"rules": {"XL101": {"small_max": "12"}}}, "expected a number"),
+    ({"presplit": "yes"}, "presplit: expected true or false"),
+    ({"glossary": 5}, "glossary: expected a string or a list"),
+    ({"context": ["en.txt"]}, "context: unknown key"),
+    ({"per-language": {"fr": {"ignor": ["XL1"]}}}, "per-language.fr.ignor: unknown key"),
+    ({"severity": {"XL101": "fatal"}}, "severity.XL101: must be error, warning or info"),
+    ({"cache": 3}, "cache: expected"),
+])
+def test_config_types_and_ranges(table, needle):
+    with pytest.raises(ConfigError, match=re.escape(needle)):
+        settings_from_table(table, "x.toml")
+
+
+def test_tool_that_is_not_a_table_is_one_line(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("tool = 5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[tool\] must be a table"):
+        load_settings(start=tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool]\nxlingo = 5\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="must be a table"):
+        load_settings(start=tmp_path)
+
+
+def test_extend_select_adds_to_select():
+    s = settings_from_table({"select": ["XL1"], "extend-select": ["XL501"]}, "x.toml")
+    assert s.select == ("XL1", "XL501")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from xlingo.document import Document
+from xlingo.model import Document
 from xlingo.errors import InputError
-from xlingo.feed import Problems, html_to_text, location, read_feed
+from xlingo.feed import Problems, html_to_text, read_feed
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0">
@@ -83,8 +83,8 @@ def test_jsonl_records_keep_fields_and_point_at_their_line(tmp_path: Path) -> No
     assert first.document.text == "Ein Satz.\nNoch einer."
     assert first.document.path == f"{f}#L1" and second.document.path == f"{f}#L3"
     assert second.story is None and second.document.lang == "fr"
-    loc = location(second.document, 4, 10)
-    assert (loc.path, loc.line, loc.column) == (str(f), 3, None)
+    loc = second.document.locate(4, 10)
+    assert (loc.path, loc.line, loc.column) == (str(f), 3, len("{\"text\": \"") + 4 + 1)
 
 
 def test_broken_jsonl_lines_are_skipped_with_a_warning_naming_file_and_line(tmp_path: Path) -> None:
@@ -172,7 +172,7 @@ def test_html_to_text_keeps_paragraphs_and_decodes_entities() -> None:
 
 def test_location_of_a_span_in_a_text_file_counts_code_points_from_one() -> None:
     doc = Document(id="de", path="a.txt", text="Erste Zeile.\nÜber die Brücke.")
-    loc = location(doc, 13 + 5, 13 + 8)
+    loc = doc.locate(13 + 5, 13 + 8)
     assert (loc.path, loc.line, loc.column, loc.end_line, loc.end_column) == ("a.txt", 2, 6, 2, 9)
 
 

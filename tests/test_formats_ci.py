@@ -8,24 +8,29 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from xlingo.document import Document, Sentence
+from dataclasses import replace
+
+from xlingo.model import (RULES_URL, Document, Finding, GroupEntry, Origin, Report, Row, RuleInfo, Sentence, Severity,
+                          Signature, Span, Story)
 from xlingo.report.codeclimate import to_codeclimate
+from xlingo.report.escape import github_data, github_property
 from xlingo.report.formats import render
-from xlingo.report.github import escape_data, escape_property, summary_markdown, write_step_summary
-from xlingo.report.model import Finding, GroupEntry, Report, Row, Severity, Signature, Span, Story
+from xlingo.report.github import summary_markdown, write_step_summary
 from xlingo.report.sarif import to_sarif
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-2.1.0-subset.schema.json").read_text(encoding="utf-8"))
-SIGNATURE = Signature(version="0.1.0", model="fake", thresholds=(("align.skip", -1.0),), rules=("XL101", "XL201"))
+SIGNATURE = Signature(version="0.1.0", model="fake", rules=("XL101", "XL201"), settings=(("align.skip", -1.0),))
+RULES = [RuleInfo("XL101", "number-mismatch", "A number differs", Severity.ERROR, "## What it does\nCompares numbers."),
+         RuleInfo("XL201", "name-mismatch", "A name differs", Severity.WARNING)]
 
 
-def document(doc_id: str, lang: str, path: str, lines: list[str]) -> Document:
+def document(doc_id: str, lang: str, path: str, lines: list[str], origin: Origin | None = None) -> Document:
     text = "\n".join(lines)
     sentences, pos = [], 0
     for k, line in enumerate(lines):
         sentences.append(Sentence(k, pos, pos + len(line), line))
         pos += len(line) + 1
-    return Document(id=doc_id, path=path, text=text, lang=lang, sentences=sentences)
+    return Document(id=doc_id, path=path, text=text, lang=lang, sentences=sentences, origin=origin)
 
 
 def finding(doc: Document, needle: str, rule: str = "XL101", severity: Severity = Severity.ERROR,
@@ -38,9 +43,11 @@ def finding(doc: Document, needle: str, rule: str = "XL101", severity: Severity 
 
 
 def build_report(de_path: str = "feeds/de/train.de.txt", fr_path: str = "feeds/fr/train.fr.txt",
-                 message: str = "`640` here, `620` in de") -> Report:
+                 message: str = "`640` here, `620` in de", fr_origin: Origin | None = None,
+                 fail_on: Severity = Severity.ERROR) -> Report:
     de = document("de", "de", de_path, ["Neue Züge für die Küste.", "Der Auftrag kostet 620 Millionen Euro."])
-    fr = document("fr", "fr", fr_path, ["De nouveaux trains pour la côte.", "La commande coûte 640 millions d'euros."])
+    fr = document("fr", "fr", fr_path, ["De nouveaux trains pour la côte.", "La commande coûte 640 millions d'euros."],
+                  fr_origin)
     related = [Span("de", "de", de.text.index("620"), de.text.index("620") + 3, "620")]
     findings = [finding(fr, "640", message=message, related=related),
                 finding(de, "Küste", rule="XL201", severity=Severity.WARNING, message="name differs", row=0)]
@@ -50,7 +57,8 @@ def build_report(de_path: str = "feeds/de/train.de.txt", fr_path: str = "feeds/f
     grouping = [GroupEntry("de", de_path, "de", "train", "version", 1.0),
                 GroupEntry("fr", fr_path, "fr", "train", "version", 1.0),
                 GroupEntry("other", "feeds/en/other.txt", "en", None, "unrelated", 0.1)]
-    return Report(signature=SIGNATURE, stories=[story], stats={"stories": 1, "findings": 2}, grouping=grouping)
+    return Report(signature=SIGNATURE, stories=[story], stats={"stories": 1, "findings": 2}, grouping=grouping,
+                  rules=RULES, fail_on=fail_on)
 
 
 def test_sarif_validates_and_points_at_the_span() -> None:
@@ -61,7 +69,8 @@ def test_sarif_validates_and_points_at_the_span() -> None:
     assert run["columnKind"] == "unicodeCodePoints"
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == ["XL101", "XL201"]
-    assert rules[0]["name"] == "number-mismatch" and rules[0]["helpUri"] == "docs/rules.md#xl101"
+    assert rules[0]["name"] == "number-mismatch" and rules[0]["helpUri"] == RULES_URL + "#xl101"
+    assert rules[0]["helpUri"].startswith("https://")
     assert rules[0]["defaultConfiguration"]["level"] == "error" and rules[0]["fullDescription"]["text"]
     first = next(r for r in run["results"] if r["ruleId"] == "XL101")
     assert rules[first["ruleIndex"]]["id"] == "XL101" and first["level"] == "error"
@@ -81,8 +90,10 @@ def test_sarif_validates_and_points_at_the_span() -> None:
 
 
 def test_sarif_levels_records_and_uris() -> None:
-    report = build_report(de_path="feeds/de 100%.txt", fr_path="/abs/feed.jsonl#L3")
-    report.stories[0].findings[1].severity = Severity.INFO
+    report = build_report(de_path="feeds/de 100%.txt", fr_path="/abs/feed.jsonl#L3",
+                          fr_origin=Origin("/abs/feed.jsonl", 3))
+    findings = report.stories[0].findings
+    findings[1] = replace(findings[1], severity=Severity.INFO)
     log = json.loads(render(report, "sarif"))
     jsonschema.Draft7Validator(SCHEMA).validate(log)
     results = {r["ruleId"]: r for r in log["runs"][0]["results"]}
@@ -106,6 +117,7 @@ def _junit(report: Report, **options) -> ET.Element:
     assert root.tag == "testsuites"
     for suite in root.iter("testsuite"):
         assert {"name", "tests", "failures", "errors", "skipped"} <= set(suite.attrib)
+        assert "file" not in {a for case in suite.iter("testcase") for a in case.attrib}
         cases = suite.findall("testcase")
         assert int(suite.get("tests")) == len(cases)
         assert int(suite.get("failures")) == sum(1 for c in cases if c.find("failure") is not None)
@@ -127,17 +139,17 @@ def test_junit_one_suite_per_story_one_case_per_version_failures_at_fail_on() ->
     de = cases["de: feeds/de/train.de.txt"]
     assert de.find("failure") is None and "XL201" in de.find("system-out").text
     assert grouping.find("testcase/skipped").get("message").startswith("unrelated")
-    assert (root.get("tests"), root.get("failures"), root.get("skipped")) == ("3", "1", "1")
+    assert (root.get("tests"), root.get("failures")) == ("3", "1") and "skipped" not in root.attrib
 
 
 def test_junit_fail_on_warning_fails_both_versions() -> None:
-    root = _junit(build_report(), fail_on="warning")
+    root = _junit(build_report(fail_on=Severity.WARNING))
     assert root.get("failures") == "2"
 
 
 def test_github_escaping_of_messages_and_properties() -> None:
-    assert escape_data("100% sure\r\nnext") == "100%25 sure%0D%0Anext"
-    assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+    assert github_data("100% sure\nnext") == "100%25 sure%0Anext"
+    assert github_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
 
 
 def test_github_annotations_are_escaped_and_carry_positions() -> None:
@@ -169,8 +181,8 @@ def test_github_caps_annotations_and_says_how_many_are_left() -> None:
 def test_github_columns_only_for_single_line_spans() -> None:
     report = build_report()
     fr = report.stories[0].documents[1]
-    f = report.stories[0].findings[0]
-    f.start, f.end = 3, fr.text.index("640")
+    findings = report.stories[0].findings
+    findings[0] = replace(findings[0], start=3, end=fr.text.index("640"), location=None)
     line = next(x for x in render(report, "github").splitlines() if x.startswith("::error"))
     assert "line=1,endLine=2,title=" in line and "col=" not in line
 
@@ -179,8 +191,8 @@ def test_step_summary_is_appended_when_github_sets_it(tmp_path: Path, monkeypatc
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    report = build_report(message="a | b <script>")
-    assert write_step_summary(report, "warning")
+    report = build_report(message="a | b <script>", fail_on=Severity.WARNING)
+    assert write_step_summary(report)
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n## xlingo check")
     assert "2 at or above `warning`" in text and "a \\| b &lt;script&gt;" in text

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xlingo.document import Document, Sentence
+from xlingo.model import Document, Sentence
 from xlingo.group import GroupParams, background, group_documents, pair_stats
 
 DIM = 64

@@ -14,10 +14,10 @@ import pytest
 
 from xlingo.report.formats import render as render_format
 from xlingo.report.html import json_island, render, view_model
-from xlingo.report.model import Finding, GroupEntry, Report, Severity, Signature, Span, Story
+from xlingo.model import Finding, GroupEntry, Report, Severity, Signature, Span, Story
 from xlingo.testing import story_from_rows
 
-SIGNATURE = Signature(version="0.1.0", model="test", thresholds=(("align.x", 1.0),), rules=("XL001",))
+SIGNATURE = Signature(version="0.1.0", model="test", rules=("XL001",), settings=(("align.x", 1.0),))
 
 
 def find(story: Story, rule: str, severity: Severity, lang: str, needle: str, message: str, *,

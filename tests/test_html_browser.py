@@ -8,7 +8,7 @@ from browser import Opened, chromium, open_page, screenshot  # noqa: F401  (chro
 from test_html import HOSTILE, feed, find, hostile, report_of, three_versions
 
 from xlingo.report.html import render
-from xlingo.report.model import Report, Severity
+from xlingo.model import Report, Severity
 from xlingo.testing import story_from_rows
 
 pytestmark = pytest.mark.browser

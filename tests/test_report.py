@@ -1,4 +1,4 @@
-"""The report model: JSON schema, determinism, renderers over the same data."""
+"""The report model: JSON schema, determinism, round trip, locations, renderers over the same data."""
 from __future__ import annotations
 
 import json
@@ -7,11 +7,14 @@ from importlib.resources import files
 import jsonschema
 import pytest
 
-from xlingo.report.model import Finding, Report, Severity, Signature, Span
+from xlingo.model import (Document, Finding, GroupEntry, Origin, Report, Row, RuleInfo, Sentence, Severity, Signature,
+                          Span, Story)
+from xlingo.report.formats import FORMATS, render
 from xlingo.report.render_text import render_plain
 from xlingo.testing import story_from_rows
 
 SCHEMA = json.loads(files("xlingo.report").joinpath("schema.json").read_text(encoding="utf-8"))
+RULES = [RuleInfo("XL101", "number-mismatch", "A number differs between versions", Severity.ERROR, "## What it does")]
 
 
 def make_report() -> Report:
@@ -23,18 +26,47 @@ def make_report() -> Report:
     nl = story.document("nl")
     story.findings = [Finding("XL101", Severity.ERROR, "`3,5 miljoen` here, `3.5 million` in en", "nl", "nl",
                               24, 35, nl.text[24:35], row=0,
-                              related=[Span("en", "en", 27, 38, "3.5 million")], sentence=nl.text)]
-    sig = Signature("0.1.0", "test-model", (("align.max_window", 2.0),), ("XL101",))
+                              related=[Span("en", "en", 22, 33, "3.5 million")], sentence=nl.text)]
+    sig = Signature("0.1.0", "test-model", ("XL101",), settings=(("align.max_window", 2.0),))
     return Report(signature=sig, stories=[story], stats={"documents": 2, "sentences": 3, "strings_embedded": 3},
-                  timings={"embed": 1.23})
+                  rules=RULES, timings={"embed": 1.23})
+
+
+def feed_report() -> Report:
+    """Two stories from records of a JSON Lines file and an RSS feed, a grouping, fail-on warning."""
+    text_a = "Der Zug fährt um 8 Uhr.\nEr hält in Bern."
+    text_b = "Le train part à 9 heures.\nIl s'arrête à Berne."
+    de = Document("de", "feed.jsonl#L2", text_a, "de", "Zug",
+                  [Sentence(0, 0, 23, text_a[:23]), Sentence(1, 24, len(text_a), text_a[24:])],
+                  origin=Origin("feed.jsonl", 2, ((0, 2, 30), (23, 2, 55), (24, 2, 57))))
+    fr = Document("fr", "news.fr.xml#L7", text_b, "fr", None,
+                  [Sentence(0, 0, 25, text_b[:25]), Sentence(1, 26, len(text_b), text_b[26:])],
+                  origin=Origin("news.fr.xml", 7))
+    story = Story("zug", [de, fr], [Row({"de": (0,), "fr": (0,)}, 0.8, 0.3), Row({"de": (1,), "fr": (1,)}, 0.9)])
+    story.findings = [
+        Finding("XL101", Severity.WARNING, "`8` here, `9` in fr", "de", "de", 17, 18, "8", row=0,
+                related=[Span("fr", "fr", 16, 17, "9")], sentence=de.sentences[0].text),
+        Finding("XL201", Severity.INFO, "name differs", "fr", "fr", 40, 45, "Berne", row=1,
+                suggestion="Bern", sentence=fr.sentences[1].text),
+    ]
+    grouping = [GroupEntry("de", de.path, "de", "zug", "version", 0.9), GroupEntry("fr", fr.path, "fr", "zug", "version", 0.9),
+                GroupEntry("x", "other.txt", "en", None, "unrelated", 0.1)]
+    return Report(Signature("0.2.0", "m", ("XL101", "XL201"), (("presplit", True),), ("presplit",)), [story],
+                  {"stories": 1, "documents": 2, "sentences": 4, "strings_embedded": 4}, grouping, rules=RULES,
+                  fail_on=Severity.WARNING)
 
 
 def test_json_validates_against_schema():
+    for report in (make_report(), feed_report()):
+        data = json.loads(report.to_json())
+        jsonschema.validate(data, SCHEMA)
     data = json.loads(make_report().to_json())
-    jsonschema.validate(data, SCHEMA)
-    assert data["schema"] == "xlingo.report/1"
+    assert data["schema"] == "xlingo.report/2"
     assert data["stories"][0]["alignment"][0]["similarity"] == 0.9123
     assert data["stories"][0]["alignment"][1]["cells"] == {"nl": [], "en": [1]}
+    assert data["stories"][0]["alignment"][1]["tags"] == {"nl": "absent", "en": "addition"}
+    assert data["rules"][0]["url"].startswith("https://") and data["fail_on"] == "error"
+    assert data["levels"]["weak_divergence"] == 0.5
 
 
 def test_json_is_deterministic_and_has_no_timings():
@@ -57,12 +89,65 @@ def test_fingerprint_ignores_offsets_and_cosmetics():
     assert f.fingerprint == g.fingerprint
 
 
+def test_findings_are_immutable():
+    f = make_report().stories[0].findings[0]
+    with pytest.raises(AttributeError):
+        f.severity = Severity.INFO  # type: ignore[misc]
+    assert isinstance(f.related, tuple)
+
+
+def test_locations_are_resolved_when_the_report_is_built():
+    f = make_report().stories[0].findings[0]
+    assert (f.location.path, f.location.line, f.location.column, f.location.end_column) == ("nl.txt", 1, 25, 36)
+    assert f.related[0].location.column == 23
+    de, fr = feed_report().stories[0].findings
+    assert str(de.location) == "feed.jsonl:2:47" and de.location.end_column == 48
+    assert (fr.location.path, fr.location.line, fr.location.column) == ("news.fr.xml", 7, None)
+    assert de.related[0].location.path == "news.fr.xml"
+
+
+def test_origin_maps_offsets_through_anchors():
+    origin = Origin("f.jsonl", 4, ((0, 4, 10), (5, 4, 17)))
+    assert origin.position(0) == (4, 10) and origin.position(4) == (4, 14) and origin.position(6) == (4, 18)
+    assert Origin("f.xml", 9).position(50) == (9, None)
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+@pytest.mark.parametrize("build", [make_report, feed_report])
+def test_every_format_renders_the_same_from_the_json(name, build):
+    original = build()
+    again = Report.from_json(original.to_json())
+    assert again.to_json() == original.to_json()
+    assert render(again, name) == render(original, name)
+
+
+def test_round_trip_keeps_fingerprints_locations_and_levels():
+    original = feed_report()
+    again = Report.from_json(original.to_json())
+    assert [f.fingerprint for _, f in again.findings] == [f.fingerprint for _, f in original.findings]
+    assert [f.location for _, f in again.findings] == [f.location for _, f in original.findings]
+    assert [r.level for r in again.stories[0].alignment] == ["fair", "good"]
+    assert again.fail_on is Severity.WARNING and again.rule("XL101").name == "number-mismatch"
+
+
+def test_from_json_refuses_another_schema():
+    data = json.loads(make_report().to_json())
+    data["schema"] = "xlingo.report/1"
+    with pytest.raises(ValueError, match="report/2"):
+        Report.from_dict(data)
+
+
 def test_plain_text_shows_rows_side_by_side_with_findings():
     out = render_plain(make_report())
     assert "row 1  sim 0.91  1-1" in out
-    assert "E XL101 error [nl] 24-35" in out
+    assert "E XL101 error [nl] nl.txt:1:25: " in out and " 24-35" not in out
     assert "row 2" in out and "∅" in out
-    assert "signature: xlingo:0.1.0|model:test-model|align.max_window:2|rules:XL101" in out
+    assert "signature: xlingo:0.1.0|model:test-model|rules:1|cfg:" in out
+
+
+def test_statistics_count_findings_per_rule():
+    out = render_plain(feed_report(), statistics=True)
+    assert "    1  XL101  number-mismatch" in out and "    1  XL201  XL201" in out
 
 
 def test_severity_orders_by_rank():

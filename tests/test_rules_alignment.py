@@ -5,7 +5,7 @@ import numpy as np
 
 from xlingo.check.base import all_rules
 from xlingo.check.rules.alignment import ExtraSentence, MeaningShift, MissingSentence
-from xlingo.report.model import Severity
+from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
 ROWS = [

@@ -9,7 +9,7 @@ from xlingo.check.rules.artefacts import (
     UnbalancedBrackets,
     unmatched_marks,
 )
-from xlingo.report.model import Severity
+from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from xlingo.check.rules.boilerplate import Boilerplate
-from xlingo.report.model import Severity
+from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
 STORY = [

@@ -6,7 +6,7 @@ import pytest
 from xlingo.check.rules.glossary import GlossaryTerm, term_pattern
 from xlingo.errors import InputError
 from xlingo.glossary import GlossaryEntry, load_glossary
-from xlingo.report.model import Severity
+from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
 GLOSSARY = [

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from xlingo.check.rules.language import COPIED_NOTE, CopiedVerbatim, WrongLanguage
-from xlingo.report.model import Severity
+from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
 CLEAN = [

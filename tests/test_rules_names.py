@@ -15,7 +15,7 @@ import pytest
 from xlingo.check.base import all_rules
 from xlingo.check.rules.names import NameCasing, NameInconsistent, NameTranslatedLiterally
 from xlingo.glossary import GlossaryEntry
-from xlingo.report.model import Severity
+from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
 CONCEPTS = {

@@ -8,7 +8,7 @@ import pytest
 
 from xlingo.check.base import RULES, all_rules
 from xlingo.check.rules.numbers import CurrencyMismatch, NumberFormat, NumberMismatch
-from xlingo.report.model import Severity
+from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
 ROOT = Path(__file__).resolve().parent.parent

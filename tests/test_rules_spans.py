@@ -24,7 +24,7 @@ from xlingo.check.rules.spans import (
 )
 from xlingo.check.wordalign import split_words
 from xlingo.embed.base import TokenStates
-from xlingo.report.model import Severity
+from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
 DIM = 256

@@ -1,7 +1,7 @@
 """Segmentation keeps character offsets into the original text."""
 from __future__ import annotations
 
-from xlingo.document import Document
+from xlingo.model import Document
 from xlingo.segment import segment
 
 

@@ -20,8 +20,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "diff": "xlingo.pipeline", "diff_documents": "xlingo.pipeline", "Engine": "xlingo.pipeline",
     "Settings": "xlingo.config", "load_settings": "xlingo.config",
-    "Report": "xlingo.report.model", "Story": "xlingo.report.model", "Row": "xlingo.report.model",
-    "Finding": "xlingo.report.model", "Severity": "xlingo.report.model",
+    "Report": "xlingo.model", "Story": "xlingo.model", "Row": "xlingo.model",
+    "Finding": "xlingo.model", "Severity": "xlingo.model", "Document": "xlingo.model",
     "XlingoError": "xlingo.errors",
 }
 __all__ = ["__version__", *_LAZY]

@@ -28,8 +28,7 @@ from dataclasses import astuple, dataclass, fields
 
 import numpy as np
 
-from xlingo.document import Document
-from xlingo.report.model import Row
+from xlingo.model import Document, Row
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 Bead = tuple[tuple[int, ...], tuple[int, ...]]

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from xlingo.errors import InputError
 from xlingo.output import write_atomic
-from xlingo.report.model import Finding, Report, Story
+from xlingo.model import Finding, Report, Story
 
 SCHEMA = "xlingo.baseline/1"
 EXCERPT_CHARS = 120

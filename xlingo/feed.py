@@ -10,9 +10,9 @@ skipped with a warning, decided per case (``--strict`` turns every skip into an 
   a JSON Lines line that is not a JSON object or has no ``text`` (``file:line``), a feed item
   without text.
 
-A record of a JSON Lines file or a feed is a document whose path is ``FILE#L<line>`` (the line
-the record starts on), so every output can point at it: :func:`location` maps a document and
-character offsets to a file position.
+A record of a JSON Lines file or a feed is a document named ``FILE#L<line>`` (the line the record
+starts on) whose :class:`~xlingo.model.Origin` says where its text sits in the file, so every
+output can point at it (``Document.locate``).
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ import defusedxml.sax
 import feedparser
 from defusedxml import DefusedXmlException
 
-from xlingo.document import Document
+from xlingo.model import Document, Origin
 from xlingo.errors import InputError
 from xlingo.language import detect_language
 from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, lang_from_name
@@ -40,7 +40,6 @@ log = logging.getLogger("xlingo.feed")
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 XML_SUFFIXES = {".xml", ".rss", ".atom"}
-_RECORD = re.compile(r"^(?P<file>.*)#L(?P<line>\d+)$")
 _BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
                "section", "article", "header", "footer", "figure", "figcaption", "pre", "table", "hr", "dd", "dt"}
 _SKIP_TAGS = {"script", "style", "template", "noscript"}
@@ -67,33 +66,6 @@ class Problems:
             raise InputError(f"{message} (an error with --strict)")
         log.warning(message)
         self.skipped.append(message)
-
-
-@dataclass(frozen=True)
-class Location:
-    """A file position: 1-based lines and columns (columns in Unicode code points, end exclusive)."""
-
-    path: str
-    line: int
-    column: int | None = None
-    end_line: int | None = None
-    end_column: int | None = None
-
-
-def location(doc: Document, start: int, end: int) -> Location:
-    """Where ``doc.text[start:end]`` lies: in the file, or on the line of the record holding it."""
-    m = _RECORD.match(doc.path)
-    if m:
-        line = int(m.group("line"))
-        return Location(m.group("file"), line, end_line=line)
-    line, column = _line_col(doc.text, start)
-    end_line, end_column = _line_col(doc.text, max(start, end))
-    return Location(doc.path, line, column, end_line, end_column)
-
-
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    line_start = text.rfind("\n", 0, offset) + 1
-    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def read_feed(paths: Sequence[str], problems: Problems, max_bytes: int = MAX_BYTES) -> list[FeedDocument]:
@@ -166,7 +138,8 @@ def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDoc
             continue
         where = f"{path}:{n}"
         try:
-            record = json.loads(raw.decode("utf-8-sig" if n == 1 else "utf-8"))
+            line = raw.decode("utf-8-sig" if n == 1 else "utf-8").rstrip("\r")
+            record = json.loads(line)
         except UnicodeDecodeError as exc:
             problems.skip(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start}); line skipped")
             continue
@@ -185,33 +158,49 @@ def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDoc
         if bad:
             problems.skip(f'{where}: "{bad[0]}" must be a string; line skipped')
             continue
-        text = _normalise(text)
+        text, offsets = normalise_with_offsets(text)
         lang = str(record["lang"]).strip().replace("_", "-").lower() if record.get("lang") else detect_language(text)
         yield FeedDocument(
             Document(id=f"{path.stem}-L{n}", path=f"{path}#L{n}", text=text, lang=lang,
-                     title=str(record["title"]) if record.get("title") is not None else None),
+                     title=str(record["title"]) if record.get("title") is not None else None,
+                     origin=Origin(str(path), n, record_anchors(line, "text", offsets, n))),
             story=str(record["story"]) if record.get("story") is not None else None,
             url=str(record["url"]) if record.get("url") is not None else None)
 
 
 class _ItemLines(ContentHandler):
-    """Line numbers of the items (RSS) and entries (Atom) of a feed."""
+    """Line numbers of the items (RSS) and entries (Atom) of a feed, and of the element holding each one's text."""
 
     def __init__(self) -> None:
         super().__init__()
         self.lines: list[int] = []
+        self.bodies: list[dict[str, int]] = []  # per item: "content" / "summary" -> line of that element
         self._locator = None
 
     def setDocumentLocator(self, locator) -> None:  # noqa: N802 (SAX API)
         self._locator = locator
 
     def startElement(self, name: str, attrs) -> None:  # noqa: N802 (SAX API)
-        if name.rpartition(":")[2] in ("item", "entry") and self._locator is not None:
+        if self._locator is None:
+            return
+        local = name.rpartition(":")[2]
+        if local in ("item", "entry"):
             self.lines.append(self._locator.getLineNumber())
+            self.bodies.append({})
+        elif self.bodies and local in _BODY_TAGS:
+            self.bodies[-1].setdefault(_BODY_TAGS[local], self._locator.getLineNumber())
+
+    def body_line(self, k: int) -> int | None:
+        """The line of the element feedparser takes item ``k``'s text from (content first, else summary)."""
+        body = self.bodies[k] if k < len(self.bodies) else {}
+        return body.get("content") or body.get("summary")
 
 
-def scan_xml(path: Path | str, data: bytes) -> list[int]:
-    """Check that ``data`` is well-formed, entity-free XML; the lines of its items/entries."""
+_BODY_TAGS = {"encoded": "content", "content": "content", "description": "summary", "summary": "summary"}
+
+
+def scan_xml(path: Path | str, data: bytes) -> _ItemLines:
+    """Check that ``data`` is well-formed, entity-free XML; where its items/entries and their texts are."""
     handler = _ItemLines()
     parser = defusedxml.sax.make_parser()
     parser.setContentHandler(handler)
@@ -223,11 +212,12 @@ def scan_xml(path: Path | str, data: bytes) -> list[int]:
     except DefusedXmlException as exc:
         raise InputError(f"{path}: refused: the XML declares or references entities ({type(exc).__name__}: "
                          f"{exc}); entity expansion is not allowed in feeds") from None
-    return handler.lines
+    return handler
 
 
 def _read_xml(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocument]:
-    lines = scan_xml(path, data)
+    scanned = scan_xml(path, data)
+    lines = scanned.lines
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     if not parsed.entries:
         raise InputError(f"{path}: no RSS items or Atom entries found")
@@ -244,7 +234,8 @@ def _read_xml(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocum
         lang = body[0].get("language") or feed_lang
         yield FeedDocument(
             Document(id=f"{path.stem}-L{line}", path=f"{path}#L{line}", text=text, title=title,
-                     lang=str(lang).strip().replace("_", "-").lower() if lang else detect_language(text)),
+                     lang=str(lang).strip().replace("_", "-").lower() if lang else detect_language(text),
+                     origin=Origin(str(path), scanned.body_line(k) or line)),
             url=entry.get("link"))
 
 
@@ -279,10 +270,87 @@ def html_to_text(html: str) -> str:
     return _normalise("".join(parser.parts))
 
 
+def normalise_with_offsets(text: str) -> tuple[str, list[int]]:
+    """``_normalise(text)`` and, for each of its characters, the offset in ``text`` it comes from."""
+    out: list[str] = []
+    offsets: list[int] = []
+    line_start = 0
+    for end in re.finditer(r"\r\n|\r|\n|$", text):
+        chars: list[tuple[str, int]] = []
+        for word in re.finditer(r"[^ \t\f\v\u00a0\r\n]+", text[line_start:end.start()]):
+            if chars:
+                chars.append((" ", chars[-1][1] + 1))
+            chars.extend((c, line_start + word.start() + k) for k, c in enumerate(word.group()))
+        while chars and chars[0][0].isspace():
+            chars.pop(0)
+        while chars and chars[-1][0].isspace():
+            chars.pop()
+        if chars:
+            if out:
+                out.append("\n")
+                offsets.append(line_start - 1)
+            out.extend(c for c, _ in chars)
+            offsets.extend(at for _, at in chars)
+        line_start = end.end()
+    return "".join(out), offsets
+
+
+def record_anchors(line: str, key: str, offsets: list[int], line_no: int) -> tuple[tuple[int, int, int], ...]:
+    """Anchors (text offset, line, column) of a JSON object's string value ``key`` within its line.
+
+    ``offsets`` map the (normalised) text to the decoded string; escapes (``\\n``, ``\\u00e9``,
+    surrogate pairs) take several columns in the line, so each starts a new anchor.
+    """
+    start = _value_start(line, key)
+    if start is None or start >= len(line) or line[start] != '"':
+        return ()
+    columns: list[int] = []
+    j = start + 1
+    while j < len(line) and line[j] != '"':
+        columns.append(j)
+        if line[j] != "\\":
+            j += 1
+        elif line[j + 1] != "u":
+            j += 2
+        elif 0xD800 <= int(line[j + 2:j + 6], 16) < 0xDC00 and line[j + 6:j + 8] == "\\u":
+            j += 12
+        else:
+            j += 6
+    anchors: list[tuple[int, int, int]] = []
+    previous = None
+    for k, at in enumerate(offsets):
+        column = columns[at] + 1 if at < len(columns) else None
+        if column is None:
+            return ()
+        if previous is None or column != previous + 1:
+            anchors.append((k, line_no, column))
+        previous = column
+    return tuple(anchors)
+
+
+def _value_start(line: str, key: str) -> int | None:
+    """Index in ``line`` (one JSON object) where the last value of ``key`` starts."""
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"[ \t\n\r]*")
+    i = ws.match(line, 0).end() + 1
+    found = None
+    while i < len(line):
+        i = ws.match(line, i).end()
+        if line[i:i + 1] != '"':
+            break
+        name, i = json.decoder.scanstring(line, i + 1)
+        i = ws.match(line, ws.match(line, i).end() + 1).end()
+        if name == key:
+            found = i
+        _, i = decoder.raw_decode(line, i)
+        i = ws.match(line, i).end()
+        i += line[i:i + 1] == ","
+    return found
+
+
 def _normalise(text: str) -> str:
     """Newlines as ``\\n``, spaces collapsed inside lines, blank lines dropped."""
-    lines = (re.sub(r"[ \t\f\v\u00a0]+", " ", line).strip() for line in re.split(r"\r\n|\r|\n", text))
-    return "\n".join(line for line in lines if line)
+    return normalise_with_offsets(text)[0]
 
 
 def _unique_ids(docs: list[FeedDocument]) -> None:

@@ -35,8 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from xlingo.document import Document
-from xlingo.report.model import GroupEntry
+from xlingo.model import Document, GroupEntry
 
 _BACKGROUND_SAMPLE = 2000  # sentences sampled (each side) for the feed background
 _SENTENCE_NEIGHBOURS = 3  # nearest sentences of other documents that vote for candidate pairs

@@ -11,19 +11,17 @@ from pathlib import Path
 
 import numpy as np
 
-from xlingo import __version__
 from xlingo.align import AlignParams, align_documents
 from xlingo.check.base import CheckContext, Rule
 from xlingo.check.runner import run_checks, selected_rules
 from xlingo.config import Settings
-from xlingo.document import Document
+from xlingo.model import Document, GroupEntry, Report, RowLevels, RuleInfo, Signature, Story
 from xlingo.embed import load_encoder
 from xlingo.check.rules.spans import divergence_scores
 from xlingo.embed.base import Embedder, EmbeddingStore, TokenEncoder, TokenStates
 from xlingo.errors import InputError
 from xlingo.glossary import GlossaryEntry, load_glossary
 from xlingo.read import expand_paths, read_document, unique_ids
-from xlingo.report.model import GroupEntry, Report, Signature, Story
 from xlingo.segment import segment
 
 __all__ = ["Engine", "diff", "diff_documents"]
@@ -93,13 +91,17 @@ class Engine:
 
         return token_states
 
+    def components(self) -> dict[str, dict[str, object]]:
+        """The parameters of the stages besides the settings: alignment, each rule's options, row levels."""
+        out: dict[str, dict[str, object]] = {"align": {k.removeprefix("align."): v
+                                                       for k, v in self.align_params.thresholds()}}
+        out.update({f"rules.{r.code}": dict(sorted(r.opts.items())) for r in self.rules})
+        out["levels"] = RowLevels().to_dict()
+        return out
+
     def signature(self) -> Signature:
-        """Version, model, thresholds and rule set of this run."""
-        thresholds = list(self.align_params.thresholds())
-        for rule in self.rules:
-            thresholds += [(f"{rule.code}.{k}", v) for k, v in sorted(rule.opts.items())]
-        return Signature(version=__version__, model=self.encoder.name, thresholds=tuple(thresholds),
-                         rules=tuple(r.code for r in sorted(self.rules, key=lambda r: r.code)))
+        """Version, model, rule set and a hash of every setting of this run."""
+        return self.settings.signature(self.encoder.name, [r.code for r in self.rules], self.components())
 
     def report(self, stories: list[Story], grouping: Sequence[GroupEntry] = ()) -> Report:
         """The report of these stories, with deterministic stats."""
@@ -112,8 +114,9 @@ class Engine:
             "findings": sum(len(s.findings) for s in stories),
             "strings_embedded": self.embedder.strings_requested,
         }
+        rules = {r.code: RuleInfo(r.code, r.name, r.summary, r.severity, r.doc()) for r in self.rules}
         return Report(signature=self.signature(), stories=stories, stats=stats, grouping=list(grouping),
-                      timings=dict(self.timings))
+                      rules=rules, fail_on=self.settings.fail_on, timings=dict(self.timings))
 
 
 def diff_documents(documents: Sequence[Document], *, context: Sequence[Document] = (),

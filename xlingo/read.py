@@ -1,4 +1,4 @@
-"""Stage 1, read: turn files into :class:`~xlingo.document.Document` objects.
+"""Stage 1, read: turn files into :class:`~xlingo.model.Document` objects.
 
 Decoding is forgiving about what real feeds deliver (UTF-8 with or without a
 BOM, UTF-16 with a BOM, Latin-1/Windows-1252, CRLF line ends) and strict about
@@ -11,7 +11,7 @@ import os
 import re
 from pathlib import Path
 
-from xlingo.document import Document
+from xlingo.model import Document
 from xlingo.errors import InputError
 from xlingo.language import detect_language
 

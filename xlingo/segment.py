@@ -11,7 +11,7 @@ import re
 
 import sentencex
 
-from xlingo.document import Document, Sentence
+from xlingo.model import Document, Sentence
 
 _NONSPACE = re.compile(r"\S")
 

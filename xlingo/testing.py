@@ -1,7 +1,7 @@
 """Helpers for tests and benchmarks: build aligned stories by hand, no model needed.
 
 ``story_from_rows`` turns a list of rows (language -> sentence, or None for
-an empty cell) into a :class:`~xlingo.report.model.Story` whose documents,
+an empty cell) into a :class:`~xlingo.model.Story` whose documents,
 sentence offsets and alignment are exactly as written, so a rule can be
 tested on a precise situation.
 """
@@ -14,8 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from xlingo.check.base import CheckContext
-from xlingo.document import Document, Sentence
-from xlingo.report.model import Row, Story
+from xlingo.model import Document, Row, Sentence, Story
 
 
 def story_from_rows(rows: Sequence[dict[str, str | list[str] | None]], story_id: str = "story",

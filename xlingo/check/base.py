@@ -16,8 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from xlingo.document import Document, Sentence
-from xlingo.report.model import Finding, Row, Severity, Span, Story
+from xlingo.model import Document, Finding, Row, Sentence, Severity, Span, Story
 
 
 class Rule:

@@ -46,7 +46,7 @@ import numpy as np
 
 from xlingo.check.wordalign import PairAlignment, WordStates, align_words, concat, word_states
 from xlingo.embed.base import TokenStates
-from xlingo.report.model import Story
+from xlingo.model import Story
 
 TokenFn = Callable[[Sequence[str]], list[TokenStates]]
 EmbedFn = Callable[[Sequence[str]], np.ndarray]

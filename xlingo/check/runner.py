@@ -1,9 +1,11 @@
 """Run the selected rules over one story and apply the user's selection and severities."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from xlingo.check.base import CheckContext, Rule, all_rules
 from xlingo.config import Settings
-from xlingo.report.model import Finding
+from xlingo.model import Finding
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
@@ -26,7 +28,7 @@ def run_checks(ctx: CheckContext, rules: list[Rule], settings: Settings) -> list
             path = paths.get(f.doc)
             if not settings.enabled(f.rule, lang=f.lang, path=path):
                 continue
-            f.severity = settings.severity_for(f.rule, f.severity, lang=f.lang, path=path)
+            f = replace(f, severity=settings.severity_for(f.rule, f.severity, lang=f.lang, path=path))
             key = (f.rule, f.doc, f.start, f.end, f.message)
             if key not in seen:
                 seen.add(key)

@@ -1,40 +1,73 @@
-"""The typer application and what every command shares: error handling, outputs."""
+"""The typer application and what every command shares: the crash policy, outputs, exit codes.
+
+Crash policy (every command): an :class:`XlingoError` (bad input, config, model) is one line on
+stderr and exit 2; any other exception is a bug in xlingo: one line naming it, exit 2, and the
+traceback only with ``--debug`` or ``XLINGO_DEBUG=1``. Exit 1 means findings at or above fail-on.
+"""
 from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
+import traceback
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, Optional, TypeVar
 
 import click
 import typer
 
+from xlingo import __version__
 from xlingo.errors import XlingoError
+from xlingo.model import Report
 from xlingo.output import write_atomic
+from xlingo.report.escape import terminal_safe
 from xlingo.report.formats import FORMATS, render
-from xlingo.report.model import Report
 
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     name="xlingo",
     help="Cross-language translation consistency checker: align the language versions of a story and flag what diverges.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT,
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
+_debug = False
+
+
+def debugging() -> bool:
+    """Show tracebacks of internal errors (``--debug`` or ``XLINGO_DEBUG=1``)?"""
+    return _debug or os.environ.get("XLINGO_DEBUG", "") not in ("", "0")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"xlingo {__version__}")
+        raise typer.Exit(EXIT_CLEAN)
+
+
+@app.callback()
+def main(
+    version: Annotated[Optional[bool], typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Print the traceback of an internal error (also XLINGO_DEBUG=1).")] = False,
+) -> None:
+    """Cross-language translation consistency checker: align the language versions of a story and flag what diverges."""
+    global _debug
+    _debug = debug
 
 
 def fail(message: str) -> None:
-    """Print a one-line error and exit 2."""
-    typer.echo(f"xlingo: error: {message}", err=True)
+    """Print a one-line error (control characters made visible) and exit 2."""
+    typer.echo(f"xlingo: error: {terminal_safe(' '.join(message.split()))}", err=True)
     raise typer.Exit(EXIT_ERROR)
 
 
 def user_errors(func: F) -> F:
-    """Turn :class:`XlingoError` (and a few OS errors) into one line on stderr and exit 2."""
+    """The crash policy: one line on stderr and exit 2 for every error, a traceback only when debugging."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -42,13 +75,18 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except XlingoError as exc:
             fail(str(exc))
-        except (typer.Exit, click.exceptions.ClickException):
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except OSError as exc:
             fail(f"{exc.filename or 'I/O'}: {exc.strerror or exc}")
         except KeyboardInterrupt:
             typer.echo("xlingo: interrupted", err=True)
             raise typer.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001 - the contract: a crash exits 2 with one line, never 1
+            if debugging():
+                traceback.print_exc()
+            fail(f"internal error, a bug in xlingo {__version__}: {type(exc).__name__}: {exc} "
+                 f"(run with --debug or XLINGO_DEBUG=1 for the traceback)")
 
     return wrapper  # type: ignore[return-value]
 
@@ -76,14 +114,31 @@ def parse_outputs(formats: list[str], output_files: list[str]) -> list[tuple[str
 
 
 def emit(report: Report, outputs: list[tuple[str, str | None]], **options: Any) -> None:
-    """Render the report in every requested format; files are written atomically."""
-    for name, path in outputs:
-        if path is None:
-            if name == "text":
-                from xlingo.report.render_text import print_report
+    """Render the report in every requested format; files are written atomically.
 
-                print_report(report, **options)
-            else:
-                sys.stdout.write(render(report, name))
+    ``options`` go to the terminal text output (``color``, ``show_rows``, ``timings``, ``statistics``);
+    with ``github``, the step summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set.
+    """
+    for name, path in outputs:
+        if path is None and name == "text":
+            from xlingo.report.render_text import print_report
+
+            print_report(report, **options)
         else:
-            write_atomic(path, render(report, name))
+            extra = {k: v for k, v in options.items() if k in ("show_rows", "timings", "statistics")}
+            text = render(report, name, **(extra if name == "text" else {}))
+            if path is None:
+                sys.stdout.write(text)
+            else:
+                write_atomic(path, text)
+        if name == "github":
+            from xlingo.report.github import write_step_summary
+
+            write_step_summary(report)
+    sys.stdout.flush()
+
+
+def exit_code(report: Report, exit_zero: bool = False) -> int:
+    """1 when a finding reaches the report's fail-on (unless ``exit_zero``), else 0."""
+    failing = any(report.failing(f) for _, f in report.findings)
+    return EXIT_FINDINGS if failing and not exit_zero else EXIT_CLEAN

@@ -7,7 +7,6 @@ applies a baseline, writes every requested format from the one report and exits 
 """
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import sys
@@ -16,9 +15,8 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Annotated, Any, Optional
 
-import click
 import numpy as np
 import typer
 from rich.console import Console
@@ -27,23 +25,22 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from xlingo.baseline import BaselineEntry, BaselineResult, apply_baseline, load_baseline, write_baseline
 from xlingo.cache import EmbeddingCache
 from xlingo.cli import options as opt
-from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail, parse_outputs, setup_logging, user_errors
-from xlingo.config import Settings, find_config, load_toml
-from xlingo.document import Document
+from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, parse_outputs, setup_logging, user_errors
+from xlingo.config import Settings, cache_setting
+from xlingo.model import Document, GroupEntry, Report
 from xlingo.embed.base import EmbeddingStore
-from xlingo.errors import ConfigError, InputError, XlingoError
+from xlingo.errors import InputError
 from xlingo.feed import FeedDocument, Problems, read_feed
 from xlingo.group import Grouping, GroupParams, StoryGroup, group_documents
 from xlingo.output import write_atomic
 from xlingo.pipeline import Engine
 from xlingo.read import unique_ids
+from xlingo.report.escape import terminal_safe
 from xlingo.report.formats import render
 from xlingo.report.github import grouping_lines, write_step_summary
-from xlingo.report.model import GroupEntry, Report, Severity
 from xlingo.segment import segment
 
 log = logging.getLogger("xlingo.check")
-F = TypeVar("F", bound=Callable[..., Any])
 _EMBED_BATCH = 256
 
 HELP = """Check a feed of translated stories; exit 1 if any finding is at or above --fail-on.
@@ -67,23 +64,6 @@ undecodable file, a JSON Lines line that is not an object with "text" (file:line
 without text and a story with only one version are skipped with a warning; --strict makes each
 of those an error.
 """
-
-
-def internal_errors(func: F) -> F:
-    """Any unexpected exception: one line on stderr and exit 2 (the traceback with -vv)."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (XlingoError, typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort,
-                KeyboardInterrupt):
-            raise
-        except Exception as exc:  # noqa: BLE001 - the CI contract: a crash exits 2, never 1
-            log.debug("internal error", exc_info=True)
-            fail(f"internal error: {type(exc).__name__}: {exc} (run with -vv for the traceback)")
-
-    return wrapper  # type: ignore[return-value]
 
 
 def progress_enabled(quiet: bool) -> bool:
@@ -129,27 +109,10 @@ def open_cache(config: str | None, cache: str | None, no_cache: bool) -> Embeddi
         return None
     if cache:
         return EmbeddingCache(cache)
-    setting = _config_value(config, "cache")
+    setting = cache_setting(config)
     if setting is False:
         return None
-    if setting is None or setting is True:
-        return EmbeddingCache()
-    if not isinstance(setting, str):
-        raise ConfigError(f"cache: expected a path or false, not {setting!r}")
-    return EmbeddingCache(setting)
-
-
-def _config_value(config: str | None, key: str) -> Any:
-    if config:
-        path = Path(config)
-        if not path.is_file():
-            raise ConfigError(f"{config}: no such config file")
-        data = load_toml(path)
-        table = data.get("tool", {}).get("xlingo", {}) if path.name == "pyproject.toml" else data
-    else:
-        found = find_config()
-        table = found[1] if found else {}
-    return table.get(key)
+    return EmbeddingCache() if setting is None or setting is True else EmbeddingCache(setting)
 
 
 def embed_feed(docs: Sequence[Document], embed: Callable[[Sequence[str]], np.ndarray],
@@ -203,20 +166,20 @@ def text_extras(report: Report, stale: list[BaselineEntry] | None) -> str:
         lines.append(f"baseline: {sum(e.count for e in stale)} recorded findings are no longer found "
                      f"(fixed?); refresh the baseline with --write-baseline")
         lines += [f"  stale: {e.rule} [{e.lang}] {e.path}: {e.excerpt}" for e in stale]
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines)) + "\n"
 
 
-def emit_all(report: Report, outputs: list[tuple[str, str | None]], fail_on: Severity, color: bool | None,
-             stale: list[BaselineEntry] | None) -> None:
+def emit_all(report: Report, outputs: list[tuple[str, str | None]], color: bool | None,
+             stale: list[BaselineEntry] | None, statistics: bool = False) -> None:
     """Every requested format (files written atomically); the GitHub step summary with ``github``."""
     for name, path in outputs:
         if name == "text" and path is None:
             from xlingo.report.render_text import print_report
 
-            print_report(report, color=color)
+            print_report(report, color=color, statistics=statistics)
             sys.stdout.write(text_extras(report, stale))
             continue
-        text = render(report, name, **({"fail_on": fail_on} if name == "junit" else {}))
+        text = render(report, name, **({"statistics": statistics} if name == "text" else {}))
         if name == "text":
             text += text_extras(report, stale)
         if path is None:
@@ -224,7 +187,7 @@ def emit_all(report: Report, outputs: list[tuple[str, str | None]], fail_on: Sev
         else:
             write_atomic(path, text)
         if name == "github":
-            write_step_summary(report, fail_on)
+            write_step_summary(report)
     sys.stdout.flush()
 
 
@@ -271,7 +234,6 @@ def run_check(feed: list[FeedDocument], settings: Settings, *, problems: Problem
 
 @app.command("check", help=HELP)
 @user_errors
-@internal_errors
 def check_command(
     paths: Annotated[list[str], typer.Argument(help="Feed files and folders.", show_default=False)],
     story: Annotated[Optional[str], typer.Option("--story", help="Every document without a \"story\" field is a version of this story.")] = None,
@@ -288,11 +250,14 @@ def check_command(
     formats: opt.Formats = [],  # noqa: B006
     output_files: opt.OutputFiles = [],  # noqa: B006
     select: opt.Select = None,
+    extend_select: opt.ExtendSelect = None,
     ignore: opt.Ignore = None,
     severity: opt.Severities = [],  # noqa: B006
     glossary: opt.Glossary = [],  # noqa: B006
     config: opt.Config = None,
     presplit: opt.Presplit = False,
+    statistics: opt.Statistics = False,
+    show_settings: opt.ShowSettings = False,
     no_color: opt.NoColor = False,
     verbose: opt.Verbose = 0,
     quiet: opt.Quiet = False,
@@ -300,7 +265,10 @@ def check_command(
     setup_logging(verbose, quiet)
     outputs = parse_outputs(formats or ["text"], output_files)
     settings = opt.build_settings(config=config, model=model, select=select, ignore=ignore, severity=severity,
-                                  glossary=glossary, presplit=presplit, fail_on=fail_on)
+                                  glossary=glossary, presplit=presplit, fail_on=fail_on, extend_select=extend_select)
+    if show_settings:
+        typer.echo(opt.show_settings(settings), nl=False)
+        raise typer.Exit(EXIT_CLEAN)
     entries = load_baseline(baseline) if baseline and not write_baseline_to else None
     problems = Problems(strict=strict)
     feed = read_feed(paths, problems)
@@ -319,8 +287,8 @@ def check_command(
     if write_baseline_to:
         n = write_baseline(write_baseline_to, report)
         typer.echo(f"xlingo: wrote {n} findings to baseline {write_baseline_to}", err=True)
-    emit_all(report, outputs, settings.fail_on, False if no_color else None, result.stale if result else None)
-    failing = sum(1 for _, f in report.findings if f.severity.rank >= settings.fail_on.rank)
+    emit_all(report, outputs, False if no_color else None, result.stale if result else None, statistics)
+    failing = sum(1 for _, f in report.findings if report.failing(f))
     raise typer.Exit(EXIT_FINDINGS if failing and not exit_zero and not write_baseline_to else EXIT_CLEAN)
 
 

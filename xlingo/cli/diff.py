@@ -6,8 +6,21 @@ from typing import Annotated, Optional
 import typer
 
 from xlingo.cli import options as opt
-from xlingo.cli.app import app, emit, parse_outputs, setup_logging, user_errors
-from xlingo.pipeline import diff as run_diff
+from xlingo.cli.app import app, emit, exit_code, parse_outputs, setup_logging, user_errors
+from xlingo.errors import ConfigError
+
+
+def parse_langs(value: str) -> list[str]:
+    """``--lang de,pt,fr``: every value a language tag babel knows (``German`` or ``xx`` is an error)."""
+    from babel import Locale, UnknownLocaleError
+
+    langs = [x.strip() for x in value.split(",")]
+    for lang in langs:
+        try:
+            Locale.parse(lang.replace("-", "_"))
+        except (ValueError, TypeError, UnknownLocaleError):
+            raise ConfigError(f"--lang: {lang!r} is not a known language tag (e.g. de, pt-BR, zh-Hant)") from None
+    return langs
 
 
 @app.command("diff")
@@ -20,22 +33,37 @@ def diff_command(
     formats: opt.Formats = [],  # noqa: B006
     output_files: opt.OutputFiles = [],  # noqa: B006
     select: opt.Select = None,
+    extend_select: opt.ExtendSelect = None,
     ignore: opt.Ignore = None,
     severity: opt.Severities = [],  # noqa: B006
     glossary: opt.Glossary = [],  # noqa: B006
     config: opt.Config = None,
     presplit: opt.Presplit = False,
+    fail_on: opt.FailOn = None,
+    exit_zero: opt.ExitZero = False,
     only_findings: Annotated[bool, typer.Option("--only-findings", help="Show only rows that hold findings.")] = False,
+    statistics: opt.Statistics = False,
+    show_settings: opt.ShowSettings = False,
     no_color: opt.NoColor = False,
     timings: opt.Timings = False,
     verbose: opt.Verbose = 0,
     quiet: opt.Quiet = False,
 ) -> None:
-    """Align the language versions of one story and report where they diverge."""
+    """Align the language versions of one story and report where they diverge.
+
+    Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 an error.
+    """
     setup_logging(verbose, quiet)
     outputs = parse_outputs(formats or ["text"], output_files)
     settings = opt.build_settings(config=config, model=model, select=select, ignore=ignore, severity=severity,
-                                  glossary=glossary, presplit=presplit)
-    langs = [x.strip() for x in lang.split(",")] if lang else None
+                                  glossary=glossary, presplit=presplit, fail_on=fail_on, extend_select=extend_select)
+    if show_settings:
+        typer.echo(opt.show_settings(settings), nl=False)
+        raise typer.Exit(0)
+    langs = parse_langs(lang) if lang else None
+    from xlingo.pipeline import diff as run_diff
+
     report = run_diff(paths, langs=langs, context=context, settings=settings)
-    emit(report, outputs, color=False if no_color else None, show_rows=not only_findings, timings=timings)
+    emit(report, outputs, color=False if no_color else None, show_rows=not only_findings, timings=timings,
+         statistics=statistics)
+    raise typer.Exit(exit_code(report, exit_zero))

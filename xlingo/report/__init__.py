@@ -1,1 +1,1 @@
-"""Stage 6, report: the one :class:`Report` model and the renderers over it."""
+"""Stage 7, report: renderers over the stage-neutral :class:`~xlingo.model.Report`, one module per format."""

@@ -11,13 +11,11 @@ format has no place for the grouping; use another format alongside for that.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from typing import Any
 
-from xlingo.feed import location
-from xlingo.report.model import Report, Severity
-from xlingo.report.sarif import rule_meta
+from xlingo.model import Report, Severity
+from xlingo.report.escape import json_text
 
 SEVERITY = {Severity.INFO: "info", Severity.WARNING: "major", Severity.ERROR: "critical"}
 
@@ -27,21 +25,21 @@ def to_codeclimate(report: Report) -> list[dict[str, Any]]:
     seen: Counter[tuple[str, str]] = Counter()
     issues = []
     for story, f in report.findings:
-        loc = location(story.document(f.doc), f.start, f.end)
+        loc = story.where(f)
         seen[(f.fingerprint, loc.path)] += 1
         key = f"{f.fingerprint}\x1f{loc.path}\x1f{seen[(f.fingerprint, loc.path)]}"
         begin: dict[str, int] = {"line": loc.line}
         end: dict[str, int] = {"line": loc.end_line or loc.line}
         if loc.column is not None and loc.end_column is not None:
             begin["column"], end["column"] = loc.column, loc.end_column
-        description = f"{f.rule} {rule_meta(f.rule)['name']}: {f.message} [{f.lang}]"
+        description = f"{f.rule} {report.rule(f.rule).name}: {f.message} [{f.lang}]"
         issues.append({
             "type": "issue",
             "check_name": f.rule,
             "description": description,
             "categories": ["Bug Risk"],
             "severity": SEVERITY[f.severity],
-            "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest()[:32],
+            "fingerprint": hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32],
             "location": {"path": loc.path, "positions": {"begin": begin, "end": end}},
         })
     return issues
@@ -49,4 +47,4 @@ def to_codeclimate(report: Report) -> list[dict[str, Any]]:
 
 def render(report: Report, **_: object) -> str:
     """Deterministic Code Climate JSON."""
-    return json.dumps(to_codeclimate(report), ensure_ascii=False, indent=2) + "\n"
+    return json_text(to_codeclimate(report))

@@ -4,8 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-from xlingo.errors import ConfigError
-from xlingo.report.model import Report
+from xlingo.model import Report
 
 #: format name -> module under xlingo.report holding ``render(report, **options) -> str``
 FORMATS: dict[str, str] = {
@@ -22,7 +21,7 @@ FORMATS: dict[str, str] = {
 def renderer(name: str) -> Callable[..., str]:
     """The render function of an output format."""
     if name not in FORMATS:
-        raise ConfigError(f"unknown format {name!r} (known: {', '.join(FORMATS)})")
+        raise ValueError(f"unknown format {name!r} (known: {', '.join(FORMATS)})")
     return import_module(f"xlingo.report.{FORMATS[name]}").render
 
 

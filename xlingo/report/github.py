@@ -14,30 +14,23 @@ full report goes to the step summary (``$GITHUB_STEP_SUMMARY``, appended, capped
 """
 from __future__ import annotations
 
+import logging
 import os
 from collections import Counter
 
-from xlingo.feed import Location, location
-from xlingo.report.model import Finding, Report, Severity, Story
-from xlingo.report.sarif import rule_meta
+from xlingo.model import Finding, Location, Report, Severity, Story
+from xlingo.report.escape import github_data, github_line, github_property, markdown_cell
 
 KIND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 PER_STEP = {"error": 10, "warning": 10, "notice": 9}  # one notice is kept for the overflow note
 SUMMARY_LIMIT = 1024 * 1024  # bytes GitHub accepts in one step's summary
 
 
-def escape_data(text: str) -> str:
-    """Escape a workflow-command message."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def escape_property(text: str) -> str:
-    """Escape a workflow-command property value."""
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+log = logging.getLogger("xlingo.report")
 
 
 def _where(story: Story, f: Finding) -> Location:
-    return location(story.document(f.doc), f.start, f.end)
+    return story.where(f)
 
 
 def _message(f: Finding) -> str:
@@ -49,24 +42,22 @@ def _message(f: Finding) -> str:
     return text
 
 
-def annotation(story: Story, f: Finding) -> str:
-    """One workflow command for a finding."""
+def annotation(report: Report, story: Story, f: Finding) -> str:
+    """One workflow command for a finding (every property and the message escaped)."""
     loc = _where(story, f)
     props = [("file", loc.path), ("line", str(loc.line))]
     if loc.column is not None and loc.end_line == loc.line:
         props += [("col", str(loc.column)), ("endColumn", str(loc.end_column))]
     elif loc.end_line is not None:
         props.append(("endLine", str(loc.end_line)))
-    props.append(("title", f"{f.rule} {rule_meta(f.rule)['name']}"))
-    head = ",".join(f"{k}={escape_property(v)}" for k, v in props)
-    return f"::{KIND[f.severity]} {head}::{escape_data(_message(f))}"
+    props.append(("title", f"{f.rule} {report.rule(f.rule).name}"))
+    head = ",".join(f"{k}={github_property(v)}" for k, v in props)
+    return f"::{KIND[f.severity]} {head}::{github_data(_message(f))}"
 
 
 def plain_line(story: Story, f: Finding) -> str:
     """A finding as a log line that GitHub does not turn into an annotation."""
-    loc = _where(story, f)
-    col = f":{loc.column}" if loc.column is not None else ""
-    return f"  {loc.path}:{loc.line}{col}: {f.rule} {f.severity.value}: {' '.join(_message(f).split())}"
+    return "  " + github_line(f"{_where(story, f)}: {f.rule} {f.severity.value}: {_message(f)}")
 
 
 def render(report: Report, **_: object) -> str:
@@ -78,7 +69,7 @@ def render(report: Report, **_: object) -> str:
         kind = KIND[f.severity]
         if used[kind] < PER_STEP[kind]:
             used[kind] += 1
-            lines.append(annotation(story, f))
+            lines.append(annotation(report, story, f))
         else:
             left += 1
     if left:
@@ -88,8 +79,8 @@ def render(report: Report, **_: object) -> str:
     lines.append(f"xlingo: {sum(counts.values())} findings ({counts['error']} errors, {counts['warning']} warnings, "
                  f"{counts['info']} info) in {len(report.stories)} stories")
     lines += [plain_line(s, f) for s, f in report.findings]
-    lines += [f"xlingo: {line}" for line in grouping_lines(report)]
-    lines.append(f"xlingo: signature {report.signature}")
+    lines += [github_line(f"xlingo: {line}") for line in grouping_lines(report)]
+    lines.append(github_line(f"xlingo: signature {report.signature}"))
     return "\n".join(lines) + "\n"
 
 
@@ -107,16 +98,17 @@ def grouping_lines(report: Report) -> list[str]:
     return out
 
 
-def _cell(text: str) -> str:
-    text = " ".join(text.split())
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")
+_cell = markdown_cell
 
 
-def summary_markdown(report: Report, fail_on: Severity | str = Severity.ERROR) -> str:
-    """The step summary: counts, every finding, the grouping and the signature, within GitHub's cap."""
-    fail_on = Severity(fail_on)
+def summary_markdown(report: Report) -> str:
+    """The step summary: counts, every finding, the grouping and the signature, within GitHub's cap.
+
+    Every piece of data (paths, ids, languages, messages) is escaped as literal Markdown text.
+    """
+    fail_on = report.fail_on
     counts = report.counts()
-    failing = sum(1 for _, f in report.findings if f.severity.rank >= fail_on.rank)
+    failing = sum(1 for _, f in report.findings if report.failing(f))
     head = ["## xlingo check", "",
             f"**{sum(counts.values())} findings**: {counts['error']} errors, {counts['warning']} warnings, "
             f"{counts['info']} info; {failing} at or above `{fail_on.value}` (fails the check).", ""]
@@ -128,14 +120,15 @@ def summary_markdown(report: Report, fail_on: Severity | str = Severity.ERROR) -
         rows += ["| severity | rule | file | lang | message |", "| --- | --- | --- | --- | --- |"]
         for story, f in report.findings:
             loc = _where(story, f)
-            rows.append(f"| {f.severity.value} | {f.rule} {_cell(rule_meta(f.rule)['name'])} | "
-                        f"{_cell(loc.path)}:{loc.line} | {f.lang} | {_cell(_message(f))} |")
+            rows.append(f"| {f.severity.value} | {f.rule} {_cell(report.rule(f.rule).name)} | "
+                        f"{_cell(str(loc))} | {_cell(f.lang)} | {_cell(_message(f))} |")
         rows.append("")
     tail = ["### Grouping", "", "| document | lang | relation | story | score |", "| --- | --- | --- | --- | --- |"]
     for g in report.grouping:
         score = "" if g.score is None else f"{g.score:.2f}"
-        tail.append(f"| {_cell(g.path)} | {g.lang} | {g.relation} | {_cell(g.story or g.related_to or '')} | {score} |")
-    tail += ["", f"<sub>signature: <code>{_cell(str(report.signature))}</code></sub>", ""]
+        tail.append(f"| {_cell(g.path)} | {_cell(g.lang)} | {g.relation} | {_cell(g.story or g.related_to or '')} "
+                    f"| {score} |")
+    tail += ["", f"<sub>signature: {_cell(str(report.signature))}</sub>", ""]
     fixed = len("\n".join(head + tail).encode("utf-8")) + 200
     kept, size = [], fixed
     for k, row in enumerate(rows):
@@ -147,11 +140,18 @@ def summary_markdown(report: Report, fail_on: Severity | str = Severity.ERROR) -
     return "\n".join(head + kept + tail)
 
 
-def write_step_summary(report: Report, fail_on: Severity | str = Severity.ERROR) -> bool:
-    """Append the summary to ``$GITHUB_STEP_SUMMARY`` if set; whether it was written."""
+def write_step_summary(report: Report) -> bool:
+    """Append the summary to ``$GITHUB_STEP_SUMMARY`` if set; whether it was written.
+
+    A summary file that cannot be written is a warning, never an error: the other outputs matter more.
+    """
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return False
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(summary_markdown(report, fail_on) + "\n")
+    try:
+        with open(path, "a", encoding="utf-8", errors="backslashreplace") as fh:
+            fh.write(summary_markdown(report) + "\n")
+    except OSError as exc:
+        log.warning("cannot write the GitHub step summary %s: %s", path, exc.strerror or exc)
+        return False
     return True

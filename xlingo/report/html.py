@@ -10,14 +10,11 @@ Overlapping findings are split into pieces so that marks nest; every finding has
 one *head* piece (``data-finding`` in the page) and maybe continuation pieces
 (``data-part``). Findings that fall outside every aligned cell are listed under the story.
 
-Rows: the strip shows the engine's similarity (and divergence when set). A row is marked
-*weak* or *fair* from its calibrated divergence, or else from how far its similarity falls
-below the median row of its story (raw similarities depend on the model).
-
-Omissions: a finding stays where the engine put it (in a version that has the text). An
-empty cell is labelled *omission* when most versions of its row have text there; otherwise
-it reads *no counterpart* and the filled cells of the row are tagged *addition*. Empty
-cells link to the findings of their row.
+Rows: the strip shows the engine's similarity (and divergence when set) and the row's level
+(*weak*, *fair*, *good*), and cells their tags (*omission*, *absent* = no counterpart,
+*addition*), all as the report computed them (``Report.levels``, thresholds in the JSON). A
+finding stays where the engine put it (in a version that has the text); empty cells link to the
+findings of their row.
 """
 from __future__ import annotations
 
@@ -25,17 +22,11 @@ import base64
 import hashlib
 import json
 import re
-import statistics
 from importlib.resources import files
 from typing import Any
 
-from xlingo.check.base import all_rules
-from xlingo.report.model import SCHEMA_VERSION, Finding, Report, Row, Severity, Story, _round
+from xlingo.model import SCHEMA_VERSION, Finding, Report, Row, Severity, Story
 
-#: a row is "weak" / "fair" at or above these calibrated divergences ...
-WEAK_DIVERGENCE, FAIR_DIVERGENCE = 0.5, 0.25
-#: ... or, without a divergence, this far below the median similarity of its story's rows
-WEAK_DROP, FAIR_DROP = 0.08, 0.04
 #: how much of a row's other cells a finding without related spans quotes
 QUOTE_CHARS = 200
 
@@ -72,7 +63,7 @@ def json_island(data: Any) -> str:
 
 def view_model(report: Report) -> dict[str, Any]:
     """Everything the page shows, as plain JSON data (marks precomputed)."""
-    known = {r.code: r for r in all_rules()}
+    report.resolve()
     findings: list[dict[str, Any]] = []
     stories = [_story(k, s, findings) for k, s in enumerate(report.stories)]
     anchors = {s["id"]: s["anchor"] for s in stories}
@@ -80,8 +71,8 @@ def view_model(report: Report) -> dict[str, Any]:
         "schema": SCHEMA_VERSION,
         "signature": report.signature.to_dict(),
         "stats": dict(sorted(report.stats.items())),
-        "rules": {c: {"name": known[c].name, "summary": known[c].summary}
-                  for c in sorted({f["rule"] for f in findings}) if c in known},
+        "rules": {c: {"name": report.rule(c).name, "summary": report.rule(c).summary}
+                  for c in sorted({f["rule"] for f in findings}) if c in report.rules},
         "findings": findings,
         "stories": stories,
         "grouping": [{**g.to_dict(), "anchor": anchors.get(g.story or "")} for g in report.grouping],
@@ -103,25 +94,22 @@ def _story(index: int, story: Story, out: list[dict[str, Any]]) -> dict[str, Any
             by_doc.setdefault(f.doc, []).append((start, max(start, end), k))
     started: set[int] = set()
     rows = []
-    sims = [r.similarity for r in story.alignment if r.similarity is not None]
-    median = statistics.median(sims) if sims else None
     for r, row in enumerate(story.alignment):
         cells, placed = [], {k for k in range(base, len(out)) if ordered[k - base].row == r}
         filled = [d.id for d in story.documents if row.cells.get(d.id)]
         for d in story.documents:
             ids = row.cells.get(d.id, ())
             if not ids:
-                tag = "omission" if 2 * len(filled) > len(story.documents) else "absent"
-                cells.append({"n": 0, "tag": tag, "has": [docs[x].lang for x in filled]})
+                cells.append({"n": 0, "tag": row.tags.get(d.id, "absent"), "has": [docs[x].lang for x in filled]})
                 continue
             a, b = d.sentences_span(ids)
             spans = _clip(by_doc.get(d.id, []), a, b, started)
             placed.update(k for _, _, k in spans)
             cell: dict[str, Any] = {"n": len(ids), "tree": _tree(d.text, a, b, spans, started)}
-            if 2 * len(filled) <= len(story.documents):
-                cell["tag"] = "addition"
+            if d.id in row.tags:
+                cell["tag"] = row.tags[d.id]
             cells.append(cell)
-        rows.append({**_strip(row, median), "kind": "-".join(str(len(row.cells.get(d, ()))) for d in docs),
+        rows.append({**_strip(row), "kind": "-".join(str(len(row.cells.get(d, ()))) for d in docs),
                      "cells": cells, "fs": [f"f{k}" for k in sorted(placed)]})
     unplaced = [k for k in range(base, len(out)) if k not in started]
     counts = {s.value: sum(f.severity is s for f in ordered) for s in Severity}
@@ -214,21 +202,13 @@ def _depth(node: Any) -> int:
     return node["d"]
 
 
-def _strip(row: Row, median: float | None) -> dict[str, Any]:
-    """Similarity, divergence and the resulting level of a row (``weak``, ``fair``, ``good``).
+def _strip(row: Row) -> dict[str, Any]:
+    """Similarity, divergence and level of a row, as the report computed them."""
+    return {"sim": _round(row.similarity), "div": _round(row.divergence), "level": row.level}
 
-    The divergence is calibrated; raw similarities are not (their range depends on the model),
-    so without a divergence a row is judged against the median row of its story.
-    """
-    if row.divergence is not None:
-        level = ("weak" if row.divergence >= WEAK_DIVERGENCE
-                 else "fair" if row.divergence >= FAIR_DIVERGENCE else "good")
-    elif row.similarity is not None and median is not None:
-        drop = median - row.similarity
-        level = "weak" if drop >= WEAK_DROP else "fair" if drop >= FAIR_DROP else "good"
-    else:
-        level = None
-    return {"sim": _round(row.similarity), "div": _round(row.divergence), "level": level}
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 4)
 
 
 def _title(report: Report) -> str:

@@ -1,7 +1,7 @@
 """JSON output: the report model itself, validated by ``schema.json``."""
 from __future__ import annotations
 
-from xlingo.report.model import Report
+from xlingo.model import Report
 
 
 def render(report: Report, **_: object) -> str:

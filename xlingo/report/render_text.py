@@ -1,33 +1,37 @@
 """Terminal output: the versions side by side, one aligned row per line group.
 
-On a terminal the rows are a rich table with findings under each row; when
-stdout is not a TTY (or with ``--no-color``) the same content is plain text,
-one line per cell, so that logs and pipes stay readable and greppable.
+On a terminal the rows are a rich table with findings under each row (words wrapped, never cut);
+when stdout is not a TTY (or with ``--no-color``) the same content is plain text, one line per
+cell, so that logs and pipes stay readable and greppable. Findings point at ``file:line:col``.
+Text from the inputs is data, never markup: rich markup is not parsed, and escape sequences,
+control and bidi characters are shown as ``<U+001B>``.
 """
 from __future__ import annotations
 
 import io
 import sys
-from collections import Counter
 from typing import TextIO
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from xlingo.report.model import Finding, Report, Severity, Story
+from xlingo.model import Finding, Report, Severity, Story
+from xlingo.report.escape import terminal_safe
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _MARK = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.INFO: "I"}
 
 
-def _finding_line(f: Finding) -> str:
-    line = f"{_MARK[f.severity]} {f.rule} {f.severity.value} [{f.lang}] {f.start}-{f.end}: {f.message}"
+def finding_line(f: Finding) -> str:
+    """One finding: mark, rule, severity, language, ``file:line:col``, message, span, suggestion."""
+    where = str(f.location) if f.location else f"{f.doc}:{f.start}"
+    line = f"{_MARK[f.severity]} {f.rule} {f.severity.value} [{f.lang}] {where}: {f.message}"
     if f.text and f.text not in f.message:
         line += f"  «{f.text}»"
     if f.suggestion:
         line += f"  → {f.suggestion}"
-    return line
+    return terminal_safe(line)
 
 
 def _cell_text(story: Story, doc_id: str, ids: tuple[int, ...]) -> str:
@@ -35,41 +39,48 @@ def _cell_text(story: Story, doc_id: str, ids: tuple[int, ...]) -> str:
         return ""
     d = story.document(doc_id)
     start, end = d.sentences_span(ids)
-    return d.text[start:end]
+    return terminal_safe(d.text[start:end])
 
 
 def _highlighted(story: Story, doc_id: str, ids: tuple[int, ...], findings: list[Finding]) -> Text:
-    """A cell's text with the spans of its findings styled."""
+    """A cell's text with the spans of its findings styled (control characters made visible)."""
     if not ids:
         return Text("∅ no counterpart", style="dim italic")
     d = story.document(doc_id)
     start, end = d.sentences_span(ids)
-    text = Text(d.text[start:end])
-    for f in findings:
-        if f.doc == doc_id and start <= f.start <= end and f.end > f.start:
-            text.stylize(f"underline {_STYLE[f.severity]}", f.start - start, min(f.end, end) - start)
+    text = Text(overflow="fold")
+    cuts = sorted({start, end, *(min(max(p, start), end) for f in findings if f.doc == doc_id
+                                 for p in (f.start, f.end))})
+    for a, b in zip(cuts, cuts[1:]):
+        styles = [_STYLE[f.severity] for f in findings if f.doc == doc_id and f.start <= a and b <= f.end
+                  and f.end > f.start]
+        text.append(terminal_safe(d.text[a:b]), style=f"underline {styles[0]}" if styles else "")
     return text
 
 
-def _summary_lines(report: Report) -> list[str]:
+def summary_lines(report: Report, statistics: bool = False) -> list[str]:
+    """Counts, findings per rule (all rules with ``statistics``), and the short signature."""
     counts = report.counts()
-    by_rule = Counter(f.rule for _, f in report.findings)
+    by_rule = report.rule_counts()
     lines = [f"{sum(counts.values())} findings: {counts['error']} errors, {counts['warning']} warnings, "
              f"{counts['info']} info"]
-    if by_rule:
-        lines.append("by rule: " + ", ".join(f"{r} {n}" for r, n in sorted(by_rule.items())))
-    lines.append(f"signature: {report.signature}")
+    if statistics:
+        lines += [f"{n:>5}  {code}  {report.rule(code).name}" for code, n in by_rule.items()]
+    elif by_rule:
+        lines.append("by rule: " + ", ".join(f"{r} {n}" for r, n in by_rule.items()))
+    lines.append(f"signature: {terminal_safe(str(report.signature))}")
     return lines
 
 
-def render_plain(report: Report, *, show_rows: bool = True, timings: bool = False) -> str:
+def render_plain(report: Report, *, show_rows: bool = True, timings: bool = False, statistics: bool = False) -> str:
     """Plain-text report (no colours, no box drawing)."""
+    report.resolve()
     out = io.StringIO()
     for story in report.stories:
         docs = ", ".join(f"{d.id} ({d.lang}, {d.path})" for d in story.documents)
-        out.write(f"story {story.id}: {docs}\n")
+        out.write(terminal_safe(f"story {story.id}: {docs}") + "\n")
         for c in story.context:
-            out.write(f"  context: {c.id} ({c.lang}, {c.path})\n")
+            out.write(terminal_safe(f"  context: {c.id} ({c.lang}, {c.path})") + "\n")
         by_row: dict[int | None, list[Finding]] = {}
         for f in story.findings:
             by_row.setdefault(f.row, []).append(f)
@@ -79,13 +90,13 @@ def render_plain(report: Report, *, show_rows: bool = True, timings: bool = Fals
             sim = "  -  " if row.similarity is None else f"{row.similarity:.2f}"
             out.write(f"\nrow {k + 1}  sim {sim}  {row.kind()}\n")
             for doc_id, ids in row.cells.items():
-                out.write(f"  {doc_id:>6}  {_cell_text(story, doc_id, ids) or '∅'}\n")
+                out.write(f"  {terminal_safe(doc_id):>6}  {_cell_text(story, doc_id, ids) or '∅'}\n")
             for f in by_row.get(k, []):
-                out.write(f"    {_finding_line(f)}\n")
+                out.write(f"    {finding_line(f)}\n")
         for f in by_row.get(None, []):
-            out.write(f"  {_finding_line(f)}\n")
+            out.write(f"  {finding_line(f)}\n")
         out.write("\n")
-    for line in _summary_lines(report):
+    for line in summary_lines(report, statistics):
         out.write(line + "\n")
     if timings and report.timings:
         out.write("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()) + "\n")
@@ -98,21 +109,24 @@ def render(report: Report, **options: object) -> str:
 
 
 def print_report(report: Report, *, file: TextIO | None = None, color: bool | None = None,
-                 show_rows: bool = True, timings: bool = False, width: int | None = None) -> None:
+                 show_rows: bool = True, timings: bool = False, statistics: bool = False,
+                 width: int | None = None) -> None:
     """Print the report: a side-by-side rich table on a TTY, plain text otherwise."""
     file = file or sys.stdout
+    report.resolve()
     is_tty = hasattr(file, "isatty") and file.isatty()
     if not is_tty:
-        file.write(render_plain(report, show_rows=show_rows, timings=timings))
+        file.write(render_plain(report, show_rows=show_rows, timings=timings, statistics=statistics))
         return
-    console = Console(file=file, no_color=color is False, width=width, highlight=False)
+    console = Console(file=file, no_color=color is False, width=width, highlight=False, markup=False,
+                      emoji=False)
     for story in report.stories:
-        console.rule(f"story {story.id}")
+        console.rule(Text(terminal_safe(f"story {story.id}")))
         table = Table(show_lines=True, expand=True)
         table.add_column("row", justify="right", no_wrap=True)
         table.add_column("sim", justify="right", no_wrap=True)
         for d in story.documents:
-            table.add_column(f"{d.id} ({d.lang})", ratio=1)
+            table.add_column(Text(terminal_safe(f"{d.id} ({d.lang})")), ratio=1, overflow="fold")
         by_row: dict[int | None, list[Finding]] = {}
         for f in story.findings:
             by_row.setdefault(f.row, []).append(f)
@@ -122,15 +136,15 @@ def print_report(report: Report, *, file: TextIO | None = None, color: bool | No
             found = by_row.get(k, [])
             cells = []
             for d in story.documents:
-                mine = [f for f in found if f.doc == d.id]
-                notes = [Text(_finding_line(f), style=_STYLE[f.severity]) for f in mine]
+                notes = [Text(finding_line(f), style=_STYLE[f.severity], overflow="fold")
+                         for f in found if f.doc == d.id]
                 cells.append(Group(_highlighted(story, d.id, row.cells.get(d.id, ()), found), *notes))
             sim = "-" if row.similarity is None else f"{row.similarity:.2f}"
             table.add_row(str(k + 1), sim, *cells)
         console.print(table)
         for f in by_row.get(None, []):
-            console.print(Text(_finding_line(f), style=_STYLE[f.severity]))
-    for line in _summary_lines(report):
-        console.print(line)
+            console.print(Text(finding_line(f), style=_STYLE[f.severity], overflow="fold"))
+    for line in summary_lines(report, statistics):
+        console.print(Text(line, overflow="fold"))
     if timings and report.timings:
         console.print("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in report.timings.items()))

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.report.model import Finding, Row, Severity
+from xlingo.model import Finding, Row, Severity
 
 
 def _words(text: str) -> int:

@@ -12,8 +12,7 @@ from wordfreq import zipf_frequency
 
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.rules.language import base_lang
-from xlingo.document import Document
-from xlingo.report.model import Finding, Severity
+from xlingo.model import Document, Finding, Severity
 
 _ALPHA = r"[^\W\d_]"
 _WORD = re.compile(r"\w+")

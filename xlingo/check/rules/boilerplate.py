@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.document import Document, Sentence
-from xlingo.report.model import Finding, Severity
+from xlingo.model import Document, Finding, Sentence, Severity
 
 # A photo/agency credit: "©" or "(c)", or a leading slash ("/Handout"); in a short
 # line, a closing "Name Surname/Agentur" or "Agentur/Name Surname" pair.

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.glossary import GlossaryEntry
-from xlingo.report.model import Finding, Severity
+from xlingo.model import Finding, Severity
 
 
 @lru_cache(maxsize=4096)

@@ -11,9 +11,8 @@ from itertools import combinations
 from wordfreq import available_languages, zipf_frequency
 
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.document import Document, Sentence
+from xlingo.model import Document, Finding, Sentence, Severity
 from xlingo.language import language_probabilities
-from xlingo.report.model import Finding, Severity
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _TOKEN = re.compile(r"\w+")

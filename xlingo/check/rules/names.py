@@ -40,7 +40,7 @@ from xlingo.check.names import (
     tokenize,
     zipf,
 )
-from xlingo.report.model import Finding, Severity, Span
+from xlingo.model import Finding, Severity, Span
 
 
 def _content_row_ids(ctx: CheckContext) -> set[int]:

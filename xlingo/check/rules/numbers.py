@@ -14,8 +14,7 @@ from decimal import Decimal
 
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.quantities import Quantity, currencies_conflict, extract_quantities, format_number, same_value
-from xlingo.document import Document
-from xlingo.report.model import Finding, Severity
+from xlingo.model import Document, Finding, Severity
 
 _NOTE = "xlingo.numbers"
 

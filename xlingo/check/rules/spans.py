@@ -33,7 +33,7 @@ from xlingo.check.divergence import (
     row_divergence,
     row_events,
 )
-from xlingo.report.model import Finding, Severity, Span
+from xlingo.model import Finding, Severity, Span
 
 _NOTE = "xlingo.spans"
 _TOKENS = "xlingo.token_cache"

@@ -1,0 +1,193 @@
+"""The CLI's manners: --version, -h, exit codes of diff, one crash policy, --statistics,
+--show-settings, --extend-select, --lang validation, and ``xlingo render`` of a saved report.
+
+Model-free: the encoder is a bag-of-words hash and the rules one marker rule (BAD: error, WARN: warning).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import xlingo
+import xlingo.cli  # noqa: F401  (registers the commands)
+from xlingo.check.base import CheckContext, Rule
+from xlingo.cli.app import app
+from xlingo.config import RuleSpec
+from xlingo.model import Severity
+from xlingo.testing import hashed_embed
+
+
+class HashEncoder:
+    name = "test-hash"
+    dim = 128
+
+    def encode(self, texts):
+        return hashed_embed(texts, self.dim)
+
+
+class MarkerRule(Rule):
+    """Test rule.
+
+    What it does: flags BAD (error) and WARN (warning).
+    Why is this bad? Test only.
+    Example: BAD.
+    Use instead: good.
+    """
+
+    code = "XL900"
+    name = "marker"
+    severity = Severity.ERROR
+    summary = "A marker word"
+    options = {"min_len": 1.0}
+
+    def check(self, ctx: CheckContext):
+        for d in ctx.documents:
+            for s in d.sentences:
+                for word, sev in (("BAD", Severity.ERROR), ("WARN", Severity.WARNING)):
+                    if word in s.text:
+                        start = s.start + s.text.index(word)
+                        yield ctx.finding(self, d, start, start + len(word), f"{word} here", severity=sev)
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    monkeypatch.setattr("xlingo.pipeline.load_encoder", lambda spec=None: HashEncoder())
+    monkeypatch.setattr("xlingo.pipeline.selected_rules",
+                        lambda settings: [MarkerRule()] if settings.enabled("XL900") else [])
+    monkeypatch.setattr("xlingo.cli.options.rule_catalogue",
+                        lambda: [RuleSpec("XL900", "marker", frozenset({"min_len"}))])
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    monkeypatch.delenv("XLINGO_DEBUG", raising=False)
+
+
+def story(root: Path, de_mark: str = "BAD") -> list[str]:
+    root.mkdir(parents=True, exist_ok=True)
+    de = root / "zug.de.txt"
+    fr = root / "zug.fr.txt"
+    de.write_text(f"Zug eins fährt.\nZug zwei {de_mark} hält.\nZug drei endet.\n", encoding="utf-8")
+    fr.write_text("Train un part.\nTrain deux s'arrête.\nTrain trois finit.\n", encoding="utf-8")
+    return [str(de), str(fr)]
+
+
+def cli(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def one_line_error(result, needle: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("xlingo: error: "), result.stderr
+    assert needle in result.stderr and "Traceback" not in result.stderr
+
+
+def test_version_and_short_help() -> None:
+    for flag in ("--version", "-V"):
+        result = cli(flag)
+        assert result.exit_code == 0 and result.stdout == f"xlingo {xlingo.__version__}\n"
+    assert cli("-h").exit_code == 0 and "diff" in cli("-h").stdout
+    assert cli("diff", "-h").exit_code == 0 and "--extend-select" in cli("diff", "-h", env={"COLUMNS": "200"}).stdout
+
+
+@pytest.mark.parametrize("mark, args, code", [
+    ("BAD", [], 1), ("BAD", ["--exit-zero"], 0), ("WARN", [], 0), ("WARN", ["--fail-on", "warning"], 1),
+    ("calm", [], 0), ("BAD", ["--ignore", "XL900"], 0), ("BAD", ["--ignore", "XL9"], 0),
+    ("BAD", ["--ignore", "XL9", "--extend-select", "XL900"], 1),
+])
+def test_diff_exits_1_when_findings_reach_fail_on(fake, tmp_path, mark, args, code) -> None:
+    result = cli("diff", *story(tmp_path, mark), "--no-color", *args)
+    assert result.exit_code == code, result.output
+
+
+def test_diff_takes_fail_on_from_the_config_also_for_junit(fake, tmp_path, monkeypatch) -> None:
+    paths = story(tmp_path / "s", "WARN")
+    (tmp_path / "xlingo.toml").write_text('fail-on = "warning"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = cli("diff", *paths, "-f", "junit")
+    assert result.exit_code == 1 and "<failure " in result.stdout
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--select", "XL99"], "unknown rule selector 'XL99'"),
+    (["--ignore", "number-mismatch"], "unknown rule selector 'number-mismatch'"),
+    (["--extend-select", "XL1O1"], "unknown rule selector 'XL1O1'"),
+    (["--severity", "XL7=error"], "unknown rule selector 'XL7'"),
+    (["--severity", "XL900"], "expected CODE=error|warning|info"),
+    (["--lang", "German,fr"], "'German' is not a known language tag"),
+    (["--lang", "de,xx"], "'xx' is not a known language tag"),
+    (["--fail-on", "fatal"], "severity must be error, warning or info"),
+])
+def test_bad_options_are_one_line_and_exit_2(fake, tmp_path, args, needle) -> None:
+    one_line_error(cli("diff", *story(tmp_path), *args), needle)
+
+
+@pytest.mark.parametrize("body, needle", [
+    ("glossary = 5\n", "glossary: expected a string or a list"),
+    ("context = ['en.txt']\n", "context: unknown key"),
+    ("[rules.XL900]\nmin_len = nan\n", "must be a finite number"),
+    ("[rules.XL900]\nmin_lenn = 2\n", "unknown option 'min_lenn'"),
+])
+def test_bad_config_is_one_line_and_exit_2(fake, tmp_path, body, needle) -> None:
+    (tmp_path / "xlingo.toml").write_text(body, encoding="utf-8")
+    one_line_error(cli("diff", *story(tmp_path / "s"), "--config", str(tmp_path / "xlingo.toml")), needle)
+
+
+def test_an_internal_error_is_one_line_and_a_traceback_only_when_debugging(fake, tmp_path, monkeypatch) -> None:
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaputt")
+
+    monkeypatch.setattr("xlingo.pipeline.Engine.build_story", boom)
+    paths = story(tmp_path)
+    one_line_error(cli("diff", *paths), "internal error, a bug in xlingo")
+    assert "--debug" in cli("diff", *paths).stderr
+    for result in (cli("--debug", "diff", *paths), cli("diff", *paths, env={"XLINGO_DEBUG": "1"})):
+        assert result.exit_code == 2 and "Traceback" in result.stderr and "kaputt" in result.stderr
+
+
+def test_rules_command_follows_the_crash_policy() -> None:
+    one_line_error(cli("rules", "XL999"), "unknown rule 'XL999'")
+    result = cli("rules", "number-mismatch")
+    assert result.exit_code == 0 and result.stdout.startswith("# XL101 number-mismatch")
+
+
+def test_statistics_and_show_settings(fake, tmp_path) -> None:
+    result = cli("diff", *story(tmp_path), "--statistics", "--no-color")
+    assert "    1  XL900  marker" in result.stdout
+    result = cli("diff", *story(tmp_path), "--show-settings", "--presplit", "--ignore", "XL900")
+    assert result.exit_code == 0
+    assert 'model = "e5-small"' in result.stdout and "presplit = true" in result.stdout
+    assert 'ignore = ["XL900"]' in result.stdout and "align.max_window = " in result.stdout
+
+
+def test_render_reproduces_every_format_from_the_saved_json(fake, tmp_path) -> None:
+    paths = story(tmp_path)
+    saved = tmp_path / "report.json"
+    assert cli("diff", *paths, "-f", "json", "-o", str(saved)).exit_code == 1
+    for fmt in ("sarif", "junit", "github", "codeclimate", "html", "text", "json"):
+        direct = cli("diff", *paths, "-f", fmt, "--no-color")
+        again = cli("render", str(saved), "-f", fmt, "--no-color")
+        assert again.exit_code == 0, again.output
+        assert again.stdout == direct.stdout, fmt
+    out = tmp_path / "page.html"
+    assert cli("render", str(saved), "-f", "html", "-o", str(out)).exit_code == 0 and out.read_text().startswith("<!")
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("{not json", "not a JSON report"),
+    ('{"schema": "xlingo.report/1"}', "not a valid xlingo report"),
+])
+def test_render_refuses_what_is_not_a_report(tmp_path, content, needle) -> None:
+    path = tmp_path / "r.json"
+    path.write_text(content, encoding="utf-8")
+    one_line_error(cli("render", str(path), "-f", "sarif"), needle)
+    one_line_error(cli("render", str(tmp_path / "missing.json")), "no such file")
+
+
+def test_an_unwritable_step_summary_is_a_warning_and_later_formats_are_written(fake, tmp_path) -> None:
+    out = tmp_path / "r.sarif"
+    result = cli("diff", *story(tmp_path), "-f", "github", "-f", f"sarif:{out}",
+                 env={"GITHUB_STEP_SUMMARY": str(tmp_path / "no" / "such" / "dir" / "summary.md")})
+    assert result.exit_code == 1, result.output
+    assert "cannot write the GitHub step summary" in result.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["version"] == "2.1.0"

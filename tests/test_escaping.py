@@ -1,0 +1,142 @@
+"""Report data escaped for every medium: GitHub workflow commands and summaries, terminals, XML, JSON."""
+from __future__ import annotations
+
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from xlingo.model import Finding, GroupEntry, Report, RuleInfo, Severity, Signature, Span
+from xlingo.report.escape import markdown_cell, terminal_safe, xml_safe
+from xlingo.report.formats import render
+from xlingo.report.github import summary_markdown
+from xlingo.report.render_text import print_report
+from xlingo.testing import story_from_rows
+
+INJECT = "x\n::error file=evil.py,line=1::pwned\n::stop-commands::tok\r\n::warning::y"
+ESCAPES = "a\x1b]0;pwned\x07b \x1b[31mred\x1b[0m \x9b31m \u202eevil\u202c [link=https://evil.example]click[/link] news[/]"
+XML_BAD = "nul\x00 bell\x07 vt\x0b esc\x1b fffe\ufffe lone\ud800 ok"
+
+
+def report_with(doc_text: str, story_id: str = "s", lang: str = "de", path: str | None = None,
+                message: str = "differs", related_text: str | None = None) -> Report:
+    story = story_from_rows([{lang: doc_text + " Ende.", "fr": "Un texte. Fin."}], story_id=story_id)
+    doc = story.documents[0]
+    if path is not None:
+        doc.path = path
+    fr = story.documents[1]
+    related = [Span("fr", "fr", 0, 8, related_text if related_text is not None else fr.text[:8])]
+    story.findings = [Finding("XL101", Severity.ERROR, message, doc.id, lang, 0, len(doc_text), doc_text, row=0,
+                              related=related, suggestion=doc_text, sentence=doc.text)]
+    grouping = [GroupEntry(doc.id, doc.path, lang, story_id, "version", 0.9),
+                GroupEntry("u", path or "u.txt", lang, None, "unrelated", 0.1)]
+    return Report(Signature("0.1.0", "m", ("XL101",)), [story], {"documents": 2}, grouping,
+                  rules=[RuleInfo("XL101", "number-mismatch", "A number differs", Severity.ERROR)])
+
+
+def test_github_output_cannot_inject_workflow_commands() -> None:
+    report = report_with(INJECT, story_id=INJECT, lang="de", path=f"dir/{INJECT}.txt", message=INJECT)
+    out = render(report, "github")
+    commands = [line for line in out.splitlines() if line.lstrip().startswith("::")]
+    assert len(commands) == 1 and commands[0].startswith("::error file=dir/x%0A%3A%3Aerror file=evil.py%2Cline=1%3A%3Apwned%0A")
+    assert not any(line.lstrip().startswith(("::stop-commands", "::warning")) for line in out.splitlines())
+    assert "\r" not in out
+
+
+def test_step_summary_is_markdown_and_html_safe() -> None:
+    hostile = "<img src=x onerror=alert(1)> | [click](javascript:alert(1)) *bold* `code`"
+    report = report_with("Text", story_id=hostile, lang="de", path=hostile, message=hostile)
+    text = summary_markdown(report)
+    assert "<img" not in text and "&lt;img" in text
+    assert "[click](" not in text and "\\[click\\]" in text and "\\*bold\\*" in text and "\\`code\\`" in text
+    rows = [line for line in text.splitlines() if line.startswith("| error")]
+    assert rows and all(line.count(" | ") == 4 for line in rows)
+    assert markdown_cell("a\nb|c") == "a b\\|c"
+
+
+def test_terminal_control_characters_are_made_visible() -> None:
+    assert terminal_safe("a\x1b[31mb\x9bc\u202ed\te\nf") == "a<U+001B>[31mb<U+009B>c<U+202E>d\te\nf"
+    plain = render(report_with(ESCAPES, story_id=ESCAPES, path=ESCAPES, message=ESCAPES), "text")
+    assert "\x1b" not in plain and "\x07" not in plain and "\x9b" not in plain and "\u202e" not in plain
+    assert "<U+001B>]0;pwned<U+0007>" in plain
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("story_id", ["news[/]", "[bold]x[/bold]", "[link=https://evil.example]id[/link]", ESCAPES])
+def test_rich_markup_in_data_is_text(story_id: str) -> None:
+    out = Terminal()
+    print_report(report_with(ESCAPES, story_id=story_id, message=ESCAPES), file=out, width=120, color=False)
+    text = out.getvalue()
+    assert "\x1b]8;" not in text and "\x1b]0;" not in text and "\x07" not in text
+    assert "[link=https://evil.example]" in text and "news[/]" in text
+
+
+def test_at_80_columns_words_are_wrapped_not_cut() -> None:
+    words = [f"Wort{k}lang" for k in range(60)]
+    story = story_from_rows([{"de": " ".join(words) + ".", "fr": " ".join(words[:30]) + ".",
+                              "pt": " ".join(words[30:]) + "."}])
+    report = Report(Signature("0.1.0", "m", ("XL101",), (("select", ["XL"]),)), [story])
+    out = Terminal()
+    print_report(report, file=out, width=80, color=False)
+    text = out.getvalue()
+    assert "…" not in text
+    assert all(w in text for w in words)
+    assert max(len(re.sub(r"\x1b\[[0-9;]*m", "", line)) for line in text.splitlines()) <= 80
+    assert [line for line in text.splitlines() if line.startswith("signature: ")][0].count("|") == 3
+
+
+def test_junit_and_sarif_are_well_formed_with_any_character() -> None:
+    report = report_with(XML_BAD, story_id=XML_BAD, path=f"{XML_BAD}.txt", message=XML_BAD, related_text=XML_BAD)
+    root = ET.fromstring(render(report, "junit").encode("utf-8"))
+    assert "<U+0000>" in root.find("testsuite").get("name")
+    for fmt in ("sarif", "codeclimate", "json", "html"):
+        out = render(report, fmt)
+        out.encode("utf-8")  # no lone surrogate left
+        if fmt != "html":
+            json.loads(out)
+    sarif = json.loads(render(report, "sarif"))
+    assert "\x00" not in sarif["runs"][0]["results"][0]["message"]["text"]
+    assert xml_safe("a\x00b\ud800c\ufffed") == "a<U+0000>b<U+D800>c<U+FFFE>d"
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+HOSTILE_TEXT = st.text(st.characters(codec=None, exclude_categories=()), min_size=1, max_size=40).filter(
+    lambda t: t.strip() and "\n" not in t and "\r" not in t)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=HOSTILE_TEXT, ident=st.text(min_size=1, max_size=20))
+def test_any_text_gives_well_formed_output_in_every_format_and_round_trips(text: str, ident: str) -> None:
+    report = report_with(text, story_id=ident, path=ident, message=ident + text, related_text=text)
+    again = Report.from_json(report.to_json())
+    for fmt in ("json", "sarif", "codeclimate", "junit", "github", "html", "text"):
+        out = render(report, fmt)
+        assert render(again, fmt) == out
+        out.encode("utf-8")
+        if fmt in ("json", "sarif", "codeclimate"):
+            json.loads(out)
+    ET.fromstring(render(report, "junit").encode("utf-8"))
+    commands = [line for line in render(report, "github").splitlines() if line.lstrip().startswith("::")]
+    assert len(commands) == 1
+    assert "\x1b" not in render(report, "text")
+
+
+def test_feed_text_extras_and_error_lines_are_terminal_safe(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    import xlingo.cli  # noqa: F401
+    from xlingo.cli.app import app
+    from xlingo.cli.check import text_extras
+
+    report = report_with("Text", path=ESCAPES)
+    assert "\x1b" not in text_extras(report, None) and "<U+001B>" in text_extras(report, None)
+    result = CliRunner().invoke(app, ["diff", str(tmp_path / "a\x1b]0;x\x07.txt"), str(tmp_path / "b.txt")])
+    assert result.exit_code == 2 and "\x1b" not in result.stderr and "<U+001B>" in result.stderr
