@@ -59,6 +59,10 @@ class MissingSentence(Rule):
     code = "XL001"
     name = "missing-sentence"
     severity = Severity.ERROR
+    levels = {
+        Severity.ERROR: "three or more versions and the missing sentence has at least `min_words` words",
+        Severity.WARNING: "two versions (nothing tells which side is right) or a sentence shorter than `min_words` words",
+    }
     summary = "A sentence the other versions have is missing in this one"
     options = {"min_words": 4.0}
 
@@ -105,6 +109,10 @@ class ExtraSentence(Rule):
     code = "XL002"
     name = "extra-sentence"
     severity = Severity.WARNING
+    levels = {
+        Severity.WARNING: "the extra sentence has at least `min_words` words",
+        Severity.INFO: "a sentence shorter than `min_words` words (a caption, a dateline)",
+    }
     summary = "A sentence that most other versions do not have"
     options = {"min_words": 4.0}
 

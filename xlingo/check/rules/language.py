@@ -113,6 +113,10 @@ class CopiedVerbatim(Rule):
     code = "XL402"
     name = "copied-verbatim"
     severity = Severity.WARNING
+    levels = {
+        Severity.WARNING: "the copied sentence is in the other version's language",
+        Severity.INFO: "the sentence is in neither version's language (both hold a copy of foreign text)",
+    }
     summary = "A sentence identical to its counterpart in another language"
     options = {"min_ratio": 0.9, "min_words": 3.0, "min_word_share": 0.4, "lang_margin": 0.3}
     phase = 9  # before XL401, which leaves sentences flagged here alone

@@ -160,6 +160,10 @@ class NumberMismatch(Rule):
     code = "XL101"
     name = "number-mismatch"
     severity = Severity.ERROR
+    levels = {
+        Severity.ERROR: "more versions agree on the number than differ from it",
+        Severity.WARNING: "a tie (two versions, or as many on each side) that no context document settles",
+    }
     summary = "A number, amount or date differs from the other versions (read locale-aware)"
     options = {"small_max": 12.0}
 

@@ -173,6 +173,11 @@ class SpanOmission(_SpanRule):
     code = "XL701"
     name = "span-omission"
     severity = Severity.ERROR
+    levels = {
+        Severity.ERROR: "three or more versions, every other version has the words, and they carry weight (`error_mass`, or a number or name)",
+        Severity.WARNING: "three or more versions and the words weigh `warn_mass` or hold a number or name, but not every other version has them; with two versions, a number against another number or a span of `pair_warn_mass`",
+        Severity.INFO: "light words (from `min_mass`; with two versions from `warn_mass`)",
+    }
     summary = "Words the other versions share have no counterpart in this version"
     kind = "omission"
 
@@ -213,6 +218,11 @@ class SpanAddition(_SpanRule):
     code = "XL702"
     name = "span-addition"
     severity = Severity.WARNING
+    levels = {
+        Severity.ERROR: "three or more versions, every other version has the words, and they carry weight (`error_mass`, or a number or name)",
+        Severity.WARNING: "three or more versions and the words weigh `warn_mass` or hold a number or name, but not every other version has them; with two versions, a number against another number or a span of `pair_warn_mass`",
+        Severity.INFO: "light words (from `min_mass`; with two versions from `warn_mass`)",
+    }
     summary = "Words of this version have no counterpart in the other versions"
     kind = "addition"
 
@@ -254,6 +264,11 @@ class SpanMistranslation(_SpanRule):
     code = "XL703"
     name = "span-mistranslation"
     severity = Severity.ERROR
+    levels = {
+        Severity.ERROR: "three or more versions, every other version has the words, and they carry weight (`error_mass`, or a number or name)",
+        Severity.WARNING: "three or more versions and the words weigh `warn_mass` or hold a number or name, but not every other version has them; with two versions, a number against another number or a span of `pair_warn_mass`",
+        Severity.INFO: "light words (from `min_mass`; with two versions from `warn_mass`)",
+    }
     summary = "Words of this version stand where the other versions say something else"
     kind = "mistranslation"
 
@@ -298,6 +313,10 @@ class SentenceDivergence(Rule):
     code = "XL704"
     name = "sentence-divergence"
     severity = Severity.WARNING
+    levels = {
+        Severity.WARNING: "three or more versions, the others agreeing with each other",
+        Severity.INFO: "two versions: nothing tells which side is out of line",
+    }
     summary = "A row's versions are hardly closer to each other than to unrelated sentences"
     options = {"min_divergence": 0.8, "min_divergence_pair": 0.95, "max_agreeing": 0.4, "min_rows": 5.0}
 
