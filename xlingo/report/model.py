@@ -80,14 +80,12 @@ class Finding:
     row: int | None = None
     related: list[Span] = field(default_factory=list)
     suggestion: str | None = None
-    sentence: str = ""  # the text of the sentence(s) holding the span, for content fingerprints
+    sentence: str = ""  # the text of the sentence(s) holding the span
 
     @property
     def fingerprint(self) -> str:
-        """Content-based id: rule, language, normalised sentence and span (not offsets)."""
-        key = "\x1f".join([self.rule, self.lang, normalise_for_fingerprint(self.sentence),
-                           normalise_for_fingerprint(self.text)])
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        """Content-based id of the finding's own span and its counterparts: see :func:`content_fingerprint`."""
+        return content_fingerprint(self.rule, self.lang, self.text, self.related)
 
     def sort_key(self) -> tuple:
         return (self.row if self.row is not None else -1, self.doc, self.start, self.end, self.rule, self.message)
@@ -103,6 +101,22 @@ class Finding:
         if self.suggestion is not None:
             d["suggestion"] = self.suggestion
         return d
+
+
+COUNTERPART_WORDS = 8  # a longer counterpart is a whole sentence given as context, not the finding's subject
+
+
+def content_fingerprint(rule: str, lang: str, text: str, related: list[Span]) -> str:
+    """ruff/phpstan-style id: rule, language, the normalised span text and its counterparts'
+    (no offsets, not the rest of the sentence), so the id survives edits elsewhere in the
+    sentence and the story. A counterpart of more than ``COUNTERPART_WORDS`` words counts only by
+    its language, unless the span itself is empty (a gap, known only by what the others have
+    there). Equal findings share an id; baselines count them (see :mod:`xlingo.baseline`)."""
+    gap = not text.strip()
+    counterparts = sorted({(r.lang, normalise_for_fingerprint(r.text) if gap or len(r.text.split()) <= COUNTERPART_WORDS
+                            else "") for r in related})
+    key = "\x1f".join([rule, lang, normalise_for_fingerprint(text), *(f"{lg}={t}" for lg, t in counterparts)])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 def normalise_for_fingerprint(text: str) -> str:
