@@ -240,7 +240,7 @@ class WrongLanguage(Rule):
                     found = self._foreign(s.text, own, candidates)
                     if found is None:
                         continue
-                    lang, prob = found
+                    lang, _ = found
                     source = version_langs.get(lang)
                     related = []
                     where = ""
@@ -250,7 +250,7 @@ class WrongLanguage(Rule):
                         related = [ctx.span(source, *span)] if span else []
                     yield ctx.finding(
                         self, doc, s.start, s.end,
-                        f"sentence reads as {_lang_name(lang)} (p={prob:.2f}), not {_lang_name(own)}{where}",
+                        f"this sentence is in {_lang_name(lang)}, not {_lang_name(own)}{where}",
                         row=k, related=related)
 
     def _foreign(self, text: str, own: str, candidates: list[str]) -> tuple[str, float] | None:

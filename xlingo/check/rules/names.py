@@ -270,7 +270,7 @@ class NameInconsistent(Rule):
         where = [d for d in idx.versions if d in versions and d != m.doc]
         out = []
         if where:
-            out.append(f"by the words {_langs(ctx, where)} agree on" if word_by_word else f"in {_langs(ctx, where)}")
+            out.append(f"going by the words {_langs(ctx, where)} use" if word_by_word else f"in {_langs(ctx, where)}")
         if context:
             out.append("in the context documents")
         if glossary:
@@ -385,7 +385,8 @@ class NameTranslatedLiterally(Rule):
             else:
                 others = " / ".join(_quote(b.text) for b in lit.backers)
                 msg = (f"{_quote(text)} reads as a name translated word by word: every version words it "
-                       f"differently ({others} in {langs}) while the row's other names agree; use the original name")
+                       f"differently ({others} in {langs}) although the other names of the sentence are written "
+                       "alike; use the name in its original form")
             yield ctx.finding(self, lit.doc, lit.start, lit.end, msg, row=lit.row, related=lit.backers,
                               suggestion=lit.reference or None,
                               severity=Severity.ERROR if lit.strong else Severity.WARNING)

@@ -207,7 +207,7 @@ class NumberMismatch(Rule):
         texts, langs, related = _quote(ctx, g, d.id)
         if cand is not None:
             q = cand.members[d.id]
-            return ctx.finding(self, d, q.start, q.end, f"`{q.text}` here, {texts} in {langs}", row=rn.k,
+            return ctx.finding(self, d, q.start, q.end, f"`{q.text}` here, but {texts} in {langs}", row=rn.k,
                                related=related, severity=severity, suggestion=_suggest(q, g.rep.value, d.lang))
         rep = g.rep
         if g.kind == "month" or (rep.kind == "number" and rep.scale == 1
@@ -217,7 +217,7 @@ class NumberMismatch(Rule):
             return None  # two versions, one drops a plain number: too often an editorial choice
         span = ctx.row_span(rn.k, d)
         assert span is not None
-        return ctx.finding(self, d, span[0], span[1], f"{texts} in {langs}, no such number here", row=rn.k,
+        return ctx.finding(self, d, span[0], span[1], f"{texts} in {langs}; this version has no such number", row=rn.k,
                            related=related, severity=severity)
 
 
