@@ -95,6 +95,14 @@ class _SpanRule(Rule):
 
     kind = ""
     options = {"min_mass": 0.5, "warn_mass": 0.9, "error_mass": 1.2, "pair_warn_mass": 2.5}
+    levels = {
+        Severity.ERROR: "three or more versions, all the others agree, and the words carry weight (`error_mass`, "
+                        "or a number or a name)",
+        Severity.WARNING: "three or more versions, the words weigh `warn_mass` or hold a number or a name, without a "
+                          "unanimous vote; with two versions, a number against another number or words of "
+                          "`pair_warn_mass`",
+        Severity.INFO: "lighter words (from `min_mass`; with two versions from `warn_mass`)",
+    }
 
     def severity_of(self, ev: Event, n_versions: int) -> Severity | None:
         """With a vote (3+ versions): ERROR when all other versions agree and the span is heavy
@@ -173,11 +181,6 @@ class SpanOmission(_SpanRule):
     code = "XL701"
     name = "span-omission"
     severity = Severity.ERROR
-    levels = {
-        Severity.ERROR: "three or more versions, every other version has the words, and they carry weight (`error_mass`, or a number or name)",
-        Severity.WARNING: "three or more versions and the words weigh `warn_mass` or hold a number or name, but not every other version has them; with two versions, a number against another number or a span of `pair_warn_mass`",
-        Severity.INFO: "light words (from `min_mass`; with two versions from `warn_mass`)",
-    }
     summary = "Words the other versions share have no counterpart in this version"
     kind = "omission"
 
@@ -219,11 +222,6 @@ class SpanAddition(_SpanRule):
     code = "XL702"
     name = "span-addition"
     severity = Severity.WARNING
-    levels = {
-        Severity.ERROR: "three or more versions, every other version has the words, and they carry weight (`error_mass`, or a number or name)",
-        Severity.WARNING: "three or more versions and the words weigh `warn_mass` or hold a number or name, but not every other version has them; with two versions, a number against another number or a span of `pair_warn_mass`",
-        Severity.INFO: "light words (from `min_mass`; with two versions from `warn_mass`)",
-    }
     summary = "Words of this version have no counterpart in the other versions"
     kind = "addition"
 
@@ -265,11 +263,6 @@ class SpanMistranslation(_SpanRule):
     code = "XL703"
     name = "span-mistranslation"
     severity = Severity.ERROR
-    levels = {
-        Severity.ERROR: "three or more versions, every other version has the words, and they carry weight (`error_mass`, or a number or name)",
-        Severity.WARNING: "three or more versions and the words weigh `warn_mass` or hold a number or name, but not every other version has them; with two versions, a number against another number or a span of `pair_warn_mass`",
-        Severity.INFO: "light words (from `min_mass`; with two versions from `warn_mass`)",
-    }
     summary = "Words of this version stand where the other versions say something else"
     kind = "mistranslation"
 
