@@ -13,7 +13,7 @@ from xlingo.report.model import Severity
 from xlingo.suppress import IgnoreFile
 from xlingo.testing import context_for, story_from_rows
 
-from tests.test_check_cli import fake_engine, make_feed, run  # noqa: F401  (the hash encoder and marker rule: BAD = error)
+from test_check_cli import fake_engine, make_feed, run  # noqa: F401  (the hash encoder and marker rule: BAD = error)
 
 
 class Flag(Rule):
