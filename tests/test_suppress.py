@@ -40,7 +40,8 @@ class Flag(Rule):
 
 ROWS = [{"de": "Der Kurier meldete 640 Fälle.", "fr": "Le Courrier a signalé 460 cas.", "ja": "新聞は640件と報じた。"},
         {"de": "Die Stadt reagierte.", "fr": "La ville a réagi.", "ja": "市は対応した。"}]
-RULES = [Flag("XL202", "Courrier"), Flag("XL101", "460"), Flag("XL501", "Stadt"), Flag("XL401", "市")]
+RULES = [Flag("XL202", "Courrier"), Flag("XL101", "460"), Flag("XL501", "Stadt"), Flag("XL401", "市"),
+         Flag("XL503", "ignore")]  # the last one hits a pragma line: it is not story text
 
 
 def found(rows, folder: Path | None = None, monkeypatch=None) -> set[tuple[str, str]]:
