@@ -394,3 +394,23 @@ def test_on_a_phone_the_details_do_not_cover_the_highlighted_text(chromium, tmp_
         assert p["y"] + p["height"] <= 844 + 1 and p["width"] <= 390
         assert all(bottom <= p["y"] + 0.5 and top >= 0 for top, bottom in rects), (fid, rects, p)
     close(opened)
+
+
+def test_accepting_everything_exports_what_write_baseline_writes(chromium, tmp_path, monkeypatch):  # noqa: F811
+    from test_check_cli import HashEncoder, MarkerRule, make_feed, run
+
+    monkeypatch.setattr("xlingo.pipeline.load_encoder", lambda spec=None: HashEncoder())
+    monkeypatch.setattr("xlingo.pipeline.selected_rules", lambda settings: [MarkerRule()])
+    feed = make_feed(tmp_path / "feed", {0: "WARN", 1: "BAD", 3: "WARN"})
+    html, cli = tmp_path / "feed.html", tmp_path / "cli-baseline.json"
+    assert run(str(feed), "--no-cache", "-f", f"html:{html}", "--write-baseline", str(cli)).exit_code == 0
+    opened = open_page(chromium, html)
+    page = opened.page
+    for k in range(page.locator(".flist .fitem").count()):
+        page.locator(".flist .fitem").nth(k).get_by_role("button", name="Accept").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export baseline").click()
+    exported = tmp_path / "viewer-baseline.json"
+    info.value.save_as(exported)
+    assert exported.read_bytes() == cli.read_bytes()
+    close_allowing_downloads(opened)
