@@ -370,13 +370,17 @@ def test_close_spellings_are_coloured_character_by_character(chromium, tmp_path)
     from test_html import find
 
     story.findings = [find(story, "XL201", Severity.ERROR, "de", "Vulcano Engine", "spelled differently", row=0,
-                           related=(("fr", "Volcano Engine"), ("pt", "Volcano Engine")))]
+                           related=(("fr", "Volcano Engine"), ("pt", "Volcano Engine"))),
+                      find(story, "XL703", Severity.WARNING, "fr", "croît", "other word", row=0,
+                           related=(("pt", "cresce"),))]
     opened = open_page(chromium, write(tmp_path, report_of(story)))
     page = opened.page
     page.hover("mark[data-finding='f0']")
     assert page.locator("#xl-pop .dx-here").all_inner_texts() == ["u"]
     assert page.locator("#xl-pop .dx-there").all_inner_texts() == ["o", "o"]
     assert "Vulcano Engine" in page.inner_text("#xl-pop .quote")
+    page.hover("mark[data-finding='f1']")  # words that merely share a letter or two: no colouring
+    assert "cresce" in page.inner_text("#xl-pop") and page.locator("#xl-pop .diff").count() == 0
     close(opened)
 
 
