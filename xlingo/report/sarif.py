@@ -22,7 +22,7 @@ from xlingo.report.model import Report, Severity
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 RULES_DOC = "docs/rules.md"  # where each rule's page lives (anchor: the code in lower case)
-FINGERPRINT_KEY = "xlingoContentHash/v1"
+FINGERPRINT_KEY = "xlingoContentHash/v2"  # v2: span and counterparts, not the sentence
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
