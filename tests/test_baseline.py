@@ -8,7 +8,7 @@ import pytest
 
 from xlingo.baseline import SCHEMA, apply_baseline, baseline_entries, load_baseline, write_baseline
 from xlingo.errors import InputError
-from xlingo.model import Finding, Report, Severity, Signature, Story
+from xlingo.model import Finding, Report, Severity, Signature, Span, Story
 from xlingo.testing import story_from_rows
 
 SIGNATURE = Signature(version="0.1.0", model="fake", rules=("XL101",))
@@ -89,3 +89,82 @@ def test_bad_baseline_files_are_one_line_errors(tmp_path: Path, content: str | N
     with pytest.raises(InputError, match=message) as info:
         load_baseline(path)
     assert "\n" not in str(info.value) and str(path) in str(info.value)
+
+
+# ------------------------------------------------------------------ fingerprints of span and counterparts
+
+def scenario(de: str) -> Story:
+    """Three versions; findings placed on words (with counterparts), as the rules place them."""
+    rows = [{"de": de,
+             "fr": "Selon Kestrel Analytics, la société Granite Cloud a acheté 640 puces pour 13,7 millions d'euros.",
+             "pt": "Segundo a Kestrel Analytics, a empresa Granite Cloud comprou 640 chips por 13,7 milhões de euros."},
+            {"de": "Die Firma meldete 25 neue Stellen in Porto.", "fr": "La société a annoncé 25 emplois à Porto.",
+             "pt": "A empresa anunciou 25 novos empregos no Porto."}]
+    story = story_from_rows(rows)
+
+    def span(doc: str, word: str, row: int = 0) -> tuple[int, int, str]:
+        d = story.document(doc)
+        sent = d.sentence(row)
+        start = sent.start + sent.text.index(word)
+        return start, start + len(word), word
+
+    def whole(doc: str, row: int = 0) -> Span:
+        s = story.document(doc).sentence(row)
+        return Span(doc, doc, s.start, s.end, s.text)
+
+    def add(rule: str, doc: str, word: str, related: list[Span], row: int = 0) -> None:
+        start, end, text = span(doc, word, row)
+        sent = story.document(doc).sentence(row).text
+        story.findings.append(Finding(rule=rule, severity=Severity.ERROR, message=f"{rule} {text}", doc=doc, lang=doc,
+                                      start=start, end=end, text=text, row=row, related=related, sentence=sent))
+
+    def word(doc: str, w: str, row: int = 0) -> Span:
+        return Span(doc, doc, *span(doc, w, row))
+
+    if "-Chips" in de:
+        add("XL501", "de", "Grafik -Chips", [whole("fr"), whole("pt")])            # spacing, in the edited sentence
+    for name in ("Granit Wolke", "Granite Cloud"):
+        if name in de and name != "Granite Cloud":
+            add("XL201", "de", name, [word("fr", "Granite Cloud"), word("pt", "Granite Cloud")])
+    for n in ("640", "460"):
+        if n in de and n != "640":
+            add("XL101", "de", n, [word("fr", "640"), word("pt", "640")])
+    add("XL701", "pt", "empresa", [word("de", "Firma"), word("fr", "société")])     # counterpart in the edited sentence
+    add("XL704", "fr", "puces", [whole("de"), whole("pt")])                         # whole edited sentence as context
+    add("XL702", "fr", "emplois", [word("de", "neue Stellen", 1)], row=1)           # another sentence
+    return story
+
+
+def test_a_baseline_survives_edits_elsewhere_in_the_sentence() -> None:
+    """The issue's scenario: accept a story, then fix one name and change one number in one version."""
+    before = "Laut Kestrel Analytics kaufte die Firma Granit Wolke 640 Grafik -Chips für 13,7 Millionen Euro."
+    after = "Laut Kestrel Analytics kaufte die Firma Granite Cloud 460 Grafik -Chips für 13,7 Millionen Euro."
+    entries = baseline_entries(report_of(scenario(before)))
+    assert sum(e.count for e in entries) == 5
+    edited = scenario(after)
+    result = apply_baseline([edited], entries)
+    assert [(f.rule, f.text) for f in edited.findings] == [("XL101", "460")]          # only the new number
+    assert [(e.rule, e.excerpt, e.count) for e in result.stale] == [("XL201", "Granit Wolke", 1)]  # only the fix
+    assert result.suppressed == 4
+
+
+def test_fingerprints_ignore_offsets_and_the_rest_of_the_sentence_but_not_counterparts() -> None:
+    base = dict(rule="XL101", severity=Severity.ERROR, message="m", doc="de", lang="de", text="460")
+    a = Finding(start=10, end=13, sentence="Er kaufte 460 Chips.", related=[Span("fr", "fr", 0, 3, "640")], **base)
+    b = Finding(start=40, end=43, sentence="Gestern kaufte er 460 Chips.", related=[Span("fr", "fr", 5, 8, "640")], **base)
+    c = Finding(start=10, end=13, sentence="Er kaufte 460 Chips.", related=[Span("fr", "fr", 0, 3, "600")], **base)
+    assert a.fingerprint == b.fingerprint != c.fingerprint
+
+
+def test_a_gap_is_known_by_its_counterparts_whatever_their_length() -> None:
+    long_a = Span("fr", "fr", 0, 60, "Le conseil a voté le budget de la ville hier soir après un long débat.")
+    long_b = Span("fr", "fr", 0, 60, "Le conseil a voté le budget de la région hier soir après un long débat.")
+    gap = dict(rule="XL001", severity=Severity.ERROR, message="m", doc="de", lang="de", start=5, end=5, text="")
+    assert Finding(related=[long_a], **gap).fingerprint != Finding(related=[long_b], **gap).fingerprint
+
+
+def test_a_baseline_of_the_old_format_asks_to_be_rewritten(tmp_path: Path) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text(json.dumps({"schema": "xlingo.baseline/1", "findings": []}), encoding="utf-8")
+    with pytest.raises(InputError, match="older xlingo.*--write-baseline"):
+        load_baseline(path)

@@ -46,6 +46,7 @@ class MarkerRule(Rule):
     code = "XL900"
     name = "marker"
     severity = Severity.ERROR
+    levels = {Severity.ERROR: "BAD", Severity.WARNING: "WARN"}
     summary = "A marker word"
 
     def check(self, ctx: CheckContext):
@@ -211,7 +212,8 @@ def test_baseline_round_trip_and_stale_entries(fake_engine, feed, tmp_path) -> N
     assert again.exit_code == 0, again.output
     stats = json.loads(again.stdout)["stats"]
     assert (stats["baseline_suppressed"], stats["baseline_stale"], stats["findings"]) == (2, 0, 0)
-    make_feed(feed, {3: "WARN", 4: "BAD"})
+    make_feed(feed, {3: "WARN"})  # the de error fixed, a new one in fr
+    (feed / "train.fr.txt").write_text(sentences("train", 5, {4: "BAD"}), encoding="utf-8")
     changed = run(str(feed), "--no-cache", "--baseline", str(base))
     assert changed.exit_code == 1
     assert "baseline: 1 recorded findings are no longer found" in changed.stdout

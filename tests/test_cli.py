@@ -40,6 +40,7 @@ class MarkerRule(Rule):
     code = "XL900"
     name = "marker"
     severity = Severity.ERROR
+    levels = {Severity.ERROR: "BAD", Severity.WARNING: "WARN"}
     summary = "A marker word"
     options = {"min_len": 1.0}
 

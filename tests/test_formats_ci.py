@@ -81,7 +81,7 @@ def test_sarif_validates_and_points_at_the_span() -> None:
     assert loc["region"] == {"startLine": 2, "startColumn": col, "endLine": 2, "endColumn": col + 3,
                              "snippet": {"text": "640"}}
     fr_finding = next(f for _, f in report.findings if f.rule == "XL101")
-    assert first["partialFingerprints"] == {"xlingoContentHash/v1": fr_finding.fingerprint}
+    assert first["partialFingerprints"] == {"xlingoContentHash/v2": fr_finding.fingerprint}
     related = first["relatedLocations"][0]
     assert related["physicalLocation"]["artifactLocation"]["uri"] == "feeds/de/train.de.txt"
     assert related["message"]["text"] == "de: 620"

@@ -8,7 +8,7 @@ from browser import Opened, chromium, open_page, screenshot  # noqa: F401  (chro
 from test_html import HOSTILE, feed, find, hostile, report_of, three_versions
 
 from xlingo.report.html import render
-from xlingo.model import Report, Severity
+from xlingo.model import Report, Severity, Signature
 from xlingo.testing import story_from_rows
 
 pytestmark = pytest.mark.browser
@@ -221,3 +221,200 @@ def test_seed_story_viewer_and_screenshot(chromium, seed_report, tmp_path):  # n
     close(opened)
     png = screenshot(html, SCREENSHOT, chromium, hover="mark.sev-error[data-finding]")
     assert png.stat().st_size > 20_000
+
+
+# ------------------------------------------------------------------ review workflow
+
+def close_allowing_downloads(opened: Opened) -> None:
+    """As :func:`close`, the page's own downloads (blob: URLs) allowed."""
+    opened.requests[:] = [u for u in opened.requests if not u.startswith("blob:")]
+    close(opened)
+
+
+def fingerprints(report: Report) -> list[str]:
+    from xlingo.report.html import view_model
+
+    return [f["fp"] for f in view_model(report)["findings"]]
+
+
+def focused(page) -> str | None:
+    return page.evaluate("() => document.activeElement.dataset.finding || null")
+
+
+def test_findings_list_jumps_to_a_finding_and_gives_it_a_deep_link(story):
+    page = story.page
+    items = page.locator(".flist .fitem")
+    assert items.count() == 6
+    assert "XL101" in items.nth(0).inner_text() and "21" in items.nth(0).inner_text()
+    items.nth(5).locator(".fgo").click()
+    assert focused(page) == "f5"
+    assert page.locator("#xl-pop").is_visible() and "maire" in page.inner_text("#xl-pop")
+    fp = fingerprints(three_versions())[5]
+    assert page.evaluate("location.hash") == f"#finding={fp}"
+    page.get_by_role("button", name="Warning").click()  # the list follows the filters
+    assert page.locator(".flist .fitem:not([hidden])").count() == 3
+
+
+def test_a_deep_link_opens_its_finding(chromium, tmp_path):  # noqa: F811
+    html = write(tmp_path, three_versions())
+    fp = fingerprints(three_versions())[3]
+    page = chromium.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(html.resolve().as_uri() + f"#finding={fp}")
+    page.wait_for_selector("html.ready", state="attached")
+    assert focused(page) == "f3" and page.locator("#xl-pop").is_visible()
+    from xlingo.report.html import view_model
+
+    assert view_model(three_versions())["findings"][3]["msg"] in page.inner_text("#xl-pop")
+    page.evaluate(f"location.hash = '#finding={fingerprints(three_versions())[0]}'")
+    page.wait_for_function("document.activeElement.dataset.finding === 'f0'")
+    assert errors == []
+    page.context.close()
+
+
+def test_accept_and_false_positive_marks_are_kept_per_report_signature(chromium, tmp_path):  # noqa: F811
+    html = write(tmp_path, three_versions())
+    opened = open_page(chromium, html)
+    page = opened.page
+    items = page.locator(".flist .fitem")
+    items.nth(0).get_by_role("button", name="Accept").click()
+    items.nth(5).get_by_role("button", name="False positive").click()
+    assert "2 of 6 findings reviewed: 1 accepted, 1 false positive" in page.inner_text(".review-status")
+    assert page.locator("mark[data-finding='f0']").evaluate("m => m.classList.contains('dec-accepted')")
+    assert page.locator("mark[data-finding='f5']").evaluate("m => m.classList.contains('dec-fp')")
+    page.hover("mark[data-finding='f2']")  # from the details popover too
+    page.locator("#xl-pop").get_by_role("button", name="Accept").click()
+    assert items.nth(2).get_attribute("data-decision") == "accepted"
+    page.focus("mark[data-finding='f2']")
+    page.keyboard.press("a")  # again: undone
+    assert items.nth(2).get_attribute("data-decision") == ""
+    page.reload()
+    page.wait_for_selector("html.ready", state="attached")
+    assert [items.nth(k).get_attribute("data-decision") for k in range(6)] == ["accepted", "", "", "", "", "fp"]
+    other = three_versions()
+    other.signature = Signature(version="0.1.0", model="other", thresholds=(), rules=("XL001",))
+    page.goto(write(tmp_path, other, "other.html").resolve().as_uri())
+    page.wait_for_selector("html.ready", state="attached")
+    assert page.locator(".flist .fitem[data-decision='accepted']").count() == 0
+    assert set(opened.requests) == {opened.url, page.url}  # the two pages, nothing else
+    opened.requests[:] = [opened.url]
+    close(opened)
+
+
+def test_exported_baseline_is_accepted_by_check(chromium, tmp_path, monkeypatch):  # noqa: F811
+    """Review a `check` report in the viewer, export the decisions, feed them back to `check --baseline`."""
+    import json
+
+    from test_check_cli import HashEncoder, MarkerRule, make_feed, run
+
+    monkeypatch.setattr("xlingo.pipeline.load_encoder", lambda spec=None: HashEncoder())
+    monkeypatch.setattr("xlingo.pipeline.selected_rules", lambda settings: [MarkerRule()])
+    feed = make_feed(tmp_path / "feed", {1: "BAD", 3: "WARN"})
+    html = tmp_path / "feed.html"
+    assert run(str(feed), "--no-cache", "-f", f"html:{html}").exit_code == 1
+    opened = open_page(chromium, html)
+    page = opened.page
+    bad = page.locator(".flist .fitem", has_text="XL900").filter(has_text="BAD")
+    bad.get_by_role("button", name="Accept").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export baseline").click()
+    baseline = tmp_path / "viewer-baseline.json"
+    info.value.save_as(baseline)
+    assert info.value.suggested_filename == "xlingo-baseline.json"
+    entries = json.loads(baseline.read_text(encoding="utf-8"))["findings"]
+    assert [(e["rule"], e["excerpt"], e["count"]) for e in entries] == [("XL900", "BAD", 1)]
+    again = run(str(feed), "--no-cache", "-f", "json", "--baseline", str(baseline))
+    assert again.exit_code == 0, again.output
+    data = json.loads(again.stdout)
+    assert (data["stats"]["baseline_suppressed"], data["stats"]["baseline_stale"]) == (1, 0)
+    assert [f["text"] for s in data["stories"] for f in s["findings"]] == ["WARN"]
+    close_allowing_downloads(opened)
+
+
+def test_csv_export_neutralises_formulas(chromium, tmp_path):  # noqa: F811
+    import csv
+    import io
+
+    story = story_from_rows([{"de": "=HYPERLINK(\"http://x\") kostet 12 Euro.", "fr": "Il coûte 21 euros."}])
+    from test_html import find
+
+    story.findings = [find(story, "XL101", Severity.ERROR, "de", "=HYPERLINK(\"http://x\")", "+1 differs; \"quoted\"",
+                           row=0, related=(("fr", "21"),), suggestion="@SUM(A1)"),
+                      find(story, "XL501", Severity.WARNING, "fr", "21", "-2 here", row=0)]
+    opened = open_page(chromium, write(tmp_path, report_of(story)))
+    page = opened.page
+    page.locator(".flist .fitem").nth(1).get_by_role("button", name="False positive").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export CSV").click()
+    path = tmp_path / "f.csv"
+    info.value.save_as(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 2
+    assert rows[0]["text"] == "'=HYPERLINK(\"http://x\")" and rows[0]["message"] == "'+1 differs; \"quoted\""
+    assert rows[0]["suggestion"] == "'@SUM(A1)" and rows[1]["message"] == "'-2 here"
+    assert (rows[1]["decision"], rows[0]["decision"], rows[0]["counterparts"]) == ("fp", "", "fr: 21")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export ignore file").click()
+    ignore = tmp_path / ".xlingo-ignore"
+    info.value.save_as(ignore)
+    from xlingo.suppress import IgnoreFile
+
+    assert IgnoreFile.parse(ignore.read_text(encoding="utf-8")).fingerprints == {fingerprints(report_of(story))[1]}
+    close_allowing_downloads(opened)
+
+
+def test_close_spellings_are_coloured_character_by_character(chromium, tmp_path):  # noqa: F811
+    story = story_from_rows([{"de": "Die Cloud-Sparte Vulcano Engine wächst.", "fr": "La division Volcano Engine croît.",
+                              "pt": "A divisão Volcano Engine cresce."}])
+    from test_html import find
+
+    story.findings = [find(story, "XL201", Severity.ERROR, "de", "Vulcano Engine", "spelled differently", row=0,
+                           related=(("fr", "Volcano Engine"), ("pt", "Volcano Engine"))),
+                      find(story, "XL703", Severity.WARNING, "fr", "croît", "other word", row=0,
+                           related=(("pt", "cresce"),))]
+    opened = open_page(chromium, write(tmp_path, report_of(story)))
+    page = opened.page
+    page.hover("mark[data-finding='f0']")
+    assert page.locator("#xl-pop .dx-here").all_inner_texts() == ["u"]
+    assert page.locator("#xl-pop .dx-there").all_inner_texts() == ["o", "o"]
+    assert "Vulcano Engine" in page.inner_text("#xl-pop .quote")
+    page.hover("mark[data-finding='f1']")  # words that merely share a letter or two: no colouring
+    assert "cresce" in page.inner_text("#xl-pop") and page.locator("#xl-pop .diff").count() == 0
+    close(opened)
+
+
+def test_on_a_phone_the_details_do_not_cover_the_highlighted_text(chromium, tmp_path):  # noqa: F811
+    opened = open_page(chromium, write(tmp_path, three_versions()), width=390, height=844)
+    page = opened.page
+    for fid in ("f5", "f0", "f1"):
+        page.locator(f"mark[data-finding='{fid}']").click()
+        pop = page.locator("#xl-pop")
+        assert pop.is_visible()
+        p = pop.bounding_box()
+        rects = page.locator(f"mark[data-finding='{fid}']").evaluate(
+            "m => [m.closest('.txt'), ...m.getClientRects()].map(r => r.getBoundingClientRect ? r.getBoundingClientRect() : r)"
+            ".map(r => [r.top, r.bottom])")  # the whole sentence, and each line of the highlight
+        assert p["y"] + p["height"] <= 844 + 1 and p["width"] <= 390
+        assert all(bottom <= p["y"] + 0.5 and top >= 0 for top, bottom in rects), (fid, rects, p)
+    close(opened)
+
+
+def test_accepting_everything_exports_what_write_baseline_writes(chromium, tmp_path, monkeypatch):  # noqa: F811
+    from test_check_cli import HashEncoder, MarkerRule, make_feed, run
+
+    monkeypatch.setattr("xlingo.pipeline.load_encoder", lambda spec=None: HashEncoder())
+    monkeypatch.setattr("xlingo.pipeline.selected_rules", lambda settings: [MarkerRule()])
+    feed = make_feed(tmp_path / "feed", {0: "WARN", 1: "BAD", 3: "WARN"})
+    html, cli = tmp_path / "feed.html", tmp_path / "cli-baseline.json"
+    assert run(str(feed), "--no-cache", "-f", f"html:{html}", "--write-baseline", str(cli)).exit_code == 0
+    opened = open_page(chromium, html)
+    page = opened.page
+    for k in range(page.locator(".flist .fitem").count()):
+        page.locator(".flist .fitem").nth(k).get_by_role("button", name="Accept").click()
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Export baseline").click()
+    exported = tmp_path / "viewer-baseline.json"
+    info.value.save_as(exported)
+    assert exported.read_bytes() == cli.read_bytes()
+    close_allowing_downloads(opened)

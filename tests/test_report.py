@@ -84,8 +84,8 @@ def test_schema_rejects_a_broken_report():
 
 def test_fingerprint_ignores_offsets_and_cosmetics():
     f = make_report().stories[0].findings[0]
-    g = Finding(f.rule, f.severity, f.message, f.doc, f.lang, f.start + 100, f.end + 100, f.text,
-                sentence="  " + f.sentence.upper() + " ")
+    g = Finding(f.rule, f.severity, f.message, f.doc, f.lang, f.start + 100, f.end + 100, " " + f.text.upper(),
+                related=list(f.related), sentence="another sentence around it")
     assert f.fingerprint == g.fingerprint
 
 

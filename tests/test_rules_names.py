@@ -237,7 +237,7 @@ def test_context_document_names_the_original_of_a_slot_every_version_translated(
     _, found = run(NameTranslatedLiterally, rows, context=context, embed=concept_embed)
     assert {(f.doc, f.text) for f in found} == {("de", "Kurier des nördlichen Tals"), ("pt", "Correio do Vale do Norte"),
                                                  ("fr", "Courrier de la vallée du Nord")}
-    assert all(f.suggestion == "Northern Valley Courier" and f.severity == Severity.WARNING for f in found)
+    assert all(f.suggestion == "Northern Valley Courier" and f.severity == Severity.ERROR for f in found)
     assert all(f.related[0].doc == "en-article" for f in found)
 
 

@@ -1,14 +1,14 @@
 """Baselines: accept today's findings, report only new ones.
 
 ``--write-baseline FILE`` records every current finding by its content fingerprint (rule,
-language, normalised sentence and span; see :attr:`Finding.fingerprint`), with how often it
-occurs. ``--baseline FILE`` then hides up to that many occurrences of each fingerprint, in report
+language, normalised span text and counterpart texts, not the sentence around them; see
+:func:`~xlingo.model.content_fingerprint`), with how often it occurs. ``--baseline FILE`` then hides up to that many occurrences of each fingerprint, in report
 order, so a second copy of a known problem is still new. Baseline entries that are found fewer
 times than recorded are *stale*: the problem was fixed, and the baseline can be rewritten.
 
 The file is JSON::
 
-    {"schema": "xlingo.baseline/1", "signature": "...",
+    {"schema": "xlingo.baseline/2", "signature": "...",
      "findings": [{"fingerprint": "...", "rule": "XL101", "lang": "fr", "story": "...",
                    "path": "...", "excerpt": "...", "count": 1}, ...]}
 """
@@ -23,7 +23,8 @@ from xlingo.errors import InputError
 from xlingo.output import write_atomic
 from xlingo.model import Finding, Report, Story
 
-SCHEMA = "xlingo.baseline/1"
+SCHEMA = "xlingo.baseline/2"
+_OLD_SCHEMAS = {"xlingo.baseline/1": "its fingerprints covered whole sentences"}
 EXCERPT_CHARS = 120
 _FIELDS = {"fingerprint": str, "rule": str, "lang": str, "story": str, "path": str, "excerpt": str, "count": int}
 
@@ -89,6 +90,9 @@ def load_baseline(path: str | Path) -> list[BaselineEntry]:
         raise InputError(f"{path}: cannot read baseline: {exc.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: not a baseline file: invalid JSON ({exc})") from None
+    if isinstance(data, dict) and data.get("schema") in _OLD_SCHEMAS:
+        raise InputError(f"{path}: baseline written by an older xlingo ({_OLD_SCHEMAS[data['schema']]}); "
+                         "write it again with --write-baseline")
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         found = data.get("schema") if isinstance(data, dict) else type(data).__name__
         raise InputError(f"{path}: not a baseline file (schema {found!r}, expected {SCHEMA!r})")

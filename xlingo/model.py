@@ -235,10 +235,8 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Content-based id: rule, language, normalised sentence and span (not offsets)."""
-        key = "\x1f".join([self.rule, self.lang, normalise_for_fingerprint(self.sentence),
-                           normalise_for_fingerprint(self.text)])
-        return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        """Content-based id of the finding's own span and its counterparts: see :func:`content_fingerprint`."""
+        return content_fingerprint(self.rule, self.lang, self.text, self.related)
 
     def sort_key(self) -> tuple:
         return (self.row if self.row is not None else -1, self.doc, self.start, self.end, self.rule, self.message)
@@ -265,6 +263,22 @@ class Finding:
                    related=tuple(Span.from_dict(r) for r in d.get("related", ())),
                    suggestion=d.get("suggestion"), sentence=sentence,
                    location=Location.from_dict(loc) if loc else None)
+
+
+COUNTERPART_WORDS = 8  # a longer counterpart is a whole sentence given as context, not the finding's subject
+
+
+def content_fingerprint(rule: str, lang: str, text: str, related: tuple[Span, ...] | list[Span]) -> str:
+    """ruff/phpstan-style id: rule, language, the normalised span text and its counterparts'
+    (no offsets, not the rest of the sentence), so the id survives edits elsewhere in the
+    sentence and the story. A counterpart of more than ``COUNTERPART_WORDS`` words counts only by
+    its language, unless the span itself is empty (a gap, known only by what the others have
+    there). Equal findings share an id; baselines count them (see :mod:`xlingo.baseline`)."""
+    gap = not text.strip()
+    counterparts = sorted({(r.lang, normalise_for_fingerprint(r.text) if gap or len(r.text.split()) <= COUNTERPART_WORDS
+                            else "") for r in related})
+    key = "\x1f".join([rule, lang, normalise_for_fingerprint(text), *(f"{lg}={t}" for lg, t in counterparts)])
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def normalise_for_fingerprint(text: str) -> str:

@@ -27,6 +27,9 @@ class Rule:
     severity: ClassVar[Severity]
     summary: ClassVar[str]
     options: ClassVar[dict[str, float]] = {}
+    # graded rules: every severity the evidence may give, and when (the catalogue severity among them);
+    # a finding at any other severity is a bug (see :meth:`CheckContext.finding`)
+    levels: ClassVar[dict[Severity, str]] = {}
     phase: ClassVar[int] = 10  # lower runs first; phase 0 rules mark segments for the others
 
     def __init__(self, options: dict[str, float] | None = None) -> None:
@@ -36,9 +39,19 @@ class Rule:
         raise NotImplementedError
 
     @classmethod
+    def severities(cls) -> list[Severity]:
+        """The severities the rule can give, highest first."""
+        return sorted(cls.levels or [cls.severity], reverse=True)
+
+    @classmethod
     def doc(cls) -> str:
-        """The rule's documentation (its docstring, dedented)."""
-        return inspect.cleandoc(cls.__doc__ or "")
+        """The rule's documentation: its docstring, dedented, and for a graded rule its levels."""
+        text = inspect.cleandoc(cls.__doc__ or "")
+        if cls.levels:
+            text += "\n\n## Severity\n" + "\n".join(
+                f"- **{sev.value}**{' (catalogue)' if sev == cls.severity else ''}: {cls.levels[sev]}"
+                for sev in cls.severities())
+        return text
 
 
 RULES: dict[str, type[Rule]] = {}
@@ -54,6 +67,8 @@ def register(cls: type[Rule]) -> type[Rule]:
     for part in ("What it does", "Why is this bad?", "Example", "Use instead"):
         if part not in (cls.__doc__ or ""):
             raise ValueError(f"{cls.code}: docstring lacks the section {part!r}")
+    if cls.levels and cls.severity not in cls.levels:
+        raise ValueError(f"{cls.code}: levels must say when the catalogue severity {cls.severity.value} applies")
     RULES[cls.code] = cls
     return cls
 
@@ -129,6 +144,9 @@ class CheckContext:
                 row: int | None = None, related: Sequence[Span] = (), suggestion: str | None = None,
                 severity: Severity | None = None) -> Finding:
         """Build a finding with text, language and enclosing sentence filled in."""
+        if severity is not None and severity not in rule.severities():
+            raise ValueError(f"{rule.code}: severity {severity.value} is not one of its documented levels "
+                             f"({', '.join(s.value for s in rule.severities())}); add it to {type(rule).__name__}.levels")
         d = self.story.document(doc) if isinstance(doc, str) else doc
         sentence = " ".join(s.text for s in d.sentences if s.start < end and s.end > start) or d.text[start:end]
         return Finding(rule=rule.code, severity=severity or rule.severity, message=message, doc=d.id,

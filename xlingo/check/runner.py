@@ -6,6 +6,7 @@ from dataclasses import replace
 from xlingo.check.base import CheckContext, Rule, all_rules
 from xlingo.config import Settings
 from xlingo.model import Finding
+from xlingo.suppress import document_pragmas, load_ignore_file
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
@@ -19,14 +20,19 @@ def selected_rules(settings: Settings) -> list[Rule]:
 
 
 def run_checks(ctx: CheckContext, rules: list[Rule], settings: Settings) -> list[Finding]:
-    """Findings of ``rules`` on ``ctx``, filtered and re-graded per language/path, deduplicated."""
+    """Findings of ``rules`` on ``ctx``, filtered and re-graded per language/path, deduplicated;
+    those suppressed by a document's pragma or the ``.xlingo-ignore`` file dropped."""
     paths = {d.id: d.path for d in ctx.documents}
+    pragmas = {d.id: document_pragmas(d) for d in (*ctx.documents, *ctx.context_documents)}
+    ignored = load_ignore_file()
     seen: set[tuple] = set()
     out: list[Finding] = []
     for rule in rules:
         for f in rule.check(ctx):
             path = paths.get(f.doc)
             if not settings.enabled(f.rule, lang=f.lang, path=path):
+                continue
+            if pragmas[f.doc].suppresses(f) or ignored.suppresses(f, path or ""):
                 continue
             f = replace(f, severity=settings.severity_for(f.rule, f.severity, lang=f.lang, path=path))
             key = (f.rule, f.doc, f.start, f.end, f.message)

@@ -129,6 +129,7 @@ def _finding(fid: str, f: Finding, s: Story) -> dict[str, Any]:
     d: dict[str, Any] = {
         "id": fid, "rule": f.rule, "sev": f.severity.value, "msg": f.message,
         "doc": f.doc, "lang": f.lang, "text": f.text, "row": f.row, "fp": f.fingerprint,
+        "story": s.id, "path": s.document(f.doc).path,  # for the baseline and CSV the page exports
         "rel": [{"doc": r.doc, "lang": r.lang, "text": r.text} for r in f.related],
     }
     if f.suggestion is not None:

@@ -18,7 +18,7 @@ from xlingo.model import PROJECT_URL, Finding, Location, Report, Severity, Span,
 from xlingo.report.escape import json_text, xml_safe
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-FINGERPRINT_KEY = "xlingoContentHash/v1"
+FINGERPRINT_KEY = "xlingoContentHash/v2"  # v2: span and counterparts, not the sentence
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 

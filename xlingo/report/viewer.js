@@ -26,6 +26,21 @@
   let current = null;
   let helpReturn = null;
 
+  // Deep-link keys: the finding's content fingerprint, "-2", "-3"... for later equal findings.
+  const seenFp = new Map();
+  for (const f of DATA.findings) {
+    const n = (seenFp.get(f.fp) || 0) + 1;
+    seenFp.set(f.fp, n);
+    f.key = n === 1 ? f.fp : f.fp + "-" + n;
+  }
+  const byKey = new Map(DATA.findings.map((f) => [f.key, f]));
+  const DECISIONS = { accepted: "Accepted", fp: "False positive" };
+  const ACTIONS = { accepted: "Accept", fp: "False positive" };
+  const STORE = "xlingo.review:" + DATA.signature.string; // decisions are kept per report signature
+  const decisions = loadDecisions(); // finding key -> "accepted" | "fp"
+  const listItems = new Map(); // finding id -> { li, badge, buttons }
+  let reviewStatus = null;
+
   const pop = document.getElementById("xl-pop");
   const help = document.getElementById("xl-help");
   const wide = window.matchMedia("(min-width: 761px)");
@@ -498,33 +513,51 @@
     msg.dir = "auto";
     pop.append(head, msg);
     if (info) pop.append(el("p", "summary", info.summary));
+    const others = f.rel.length ? f.rel : f.alt || [];
     const here = el("div", "quote");
-    here.append(langTag(f.lang), " ", iso(f.text || "\u2205", "qtext"));
+    const close = f.rel.length && f.text ? f.rel.find((o) => charDiff(f.text, o.text)) : null;
+    here.append(langTag(f.lang), " ", close ? diffText(f.text, charDiff(f.text, close.text)[0], "dx-here")
+      : iso(f.text || "\u2205", "qtext"));
     pop.append(here);
     if (f.sug !== undefined) {
       const sug = el("p", "sug");
       sug.append(el("span", "k", "Suggestion "), iso(f.sug));
       pop.append(sug);
     }
-    const others = f.rel.length ? f.rel : f.alt || [];
     if (others.length) {
       pop.append(el("div", "k", f.rel.length ? "Other versions have" : "Other versions of the row"));
       const ul = el("ul", "others");
       for (const o of others) {
         const li = el("li");
-        li.append(langTag(o.lang), " ", iso(o.text || "\u2205", "qtext"));
+        const diff = f.rel.length && f.text ? charDiff(f.text, o.text) : null;
+        li.append(langTag(o.lang), " ", diff ? diffText(o.text, diff[1], "dx-there") : iso(o.text || "\u2205", "qtext"));
         ul.append(li);
       }
       pop.append(ul);
     }
     const meta = el("p", "pmeta");
-    meta.append((f.row === null ? "no row" : "row " + (f.row + 1)) + " · ", iso(f.doc), " · " + f.fp);
-    pop.append(meta);
+    meta.append((f.row === null ? "no row" : "row " + (f.row + 1)) + " · ", iso(f.doc), " · ");
+    const link = el("a", null, f.fp);
+    link.href = "#finding=" + f.key;
+    link.title = "Link to this finding";
+    meta.append(link);
+    pop.append(meta, decisionButtons(f, "pop-dec"));
     pop.hidden = false;
     place(target);
   }
 
   function place(target) {
+    const sheet = !wide.matches;
+    pop.classList.toggle("sheet", sheet);
+    if (sheet) { // a bottom sheet; the highlighted text scrolled into the free space above it
+      pop.style.left = pop.style.top = "";
+      document.documentElement.style.setProperty("--sheet-h", pop.offsetHeight + "px");
+      const room = window.innerHeight - pop.offsetHeight;
+      const cell = target.closest(".txt"); // the whole sentence when it fits, else the highlight
+      const r = (cell && cell.getBoundingClientRect().height < room - 16 ? cell : target).getBoundingClientRect();
+      if (r.top < 8 || r.bottom > room - 8) window.scrollBy(0, r.top - Math.max(8, (room - r.height) / 2));
+      return;
+    }
     const r = target.getClientRects()[0] || target.getBoundingClientRect();
     const vw = document.documentElement.clientWidth;
     const pw = pop.offsetWidth;
@@ -536,7 +569,10 @@
     pop.style.top = y + window.scrollY + "px";
   }
 
-  function hidePop() { pop.hidden = true; }
+  function hidePop() {
+    pop.hidden = true;
+    document.documentElement.style.removeProperty("--sheet-h");
+  }
 
   function markOf(node) {
     return node && node.closest ? node.closest("mark[data-finding], mark[data-part]") : null;
@@ -566,6 +602,7 @@
       if (h) h.tabIndex = on.has(id) ? 0 : -1;
     }
     for (const g of gotos) g.b.hidden = !on.has(g.id);
+    for (const [id, item] of listItems) item.li.hidden = !on.has(id);
     for (const r of rows) {
       const hit = r.fs.some((id) => on.has(id));
       r.el.hidden = (state.only && !hit) || (state.q !== "" && !hit && !r.text.includes(state.q));
@@ -586,6 +623,10 @@
     const h = heads.get(id);
     if (!h) return;
     setCurrent(id);
+    const link = "#finding=" + byId.get(id).key;
+    if (location.hash !== link) {
+      try { history.replaceState(null, "", link); } catch (e) { /* a sandboxed page: no deep link */ }
+    }
     h.focus({ preventScroll: true });
     h.scrollIntoView({ block: "center", inline: "nearest" });
     showPop(h);
@@ -630,6 +671,7 @@
     if (e.key === "j") { e.preventDefault(); nav(1); }
     else if (e.key === "k") { e.preventDefault(); nav(-1); }
     else if (e.key === "/") { e.preventDefault(); search.focus(); search.select(); }
+    else if ((e.key === "a" || e.key === "f") && current) decide(byId.get(current), e.key === "a" ? "accepted" : "fp");
   }
 
   function layout() {
@@ -641,31 +683,238 @@
     sections.forEach((s, k) => s.el.classList.toggle("stacked", widths[k] < 96 + s.n * 150));
   }
 
+  // ---- review: findings list, deep links, decisions, exports ------------------------------
+
+  function loadDecisions() {
+    try {
+      const d = JSON.parse(localStorage.getItem(STORE) || "{}");
+      const out = new Map();
+      for (const [k, v] of Object.entries(d && typeof d === "object" ? d : {})) if (byKey.has(k) && v in DECISIONS) out.set(k, v);
+      return out;
+    } catch (e) { return new Map(); } // storage off (private mode): decisions last as long as the page
+  }
+
+  function decide(f, what) {
+    if (decisions.get(f.key) === what) decisions.delete(f.key); else decisions.set(f.key, what);
+    try { localStorage.setItem(STORE, JSON.stringify(Object.fromEntries(decisions))); } catch (e) { /* kept in the page */ }
+    showDecision(f);
+    if (!pop.hidden && current === f.id && heads.get(f.id)) showPop(heads.get(f.id));
+  }
+
+  function decisionButtons(f, cls) {
+    const box = el("div", "decide " + cls);
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Review " + f.rule);
+    for (const [what, label] of Object.entries(ACTIONS)) {
+      const b = el("button", "btn dec dec-" + what, label);
+      b.type = "button";
+      b.setAttribute("aria-pressed", String(decisions.get(f.key) === what));
+      b.addEventListener("click", (e) => { e.stopPropagation(); decide(f, what); });
+      box.append(b);
+    }
+    return box;
+  }
+
+  function showDecision(f) {
+    const d = decisions.get(f.key) || "";
+    for (const m of pieces.get(f.id)) {
+      m.classList.toggle("dec-accepted", d === "accepted");
+      m.classList.toggle("dec-fp", d === "fp");
+    }
+    const item = listItems.get(f.id);
+    if (item) {
+      item.li.dataset.decision = d;
+      item.badge.textContent = d ? DECISIONS[d] : "";
+      item.badge.hidden = !d;
+      for (const b of item.li.querySelectorAll("button.dec")) b.setAttribute("aria-pressed", String(b.classList.contains("dec-" + d)));
+    }
+    if (reviewStatus) {
+      const n = [...decisions.values()];
+      reviewStatus.textContent = n.length + " of " + plural(DATA.findings.length, "finding") + " reviewed: "
+        + n.filter((v) => v === "accepted").length + " accepted, " + n.filter((v) => v === "fp").length + " false positive";
+    }
+  }
+
+  function findingsList(main) {
+    const sec = el("details", "flist");
+    sec.open = true;
+    const sum = el("summary");
+    sum.append(el("h2", null, "Findings"), " ", el("span", "muted", "(" + DATA.findings.length + ")"));
+    sec.append(sum);
+    const tools = el("div", "review-bar");
+    reviewStatus = el("span", "review-status");
+    reviewStatus.setAttribute("aria-live", "polite");
+    const buttons = [
+      ["Export baseline", "Decided findings (accepted and false positives) as a baseline file for xlingo check --baseline", exportBaseline],
+      ["Export ignore file", "False positives as .xlingo-ignore lines", exportIgnore],
+      ["Export CSV", "All findings and their decisions as a spreadsheet", exportCsv],
+    ].map(([label, title, fn]) => {
+      const b = el("button", "btn export", label);
+      b.type = "button";
+      b.title = title;
+      b.addEventListener("click", fn);
+      return b;
+    });
+    tools.append(reviewStatus, ...buttons);
+    const ol = el("ol", "findings");
+    for (const f of DATA.findings) {
+      const li = el("li", "fitem sev-" + f.sev);
+      li.dataset.id = f.id;
+      const go = el("button", "fgo");
+      go.type = "button";
+      go.append(el("span", "icon", SEV[f.sev].icon), " ", el("code", null, f.rule), " ", langTag(f.lang), " ",
+        iso(excerpt(f.text, 60) || "\u2205", "ftext"), " ", el("span", "fmsg", f.msg));
+      go.title = "Show this finding (" + f.story + ", " + f.path + ")";
+      go.addEventListener("click", () => focusFinding(f.id));
+      const badge = el("span", "decision");
+      badge.hidden = true;
+      li.append(go, badge, decisionButtons(f, "list-dec"));
+      listItems.set(f.id, { li, badge });
+      ol.append(li);
+    }
+    sec.append(tools, ol);
+    main.append(sec);
+  }
+
+  function followLink() {
+    const m = /^#finding=([0-9a-f]+(?:-\d+)?)$/.exec(location.hash);
+    const f = m && byKey.get(m[1]);
+    if (f) focusFinding(f.id);
+  }
+
+  function excerpt(text, n) {
+    const t = String(text).split(/\s+/).filter(Boolean).join(" ");
+    return t.length > n ? t.slice(0, n) + "\u2026" : t;
+  }
+
+  /** The findings the person decided on, as the baseline file ``xlingo check --baseline`` reads. */
+  function exportBaseline() {
+    const entries = new Map();
+    for (const f of DATA.findings) {
+      if (!decisions.has(f.key)) continue;
+      const e = entries.get(f.fp);
+      if (e) e.count += 1;
+      else entries.set(f.fp, { fingerprint: f.fp, rule: f.rule, lang: f.lang, story: f.story, path: f.path,
+        excerpt: excerpt(f.text, 120), count: 1 });
+    }
+    const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
+    const findings = [...entries.values()].sort((a, b) => cmp(a.path, b.path) || cmp(a.rule, b.rule) || cmp(a.fingerprint, b.fingerprint));
+    const data = { schema: "xlingo.baseline/2", signature: DATA.signature.string, findings };
+    download("xlingo-baseline.json", "application/json", JSON.stringify(data, null, 2) + "\n");
+  }
+
+  function exportIgnore() {
+    const lines = ["# false positives marked in the xlingo viewer (" + DATA.signature.version + ")"];
+    const seen = new Set();
+    for (const f of DATA.findings) {
+      if (decisions.get(f.key) !== "fp" || seen.has(f.fp)) continue;
+      seen.add(f.fp);
+      lines.push(f.fp + "  # " + f.rule + " " + f.lang + " " + f.path + ": " + excerpt(f.text, 60).replace(/[\r\n]/g, " "));
+    }
+    download(".xlingo-ignore", "text/plain", lines.join("\n") + "\n");
+  }
+
+  /** A CSV cell: quoted, and a leading = + - @ (a formula to a spreadsheet) made text with a quote mark. */
+  function csvCell(value) {
+    let t = value === null || value === undefined ? "" : String(value);
+    if (/^[=+\-@\t\r]/.test(t)) t = "'" + t;
+    return '"' + t.replace(/"/g, '""') + '"';
+  }
+
+  function exportCsv() {
+    const head = ["story", "path", "lang", "rule", "severity", "row", "text", "message", "suggestion", "counterparts",
+      "fingerprint", "decision"];
+    const lines = [head.map(csvCell).join(",")];
+    for (const f of DATA.findings) {
+      lines.push([f.story, f.path, f.lang, f.rule, f.sev, f.row === null ? "" : f.row + 1, f.text, f.msg, f.sug,
+        f.rel.map((r) => r.lang + ": " + r.text).join(" | "), f.key, decisions.get(f.key) || ""].map(csvCell).join(","));
+    }
+    download("xlingo-findings.csv", "text/csv", "\ufeff" + lines.join("\r\n") + "\r\n");
+  }
+
+  function download(name, type, text) {
+    const url = URL.createObjectURL(new Blob([text], { type: type + ";charset=utf-8" }));
+    const a = el("a");
+    a.href = url;
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  /**
+   * Character-level difference of two close spellings (a longest common subsequence): for each
+   * text, which characters the other lacks; null when they share too little for it to mean anything.
+   */
+  function charDiff(a, b) {
+    const A = [...a], B = [...b];
+    const n = A.length, m = B.length;
+    if (!n || !m || n * m > 40000) return null;
+    const L = new Uint16Array((n + 1) * (m + 1));
+    for (let i = n - 1; i >= 0; i--) {
+      for (let j = m - 1; j >= 0; j--) {
+        L[i * (m + 1) + j] = A[i] === B[j] ? L[(i + 1) * (m + 1) + j + 1] + 1
+          : Math.max(L[(i + 1) * (m + 1) + j], L[i * (m + 1) + j + 1]);
+      }
+    }
+    const common = L[0];
+    if (common === Math.max(n, m) || 4 * common < n + m) return null; // equal, or sharing under half their letters
+    const da = new Array(n).fill(true), db = new Array(m).fill(true);
+    for (let i = 0, j = 0; i < n && j < m;) {
+      if (A[i] === B[j]) { da[i] = db[j] = false; i++; j++; }
+      else if (L[(i + 1) * (m + 1) + j] >= L[i * (m + 1) + j + 1]) i++;
+      else j++;
+    }
+    return [da, db];
+  }
+
+  function diffText(text, differs, cls) {
+    const out = iso("", "qtext diff");
+    const chars = [...text];
+    let run = "", state = differs[0];
+    chars.forEach((c, i) => {
+      if (differs[i] !== state) {
+        out.append(state ? el("span", cls, run) : put(document.createDocumentFragment(), run));
+        run = "";
+        state = differs[i];
+      }
+      run += c;
+    });
+    out.append(state ? el("span", cls, run) : put(document.createDocumentFragment(), run));
+    return out;
+  }
+
   // ---- build ------------------------------------------------------------------------------
 
   const main = document.getElementById("xl-main");
   header();
   toolbar();
   if (DATA.stories.length > 1 || DATA.grouping.length) index(main);
+  if (DATA.findings.length) findingsList(main);
   DATA.stories.forEach((s) => storySection(main, s));
+  for (const f of DATA.findings) showDecision(f);
   if (DATA.grouping.length) grouping(main);
   footer();
 
   main.addEventListener("mouseover", (e) => { const m = markOf(e.target); if (m) showPop(m); });
   main.addEventListener("mouseout", (e) => {
     const m = markOf(e.target);
-    if (m && !markOf(e.relatedTarget) && !markOf(document.activeElement)) hidePop();
+    if (m && !markOf(e.relatedTarget) && !markOf(document.activeElement) && !pop.contains(e.relatedTarget)) hidePop();
   });
   main.addEventListener("focusin", (e) => {
     const m = markOf(e.target);
     if (m) { setCurrent(m.dataset.finding || m.dataset.part); showPop(m); }
   });
-  main.addEventListener("focusout", (e) => { if (!markOf(e.relatedTarget)) hidePop(); });
+  main.addEventListener("focusout", (e) => { if (!markOf(e.relatedTarget) && !pop.contains(e.relatedTarget)) hidePop(); });
   document.addEventListener("keydown", onKey);
   document.getElementById("xl-help-close").addEventListener("click", toggleHelp);
   help.addEventListener("click", (e) => { if (e.target === help) toggleHelp(); });
   window.addEventListener("resize", () => { layout(); hidePop(); });
+  window.addEventListener("hashchange", followLink);
+  pop.addEventListener("mouseleave", (e) => { if (!markOf(e.relatedTarget) && !pop.contains(document.activeElement)) hidePop(); });
   layout();
   apply();
+  followLink();
   document.documentElement.classList.add("ready");
 })();

@@ -59,6 +59,10 @@ class MissingSentence(Rule):
     code = "XL001"
     name = "missing-sentence"
     severity = Severity.ERROR
+    levels = {
+        Severity.ERROR: "three or more versions and the missing sentence has at least `min_words` words",
+        Severity.WARNING: "two versions (nothing tells which side is right) or a sentence shorter than `min_words` words",
+    }
     summary = "A sentence the other versions have is missing in this one"
     options = {"min_words": 4.0}
 
@@ -73,7 +77,7 @@ class MissingSentence(Rule):
             for doc in absent:
                 at = _gap_offset(ctx, k, doc)
                 langs = ", ".join(ctx.story.document(d).lang for d in present)
-                yield ctx.finding(self, doc, at, at, f"no counterpart here for `{_clip(related[0].text)}` ({langs})",
+                yield ctx.finding(self, doc, at, at, f"missing here: `{_clip(related[0].text)}` ({langs}) has no translation in this version",
                                   row=k, related=related, severity=severity)
 
 
@@ -105,6 +109,10 @@ class ExtraSentence(Rule):
     code = "XL002"
     name = "extra-sentence"
     severity = Severity.WARNING
+    levels = {
+        Severity.WARNING: "the extra sentence has at least `min_words` words",
+        Severity.INFO: "a sentence shorter than `min_words` words (a caption, a dateline)",
+    }
     summary = "A sentence that most other versions do not have"
     options = {"min_words": 4.0}
 
@@ -117,7 +125,7 @@ class ExtraSentence(Rule):
                 start, end = ctx.row_span(k, doc)
                 short = _words(ctx.story.document(doc).text[start:end]) < self.opts["min_words"]
                 langs = ", ".join(ctx.story.document(d).lang for d in absent)
-                yield ctx.finding(self, doc, start, end, f"no counterpart in {langs}", row=k,
+                yield ctx.finding(self, doc, start, end, f"not in {langs}: added here, or left out there", row=k,
                                   severity=Severity.INFO if short else self.severity)
 
 
@@ -173,8 +181,9 @@ class MeaningShift(Rule):
             start, end = ctx.row_span(k, worst)
             others = [ctx.span(d, *ctx.row_span(k, d)) for d in docs if d != worst]
             yield ctx.finding(self, worst, start, end,
-                              f"row similarity {row.similarity:.2f} vs story median {median:.2f} "
-                              f"(z={z:.1f}); this version agrees least with the others",
+                              f"this sentence may say something else: the versions agree much less here than in "
+                              f"the rest of the story (similarity {row.similarity:.2f}, usually {median:.2f}), and this "
+                              f"one least",
                               row=k, related=others)
 
 

@@ -535,6 +535,10 @@ class AcronymNotLocalised(Rule):
     code = "XL505"
     name = "acronym-not-localised"
     severity = Severity.INFO
+    levels = {
+        Severity.WARNING: "the document defines its local acronym with an expansion",
+        Severity.INFO: "the local acronym is only the one the document uses most",
+    }
     summary = "A foreign acronym beside the local one the document also uses (WHO beside OMS)"
     options = {"min_local_rows": 2.0}
 

@@ -112,6 +112,10 @@ class CopiedVerbatim(Rule):
     code = "XL402"
     name = "copied-verbatim"
     severity = Severity.WARNING
+    levels = {
+        Severity.WARNING: "the copied sentence is in the other version's language",
+        Severity.INFO: "the sentence is in neither version's language (both hold a copy of foreign text)",
+    }
     summary = "A sentence identical to its counterpart in another language"
     options = {"min_ratio": 0.9, "min_words": 3.0, "min_word_share": 0.4, "lang_margin": 0.3}
     phase = 9  # before XL401, which leaves sentences flagged here alone
@@ -235,7 +239,7 @@ class WrongLanguage(Rule):
                     found = self._foreign(s.text, own, candidates)
                     if found is None:
                         continue
-                    lang, prob = found
+                    lang, _ = found
                     source = version_langs.get(lang)
                     related = []
                     where = ""
@@ -245,7 +249,7 @@ class WrongLanguage(Rule):
                         related = [ctx.span(source, *span)] if span else []
                     yield ctx.finding(
                         self, doc, s.start, s.end,
-                        f"sentence reads as {_lang_name(lang)} (p={prob:.2f}), not {_lang_name(own)}{where}",
+                        f"this sentence is in {_lang_name(lang)}, not {_lang_name(own)}{where}",
                         row=k, related=related)
 
     def _foreign(self, text: str, own: str, candidates: list[str]) -> tuple[str, float] | None:

@@ -152,6 +152,10 @@ class NameInconsistent(Rule):
     code = "XL201"
     name = "name-inconsistent"
     severity = Severity.ERROR
+    levels = {
+        Severity.ERROR: "two or more independent sources (other versions, context documents, the glossary) agree on the other form",
+        Severity.WARNING: "a single source has the other form",
+    }
     summary = "A proper name is spelled or rendered differently in this version"
     options = {"max_words": 4.0, "min_word_z": 1.5}
 
@@ -266,7 +270,7 @@ class NameInconsistent(Rule):
         where = [d for d in idx.versions if d in versions and d != m.doc]
         out = []
         if where:
-            out.append(f"by the words {_langs(ctx, where)} agree on" if word_by_word else f"in {_langs(ctx, where)}")
+            out.append(f"going by the words {_langs(ctx, where)} use" if word_by_word else f"in {_langs(ctx, where)}")
         if context:
             out.append("in the context documents")
         if glossary:
@@ -321,8 +325,8 @@ class NameTranslatedLiterally(Rule):
     parentheses or quotes) kept in its original words in some versions and turned into
     ordinary words in others. When every version (three or more) renders the slot in its own
     ordinary words, at least two of them meaning the same and one of them a word no dictionary
-    knows, while the row's other names agree, each rendering is flagged as a warning with no
-    proposal. Where the original is known, the finding proposes it.
+    knows, while the row's other names agree, each rendering is flagged with no proposal.
+    Where the original is known, the finding proposes it.
 
     ## Why is this bad?
     A newspaper, band or product translated word by word no longer names anything: readers
@@ -344,6 +348,10 @@ class NameTranslatedLiterally(Rule):
     code = "XL202"
     name = "name-translated-literally"
     severity = Severity.ERROR
+    levels = {
+        Severity.ERROR: "the original name is known (a do-not-translate glossary term, a context document, two versions keeping it, or one while the row's other names agree), or every version (three or more) words it differently and one rendering is no word at all",
+        Severity.WARNING: "only one version keeps the name and the row's other names do not agree: which form is right is unclear",
+    }
     summary = "A proper name was translated word by word"
     options = {"max_char_similarity": 0.7, "min_z": 3.0, "min_z_slot": 1.5, "min_word_z": 2.0,
                "background": 300.0}
@@ -377,7 +385,8 @@ class NameTranslatedLiterally(Rule):
             else:
                 others = " / ".join(_quote(b.text) for b in lit.backers)
                 msg = (f"{_quote(text)} reads as a name translated word by word: every version words it "
-                       f"differently ({others} in {langs}) while the row's other names agree; use the original name")
+                       f"differently ({others} in {langs}) although the other names of the sentence are written "
+                       "alike; use the name in its original form")
             yield ctx.finding(self, lit.doc, lit.start, lit.end, msg, row=lit.row, related=lit.backers,
                               suggestion=lit.reference or None,
                               severity=Severity.ERROR if lit.strong else Severity.WARNING)
@@ -494,7 +503,7 @@ class NameTranslatedLiterally(Rule):
         if best is None:
             return []
         _, text, source, backers, hits, spans = best
-        return [_Literal(d, k, *spans[d], text, source, backers, source == "glossary", z, slot=True)
+        return [_Literal(d, k, *spans[d], text, source, backers, True, z, slot=True)
                 for d, z in hits.items()]
 
     def _slot_group_unanchored(self, ctx: CheckContext, idx: NameIndex, k: int,
@@ -526,7 +535,7 @@ class NameTranslatedLiterally(Rule):
         if agreement < self.opts["min_z_slot"]:
             return []
         return [_Literal(d, k, *spans[d], "", "versions", [ctx.span(o, *spans[o]) for o in docs if o != d],
-                         False, agreement, slot=True) for d in docs]
+                         True, agreement, slot=True) for d in docs]
 
     def _rendering(self, text: str, name: str, lang: str, idx: NameIndex) -> bool:
         """Could ``text`` be ``name`` rendered word by word into ``lang``? As many content words

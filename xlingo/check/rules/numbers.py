@@ -159,6 +159,10 @@ class NumberMismatch(Rule):
     code = "XL101"
     name = "number-mismatch"
     severity = Severity.ERROR
+    levels = {
+        Severity.ERROR: "more versions agree on the number than differ from it",
+        Severity.WARNING: "a tie (two versions, or as many on each side) that no context document settles",
+    }
     summary = "A number, amount or date differs from the other versions (read locale-aware)"
     options = {"small_max": 12.0}
 
@@ -202,7 +206,7 @@ class NumberMismatch(Rule):
         texts, langs, related = _quote(ctx, g, d.id)
         if cand is not None:
             q = cand.members[d.id]
-            return ctx.finding(self, d, q.start, q.end, f"`{q.text}` here, {texts} in {langs}", row=rn.k,
+            return ctx.finding(self, d, q.start, q.end, f"`{q.text}` here, but {texts} in {langs}", row=rn.k,
                                related=related, severity=severity, suggestion=_suggest(q, g.rep.value, d.lang))
         rep = g.rep
         if g.kind == "month" or (rep.kind == "number" and rep.scale == 1
@@ -212,7 +216,7 @@ class NumberMismatch(Rule):
             return None  # two versions, one drops a plain number: too often an editorial choice
         span = ctx.row_span(rn.k, d)
         assert span is not None
-        return ctx.finding(self, d, span[0], span[1], f"{texts} in {langs}, no such number here", row=rn.k,
+        return ctx.finding(self, d, span[0], span[1], f"{texts} in {langs}; this version has no such number", row=rn.k,
                            related=related, severity=severity)
 
 

@@ -95,6 +95,14 @@ class _SpanRule(Rule):
 
     kind = ""
     options = {"min_mass": 0.5, "warn_mass": 0.9, "error_mass": 1.2, "pair_warn_mass": 2.5}
+    levels = {
+        Severity.ERROR: "three or more versions, all the others agree, and the words carry weight (`error_mass`, "
+                        "or a number or a name)",
+        Severity.WARNING: "three or more versions, the words weigh `warn_mass` or hold a number or a name, without a "
+                          "unanimous vote; with two versions, a number against another number or words of "
+                          "`pair_warn_mass`",
+        Severity.INFO: "lighter words (from `min_mass`; with two versions from `warn_mass`)",
+    }
 
     def severity_of(self, ev: Event, n_versions: int) -> Severity | None:
         """With a vote (3+ versions): ERROR when all other versions agree and the span is heavy
@@ -179,8 +187,9 @@ class SpanOmission(_SpanRule):
     def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:
         related = self.related(ctx, ev)
         return ctx.finding(self, ev.doc, ev.start, ev.end,
-                           f"no counterpart near `{_clip(ctx.story.document(ev.doc).text[ev.start:ev.end], 40)}` "
-                           f"for {_quote(ctx, related)}", row=ev.row, related=related, severity=sev)
+                           f"left out: {_quote(ctx, related)} has nothing corresponding in this version (around "
+                           f"`{_clip(ctx.story.document(ev.doc).text[ev.start:ev.end], 40)}`)", row=ev.row,
+                           related=related, severity=sev)
 
 
 @register
@@ -220,8 +229,8 @@ class SpanAddition(_SpanRule):
         related = self.related(ctx, ev)
         langs = ", ".join(ctx.story.document(d).lang for d in dict.fromkeys(d for d, _, _ in ev.related))
         return ctx.finding(self, ev.doc, ev.start, ev.end,
-                           f"`{_clip(ctx.story.document(ev.doc).text[ev.start:ev.end], 40)}` has no counterpart "
-                           f"in {langs}", row=ev.row, related=related, severity=sev)
+                           f"`{_clip(ctx.story.document(ev.doc).text[ev.start:ev.end], 40)}` is not in {langs}: "
+                           "added here, or left out there", row=ev.row, related=related, severity=sev)
 
 
 @register
@@ -260,8 +269,8 @@ class SpanMistranslation(_SpanRule):
     def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:
         related = self.related(ctx, ev)
         return ctx.finding(self, ev.doc, ev.start, ev.end,
-                           f"`{_clip(ctx.story.document(ev.doc).text[ev.start:ev.end], 40)}` here, "
-                           f"{_quote(ctx, related)}", row=ev.row, related=related, severity=sev)
+                           f"`{_clip(ctx.story.document(ev.doc).text[ev.start:ev.end], 40)}` here says something "
+                           f"else than {_quote(ctx, related)}", row=ev.row, related=related, severity=sev)
 
 
 @register
@@ -298,6 +307,10 @@ class SentenceDivergence(Rule):
     code = "XL704"
     name = "sentence-divergence"
     severity = Severity.WARNING
+    levels = {
+        Severity.WARNING: "three or more versions, the others agreeing with each other",
+        Severity.INFO: "two versions: nothing tells which side is out of line",
+    }
     summary = "A row's versions are hardly closer to each other than to unrelated sentences"
     options = {"min_divergence": 0.8, "min_divergence_pair": 0.95, "max_agreeing": 0.4, "min_rows": 5.0}
 
@@ -326,8 +339,9 @@ class SentenceDivergence(Rule):
                 related = [ctx.span(o, *ctx.row_span(k, o)) for o in present if o != d]
                 sev = self.severity if len(present) >= 3 else Severity.INFO
                 yield ctx.finding(self, d, span[0], span[1],
-                                  f"divergence {min(mine):.2f} from the other versions (0 = the story's usual "
-                                  "rows, 1 = no closer than unrelated sentences)", row=k, related=related,
+                                  "this sentence says something else than the other versions: it is hardly closer "
+                                  f"to them than to unrelated sentences of the story (divergence {min(mine):.2f}; "
+                                  "0 = as close as usual, 1 = unrelated)", row=k, related=related,
                                   severity=sev)
 
 
@@ -398,5 +412,5 @@ class GarbledStructure(Rule):
                 continue
             s, e = min(ev.start for ev in evs), max(ev.end for ev in evs)
             related = [ctx.span(o, *ctx.row_span(k, o)) for o in row.others(d)]
-            yield ctx.finding(self, d, s, e, f"{len(evs)} separate stretches of the other versions have no "
-                              "counterpart in this sentence: its structure is broken", row=k, related=related)
+            yield ctx.finding(self, d, s, e, f"{len(evs)} separate parts of what the other versions say are "
+                              "missing from this sentence: it reads broken or garbled", row=k, related=related)

@@ -1,0 +1,102 @@
+"""Suppressions: a per-document ``xlingo: ignore[...]`` pragma and the ``.xlingo-ignore`` file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xlingo.check.base import CheckContext, Rule
+from xlingo.check.runner import run_checks
+from xlingo.config import Settings
+from xlingo.errors import ConfigError
+from xlingo.model import Severity
+from xlingo.suppress import IgnoreFile
+from xlingo.testing import context_for, story_from_rows
+
+from test_check_cli import fake_engine, make_feed, run  # noqa: F401  (the hash encoder and marker rule: BAD = error)
+
+
+class Flag(Rule):
+    """Test rule.
+
+    What it does: flags each word given in ``words`` under its code.
+    Why is this bad? Test only. Example: none. Use instead: nothing.
+    """
+
+    name = "flag"
+    severity = Severity.ERROR
+    summary = "test"
+
+    def __init__(self, code: str, word: str) -> None:
+        super().__init__()
+        self.code, self.word = code, word
+
+    def check(self, ctx: CheckContext):
+        for d in ctx.documents:
+            at = d.text.find(self.word)
+            if at >= 0:
+                yield ctx.finding(self, d, at, at + len(self.word), f"{self.word} here")
+
+
+ROWS = [{"de": "Der Kurier meldete 640 Fälle.", "fr": "Le Courrier a signalé 460 cas.", "ja": "新聞は640件と報じた。"},
+        {"de": "Die Stadt reagierte.", "fr": "La ville a réagi.", "ja": "市は対応した。"}]
+RULES = [Flag("XL202", "Courrier"), Flag("XL101", "460"), Flag("XL501", "Stadt"), Flag("XL401", "市"),
+         Flag("XL503", "ignore")]  # the last one hits a pragma line: it is not story text
+
+
+def found(rows, folder: Path | None = None, monkeypatch=None) -> set[tuple[str, str]]:
+    if folder is not None:
+        monkeypatch.chdir(folder)
+    story = story_from_rows(rows)
+    for d in story.documents:
+        d.path = f"feeds/{d.lang}/story.{d.lang}.txt"
+        if "xlingo:" in d.sentences[0].text:  # the pragma on a line of its own
+            i = d.sentences[0].end
+            d.text = d.text[:i] + "\n" + d.text[i + 1:]
+    return {(f.rule, f.lang) for f in run_checks(context_for(story), RULES, Settings())}
+
+
+def test_no_suppression_flags_everything(tmp_path, monkeypatch):
+    assert found(ROWS, tmp_path, monkeypatch) == {("XL202", "fr"), ("XL101", "fr"), ("XL501", "de"), ("XL401", "ja")}
+
+
+@pytest.mark.parametrize("pragma", ["<!-- xlingo: ignore[XL202, XL1] -->", "# xlingo: ignore[XL202,XL101]",
+                                    "xlingo: ignore[xl202,XL10]"])
+def test_a_pragma_ignores_its_rules_in_its_document_only(pragma, tmp_path, monkeypatch):
+    rows = [{**ROWS[0], "fr": [pragma, ROWS[0]["fr"]]}, ROWS[1]]
+    got = found(rows, tmp_path, monkeypatch)
+    assert got == {("XL501", "de"), ("XL401", "ja")}  # the pragma line itself is not flagged either
+
+
+def test_a_bare_pragma_silences_the_document_and_mentions_in_prose_do_not(tmp_path, monkeypatch):
+    rows = [{**ROWS[0], "de": ["xlingo: ignore", ROWS[0]["de"]]}, ROWS[1]]
+    assert found(rows, tmp_path, monkeypatch) == {("XL202", "fr"), ("XL101", "fr"), ("XL401", "ja")}
+    prose = [{**ROWS[0], "fr": "Le Courrier écrit que xlingo: ignore[XL202] est une commande, 460 cas."}, ROWS[1]]
+    assert ("XL202", "fr") in found(prose, tmp_path, monkeypatch)
+
+
+def test_the_ignore_file_takes_fingerprints_and_rule_path_globs(tmp_path, monkeypatch):
+    story = story_from_rows(ROWS)
+    for d in story.documents:
+        d.path = f"feeds/{d.lang}/story.{d.lang}.txt"
+    fp = next(f.fingerprint for f in run_checks(context_for(story), RULES, Settings()) if f.rule == "XL101")
+    (tmp_path / ".xlingo-ignore").write_text(f"# judged false positives\n{fp}  # 460 vs 640 is a typo upstream\n"
+                                             "XL5,XL40 feeds/*/story.??.txt\n", encoding="utf-8")
+    assert found(ROWS, tmp_path, monkeypatch) == {("XL202", "fr")}
+
+
+@pytest.mark.parametrize("line", ["XL202", "fr/*.txt", "XL202 a b", "QQ1 feeds/*", "12345"])
+def test_a_malformed_ignore_line_is_a_config_error_naming_it(line):
+    with pytest.raises(ConfigError, match=r"\.xlingo-ignore:2: expected"):
+        IgnoreFile.parse(f"# ok\n{line}\n")
+
+
+def test_check_honours_the_ignore_file_and_a_bad_one_is_exit_2(fake_engine, tmp_path, monkeypatch):
+    feed = make_feed(tmp_path / "feed", {1: "BAD"})
+    monkeypatch.chdir(tmp_path)
+    assert run(str(feed), "--no-cache", "-f", "json").exit_code == 1
+    (tmp_path / ".xlingo-ignore").write_text("XL900 */train.de.txt\n", encoding="utf-8")
+    assert run(str(feed), "--no-cache", "-f", "json").exit_code == 0
+    (tmp_path / ".xlingo-ignore").write_text("XL900\n", encoding="utf-8")
+    bad = run(str(feed), "--no-cache", "-f", "json")
+    assert bad.exit_code == 2 and ".xlingo-ignore:1" in bad.output
