@@ -4,16 +4,33 @@ Sentence boundaries come from sentencex (rule-based, ~300 languages); every
 paragraph break is a boundary too. With ``presplit`` each non-empty line is
 one sentence, and sentence ids are line numbers (0-based), as aligners' users
 expect of pre-segmented input.
+
+Budgets keep every later stage fast on hostile input: sentencex is fed pieces of
+at most :data:`PARAGRAPH_CHUNK` characters (it is quadratic in the number of
+sentences of one call for some scripts), and a sentence longer than
+:data:`MAX_SENTENCE_CHARS` (a one-line file, a script without sentence marks) is
+split at whitespace or punctuation, with a warning. With ``presplit`` such a line
+is skipped with a warning (its id must stay its line number).
 """
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Iterator
 
 import sentencex
 
 from xlingo.document import Document, Sentence
 
-_NONSPACE = re.compile(r"\S")
+log = logging.getLogger("xlingo.segment")
+
+MAX_SENTENCE_CHARS = 2000
+PARAGRAPH_CHUNK = 4000
+# Where a piece may end, best first: after a sentence end (or, for an overlong sentence, a
+# clause mark) and a space, after a space, anywhere.
+_SENTENCE_END = re.compile(r"[.!?…]\s+|[。！？]")
+_CLAUSE_MARK = re.compile(r"[.!?…;:,]\s+|[。！？；：，、]")
+_SPACE = re.compile(r"\s+")
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -26,17 +43,53 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start + lead, start + lead + len(stripped)
 
 
-def split_sentences(text: str, lang: str) -> list[tuple[int, int]]:
+def _cut(text: str, start: int, end: int, limit: int, marks: re.Pattern[str]) -> int:
+    """Where a piece of ``text[start:end]`` of at most ``limit`` characters should end."""
+    if end - start <= limit:
+        return end
+    lo, hi = start + limit // 2, start + limit
+    for pattern in (marks, _SPACE):
+        last = None
+        for m in pattern.finditer(text, lo, hi):
+            last = m
+        if last is not None:
+            return last.end()
+    return hi
+
+
+def pieces(text: str, start: int, end: int, limit: int,
+           marks: re.Pattern[str] = _CLAUSE_MARK) -> Iterator[tuple[int, int]]:
+    """``[start, end)`` cut into consecutive pieces of at most ``limit`` characters, preferably
+    after one of ``marks``, else at a space."""
+    while start < end:
+        cut = _cut(text, start, end, limit, marks)
+        yield start, cut
+        start = cut
+
+
+def split_sentences(text: str, lang: str, *, name: str = "text") -> list[tuple[int, int]]:
     """Sentence spans of ``text``: paragraphs first, then sentencex inside each."""
     spans: list[tuple[int, int]] = []
+    code = lang.split("-")[0]
+    long_sentences = 0
     pos = 0
     for para in text.split("\n"):
         if para.strip():
-            for b in sentencex.get_sentence_boundaries(lang.split("-")[0], para):
-                span = _trimmed(text, pos + b["start_index"], pos + b["end_index"])
-                if span:
-                    spans.append(span)
+            for c0, c1 in pieces(text, pos, pos + len(para), PARAGRAPH_CHUNK, _SENTENCE_END):
+                for b in sentencex.get_sentence_boundaries(code, text[c0:c1]):
+                    span = _trimmed(text, c0 + b["start_index"], c0 + b["end_index"])
+                    if span is None:
+                        continue
+                    if span[1] - span[0] > MAX_SENTENCE_CHARS:
+                        long_sentences += 1
+                        spans += [p for s, e in pieces(text, *span, MAX_SENTENCE_CHARS)
+                                  if (p := _trimmed(text, s, e))]
+                    else:
+                        spans.append(span)
         pos += len(para) + 1
+    if long_sentences:
+        log.warning("%s: %d sentence(s) over %d characters split at spaces or punctuation", name,
+                    long_sentences, MAX_SENTENCE_CHARS)
     return spans
 
 
@@ -55,8 +108,15 @@ def split_lines(text: str) -> list[tuple[int, int] | None]:
 def segment(doc: Document, presplit: bool = False) -> Document:
     """Fill ``doc.sentences`` in place and return the document."""
     if presplit:
-        doc.sentences = [Sentence(i, s, e, doc.text[s:e]) for i, span in enumerate(split_lines(doc.text))
-                         if span is not None for s, e in [span]]
+        lines = split_lines(doc.text)
+        long_lines = [i + 1 for i, span in enumerate(lines) if span and span[1] - span[0] > MAX_SENTENCE_CHARS]
+        if long_lines:
+            log.warning("%s: line(s) %s over %d characters skipped (--presplit: one sentence per line)", doc.path,
+                        ", ".join(map(str, long_lines[:5])) + (" ..." if len(long_lines) > 5 else ""),
+                        MAX_SENTENCE_CHARS)
+        doc.sentences = [Sentence(i, s, e, doc.text[s:e]) for i, span in enumerate(lines)
+                         if span is not None and span[1] - span[0] <= MAX_SENTENCE_CHARS for s, e in [span]]
     else:
-        doc.sentences = [Sentence(i, s, e, doc.text[s:e]) for i, (s, e) in enumerate(split_sentences(doc.text, doc.lang))]
+        doc.sentences = [Sentence(i, s, e, doc.text[s:e])
+                         for i, (s, e) in enumerate(split_sentences(doc.text, doc.lang, name=doc.path))]
     return doc
