@@ -1,7 +1,43 @@
-"""Language identification (py3langid, offline), for documents and single sentences."""
+"""Language tags and identification (py3langid, offline), for documents and single sentences.
+
+Every language value a user can give (``--lang``, a ``name.de.txt`` suffix, a JSON Lines
+``"lang"``, an RSS ``<language>``) goes through :func:`parse_language_tag`: a valid BCP 47 tag
+comes back normalised (``de_DE`` -> ``de-de``, ``deu`` -> ``de``), anything else is an
+:class:`InputError` naming the value, never a traceback from a library deeper down.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
+
+import langcodes
+
+from xlingo.errors import InputError
+
+
+@lru_cache(maxsize=4096)
+def language_tag(value: str) -> str | None:
+    """``value`` as a normalised, lower-case language tag, or None if it is not a valid one."""
+    text = value.strip().replace("_", "-")
+    if not text or len(text) > 35 or not text.isascii():
+        return None
+    try:
+        if not langcodes.tag_is_valid(text):
+            return None
+        lang = langcodes.Language.get(text)
+        if not lang.is_valid() or not lang.language:
+            return None
+        return lang.to_tag().lower()
+    except (ValueError, LookupError):  # langcodes.LanguageTagError is a ValueError
+        return None
+
+
+def parse_language_tag(value: object, where: str = "language") -> str:
+    """A valid language tag from ``value`` (normalised), or a one-line :class:`InputError`."""
+    tag = language_tag(value) if isinstance(value, str) else None
+    if tag is None:
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        raise InputError(f"{where}: {shown} is not a language tag (expected e.g. de, pt-BR, zh-Hant)")
+    return tag
 
 
 @lru_cache(maxsize=1)

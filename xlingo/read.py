@@ -13,7 +13,7 @@ from pathlib import Path
 
 from xlingo.document import Document
 from xlingo.errors import InputError
-from xlingo.language import detect_language
+from xlingo.language import detect_language, language_tag, parse_language_tag
 
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -84,14 +84,15 @@ def read_text(path: str | os.PathLike[str]) -> str:
 
 
 def lang_from_name(path: str | os.PathLike[str]) -> str | None:
-    """Language tag from a ``name.de.txt`` style suffix, if present."""
+    """Language tag from a ``name.de.txt`` style suffix, if present and a valid tag
+    (``story.old.txt`` is a name, not Old Norse: only tags langcodes knows count)."""
     stem = Path(path).name
     for suffix in TEXT_SUFFIXES:
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
             break
     m = _LANG_SUFFIX.search(stem)
-    return m.group(1).replace("_", "-").lower() if m else None
+    return language_tag(m.group(1)) if m else None
 
 
 def expand_paths(paths: list[str]) -> list[str]:
@@ -114,6 +115,8 @@ def expand_paths(paths: list[str]) -> list[str]:
 
 def read_document(path: str | os.PathLike[str], lang: str | None = None, doc_id: str | None = None) -> Document:
     """Read one language version; the language is forced, taken from the name, or detected."""
+    if lang is not None:
+        lang = parse_language_tag(lang, f"{path}: language")
     text = read_text(path)
     lang = lang or lang_from_name(path) or detect_language(text)
     return Document(id=doc_id or lang, path=str(path), text=text, lang=lang)

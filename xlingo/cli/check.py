@@ -61,11 +61,13 @@ Exit codes: 0 clean, 1 findings at or above --fail-on (default from config, else
 config, input or internal error (one line on stderr). The output format never changes the exit
 code; --exit-zero always exits 0 unless there is an error.
 
-Bad input: a missing path, an empty folder, malformed XML (file:line:col) and XML declaring
-entities (entity bombs, external entities) are errors. A file over 20 MiB, an empty, binary or
-undecodable file, a JSON Lines line that is not an object with "text" (file:line), a feed item
-without text and a story with only one version are skipped with a warning; --strict makes each
-of those an error.
+Bad input: a missing path, an empty folder, malformed XML (file:line:col), XML declaring
+entities (entity bombs, external entities) and a feed where no story has two versions are errors.
+A bad JSON Lines record (invalid JSON, not an object with "text", a wrong field type, a "lang"
+that is not a language tag; file:line) is reported and skipped: the rest is checked and
+reported, then the run exits 2. A file over 20 MiB, an empty, binary or undecodable file, a feed
+item without text and a story with only one version are skipped with a warning; --strict makes
+each of those an error at once.
 """
 
 
@@ -255,6 +257,9 @@ def run_check(feed: list[FeedDocument], settings: Settings, *, problems: Problem
         if len(sg.versions) < 2:
             problems.skip(f"story {sg.id}: only one version ({sg.versions[0].path}); not checked")
     checkable = [sg for sg in grouping.stories if len(sg.versions) > 1]
+    if not checkable:
+        raise InputError(f"nothing checked: no story has two versions among the {len(feed)} documents "
+                         "(--story or --no-group name the versions of one story)")
     progress.start("checking stories", len(checkable))
     stories = []
     for sg in checkable:
@@ -320,6 +325,8 @@ def check_command(
         n = write_baseline(write_baseline_to, report)
         typer.echo(f"xlingo: wrote {n} findings to baseline {write_baseline_to}", err=True)
     emit_all(report, outputs, settings.fail_on, False if no_color else None, result.stale if result else None)
+    if problems.failure():
+        fail(problems.failure())
     failing = sum(1 for _, f in report.findings if f.severity.rank >= settings.fail_on.rank)
     raise typer.Exit(EXIT_FINDINGS if failing and not exit_zero and not write_baseline_to else EXIT_CLEAN)
 
