@@ -40,14 +40,13 @@ from defusedxml import DefusedXmlException
 from xlingo.document import Document
 from xlingo.errors import InputError
 from xlingo.language import detect_language, language_tag, parse_language_tag
-from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, lang_from_name
+from xlingo.output import mark_input
+from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name
 
 log = logging.getLogger("xlingo.feed")
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 XML_SUFFIXES = {".xml", ".rss", ".atom"}
-# a report signature (every format that names the run) or a baseline's schema
-_OWN_OUTPUT = re.compile(rb"xlingo:\d+\.\d+[^|\s\"<]{0,40}\|model:|\"schema\": *\"xlingo\.baseline/")
 _RECORD = re.compile(r"^(?P<file>.*)#L(?P<line>\d+)$")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
@@ -173,7 +172,8 @@ def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocum
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    if _OWN_OUTPUT.search(data):
+    mark_input(path)
+    if is_own_output(data):
         log.info("%s: an xlingo report or baseline, not a document; skipped", path)
         return []
     kind = _kind(path, data)

@@ -13,12 +13,15 @@ from pathlib import Path
 
 from xlingo.document import Document
 from xlingo.errors import InputError
+from xlingo.output import mark_input
 from xlingo.language import detect_language, language_tag, parse_language_tag
 
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _C1 = re.compile(r"[\x80-\x9f]")
+# a report signature (every format that names its run) or a baseline's schema: xlingo's own outputs
+_OWN_OUTPUT = re.compile(rb"xlingo:\d+\.\d+[^|\s\"<]{0,40}\|model:|\"schema\": *\"xlingo\.(?:baseline|report)/")
 _LANG_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
 
 
@@ -80,12 +83,25 @@ def read_text(path: str | os.PathLike[str]) -> str:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    mark_input(p)
     return decode_bytes(data, str(path))
+
+
+def is_own_output(data: bytes) -> bool:
+    """Whether file contents are one of xlingo's reports or baselines (never read as a document)."""
+    return _OWN_OUTPUT.search(data) is not None
+
+
+def _own_output_file(path: Path) -> bool:
+    try:
+        return path.stat().st_size <= MAX_BYTES and is_own_output(path.read_bytes())
+    except OSError:
+        return False
 
 
 def lang_from_name(path: str | os.PathLike[str]) -> str | None:
     """Language tag from a ``name.de.txt`` style suffix, if present and a valid tag
-    (``story.old.txt`` is a name, not Old Norse: only tags langcodes knows count)."""
+    (a suffix that is not a tag is part of the name)."""
     stem = Path(path).name
     for suffix in TEXT_SUFFIXES:
         if stem.lower().endswith(suffix):
@@ -96,13 +112,14 @@ def lang_from_name(path: str | os.PathLike[str]) -> str | None:
 
 
 def expand_paths(paths: list[str]) -> list[str]:
-    """Expand folders into their text files (sorted); keep files as given."""
+    """Expand folders into their text files (sorted; xlingo's own reports left out); keep files as given."""
     out: list[str] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             files = sorted(str(f) for f in p.iterdir()
-                           if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES and not f.name.lower().startswith("readme"))
+                           if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES and not f.name.lower().startswith("readme")
+                           and not _own_output_file(f))
             if not files:
                 raise InputError(f"{raw}: folder holds no .txt or .md files")
             out.extend(files)

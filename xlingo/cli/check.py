@@ -34,7 +34,7 @@ from xlingo.embed.base import EmbeddingStore
 from xlingo.errors import ConfigError, InputError, XlingoError
 from xlingo.feed import FeedDocument, Problems, read_feed
 from xlingo.group import Grouping, GroupParams, StoryGroup, group_documents
-from xlingo.output import write_atomic
+from xlingo.output import output_target, write_atomic
 from xlingo.pipeline import Engine
 from xlingo.read import unique_ids
 from xlingo.report.formats import render
@@ -309,6 +309,8 @@ def check_command(
     entries = load_baseline(baseline) if baseline and not write_baseline_to else None
     problems = Problems(strict=strict)
     feed = read_feed(paths, problems)
+    for target in [p for _, p in outputs if p] + ([write_baseline_to] if write_baseline_to else []):
+        output_target(target)  # refuse an input, a folder or a device before the work, not after
     store = open_cache(config, cache, no_cache)
     try:
         with reporter(progress_enabled(quiet)) as progress:
