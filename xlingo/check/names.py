@@ -34,7 +34,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from wordfreq import zipf_frequency
+
+from xlingo.language import zipf_frequency
+from xlingo.segment import word_units
 
 if TYPE_CHECKING:
     from xlingo.check.base import CheckContext
@@ -244,7 +246,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
             s += el.end()
         if len(text[s:e]) > 3 and text[s:e][-2:] in ("'s", "’s"):
             e -= 2
-        pieces += [(s + p.start(), s + p.end()) for p in _PART.finditer(text[s:e])]
+        pieces += [u for p in _PART.finditer(text[s:e]) for u in word_units(text, s + p.start(), s + p.end())]
         for ps, pe in pieces:
             gap = text[prev:ps]
             initial = not out or bool(_INITIAL_GAP.search(gap))

@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
 
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.rules.language import base_lang
 from xlingo.document import Document
+from xlingo.language import zipf_frequency
 from xlingo.report.model import Finding, Severity
 
 _ALPHA = r"[^\W\d_]"
