@@ -1,9 +1,28 @@
 """Errors a user can cause and fix; the CLI prints them on one line and exits 2."""
 from __future__ import annotations
 
+import re
+
+# control characters, line/paragraph separators and bidirectional overrides: never raw in a message
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with newlines, escape sequences and other control characters shown as ``\\n``,
+    ``\\x1b``...: a file name or a value from the input cannot start a new line (a forged
+    ``::error::`` workflow command) or drive the terminal."""
+    def shown(m: re.Match[str]) -> str:
+        c = m.group()
+        return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+
+    return _UNPRINTABLE.sub(shown, text)
+
 
 class XlingoError(Exception):
-    """Base class of every error xlingo reports to the user without a traceback."""
+    """Base class of every error xlingo reports to the user without a traceback (always one line)."""
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class InputError(XlingoError):

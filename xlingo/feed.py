@@ -38,7 +38,7 @@ import feedparser
 from defusedxml import DefusedXmlException
 
 from xlingo.document import Document
-from xlingo.errors import InputError
+from xlingo.errors import InputError, one_line
 from xlingo.language import detect_language, language_tag, parse_language_tag
 from xlingo.output import mark_input
 from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name
@@ -74,6 +74,7 @@ class Problems:
 
     def skip(self, message: str) -> None:
         """An input that holds nothing to check: a warning."""
+        message = one_line(message)
         if self.strict:
             raise InputError(f"{message} (an error with --strict)")
         log.warning(message)
@@ -81,6 +82,7 @@ class Problems:
 
     def bad_record(self, message: str) -> None:
         """A record that breaks the input format: reported and skipped; the run will exit 2."""
+        message = one_line(message)
         if self.strict:
             raise InputError(f"{message} (an error with --strict)")
         log.error(message)
@@ -174,7 +176,7 @@ def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocum
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
     mark_input(path)
     if is_own_output(data):
-        log.info("%s: an xlingo report or baseline, not a document; skipped", path)
+        log.info("%s: an xlingo report or baseline, not a document; skipped", one_line(str(path)))
         return []
     kind = _kind(path, data)
     if kind == "jsonl":

@@ -26,6 +26,7 @@ from functools import lru_cache
 import sentencex
 
 from xlingo.document import Document, Sentence
+from xlingo.errors import one_line
 
 log = logging.getLogger("xlingo.segment")
 
@@ -158,7 +159,7 @@ def split_sentences(text: str, lang: str, *, name: str = "text") -> list[tuple[i
                         spans.append(span)
         pos += len(para) + 1
     if long_sentences:
-        log.warning("%s: %d sentence(s) over %d characters split at spaces or punctuation", name,
+        log.warning("%s: %d sentence(s) over %d characters split at spaces or punctuation", one_line(name),
                     long_sentences, MAX_SENTENCE_CHARS)
     return spans
 
@@ -181,7 +182,7 @@ def segment(doc: Document, presplit: bool = False) -> Document:
         lines = split_lines(doc.text)
         long_lines = [i + 1 for i, span in enumerate(lines) if span and span[1] - span[0] > MAX_SENTENCE_CHARS]
         if long_lines:
-            log.warning("%s: line(s) %s over %d characters skipped (--presplit: one sentence per line)", doc.path,
+            log.warning("%s: line(s) %s over %d characters skipped (--presplit: one sentence per line)", one_line(doc.path),
                         ", ".join(map(str, long_lines[:5])) + (" ..." if len(long_lines) > 5 else ""),
                         MAX_SENTENCE_CHARS)
         doc.sentences = [Sentence(i, s, e, doc.text[s:e]) for i, span in enumerate(lines)
