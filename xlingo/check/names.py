@@ -607,8 +607,13 @@ class NameIndex:
     def _mutual_best(self, xs: Sequence[Mention], ys: Sequence[Mention]) -> list[tuple[Mention, Mention]]:
         rel = {(i, j): r for i, x in enumerate(xs) for j, y in enumerate(ys)
                if (r := relation(x, y, self.min_similarity)) is not None}
-        best_x = {i: max((j for (a, j) in rel if a == i), key=lambda j: _rank(rel[(i, j)])) for (i, _) in rel}
-        best_y = {j: max((i for (i, b) in rel if b == j), key=lambda i: _rank(rel[(i, j)])) for (_, j) in rel}
+        by_x: dict[int, list[int]] = defaultdict(list)
+        by_y: dict[int, list[int]] = defaultdict(list)
+        for i, j in rel:  # grouped once: linear in the pairs, not quadratic
+            by_x[i].append(j)
+            by_y[j].append(i)
+        best_x = {i: max(js, key=lambda j: _rank(rel[(i, j)])) for i, js in by_x.items()}
+        best_y = {j: max(ixs, key=lambda i: _rank(rel[(i, j)])) for j, ixs in by_y.items()}
         return [(xs[i], ys[j]) for i, j in best_x.items() if best_y.get(j) == i]
 
     # -- evidence
