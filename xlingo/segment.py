@@ -30,7 +30,7 @@ from xlingo.errors import one_line
 
 log = logging.getLogger("xlingo.segment")
 
-MAX_SENTENCE_CHARS = 2000
+MAX_SENTENCE_CHARS = 1000
 PARAGRAPH_CHUNK = 4000
 # Where a piece may end, best first: after a sentence end (or, for an overlong sentence, a
 # clause mark) and a space, after a space, anywhere.

@@ -270,7 +270,7 @@ def has_shape(word: str) -> bool:
         return False
     if letters.isupper():
         return True
-    return any(re.search(r"[^\W\d_]*[a-zß-ÿ][A-ZÀ-Þ]", part) for part in re.split(r"[-‐'’.&]", word))
+    return any(re.search(r"[a-zß-ÿ][A-ZÀ-Þ]", part) for part in re.split(r"[-‐'’.&]", word))  # linear
 
 
 def _sentence_style(toks: Sequence[Token]) -> tuple[bool, bool]:

@@ -430,9 +430,11 @@ class UnbalancedBrackets(Rule):
                     by_row[k][doc.id].append(m)
         cells = dict(_cells(ctx))
         for k in sorted(by_row):
+            families = {d: {x.family for x in xs} for d, xs in by_row[k].items()}
             for doc_id, marks in by_row[k].items():
+                elsewhere = set().union(*(f for d, f in families.items() if d != doc_id))
                 for m in marks:
-                    if any(x.family == m.family for d, xs in by_row[k].items() if d != doc_id for x in xs):
+                    if m.family in elsewhere:
                         continue
                     what = (f"`{m.mark}` closed by `{m.partner}`" if m.partner else
                             f"`{m.mark}` opened here is never closed" if m.opening else f"`{m.mark}` closes nothing")
