@@ -204,3 +204,17 @@ def test_a_corrupt_cache_that_cannot_be_moved_aside_is_skipped(tmp_path, monkeyp
     assert store.get_many("m", ["a"]) == {}
     store.put_many("m", {"a": np.ones(4, dtype=np.float32)})
     assert "continuing without it" in caplog.text
+
+
+def test_a_document_over_the_sentence_budget_is_one_line_in_diff_and_skipped_in_check(hashed, tmp_path) -> None:
+    from xlingo.segment import MAX_SENTENCES
+
+    long = tmp_path / "long.de.txt"
+    long.write_text("\n".join(f"Satz {k}." for k in range(MAX_SENTENCES + 1)), encoding="utf-8")
+    (tmp_path / "v.fr.txt").write_text(FR, encoding="utf-8")
+    (tmp_path / "v.de.txt").write_text(DE, encoding="utf-8")
+    result = hashed("diff", str(long), str(tmp_path / "v.fr.txt"))
+    assert result.exit_code == 2 and "too long to check" in result.stderr and not crashed(result)
+    checked = hashed("check", str(tmp_path), "--no-cache", "--no-group", "-f", "json")
+    assert checked.exit_code in (0, 1) and "too long to check" in checked.stderr, checked.output
+    assert json.loads(checked.stdout)["stats"]["documents"] == 2

@@ -14,7 +14,9 @@ at most :data:`PARAGRAPH_CHUNK` characters (it is quadratic in the number of
 sentences of one call for some scripts), and a sentence longer than
 :data:`MAX_SENTENCE_CHARS` (a one-line file, a script without sentence marks) is
 split at whitespace or punctuation, with a warning. With ``presplit`` such a line
-is skipped with a warning (its id must stay its line number).
+is skipped with a warning (its id must stay its line number). A document of more than
+:data:`MAX_SENTENCES` sentences is refused (:class:`InputError`): ``diff`` stops with that one
+line, ``check`` skips the document with a warning.
 """
 from __future__ import annotations
 
@@ -26,11 +28,12 @@ from functools import lru_cache
 import sentencex
 
 from xlingo.document import Document, Sentence
-from xlingo.errors import one_line
+from xlingo.errors import InputError, one_line
 
 log = logging.getLogger("xlingo.segment")
 
 MAX_SENTENCE_CHARS = 1000
+MAX_SENTENCES = 2000  # a story, not a book: alignment and several rules compare sentences pairwise
 PARAGRAPH_CHUNK = 4000
 # Where a piece may end, best first: after a sentence end (or, for an overlong sentence, a
 # clause mark) and a space, after a space, anywhere.
@@ -190,4 +193,9 @@ def segment(doc: Document, presplit: bool = False) -> Document:
     else:
         doc.sentences = [Sentence(i, s, e, doc.text[s:e])
                          for i, (s, e) in enumerate(split_sentences(doc.text, doc.lang, name=doc.path))]
+    if len(doc.sentences) > MAX_SENTENCES:
+        n = len(doc.sentences)
+        doc.sentences = []
+        raise InputError(f"{doc.path}: too long to check: {n:,} sentences (at most {MAX_SENTENCES:,} per "
+                         "document; xlingo compares news stories, split longer texts)")
     return doc

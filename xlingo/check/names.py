@@ -481,6 +481,7 @@ class NameIndex:
         self.context = [d for d, *_, is_version in docs if not is_version]
         self.glossary_terms = list(glossary_terms)
         self._sentence_spans = {d: list(spans) or [(-1, 0, len(text))] for d, _, text, spans, _ in docs}
+        self._spans_by_id = {d: {i: (s0, s1) for i, s0, s1 in spans} for d, spans in self._sentence_spans.items()}
         first = {d: extract(text, lang, spans, d) for d, lang, text, spans, _ in docs}
         self.mentions = self._add_known(first)
         self.row_of: dict[tuple[str, int], int] = {}
@@ -551,7 +552,7 @@ class NameIndex:
         row = self.by_row.get(k)
         if not row:
             return
-        spans = {d: {i: (s0, s1) for i, s0, s1 in self._sentence_spans[d]} for d in cells}
+        spans = self._spans_by_id
         for d in self.versions:
             ids = cells.get(d, ())
             if not ids:

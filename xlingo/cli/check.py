@@ -337,7 +337,11 @@ def _segmented(feed: list[FeedDocument], presplit: bool, problems: Problems) -> 
     """Segment every document; one without sentences is skipped with a warning."""
     kept = []
     for fd in feed:
-        segment(fd.document, presplit=presplit)
+        try:
+            segment(fd.document, presplit=presplit)
+        except InputError as exc:  # over the size budget
+            problems.skip(f"{exc}; skipped")
+            continue
         if fd.document.sentences:
             kept.append(fd)
         else:
