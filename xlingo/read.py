@@ -13,8 +13,8 @@ from pathlib import Path
 
 from xlingo.document import Document
 from xlingo.errors import InputError
-from xlingo.output import mark_input
 from xlingo.language import detect_language, language_tag, parse_language_tag
+from xlingo.output import mark_input
 
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
