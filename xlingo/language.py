@@ -48,7 +48,8 @@ def parse_language_tag(value: object, where: str = "language") -> str:
 
 
 def zipf_frequency(word: str, lang: str) -> float:
-    """wordfreq's Zipf frequency of ``word`` in ``lang`` (``LookupError`` for a language it lacks).
+    """wordfreq's Zipf frequency of ``word`` in ``lang`` (``LookupError`` for a language it lacks
+    or a value that is not a language tag).
 
     Chinese, Japanese and Korean need wordfreq's optional tokenizers; where one is missing the
     word is looked up as it stands in wordfreq's list, with one warning per language.
@@ -58,6 +59,8 @@ def zipf_frequency(word: str, lang: str) -> float:
         _quiet_jieba()
     try:
         return wordfreq.zipf_frequency(word, lang)
+    except ValueError as exc:  # langcodes.LanguageTagError: a value that is no language tag at all
+        raise LookupError(f"not a language tag: {lang!r}") from exc
     except ImportError as exc:
         _warn_missing_tokenizer(lang, exc)
         freq = wordfreq.get_frequency_dict(lang).get(word.casefold(), 0.0)
