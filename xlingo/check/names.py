@@ -423,10 +423,22 @@ def shared_words(a: Mention, b: Mention) -> tuple[list[str], list[str]]:
 RELATIONS = ("same", "variant", "partial", "short")
 
 
+_RELATION_MEMO: dict[tuple, tuple[str, float] | None] = {}
+
+
 def relation(a: Mention, b: Mention, min_similarity: float = 0.8) -> tuple[str, float] | None:
     """How two mentions of different versions relate: ``same`` name, spelling ``variant``,
     ``partial`` rendering (words kept and words replaced), ``short`` form (one holds the
-    other), or None."""
+    other), or None. Memoised on the forms (rows dense with one repeated name stay fast)."""
+    key = (a.words, a.text, a.lang, b.words, b.text, b.lang, min_similarity)
+    if key not in _RELATION_MEMO:
+        if len(_RELATION_MEMO) >= 200_000:
+            _RELATION_MEMO.clear()
+        _RELATION_MEMO[key] = _relation(a, b, min_similarity)
+    return _RELATION_MEMO[key]
+
+
+def _relation(a: Mention, b: Mention, min_similarity: float) -> tuple[str, float] | None:
     if equivalent(a, b):
         return "same", 1.0
     ca, cb = a.content, b.content
