@@ -174,14 +174,15 @@ def test_bad_input_is_one_line_and_exit_2(fake_engine, tmp_path, make, message) 
     assert "Traceback" not in result.output
 
 
-def test_broken_jsonl_lines_are_skipped_unless_strict(fake_engine, tmp_path) -> None:
+def test_broken_jsonl_lines_are_skipped_and_fail_the_run_after_the_report(fake_engine, tmp_path) -> None:
     lines = [json.dumps({"story": "s", "lang": lang, "text": sentences("train", 3)}) for lang in ("de", "fr")]
     f = tmp_path / "feed.jsonl"
     f.write_text(lines[0] + "\n{broken\n" + lines[1] + "\n", encoding="utf-8")
     result = run(str(f), "--no-cache", "-f", "json")
-    assert result.exit_code == 0, result.output
-    assert f"{f}:2:2: invalid JSON" in result.stderr
-    assert json.loads(result.stdout)["stats"]["inputs_skipped"] == 1
+    assert result.exit_code == 2, result.output
+    assert f"{f}:2:2: invalid JSON" in result.stderr and "1 bad input record" in result.stderr
+    report = json.loads(result.stdout)
+    assert report["stats"]["inputs_skipped"] == 1 and [s["id"] for s in report["stories"]] == ["s"]
     strict = run(str(f), "--no-cache", "--strict")
     assert strict.exit_code == 2 and "--strict" in strict.stderr
 

@@ -85,7 +85,11 @@ class EmbeddingCache:
                 return action()
             except sqlite3.DatabaseError as exc:
                 if _is_corrupt(exc) and attempt == 1:
-                    self._recover(exc)
+                    try:
+                        self._recover(exc)
+                    except OSError as move_exc:  # a folder that cannot be written: go on without a cache
+                        self._disable(move_exc)
+                        return fallback
                     continue
                 self._disable(exc)
             except OSError as exc:

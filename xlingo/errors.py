@@ -1,9 +1,26 @@
 """Errors a user can cause and fix; the CLI prints them on one line and exits 2."""
 from __future__ import annotations
 
+import re
+
+from xlingo.report.escape import visible
+
+# control characters, line/paragraph separators and bidirectional overrides: never raw in a message
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with newlines, escape sequences and other control characters spelled out
+    (``<U+000A>``, ``<U+001B>``...): a file name or a value from the input cannot start a new
+    line (a forged ``::error::`` workflow command) or drive the terminal."""
+    return _UNPRINTABLE.sub(lambda m: visible(m.group()), text)
+
 
 class XlingoError(Exception):
-    """Base class of every error xlingo reports to the user without a traceback."""
+    """Base class of every error xlingo reports to the user without a traceback (always one line)."""
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
 
 
 class InputError(XlingoError):

@@ -1,14 +1,20 @@
 """Feed inputs of ``xlingo check``: folders of text files, JSON Lines, RSS/Atom feeds.
 
-What can be read becomes a :class:`FeedDocument`; what cannot is either an error (exit 2) or
-skipped with a warning, decided per case (``--strict`` turns every skip into an error):
+What can be read becomes a :class:`FeedDocument`; what cannot is handled per case, ruff-like
+(``--strict`` turns every skip and every bad record into an immediate error):
 
-* error: a path that does not exist, a folder or feed with nothing to check, XML that is not
-  well-formed (``file:line:col``), XML that declares entities or references external ones (entity
-  expansion bombs, external entities: refused, never expanded);
-* skipped with a warning: a file over the size limit, an empty, binary or undecodable text file,
-  a JSON Lines line that is not a JSON object or has no ``text`` (``file:line``), a feed item
-  without text.
+* error, nothing is checked (exit 2): a path that does not exist, a folder or feed with nothing
+  to check, XML that is not well-formed (``file:line:col``), XML that declares entities
+  (entity expansion bombs, external entities: refused, never expanded; a ``<!DOCTYPE ... PUBLIC>``
+  without entities is fine and never fetched);
+* bad record, reported and skipped, the rest is checked, and the run exits 2 after writing
+  its outputs: a JSON Lines line that is not valid JSON (also: nested too deep, a number too
+  long, not UTF-8), not a JSON object, without ``text``, with a field of the wrong type, a
+  language value that is not a language tag or text with a lone surrogate (``file:line``);
+* skipped with a warning (exit code unchanged): a file over the size limit, an empty, binary
+  or undecodable text file, a feed item without text, a feed whose ``<language>`` is not a tag
+  (each item's language is detected instead), and xlingo's own outputs (reports and
+  baselines written into the feed folder are recognised by their content and never read).
 
 A record of a JSON Lines file or a feed is a document named ``FILE#L<line>`` (the line the record
 starts on) whose :class:`~xlingo.model.Origin` says where its text sits in the file, so every
@@ -25,21 +31,23 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.sax import SAXParseException
-from xml.sax.handler import ContentHandler
+from xml.sax.handler import ContentHandler, feature_external_ges, feature_namespaces
 
 import defusedxml.sax
 import feedparser
 from defusedxml import DefusedXmlException
 
+from xlingo.errors import InputError, one_line
+from xlingo.language import detect_language, language_tag, parse_language_tag
+from xlingo.output import mark_input
 from xlingo.model import Document, Origin
-from xlingo.errors import InputError
-from xlingo.language import detect_language
-from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, lang_from_name
+from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name
 
 log = logging.getLogger("xlingo.feed")
 
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 XML_SUFFIXES = {".xml", ".rss", ".atom"}
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
                "section", "article", "header", "footer", "figure", "figcaption", "pre", "table", "hr", "dd", "dt"}
 _SKIP_TAGS = {"script", "style", "template", "noscript"}
@@ -56,16 +64,36 @@ class FeedDocument:
 
 @dataclass
 class Problems:
-    """Inputs skipped with a warning; with ``strict`` each one is an error instead."""
+    """Inputs skipped with a warning, and bad records (skipped, but the run fails with exit 2);
+    with ``strict`` each one is an error at once instead."""
 
     strict: bool = False
     skipped: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # bad records; also in ``skipped``
 
     def skip(self, message: str) -> None:
+        """An input that holds nothing to check: a warning."""
+        message = one_line(message)
         if self.strict:
             raise InputError(f"{message} (an error with --strict)")
         log.warning(message)
         self.skipped.append(message)
+
+    def bad_record(self, message: str) -> None:
+        """A record that breaks the input format: reported and skipped; the run will exit 2."""
+        message = one_line(message)
+        if self.strict:
+            raise InputError(f"{message} (an error with --strict)")
+        log.error(message)
+        self.skipped.append(message)
+        self.errors.append(message)
+
+    def failure(self) -> str | None:
+        """The one-line error that ends a run which met bad records (after writing its outputs)."""
+        if not self.errors:
+            return None
+        return (f"{len(self.errors)} bad input record(s) skipped (first: {self.errors[0]}); "
+                "the rest was checked and reported")
 
 
 def read_feed(paths: Sequence[str], problems: Problems, max_bytes: int = MAX_BYTES) -> list[FeedDocument]:
@@ -118,6 +146,10 @@ def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocum
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    mark_input(path)
+    if is_own_output(data):
+        log.info("%s: an xlingo report or baseline, not a document; skipped", one_line(str(path)))
+        return []
     kind = _kind(path, data)
     if kind == "jsonl":
         return list(_read_jsonl(path, data, problems))
@@ -136,40 +168,60 @@ def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDoc
     for n, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
             continue
-        where = f"{path}:{n}"
         try:
-            line = raw.decode("utf-8-sig" if n == 1 else "utf-8").rstrip("\r")
-            record = json.loads(line)
-        except UnicodeDecodeError as exc:
-            problems.skip(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start}); line skipped")
-            continue
-        except json.JSONDecodeError as exc:
-            problems.skip(f"{where}:{exc.colno}: invalid JSON: {exc.msg}; line skipped")
-            continue
-        if not isinstance(record, dict):
-            problems.skip(f"{where}: expected a JSON object, got {type(record).__name__}; line skipped")
-            continue
-        text = record.get("text")
-        if not isinstance(text, str) or not text.strip():
-            problems.skip(f'{where}: no "text"; line skipped')
-            continue
-        bad = [k for k in ("story", "lang", "title", "url") if record.get(k) is not None
-               and not isinstance(record[k], (str, int))]
-        if bad:
-            problems.skip(f'{where}: "{bad[0]}" must be a string; line skipped')
-            continue
-        text, offsets = normalise_with_offsets(text)
-        lang = str(record["lang"]).strip().replace("_", "-").lower() if record.get("lang") else detect_language(text)
-        yield FeedDocument(
-            Document(id=f"{path.stem}-L{n}", path=f"{path}#L{n}", text=text, lang=lang,
-                     title=str(record["title"]) if record.get("title") is not None else None,
-                     origin=Origin(str(path), n, record_anchors(line, "text", offsets, n))),
-            story=str(record["story"]) if record.get("story") is not None else None,
-            url=str(record["url"]) if record.get("url") is not None else None)
+            yield _jsonl_record(path, n, raw)
+        except InputError as exc:
+            problems.bad_record(f"{exc}; line skipped")
+
+
+def _jsonl_record(path: Path, n: int, raw: bytes) -> FeedDocument:
+    """One JSON Lines record, or an :class:`InputError` saying why (``file:line``)."""
+    where = f"{path}:{n}"
+    try:
+        line = raw.decode("utf-8-sig" if n == 1 else "utf-8").rstrip("\r")
+        record = json.loads(line)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise InputError(f"{where}: invalid JSON: nested too deep") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise InputError(f"{where}: invalid JSON: {str(exc).split(';')[0]}") from None
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected a JSON object, got {type(record).__name__}")
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(f'{where}: no "text"')
+    bad = [k for k in ("story", "lang", "title", "url") if record.get(k) is not None
+           and (not isinstance(record[k], (str, int)) or isinstance(record[k], bool))]
+    if bad:
+        raise InputError(f'{where}: "{bad[0]}" must be a string')
+    fields = {k: str(record[k]) for k in ("story", "lang", "title", "url") if record.get(k) is not None}
+    for key, value in (("text", text), *fields.items()):
+        if _SURROGATE.search(value):
+            raise InputError(f'{where}: "{key}" holds a lone surrogate (\\u{ord(_SURROGATE.search(value)[0]):04x}), '
+                             "not text")
+    text, offsets = normalise_with_offsets(text)
+    if not text:
+        raise InputError(f'{where}: no "text"')
+    given = fields.get("lang", "").strip()
+    lang = parse_language_tag(given, f'{where}: "lang"') if given else detect_language(text)
+    return FeedDocument(
+        Document(id=f"{path.stem}-L{n}", path=f"{path}#L{n}", text=text, lang=lang, title=fields.get("title"),
+                 origin=Origin(str(path), n, record_anchors(line, "text", offsets, n))),
+        story=fields.get("story"), url=fields.get("url"))
+
+
+# The elements feedparser makes entries of: RSS items (no namespace, RSS 0.90/1.0) and Atom entries.
+_ENTRY_ELEMENTS = {(None, "item"), ("http://purl.org/rss/1.0/", "item"),
+                   ("http://my.netscape.com/rdf/simple/0.9/", "item"), ("http://backend.userland.com/rss2", "item"),
+                   ("http://www.w3.org/2005/Atom", "entry"), ("http://purl.org/atom/ns#", "entry")}
 
 
 class _ItemLines(ContentHandler):
-    """Line numbers of the items (RSS) and entries (Atom) of a feed, and of the element holding each one's text."""
+    """Line numbers of the items (RSS) and entries (Atom) of a feed, as feedparser counts them, and of
+    the element holding each one's text."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -180,15 +232,14 @@ class _ItemLines(ContentHandler):
     def setDocumentLocator(self, locator) -> None:  # noqa: N802 (SAX API)
         self._locator = locator
 
-    def startElement(self, name: str, attrs) -> None:  # noqa: N802 (SAX API)
+    def startElementNS(self, name: tuple[str | None, str], qname, attrs) -> None:  # noqa: N802 (SAX API)
         if self._locator is None:
             return
-        local = name.rpartition(":")[2]
-        if local in ("item", "entry"):
+        if (name[0] or None, name[1]) in _ENTRY_ELEMENTS:
             self.lines.append(self._locator.getLineNumber())
             self.bodies.append({})
-        elif self.bodies and local in _BODY_TAGS:
-            self.bodies[-1].setdefault(_BODY_TAGS[local], self._locator.getLineNumber())
+        elif self.bodies and name[1] in _BODY_TAGS:
+            self.bodies[-1].setdefault(_BODY_TAGS[name[1]], self._locator.getLineNumber())
 
     def body_line(self, k: int) -> int | None:
         """The line of the element feedparser takes item ``k``'s text from (content first, else summary)."""
@@ -200,9 +251,16 @@ _BODY_TAGS = {"encoded": "content", "content": "content", "description": "summar
 
 
 def scan_xml(path: Path | str, data: bytes) -> _ItemLines:
-    """Check that ``data`` is well-formed, entity-free XML; where its items/entries and their texts are."""
+    """Check that ``data`` is well-formed, entity-free XML; where its items/entries and their texts are.
+
+    A document type declaration is allowed (RSS 0.91's ``PUBLIC`` DTD) but never fetched;
+    any entity declaration is refused.
+    """
     handler = _ItemLines()
     parser = defusedxml.sax.make_parser()
+    parser.forbid_dtd, parser.forbid_entities, parser.forbid_external = False, True, False
+    parser.setFeature(feature_external_ges, False)  # external entities and DTDs: never fetched
+    parser.setFeature(feature_namespaces, True)
     parser.setContentHandler(handler)
     try:
         parser.parse(io.BytesIO(data))
@@ -217,13 +275,16 @@ def scan_xml(path: Path | str, data: bytes) -> _ItemLines:
 
 def _read_xml(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocument]:
     scanned = scan_xml(path, data)
-    lines = scanned.lines
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
     if not parsed.entries:
         raise InputError(f"{path}: no RSS items or Atom entries found")
-    feed_lang = parsed.feed.get("language") or lang_from_name(path.with_suffix(".txt"))
+    located = len(scanned.lines) == len(parsed.entries)
+    if not located:  # never point at the wrong item: the feed's first line
+        log.debug("%s: %d items by line, %d parsed; items located at line 1", path, len(scanned.lines),
+                  len(parsed.entries))
+    feed_lang = _feed_language(path, parsed.feed.get("language"), problems) or lang_from_name(path.with_suffix(".txt"))
     for k, entry in enumerate(parsed.entries):
-        line = lines[k] if k < len(lines) else 1
+        line = scanned.lines[k] if located else 1
         body = entry.get("content") or [{}]
         html = body[0].get("value") or entry.get("summary") or ""
         text = html_to_text(html)
@@ -231,12 +292,22 @@ def _read_xml(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocum
         if not text:
             problems.skip(f"{path}:{line}: feed item {title or k + 1!r} has no text; skipped")
             continue
-        lang = body[0].get("language") or feed_lang
+        lang = _feed_language(f"{path}:{line}", body[0].get("language"), problems) or feed_lang
         yield FeedDocument(
             Document(id=f"{path.stem}-L{line}", path=f"{path}#L{line}", text=text, title=title,
-                     lang=str(lang).strip().replace("_", "-").lower() if lang else detect_language(text),
-                     origin=Origin(str(path), scanned.body_line(k) or line)),
+                     lang=lang or detect_language(text), origin=Origin(str(path), (scanned.body_line(k) if located else None) or line)),
             url=entry.get("link"))
+
+
+def _feed_language(where: Path | str, value: object, problems: Problems) -> str | None:
+    """A feed's or an item's declared language; one that is not a tag is a warning (detected instead)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    tag = language_tag(value)
+    if tag is None:
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        problems.skip(f"{where}: language {shown!r} is not a language tag; detected from the text instead")
+    return tag
 
 
 class _TextExtractor(HTMLParser):

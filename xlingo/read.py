@@ -13,12 +13,15 @@ from pathlib import Path
 
 from xlingo.model import Document
 from xlingo.errors import InputError
-from xlingo.language import detect_language
+from xlingo.language import detect_language, language_tag, parse_language_tag
+from xlingo.output import mark_input
 
 MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _C1 = re.compile(r"[\x80-\x9f]")
+# a report signature (every format that names its run) or a baseline's schema: xlingo's own outputs
+_OWN_OUTPUT = re.compile(rb"xlingo:\d+\.\d+[^|\s\"<]{0,40}\|model:|\"schema\": *\"xlingo\.(?:baseline|report)/")
 _LANG_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
 
 
@@ -80,28 +83,43 @@ def read_text(path: str | os.PathLike[str]) -> str:
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    mark_input(p)
     return decode_bytes(data, str(path))
 
 
+def is_own_output(data: bytes) -> bool:
+    """Whether file contents are one of xlingo's reports or baselines (never read as a document)."""
+    return _OWN_OUTPUT.search(data) is not None
+
+
+def _own_output_file(path: Path) -> bool:
+    try:
+        return path.stat().st_size <= MAX_BYTES and is_own_output(path.read_bytes())
+    except OSError:
+        return False
+
+
 def lang_from_name(path: str | os.PathLike[str]) -> str | None:
-    """Language tag from a ``name.de.txt`` style suffix, if present."""
+    """Language tag from a ``name.de.txt`` style suffix, if present and a valid tag
+    (a suffix that is not a tag is part of the name)."""
     stem = Path(path).name
     for suffix in TEXT_SUFFIXES:
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
             break
     m = _LANG_SUFFIX.search(stem)
-    return m.group(1).replace("_", "-").lower() if m else None
+    return language_tag(m.group(1)) if m else None
 
 
 def expand_paths(paths: list[str]) -> list[str]:
-    """Expand folders into their text files (sorted); keep files as given."""
+    """Expand folders into their text files (sorted; xlingo's own reports left out); keep files as given."""
     out: list[str] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             files = sorted(str(f) for f in p.iterdir()
-                           if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES and not f.name.lower().startswith("readme"))
+                           if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES and not f.name.lower().startswith("readme")
+                           and not _own_output_file(f))
             if not files:
                 raise InputError(f"{raw}: folder holds no .txt or .md files")
             out.extend(files)
@@ -114,6 +132,8 @@ def expand_paths(paths: list[str]) -> list[str]:
 
 def read_document(path: str | os.PathLike[str], lang: str | None = None, doc_id: str | None = None) -> Document:
     """Read one language version; the language is forced, taken from the name, or detected."""
+    if lang is not None:
+        lang = parse_language_tag(lang, f"{path}: language")
     text = read_text(path)
     lang = lang or lang_from_name(path) or detect_language(text)
     return Document(id=doc_id or lang, path=str(path), text=text, lang=lang)

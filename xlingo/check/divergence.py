@@ -46,6 +46,7 @@ import numpy as np
 
 from xlingo.check.wordalign import PairAlignment, WordStates, align_words, concat, word_states
 from xlingo.embed.base import TokenStates
+from xlingo.language import zipf_frequency
 from xlingo.model import Story
 
 TokenFn = Callable[[Sequence[str]], list[TokenStates]]
@@ -72,8 +73,6 @@ class Params:
 
 @lru_cache(maxsize=1 << 16)
 def _zipf(word: str, lang: str) -> float | None:
-    from wordfreq import zipf_frequency
-
     try:
         return zipf_frequency(word, lang.split("-")[0])
     except LookupError:

@@ -34,7 +34,9 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from wordfreq import zipf_frequency
+
+from xlingo.language import zipf_frequency
+from xlingo.segment import word_units
 
 if TYPE_CHECKING:
     from xlingo.check.base import CheckContext
@@ -244,7 +246,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
             s += el.end()
         if len(text[s:e]) > 3 and text[s:e][-2:] in ("'s", "’s"):
             e -= 2
-        pieces += [(s + p.start(), s + p.end()) for p in _PART.finditer(text[s:e])]
+        pieces += [u for p in _PART.finditer(text[s:e]) for u in word_units(text, s + p.start(), s + p.end())]
         for ps, pe in pieces:
             gap = text[prev:ps]
             initial = not out or bool(_INITIAL_GAP.search(gap))
@@ -268,7 +270,7 @@ def has_shape(word: str) -> bool:
         return False
     if letters.isupper():
         return True
-    return any(re.search(r"[^\W\d_]*[a-zß-ÿ][A-ZÀ-Þ]", part) for part in re.split(r"[-‐'’.&]", word))
+    return any(re.search(r"[a-zß-ÿ][A-ZÀ-Þ]", part) for part in re.split(r"[-‐'’.&]", word))  # linear
 
 
 def _sentence_style(toks: Sequence[Token]) -> tuple[bool, bool]:
@@ -421,10 +423,22 @@ def shared_words(a: Mention, b: Mention) -> tuple[list[str], list[str]]:
 RELATIONS = ("same", "variant", "partial", "short")
 
 
+_RELATION_MEMO: dict[tuple, tuple[str, float] | None] = {}
+
+
 def relation(a: Mention, b: Mention, min_similarity: float = 0.8) -> tuple[str, float] | None:
     """How two mentions of different versions relate: ``same`` name, spelling ``variant``,
     ``partial`` rendering (words kept and words replaced), ``short`` form (one holds the
-    other), or None."""
+    other), or None. Memoised on the forms (rows dense with one repeated name stay fast)."""
+    key = (a.words, a.text, a.lang, b.words, b.text, b.lang, min_similarity)
+    if key not in _RELATION_MEMO:
+        if len(_RELATION_MEMO) >= 200_000:
+            _RELATION_MEMO.clear()
+        _RELATION_MEMO[key] = _relation(a, b, min_similarity)
+    return _RELATION_MEMO[key]
+
+
+def _relation(a: Mention, b: Mention, min_similarity: float) -> tuple[str, float] | None:
     if equivalent(a, b):
         return "same", 1.0
     ca, cb = a.content, b.content
@@ -479,6 +493,7 @@ class NameIndex:
         self.context = [d for d, *_, is_version in docs if not is_version]
         self.glossary_terms = list(glossary_terms)
         self._sentence_spans = {d: list(spans) or [(-1, 0, len(text))] for d, _, text, spans, _ in docs}
+        self._spans_by_id = {d: {i: (s0, s1) for i, s0, s1 in spans} for d, spans in self._sentence_spans.items()}
         first = {d: extract(text, lang, spans, d) for d, lang, text, spans, _ in docs}
         self.mentions = self._add_known(first)
         self.row_of: dict[tuple[str, int], int] = {}
@@ -549,7 +564,7 @@ class NameIndex:
         row = self.by_row.get(k)
         if not row:
             return
-        spans = {d: {i: (s0, s1) for i, s0, s1 in self._sentence_spans[d]} for d in cells}
+        spans = self._spans_by_id
         for d in self.versions:
             ids = cells.get(d, ())
             if not ids:
@@ -605,8 +620,13 @@ class NameIndex:
     def _mutual_best(self, xs: Sequence[Mention], ys: Sequence[Mention]) -> list[tuple[Mention, Mention]]:
         rel = {(i, j): r for i, x in enumerate(xs) for j, y in enumerate(ys)
                if (r := relation(x, y, self.min_similarity)) is not None}
-        best_x = {i: max((j for (a, j) in rel if a == i), key=lambda j: _rank(rel[(i, j)])) for (i, _) in rel}
-        best_y = {j: max((i for (i, b) in rel if b == j), key=lambda i: _rank(rel[(i, j)])) for (_, j) in rel}
+        by_x: dict[int, list[int]] = defaultdict(list)
+        by_y: dict[int, list[int]] = defaultdict(list)
+        for i, j in rel:  # grouped once: linear in the pairs, not quadratic
+            by_x[i].append(j)
+            by_y[j].append(i)
+        best_x = {i: max(js, key=lambda j: _rank(rel[(i, j)])) for i, js in by_x.items()}
+        best_y = {j: max(ixs, key=lambda i: _rank(rel[(i, j)])) for j, ixs in by_y.items()}
         return [(xs[i], ys[j]) for i, j in best_x.items() if best_y.get(j) == i]
 
     # -- evidence

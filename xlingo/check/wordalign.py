@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from xlingo.embed.base import TokenStates
+from xlingo.segment import word_units
 
 # A number (13,7 / 1.000.000 / 2'500 / 14 000), a word (with inner hyphens), an elided article or
 # pronoun up to its apostrophe, or a meaningful symbol.
@@ -59,7 +60,7 @@ class WordStates:
 
 def split_words(text: str) -> list[Word]:
     """The words of ``text`` with their character offsets."""
-    return [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+    return [Word(a, b, text[a:b]) for m in WORD.finditer(text) for a, b in word_units(text, m.start(), m.end())]
 
 
 def word_states(text: str, tokens: TokenStates) -> WordStates:

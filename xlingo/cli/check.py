@@ -25,14 +25,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from xlingo.baseline import BaselineEntry, BaselineResult, apply_baseline, load_baseline, write_baseline
 from xlingo.cache import EmbeddingCache
 from xlingo.cli import options as opt
-from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, parse_outputs, setup_logging, user_errors
+from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail, parse_outputs, setup_logging, user_errors
 from xlingo.config import Settings, cache_setting
 from xlingo.model import Document, GroupEntry, Report
 from xlingo.embed.base import EmbeddingStore
 from xlingo.errors import InputError
 from xlingo.feed import FeedDocument, Problems, read_feed
 from xlingo.group import Grouping, GroupParams, StoryGroup, group_documents
-from xlingo.output import write_atomic
+from xlingo.output import output_target, write_atomic
 from xlingo.pipeline import Engine
 from xlingo.read import unique_ids
 from xlingo.report.escape import terminal_safe
@@ -58,11 +58,13 @@ Exit codes: 0 clean, 1 findings at or above --fail-on (default from config, else
 config, input or internal error (one line on stderr). The output format never changes the exit
 code; --exit-zero always exits 0 unless there is an error.
 
-Bad input: a missing path, an empty folder, malformed XML (file:line:col) and XML declaring
-entities (entity bombs, external entities) are errors. A file over 20 MiB, an empty, binary or
-undecodable file, a JSON Lines line that is not an object with "text" (file:line), a feed item
-without text and a story with only one version are skipped with a warning; --strict makes each
-of those an error.
+Bad input: a missing path, an empty folder, malformed XML (file:line:col), XML declaring
+entities (entity bombs, external entities) and a feed where no story has two versions are errors.
+A bad JSON Lines record (invalid JSON, not an object with "text", a wrong field type, a "lang"
+that is not a language tag; file:line) is reported and skipped: the rest is checked and
+reported, then the run exits 2. A file over 20 MiB, an empty, binary or undecodable file, a feed
+item without text and a story with only one version are skipped with a warning; --strict makes
+each of those an error at once.
 """
 
 
@@ -218,6 +220,9 @@ def run_check(feed: list[FeedDocument], settings: Settings, *, problems: Problem
         if len(sg.versions) < 2:
             problems.skip(f"story {sg.id}: only one version ({sg.versions[0].path}); not checked")
     checkable = [sg for sg in grouping.stories if len(sg.versions) > 1]
+    if not checkable:
+        raise InputError(f"nothing checked: no story has two versions among the {len(feed)} documents "
+                         "(--story or --no-group name the versions of one story)")
     progress.start("checking stories", len(checkable))
     stories = []
     for sg in checkable:
@@ -272,6 +277,8 @@ def check_command(
     entries = load_baseline(baseline) if baseline and not write_baseline_to else None
     problems = Problems(strict=strict)
     feed = read_feed(paths, problems)
+    for target in [p for _, p in outputs if p] + ([write_baseline_to] if write_baseline_to else []):
+        output_target(target)  # refuse an input, a folder or a device before the work, not after
     store = open_cache(config, cache, no_cache)
     try:
         with reporter(progress_enabled(quiet)) as progress:
@@ -288,6 +295,8 @@ def check_command(
         n = write_baseline(write_baseline_to, report)
         typer.echo(f"xlingo: wrote {n} findings to baseline {write_baseline_to}", err=True)
     emit_all(report, outputs, False if no_color else None, result.stale if result else None, statistics)
+    if problems.failure():
+        fail(problems.failure())
     failing = sum(1 for _, f in report.findings if report.failing(f))
     raise typer.Exit(EXIT_FINDINGS if failing and not exit_zero and not write_baseline_to else EXIT_CLEAN)
 
@@ -296,7 +305,11 @@ def _segmented(feed: list[FeedDocument], presplit: bool, problems: Problems) -> 
     """Segment every document; one without sentences is skipped with a warning."""
     kept = []
     for fd in feed:
-        segment(fd.document, presplit=presplit)
+        try:
+            segment(fd.document, presplit=presplit)
+        except InputError as exc:  # over the size budget
+            problems.skip(f"{exc}; skipped")
+            continue
         if fd.document.sentences:
             kept.append(fd)
         else:

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
 
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.rules.language import base_lang
+from xlingo.language import zipf_frequency
 from xlingo.model import Document, Finding, Severity
 
 _ALPHA = r"[^\W\d_]"
@@ -36,9 +36,10 @@ def _row_of(ctx: CheckContext) -> dict[tuple[str, int], int]:
             if (d, i) not in ctx.boilerplate}
 
 
-def _locate(doc: Document, pos: int, rows: dict[tuple[str, int], int]) -> int | None:
-    """The content row of the sentence holding the character at ``pos`` (None when unaligned)."""
-    n = bisect_right([s.start for s in doc.sentences], pos) - 1
+def _locate(doc: Document, starts: list[int], pos: int, rows: dict[tuple[str, int], int]) -> int | None:
+    """The content row of the sentence holding the character at ``pos`` (None when unaligned);
+    ``starts`` are the sentences' start offsets."""
+    n = bisect_right(starts, pos) - 1
     return rows.get((doc.id, doc.sentences[n].i)) if n >= 0 and pos < doc.sentences[n].end else None
 
 
@@ -54,7 +55,7 @@ def _related(ctx: CheckContext, spans: dict[str, tuple[int, int]], doc_id: str) 
 
 # --- XL501 -----------------------------------------------------------------------------------
 
-_SPACED_HYPHEN = re.compile(rf"(?P<left>\w+)[ \u00a0\u202f](?P<hyphen>[-\u2010\u2011])(?P<right>{_ALPHA}\w*|\d\w*)")
+_SPACED_HYPHEN = re.compile(rf"(?<!\w)(?P<left>\w+)[ \u00a0\u202f](?P<hyphen>[-\u2010\u2011])(?P<right>{_ALPHA}\w*|\d\w*)")
 # Words before which a hyphen legitimately attaches to the next word (German/Dutch/Nordic
 # suspended compounds: "Textilindustrie und -handel", "wateraanvoer en -afvoer",
 # "bilproduktion och -försäljning").
@@ -70,7 +71,10 @@ _CLITICS = {
     "fr": {"il", "elle", "ils", "elles", "on", "je", "tu", "nous", "vous", "t", "moi", "toi", "le", "la",
            "les", "lui", "leur", "y", "en", "ce", "être"},
 }
-_OPEN_DASH = re.compile(r"(?:^|\s)[-\u2013\u2014](?:\s|$)")
+_DASH_CHARS = "-\u2013\u2014"
+# a dash with space (or the text's edge) on both sides; its position is the dash's
+_OPEN_DASH = re.compile(r"(?:(?<=\s)|(?<![\s\S]))[-\u2013\u2014](?=\s|$)")
+_SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 @lru_cache(maxsize=50_000)
@@ -121,37 +125,80 @@ class SpaceBeforeHyphen(Rule):
     options = {"min_joined_zipf": 1.5}
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        corpus = "\n".join(d.text for d in (*ctx.documents, *ctx.context_documents)).casefold()
+        # every lookup below is a set or a bisection: linear in the story's size, whatever the input
+        vocab = {d.id: _Vocabulary(d.text) for d in (*ctx.documents, *ctx.context_documents)}
+        corpus = _Vocabulary.union(vocab.values())
+        dashes = {d.id: _Dashes(d.text) for d in ctx.documents}
         for k, spans in _cells(ctx):
             for doc_id, (start, end) in spans.items():
                 doc = ctx.story.document(doc_id)
                 lang = base_lang(doc.lang)
                 for m in _SPACED_HYPHEN.finditer(doc.text, start, end):
                     left, right = m["left"], m["right"]
-                    joined = [f"{left}-{right}".casefold(), f"{left}{right}".casefold()]
-                    seen = any(re.search(rf"(?<!\w){re.escape(j)}(?!\w)", corpus) for j in joined)
-                    if not (seen or self._compound(doc.text, m, lang)):
+                    joined = f"{left}-{right}".casefold()
+                    seen = joined in corpus.pairs or f"{left}{right}".casefold() in corpus.words
+                    if not (seen or self._compound(dashes[doc_id], m, lang)):
                         continue
                     a, b = m.start(), m.end()
-                    others = [d for d in ctx.documents if d.id != doc_id and joined[0] in d.text.casefold()]
+                    others = [d for d in ctx.documents if d.id != doc_id and joined in vocab[d.id].pairs]
                     where = f"; `{left}-{right}` in " + ", ".join(d.id for d in others) if others else ""
                     yield ctx.finding(self, doc, a, b, f"space before the hyphen in `{doc.text[a:b]}`{where}",
                                       row=k, related=_related(ctx, spans, doc_id),
                                       suggestion=f"{left}{m['hyphen']}{right}")
 
-    def _compound(self, text: str, m: re.Match, lang: str) -> bool:
+    def _compound(self, dashes: _Dashes, m: re.Match, lang: str) -> bool:
         """Whether ``left -right`` is a compound (not a dash, range or suspended compound)."""
         left, right = m["left"], m["right"]
         if right[0].isdigit() or left.casefold() in _SUSPENSION_WORDS.get(lang, ()):
             return False
-        sentence_start = max(text.rfind(c, 0, m.start()) for c in ".!?\n")
-        if _OPEN_DASH.search(text, sentence_start + 1, m.start()):
+        if dashes.open_before(m.start()):
             return False  # closing dash of a parenthetical "- ... -word"
         if left.isupper() or len(left) == 1:  # E -Mail, EU -Kommission, CO2 -Steuer
             return True
         if right.casefold() in _CLITICS.get(lang, ()):
             return True
         return _joined_zipf(f"{left}{right}".casefold(), lang) >= self.opts["min_joined_zipf"]
+
+
+class _Vocabulary:
+    """The case-folded words of a text and its hyphenated pairs (``e-mail`` in ``die e-mail-adresse``)."""
+
+    def __init__(self, text: str = "") -> None:
+        self.words: set[str] = set()
+        self.pairs: set[str] = set()
+        prev = None
+        for m in _WORD.finditer(text.casefold()):
+            self.words.add(m.group())
+            if prev is not None and prev.end() + 1 == m.start() and m.string[prev.end()] == "-":
+                self.pairs.add(f"{prev.group()}-{m.group()}")
+            prev = m
+
+    @classmethod
+    def union(cls, parts) -> _Vocabulary:
+        out = cls()
+        for p in parts:
+            out.words |= p.words
+            out.pairs |= p.pairs
+        return out
+
+
+class _Dashes:
+    """Sentence ends and free-standing dashes of a text, for "is a dash open before here" queries."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+        self.open = [m.start() for m in _OPEN_DASH.finditer(text)]
+
+    def open_before(self, pos: int) -> bool:
+        """A dash with space on both sides (or at the start) between the sentence start and ``pos``."""
+        n = bisect_left(self.ends, pos)
+        lo = self.ends[n - 1] + 1 if n else 0
+        k = bisect_left(self.open, lo)
+        if k < len(self.open) and self.open[k] < pos - 1:
+            return True
+        p = pos - 1  # a dash right before the word: "- x -word"
+        return p >= lo and self.text[p] in _DASH_CHARS and (p == 0 or self.text[p - 1].isspace())
 
 
 # --- XL502 -----------------------------------------------------------------------------------
@@ -235,7 +282,7 @@ class DoubledWord(Rule):
         """Both parts capitalised, the first not opening a sentence: a name such as ``Bora Bora``."""
         if not (m["w"][0].isupper() and m["v"][0].isupper()):
             return False
-        before = doc.text[:m.start()].rstrip()
+        before = doc.text[max(0, m.start() - 200):m.start()].rstrip()
         return not (not before or before[-1] in ".!?:\"“”„«»")
 
 
@@ -375,15 +422,18 @@ class UnbalancedBrackets(Rule):
         rows = _row_of(ctx)
         by_row: dict[int, dict[str, list[Unmatched]]] = defaultdict(lambda: defaultdict(list))
         for doc in ctx.documents:
+            starts = [s.start for s in doc.sentences]
             for m in unmatched_marks(doc.text):
-                k = _locate(doc, m.pos, rows)
+                k = _locate(doc, starts, m.pos, rows)
                 if k is not None:
                     by_row[k][doc.id].append(m)
         cells = dict(_cells(ctx))
         for k in sorted(by_row):
+            families = {d: {x.family for x in xs} for d, xs in by_row[k].items()}
             for doc_id, marks in by_row[k].items():
+                elsewhere = set().union(*(f for d, f in families.items() if d != doc_id))
                 for m in marks:
-                    if any(x.family == m.family for d, xs in by_row[k].items() if d != doc_id for x in xs):
+                    if m.family in elsewhere:
                         continue
                     what = (f"`{m.mark}` closed by `{m.partner}`" if m.partner else
                             f"`{m.mark}` opened here is never closed" if m.opening else f"`{m.mark}` closes nothing")
@@ -485,7 +535,7 @@ def _definitions(text: str) -> set[str]:
             if _initials(words[-len(inner) - 3:]).endswith(inner.casefold()):
                 out.add(inner)
         else:
-            before = re.search(r"([A-ZÀ-Þ]{2,8})\s*$", text[:m.start()])
+            before = re.search(r"([A-ZÀ-Þ]{2,8})\s*$", text[max(0, m.start() - 120):m.start()])
             if before and _initials(re.findall(r"\w+", inner)).startswith(before[1].casefold()):
                 out.add(before[1])
     return out

@@ -8,11 +8,11 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import combinations
 
-from wordfreq import available_languages, zipf_frequency
+from wordfreq import available_languages
 
 from xlingo.check.base import CheckContext, Rule, register
+from xlingo.language import language_probabilities, zipf_frequency
 from xlingo.model import Document, Finding, Sentence, Severity
-from xlingo.language import language_probabilities
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _TOKEN = re.compile(r"\w+")

@@ -1,0 +1,124 @@
+"""Time ``xlingo diff`` and ``xlingo check`` on hostile input sizes, with the hashed test encoder.
+
+Single-line inputs (no sentence mark, no line break) of growing size, each diffed against a
+short French version and against a second single-line version of the same size; then a whole
+NTREX feed as one JSON Lines file (every document in every language, stories given) through
+``xlingo check``. The hashed test encoder (``xlingo.testing.hashed_embed``) replaces the model, so
+what is timed is reading, segmenting, aligning and every rule. Prints one line per input and
+writes ``reports/bench/hostile_inputs.json``.
+
+    python benchmarks/hostile_inputs.py --sizes 78000 312000 4680000 --ntrex ../shared/data/ntrex-dev
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import xlingo.pipeline  # noqa: E402
+from xlingo.cli.check import run_check  # noqa: E402
+from xlingo.errors import InputError  # noqa: E402
+from xlingo.feed import Problems, read_feed  # noqa: E402
+from xlingo.testing import hashed_embed  # noqa: E402
+
+UNIT = "Die NVIDIA -H20 Chips wurden geliefert "
+FRENCH = "Les puces H20 de NVIDIA ont été livrées la semaine dernière.\nLe prix n'a pas été communiqué.\n"
+
+
+class HashEncoder:
+    """Deterministic bag-of-words vectors: no model, so the figures time xlingo's own work."""
+
+    name = "test-hash"
+    dim = 256
+
+    def encode(self, texts):
+        return hashed_embed(texts, self.dim)
+
+
+def single_line(path: Path, size: int, unit: str = UNIT) -> Path:
+    path.write_text((unit * (size // len(unit) + 1))[:size].rstrip() + "\n", encoding="utf-8")
+    return path
+
+
+def timed_diff(paths: list[Path]) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    report = xlingo.pipeline.diff(paths)
+    return time.perf_counter() - t0, int(report.stats["findings"])
+
+
+def ntrex_feed(ntrex: Path, out: Path) -> tuple[Path, int, int]:
+    """Every NTREX document in every language as one JSON Lines record, stories given."""
+    docs = (ntrex / "docs.tsv").read_text(encoding="utf-8").splitlines()
+    n_records = 0
+    with open(out, "w", encoding="utf-8") as fh:
+        for lang_file in sorted(ntrex.glob("ntrex.*")):
+            lang = lang_file.suffix[1:]
+            lines = lang_file.read_text(encoding="utf-8").splitlines()
+            by_doc: dict[str, list[str]] = {}
+            for doc, line in zip(docs, lines):
+                by_doc.setdefault(doc.split("\t")[0], []).append(line)
+            for doc, text in by_doc.items():
+                fh.write(json.dumps({"story": doc, "lang": lang, "text": "\n".join(text)}, ensure_ascii=False) + "\n")
+                n_records += 1
+    return out, n_records, out.stat().st_size
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[78_000, 312_000, 1_500_000, 4_680_000])
+    ap.add_argument("--pair-max", type=int, default=312_000,
+                    help="largest size also diffed against a second line of its size")
+    ap.add_argument("--ntrex", type=Path, default=ROOT.parent / "shared" / "data" / "ntrex-dev")
+    ap.add_argument("--out", type=Path, default=ROOT / "reports" / "bench" / "hostile_inputs.json")
+    args = ap.parse_args()
+    xlingo.pipeline.load_encoder = lambda spec=None: HashEncoder()
+    results: dict = {"machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "runs": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        fr = folder / "v.fr.txt"
+        fr.write_text(FRENCH, encoding="utf-8")
+        for size in args.sizes:
+            big = single_line(folder / f"big{size}.de.txt", size)
+            pairs = [("short French", fr)]
+            if size <= args.pair_max:
+                pairs.append(("same-size line", single_line(folder / f"o{size}.fr.txt", size, "Les puces NVIDIA -H20 livrées ")))
+            for against, other in pairs:
+                try:
+                    seconds, findings = timed_diff([big, other])
+                except InputError as exc:  # over the per-document budget: refused in one line
+                    row = {"input": f"single line of {size:,} characters", "against": against, "refused": str(exc)}
+                    results["runs"].append(row)
+                    print(f"diff  {size:>10,} chars, one line: refused: {exc}", flush=True)
+                    continue
+                row = {"input": f"single line of {size:,} characters", "against": against, "seconds": round(seconds, 2),
+                       "findings": findings}
+                results["runs"].append(row)
+                print(f"diff  {size:>10,} chars, one line, vs {against:<15} {seconds:8.2f} s  ({findings} findings)",
+                      flush=True)
+        if (args.ntrex / "docs.tsv").exists():
+            feed, records, size = ntrex_feed(args.ntrex, folder / "ntrex.jsonl")
+            t0 = time.perf_counter()
+            problems = Problems()
+            docs = read_feed([str(feed)], problems)
+            from xlingo.config import Settings
+
+            run = run_check(docs, Settings(), problems=problems)
+            seconds = time.perf_counter() - t0
+            row = {"input": f"NTREX feed: {records} records, {size:,} bytes", "seconds": round(seconds, 2),
+                   "stories": run.report.stats["stories"], "findings": run.report.stats["findings"]}
+            results["runs"].append(row)
+            print(f"check NTREX feed {records} records ({size:,} bytes), {row['stories']} stories: {seconds:.2f} s", flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
