@@ -1,36 +1,54 @@
-"""The engine: read -> segment -> embed -> align -> check -> report, as one typed API.
+"""The engine: one story through an ordered list of named components, as one typed API.
 
-``diff`` is what ``xlingo diff`` runs; ``check`` builds on ``build_story`` and
-``make_report`` for whole feeds.
+``read -> segment -> embed -> align -> annotate -> check``: each component has a name, the
+fields it ``assigns`` and the fields it ``requires`` (spaCy's ``@Language.component``). The
+annotators run are exactly those the selected rules and the report need (:func:`xlingo.annotate.plan`),
+so ``--ignore XL7`` skips word alignment and ignoring a rule never changes another's findings.
+Every component is timed the same way; the encoder's own time and calls are counted apart
+(:class:`~xlingo.embed.base.EncoderCounters`).
+
+``diff`` is what ``xlingo diff`` runs; :mod:`xlingo.feed_check` builds whole feeds on
+``build_story`` and ``report``.
 """
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
 
 from xlingo import __version__
 from xlingo.align import AlignParams, align_documents
+from xlingo.annotate import Annotator, plan
 from xlingo.check.base import CheckContext, Rule
 from xlingo.check.runner import run_checks, selected_rules
 from xlingo.config import Settings
 from xlingo.document import Document
 from xlingo.embed import load_encoder
-from xlingo.check.rules.spans import divergence_scores
-from xlingo.embed.base import Embedder, EmbeddingStore, TokenEncoder, TokenStates
+from xlingo.embed.base import Embedder, EmbeddingStore
 from xlingo.errors import InputError
 from xlingo.glossary import GlossaryEntry, load_glossary
 from xlingo.read import expand_paths, read_document, unique_ids
 from xlingo.report.model import GroupEntry, Report, Signature, Story
 from xlingo.segment import segment
 
-__all__ = ["Engine", "diff", "diff_documents"]
+__all__ = ["Component", "Engine", "diff", "diff_documents", "story_stats"]
+
+REPORT_NEEDS = ("divergence",)  # annotators whose fields every report carries (``Row.divergence``)
+
+
+@dataclass(frozen=True)
+class Component:
+    """A named step of the per-story pipeline."""
+
+    name: str
+    assigns: tuple[str, ...]
+    requires: tuple[str, ...]
+    run: Callable[[CheckContext], None]
 
 
 class Engine:
-    """Holds what a run shares across stories: the encoder, the string cache, the rules."""
+    """Holds what a run shares across stories: the encoder service, the rules, the components."""
 
     def __init__(self, settings: Settings | None = None, store: EmbeddingStore | None = None,
                  align_params: AlignParams | None = None) -> None:
@@ -40,18 +58,28 @@ class Engine:
         self.embedder = Embedder(self.encoder, store=store)
         self.rules: list[Rule] = selected_rules(self.settings)
         self.glossary: list[GlossaryEntry] = [e for g in self.settings.glossary for e in load_glossary(g)]
-        self.timings: dict[str, float] = {"embed": 0.0, "align": 0.0, "check": 0.0}
+        self.annotators: list[Annotator] = plan({*REPORT_NEEDS, *(r for rule in self.rules for r in rule.requires)})
+        self.components: list[Component] = self._components()
+        self.timings: dict[str, float] = {c.name: 0.0 for c in self.components}
 
-    def _timed_embed(self, texts: Sequence[str]) -> np.ndarray:
-        t0 = time.perf_counter()
-        try:
-            return self.embedder(texts)
-        finally:
-            self.timings["embed"] += time.perf_counter() - t0
+    @property
+    def component_names(self) -> list[str]:
+        return [c.name for c in self.components]
+
+    def _components(self) -> list[Component]:
+        out = [Component("embed", ("sentence_vectors", "token_states"), ("sentences",), self._embed),
+               Component("align", ("alignment", "Row.similarity"), ("sentence_vectors",), self._align)]
+        for a in self.annotators:
+            options = self.settings.options_for(a.tuned_by) if a.tuned_by else {}
+            out.append(Component(a.name, a.assigns, ("alignment", *a.requires),
+                                 _annotator_step(a, options)))
+        needs = tuple(sorted({r for rule in self.rules for r in rule.requires}))
+        out.append(Component("check", ("findings",), needs, self._check))
+        return out
 
     def build_story(self, documents: Sequence[Document], context: Sequence[Document] = (),
                     story_id: str = "story") -> Story:
-        """Segment, embed, align and check one story's versions."""
+        """Segment, embed, align, annotate and check one story's versions."""
         docs = list(documents)
         if len(docs) < 2:
             raise InputError(f"story {story_id}: need at least two language versions, got {len(docs)}")
@@ -60,38 +88,26 @@ class Engine:
                 segment(d, presplit=self.settings.presplit)
             if not d.sentences:
                 raise InputError(f"{d.path}: no sentences found")
-        t0 = time.perf_counter()
-        token_memo = self.embedder.embed_with_tokens([s.text for d in docs for s in d.sentences])
-        self.timings["embed"] += time.perf_counter() - t0
-        embed_before = self.timings["embed"]
-        t0 = time.perf_counter()
-        rows = align_documents(docs, self._timed_embed, self.align_params)
-        self.timings["align"] += time.perf_counter() - t0 - (self.timings["embed"] - embed_before)
-        story = Story(id=story_id, documents=docs, alignment=rows, context=list(context))
-        vectors = {(d.id, s.i): v for d in docs
-                   for s, v in zip(d.sentences, self._timed_embed([s.text for s in d.sentences]))}
-        ctx = CheckContext(story=story, embed=self._timed_embed, sentence_vectors=vectors,
-                           glossary=self.glossary, token_states=self._token_states(token_memo))
-        t0 = time.perf_counter()
-        story.findings = run_checks(ctx, self.rules, self.settings)
-        for row, score in zip(story.alignment, divergence_scores(ctx)):
-            row.divergence = score
-        self.timings["check"] += time.perf_counter() - t0
+        story = Story(id=story_id, documents=docs, context=list(context))
+        ctx = CheckContext(story=story, embed=self.embedder, glossary=self.glossary)
+        for component in self.components:
+            t0 = time.perf_counter()
+            component.run(ctx)
+            self.timings[component.name] += time.perf_counter() - t0
         return story
 
-    def _token_states(self, memo: dict[str, TokenStates]) -> Callable[[Sequence[str]], list[TokenStates]] | None:
-        """Token states for a story's checks: those of the embedding pass, else one pass more."""
-        if not isinstance(self.encoder, TokenEncoder):
-            return None
-        encoder = self.encoder
+    def _embed(self, ctx: CheckContext) -> None:
+        texts = [s.text for d in ctx.documents for s in d.sentences]
+        self.embedder.prefetch(texts, tokens=True)
+        vectors = self.embedder(texts)
+        ctx.sentence_vectors = dict(zip(((d.id, s.i) for d in ctx.documents for s in d.sentences), vectors))
+        ctx.token_states = self.embedder.tokens if self.embedder.has_tokens else None
 
-        def token_states(texts: Sequence[str]) -> list[TokenStates]:
-            missing = [t for t in dict.fromkeys(texts) if t not in memo]
-            if missing:
-                memo.update(zip(missing, encoder.encode_tokens(missing)))
-            return [memo[t] for t in texts]
+    def _align(self, ctx: CheckContext) -> None:
+        ctx.story.alignment = align_documents(ctx.documents, self.embedder, self.align_params)
 
-        return token_states
+    def _check(self, ctx: CheckContext) -> None:
+        ctx.story.findings = run_checks(ctx, self.rules, self.settings)
 
     def signature(self) -> Signature:
         """Version, model, thresholds and rule set of this run."""
@@ -101,19 +117,37 @@ class Engine:
         return Signature(version=__version__, model=self.encoder.name, thresholds=tuple(thresholds),
                          rules=tuple(r.code for r in sorted(self.rules, key=lambda r: r.code)))
 
+    def run_timings(self) -> dict[str, float]:
+        """Seconds per component, the encoder's share of them, and the encoder's counters."""
+        out = dict(self.timings)
+        out["encoder"] = self.embedder.counters.seconds
+        out["rest"] = max(0.0, sum(self.timings.values()) - self.embedder.counters.seconds)
+        return out
+
     def report(self, stories: list[Story], grouping: Sequence[GroupEntry] = ()) -> Report:
-        """The report of these stories, with deterministic stats."""
-        docs = [d for s in stories for d in s.documents]
-        stats = {
-            "stories": len(stories),
-            "documents": len(docs),
-            "sentences": sum(len(d.sentences) for d in docs),
-            "rows": sum(len(s.alignment) for s in stories),
-            "findings": sum(len(s.findings) for s in stories),
-            "strings_embedded": self.embedder.strings_requested,
-        }
-        return Report(signature=self.signature(), stories=stories, stats=stats, grouping=list(grouping),
-                      timings=dict(self.timings))
+        """The report of these stories, with stats derived from the stories alone."""
+        return Report(signature=self.signature(), stories=stories, stats=story_stats(stories),
+                      grouping=list(grouping), timings=self.run_timings())
+
+
+def story_stats(stories: Sequence[Story]) -> dict[str, int]:
+    """Deterministic counts of a report: from the stories, never from a process's state."""
+    docs = [d for s in stories for d in s.documents]
+    return {
+        "stories": len(stories),
+        "documents": len(docs),
+        "sentences": sum(len(d.sentences) for d in docs),
+        "rows": sum(len(s.alignment) for s in stories),
+        "findings": sum(len(s.findings) for s in stories),
+    }
+
+
+def _annotator_step(annotator: Annotator, options: dict[str, float]) -> Callable[[CheckContext], None]:
+    def step(ctx: CheckContext) -> None:
+        annotator.run(ctx, options or None)
+        ctx.annotated.add(annotator.name)
+
+    return step
 
 
 def diff_documents(documents: Sequence[Document], *, context: Sequence[Document] = (),
