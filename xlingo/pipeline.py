@@ -88,9 +88,18 @@ class Engine:
                 segment(d, presplit=self.settings.presplit)
             if not d.sentences:
                 raise InputError(f"{d.path}: no sentences found")
-        story = Story(id=story_id, documents=docs, context=list(context))
+        return self.process(Story(id=story_id, documents=docs, context=list(context)))
+
+    def process(self, story: Story, disable: Sequence[str] = ()) -> Story:
+        """Run the components (except those named in ``disable``, e.g. ``"align"`` for a story
+        whose alignment is given) on ``story``, in order, timing each."""
+        unknown = set(disable) - set(self.component_names)
+        if unknown:
+            raise ValueError(f"no component named {', '.join(sorted(unknown))}")
         ctx = CheckContext(story=story, embed=self.embedder, glossary=self.glossary)
         for component in self.components:
+            if component.name in disable:
+                continue
             t0 = time.perf_counter()
             component.run(ctx)
             self.timings[component.name] += time.perf_counter() - t0
