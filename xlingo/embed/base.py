@@ -145,11 +145,18 @@ class Embedder:
         self._tokens.clear()
 
     def remember(self, vectors: dict[str, np.ndarray], tokens: dict[str, TokenStates] | None = None) -> None:
-        """Take vectors (and float16 token states) computed elsewhere, e.g. by a worker."""
+        """Know these vectors (and float16 token states) without storing them: a worker's inputs."""
         self._memo.update(vectors)
         self._tokens.update(tokens or {})
 
-    def _fill(self, texts: Sequence[str], tokens: bool) -> None:
+    def half_tokens(self, texts: Sequence[str]) -> dict[str, TokenStates]:
+        """The float16 token states of ``texts`` as kept (memo, store or one pass)."""
+        self._fill(texts, tokens=True)
+        return {t: self._tokens[t] for t in texts}
+
+    def missing(self, texts: Sequence[str], tokens: bool) -> tuple[list[str], list[str]]:
+        """Take what the store has of ``texts``; the strings that still need a forward pass with
+        token states, and those that need vectors only."""
         want = list(dict.fromkeys(texts))
         need_vec = [t for t in want if t not in self._memo]
         need_tok = [t for t in want if t not in self._tokens] if tokens else []
@@ -166,7 +173,26 @@ class Embedder:
                 self._tokens.update(found_tok)
         with_tokens = [t for t in need_tok if t not in self._tokens]
         both = set(with_tokens)
-        vec_only = [t for t in need_vec if t not in self._memo and t not in both]
+        return with_tokens, [t for t in need_vec if t not in self._memo and t not in both]
+
+    def keep(self, vectors: dict[str, np.ndarray], tokens: dict[str, TokenStates]) -> None:
+        """Take freshly encoded vectors and float16 token states (here or by a worker): memo,
+        store, and the new entries a worker hands back."""
+        fresh = {t: v for t, v in vectors.items() if t not in self._memo}  # keep vectors already known
+        self.strings_embedded += len(fresh)
+        self._memo.update(fresh)
+        self._tokens.update(tokens)
+        if self.collect_new:
+            self.new_vectors.update(fresh)
+            self.new_tokens.update(tokens)
+        if self.store is not None:
+            self.store.put_many(self.encoder.name, fresh)
+            put_tokens = getattr(self.store, "put_tokens", None)
+            if tokens and put_tokens is not None:
+                put_tokens(self.token_model, tokens)
+
+    def _fill(self, texts: Sequence[str], tokens: bool) -> None:
+        with_tokens, vec_only = self.missing(texts, tokens)
         if not with_tokens and not vec_only:
             return
         fresh: dict[str, np.ndarray] = {}
@@ -186,18 +212,7 @@ class Embedder:
             fresh.update(zip(chunk, self._checked(self.encoder.encode(chunk), len(chunk))))
         self.counters.seconds += time.perf_counter() - t0
         self.counters.strings_encoded += len(with_tokens) + len(vec_only)
-        fresh = {t: v for t, v in fresh.items() if t not in self._memo}  # keep vectors already known
-        self.strings_embedded += len(fresh)
-        self._memo.update(fresh)
-        self._tokens.update(fresh_tok)
-        if self.collect_new:
-            self.new_vectors.update(fresh)
-            self.new_tokens.update(fresh_tok)
-        if self.store is not None:
-            self.store.put_many(self.encoder.name, fresh)
-            put_tokens = getattr(self.store, "put_tokens", None)
-            if fresh_tok and put_tokens is not None:
-                put_tokens(self.token_model, fresh_tok)
+        self.keep(fresh, fresh_tok)
 
     def _checked(self, raw: np.ndarray, n: int) -> np.ndarray:
         vecs = np.asarray(raw, dtype=np.float32)
