@@ -61,6 +61,7 @@ class Engine:
         self.annotators: list[Annotator] = plan({*REPORT_NEEDS, *(r for rule in self.rules for r in rule.requires)})
         self.components: list[Component] = self._components()
         self.timings: dict[str, float] = {c.name: 0.0 for c in self.components}
+        self.encoder_use: dict[str, list[int]] = {}  # component -> [forward calls, strings encoded]
 
     @property
     def component_names(self) -> list[str]:
@@ -97,12 +98,16 @@ class Engine:
         if unknown:
             raise ValueError(f"no component named {', '.join(sorted(unknown))}")
         ctx = CheckContext(story=story, embed=self.embedder, glossary=self.glossary)
+        counters = self.embedder.counters
         for component in self.components:
             if component.name in disable:
                 continue
-            t0 = time.perf_counter()
+            t0, calls, strings = time.perf_counter(), counters.forward_calls, counters.strings_encoded
             component.run(ctx)
             self.timings[component.name] += time.perf_counter() - t0
+            used = self.encoder_use.setdefault(component.name, [0, 0])
+            used[0] += counters.forward_calls - calls
+            used[1] += counters.strings_encoded - strings
         return story
 
     def _embed(self, ctx: CheckContext) -> None:

@@ -113,7 +113,9 @@ class StoryWorker:
         embedder.new_vectors, embedder.new_tokens = {}, {}
         embedder.forget_tokens()
         spent = {k: v - timings.get(k, 0.0) for k, v in self.engine.timings.items()}
-        return story, new_vectors, {t: pack_tokens(s) for t, s in new_tokens.items()}, delta, spent
+        use = {k: list(v) for k, v in self.engine.encoder_use.items()}
+        self.engine.encoder_use.clear()
+        return story, new_vectors, {t: pack_tokens(s) for t, s in new_tokens.items()}, delta, (spent, use)
 
 
 class RayExecutor:
@@ -170,8 +172,11 @@ class RayExecutor:
         for job, (story, vectors, tokens, counters, spent) in zip(jobs, pool.map(submit, list(jobs))):
             embedder.keep(vectors, {t: unpack_tokens(b) for t, b in tokens.items()})
             embedder.counters.add(counters)
-            for k, v in spent.items():
+            for k, v in spent[0].items():
                 engine.timings[k] = engine.timings.get(k, 0.0) + v
+            for k, (calls, strings) in spent[1].items():
+                used = engine.encoder_use.setdefault(k, [0, 0])
+                used[0], used[1] = used[0] + calls, used[1] + strings
             stories.append(story)
             progress.advance(note=f"story {job.id}: {len(job.versions)} versions, {len(story.findings)} findings")
         return stories

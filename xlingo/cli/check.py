@@ -190,7 +190,9 @@ def print_timings(run: FeedRun) -> None:
     """Where the time went: feed phases, per-story components, the encoder's honest counters."""
     c = run.counters
     parts = [f"{k} {v:.2f}s" for k, v in run.phases.items()]
-    comps = [f"{k} {v:.2f}s" for k, v in run.engine.timings.items()]
+    use = run.engine.encoder_use
+    comps = [f"{k} {v:.2f}s" + (f" ({use[k][1]} strings in {use[k][0]} calls)" if use.get(k, [0])[0] else "")
+             for k, v in run.engine.timings.items()]
     typer.echo("timings: " + ", ".join(parts), err=True)
     typer.echo("  per story: " + ", ".join(comps), err=True)
     typer.echo(f"  encoder: {c.seconds:.2f}s, {c.strings_encoded} strings in {c.forward_calls} forward calls "
