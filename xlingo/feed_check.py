@@ -23,6 +23,7 @@ from xlingo.baseline import BaselineEntry, BaselineResult, apply_baseline
 from xlingo.config import Settings
 from xlingo.document import Document
 from xlingo.embed.base import Embedder, EmbeddingStore, EncoderCounters
+from xlingo.embed.batching import BatchedService, WaveBatcher
 from xlingo.errors import ConfigError, InputError
 from xlingo.feed import FeedDocument, Problems
 from xlingo.group import Grouping, GroupParams, StoryGroup, group_documents
@@ -37,6 +38,7 @@ __all__ = ["EXECUTORS", "FeedOptions", "FeedRun", "Progress", "StoryJob", "check
 log = logging.getLogger("xlingo.check")
 EMBED_CHUNK = 256  # strings per progress step of the embed phase (the encoder batches inside)
 EXECUTORS = ("local", "ray")
+WAVE_WIDTH = 16  # stories in flight in the local executor (their encoder requests batched together)
 
 
 class Progress(Protocol):
@@ -218,15 +220,26 @@ class LocalExecutor:
     def embed(self, engine: Engine, texts: Sequence[str], progress: Progress) -> None:
         _embed_texts(engine.embedder, texts, progress)
 
+    def __init__(self, width: int | None = None) -> None:
+        self.width = width or WAVE_WIDTH
+
     def stories(self, engine: Engine, jobs: Sequence[StoryJob], progress: Progress) -> list[Story]:
+        """Stories ``width`` at a time, their encoder requests served together in waves."""
         progress.start("checking stories", len(jobs))
-        out = []
-        for job in jobs:
-            out.append(engine.build_story(list(job.versions), list(job.context), job.id))
-            if engine.embedder.store is not None:
-                engine.embedder.forget_tokens()
+        batcher: WaveBatcher[StoryJob, Story] = WaveBatcher(engine.embedder, self.width)
+
+        def build(job: StoryJob, service: BatchedService) -> Story:
+            story = engine.build_story(list(job.versions), list(job.context), job.id, service=service)
             progress.advance(note=f"story {job.id}: {len(job.versions)} versions, {len(job.context)} context, "
-                                  f"{len(out[-1].findings)} findings")
+                                  f"{len(story.findings)} findings")
+            return story
+
+        out = batcher.map(jobs, build)
+        for component, (waves, strings) in batcher.use.items():
+            used = engine.encoder_use.setdefault(component, [0, 0])
+            used[0], used[1] = used[0] + waves, used[1] + strings
+        if engine.embedder.store is not None:
+            engine.embedder.forget_tokens()
         return out
 
 

@@ -12,10 +12,14 @@ Every component is timed the same way; the encoder's own time and calls are coun
 """
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+import numpy as np
 
 from xlingo import __version__
 from xlingo.align import AlignParams, align_documents
@@ -25,7 +29,7 @@ from xlingo.check.runner import run_checks, selected_rules
 from xlingo.config import Settings
 from xlingo.document import Document
 from xlingo.embed import load_encoder
-from xlingo.embed.base import Embedder, EmbeddingStore
+from xlingo.embed.base import Embedder, EmbeddingStore, TokenStates
 from xlingo.errors import InputError
 from xlingo.glossary import GlossaryEntry, load_glossary
 from xlingo.read import expand_paths, read_document, unique_ids
@@ -35,6 +39,18 @@ from xlingo.segment import segment
 __all__ = ["Component", "Engine", "diff", "diff_documents", "story_stats"]
 
 REPORT_NEEDS = ("divergence",)  # annotators whose fields every report carries (``Row.divergence``)
+
+
+class EncoderService(Protocol):
+    """What a story's components ask the encoder through: :class:`Embedder` or a batched view."""
+
+    has_tokens: bool
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def tokens(self, texts: Sequence[str]) -> list[TokenStates]: ...
+
+    def prefetch(self, texts: Sequence[str], tokens: bool = False) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,7 @@ class Engine:
         self.components: list[Component] = self._components()
         self.timings: dict[str, float] = {c.name: 0.0 for c in self.components}
         self.encoder_use: dict[str, list[int]] = {}  # component -> [forward calls, strings encoded]
+        self._lock = threading.Lock()
 
     @property
     def component_names(self) -> list[str]:
@@ -79,7 +96,7 @@ class Engine:
         return out
 
     def build_story(self, documents: Sequence[Document], context: Sequence[Document] = (),
-                    story_id: str = "story") -> Story:
+                    story_id: str = "story", service: EncoderService | None = None) -> Story:
         """Segment, embed, align, annotate and check one story's versions."""
         docs = list(documents)
         if len(docs) < 2:
@@ -89,36 +106,45 @@ class Engine:
                 segment(d, presplit=self.settings.presplit)
             if not d.sentences:
                 raise InputError(f"{d.path}: no sentences found")
-        return self.process(Story(id=story_id, documents=docs, context=list(context)))
+        return self.process(Story(id=story_id, documents=docs, context=list(context)), service=service)
 
-    def process(self, story: Story, disable: Sequence[str] = ()) -> Story:
+    def process(self, story: Story, disable: Sequence[str] = (), service: EncoderService | None = None) -> Story:
         """Run the components (except those named in ``disable``, e.g. ``"align"`` for a story
-        whose alignment is given) on ``story``, in order, timing each."""
+        whose alignment is given) on ``story``, in order, timing each. ``service`` answers the
+        story's encoder requests (default: the engine's :class:`Embedder`; a
+        :class:`~xlingo.embed.batching.BatchedService` when stories run in waves)."""
         unknown = set(disable) - set(self.component_names)
         if unknown:
             raise ValueError(f"no component named {', '.join(sorted(unknown))}")
-        ctx = CheckContext(story=story, embed=self.embedder, glossary=self.glossary)
+        service = service or self.embedder
+        ctx = CheckContext(story=story, embed=service, glossary=self.glossary)
         counters = self.embedder.counters
+        clock = getattr(service, "clock", time.perf_counter)
         for component in self.components:
             if component.name in disable:
                 continue
-            t0, calls, strings = time.perf_counter(), counters.forward_calls, counters.strings_encoded
+            if service is not self.embedder:
+                service.component = component.name  # type: ignore[union-attr]
+            t0, calls, strings = clock(), counters.forward_calls, counters.strings_encoded
             component.run(ctx)
-            self.timings[component.name] += time.perf_counter() - t0
-            used = self.encoder_use.setdefault(component.name, [0, 0])
-            used[0] += counters.forward_calls - calls
-            used[1] += counters.strings_encoded - strings
+            with self._lock:
+                self.timings[component.name] += clock() - t0
+                if service is self.embedder:
+                    used = self.encoder_use.setdefault(component.name, [0, 0])
+                    used[0] += counters.forward_calls - calls
+                    used[1] += counters.strings_encoded - strings
         return story
 
     def _embed(self, ctx: CheckContext) -> None:
+        service = ctx.embed
         texts = [s.text for d in ctx.documents for s in d.sentences]
-        self.embedder.prefetch(texts, tokens=True)
-        vectors = self.embedder(texts)
+        service.prefetch(texts, tokens=True)  # type: ignore[attr-defined]
+        vectors = service(texts)
         ctx.sentence_vectors = dict(zip(((d.id, s.i) for d in ctx.documents for s in d.sentences), vectors))
-        ctx.token_states = self.embedder.tokens if self.embedder.has_tokens else None
+        ctx.token_states = service.tokens if service.has_tokens else None  # type: ignore[attr-defined]
 
     def _align(self, ctx: CheckContext) -> None:
-        ctx.story.alignment = align_documents(ctx.documents, self.embedder, self.align_params)
+        ctx.story.alignment = align_documents(ctx.documents, ctx.embed, self.align_params)
 
     def _check(self, ctx: CheckContext) -> None:
         ctx.story.findings = run_checks(ctx, self.rules, self.settings)
