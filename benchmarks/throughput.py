@@ -12,7 +12,7 @@ It prints and writes per size: sentences (and distinct ones), strings encoded, f
 mean batch, which component asked for what, cold throughput as a fraction of the encoder pass
 (target >= 0.8), warm time as a fraction of cold (target <= 0.1, zero forward passes), peak RSS;
 the same for the ``use-v3`` tier; a one-story ``diff`` split into start-up, encoder and rest; and
-with ``--ray`` the smallest feed on a local Ray cluster with 1 and 2 workers (speed-up, JSON
+with ``--ray`` a feed (``--ray-size``) on a local Ray cluster with 1 and 2 workers (speed-up, JSON
 identical to the local run).
 
     OMP_NUM_THREADS=1 python benchmarks/throughput.py --sizes 100 --ray
@@ -180,7 +180,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="100,300,1000", help="stories per feed, comma-separated")
     ap.add_argument("--model", default="e5-small")
     ap.add_argument("--tier", default="use-v3", help="second encoder measured on the smallest size ('' to skip)")
-    ap.add_argument("--ray", action="store_true", help="also the smallest size on a local Ray cluster, 1 and 2 workers")
+    ap.add_argument("--ray", action="store_true", help="also a feed on a local Ray cluster, 1 and 2 workers")
+    ap.add_argument("--ray-size", type=int, help="stories of the Ray feed (default: the smallest size)")
     ap.add_argument("--out", type=Path, default=ROOT / "reports" / "bench" / "throughput.json")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--diff-child", action="store_true", help=argparse.SUPPRESS)
@@ -211,10 +212,15 @@ def main() -> None:
           f"({d['strings_encoded']} strings in {d['forward_calls']} calls)", flush=True)
     result["one_story_diff"] = d
     if args.ray:
-        ray_runs = [spawn(["--child", str(sizes[0]), args.model, "ray", str(w)]) for w in (1, 2)]
+        ray_size = args.ray_size or sizes[0]
+        local = next((r for r in result["runs"] if r["size"] == ray_size), None)
+        if local is None:
+            local = spawn(["--child", str(ray_size), args.model, "local", "-"])
+            show(local)
+            result["ray_local_reference"] = local
+        ray_runs = [spawn(["--child", str(ray_size), args.model, "ray", str(w)]) for w in (1, 2)]
         for r in ray_runs:
             show(r)
-        local = result["runs"][0]
         result["ray"] = {
             "runs": ray_runs,
             "speedup_2_over_1": round(ray_runs[0]["cold"]["wall_s"] / ray_runs[1]["cold"]["wall_s"], 2),
