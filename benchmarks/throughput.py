@@ -199,18 +199,25 @@ def main() -> None:
                                 "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
                                 "load_1min": round(os.getloadavg()[0], 2)},
                     "runs": []}
+    def save() -> None:  # after every step: a long run that fails late keeps what it measured
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
     for size in sizes:
         r = spawn(["--child", str(size), args.model, "local", "-"])
         show(r)
         result["runs"].append(r)
+        save()
     if args.tier:
         r = spawn(["--child", str(sizes[0]), args.tier, "local", "-"])
         show(r)
         result["tier"] = r
+        save()
     d = spawn(["--diff-child", "--model", args.model])
     print(f"one-story diff: start-up {d['startup_s']} s, encoder {d['encoder_s']} s, rest {d['rest_s']} s "
           f"({d['strings_encoded']} strings in {d['forward_calls']} calls)", flush=True)
     result["one_story_diff"] = d
+    save()
     if args.ray:
         ray_size = args.ray_size or sizes[0]
         local = next((r for r in result["runs"] if r["size"] == ray_size), None)
@@ -218,17 +225,19 @@ def main() -> None:
             local = spawn(["--child", str(ray_size), args.model, "local", "-"])
             show(local)
             result["ray_local_reference"] = local
-        ray_runs = [spawn(["--child", str(ray_size), args.model, "ray", str(w)]) for w in (1, 2)]
-        for r in ray_runs:
-            show(r)
+        ray_runs = []
+        for w in (1, 2):
+            ray_runs.append(spawn(["--child", str(ray_size), args.model, "ray", str(w)]))
+            show(ray_runs[-1])
+            result["ray"] = {"runs": ray_runs}
+            save()
         result["ray"] = {
             "runs": ray_runs,
             "speedup_2_over_1": round(ray_runs[0]["cold"]["wall_s"] / ray_runs[1]["cold"]["wall_s"], 2),
             "json_identical_to_local": all(r["report_sha256"] == local["report_sha256"] for r in ray_runs)}
         print(f"ray: 2 workers {result['ray']['speedup_2_over_1']}x faster than 1; JSON identical to the local run: "
               f"{result['ray']['json_identical_to_local']}", flush=True)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    save()
     print(f"wrote {args.out}")
 
 

@@ -82,11 +82,13 @@ class EmbedBatch:
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         texts = [str(t) for t in batch["text"]]
+        before = self.embedder.counters.seconds
         self.embedder.prefetch(texts, tokens=True)
         vectors = self.embedder(texts)
         tokens = self.embedder.half_tokens(texts) if self.embedder.has_tokens else {}
         self.embedder.forget_tokens()
-        return {"text": np.array(texts, dtype=object), "vector": vectors,
+        seconds = (self.embedder.counters.seconds - before) / max(1, len(texts))  # the encoder's time, per text
+        return {"text": np.array(texts, dtype=object), "vector": vectors, "encoder_s": np.full(len(texts), seconds),
                 "tokens": np.array([pack_tokens(tokens[t]) if t in tokens else b"" for t in texts], dtype=object)}
 
 
@@ -141,6 +143,7 @@ class RayExecutor:
             vectors = {str(r["text"]): np.asarray(r["vector"], dtype=np.float32) for r in out}
             tokens = {str(r["text"]): unpack_tokens(bytes(r["tokens"])) for r in out if len(r["tokens"])}
             embedder.counters.strings_encoded += len(todo)
+            embedder.counters.seconds += float(sum(r["encoder_s"] for r in out))
             embedder.counters.forward_calls += -(-len(todo) // EMBED_BATCH)
             embedder.keep(vectors, tokens)
         if embedder.store is not None:
