@@ -4,9 +4,10 @@
   with a callable class, :class:`EmbedBatch`, so the model is loaded once per actor
   (``concurrency`` = the number of workers); each batch gives vectors and token states together.
 * **Stories** (map): :class:`StoryWorker` actors, each with its own :class:`~xlingo.pipeline.Engine`
-  (model loaded once per actor), check one story at a time. A story travels with the vectors
-  and token states of its sentences; the worker hands back the story, the strings it had to
-  encode (alignment windows, names, merged cells) and its counters.
+  (model loaded once per actor), check chunks of stories, their encoder requests batched in
+  waves (:mod:`xlingo.embed.batching`). Stories travel with the vectors and token states of their
+  sentences; the worker hands back the stories, the strings it had to encode (alignment windows,
+  names, merged cells) and its counters.
 * **Merge** (reduce): results come back in job order; only the driver writes the embedding
   cache, so workers never contend for it. The report is byte-identical to the local run's.
 
@@ -30,6 +31,7 @@ from xlingo.report.model import Story
 
 MAX_WORKERS = 8
 EMBED_BATCH = 128
+STORIES_PER_CALL = 8  # at most this many stories per actor call, their encoder requests batched in waves
 
 
 def _ray() -> Any:
@@ -102,12 +104,18 @@ class StoryWorker:
         self.engine.glossary = glossary  # loaded by the driver: paths need not exist on this node
         self.engine.embedder.collect_new = True
 
-    def check(self, job: Any, vectors: dict[str, np.ndarray], tokens: dict[str, bytes]) -> tuple:
-        embedder = self.engine.embedder
+    def check(self, jobs: list[Any], vectors: dict[str, np.ndarray], tokens: dict[str, bytes]) -> tuple:
+        """Check a chunk of stories together (their encoder requests served in waves); the
+        stories, the new encodings, the encoder counters and the time per component."""
+        from xlingo.embed.batching import WaveBatcher
+
+        embedder = self.embedder
         embedder.remember(vectors, {t: unpack_tokens(b) for t, b in tokens.items()})
         before = replace(embedder.counters)
         timings = dict(self.engine.timings)
-        story = self.engine.build_story(list(job.versions), list(job.context), job.id)
+        batcher = WaveBatcher(embedder, width=len(jobs))
+        stories = batcher.map(jobs, lambda job, service: self.engine.build_story(
+            list(job.versions), list(job.context), job.id, service=service))
         counters = embedder.counters
         delta = EncoderCounters(counters.strings_encoded - before.strings_encoded,
                                 counters.forward_calls - before.forward_calls, counters.seconds - before.seconds)
@@ -115,9 +123,11 @@ class StoryWorker:
         embedder.new_vectors, embedder.new_tokens = {}, {}
         embedder.forget_tokens()
         spent = {k: v - timings.get(k, 0.0) for k, v in self.engine.timings.items()}
-        use = {k: list(v) for k, v in self.engine.encoder_use.items()}
-        self.engine.encoder_use.clear()
-        return story, new_vectors, {t: pack_tokens(s) for t, s in new_tokens.items()}, delta, (spent, use)
+        return stories, new_vectors, {t: pack_tokens(s) for t, s in new_tokens.items()}, delta, (spent, batcher.use)
+
+    @property
+    def embedder(self) -> Any:
+        return self.engine.embedder
 
 
 class RayExecutor:
@@ -159,20 +169,21 @@ class RayExecutor:
             return []
         actor = ray.remote(num_cpus=1)(StoryWorker)
         glossary_ref = ray.put(engine.glossary)
-        pool = ActorPool([actor.remote(engine.settings, glossary_ref)
-                          for _ in range(min(self.workers, len(jobs)))])
+        pool = ActorPool([actor.remote(engine.settings, glossary_ref) for _ in range(min(self.workers, len(jobs)))])
         embedder = engine.embedder
 
-        def submit(a: Any, job: Any) -> Any:
-            texts = job.texts()
+        def submit(a: Any, chunk: list[Any]) -> Any:
+            texts = list(dict.fromkeys(t for job in chunk for t in job.texts()))
             tokens = embedder.half_tokens(texts) if embedder.has_tokens else {}
             payload = (dict(zip(texts, embedder(texts))), {t: pack_tokens(s) for t, s in tokens.items()})
             if embedder.store is not None:
                 embedder.forget_tokens()
-            return a.check.remote(job, *payload)
+            return a.check.remote(chunk, *payload)
 
-        stories = []
-        for job, (story, vectors, tokens, counters, spent) in zip(jobs, pool.map(submit, list(jobs))):
+        size = max(1, min(STORIES_PER_CALL, -(-len(jobs) // self.workers)))  # every worker gets work
+        chunks = [list(jobs[k:k + size]) for k in range(0, len(jobs), size)]
+        stories: list[Story] = []
+        for chunk, (done, vectors, tokens, counters, spent) in zip(chunks, pool.map(submit, chunks)):
             embedder.keep(vectors, {t: unpack_tokens(b) for t, b in tokens.items()})
             embedder.counters.add(counters)
             for k, v in spent[0].items():
@@ -180,6 +191,6 @@ class RayExecutor:
             for k, (calls, strings) in spent[1].items():
                 used = engine.encoder_use.setdefault(k, [0, 0])
                 used[0], used[1] = used[0] + calls, used[1] + strings
-            stories.append(story)
-            progress.advance(note=f"story {job.id}: {len(job.versions)} versions, {len(story.findings)} findings")
+            stories.extend(done)
+            progress.advance(len(chunk))
         return stories
