@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "diff": "xlingo.pipeline", "diff_documents": "xlingo.pipeline", "Engine": "xlingo.pipeline",
+    "check_feed": "xlingo.feed_check", "FeedOptions": "xlingo.feed_check",
     "Settings": "xlingo.config", "load_settings": "xlingo.config",
     "Report": "xlingo.report.model", "Story": "xlingo.report.model", "Row": "xlingo.report.model",
     "Finding": "xlingo.report.model", "Severity": "xlingo.report.model",
