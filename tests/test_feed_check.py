@@ -100,3 +100,7 @@ def test_ray_executor_gives_byte_identical_json_and_fills_the_cache(ray_cluster,
         warm = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
     assert warm.counters.forward_calls == 0
     assert warm.report.to_json() == local.report.to_json()
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:  # and the workers read it
+        warm_ray = check_feed(feed(), SETTINGS, problems=Problems(), store=store,
+                              options=FeedOptions(executor="ray", workers=2))
+    assert warm_ray.counters.forward_calls == 0 and warm_ray.report.to_json() == local.report.to_json()

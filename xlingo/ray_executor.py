@@ -9,7 +9,8 @@
   sentences; the worker hands back the stories, the strings it had to encode (alignment windows,
   names, merged cells) and its counters.
 * **Merge** (reduce): results come back in job order; only the driver writes the embedding
-  cache, so workers never contend for it. The report is byte-identical to the local run's.
+  cache (workers read it when its file is reachable from their node, and hand new entries
+  back). The report is byte-identical to the local run's.
 
 The cluster is ``RAY_ADDRESS`` (or ``--ray-address``) when set, else a local one started here.
 Ray is an optional extra: ``pip install xlingo[ray]``.
@@ -94,13 +95,36 @@ class EmbedBatch:
                 "tokens": np.array([pack_tokens(tokens[t]) if t in tokens else b"" for t in texts], dtype=object)}
 
 
+class ReadOnlyCache:
+    """The driver's embedding cache as a worker sees it (when the file is reachable from its
+    node): it reads, and hands new entries back instead of writing them."""
+
+    def __init__(self, path: str) -> None:
+        from xlingo.cache import EmbeddingCache
+
+        self.cache = EmbeddingCache(path)
+
+    def get_many(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        return self.cache.get_many(model, texts)
+
+    def get_tokens(self, model: str, texts: Sequence[str]) -> dict[str, TokenStates]:
+        return self.cache.get_tokens(model, texts)
+
+    def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+        """Nothing: the driver writes."""
+
+    def put_tokens(self, model: str, items: dict[str, TokenStates]) -> None:
+        """Nothing: the driver writes."""
+
+
 class StoryWorker:
     """A Ray actor holding one engine: checks stories handed to it with their sentences' encodings."""
 
-    def __init__(self, settings: Settings, glossary: list) -> None:
+    def __init__(self, settings: Settings, glossary: list, cache: str | None = None) -> None:
         from xlingo.pipeline import Engine
 
-        self.engine = Engine(replace(settings, glossary=()))
+        store = ReadOnlyCache(cache) if cache and Path(cache).is_file() else None
+        self.engine = Engine(replace(settings, glossary=()), store=store)
         self.engine.glossary = glossary  # loaded by the driver: paths need not exist on this node
         self.engine.embedder.collect_new = True
 
@@ -169,7 +193,9 @@ class RayExecutor:
             return []
         actor = ray.remote(num_cpus=1)(StoryWorker)
         glossary_ref = ray.put(engine.glossary)
-        pool = ActorPool([actor.remote(engine.settings, glossary_ref) for _ in range(min(self.workers, len(jobs)))])
+        cache = getattr(engine.embedder.store, "path", None)
+        pool = ActorPool([actor.remote(engine.settings, glossary_ref, str(cache) if cache else None)
+                          for _ in range(min(self.workers, len(jobs)))])
         embedder = engine.embedder
 
         def submit(a: Any, chunk: list[Any]) -> Any:
