@@ -32,8 +32,8 @@ from xlingo.read import unique_ids
 from xlingo.report.model import GroupEntry, Report, Story
 from xlingo.segment import segment
 
-__all__ = ["EXECUTORS", "FeedOptions", "FeedRun", "Progress", "StoryJob", "check_feed", "decide_grouping",
-           "embed_feed", "name_documents", "segment_feed"]
+__all__ = ["EXECUTORS", "Executor", "FeedOptions", "FeedRun", "LocalExecutor", "Progress", "StoryJob", "check_feed",
+           "decide_grouping", "embed_feed", "name_documents", "segment_feed"]
 
 log = logging.getLogger("xlingo.check")
 EMBED_CHUNK = 256  # strings per progress step of the embed phase (the encoder batches inside)
@@ -118,10 +118,7 @@ def check_feed(feed: Sequence[FeedDocument], settings: Settings, *, problems: Pr
     segmented = segment_feed(feed, settings.presplit, problems)
     lap("segment")
     runner = _executor(options)
-    docs = [fd.document for fd in segmented]
-    texts = list(dict.fromkeys(s.text for d in docs for s in d.sentences))
-    runner.embed(engine, texts, progress)
-    vectors = {d.id: engine.embedder([s.text for s in d.sentences]) for d in docs}
+    vectors = embed_feed([fd.document for fd in segmented], engine, runner, progress)
     lap("embed")
     grouping = name_documents(decide_grouping(segmented, vectors, story=options.story, no_group=options.no_group,
                                               params=options.group, default_id=options.default_id))
@@ -162,13 +159,13 @@ def segment_feed(feed: Sequence[FeedDocument], presplit: bool, problems: Problem
     return kept
 
 
-def embed_feed(docs: Sequence[Document], embedder: Embedder, progress: Progress | None = None) -> dict[str, np.ndarray]:
+def embed_feed(docs: Sequence[Document], engine: Engine, executor: Executor | None = None,
+               progress: Progress | None = None) -> dict[str, np.ndarray]:
     """Sentence vectors of every document, by document id: each distinct sentence encoded once, in
     full batches, with its token states from the same pass (kept in the store when there is one)."""
-    progress = progress or _Silent()
     texts = list(dict.fromkeys(s.text for d in docs for s in d.sentences))
-    _embed_texts(embedder, texts, progress)
-    return {d.id: embedder([s.text for s in d.sentences]) for d in docs}
+    (executor or LocalExecutor()).embed(engine, texts, progress or _Silent())
+    return {d.id: engine.embedder([s.text for s in d.sentences]) for d in docs}
 
 
 def _embed_texts(embedder: Embedder, texts: Sequence[str], progress: Progress) -> None:
@@ -214,8 +211,16 @@ def name_documents(grouping: Grouping) -> Grouping:
     return Grouping(stories=stories, entries=entries)
 
 
+class Executor(Protocol):
+    """Where the map phases of a feed run: the embed phase and the per-story phase."""
+
+    def embed(self, engine: Engine, texts: Sequence[str], progress: Progress) -> None: ...
+
+    def stories(self, engine: Engine, jobs: Sequence[StoryJob], progress: Progress) -> list[Story]: ...
+
+
 class LocalExecutor:
-    """Every phase in this process, one story after another."""
+    """Every phase in this process; stories ``width`` at a time, by turns, with wave batching."""
 
     def embed(self, engine: Engine, texts: Sequence[str], progress: Progress) -> None:
         _embed_texts(engine.embedder, texts, progress)
@@ -243,9 +248,9 @@ class LocalExecutor:
         return out
 
 
-def _executor(options: FeedOptions) -> LocalExecutor:
+def _executor(options: FeedOptions) -> Executor:
     if options.executor == "ray":
         from xlingo.ray_executor import RayExecutor
 
-        return RayExecutor(address=options.ray_address, workers=options.workers)  # type: ignore[return-value]
+        return RayExecutor(address=options.ray_address, workers=options.workers)
     return LocalExecutor()
