@@ -51,3 +51,16 @@ def test_an_error_in_one_story_is_raised_once_the_others_are_done():
 
     with pytest.raises(ValueError, match="bad story"):
         WaveBatcher(Embedder(HashedEncoder()), width=4).map(list(range(8)), failing)
+
+
+def test_the_thread_setting_reaches_torch():
+    torch = pytest.importorskip("torch")
+    from xlingo.embed.threads import apply_threads, set_threads
+
+    before = torch.get_num_threads()
+    try:
+        set_threads(1)
+        assert torch.get_num_threads() == 1
+    finally:
+        set_threads(None)
+        apply_threads(before)
