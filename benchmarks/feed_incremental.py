@@ -3,7 +3,7 @@
 The feed: ``--stories`` German/French story pairs cut from the Text+Berg dev text (1 to
 ``--max-beads`` consecutive gold alignment beads each, in a JSON Lines file with story ids) plus the seed
 texts as given (text files without language tags, grouped by content). Each phase runs in a fresh
-process through :func:`xlingo.cli.check.run_check` with the same SQLite embedding cache, and
+process through :func:`xlingo.feed_check.check_feed` with the same SQLite embedding cache, and
 reports the sentences in the feed, the strings the encoder embedded, wall time, check time and
 peak memory (``ru_maxrss``), and how many texts span-level rules asked the encoder for token
 states (those are not in the cache). The warm run must embed nothing; the edit run changes one
@@ -85,7 +85,7 @@ def child(feed: Path, cache: Path, model: str, ignore: tuple[str, ...]) -> dict:
     """One phase, in this (fresh) process: check the feed, measure, return the figures."""
     t0 = time.perf_counter()
     from xlingo.cache import EmbeddingCache
-    from xlingo.cli.check import run_check
+    from xlingo.feed_check import FeedOptions, check_feed
     from xlingo.config import Settings
     from xlingo.embed import load_encoder
     from xlingo.feed import Problems, read_feed
@@ -104,8 +104,8 @@ def child(feed: Path, cache: Path, model: str, ignore: tuple[str, ...]) -> dict:
     docs = read_feed([str(feed)], problems)
     with EmbeddingCache(cache) as store:
         t1 = time.perf_counter()
-        run = run_check(docs, Settings(model=model, ignore=ignore), problems=problems, store=store,
-                        default_id=feed.name)
+        run = check_feed(docs, Settings(model=model, ignore=ignore), problems=problems, store=store,
+                         options=FeedOptions(default_id=feed.name))
         t2 = time.perf_counter()
         hits = store.hits
     report = run.report
@@ -116,7 +116,7 @@ def child(feed: Path, cache: Path, model: str, ignore: tuple[str, ...]) -> dict:
         "strings_embedded": run.engine.embedder.strings_embedded, "cache_hits": hits,
         "token_state_texts": len(token_texts), "findings": report.stats["findings"], "seed_grouping": seeds,
         "wall_s": round(time.perf_counter() - t0, 2), "check_s": round(t2 - t1, 2),
-        "embed_s": round(report.timings.get("embed", 0.0), 2),
+        "embed_s": round(report.timings.get("encoder", 0.0), 2), **run.counters.to_dict(),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 

@@ -146,3 +146,39 @@ def test_truncated_or_damaged_headers_are_recovered(tmp_path: Path, bad: bytes) 
     with EmbeddingCache(path) as cache:
         cache.put_many("m", {"a": vec(1)})
         assert list(cache.get_many("m", ["a"])) == ["a"]
+
+
+def test_token_states_round_trip_as_float16_and_a_bad_blob_is_a_miss(tmp_path: Path) -> None:
+    from xlingo.embed.base import TokenStates
+
+    states = TokenStates([(0, 3), (4, 9)], np.stack([vec(1), vec(2)]))
+    with EmbeddingCache(tmp_path / "c.sqlite") as cache:
+        cache.put_tokens("m#tokens", {"Der Rat": states, "leer": TokenStates([], np.zeros((0, 8), np.float32))})
+        got = cache.get_tokens("m#tokens", ["Der Rat", "leer", "missing"])
+        assert set(got) == {"Der Rat", "leer"}
+        assert got["Der Rat"].offsets == [(0, 3), (4, 9)] and got["Der Rat"].vectors.dtype == np.float16
+        np.testing.assert_allclose(got["Der Rat"].vectors, states.vectors, atol=1e-3)
+        assert got["leer"].offsets == [] and cache.get_tokens("other", ["Der Rat"]) == {}
+        cache._connection().execute("UPDATE tokens SET vecs = x'00' WHERE model = 'm#tokens'")
+        assert cache.get_tokens("m#tokens", ["Der Rat"]) == {}
+
+
+def test_embedder_keeps_token_states_in_the_store_so_a_new_run_encodes_nothing(tmp_path: Path) -> None:
+    from xlingo.testing import HashedEncoder
+
+    class Counting(HashedEncoder):
+        calls = 0
+
+        def encode_with_tokens(self, texts):
+            Counting.calls += 1
+            return super().encode_with_tokens(texts)
+
+    with EmbeddingCache(tmp_path / "c.sqlite") as cache:
+        first = Embedder(Counting(), store=cache).tokens(["Die Stadt baut.", "Le pont."])
+    with EmbeddingCache(tmp_path / "c.sqlite") as cache:
+        emb = Embedder(Counting(), store=cache)
+        again = emb.tokens(["Die Stadt baut.", "Le pont."])
+        assert emb.counters.forward_calls == 0 and emb.counters.tokens_from_store == 2
+    assert Counting.calls == 1
+    assert [t.offsets for t in again] == [t.offsets for t in first]
+    np.testing.assert_array_equal(again[0].vectors, first[0].vectors)  # cold results are float16-rounded too

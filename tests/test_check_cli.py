@@ -274,3 +274,17 @@ def test_seeds_end_to_end(tmp_path) -> None:
     assert [Path(c["path"]).name[:3] for c in story["context"]] == ["000"]
     assert any(f["severity"] == "error" for f in story["findings"])
     assert "grouping:" in (tmp_path / "out.txt").read_text(encoding="utf-8")
+
+
+def test_timings_show_phases_components_and_encoder_counters(fake_engine, feed) -> None:
+    result = run(str(feed), "--no-cache", "-f", "json", "--exit-zero", "--timings", "--threads", "1")
+    assert result.exit_code == 0, result.output
+    assert "timings: segment" in result.stderr and "per story: embed" in result.stderr
+    assert "forward calls" in result.stderr and "encoder" not in json.loads(result.stdout)["stats"]
+
+
+@pytest.mark.parametrize("args, message", [(["--executor", "spark"], "unknown executor"),
+                                           (["--threads", "0"], "--threads")])
+def test_bad_executor_or_threads_exit_2_with_one_line(fake_engine, feed, args, message) -> None:
+    result = run(str(feed), "--no-cache", *args)
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output

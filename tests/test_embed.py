@@ -90,7 +90,7 @@ def cache(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def encoder(cache) -> SentenceTransformerEncoder:
+def encoder(cache):
     return provision.load_default_encoder(cache_dir=cache)
 
 
@@ -301,12 +301,12 @@ def test_cross_lingual_sanity(encoder):
 def test_token_offsets_point_at_the_tokens(encoder):
     texts = MULTILINGUAL + ["  Leading and trailing spaces  ", "passage: a prompt-like text", ""]
     states = encoder.encode_tokens(texts)
-    tok = encoder.model.tokenizer
-    normalize = tok.backend_tokenizer.normalizer.normalize_str
+    tok = encoder.tokenizer  # the model's own tokenizers.Tokenizer (tokenizer.json)
+    normalize = tok.normalizer.normalize_str
     for text, st in zip(texts, states):
         assert st.vectors.shape == (len(st.offsets), 384)
         assert np.allclose(np.linalg.norm(st.vectors, axis=1), 1.0, atol=1e-5)
-        pieces = [p for p in tok.convert_ids_to_tokens(tok("passage: " + text)["input_ids"])
+        pieces = [p for p in tok.encode("passage: " + text).tokens
                   if p.strip(e5.METASPACE)][3:-1]  # drop <s>, "▁passage", ":" and </s>
         assert len(pieces) == len(st.offsets), text
         for (start, end), piece in zip(st.offsets, pieces):

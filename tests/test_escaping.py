@@ -29,7 +29,7 @@ def report_with(doc_text: str, story_id: str = "s", lang: str = "de", path: str 
     fr = story.documents[1]
     related = [Span("fr", "fr", 0, 8, related_text if related_text is not None else fr.text[:8])]
     story.findings = [Finding("XL101", Severity.ERROR, message, doc.id, lang, 0, len(doc_text), doc_text, row=0,
-                              related=related, suggestion=doc_text, sentence=doc.text)]
+                              related=related, suggestion=doc_text)]
     grouping = [GroupEntry(doc.id, doc.path, lang, story_id, "version", 0.9),
                 GroupEntry("u", path or "u.txt", lang, None, "unrelated", 0.1)]
     return Report(Signature("0.1.0", "m", ("XL101",)), [story], {"documents": 2}, grouping,

@@ -34,8 +34,7 @@ def find(story: Story, rule: str, severity: Severity, lang: str, needle: str, me
         s = o.text.index(text)
         spans.append(Span(o.id, o.lang, s, s + len(text), text))
     return Finding(rule=rule, severity=severity, message=message, doc=doc.id, lang=doc.lang, start=start,
-                   end=start + len(needle), text=needle, row=row, related=spans, suggestion=suggestion,
-                   sentence=needle)
+                   end=start + len(needle), text=needle, row=row, related=spans, suggestion=suggestion)
 
 
 def report_of(*stories: Story, grouping: list[GroupEntry] | None = None) -> Report:

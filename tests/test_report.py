@@ -26,7 +26,7 @@ def make_report() -> Report:
     nl = story.document("nl")
     story.findings = [Finding("XL101", Severity.ERROR, "`3,5 miljoen` here, `3.5 million` in en", "nl", "nl",
                               24, 35, nl.text[24:35], row=0,
-                              related=[Span("en", "en", 22, 33, "3.5 million")], sentence=nl.text)]
+                              related=[Span("en", "en", 22, 33, "3.5 million")])]
     sig = Signature("0.1.0", "test-model", ("XL101",), settings=(("align.max_window", 2.0),))
     return Report(signature=sig, stories=[story], stats={"documents": 2, "sentences": 3, "strings_embedded": 3},
                   rules=RULES, timings={"embed": 1.23})
@@ -45,9 +45,9 @@ def feed_report() -> Report:
     story = Story("zug", [de, fr], [Row({"de": (0,), "fr": (0,)}, 0.8, 0.3), Row({"de": (1,), "fr": (1,)}, 0.9)])
     story.findings = [
         Finding("XL101", Severity.WARNING, "`8` here, `9` in fr", "de", "de", 17, 18, "8", row=0,
-                related=[Span("fr", "fr", 16, 17, "9")], sentence=de.sentences[0].text),
+                related=[Span("fr", "fr", 16, 17, "9")]),
         Finding("XL201", Severity.INFO, "name differs", "fr", "fr", 40, 45, "Berne", row=1,
-                suggestion="Bern", sentence=fr.sentences[1].text),
+                suggestion="Bern"),
     ]
     grouping = [GroupEntry("de", de.path, "de", "zug", "version", 0.9), GroupEntry("fr", fr.path, "fr", "zug", "version", 0.9),
                 GroupEntry("x", "other.txt", "en", None, "unrelated", 0.1)]
@@ -85,7 +85,7 @@ def test_schema_rejects_a_broken_report():
 def test_fingerprint_ignores_offsets_and_cosmetics():
     f = make_report().stories[0].findings[0]
     g = Finding(f.rule, f.severity, f.message, f.doc, f.lang, f.start + 100, f.end + 100, " " + f.text.upper(),
-                related=list(f.related), sentence="another sentence around it")
+                related=list(f.related))
     assert f.fingerprint == g.fingerprint
 
 

@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 
 _LAZY = {
     "diff": "xlingo.pipeline", "diff_documents": "xlingo.pipeline", "Engine": "xlingo.pipeline",
+    "check_feed": "xlingo.feed_check", "FeedOptions": "xlingo.feed_check",
     "Settings": "xlingo.config", "load_settings": "xlingo.config",
     "Report": "xlingo.model", "Story": "xlingo.model", "Row": "xlingo.model",
     "Finding": "xlingo.model", "Severity": "xlingo.model", "Document": "xlingo.model",

@@ -2,7 +2,9 @@
 
 Vectors are stored as little-endian float32 blobs; each model's dimension is recorded once and
 every vector read back is checked against it (a blob of the wrong size, or a vector that is not
-finite, is a miss). Concurrent runs share one file safely: WAL journal, a busy timeout, and every
+finite, is a miss). Token states (for span-level checks) sit beside them, content-addressed the
+same way: per text its token offsets (int32 pairs) and float16 token vectors, so that a warm run
+on an unchanged feed runs no forward pass. Concurrent runs share one file safely: WAL journal, a busy timeout, and every
 write in one ``BEGIN IMMEDIATE`` transaction. A file that is not an SQLite database (or is
 damaged) is moved aside as ``<name>.corrupt-<time>`` and rebuilt, with a warning. Any other
 failure (read-only folder, disk full, a lock held past the timeout) disables the cache for the
@@ -22,6 +24,7 @@ from typing import TypeVar
 import numpy as np
 from filelock import FileLock
 
+from xlingo.embed.base import TokenStates
 from xlingo.embed.provision import cache_root
 
 log = logging.getLogger("xlingo.cache")
@@ -64,6 +67,15 @@ class EmbeddingCache:
         """Store vectors (all of one dimension) for ``model``."""
         if items:
             self._guard(lambda: self._put(model, items), None)
+
+    def get_tokens(self, model: str, texts: Sequence[str]) -> dict[str, TokenStates]:
+        """Cached token states (float16 vectors) of those ``texts`` that are in the cache."""
+        return self._guard(lambda: self._get_tokens(model, list(dict.fromkeys(texts))), {})
+
+    def put_tokens(self, model: str, items: dict[str, TokenStates]) -> None:
+        """Store token states; vectors are kept as float16."""
+        if items:
+            self._guard(lambda: self._put_tokens(model, items), None)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -121,6 +133,9 @@ class EmbeddingCache:
                 conn.execute("CREATE TABLE IF NOT EXISTS models (model TEXT PRIMARY KEY, dim INTEGER NOT NULL)")
                 conn.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT NOT NULL, key BLOB NOT NULL, "
                              "vec BLOB NOT NULL, PRIMARY KEY (model, key)) WITHOUT ROWID")
+                conn.execute("CREATE TABLE IF NOT EXISTS tokens (model TEXT NOT NULL, key BLOB NOT NULL, "
+                             "dim INTEGER NOT NULL, offsets BLOB NOT NULL, vecs BLOB NOT NULL, "
+                             "PRIMARY KEY (model, key)) WITHOUT ROWID")
                 conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
                 (version,) = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if version != SCHEMA_VERSION:
@@ -167,6 +182,37 @@ class EmbeddingCache:
             conn.execute("INSERT OR REPLACE INTO models VALUES (?, ?)", (model, dim))
             conn.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)",
                              ((model, text_key(t), v.tobytes()) for t, v in vecs.items()))
+
+    def _get_tokens(self, model: str, texts: list[str]) -> dict[str, TokenStates]:
+        conn = self._connection()
+        by_key = {text_key(t): t for t in texts}
+        keys = list(by_key)
+        out: dict[str, TokenStates] = {}
+        for k in range(0, len(keys), _CHUNK):
+            chunk = keys[k:k + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for key, dim, offsets, vecs in conn.execute(
+                    f"SELECT key, dim, offsets, vecs FROM tokens WHERE model = ? AND key IN ({marks})", (model, *chunk)):
+                n = len(offsets) // 8
+                if len(offsets) != 8 * n or len(vecs) != 2 * n * dim:
+                    continue
+                v = np.frombuffer(vecs, dtype="<f2").reshape(n, dim).astype(np.float16)
+                if not np.all(np.isfinite(v)):
+                    continue
+                pairs = np.frombuffer(offsets, dtype="<i4").reshape(n, 2)
+                out[by_key[bytes(key)]] = TokenStates([(int(a), int(b)) for a, b in pairs], v)
+        return out
+
+    def _put_tokens(self, model: str, items: dict[str, TokenStates]) -> None:
+        rows = []
+        for text, ts in items.items():
+            v = np.asarray(ts.vectors, dtype="<f2")
+            dim = v.shape[1] if v.ndim == 2 else 0
+            rows.append((model, text_key(text), dim, np.asarray(ts.offsets, dtype="<i4").reshape(-1, 2).tobytes(),
+                         v.tobytes()))
+        conn = self._connection()
+        with _transaction(conn):
+            conn.executemany("INSERT OR IGNORE INTO tokens VALUES (?, ?, ?, ?, ?)", rows)
 
     def _recover(self, exc: sqlite3.DatabaseError) -> None:
         """Move a corrupt file aside (once, across processes) and start a new one."""

@@ -11,6 +11,7 @@ Precedence is CLI over config file over defaults. A config file looks like::
     glossary = "terms.csv"
     presplit = false
     cache = "embeddings.sqlite"   # or false; never changes the output
+    threads = 2                   # encoder threads (default: automatic); never changes the output
 
     [tool.xlingo.severity]
     XL001 = "error"
@@ -40,7 +41,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError, conint
 
 from xlingo.errors import ConfigError
 from xlingo.model import Severity, Signature
@@ -291,6 +292,7 @@ class ConfigTable(_Strict):
     glossary: Codes = []
     presplit: StrictBool = False
     cache: Union[StrictStr, StrictBool, None] = None
+    threads: Union[conint(strict=True, gt=0), None] = None  # type: ignore[valid-type]
 
 
 def _codes(value: str | list[str]) -> tuple[str, ...]:
@@ -436,7 +438,8 @@ def load_settings(config: str | None = None, start: Path | None = None) -> Setti
     return settings_from_table(table, where)
 
 
-def cache_setting(config: str | None = None, start: Path | None = None) -> str | bool | None:
-    """The validated ``cache`` key: a path, ``False`` (no cache) or None (the default cache)."""
+def runtime_setting(key: Literal["cache", "threads"], config: str | None = None, start: Path | None = None) -> Any:
+    """A validated key that never changes the output: ``cache`` (a path, ``False`` for none, None for
+    the default cache) or ``threads`` (a positive integer, None for automatic)."""
     where, table = config_table(config, start)
-    return parse_table(table, where).cache
+    return getattr(parse_table(table, where), key)

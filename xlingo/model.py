@@ -156,10 +156,6 @@ class Document:
             raise ValueError("empty sentence id list")
         return self.sentence(min(ids)).start, self.sentence(max(ids)).end
 
-    def sentence_text(self, start: int, end: int) -> str:
-        """The text of the sentence(s) holding a span (the span itself if none does)."""
-        return " ".join(s.text for s in self.sentences if s.start < end and s.end > start) or self.text[start:end]
-
     @property
     def source(self) -> str:
         """The file holding the document."""
@@ -211,7 +207,6 @@ class Span:
 class Finding:
     """One divergence: a rule, a severity, a message and where it was seen (immutable).
 
-    ``sentence`` is the text of the sentence(s) holding the span (for the content fingerprint);
     ``location`` is filled in when the report is built.
     """
 
@@ -226,7 +221,6 @@ class Finding:
     row: int | None = None
     related: tuple[Span, ...] = ()
     suggestion: str | None = None
-    sentence: str = ""
     location: Location | None = None
 
     def __post_init__(self) -> None:
@@ -256,12 +250,12 @@ class Finding:
         return d
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any], sentence: str = "") -> Finding:
+    def from_dict(cls, d: Mapping[str, Any]) -> Finding:
         loc = d.get("location")
         return cls(rule=d["rule"], severity=Severity(d["severity"]), message=d["message"], doc=d["doc"],
                    lang=d["lang"], start=d["start"], end=d["end"], text=d["text"], row=d.get("row"),
                    related=tuple(Span.from_dict(r) for r in d.get("related", ())),
-                   suggestion=d.get("suggestion"), sentence=sentence,
+                   suggestion=d.get("suggestion"),
                    location=Location.from_dict(loc) if loc else None)
 
 
@@ -360,14 +354,7 @@ class Story:
         context = [_doc_from_dict(x) for x in d.get("context", ())]
         story = cls(id=d["id"], documents=docs, context=context,
                     alignment=[Row.from_dict(r) for r in d.get("alignment", ())])
-        found = []
-        for f in d.get("findings", ()):
-            try:
-                sentence = story.document(f["doc"]).sentence_text(f["start"], f["end"])
-            except KeyError:
-                sentence = f["text"]
-            found.append(Finding.from_dict(f, sentence))
-        story.findings = found
+        story.findings = [Finding.from_dict(f) for f in d.get("findings", ())]
         return story
 
 
@@ -642,7 +629,7 @@ def _located(story: Story, f: Finding) -> Finding:
         return f
     related = tuple(r if r.location is not None else _located_span(story, r) for r in f.related)
     return Finding(f.rule, f.severity, f.message, f.doc, f.lang, f.start, f.end, f.text, f.row, related,
-                   f.suggestion, f.sentence, location)
+                   f.suggestion, location)
 
 
 def _located_span(story: Story, s: Span) -> Span:

@@ -1,34 +1,68 @@
-"""The engine: read -> segment -> embed -> align -> check -> report, as one typed API.
+"""The engine: one story through an ordered list of named components, as one typed API.
 
-``diff`` is what ``xlingo diff`` runs; ``check`` builds on ``build_story`` and
-``make_report`` for whole feeds.
+``read -> segment -> embed -> align -> annotate -> check``: each component has a name, the
+fields it ``assigns`` and the fields it ``requires`` (spaCy's ``@Language.component``). The
+annotators run are exactly those the selected rules and the report need (:func:`xlingo.annotate.plan`),
+so ``--ignore XL7`` skips word alignment and ignoring a rule never changes another's findings.
+Every component is timed the same way; the encoder's own time and calls are counted apart
+(:class:`~xlingo.embed.base.EncoderCounters`).
+
+``diff`` is what ``xlingo diff`` runs; :mod:`xlingo.feed_check` builds whole feeds on
+``build_story`` and ``report``.
 """
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from xlingo.align import AlignParams, align_documents
+from xlingo.annotate import Annotator, plan
 from xlingo.check.base import CheckContext, Rule
 from xlingo.check.runner import run_checks, selected_rules
 from xlingo.config import Settings
 from xlingo.model import Document, GroupEntry, Report, RowLevels, RuleInfo, Signature, Story
 from xlingo.embed import load_encoder
-from xlingo.check.rules.spans import divergence_scores
-from xlingo.embed.base import Embedder, EmbeddingStore, TokenEncoder, TokenStates
+from xlingo.embed.base import Embedder, EmbeddingStore, TokenStates
 from xlingo.errors import InputError
 from xlingo.glossary import GlossaryEntry, load_glossary
 from xlingo.read import expand_paths, read_document, unique_ids
 from xlingo.segment import segment
 
-__all__ = ["Engine", "diff", "diff_documents"]
+__all__ = ["Component", "Engine", "diff", "diff_documents", "stage_parameters", "story_stats"]
+
+REPORT_NEEDS = ("divergence",)  # annotators whose fields every report carries (``Row.divergence``)
+
+
+class EncoderService(Protocol):
+    """What a story's components ask the encoder through: :class:`Embedder` or a batched view."""
+
+    has_tokens: bool
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def tokens(self, texts: Sequence[str]) -> list[TokenStates]: ...
+
+    def prefetch(self, texts: Sequence[str], tokens: bool = False) -> None: ...
+
+
+@dataclass(frozen=True)
+class Component:
+    """A named step of the per-story pipeline."""
+
+    name: str
+    assigns: tuple[str, ...]
+    requires: tuple[str, ...]
+    run: Callable[[CheckContext], None]
 
 
 class Engine:
-    """Holds what a run shares across stories: the encoder, the string cache, the rules."""
+    """Holds what a run shares across stories: the encoder service, the rules, the components."""
 
     def __init__(self, settings: Settings | None = None, store: EmbeddingStore | None = None,
                  align_params: AlignParams | None = None) -> None:
@@ -38,18 +72,30 @@ class Engine:
         self.embedder = Embedder(self.encoder, store=store)
         self.rules: list[Rule] = selected_rules(self.settings)
         self.glossary: list[GlossaryEntry] = [e for g in self.settings.glossary for e in load_glossary(g)]
-        self.timings: dict[str, float] = {"embed": 0.0, "align": 0.0, "check": 0.0}
+        self.annotators: list[Annotator] = plan({*REPORT_NEEDS, *(r for rule in self.rules for r in rule.requires)})
+        self.components: list[Component] = self._components()
+        self.timings: dict[str, float] = {c.name: 0.0 for c in self.components}
+        self.encoder_use: dict[str, list[int]] = {}  # component -> [forward calls, strings encoded]
+        self._lock = threading.Lock()
 
-    def _timed_embed(self, texts: Sequence[str]) -> np.ndarray:
-        t0 = time.perf_counter()
-        try:
-            return self.embedder(texts)
-        finally:
-            self.timings["embed"] += time.perf_counter() - t0
+    @property
+    def component_names(self) -> list[str]:
+        return [c.name for c in self.components]
+
+    def _components(self) -> list[Component]:
+        out = [Component("embed", ("sentence_vectors", "token_states"), ("sentences",), self._embed),
+               Component("align", ("alignment", "Row.similarity"), ("sentence_vectors",), self._align)]
+        for a in self.annotators:
+            options = self.settings.options_for(a.tuned_by) if a.tuned_by else {}
+            out.append(Component(a.name, a.assigns, ("alignment", *a.requires),
+                                 _annotator_step(a, options)))
+        needs = tuple(sorted({r for rule in self.rules for r in rule.requires}))
+        out.append(Component("check", ("findings",), needs, self._check))
+        return out
 
     def build_story(self, documents: Sequence[Document], context: Sequence[Document] = (),
-                    story_id: str = "story") -> Story:
-        """Segment, embed, align and check one story's versions."""
+                    story_id: str = "story", service: EncoderService | None = None) -> Story:
+        """Segment, embed, align, annotate and check one story's versions."""
         docs = list(documents)
         if len(docs) < 2:
             raise InputError(f"story {story_id}: need at least two language versions, got {len(docs)}")
@@ -58,65 +104,97 @@ class Engine:
                 segment(d, presplit=self.settings.presplit)
             if not d.sentences:
                 raise InputError(f"{d.path}: no sentences found")
-        t0 = time.perf_counter()
-        token_memo = self.embedder.embed_with_tokens([s.text for d in docs for s in d.sentences])
-        self.timings["embed"] += time.perf_counter() - t0
-        embed_before = self.timings["embed"]
-        t0 = time.perf_counter()
-        rows = align_documents(docs, self._timed_embed, self.align_params)
-        self.timings["align"] += time.perf_counter() - t0 - (self.timings["embed"] - embed_before)
-        story = Story(id=story_id, documents=docs, alignment=rows, context=list(context))
-        vectors = {(d.id, s.i): v for d in docs
-                   for s, v in zip(d.sentences, self._timed_embed([s.text for s in d.sentences]))}
-        ctx = CheckContext(story=story, embed=self._timed_embed, sentence_vectors=vectors,
-                           glossary=self.glossary, token_states=self._token_states(token_memo))
-        t0 = time.perf_counter()
-        story.findings = run_checks(ctx, self.rules, self.settings)
-        for row, score in zip(story.alignment, divergence_scores(ctx)):
-            row.divergence = score
-        self.timings["check"] += time.perf_counter() - t0
+        return self.process(Story(id=story_id, documents=docs, context=list(context)), service=service)
+
+    def process(self, story: Story, disable: Sequence[str] = (), service: EncoderService | None = None) -> Story:
+        """Run the components (except those named in ``disable``, e.g. ``"align"`` for a story
+        whose alignment is given) on ``story``, in order, timing each. ``service`` answers the
+        story's encoder requests (default: the engine's :class:`Embedder`; a
+        :class:`~xlingo.embed.batching.BatchedService` when stories run in waves)."""
+        unknown = set(disable) - set(self.component_names)
+        if unknown:
+            raise ValueError(f"no component named {', '.join(sorted(unknown))}")
+        service = service or self.embedder
+        ctx = CheckContext(story=story, embed=service, glossary=self.glossary)
+        counters = self.embedder.counters
+        clock = getattr(service, "clock", time.perf_counter)
+        for component in self.components:
+            if component.name in disable:
+                continue
+            if service is not self.embedder:
+                service.component = component.name  # type: ignore[union-attr]
+            t0, calls, strings = clock(), counters.forward_calls, counters.strings_encoded
+            component.run(ctx)
+            with self._lock:
+                self.timings[component.name] += clock() - t0
+                if service is self.embedder:
+                    used = self.encoder_use.setdefault(component.name, [0, 0])
+                    used[0] += counters.forward_calls - calls
+                    used[1] += counters.strings_encoded - strings
         return story
 
-    def _token_states(self, memo: dict[str, TokenStates]) -> Callable[[Sequence[str]], list[TokenStates]] | None:
-        """Token states for a story's checks: those of the embedding pass, else one pass more."""
-        if not isinstance(self.encoder, TokenEncoder):
-            return None
-        encoder = self.encoder
+    def _embed(self, ctx: CheckContext) -> None:
+        service = ctx.embed
+        texts = [s.text for d in ctx.documents for s in d.sentences]
+        service.prefetch(texts, tokens=True)  # type: ignore[attr-defined]
+        vectors = service(texts)
+        ctx.sentence_vectors = dict(zip(((d.id, s.i) for d in ctx.documents for s in d.sentences), vectors))
+        ctx.token_states = service.tokens if service.has_tokens else None  # type: ignore[attr-defined]
 
-        def token_states(texts: Sequence[str]) -> list[TokenStates]:
-            missing = [t for t in dict.fromkeys(texts) if t not in memo]
-            if missing:
-                memo.update(zip(missing, encoder.encode_tokens(missing)))
-            return [memo[t] for t in texts]
+    def _align(self, ctx: CheckContext) -> None:
+        ctx.story.alignment = align_documents(ctx.documents, ctx.embed, self.align_params)
 
-        return token_states
+    def _check(self, ctx: CheckContext) -> None:
+        ctx.story.findings = run_checks(ctx, self.rules, self.settings)
 
-    def components(self) -> dict[str, dict[str, object]]:
-        """The parameters of the stages besides the settings: alignment, each rule's options, row levels."""
-        out: dict[str, dict[str, object]] = {"align": {k.removeprefix("align."): v
-                                                       for k, v in self.align_params.thresholds()}}
-        out.update({f"rules.{r.code}": dict(sorted(r.opts.items())) for r in self.rules})
-        out["levels"] = RowLevels().to_dict()
+    def signature(self, extra: dict[str, dict[str, object]] | None = None) -> Signature:
+        """Version, model, rule set and a hash of every setting of this run (``extra``: parameters of
+        stages outside the engine, e.g. feed grouping)."""
+        parameters = {**stage_parameters(self.settings, self.rules, self.align_params), **(extra or {})}
+        return self.settings.signature(self.encoder.name, [r.code for r in self.rules], parameters)
+
+    def run_timings(self) -> dict[str, float]:
+        """Seconds per component, the encoder's share of them, and the encoder's counters."""
+        out = dict(self.timings)
+        out["encoder"] = self.embedder.counters.seconds
+        out["rest"] = max(0.0, sum(self.timings.values()) - self.embedder.counters.seconds)
         return out
 
-    def signature(self) -> Signature:
-        """Version, model, rule set and a hash of every setting of this run."""
-        return self.settings.signature(self.encoder.name, [r.code for r in self.rules], self.components())
-
-    def report(self, stories: list[Story], grouping: Sequence[GroupEntry] = ()) -> Report:
-        """The report of these stories, with deterministic stats."""
-        docs = [d for s in stories for d in s.documents]
-        stats = {
-            "stories": len(stories),
-            "documents": len(docs),
-            "sentences": sum(len(d.sentences) for d in docs),
-            "rows": sum(len(s.alignment) for s in stories),
-            "findings": sum(len(s.findings) for s in stories),
-            "strings_embedded": self.embedder.strings_requested,
-        }
+    def report(self, stories: list[Story], grouping: Sequence[GroupEntry] = (),
+               extra: dict[str, dict[str, object]] | None = None) -> Report:
+        """The report of these stories, with stats derived from the stories alone."""
         rules = {r.code: RuleInfo(r.code, r.name, r.summary, r.severity, r.doc()) for r in self.rules}
-        return Report(signature=self.signature(), stories=stories, stats=stats, grouping=list(grouping),
-                      rules=rules, fail_on=self.settings.fail_on, timings=dict(self.timings))
+        return Report(signature=self.signature(extra), stories=stories, stats=story_stats(stories),
+                      grouping=list(grouping), rules=rules, fail_on=self.settings.fail_on,
+                      timings=self.run_timings())
+
+
+def stage_parameters(settings: Settings, rules: Sequence[Rule], align: AlignParams) -> dict[str, dict[str, object]]:
+    """The parameters of the stages besides the settings: alignment, each rule's options, row levels."""
+    out: dict[str, dict[str, object]] = {"align": {k.removeprefix("align."): v for k, v in align.thresholds()}}
+    out.update({f"rules.{r.code}": dict(sorted(r.opts.items())) for r in rules})
+    out["levels"] = RowLevels().to_dict()
+    return out
+
+
+def story_stats(stories: Sequence[Story]) -> dict[str, int]:
+    """Deterministic counts of a report: from the stories, never from a process's state."""
+    docs = [d for s in stories for d in s.documents]
+    return {
+        "stories": len(stories),
+        "documents": len(docs),
+        "sentences": sum(len(d.sentences) for d in docs),
+        "rows": sum(len(s.alignment) for s in stories),
+        "findings": sum(len(s.findings) for s in stories),
+    }
+
+
+def _annotator_step(annotator: Annotator, options: dict[str, float]) -> Callable[[CheckContext], None]:
+    def step(ctx: CheckContext) -> None:
+        annotator.run(ctx, options or None)
+        ctx.annotated.add(annotator.name)
+
+    return step
 
 
 def diff_documents(documents: Sequence[Document], *, context: Sequence[Document] = (),

@@ -616,7 +616,8 @@ def pair_margins(story: Story, embed: EmbedFn, vectors: dict | None = None,
 
 
 def row_divergence(story: Story, embed: EmbedFn, vectors: dict | None = None, top: int = 4,
-                   events: Sequence[Event] | None = None) -> list[float]:
+                   events: Sequence[Event] | None = None,
+                   margins: list[dict[tuple[str, str], float]] | None = None) -> list[float]:
     """A 0..1 divergence per row: 0 = the story's typical margin, 1 = no better than non-partners.
 
     ``vectors`` may hold the story's sentence vectors keyed ``(doc id, sentence id)`` (as in
@@ -625,8 +626,10 @@ def row_divergence(story: Story, embed: EmbedFn, vectors: dict | None = None, to
     the score is the mean of the sentence-level score and ``1 - exp(-mass / 2)``, ``mass``
     being the meaning mass of the row's span events (dropped words are invisible to
     sentence vectors; on the perturbation suite the mean ranks faulty rows better).
+    ``margins``: the story's :func:`pair_margins` when already computed.
     """
-    margins = pair_margins(story, embed, vectors, top)
+    if margins is None:
+        margins = pair_margins(story, embed, vectors, top)
     typical: dict[tuple[str, str], float] = {}
     for pair in {p for m in margins for p in m}:
         vals = [m[pair] for m in margins if pair in m]

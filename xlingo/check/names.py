@@ -658,15 +658,15 @@ class NameIndex:
 
 def story_names(ctx: CheckContext) -> NameIndex:
     """The story's :class:`NameIndex` (versions, context documents, do-not-translate terms),
-    built once per check context and shared through ``ctx.notes``."""
-    idx = ctx.notes.get("names.index")
-    if idx is None:
-        docs = [(d.id, d.lang, d.text, [(s.i, s.start, s.end) for s in d.sentences], role)
-                for role, ds in ((True, ctx.documents), (False, ctx.context_documents)) for d in ds]
-        dnt = [e.term for e in ctx.glossary if getattr(e, "dnt", False)]
-        idx = NameIndex(docs, [r.cells for r in ctx.rows], dnt)
-        ctx.notes["names.index"] = idx
-    return idx
+    built once per check context (``ctx.cached``)."""
+    return ctx.cached(_name_index)
+
+
+def _name_index(ctx: CheckContext) -> NameIndex:
+    docs = [(d.id, d.lang, d.text, [(s.i, s.start, s.end) for s in d.sentences], role)
+            for role, ds in ((True, ctx.documents), (False, ctx.context_documents)) for d in ds]
+    dnt = [e.term for e in ctx.glossary if getattr(e, "dnt", False)]
+    return NameIndex(docs, [r.cells for r in ctx.rows], dnt)
 
 
 def contains_words(text: str, words: Sequence[str]) -> bool:

@@ -10,13 +10,13 @@ from xlingo.suppress import document_pragmas, load_ignore_file
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
-    """Instances of every rule enabled for at least one language or path, in run order."""
+    """Instances of every rule enabled for at least one language or path, by code."""
     langs = [lang for lang, _ in settings.per_language]
     paths = [pat for pat, _ in settings.per_path]
     rules = [cls(settings.options_for(cls.code)) for cls in all_rules()
              if settings.enabled(cls.code) or any(settings.enabled(cls.code, lang=lg) for lg in langs)
              or any(settings.enabled(cls.code, path=p) for p in paths)]
-    return sorted(rules, key=lambda r: (r.phase, r.code))
+    return rules
 
 
 def run_checks(ctx: CheckContext, rules: list[Rule], settings: Settings) -> list[Finding]:

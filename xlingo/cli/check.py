@@ -1,47 +1,40 @@
 """``xlingo check``: a CI gate for translated feeds, with ruff's manners.
 
-Reads a feed (folders of text files, JSON Lines, RSS/Atom), groups its documents into stories
-(:mod:`xlingo.group`) unless told the stories, checks every story with the :class:`Engine`,
-applies a baseline, writes every requested format from the one report and exits 0 (clean),
-1 (findings at or above ``--fail-on``) or 2 (usage, config, input or internal error).
+Parses its arguments and calls :func:`xlingo.feed_check.check_feed` (read, embed, group, check
+every story, report, baseline), writes every requested format from the one report and exits 0
+(clean), 1 (findings at or above ``--fail-on``) or 2 (usage, config, input or internal error).
 """
 from __future__ import annotations
 
 import logging
 import os
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
-import numpy as np
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from xlingo.baseline import BaselineEntry, BaselineResult, apply_baseline, load_baseline, write_baseline
+from xlingo.baseline import BaselineEntry, load_baseline, write_baseline
 from xlingo.cache import EmbeddingCache
 from xlingo.cli import options as opt
 from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail, parse_outputs, setup_logging, user_errors
-from xlingo.config import Settings, cache_setting
-from xlingo.model import Document, GroupEntry, Report
-from xlingo.embed.base import EmbeddingStore
-from xlingo.errors import InputError
-from xlingo.feed import FeedDocument, Problems, read_feed
-from xlingo.group import Grouping, GroupParams, StoryGroup, group_documents
+from xlingo.config import runtime_setting
+from xlingo.embed.threads import set_threads
+from xlingo.feed import Problems, read_feed
+from xlingo.feed_check import FeedOptions, FeedRun, check_feed
+from xlingo.group import GroupParams
+from xlingo.model import Report
 from xlingo.output import output_target, write_atomic
-from xlingo.pipeline import Engine
-from xlingo.read import unique_ids
 from xlingo.report.escape import terminal_safe
 from xlingo.report.formats import render
 from xlingo.report.github import grouping_lines, write_step_summary
-from xlingo.segment import segment
 
 log = logging.getLogger("xlingo.check")
-_EMBED_BATCH = 256
 
 HELP = """Check a feed of translated stories; exit 1 if any finding is at or above --fail-on.
 
@@ -111,54 +104,10 @@ def open_cache(config: str | None, cache: str | None, no_cache: bool) -> Embeddi
         return None
     if cache:
         return EmbeddingCache(cache)
-    setting = cache_setting(config)
+    setting = runtime_setting("cache", config)
     if setting is False:
         return None
     return EmbeddingCache() if setting is None or setting is True else EmbeddingCache(setting)
-
-
-def embed_feed(docs: Sequence[Document], embed: Callable[[Sequence[str]], np.ndarray],
-               progress: Reporter) -> dict[str, np.ndarray]:
-    """Sentence vectors of every document, by document id (each distinct sentence embedded once)."""
-    texts = list(dict.fromkeys(s.text for d in docs for s in d.sentences))
-    progress.start("embedding sentences", len(texts))
-    table: dict[str, np.ndarray] = {}
-    for k in range(0, len(texts), _EMBED_BATCH):
-        chunk = texts[k:k + _EMBED_BATCH]
-        table.update(zip(chunk, embed(chunk)))
-        progress.advance(len(chunk))
-    return {d.id: np.stack([table[s.text] for s in d.sentences]) for d in docs}
-
-
-def decide_grouping(feed: Sequence[FeedDocument], vectors: dict[str, np.ndarray], *, story: str | None,
-                    no_group: bool, params: GroupParams, default_id: str) -> Grouping:
-    """Stories from the input (``story`` fields, --story, --no-group), the rest grouped by content."""
-    docs = [fd.document for fd in feed]
-    if no_group:
-        sid = story or default_id
-        entries = [GroupEntry(doc=d.id, path=d.path, lang=d.lang, story=sid, relation="version") for d in docs]
-        return Grouping(stories=[StoryGroup(sid, docs)], entries=entries)
-    fixed: dict[str, list[str]] = {}
-    for fd in feed:
-        sid = fd.story or story
-        if sid is not None:
-            fixed.setdefault(sid, []).append(fd.document.id)
-    return group_documents(docs, vectors, params, fixed=fixed)
-
-
-def name_documents(grouping: Grouping) -> None:
-    """Inside each story, versions are named by language and context as ``context:<id>`` (as in diff)."""
-    renamed: dict[str, str] = {}
-    for sg in grouping.stories:
-        old = [d.id for d in sg.versions + sg.context]
-        for d in sg.versions:
-            d.id = d.lang
-        unique_ids(sg.versions)
-        for d in sg.context:
-            d.id = f"context:{d.id}"
-        renamed.update(zip(old, (d.id for d in sg.versions + sg.context)))
-    for e in grouping.entries:
-        e.doc = renamed.get(e.doc, e.doc)
 
 
 def text_extras(report: Report, stale: list[BaselineEntry] | None) -> str:
@@ -193,48 +142,19 @@ def emit_all(report: Report, outputs: list[tuple[str, str | None]], color: bool 
     sys.stdout.flush()
 
 
-@dataclass
-class CheckRun:
-    """What one check of a feed produced."""
-
-    report: Report
-    engine: Engine
-    baseline: BaselineResult | None
-
-
-def run_check(feed: list[FeedDocument], settings: Settings, *, problems: Problems, store: EmbeddingStore | None = None,
-              story: str | None = None, no_group: bool = False, params: GroupParams = GroupParams(),
-              baseline: list[BaselineEntry] | None = None, default_id: str = "feed",
-              progress: Reporter | None = None) -> CheckRun:
-    """Segment, embed, group and check a feed; apply the baseline; the report with its stats."""
-    progress = progress or Reporter(None)
-    engine = Engine(settings, store=store)
-    feed = _segmented(feed, settings.presplit, problems)
-    vectors = embed_feed([fd.document for fd in feed], engine.embedder, progress)
-    grouping = decide_grouping(feed, vectors, story=story, no_group=no_group, params=params, default_id=default_id)
-    name_documents(grouping)
-    relations = Counter(e.relation for e in grouping.entries)
-    log.info("grouped %d documents: %d stories, %d related, %d unrelated", len(grouping.entries),
-             len(grouping.stories), relations["related"], relations["unrelated"])
-    for sg in grouping.stories:
-        if len(sg.versions) < 2:
-            problems.skip(f"story {sg.id}: only one version ({sg.versions[0].path}); not checked")
-    checkable = [sg for sg in grouping.stories if len(sg.versions) > 1]
-    if not checkable:
-        raise InputError(f"nothing checked: no story has two versions among the {len(feed)} documents "
-                         "(--story or --no-group name the versions of one story)")
-    progress.start("checking stories", len(checkable))
-    stories = []
-    for sg in checkable:
-        stories.append(engine.build_story(sg.versions, sg.context, sg.id))
-        progress.advance(note=f"story {sg.id}: {len(sg.versions)} versions, {len(sg.context)} context, "
-                              f"{len(stories[-1].findings)} findings")
-    result = apply_baseline(stories, baseline) if baseline is not None else None
-    report = engine.report(stories, grouping.entries)
-    report.stats["inputs_skipped"] = len(problems.skipped)
-    if result is not None:
-        report.stats.update(baseline_suppressed=result.suppressed, baseline_stale=result.stale_count)
-    return CheckRun(report=report, engine=engine, baseline=result)
+def print_timings(run: FeedRun) -> None:
+    """Where the time went: feed phases, per-story components, the encoder's honest counters."""
+    c = run.counters
+    parts = [f"{k} {v:.2f}s" for k, v in run.phases.items()]
+    use = run.engine.encoder_use
+    comps = [f"{k} {v:.2f}s" + (f" ({use[k][1]} strings in {use[k][0]} calls)" if use.get(k, [0])[0] else "")
+             for k, v in run.engine.timings.items()]
+    typer.echo("timings: " + ", ".join(parts), err=True)
+    typer.echo("  per story: " + ", ".join(comps), err=True)
+    typer.echo(f"  encoder: {c.seconds:.2f}s, {c.strings_encoded} strings in {c.forward_calls} forward calls "
+               f"(mean batch {c.mean_batch:.1f}); from the cache: {c.vectors_from_store} vectors, "
+               f"{c.tokens_from_store} token states; rest {max(0.0, sum(run.phases.values()) - c.seconds):.2f}s",
+               err=True)
 
 
 @app.command("check", help=HELP)
@@ -250,6 +170,11 @@ def check_command(
     write_baseline_to: Annotated[Optional[str], typer.Option("--write-baseline", help="Record all current findings in this baseline file (--baseline is then ignored) and exit 0.")] = None,
     cache: Annotated[Optional[str], typer.Option("--cache", help="Embedding cache file (default: embeddings.sqlite in $XLINGO_CACHE_DIR or the user cache folder).")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the embedding cache.")] = False,
+    executor: Annotated[str, typer.Option("--executor", help="Where the per-story work runs: local (this process) or ray (a Ray cluster; pip install xlingo[ray]).")] = "local",
+    ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="Ray cluster to join (default: $RAY_ADDRESS, else a local cluster).")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Ray actors per phase (default: the cluster's CPUs, at most 8).")] = None,
+    threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="Encoder threads (default: config 'threads', else automatic).")] = None,
+    timings: opt.Timings = False,
     strict: Annotated[bool, typer.Option("--strict", help="Every input skipped with a warning is an error (exit 2) instead.")] = False,
     model: opt.Model = None,
     formats: opt.Formats = [],  # noqa: B006
@@ -279,18 +204,23 @@ def check_command(
     feed = read_feed(paths, problems)
     for target in [p for _, p in outputs if p] + ([write_baseline_to] if write_baseline_to else []):
         output_target(target)  # refuse an input, a folder or a device before the work, not after
+    set_threads(threads if threads is not None else runtime_setting("threads", config))
+    options = FeedOptions(story=story, no_group=no_group, group=GroupParams(same_language=same_language),
+                          default_id=Path(paths[0]).name or "feed", executor=executor, workers=workers,
+                          ray_address=ray_address)
     store = open_cache(config, cache, no_cache)
     try:
         with reporter(progress_enabled(quiet)) as progress:
-            run = run_check(feed, settings, problems=problems, store=store, story=story, no_group=no_group,
-                            params=GroupParams(same_language=same_language), baseline=entries,
-                            default_id=Path(paths[0]).name or "feed", progress=progress)
+            run = check_feed(feed, settings, problems=problems, store=store, options=options, baseline=entries,
+                             progress=progress)
     finally:
         if store is not None:
             store.close()
     report, result = run.report, run.baseline
     log.info("embedded %d new strings (%d requested)", run.engine.embedder.strings_embedded,
              run.engine.embedder.strings_requested)
+    if timings:
+        print_timings(run)
     if write_baseline_to:
         n = write_baseline(write_baseline_to, report)
         typer.echo(f"xlingo: wrote {n} findings to baseline {write_baseline_to}", err=True)
@@ -299,21 +229,3 @@ def check_command(
         fail(problems.failure())
     failing = sum(1 for _, f in report.findings if report.failing(f))
     raise typer.Exit(EXIT_FINDINGS if failing and not exit_zero and not write_baseline_to else EXIT_CLEAN)
-
-
-def _segmented(feed: list[FeedDocument], presplit: bool, problems: Problems) -> list[FeedDocument]:
-    """Segment every document; one without sentences is skipped with a warning."""
-    kept = []
-    for fd in feed:
-        try:
-            segment(fd.document, presplit=presplit)
-        except InputError as exc:  # over the size budget
-            problems.skip(f"{exc}; skipped")
-            continue
-        if fd.document.sentences:
-            kept.append(fd)
-        else:
-            problems.skip(f"{fd.document.path}: no sentences found; skipped")
-    if not kept:
-        raise InputError("nothing to check: no document has any sentences")
-    return kept

@@ -66,10 +66,7 @@ def build_settings(*, config: str | None, model: str | None, select: str | None,
 def show_settings(settings: Settings) -> str:
     """Every setting in effect, with the alignment parameters and the options of the selected rules."""
     from xlingo.align import AlignParams
-    from xlingo.check.base import all_rules
+    from xlingo.check.runner import selected_rules
+    from xlingo.pipeline import stage_parameters
 
-    components: dict[str, dict[str, object]] = {
-        "align": {k.removeprefix("align."): v for k, v in AlignParams().thresholds()}}
-    components.update({f"rules.{r.code}": {**r.options, **settings.options_for(r.code)}
-                       for r in all_rules() if settings.enabled(r.code) and r.options})
-    return settings.show(components)
+    return settings.show(stage_parameters(settings, selected_rules(settings), AlignParams()))

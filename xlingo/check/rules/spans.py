@@ -1,12 +1,11 @@
 """XL7xx: meaning divergence below the sentence: which words of a version have no counterpart.
 
-The five rules share one analysis per story (``ctx.notes["xlingo.spans"]``): every content
-row's cells are split into words with contextual vectors from the encoder's token states
-(``ctx.token_states``, one extra forward pass per sentence text, cached in
-``ctx.notes["xlingo.token_cache"]``), the words of every pair of versions are aligned, and
+The five rules read one analysis per story, the "words" annotator's ``ctx.words``
+(:mod:`xlingo.annotate.words`): every content row's cells are split into words with contextual
+vectors from the encoder's token states, the words of every pair of versions are aligned, and
 presences are calibrated on the story (see :mod:`xlingo.check.divergence`). An encoder without
 token states (``ctx.token_states is None``, e.g. USE) turns XL701-XL703 and XL705 off;
-XL704 needs sentence vectors only.
+XL704 reads the sentence margins of the "margins" annotator only.
 
 Severity comes from the evidence: how many versions agree (with three or more versions a
 span the others share and this one lacks is voted; with two nothing can be voted and the
@@ -16,73 +15,34 @@ frequency; numbers and names are key words).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import numpy as np
 
+from xlingo.annotate import annotate
+from xlingo.annotate.rows import row_scores
+from xlingo.annotate.words import WordAnalysis as _Analysis
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.divergence import (
     Event,
-    Params,
     RowWords,
-    TokenCache,
-    analyse_story,
-    pair_margins,
     pair_divergence,
     repeated_ngrams,
-    row_divergence,
-    row_events,
 )
 from xlingo.model import Finding, Severity, Span
 
-_NOTE = "xlingo.spans"
-_TOKENS = "xlingo.token_cache"
-
-
-@dataclass
-class _Analysis:
-    rows: dict[int, RowWords]
-    events: list[Event]
-
-
-def token_cache(ctx: CheckContext) -> TokenCache | None:
-    """The story's token-state cache (None when the encoder has no token states)."""
-    if ctx.token_states is None:
-        return None
-    cache = ctx.notes.get(_TOKENS)
-    if not isinstance(cache, TokenCache):
-        cache = TokenCache(ctx.token_states)
-        ctx.notes[_TOKENS] = cache
-    return cache
-
-
-def _content_docs(ctx: CheckContext, k: int) -> list[str]:
-    row = ctx.rows[k]
-    return [d.id for d in ctx.documents if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])]
-
 
 def analysis(ctx: CheckContext) -> _Analysis | None:
-    """Word alignment and span events of the story's content rows (computed once per context)."""
-    cached = ctx.notes.get(_NOTE)
-    if isinstance(cached, _Analysis):
-        return cached
-    tokens = token_cache(ctx)
-    if tokens is None:
-        return None
-    ks = [k for k, _ in ctx.content_rows() if len(_content_docs(ctx, k)) >= 2]
-    rows = analyse_story(ctx.story, tokens, Params(), rows=ks, docs={k: _content_docs(ctx, k) for k in ks})
-    events = [ev for row in rows.values() for ev in row_events(row, Params())]
-    out = _Analysis(rows, events)
-    ctx.notes[_NOTE] = out
-    return out
+    """Word alignment and span events of the story's content rows (the "words" annotator's
+    result; run here only when the engine has not run it, e.g. in a unit test)."""
+    annotate(ctx, ["words"])
+    return ctx.words
 
 
 def divergence_scores(ctx: CheckContext) -> list[float]:
     """Calibrated 0..1 divergence per row (for ``Row.divergence``): sentence margins, and the
     span events too when the encoder has token states."""
-    an = analysis(ctx)
-    return row_divergence(ctx.story, ctx.embed, ctx.sentence_vectors or None,
-                          events=an.events if an is not None else None)
+    annotate(ctx, ["margins", "words"])
+    return row_scores(ctx)
 
 
 def _clip(text: str, n: int = 60) -> str:
@@ -103,6 +63,7 @@ class _SpanRule(Rule):
                           "`pair_warn_mass`",
         Severity.INFO: "lighter words (from `min_mass`; with two versions from `warn_mass`)",
     }
+    requires = ("words",)
 
     def severity_of(self, ev: Event, n_versions: int) -> Severity | None:
         """With a vote (3+ versions): ERROR when all other versions agree and the span is heavy
@@ -313,11 +274,13 @@ class SentenceDivergence(Rule):
     }
     summary = "A row's versions are hardly closer to each other than to unrelated sentences"
     options = {"min_divergence": 0.8, "min_divergence_pair": 0.95, "max_agreeing": 0.4, "min_rows": 5.0}
+    requires = ("boilerplate", "margins")
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         if len(ctx.rows) < self.opts["min_rows"]:
             return
-        margins = pair_margins(ctx.story, ctx.embed, ctx.sentence_vectors or None)
+        annotate(ctx, self.requires)
+        margins = ctx.margins or []
         typical: dict[tuple[str, str], float] = {}
         for pair in {p for m in margins for p in m}:
             typical[pair] = float(np.median([m[pair] for m in margins if pair in m]))
@@ -381,6 +344,7 @@ class GarbledStructure(Rule):
     severity = Severity.WARNING
     summary = "A sentence loops or breaks off where the other versions read normally"
     options = {"min_gaps": 2.0, "min_gap_mass": 1.5}
+    requires = ("words",)
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         an = analysis(ctx)

@@ -1,0 +1,244 @@
+"""Throughput of ``xlingo check`` against the encoder's own limit, measured in one run.
+
+Feeds of N stories (default 100, 300, 1000) are cut from NTREX-128 dev (DE/PT/FR; windows of 4-6
+consecutive sentences of one document, each a story given by its ``story`` field). Each size runs
+in a fresh process, after the model is loaded:
+
+* **encoder pass**: one batched pass over the feed's distinct sentences (what the physics requires);
+* **cold**: :func:`xlingo.feed_check.check_feed` with an empty cache;
+* **warm**: the same feed again, cache filled (a new engine: nothing in memory).
+
+It prints and writes per size: sentences (and distinct ones), strings encoded, forward calls,
+mean batch, which component asked for what, cold throughput as a fraction of the encoder pass
+(target >= 0.8), warm time as a fraction of cold (target <= 0.1, zero forward passes), peak RSS;
+the same for the ``use-v3`` tier; a one-story ``diff`` split into start-up, encoder and rest; and
+with ``--ray`` a feed (``--ray-size``) on a local Ray cluster with 1 and 2 workers (speed-up, JSON
+identical to the local run).
+
+    OMP_NUM_THREADS=1 python benchmarks/throughput.py --sizes 100 --ray
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ntrex-dev"
+LANGS = ("de", "pt", "fr")
+
+
+def read_ntrex(folder: Path) -> tuple[list[str], dict[str, list[str]]]:
+    """Document id per line and the lines of each language."""
+    docs = (folder / "docs.tsv").read_text(encoding="utf-8").splitlines()
+    lines = {lang: (folder / f"ntrex.{lang}").read_text(encoding="utf-8").splitlines() for lang in LANGS}
+    return [d.split("\t")[0] for d in docs], lines
+
+
+def cut_stories(folder: Path, n: int) -> list[dict]:
+    """``n`` stories, each a window of consecutive sentences of one document in every language:
+    first disjoint windows of 6, then windows shifted and shortened (so larger feeds repeat
+    sentences, as real feeds repeat boilerplate and updated stories)."""
+    doc_ids, lines = read_ntrex(folder)
+    spans: dict[str, list[int]] = {}
+    for i, d in enumerate(doc_ids):
+        spans.setdefault(d, []).append(i)
+    out: list[dict] = []
+    seen: set[tuple[int, int]] = set()
+    for length, shift in ((6, 0), (6, 3), (5, 1), (4, 2), (5, 4), (4, 0), (6, 5), (5, 2), (4, 3), (3, 1), (3, 0)):
+        for d, idx in spans.items():
+            for start in range(shift, len(idx) - length + 1, length):
+                key = (idx[start], length)
+                if key in seen:
+                    continue
+                seen.add(key)
+                sel = idx[start:start + length]
+                out.append({"id": f"s{len(out):04d}", "versions": {
+                    lang: " ".join(lines[lang][i].strip() for i in sel) for lang in LANGS}})
+                if len(out) == n:
+                    return out
+    raise SystemExit(f"only {len(out)} stories can be cut from {folder}")
+
+
+def feed_documents(stories: list[dict]) -> list:
+    from xlingo.model import Document
+    from xlingo.feed import FeedDocument
+
+    return [FeedDocument(Document(id=f"{s['id']}.{lang}", path=f"{s['id']}.{lang}.txt", text=text, lang=lang),
+                         story=s["id"]) for s in stories for lang, text in s["versions"].items()]
+
+
+def peak_rss_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def child(data: Path, size: int, model: str, executor: str, workers: int | None) -> dict:
+    """One size in this fresh process: encoder pass, cold run, warm run."""
+    from xlingo.cache import EmbeddingCache
+    from xlingo.config import Settings
+    from xlingo.embed import load_encoder
+    from xlingo.feed import Problems
+    from xlingo.feed_check import FeedOptions, check_feed
+    from xlingo.segment import segment
+
+    t0 = time.perf_counter()
+    encoder = load_encoder(model)
+    startup = time.perf_counter() - t0
+    stories = cut_stories(data, size)
+    docs = feed_documents(stories)
+    texts: list[str] = []
+    for fd in docs:
+        d = fd.document
+        segment(d)
+        texts += [s.text for s in d.sentences]
+        d.sentences = []
+    distinct = list(dict.fromkeys(texts))
+    t0 = time.perf_counter()
+    for k in range(0, len(distinct), 64):  # the encoder alone: one batched pass over the same sentences
+        encoder.encode(distinct[k:k + 64])
+    encoder_pass = time.perf_counter() - t0
+    rss_model = peak_rss_mib()
+    settings = Settings(model=model)
+    options = FeedOptions(executor=executor, workers=workers)
+    out: dict = {"size": size, "model": model, "executor": executor, "workers": workers,
+                 "sentences": len(texts), "distinct_sentences": len(distinct),
+                 "startup_s": round(startup, 2), "encoder_pass_s": round(encoder_pass, 2),
+                 "encoder_sentences_per_s": round(len(distinct) / encoder_pass, 1)}
+    with tempfile.TemporaryDirectory(prefix="xlingo-throughput-") as tmp:
+        cache = Path(tmp) / "embeddings.sqlite"
+        for phase in ("cold", "warm"):
+            with EmbeddingCache(cache) as store:
+                t0 = time.perf_counter()
+                run = check_feed(feed_documents(stories), settings, problems=Problems(), store=store, options=options)
+                wall = time.perf_counter() - t0
+            c = run.counters
+            out[phase] = {"wall_s": round(wall, 2), **c.to_dict(),
+                          "rest_s": round(wall - c.seconds, 2),
+                          "phases_s": {k: round(v, 2) for k, v in run.phases.items()},
+                          "components_s": {k: round(v, 2) for k, v in run.engine.timings.items()},
+                          "encoder_use": {k: {"forward_calls": v[0], "strings": v[1]}
+                                          for k, v in run.engine.encoder_use.items() if v[0]},
+                          "findings": run.report.stats["findings"], "stories": run.report.stats["stories"]}
+            if phase == "cold":
+                out["report_sha256"] = __import__("hashlib").sha256(run.report.to_json().encode()).hexdigest()
+    out["cold_fraction_of_encoder_pass"] = round(encoder_pass / out["cold"]["wall_s"], 3)
+    out["warm_fraction_of_cold"] = round(out["warm"]["wall_s"] / out["cold"]["wall_s"], 3)
+    out["peak_rss_mib"] = peak_rss_mib()
+    out["rss_after_model_mib"] = rss_model
+    return out
+
+
+def diff_child(data: Path, model: str) -> dict:
+    """A one-story ``xlingo diff`` as a user runs it: start-up (imports, model), encoder, rest."""
+    t0 = time.perf_counter()
+    from xlingo.pipeline import Engine, diff_documents
+
+    engine = Engine()
+    startup = time.perf_counter() - t0
+    story = cut_stories(data, 1)[0]
+    docs = [Document(id=lang, path=f"{lang}.txt", text=text, lang=lang) for lang, text in story["versions"].items()]
+    t0 = time.perf_counter()
+    diff_documents(docs, engine=engine)
+    wall = time.perf_counter() - t0
+    enc = engine.embedder.counters
+    return {"model": engine.encoder.name, "startup_s": round(startup, 2), "encoder_s": round(enc.seconds, 2),
+            "rest_s": round(wall - enc.seconds, 2), "forward_calls": enc.forward_calls,
+            "strings_encoded": enc.strings_encoded}
+
+
+def spawn(args: list[str]) -> dict:
+    cmd = [sys.executable, __file__, *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def show(r: dict) -> None:
+    cold, warm = r["cold"], r["warm"]
+    print(f"{r['model']:>10} {r['executor']}{'' if r['workers'] is None else ' x' + str(r['workers'])} "
+          f"{r['size']:>5} stories: {r['sentences']} sentences ({r['distinct_sentences']} distinct); cold "
+          f"{cold['wall_s']} s: {cold['strings_encoded']} strings in {cold['forward_calls']} forward calls "
+          f"(mean batch {cold['mean_batch']}), encoder {cold['encoder_s']} s, rest {cold['rest_s']} s; "
+          f"encoder pass {r['encoder_pass_s']} s -> cold = {r['cold_fraction_of_encoder_pass']} of the encoder's "
+          f"throughput; warm {warm['wall_s']} s = {r['warm_fraction_of_cold']} of cold, {warm['forward_calls']} "
+          f"forward calls; peak RSS {r['peak_rss_mib']} MiB", flush=True)
+    print(f"{'':>17} cold encoder use: {cold['encoder_use']}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("data", nargs="?", type=Path, default=DEFAULT_DATA, help="NTREX-128 dev folder")
+    ap.add_argument("--sizes", default="100,300,1000", help="stories per feed, comma-separated")
+    ap.add_argument("--model", default="e5-small")
+    ap.add_argument("--tier", default="use-v3", help="second encoder measured on the smallest size ('' to skip)")
+    ap.add_argument("--ray", action="store_true", help="also a feed on a local Ray cluster, 1 and 2 workers")
+    ap.add_argument("--ray-size", type=int, help="stories of the Ray feed (default: the smallest size)")
+    ap.add_argument("--out", type=Path, default=ROOT / "reports" / "bench" / "throughput.json")
+    ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    ap.add_argument("--diff-child", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        size, model, executor, workers = args.child
+        print(json.dumps(child(args.data, int(size), model, executor, int(workers) if workers != "-" else None)))
+        return
+    if args.diff_child:
+        print(json.dumps(diff_child(args.data, args.model)))
+        return
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    result: dict = {"benchmark": "throughput", "data": "ntrex-dev " + "/".join(LANGS), "sizes": sizes,
+                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+                                "load_1min": round(os.getloadavg()[0], 2)},
+                    "runs": []}
+    def save() -> None:  # after every step: a long run that fails late keeps what it measured
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+    for size in sizes:
+        r = spawn(["--child", str(size), args.model, "local", "-"])
+        show(r)
+        result["runs"].append(r)
+        save()
+    if args.tier:
+        r = spawn(["--child", str(sizes[0]), args.tier, "local", "-"])
+        show(r)
+        result["tier"] = r
+        save()
+    d = spawn(["--diff-child", "--model", args.model])
+    print(f"one-story diff: start-up {d['startup_s']} s, encoder {d['encoder_s']} s, rest {d['rest_s']} s "
+          f"({d['strings_encoded']} strings in {d['forward_calls']} calls)", flush=True)
+    result["one_story_diff"] = d
+    save()
+    if args.ray:
+        ray_size = args.ray_size or sizes[0]
+        local = next((r for r in result["runs"] if r["size"] == ray_size), None)
+        if local is None:
+            local = spawn(["--child", str(ray_size), args.model, "local", "-"])
+            show(local)
+            result["ray_local_reference"] = local
+        ray_runs = []
+        for w in (1, 2):
+            ray_runs.append(spawn(["--child", str(ray_size), args.model, "ray", str(w)]))
+            show(ray_runs[-1])
+            result["ray"] = {"runs": ray_runs}
+            save()
+        result["ray"] = {
+            "runs": ray_runs,
+            "speedup_2_over_1": round(ray_runs[0]["cold"]["wall_s"] / ray_runs[1]["cold"]["wall_s"], 2),
+            "json_identical_to_local": all(r["report_sha256"] == local["report_sha256"] for r in ray_runs)}
+        print(f"ray: 2 workers {result['ray']['speedup_2_over_1']}x faster than 1; JSON identical to the local run: "
+              f"{result['ray']['json_identical_to_local']}", flush=True)
+    save()
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

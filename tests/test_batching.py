@@ -1,0 +1,66 @@
+"""Wave batching: the encoder requests of stories running together are served in one pass each
+wave, deterministically, in story order (fake encoder; no model)."""
+from __future__ import annotations
+
+import pytest
+
+from xlingo.embed.base import Embedder
+from xlingo.embed.batching import WaveBatcher
+from xlingo.testing import HashedEncoder
+
+
+class Recording(HashedEncoder):
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts):
+        self.calls.append(list(texts))
+        return super().encode(texts)
+
+
+def job(k: int, service) -> list[float]:
+    """Three rounds of requests, each depending on the last answer (as the aligner's do)."""
+    out = []
+    for step in range(3):
+        vec = service([f"story {k} step {step} word{len(out)}", "shared string"])
+        out.append(round(float(vec[0].sum()), 6))
+    return out
+
+
+@pytest.mark.parametrize("width", [1, 4, 16])
+def test_results_are_the_same_whatever_the_width(width):
+    expected = [job(k, Embedder(HashedEncoder())) for k in range(10)]
+    batcher = WaveBatcher(Embedder(HashedEncoder()), width)
+    assert batcher.map(list(range(10)), job) == expected
+
+
+def test_one_forward_call_per_wave_in_story_order():
+    encoder = Recording()
+    batcher = WaveBatcher(Embedder(encoder, batch_size=1000), width=10)
+    batcher.map(list(range(10)), job)
+    assert len(encoder.calls) == 3 == batcher.waves
+    assert encoder.calls[0][:2] == ["story 0 step 0 word0", "shared string"]
+    assert encoder.calls[0][2] == "story 1 step 0 word0"
+
+
+def test_an_error_in_one_story_is_raised_once_the_others_are_done():
+    def failing(k, service):
+        if k == 3:
+            raise ValueError("bad story")
+        return job(k, service)
+
+    with pytest.raises(ValueError, match="bad story"):
+        WaveBatcher(Embedder(HashedEncoder()), width=4).map(list(range(8)), failing)
+
+
+def test_the_thread_setting_reaches_torch():
+    torch = pytest.importorskip("torch")
+    from xlingo.embed.threads import apply_threads, set_threads
+
+    before = torch.get_num_threads()
+    try:
+        set_threads(1)
+        assert torch.get_num_threads() == 1
+    finally:
+        set_threads(None)
+        apply_threads(before)

@@ -1,0 +1,106 @@
+"""The feed API (xlingo.feed_check): stages that copy instead of mutating, stats from the stories,
+one batched encoder pass with token states, a warm run with no forward pass, and the Ray
+executor giving byte-identical JSON (hashed test encoder; no model)."""
+from __future__ import annotations
+
+import pytest
+
+from xlingo.cache import EmbeddingCache
+from xlingo.config import Settings
+from xlingo.model import Document
+from xlingo.feed import FeedDocument, Problems
+from xlingo.feed_check import FeedOptions, check_feed
+
+STORIES = {
+    "bridge": {
+        "de": "Die Stadt baut eine neue Brücke über den Fluss. Sie kostet 12 Millionen Euro. "
+              "Der Bau beginnt im März und dauert zwei Jahre. Radfahrer erhalten eine eigene Spur. "
+              "Foto: Anna Berg/Stadtarchiv",
+        "fr": "La ville construit un nouveau pont sur la rivière. Il coûte 21 millions d'euros. "
+              "Les travaux commencent en mars et durent deux ans. Les cyclistes auront leur propre voie.",
+        "es": "La ciudad construye un nuevo puente sobre el río. Cuesta 12 millones de euros. "
+              "Las obras empiezan en marzo y duran dos años. Los ciclistas tendrán su propio carril.",
+    },
+    "museum": {
+        "de": "Das Museum zeigt ab Juni Werke von Clara Vögeli. Die Ausstellung umfasst 80 Bilder. "
+              "Der Eintritt ist für Kinder frei.",
+        "fr": "Le musée présente dès juin des œuvres de Clara Vögeli. L'exposition compte 80 tableaux. "
+              "L'entrée est gratuite pour les enfants.",
+        "it": "Il museo presenta da giugno opere di Klara Fögeli. La mostra comprende 80 quadri. "
+              "L'ingresso è gratuito per i bambini.",
+    },
+}
+
+
+def feed() -> list[FeedDocument]:
+    return [FeedDocument(Document(id=f"{sid}.{lang}", path=f"feed/{sid}.{lang}.txt", text=text, lang=lang), story=sid)
+            for sid, versions in STORIES.items() for lang, text in versions.items()]
+
+
+SETTINGS = Settings(model="hashed-test")
+
+
+def test_check_feed_leaves_the_input_alone_and_derives_stats_from_the_stories():
+    docs = feed()
+    run = check_feed(docs, SETTINGS, problems=Problems())
+    assert all(fd.document.sentences == [] and "." in fd.document.id for fd in docs)
+    stats = run.report.stats
+    assert stats["stories"] == 2 and stats["documents"] == 6
+    assert stats["sentences"] == sum(len(d.sentences) for s in run.report.stories for d in s.documents)
+    assert "strings_embedded" not in stats  # a process's counter, not a property of the report
+    assert {d.id for d in run.report.stories[0].documents} == {"de", "fr", "es"}
+
+
+def test_sentences_are_encoded_in_one_batched_pass_with_their_token_states():
+    run = check_feed(feed(), SETTINGS, problems=Problems())
+    c = run.counters
+    sentences = run.report.stats["sentences"]
+    assert c.strings_encoded >= sentences
+    assert c.forward_calls <= 1 + 3 * run.report.stats["stories"]  # the feed pass, then a few per story
+    assert c.tokens_from_store == 0
+
+
+def test_a_warm_run_on_an_unchanged_feed_runs_no_forward_pass(tmp_path):
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        cold = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        warm = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    assert cold.counters.forward_calls > 0
+    assert warm.counters.forward_calls == 0 and warm.counters.strings_encoded == 0
+    assert warm.counters.tokens_from_store > 0
+    assert warm.report.to_json() == cold.report.to_json()
+
+
+def test_an_unknown_executor_is_a_config_error():
+    from xlingo.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="executor"):
+        check_feed(feed(), SETTINGS, problems=Problems(), options=FeedOptions(executor="spark"))
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    ray = pytest.importorskip("ray")
+    from xlingo.ray_executor import connect
+
+    connect(num_cpus=2)
+    yield ray
+    ray.shutdown()
+
+
+@pytest.mark.ray
+def test_ray_executor_gives_byte_identical_json_and_fills_the_cache(ray_cluster, tmp_path):
+    local = check_feed(feed(), SETTINGS, problems=Problems())
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        distributed = check_feed(feed(), SETTINGS, problems=Problems(), store=store,
+                                 options=FeedOptions(executor="ray", workers=2))
+    assert distributed.report.to_json() == local.report.to_json()
+    assert distributed.counters.strings_encoded > 0
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:  # the driver wrote what the workers encoded
+        warm = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    assert warm.counters.forward_calls == 0
+    assert warm.report.to_json() == local.report.to_json()
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:  # and the workers read it
+        warm_ray = check_feed(feed(), SETTINGS, problems=Problems(), store=store,
+                              options=FeedOptions(executor="ray", workers=2))
+    assert warm_ray.counters.forward_calls == 0 and warm_ray.report.to_json() == local.report.to_json()

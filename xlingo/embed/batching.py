@@ -1,0 +1,170 @@
+"""Encoder requests of many stories answered together: one forward pass per wave, not per call.
+
+The aligner, the annotators and the rules of a story ask for strings as they go (alignment
+windows, merged cells, name renderings), a few at a time. :class:`WaveBatcher` runs up to
+``width`` stories at once, each in a thread with its own :class:`BatchedService`, by turns; a
+request for strings the run does not know blocks its story. When every running story is blocked
+or done, the requests of that *wave* are encoded together (sorted by story and request order, so
+waves and batches are the same on every run) and the stories go on. Python work still runs one
+story at a time; what changes is that the encoder sees full batches.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+import numpy as np
+
+from xlingo.embed.base import Embedder, TokenStates
+
+T = TypeVar("T")
+R = TypeVar("R")
+TOKEN_MEMO_LIMIT = 20_000  # token states kept in memory between waves when a store has them
+
+
+@dataclass
+class _Request:
+    order: tuple[int, int]  # (story index, request number): the wave's deterministic order
+    texts: list[str]
+    tokens: bool
+    component: str
+    done: bool = False
+
+
+class BatchedService:
+    """One story's view of the run's encoder service (the :class:`Embedder` interface)."""
+
+    clock = staticmethod(time.thread_time)  # the story's own work, not its waits
+
+    def __init__(self, batcher: WaveBatcher, index: int) -> None:
+        self.batcher = batcher
+        self.embedder = batcher.embedder
+        self.index = index
+        self.component = ""
+        self._seq = 0
+
+    @property
+    def has_tokens(self) -> bool:
+        return self.embedder.has_tokens
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        self._wait(texts, tokens=False)
+        return self.embedder(texts)
+
+    def tokens(self, texts: Sequence[str]) -> list[TokenStates]:
+        self._wait(texts, tokens=True)
+        return self.embedder.tokens(texts)
+
+    def prefetch(self, texts: Sequence[str], tokens: bool = False) -> None:
+        self._wait(texts, tokens=tokens and self.has_tokens)
+
+    def _wait(self, texts: Sequence[str], tokens: bool) -> None:
+        self._seq += 1
+        self.batcher.request(_Request((self.index, self._seq), list(texts), tokens, self.component))
+
+
+_MAIN = -1  # the turn of the thread that serves waves and starts stories
+
+
+@dataclass
+class WaveBatcher(Generic[T, R]):
+    """Runs jobs ``width`` at a time, each in a thread, their encoder requests served in waves.
+
+    Only one story runs at a time, by turns (no two threads compete for the interpreter): a
+    story runs until it asks for unknown strings or ends, then hands the turn on; when no story
+    can run, the wave is encoded and the blocked stories go on, in story order.
+    """
+
+    embedder: Embedder
+    width: int = 16
+    waves: int = 0
+    use: dict[str, list[int]] = field(default_factory=dict)  # component -> [waves it asked in, new strings]
+    _cond: threading.Condition = field(default_factory=threading.Condition)
+    _turn: int = _MAIN
+    _ready: deque[int] = field(default_factory=deque)
+    _pending: list[_Request] = field(default_factory=list)
+
+    def request(self, req: _Request) -> None:
+        memo, toks = self.embedder._memo, self.embedder._tokens
+        if all(t in memo and (not req.tokens or t in toks) for t in req.texts):
+            return
+        with self._cond:
+            self._pending.append(req)
+            self._hand_on()
+            while not (req.done and self._turn == req.order[0]):
+                self._cond.wait()
+
+    def _hand_on(self) -> None:
+        self._turn = self._ready.popleft() if self._ready else _MAIN
+        self._cond.notify_all()
+
+    def map(self, jobs: Sequence[T], fn: Callable[[T, BatchedService], R]) -> list[R]:
+        """``fn(job, service)`` for every job, results in job order."""
+        results: list[R | None] = [None] * len(jobs)
+        errors: list[BaseException] = []
+        alive = 0
+
+        def work(k: int) -> None:
+            nonlocal alive
+            with self._cond:
+                while self._turn != k:
+                    self._cond.wait()
+            try:
+                results[k] = fn(jobs[k], BatchedService(self, k))
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+                errors.append(exc)
+            finally:
+                with self._cond:
+                    alive -= 1
+                    self._hand_on()
+
+        following = 0
+        with self._cond:
+            while True:
+                while alive < self.width and following < len(jobs) and not errors:
+                    alive += 1
+                    self._ready.append(following)
+                    threading.Thread(target=work, args=(following,), daemon=True).start()
+                    following += 1
+                if self._ready:
+                    self._hand_on()
+                    while self._turn != _MAIN:
+                        self._cond.wait()
+                if self._pending:
+                    self._serve()
+                elif not alive and (following == len(jobs) or errors):
+                    break
+        if errors:
+            raise errors[0]
+        return results  # type: ignore[return-value]
+
+    def _serve(self) -> None:
+        """Encode one wave (no story can run until then), then queue its stories in order."""
+        wave = sorted(self._pending, key=lambda r: r.order)
+        self._pending = []
+        self.waves += 1
+        embedder = self.embedder
+        if embedder.store is not None and len(embedder._tokens) > TOKEN_MEMO_LIMIT:
+            embedder.forget_tokens()
+        with_tokens = [t for r in wave if r.tokens for t in r.texts]
+        vectors_only = [t for r in wave if not r.tokens for t in r.texts]
+        new: dict[str, str] = {}  # strings new to the run -> the component that asked first
+        for r in wave:
+            for t in r.texts:
+                if t not in embedder._memo:
+                    new.setdefault(t, r.component)
+        for component in dict.fromkeys(new.values()):
+            self.use.setdefault(component, [0, 0])[0] += 1
+        for component in new.values():
+            self.use[component][1] += 1
+        if with_tokens:
+            embedder.prefetch(with_tokens, tokens=True)
+        if vectors_only:
+            embedder.prefetch(vectors_only)
+        for r in wave:
+            r.done = True
+            self._ready.append(r.order[0])

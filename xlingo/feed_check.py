@@ -1,0 +1,262 @@
+"""Checking a whole feed, as a library API: read -> embed (map) -> group (global) -> build stories
+(map) -> report (reduce) -> baseline.
+
+Every stage returns new objects (documents are copied when segmented or renamed, never changed
+in place); the per-story work is stateless (a story's versions and context in, a
+:class:`~xlingo.model.Story` out), so an executor may run it anywhere: ``"local"`` in
+this process, ``"ray"`` on a Ray cluster (:mod:`xlingo.ray_executor`). The stats come from the
+stories, so every executor gives the same report. ``xlingo check`` parses its arguments and
+calls :func:`check_feed`.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Protocol
+
+import numpy as np
+
+from xlingo.baseline import BaselineEntry, BaselineResult, apply_baseline
+from xlingo.config import Settings
+from xlingo.model import Document, GroupEntry, Report, Story
+from xlingo.embed.base import Embedder, EmbeddingStore, EncoderCounters
+from xlingo.embed.batching import BatchedService, WaveBatcher
+from xlingo.errors import ConfigError, InputError
+from xlingo.feed import FeedDocument, Problems
+from xlingo.group import Grouping, GroupParams, StoryGroup, group_documents
+from xlingo.pipeline import Engine
+from xlingo.read import unique_ids
+from xlingo.segment import segment
+
+__all__ = ["EXECUTORS", "Executor", "FeedOptions", "FeedRun", "LocalExecutor", "Progress", "StoryJob", "check_feed",
+           "decide_grouping", "embed_feed", "name_documents", "segment_feed"]
+
+log = logging.getLogger("xlingo.check")
+EMBED_CHUNK = 256  # strings per progress step of the embed phase (the encoder batches inside)
+EXECUTORS = ("local", "ray")
+WAVE_WIDTH = 16  # stories in flight in the local executor (their encoder requests batched together)
+
+
+class Progress(Protocol):
+    """Where a run reports its progress (a terminal bar, log lines, nothing)."""
+
+    def start(self, what: str, total: int) -> None: ...
+
+    def advance(self, n: int = 1, note: str | None = None) -> None: ...
+
+
+class _Silent:
+    def start(self, what: str, total: int) -> None:
+        log.info("%s: %d", what, total)
+
+    def advance(self, n: int = 1, note: str | None = None) -> None:
+        if note:
+            log.info("%s", note)
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    """How a feed is split into stories and where the per-story work runs."""
+
+    story: str | None = None  # every document without a story field is a version of this story
+    no_group: bool = False  # all documents are versions of one story
+    group: GroupParams = field(default_factory=GroupParams)
+    default_id: str = "feed"
+    executor: str = "local"  # "local" | "ray"
+    workers: int | None = None  # Ray actors per phase (default: the cluster's CPUs, at most 8)
+    ray_address: str | None = None  # default: RAY_ADDRESS, else a local cluster
+
+
+@dataclass(frozen=True)
+class StoryJob:
+    """One story's stateless work: its versions and context documents (ids as reported)."""
+
+    id: str
+    versions: tuple[Document, ...]
+    context: tuple[Document, ...] = ()
+
+    def texts(self) -> list[str]:
+        """The distinct sentence texts of its versions."""
+        return list(dict.fromkeys(s.text for d in self.versions for s in d.sentences))
+
+
+@dataclass
+class FeedRun:
+    """What one check of a feed produced, with honest figures of where the time went."""
+
+    report: Report
+    engine: Engine
+    baseline: BaselineResult | None
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per feed phase
+
+    @property
+    def counters(self) -> EncoderCounters:
+        return self.engine.embedder.counters
+
+
+def check_feed(feed: Sequence[FeedDocument], settings: Settings, *, problems: Problems,
+               store: EmbeddingStore | None = None, options: FeedOptions = FeedOptions(),
+               baseline: list[BaselineEntry] | None = None, progress: Progress | None = None) -> FeedRun:
+    """Segment, embed, group and check a feed; apply the baseline; the report with its stats."""
+    if options.executor not in EXECUTORS:
+        raise ConfigError(f"unknown executor {options.executor!r}: expected one of {', '.join(EXECUTORS)}")
+    progress = progress or _Silent()
+    phases: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        phases[name] = now - clock
+        clock = now
+
+    engine = Engine(settings, store=store)
+    segmented = segment_feed(feed, settings.presplit, problems)
+    lap("segment")
+    runner = _executor(options)
+    vectors = embed_feed([fd.document for fd in segmented], engine, runner, progress)
+    lap("embed")
+    grouping = name_documents(decide_grouping(segmented, vectors, story=options.story, no_group=options.no_group,
+                                              params=options.group, default_id=options.default_id))
+    relations = Counter(e.relation for e in grouping.entries)
+    log.info("grouped %d documents: %d stories, %d related, %d unrelated", len(grouping.entries),
+             len(grouping.stories), relations["related"], relations["unrelated"])
+    jobs = []
+    for sg in grouping.stories:
+        if len(sg.versions) < 2:
+            problems.skip(f"story {sg.id}: only one version ({sg.versions[0].path}); not checked")
+        else:
+            jobs.append(StoryJob(sg.id, tuple(sg.versions), tuple(sg.context)))
+    if not jobs:
+        raise InputError(f"nothing checked: no story has two versions among the {len(segmented)} documents "
+                         "(--story or --no-group name the versions of one story)")
+    lap("group")
+    stories = runner.stories(engine, jobs, progress)
+    lap("stories")
+    result = apply_baseline(stories, baseline) if baseline is not None else None
+    report = engine.report(stories, grouping.entries, extra={"group": asdict(options.group)})
+    report.stats["inputs_skipped"] = len(problems.skipped)
+    if result is not None:
+        report.stats.update(baseline_suppressed=result.suppressed, baseline_stale=result.stale_count)
+    lap("report")
+    report.timings.update({f"phase.{k}": v for k, v in phases.items()})
+    return FeedRun(report=report, engine=engine, baseline=result, phases=phases)
+
+
+def segment_feed(feed: Sequence[FeedDocument], presplit: bool, problems: Problems) -> list[FeedDocument]:
+    """Segmented copies of the feed's documents; one without sentences is skipped with a warning."""
+    kept = []
+    for fd in feed:
+        doc = replace(fd.document, sentences=[])
+        try:
+            segment(doc, presplit=presplit)
+        except InputError as exc:  # over the size budget
+            problems.skip(f"{exc}; skipped")
+            continue
+        if doc.sentences:
+            kept.append(replace(fd, document=doc))
+        else:
+            problems.skip(f"{fd.document.path}: no sentences found; skipped")
+    if not kept:
+        raise InputError("nothing to check: no document has any sentences")
+    return kept
+
+
+def embed_feed(docs: Sequence[Document], engine: Engine, executor: Executor | None = None,
+               progress: Progress | None = None) -> dict[str, np.ndarray]:
+    """Sentence vectors of every document, by document id: each distinct sentence encoded once, in
+    full batches, with its token states from the same pass (kept in the store when there is one)."""
+    texts = list(dict.fromkeys(s.text for d in docs for s in d.sentences))
+    (executor or LocalExecutor()).embed(engine, texts, progress or _Silent())
+    return {d.id: engine.embedder([s.text for s in d.sentences]) for d in docs}
+
+
+def _embed_texts(embedder: Embedder, texts: Sequence[str], progress: Progress) -> None:
+    progress.start("embedding sentences", len(texts))
+    for k in range(0, len(texts), EMBED_CHUNK):
+        chunk = texts[k:k + EMBED_CHUNK]
+        embedder.prefetch(chunk, tokens=True)
+        if embedder.store is not None:
+            embedder.forget_tokens()  # the store has them: memory stays flat over the feed
+        progress.advance(len(chunk))
+
+
+def decide_grouping(feed: Sequence[FeedDocument], vectors: dict[str, np.ndarray], *, story: str | None,
+                    no_group: bool, params: GroupParams, default_id: str) -> Grouping:
+    """Stories from the input (``story`` fields, --story, --no-group), the rest grouped by content."""
+    docs = [fd.document for fd in feed]
+    if no_group:
+        sid = story or default_id
+        entries = [GroupEntry(doc=d.id, path=d.path, lang=d.lang, story=sid, relation="version") for d in docs]
+        return Grouping(stories=[StoryGroup(sid, docs)], entries=entries)
+    fixed: dict[str, list[str]] = {}
+    for fd in feed:
+        sid = fd.story or story
+        if sid is not None:
+            fixed.setdefault(sid, []).append(fd.document.id)
+    return group_documents(docs, vectors, params, fixed=fixed)
+
+
+def name_documents(grouping: Grouping) -> Grouping:
+    """The grouping with, inside each story, versions named by language and context as
+    ``context:<id>`` (as in diff): renamed copies, the input's documents are left as they are."""
+    renamed: dict[str, str] = {}
+    stories = []
+    for sg in grouping.stories:
+        versions = [replace(d) for d in sg.versions]
+        for d in versions:
+            d.id = d.lang
+        unique_ids(versions)
+        context = [replace(d, id=f"context:{d.id}") for d in sg.context]
+        renamed.update(zip((d.id for d in sg.versions + sg.context), (d.id for d in versions + context)))
+        stories.append(StoryGroup(sg.id, versions, context))
+    entries = [replace(e, doc=renamed.get(e.doc, e.doc)) for e in grouping.entries]
+    return Grouping(stories=stories, entries=entries)
+
+
+class Executor(Protocol):
+    """Where the map phases of a feed run: the embed phase and the per-story phase."""
+
+    def embed(self, engine: Engine, texts: Sequence[str], progress: Progress) -> None: ...
+
+    def stories(self, engine: Engine, jobs: Sequence[StoryJob], progress: Progress) -> list[Story]: ...
+
+
+class LocalExecutor:
+    """Every phase in this process; stories ``width`` at a time, by turns, with wave batching."""
+
+    def embed(self, engine: Engine, texts: Sequence[str], progress: Progress) -> None:
+        _embed_texts(engine.embedder, texts, progress)
+
+    def __init__(self, width: int | None = None) -> None:
+        self.width = width or WAVE_WIDTH
+
+    def stories(self, engine: Engine, jobs: Sequence[StoryJob], progress: Progress) -> list[Story]:
+        """Stories ``width`` at a time, their encoder requests served together in waves."""
+        progress.start("checking stories", len(jobs))
+        batcher: WaveBatcher[StoryJob, Story] = WaveBatcher(engine.embedder, self.width)
+
+        def build(job: StoryJob, service: BatchedService) -> Story:
+            story = engine.build_story(list(job.versions), list(job.context), job.id, service=service)
+            progress.advance(note=f"story {job.id}: {len(job.versions)} versions, {len(job.context)} context, "
+                                  f"{len(story.findings)} findings")
+            return story
+
+        out = batcher.map(jobs, build)
+        for component, (waves, strings) in batcher.use.items():
+            used = engine.encoder_use.setdefault(component, [0, 0])
+            used[0], used[1] = used[0] + waves, used[1] + strings
+        if engine.embedder.store is not None:
+            engine.embedder.forget_tokens()
+        return out
+
+
+def _executor(options: FeedOptions) -> Executor:
+    if options.executor == "ray":
+        from xlingo.ray_executor import RayExecutor
+
+        return RayExecutor(address=options.ray_address, workers=options.workers)
+    return LocalExecutor()
