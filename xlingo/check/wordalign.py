@@ -15,6 +15,7 @@ pointed at exactly.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -58,13 +59,43 @@ class WordStates:
 
 
 def split_words(text: str) -> list[Word]:
-    """The words of ``text`` with their character offsets."""
-    return [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+    """The words of ``text`` with their character offsets (combining marks, e.g. Thai or
+    Devanagari vowel signs, stay inside the word they belong to)."""
+    out: list[Word] = []
+    marked = False  # the previous word ended in combining marks the pattern left out
+    for m in WORD.finditer(text):
+        start, end = m.start(), m.end()
+        if out and marked and out[-1].end == start and not m.group()[0].isdigit():
+            start = out.pop().start
+        marked = False
+        while end < len(text) and unicodedata.category(text[end]).startswith("M"):
+            end, marked = end + 1, True
+        out.append(Word(start, end, text[start:end]))
+    return out
+
+
+# Scripts written without spaces: a run of their letters is a phrase, not a word.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f]")
+
+
+def split_at_pieces(words: list[Word], text: str, offsets: Sequence[tuple[int, int]]) -> list[Word]:
+    """Words of unspaced scripts (Chinese, Japanese, Thai...) cut where the encoder's pieces
+    start, so each keeps the size of a word rather than of a clause."""
+    cuts = sorted({s for s, _ in offsets})
+    out: list[Word] = []
+    for w in words:
+        if len(w.text) < 2 or not _UNSPACED.search(w.text):
+            out.append(w)
+            continue
+        inner = [c for c in cuts if w.start < c < w.end]
+        bounds = [w.start, *inner, w.end]
+        out.extend(Word(a, b, text[a:b]) for a, b in zip(bounds, bounds[1:]))
+    return out
 
 
 def word_states(text: str, tokens: TokenStates) -> WordStates:
     """Merge subword states into one unit vector per word (mean of the pieces it overlaps)."""
-    words = split_words(text)
+    words = split_at_pieces(split_words(text), text, tokens.offsets)
     dim = tokens.vectors.shape[1] if tokens.vectors.ndim == 2 else 0
     out = np.zeros((len(words), dim), dtype=np.float32)
     if not words or not len(tokens.offsets):

@@ -26,23 +26,38 @@ from xlingo.check.divergence import (
     Params,
     RowWords,
     TokenCache,
-    analyse_story,
     pair_margins,
     pair_divergence,
     repeated_ngrams,
     row_divergence,
     row_events,
 )
+from xlingo.check.meaning import MeaningModel, analyse_words, fill_presence, load_model, model_tag
 from xlingo.report.model import Finding, Severity, Span
 
 _NOTE = "xlingo.spans"
 _TOKENS = "xlingo.token_cache"
+MODEL_NOTE = "xlingo.meaning_model"  # a MeaningModel here replaces the shipped one (cross-validated benchmarks)
 
 
 @dataclass
 class _Analysis:
     rows: dict[int, RowWords]
     events: list[Event]
+    scores: dict[int, float]  # per event (by id): estimated chance a reviewer marks it
+
+
+def event_score(row: RowWords, ev: Event) -> float:
+    """The model's probability for the words that make the event: its own words' absence from
+    every other version (additions, mistranslations), or the missing words' absence from this
+    version (omissions); the highest over the span."""
+    out = 0.0
+    if ev.kind != "omission" and ev.own is not None:
+        i, j = ev.own
+        out = float(np.max(1.0 - row.shared(ev.doc)[i:j + 1]))
+    for d, (i, j) in ev.source.items():
+        out = max(out, float(np.max(1.0 - row.presence[(d, ev.doc)][i:j + 1])))
+    return out
 
 
 def token_cache(ctx: CheckContext) -> TokenCache | None:
@@ -70,9 +85,11 @@ def analysis(ctx: CheckContext) -> _Analysis | None:
     if tokens is None:
         return None
     ks = [k for k, _ in ctx.content_rows() if len(_content_docs(ctx, k)) >= 2]
-    rows = analyse_story(ctx.story, tokens, Params(), rows=ks, docs={k: _content_docs(ctx, k) for k in ks})
-    events = [ev for row in rows.values() for ev in row_events(row, Params())]
-    out = _Analysis(rows, events)
+    model = ctx.notes.get(MODEL_NOTE)
+    sw = analyse_words(ctx.story, tokens, ctx.embed, rows=ks, docs={k: _content_docs(ctx, k) for k in ks})
+    fill_presence(sw, model if isinstance(model, MeaningModel) else load_model())
+    events = [ev for row in sw.rows.values() for ev in row_events(row, Params())]
+    out = _Analysis(sw.rows, events, {id(ev): event_score(sw.rows[ev.row], ev) for ev in events})
     ctx.notes[_NOTE] = out
     return out
 
@@ -91,27 +108,27 @@ def _clip(text: str, n: int = 60) -> str:
 
 
 class _SpanRule(Rule):
-    """Shared severity policy of XL701-XL703."""
+    """Shared severity policy of XL701-XL703: thresholds on the event's score."""
 
     kind = ""
-    options = {"min_mass": 0.5, "warn_mass": 0.9, "error_mass": 1.2, "pair_warn_mass": 2.5}
+    options = {"model": model_tag(), "min_mass": 0.5, "info_score": 0.5, "warn_score": 0.7, "error_score": 0.9,
+               "pair_warn_score": 0.9}
 
-    def severity_of(self, ev: Event, n_versions: int) -> Severity | None:
-        """With a vote (3+ versions): ERROR when all other versions agree and the span is heavy
-        (``error_mass``, or a key word), WARNING from ``warn_mass`` or with a key word, INFO from
-        ``min_mass``. With two versions: WARNING only for a number against another number or a
-        span of ``pair_warn_mass``, INFO from ``warn_mass``; nothing below."""
-        mass = ev.mass
+    def severity_of(self, ev: Event, n_versions: int, score: float) -> Severity | None:
+        """With a vote (3+ versions): ERROR from ``error_score`` when every other version agrees,
+        WARNING from ``warn_score``, INFO from ``info_score``. With two versions nothing can be
+        voted (quality estimation): WARNING from ``pair_warn_score``, INFO from ``info_score``.
+        Spans carrying less meaning than ``min_mass`` (function words) need a number or name."""
+        if ev.mass < self.opts["min_mass"] and not ev.key:
+            return None
         if n_versions >= 3:
-            if mass < self.opts["min_mass"] and not ev.key:
-                return None
-            heavy = mass >= self.opts["error_mass"] or (ev.key and mass >= 0.8 * self.opts["warn_mass"])
-            if heavy and len(ev.holders) >= n_versions - 1:
+            if score >= self.opts["error_score"] and len(ev.holders) >= n_versions - 1:
                 return Severity.ERROR
-            return Severity.WARNING if mass >= self.opts["warn_mass"] or ev.key else Severity.INFO
-        if mass >= self.opts["pair_warn_mass"] or (ev.kind == "mistranslation" and ev.numbers):
+            if score >= self.opts["warn_score"]:
+                return Severity.WARNING
+        elif score >= self.opts["pair_warn_score"]:
             return Severity.WARNING
-        return Severity.INFO if mass >= self.opts["warn_mass"] else None
+        return Severity.INFO if score >= self.opts["info_score"] else None
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         an = analysis(ctx)
@@ -121,9 +138,12 @@ class _SpanRule(Rule):
             if ev.kind != self.kind:
                 continue
             n = len(an.rows[ev.row].cells)
-            sev = self.severity_of(ev, n)
+            score = an.scores[id(ev)]
+            sev = self.severity_of(ev, n, score)
             if sev is not None:
-                yield self.finding(ctx, ev, n, sev)
+                f = self.finding(ctx, ev, n, sev)
+                f.message += f" (score {score:.2f}{'' if n >= 3 else ', two versions: no vote'})"
+                yield f
 
     def related(self, ctx: CheckContext, ev: Event) -> list[Span]:
         return [ctx.span(d, s, e) for d, s, e in ev.related]
