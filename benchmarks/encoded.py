@@ -92,6 +92,27 @@ class EncodedTexts:
         self.ensure(texts, log=False)
         return np.stack([self.vectors[t] for t in texts]) if texts else np.zeros((0, 384), dtype=np.float32)
 
+    def window_embed(self, *documents: Sequence[str], size: int = 6):
+        """An embed function for an aligner over these documents' sentences: a window of
+        consecutive sentences (joined by a space) gets the normalised mean of their cached
+        vectors, so aligning costs no encoder pass beyond one per sentence."""
+        self.ensure([t for doc in documents for t in doc], log=False)
+        windows: dict[str, np.ndarray] = {}
+        for doc in documents:
+            vecs = [self.vectors[t] for t in doc]
+            for i in range(len(doc)):
+                for j in range(i + 2, min(len(doc), i + size) + 1):
+                    v = np.mean(vecs[i:j], axis=0)
+                    windows.setdefault(" ".join(doc[i:j]), v / (np.linalg.norm(v) or 1.0))
+
+        def embed(texts: Sequence[str]) -> np.ndarray:
+            known = [self.vectors.get(t, windows.get(t)) for t in texts]
+            if any(v is None for v in known):
+                return self.embed(texts)
+            return np.stack(known) if known else np.zeros((0, 384), dtype=np.float32)
+
+        return embed
+
     def sent_per_s(self) -> float:
         """Throughput of the encoder alone while filling this cache (sentences per second)."""
         return self.encoded / self.encoder_seconds if self.encoder_seconds else float("nan")

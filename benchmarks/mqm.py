@@ -16,9 +16,10 @@ Printed:
   (no mark at all): ROC-AUC of xlingo's segment score, **length-matched** (segments binned by
   source length in words, the AUC computed within bins and pooled by their pairs, so short
   segments do not decide it), plain ROC-AUC, and recall at <= 5 % false alarms. Segment
-  scores: the highest model probability over the segment's target words (``words``), the
-  highest score of a finding in it (``findings``), and the former row divergence
-  (``row_divergence``) for reference;
+  scores: the translation's missing meaning (``words``: word weight x the model's probability
+  that the word has no counterpart in the source, summed), the highest score of a finding in
+  it (``findings``), and xlingo's ``Row.divergence`` (``row``: sentence margin and the
+  missing meaning of either side, averaged);
 - **span level**, character-level precision/recall/F1 of the findings' spans (per severity
   floor) against the marked accuracy spans (Major and Minor), whitespace not counted, summed
   over the corpus (the WMT23 QE task 2 convention).
@@ -46,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from encoded import EncodedTexts  # noqa: E402
 
 from xlingo.check.base import CheckContext  # noqa: E402
-from xlingo.check.meaning import load_model  # noqa: E402
+from xlingo.check.meaning import load_model, missing_mass  # noqa: E402
 from xlingo.report.model import Severity  # noqa: E402
 from xlingo.testing import story_from_rows  # noqa: E402
 
@@ -157,6 +158,7 @@ def main() -> None:
         SpanMistranslation,
         SpanOmission,
         analysis,
+        divergence_scores,
     )
 
     torch.set_num_threads(1)
@@ -181,16 +183,17 @@ def main() -> None:
             ctx.notes[MODEL_NOTE] = model
         findings = [f for rule in rules for f in rule.check(ctx) if f.doc == "de"]
         an = analysis(ctx)
+        row_div = divergence_scores(ctx)
         n_sent += 2 * len(segs)
         de = story.document("de")
         for k, seg in enumerate(segs):
             sent = de.sentences[story.alignment[k].cells["de"][0]]
             row = an.rows.get(k)
-            words = float((1.0 - row.presence[("de", "en")]).max()) if row is not None else 0.0
+            words = missing_mass(row, "de") if row is not None else 0.0
             mine = [f for f in findings if f.row == k]
             fscore = max((float(re.search(r"score (\d\.\d+)", f.message).group(1)) for f in mine
                           if "score" in f.message), default=0.0)
-            rows.append((label(seg), len(seg["source"].split()), words, fscore))
+            rows.append((label(seg), len(seg["source"].split()), words, fscore, row_div[k]))
             gold = char_mask(sent.text, accuracy_spans(seg))
             n_gold += int(gold.sum())
             for name, floor in FLOORS.items():
@@ -209,7 +212,7 @@ def main() -> None:
                     "major_accuracy": int(y.sum()), "no_error": int((1 - y).sum()), "segment": {}, "span": {}}
     tag = "" if args.cv_models else " [shipped model, trained on this data: NOT cross-validated]"
     print(f"MQM: {len(rows)} segments, {int(y.sum())} with a major accuracy error, {int((1 - y).sum())} with none{tag}")
-    for i, name in ((2, "words"), (3, "findings")):
+    for i, name in ((2, "words"), (3, "findings"), (4, "row")):
         s = np.array([r[i] for r in keep])
         res = {"auc_length_matched": length_matched_auc(s, y, length), "auc": float(roc_auc_score(y, s)),
                "recall_at_5pct_fpr": recall_at(s, y)}
@@ -224,9 +227,13 @@ def main() -> None:
         print(f"  spans >= {name:<7} character P {p:.3f} R {r:.3f} F1 {f1:.3f} ({n_pred[name]} chars flagged, "
               f"{n_gold} marked)")
     result["seconds"] = secs
-    result["sentences_per_s_rules"] = n_sent / secs
-    print(f"  span analysis: {n_sent / secs:.0f} sentences/s (encoder output cached; encoder alone "
-          f"{enc.sent_per_s():.0f} sentences/s when it was filled)")
+    rules_rate, enc_rate = n_sent / secs, enc.sent_per_s()
+    relative = (1 / enc_rate) / (1 / enc_rate + 1 / rules_rate)
+    result["throughput"] = {"span_analysis_sent_per_s": rules_rate, "encoder_sent_per_s": enc_rate,
+                            "relative_to_encoder_alone": relative}
+    print(f"  throughput: span analysis and model {rules_rate:.0f} sentences/s, encoder alone {enc_rate:.0f} "
+          f"sentences/s (one pass per sentence, measured when the cache was filled): encoder + analysis run at "
+          f"{relative:.2f}x the encoder alone")
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(args.json).with_suffix(".tmp")
     tmp.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

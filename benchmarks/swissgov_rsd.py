@@ -72,8 +72,8 @@ def document(doc_id: str, text: str, lang: str) -> Document:
 
 def score_pair(a: Document, b: Document, enc, model: MeaningModel) -> dict[str, np.ndarray]:
     """Per word of each document (in document order), its divergence score."""
-    enc.ensure([s.text for s in a.sentences] + [s.text for s in b.sentences], log=False)
-    beads = align_pair([s.text for s in a.sentences], [s.text for s in b.sentences], enc.embed)
+    src, tgt = [s.text for s in a.sentences], [s.text for s in b.sentences]
+    beads = align_pair(src, tgt, enc.window_embed(src, tgt))
     story = Story(id="pair", documents=[a, b], alignment=[Row(cells={a.id: tuple(x), b.id: tuple(y)}) for x, y in beads])
     sw = analyse_words(story, enc.token_states, enc.embed)
     fill_presence(sw, model)
@@ -88,7 +88,7 @@ def score_pair(a: Document, b: Document, enc, model: MeaningModel) -> dict[str, 
                 s, e = doc.sentences_span(ids)
                 out[doc.id] += [(m.start() + s, m.end() + s, 1.0) for m in TOKEN.finditer(doc.text[s:e])]
                 continue
-            scores = 1.0 - row.presence[(doc.id, row.others(doc.id)[0])]
+            scores = row.probability[(doc.id, row.others(doc.id)[0])]
             out[doc.id] += [(w.start, w.end, float(v)) for w, v in zip(row.cells[doc.id].words.words, scores)]
     return {d: np.array(v, dtype=np.float64).reshape(-1, 3) for d, v in out.items()}
 

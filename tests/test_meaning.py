@@ -41,9 +41,12 @@ def test_model_file_round_trips_and_its_digest_is_in_the_rule_options():
         assert rule.opts["model"] == model_tag() > 0
 
 
-def test_model_output_is_a_probability_and_monotone_in_its_calibration():
+def test_model_output_is_a_probability_and_increases_with_its_log_odds():
     model = load_model()
-    assert np.all(np.diff(model.calib_y) >= 0)
+    assert model.calib_a > 0
+    x = np.random.default_rng(2).standard_normal((50, len(FEATURES)))
+    order = np.argsort(model.logit(x))
+    assert np.all(np.diff(model(x)[order]) >= 0)
     p = model(np.random.default_rng(1).standard_normal((50, len(FEATURES))) * 3)
     assert np.all((p >= 0) & (p <= 1))
 

@@ -93,7 +93,8 @@ def swissgov_story(item: dict, lang: str, enc: EncodedTexts):
 
     a = document("a", item["text_a"], "en")
     b = document("b", item["text_b"], lang)
-    beads = align_pair([s.text for s in a.sentences], [s.text for s in b.sentences], enc.embed)
+    src, tgt = [s.text for s in a.sentences], [s.text for s in b.sentences]
+    beads = align_pair(src, tgt, enc.window_embed(src, tgt))
     return Story(id="pair", documents=[a, b],
                  alignment=[Row(cells={a.id: tuple(x), b.id: tuple(y)}) for x, y in beads])
 
@@ -146,7 +147,8 @@ def synthetic_examples(folder: str, enc: EncodedTexts, ex: Examples, seed: int =
         rows = [{lang: (p.text if (lang == p.lang and k == p.row) else lines[lang][k]) for lang in chosen} for k in ks]
         story = story_from_rows(rows)
         k = ks.index(p.row)
-        sw = analyse_words(story, enc.token_states, enc.embed, rows=[k])
+        near = sorted(range(len(ks)), key=lambda j: abs(j - k))[:7]  # enough rows for the story's usual values
+        sw = analyse_words(story, enc.token_states, enc.embed, rows=sorted(near))
         row = sw.rows.get(k)
         if row is None:
             continue

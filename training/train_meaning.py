@@ -12,7 +12,7 @@ by *document* (a news story, an administration page pair, a talk); held-out-by-d
 are printed per data set, and each fold's model (trained without its documents) is written to
 ``--cv-out`` for the benchmarks, so their figures are cross-validated too. The model is a
 logistic regression on standardised features with datasets weighted equally; its output is
-calibrated by isotonic regression on the out-of-fold predictions. Everything is seeded and
+calibrated by Platt scaling on the out-of-fold predictions. Everything is seeded and
 single-threaded: the same data gives a byte-identical file. Encoder output is cached under
 ``--cache`` (outside the repository).
 """
@@ -38,7 +38,6 @@ from data import (  # noqa: E402
     mqm_examples,
     ntrex_suite,
     swissgov_examples,
-    swissgov_pairs,
     synthetic_examples,
 )
 
@@ -75,42 +74,110 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.nda
     return mean, scale, ((lr.coef_.T.astype(np.float64), lr.intercept_.astype(np.float64)),)
 
 
-def calibration(raw: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Isotonic map from raw output to observed rate, as the breakpoints of a piecewise-linear curve."""
-    from sklearn.isotonic import IsotonicRegression
+def calibration(logit: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float, float]:
+    """Platt scaling of held-out log-odds (strictly monotone: it keeps every distinction)."""
+    from sklearn.linear_model import LogisticRegression
 
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
-    iso.fit(raw, y, sample_weight=w)
-    return np.asarray(iso.X_thresholds_, dtype=np.float64), np.asarray(iso.y_thresholds_, dtype=np.float64)
-
-
-def make_model(mean, scale, layers, cx, cy) -> MeaningModel:
-    return MeaningModel(FEATURES, mean, scale, layers, cx, cy, VERSION, "")
+    lr = LogisticRegression(C=1e6, max_iter=1000, random_state=SEED)
+    lr.fit(logit[:, None], y, sample_weight=w)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
-def collect(args) -> Examples:
-    ex = Examples()
+def make_model(mean, scale, layers, a: float = 1.0, b: float = 0.0, span: tuple[float, float] = (1.0, 0.0),
+               absent_at: float = 0.5) -> MeaningModel:
+    return MeaningModel(FEATURES, mean, scale, layers, a, b, VERSION, "", absent_at, *span)
+
+
+def clean_quantile(p: np.ndarray, y: np.ndarray, w: np.ndarray, q: float = 0.99) -> float:
+    """The probability that a share ``q`` of the clean words (label 0, data sets weighted
+    equally) stay below."""
+    neg = y == 0
+    order = np.argsort(p[neg])
+    cum = np.cumsum(w[neg][order])
+    return float(p[neg][order][np.searchsorted(cum, q * cum[-1])])
+
+
+def mqm_spans(path: str, cache: str | None, models: dict[str, MeaningModel]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per span event of the MQM translations (each talk scored by the model trained without it):
+    its highest word probability, whether it overlaps a marked accuracy error, its talk."""
+    from mqm import accuracy_spans, story_of
+
+    from xlingo.check.base import CheckContext
+    from xlingo.check.rules.spans import MODEL_NOTE, analysis, event_score
+
+    enc = EncodedTexts("mqm", cache)
+    p, y, docs = [], [], []
+    for (talk, _), segs in read_mqm([path]).items():
+        story = story_of(segs)
+        ctx = CheckContext(story=story, embed=enc.embed, token_states=enc.token_states)
+        ctx.notes[MODEL_NOTE] = models[f"mqm:{talk}"]
+        an = analysis(ctx)
+        de = story.document("de")
+        for ev in an.events:
+            if ev.doc != "de":
+                continue
+            start = de.sentences[story.alignment[ev.row].cells["de"][0]].start
+            gold = [(s + start, e + start) for s, e in accuracy_spans(segs[ev.row])]
+            p.append(event_score(an.rows[ev.row], ev))
+            y.append(float(any(s < ev.end and ev.start < e for s, e in gold)))
+            docs.append(f"mqm:{talk}")
+    return np.array(p), np.array(y), np.array(docs)
+
+
+def span_calibration(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    if len(np.unique(y)) < 2:
+        return 1.0, 0.0
+    q = np.clip(p, 1e-6, 1 - 1e-6)
+    return calibration(np.log(q / (1 - q)), y, np.ones(len(y)))
+
+
+def _code_digest() -> str:
+    """Digest of the code that computes the examples (cached features are reused while it holds)."""
+    here = Path(__file__).resolve().parent
+    files = [here / "data.py", here / "synthetic.py", here.parent / "xlingo/check/meaning.py",
+             here.parent / "xlingo/check/wordalign.py", here.parent / "xlingo/check/divergence.py"]
+    return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:10]
+
+
+def _cached(name: str, source: str, args, build) -> tuple[np.ndarray, ...]:
+    """Examples of one data set: (x, y, doc, kind), from the feature cache or built and cached."""
+    folder = Path(args.cache) if args.cache else Path(EncodedTexts("none").path.parent)
+    path = folder / f"features-{name}-{_code_digest()}-{hashlib.sha256(source.encode()).hexdigest()[:8]}.npz"
+    if path.exists():
+        z = np.load(path, allow_pickle=False)
+        return z["x"], z["y"], z["doc"], z["kind"]
     t0 = time.perf_counter()
+    ex = Examples()
+    build(ex)
+    x, y, doc, kind = ex.arrays()
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez(path, x=x, y=y, doc=doc, kind=kind)
+    print(f"{name}: {len(y)} words ({time.perf_counter() - t0:.0f} s)", flush=True)
+    return x, y, doc, kind
+
+
+def collect(args) -> tuple[np.ndarray, ...]:
+    """All examples: features, labels, document ids, data set names."""
+    parts = []
     if args.mqm:
-        enc = EncodedTexts("mqm", args.cache)
-        segs = read_mqm([args.mqm])
-        enc.ensure([t for ss in segs.values() for s in ss for t in (s["source"], s["target"])])
-        mqm_examples([args.mqm], enc, ex)
-        print(f"mqm: {sum(len(y) for y, k in zip(ex.y, ex.kind) if k == 'mqm')} words "
-              f"({time.perf_counter() - t0:.0f} s)", flush=True)
+        def mqm(ex: Examples) -> None:
+            enc = EncodedTexts("mqm", args.cache)
+            segs = read_mqm([args.mqm])
+            enc.ensure([t for ss in segs.values() for s in ss for t in (s["source"], s["target"])])
+            mqm_examples([args.mqm], enc, ex)
+        parts.append(_cached("mqm", str(Path(args.mqm).resolve()), args, mqm))
     if args.swissgov:
-        enc = EncodedTexts("swissgov", args.cache)
-        swissgov_examples(args.swissgov, enc, ex)
-        print(f"swissgov: {sum(len(y) for y, k in zip(ex.y, ex.kind) if k == 'swissgov')} words "
-              f"({time.perf_counter() - t0:.0f} s)", flush=True)
+        parts.append(_cached("swissgov", str(Path(args.swissgov).resolve()), args,
+                             lambda ex: swissgov_examples(args.swissgov, EncodedTexts("swissgov", args.cache), ex)))
     if args.ntrex:
-        enc = EncodedTexts("ntrex", args.cache)
-        lines, _, suite = ntrex_suite(args.ntrex, SEED)
-        enc.ensure([lines[lang][k] for k in range(len(lines["en"])) for lang in sorted(lines)] + [p.text for p in suite])
-        synthetic_examples(args.ntrex, enc, ex, SEED)
-        print(f"synthetic: {sum(len(y) for y, k in zip(ex.y, ex.kind) if k == 'synthetic')} words "
-              f"({time.perf_counter() - t0:.0f} s)", flush=True)
-    return ex
+        def synthetic(ex: Examples) -> None:
+            enc = EncodedTexts("ntrex", args.cache)
+            lines, _, suite = ntrex_suite(args.ntrex, SEED)
+            enc.ensure([lines[lang][k] for k in range(len(lines["en"])) for lang in sorted(lines)]
+                       + [p.text for p in suite])
+            synthetic_examples(args.ntrex, enc, ex, SEED)
+        parts.append(_cached("synthetic", str(Path(args.ntrex).resolve()), args, synthetic))
+    return tuple(np.concatenate(cols) for cols in zip(*parts))
 
 
 def report(name: str, y: np.ndarray, p: np.ndarray) -> dict:
@@ -138,8 +205,7 @@ def main() -> None:
 
     torch.set_num_threads(1)
     t0 = time.perf_counter()
-    ex = collect(args)
-    x, y, doc, kind = ex.arrays()
+    x, y, doc, kind = collect(args)
     folds = np.array([fold_of(d, args.folds) for d in doc])
     w = balanced_weights(kind, y)
     raw = np.zeros(len(y))
@@ -147,24 +213,40 @@ def main() -> None:
     for f in range(args.folds):
         tr = folds != f
         mean, scale, layers = fit(x[tr], y[tr], w[tr])
-        model = make_model(mean, scale, layers, np.array([0.0, 1.0]), np.array([0.0, 1.0]))
-        raw[~tr] = model.raw(x[~tr])
+        raw[~tr] = make_model(mean, scale, layers).logit(x[~tr])
         fold_models.append((mean, scale, layers))
     print(f"held-out-by-document scores ({args.folds} folds):")
     scores = {name: report(name, y[kind == name], raw[kind == name]) for name in np.unique(kind)}
     scores["all"] = report("all", y, raw)
-    cx, cy = calibration(raw, y, w)
+    ca, cb = calibration(raw, y, w)
+    prob = 1.0 / (1.0 + np.exp(-(ca * raw + cb)))
+    absent_at = clean_quantile(prob, y, w)
+    print(f"  a word counts as absent above probability {absent_at:.3f} (1 % of clean words, held out)")
+    cv = []
+    for f, (mean, scale, layers) in enumerate(fold_models):
+        out = folds != f
+        fa, fb = calibration(raw[out], y[out], w[out])
+        fp = 1.0 / (1.0 + np.exp(-(fa * raw[out] + fb)))
+        cv.append(make_model(mean, scale, layers, fa, fb, absent_at=clean_quantile(fp, y[out], w[out])))
+    span = (1.0, 0.0)
+    if args.mqm:
+        by_doc = {d: cv[f] for d, f in zip(doc, folds)}
+        sp, sy, sdoc = mqm_spans(args.mqm, args.cache, by_doc)
+        span = span_calibration(sp, sy)
+        sfold = np.array([fold_of(d, args.folds) for d in sdoc])
+        cv = [make_model(m.mean, m.scale, m.layers, m.calib_a, m.calib_b,
+                         span_calibration(sp[sfold != f], sy[sfold != f]) if (sfold != f).any() else span,
+                         m.absent_at) for f, m in enumerate(cv)]
+        print(f"  mqm spans: {len(sy)} findings' spans, {int(sy.sum())} on a marked accuracy error; "
+              f"span calibration a={span[0]:.3f} b={span[1]:.3f}")
     if args.cv_out:
         Path(args.cv_out).mkdir(parents=True, exist_ok=True)
-        for f, (mean, scale, layers) in enumerate(fold_models):
-            out = folds != f
-            fx, fy = calibration(raw[out], y[out], w[out])
+        for f, m in enumerate(cv):
             held = sorted(set(doc[folds == f].tolist()))
-            text = make_model(mean, scale, layers, fx, fy).to_json()
-            Path(args.cv_out, f"fold{f}.json").write_text(text, encoding="utf-8")
+            Path(args.cv_out, f"fold{f}.json").write_text(m.to_json(), encoding="utf-8")
             Path(args.cv_out, f"fold{f}.docs").write_text("\n".join(held) + "\n", encoding="utf-8")
     mean, scale, layers = fit(x, y, w)
-    text = make_model(mean, scale, layers, cx, cy).to_json()
+    text = make_model(mean, scale, layers, ca, cb, span, absent_at).to_json()
     tmp = Path(args.out).with_suffix(".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, args.out)

@@ -18,8 +18,8 @@ word alignment of :mod:`xlingo.check.wordalign`, already computed for the span r
 
 A small model (logistic regression or a one-hidden-layer network, plain numbers in
 ``meaning_model.json``, no pickle) maps them to the probability that the word's meaning is
-missing from ``e``, then a monotone calibration (isotonic, fitted on held-out folds) to the
-probability that a reviewer marks the word. ``training/train_meaning.py`` rebuilds the file.
+missing from ``e``, then Platt scaling (fitted on the held-out folds' outputs) to a probability that
+means the same across data sets and languages. ``training/train_meaning.py`` rebuilds the file.
 """
 from __future__ import annotations
 
@@ -163,36 +163,47 @@ def pair_features(row: RowWords, d: str, e: str, stats: dict[tuple[str, str], Pa
 
 @dataclass(frozen=True)
 class MeaningModel:
-    """Standardisation, a logistic or one-hidden-layer network, and a monotone calibration."""
+    """Standardisation, a logistic or one-hidden-layer network, and Platt scaling."""
 
     features: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
     layers: tuple[tuple[np.ndarray, np.ndarray], ...]  # (weights, bias) per layer; relu between
-    calib_x: np.ndarray
-    calib_y: np.ndarray
+    calib_a: float  # Platt scaling of the network's logit: sigmoid(a * logit + b)
+    calib_b: float
     version: str
     digest: str
+    absent_at: float = 0.5  # probability above which 1 % of clean words lie: a word counts as absent
+    span_a: float = 1.0  # Platt scaling of a span's word probability to the chance a reviewer marks it
+    span_b: float = 0.0
 
-    def raw(self, x: np.ndarray) -> np.ndarray:
-        """The network's probability for each row of ``x``."""
+    def span_score(self, p: float) -> float:
+        """The chance a professional reviewer marks a span as an accuracy error, from the highest
+        word probability in it (fitted on held-out MQM findings)."""
+        q = min(max(p, 1e-6), 1 - 1e-6)
+        return float(1.0 / (1.0 + np.exp(-(self.span_a * np.log(q / (1 - q)) + self.span_b))))
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """The network's log-odds for each row of ``x``."""
         h = (x - self.mean) / self.scale
         for k, (w, b) in enumerate(self.layers):
             h = h @ w + b
             if k < len(self.layers) - 1:
                 h = np.maximum(h, 0.0)
-        return 1.0 / (1.0 + np.exp(-h[:, 0]))
+        return h[:, 0]
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """Calibrated probability that each word's meaning is missing from the other version."""
         if not len(x):
             return np.zeros(0)
-        return np.interp(self.raw(x), self.calib_x, self.calib_y)
+        return 1.0 / (1.0 + np.exp(-(self.calib_a * self.logit(x) + self.calib_b)))
 
     def to_json(self) -> str:
         body = {"version": self.version, "features": list(self.features), "mean": _r(self.mean),
                 "scale": _r(self.scale), "layers": [{"w": _r(w), "b": _r(b)} for w, b in self.layers],
-                "calibration": {"x": _r(self.calib_x), "y": _r(self.calib_y)}}
+                "calibration": {"a": round(self.calib_a, 6), "b": round(self.calib_b, 6)},
+                "span_calibration": {"a": round(self.span_a, 6), "b": round(self.span_b, 6)},
+                "absent_at": round(self.absent_at, 6)}
         return json.dumps(body, indent=1, sort_keys=True) + "\n"
 
 
@@ -208,8 +219,10 @@ def model_from_json(text: str) -> MeaningModel:
     layers = tuple((np.array(layer["w"], dtype=np.float64), np.array(layer["b"], dtype=np.float64))
                    for layer in body["layers"])
     return MeaningModel(tuple(body["features"]), np.array(body["mean"]), np.array(body["scale"]), layers,
-                        np.array(body["calibration"]["x"]), np.array(body["calibration"]["y"]), body["version"],
-                        hashlib.sha256(text.encode()).hexdigest()[:12])
+                        float(body["calibration"]["a"]), float(body["calibration"]["b"]), body["version"],
+                        hashlib.sha256(text.encode()).hexdigest()[:12], float(body.get("absent_at", 0.5)),
+                        float(body.get("span_calibration", {}).get("a", 1.0)),
+                        float(body.get("span_calibration", {}).get("b", 0.0)))
 
 
 MODEL_FILE = "meaning_model.json"
@@ -287,10 +300,31 @@ def analyse_words(story, tokens, embed, rows: list[int] | None = None,
 
 
 def fill_presence(sw: StoryWords, model: MeaningModel | None = None) -> None:
-    """Set every row's ``presence[(d, e)]`` to 1 - the model's probability that the word is missing."""
+    """Set every row's ``probability[(d, e)]`` (the model's probability that the word is missing
+    from ``e``) and ``presence[(d, e)]``: 1 - that probability over twice ``absent_at``, clipped,
+    so a presence of 0.5 is the point above which 1 % of the words of clean translations lie."""
     model = model or load_model()
     for k, row in sw.rows.items():
         for (d, e) in row.pairs:
             p = model(sw.features(k, d, e))
             p[~row.cells[d].seen] = 0.0
-            row.presence[(d, e)] = 1.0 - p
+            row.probability[(d, e)] = p
+            row.presence[(d, e)] = 1.0 - np.clip(p / (2.0 * model.absent_at), 0.0, 1.0)
+
+
+def missing(row: RowWords, d: str) -> np.ndarray:
+    """Per word of ``d``: the model's probability that it is missing from every other version
+    (the lowest over them)."""
+    return np.min([row.probability[(d, e)] for e in row.others(d)], axis=0)
+
+
+def missing_mass(row: RowWords, d: str) -> float:
+    """Meaning of ``d``'s words that no other version has: the sum of word weight x
+    :func:`missing`."""
+    return float((row.cells[d].weight * missing(row, d)).sum())
+
+
+def row_score(row: RowWords) -> float:
+    """0..1: how much of any version's meaning is missing from the others (``1 - exp(-mass / 2)``
+    of the version with the largest :func:`missing_mass`)."""
+    return float(1.0 - np.exp(-max(missing_mass(row, d) for d in row.cells) / 2.0))

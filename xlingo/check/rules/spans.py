@@ -2,16 +2,20 @@
 
 The five rules share one analysis per story (``ctx.notes["xlingo.spans"]``): every content
 row's cells are split into words with contextual vectors from the encoder's token states
-(``ctx.token_states``, one extra forward pass per sentence text, cached in
-``ctx.notes["xlingo.token_cache"]``), the words of every pair of versions are aligned, and
-presences are calibrated on the story (see :mod:`xlingo.check.divergence`). An encoder without
+(``ctx.token_states``, from the same forward pass as the sentence vectors, cached in
+``ctx.notes["xlingo.token_cache"]``), the words of every pair of versions are aligned, and the
+learned meaning model (:mod:`xlingo.check.meaning`, shipped as plain numbers) gives each word
+its probability of having no counterpart in each other version. The spans and the N-way vote
+are built from those presences (:func:`xlingo.check.divergence.row_events`). An encoder without
 token states (``ctx.token_states is None``, e.g. USE) turns XL701-XL703 and XL705 off;
 XL704 needs sentence vectors only.
 
-Severity comes from the evidence: how many versions agree (with three or more versions a
-span the others share and this one lacks is voted; with two nothing can be voted and the
-findings are at most warnings), and how much meaning the span carries (word weights from
-frequency; numbers and names are key words).
+Every XL701-XL703 finding shows a *score*: the estimated chance that a professional reviewer
+marks the span as an accuracy error (the model's word probability, Platt-scaled on held-out
+MQM findings). Severities are thresholds on it; with three or more versions an error needs
+every other version to agree (the vote); with two versions nothing can be voted (quality
+estimation) and findings are at most warnings. The model's digest is the rules' ``model``
+option, so it is part of the report signature.
 """
 from __future__ import annotations
 
@@ -32,7 +36,15 @@ from xlingo.check.divergence import (
     row_divergence,
     row_events,
 )
-from xlingo.check.meaning import MeaningModel, analyse_words, fill_presence, load_model, model_tag
+from xlingo.check.meaning import (
+    MeaningModel,
+    analyse_words,
+    fill_presence,
+    load_model,
+    missing,
+    model_tag,
+    row_score,
+)
 from xlingo.report.model import Finding, Severity, Span
 
 _NOTE = "xlingo.spans"
@@ -54,9 +66,9 @@ def event_score(row: RowWords, ev: Event) -> float:
     out = 0.0
     if ev.kind != "omission" and ev.own is not None:
         i, j = ev.own
-        out = float(np.max(1.0 - row.shared(ev.doc)[i:j + 1]))
+        out = float(np.max(missing(row, ev.doc)[i:j + 1]))
     for d, (i, j) in ev.source.items():
-        out = max(out, float(np.max(1.0 - row.presence[(d, ev.doc)][i:j + 1])))
+        out = max(out, float(np.max(row.probability[(d, ev.doc)][i:j + 1])))
     return out
 
 
@@ -86,20 +98,24 @@ def analysis(ctx: CheckContext) -> _Analysis | None:
         return None
     ks = [k for k, _ in ctx.content_rows() if len(_content_docs(ctx, k)) >= 2]
     model = ctx.notes.get(MODEL_NOTE)
+    model = model if isinstance(model, MeaningModel) else load_model()
     sw = analyse_words(ctx.story, tokens, ctx.embed, rows=ks, docs={k: _content_docs(ctx, k) for k in ks})
-    fill_presence(sw, model if isinstance(model, MeaningModel) else load_model())
+    fill_presence(sw, model)
     events = [ev for row in sw.rows.values() for ev in row_events(row, Params())]
-    out = _Analysis(sw.rows, events, {id(ev): event_score(sw.rows[ev.row], ev) for ev in events})
+    out = _Analysis(sw.rows, events, {id(ev): model.span_score(event_score(sw.rows[ev.row], ev)) for ev in events})
     ctx.notes[_NOTE] = out
     return out
 
 
 def divergence_scores(ctx: CheckContext) -> list[float]:
-    """Calibrated 0..1 divergence per row (for ``Row.divergence``): sentence margins, and the
-    span events too when the encoder has token states."""
+    """Calibrated 0..1 divergence per row (for ``Row.divergence``): the sentence margins, and,
+    when the encoder has token states, the meaning the model finds missing
+    (:func:`~xlingo.check.meaning.row_score`), averaged."""
     an = analysis(ctx)
-    return row_divergence(ctx.story, ctx.embed, ctx.sentence_vectors or None,
-                          events=an.events if an is not None else None)
+    sentence = row_divergence(ctx.story, ctx.embed, ctx.sentence_vectors or None)
+    if an is None:
+        return sentence
+    return [0.5 * (v + row_score(an.rows[k])) if k in an.rows else v for k, v in enumerate(sentence)]
 
 
 def _clip(text: str, n: int = 60) -> str:
@@ -111,8 +127,12 @@ class _SpanRule(Rule):
     """Shared severity policy of XL701-XL703: thresholds on the event's score."""
 
     kind = ""
-    options = {"model": model_tag(), "min_mass": 0.5, "info_score": 0.5, "warn_score": 0.7, "error_score": 0.9,
+    options = {"min_mass": 0.5, "info_score": 0.5, "warn_score": 0.7, "error_score": 0.9,
                "pair_warn_score": 0.9}
+
+    def __init__(self, options: dict[str, float] | None = None) -> None:
+        """Options as given; ``model`` is the shipped meaning model's digest (for the report signature)."""
+        super().__init__({"model": model_tag(), **(options or {})})
 
     def severity_of(self, ev: Event, n_versions: int, score: float) -> Severity | None:
         """With a vote (3+ versions): ERROR from ``error_score`` when every other version agrees,
@@ -140,10 +160,15 @@ class _SpanRule(Rule):
             n = len(an.rows[ev.row].cells)
             score = an.scores[id(ev)]
             sev = self.severity_of(ev, n, score)
-            if sev is not None:
-                f = self.finding(ctx, ev, n, sev)
-                f.message += f" (score {score:.2f}{'' if n >= 3 else ', two versions: no vote'})"
-                yield f
+            if sev is None:
+                continue
+            if ev.disputed and sev is Severity.ERROR:
+                sev = Severity.WARNING  # nothing to vote with: the versions disagree with each other
+            f = self.finding(ctx, ev, n, sev)
+            note = ", two versions: no vote" if n < 3 else \
+                ", the other versions also disagree with each other here: no majority" if ev.disputed else ""
+            f.message += f" (score {score:.2f}{note})"
+            yield f
 
     def related(self, ctx: CheckContext, ev: Event) -> list[Span]:
         return [ctx.span(d, s, e) for d, s, e in ev.related]
