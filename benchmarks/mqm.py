@@ -21,8 +21,10 @@ Printed:
   it (``findings``), and xlingo's ``Row.divergence`` (``row``: sentence margin and the
   missing meaning of either side, averaged);
 - **span level**, character-level precision/recall/F1 of the findings' spans (per severity
-  floor) against the marked accuracy spans (Major and Minor), whitespace not counted, summed
-  over the corpus (the WMT23 QE task 2 convention).
+  floor) and of the words the model counts as absent (probability above the model's
+  ``absent_at``, chosen in training on held-out clean words, not on MQM) against the marked
+  accuracy spans (Major and Minor), whitespace not counted, summed over the corpus (the WMT23
+  QE task 2 convention).
 
 ``--cv-models DIR`` (written by ``training/train_meaning.py --cv-out DIR``) holds one model per
 fold with the documents it was trained without: every story is then scored by a model that
@@ -52,7 +54,7 @@ from xlingo.report.model import Severity  # noqa: E402
 from xlingo.testing import story_from_rows  # noqa: E402
 
 ACCURACY = "Accuracy/"
-FLOORS = {"info": Severity.INFO, "warning": Severity.WARNING, "error": Severity.ERROR}
+FLOORS = {"info": Severity.INFO, "warning": Severity.WARNING, "error": Severity.ERROR, "absent words": None}
 
 
 def read_mqm(paths: list[str]) -> dict[tuple[str, str], list[dict]]:
@@ -196,9 +198,13 @@ def main() -> None:
             rows.append((label(seg), len(seg["source"].split()), words, fscore, row_div[k]))
             gold = char_mask(sent.text, accuracy_spans(seg))
             n_gold += int(gold.sum())
+            absent = [] if row is None else [
+                (w.start - sent.start, w.end - sent.start)
+                for w, v in zip(row.cells["de"].words.words, row.presence[("de", "en")]) if v < 0.5]
             for name, floor in FLOORS.items():
-                spans = [(f.start - sent.start, f.end - sent.start) for f in mine
-                         if f.severity >= floor and f.rule in ("XL701", "XL702", "XL703")]
+                spans = absent if name == "absent words" else [
+                    (f.start - sent.start, f.end - sent.start) for f in mine
+                    if f.severity >= floor and f.rule in ("XL701", "XL702", "XL703")]
                 pred = char_mask(sent.text, spans)
                 tp[name] += int((pred & gold).sum())
                 n_pred[name] += int(pred.sum())
@@ -224,7 +230,7 @@ def main() -> None:
         r = tp[name] / n_gold if n_gold else 0.0
         f1 = 2 * p * r / (p + r) if p + r else 0.0
         result["span"][name] = {"precision": p, "recall": r, "f1": f1, "predicted_chars": n_pred[name]}
-        print(f"  spans >= {name:<7} character P {p:.3f} R {r:.3f} F1 {f1:.3f} ({n_pred[name]} chars flagged, "
+        print(f"  spans {name:<12} character P {p:.3f} R {r:.3f} F1 {f1:.3f} ({n_pred[name]} chars flagged, "
               f"{n_gold} marked)")
     result["seconds"] = secs
     rules_rate, enc_rate = n_sent / secs, enc.sent_per_s()
