@@ -11,6 +11,7 @@ import numpy as np
 from xlingo.model import Document, Finding, Row, Sentence, Severity, Span, Story
 
 if TYPE_CHECKING:
+    from xlingo.check.meaning import MeaningModel
     from xlingo.annotate.copies import Copy
     from xlingo.annotate.boilerplate import BoilerplateBlock
     from xlingo.annotate.words import WordAnalysis
@@ -23,7 +24,7 @@ T = TypeVar("T")
 class CheckContext:
     """One story as annotators and rules see it.
 
-    The services (``embed``, ``token_states``, ``sentence_vectors``, ``glossary``) come from the
+    The services (``embed``, ``token_states``, ``sentence_vectors``, ``glossary``, ``meaning_model``) come from the
     engine; the annotation fields below are written by the annotators of :mod:`xlingo.annotate`
     (each names the annotator that fills it) before any rule runs.
     """
@@ -33,6 +34,7 @@ class CheckContext:
     sentence_vectors: dict[tuple[str, int], np.ndarray] = field(default_factory=dict)
     glossary: list = field(default_factory=list)
     token_states: Callable | None = None  # encoder token states, for span-level annotators
+    meaning_model: MeaningModel | None = None  # None: the shipped one (benchmarks pass cross-validated ones)
     # --- annotations ------------------------------------------------------------------------
     boilerplate: set[tuple[str, int]] = field(default_factory=set)  # "boilerplate": (doc id, sentence id)
     boilerplate_blocks: list[BoilerplateBlock] = field(default_factory=list)  # "boilerplate"

@@ -148,6 +148,7 @@ class RowWords:
     cells: dict[str, Cell]
     pairs: dict[tuple[str, str], PairAlignment] = field(default_factory=dict)
     presence: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    probability: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # model: word missing from e
 
     def others(self, d: str) -> list[str]:
         return [e for e in self.cells if e != d]
@@ -314,6 +315,7 @@ class Event:
     own: tuple[int, int] | None = None  # for omissions/mistranslations: the span in ``doc`` (word ids)
     source: dict[str, tuple[int, int]] = field(default_factory=dict)  # doc -> word ids of the missing words
     numbers: bool = False  # a number here against a different number in the other versions
+    disputed: bool = False  # every other version also has words of its own here: no majority
 
 
 def _runs(mask: np.ndarray, light: np.ndarray) -> list[tuple[int, int]]:
@@ -498,6 +500,7 @@ def _addition(row: RowWords, d: str, i: int, j: int, unshared: dict[str, list[tu
     ws = c.words.words
     related: list[tuple[str, int, int]] = []
     out = []
+    own_elsewhere = 0
     for e in others:
         left, right = _anchors(row, d, e, i, j, p.anchor_reach, p.absent)
         place = _place(row.cells[e], left, right)
@@ -518,7 +521,9 @@ def _addition(row: RowWords, d: str, i: int, j: int, unshared: dict[str, list[tu
                              [d], [(d, ws[i].start, ws[j].end)], own=(a, b), numbers=numbers))
             return out
         related.append((e, we[lo].start, we[hi].end))
-    out.append(Event("addition", d, ws[i].start, ws[j].end, row.k, mass, key, others, related, own=(i, j)))
+        own_elsewhere += bool(theirs)
+    out.append(Event("addition", d, ws[i].start, ws[j].end, row.k, mass, key, others, related, own=(i, j),
+                     disputed=len(others) > 1 and own_elsewhere == len(others)))
     return out
 
 

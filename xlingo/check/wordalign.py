@@ -15,6 +15,7 @@ pointed at exactly.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -59,8 +60,20 @@ class WordStates:
 
 
 def split_words(text: str) -> list[Word]:
-    """The words of ``text`` with their character offsets."""
-    return [Word(a, b, text[a:b]) for m in WORD.finditer(text) for a, b in word_units(text, m.start(), m.end())]
+    """The words of ``text`` with their character offsets: combining marks (Devanagari or Thai
+    vowel signs) stay inside the word they belong to, runs of spaceless scripts (Chinese,
+    Japanese, Thai) are cut into words (:func:`xlingo.segment.word_units`)."""
+    spans: list[tuple[int, int]] = []
+    marked = False  # the previous word ended in combining marks the pattern left out
+    for m in WORD.finditer(text):
+        start, end = m.start(), m.end()
+        if spans and marked and spans[-1][1] == start and not m.group()[0].isdigit():
+            start = spans.pop()[0]
+        marked = False
+        while end < len(text) and unicodedata.category(text[end]).startswith("M"):
+            end, marked = end + 1, True
+        spans.append((start, end))
+    return [Word(a, b, text[a:b]) for s, e in spans for a, b in word_units(text, s, e)]
 
 
 def word_states(text: str, tokens: TokenStates) -> WordStates:

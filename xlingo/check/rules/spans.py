@@ -2,19 +2,25 @@
 
 The five rules read one analysis per story, the "words" annotator's ``ctx.words``
 (:mod:`xlingo.annotate.words`): every content row's cells are split into words with contextual
-vectors from the encoder's token states, the words of every pair of versions are aligned, and
-presences are calibrated on the story (see :mod:`xlingo.check.divergence`). An encoder without
-token states (``ctx.token_states is None``, e.g. USE) turns XL701-XL703 and XL705 off;
-XL704 reads the sentence margins of the "margins" annotator only.
+vectors from the encoder's token states (from the same forward pass as the sentence vectors),
+the words of every pair of versions are aligned, and the learned meaning model
+(:mod:`xlingo.check.meaning`, shipped as plain numbers) gives each word its probability of
+having no counterpart in each other version; spans and the N-way vote are built from those
+(:func:`xlingo.check.divergence.row_events`). An encoder without token states
+(``ctx.token_states is None``, e.g. USE) turns XL701-XL703 and XL705 off; XL704 reads the
+sentence margins of the "margins" annotator only.
 
-Severity comes from the evidence: how many versions agree (with three or more versions a
-span the others share and this one lacks is voted; with two nothing can be voted and the
-findings are at most warnings), and how much meaning the span carries (word weights from
-frequency; numbers and names are key words).
+Every XL701-XL703 finding shows a *score*: the estimated chance that a professional reviewer
+marks the span as an accuracy error (the model's word probability, Platt-scaled on held-out MQM
+findings). Severities are thresholds on it; with three or more versions an error needs every
+other version to agree (the vote); with two versions nothing can be voted (quality estimation)
+and findings are at most warnings. The model's digest is the rules' ``model`` option, so it is
+part of the report signature.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 
@@ -28,19 +34,20 @@ from xlingo.check.divergence import (
     pair_divergence,
     repeated_ngrams,
 )
+from xlingo.check.meaning import model_tag
 from xlingo.model import Finding, Severity, Span
 
 
 def analysis(ctx: CheckContext) -> _Analysis | None:
-    """Word alignment and span events of the story's content rows (the "words" annotator's
-    result; run here only when the engine has not run it, e.g. in a unit test)."""
+    """Word alignment, span events and their scores for the story's content rows (the "words"
+    annotator's result; run here only when the engine has not run it, e.g. in a unit test)."""
     annotate(ctx, ["words"])
     return ctx.words
 
 
 def divergence_scores(ctx: CheckContext) -> list[float]:
     """Calibrated 0..1 divergence per row (for ``Row.divergence``): sentence margins, and the
-    span events too when the encoder has token states."""
+    meaning the model finds missing when the encoder has token states."""
     annotate(ctx, ["margins", "words"])
     return row_scores(ctx)
 
@@ -51,48 +58,55 @@ def _clip(text: str, n: int = 60) -> str:
 
 
 class _SpanRule(Rule):
-    """Shared severity policy of XL701-XL703."""
+    """Shared severity policy of XL701-XL703: thresholds on the event's score."""
 
     kind = ""
-    options = {"min_mass": 0.5, "warn_mass": 0.9, "error_mass": 1.2, "pair_warn_mass": 2.5}
+    options = {"min_mass": 0.5, "info_score": 0.5, "warn_score": 0.7, "error_score": 0.9,
+               "pair_warn_score": 0.9}
     levels = {
-        Severity.ERROR: "three or more versions, all the others agree, and the words carry weight (`error_mass`, "
-                        "or a number or a name)",
-        Severity.WARNING: "three or more versions, the words weigh `warn_mass` or hold a number or a name, without a "
-                          "unanimous vote; with two versions, a number against another number or words of "
-                          "`pair_warn_mass`",
-        Severity.INFO: "lighter words (from `min_mass`; with two versions from `warn_mass`)",
+        Severity.ERROR: "three or more versions, every other version agrees (not disputed), score from "
+                        "`error_score`",
+        Severity.WARNING: "score from `warn_score` (with two versions, no vote: from `pair_warn_score`), or an "
+                          "error-level span where the other versions disagree with each other too",
+        Severity.INFO: "score from `info_score`",
     }
     requires = ("words",)
 
-    def severity_of(self, ev: Event, n_versions: int) -> Severity | None:
-        """With a vote (3+ versions): ERROR when all other versions agree and the span is heavy
-        (``error_mass``, or a key word), WARNING from ``warn_mass`` or with a key word, INFO from
-        ``min_mass``. With two versions: WARNING only for a number against another number or a
-        span of ``pair_warn_mass``, INFO from ``warn_mass``; nothing below."""
-        mass = ev.mass
+    def __init__(self, options: dict[str, float] | None = None) -> None:
+        """Options as given; ``model`` is the shipped meaning model's digest (for the report signature)."""
+        super().__init__({"model": model_tag(), **(options or {})})
+
+    def severity_of(self, ev: Event, n_versions: int, score: float) -> Severity | None:
+        """With a vote (3+ versions): ERROR from ``error_score`` when every other version agrees,
+        WARNING from ``warn_score``, INFO from ``info_score``. With two versions nothing can be
+        voted (quality estimation): WARNING from ``pair_warn_score``, INFO from ``info_score``.
+        Spans carrying less meaning than ``min_mass`` (function words) need a number or name."""
+        if ev.mass < self.opts["min_mass"] and not ev.key:
+            return None
         if n_versions >= 3:
-            if mass < self.opts["min_mass"] and not ev.key:
-                return None
-            heavy = mass >= self.opts["error_mass"] or (ev.key and mass >= 0.8 * self.opts["warn_mass"])
-            if heavy and len(ev.holders) >= n_versions - 1:
-                return Severity.ERROR
-            return Severity.WARNING if mass >= self.opts["warn_mass"] or ev.key else Severity.INFO
-        if mass >= self.opts["pair_warn_mass"] or (ev.kind == "mistranslation" and ev.numbers):
+            if score >= self.opts["error_score"] and len(ev.holders) >= n_versions - 1:
+                return Severity.WARNING if ev.disputed else Severity.ERROR
+            if score >= self.opts["warn_score"]:
+                return Severity.WARNING
+        elif score >= self.opts["pair_warn_score"]:
             return Severity.WARNING
-        return Severity.INFO if mass >= self.opts["warn_mass"] else None
+        return Severity.INFO if score >= self.opts["info_score"] else None
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         an = analysis(ctx)
         if an is None:
             return
-        for ev in an.events:
+        for ev, score in zip(an.events, an.scores):
             if ev.kind != self.kind:
                 continue
             n = len(an.rows[ev.row].cells)
-            sev = self.severity_of(ev, n)
-            if sev is not None:
-                yield self.finding(ctx, ev, n, sev)
+            sev = self.severity_of(ev, n, score)
+            if sev is None:
+                continue
+            f = self.finding(ctx, ev, n, sev)
+            note = "; two versions, no vote" if n < 3 else \
+                "; the other versions also disagree with each other here" if ev.disputed else ""
+            yield replace(f, message=f"{f.message} (likelihood of a real error {score:.0%}{note})")
 
     def related(self, ctx: CheckContext, ev: Event) -> list[Span]:
         return [ctx.span(d, s, e) for d, s, e in ev.related]

@@ -1,0 +1,330 @@
+"""A learned word-level divergence model: does this word's meaning appear in that version?
+
+For every word of version ``d`` of a row and every other version ``e``, :func:`pair_features`
+describes the word from the encoder's contextual token states and its alignments (the row's
+word alignment of :mod:`xlingo.check.wordalign`, already computed for the span rules):
+
+- its best cosine to the words of ``e``, raw and against the story's usual value for the pair
+  (free translations have lower cosines throughout), the rival-aware evidence, whether itermax
+  and mutual argmax link it, how much its match prefers another word, its neighbours' cosines
+  and the length of the unlinked run it sits in;
+- the N-way vote, with three or more versions: whether the word has a counterpart in the third
+  versions, and whether *those* counterparts have one in ``e`` (the others' agreement about it);
+- interactions a linear model cannot form itself: how far below the story's usual cosine the
+  word is, weighted by its meaning, and unlinked meaning;
+- what it is: frequency weight (``wordfreq``), number (and whether its value is in ``e``),
+  name, same spelling in ``e``, position, length ratio of the cells, and the row's sentence
+  margin against the story's usual margin.
+
+A small model (logistic regression or a one-hidden-layer network, plain numbers in
+``meaning_model.json``, no pickle) maps them to the probability that the word's meaning is
+missing from ``e``, then Platt scaling (fitted on the held-out folds' outputs) to a probability that
+means the same across data sets and languages. ``training/train_meaning.py`` rebuilds the file.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from xlingo.check.divergence import RowWords, _number_readings, _zipf, evidence, Params
+from xlingo.check.wordalign import mutual_argmax
+
+FEATURES = (
+    "best", "best_vs_story", "evidence", "linked", "mutual", "rival_gap", "context_best", "context_min",
+    "unlinked_run", "weight", "zipf", "number", "number_in_other", "number_not_in_other", "same_form",
+    "name", "position", "length_ratio", "row_margin", "third_count", "third_present", "third_other_present",
+    "third_agree", "n_versions_3plus", "short_cell", "below_story", "weighted_below", "weighted_unlinked",
+)
+
+
+@dataclass(frozen=True)
+class PairStats:
+    """Story-level reference values of one ordered pair of versions."""
+
+    best_median: float  # median best cosine of the pair's content words in the story
+    margin_median: float  # median sentence margin of the pair's rows
+
+
+def _best_of(sim: np.ndarray) -> np.ndarray:
+    return sim.max(axis=1) if sim.shape[1] else np.zeros(sim.shape[0])
+
+
+def story_stats(rows: dict[int, RowWords], margins: list[dict] | None = None) -> dict[tuple[str, str], PairStats]:
+    """Per ordered pair of versions: the story's median content-word best cosine and row margin."""
+    best: dict[tuple[str, str], list[float]] = {}
+    for row in rows.values():
+        for (d, e), pa in row.pairs.items():
+            c = row.cells[d]
+            keep = (c.weight >= 0.6) & c.seen
+            best.setdefault((d, e), []).extend(_best_of(pa.sim)[keep].tolist())
+    out = {}
+    for pair, vals in best.items():
+        ms = [m[_key(m, *pair)] for m in (margins or []) if _key(m, *pair) is not None]
+        out[pair] = PairStats(float(np.median(vals)) if vals else 0.8, float(np.median(ms)) if ms else 0.0)
+    return out
+
+
+def _key(m: dict, d: str, e: str) -> tuple[str, str] | None:
+    return (d, e) if (d, e) in m else (e, d) if (e, d) in m else None
+
+
+def _runs_len(unlinked: np.ndarray) -> np.ndarray:
+    """For each position, the length of the run of True it sits in (0 when False)."""
+    out = np.zeros(len(unlinked))
+    i = 0
+    while i < len(unlinked):
+        if not unlinked[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(unlinked) and unlinked[j + 1]:
+            j += 1
+        out[i:j + 1] = j - i + 1
+        i = j + 1
+    return out
+
+
+def _window(x: np.ndarray, w: int, fn) -> np.ndarray:
+    n = len(x)
+    return np.array([fn(np.concatenate([x[max(0, i - w):i], x[i + 1:i + 1 + w]])) if n > 1 else x[i]
+                     for i in range(n)])
+
+
+def pair_features(row: RowWords, d: str, e: str, stats: dict[tuple[str, str], PairStats],
+                  margin: float | None = None) -> np.ndarray:
+    """Features (``len(FEATURES)`` columns) of each word of ``d`` with respect to version ``e``."""
+    a, b = row.cells[d], row.cells[e]
+    pa = row.pairs[(d, e)]
+    n = len(a.words)
+    sim = pa.sim
+    best = _best_of(sim)
+    st = stats.get((d, e), PairStats(0.8, 0.0))
+    ev = evidence(pa, Params())
+    linked = pa.links.any(axis=1).astype(float)
+    mutual = mutual_argmax(sim).any(axis=1).astype(float) if sim.size else np.zeros(n)
+    if sim.shape[1]:
+        j = sim.argmax(axis=1)
+        rival = sim.max(axis=0)[j] - best  # how much better the counterpart matches another word
+    else:
+        rival = np.ones(n)
+    rel = best - st.best_median
+    ctx_best = _window(rel, 2, np.mean) if n else rel
+    ctx_min = _window(rel, 1, np.min) if n else rel
+    run = np.log1p(_runs_len(linked == 0))
+    weight = a.weight
+    zipf = np.array([(_zipf(w.text.casefold(), a.lang) or 0.0) / 8.0 for w in a.words.words])
+    number = np.array([v is not None for v in a.values], dtype=float)
+    readings = _number_readings(b)
+    in_other = np.array([v is not None and v in readings for v in a.values], dtype=float)
+    not_in_other = np.array([v is not None and bool(readings) and v not in readings for v in a.values], dtype=float)
+    forms = {w.text.casefold() for w in b.words.words}
+    same = np.array([len(w.text) > 2 and w.text.casefold() in forms for w in a.words.words], dtype=float)
+    name = a.key.astype(float) * (1 - number)
+    position = np.arange(n) / max(n - 1, 1)
+    length_ratio = np.full(n, np.log((len(b.words) + 1) / (n + 1)))
+    row_margin = np.full(n, 0.0 if margin is None else margin - st.margin_median)
+    thirds = [f for f in row.cells if f not in (d, e)]
+    if thirds:
+        present = []
+        other_present = []
+        agree = []
+        for f in thirds:
+            sf = row.pairs[(d, f)].sim
+            bf = _best_of(sf) - stats.get((d, f), st).best_median
+            present.append(bf)
+            if sf.shape[1]:
+                jf = sf.argmax(axis=1)
+                fe = _best_of(row.pairs[(f, e)].sim) - stats.get((f, e), st).best_median
+                other_present.append(fe[jf])
+                agree.append(bf * 0 + (fe[jf] > 0) * (bf > 0))
+            else:
+                other_present.append(np.zeros(n))
+                agree.append(np.zeros(n))
+        third_present = np.mean(present, axis=0)
+        third_other = np.mean(other_present, axis=0)
+        third_agree = np.mean(agree, axis=0)
+    else:
+        third_present = third_other = rel
+        third_agree = (rel > 0).astype(float)
+    cols = [best, rel, ev, linked, mutual, rival, ctx_best, ctx_min, run, weight, zipf, number, in_other,
+            not_in_other, same, name, position, length_ratio, row_margin, np.full(n, float(len(thirds))),
+            third_present, third_other, third_agree, np.full(n, float(len(row.cells) >= 3)),
+            np.full(n, float(n <= 4)), np.minimum(rel, 0.0), np.maximum(-rel, 0.0) * weight, (1 - linked) * weight]
+    return np.stack(cols, axis=1).astype(np.float64) if n else np.zeros((0, len(FEATURES)))
+
+
+# --- the shipped model ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MeaningModel:
+    """Standardisation, a logistic or one-hidden-layer network, and Platt scaling."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    layers: tuple[tuple[np.ndarray, np.ndarray], ...]  # (weights, bias) per layer; relu between
+    calib_a: float  # Platt scaling of the network's logit: sigmoid(a * logit + b)
+    calib_b: float
+    version: str
+    digest: str
+    absent_at: float = 0.5  # probability above which 1 % of clean words lie: a word counts as absent
+    span_a: float = 1.0  # Platt scaling of a span's word probability to the chance a reviewer marks it
+    span_b: float = 0.0
+
+    def span_score(self, p: float) -> float:
+        """The chance a professional reviewer marks a span as an accuracy error, from the highest
+        word probability in it (fitted on held-out MQM findings)."""
+        q = min(max(p, 1e-6), 1 - 1e-6)
+        return float(1.0 / (1.0 + np.exp(-(self.span_a * np.log(q / (1 - q)) + self.span_b))))
+
+    def logit(self, x: np.ndarray) -> np.ndarray:
+        """The network's log-odds for each row of ``x``."""
+        h = (x - self.mean) / self.scale
+        for k, (w, b) in enumerate(self.layers):
+            h = h @ w + b
+            if k < len(self.layers) - 1:
+                h = np.maximum(h, 0.0)
+        return h[:, 0]
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """Calibrated probability that each word's meaning is missing from the other version."""
+        if not len(x):
+            return np.zeros(0)
+        return 1.0 / (1.0 + np.exp(-(self.calib_a * self.logit(x) + self.calib_b)))
+
+    def to_json(self) -> str:
+        body = {"version": self.version, "features": list(self.features), "mean": _r(self.mean),
+                "scale": _r(self.scale), "layers": [{"w": _r(w), "b": _r(b)} for w, b in self.layers],
+                "calibration": {"a": round(self.calib_a, 6), "b": round(self.calib_b, 6)},
+                "span_calibration": {"a": round(self.span_a, 6), "b": round(self.span_b, 6)},
+                "absent_at": round(self.absent_at, 6)}
+        return json.dumps(body, indent=1, sort_keys=True) + "\n"
+
+
+def _r(a: np.ndarray) -> list:
+    return np.round(np.asarray(a, dtype=np.float64), 6).tolist()
+
+
+def model_from_json(text: str) -> MeaningModel:
+    """Read a model file (its digest is the SHA-256 of the text)."""
+    body = json.loads(text)
+    if tuple(body["features"]) != FEATURES:
+        raise ValueError("meaning model: its features are not the ones this version computes")
+    layers = tuple((np.array(layer["w"], dtype=np.float64), np.array(layer["b"], dtype=np.float64))
+                   for layer in body["layers"])
+    return MeaningModel(tuple(body["features"]), np.array(body["mean"]), np.array(body["scale"]), layers,
+                        float(body["calibration"]["a"]), float(body["calibration"]["b"]), body["version"],
+                        hashlib.sha256(text.encode()).hexdigest()[:12], float(body.get("absent_at", 0.5)),
+                        float(body.get("span_calibration", {}).get("a", 1.0)),
+                        float(body.get("span_calibration", {}).get("b", 0.0)))
+
+
+MODEL_FILE = "meaning_model.json"
+
+
+@lru_cache(maxsize=4)
+def load_model(path: str | None = None) -> MeaningModel:
+    """The shipped model (or the one at ``path``)."""
+    text = Path(path).read_text(encoding="utf-8") if path else \
+        resources.files("xlingo.check").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    return model_from_json(text)
+
+
+def model_tag(model: MeaningModel | None = None) -> float:
+    """The model's digest as a number (rule options are numbers; it goes into the report signature)."""
+    return float(int((model or load_model()).digest[:8], 16))
+
+
+# --- a story's rows, analysed --------------------------------------------------------------
+
+def row_margins(story, embed, rows: list[int] | None = None, top: int = 4) -> dict[int, dict[tuple[str, str], float]]:
+    """Per row, per pair of versions: cell cosine minus the mean of each side's ``top`` cosines
+    to the other version's sentences outside the row. A cell's vector is the normalised mean of
+    its sentence vectors, so nothing is encoded beyond the sentences themselves."""
+    sent: dict[str, np.ndarray] = {}
+    for doc in story.documents:
+        sent[doc.id] = np.asarray(embed([s.text for s in doc.sentences]), dtype=np.float64) if doc.sentences \
+            else np.zeros((0, 1))
+    out: dict[int, dict[tuple[str, str], float]] = {}
+    for k in (range(len(story.alignment)) if rows is None else rows):
+        cells = story.alignment[k].cells
+        vec = {}
+        for d, ids in cells.items():
+            if ids:
+                v = sent[d][list(ids)].mean(axis=0)
+                vec[d] = v / (np.linalg.norm(v) or 1.0)
+        m = {}
+        names = list(vec)
+        for x, d in enumerate(names):
+            for e in names[x + 1:]:
+                bg = []
+                for a, b in ((d, e), (e, d)):
+                    mask = np.ones(len(sent[b]), dtype=bool)
+                    mask[list(cells[b])] = False
+                    if mask.any():
+                        bg.append(float(np.sort(sent[b][mask] @ vec[a])[::-1][:top].mean()))
+                m[(d, e)] = float(vec[d] @ vec[e]) - (float(np.mean(bg)) if bg else 0.0)
+        out[k] = m
+    return out
+
+
+@dataclass
+class StoryWords:
+    """Word alignments of a story's rows, the story's pair statistics and row margins."""
+
+    rows: dict[int, RowWords]
+    stats: dict[tuple[str, str], PairStats]
+    margins: dict[int, dict[tuple[str, str], float]]
+
+    def features(self, k: int, d: str, e: str) -> np.ndarray:
+        m = self.margins.get(k, {})
+        key = _key(m, d, e)
+        return pair_features(self.rows[k], d, e, self.stats, m[key] if key else None)
+
+
+def analyse_words(story, tokens, embed, rows: list[int] | None = None,
+                  docs: dict[int, list[str]] | None = None) -> StoryWords:
+    """Align the words of every pair of versions in the given rows (see :func:`align_row`)."""
+    from xlingo.check.divergence import align_row
+
+    ks = range(len(story.alignment)) if rows is None else rows
+    out = {k: r for k in ks if (r := align_row(story, k, tokens, Params(), (docs or {}).get(k))) is not None}
+    margins = row_margins(story, embed, list(out)) if embed is not None else {}
+    return StoryWords(out, story_stats(out, list(margins.values())), margins)
+
+
+def fill_presence(sw: StoryWords, model: MeaningModel | None = None) -> None:
+    """Set every row's ``probability[(d, e)]`` (the model's probability that the word is missing
+    from ``e``) and ``presence[(d, e)]``: 1 - that probability over twice ``absent_at``, clipped,
+    so a presence of 0.5 is the point above which 1 % of the words of clean translations lie."""
+    model = model or load_model()
+    for k, row in sw.rows.items():
+        for (d, e) in row.pairs:
+            p = model(sw.features(k, d, e))
+            p[~row.cells[d].seen] = 0.0
+            row.probability[(d, e)] = p
+            row.presence[(d, e)] = 1.0 - np.clip(p / (2.0 * model.absent_at), 0.0, 1.0)
+
+
+def missing(row: RowWords, d: str) -> np.ndarray:
+    """Per word of ``d``: the model's probability that it is missing from every other version
+    (the lowest over them)."""
+    return np.min([row.probability[(d, e)] for e in row.others(d)], axis=0)
+
+
+def missing_mass(row: RowWords, d: str) -> float:
+    """Meaning of ``d``'s words that no other version has: the sum of word weight x
+    :func:`missing`."""
+    return float((row.cells[d].weight * missing(row, d)).sum())
+
+
+def row_score(row: RowWords) -> float:
+    """0..1: how much of any version's meaning is missing from the others (``1 - exp(-mass / 2)``
+    of the version with the largest :func:`missing_mass`)."""
+    return float(1.0 - np.exp(-max(missing_mass(row, d) for d in row.cells) / 2.0))
