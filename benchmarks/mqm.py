@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from encoded import EncodedTexts  # noqa: E402
 
 from xlingo.check.base import CheckContext  # noqa: E402
-from xlingo.check.meaning import load_model, missing_mass  # noqa: E402
+from xlingo.annotate.meaning import load_model, missing_mass  # noqa: E402
 from xlingo.model import Severity  # noqa: E402
 from xlingo.testing import story_from_rows  # noqa: E402
 

@@ -13,8 +13,8 @@ the file name (``..._de.jsonl``), else detected.
 What is scored: both documents are split into sentences (sentences over 80 words are cut
 into chunks), encoded once (``encode_with_tokens``: sentence vectors and token states in one
 pass), sentence-aligned with xlingo's aligner (``align_pair``), and every bead's words are
-aligned (:mod:`xlingo.check.wordalign`). A word's score is the learned meaning model's
-probability that it has no counterpart on the other side (:mod:`xlingo.check.meaning`);
+aligned (:mod:`xlingo.annotate.wordalign`). A word's score is the learned meaning model's
+probability that it has no counterpart on the other side (:mod:`xlingo.annotate.meaning`);
 sentences with no counterpart score 1. With ``--cv-models DIR`` (written by
 ``training/train_meaning.py --cv-out DIR``) each document pair is scored by the fold model
 trained without it, so the Spearman figure is cross-validated by document; without it the
@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from encoded import EncodedTexts  # noqa: E402
 
 from xlingo.align import align_pair  # noqa: E402
-from xlingo.check.meaning import MeaningModel, analyse_words, fill_presence, load_model  # noqa: E402
+from xlingo.annotate.meaning import MeaningModel, analyse_words, fill_presence, load_model  # noqa: E402
 from xlingo.model import Document, Sentence  # noqa: E402
 from xlingo.language import detect_language  # noqa: E402
 from xlingo.segment import split_sentences  # noqa: E402

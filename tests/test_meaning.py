@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 
 from test_rules_spans import lexicon_embed, lexicon_tokens
-from xlingo.check.meaning import FEATURES, analyse_words, fill_presence, load_model, model_from_json, model_tag
+from xlingo.annotate.meaning import FEATURES, analyse_words, fill_presence, load_model, model_from_json, model_tag
 from xlingo.check.rules.spans import SpanAddition, SpanMistranslation, SpanOmission
-from xlingo.check.wordalign import split_words
+from xlingo.annotate.wordalign import split_words
 from xlingo.testing import story_from_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
@@ -77,7 +77,7 @@ def test_faithful_versions_have_their_content_words_present():
 
 
 def test_number_features_compare_values_not_formats():
-    from xlingo.check.meaning import StoryWords  # noqa: F401
+    from xlingo.annotate.meaning import StoryWords  # noqa: F401
 
     story = story_from_rows([{"de": "Es kamen 20.000 Besucher.", "en": "20,000 visitors came."},
                              {"de": "Es kamen 30.000 Besucher.", "en": "20,000 visitors came."}])

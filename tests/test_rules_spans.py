@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from xlingo.check.base import RULES, all_rules
-from xlingo.check.divergence import Params, TokenCache, analyse_story, row_divergence, row_events, word_weight
+from xlingo.annotate.divergence import Params, TokenCache, analyse_story, row_divergence, row_events, word_weight
 from xlingo.check.rules.spans import (
     GarbledStructure,
     SentenceDivergence,
@@ -22,7 +22,7 @@ from xlingo.check.rules.spans import (
     SpanOmission,
     divergence_scores,
 )
-from xlingo.check.wordalign import split_words
+from xlingo.annotate.wordalign import split_words
 from xlingo.embed.base import TokenStates
 from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows

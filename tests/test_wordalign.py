@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from xlingo.check.wordalign import (
+from xlingo.annotate.wordalign import (
     Word,
     WordStates,
     align_words,

@@ -1,7 +1,7 @@
 """Word-level examples for the meaning model from the three kinds of data, with document ids.
 
 Every example is one word of version ``d`` seen against version ``e`` of the same row:
-:func:`xlingo.check.meaning.pair_features` and a label (1 = its meaning is missing from
+:func:`xlingo.annotate.meaning.pair_features` and a label (1 = its meaning is missing from
 ``e`` / marked as an accuracy error). Examples carry their dataset and document, so folds
 can be split by document.
 """
@@ -23,8 +23,8 @@ from encoded import EncodedTexts  # noqa: E402
 from mqm import accuracy_spans, read_mqm, story_of  # noqa: E402
 from synthetic import Perturbation, build  # noqa: E402
 
-from xlingo.check.meaning import analyse_words  # noqa: E402
-from xlingo.check.wordalign import align_words, word_states  # noqa: E402
+from xlingo.annotate.meaning import analyse_words  # noqa: E402
+from xlingo.annotate.wordalign import align_words, word_states  # noqa: E402
 from xlingo.testing import story_from_rows  # noqa: E402
 
 NTREX_LANGS = ("ar", "de", "en", "es", "fr", "it", "ja", "nl", "pl", "pt", "ru", "zh")

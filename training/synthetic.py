@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from xlingo.check.wordalign import split_words
+from xlingo.annotate.wordalign import split_words
 
 KINDS = ("replace", "insert", "delete", "number", "entity")
 UNSPACED = {"zh", "ja"}

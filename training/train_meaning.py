@@ -1,10 +1,10 @@
-"""Train the word-level meaning model that ships as ``xlingo/check/meaning_model.json``.
+"""Train the word-level meaning model that ships as ``xlingo/annotate/meaning_model.json``.
 
 Usage (from the repository root)::
 
     python training/train_meaning.py [--ntrex ../shared/data/ntrex-dev]
         [--swissgov ../shared/data/swissgov-rsd-train] [--mqm ../shared/data/mqm-ted-ende/mqm_ted_ende.tsv]
-        [--cache DIR] [--out xlingo/check/meaning_model.json] [--cv-out DIR] [--folds 5]
+        [--cache DIR] [--out xlingo/annotate/meaning_model.json] [--cv-out DIR] [--folds 5]
 
 Examples (:mod:`data`): synthetic divergences over the multi-way NTREX news (exact labels),
 SwissGov-RSD's token labels and the accuracy spans of MQM (real reviewers). Folds are split
@@ -43,7 +43,7 @@ from data import (  # noqa: E402
 
 from mqm import read_mqm  # noqa: E402
 
-from xlingo.check.meaning import FEATURES, MeaningModel  # noqa: E402
+from xlingo.annotate.meaning import FEATURES, MeaningModel  # noqa: E402
 
 VERSION = "1"
 SEED = 13
@@ -135,8 +135,8 @@ def span_calibration(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
 def _code_digest() -> str:
     """Digest of the code that computes the examples (cached features are reused while it holds)."""
     here = Path(__file__).resolve().parent
-    files = [here / "data.py", here / "synthetic.py", here.parent / "xlingo/check/meaning.py",
-             here.parent / "xlingo/check/wordalign.py", here.parent / "xlingo/check/divergence.py"]
+    files = [here / "data.py", here / "synthetic.py", here.parent / "xlingo/annotate/meaning.py",
+             here.parent / "xlingo/annotate/wordalign.py", here.parent / "xlingo/annotate/divergence.py"]
     return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:10]
 
 
@@ -198,7 +198,7 @@ def main() -> None:
     ap.add_argument("--swissgov", default="../shared/data/swissgov-rsd-train")
     ap.add_argument("--mqm", default="../shared/data/mqm-ted-ende/mqm_ted_ende.tsv")
     ap.add_argument("--cache", help="folder for encoder output and features (default: system temp)")
-    ap.add_argument("--out", default="xlingo/check/meaning_model.json")
+    ap.add_argument("--out", default="xlingo/annotate/meaning_model.json")
     ap.add_argument("--cv-out", help="write each fold's model here (for cross-validated benchmarks)")
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args()

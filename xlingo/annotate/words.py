@@ -1,8 +1,8 @@
 """Annotator "words": word alignment of every content row, the span events it shows and their scores.
 
 Every content row's cells are split into words with contextual vectors from the encoder's
-token states, the words of every pair of versions are aligned (:mod:`xlingo.check.divergence`),
-and the learned meaning model (:mod:`xlingo.check.meaning`) gives each word its probability of
+token states, the words of every pair of versions are aligned (:mod:`xlingo.annotate.divergence`),
+and the learned meaning model (:mod:`xlingo.annotate.meaning`) gives each word its probability of
 having no counterpart in each other version; the omissions, additions and mistranslations found,
 each with its score, go to ``ctx.words``. An encoder without token states leaves ``ctx.words`` at
 None.
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from xlingo.annotate.context import CheckContext
-from xlingo.check.divergence import Event, Params, RowWords, TokenCache, row_events
-from xlingo.check.meaning import analyse_words, fill_presence, load_model, missing
+from xlingo.annotate.divergence import Event, Params, RowWords, TokenCache, row_events
+from xlingo.annotate.meaning import analyse_words, fill_presence, load_model, missing
 
 
 @dataclass

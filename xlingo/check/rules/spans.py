@@ -4,9 +4,9 @@ The five rules read one analysis per story, the "words" annotator's ``ctx.words`
 (:mod:`xlingo.annotate.words`): every content row's cells are split into words with contextual
 vectors from the encoder's token states (from the same forward pass as the sentence vectors),
 the words of every pair of versions are aligned, and the learned meaning model
-(:mod:`xlingo.check.meaning`, shipped as plain numbers) gives each word its probability of
+(:mod:`xlingo.annotate.meaning`, shipped as plain numbers) gives each word its probability of
 having no counterpart in each other version; spans and the N-way vote are built from those
-(:func:`xlingo.check.divergence.row_events`). An encoder without token states
+(:func:`xlingo.annotate.divergence.row_events`). An encoder without token states
 (``ctx.token_states is None``, e.g. USE) turns XL701-XL703 and XL705 off; XL704 reads the
 sentence margins of the "margins" annotator only.
 
@@ -28,13 +28,13 @@ from xlingo.annotate import annotate
 from xlingo.annotate.rows import row_scores
 from xlingo.annotate.words import WordAnalysis as _Analysis
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.check.divergence import (
+from xlingo.annotate.divergence import (
     Event,
     RowWords,
     pair_divergence,
     repeated_ngrams,
 )
-from xlingo.check.meaning import model_tag
+from xlingo.annotate.meaning import model_tag
 from xlingo.model import Finding, Severity, Span
 
 

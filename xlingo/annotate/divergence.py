@@ -1,6 +1,6 @@
 """Where the versions of a story say different things: per word, per span and per row.
 
-**Words.** Every non-empty cell of a row is split into words (:mod:`xlingo.check.wordalign`)
+**Words.** Every non-empty cell of a row is split into words (:mod:`xlingo.annotate.wordalign`)
 with contextual vectors from the encoder's token states (one extra forward pass per sentence
 text, cached for the story). For each ordered pair of versions ``(d, e)`` the words of ``d``
 get a *presence* in ``e``, 0..1: a logistic of their best cosine to the words of ``e``'s cell,
@@ -44,7 +44,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from xlingo.check.wordalign import PairAlignment, WordStates, align_words, concat, word_states
+from xlingo.annotate.wordalign import PairAlignment, WordStates, align_words, concat, word_states
 from xlingo.embed.base import TokenStates
 from xlingo.language import zipf_frequency
 from xlingo.model import Story

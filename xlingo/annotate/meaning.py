@@ -2,7 +2,7 @@
 
 For every word of version ``d`` of a row and every other version ``e``, :func:`pair_features`
 describes the word from the encoder's contextual token states and its alignments (the row's
-word alignment of :mod:`xlingo.check.wordalign`, already computed for the span rules):
+word alignment of :mod:`xlingo.annotate.wordalign`, already computed for the span rules):
 
 - its best cosine to the words of ``e``, raw and against the story's usual value for the pair
   (free translations have lower cosines throughout), the rival-aware evidence, whether itermax
@@ -32,8 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
-from xlingo.check.divergence import RowWords, _number_readings, _zipf, evidence, Params
-from xlingo.check.wordalign import mutual_argmax
+from xlingo.annotate.divergence import Params, RowWords, _number_readings, _zipf, evidence
+from xlingo.annotate.wordalign import mutual_argmax
 
 FEATURES = (
     "best", "best_vs_story", "evidence", "linked", "mutual", "rival_gap", "context_best", "context_min",
@@ -232,7 +232,7 @@ MODEL_FILE = "meaning_model.json"
 def load_model(path: str | None = None) -> MeaningModel:
     """The shipped model (or the one at ``path``)."""
     text = Path(path).read_text(encoding="utf-8") if path else \
-        resources.files("xlingo.check").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+        resources.files("xlingo.annotate").joinpath(MODEL_FILE).read_text(encoding="utf-8")
     return model_from_json(text)
 
 
@@ -291,7 +291,7 @@ class StoryWords:
 def analyse_words(story, tokens, embed, rows: list[int] | None = None,
                   docs: dict[int, list[str]] | None = None) -> StoryWords:
     """Align the words of every pair of versions in the given rows (see :func:`align_row`)."""
-    from xlingo.check.divergence import align_row
+    from xlingo.annotate.divergence import align_row
 
     ks = range(len(story.alignment)) if rows is None else rows
     out = {k: r for k in ks if (r := align_row(story, k, tokens, Params(), (docs or {}).get(k))) is not None}
