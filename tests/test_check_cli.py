@@ -65,7 +65,8 @@ def fake_engine(monkeypatch):
     monkeypatch.setattr("xlingo.pipeline.load_encoder", lambda spec=None: HashEncoder())
     monkeypatch.setattr("xlingo.pipeline.selected_rules", lambda settings: [MarkerRule()])
     catalogue = [RuleSpec(MarkerRule.code, MarkerRule.name)]
-    monkeypatch.setattr("xlingo.cli.options.rule_catalogue", lambda: catalogue)
+    for where in ("xlingo.check.base.rule_catalogue", "xlingo.pipeline.rule_catalogue"):
+        monkeypatch.setattr(where, lambda: catalogue)
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
 
 

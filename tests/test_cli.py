@@ -58,8 +58,8 @@ def fake(monkeypatch):
     monkeypatch.setattr("xlingo.pipeline.load_encoder", lambda spec=None: HashEncoder())
     monkeypatch.setattr("xlingo.pipeline.selected_rules",
                         lambda settings: [MarkerRule()] if settings.enabled("XL900") else [])
-    monkeypatch.setattr("xlingo.cli.options.rule_catalogue",
-                        lambda: [RuleSpec("XL900", "marker", frozenset({"min_len"}))])
+    for where in ("xlingo.check.base.rule_catalogue", "xlingo.pipeline.rule_catalogue"):
+        monkeypatch.setattr(where, lambda: [RuleSpec("XL900", "marker", frozenset({"min_len"}))])
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
     monkeypatch.delenv("XLINGO_DEBUG", raising=False)
 

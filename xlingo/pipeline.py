@@ -23,7 +23,7 @@ import numpy as np
 
 from xlingo.align import AlignParams, align_documents
 from xlingo.annotate import Annotator, plan
-from xlingo.check.base import CheckContext, Rule
+from xlingo.check.base import CheckContext, Rule, rule_catalogue
 from xlingo.check.runner import run_checks, selected_rules
 from xlingo.config import Settings
 from xlingo.model import Document, GroupEntry, Report, RowLevels, RuleInfo, Signature, Story
@@ -66,7 +66,7 @@ class Engine:
 
     def __init__(self, settings: Settings | None = None, store: EmbeddingStore | None = None,
                  align_params: AlignParams | None = None) -> None:
-        self.settings = settings or Settings()
+        self.settings = (settings or Settings()).validate_rules(rule_catalogue())
         self.align_params = align_params or AlignParams()
         self.encoder = load_encoder(self.settings.model)
         self.embedder = Embedder(self.encoder, store=store)

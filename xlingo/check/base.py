@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from xlingo.annotate.context import CheckContext, EmbedFn
+from xlingo.config import RuleSpec
 from xlingo.model import Finding, Severity
 
 __all__ = ["RULES", "CheckContext", "EmbedFn", "Rule", "all_rules", "register"]
@@ -77,6 +78,11 @@ def register(cls: type[Rule]) -> type[Rule]:
         raise ValueError(f"{cls.code}: levels must say when the catalogue severity {cls.severity.value} applies")
     RULES[cls.code] = cls
     return cls
+
+
+def rule_catalogue() -> list[RuleSpec]:
+    """Code, name and option names of every rule, for validating selectors and options."""
+    return [RuleSpec(r.code, r.name, frozenset(r.options)) for r in all_rules()]
 
 
 def all_rules() -> list[type[Rule]]:

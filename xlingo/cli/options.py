@@ -32,13 +32,6 @@ def _codes(value: str | None) -> tuple[str, ...] | None:
     return None if value is None else tuple(c.strip() for c in value.split(",") if c.strip())
 
 
-def rule_catalogue() -> list[RuleSpec]:
-    """Code, name and option names of every rule, for validating selectors and options."""
-    from xlingo.check.base import all_rules
-
-    return [RuleSpec(r.code, r.name, frozenset(r.options)) for r in all_rules()]
-
-
 def build_settings(*, config: str | None, model: str | None, select: str | None, ignore: str | None,
                    severity: list[str], glossary: list[str], presplit: bool, fail_on: str | None = None,
                    extend_select: str | None = None) -> Settings:
@@ -60,6 +53,8 @@ def build_settings(*, config: str | None, model: str | None, select: str | None,
         presplit=True if presplit else None,
         fail_on=parse_severity(fail_on, "--fail-on") if fail_on else None,
     )
+    from xlingo.check.base import rule_catalogue
+
     return settings.validate_rules(rule_catalogue())
 
 
