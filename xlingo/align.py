@@ -37,22 +37,27 @@ BeadType = tuple[int, int]
 
 NEG = -1e9  # gain of an impossible bead; finite so that sums of it stay finite
 _MIN_SCALE = 1e-3  # floor of the similarity spread (a story with no spread at all)
+_REFINE_ROUNDS = 12  # most rounds of embedding real windows (Text+Berg needs 3-5)
 
 
 @dataclass(frozen=True)
 class AlignParams:
-    """Every tunable of the aligner; all of them go into the report signature."""
+    """Every tunable of the aligner; all of them go into the report signature.
+
+    The four scoring weights were chosen by cross-validation over Text+Berg dev chunks and
+    NTREX-derived stories in 12 languages (``benchmarks/align_synthetic.py --cv``).
+    """
 
     max_window: int = 4  # most sentences on one side of a bead
     max_bead: int = 5  # most sentences in a bead, both sides together
     skip: float = -0.5  # gain of a sentence left without counterpart (score units)
     size_power: float = 0.5  # a bead's gain is its score times (sentences / 2) ** size_power
     length_weight: float = 2.0  # score penalty per unit of |log(length ratio / story's ratio)|
-    member_weight: float = 1.0  # penalty per unit a bead's least related sentence falls short of
-    member_floor: float = 0.0  # ... this score against the other side's window
+    member_weight: float = 1.0  # penalty per unit a bead's least related sentence scores below ...
+    member_floor: float = 0.0  # ... this against the other side's window
+    agreement: float = 1.0  # gain per sentence link of a bead, times (share of other versions agreeing - 1/2)
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
     refine_margin: float = 1.0  # embed the windows of beads on paths within this of the best
-    refine_rounds: int = 12  # most rounds of embedding real windows
 
     def thresholds(self) -> tuple[tuple[str, float], ...]:
         """Name/value pairs for the report signature, e.g. ``("align.max_window", 3.0)``."""
@@ -67,16 +72,25 @@ class AlignParams:
 
 # --- two versions -----------------------------------------------------------------------------
 
-def align_pair(src: Sequence[str], tgt: Sequence[str], embed: EmbedFn,
+def align_pair(src: Sequence[str], tgt: Sequence[str], embed: EmbedFn | Sequence[EmbedFn],
                params: AlignParams = AlignParams()) -> list[Bead]:
     """Beads in order covering every sentence of both sides exactly once.
 
     Shapes: up to ``params.max_window`` sentences a side and ``params.max_bead`` in all,
-    plus 1-0 and 0-1 for a sentence without counterpart. Positions are 0-based.
+    plus 1-0 and 0-1 for a sentence without counterpart. Positions are 0-based. ``embed`` may
+    be several encoders: their normalised scores are averaged.
     """
     if not src or not tgt:
-        return [((i,), ()) for i in range(len(src))] + [((), (j,)) for j in range(len(tgt))]
-    return _PairAligner(list(src), list(tgt), embed, params).run()
+        return _unaligned(len(src), len(tgt))
+    return _PairAligner(list(src), list(tgt), _embed_fns(embed), params).run()
+
+
+def _unaligned(n: int, m: int) -> list[Bead]:
+    return [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)]
+
+
+def _embed_fns(embed: EmbedFn | Sequence[EmbedFn]) -> list[EmbedFn]:
+    return [embed] if callable(embed) else list(embed)
 
 
 class _Side:
@@ -98,21 +112,48 @@ class _Side:
         return " ".join(self.texts[start:start + size])
 
 
+class _Similarity:
+    """One encoder's view of a pair: window vectors, bead cosines and the per-story normalisation."""
+
+    def __init__(self, src: list[str], tgt: list[str], embed: EmbedFn, params: AlignParams,
+                 types: list[BeadType]) -> None:
+        self.embed = embed
+        vecs = np.asarray(embed(src + tgt), dtype=np.float64)
+        n = len(src)
+        self.sides = (_Side(src, vecs[:n], params.max_window), _Side(tgt, vecs[n:], params.max_window))
+        self.centre = (vecs[:n].mean(axis=0), vecs[n:].mean(axis=0))
+        self.scale = max(float((vecs[:n] @ vecs[n:].T).std()), _MIN_SCALE)
+        self.cos = {(a, b): self.sides[0].windows[a] @ self.sides[1].windows[b].T for a, b in types if a and b}
+
+    def set_real(self, side: int, size: int, start: int, vec: np.ndarray) -> None:
+        sd = self.sides[side]
+        sd.windows[size][start] = vec
+        sd.proxy[size][start] = False
+        for (a, b), cos in self.cos.items():
+            if side == 0 and a == size:
+                cos[start, :] = self.sides[1].windows[b] @ vec
+            elif side == 1 and b == size:
+                cos[:, start] = self.sides[0].windows[a] @ vec
+
+    def z(self, a: int, b: int) -> np.ndarray:
+        """Cosines of all (a, b) beads, centred on each window's mean similarity to the other
+        version and divided by the story's spread; rows = source windows, columns = target ones."""
+        wa, wb = self.sides[0].windows[a], self.sides[1].windows[b]
+        base = 0.5 * ((wa @ self.centre[1])[:, None] + (wb @ self.centre[0])[None, :])
+        return (self.cos[(a, b)] - base) / self.scale
+
+
 class _PairAligner:
     """The banded dynamic programme for one pair of versions, refined with real windows."""
 
-    def __init__(self, src: list[str], tgt: list[str], embed: EmbedFn, params: AlignParams) -> None:
+    def __init__(self, src: list[str], tgt: list[str], embeds: list[EmbedFn], params: AlignParams) -> None:
         self.params = params
-        self.embed = embed
-        vecs = np.asarray(embed(src + tgt), dtype=np.float64)
-        self.sides = (_Side(src, vecs[:len(src)], params.max_window),
-                      _Side(tgt, vecs[len(src):], params.max_window))
         self.n, self.m = len(src), len(tgt)
         self.types = [(a, b) for a, b in params.bead_types() if a <= self.n and b <= self.m]
-        self.centre = (vecs[:self.n].mean(axis=0), vecs[self.n:].mean(axis=0))
-        self.scale = max(float((vecs[:self.n] @ vecs[self.n:].T).std()), _MIN_SCALE)
-        self.cos = {(a, b): self.sides[0].windows[a] @ self.sides[1].windows[b].T for a, b in self.types if a and b}
-        self.length = {t: np.zeros_like(c) for t, c in self.cos.items()}  # length-ratio penalties
+        self.sims = [_Similarity(src, tgt, e, params, self.types) for e in embeds]
+        self.sides = self.sims[0].sides  # texts and lengths (the same in every encoder's view)
+        self.length = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
+        self.bonus: np.ndarray | None = None  # per sentence pair, from the other versions' agreement
         self.mask = np.ones((self.n + 1, self.m + 1), dtype=bool)
         first = best_path(self._gains([(1, 1), (1, 0), (0, 1)]), self.n, self.m)
         self.mask = self._band(first)
@@ -132,7 +173,7 @@ class _PairAligner:
     def run(self) -> list[Bead]:
         """Embed every proxy window of a bead whose best path comes within ``refine_margin`` of the
         best path, until there is none; then the best path."""
-        for _ in range(self.params.refine_rounds):
+        for _ in range(_REFINE_ROUNDS):
             gains = self._gains(self.types)
             total, marginals = _max_marginals(gains, self.n, self.m)
             need = set()
@@ -144,27 +185,15 @@ class _PairAligner:
             if not need:
                 break
             todo = sorted(need)
-            vecs = np.asarray(self.embed([self.sides[s].text(k, i) for s, k, i in todo]), dtype=np.float64)
-            for (s, k, i), v in zip(todo, vecs):
-                self._set_real(s, k, i, v)
+            texts = [self.sides[s].text(k, i) for s, k, i in todo]
+            for sim in self.sims:
+                vecs = np.asarray(sim.embed(texts), dtype=np.float64)
+                for (s, k, i), v in zip(todo, vecs):
+                    sim.set_real(s, k, i, v)
         return best_path(self._gains(self.types), self.n, self.m)
 
-    def _set_real(self, side: int, size: int, start: int, vec: np.ndarray) -> None:
-        sd = self.sides[side]
-        sd.windows[size][start] = vec
-        sd.proxy[size][start] = False
-        for (a, b), cos in self.cos.items():
-            if side == 0 and a == size:
-                cos[start, :] = self.sides[1].windows[b] @ vec
-            elif side == 1 and b == size:
-                cos[:, start] = self.sides[0].windows[a] @ vec
-
     def _z(self, a: int, b: int) -> np.ndarray:
-        """Cosines of all (a, b) beads, centred on each window's mean similarity to the other
-        version and divided by the story's spread; rows = source windows, columns = target ones."""
-        wa, wb = self.sides[0].windows[a], self.sides[1].windows[b]
-        base = 0.5 * ((wa @ self.centre[1])[:, None] + (wb @ self.centre[0])[None, :])
-        return (self.cos[(a, b)] - base) / self.scale
+        return sum(s.z(a, b) for s in self.sims) / len(self.sims)
 
     def _score(self, a: int, b: int) -> np.ndarray:
         """Bead scores: normalised cosine, less the length-ratio penalty, less the shortfall of the
@@ -184,10 +213,16 @@ class _PairAligner:
     def _gains(self, types: list[BeadType]) -> dict[BeadType, np.ndarray]:
         p = self.params
         gains = {}
+        links = None
+        if self.bonus is not None:  # sums of the agreement bonus over every window pair
+            links = np.zeros((self.n + 1, self.m + 1))
+            links[1:, 1:] = self.bonus.cumsum(0).cumsum(1)
         for a, b in types:
             g = np.full((self.n + 1, self.m + 1), p.skip if a == 0 or b == 0 else NEG)
             if a and b:
                 g[a:, b:] = self._score(a, b) * ((a + b) / 2) ** p.size_power
+                if links is not None:
+                    g[a:, b:] += links[a:, b:] - links[:-a, b:] - links[a:, :-b] + links[:-a, :-b]
             g[~self.mask] = NEG
             gains[(a, b)] = g
         return gains
@@ -282,27 +317,73 @@ def _unit(x: np.ndarray) -> np.ndarray:
 
 # --- several versions -------------------------------------------------------------------------
 
-def align_documents(docs: Sequence[Document], embed: EmbedFn, params: AlignParams = AlignParams()) -> list[Row]:
+def align_versions(texts: Sequence[Sequence[str]], embed: EmbedFn | Sequence[EmbedFn],
+                   params: AlignParams = AlignParams()) -> dict[tuple[int, int], list[Bead]]:
+    """Beads of every pair ``(p, q)``, ``p < q``, of versions given as sentence lists.
+
+    With three versions or more, each pair is aligned again with a gain for every sentence
+    link of a bead of ``params.agreement`` times (the share of the other versions through
+    which the first pass links the two sentences - 1/2): a link two pairs agree on holds the
+    third, a link no other version supports costs.
+    """
+    fns = _embed_fns(embed)
+    aligners: dict[tuple[int, int], _PairAligner] = {}
+    beads: dict[tuple[int, int], list[Bead]] = {}
+    for p, q in itertools.combinations(range(len(texts)), 2):
+        if texts[p] and texts[q]:
+            aligners[(p, q)] = _PairAligner(list(texts[p]), list(texts[q]), fns, params)
+            beads[(p, q)] = aligners[(p, q)].run()
+        else:
+            beads[(p, q)] = _unaligned(len(texts[p]), len(texts[q]))
+    if len(texts) < 3 or not params.agreement:
+        return beads
+    links = {pq: _link_matrix(b, len(texts[pq[0]]), len(texts[pq[1]])) for pq, b in beads.items()}
+    out = dict(beads)
+    for (p, q), aligner in aligners.items():
+        others = [r for r in range(len(texts)) if r not in (p, q)]
+        share = sum(_linked(links, p, r) @ _linked(links, r, q) > 0 for r in others) / len(others)
+        aligner.bonus = params.agreement * (share - 0.5)
+        out[(p, q)] = aligner.run()
+    return out
+
+
+def _link_matrix(beads: list[Bead], n: int, m: int) -> np.ndarray:
+    """``[i, j]`` is 1 where source sentence ``i`` and target sentence ``j`` share a bead."""
+    out = np.zeros((n, m))
+    for a, b in beads:
+        if a and b:
+            out[np.ix_(a, b)] = 1.0
+    return out
+
+
+def _linked(links: dict[tuple[int, int], np.ndarray], p: int, q: int) -> np.ndarray:
+    return links[(p, q)] if p < q else links[(q, p)].T
+
+
+def align_documents(docs: Sequence[Document], embed: EmbedFn | Sequence[EmbedFn],
+                    params: AlignParams = AlignParams()) -> list[Row]:
     """Rows of the multi-version alignment.
 
     Every sentence of every document is in exactly one row; rows are in order and contiguous
     in every document; ``cells`` has every document id (an empty tuple: no counterpart);
-    ``similarity`` is the mean pairwise cosine of the non-empty cells (None with fewer than two).
+    ``similarity`` is the mean pairwise cosine of the non-empty cells under the first encoder
+    (None with fewer than two).
     """
     texts = [[s.text for s in d.sentences] for d in docs]
     nodes = [(d, i) for d, t in enumerate(texts) for i in range(len(t))]
     uf = _UnionFind(nodes)
-    for p, q in itertools.combinations(range(len(docs)), 2):
-        for a, b in align_pair(texts[p], texts[q], embed, params):
+    for (p, q), pair in align_versions(texts, embed, params).items():
+        for a, b in pair:
             if a and b:
                 for x in [(p, i) for i in a] + [(q, j) for j in b]:
                     uf.union(x, (p, a[0]))
     groups = _monotone_groups(uf, [len(t) for t in texts])
+    first = _embed_fns(embed)[0]
     rows = []
     for group in groups:
         cells = {d.id: tuple(d.sentences[i].i for i in sorted(group.get(k, ()))) for k, d in enumerate(docs)}
         cell_texts = [" ".join(texts[k][i] for i in sorted(ids)) for k, ids in sorted(group.items())]
-        rows.append(Row(cells=cells, similarity=_mean_pairwise_cosine(cell_texts, embed)))
+        rows.append(Row(cells=cells, similarity=_mean_pairwise_cosine(cell_texts, first)))
     return rows
 
 
