@@ -55,7 +55,7 @@ class AlignParams:
     length_weight: float = 2.0  # score penalty per unit of |log(length ratio / story's ratio)|
     member_weight: float = 1.0  # penalty per unit a bead's least related sentence scores below ...
     member_floor: float = 0.0  # ... this against the other side's window
-    agreement: float = 1.0  # gain per sentence link of a bead, times (share of other versions agreeing - 1/2)
+    agreement: float = 1.0  # gain per sentence of a bead, times (share of other versions agreeing - 1/2)
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
     refine_margin: float = 1.0  # embed the windows of beads on paths within this of the best
 
@@ -153,7 +153,7 @@ class _PairAligner:
         self.sims = [_Similarity(src, tgt, e, params, self.types) for e in embeds]
         self.sides = self.sims[0].sides  # texts and lengths (the same in every encoder's view)
         self.length = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
-        self.bonus: np.ndarray | None = None  # per sentence pair, from the other versions' agreement
+        self.agree: np.ndarray | None = None  # per sentence pair: agreement * (share of other versions - 1/2)
         self.mask = np.ones((self.n + 1, self.m + 1), dtype=bool)
         first = best_path(self._gains([(1, 1), (1, 0), (0, 1)]), self.n, self.m)
         self.mask = self._band(first)
@@ -213,19 +213,23 @@ class _PairAligner:
     def _gains(self, types: list[BeadType]) -> dict[BeadType, np.ndarray]:
         p = self.params
         gains = {}
-        links = None
-        if self.bonus is not None:  # sums of the agreement bonus over every window pair
-            links = np.zeros((self.n + 1, self.m + 1))
-            links[1:, 1:] = self.bonus.cumsum(0).cumsum(1)
         for a, b in types:
             g = np.full((self.n + 1, self.m + 1), p.skip if a == 0 or b == 0 else NEG)
             if a and b:
                 g[a:, b:] = self._score(a, b) * ((a + b) / 2) ** p.size_power
-                if links is not None:
-                    g[a:, b:] += links[a:, b:] - links[:-a, b:] - links[a:, :-b] + links[:-a, :-b]
+                if self.agree is not None:
+                    g[a:, b:] += self._agreement(a, b)
             g[~self.mask] = NEG
             gains[(a, b)] = g
         return gains
+
+    def _agreement(self, a: int, b: int) -> np.ndarray:
+        """Sum over the bead's sentences of the best ``agree`` of a link to the other window."""
+        n, m, sh = self.n, self.m, self.agree
+        row_best = np.max([sh[:, o:m - b + 1 + o] for o in range(b)], axis=0)  # (n, windows of b)
+        col_best = np.max([sh[o:n - a + 1 + o, :] for o in range(a)], axis=0)  # (windows of a, m)
+        return (sum(row_best[o:n - a + 1 + o] for o in range(a))
+                + sum(col_best[:, o:m - b + 1 + o] for o in range(b)))
 
     def _band(self, first: list[Bead]) -> np.ndarray:
         """DP cells within ``params.band`` of the first-pass (1-1 and skips only) path."""
@@ -321,10 +325,10 @@ def align_versions(texts: Sequence[Sequence[str]], embed: EmbedFn | Sequence[Emb
                    params: AlignParams = AlignParams()) -> dict[tuple[int, int], list[Bead]]:
     """Beads of every pair ``(p, q)``, ``p < q``, of versions given as sentence lists.
 
-    With three versions or more, each pair is aligned again with a gain for every sentence
-    link of a bead of ``params.agreement`` times (the share of the other versions through
-    which the first pass links the two sentences - 1/2): a link two pairs agree on holds the
-    third, a link no other version supports costs.
+    With three versions or more, each pair is aligned again, every sentence of a bead gaining
+    ``params.agreement`` times (the share of the other versions through which the first pass
+    links it to a sentence of the bead's other side - 1/2): a link two pairs agree on holds
+    the third, a link no other version supports costs.
     """
     fns = _embed_fns(embed)
     aligners: dict[tuple[int, int], _PairAligner] = {}
@@ -342,7 +346,7 @@ def align_versions(texts: Sequence[Sequence[str]], embed: EmbedFn | Sequence[Emb
     for (p, q), aligner in aligners.items():
         others = [r for r in range(len(texts)) if r not in (p, q)]
         share = sum(_linked(links, p, r) @ _linked(links, r, q) > 0 for r in others) / len(others)
-        aligner.bonus = params.agreement * (share - 0.5)
+        aligner.agree = params.agreement * (share - 0.5)
         out[(p, q)] = aligner.run()
     return out
 
