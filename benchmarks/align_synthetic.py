@@ -402,7 +402,8 @@ GRID = {
 
 def grid(base: AlignParams, space: dict[str, Sequence[float]]) -> list[AlignParams]:
     names = list(space)
-    return [replace(base, **dict(zip(names, vals))) for vals in itertools.product(*(space[n] for n in names))]
+    return [replace(base, **{n: type(getattr(base, n))(v) for n, v in zip(names, vals)})
+            for vals in itertools.product(*(space[n] for n in names))]
 
 
 def objective(per_problem: dict[str, dict], names: Iterable[str]) -> float:
@@ -452,6 +453,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--cv", action="store_true", help="choose parameters by cross-validation")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "xlingo-align-bench")
     ap.add_argument("--stories", type=int, default=None, help="only the first N stories (quick runs)")
+    ap.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
+                    help="the values --cv tries for a parameter (replaces the built-in grid)")
     ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a parameter")
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args(argv)
@@ -469,13 +472,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     stores = [VectorStore(args.cache, e.name) for e in encoders]
     label = "+".join(names)
     if args.cv:
-        space = grid(base, GRID)
+        space = grid(base, {k: tuple(map(float, v.split(","))) for k, v in (g.split("=") for g in args.grid)}
+                     if args.grid else GRID)
         results = []
         for k, params in enumerate(space):
             per_problem, _ = evaluate(problems, encoders, stores, params)
             results.append((params, per_problem))
-            (args.cache / f"cv_{label}.pkl").write_bytes(pickle.dumps(results))
-            print(f"[{k + 1}/{len(space)}] {dict((n, getattr(params, n)) for n in GRID)}: "
+            (args.cache / f"cv_{label}_{'_'.join(n for n in (args.grid or GRID))}.pkl").write_bytes(pickle.dumps(results))
+            print(f"[{k + 1}/{len(space)}] {dict(params.thresholds())}: "
                   f"objective {objective(per_problem, per_problem):.4f}", flush=True)
         out = {"encoders": label, **cross_validate(results)}
         for key in ("textberg_cv", "ntrex_cv"):

@@ -363,6 +363,27 @@ STORY = {
            "A sala de leitura no piso de cima fica aberta até às dez da noite.",
            "O presidente da câmara agradeceu aos voluntários que secaram e ordenaram milhares de volumes.",
            "Uma pequena exposição no átrio mostra fotografias da cheia."],
+    "zh": ["林道市在经过两年的维修后重新开放了公共图书馆。",
+           "2023年的洪水毁坏了一楼和大部分儿童图书。",
+           "翻修花费了420万欧元，大部分由地区政府支付。",
+           "读者现在可以在自助借书机上借书。",
+           "楼上的阅览室开放到晚上十点。",
+           "市长感谢了帮助晾干和整理数千册图书的志愿者。",
+           "入口大厅的一个小型展览展示了洪水的照片。"],
+    "ru": ["Город Линдау вновь открыл публичную библиотеку после двух лет ремонта.",
+           "В 2023 году наводнение уничтожило первый этаж и большую часть детских книг.",
+           "Ремонт обошёлся в 4,2 миллиона евро, большую часть заплатило региональное правительство.",
+           "Теперь посетители могут брать книги в автоматах самообслуживания.",
+           "Читальный зал наверху открыт до десяти часов вечера.",
+           "Мэр поблагодарил волонтёров, которые высушили и рассортировали тысячи томов.",
+           "Небольшая выставка в вестибюле показывает фотографии наводнения."],
+    "ar": ["أعادت مدينة لينداو فتح مكتبتها العامة بعد عامين من أعمال الإصلاح.",
+           "كانت مياه الفيضان قد دمرت الطابق الأرضي ومعظم كتب الأطفال في عام 2023.",
+           "بلغت تكلفة الترميم 4.2 مليون يورو، دفعت الحكومة الإقليمية معظمها.",
+           "يمكن للزوار الآن استعارة الكتب من آلات الخدمة الذاتية.",
+           "تبقى قاعة المطالعة في الطابق العلوي مفتوحة حتى العاشرة مساء.",
+           "شكر رئيس البلدية المتطوعين الذين جففوا وفرزوا آلاف المجلدات.",
+           "يعرض معرض صغير في قاعة المدخل صورا للفيضان."],
 }
 
 
@@ -403,7 +424,7 @@ def test_use_pair_merge_next_to_omission(use_embed):
 
 @pytest.mark.model
 def test_use_documents_six_languages(use_embed):
-    versions = {lang: list(s) for lang, s in STORY.items()}
+    versions = {lang: list(STORY[lang]) for lang in ("en", "de", "fr", "es", "it", "pt")}
     versions["pt"] = versions["pt"][:5] + versions["pt"][6:]  # no thanks to the volunteers
     versions["de"] = versions["de"][:3] + ["Die Eröffnungsfeier fand bei strömendem Regen statt."] + versions["de"][3:]
     versions["fr"] = (versions["fr"][:1] + [versions["fr"][1][:-1] + " ; les travaux ont coûté 4,2 millions d'euros, "
@@ -526,3 +547,22 @@ def test_agreement_of_the_other_versions_fixes_a_pair():
     assert ((3,), ()) in beads[(0, 2)] and ((3,), ()) in beads[(1, 2)]
     off = align_versions([ru, zh, ar], lexicon_embed, replace(params, agreement=0.0))
     assert off[(0, 1)] == one_to_one(7)
+
+
+@pytest.mark.model
+def test_use_documents_non_latin_scripts(use_embed):
+    """Chinese merges two sentences, Russian splits one at its comma, Arabic drops one and
+    adds one of its own; English is whole."""
+    zh = STORY["zh"][:1] + [STORY["zh"][1] + STORY["zh"][2]] + STORY["zh"][3:]
+    ru = STORY["ru"][:5] + ["Мэр поблагодарил волонтёров.",
+                            "Они высушили и рассортировали тысячи томов."] + STORY["ru"][6:]
+    ar = STORY["ar"][:3] + STORY["ar"][4:6] + ["ويأمل المسؤولون في جذب المزيد من الطلاب هذا الصيف."] + STORY["ar"][6:]
+    docs = [doc("en", STORY["en"]), doc("zh", zh), doc("ru", ru), doc("ar", ar)]
+    rows = align_documents(docs, use_embed)
+    _check_rows(rows, docs)
+    cells = [r.cells for r in rows]
+    assert {"en": (1, 2), "zh": (1,), "ru": (1, 2), "ar": (1, 2)} in cells
+    assert {"en": (3,), "zh": (2,), "ru": (3,), "ar": ()} in cells
+    assert {"en": (5,), "zh": (4,), "ru": (5, 6), "ar": (4,)} in cells
+    assert {"en": (), "zh": (), "ru": (), "ar": (5,)} in cells
+    assert len(rows) == 7

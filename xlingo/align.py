@@ -16,8 +16,15 @@ where Bertalign embeds ~4 (every overlapping window).
 Scores are normalised per story: a bead's cosine is centred on how similar each of its two
 windows is to the other version on average and divided by the spread of the story's sentence
 similarities, so the thresholds hold for encoders that crowd their cosines (e5: 0.8-0.97)
-and for those that spread them (USE: 0-0.9) alike. A penalty on the bead's length ratio
-(against the story's median) breaks the near-ties between neighbouring bead shapes.
+and for those that spread them (USE: 0-0.9) alike; with several encoders (pass a sequence of
+embedding functions) the normalised scores are averaged. A penalty on the bead's length ratio
+(against the story's median) breaks the near-ties between neighbouring bead shapes, and one
+on a bead sentence that scores below ``member_floor`` against the other side keeps unrelated
+sentences out of merged beads.
+
+With three versions or more, each pair is aligned a second time with a gain for the links
+the other versions agree on (:func:`align_versions`). The scoring parameters are chosen by
+cross-validation (``benchmarks/align_synthetic.py --cv``).
 """
 from __future__ import annotations
 
