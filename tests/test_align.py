@@ -529,6 +529,9 @@ def test_two_encoders_scores_are_averaged():
     assert align_pair(src, tgt, [lexicon_embed, lexicon_embed]) == want
     noise = Embedder(ConceptEncoder())  # knows no word of these scripts: every vector is zero
     assert align_pair(src, tgt, [lexicon_embed, noise]) == want
+    counted = Embedder(ConceptEncoder())
+    assert align_pair(src, tgt, lexicon_embed, sentence_embed=counted) == want
+    assert counted.strings_embedded == len(src) + len(tgt)  # sentences only, never a window
 
 
 def test_agreement_of_the_other_versions_fixes_a_pair():

@@ -51,7 +51,7 @@ _REFINE_ROUNDS = 12  # most rounds of embedding real windows (Text+Berg needs 3-
 class AlignParams:
     """Every tunable of the aligner; all of them go into the report signature.
 
-    The four scoring weights were chosen by cross-validation over Text+Berg dev chunks and
+    The scoring parameters were chosen by cross-validation over Text+Berg dev chunks and
     NTREX-derived stories in 12 languages (``benchmarks/align_synthetic.py --cv``).
     """
 
@@ -60,8 +60,7 @@ class AlignParams:
     skip: float = -0.5  # gain of a sentence left without counterpart (score units)
     size_power: float = 0.5  # a bead's gain is its score times (sentences / 2) ** size_power
     length_weight: float = 2.0  # score penalty per unit of |log(length ratio / story's ratio)|
-    member_weight: float = 1.0  # penalty per unit a bead's least related sentence scores below ...
-    member_floor: float = 0.0  # ... this against the other side's window
+    member_floor: float = 0.0  # a bead loses what its least related sentence scores below this
     agreement: float = 1.0  # gain per sentence of a bead, times (share of other versions agreeing - 1/2)
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
     refine_margin: float = 1.0  # embed the windows of beads on paths within this of the best
@@ -80,16 +79,18 @@ class AlignParams:
 # --- two versions -----------------------------------------------------------------------------
 
 def align_pair(src: Sequence[str], tgt: Sequence[str], embed: EmbedFn | Sequence[EmbedFn],
-               params: AlignParams = AlignParams()) -> list[Bead]:
+               params: AlignParams = AlignParams(), *, sentence_embed: EmbedFn | None = None) -> list[Bead]:
     """Beads in order covering every sentence of both sides exactly once.
 
     Shapes: up to ``params.max_window`` sentences a side and ``params.max_bead`` in all,
     plus 1-0 and 0-1 for a sentence without counterpart. Positions are 0-based. ``embed`` may
-    be several encoders: their normalised scores are averaged.
+    be several encoders: their normalised scores are averaged. ``sentence_embed``, one more
+    encoder of which only the sentences are embedded (its windows are approximated from
+    them), is averaged in too: a way to use vectors that are there anyway at no extra cost.
     """
     if not src or not tgt:
         return _unaligned(len(src), len(tgt))
-    return _PairAligner(list(src), list(tgt), _embed_fns(embed), params).run()
+    return _PairAligner(list(src), list(tgt), _embed_fns(embed), params, sentence_embed).run()
 
 
 def _unaligned(n: int, m: int) -> list[Bead]:
@@ -123,8 +124,9 @@ class _Similarity:
     """One encoder's view of a pair: window vectors, bead cosines and the per-story normalisation."""
 
     def __init__(self, src: list[str], tgt: list[str], embed: EmbedFn, params: AlignParams,
-                 types: list[BeadType]) -> None:
+                 types: list[BeadType], windows: bool = True) -> None:
         self.embed = embed
+        self.windows = windows  # embed the windows for real (else keep them approximated)
         vecs = np.asarray(embed(src + tgt), dtype=np.float64)
         n = len(src)
         self.sides = (_Side(src, vecs[:n], params.max_window), _Side(tgt, vecs[n:], params.max_window))
@@ -153,11 +155,14 @@ class _Similarity:
 class _PairAligner:
     """The banded dynamic programme for one pair of versions, refined with real windows."""
 
-    def __init__(self, src: list[str], tgt: list[str], embeds: list[EmbedFn], params: AlignParams) -> None:
+    def __init__(self, src: list[str], tgt: list[str], embeds: list[EmbedFn], params: AlignParams,
+                 sentence_embed: EmbedFn | None = None) -> None:
         self.params = params
         self.n, self.m = len(src), len(tgt)
         self.types = [(a, b) for a, b in params.bead_types() if a <= self.n and b <= self.m]
         self.sims = [_Similarity(src, tgt, e, params, self.types) for e in embeds]
+        if sentence_embed is not None:
+            self.sims.append(_Similarity(src, tgt, sentence_embed, params, self.types, windows=False))
         self.sides = self.sims[0].sides  # texts and lengths (the same in every encoder's view)
         self.length = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
         self.agree: np.ndarray | None = None  # per sentence pair: agreement * (share of other versions - 1/2)
@@ -193,7 +198,7 @@ class _PairAligner:
                 break
             todo = sorted(need)
             texts = [self.sides[s].text(k, i) for s, k, i in todo]
-            for sim in self.sims:
+            for sim in (s for s in self.sims if s.windows):
                 vecs = np.asarray(sim.embed(texts), dtype=np.float64)
                 for (s, k, i), v in zip(todo, vecs):
                     sim.set_real(s, k, i, v)
@@ -215,7 +220,7 @@ class _PairAligner:
             each = self._z(a, 1)
             for o in range(b):
                 worst = np.minimum(worst, each[:, o:o + z.shape[1]])
-        return z - self.params.member_weight * np.maximum(self.params.member_floor - worst, 0.0)
+        return z - np.maximum(self.params.member_floor - worst, 0.0)
 
     def _gains(self, types: list[BeadType]) -> dict[BeadType, np.ndarray]:
         p = self.params
@@ -329,7 +334,8 @@ def _unit(x: np.ndarray) -> np.ndarray:
 # --- several versions -------------------------------------------------------------------------
 
 def align_versions(texts: Sequence[Sequence[str]], embed: EmbedFn | Sequence[EmbedFn],
-                   params: AlignParams = AlignParams()) -> dict[tuple[int, int], list[Bead]]:
+                   params: AlignParams = AlignParams(), *,
+                   sentence_embed: EmbedFn | None = None) -> dict[tuple[int, int], list[Bead]]:
     """Beads of every pair ``(p, q)``, ``p < q``, of versions given as sentence lists.
 
     With three versions or more, each pair is aligned again, every sentence of a bead gaining
@@ -342,7 +348,7 @@ def align_versions(texts: Sequence[Sequence[str]], embed: EmbedFn | Sequence[Emb
     beads: dict[tuple[int, int], list[Bead]] = {}
     for p, q in itertools.combinations(range(len(texts)), 2):
         if texts[p] and texts[q]:
-            aligners[(p, q)] = _PairAligner(list(texts[p]), list(texts[q]), fns, params)
+            aligners[(p, q)] = _PairAligner(list(texts[p]), list(texts[q]), fns, params, sentence_embed)
             beads[(p, q)] = aligners[(p, q)].run()
         else:
             beads[(p, q)] = _unaligned(len(texts[p]), len(texts[q]))
@@ -372,18 +378,18 @@ def _linked(links: dict[tuple[int, int], np.ndarray], p: int, q: int) -> np.ndar
 
 
 def align_documents(docs: Sequence[Document], embed: EmbedFn | Sequence[EmbedFn],
-                    params: AlignParams = AlignParams()) -> list[Row]:
+                    params: AlignParams = AlignParams(), *, sentence_embed: EmbedFn | None = None) -> list[Row]:
     """Rows of the multi-version alignment.
 
     Every sentence of every document is in exactly one row; rows are in order and contiguous
     in every document; ``cells`` has every document id (an empty tuple: no counterpart);
     ``similarity`` is the mean pairwise cosine of the non-empty cells under the first encoder
-    (None with fewer than two).
+    of ``embed`` (None with fewer than two). ``embed`` and ``sentence_embed`` as in :func:`align_pair`.
     """
     texts = [[s.text for s in d.sentences] for d in docs]
     nodes = [(d, i) for d, t in enumerate(texts) for i in range(len(t))]
     uf = _UnionFind(nodes)
-    for (p, q), pair in align_versions(texts, embed, params).items():
+    for (p, q), pair in align_versions(texts, embed, params, sentence_embed=sentence_embed).items():
         for a, b in pair:
             if a and b:
                 for x in [(p, i) for i in a] + [(q, j) for j in b]:
