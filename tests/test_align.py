@@ -491,12 +491,13 @@ def test_merge_split_drop_and_insertion_across_scripts(src_lang, tgt_lang):
     src = [lexicon_sentence(src_lang, c) for c in story]
     tgt = [lexicon_sentence(tgt_lang, c) for c in story[:2]]
     tgt.append(lexicon_sentence(tgt_lang, story[2] + story[3]))  # merge: 2-1
+    tgt.append(lexicon_sentence(tgt_lang, story[4]))
     tgt.append(lexicon_sentence(tgt_lang, [300, 301, 302]))  # inserted: 0-1
-    tgt += [lexicon_sentence(tgt_lang, c) for c in story[4:6]]
+    tgt.append(lexicon_sentence(tgt_lang, story[5]))
     tgt += [lexicon_sentence(tgt_lang, story[6][:2]), lexicon_sentence(tgt_lang, story[6][2:])]  # split: 1-2
     tgt += [lexicon_sentence(tgt_lang, c) for c in story[7:9] + story[10:]]  # 9 dropped: 1-0
     assert align_pair(src, tgt, lexicon_embed) == [
-        ((0,), (0,)), ((1,), (1,)), ((2, 3), (2,)), ((), (3,)), ((4,), (4,)), ((5,), (5,)), ((6,), (6, 7)),
+        ((0,), (0,)), ((1,), (1,)), ((2, 3), (2,)), ((4,), (3,)), ((), (4,)), ((5,), (5,)), ((6,), (6, 7)),
         ((7,), (8,)), ((8,), (9,)), ((9,), ()), ((10,), (10,)), ((11,), (11,))]
 
 
