@@ -388,6 +388,7 @@ def evaluate(problems: Sequence[Problem], encoders: Sequence[Encoder], stores: S
             c = count(result[(p, q)], gold)
             add(total, c)
             key = "-".join(sorted((problem.langs[p], problem.langs[q])))
+            key = f"{key} (Text+Berg)" if problem.name.startswith("textberg:") else key
             add(stats["pairs"].setdefault(key, {}), c)
         per_problem[problem.name] = total
     stats["seconds_encoder_uncached"] = sum(t.seconds for t in timed)

@@ -198,7 +198,7 @@ class _Timed:
         return out
 
 
-Aligner = Callable[[list[str], list[str], EmbedFn], list[Bead]]
+Aligner = Callable[[list[str], list[str], "EmbedFn | Sequence[EmbedFn]"], list[Bead]]
 
 
 def run(name: str, fn: Aligner, src: list[str], tgt: list[str], gold: list[Bead], encoders: Sequence[Encoder]) -> dict:
@@ -234,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("path", type=Path, help="folder with dev.de, dev.fr, dev.defr")
     ap.add_argument("--model", default="e5-small")
     ap.add_argument("--second", default=None, help="a second encoder whose scores xlingo's aligner averages in")
+    ap.add_argument("--second-sentences-only", action="store_true",
+                    help="embed only the sentences with the second encoder (its windows approximated)")
     ap.add_argument("--json", type=Path, default=Path("reports/bench/align_textberg.json"))
     args = ap.parse_args(argv)
     src, tgt = read_lines(args.path / "dev.de"), read_lines(args.path / "dev.fr")
@@ -241,10 +243,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     encoder = load_encoder(args.model)
     encoders = [encoder] + ([load_encoder(args.second)] if args.second else [])
     params = AlignParams()
-    ours = run("xlingo", lambda s, t, e: align_pair(s, t, e, params), src, tgt, gold, encoders)
+    if args.second and args.second_sentences_only:
+        def aligner(s: list[str], t: list[str], e: Sequence[EmbedFn]) -> list[Bead]:
+            return align_pair(s, t, e[0], params, sentence_embed=e[1])
+    else:
+        def aligner(s: list[str], t: list[str], e: EmbedFn | Sequence[EmbedFn]) -> list[Bead]:
+            return align_pair(s, t, e, params)
+    ours = run("xlingo", aligner, src, tgt, gold, encoders)
     base = run("bertalign-algo", bertalign, src, tgt, gold, [encoder])
     result = {
         "data": "Text+Berg dev de-fr", "model": args.model, "second_model": args.second,
+        "second_sentences_only": bool(args.second and args.second_sentences_only),
         "encoders": [e.name for e in encoders],
         "params": dict(params.thresholds()), "bertalign_params": BertalignParams().__dict__,
         "xlingo": ours, "bertalign_algo": base,
