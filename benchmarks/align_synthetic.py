@@ -138,8 +138,10 @@ def make_stories(lines: dict[str, list[str]], docs: list[list[int]], seed: int =
                 pos = rng.randrange(len(units))
                 unit = units[pos]
                 if kind == "insert":
-                    if (lang, pos) in inserted:
-                        continue
+                    around = {line for u in units[max(pos - 1, 0):pos + 1] for line in u.lines}
+                    if (lang, pos) in inserted or around & used:
+                        continue  # never between lines another edit joins or splits
+                    used.update(around)
                     other = rng.choice([d for d in docs if d is not doc_lines])
                     units.insert(pos, Unit(lines[lang][rng.choice(other)], ()))
                     inserted.add((lang, pos))
@@ -147,8 +149,9 @@ def make_stories(lines: dict[str, list[str]], docs: list[list[int]], seed: int =
                     if pos + 1 >= len(units):
                         continue
                     nxt = units[pos + 1]
-                    if len(unit.lines) != 1 or len(nxt.lines) != 1 or used & {*unit.lines, *nxt.lines}:
-                        continue
+                    if (len(unit.lines) != 1 or len(nxt.lines) != 1 or nxt.lines[0] != unit.lines[0] + 1
+                            or used & {*unit.lines, *nxt.lines}):
+                        continue  # two consecutive lines, neither edited elsewhere
                     used.update((*unit.lines, *nxt.lines))
                     units[pos:pos + 2] = [Unit(_join(unit.text, nxt.text, lang), unit.lines + nxt.lines)]
                 elif kind == "split":
@@ -166,7 +169,11 @@ def make_stories(lines: dict[str, list[str]], docs: list[list[int]], seed: int =
         problem = Problem(name=f"ntrex:{doc_lines[0]:04d}", langs=list(langs),
                           versions=[[u.text for u in versions[lang]] for lang in langs], gold={})
         for p, q in itertools.combinations(range(len(langs)), 2):
-            problem.gold[(p, q)] = pair_gold(versions[langs[p]], versions[langs[q]])
+            gold = pair_gold(versions[langs[p]], versions[langs[q]])
+            if ([i for a, _ in gold for i in a] != list(range(len(versions[langs[p]])))
+                    or [j for _, b in gold for j in b] != list(range(len(versions[langs[q]])))):
+                raise AssertionError(f"gold of {problem.name} {langs[p]}-{langs[q]} is not monotone")
+            problem.gold[(p, q)] = gold
         problems.append(problem)
     return problems
 
