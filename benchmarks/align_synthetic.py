@@ -257,8 +257,11 @@ class VectorStore:
             self.save()
 
     def save(self) -> None:
+        """Write the map, merged with what other runs wrote meanwhile, atomically."""
         if self.dirty:
-            tmp = self.path.with_suffix(".tmp")
+            if self.path.is_file():
+                self.vectors = {**pickle.loads(self.path.read_bytes()), **self.vectors}
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(pickle.dumps(self.vectors, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, self.path)
             self.dirty = 0
@@ -468,6 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--textberg", type=Path, default=None, help="also Text+Berg dev chunks (needed by --cv)")
     ap.add_argument("--cv", action="store_true", help="choose parameters by cross-validation")
     ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "xlingo-align-bench")
+    ap.add_argument("--languages", type=int, default=4, help="versions per story")
     ap.add_argument("--stories", type=int, default=None, help="only the first N stories (quick runs)")
     ap.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                     help="the values --cv tries for a parameter (replaces the built-in grid)")
@@ -480,7 +484,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         base = replace(base, **{name: type(getattr(base, name))(float(value))})
     args.cache.mkdir(parents=True, exist_ok=True)
     lines, docs = read_ntrex(args.path)
-    problems = make_stories(lines, docs)[:args.stories]
+    problems = make_stories(lines, docs, languages=args.languages)[:args.stories]
     if args.textberg:
         problems += textberg_chunks(args.textberg)
     names = [args.model] + ([args.second] if args.second else [])

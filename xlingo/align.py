@@ -61,7 +61,7 @@ class AlignParams:
     size_power: float = 0.5  # a bead's gain is its score times (sentences / 2) ** size_power
     length_weight: float = 1.0  # score penalty per unit of |log(length ratio / story's ratio)|
     member_floor: float = 0.5  # a bead loses what its least related sentence scores below this
-    agreement: float = 1.0  # gain per sentence of a bead, times (share of other versions agreeing - 1/2)
+    agreement: float = 0.5  # gain per sentence of a bead, times (share of other versions agreeing - 1/2)
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
     refine_margin: float = 1.0  # embed the windows of beads on paths within this of the best
 
