@@ -10,8 +10,8 @@ sentences is first scored with a proxy vector, the length-weighted normalised su
 sentence vectors (the encoders mean-pool tokens, so this is close to the real thing). Then,
 round by round, the real concatenation is embedded for every proxy window of a bead that some
 path within ``refine_margin`` of the best one goes through (max-marginals from a forward and
-a backward pass), until no such window is left: Text+Berg needs ~1.25 strings per sentence,
-where Bertalign embeds ~4 (every overlapping window).
+a backward pass), until no such window is left: ~1.3-1.4 strings per sentence on Text+Berg
+and NTREX stories, where Bertalign embeds ~4 (every overlapping window).
 
 Scores are normalised per story: a bead's cosine is centred on how similar each of its two
 windows is to the other version on average and divided by the spread of the story's sentence
