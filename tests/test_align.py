@@ -570,3 +570,12 @@ def test_use_documents_non_latin_scripts(use_embed):
     assert {"en": (5,), "zh": (4,), "ru": (5, 6), "ar": (4,)} in cells
     assert {"en": (), "zh": (), "ru": (), "ar": (5,)} in cells
     assert len(rows) == 7
+
+
+def test_an_empty_version_does_not_vote():
+    story = _concepts(5)
+    ru = [lexicon_sentence("ru", c) for c in story]
+    zh = [lexicon_sentence("zh", c) for c in story]
+    beads = align_versions([ru, zh, []], lexicon_embed, AlignParams(agreement=5.0))
+    assert beads[(0, 1)] == one_to_one(5)
+    assert beads[(0, 2)] == [((i,), ()) for i in range(5)]

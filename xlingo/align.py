@@ -357,7 +357,9 @@ def align_versions(texts: Sequence[Sequence[str]], embed: EmbedFn | Sequence[Emb
     links = {pq: _link_matrix(b, len(texts[pq[0]]), len(texts[pq[1]])) for pq, b in beads.items()}
     out = dict(beads)
     for (p, q), aligner in aligners.items():
-        others = [r for r in range(len(texts)) if r not in (p, q)]
+        others = [r for r in range(len(texts)) if r not in (p, q) and texts[r]]
+        if not others:
+            continue
         share = sum(_linked(links, p, r) @ _linked(links, r, q) > 0 for r in others) / len(others)
         aligner.agree = params.agreement * (share - 0.5)
         out[(p, q)] = aligner.run()
