@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/align_textberg.py /work/shared/data/textberg-dev --model e5-small \\
+    python benchmarks/align_textberg.py ../shared/data/textberg-dev --model e5-small \\
         --json reports/bench/align_textberg.json
 
 PATH holds ``dev.de``, ``dev.fr`` (one sentence a line) and ``dev.defr`` (gold beads,
