@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/align_textberg.py /work/shared/data/textberg-dev --model e5-small \\
+    python benchmarks/align_textberg.py ../shared/data/textberg-dev --model e5-small \\
         --json reports/bench/align_textberg.json
 
 PATH holds ``dev.de``, ``dev.fr`` (one sentence a line) and ``dev.defr`` (gold beads,
@@ -198,28 +198,33 @@ class _Timed:
         return out
 
 
-Aligner = Callable[[list[str], list[str], EmbedFn], list[Bead]]
+Aligner = Callable[[list[str], list[str], "EmbedFn | Sequence[EmbedFn]"], list[Bead]]
 
 
-def run(name: str, fn: Aligner, src: list[str], tgt: list[str], gold: list[Bead], encoder: Encoder) -> dict:
-    """Align with a fresh string cache; scores, strings embedded, and the time split."""
-    timed = _Timed(encoder)
-    embedder = Embedder(timed)
+def run(name: str, fn: Aligner, src: list[str], tgt: list[str], gold: list[Bead], encoders: Sequence[Encoder]) -> dict:
+    """Align with a fresh string cache per encoder; scores, strings embedded, and the time split.
+
+    With several encoders the aligner gets one embedding function each; strings embedded are
+    those of the first, seconds those of all."""
+    timed = [_Timed(e) for e in encoders]
+    embedders = [Embedder(t) for t in timed]
     t = time.perf_counter()
-    beads = fn(src, tgt, embedder)
+    beads = fn(src, tgt, embedders[0] if len(embedders) == 1 else embedders)
     total = time.perf_counter() - t
     sentences = len(src) + len(tgt)
+    seconds = sum(x.seconds for x in timed)
+    strings = embedders[0].strings_embedded
     return {
         "aligner": name,
         **score(beads, gold),
         "beads": len(beads),
         "sentences": sentences,
-        "strings_embedded": embedder.strings_embedded,
-        "strings_per_sentence": embedder.strings_embedded / sentences,
-        "chars_embedded": timed.chars,
-        "encoder_sentences_per_s": embedder.strings_embedded / timed.seconds if timed.seconds else None,
-        "seconds_embed": timed.seconds,
-        "seconds_align": total - timed.seconds,
+        "strings_embedded": strings,
+        "strings_per_sentence": strings / sentences,
+        "chars_embedded": timed[0].chars,
+        "encoder_sentences_per_s": sum(e.strings_embedded for e in embedders) / seconds if seconds else None,
+        "seconds_embed": seconds,
+        "seconds_align": total - seconds,
         "unaligned": unaligned(beads, gold, sentences),
     }
 
@@ -228,16 +233,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("path", type=Path, help="folder with dev.de, dev.fr, dev.defr")
     ap.add_argument("--model", default="e5-small")
+    ap.add_argument("--second", default=None, help="a second encoder whose scores xlingo's aligner averages in")
+    ap.add_argument("--second-sentences-only", action="store_true",
+                    help="embed only the sentences with the second encoder (its windows approximated)")
     ap.add_argument("--json", type=Path, default=Path("reports/bench/align_textberg.json"))
     args = ap.parse_args(argv)
     src, tgt = read_lines(args.path / "dev.de"), read_lines(args.path / "dev.fr")
     gold = read_gold(args.path / "dev.defr")
     encoder = load_encoder(args.model)
+    encoders = [encoder] + ([load_encoder(args.second)] if args.second else [])
     params = AlignParams()
-    ours = run("xlingo", lambda s, t, e: align_pair(s, t, e, params), src, tgt, gold, encoder)
-    base = run("bertalign-algo", bertalign, src, tgt, gold, encoder)
+    if args.second and args.second_sentences_only:
+        def aligner(s: list[str], t: list[str], e: Sequence[EmbedFn]) -> list[Bead]:
+            return align_pair(s, t, e[0], params, sentence_embed=e[1])
+    else:
+        def aligner(s: list[str], t: list[str], e: EmbedFn | Sequence[EmbedFn]) -> list[Bead]:
+            return align_pair(s, t, e, params)
+    ours = run("xlingo", aligner, src, tgt, gold, encoders)
+    base = run("bertalign-algo", bertalign, src, tgt, gold, [encoder])
     result = {
-        "data": "Text+Berg dev de-fr", "model": args.model, "encoder": encoder.name,
+        "data": "Text+Berg dev de-fr", "model": args.model, "second_model": args.second,
+        "second_sentences_only": bool(args.second and args.second_sentences_only),
+        "encoders": [e.name for e in encoders],
         "params": dict(params.thresholds()), "bertalign_params": BertalignParams().__dict__,
         "xlingo": ours, "bertalign_algo": base,
         "strings_ratio_xlingo_over_bertalign": ours["strings_embedded"] / base["strings_embedded"],

@@ -11,11 +11,12 @@ import itertools
 import random
 import zlib
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from xlingo.align import AlignParams, align_documents, align_pair, best_path
+from xlingo.align import AlignParams, align_documents, align_pair, align_versions, best_path
 from xlingo.model import Document, Sentence
 from xlingo.embed.base import Embedder
 
@@ -362,6 +363,27 @@ STORY = {
            "A sala de leitura no piso de cima fica aberta até às dez da noite.",
            "O presidente da câmara agradeceu aos voluntários que secaram e ordenaram milhares de volumes.",
            "Uma pequena exposição no átrio mostra fotografias da cheia."],
+    "zh": ["林道市在经过两年的维修后重新开放了公共图书馆。",
+           "2023年的洪水毁坏了一楼和大部分儿童图书。",
+           "翻修花费了420万欧元，大部分由地区政府支付。",
+           "读者现在可以在自助借书机上借书。",
+           "楼上的阅览室开放到晚上十点。",
+           "市长感谢了帮助晾干和整理数千册图书的志愿者。",
+           "入口大厅的一个小型展览展示了洪水的照片。"],
+    "ru": ["Город Линдау вновь открыл публичную библиотеку после двух лет ремонта.",
+           "В 2023 году наводнение уничтожило первый этаж и большую часть детских книг.",
+           "Ремонт обошёлся в 4,2 миллиона евро, большую часть заплатило региональное правительство.",
+           "Теперь посетители могут брать книги в автоматах самообслуживания.",
+           "Читальный зал наверху открыт до десяти часов вечера.",
+           "Мэр поблагодарил волонтёров, которые высушили и рассортировали тысячи томов.",
+           "Небольшая выставка в вестибюле показывает фотографии наводнения."],
+    "ar": ["أعادت مدينة لينداو فتح مكتبتها العامة بعد عامين من أعمال الإصلاح.",
+           "كانت مياه الفيضان قد دمرت الطابق الأرضي ومعظم كتب الأطفال في عام 2023.",
+           "بلغت تكلفة الترميم 4.2 مليون يورو، دفعت الحكومة الإقليمية معظمها.",
+           "يمكن للزوار الآن استعارة الكتب من آلات الخدمة الذاتية.",
+           "تبقى قاعة المطالعة في الطابق العلوي مفتوحة حتى العاشرة مساء.",
+           "شكر رئيس البلدية المتطوعين الذين جففوا وفرزوا آلاف المجلدات.",
+           "يعرض معرض صغير في قاعة المدخل صورا للفيضان."],
 }
 
 
@@ -402,7 +424,7 @@ def test_use_pair_merge_next_to_omission(use_embed):
 
 @pytest.mark.model
 def test_use_documents_six_languages(use_embed):
-    versions = {lang: list(s) for lang, s in STORY.items()}
+    versions = {lang: list(STORY[lang]) for lang in ("en", "de", "fr", "es", "it", "pt")}
     versions["pt"] = versions["pt"][:5] + versions["pt"][6:]  # no thanks to the volunteers
     versions["de"] = versions["de"][:3] + ["Die Eröffnungsfeier fand bei strömendem Regen statt."] + versions["de"][3:]
     versions["fr"] = (versions["fr"][:1] + [versions["fr"][1][:-1] + " ; les travaux ont coûté 4,2 millions d'euros, "
@@ -415,3 +437,145 @@ def test_use_documents_six_languages(use_embed):
     assert {"en": (), "de": (3,), "fr": (), "es": (), "it": (), "pt": ()} in cells
     assert {"en": (5,), "de": (6,), "fr": (4,), "es": (5,), "it": (5,), "pt": ()} in cells
     assert len(rows) == 7
+
+
+# --- several scripts: a made-up lexicon, edits of every kind -----------------------------------
+
+_ALPHABETS = {
+    "en": "bcdfgklmnprstvz", "de": "bcdfghklmnprstwz",
+    "ru": "бвгдзклмнпрстфх", "ar": "بتجدرزسشصطعفقكلمنهوي",
+    "zh": "".join(chr(0x4E00 + 37 * k) for k in range(60)), "ja": "".join(chr(0x30A2 + k) for k in range(80)),
+}
+_VOWELS = {"en": "aeiou", "de": "aeiouä", "ru": "аеиоуя"}
+_STOPS = {"zh": "。", "ja": "。", "ar": ".", "ru": ".", "en": ".", "de": "."}
+
+
+def _word(lang: str, concept: int) -> str:
+    """The made-up word for ``concept`` in ``lang``'s script (deterministic)."""
+    rng = random.Random(zlib.crc32(f"{lang}:{concept}".encode()))
+    letters = _ALPHABETS[lang]
+    if lang in _VOWELS:
+        return "".join(rng.choice(letters) + rng.choice(_VOWELS[lang]) for _ in range(3))
+    return "".join(rng.choice(letters) for _ in range(2 if lang in ("zh", "ja") else 5))
+
+
+def lexicon_sentence(lang: str, concepts: Sequence[int]) -> str:
+    """A sentence of made-up words, spaced except in Chinese and Japanese."""
+    sep = "" if lang in ("zh", "ja") else " "
+    return sep.join(_word(lang, c) for c in concepts) + _STOPS[lang]
+
+
+def lexicon_embed(texts: Sequence[str]) -> np.ndarray:
+    """Unit vectors: the concepts whose words a text holds (found in any script), plus a small
+    accent of the script, so that translations are close but not identical."""
+    out = np.zeros((len(texts), DIM))
+    for k, text in enumerate(texts):
+        for lang in _ALPHABETS:
+            hits = [c for c in range(400) if _word(lang, c) in text]
+            for c in hits:
+                out[k] += _token_vector(f"c{c}")
+            if hits:
+                out[k] += 0.3 * len(hits) ** 0.5 * _token_vector(f"accent-{lang}")
+        norm = np.linalg.norm(out[k])
+        out[k] = out[k] / norm if norm else out[k]
+    return out.astype(np.float32)
+
+
+def _concepts(sentences: int, start: int = 0) -> list[list[int]]:
+    return [[3 * k + start, 3 * k + start + 1, 3 * k + start + 2] for k in range(sentences)]
+
+
+@pytest.mark.parametrize("src_lang,tgt_lang", [("en", "zh"), ("ru", "ar"), ("ja", "de"), ("zh", "ru"), ("ar", "ja")])
+def test_merge_split_drop_and_insertion_across_scripts(src_lang, tgt_lang):
+    story = _concepts(12)
+    src = [lexicon_sentence(src_lang, c) for c in story]
+    tgt = [lexicon_sentence(tgt_lang, c) for c in story[:2]]
+    tgt.append(lexicon_sentence(tgt_lang, story[2] + story[3]))  # merge: 2-1
+    tgt.append(lexicon_sentence(tgt_lang, story[4]))
+    tgt.append(lexicon_sentence(tgt_lang, [300, 301, 302]))  # inserted: 0-1
+    tgt.append(lexicon_sentence(tgt_lang, story[5]))
+    tgt += [lexicon_sentence(tgt_lang, story[6][:2]), lexicon_sentence(tgt_lang, story[6][2:])]  # split: 1-2
+    tgt += [lexicon_sentence(tgt_lang, c) for c in story[7:9] + story[10:]]  # 9 dropped: 1-0
+    assert align_pair(src, tgt, lexicon_embed) == [
+        ((0,), (0,)), ((1,), (1,)), ((2, 3), (2,)), ((4,), (3,)), ((), (4,)), ((5,), (5,)), ((6,), (6, 7)),
+        ((7,), (8,)), ((8,), (9,)), ((9,), ()), ((10,), (10,)), ((11,), (11,))]
+
+
+def test_four_scripts_each_with_its_own_edit():
+    story = _concepts(9)
+    versions = {
+        "en": [lexicon_sentence("en", c) for c in story],
+        "zh": [lexicon_sentence("zh", c) for c in story[:4]] + [lexicon_sentence("zh", story[4] + story[5])]
+        + [lexicon_sentence("zh", c) for c in story[6:]],
+        "ru": [lexicon_sentence("ru", c) for c in story[:1]] + [lexicon_sentence("ru", [310, 311, 312])]
+        + [lexicon_sentence("ru", c) for c in story[1:]],
+        "ar": [lexicon_sentence("ar", c) for c in story[:7]] + [lexicon_sentence("ar", c) for c in story[8:]],
+    }
+    docs = [doc(lang, s) for lang, s in versions.items()]
+    rows = align_documents(docs, lexicon_embed)
+    _check_rows(rows, docs)
+    cells = [r.cells for r in rows]
+    assert {"en": (4, 5), "zh": (4,), "ru": (5, 6), "ar": (4, 5)} in cells
+    assert {"en": (), "zh": (), "ru": (1,), "ar": ()} in cells
+    assert {"en": (7,), "zh": (6,), "ru": (8,), "ar": ()} in cells
+    assert len(rows) == 9
+
+
+def test_two_encoders_scores_are_averaged():
+    story = _concepts(8)
+    src = [lexicon_sentence("ru", c) for c in story]
+    tgt = [lexicon_sentence("zh", c) for c in story[:3]] + [lexicon_sentence("zh", story[3] + story[4])] + \
+        [lexicon_sentence("zh", c) for c in story[5:]]
+    want = [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3, 4), (3,)), ((5,), (4,)), ((6,), (5,)), ((7,), (6,))]
+    assert align_pair(src, tgt, [lexicon_embed, lexicon_embed]) == want
+    noise = Embedder(ConceptEncoder())  # knows no word of these scripts: every vector is zero
+    assert align_pair(src, tgt, [lexicon_embed, noise]) == want
+    counted = Embedder(ConceptEncoder())
+    assert align_pair(src, tgt, lexicon_embed, sentence_embed=counted) == want
+    assert counted.strings_embedded == len(src) + len(tgt)  # sentences only, never a window
+
+
+def test_agreement_of_the_other_versions_fixes_a_pair():
+    """Two versions each add a sentence at the same place: alone, the pair matches the two
+    additions with each other; the third version, which has neither, unlinks them."""
+    story = _concepts(6)
+    ru = [lexicon_sentence("ru", c) for c in story[:3]] + [lexicon_sentence("ru", [200, 201, 202])] + \
+        [lexicon_sentence("ru", c) for c in story[3:]]
+    zh = [lexicon_sentence("zh", c) for c in story[:3]] + [lexicon_sentence("zh", [250, 251, 252])] + \
+        [lexicon_sentence("zh", c) for c in story[3:]]
+    ar = [lexicon_sentence("ar", c) for c in story]
+    params = AlignParams(agreement=2.0)
+    assert align_pair(ru, zh, lexicon_embed, params) == one_to_one(7)
+    beads = align_versions([ru, zh, ar], lexicon_embed, params)
+    assert beads[(0, 1)] == one_to_one(3) + [((), (3,)), ((3,), ())] + [((i,), (i,)) for i in range(4, 7)]
+    assert ((3,), ()) in beads[(0, 2)] and ((3,), ()) in beads[(1, 2)]
+    off = align_versions([ru, zh, ar], lexicon_embed, replace(params, agreement=0.0))
+    assert off[(0, 1)] == one_to_one(7)
+
+
+@pytest.mark.model
+def test_use_documents_non_latin_scripts(use_embed):
+    """Chinese merges two sentences, Russian splits one at its comma, Arabic drops one and
+    adds one of its own; English is whole."""
+    zh = STORY["zh"][:1] + [STORY["zh"][1] + STORY["zh"][2]] + STORY["zh"][3:]
+    ru = STORY["ru"][:5] + ["Мэр поблагодарил волонтёров.",
+                            "Они высушили и рассортировали тысячи томов."] + STORY["ru"][6:]
+    ar = STORY["ar"][:3] + STORY["ar"][4:6] + ["ويأمل المسؤولون في جذب المزيد من الطلاب هذا الصيف."] + STORY["ar"][6:]
+    docs = [doc("en", STORY["en"]), doc("zh", zh), doc("ru", ru), doc("ar", ar)]
+    rows = align_documents(docs, use_embed)
+    _check_rows(rows, docs)
+    cells = [r.cells for r in rows]
+    assert {"en": (1, 2), "zh": (1,), "ru": (1, 2), "ar": (1, 2)} in cells
+    assert {"en": (3,), "zh": (2,), "ru": (3,), "ar": ()} in cells
+    assert {"en": (5,), "zh": (4,), "ru": (5, 6), "ar": (4,)} in cells
+    assert {"en": (), "zh": (), "ru": (), "ar": (5,)} in cells
+    assert len(rows) == 7
+
+
+def test_an_empty_version_does_not_vote():
+    story = _concepts(5)
+    ru = [lexicon_sentence("ru", c) for c in story]
+    zh = [lexicon_sentence("zh", c) for c in story]
+    beads = align_versions([ru, zh, []], lexicon_embed, AlignParams(agreement=5.0))
+    assert beads[(0, 1)] == one_to_one(5)
+    assert beads[(0, 2)] == [((i,), ()) for i in range(5)]

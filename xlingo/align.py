@@ -10,14 +10,21 @@ sentences is first scored with a proxy vector, the length-weighted normalised su
 sentence vectors (the encoders mean-pool tokens, so this is close to the real thing). Then,
 round by round, the real concatenation is embedded for every proxy window of a bead that some
 path within ``refine_margin`` of the best one goes through (max-marginals from a forward and
-a backward pass), until no such window is left: Text+Berg needs ~1.25 strings per sentence,
-where Bertalign embeds ~4 (every overlapping window).
+a backward pass), until no such window is left: ~1.3-1.4 strings per sentence on Text+Berg
+and NTREX stories, where Bertalign embeds ~4 (every overlapping window).
 
 Scores are normalised per story: a bead's cosine is centred on how similar each of its two
 windows is to the other version on average and divided by the spread of the story's sentence
 similarities, so the thresholds hold for encoders that crowd their cosines (e5: 0.8-0.97)
-and for those that spread them (USE: 0-0.9) alike. A penalty on the bead's length ratio
-(against the story's median) breaks the near-ties between neighbouring bead shapes.
+and for those that spread them (USE: 0-0.9) alike; with several encoders (pass a sequence of
+embedding functions) the normalised scores are averaged. A penalty on the bead's length ratio
+(against the story's median) breaks the near-ties between neighbouring bead shapes, and one
+on a bead sentence that scores below ``member_floor`` against the other side keeps unrelated
+sentences out of merged beads.
+
+With three versions or more, each pair is aligned a second time with a gain for the links
+the other versions agree on (:func:`align_versions`). The scoring parameters are chosen by
+cross-validation (``benchmarks/align_synthetic.py --cv``).
 """
 from __future__ import annotations
 
@@ -36,22 +43,26 @@ BeadType = tuple[int, int]
 
 NEG = -1e9  # gain of an impossible bead; finite so that sums of it stay finite
 _MIN_SCALE = 1e-3  # floor of the similarity spread (a story with no spread at all)
+_REFINE_ROUNDS = 12  # most rounds of embedding real windows (Text+Berg needs 3-5)
 
 
 @dataclass(frozen=True)
 class AlignParams:
-    """Every tunable of the aligner; all of them go into the report signature."""
+    """Every tunable of the aligner; all of them go into the report signature.
+
+    The scoring parameters were chosen by cross-validation over Text+Berg dev chunks and
+    NTREX-derived stories in 12 languages (``benchmarks/align_synthetic.py --cv``).
+    """
 
     max_window: int = 4  # most sentences on one side of a bead
     max_bead: int = 5  # most sentences in a bead, both sides together
     skip: float = -0.5  # gain of a sentence left without counterpart (score units)
     size_power: float = 0.5  # a bead's gain is its score times (sentences / 2) ** size_power
-    length_weight: float = 2.0  # score penalty per unit of |log(length ratio / story's ratio)|
-    member_weight: float = 1.0  # penalty per unit a bead's least related sentence falls short of
-    member_floor: float = 0.0  # ... this score against the other side's window
+    length_weight: float = 1.0  # score penalty per unit of |log(length ratio / story's ratio)|
+    member_floor: float = 0.5  # a bead loses what its least related sentence scores below this
+    agreement: float = 0.5  # gain per sentence of a bead, times (share of other versions agreeing - 1/2)
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
     refine_margin: float = 1.0  # embed the windows of beads on paths within this of the best
-    refine_rounds: int = 12  # most rounds of embedding real windows
 
     def thresholds(self) -> tuple[tuple[str, float], ...]:
         """Name/value pairs for the report signature, e.g. ``("align.max_window", 3.0)``."""
@@ -66,16 +77,27 @@ class AlignParams:
 
 # --- two versions -----------------------------------------------------------------------------
 
-def align_pair(src: Sequence[str], tgt: Sequence[str], embed: EmbedFn,
-               params: AlignParams = AlignParams()) -> list[Bead]:
+def align_pair(src: Sequence[str], tgt: Sequence[str], embed: EmbedFn | Sequence[EmbedFn],
+               params: AlignParams = AlignParams(), *, sentence_embed: EmbedFn | None = None) -> list[Bead]:
     """Beads in order covering every sentence of both sides exactly once.
 
     Shapes: up to ``params.max_window`` sentences a side and ``params.max_bead`` in all,
-    plus 1-0 and 0-1 for a sentence without counterpart. Positions are 0-based.
+    plus 1-0 and 0-1 for a sentence without counterpart. Positions are 0-based. ``embed`` may
+    be several encoders: their normalised scores are averaged. ``sentence_embed``, one more
+    encoder of which only the sentences are embedded (its windows are approximated from
+    them), is averaged in too: a way to use vectors that are there anyway at no extra cost.
     """
     if not src or not tgt:
-        return [((i,), ()) for i in range(len(src))] + [((), (j,)) for j in range(len(tgt))]
-    return _PairAligner(list(src), list(tgt), embed, params).run()
+        return _unaligned(len(src), len(tgt))
+    return _PairAligner(list(src), list(tgt), _embed_fns(embed), params, sentence_embed).run()
+
+
+def _unaligned(n: int, m: int) -> list[Bead]:
+    return [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)]
+
+
+def _embed_fns(embed: EmbedFn | Sequence[EmbedFn]) -> list[EmbedFn]:
+    return [embed] if callable(embed) else list(embed)
 
 
 class _Side:
@@ -97,21 +119,52 @@ class _Side:
         return " ".join(self.texts[start:start + size])
 
 
+class _Similarity:
+    """One encoder's view of a pair: window vectors, bead cosines and the per-story normalisation."""
+
+    def __init__(self, src: list[str], tgt: list[str], embed: EmbedFn, params: AlignParams,
+                 types: list[BeadType], windows: bool = True) -> None:
+        self.embed = embed
+        self.windows = windows  # embed the windows for real (else keep them approximated)
+        vecs = np.asarray(embed(src + tgt), dtype=np.float64)
+        n = len(src)
+        self.sides = (_Side(src, vecs[:n], params.max_window), _Side(tgt, vecs[n:], params.max_window))
+        self.centre = (vecs[:n].mean(axis=0), vecs[n:].mean(axis=0))
+        self.scale = max(float((vecs[:n] @ vecs[n:].T).std()), _MIN_SCALE)
+        self.cos = {(a, b): self.sides[0].windows[a] @ self.sides[1].windows[b].T for a, b in types if a and b}
+
+    def set_real(self, side: int, size: int, start: int, vec: np.ndarray) -> None:
+        sd = self.sides[side]
+        sd.windows[size][start] = vec
+        sd.proxy[size][start] = False
+        for (a, b), cos in self.cos.items():
+            if side == 0 and a == size:
+                cos[start, :] = self.sides[1].windows[b] @ vec
+            elif side == 1 and b == size:
+                cos[:, start] = self.sides[0].windows[a] @ vec
+
+    def z(self, a: int, b: int) -> np.ndarray:
+        """Cosines of all (a, b) beads, centred on each window's mean similarity to the other
+        version and divided by the story's spread; rows = source windows, columns = target ones."""
+        wa, wb = self.sides[0].windows[a], self.sides[1].windows[b]
+        base = 0.5 * ((wa @ self.centre[1])[:, None] + (wb @ self.centre[0])[None, :])
+        return (self.cos[(a, b)] - base) / self.scale
+
+
 class _PairAligner:
     """The banded dynamic programme for one pair of versions, refined with real windows."""
 
-    def __init__(self, src: list[str], tgt: list[str], embed: EmbedFn, params: AlignParams) -> None:
+    def __init__(self, src: list[str], tgt: list[str], embeds: list[EmbedFn], params: AlignParams,
+                 sentence_embed: EmbedFn | None = None) -> None:
         self.params = params
-        self.embed = embed
-        vecs = np.asarray(embed(src + tgt), dtype=np.float64)
-        self.sides = (_Side(src, vecs[:len(src)], params.max_window),
-                      _Side(tgt, vecs[len(src):], params.max_window))
         self.n, self.m = len(src), len(tgt)
         self.types = [(a, b) for a, b in params.bead_types() if a <= self.n and b <= self.m]
-        self.centre = (vecs[:self.n].mean(axis=0), vecs[self.n:].mean(axis=0))
-        self.scale = max(float((vecs[:self.n] @ vecs[self.n:].T).std()), _MIN_SCALE)
-        self.cos = {(a, b): self.sides[0].windows[a] @ self.sides[1].windows[b].T for a, b in self.types if a and b}
-        self.length = {t: np.zeros_like(c) for t, c in self.cos.items()}  # length-ratio penalties
+        self.sims = [_Similarity(src, tgt, e, params, self.types) for e in embeds]
+        if sentence_embed is not None:
+            self.sims.append(_Similarity(src, tgt, sentence_embed, params, self.types, windows=False))
+        self.sides = self.sims[0].sides  # texts and lengths (the same in every encoder's view)
+        self.length = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
+        self.agree: np.ndarray | None = None  # per sentence pair: agreement * (share of other versions - 1/2)
         self.mask = np.ones((self.n + 1, self.m + 1), dtype=bool)
         first = best_path(self._gains([(1, 1), (1, 0), (0, 1)]), self.n, self.m)
         self.mask = self._band(first)
@@ -131,7 +184,7 @@ class _PairAligner:
     def run(self) -> list[Bead]:
         """Embed every proxy window of a bead whose best path comes within ``refine_margin`` of the
         best path, until there is none; then the best path."""
-        for _ in range(self.params.refine_rounds):
+        for _ in range(_REFINE_ROUNDS):
             gains = self._gains(self.types)
             total, marginals = _max_marginals(gains, self.n, self.m)
             need = set()
@@ -143,27 +196,15 @@ class _PairAligner:
             if not need:
                 break
             todo = sorted(need)
-            vecs = np.asarray(self.embed([self.sides[s].text(k, i) for s, k, i in todo]), dtype=np.float64)
-            for (s, k, i), v in zip(todo, vecs):
-                self._set_real(s, k, i, v)
+            texts = [self.sides[s].text(k, i) for s, k, i in todo]
+            for sim in (s for s in self.sims if s.windows):
+                vecs = np.asarray(sim.embed(texts), dtype=np.float64)
+                for (s, k, i), v in zip(todo, vecs):
+                    sim.set_real(s, k, i, v)
         return best_path(self._gains(self.types), self.n, self.m)
 
-    def _set_real(self, side: int, size: int, start: int, vec: np.ndarray) -> None:
-        sd = self.sides[side]
-        sd.windows[size][start] = vec
-        sd.proxy[size][start] = False
-        for (a, b), cos in self.cos.items():
-            if side == 0 and a == size:
-                cos[start, :] = self.sides[1].windows[b] @ vec
-            elif side == 1 and b == size:
-                cos[:, start] = self.sides[0].windows[a] @ vec
-
     def _z(self, a: int, b: int) -> np.ndarray:
-        """Cosines of all (a, b) beads, centred on each window's mean similarity to the other
-        version and divided by the story's spread; rows = source windows, columns = target ones."""
-        wa, wb = self.sides[0].windows[a], self.sides[1].windows[b]
-        base = 0.5 * ((wa @ self.centre[1])[:, None] + (wb @ self.centre[0])[None, :])
-        return (self.cos[(a, b)] - base) / self.scale
+        return sum(s.z(a, b) for s in self.sims) / len(self.sims)
 
     def _score(self, a: int, b: int) -> np.ndarray:
         """Bead scores: normalised cosine, less the length-ratio penalty, less the shortfall of the
@@ -178,7 +219,7 @@ class _PairAligner:
             each = self._z(a, 1)
             for o in range(b):
                 worst = np.minimum(worst, each[:, o:o + z.shape[1]])
-        return z - self.params.member_weight * np.maximum(self.params.member_floor - worst, 0.0)
+        return z - np.maximum(self.params.member_floor - worst, 0.0)
 
     def _gains(self, types: list[BeadType]) -> dict[BeadType, np.ndarray]:
         p = self.params
@@ -187,9 +228,19 @@ class _PairAligner:
             g = np.full((self.n + 1, self.m + 1), p.skip if a == 0 or b == 0 else NEG)
             if a and b:
                 g[a:, b:] = self._score(a, b) * ((a + b) / 2) ** p.size_power
+                if self.agree is not None:
+                    g[a:, b:] += self._agreement(a, b)
             g[~self.mask] = NEG
             gains[(a, b)] = g
         return gains
+
+    def _agreement(self, a: int, b: int) -> np.ndarray:
+        """Sum over the bead's sentences of the best ``agree`` of a link to the other window."""
+        n, m, sh = self.n, self.m, self.agree
+        row_best = np.max([sh[:, o:m - b + 1 + o] for o in range(b)], axis=0)  # (n, windows of b)
+        col_best = np.max([sh[o:n - a + 1 + o, :] for o in range(a)], axis=0)  # (windows of a, m)
+        return (sum(row_best[o:n - a + 1 + o] for o in range(a))
+                + sum(col_best[:, o:m - b + 1 + o] for o in range(b)))
 
     def _band(self, first: list[Bead]) -> np.ndarray:
         """DP cells within ``params.band`` of the first-pass (1-1 and skips only) path."""
@@ -281,27 +332,76 @@ def _unit(x: np.ndarray) -> np.ndarray:
 
 # --- several versions -------------------------------------------------------------------------
 
-def align_documents(docs: Sequence[Document], embed: EmbedFn, params: AlignParams = AlignParams()) -> list[Row]:
+def align_versions(texts: Sequence[Sequence[str]], embed: EmbedFn | Sequence[EmbedFn],
+                   params: AlignParams = AlignParams(), *,
+                   sentence_embed: EmbedFn | None = None) -> dict[tuple[int, int], list[Bead]]:
+    """Beads of every pair ``(p, q)``, ``p < q``, of versions given as sentence lists.
+
+    With three versions or more, each pair is aligned again, every sentence of a bead gaining
+    ``params.agreement`` times (the share of the other versions through which the first pass
+    links it to a sentence of the bead's other side - 1/2): a link two pairs agree on holds
+    the third, a link no other version supports costs.
+    """
+    fns = _embed_fns(embed)
+    aligners: dict[tuple[int, int], _PairAligner] = {}
+    beads: dict[tuple[int, int], list[Bead]] = {}
+    for p, q in itertools.combinations(range(len(texts)), 2):
+        if texts[p] and texts[q]:
+            aligners[(p, q)] = _PairAligner(list(texts[p]), list(texts[q]), fns, params, sentence_embed)
+            beads[(p, q)] = aligners[(p, q)].run()
+        else:
+            beads[(p, q)] = _unaligned(len(texts[p]), len(texts[q]))
+    if len(texts) < 3 or not params.agreement:
+        return beads
+    links = {pq: _link_matrix(b, len(texts[pq[0]]), len(texts[pq[1]])) for pq, b in beads.items()}
+    out = dict(beads)
+    for (p, q), aligner in aligners.items():
+        others = [r for r in range(len(texts)) if r not in (p, q) and texts[r]]
+        if not others:
+            continue
+        share = sum(_linked(links, p, r) @ _linked(links, r, q) > 0 for r in others) / len(others)
+        aligner.agree = params.agreement * (share - 0.5)
+        out[(p, q)] = aligner.run()
+    return out
+
+
+def _link_matrix(beads: list[Bead], n: int, m: int) -> np.ndarray:
+    """``[i, j]`` is 1 where source sentence ``i`` and target sentence ``j`` share a bead."""
+    out = np.zeros((n, m))
+    for a, b in beads:
+        if a and b:
+            out[np.ix_(a, b)] = 1.0
+    return out
+
+
+def _linked(links: dict[tuple[int, int], np.ndarray], p: int, q: int) -> np.ndarray:
+    return links[(p, q)] if p < q else links[(q, p)].T
+
+
+def align_documents(docs: Sequence[Document], embed: EmbedFn | Sequence[EmbedFn],
+                    params: AlignParams = AlignParams(), *, sentence_embed: EmbedFn | None = None) -> list[Row]:
     """Rows of the multi-version alignment.
 
     Every sentence of every document is in exactly one row; rows are in order and contiguous
     in every document; ``cells`` has every document id (an empty tuple: no counterpart);
-    ``similarity`` is the mean pairwise cosine of the non-empty cells (None with fewer than two).
+    ``similarity`` is the mean pairwise cosine of the non-empty cells under the first encoder
+    of ``embed`` (None with fewer than two). ``embed`` and ``sentence_embed`` as in :func:`align_pair`.
     """
     texts = [[s.text for s in d.sentences] for d in docs]
     nodes = [(d, i) for d, t in enumerate(texts) for i in range(len(t))]
     uf = _UnionFind(nodes)
-    for p, q in itertools.combinations(range(len(docs)), 2):
-        for a, b in align_pair(texts[p], texts[q], embed, params):
+    for (p, q), pair in align_versions(texts, embed, params, sentence_embed=sentence_embed).items():
+        for a, b in pair:
             if a and b:
                 for x in [(p, i) for i in a] + [(q, j) for j in b]:
                     uf.union(x, (p, a[0]))
     groups = _monotone_groups(uf, [len(t) for t in texts])
+    first = _embed_fns(embed)[0]
     rows = []
     for group in groups:
         cells = {d.id: tuple(d.sentences[i].i for i in sorted(group.get(k, ()))) for k, d in enumerate(docs)}
         cell_texts = [" ".join(texts[k][i] for i in sorted(ids)) for k, ids in sorted(group.items())]
-        rows.append(Row(cells=cells, similarity=_mean_pairwise_cosine(cell_texts, embed)))
+        rows.append(Row(cells=cells, similarity=_mean_pairwise_cosine(cell_texts, first)))
     return rows
 
 
