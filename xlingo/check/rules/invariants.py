@@ -1,0 +1,329 @@
+"""XL8xx: invariants of meaning that hold in every language, compared row by row.
+
+A faithful translation keeps a statement's polarity, the direction of its comparisons and the
+people, places and organisations it names. Each rule reads one invariant off every version of
+a row (:mod:`xlingo.check.invariants`, :mod:`xlingo.check.names`) and votes: with three or more
+versions, the value two or more versions share is the story's and a version alone with another
+value is flagged; when no value has a majority the versions disagree pairwise and the row is
+reported as such, without outvoting anyone. With two versions nothing can be voted and the
+severity is lower.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+
+from anyascii import anyascii
+
+from xlingo.check.base import CheckContext, Rule, register
+from xlingo.check.invariants import Cue, directions, implicit_negative, negations
+from xlingo.check.names import Mention, calibrated, char_similarity, content_words, fold, story_names
+from xlingo.report.model import Finding, Severity, Span
+
+
+def vote(values: dict[str, object]) -> tuple[object, list[str]] | None:
+    """The value most versions share (two or more, more than any other value) and the versions
+    that depart from it; None when no value has such a majority."""
+    counts = Counter(values.values()).most_common()
+    if counts[0][1] < 2 or (len(counts) > 1 and counts[1][1] == counts[0][1]):
+        return None
+    top = counts[0][0]
+    return top, [d for d, v in values.items() if v != top]
+
+
+def _cells(ctx: CheckContext) -> Iterator[tuple[int, dict[str, str]]]:
+    """Content rows with at least two versions: row index and each version's cell text."""
+    for k, row in ctx.content_rows():
+        texts = {d.id: ctx.row_text(k, d) for d in ctx.documents
+                 if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])}
+        if len(texts) >= 2:
+            yield k, texts
+
+
+def _langs(ctx: CheckContext, docs: Sequence[str]) -> str:
+    return ", ".join(dict.fromkeys(ctx.story.document(d).lang for d in docs))
+
+
+def _cue_spans(ctx: CheckContext, k: int, doc: str, cues: Sequence[Cue]) -> list[Span]:
+    start = ctx.row_span(k, doc)[0]
+    return [ctx.span(doc, start + c.start, start + c.end) for c in cues]
+
+
+def _quote(cues: Sequence[Cue]) -> str:
+    return " / ".join(dict.fromkeys(f"`{c.text}`" for c in cues))
+
+
+@register
+class PolarityMismatch(Rule):
+    """A version says the opposite: a negation added or lost in translation.
+
+    ## What it does
+    Counts the negations of every version of a row from each language's closed class of
+    negators and n-words (``not``/``never``/``nobody``, ``nicht``/``kein``, ``ne ... pas``,
+    ``não``/``nunca``, ``не``/``никогда``, 不/没, ない/ません, لا/لم/لن...). Cues of one clause
+    that work together (negative concord: ``no ... nada``, ``ne ... jamais``) count once; French
+    ``ne ... que`` (only) and an expletive ``ne`` count as none. With three or more versions,
+    the count most versions share wins and a version alone with another count is flagged; when
+    the versions split without a majority the row is reported as a disagreement (info). With two
+    versions the one with the extra negation is flagged as a warning. A version that moves the
+    negation into a word that entails it (*without*, *fail to*, *refuse*, *hardly*, or a negative
+    prefix on an ordinary word: *impossible*, *unklar*) is not flagged.
+
+    ## Why is this bad?
+    A lost or added "not" reverses the statement while every other word matches: sentence
+    similarity barely moves, and the reader of that edition is told the opposite.
+
+    ## Example
+    ```
+    en: The mayor did not approve the plan.
+    de: Der Bürgermeister hat den Plan nicht gebilligt.
+    fr: Le maire a approuvé le plan.                 <- negation lost
+    ```
+
+    ## Use instead
+    ```
+    fr: Le maire n'a pas approuvé le plan.
+    ```
+    """
+
+    code = "XL801"
+    name = "polarity-mismatch"
+    severity = Severity.ERROR
+    summary = "A negation the other versions have is missing here, or one they lack is added"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        for k, texts in _cells(ctx):
+            langs = {d: ctx.story.document(d).lang for d in texts}
+            negs = {d: negations(t, langs[d]) for d, t in texts.items()}
+            counts = {d: len(v) for d, v in negs.items()}
+            if len(set(counts.values())) == 1:
+                continue
+            implicit = {d: implicit_negative(t, langs[d]) for d, t in texts.items()}
+            if len(texts) == 2:
+                more, less = sorted(counts, key=counts.get, reverse=True)
+                if not implicit[less]:
+                    yield self._extra(ctx, k, more, negs[more], [less], counts[less], Severity.WARNING)
+                continue
+            voted = vote(counts)
+            if voted is None:
+                if not any(implicit.values()):
+                    first = next(iter(texts))
+                    span = ctx.row_span(k, first)
+                    summary = ", ".join(f"{langs[d]} {n}" for d, n in counts.items())
+                    yield ctx.finding(self, first, *span, f"the versions disagree on negation ({summary} "
+                                      "negations) with no majority: check them all", row=k,
+                                      severity=Severity.INFO)
+                continue
+            top, odd = voted
+            agree = [d for d in texts if counts[d] == top]
+            for d in odd:
+                if counts[d] < top and not implicit[d]:
+                    span = ctx.row_span(k, d)
+                    related = [s for o in agree for s in _cue_spans(ctx, k, o, negs[o])]
+                    cues = _quote([c for o in agree for c in negs[o]])
+                    yield ctx.finding(self, d, *span, f"{top - counts[d]} negation(s) fewer than "
+                                      f"{_langs(ctx, agree)} ({cues}): the statement may be reversed",
+                                      row=k, related=related)
+                elif counts[d] > top and not any(implicit[o] for o in agree):
+                    yield self._extra(ctx, k, d, negs[d], agree, top, Severity.ERROR)
+
+    def _extra(self, ctx: CheckContext, k: int, doc: str, cues: list[Cue], others: list[str], n_other: int,
+               severity: Severity) -> Finding:
+        start = ctx.row_span(k, doc)[0]
+        related = [ctx.span(o, *ctx.row_span(k, o)) for o in others]
+        return ctx.finding(self, doc, start + cues[0].start, start + cues[-1].end,
+                           f"negation {_quote(cues)} here: {len(cues) - n_other} more than "
+                           f"{_langs(ctx, others)}; the statement may be reversed",
+                           row=k, related=related, severity=severity)
+
+
+@register
+class ComparisonReversed(Rule):
+    """A comparison points the other way in one version (more/less, higher/lower, above/below).
+
+    ## What it does
+    Reads the comparison words of every version of a row (``more``/``less``, ``höher``/
+    ``niedrigere``, ``plus``/``moins``, ``больше``/``меньше``, 更多/更少, 以上/以下...) with their
+    direction. A version whose comparison words all point one way while every other version's
+    point the other way is flagged; with three or more versions the others must agree. French
+    ``ne ... plus`` (no longer) and ``de plus`` (moreover) are not comparisons.
+
+    ## Why is this bad?
+    "More than" turned into "less than" keeps every number and name; only the direction changes,
+    and with it the news.
+
+    ## Example
+    ```
+    en: Sales were higher than last year.
+    de: Der Umsatz war höher als im Vorjahr.
+    pt: As vendas foram menores do que no ano passado.    <- reversed
+    ```
+
+    ## Use instead
+    ```
+    pt: As vendas foram maiores do que no ano passado.
+    ```
+    """
+
+    code = "XL802"
+    name = "comparison-reversed"
+    severity = Severity.ERROR
+    summary = "A comparison word points the other way than in the other versions"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        for k, texts in _cells(ctx):
+            cues = {d: directions(t, ctx.story.document(d).lang) for d, t in texts.items()}
+            signs = {d: frozenset(c.direction for c in v) for d, v in cues.items()}
+            for d, own in signs.items():
+                others = [o for o in texts if o != d]
+                if len(own) != 1 or not all(len(signs[o]) == 1 for o in others):
+                    continue
+                if all(signs[o] == {-next(iter(own))} for o in others):
+                    if len(texts) == 2 and d != next(iter(texts)):
+                        continue  # two versions: one finding (on the first), the other related
+                    start = ctx.row_span(k, d)[0]
+                    related = [s for o in others for s in _cue_spans(ctx, k, o, cues[o])]
+                    yield ctx.finding(self, d, start + cues[d][0].start, start + cues[d][-1].end,
+                                      f"{_quote(cues[d])} here, {_quote([c for o in others for c in cues[o]])} "
+                                      f"in {_langs(ctx, others)}: the comparison points the other way",
+                                      row=k, related=related,
+                                      severity=Severity.ERROR if len(others) >= 2 else Severity.WARNING)
+
+
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _cased(text: str) -> bool:
+    """The text is in a script with capitals, where names can be told by their shape."""
+    return sum(c.isupper() for c in text) >= 1
+
+
+def _translit_words(text: str) -> list[str]:
+    return _LATIN_WORD.findall(fold(anyascii(text)))
+
+
+def _word_found(word: str, words: Sequence[str]) -> bool:
+    """A name word is among a text's words, up to inflection and transliteration."""
+    if len(word) < 3:
+        return True
+    for w in words:
+        if w == word or (len(w) >= 4 and w[0] == word[0] and char_similarity(w, word) >= 0.75):
+            return True
+    return False
+
+
+@register
+class NameSubstituted(Rule):
+    """A version names someone or something else: a name swapped, or another one repeated.
+
+    ## What it does
+    Takes the names of every version of a row (from the story's name index) and checks each
+    against the other versions' text, across scripts (a Russian ``Обамы`` is read as ``Obamy``)
+    and inflections. A version that lacks a name every other version has, while holding a name
+    none of them has (and that does not mean the same, by the encoder's similarity of the two
+    names, as an exonym like ``Neapel``/``Naples`` does), is flagged where that name stands. A
+    version that instead repeats a name of the row more often than every other version, where
+    a name is missing, is flagged at the surplus occurrence; a repetition with nothing missing is
+    only info (a translator may put a name for a pronoun). Versions in scripts without capitals
+    (Chinese, Japanese, Arabic...) are not read for names here.
+
+    ## Why is this bad?
+    A story that quotes the wrong minister or puts the match in the wrong city is wrong in a way
+    no similarity score sees: the sentence is otherwise a perfect translation.
+
+    ## Example
+    ```
+    en: Minister Karin Dalby opened the bridge in Tervola.
+    de: Ministerin Karin Dalby eröffnete die Brücke in Tervola.
+    fr: La ministre Karin Dalby a inauguré le pont à Rovaniemi.    <- another place
+    ```
+
+    ## Use instead
+    ```
+    fr: La ministre Karin Dalby a inauguré le pont à Tervola.
+    ```
+    """
+
+    code = "XL803"
+    name = "name-substituted"
+    severity = Severity.ERROR
+    summary = "A name the other versions share is replaced by another name in this version"
+    options = {"same_name_z": 3.0}
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        idx = story_names(ctx)
+        for k, texts in _cells(ctx):
+            docs = [d for d, t in texts.items() if _cased(t)]
+            if len(docs) < 2:
+                continue
+            cells = {d: set(ctx.story.alignment[k].cells[d]) for d in docs}
+            mentions = {d: [m for m in idx.mentions.get(d, []) if m.sentence in cells[d] and m.content]
+                        for d in docs}
+            words = {d: _translit_words(texts[d]) for d in docs}
+            for x in docs:
+                yield from self._version(ctx, k, x, [d for d in docs if d != x], mentions, words)
+
+    @staticmethod
+    def _present(m: Mention, words: Sequence[str]) -> bool:
+        return all(_word_found(w, words) for w in _translit_words(" ".join(content_words(m.words))))
+
+    def _count(self, m: Mention, ms: Sequence[Mention]) -> int:
+        key = _translit_words(" ".join(m.content))
+        return sum(1 for o in ms if all(_word_found(w, _translit_words(" ".join(o.content))) for w in key))
+
+    def _version(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
+                 words: dict[str, list[str]]) -> Iterator[Finding]:
+        missing = list({m.key: m for d in others for m in mentions[d]
+                        if all(self._present(m, words[o]) for o in others)
+                        and not self._present(m, words[x])}.values())
+        severity = Severity.ERROR if len(others) >= 2 else Severity.WARNING
+        if not missing:
+            yield from self._repeated(ctx, k, x, others, mentions, words, None, Severity.INFO)
+            return
+        extra = [m for m in mentions[x] if not any(self._present(m, words[o]) for o in others)
+                 and max(char_similarity(anyascii(m.text), anyascii(n.text)) for n in missing) < 0.7]
+        extra = [m for m in extra if not self._same_entity(ctx, m, missing)]
+        for m in extra:
+            related = [_mention_span(ctx, n) for n in missing]
+            yield ctx.finding(self, x, m.start, m.end,
+                              f"`{m.text}` here, {' / '.join(f'`{n.text}`' for n in missing)} in "
+                              f"{_langs(ctx, others)}: another name", row=k, related=related, severity=severity)
+        if not extra:
+            yield from self._repeated(ctx, k, x, others, mentions, words, missing, severity)
+
+    def _repeated(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
+                  words: dict[str, list[str]], missing: list[Mention] | None, severity: Severity) -> Iterator[Finding]:
+        """A name of the row more often in ``x`` than in every other version (at the surplus
+        occurrence nearest to where the missing name stands in the others)."""
+        seen: set[str] = set()
+        for m in mentions[x]:
+            if m.key in seen or not all(self._present(m, words[o]) for o in others):
+                continue
+            seen.add(m.key)
+            mine = [o for o in mentions[x] if self._count(m, [o])]
+            theirs = max(self._count(m, mentions[o]) for o in others)
+            if len(mine) <= theirs or theirs == 0:
+                continue
+            pick = mine[-1]
+            if missing:
+                cell = ctx.row_span(k, x)
+                ref = missing[0]
+                ref_cell = ctx.row_span(k, ref.doc)
+                where = (ref.start - ref_cell[0]) / max(1, ref_cell[1] - ref_cell[0])
+                pick = min(mine, key=lambda o: abs((o.start - cell[0]) / max(1, cell[1] - cell[0]) - where))
+            what = (f"; {' / '.join(f'`{n.text}`' for n in missing)} of {_langs(ctx, others)} is missing"
+                    if missing else "")
+            yield ctx.finding(self, x, pick.start, pick.end,
+                              f"`{m.text}` {len(mine)} times here, {theirs} in {_langs(ctx, others)}{what}",
+                              row=k, related=[_mention_span(ctx, n) for n in missing or []], severity=severity)
+
+    def _same_entity(self, ctx: CheckContext, m: Mention, missing: list[Mention]) -> bool:
+        """The encoder reads the two names as one (an exonym: ``Neapel``/``Naples``)."""
+        pool = [o.text for ms in story_names(ctx).mentions.values() for o in ms][:200]
+        z = calibrated(ctx.embed, [m.text], [n.text for n in missing], pool)
+        return bool(z.max() >= self.opts["same_name_z"])
+
+
+def _mention_span(ctx: CheckContext, m: Mention) -> Span:
+    return ctx.span(m.doc, m.start, m.end)
