@@ -35,6 +35,13 @@ Choices (documented here once, used by the XL1xx rules):
   a ``month`` quantity; month names (Babel's wide names) give ``month``
   quantities. Clock times (``18:30``, ``18h30``, ``18 Uhr``, ``6 p.m.``) are
   ``time`` quantities compared on a 12-hour dial. Both are soft.
+* **Units of measurement** after a number (``miles``, ``km``, ``Zoll``, ``pounds``, ``mph``,
+  ``°F``...) give it a ``measure`` in its dimension's base unit, so that a version that
+  converted the unit for its readers (``200 miles`` / ``320 km``, ``6 inches`` / ``15 cm``)
+  matches up to the rounding conversions get (12 %). The first number of a range takes the
+  unit of the second (``2 to 4 inches``). ``pound`` after a number is read both as money and
+  as a weight.
+* **Decades**: ``1980s`` / ``1980er`` match ``80`` (``années 80``).
 * Signs are ignored (``-5 %`` and ``fell 5%`` say the same in translation).
 """
 from __future__ import annotations
@@ -72,6 +79,8 @@ class Quantity:
     num_start: int = 0  # span of the digits alone
     num_end: int = 0
     grouped: bool = False  # the digits use a group separator
+    unit: str | None = None  # a unit of measurement said after it (``mi``, ``km``, ``lb``...)
+    measure: Decimal | None = None  # the value in the unit's dimension's base unit (m, kg, m/s...)
 
     @property
     def qualified(self) -> bool:
@@ -245,6 +254,64 @@ _GLUED_SCALES = {"k": 3, "m": 6, "mn": 6, "mi": 6, "bn": 9, "bi": 9, "tn": 12}
 _ALWAYS_SCALES = {"bn", "mn", "tn"}  # need no currency sign to be read as scales
 _WORD = re.compile(r"[^\W\d_]+")
 _FRACTIONS = {"½": Decimal("0.5"), "¼": Decimal("0.25"), "¾": Decimal("0.75")}
+
+
+# units of measurement: (name, dimension, factor to the base unit, pattern); °F is affine
+_UNITS = [
+    ("mph", "speed", Decimal("1.609344"), r"mph|miles?\s+(?:per|an)\s+hour|meilen\s+pro\s+stunde"),
+    ("kmh", "speed", Decimal(1), r"km\s?/\s?h|kmh|stundenkilomet\w*|kilom[eè]t\w*\s+(?:per|pro|por|par|all['’]|à\s+l['’])\s*"
+                                 r"(?:hour|stunde|hora|heure|ora)|quil[óô]metros?\s+por\s+hora|km\s+por\s+hora"),
+    ("km", "length", Decimal(1000), r"km|kilomet\w*|kilomètres?|quil[óô]metros?|chilometri|kilómetros?|километр\w*"),
+    ("cm", "length", Decimal("0.01"), r"cm|centim[eè]t\w*|zentimet\w*|centímetros?|сантиметр\w*"),
+    ("mm", "length", Decimal("0.001"), r"mm|millim[eè]t\w*|milímetros?|миллиметр\w*"),
+    ("m", "length", Decimal(1), r"m(?![\w/²³])|met(?:er|re|ro|ri)s?n?|mètres?|метр\w*"),
+    ("mi", "length", Decimal("1609.344"), r"miles?|meilen?|milhas?|millas?|miglia|mijl(?:en)?|мил[ьи]\w*"),
+    ("ft", "length", Decimal("0.3048"), r"feet|foot|ft|fu[ßs]|pieds?|pies|pés|piedi|футов|фута?"),
+    ("in", "length", Decimal("0.0254"), r"inch(?:es)?|zoll|pouces?|pulgadas?|polegadas?|pollici|дюйм\w*"),
+    ("yd", "length", Decimal("0.9144"), r"yards?|yd|jardas?|yardas?|iarde|ярд\w*"),
+    ("kg", "mass", Decimal(1), r"kg|kilo(?:gram(?:me)?s?|gramm|gramos?|gramas?|grammi)?s?|quilos?|chili|килограмм\w*"),
+    ("lb", "mass", Decimal("0.45359237"), r"pounds?|lbs?|pfund|livres?|libras?|libbre|фунт\w*"),
+    ("t", "mass", Decimal(1000), r"tonnes?|tons?|tonnen|toneladas?|tonnellate|тонн\w*"),
+    ("acre", "area", Decimal("4046.86"), r"acres?|acri"),
+    ("ha", "area", Decimal(10000), r"hectares?|hektar|ha(?!\w)|ettari|hectáreas?|гектар\w*"),
+    ("km2", "area", Decimal(1000000), r"km²|km2|square\s+kilomet\w*|quadratkilomet\w*|kilomètres?\s+carrés"),
+    ("mi2", "area", Decimal("2589988"), r"square\s+miles?"),
+    ("gal", "volume", Decimal("3.78541"), r"gallons?|gallonen|galões|galones|galloni"),
+    ("l", "volume", Decimal(1), r"litres?|liters?|litros?|litri|литр\w*"),
+    ("F", "temperature", Decimal(1), r"°\s?F|degrees?\s+fahrenheit|grad\s+fahrenheit|fahrenheit"),
+    ("C", "temperature", Decimal(1), r"°\s?C|degrees?\s+celsius|grad(?:\s+celsius)?|celsius|graus?|grados?|gradi|degrés"),
+]
+_UNIT_DIM = {name: dim for name, dim, _, _ in _UNITS}
+_UNIT_FACTOR = {name: f for name, _, f, _ in _UNITS}
+_UNIT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(f"(?P<u{i}>{p})" for i, (_, _, _, p) in enumerate(_UNITS))
+                         + r")(?!\w)", re.IGNORECASE)
+_RANGE_JOIN = re.compile(rf"{_SP}*(?:-|–|to|bis|à|a|y|e|and|und|et|tot|au|al|ao|alle|til|до){_SP}*$", re.IGNORECASE)
+_UNIT_TOLERANCE = Decimal("0.12")
+
+
+def _unit_after(text: str, end: int) -> str | None:
+    """The unit of measurement said right after ``end`` (not part of the quantity's span)."""
+    m = _UNIT_AFTER.match(text, end)
+    if not m:
+        return None
+    return next(_UNITS[int(k[1:])][0] for k, v in m.groupdict().items() if v is not None)
+
+
+def _measure(value: Decimal, unit: str) -> Decimal:
+    if unit == "F":
+        return (value - 32) * 5 / 9
+    return value * _UNIT_FACTOR[unit]
+
+
+def _with_units(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """The first number of a range takes the second's unit (``2 to 4 inches``)."""
+    out = list(qs)
+    for i in range(len(out) - 1, 0, -1):
+        a, b = out[i - 1], out[i]
+        if a.unit is None and b.unit is not None and a.kind == "number" and a.end <= b.start \
+                and _RANGE_JOIN.fullmatch(text[a.end:b.start]):
+            out[i - 1] = replace(a, unit=b.unit, measure=_measure(a.value, b.unit))
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -449,7 +516,7 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
             out.append(Quantity(m.start(), m.end(), m.group(0), Decimal(months.index(m.group(0).lower()) + 1),
                                 kind="month", soft=True, num_start=m.start(), num_end=m.end()))
     out.sort(key=lambda q: (q.start, q.end, q.kind))
-    return out
+    return _with_units(text, out)
 
 
 def _qualify(text: str, s: int, e: int, r: _Reading, suffix: str, lang: str) -> Quantity:
@@ -472,8 +539,13 @@ def _qualify(text: str, s: int, e: int, r: _Reading, suffix: str, lang: str) -> 
             if after:
                 cur, kind, end = after, "money", cend
     quantum = scale * Decimal(1).scaleb(-r.decimals)
+    unit, measure = None, None
+    if kind == "number" or cur == _FAMILIES["pound"]:
+        unit = _unit_after(text, e if cur else end)
+        if unit is not None:
+            measure = _measure(r.value * scale, unit)
     return Quantity(start, end, text[start:end], r.value * scale, kind, cur, quantum, scale, False,
-                    r.alt * scale if r.alt is not None else None, r.foreign, s, e, r.grouped)
+                    r.alt * scale if r.alt is not None else None, r.foreign, s, e, r.grouped, unit, measure)
 
 
 def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
@@ -486,8 +558,13 @@ def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
     """
     if not _comparable(a.kind, b.kind):
         return 0
+    if a.unit and b.unit and a.unit != b.unit and _UNIT_DIM[a.unit] == _UNIT_DIM[b.unit]:
+        x, y = a.measure, b.measure
+        return 1 if abs(x - y) <= _UNIT_TOLERANCE * max(abs(x), abs(y)) + (1 if a.unit in "FC" else 0) else 0
     if a.value == b.value:
         return 2
+    if _decade(a, b) or _decade(b, a):
+        return 1
     coarse, fine = (a, b) if a.quantum >= b.quantum else (b, a)
     if coarse.kind in KINDS_NUMERIC and coarse.value >= 10 * coarse.quantum \
             and abs(fine.value - coarse.value) * 2 <= coarse.quantum:
@@ -497,6 +574,12 @@ def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
             if x is not None and x == y:
                 return 1
     return 0
+
+
+def _decade(a: Quantity, b: Quantity) -> bool:
+    """``a`` is a decade written in full (``1980s``, ``1980er``) and ``b`` its short form (80)."""
+    return (a.kind == b.kind == "number" and a.text.rstrip("'’").endswith(("s", "er", "ern"))
+            and 1900 <= a.value < 2100 and a.value % 10 == 0 and b.value == a.value % 100 and b.value >= 10)
 
 
 def _comparable(k1: str, k2: str) -> bool:
