@@ -106,9 +106,13 @@ def zipf(word: str, lang: str) -> float:
         return 0.0
 
 
+_UNDECOMPOSED = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
+                               "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i", "þ": "th", "Þ": "Th"})
+
+
 def fold(text: str) -> str:
-    """Case-folded text without accents, apostrophes unified."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    """Case-folded text without accents (``ø``, ``ł``, ``ß`` too), apostrophes unified."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'").translate(_UNDECOMPOSED))
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 

@@ -245,7 +245,7 @@ class DoubledWord(Rule):
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
 # quote mark -> the openers it can close (German „…“ ‚…‘, English “…” ‘…’, French « », Nordic » «, ” ”)
 _QUOTE_CLOSES = {
-    "“": "„", "”": "„“”", "‘": "‚", "’": "‘‚", "»": "«", "«": "»", "›": "‹", "‹": "›", '"': '"',
+    "“": "„", "”": "„“”\"", "‘": "‚", "’": "‘‚", "»": "«", "«": "»", "›": "‹", "‹": "›", '"': '"“„',
     "」": "「", "』": "『",
 }
 _QUOTE_OPENS = set("„‚“”«»‹›\"「『‘")
@@ -320,7 +320,24 @@ def unmatched_marks(text: str) -> list[Unmatched]:
         if nxt_para[:1] in _QUOTE_OPENS or nxt_para[:1] in _QUOTE_CLOSES:
             stack = [m for m in stack if m.family != "quote"]
         out.extend(stack)
-    return sorted(out, key=lambda m: m.pos)
+    return _across_paragraphs(sorted(out, key=lambda m: m.pos), [b for b, _ in paragraphs])
+
+
+def _across_paragraphs(marks: list[Unmatched], starts: list[int], reach: int = 3) -> list[Unmatched]:
+    """Drop a quote left open at a paragraph's end with the unmatched closing quote of one of
+    the next ``reach`` paragraphs: one quotation over several paragraphs (« … / … »)."""
+    para = {m.pos: sum(1 for b in starts if b <= m.pos) for m in marks}
+    dropped: set[int] = set()
+    for i, o in enumerate(marks):
+        if o.family != "quote" or not o.opening or o.partner or o.pos in dropped:
+            continue
+        for c in marks[i + 1:]:
+            if c.pos in dropped or c.family != "quote" or para[c.pos] == para[o.pos]:
+                continue
+            if para[c.pos] - para[o.pos] <= reach and o.mark in _QUOTE_CLOSES.get(c.mark, ""):
+                dropped |= {o.pos, c.pos}
+            break
+    return [m for m in marks if m.pos not in dropped]
 
 
 def _close(stack: list[Unmatched], openers: str, out: list[Unmatched]) -> bool:
