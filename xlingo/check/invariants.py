@@ -6,9 +6,10 @@ comparative quantity words (more/less, higher/lower, above/below). They are smal
 closed, so they travel to any text.
 
 * :func:`negations` finds negation events in a text. Languages with negative concord
-  (``no ... nada``, ``ne ... jamais``, ``не ... никогда``) put several cues on one negation, so
-  cues close together within a clause count once; French ``ne`` counts only with its second
-  part (``ne ... que`` restricts, an expletive ``ne`` negates nothing).
+  (``no ... nada``, ``не ... никогда``) put several cues on one negation, so there cues close
+  together within a clause count once; French ``ne`` counts only with its second part or a
+  negative subject (``ne ... pas``, ``personne ne``; ``ne ... que`` restricts, an expletive
+  ``ne`` negates nothing).
 * :func:`implicit_negative` says whether a text carries negation by other means: words that
   entail a negation (*without*, *fail*, *refuse*, *lack*, *hardly*; German *ohne*, *kaum*...)
   or a word built from a negative prefix on an ordinary word (*impossible*, *unklar*,
@@ -32,10 +33,10 @@ from xlingo.check.names import lang_of, zipf
 
 #: Sentential negators and n-words per language (closed classes from reference grammars).
 NEGATION: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
-    "en": "not n't no never nobody nothing none neither nor nowhere cannot",
+    "en": "not n't no never nobody nothing none neither nowhere cannot",
     "de": "nicht kein keine keinen keinem keiner keines nie niemals niemand niemanden niemandem nichts "
           "nirgends nirgendwo weder",
-    "nl": "niet geen nooit niemand niets nergens noch",
+    "nl": "niet geen nooit niemand niets nergens",
     "es": "no nunca jamás nadie nada ningún ninguno ninguna ningunos ningunas ni tampoco",
     "it": "non mai nessuno nessuna nessun niente nulla né neanche nemmeno neppure",
     "pt": "não nunca jamais ninguém nada nenhum nenhuma nenhuns nenhumas nem tampouco",
@@ -45,10 +46,14 @@ NEGATION: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
           "никакой никакая никакое никакие никакого никакой никаких никаким нельзя",
     "ar": "لا لم لن ليس ليست ليسوا لست لسنا ليسا",
 }.items()}
+#: Languages with negative concord: several cues of one clause make one negation.
+CONCORD = frozenset({"es", "it", "pt", "pl", "ru", "uk", "ar", "ro", "ca"})
 #: French: the first part of the negation; it counts only with a second part within the clause.
 FR_NE = frozenset({"ne", "n'"})
 #: French second parts (``ne ... plus`` is a negation too, ``plus`` alone a comparison).
 FR_SECOND = frozenset("pas plus jamais rien personne aucun aucune nul nulle ni guère point".split())
+#: French n-words that can be the subject before ``ne`` (``personne ne vient``).
+FR_SUBJECT = frozenset("personne rien aucun aucune nul nulle".split())
 #: French words that negate without ``ne`` (``pas encore``, ``jamais``, ``non``).
 FR_ALONE = frozenset("pas jamais non aucun aucune".split())
 
@@ -208,6 +213,11 @@ def _french_cues(toks: list[tuple[int, int, str, int]]) -> list[Cue]:
                     out.append(Cue(s, toks[j][1], ""))
                     used.add(j)
                     break
+            else:  # a negative subject before it: "personne ne vient"
+                subject = [j for j in range(max(0, i - 3), i) if toks[j][2] in FR_SUBJECT and toks[j][3] == clause]
+                if subject:
+                    out.append(Cue(toks[subject[0]][0], e, ""))
+                    used.add(subject[0])
     for j, (s, e, w, _) in enumerate(toks):
         if j not in used and w in FR_ALONE:
             out.append(Cue(s, e, ""))
@@ -215,11 +225,12 @@ def _french_cues(toks: list[tuple[int, int, str, int]]) -> list[Cue]:
 
 
 def negations(text: str, lang: str) -> list[Cue]:
-    """Negation events: cues of one clause close together (negative concord) count once."""
+    """Negation events. In languages with negative concord, cues of one clause close together
+    count once; elsewhere (``doesn't ... never``) each cue is a negation."""
     cues = negation_cues(text, lang)
     if not cues:
         return []
-    if lang_of(lang) in CJK_NEGATION:
+    if lang_of(lang) not in CONCORD:
         return [Cue(c.start, c.end, text[c.start:c.end]) for c in cues]
     toks = _tokens(text)
     pos = {s: (i, clause) for i, (s, _, _, clause) in enumerate(toks)}
