@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents, load_documents  # noqa: E402
 
+from xlingo.config import Settings  # noqa: E402
 from xlingo.report.model import Severity  # noqa: E402
 
 SEVERITIES = ("error", "warning", "info")
@@ -60,10 +61,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--pairs", default="en-de,fr-pt", help="2-way settings, comma-separated")
     ap.add_argument("--docs", type=int, help="only the first N documents")
     ap.add_argument("--cache", default=str(DEFAULT_CACHE), help="folder for cached vectors and token states")
+    ap.add_argument("--select", default="XL", help="rule codes or prefixes to run (e.g. XL8)")
     ap.add_argument("--show", choices=SEVERITIES, help="print every finding at or above this severity")
     ap.add_argument("--json", default="reports/bench/ntrex_clean.json", help="write the figures here")
     args = ap.parse_args(argv)
-    engine = cached_engine(args.cache)
+    engine = cached_engine(args.cache, Settings(select=tuple(args.select.split(","))))
     show = Severity(args.show) if args.show else None
     settings = [args.langs.split(",")] + [p.split("-") for p in args.pairs.split(",") if p]
     results = []
