@@ -186,6 +186,7 @@ def negation_cues(text: str, lang: str) -> list[Cue]:
         return [Cue(m.start(), m.end(), m.group()) for m in CJK_NEGATION[lang].finditer(text)
                 if not any(s <= m.start() < e for s, e in blocked)]
     toks = _tokens(text)
+    toks = [t for i, t in enumerate(toks) if not _interjection(text, t, toks[i - 1][2] if i else "")]
     if lang == "fr":
         return _french_cues(toks)
     lexicon = NEGATION.get(lang)
@@ -200,6 +201,18 @@ def negation_cues(text: str, lang: str) -> list[Cue]:
     return out
 
 
+_INTERJECTIONS = frozenset("no non nein não nee нет".split())
+_OR = frozenset("or ou oder o of или lub".split())
+
+
+def _interjection(text: str, tok: tuple[int, int, str, int], prev: str) -> bool:
+    """``No, no.`` or ``... or not.``: a negator standing alone before punctuation is outside the
+    clause's polarity (translators keep or drop it freely)."""
+    if not re.match(r"\s*[,.!?;:—–]", text[tok[1]:tok[1] + 3]):
+        return False
+    return tok[2] in _INTERJECTIONS or prev in _OR
+
+
 def _french_cues(toks: list[tuple[int, int, str, int]]) -> list[Cue]:
     """``ne``/``n'`` with a second part in its clause (one cue spanning both), second parts
     standing alone (``pas encore``, ``jamais``), and ``non``."""
@@ -209,9 +222,11 @@ def _french_cues(toks: list[tuple[int, int, str, int]]) -> list[Cue]:
             for j in range(i + 1, min(i + 1 + _CONCORD_WINDOW, len(toks))):
                 if toks[j][3] != clause:
                     break
-                if toks[j][2] in FR_SECOND:
-                    out.append(Cue(s, toks[j][1], ""))
-                    used.add(j)
+                if toks[j][2] in FR_SECOND:  # ne ... plus jamais: one negation, every second part used
+                    more = [x for x in range(j, min(j + 3, len(toks))) if toks[x][2] in FR_SECOND
+                            and toks[x][3] == clause]
+                    out.append(Cue(s, toks[more[-1]][1], ""))
+                    used.update(more)
                     break
             else:  # a negative subject before it: "personne ne vient"
                 subject = [j for j in range(max(0, i - 3), i) if toks[j][2] in FR_SUBJECT and toks[j][3] == clause]
@@ -219,8 +234,8 @@ def _french_cues(toks: list[tuple[int, int, str, int]]) -> list[Cue]:
                     out.append(Cue(toks[subject[0]][0], e, ""))
                     used.add(subject[0])
     for j, (s, e, w, _) in enumerate(toks):
-        if j not in used and w in FR_ALONE:
-            out.append(Cue(s, e, ""))
+        if j not in used and w in FR_ALONE and not (w == "jamais" and j and toks[j - 1][2] in ("que", "qu'")):
+            out.append(Cue(s, e, ""))  # "plus que jamais" (more than ever) is not a negation
     return sorted(out, key=lambda c: c.start)
 
 

@@ -12,13 +12,24 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from collections.abc import Iterator, Sequence
 
 from anyascii import anyascii
 
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.invariants import Cue, directions, implicit_negative, negations
-from xlingo.check.names import Mention, calibrated, char_similarity, content_words, fold, story_names
+from xlingo.check.names import (
+    Mention,
+    calibrated,
+    char_similarity,
+    content_words,
+    fold,
+    COMPOUNDING,
+    is_ordinary,
+    story_names,
+    zipf,
+)
 from xlingo.report.model import Finding, Severity, Span
 
 
@@ -203,6 +214,22 @@ def _translit_words(text: str) -> list[str]:
     return _LATIN_WORD.findall(fold(anyascii(text)))
 
 
+def _stem_equal(a: str, b: str) -> bool:
+    """One name word up to an inflectional ending or a transliteration's last letters
+    (``tervola``/``tervole``, ``dalby``/``dalbi``)."""
+    if a == b:
+        return True
+    n = min(len(a), len(b))
+    common = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), n)
+    return n >= 4 and common >= n - 2 and abs(len(a) - len(b)) <= 3
+
+
+def _same_form(a: Mention, b: Mention) -> bool:
+    """Two mentions write one name the same way (across scripts): not a translation of it."""
+    wa, wb = _translit_words(" ".join(a.content)), _translit_words(" ".join(b.content))
+    return len(wa) == len(wb) > 0 and all(_stem_equal(x, y) for x, y in zip(wa, wb))
+
+
 def _word_found(word: str, words: Sequence[str]) -> bool:
     """A name word is among a text's words, up to inflection and transliteration."""
     if len(word) < 3:
@@ -274,18 +301,20 @@ class NameSubstituted(Rule):
 
     def _version(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
                  words: dict[str, list[str]]) -> Iterator[Finding]:
-        missing = list({m.key: m for d in others for m in mentions[d]
-                        if all(self._present(m, words[o]) for o in others)
+        langs = [ctx.story.document(d).lang for d in [x, *others]]
+        missing = list({m.key: m for m in mentions[others[0]] if _strong(m, langs)
+                        and all(any(_same_form(m, q) for q in mentions[o]) for o in others[1:])
                         and not self._present(m, words[x])}.values())
+        missing = [n for n in missing if not self._counterpart(ctx, k, n.text, [x])]
         severity = Severity.ERROR if len(others) >= 2 else Severity.WARNING
         if not missing:
             yield from self._repeated(ctx, k, x, others, mentions, words, None, Severity.INFO)
             return
-        extra = [m for m in mentions[x] if not any(self._present(m, words[o]) for o in others)
+        extra = [m for m in mentions[x] if _strong(m, langs) and not any(self._present(m, words[o]) for o in others)
                  and max(char_similarity(anyascii(m.text), anyascii(n.text)) for n in missing) < 0.7]
-        extra = [m for m in extra if not self._same_entity(ctx, m, missing)]
+        extra = [m for m in extra if not self._counterpart(ctx, k, m.text, others)]
         for m in extra:
-            related = [_mention_span(ctx, n) for n in missing]
+            related = [_mention_span(ctx, q) for n in missing for o in others for q in mentions[o] if _same_form(n, q)]
             yield ctx.finding(self, x, m.start, m.end,
                               f"`{m.text}` here, {' / '.join(f'`{n.text}`' for n in missing)} in "
                               f"{_langs(ctx, others)}: another name", row=k, related=related, severity=severity)
@@ -297,8 +326,9 @@ class NameSubstituted(Rule):
         """A name of the row more often in ``x`` than in every other version (at the surplus
         occurrence nearest to where the missing name stands in the others)."""
         seen: set[str] = set()
+        langs = [ctx.story.document(d).lang for d in [x, *others]]
         for m in mentions[x]:
-            if m.key in seen or not all(self._present(m, words[o]) for o in others):
+            if m.key in seen or not _strong(m, langs) or not all(self._present(m, words[o]) for o in others):
                 continue
             seen.add(m.key)
             mine = [o for o in mentions[x] if self._count(m, [o])]
@@ -318,11 +348,61 @@ class NameSubstituted(Rule):
                               f"`{m.text}` {len(mine)} times here, {theirs} in {_langs(ctx, others)}{what}",
                               row=k, related=[_mention_span(ctx, n) for n in missing or []], severity=severity)
 
-    def _same_entity(self, ctx: CheckContext, m: Mention, missing: list[Mention]) -> bool:
-        """The encoder reads the two names as one (an exonym: ``Neapel``/``Naples``)."""
-        pool = [o.text for ms in story_names(ctx).mentions.values() for o in ms][:200]
-        z = calibrated(ctx.embed, [m.text], [n.text for n in missing], pool)
+    def _counterpart(self, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str]) -> bool:
+        """Some word or pair of words of these versions' cells means what ``phrase`` means, by
+        the encoder (an exonym ``Neapel``/``Naples``, a compound ``Hurrikanstärke``/``hurricane
+        strength``), scored against words of the story's other rows."""
+        cands = [g for d in docs for g in _grams(ctx.row_text(k, d))]
+        pool = [g for j, row in enumerate(ctx.rows) if j != k for d, ids in row.cells.items() if ids
+                for g in _grams(ctx.row_text(j, d))[:6]][:150]
+        if not cands or not pool:
+            return False
+        z = calibrated(ctx.embed, [phrase], cands, pool)
         return bool(z.max() >= self.opts["same_name_z"])
+
+
+_GRAM_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _grams(text: str) -> list[str]:
+    """Words and pairs of adjacent words of a text (letters only); characters for CJK."""
+    ws = _GRAM_WORD.findall(text)
+    return ws + [f"{a} {b}" for a, b in zip(ws, ws[1:])]
+
+
+_LINKS = ("", "s", "n", "en", "es", "e", "er")
+
+
+@lru_cache(maxsize=65536)
+def _compound(word: str, lang: str, depth: int = 3) -> bool:
+    """A word made of known words of the language (``pfandhaus`` = ``pfand`` + ``haus``, linking
+    and inflectional endings allowed): a compound noun, not a name."""
+    for end in _LINKS:
+        stem = word[:-len(end)] if end and word.endswith(end) else word if not end else ""
+        if len(stem) >= 3 and zipf(stem, lang) >= 2.5 and depth < 3:
+            return True
+    if depth == 0:
+        return False
+    for i in range(3, len(word) - 2):
+        head = word[:i]
+        if any(zipf(head[:len(head) - len(x)] if x else head, lang) >= 2.5 for x in _LINKS
+               if not x or head.endswith(x) and len(head) - len(x) >= 3) and _compound(word[i:], lang, depth - 1):
+            return True
+    return False
+
+
+def _strong(m: Mention, langs: Sequence[str]) -> bool:
+    """A mention that can only be a name: not an acronym (they follow the language), not
+    ordinary words of its language (``Friday``, ``Commission``), not a compound of them."""
+    if _acronym(m) or is_ordinary([m.accented(w) for w in m.content], m.lang, langs):
+        return False
+    return not (m.lang in COMPOUNDING and len(m.content) == 1 and _compound(m.content[0], m.lang))
+
+
+def _acronym(m: Mention) -> bool:
+    """Acronyms follow each language (``HIV``/``VIH``): not compared here."""
+    letters = [c for c in m.text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 2 and len(m.content) == 1 and len(letters) <= 6
 
 
 def _mention_span(ctx: CheckContext, m: Mention) -> Span:
