@@ -54,8 +54,9 @@ FR_NE = frozenset({"ne", "n'"})
 FR_SECOND = frozenset("pas plus jamais rien personne aucun aucune nul nulle ni guère point".split())
 #: French n-words that can be the subject before ``ne`` (``personne ne vient``).
 FR_SUBJECT = frozenset("personne rien aucun aucune nul nulle".split())
-#: French words that negate without ``ne`` (``pas encore``, ``jamais``, ``non``).
-FR_ALONE = frozenset("pas jamais non aucun aucune".split())
+#: French words that negate without ``ne`` (``pas encore``, ``jamais``); ``non`` mostly
+#: prefixes a word (``non exécutif``) and is read as such.
+FR_ALONE = frozenset("pas jamais aucun aucune".split())
 
 #: Chinese and Japanese negators, matched on characters.
 CJK_NEGATION = {
@@ -74,20 +75,21 @@ _AR_PREFIX = re.compile(r"^[وف](?=ل[ام]|لن|لي)")
 
 #: Words whose meaning entails a negation (a translation may carry the negation in them).
 IMPLICIT_NEGATION: dict[str, tuple[str, ...]] = {
-    "en": ("without", "fail", "refus", "lack", "hardly", "barely", "scarcely", "unable", "absen", "deny",
+    "en": ("without", "fail", "refus", "lack", "hardly", "barely", "scarcely", "unable", "absen", "deny", "non-",
+           "ignor", "cease", "until", "no longer", "neither", "nor ",
            "denie", "neglect", "avoid", "except", "unless", "instead", "rather than", "only", "declin",
            "reject", "prevent", "stop", "ban", "miss"),
-    "de": ("ohne", "kaum", "versäum", "verweiger", "ablehn", "lehnt", "fehl", "scheiter", "unfähig", "außer",
+    "de": ("ohne", "kaum", "versäum", "erst", "aufgehört", "aufhör", "nicht-", "weder", "verweiger", "ablehn", "lehnt", "fehl", "scheiter", "unfähig", "außer",
            "statt", "nur", "verhinder", "stopp", "verbot", "vermeid", "mangel", "abgelehnt"),
     "nl": ("zonder", "nauwelijks", "weiger", "ontbr", "behalve", "tenzij", "slechts", "alleen", "mislukt",
            "verbod", "vermijd"),
-    "fr": ("sans", "à peine", "refus", "échou", "manqu", "incapable", "sauf", "à moins", "seulement",
+    "fr": ("sans", "à peine", "ignor", "cess", "non ", "non-", "ni ", "refus", "échou", "manqu", "incapable", "sauf", "à moins", "seulement",
            "uniquement", "que ", "plutôt", "empêch", "interdi", "évit", "rejet"),
-    "es": ("sin", "apenas", "negó", "niega", "negar", "rechaz", "fall", "incapaz", "salvo", "excepto",
+    "es": ("sin", "apenas", "dej", "ignor", "ni ", "negó", "niega", "negar", "rechaz", "fall", "incapaz", "salvo", "excepto",
            "solo", "sólo", "únicamente", "en lugar", "impid", "prohib", "evit", "carec", "falt"),
-    "it": ("senza", "appena", "rifiut", "fall", "manc", "incapac", "tranne", "salvo", "solo", "soltanto",
+    "it": ("senza", "appena", "smett", "ignor", "cess", "né ", "rifiut", "fall", "manc", "incapac", "tranne", "salvo", "solo", "soltanto",
            "invece", "impedi", "vieta", "evit", "neg"),
-    "pt": ("sem", "mal ", "recus", "falh", "falt", "incapaz", "exceto", "salvo", "só", "apenas", "em vez",
+    "pt": ("sem", "mal ", "deix", "ignor", "cess", "nem ", "recus", "falh", "falt", "incapaz", "exceto", "salvo", "só", "apenas", "em vez",
            "impedi", "proib", "evit", "neg", "rejeit"),
     "pl": ("bez", "ledwo", "odmów", "odmaw", "brak", "zabrak", "nieudan", "oprócz", "tylko", "jedynie",
            "zamiast", "zakaz", "unik", "odrzuc"),
@@ -208,9 +210,9 @@ _OR = frozenset("or ou oder o of или lub".split())
 def _interjection(text: str, tok: tuple[int, int, str, int], prev: str) -> bool:
     """``No, no.`` or ``... or not.``: a negator standing alone before punctuation is outside the
     clause's polarity (translators keep or drop it freely)."""
-    if not re.match(r"\s*[,.!?;:—–]", text[tok[1]:tok[1] + 3]):
-        return False
-    return tok[2] in _INTERJECTIONS or prev in _OR
+    if prev in _OR:  # whether or not
+        return True
+    return tok[2] in _INTERJECTIONS and bool(re.match(r"\s*[,.!?;:—–]", text[tok[1]:tok[1] + 3]))
 
 
 def _french_cues(toks: list[tuple[int, int, str, int]]) -> list[Cue]:
@@ -234,8 +236,9 @@ def _french_cues(toks: list[tuple[int, int, str, int]]) -> list[Cue]:
                     out.append(Cue(toks[subject[0]][0], e, ""))
                     used.add(subject[0])
     for j, (s, e, w, _) in enumerate(toks):
-        if j not in used and w in FR_ALONE and not (w == "jamais" and j and toks[j - 1][2] in ("que", "qu'")):
-            out.append(Cue(s, e, ""))  # "plus que jamais" (more than ever) is not a negation
+        if j not in used and w in FR_ALONE and not (w == "jamais" and any(
+                t[2] in ("que", "qu'", "si") for t in toks[max(0, j - 4):j])):
+            out.append(Cue(s, e, ""))  # "plus que jamais", "le pire que j'ai jamais vu": ever
     return sorted(out, key=lambda c: c.start)
 
 
