@@ -75,6 +75,7 @@ def test_directions_read_comparisons_not_no_longer():
     assert [c.direction for c in directions("Sales were higher than expected.", "en")] == [1]
     assert [c.direction for c in directions("Les ventes ont été moins fortes.", "fr")] == [-1]
     assert directions("Le bac ne circule plus.", "fr") == []  # ne ... plus: no longer
+    assert directions("Die Fähre ist nicht mehr in Betrieb.", "de") == []
     assert directions("De plus, le bac est neuf.", "fr") == []  # de plus: moreover
     assert [c.direction for c in directions("销量低于预期。", "zh")] == [-1]
     assert [c.direction for c in directions("Продажи оказались выше ожиданий.", "ru")] == [1]

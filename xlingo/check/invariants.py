@@ -296,8 +296,8 @@ def _not_comparative_plus(toks: list[tuple[int, int, str, int]], i: int) -> bool
 
 
 def directions(text: str, lang: str) -> list[Cue]:
-    """Comparison words of a text with their direction; French ``ne ... plus`` is a negation,
-    not a comparison."""
+    """Comparison words of a text with their direction; right after a negator (``nicht mehr``,
+    French ``ne ... plus``) it means *no longer*, not a comparison."""
     lang = lang_of(lang)
     if lang in CJK_COMPARISON:
         return sorted((Cue(m.start(), m.end(), m.group(), d) for d, pat in CJK_COMPARISON[lang]
@@ -311,6 +311,8 @@ def directions(text: str, lang: str) -> list[Cue]:
             d = next((dd for dd, stems in PL_COMPARATIVE if w.startswith(stems)), 0)
         if lang == "fr" and w == "plus" and _not_comparative_plus(toks, i):
             continue
+        if i and toks[i - 1][2] in NEGATION.get(lang, ()):
+            continue  # nicht mehr, não mais, no more: no longer, not a comparison
         if d:
             out.append(Cue(s, e, text[s:e], d))
     return out
