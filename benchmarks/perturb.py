@@ -1,6 +1,25 @@
-"""Perturbation suite for span-level divergence detectors: clean stories, one fault each.
+"""Perturbation suites: stories with one version perturbed (``python benchmarks/perturb.py``).
 
-A *case* is a small story (rows of language -> sentence) in which exactly one version of one
+**NTREX suite** (:func:`ntrex_suite`, what ``main`` runs): stories are chunks of ``--story-lines``
+lines of one ``ntrex-dev`` document in ``--versions`` languages (the perturbed one and others
+drawn at random from the 12), and one line of one version is perturbed, generated from the
+data with a fixed seed. Types, each made in the languages it can be made in programmatically:
+``entity`` (a name replaced by a name of another document of the corpus), ``negation`` (a
+negator inserted at the language's finite auxiliary, or the only negation removed), ``clause``
+(a comma-delimited clause dropped), ``sentence`` (a line dropped), ``number`` (a digit
+changed), ``literal`` (the ordinary English words of a kept multiword name replaced by the
+encoder's nearest word of the language's corpus vocabulary), ``duplicate`` (3-5 words
+repeated), ``untranslated`` (the English line, or the French one for English, left in place)
+and ``verb`` (a word with the language's verb inflection replaced by another such word of the
+corpus). Every story goes through the whole engine with the real default model; a hit is a
+finding at warning or above on the perturbed version overlapping the perturbed span (within
+two characters of a removal); precision is hits over all findings at warning or above on the
+perturbed stories. Recall and precision are printed per type, hits and findings per rule.
+
+    python benchmarks/perturb.py [../shared/data/ntrex-dev] [--per-type 12] [--ignore XL8] [--show]
+
+**Row suite** (:func:`build_suite`, used by ``benchmarks/divergence.py``) for span-level
+divergence detectors. A *case* is a small story (rows of language -> sentence) in which exactly one version of one
 row was changed, with the gold span of the change in that version (sentence offsets). Kinds:
 
 * ``drop``: a clause or a stretch of 2-4 words around a content word removed (gold: the
@@ -18,8 +37,7 @@ row was changed, with the gold span of the change in that version (sentence offs
 
 Sources: Text+Berg de-fr gold 1-1 rows (two versions, path given), and the made-up news
 stories below in three or four of en/de/fr/es/it/pt. Everything is seeded, so a suite is the
-same on every run. Use :func:`build_suite`; ``python benchmarks/perturb.py TEXTBERG_DIR``
-prints a summary.
+same on every run.
 """
 from __future__ import annotations
 
@@ -826,6 +844,7 @@ def main(argv=None) -> int:
                             versions=args.versions, seed=args.seed)
         stats: dict[str, Counter] = {k: Counter() for k in TYPES}
         caught_by: dict[str, Counter] = {k: Counter() for k in TYPES}
+        by_rule: Counter[tuple[str, str]] = Counter()  # (rule, "hits" | "findings")
         for case in cases:
             story = engine.build_story(documents(case.versions), story_id=case.id)
             gold = gold_in_document(case)
@@ -837,6 +856,8 @@ def main(argv=None) -> int:
             st["hits"] += len(hits)
             st["findings"] += len(flagged)
             caught_by[case.kind].update({f.rule for f in hits})
+            by_rule.update((f.rule, "findings") for f in flagged)
+            by_rule.update((f.rule, "hits") for f in hits)
             if args.show:
                 text = case.versions[case.lang][case.line] if case.kind != "sentence" else case.original
                 print(f"{case.id} {'HIT' if hits else 'miss'} [{case.lang}:{case.line}] {case.original}\n"
@@ -857,8 +878,12 @@ def main(argv=None) -> int:
                         "caught_by": dict(caught_by[kind].most_common())}
         print(f"{kind:13} {st['cases']:5}  {rec:6.2f}  {prec:9.2f}  ({st['hits']}/{st['findings']})  "
               f"{', '.join(f'{r}:{n}' for r, n in caught_by[kind].most_common(4))}")
+    rules = sorted({r for r, _ in by_rule})
+    print("per rule, over all perturbed stories: hits/findings at warning+ (precision)")
+    print("    " + "  ".join(f"{r} {by_rule[(r, 'hits')]}/{by_rule[(r, 'findings')]}" for r in rules))
     out = {"data": "ntrex-dev", "seed": args.seed, "per_type": args.per_type, "story_lines": args.story_lines,
-           "versions": args.versions, "ignore": list(ignore), "model": engine.encoder.name, "types": result}
+           "versions": args.versions, "ignore": list(ignore), "model": engine.encoder.name, "types": result,
+           "rules": {r: {"hits": by_rule[(r, "hits")], "findings": by_rule[(r, "findings")]} for r in rules}}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
