@@ -55,7 +55,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
-__all__ = ["Quantity", "extract_quantities", "same_value", "currencies_conflict", "format_number",
+__all__ = ["Quantity", "extract_quantities", "same_value", "same_measure", "currencies_conflict", "format_number",
            "locale_symbols"]
 
 KINDS_NUMERIC = ("number", "percent", "money")
@@ -559,8 +559,7 @@ def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
     if not _comparable(a.kind, b.kind):
         return 0
     if a.unit and b.unit and a.unit != b.unit and _UNIT_DIM[a.unit] == _UNIT_DIM[b.unit]:
-        x, y = a.measure, b.measure
-        return 1 if abs(x - y) <= _UNIT_TOLERANCE * max(abs(x), abs(y)) + (1 if a.unit in "FC" else 0) else 0
+        return int(same_measure(a, b))
     if a.value == b.value:
         return 2
     if _decade(a, b) or _decade(b, a):
@@ -574,6 +573,15 @@ def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
             if x is not None and x == y:
                 return 1
     return 0
+
+
+def same_measure(a: Quantity, b: Quantity) -> bool:
+    """Both carry units of one dimension and say the same measure up to conversion rounding
+    (``60 km`` and ``64 km`` as two roundings of ``40 miles``)."""
+    if not (a.unit and b.unit and _UNIT_DIM[a.unit] == _UNIT_DIM[b.unit]):
+        return False
+    x, y = a.measure, b.measure
+    return abs(x - y) <= _UNIT_TOLERANCE * max(abs(x), abs(y)) + (1 if a.unit in "FC" else 0)
 
 
 def _decade(a: Quantity, b: Quantity) -> bool:
