@@ -41,7 +41,7 @@ Choices (documented here once, used by the XL1xx rules):
   matches up to the rounding conversions get (12 %). The first number of a range takes the
   unit of the second (``2 to 4 inches``). ``pound`` after a number is read both as money and
   as a weight.
-* **Decades**: ``1980s`` / ``1980er`` match ``80`` (``années 80``).
+* **Decades**: ``1980s`` / ``1980er`` / ``anos 1980`` match ``80`` (``années 80``).
 * Signs are ignored (``-5 %`` and ``fell 5%`` say the same in translation).
 """
 from __future__ import annotations
@@ -585,9 +585,9 @@ def same_measure(a: Quantity, b: Quantity) -> bool:
 
 
 def _decade(a: Quantity, b: Quantity) -> bool:
-    """``a`` is a decade written in full (``1980s``, ``1980er``) and ``b`` its short form (80)."""
-    return (a.kind == b.kind == "number" and a.text.rstrip("'’").endswith(("s", "er", "ern"))
-            and 1900 <= a.value < 2100 and a.value % 10 == 0 and b.value == a.value % 100 and b.value >= 10)
+    """``a`` is a decade written in full (``1980s``, ``anos 1980``) and ``b`` its short form (80)."""
+    return (a.kind == b.kind == "number" and not b.grouped and 1900 <= a.value < 2100 and a.value % 10 == 0
+            and b.value == a.value % 100 and b.value >= 10)
 
 
 def _comparable(k1: str, k2: str) -> bool:

@@ -323,7 +323,7 @@ def unmatched_marks(text: str) -> list[Unmatched]:
     return _across_paragraphs(sorted(out, key=lambda m: m.pos), [b for b, _ in paragraphs])
 
 
-def _across_paragraphs(marks: list[Unmatched], starts: list[int], reach: int = 3) -> list[Unmatched]:
+def _across_paragraphs(marks: list[Unmatched], starts: list[int], reach: int = 8) -> list[Unmatched]:
     """Drop a quote left open at a paragraph's end with the unmatched closing quote of one of
     the next ``reach`` paragraphs: one quotation over several paragraphs (« … / … »)."""
     para = {m.pos: sum(1 for b in starts if b <= m.pos) for m in marks}
