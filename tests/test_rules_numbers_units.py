@@ -1,6 +1,6 @@
 """XL101 on numbers a translation converts: units of measurement, decades, clock times.
 
-Made-up sentences (no seed text) in Latin and Cyrillic script.
+Made-up sentences (no seed text) in Latin, Cyrillic, Chinese and Japanese script.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def findings(rows):
      "pt": "Os ventos atingiram 95 km/h."},  # two roundings of one conversion
     {"en": "The church emptied in the 1970s.", "de": "Die Kirche leerte sich in den 1970er-Jahren.",
      "fr": "L'église s'est vidée dans les années 70."},
+    {"en": "The company has 350 employees.", "zh": "该公司有三百五十名员工。", "ja": "同社の従業員は350人だ。"},
     {"en": "The ferry leaves at 1.30pm.", "de": "Die Fähre legt um 13.30 Uhr ab.", "fr": "Le bac part à 13h30."},
 ])
 def test_converted_quantities_are_not_mismatches(row):

@@ -41,6 +41,8 @@ Choices (documented here once, used by the XL1xx rules):
   matches up to the rounding conversions get (12 %). The first number of a range takes the
   unit of the second (``2 to 4 inches``). ``pound`` after a number is read both as money and
   as a weight.
+* **Chinese and Japanese numerals** (``二十``, ``三百五十``, ``两万``) are soft numbers: ``一`` is
+  also part of ordinary words (一些 *some*).
 * **Decades**: ``1980s`` / ``1980er`` / ``anos 1980`` match ``80`` (``années 80``).
 * Signs are ignored (``-5 %`` and ``fell 5%`` say the same in translation).
 """
@@ -289,6 +291,30 @@ _RANGE_JOIN = re.compile(rf"{_SP}*(?:-|–|to|bis|à|a|y|e|and|und|et|tot|au|al|
 _UNIT_TOLERANCE = Decimal("0.12")
 
 
+_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+               "八": 8, "九": 9}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_BIG = {"万": 10 ** 4, "萬": 10 ** 4, "亿": 10 ** 8, "億": 10 ** 8}
+_CJK_NUMERAL = re.compile(r"[零〇一二两兩三四五六七八九十百千万萬亿億]+")
+
+
+def _cjk_value(text: str) -> int | None:
+    """The value of a Chinese/Japanese numeral (``二十``, ``三百五十``, ``两万``), or None."""
+    total, section, digit = 0, 0, None
+    for c in text:
+        if c in _CJK_DIGITS:
+            if digit is not None:
+                return None  # two digits in a row: a word (一一), not a number
+            digit = _CJK_DIGITS[c]
+        elif c in _CJK_UNITS:
+            section += (1 if digit is None else digit) * _CJK_UNITS[c]
+            digit = None
+        else:
+            total += (section + (digit or 0)) * _CJK_BIG[c]
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
 def _unit_after(text: str, end: int) -> str | None:
     """The unit of measurement said right after ``end`` (not part of the quantity's span)."""
     m = _UNIT_AFTER.match(text, end)
@@ -511,6 +537,11 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
                     continue  # "a" without a scale word is an article
                 q = replace(q, soft=True)  # "ein", "un", "one": also articles
             add(q)
+    for m in _CJK_NUMERAL.finditer(text):
+        value = _cjk_value(m.group(0))
+        if value is not None and free(*m.span()):
+            add(Quantity(m.start(), m.end(), m.group(0), Decimal(value), soft=True,
+                         num_start=m.start(), num_end=m.end()))
     for m in month_re.finditer(text):
         if free(*m.span()):
             out.append(Quantity(m.start(), m.end(), m.group(0), Decimal(months.index(m.group(0).lower()) + 1),
