@@ -454,14 +454,20 @@ def _read_token(tok: str, dec: str, grp: str) -> list[_Reading]:
     return [_Reading(0, len(tok), as_decimal, len(frac), foreign=True)]
 
 
+def _unspaced(char: str) -> bool:
+    """A character of a script written without spaces (Han, kana, Hangul, Thai)."""
+    return "\u0e00" <= char <= "\u0e7f" or "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" \
+        or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff"
+
+
 def _glued(text: str, start: int, end: int) -> tuple[bool, str]:
     """(is an identifier, glued alphabetic suffix) for the digits at ``start:end``."""
     before = text[start - 1] if start else " "
-    if before.isalpha() or (before == "-" and start >= 2 and text[start - 2].isalpha()):
+    if (before.isalpha() and not _unspaced(before)) or (before == "-" and start >= 2 and text[start - 2].isalpha()):
         return True, ""  # H20, COVID-19, F-16
     m = _WORD.match(text, end)
-    if not m:
-        return False, ""
+    if not m or _unspaced(m.group(0)[0]):
+        return False, ""  # 350人, 20岁: scripts without spaces write counters onto numbers
     suffix = m.group(0)
     if suffix.lower() not in _SUFFIXES or (len(suffix) == 1 and suffix.isupper() and suffix not in "MK") \
             or text[m.end():m.end() + 1].isdigit():
