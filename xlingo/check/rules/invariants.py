@@ -219,6 +219,15 @@ def _translit_words(text: str) -> list[str]:
     return _LATIN_WORD.findall(fold(anyascii(text)))
 
 
+def _sounds_alike(a: str, b: str) -> float:
+    """Similarity of two names across transliteration conventions: the best of their spelling
+    and of their consonant skeletons (``Wayde Sims`` / ``Уэйда Симса`` -> ``d sms`` both)."""
+    def skeleton(x: str) -> str:
+        return re.sub(r"[aeiouyjwh]", "", " ".join(_translit_words(x)))
+
+    return max(char_similarity(anyascii(a), anyascii(b)), char_similarity(skeleton(a), skeleton(b)))
+
+
 def _stem_equal(a: str, b: str) -> bool:
     """One name word up to an inflectional ending or a transliteration's last letters
     (``tervola``/``tervole``, ``dalby``/``dalbi``)."""
@@ -310,13 +319,14 @@ class NameSubstituted(Rule):
         missing = list({m.key: m for m in mentions[others[0]] if _strong(m, langs)
                         and all(any(_same_form(m, q) for q in mentions[o]) for o in others[1:])
                         and not self._present(m, words[x])}.values())
-        missing = [n for n in missing if not self._counterpart(ctx, k, n.text, [x])]
+        missing = [n for n in missing if not any(_sounds_alike(n.text, q.text) >= 0.8 for q in mentions[x])
+                   and not self._counterpart(ctx, k, n.text, [x])]
         severity = Severity.ERROR if len(others) >= 2 else Severity.WARNING
         if not missing:
             yield from self._repeated(ctx, k, x, others, mentions, words, None, Severity.INFO)
             return
         extra = [m for m in mentions[x] if _strong(m, langs) and not any(self._present(m, words[o]) for o in others)
-                 and max(char_similarity(anyascii(m.text), anyascii(n.text)) for n in missing) < 0.7]
+                 and max(_sounds_alike(m.text, n.text) for n in missing) < 0.7]
         extra = [m for m in extra if not self._counterpart(ctx, k, m.text, others)]
         for m in extra:
             related = [_mention_span(ctx, q) for n in missing for o in others for q in mentions[o] if _same_form(n, q)]
