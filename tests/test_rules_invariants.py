@@ -213,3 +213,13 @@ def _concept_embed(texts, dim: int = 512) -> np.ndarray:
 ])
 def test_renderings_of_the_same_names_are_not_flagged(rows):
     assert [f for f in run(NameSubstituted, rows, embed=_concept_embed) if f.severity >= Severity.WARNING] == []
+
+
+def test_a_version_in_chinese_that_keeps_the_name_in_latin_letters_votes():
+    rows = [{"en": "The new bridge in Tervola opened on Monday.", "zh": "Tervola 的新桥于周一开通。",
+             "fr": "Le nouveau pont de Kuopio a ouvert lundi."}]
+    found = run(NameSubstituted, rows)
+    assert [(f.lang, f.text, f.severity) for f in found] == [("fr", "Kuopio", Severity.ERROR)]
+    rows = [{"en": "The new bridge in Tervola opened on Monday.", "zh": "特尔沃拉的新桥于周一开通。",
+             "fr": "Le nouveau pont de Kuopio a ouvert lundi."}]
+    assert [f.severity for f in run(NameSubstituted, rows)] == [Severity.WARNING]

@@ -301,9 +301,10 @@ class NameSubstituted(Rule):
             cells = {d: set(ctx.story.alignment[k].cells[d]) for d in docs}
             mentions = {d: [m for m in idx.mentions.get(d, []) if m.sentence in cells[d] and m.content]
                         for d in docs}
-            words = {d: _translit_words(texts[d]) for d in docs}
+            words = {d: _translit_words(t) for d, t in texts.items()}
+            uncased = [d for d in texts if d not in docs]
             for x in docs:
-                yield from self._version(ctx, k, x, [d for d in docs if d != x], mentions, words)
+                yield from self._version(ctx, k, x, [d for d in docs if d != x], mentions, words, uncased)
 
     @staticmethod
     def _present(m: Mention, words: Sequence[str]) -> bool:
@@ -314,18 +315,22 @@ class NameSubstituted(Rule):
         return sum(1 for o in ms if all(_word_found(w, _translit_words(" ".join(o.content))) for w in key))
 
     def _version(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
-                 words: dict[str, list[str]]) -> Iterator[Finding]:
+                 words: dict[str, list[str]], uncased: list[str]) -> Iterator[Finding]:
+        """Findings on version ``x``; ``uncased`` versions (Chinese, Arabic...) count as voters
+        only where they keep a name in Latin letters."""
         langs = [ctx.story.document(d).lang for d in [x, *others]]
         missing = list({m.key: m for m in mentions[others[0]] if _strong(m, langs)
                         and all(any(_same_form(m, q) for q in mentions[o]) for o in others[1:])
                         and not self._present(m, words[x])}.values())
         missing = [n for n in missing if not any(_sounds_alike(n.text, q.text) >= 0.8 for q in mentions[x])
                    and not self._counterpart(ctx, k, n.text, [x])]
-        severity = Severity.ERROR if len(others) >= 2 else Severity.WARNING
+        voters = max((len(others) + sum(self._present(n, words[u]) for u in uncased) for n in missing), default=0)
+        severity = Severity.ERROR if voters >= 2 else Severity.WARNING
         if not missing:
             yield from self._repeated(ctx, k, x, others, mentions, words, None, Severity.INFO)
             return
-        extra = [m for m in mentions[x] if _strong(m, langs) and not any(self._present(m, words[o]) for o in others)
+        extra = [m for m in mentions[x] if _strong(m, langs)
+                 and not any(self._present(m, words[o]) for o in [*others, *uncased])
                  and max(_sounds_alike(m.text, n.text) for n in missing) < 0.7]
         extra = [m for m in extra if not self._counterpart(ctx, k, m.text, others)]
         for m in extra:
