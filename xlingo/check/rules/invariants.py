@@ -211,8 +211,10 @@ _LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 
 def _cased(text: str) -> bool:
-    """The text is in a script with capitals, where names can be told by their shape."""
-    return sum(c.isupper() for c in text) >= 1
+    """The text is in a script with capitals (most of its letters have a case), where names
+    can be told by their shape; not Japanese with a Latin ``UK`` in it."""
+    letters = [c for c in text if c.isalpha()]
+    return any(c.isupper() for c in letters) and 2 * sum(c.lower() != c.upper() for c in letters) >= len(letters)
 
 
 def _translit_words(text: str) -> list[str]:
