@@ -26,7 +26,7 @@ from xlingo.check.names import calibrated  # noqa: E402
 from xlingo.check.rules import invariants  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
 
-GRID = np.arange(1.0, 8.01, 0.5)
+GRID = np.arange(0.0, 8.01, 0.5)
 
 
 def collect(folder: str, cache: str, per_type: int) -> list[tuple[str, float, bool]]:
