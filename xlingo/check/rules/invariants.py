@@ -76,13 +76,15 @@ class PolarityMismatch(Rule):
     that work together (negative concord: ``no ... nada``, ``ne ... jamais``) count once; French
     ``ne ... que`` (only) and an expletive ``ne`` count as none. With three or more versions,
     the count most versions share wins and a version alone with another count is flagged (a
-    warning: translators paraphrase polarity often enough, about 0.2 times per 100 sentences
+    warning: translators paraphrase polarity often enough, about 0.4 times per 100 sentences
     of clean news, that a gate should not fail on it); when the versions split without a
     majority the row is reported as a disagreement (info). With two versions the one with the
-    extra negation is reported as info. When any version carries a negation in a word that
-    entails it (*without*, *fail to*, *cease*, *ignore*, German *erst*, or a negative prefix on
-    an ordinary word: *impossible*, *unklar*, *non-executive*), nothing is flagged: the
-    polarity may have moved into that word, or two negations may cancel (*not unusual*).
+    extra negation is reported as info. When the odd version carries a negation in a word
+    that entails it (*without*, *fail to*, *cease*, *ignore*, German *erst*, or a negative prefix on
+    an ordinary word: *impossible*, *unklar*, *non-executive*), it is not flagged: the
+    polarity may have moved into that word, or two negations cancel (*not unusual*); nor is a
+    version that lacks a negation where another version has such a word, or one with an extra
+    negation where every other version has one.
 
     ## Why is this bad?
     A lost or added "not" reverses the statement while every other word matches: sentence
@@ -132,8 +134,9 @@ class PolarityMismatch(Rule):
             top, odd = voted
             agree = [d for d in texts if counts[d] == top]
             for d in odd:
-                if implicit[d] or any(implicit[o] for o in agree):
-                    continue  # a negation carried by a word (failed to, impossible, ohne) or doubled
+                lexical = [implicit[o] for o in agree]
+                if implicit[d] or (any(lexical) if counts[d] < top else all(lexical)):
+                    continue  # a negation carried by a word (failed to, impossible, ohne), or doubled
                 if counts[d] < top:
                     span = ctx.row_span(k, d)
                     related = [s for o in agree for s in _cue_spans(ctx, k, o, negs[o])]
