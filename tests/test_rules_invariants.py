@@ -225,3 +225,13 @@ def test_a_version_in_chinese_that_keeps_the_name_in_latin_letters_votes():
     # no vote: each of the two Latin versions holds the other's name, both are warnings
     assert sorted((f.lang, f.severity) for f in run(NameSubstituted, rows)) == [
         ("en", Severity.WARNING), ("fr", Severity.WARNING)]
+
+
+@pytest.mark.model
+def test_real_encoder_reads_exonyms_and_compounds_as_counterparts(embedder):
+    rows = [{"en": "The match in Naples ended late on Tuesday.", "de": "Das Spiel in Neapel endete am Dienstag spät.",
+             "it": "La partita a Napoli è finita tardi martedì."}]
+    assert [f for f in run(NameSubstituted, rows, embed=embedder) if f.severity >= Severity.WARNING] == []
+    rows = [{"en": "The match in Naples ended late on Tuesday.", "de": "Das Spiel in Neapel endete am Dienstag spät.",
+             "it": "La partita a Torino è finita tardi martedì."}]
+    assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=embedder)] == [("it", "Torino")]
