@@ -71,3 +71,14 @@ def test_a_quote_never_closed_is_still_flagged():
              "fr": "Il a dit « nous avons tout essayé et il est parti."}]
     found = list(UnbalancedBrackets().check(context_for(story_from_rows(rows))))
     assert [(f.lang, f.text) for f in found] == [("fr", "«")]
+
+
+def test_declined_names_in_polish_are_the_same_names():
+    rows = [{"en": "Varnholm beat Kestrel Rovers, and Craig Halkett scored.",
+             "de": "Varnholm schlug Kestrel Rovers, und Craig Halkett traf.",
+             "fr": "Varnholm a battu Kestrel Rovers et Craig Halkett a marqué.",
+             "pl": "Varnholm pokonał Kestrel Rovers, a gola strzelił Craig Halkett."},
+            {"en": "Fans cheered Craig Halkett after the match.", "de": "Die Fans feierten Craig Halkett nach dem Spiel.",
+             "fr": "Les supporters ont acclamé Craig Halkett après le match.",
+             "pl": "Kibice oklaskiwali Craiga Halketta po meczu."}]
+    assert names(rows) == []

@@ -147,11 +147,14 @@ _DE_ADJ = re.compile(r"^(.{3,}?)(e|en|er|es|em)$")
 
 def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
     """Two folded words are one name word: equal, or equal up to a genitive ``-s`` / German
-    adjective ending (``googles``/``google``, ``deutschen``/``deutsche``)."""
+    adjective ending / Slavic case ending (``googles``/``google``, ``deutschen``/``deutsche``,
+    ``livingstonu``/``livingston``)."""
     if a == b:
         return True
     for x, y, lang in ((a, b, lang_a), (b, a, lang_b)):
         if lang in GENITIVE_S and len(y) >= 3 and x in (y + "s", y + "es", y + "'s", y + "'"):
+            return True
+        if lang in DECLINING and len(y) >= 3 and x.startswith(y) and _CASE_ENDING.match(x[len(y):]):
             return True
     if "de" in (lang_a, lang_b):
         ma, mb = _DE_ADJ.match(a), _DE_ADJ.match(b)
@@ -160,6 +163,10 @@ def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
     return False
 
 
+#: Languages that decline names with case endings (Polish ``Livingstonu``, ``Craiga``).
+DECLINING = frozenset({"pl", "cs", "sk", "ru", "uk", "be", "hr", "sr", "bs", "sl", "bg", "lt", "lv"})
+_CASE_ENDING = re.compile(r"^(?:a|u|e|y|i|o|ą|ę|em|om|ie|owi|ami|ach|ów|ego|emu|iem|ym|im|ой|ом|ем|ы|ей|ого|"
+                          r"ему|ами|ах|ов|ым|у|е|а|и)$")
 _INFLECTIONS = {"de": ("s", "es", "n", "en", "e", "er", "ern", "ns"), "lb": ("s", "en", "er"),
                 "nl": ("s", "en"), "en": ("s",), "sv": ("s",), "da": ("s",), "nb": ("s",)}
 
