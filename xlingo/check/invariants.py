@@ -18,11 +18,14 @@ closed, so they travel to any text.
 * :func:`directions` finds the comparison words of a text and their direction (+1 more,
   -1 less).
 
-Chinese and Japanese are matched on characters (no spaces), with the lexicalised compounds
-that merely contain a negative character (不过 *however*, 非常 *very*, 少ない *few*) excluded.
+Chinese is segmented into words (jieba) and its negation words counted (不是, 没有, 无法; not
+特别 *especially* or 无人机 *drone*); Japanese is matched on characters, with the words that
+merely contain a negative form (少ない *few*, かもしれない *maybe*, なければならない *must*)
+excluded. A negator before an *only* word (*not only*, *nicht nur*) does not negate.
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -68,7 +71,8 @@ CJK_NOT_NEGATION = {
     "zh": re.compile(r"不过|不過|不断|不斷|不少|不仅|不僅|不但|不管|不论|不論|无论|無論|非常|未来|未來|否则|否則|"
                      r"不久|莫斯科|没收|沒收|除非|并非常|不妨|莫名|无数|無數|不同|不得不|非洲|无疑|無疑|"
                      r"不禁|毫不犹豫|不时|不時|非法|无线|無線|不错|不錯"),
-    "ja": re.compile(r"少な|危な|まもなく|間もなく|ほどなく|なくな|亡く|無線|ない[かし]?ものの"),
+    "ja": re.compile(r"少な|危な|まもなく|間もなく|ほどなく|なくな|亡く|無線|ない[かし]?ものの|しれない|"
+                     r"なければならない|なくてはならない|なければいけない|なくてはいけない|ざるを得|違いない|かねない|ほかない|しかない|だけでなく|のみならず"),
 }
 #: Arabic conjunctions written onto the next word (و ف).
 _AR_PREFIX = re.compile(r"^[وف](?=ل[ام]|لن|لي)")
@@ -183,12 +187,16 @@ def _tokens(text: str) -> list[tuple[int, int, str, int]]:
 def negation_cues(text: str, lang: str) -> list[Cue]:
     """Every negation cue of a text (before concord merging)."""
     lang = lang_of(lang)
+    if lang == "zh":
+        return _chinese_cues(text)
     if lang in CJK_NEGATION:
         blocked = [(m.start(), m.end()) for m in CJK_NOT_NEGATION[lang].finditer(text)]
         return [Cue(m.start(), m.end(), m.group()) for m in CJK_NEGATION[lang].finditer(text)
                 if not any(s <= m.start() < e for s, e in blocked)]
     toks = _tokens(text)
-    toks = [t for i, t in enumerate(toks) if not _interjection(text, t, toks[i - 1][2] if i else "")]
+    only = ONLY.get(lang, ())
+    toks = [t for i, t in enumerate(toks) if not _interjection(text, t, toks[i - 1][2] if i else "")
+            and not (i + 1 < len(toks) and toks[i + 1][2] in only)]
     if lang == "fr":
         return _french_cues(toks)
     lexicon = NEGATION.get(lang)
@@ -205,6 +213,33 @@ def negation_cues(text: str, lang: str) -> list[Cue]:
 
 _INTERJECTIONS = frozenset("no non nein não nee нет".split())
 _OR = frozenset("or ou oder o of или lub".split())
+
+
+#: Chinese negation words (after segmentation): negators and the words built on them.
+ZH_NEGATION = frozenset("不 没 沒 没有 沒有 未 无 無 非 别 別 勿 莫 否 未能 无法 無法 并非 並非 从未 從未 从不 從不 决不 "
+                        "绝不 絕不 毫无 毫無 尚未 未曾 无需 無需 不再 没能 不得".split())
+_ZH_NEG_HEAD = "不没沒"
+
+
+def _chinese_cues(text: str) -> list[Cue]:
+    """Negation words of a Chinese text, segmented by jieba (不是, 没有, 无法; not 特别 or 无人机)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    out, pos = [], 0
+    for tok in jieba.cut(text):
+        start = text.index(tok, pos)
+        pos = start + len(tok)
+        if tok in ZH_NEGATION or (tok[0] in _ZH_NEG_HEAD and len(tok) <= 3
+                                  and not CJK_NOT_NEGATION["zh"].fullmatch(tok)):
+            out.append(Cue(start, pos, tok))
+    return out
+
+
+#: "Only" words: a negator right before one (``not only``, ``nicht nur``) does not negate.
+ONLY = {"en": ("only", "just"), "de": ("nur",), "fr": ("seulement",), "es": ("solo", "sólo", "solamente"),
+        "it": ("solo", "soltanto"), "pt": ("só", "apenas", "somente"), "nl": ("alleen",), "pl": ("tylko",),
+        "ru": ("только",)}
 
 
 def _interjection(text: str, tok: tuple[int, int, str, int], prev: str) -> bool:
