@@ -26,6 +26,7 @@ from xlingo.check.names import (
     content_words,
     fold,
     COMPOUNDING,
+    NOUN_CAPITALISING,
     is_ordinary,
     story_names,
     zipf,
@@ -334,7 +335,7 @@ class NameSubstituted(Rule):
         if not missing:
             yield from self._repeated(ctx, k, x, others, mentions, words, None, Severity.INFO)
             return
-        extra = [m for m in mentions[x] if _strong(m, langs)
+        extra = [m for m in mentions[x] if _strong(m, langs, substitute=True)
                  and not any(self._present(m, words[o]) for o in [*others, *uncased])
                  and max(_sounds_alike(m.text, n.text) for n in missing) < 0.7]
         extra = [m for m in extra if not self._counterpart(ctx, k, m.text, others)]
@@ -416,12 +417,17 @@ def _compound(word: str, lang: str, depth: int = 3) -> bool:
     return False
 
 
-def _strong(m: Mention, langs: Sequence[str]) -> bool:
-    """A mention that can only be a name: not an acronym (they follow the language), not
-    ordinary words of its language (``Friday``, ``Commission``), not a compound of them."""
-    if _acronym(m) or is_ordinary([m.accented(w) for w in m.content], m.lang, langs):
+def _strong(m: Mention, langs: Sequence[str], substitute: bool = False) -> bool:
+    """A mention that can only be a name: not an acronym (they follow the language), not a
+    compound of ordinary words (``Pfandhaus``), not ordinary words of its language
+    (``Friday``, ``Commission``). A ``substitute`` of several words capitalised mid-sentence
+    where capitals mark names is one even when its words are frequent (``Marco Bellini``): the
+    encoder then decides whether the other versions have a counterpart."""
+    if _acronym(m) or (m.lang in COMPOUNDING and len(m.content) == 1 and _compound(m.content[0], m.lang)):
         return False
-    return not (m.lang in COMPOUNDING and len(m.content) == 1 and _compound(m.content[0], m.lang))
+    if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and len(m.content) >= 2:
+        return True
+    return not all(is_ordinary([m.accented(w)], m.lang, langs) for w in m.content)
 
 
 def _acronym(m: Mention) -> bool:
