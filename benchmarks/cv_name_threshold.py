@@ -91,6 +91,8 @@ def main(argv=None) -> int:
     scores, chosen = [], []
     for f in range(args.folds):
         train, test = folds != f, folds == f
+        if not test.any():
+            continue  # a fold without candidates says nothing
         scores_t = [balanced_accuracy(z[train], real[train], t) for t in GRID]
         plateau = [t for t, sc in zip(GRID, scores_t) if sc == max(scores_t)]
         best = float(np.median(plateau))  # the middle of the best thresholds, not an edge
