@@ -64,6 +64,11 @@ def test_a_quotation_over_several_paragraphs_is_balanced():
     assert unmatched_marks(text) == []
     text = "„Wir haben alles versucht.\nDer Rest hing vom Wetter ab.“"
     assert unmatched_marks(text) == []
+    # each paragraph re-opens the quotation (English style) but only the last one closes it
+    text = "“We tried everything.\n“The rest was up to the weather.\nWe will be back.”"
+    assert unmatched_marks(text) == []
+    text = "„Wir haben alles versucht.\n„Der Rest hing vom Wetter ab.\nWir kommen wieder.“"
+    assert unmatched_marks(text) == []
 
 
 def test_a_quote_never_closed_is_still_flagged():
