@@ -320,6 +320,24 @@ def implicit_negative(text: str, lang: str) -> bool:
     return any(_prefixed_antonym(w, lang) for _, _, w, _ in _tokens(text))
 
 
+#: Words that make an analytic comparative (more/less + adjective): their direction depends on
+#: the adjective (``plus faible`` = ``inferior``), so they count only before *than* or a number.
+ANALYTIC = {k: frozenset(v.split()) for k, v in {
+    "en": "more less", "de": "mehr weniger", "nl": "meer minder", "fr": "plus moins davantage",
+    "es": "más menos", "it": "più meno", "pt": "mais menos", "pl": "więcej mniej bardziej",
+    "ru": "больше меньше более менее", "ar": "أكثر أقل"}.items()}
+THAN = {k: frozenset(v.split()) for k, v in {
+    "en": "than of", "de": "als", "nl": "dan", "fr": "que qu' de d'", "es": "que de del", "it": "che di del della dei",
+    "pt": "que do da de dos das", "pl": "niż", "ru": "чем", "ar": "من"}.items()}
+
+
+def _before_amount(text: str, toks: list[tuple[int, int, str, int]], i: int, lang: str) -> bool:
+    """The comparison word stands before *than* or a number (``more than``, ``plus de 300``)."""
+    if i + 1 < len(toks) and toks[i + 1][2] in THAN.get(lang, ()):
+        return True
+    return bool(re.match(r"\s*\d", text[toks[i][1]:]))
+
+
 def _not_comparative_plus(toks: list[tuple[int, int, str, int]], i: int) -> bool:
     """French ``plus`` in ``ne ... plus`` (no longer), ``non plus`` (either) or a clause-initial
     ``de plus`` (moreover)."""
@@ -348,6 +366,8 @@ def directions(text: str, lang: str) -> list[Cue]:
             continue
         if i and toks[i - 1][2] in NEGATION.get(lang, ()):
             continue  # nicht mehr, não mais, no more: no longer, not a comparison
+        if w in ANALYTIC.get(lang, ()) and not _before_amount(text, toks, i, lang):
+            continue  # "plus faible" may say what "inferior" says: only "more than / plus de" count
         if d:
             out.append(Cue(s, e, text[s:e], d))
     return out

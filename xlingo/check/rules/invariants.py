@@ -167,7 +167,9 @@ class ComparisonReversed(Rule):
     ``niedrigere``, ``plus``/``moins``, ``больше``/``меньше``, 更多/更少, 以上/以下...) with their
     direction. A version whose comparison words all point one way while every other version's
     point the other way is flagged; with three or more versions the others must agree. French
-    ``ne ... plus`` (no longer) and ``de plus`` (moreover) are not comparisons.
+    ``ne ... plus`` (no longer), ``de plus`` (moreover) and a comparison word after a negator
+    (``nicht mehr``) are not comparisons; *more*/*less* before an adjective are not read
+    either (``plus faible`` says what ``inferior`` says), only before *than* or a number.
 
     ## Why is this bad?
     "More than" turned into "less than" keeps every number and name; only the direction changes,
