@@ -1,6 +1,25 @@
-"""Perturbation suite for span-level divergence detectors: clean stories, one fault each.
+"""Perturbation suites: stories with one version perturbed (``python benchmarks/perturb.py``).
 
-A *case* is a small story (rows of language -> sentence) in which exactly one version of one
+**NTREX suite** (:func:`ntrex_suite`, what ``main`` runs): stories are chunks of ``--story-lines``
+lines of one ``ntrex-dev`` document in ``--versions`` languages (the perturbed one and others
+drawn at random from the 12), and one line of one version is perturbed, generated from the
+data with a fixed seed. Types, each made in the languages it can be made in programmatically:
+``entity`` (a name replaced by a name of another document of the corpus), ``negation`` (a
+negator inserted at the language's finite auxiliary, or the only negation removed), ``clause``
+(a comma-delimited clause dropped), ``sentence`` (a line dropped), ``number`` (a digit
+changed), ``literal`` (the ordinary English words of a kept multiword name replaced by the
+encoder's nearest word of the language's corpus vocabulary), ``duplicate`` (3-5 words
+repeated), ``untranslated`` (the English line, or the French one for English, left in place)
+and ``verb`` (a word with the language's verb inflection replaced by another such word of the
+corpus). Every story goes through the whole engine with the real default model; a hit is a
+finding at warning or above on the perturbed version overlapping the perturbed span (within
+two characters of a removal); precision is hits over all findings at warning or above on the
+perturbed stories. Recall and precision are printed per type, hits and findings per rule.
+
+    python benchmarks/perturb.py [../shared/data/ntrex-dev] [--per-type 12] [--ignore XL8] [--show]
+
+**Row suite** (:func:`build_suite`, used by ``benchmarks/divergence.py``) for span-level
+divergence detectors. A *case* is a small story (rows of language -> sentence) in which exactly one version of one
 row was changed, with the gold span of the change in that version (sentence offsets). Kinds:
 
 * ``drop``: a clause or a stretch of 2-4 words around a content word removed (gold: the
@@ -18,8 +37,7 @@ row was changed, with the gold span of the change in that version (sentence offs
 
 Sources: Text+Berg de-fr gold 1-1 rows (two versions, path given), and the made-up news
 stories below in three or four of en/de/fr/es/it/pt. Everything is seeded, so a suite is the
-same on every run. Use :func:`build_suite`; ``python benchmarks/perturb.py TEXTBERG_DIR``
-prints a summary.
+same on every run.
 """
 from __future__ import annotations
 
@@ -480,19 +498,396 @@ def build_suite(textberg: str | Path | None = None, *, story_rows: int = 10, max
     return clean, perturbed
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("textberg", nargs="?", help="folder with dev.de, dev.fr, dev.defr")
-    ap.add_argument("--show", type=int, default=0, help="print this many perturbed cases")
-    args = ap.parse_args()
-    clean, perturbed = build_suite(args.textberg)
-    print(f"clean stories: {len(clean)} ({sum(len(c.rows) for c in clean)} rows)")
-    print("perturbed:", dict(Counter((c.source, c.kind) for c in perturbed)))
-    print("languages:", dict(Counter(c.lang for c in perturbed)))
-    for c in perturbed[:args.show]:
-        text = c.rows[c.row][c.lang]
-        print(f"{c.id} [{c.lang}] {text[:c.gold[0]]}⟦{text[c.gold[0]:c.gold[1]]}⟧{text[c.gold[1]:]}")
+# --- NTREX stories, one version perturbed, evaluated through the whole engine ------------
+
+NTREX_LANGS = ("en", "de", "fr", "es", "pt", "it", "nl", "pl", "ru", "zh", "ja", "ar")
+TYPES = ("entity", "negation", "clause", "sentence", "number", "literal", "duplicate", "untranslated", "verb")
+CASED = frozenset(NTREX_LANGS) - {"zh", "ja", "ar"}
+UNSPACED = frozenset({"zh", "ja"})
+#: The languages each type can be generated in (names need capitals; literal renderings a
+#: space-delimited vocabulary; verbs a recognisable inflection).
+TYPE_LANGS = {
+    "entity": tuple(sorted(CASED)),
+    "literal": ("de", "es", "fr", "it", "nl", "pl", "pt", "ru"),
+    "verb": tuple(sorted(frozenset(NTREX_LANGS) - {"zh", "ar"})),
+}
+#: Finite auxiliaries and copulas after (or before) which a negator goes, per language.
+_NEG_INSERT = {
+    "en": ("after", "is are was were will can could would should has have had may might must does did", "not"),
+    "de": ("after", "ist sind war waren wird werden hat haben hatte hatten kann können konnte muss soll sollte "
+                    "will würde würden", "nicht"),
+    "nl": ("after", "is zijn was waren heeft hebben had wordt worden zal kan moet", "niet"),
+    "es": ("before", "es son era eran fue fueron ha han había será puede pueden está están", "no"),
+    "it": ("before", "è sono era erano ha hanno aveva sarà può possono", "non"),
+    "pt": ("before", "é são era eram foi foram tem têm será pode podem está estão há", "não"),
+    "pl": ("before", "jest są był była było byli będzie może mają ma", "nie"),
+    "ru": ("before", "был была было были будет может могут является стал стала стали", "не"),
+}
+_FR_AUX = "est sont était étaient a ont avait avaient sera seront peut peuvent doit doivent va vont".split()
+_ZH_NEG = (("有", "没"), ("是", "不"), ("会", "不"), ("能", "不"), ("可以", "不"), ("要", "不"))
+_JA_NEG = (("ました", "ませんでした"), ("ます", "ません"), ("です", "ではありません"), ("である", "ではない"))
+#: Inflections that mark a verb form, per language (past tense or participle).
+_VERB = {
+    "en": r"[a-z]{4,}ed", "de": r"ge[a-zäöüß]{3,}(?:t|en)", "nl": r"ge[a-z]{3,}[dt]",
+    "fr": r"[a-zéèêàâîôûç]{3,}é", "es": r"[a-záéíóúñ]{3,}(?:ó|aron|ieron|[^b]ado|ido)",
+    "pt": r"[a-záéíóúãõâêôç]{3,}(?:ou|aram|ado|ido)", "it": r"[a-zàèéìòù]{3,}(?:ato|ito|uto)",
+    "pl": r"[a-ząćęłńóśźż]{3,}(?:ł|ła|ło|li|ły)", "ru": r"[а-яё]{3,}(?:л|ла|ло|ли)",
+    "ja": r"[\u4e00-\u9fff]{2}(?=し|さ|する)",
+}
+_CLAUSE_SEP = re.compile(r"[,，、،]")
+_NUM = re.compile(r"\d+")
+
+
+@dataclass
+class StoryCase:
+    """A story (``{lang: lines}``) whose ``lang`` version was perturbed at line ``line``."""
+
+    id: str
+    kind: str
+    lang: str
+    versions: dict[str, list[str]]
+    line: int
+    gold: tuple[int, int]  # in the perturbed line (a point, start == end, for a removal)
+    original: str
+
+
+class _Data:
+    """What the generators draw on: the corpus's lines, its names and vocabularies."""
+
+    def __init__(self, docs: list[tuple[str, dict[str, list[str]]]], rng: random.Random, embed) -> None:
+        self.docs, self.rng, self.embed = docs, rng, embed
+        self._names: dict[str, list[tuple[str, str]]] = {}
+        self._vocab: dict[str, tuple[list[str], object]] = {}
+        self._verbs: dict[str, list[str]] = {}
+
+    def names(self, lang: str) -> list[tuple[str, str]]:
+        """(document, name) pairs of the corpus in ``lang`` that another version writes alike."""
+        if lang not in self._names:
+            from xlingo.check.names import extract
+            out = []
+            for doc, versions in self.docs:
+                other = "de" if lang == "en" else "en"
+                for line, ref in zip(versions[lang], versions[other]):
+                    for m in extract(line, lang):
+                        if not m.initial and _kept(m.text, ref):
+                            out.append((doc, m.text))
+            self._names[lang] = sorted(set(out))
+        return self._names[lang]
+
+    def verbs(self, lang: str) -> list[str]:
+        if lang not in self._verbs:
+            pat = re.compile(_VERB[lang])
+            words = Counter(w for _, v in self.docs for line in v[lang] for w in
+                            (pat.findall(line) if lang in UNSPACED else re.findall(r"\w+", line))
+                            if lang in UNSPACED or pat.fullmatch(w))
+            self._verbs[lang] = sorted(w for w, n in words.items() if n >= 2)
+        return self._verbs[lang]
+
+    def translate_word(self, word: str, lang: str) -> str | None:
+        """The word of ``lang``'s corpus vocabulary nearest to ``word`` by the encoder."""
+        if lang not in self._vocab:
+            words = Counter(w.lower() for _, v in self.docs for line in v[lang] for w in re.findall(r"[^\W\d_]{3,}", line))
+            vocab = sorted(w for w, n in words.items() if n >= 2 and zipf_frequency(w, lang) >= 3.0
+                           and zipf_frequency(w, lang) > zipf_frequency(w, "en") + 0.5)
+            self._vocab[lang] = (vocab, self.embed(vocab))
+        vocab, vecs = self._vocab[lang]
+        if not vocab:
+            return None
+        best = vocab[int((vecs @ self.embed([word.lower()])[0]).argmax())]
+        return None if best == word.lower() else best
+
+
+def _kept(name: str, text: str) -> bool:
+    """Every word of the name appears in ``text`` (across scripts)."""
+    from anyascii import anyascii
+
+    from xlingo.check.names import fold
+    words = re.findall(r"[a-z0-9]+", fold(anyascii(text)))
+    return all(any(w == x or (len(x) >= 5 and w.startswith(x[:-2]) and abs(len(w) - len(x)) <= 3) for w in words)
+               for x in re.findall(r"[a-z0-9]{3,}", fold(anyascii(name))))
+
+
+def _p_entity(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
+    from xlingo.check.names import extract
+    ms = [m for m in extract(line, lang) if not m.initial and all(_kept(m.text, t) for lg, t in row.items() if lg != lang)]
+    if not ms:
+        return None
+    m = data.rng.choice(ms)
+    pool = [n for d, n in data.names(lang) if d != doc and len(n.split()) == len(m.text.split())
+            and not any(_kept(n, t) for t in row.values())]
+    if not pool:
+        return None
+    new = data.rng.choice(pool)
+    return line[:m.start] + new + line[m.end:], (m.start, m.start + len(new))
+
+
+def _p_negation(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
+    from xlingo.check.invariants import negation_cues, negations
+    if len(negations(line, lang)) == 1 and data.rng.random() < 0.5:
+        cues = negation_cues(line, lang)
+        if lang == "ja":
+            for neg, pos in (("ませんでした", "ました"), ("ません", "ます"), ("ない", "る")):
+                if neg in line:
+                    at = line.index(neg)
+                    return line[:at] + pos + line[at + len(neg):], (at, at + len(pos))
+            return None
+        out, shift, at = line, 0, cues[0].start
+        for c in cues:
+            parts = [(c.start, c.end)] if lang != "fr" else [(m.start() + c.start, m.end() + c.start)
+                                                              for m in re.finditer(r"n['’]|ne\b|\w+$", line[c.start:c.end])]
+            for s, e in parts:
+                s, e = s - shift, e - shift
+                e2 = e + (1 if e < len(out) and out[e] == " " and not out[s:e].endswith(("'", "’")) else 0)
+                out = out[:s] + out[e2:]
+                shift += e2 - s
+        return out, (at, at)
+    if lang == "fr":
+        m = re.search(r"\b(" + "|".join(_FR_AUX) + r")\b", line)
+        if not m or m.start() == 0:
+            return None
+        neg = ("n'" if m.group()[0] in "aeéiou" else "ne ") + m.group() + " pas"
+        return line[:m.start()] + neg + line[m.end():], (m.start(), m.start() + len(neg))
+    if lang == "zh":
+        for word, neg in _ZH_NEG:
+            at = line.find(word)
+            if at > 0 and line[at - 1] not in "不没":
+                return line[:at] + neg + line[at:], (at, at + len(neg) + len(word))
+        return None
+    if lang == "ja":
+        for pos, neg in _JA_NEG:
+            at = line.find(pos)
+            if at > 0:
+                return line[:at] + neg + line[at + len(pos):], (at, at + len(neg))
+        return None
+    if lang == "ar":
+        m = re.search(r"(?<=\s)ي\w{2,}", line)
+        if not m:
+            return None
+        return line[:m.start()] + "لا " + line[m.start():], (m.start(), m.start() + 2)
+    where, words, neg = _NEG_INSERT[lang]
+    m = re.search(r"(?<!\w)(" + "|".join(words.split()) + r")(?!\w)", line)
+    if not m or m.start() == 0:
+        return None
+    if where == "after":
+        return line[:m.end()] + " " + neg + line[m.end():], (m.end() + 1, m.end() + 1 + len(neg))
+    return line[:m.start()] + neg + " " + line[m.start():], (m.start(), m.start() + len(neg))
+
+
+def _p_clause(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
+    cuts = [m.start() for m in _CLAUSE_SEP.finditer(line)]
+    end = len(line.rstrip(".!?。！？\"'”»"))
+    spans = [(a, b) for a, b in zip(cuts, cuts[1:] + [end]) if b - a < len(line) / 2
+             and (b - a >= 8 if lang in UNSPACED else len(line[a:b].split()) >= 3)]
+    if not spans:
+        return None
+    a, b = data.rng.choice(spans)
+    return line[:a] + line[b:], (a, a)
+
+
+def _p_number(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
+    nums = list(_NUM.finditer(line))
+    if not nums:
+        return None
+    m = data.rng.choice(nums)
+    digits = m.group()
+    i = data.rng.randrange(len(digits))
+    choices = [d for d in "0123456789" if d != digits[i] and not (i == 0 and d == "0")]
+    new = digits[:i] + data.rng.choice(choices) + digits[i + 1:]
+    return line[:m.start()] + new + line[m.end():], (m.start(), m.end())
+
+
+def _p_literal(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
+    from xlingo.check.names import extract
+    others = [t for lg, t in row.items() if lg != lang]
+    for m in data.rng.sample(extract(line, lang), k=len(extract(line, lang))):
+        words = m.text.split()
+        if len(words) < 2 or not any(_kept(m.text, t) for t in others):
+            continue
+        ordinary = [w for w in words if zipf_frequency(w.lower(), "en") >= 3.5 and zipf_frequency(w.lower(), lang) < 3.0]
+        if not ordinary:
+            continue
+        out = []
+        for w in words:
+            t = data.translate_word(w, lang) if w in ordinary else None
+            out.append(t[:1].upper() + t[1:] if t else w)
+        new = " ".join(out)
+        if new.lower() == m.text.lower():
+            continue
+        return line[:m.start] + new + line[m.end:], (m.start, m.start + len(new))
+    return None
+
+
+def _p_duplicate(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
+    if lang in UNSPACED:
+        if len(line) < 16:
+            return None
+        n = data.rng.randint(4, 8)
+        a = data.rng.randrange(0, len(line) - n - 2)
+        return line[:a + n] + line[a:a + n] + line[a + n:], (a + n, a + 2 * n)
+    toks = list(re.finditer(r"\S+", line))
+    if len(toks) < 7:
+        return None
+    n = data.rng.randint(3, 5)
+    i = data.rng.randrange(0, len(toks) - n)
+    a, b = toks[i].start(), toks[i + n - 1].end()
+    phrase = line[a:b].rstrip(",.;:")
+    end = a + len(phrase)
+    return line[:end] + " " + phrase + line[end:], (end + 1, end + 1 + len(phrase))
+
+
+def _p_untranslated(line: str, lang: str, row: dict[str, str], data: _Data, doc: str, source: str = ""):
+    return source, (0, len(source))
+
+
+def _p_verb(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
+    pat = re.compile(_VERB[lang])
+    found = list(pat.finditer(line)) if lang in UNSPACED else \
+        [m for m in re.finditer(r"\w+", line) if pat.fullmatch(m.group())]
+    pool = data.verbs(lang)
+    if not found or len(pool) < 10:
+        return None
+    m = data.rng.choice(found)
+    new = data.rng.choice([v for v in pool if v[:4] != m.group()[:4]])
+    return line[:m.start()] + new + line[m.end():], (m.start(), m.start() + len(new))
+
+
+_GENERATORS = {"entity": _p_entity, "negation": _p_negation, "clause": _p_clause, "number": _p_number,
+               "literal": _p_literal, "duplicate": _p_duplicate, "verb": _p_verb}
+
+
+def ntrex_suite(folder: str | Path, embed, *, per_type: int = 12, story_lines: int = 8, versions: int = 3,
+                seed: int = 13) -> list[StoryCase]:
+    """``per_type`` cases of each type, the perturbed language cycling through the languages
+    the type can be made in; each story a chunk of ``story_lines`` lines of one document, in
+    the perturbed language and ``versions - 1`` others drawn at random."""
+    from ntrex import load_documents
+
+    rng = random.Random(seed)
+    docs = load_documents(folder, NTREX_LANGS)
+    chunks = [(doc, {lg: v[lg][k:k + story_lines] for lg in NTREX_LANGS})
+              for doc, v in docs for k in range(0, len(v["en"]), story_lines) if len(v["en"]) - k >= 4]
+    data = _Data(docs, rng, embed)
+    cases = []
+    for kind in TYPES:
+        langs = TYPE_LANGS.get(kind, NTREX_LANGS)
+        for n in range(per_type):
+            lang = langs[n % len(langs)]
+            for _ in range(300):
+                doc, chunk = rng.choice(chunks)
+                others = rng.sample([lg for lg in NTREX_LANGS if lg != lang], versions - 1)
+                k = rng.randrange(len(chunk[lang]))
+                line = chunk[lang][k]
+                row = {lg: chunk[lg][k] for lg in [lang, *others]}
+                if kind == "sentence":
+                    out = ("", (0, 0))
+                elif kind == "untranslated":
+                    src = "en" if lang != "en" else "fr"
+                    out = (chunk[src][k], (0, len(chunk[src][k]))) if src not in others else None
+                else:
+                    out = _GENERATORS[kind](line, lang, row, data, doc)
+                if out is None or out[0] == line:
+                    continue
+                story = {lg: list(chunk[lg]) for lg in [lang, *others]}
+                if kind == "sentence":
+                    del story[lang][k]
+                else:
+                    story[lang][k] = out[0]
+                cases.append(StoryCase(f"{kind}{n}-{lang}-{doc}", kind, lang, story, k, out[1], line))
+                break
+    return cases
+
+
+def gold_in_document(case: StoryCase) -> tuple[int, int]:
+    """The gold span as offsets into the perturbed version's text (lines joined by newlines)."""
+    lines = case.versions[case.lang]
+    offset = sum(len(t) + 1 for t in lines[:case.line])
+    if case.kind == "sentence":
+        at = offset if case.line < len(lines) else max(0, offset - 1)
+        return at, at
+    return offset + case.gold[0], offset + case.gold[1]
+
+
+def is_hit(f, case: StoryCase, gold: tuple[int, int], slack: int = 2) -> bool:
+    """A finding on the perturbed version overlapping the gold span (near it, for a removal)."""
+    if f.doc != case.lang:
+        return False
+    if gold[0] == gold[1]:
+        return f.start - slack <= gold[0] <= f.end + slack
+    return f.start < gold[1] and f.end > gold[0] or (f.start == f.end and gold[0] <= f.start <= gold[1])
+
+
+def main(argv=None) -> int:
+    import json
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents
+
+    from xlingo.config import Settings
+    from xlingo.model import Severity
+
+    ap = argparse.ArgumentParser(description="Perturbation suite on NTREX stories: recall and precision per type.")
+    ap.add_argument("folder", nargs="?", default=str(DEFAULT_DATA), help="ntrex-dev folder")
+    ap.add_argument("--per-type", type=int, default=12)
+    ap.add_argument("--story-lines", type=int, default=8)
+    ap.add_argument("--versions", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--ignore", default="", help="rule codes or prefixes to switch off (e.g. XL8 for a 'before')")
+    ap.add_argument("--cache", default=str(DEFAULT_CACHE))
+    ap.add_argument("--show", action="store_true", help="print every case and its findings")
+    ap.add_argument("--json", default="reports/bench/perturb.json")
+    args = ap.parse_args(argv)
+    ignore = tuple(c for c in args.ignore.split(",") if c)
+    engine = cached_engine(args.cache, Settings(ignore=ignore))
+    try:
+        cases = ntrex_suite(args.folder, engine.embedder, per_type=args.per_type, story_lines=args.story_lines,
+                            versions=args.versions, seed=args.seed)
+        stats: dict[str, Counter] = {k: Counter() for k in TYPES}
+        caught_by: dict[str, Counter] = {k: Counter() for k in TYPES}
+        by_rule: Counter[tuple[str, str]] = Counter()  # (rule, "hits" | "findings")
+        for case in cases:
+            story = engine.build_story(documents(case.versions), story_id=case.id)
+            gold = gold_in_document(case)
+            flagged = [f for f in story.findings if f.severity >= Severity.WARNING]
+            hits = [f for f in flagged if is_hit(f, case, gold)]
+            st = stats[case.kind]
+            st["cases"] += 1
+            st["recalled"] += bool(hits)
+            st["hits"] += len(hits)
+            st["findings"] += len(flagged)
+            caught_by[case.kind].update({f.rule for f in hits})
+            by_rule.update((f.rule, "findings") for f in flagged)
+            by_rule.update((f.rule, "hits") for f in hits)
+            if args.show:
+                text = case.versions[case.lang][case.line] if case.kind != "sentence" else case.original
+                print(f"{case.id} {'HIT' if hits else 'miss'} [{case.lang}:{case.line}] {case.original}\n"
+                      f"    -> {text[:case.gold[0]]}⟦{text[case.gold[0]:case.gold[1]]}⟧{text[case.gold[1]:]}")
+                for f in flagged:
+                    print(f"    {'+' if f in hits else '-'} {f.rule} {f.severity.value} {f.lang} row {f.row} [{f.text[:60]}]")
+    finally:
+        engine.encoder.save()
+    result = {}
+    print(f"{'type':13} cases  recall  precision  (hits/findings at warning+)  caught by")
+    for kind in TYPES:
+        st = stats[kind]
+        rec = st["recalled"] / st["cases"] if st["cases"] else 0.0
+        prec = st["hits"] / st["findings"] if st["findings"] else 0.0
+        langs = sorted({c.lang for c in cases if c.kind == kind})
+        result[kind] = {"cases": st["cases"], "recall": round(rec, 3), "precision": round(prec, 3),
+                        "hits": st["hits"], "findings": st["findings"], "languages": langs,
+                        "caught_by": dict(caught_by[kind].most_common())}
+        print(f"{kind:13} {st['cases']:5}  {rec:6.2f}  {prec:9.2f}  ({st['hits']}/{st['findings']})  "
+              f"{', '.join(f'{r}:{n}' for r, n in caught_by[kind].most_common(4))}")
+    rules = sorted({r for r, _ in by_rule})
+    print("per rule, over all perturbed stories: hits/findings at warning+ (precision)")
+    print("    " + "  ".join(f"{r} {by_rule[(r, 'hits')]}/{by_rule[(r, 'findings')]}" for r in rules))
+    out = {"data": "ntrex-dev", "seed": args.seed, "per_type": args.per_type, "story_lines": args.story_lines,
+           "versions": args.versions, "ignore": list(ignore), "model": engine.encoder.name, "types": result,
+           "rules": {r: {"hits": by_rule[(r, "hits")], "findings": by_rule[(r, "findings")]} for r in rules}}
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -108,9 +108,13 @@ def zipf(word: str, lang: str) -> float:
         return 0.0
 
 
+_UNDECOMPOSED = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
+                               "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i", "þ": "th", "Þ": "Th"})
+
+
 def fold(text: str) -> str:
-    """Case-folded text without accents, apostrophes unified."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    """Case-folded text without accents (``ø``, ``ł``, ``ß`` too), apostrophes unified."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'").translate(_UNDECOMPOSED))
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
@@ -145,12 +149,17 @@ _DE_ADJ = re.compile(r"^(.{3,}?)(e|en|er|es|em)$")
 
 def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
     """Two folded words are one name word: equal, or equal up to a genitive ``-s`` / German
-    adjective ending (``googles``/``google``, ``deutschen``/``deutsche``)."""
+    adjective ending / Slavic case ending (``googles``/``google``, ``deutschen``/``deutsche``,
+    ``livingstonu``/``livingston``)."""
     if a == b:
         return True
     for x, y, lang in ((a, b, lang_a), (b, a, lang_b)):
         if lang in GENITIVE_S and len(y) >= 3 and x in (y + "s", y + "es", y + "'s", y + "'"):
             return True
+        if lang in DECLINING and len(y) >= 3:
+            stems = (y, y[:-1]) if y[-1] in "aeiouy" and len(y) >= 4 else (y,)  # Mendoza -> Mendozę
+            if any(x.startswith(st) and _CASE_ENDING.match(x[len(st):]) for st in stems):
+                return True
     if "de" in (lang_a, lang_b):
         ma, mb = _DE_ADJ.match(a), _DE_ADJ.match(b)
         if ma and mb and ma.group(1) == mb.group(1):
@@ -158,6 +167,10 @@ def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
     return False
 
 
+#: Languages that decline names with case endings (Polish ``Livingstonu``, ``Craiga``).
+DECLINING = frozenset({"pl", "cs", "sk", "ru", "uk", "be", "hr", "sr", "bs", "sl", "bg", "lt", "lv"})
+_CASE_ENDING = re.compile(r"^'?(?:a|u|e|y|i|o|ą|ę|em|om|ie|owi|ami|ach|ów|ego|emu|iem|ym|im|ой|ом|ем|ы|ей|ого|"
+                          r"ему|ами|ах|ов|ым|у|е|а|и)?$")
 _INFLECTIONS = {"de": ("s", "es", "n", "en", "e", "er", "ern", "ns"), "lb": ("s", "en", "er"),
                 "nl": ("s", "en"), "en": ("s",), "sv": ("s",), "da": ("s",), "nb": ("s",)}
 

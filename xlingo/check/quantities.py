@@ -35,6 +35,15 @@ Choices (documented here once, used by the XL1xx rules):
   a ``month`` quantity; month names (Babel's wide names) give ``month``
   quantities. Clock times (``18:30``, ``18h30``, ``18 Uhr``, ``6 p.m.``) are
   ``time`` quantities compared on a 12-hour dial. Both are soft.
+* **Units of measurement** after a number (``miles``, ``km``, ``Zoll``, ``pounds``, ``mph``,
+  ``°F``...) give it a ``measure`` in its dimension's base unit, so that a version that
+  converted the unit for its readers (``200 miles`` / ``320 km``, ``6 inches`` / ``15 cm``)
+  matches up to the rounding conversions get (12 %). The first number of a range takes the
+  unit of the second (``2 to 4 inches``). ``pound`` after a number is read both as money and
+  as a weight.
+* **Chinese and Japanese numerals** (``二十``, ``三百五十``, ``两万``) are soft numbers: ``一`` is
+  also part of ordinary words (一些 *some*).
+* **Decades**: ``1980s`` / ``1980er`` / ``anos 1980`` match ``80`` (``années 80``).
 * Signs are ignored (``-5 %`` and ``fell 5%`` say the same in translation).
 """
 from __future__ import annotations
@@ -48,7 +57,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
-__all__ = ["Quantity", "extract_quantities", "same_value", "currencies_conflict", "format_number",
+__all__ = ["Quantity", "extract_quantities", "same_value", "same_measure", "currencies_conflict", "format_number",
            "locale_symbols"]
 
 KINDS_NUMERIC = ("number", "percent", "money")
@@ -72,6 +81,8 @@ class Quantity:
     num_start: int = 0  # span of the digits alone
     num_end: int = 0
     grouped: bool = False  # the digits use a group separator
+    unit: str | None = None  # a unit of measurement said after it (``mi``, ``km``, ``lb``...)
+    measure: Decimal | None = None  # the value in the unit's dimension's base unit (m, kg, m/s...)
 
     @property
     def qualified(self) -> bool:
@@ -247,6 +258,88 @@ _WORD = re.compile(r"[^\W\d_]+")
 _FRACTIONS = {"½": Decimal("0.5"), "¼": Decimal("0.25"), "¾": Decimal("0.75")}
 
 
+# units of measurement: (name, dimension, factor to the base unit, pattern); °F is affine
+_UNITS = [
+    ("mph", "speed", Decimal("1.609344"), r"mph|miles?\s+(?:per|an)\s+hour|meilen\s+pro\s+stunde"),
+    ("kmh", "speed", Decimal(1), r"km\s?/\s?h|kmh|stundenkilomet\w*|kilom[eè]t\w*\s+(?:per|pro|por|par|all['’]|à\s+l['’])\s*"
+                                 r"(?:hour|stunde|hora|heure|ora)|quil[óô]metros?\s+por\s+hora|km\s+por\s+hora"),
+    ("km", "length", Decimal(1000), r"km|kilomet\w*|kilomètres?|quil[óô]metros?|chilometri|kilómetros?|километр\w*"),
+    ("cm", "length", Decimal("0.01"), r"cm|centim[eè]t\w*|zentimet\w*|centímetros?|сантиметр\w*"),
+    ("mm", "length", Decimal("0.001"), r"mm|millim[eè]t\w*|milímetros?|миллиметр\w*"),
+    ("m", "length", Decimal(1), r"m(?![\w/²³])|met(?:er|re|ro|ri)s?n?|mètres?|метр\w*"),
+    ("mi", "length", Decimal("1609.344"), r"miles?|meilen?|milhas?|millas?|miglia|mijl(?:en)?|мил[ьи]\w*"),
+    ("ft", "length", Decimal("0.3048"), r"feet|foot|ft|fu[ßs]|pieds?|pies|pés|piedi|футов|фута?"),
+    ("in", "length", Decimal("0.0254"), r"inch(?:es)?|zoll|pouces?|pulgadas?|polegadas?|pollici|дюйм\w*"),
+    ("yd", "length", Decimal("0.9144"), r"yards?|yd|jardas?|yardas?|iarde|ярд\w*"),
+    ("kg", "mass", Decimal(1), r"kg|kilo(?:gram(?:me)?s?|gramm|gramos?|gramas?|grammi)?s?|quilos?|chili|килограмм\w*"),
+    ("lb", "mass", Decimal("0.45359237"), r"pounds?|lbs?|pfund|livres?|libras?|libbre|фунт\w*"),
+    ("t", "mass", Decimal(1000), r"tonnes?|tons?|tonnen|toneladas?|tonnellate|тонн\w*"),
+    ("acre", "area", Decimal("4046.86"), r"acres?|acri"),
+    ("ha", "area", Decimal(10000), r"hectares?|hektar|ha(?!\w)|ettari|hectáreas?|гектар\w*"),
+    ("km2", "area", Decimal(1000000), r"km²|km2|square\s+kilomet\w*|quadratkilomet\w*|kilomètres?\s+carrés"),
+    ("mi2", "area", Decimal("2589988"), r"square\s+miles?"),
+    ("gal", "volume", Decimal("3.78541"), r"gallons?|gallonen|galões|galones|galloni"),
+    ("l", "volume", Decimal(1), r"litres?|liters?|litros?|litri|литр\w*"),
+    ("F", "temperature", Decimal(1), r"°\s?F|degrees?\s+fahrenheit|grad\s+fahrenheit|fahrenheit"),
+    ("C", "temperature", Decimal(1), r"°\s?C|degrees?\s+celsius|grad(?:\s+celsius)?|celsius|graus?|grados?|gradi|degrés"),
+]
+_UNIT_DIM = {name: dim for name, dim, _, _ in _UNITS}
+_UNIT_FACTOR = {name: f for name, _, f, _ in _UNITS}
+_UNIT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(f"(?P<u{i}>{p})" for i, (_, _, _, p) in enumerate(_UNITS))
+                         + r")(?!\w)", re.IGNORECASE)
+_RANGE_JOIN = re.compile(rf"{_SP}*(?:-|–|to|bis|à|a|y|e|and|und|et|tot|au|al|ao|alle|til|до){_SP}*$", re.IGNORECASE)
+_UNIT_TOLERANCE = Decimal("0.12")
+
+
+_CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+               "八": 8, "九": 9}
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_BIG = {"万": 10 ** 4, "萬": 10 ** 4, "亿": 10 ** 8, "億": 10 ** 8}
+_CJK_NUMERAL = re.compile(r"[零〇一二两兩三四五六七八九十百千万萬亿億]+")
+
+
+def _cjk_value(text: str) -> int | None:
+    """The value of a Chinese/Japanese numeral (``二十``, ``三百五十``, ``两万``), or None."""
+    total, section, digit = 0, 0, None
+    for c in text:
+        if c in _CJK_DIGITS:
+            if digit is not None:
+                return None  # two digits in a row: a word (一一), not a number
+            digit = _CJK_DIGITS[c]
+        elif c in _CJK_UNITS:
+            section += (1 if digit is None else digit) * _CJK_UNITS[c]
+            digit = None
+        else:
+            total += (section + (digit or 0)) * _CJK_BIG[c]
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def _unit_after(text: str, end: int) -> str | None:
+    """The unit of measurement said right after ``end`` (not part of the quantity's span)."""
+    m = _UNIT_AFTER.match(text, end)
+    if not m:
+        return None
+    return next(_UNITS[int(k[1:])][0] for k, v in m.groupdict().items() if v is not None)
+
+
+def _measure(value: Decimal, unit: str) -> Decimal:
+    if unit == "F":
+        return (value - 32) * 5 / 9
+    return value * _UNIT_FACTOR[unit]
+
+
+def _with_units(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """The first number of a range takes the second's unit (``2 to 4 inches``)."""
+    out = list(qs)
+    for i in range(len(out) - 1, 0, -1):
+        a, b = out[i - 1], out[i]
+        if a.unit is None and b.unit is not None and a.kind == "number" and a.end <= b.start \
+                and _RANGE_JOIN.fullmatch(text[a.end:b.start]):
+            out[i - 1] = replace(a, unit=b.unit, measure=_measure(a.value, b.unit))
+    return out
+
+
 @lru_cache(maxsize=64)
 def _compiled(lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str], list[str]]:
     """Scale-word, number-word and month-name patterns of a language."""
@@ -361,14 +454,20 @@ def _read_token(tok: str, dec: str, grp: str) -> list[_Reading]:
     return [_Reading(0, len(tok), as_decimal, len(frac), foreign=True)]
 
 
+def _unspaced(char: str) -> bool:
+    """A character of a script written without spaces (Han, kana, Hangul, Thai)."""
+    return "\u0e00" <= char <= "\u0e7f" or "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" \
+        or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff"
+
+
 def _glued(text: str, start: int, end: int) -> tuple[bool, str]:
     """(is an identifier, glued alphabetic suffix) for the digits at ``start:end``."""
     before = text[start - 1] if start else " "
-    if before.isalpha() or (before == "-" and start >= 2 and text[start - 2].isalpha()):
+    if (before.isalpha() and not _unspaced(before)) or (before == "-" and start >= 2 and text[start - 2].isalpha()):
         return True, ""  # H20, COVID-19, F-16
     m = _WORD.match(text, end)
-    if not m:
-        return False, ""
+    if not m or _unspaced(m.group(0)[0]):
+        return False, ""  # 350人, 20岁: scripts without spaces write counters onto numbers
     suffix = m.group(0)
     if suffix.lower() not in _SUFFIXES or (len(suffix) == 1 and suffix.isupper() and suffix not in "MK") \
             or text[m.end():m.end() + 1].isdigit():
@@ -444,12 +543,17 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
                     continue  # "a" without a scale word is an article
                 q = replace(q, soft=True)  # "ein", "un", "one": also articles
             add(q)
+    for m in _CJK_NUMERAL.finditer(text):
+        value = _cjk_value(m.group(0))
+        if value is not None and free(*m.span()):
+            add(Quantity(m.start(), m.end(), m.group(0), Decimal(value), soft=True,
+                         num_start=m.start(), num_end=m.end()))
     for m in month_re.finditer(text):
         if free(*m.span()):
             out.append(Quantity(m.start(), m.end(), m.group(0), Decimal(months.index(m.group(0).lower()) + 1),
                                 kind="month", soft=True, num_start=m.start(), num_end=m.end()))
     out.sort(key=lambda q: (q.start, q.end, q.kind))
-    return out
+    return _with_units(text, out)
 
 
 def _qualify(text: str, s: int, e: int, r: _Reading, suffix: str, lang: str) -> Quantity:
@@ -472,8 +576,13 @@ def _qualify(text: str, s: int, e: int, r: _Reading, suffix: str, lang: str) -> 
             if after:
                 cur, kind, end = after, "money", cend
     quantum = scale * Decimal(1).scaleb(-r.decimals)
+    unit, measure = None, None
+    if kind == "number" or cur == _FAMILIES["pound"]:
+        unit = _unit_after(text, e if cur else end)
+        if unit is not None:
+            measure = _measure(r.value * scale, unit)
     return Quantity(start, end, text[start:end], r.value * scale, kind, cur, quantum, scale, False,
-                    r.alt * scale if r.alt is not None else None, r.foreign, s, e, r.grouped)
+                    r.alt * scale if r.alt is not None else None, r.foreign, s, e, r.grouped, unit, measure)
 
 
 def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
@@ -486,8 +595,12 @@ def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
     """
     if not _comparable(a.kind, b.kind):
         return 0
+    if a.unit and b.unit and a.unit != b.unit and _UNIT_DIM[a.unit] == _UNIT_DIM[b.unit]:
+        return int(same_measure(a, b))
     if a.value == b.value:
         return 2
+    if _decade(a, b) or _decade(b, a):
+        return 1
     coarse, fine = (a, b) if a.quantum >= b.quantum else (b, a)
     if coarse.kind in KINDS_NUMERIC and coarse.value >= 10 * coarse.quantum \
             and abs(fine.value - coarse.value) * 2 <= coarse.quantum:
@@ -497,6 +610,21 @@ def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
             if x is not None and x == y:
                 return 1
     return 0
+
+
+def same_measure(a: Quantity, b: Quantity) -> bool:
+    """Both carry units of one dimension and say the same measure up to conversion rounding
+    (``60 km`` and ``64 km`` as two roundings of ``40 miles``)."""
+    if not (a.unit and b.unit and _UNIT_DIM[a.unit] == _UNIT_DIM[b.unit]):
+        return False
+    x, y = a.measure, b.measure
+    return abs(x - y) <= _UNIT_TOLERANCE * max(abs(x), abs(y)) + (1 if a.unit in "FC" else 0)
+
+
+def _decade(a: Quantity, b: Quantity) -> bool:
+    """``a`` is a decade written in full (``1980s``, ``anos 1980``) and ``b`` its short form (80)."""
+    return (a.kind == b.kind == "number" and not b.grouped and 1900 <= a.value < 2100 and a.value % 10 == 0
+            and b.value == a.value % 100 and b.value >= 10)
 
 
 def _comparable(k1: str, k2: str) -> bool:

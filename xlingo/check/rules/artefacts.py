@@ -291,7 +291,7 @@ class DoubledWord(Rule):
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
 # quote mark -> the openers it can close (German „…“ ‚…‘, English “…” ‘…’, French « », Nordic » «, ” ”)
 _QUOTE_CLOSES = {
-    "“": "„", "”": "„“”", "‘": "‚", "’": "‘‚", "»": "«", "«": "»", "›": "‹", "‹": "›", '"': '"',
+    "“": "„", "”": "„“”\"", "‘": "‚", "’": "‘‚", "»": "«", "«": "»", "›": "‹", "‹": "›", '"': '"“„',
     "」": "「", "』": "『",
 }
 _QUOTE_OPENS = set("„‚“”«»‹›\"「『‘")
@@ -366,7 +366,52 @@ def unmatched_marks(text: str) -> list[Unmatched]:
         if nxt_para[:1] in _QUOTE_OPENS or nxt_para[:1] in _QUOTE_CLOSES:
             stack = [m for m in stack if m.family != "quote"]
         out.extend(stack)
-    return sorted(out, key=lambda m: m.pos)
+    return _quotation_edges(_across_paragraphs(sorted(out, key=lambda m: m.pos), [b for b, _ in paragraphs]),
+                            paragraphs)
+
+
+def _across_paragraphs(marks: list[Unmatched], starts: list[int], reach: int = 8) -> list[Unmatched]:
+    """Drop a quote left open at a paragraph's end with the unmatched closing quote of one of
+    the next ``reach`` paragraphs: one quotation over several paragraphs (« … / … »)."""
+    para = {m.pos: sum(1 for b in starts if b <= m.pos) for m in marks}
+    dropped: set[int] = set()
+    for i, o in enumerate(marks):
+        if o.family != "quote" or not o.opening or o.partner or o.pos in dropped:
+            continue
+        for c in marks[i + 1:]:
+            if c.pos in dropped or c.family != "quote" or para[c.pos] == para[o.pos]:
+                continue
+            if para[c.pos] - para[o.pos] <= reach and o.mark in _QUOTE_CLOSES.get(c.mark, ""):
+                dropped |= {o.pos, c.pos}
+            break
+    return [m for m in marks if m.pos not in dropped]
+
+
+_EDGE_AFTER = re.compile(r"^[\s.,;:!?…)\]]*$")
+
+
+def _quotation_edges(marks: list[Unmatched], paragraphs: list[tuple[int, str]], reach: int = 8) -> list[Unmatched]:
+    """A quotation over several paragraphs opens at the start of one paragraph and closes at
+    the end of a later one, each paragraph between re-opening it or not (conventions differ):
+    a quote mark left alone at a paragraph's start or end is balanced when a paragraph within
+    ``reach`` ends or starts (respectively) with a quote mark."""
+    starts = [b for b, _ in paragraphs]
+    opens_para = [p.lstrip()[:1] in _FAMILY and _FAMILY[p.lstrip()[:1]] == "quote" for _, p in paragraphs]
+    closes_para = [p.rstrip(" .,;:!?…")[-1:] in _FAMILY and _FAMILY[p.rstrip(" .,;:!?…")[-1:]] == "quote"
+                   for _, p in paragraphs]
+
+    def keep(m: Unmatched) -> bool:
+        if m.family != "quote":
+            return True
+        n = sum(1 for b in starts if b <= m.pos) - 1
+        base, para = paragraphs[n]
+        at_start = not para[:m.pos - base].strip()
+        at_end = bool(_EDGE_AFTER.match(para[m.pos - base + 1:]))
+        if at_end and any(opens_para[max(0, n - reach):n]):
+            return False
+        return not (at_start and any(closes_para[n + 1:n + 1 + reach]))
+
+    return [m for m in marks if keep(m)]
 
 
 def _close(stack: list[Unmatched], openers: str, out: list[Unmatched]) -> bool:

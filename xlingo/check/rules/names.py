@@ -265,6 +265,13 @@ class NameInconsistent(Rule):
         return bool((z.max(axis=1) >= self.opts["min_word_z"]).all())
 
     @staticmethod
+    def _kept_by_all(ctx: CheckContext, cl: Cluster, m: Mention, words: Sequence[str]) -> bool:
+        """Every other version of the row writes these words of the name as they are."""
+        others = {d for d, ids in ctx.rows[cl.row].cells.items() if ids} - {m.doc}
+        return all(others <= {o.doc for o in cl.mentions if any(same_word(w, x) for x in o.content)}
+                   for w in words)
+
+    @staticmethod
     def _sources(ctx: CheckContext, idx: NameIndex, m: Mention, versions: set[str], context: set[str],
                  glossary: bool, word_by_word: bool = False) -> str:
         where = [d for d in idx.versions if d in versions and d != m.doc]
@@ -286,6 +293,9 @@ class NameInconsistent(Rule):
         translated = _translated_words(m, ref, idx.other_langs(m.lang))
         how = ("partly translated" if translated else "changed") if kind == "partial" else \
             ("a word of the name translated" if translated else "spelled differently")
+        if translated and shared_words(m, ref)[0] and severity > Severity.WARNING \
+                and not self._kept_by_all(ctx, cl, m, shared_words(ref, m)[1]):
+            severity = Severity.WARNING  # a localised descriptor (Estádio Etihad): a convention as often as a slip
         related = [_mention_span(ctx, o) for o in cl.mentions if o.doc != m.doc]
         return ctx.finding(self, m.doc, m.start, m.end, f"{_quote(m.text)} here, {_quote(expected)} {where} ({how})",
                            row=cl.row, related=related, suggestion=expected, severity=severity)

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.check.quantities import Quantity, currencies_conflict, extract_quantities, format_number, same_value
+from xlingo.check.quantities import (
+    Quantity,
+    currencies_conflict,
+    extract_quantities,
+    format_number,
+    same_measure,
+    same_value,
+)
 from xlingo.model import Document, Finding, Severity
 
 
@@ -82,8 +89,9 @@ def _group(docs: list[Document], quantities: dict[str, list[Quantity]]) -> list[
         merged = False
         for i, a in enumerate(groups):
             for b in groups[i + 1:]:
-                if not set(a.members) & set(b.members) and all(
-                        same_value(x, y, use_alt=True) for x in a.members.values() for y in b.members.values()):
+                if not set(a.members) & set(b.members) and (all(
+                        same_value(x, y, use_alt=True) for x in a.members.values() for y in b.members.values())
+                        or _converted(a, b)):
                     a.members.update(b.members)
                     groups.remove(b)
                     merged = True
@@ -91,6 +99,14 @@ def _group(docs: list[Document], quantities: dict[str, list[Quantity]]) -> list[
             if merged:
                 break
     return groups
+
+
+def _converted(a: _Group, b: _Group) -> bool:
+    """Two groups of one measure, some version converting the unit (``40 miles`` / ``64 km`` /
+    ``60 km``): roundings of a conversion need not agree to the digit."""
+    qs = [*a.members.values(), *b.members.values()]
+    return len({q.unit for q in qs}) > 1 and all(same_measure(x, y) for x in a.members.values()
+                                                for y in b.members.values())
 
 
 def _context_quantities(ctx: CheckContext) -> list[Quantity]:

@@ -1,0 +1,89 @@
+"""False alarms on clean translations: localised name descriptors, transliterated letters,
+quotation marks over several paragraphs or of mixed style. Made-up sentences (no seed text).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+
+from xlingo.check.rules.artefacts import UnbalancedBrackets, unmatched_marks
+from xlingo.check.rules.names import NameInconsistent
+from xlingo.model import Severity
+from xlingo.testing import context_for, story_from_rows
+
+SAME = {"estádio": "stadium", "stadion": "stadium", "stade": "stadium", "nuvem": "cloud"}
+
+
+def concept_embed(texts, dim: int = 1024) -> np.ndarray:
+    """Bag of concepts: a word and its translation share a dimension."""
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for k, text in enumerate(texts):
+        for w in re.findall(r"\w+", text.lower()):
+            c = SAME.get(w, w)
+            out[k, int.from_bytes(hashlib.blake2b(c.encode(), digest_size=4).digest(), "little") % dim] += 1
+        out[k] /= np.linalg.norm(out[k]) or 1.0
+    return out
+
+
+FILL = [{"en": "The club sold every ticket within an hour.", "de": "Der Verein verkaufte jede Karte in einer Stunde.",
+         "fr": "Le club a vendu tous les billets en une heure.", "pt": "O clube vendeu todos os bilhetes numa hora."}]
+
+
+def names(rows):
+    return list(NameInconsistent().check(context_for(story_from_rows(FILL + rows), embed=concept_embed)))
+
+
+def test_a_localised_descriptor_is_a_warning_not_an_error():
+    rows = [{"en": "Fans filled the Varnholm Stadium on Sunday.", "de": "Fans füllten am Sonntag das Varnholm Stadium.",
+             "fr": "Les supporters ont rempli le stade de Varnholm dimanche.",
+             "pt": "Os adeptos encheram o Estádio Varnholm no domingo."}]
+    assert [(f.lang, f.severity) for f in names(rows)] == [("pt", Severity.WARNING)]
+
+
+def test_a_descriptor_every_other_version_keeps_stays_an_error():
+    rows = [{"en": "Varnholm Cloud opened an office in Porto.", "de": "Varnholm Cloud eröffnete ein Büro in Porto.",
+             "fr": "Varnholm Cloud a ouvert un bureau à Porto.", "pt": "A Nuvem Varnholm abriu um escritório no Porto."}]
+    assert [(f.lang, f.severity) for f in names(rows)] == [("pt", Severity.ERROR)]
+
+
+def test_letters_without_decomposition_fold_like_their_base_letter():
+    rows = [{"en": "Captain Thomas Bjorn praised the team.", "de": "Kapitän Thomas Bjørn lobte das Team.",
+             "fr": "Le capitaine Thomas Bjorn a salué l'équipe.", "pt": "O capitão Thomas Bjorn elogiou a equipa."}]
+    assert names(rows) == []
+
+
+def test_quotes_of_mixed_style_pair_up():
+    assert unmatched_marks('Ele disse que “a proposta era absurda" e saiu.') == []
+    assert unmatched_marks('A opção "Deputados do Parlamento” venceu.') == []
+
+
+def test_a_quotation_over_several_paragraphs_is_balanced():
+    text = "« Nous avons tout essayé.\nLe reste dépendait de la météo.\nNous recommencerons », a-t-il dit."
+    assert unmatched_marks(text) == []
+    text = "„Wir haben alles versucht.\nDer Rest hing vom Wetter ab.“"
+    assert unmatched_marks(text) == []
+    # each paragraph re-opens the quotation (English style) but only the last one closes it
+    text = "“We tried everything.\n“The rest was up to the weather.\nWe will be back.”"
+    assert unmatched_marks(text) == []
+    text = "„Wir haben alles versucht.\n„Der Rest hing vom Wetter ab.\nWir kommen wieder.“"
+    assert unmatched_marks(text) == []
+
+
+def test_a_quote_never_closed_is_still_flagged():
+    rows = [{"en": 'He said "we tried everything" and left.', "de": "Er sagte „wir haben alles versucht“ und ging.",
+             "fr": "Il a dit « nous avons tout essayé et il est parti."}]
+    found = list(UnbalancedBrackets().check(context_for(story_from_rows(rows))))
+    assert [(f.lang, f.text) for f in found] == [("fr", "«")]
+
+
+def test_declined_names_in_polish_are_the_same_names():
+    rows = [{"en": "Varnholm beat Kestrel Rovers, and Craig Halkett scored.",
+             "de": "Varnholm schlug Kestrel Rovers, und Craig Halkett traf.",
+             "fr": "Varnholm a battu Kestrel Rovers et Craig Halkett a marqué.",
+             "pl": "Varnholm pokonał Kestrel Rovers, a gola strzelił Craig Halkett."},
+            {"en": "Fans cheered Craig Halkett after the match.", "de": "Die Fans feierten Craig Halkett nach dem Spiel.",
+             "fr": "Les supporters ont acclamé Craig Halkett après le match.",
+             "pl": "Kibice oklaskiwali Craiga Halketta po meczu."}]
+    assert names(rows) == []

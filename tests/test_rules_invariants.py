@@ -1,0 +1,243 @@
+"""XL801-XL803: polarity, comparison direction and name inventory across versions.
+
+Every sentence here is made up for these tests (no seed text), in Latin, Cyrillic, Chinese,
+Japanese and Arabic script; the "no finding" cases are paraphrases a translator may choose.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+import pytest
+
+from xlingo.check.invariants import directions, implicit_negative, negations
+from xlingo.check.rules.invariants import ComparisonReversed, NameSubstituted, PolarityMismatch, vote
+from xlingo.model import Severity
+from xlingo.testing import context_for, story_from_rows
+
+FILL = [  # ordinary rows around the row under test
+    {"en": "The council met again on Thursday evening.", "de": "Der Rat tagte am Donnerstagabend erneut.",
+     "fr": "Le conseil s'est de nouveau réuni jeudi soir.", "ru": "Совет снова собрался в четверг вечером.",
+     "zh": "理事会周四晚上再次开会。", "ja": "評議会は木曜日の夜に再び会合を開いた。",
+     "ar": "اجتمع المجلس مرة أخرى مساء الخميس.", "es": "El consejo volvió a reunirse el jueves por la noche.",
+     "pt": "O conselho voltou a reunir-se na quinta-feira à noite.",
+     "it": "Il consiglio si è riunito di nuovo giovedì sera.", "pl": "Rada zebrała się ponownie w czwartek wieczorem."},
+]
+
+
+def run(rule, rows, embed=None):
+    langs = list(rows[0])
+    story = story_from_rows([{lg: r[lg] for lg in langs} for r in FILL] + rows)
+    ctx = context_for(story) if embed is None else context_for(story, embed=embed)
+    return [f for f in rule().check(ctx)]
+
+
+# --------------------------------------------------------------------------- cues
+
+
+@pytest.mark.parametrize("text,lang,n", [
+    ("The ferry does not run on Sundays.", "en", 1),
+    ("The ferry doesn't run and never will.", "en", 2),
+    ("Die Fähre fährt sonntags nicht.", "de", 1),
+    ("Es gab keinen Ausweg.", "de", 1),
+    ("De veerboot vaart niet op zondag.", "nl", 1),
+    ("Le bac ne circule pas le dimanche.", "fr", 1),
+    ("Le bac ne circule jamais et personne ne s'en plaint.", "fr", 2),
+    ("Il ne reste que deux places.", "fr", 0),  # ne ... que: only
+    ("No vino nadie a la reunión.", "es", 1),  # negative concord: one negation
+    ("Non è venuto nessuno.", "it", 1),
+    ("Ninguém disse nada.", "pt", 1),
+    ("Prom nie kursuje w niedziele.", "pl", 1),
+    ("Паром не ходит по воскресеньям.", "ru", 1),
+    ("Никто ничего не сказал.", "ru", 1),
+    ("渡轮周日不运行。", "zh", 1),
+    ("不过，渡轮非常准时。", "zh", 0),  # 不过 however, 非常 very
+    ("他特别喜欢无人机。", "zh", 0),  # 特别 especially, 无人机 drone
+    ("这不是问题，他没有钱。", "zh", 2),
+    ("明日は雨かもしれない。", "ja", 0),  # maybe
+    ("行かなければならない。", "ja", 0),  # must
+    ("Not only the mayor came.", "en", 0),
+    ("フェリーは日曜日に運航しません。", "ja", 1),
+    ("乗客は少ない。", "ja", 0),  # 少ない few
+    ("لا تعمل العبارة يوم الأحد.", "ar", 1),
+    ("لم يحضر الوزير ولا نائبه.", "ar", 1),
+    ("The ferry runs every day.", "en", 0),
+])
+def test_negations_per_language(text, lang, n):
+    assert len(negations(text, lang)) == n
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("The talks failed to produce a deal.", "en"), ("It is impossible to say.", "en"),
+    ("Sie ging ohne Schirm.", "de"), ("C'est une décision injuste.", "fr"), ("Он ушёл без зонта.", "ru"),
+])
+def test_implicit_negatives(text, lang):
+    assert implicit_negative(text, lang)
+
+
+def test_directions_read_comparisons_not_no_longer():
+    assert [c.direction for c in directions("Sales were higher than expected.", "en")] == [1]
+    assert [c.direction for c in directions("Il y a eu moins de ventes.", "fr")] == [-1]
+    assert directions("Les ventes ont été moins fortes.", "fr") == []  # moins fortes may be "weaker"
+    assert directions("Le bac ne circule plus.", "fr") == []  # ne ... plus: no longer
+    assert directions("Die Fähre ist nicht mehr in Betrieb.", "de") == []
+    assert directions("De plus, le bac est neuf.", "fr") == []  # de plus: moreover
+    assert [c.direction for c in directions("销量低于预期。", "zh")] == [-1]
+    assert [c.direction for c in directions("Продажи оказались выше ожиданий.", "ru")] == [1]
+
+
+def test_vote_majority_and_split():
+    assert vote({"a": 1, "b": 1, "c": 0}) == (1, ["c"])
+    assert vote({"a": 0, "b": 1, "c": 2}) is None
+    assert vote({"a": 1, "b": 1, "c": 0, "d": 0}) is None
+
+
+# --------------------------------------------------------------------------- XL801
+
+
+def test_lost_negation_is_voted_against_the_odd_version():
+    rows = [{"en": "The ferry will not run during the storm.", "de": "Die Fähre fährt während des Sturms nicht.",
+             "ru": "Во время шторма паром не будет ходить.", "fr": "Le bac circulera pendant la tempête."}]
+    found = run(PolarityMismatch, rows)
+    assert [(f.lang, f.severity) for f in found] == [("fr", Severity.WARNING)]
+    assert found[0].text == rows[0]["fr"] and {s.lang for s in found[0].related} == {"en", "de", "ru"}
+
+
+def test_added_negation_in_japanese_points_at_the_cue():
+    rows = [{"en": "Passengers can board at the north gate.", "zh": "乘客可以在北门登船。",
+             "ja": "乗客は北門から乗船できません。"}]
+    found = run(PolarityMismatch, rows)
+    assert [(f.lang, f.text) for f in found] == [("ja", "ません")]
+
+
+def test_arabic_version_with_added_negation():
+    rows = [{"en": "The minister attended the meeting.", "es": "El ministro asistió a la reunión.",
+             "ar": "لم يحضر الوزير الاجتماع."}]
+    found = run(PolarityMismatch, rows)
+    assert [(f.lang, f.text) for f in found] == [("ar", "لم")]
+
+
+@pytest.mark.parametrize("rows", [
+    # negative concord and a French "ne ... jamais": one negation each
+    [{"en": "Nobody came to the hearing.", "es": "No vino nadie a la audiencia.",
+      "fr": "Personne n'est jamais venu à l'audience."}],
+    # "failed to" where the others say "not"
+    [{"en": "The talks failed to produce a deal.", "de": "Die Gespräche brachten keine Einigung.",
+      "fr": "Les pourparlers n'ont pas abouti à un accord."}],
+    # a negative prefix where the others say "not possible"
+    [{"en": "It is impossible to repair the bridge.", "de": "Die Brücke kann nicht repariert werden.",
+      "pt": "Não é possível reparar a ponte."}],
+    # a merged sentence: two negations in one version's single sentence
+    [{"en": ["The bridge is not open.", "It will not reopen before May."],
+      "de": "Die Brücke ist nicht offen und wird vor Mai nicht wieder geöffnet.",
+      "fr": ["Le pont n'est pas ouvert.", "Il ne rouvrira pas avant mai."]}],
+    # a double negation kept in every version
+    [{"en": "It is not unusual for the river to flood.", "de": "Es ist nicht ungewöhnlich, dass der Fluss über die Ufer tritt.",
+      "ru": "Нередко река выходит из берегов, и это не новость."}],
+])
+def test_paraphrases_of_polarity_are_not_flagged(rows):
+    assert [f for f in run(PolarityMismatch, rows) if f.severity >= Severity.WARNING] == []
+
+
+def test_three_way_split_is_reported_as_disagreement():
+    rows = [{"en": "The ferry runs today.", "de": "Die Fähre fährt heute nicht.",
+             "fr": "Le bac ne circule pas aujourd'hui et ne circulera jamais."}]
+    found = run(PolarityMismatch, rows)
+    assert [f.severity for f in found] == [Severity.INFO] and "no majority" in found[0].message
+
+
+def test_two_versions_report_the_extra_negation_as_info():
+    rows = [{"en": "The school reopened on Monday.", "de": "Die Schule wurde am Montag nicht wieder geöffnet."}]
+    found = run(PolarityMismatch, rows)
+    assert [(f.lang, f.text, f.severity) for f in found] == [("de", "nicht", Severity.INFO)]
+
+
+# --------------------------------------------------------------------------- XL802
+
+
+def test_reversed_comparison_is_flagged():
+    rows = [{"en": "Sales were higher than last year.", "de": "Der Umsatz war höher als im Vorjahr.",
+             "pt": "As vendas foram menores do que no ano passado."}]
+    found = run(ComparisonReversed, rows)
+    assert [(f.lang, f.text, f.severity) for f in found] == [("pt", "menores", Severity.ERROR)]
+
+
+@pytest.mark.parametrize("rows", [
+    [{"en": "More than 300 people attended.", "fr": "Plus de 300 personnes étaient présentes.",
+      "ru": "Присутствовали более 300 человек."}],
+    [{"en": "The ferry no longer runs.", "fr": "Le bac ne circule plus.", "de": "Die Fähre fährt nicht mehr."}],
+    [{"en": "Prices rose, but fewer people bought.", "es": "Los precios subieron, pero menos gente compró.",
+      "it": "I prezzi sono saliti, ma meno persone hanno comprato."}],
+])
+def test_matching_comparisons_are_not_flagged(rows):
+    assert run(ComparisonReversed, rows) == []
+
+
+# --------------------------------------------------------------------------- XL803
+
+
+def test_substituted_place_name_across_scripts():
+    rows = [{"en": "Minister Karin Dalby opened the bridge in Tervola.",
+             "de": "Ministerin Karin Dalby eröffnete die Brücke in Tervola.",
+             "ru": "Министр Карин Далби открыла мост в Терволе.",
+             "fr": "La ministre Karin Dalby a inauguré le pont à Kuopio."}]
+    found = run(NameSubstituted, rows)
+    assert [(f.lang, f.text, f.severity) for f in found] == [("fr", "Kuopio", Severity.ERROR)]
+    assert {s.text for s in found[0].related} >= {"Tervola", "Терволе"}
+
+
+def test_name_repeated_where_another_is_missing():
+    rows = [{"en": "Karin Dalby thanked Olli Varga for the plan.", "fr": "Karin Dalby a remercié Olli Varga pour le plan.",
+             "es": "Karin Dalby agradeció a Karin Dalby el plan."}]
+    found = run(NameSubstituted, rows)
+    assert [(f.lang, f.severity) for f in found] == [("es", Severity.ERROR)]
+    assert found[0].text == "Karin Dalby" and found[0].start > rows[0]["es"].index("a Karin")
+
+
+def _concept_embed(texts, dim: int = 512) -> np.ndarray:
+    """Bag of words in which exonyms share a dimension (what the real encoder does for them)."""
+    same = {"neapel": "naples", "napoli": "naples"}
+    out = np.zeros((len(texts), dim), dtype=np.float32)
+    for k, text in enumerate(texts):
+        for w in re.findall(r"\w+", text.lower()):
+            out[k, int.from_bytes(hashlib.blake2b(same.get(w, w).encode(), digest_size=4).digest(), "little") % dim] += 1
+        out[k] /= np.linalg.norm(out[k]) or 1.0
+    return out
+
+
+@pytest.mark.parametrize("rows", [
+    # an exonym is the same place
+    [{"en": "The match in Naples ended late.", "de": "Das Spiel in Neapel endete spät.",
+      "it": "La partita a Napoli è finita tardi."}],
+    # a pronoun where the others repeat the name; names reordered
+    [{"en": "Olli Varga met Karin Dalby, and Karin Dalby signed.",
+      "fr": "Karin Dalby a rencontré Olli Varga, puis elle a signé.",
+      "pl": "Olli Varga spotkał się z Karin Dalby, która podpisała."}],
+    # a Cyrillic version transliterates every name
+    [{"en": "Olli Varga flew to Tervola.", "ru": "Олли Варга улетел в Терволу.", "de": "Olli Varga flog nach Tervola."}],
+])
+def test_renderings_of_the_same_names_are_not_flagged(rows):
+    assert [f for f in run(NameSubstituted, rows, embed=_concept_embed) if f.severity >= Severity.WARNING] == []
+
+
+def test_a_version_in_chinese_that_keeps_the_name_in_latin_letters_votes():
+    rows = [{"en": "The new bridge in Tervola opened on Monday.", "zh": "Tervola 的新桥于周一开通。",
+             "fr": "Le nouveau pont de Kuopio a ouvert lundi."}]
+    found = run(NameSubstituted, rows)
+    assert [(f.lang, f.text, f.severity) for f in found] == [("fr", "Kuopio", Severity.ERROR)]
+    rows = [{"en": "The new bridge in Tervola opened on Monday.", "zh": "特尔沃拉的新桥于周一开通。",
+             "fr": "Le nouveau pont de Kuopio a ouvert lundi."}]
+    # no vote: each of the two Latin versions holds the other's name, both are warnings
+    assert sorted((f.lang, f.severity) for f in run(NameSubstituted, rows)) == [
+        ("en", Severity.WARNING), ("fr", Severity.WARNING)]
+
+
+@pytest.mark.model
+def test_real_encoder_reads_exonyms_and_compounds_as_counterparts(embedder):
+    rows = [{"en": "The match in Naples ended late on Tuesday.", "de": "Das Spiel in Neapel endete am Dienstag spät.",
+             "it": "La partita a Napoli è finita tardi martedì."}]
+    assert [f for f in run(NameSubstituted, rows, embed=embedder) if f.severity >= Severity.WARNING] == []
+    rows = [{"en": "The match in Tervola ended late on Tuesday.", "de": "Das Spiel in Tervola endete am Dienstag spät.",
+             "it": "La partita di Marco Bellini è finita tardi martedì."}]
+    assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=embedder)] == [("it", "Marco Bellini")]

@@ -1,0 +1,50 @@
+"""XL101 on numbers a translation converts: units of measurement, decades, clock times.
+
+Made-up sentences (no seed text) in Latin, Cyrillic, Chinese and Japanese script.
+"""
+from __future__ import annotations
+
+import pytest
+
+from xlingo.check.quantities import extract_quantities, same_value
+from xlingo.check.rules.numbers import NumberMismatch
+from xlingo.testing import context_for, story_from_rows
+
+
+def findings(rows):
+    return list(NumberMismatch().check(context_for(story_from_rows(rows))))
+
+
+@pytest.mark.parametrize("row", [
+    {"en": "The storm passed within 150 miles of the coast.", "de": "Der Sturm zog 240 Kilometer vor der Küste vorbei.",
+     "fr": "La tempête est passée à 240 km de la côte.", "ru": "Шторм прошёл в 240 километрах от побережья."},
+    {"en": "Forecasters expect 3 to 5 inches of rain.", "de": "Erwartet werden 7,5 bis 12,5 Zentimeter Regen.",
+     "pt": "Os meteorologistas esperam 7,5 a 12,5 cm de chuva."},
+    {"en": "The 300-pound bear was seen near the lake.", "fr": "L'ours de 136 kilos a été vu près du lac.",
+     "es": "El oso de 136 kilos fue visto cerca del lago."},
+    {"en": "It was 95 degrees Fahrenheit at noon.", "de": "Mittags waren es 35 Grad Celsius.",
+     "it": "A mezzogiorno c'erano 35 °C."},
+    {"en": "The winds reached 60 miles per hour.", "fr": "Les vents ont atteint 97 km/h.",
+     "pt": "Os ventos atingiram 95 km/h."},  # two roundings of one conversion
+    {"en": "The church emptied in the 1970s.", "de": "Die Kirche leerte sich in den 1970er-Jahren.",
+     "fr": "L'église s'est vidée dans les années 70."},
+    {"en": "The company has 350 employees.", "zh": "该公司有三百五十名员工。", "ja": "同社の従業員は350人だ。"},
+    {"en": "The ferry leaves at 1.30pm.", "de": "Die Fähre legt um 13.30 Uhr ab.", "fr": "Le bac part à 13h30."},
+])
+def test_converted_quantities_are_not_mismatches(row):
+    assert findings([row]) == []
+
+
+def test_a_unit_changed_without_converting_the_number_is_flagged():
+    row = {"en": "The border is 50 miles away.", "de": "Die Grenze ist 50 Kilometer entfernt.",
+           "fr": "La frontière est à 50 km."}
+    assert [(f.lang, f.text) for f in findings([row])] == [("en", "50")]
+
+
+def test_units_and_ranges_are_read():
+    qs = extract_quantities("between 2 and 4 inches", "en")
+    assert [(q.value, q.unit) for q in qs] == [(2, "in"), (4, "in")]
+    a, b = extract_quantities("200 miles", "en")[0], extract_quantities("320 km", "fr")[0]
+    assert same_value(a, b) == 1
+    a, b = extract_quantities("200 miles", "en")[0], extract_quantities("200 km", "fr")[0]
+    assert same_value(a, b) == 0

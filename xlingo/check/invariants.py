@@ -1,0 +1,370 @@
+"""What a faithful translation keeps in every language: polarity and the direction of comparisons.
+
+The cue tables are the grammars' closed classes, not words seen in any text: each language's
+sentential negators, negative pronouns, determiners and adverbs (the n-words), and its
+comparative quantity words (more/less, higher/lower, above/below). They are small and
+closed, so they travel to any text.
+
+* :func:`negations` finds negation events in a text. Languages with negative concord
+  (``no ... nada``, ``не ... никогда``) put several cues on one negation, so there cues close
+  together within a clause count once; French ``ne`` counts only with its second part or a
+  negative subject (``ne ... pas``, ``personne ne``; ``ne ... que`` restricts, an expletive
+  ``ne`` negates nothing).
+* :func:`implicit_negative` says whether a text carries negation by other means: words that
+  entail a negation (*without*, *fail*, *refuse*, *lack*, *hardly*; German *ohne*, *kaum*...)
+  or a word built from a negative prefix on an ordinary word (*impossible*, *unklar*,
+  *inégal*, *невозможно*). A translation may move a negation into such a word; a rule must
+  then not call the versions' polarity different.
+* :func:`directions` finds the comparison words of a text and their direction (+1 more,
+  -1 less).
+
+Chinese is segmented into words (jieba, through :func:`xlingo.segment.word_units`) and its negation words counted (不是, 没有, 无法; not
+特别 *especially* or 无人机 *drone*); Japanese is matched on characters, with the words that
+merely contain a negative form (少ない *few*, かもしれない *maybe*, なければならない *must*)
+excluded. A negator before an *only* word (*not only*, *nicht nur*) does not negate.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from xlingo.check.names import lang_of, zipf
+from xlingo.segment import word_units
+
+# --------------------------------------------------------------------------- lexicons
+
+#: Sentential negators and n-words per language (closed classes from reference grammars).
+NEGATION: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
+    "en": "not n't no never nobody nothing none neither nowhere cannot",
+    "de": "nicht kein keine keinen keinem keiner keines nie niemals niemand niemanden niemandem nichts "
+          "nirgends nirgendwo weder",
+    "nl": "niet geen nooit niemand niets nergens",
+    "es": "no nunca jamás nadie nada ningún ninguno ninguna ningunos ningunas ni tampoco",
+    "it": "non mai nessuno nessuna nessun niente nulla né neanche nemmeno neppure",
+    "pt": "não nunca jamais ninguém nada nenhum nenhuma nenhuns nenhumas nem tampouco",
+    "pl": "nie nigdy nikt nikogo nikomu nikim nic niczego niczym nigdzie żaden żadna żadne żadnego "
+          "żadnej żadnych żadnym żadnymi żadnemu ani",
+    "ru": "не нет ни никогда никто никого никому никем ничто ничего ничем ничему нигде никуда "
+          "никакой никакая никакое никакие никакого никакой никаких никаким нельзя",
+    "ar": "لا لم لن ليس ليست ليسوا لست لسنا ليسا",
+}.items()}
+#: Languages with negative concord: several cues of one clause make one negation.
+CONCORD = frozenset({"es", "it", "pt", "pl", "ru", "uk", "ar", "ro", "ca"})
+#: French: the first part of the negation; it counts only with a second part within the clause.
+FR_NE = frozenset({"ne", "n'"})
+#: French second parts (``ne ... plus`` is a negation too, ``plus`` alone a comparison).
+FR_SECOND = frozenset("pas plus jamais rien personne aucun aucune nul nulle ni guère point".split())
+#: French n-words that can be the subject before ``ne`` (``personne ne vient``).
+FR_SUBJECT = frozenset("personne rien aucun aucune nul nulle".split())
+#: French words that negate without ``ne`` (``pas encore``, ``jamais``); ``non`` mostly
+#: prefixes a word (``non exécutif``) and is read as such.
+FR_ALONE = frozenset("pas jamais aucun aucune".split())
+
+#: Chinese and Japanese negators, matched on characters.
+CJK_NEGATION = {
+    "zh": re.compile(r"不|没|沒|未|无|無|非|别|別|勿|莫|否"),
+    "ja": re.compile(r"ない|なかっ|なく|ません|ず[にとも、。]|せず|ぬ|無い|無し|なし"),
+}
+#: Lexicalised compounds that contain a negative character but do not negate.
+CJK_NOT_NEGATION = {
+    "zh": re.compile(r"不过|不過|不断|不斷|不少|不仅|不僅|不但|不管|不论|不論|无论|無論|非常|未来|未來|否则|否則|"
+                     r"不久|莫斯科|没收|沒收|除非|并非常|不妨|莫名|无数|無數|不同|不得不|非洲|无疑|無疑|"
+                     r"不禁|毫不犹豫|不时|不時|非法|无线|無線|不错|不錯"),
+    "ja": re.compile(r"少な|危な|まもなく|間もなく|ほどなく|なくな|亡く|無線|ない[かし]?ものの|しれない|"
+                     r"なければならない|なくてはならない|なければいけない|なくてはいけない|ざるを得|違いない|かねない|ほかない|しかない|だけでなく|のみならず"),
+}
+#: Arabic conjunctions written onto the next word (و ف).
+_AR_PREFIX = re.compile(r"^[وف](?=ل[ام]|لن|لي)")
+
+#: Words whose meaning entails a negation (a translation may carry the negation in them).
+IMPLICIT_NEGATION: dict[str, tuple[str, ...]] = {
+    "en": ("without", "fail", "refus", "lack", "hardly", "barely", "scarcely", "unable", "absen", "deny", "non-",
+           "ignor", "cease", "until", "no longer", "neither", "nor ",
+           "denie", "neglect", "avoid", "except", "unless", "instead", "rather than", "only", "declin",
+           "reject", "prevent", "stop", "ban", "miss"),
+    "de": ("ohne", "kaum", "versäum", "erst", "aufgehört", "aufhör", "nicht-", "weder", "verweiger", "ablehn", "lehnt", "fehl", "scheiter", "unfähig", "außer",
+           "statt", "nur", "verhinder", "stopp", "verbot", "vermeid", "mangel", "abgelehnt"),
+    "nl": ("zonder", "nauwelijks", "weiger", "ontbr", "behalve", "tenzij", "slechts", "alleen", "mislukt",
+           "verbod", "vermijd"),
+    "fr": ("sans", "à peine", "ignor", "cess", "non ", "non-", "ni ", "refus", "échou", "manqu", "incapable", "sauf", "à moins", "seulement",
+           "uniquement", "que ", "plutôt", "empêch", "interdi", "évit", "rejet"),
+    "es": ("sin", "apenas", "dej", "ignor", "ni ", "negó", "niega", "negar", "rechaz", "fall", "incapaz", "salvo", "excepto",
+           "solo", "sólo", "únicamente", "en lugar", "impid", "prohib", "evit", "carec", "falt"),
+    "it": ("senza", "appena", "smett", "ignor", "cess", "né ", "rifiut", "fall", "manc", "incapac", "tranne", "salvo", "solo", "soltanto",
+           "invece", "impedi", "vieta", "evit", "neg"),
+    "pt": ("sem", "mal ", "deix", "ignor", "cess", "nem ", "recus", "falh", "falt", "incapaz", "exceto", "salvo", "só", "apenas", "em vez",
+           "impedi", "proib", "evit", "neg", "rejeit"),
+    "pl": ("bez", "ledwo", "odmów", "odmaw", "brak", "zabrak", "nieudan", "oprócz", "tylko", "jedynie",
+           "zamiast", "zakaz", "unik", "odrzuc"),
+    "ru": ("без", "едва", "отказ", "нехват", "отсутств", "кроме", "только", "лишь", "вместо", "запрет",
+           "избега", "отклон", "провал"),
+    "zh": ("缺", "拒", "除了", "只", "仅", "僅", "失败", "失敗", "禁止", "避免", "而是", "难以", "難以", "难", "難"),
+    "ja": ("拒", "欠", "除", "だけ", "のみ", "失敗", "禁止", "避け", "代わり", "困難", "難し", "にくい", "不", "未", "非", "無"),
+    "ar": ("بدون", "دون", "رفض", "فشل", "نقص", "غياب", "إلا", "فقط", "بدلا", "منع", "تجنب", "غير", "عدم"),
+}
+#: Negative prefixes that build antonyms from ordinary words (``im|possible``).
+NEGATIVE_PREFIX: dict[str, tuple[str, ...]] = {
+    "en": ("un", "in", "im", "il", "ir", "dis", "non"),
+    "de": ("un", "nicht", "miss", "in"),
+    "nl": ("on", "niet", "in"),
+    "fr": ("in", "im", "il", "ir", "dés", "dé", "non", "mé"),
+    "es": ("in", "im", "des", "i", "no"),
+    "it": ("in", "im", "il", "ir", "dis", "s", "non"),
+    "pt": ("in", "im", "des", "i", "ir", "não"),
+    "pl": ("nie", "bez"),
+    "ru": ("не", "без", "бес"),
+}
+
+#: Comparison words: direction +1 (more, higher, above) or -1 (less, lower, below).
+COMPARISON: dict[str, dict[str, int]] = {lang: {w: d for d, ws in pair for w in ws.split()} for lang, pair in {
+    "en": ((1, "more higher greater larger bigger most highest greatest largest biggest above exceeds "
+               "exceeded"),
+           (-1, "less fewer lower smaller least fewest lowest smallest below")),
+    "de": ((1, "mehr höher höhere höheren höherer höheres größer größere größeren größerer meisten höchste "
+               "höchsten oberhalb"),
+           (-1, "weniger niedrigere niedrigeren kleinere kleineren kleinerer geringere geringeren "
+                "wenigsten niedrigste niedrigsten unterhalb")),
+    "nl": ((1, "meer hoger hogere groter grotere meeste hoogste boven"),
+           (-1, "minder lager lagere kleiner kleinere minste laagste onder")),
+    "fr": ((1, "plus supérieur supérieure supérieurs supérieures davantage au-dessus"),
+           (-1, "moins inférieur inférieure inférieurs inférieures au-dessous")),
+    "es": ((1, "más mayor mayores superior superiores"),
+           (-1, "menos menor menores inferior inferiores")),
+    "it": ((1, "più maggiore maggiori superiore superiori"),
+           (-1, "meno minore minori inferiore inferiori")),
+    "pt": ((1, "mais maior maiores superior superiores"),
+           (-1, "menos menor menores inferior inferiores")),
+    "pl": ((1, "więcej bardziej powyżej ponad"),
+           (-1, "mniej poniżej")),
+    "ru": ((1, "больше более выше свыше"),
+           (-1, "меньше менее ниже")),
+    "ar": ((1, "أكثر أعلى أكبر"),
+           (-1, "أقل أدنى أصغر")),
+}.items()}
+#: Polish comparative stems (inflected like adjectives: ``wyższy``, ``wyższej``...).
+PL_COMPARATIVE = ((1, ("wyższ", "większ")), (-1, ("niższ", "mniejsz")))
+CJK_COMPARISON = {
+    "zh": ((1, re.compile(r"更多|多于|多於|超过|超過|以上|高于|高於|更高|大于|大於|更大")),
+           (-1, re.compile(r"更少|少于|少於|低于|低於|更低|以下|小于|小於|更小|不到"))),
+    "ja": ((1, re.compile(r"以上|超え|上回|より多|より高|より大|増え")),
+           (-1, re.compile(r"以下|未満|下回|より少|より低|より小|減っ"))),
+}
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[^\W\d_]{1,3}['’]")
+_ELIDED = re.compile(r"^([^\W\d_]{1,3})['’]([^\W\d_]+)$")
+_BOUNDARY = re.compile(r"[,;:.!?()\[\]«»\"“”„—–]|\s-\s")
+_CONCORD_WINDOW = 6  # tokens within which negative cues of one clause are one negation
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One cue in a text: character span and, for comparisons, its direction."""
+
+    start: int
+    end: int
+    text: str
+    direction: int = 0
+
+
+def _tokens(text: str) -> list[tuple[int, int, str, int]]:
+    """Lower-cased words with offsets and the clause number each falls in (elisions split)."""
+    clause_ends = [m.start() for m in _BOUNDARY.finditer(text)]
+    out = []
+    for m in _WORD.finditer(text):
+        clause = sum(1 for e in clause_ends if e < m.start())
+        w = m.group().lower().replace("’", "'")
+        el = _ELIDED.match(w)
+        if el and el.group(1) in ("n", "l", "d", "j", "s", "c", "qu", "m", "t"):
+            cut = m.start() + len(el.group(1)) + 1
+            out.append((m.start(), cut, el.group(1) + "'", clause))
+            out.append((cut, m.end(), el.group(2), clause))
+        else:
+            out.append((m.start(), m.end(), w, clause))
+    return out
+
+
+def negation_cues(text: str, lang: str) -> list[Cue]:
+    """Every negation cue of a text (before concord merging)."""
+    lang = lang_of(lang)
+    if lang == "zh":
+        return _chinese_cues(text)
+    if lang in CJK_NEGATION:
+        blocked = [(m.start(), m.end()) for m in CJK_NOT_NEGATION[lang].finditer(text)]
+        return [Cue(m.start(), m.end(), m.group()) for m in CJK_NEGATION[lang].finditer(text)
+                if not any(s <= m.start() < e for s, e in blocked)]
+    toks = _tokens(text)
+    only = ONLY.get(lang, ())
+    toks = [t for i, t in enumerate(toks) if not _interjection(text, t, toks[i - 1][2] if i else "")
+            and not (i + 1 < len(toks) and toks[i + 1][2] in only)]
+    if lang == "fr":
+        return _french_cues(toks)
+    lexicon = NEGATION.get(lang)
+    if lexicon is None:
+        return []
+    out = []
+    for s, e, w, _ in toks:
+        if lang == "ar":
+            w = _AR_PREFIX.sub("", w)
+        if w in lexicon or (lang == "en" and w.endswith("n't")):
+            out.append(Cue(s, e, text[s:e]))
+    return out
+
+
+_INTERJECTIONS = frozenset("no non nein não nee нет".split())
+_OR = frozenset("or ou oder o of или lub".split())
+
+
+#: Chinese negation words (after segmentation): negators and the words built on them.
+ZH_NEGATION = frozenset("不 没 沒 没有 沒有 未 无 無 非 别 別 勿 莫 否 未能 无法 無法 并非 並非 从未 從未 从不 從不 决不 "
+                        "绝不 絕不 毫无 毫無 尚未 未曾 无需 無需 不再 没能 不得".split())
+_ZH_NEG_HEAD = "不没沒"
+
+
+def _chinese_cues(text: str) -> list[Cue]:
+    """Negation words of a Chinese text, split into words (:func:`~xlingo.segment.word_units`):
+    不是, 没有, 无法; not 特别 or 无人机."""
+    out = []
+    for start, end in word_units(text):
+        tok = text[start:end]
+        if tok in ZH_NEGATION or (tok[0] in _ZH_NEG_HEAD and len(tok) <= 3
+                                  and not CJK_NOT_NEGATION["zh"].fullmatch(tok)):
+            out.append(Cue(start, end, tok))
+    return out
+
+
+#: "Only" words: a negator right before one (``not only``, ``nicht nur``) does not negate.
+ONLY = {"en": ("only", "just"), "de": ("nur",), "fr": ("seulement",), "es": ("solo", "sólo", "solamente"),
+        "it": ("solo", "soltanto"), "pt": ("só", "apenas", "somente"), "nl": ("alleen",), "pl": ("tylko",),
+        "ru": ("только",)}
+
+
+def _interjection(text: str, tok: tuple[int, int, str, int], prev: str) -> bool:
+    """``No, no.`` or ``... or not.``: a negator standing alone before punctuation is outside the
+    clause's polarity (translators keep or drop it freely)."""
+    if prev in _OR:  # whether or not
+        return True
+    return tok[2] in _INTERJECTIONS and bool(re.match(r"\s*[,.!?;:—–]", text[tok[1]:tok[1] + 3]))
+
+
+def _french_cues(toks: list[tuple[int, int, str, int]]) -> list[Cue]:
+    """``ne``/``n'`` with a second part in its clause (one cue spanning both), second parts
+    standing alone (``pas encore``, ``jamais``), and ``non``."""
+    out, used = [], set()
+    for i, (s, e, w, clause) in enumerate(toks):
+        if w in FR_NE:
+            for j in range(i + 1, min(i + 1 + _CONCORD_WINDOW, len(toks))):
+                if toks[j][3] != clause:
+                    break
+                if toks[j][2] in FR_SECOND:  # ne ... plus jamais: one negation, every second part used
+                    more = [x for x in range(j, min(j + 3, len(toks))) if toks[x][2] in FR_SECOND
+                            and toks[x][3] == clause]
+                    out.append(Cue(s, toks[more[-1]][1], ""))
+                    used.update(more)
+                    break
+            else:  # a negative subject before it: "personne ne vient"
+                subject = [j for j in range(max(0, i - 3), i) if toks[j][2] in FR_SUBJECT and toks[j][3] == clause]
+                if subject:
+                    out.append(Cue(toks[subject[0]][0], e, ""))
+                    used.add(subject[0])
+    for j, (s, e, w, _) in enumerate(toks):
+        if j not in used and w in FR_ALONE and not (w == "jamais" and any(
+                t[2] in ("que", "qu'", "si") for t in toks[max(0, j - 4):j])):
+            out.append(Cue(s, e, ""))  # "plus que jamais", "le pire que j'ai jamais vu": ever
+    return sorted(out, key=lambda c: c.start)
+
+
+def negations(text: str, lang: str) -> list[Cue]:
+    """Negation events. In languages with negative concord, cues of one clause close together
+    count once; elsewhere (``doesn't ... never``) each cue is a negation."""
+    cues = negation_cues(text, lang)
+    if not cues:
+        return []
+    if lang_of(lang) not in CONCORD:
+        return [Cue(c.start, c.end, text[c.start:c.end]) for c in cues]
+    toks = _tokens(text)
+    pos = {s: (i, clause) for i, (s, _, _, clause) in enumerate(toks)}
+    events: list[Cue] = []
+    last: tuple[int, int] | None = None
+    for c in cues:
+        i, clause = pos.get(c.start, (-99, -1))
+        if events and last is not None and last[1] == clause and i - last[0] <= _CONCORD_WINDOW:
+            prev = events[-1]
+            events[-1] = Cue(prev.start, c.end, text[prev.start:c.end])
+        else:
+            events.append(Cue(c.start, c.end, text[c.start:c.end]))
+        last = (i, clause)
+    return events
+
+
+@lru_cache(maxsize=65536)
+def _prefixed_antonym(word: str, lang: str) -> bool:
+    """``word`` is a negative prefix on an ordinary word of the language (``impossible``)."""
+    for p in NEGATIVE_PREFIX.get(lang, ()):
+        stem = word[len(p):]
+        if word.startswith(p) and len(stem) >= 4 and zipf(stem, lang) >= 3.0 and zipf(word, lang) >= 1.5 \
+                and zipf(stem, lang) > zipf(word, lang):
+            return True
+    return False
+
+
+def implicit_negative(text: str, lang: str) -> bool:
+    """True when the text carries a negation in a word that entails it (see the module doc)."""
+    lang = lang_of(lang)
+    low = " " + text.lower() + " "
+    if any(cue in low for cue in IMPLICIT_NEGATION.get(lang, ())):
+        return True
+    return any(_prefixed_antonym(w, lang) for _, _, w, _ in _tokens(text))
+
+
+#: Words that make an analytic comparative (more/less + adjective): their direction depends on
+#: the adjective (``plus faible`` = ``inferior``), so they count only before *than* or a number.
+ANALYTIC = {k: frozenset(v.split()) for k, v in {
+    "en": "more less", "de": "mehr weniger", "nl": "meer minder", "fr": "plus moins davantage",
+    "es": "más menos", "it": "più meno", "pt": "mais menos", "pl": "więcej mniej bardziej",
+    "ru": "больше меньше более менее", "ar": "أكثر أقل"}.items()}
+THAN = {k: frozenset(v.split()) for k, v in {
+    "en": "than of", "de": "als", "nl": "dan", "fr": "que qu' de d'", "es": "que de del", "it": "che di del della dei",
+    "pt": "que do da de dos das", "pl": "niż", "ru": "чем", "ar": "من"}.items()}
+
+
+def _before_amount(text: str, toks: list[tuple[int, int, str, int]], i: int, lang: str) -> bool:
+    """The comparison word stands before *than* or a number (``more than``, ``plus de 300``)."""
+    if i + 1 < len(toks) and toks[i + 1][2] in THAN.get(lang, ()):
+        return True
+    return bool(re.match(r"\s*\d", text[toks[i][1]:]))
+
+
+def _not_comparative_plus(toks: list[tuple[int, int, str, int]], i: int) -> bool:
+    """French ``plus`` in ``ne ... plus`` (no longer), ``non plus`` (either) or a clause-initial
+    ``de plus`` (moreover)."""
+    clause = toks[i][3]
+    before = [t[2] for t in toks[max(0, i - _CONCORD_WINDOW):i] if t[3] == clause]
+    if any(w in FR_NE for w in before) or before[-1:] == ["non"]:
+        return True
+    return before == ["de"] and (i + 1 == len(toks) or toks[i + 1][3] != clause)
+
+
+def directions(text: str, lang: str) -> list[Cue]:
+    """Comparison words of a text with their direction; right after a negator (``nicht mehr``,
+    French ``ne ... plus``) it means *no longer*, not a comparison."""
+    lang = lang_of(lang)
+    if lang in CJK_COMPARISON:
+        return sorted((Cue(m.start(), m.end(), m.group(), d) for d, pat in CJK_COMPARISON[lang]
+                       for m in pat.finditer(text)), key=lambda c: c.start)
+    table = COMPARISON.get(lang, {})
+    toks = _tokens(text)
+    out = []
+    for i, (s, e, w, clause) in enumerate(toks):
+        d = table.get(w, 0)
+        if lang == "pl" and not d:
+            d = next((dd for dd, stems in PL_COMPARATIVE if w.startswith(stems)), 0)
+        if lang == "fr" and w == "plus" and _not_comparative_plus(toks, i):
+            continue
+        if i and toks[i - 1][2] in NEGATION.get(lang, ()):
+            continue  # nicht mehr, não mais, no more: no longer, not a comparison
+        if w in ANALYTIC.get(lang, ()) and not _before_amount(text, toks, i, lang):
+            continue  # "plus faible" may say what "inferior" says: only "more than / plus de" count
+        if d:
+            out.append(Cue(s, e, text[s:e], d))
+    return out

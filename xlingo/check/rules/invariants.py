@@ -1,0 +1,455 @@
+"""XL8xx: invariants of meaning that hold in every language, compared row by row.
+
+A faithful translation keeps a statement's polarity, the direction of its comparisons and the
+people, places and organisations it names. Each rule reads one invariant off every version of
+a row (:mod:`xlingo.check.invariants`, :mod:`xlingo.check.names`) and votes: with three or more
+versions, the value two or more versions share is the story's and a version alone with another
+value is flagged; when no value has a majority the versions disagree pairwise and the row is
+reported as such, without outvoting anyone. With two versions nothing can be voted and the
+severity is lower.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+from collections.abc import Iterator, Sequence
+
+from anyascii import anyascii
+
+from xlingo.check.base import CheckContext, Rule, register
+from xlingo.check.invariants import Cue, directions, implicit_negative, negations
+from xlingo.check.names import (
+    Mention,
+    calibrated,
+    char_similarity,
+    content_words,
+    fold,
+    COMPOUNDING,
+    NOUN_CAPITALISING,
+    is_ordinary,
+    story_names,
+    zipf,
+)
+from xlingo.model import Finding, Severity, Span
+
+
+def vote(values: dict[str, object]) -> tuple[object, list[str]] | None:
+    """The value most versions share (two or more, more than any other value) and the versions
+    that depart from it; None when no value has such a majority."""
+    counts = Counter(values.values()).most_common()
+    if counts[0][1] < 2 or (len(counts) > 1 and counts[1][1] == counts[0][1]):
+        return None
+    top = counts[0][0]
+    return top, [d for d, v in values.items() if v != top]
+
+
+def _cells(ctx: CheckContext) -> Iterator[tuple[int, dict[str, str]]]:
+    """Content rows with at least two versions: row index and each version's cell text."""
+    for k, row in ctx.content_rows():
+        texts = {d.id: ctx.row_text(k, d) for d in ctx.documents
+                 if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])}
+        if len(texts) >= 2:
+            yield k, texts
+
+
+def _langs(ctx: CheckContext, docs: Sequence[str]) -> str:
+    return ", ".join(dict.fromkeys(ctx.story.document(d).lang for d in docs))
+
+
+def _cue_spans(ctx: CheckContext, k: int, doc: str, cues: Sequence[Cue]) -> list[Span]:
+    start = ctx.row_span(k, doc)[0]
+    return [ctx.span(doc, start + c.start, start + c.end) for c in cues]
+
+
+def _quote(cues: Sequence[Cue]) -> str:
+    return " / ".join(dict.fromkeys(f"`{c.text}`" for c in cues))
+
+
+@register
+class PolarityMismatch(Rule):
+    """A version says the opposite: a negation added or lost in translation.
+
+    ## What it does
+    Counts the negations of every version of a row from each language's closed class of
+    negators and n-words (``not``/``never``/``nobody``, ``nicht``/``kein``, ``ne ... pas``,
+    ``não``/``nunca``, ``не``/``никогда``, 不/没, ない/ません, لا/لم/لن...). Cues of one clause
+    that work together (negative concord: ``no ... nada``, ``ne ... jamais``) count once; French
+    ``ne ... que`` (only) and an expletive ``ne`` count as none. With three or more versions,
+    the count most versions share wins and a version alone with another count is flagged (a
+    warning: translators paraphrase polarity often enough, about 0.4 times per 100 sentences
+    of clean news, that a gate should not fail on it); when the versions split without a
+    majority the row is reported as a disagreement (info). With two versions the one with the
+    extra negation is reported as info. When the odd version carries a negation in a word
+    that entails it (*without*, *fail to*, *cease*, *ignore*, German *erst*, or a negative prefix on
+    an ordinary word: *impossible*, *unklar*, *non-executive*), it is not flagged: the
+    polarity may have moved into that word, or two negations cancel (*not unusual*); nor is a
+    version that lacks a negation where another version has such a word, or one with an extra
+    negation where every other version has one.
+
+    ## Why is this bad?
+    A lost or added "not" reverses the statement while every other word matches: sentence
+    similarity barely moves, and the reader of that edition is told the opposite.
+
+    ## Example
+    ```
+    en: The mayor did not approve the plan.
+    de: Der Bürgermeister hat den Plan nicht gebilligt.
+    fr: Le maire a approuvé le plan.                 <- negation lost
+    ```
+
+    ## Use instead
+    ```
+    fr: Le maire n'a pas approuvé le plan.
+    ```
+    """
+
+    code = "XL801"
+    levels = {
+        Severity.WARNING: "three or more versions, the others agree on the number of negations and this one differs",
+        Severity.INFO: "two versions (no vote), or the versions disagree with no majority",
+    }
+    name = "polarity-mismatch"
+    severity = Severity.WARNING
+    summary = "A negation the other versions have is missing here, or one they lack is added"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        for k, texts in _cells(ctx):
+            langs = {d: ctx.story.document(d).lang for d in texts}
+            negs = {d: negations(t, langs[d]) for d, t in texts.items()}
+            counts = {d: len(v) for d, v in negs.items()}
+            if len(set(counts.values())) == 1:
+                continue
+            implicit = {d: implicit_negative(t, langs[d]) for d, t in texts.items()}
+            if len(texts) == 2:
+                more, less = sorted(counts, key=counts.get, reverse=True)
+                if not any(implicit.values()):
+                    yield self._extra(ctx, k, more, negs[more], [less], counts[less], Severity.INFO)
+                continue
+            voted = vote(counts)
+            if voted is None:
+                if not any(implicit.values()):
+                    first = next(iter(texts))
+                    span = ctx.row_span(k, first)
+                    summary = ", ".join(f"{langs[d]} {n}" for d, n in counts.items())
+                    yield ctx.finding(self, first, *span, f"the versions disagree on negation ({summary} "
+                                      "negations) with no majority: check them all", row=k,
+                                      severity=Severity.INFO)
+                continue
+            top, odd = voted
+            agree = [d for d in texts if counts[d] == top]
+            for d in odd:
+                lexical = [implicit[o] for o in agree]
+                if implicit[d] or (any(lexical) if counts[d] < top else all(lexical)):
+                    continue  # a negation carried by a word (failed to, impossible, ohne), or doubled
+                if counts[d] < top:
+                    span = ctx.row_span(k, d)
+                    related = [s for o in agree for s in _cue_spans(ctx, k, o, negs[o])]
+                    cues = _quote([c for o in agree for c in negs[o]])
+                    yield ctx.finding(self, d, *span, f"{top - counts[d]} negation(s) fewer than "
+                                      f"{_langs(ctx, agree)} ({cues}): the statement may be reversed",
+                                      row=k, related=related)
+                else:
+                    yield self._extra(ctx, k, d, negs[d], agree, top, self.severity)
+
+    def _extra(self, ctx: CheckContext, k: int, doc: str, cues: list[Cue], others: list[str], n_other: int,
+               severity: Severity) -> Finding:
+        start = ctx.row_span(k, doc)[0]
+        related = [ctx.span(o, *ctx.row_span(k, o)) for o in others]
+        return ctx.finding(self, doc, start + cues[0].start, start + cues[-1].end,
+                           f"negation {_quote(cues)} here: {len(cues) - n_other} more than "
+                           f"{_langs(ctx, others)}; the statement may be reversed",
+                           row=k, related=related, severity=severity)
+
+
+@register
+class ComparisonReversed(Rule):
+    """A comparison points the other way in one version (more/less, higher/lower, above/below).
+
+    ## What it does
+    Reads the comparison words of every version of a row (``more``/``less``, ``höher``/
+    ``niedrigere``, ``plus``/``moins``, ``больше``/``меньше``, 更多/更少, 以上/以下...) with their
+    direction. A version whose comparison words all point one way while every other version's
+    point the other way is flagged; with three or more versions the others must agree. French
+    ``ne ... plus`` (no longer), ``de plus`` (moreover) and a comparison word after a negator
+    (``nicht mehr``) are not comparisons; *more*/*less* before an adjective are not read
+    either (``plus faible`` says what ``inferior`` says), only before *than* or a number.
+
+    ## Why is this bad?
+    "More than" turned into "less than" keeps every number and name; only the direction changes,
+    and with it the news.
+
+    ## Example
+    ```
+    en: Sales were higher than last year.
+    de: Der Umsatz war höher als im Vorjahr.
+    pt: As vendas foram menores do que no ano passado.    <- reversed
+    ```
+
+    ## Use instead
+    ```
+    pt: As vendas foram maiores do que no ano passado.
+    ```
+    """
+
+    code = "XL802"
+    levels = {
+        Severity.ERROR: "two or more other versions agree on the direction of the comparison",
+        Severity.WARNING: "one other version only (no vote)",
+    }
+    name = "comparison-reversed"
+    severity = Severity.ERROR
+    summary = "A comparison word points the other way than in the other versions"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        for k, texts in _cells(ctx):
+            cues = {d: directions(t, ctx.story.document(d).lang) for d, t in texts.items()}
+            signs = {d: frozenset(c.direction for c in v) for d, v in cues.items()}
+            for d, own in signs.items():
+                others = [o for o in texts if o != d]
+                if len(own) != 1 or not all(len(signs[o]) == 1 for o in others):
+                    continue
+                if all(signs[o] == {-next(iter(own))} for o in others):
+                    if len(texts) == 2 and d != next(iter(texts)):
+                        continue  # two versions: one finding (on the first), the other related
+                    start = ctx.row_span(k, d)[0]
+                    related = [s for o in others for s in _cue_spans(ctx, k, o, cues[o])]
+                    yield ctx.finding(self, d, start + cues[d][0].start, start + cues[d][-1].end,
+                                      f"{_quote(cues[d])} here, {_quote([c for o in others for c in cues[o]])} "
+                                      f"in {_langs(ctx, others)}: the comparison points the other way",
+                                      row=k, related=related,
+                                      severity=Severity.ERROR if len(others) >= 2 else Severity.WARNING)
+
+
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _cased(text: str) -> bool:
+    """The text is in a script with capitals (most of its letters have a case), where names
+    can be told by their shape; not Japanese with a Latin ``UK`` in it."""
+    letters = [c for c in text if c.isalpha()]
+    return any(c.isupper() for c in letters) and 2 * sum(c.lower() != c.upper() for c in letters) >= len(letters)
+
+
+def _translit_words(text: str) -> list[str]:
+    return _LATIN_WORD.findall(fold(anyascii(text)))
+
+
+def _sounds_alike(a: str, b: str) -> float:
+    """Similarity of two names across transliteration conventions: the best of their spelling
+    and of their consonant skeletons (``Wayde Sims`` / ``Уэйда Симса`` -> ``d sms`` both)."""
+    def skeleton(x: str) -> str:
+        return re.sub(r"[aeiouyjwh]", "", " ".join(_translit_words(x)))
+
+    return max(char_similarity(anyascii(a), anyascii(b)), char_similarity(skeleton(a), skeleton(b)))
+
+
+def _stem_equal(a: str, b: str) -> bool:
+    """One name word up to an inflectional ending or a transliteration's last letters
+    (``tervola``/``tervole``, ``dalby``/``dalbi``)."""
+    if a == b:
+        return True
+    n = min(len(a), len(b))
+    common = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), n)
+    return n >= 4 and common >= n - 2 and abs(len(a) - len(b)) <= 3
+
+
+def _same_form(a: Mention, b: Mention) -> bool:
+    """Two mentions write one name the same way (across scripts): not a translation of it."""
+    wa, wb = _translit_words(" ".join(a.content)), _translit_words(" ".join(b.content))
+    return len(wa) == len(wb) > 0 and all(_stem_equal(x, y) for x, y in zip(wa, wb))
+
+
+def _word_found(word: str, words: Sequence[str]) -> bool:
+    """A name word is among a text's words, up to inflection and transliteration."""
+    if len(word) < 3:
+        return True
+    for w in words:
+        if w == word or (len(w) >= 4 and w[0] == word[0] and char_similarity(w, word) >= 0.75):
+            return True
+    return False
+
+
+@register
+class NameSubstituted(Rule):
+    """A version names someone or something else: a name swapped, or another one repeated.
+
+    ## What it does
+    Takes the names of every version of a row (from the story's name index) and checks each
+    against the other versions' text, across scripts (a Russian ``Обамы`` is read as ``Obamy``)
+    and inflections. A version that lacks a name every other version has, while holding a name
+    none of them has (and that does not mean the same, by the encoder's similarity of the two
+    names, as an exonym like ``Neapel``/``Naples`` does), is flagged where that name stands. A
+    version that instead repeats a name of the row more often than every other version, where
+    a name is missing, is flagged at the surplus occurrence; a repetition with nothing missing is
+    only info (a translator may put a name for a pronoun). Versions in scripts without capitals
+    (Chinese, Japanese, Arabic...) are not read for names here.
+
+    ## Why is this bad?
+    A story that quotes the wrong minister or puts the match in the wrong city is wrong in a way
+    no similarity score sees: the sentence is otherwise a perfect translation.
+
+    ## Example
+    ```
+    en: Minister Karin Dalby opened the bridge in Tervola.
+    de: Ministerin Karin Dalby eröffnete die Brücke in Tervola.
+    fr: La ministre Karin Dalby a inauguré le pont à Rovaniemi.    <- another place
+    ```
+
+    ## Use instead
+    ```
+    fr: La ministre Karin Dalby a inauguré le pont à Tervola.
+    ```
+    """
+
+    code = "XL803"
+    levels = {
+        Severity.ERROR: "two or more other versions (or name-keeping versions in other scripts) share the missing name",
+        Severity.WARNING: "one other version only",
+        Severity.INFO: "a name repeated here more often than in every other version, with no name missing",
+    }
+    name = "name-substituted"
+    severity = Severity.ERROR
+    summary = "A name the other versions share is replaced by another name in this version"
+    options = {"same_name_z": 1.5}  # chosen by document-level cross-validation (benchmarks/cv_name_threshold.py)
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        idx = story_names(ctx)
+        for k, texts in _cells(ctx):
+            docs = [d for d, t in texts.items() if _cased(t)]
+            if len(docs) < 2:
+                continue
+            cells = {d: set(ctx.story.alignment[k].cells[d]) for d in docs}
+            mentions = {d: [m for m in idx.mentions.get(d, []) if m.sentence in cells[d] and m.content]
+                        for d in docs}
+            words = {d: _translit_words(t) for d, t in texts.items()}
+            uncased = [d for d in texts if d not in docs]
+            for x in docs:
+                yield from self._version(ctx, k, x, [d for d in docs if d != x], mentions, words, uncased)
+
+    @staticmethod
+    def _present(m: Mention, words: Sequence[str]) -> bool:
+        return all(_word_found(w, words) for w in _translit_words(" ".join(content_words(m.words))))
+
+    def _count(self, m: Mention, ms: Sequence[Mention]) -> int:
+        key = _translit_words(" ".join(m.content))
+        return sum(1 for o in ms if all(_word_found(w, _translit_words(" ".join(o.content))) for w in key))
+
+    def _version(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
+                 words: dict[str, list[str]], uncased: list[str]) -> Iterator[Finding]:
+        """Findings on version ``x``; ``uncased`` versions (Chinese, Arabic...) count as voters
+        only where they keep a name in Latin letters."""
+        langs = [ctx.story.document(d).lang for d in [x, *others]]
+        missing = list({m.key: m for m in mentions[others[0]] if _strong(m, langs)
+                        and all(any(_same_form(m, q) for q in mentions[o]) for o in others[1:])
+                        and not self._present(m, words[x])}.values())
+        missing = [n for n in missing if not any(_sounds_alike(n.text, q.text) >= 0.8 for q in mentions[x])
+                   and not self._counterpart(ctx, k, n.text, [x])]
+        voters = max((len(others) + sum(self._present(n, words[u]) for u in uncased) for n in missing), default=0)
+        severity = Severity.ERROR if voters >= 2 else Severity.WARNING
+        if not missing:
+            yield from self._repeated(ctx, k, x, others, mentions, words, None, Severity.INFO)
+            return
+        extra = [m for m in mentions[x] if _strong(m, langs, substitute=True)
+                 and not any(self._present(m, words[o]) for o in [*others, *uncased])
+                 and max(_sounds_alike(m.text, n.text) for n in missing) < 0.7]
+        extra = [m for m in extra if not self._counterpart(ctx, k, m.text, others)]
+        for m in extra:
+            related = [_mention_span(ctx, q) for n in missing for o in others for q in mentions[o] if _same_form(n, q)]
+            yield ctx.finding(self, x, m.start, m.end,
+                              f"`{m.text}` here, {' / '.join(f'`{n.text}`' for n in missing)} in "
+                              f"{_langs(ctx, others)}: another name", row=k, related=related, severity=severity)
+        if not extra:
+            yield from self._repeated(ctx, k, x, others, mentions, words, missing, severity)
+
+    def _repeated(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
+                  words: dict[str, list[str]], missing: list[Mention] | None, severity: Severity) -> Iterator[Finding]:
+        """A name of the row more often in ``x`` than in every other version (at the surplus
+        occurrence nearest to where the missing name stands in the others)."""
+        seen: set[str] = set()
+        langs = [ctx.story.document(d).lang for d in [x, *others]]
+        for m in mentions[x]:
+            if m.key in seen or not _strong(m, langs) or not all(self._present(m, words[o]) for o in others):
+                continue
+            seen.add(m.key)
+            mine = [o for o in mentions[x] if self._count(m, [o])]
+            theirs = max(self._count(m, mentions[o]) for o in others)
+            if len(mine) <= theirs or theirs == 0:
+                continue
+            pick = mine[-1]
+            if missing:
+                cell = ctx.row_span(k, x)
+                ref = missing[0]
+                ref_cell = ctx.row_span(k, ref.doc)
+                where = (ref.start - ref_cell[0]) / max(1, ref_cell[1] - ref_cell[0])
+                pick = min(mine, key=lambda o: abs((o.start - cell[0]) / max(1, cell[1] - cell[0]) - where))
+            what = (f"; {' / '.join(f'`{n.text}`' for n in missing)} of {_langs(ctx, others)} is missing"
+                    if missing else "")
+            yield ctx.finding(self, x, pick.start, pick.end,
+                              f"`{m.text}` {len(mine)} times here, {theirs} in {_langs(ctx, others)}{what}",
+                              row=k, related=[_mention_span(ctx, n) for n in missing or []], severity=severity)
+
+    def _counterpart(self, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str]) -> bool:
+        """Some word or pair of words of these versions' cells means what ``phrase`` means, by
+        the encoder (an exonym ``Neapel``/``Naples``, a compound ``Hurrikanstärke``/``hurricane
+        strength``), scored against words of the story's other rows."""
+        cands = [g for d in docs for g in _grams(ctx.row_text(k, d))]
+        pool = [g for j, row in enumerate(ctx.rows) if j != k for d, ids in row.cells.items() if ids
+                for g in _grams(ctx.row_text(j, d))[:6]][:150]
+        if not cands or not pool:
+            return False
+        z = calibrated(ctx.embed, [phrase], cands, pool)
+        return bool(z.max() >= self.opts["same_name_z"])
+
+
+_GRAM_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _grams(text: str) -> list[str]:
+    """Words and pairs of adjacent words of a text (letters only); characters for CJK."""
+    ws = _GRAM_WORD.findall(text)
+    return ws + [f"{a} {b}" for a, b in zip(ws, ws[1:])]
+
+
+_LINKS = ("", "s", "n", "en", "es", "e", "er")
+
+
+@lru_cache(maxsize=65536)
+def _compound(word: str, lang: str, depth: int = 3) -> bool:
+    """A word made of known words of the language (``pfandhaus`` = ``pfand`` + ``haus``, linking
+    and inflectional endings allowed): a compound noun, not a name."""
+    for end in _LINKS:
+        stem = word[:-len(end)] if end and word.endswith(end) else word if not end else ""
+        if len(stem) >= 3 and zipf(stem, lang) >= 2.5 and depth < 3:
+            return True
+    if depth == 0:
+        return False
+    for i in range(3, len(word) - 2):
+        head = word[:i]
+        if any(zipf(head[:len(head) - len(x)] if x else head, lang) >= 2.5 for x in _LINKS
+               if not x or head.endswith(x) and len(head) - len(x) >= 3) and _compound(word[i:], lang, depth - 1):
+            return True
+    return False
+
+
+def _strong(m: Mention, langs: Sequence[str], substitute: bool = False) -> bool:
+    """A mention that can only be a name: not an acronym (they follow the language), not a
+    compound of ordinary words (``Pfandhaus``), not ordinary words of its language
+    (``Friday``, ``Commission``). A ``substitute`` of several words capitalised mid-sentence
+    where capitals mark names is one even when its words are frequent (``Marco Bellini``): the
+    encoder then decides whether the other versions have a counterpart."""
+    if _acronym(m) or (m.lang in COMPOUNDING and len(m.content) == 1 and _compound(m.content[0], m.lang)):
+        return False
+    if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and len(m.content) >= 2:
+        return True
+    return not all(is_ordinary([m.accented(w)], m.lang, langs) for w in m.content)
+
+
+def _acronym(m: Mention) -> bool:
+    """Acronyms follow each language (``HIV``/``VIH``): not compared here."""
+    letters = [c for c in m.text if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 2 and len(m.content) == 1 and len(letters) <= 6
+
+
+def _mention_span(ctx: CheckContext, m: Mention) -> Span:
+    return ctx.span(m.doc, m.start, m.end)
