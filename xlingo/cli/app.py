@@ -113,20 +113,24 @@ def parse_outputs(formats: list[str], output_files: list[str]) -> list[tuple[str
     return pairs
 
 
-def emit(report: Report, outputs: list[tuple[str, str | None]], **options: Any) -> None:
+def emit(report: Report, outputs: list[tuple[str, str | None]], text_extra: str = "", **options: Any) -> None:
     """Render the report in every requested format; files are written atomically.
 
     ``options`` go to the terminal text output (``color``, ``show_rows``, ``timings``, ``statistics``);
-    with ``github``, the step summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set.
+    ``text_extra`` follows the text output (a feed's grouping, stale baseline entries); with
+    ``github``, the step summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set.
     """
     for name, path in outputs:
         if path is None and name == "text":
             from xlingo.report.render_text import print_report
 
             print_report(report, **options)
+            sys.stdout.write(text_extra)
         else:
             extra = {k: v for k, v in options.items() if k in ("show_rows", "timings", "statistics")}
             text = render(report, name, **(extra if name == "text" else {}))
+            if name == "text":
+                text += text_extra
             if path is None:
                 sys.stdout.write(text)
             else:

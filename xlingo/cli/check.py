@@ -22,17 +22,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from xlingo.baseline import BaselineEntry, load_baseline, write_baseline
 from xlingo.cache import EmbeddingCache
 from xlingo.cli import options as opt
-from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, fail, parse_outputs, setup_logging, user_errors
+from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, emit, fail, parse_outputs, setup_logging, user_errors
 from xlingo.config import runtime_setting
 from xlingo.embed.threads import set_threads
 from xlingo.feed import Problems, read_feed
 from xlingo.feed_check import FeedOptions, FeedRun, check_feed
 from xlingo.group import GroupParams
 from xlingo.model import Report
-from xlingo.output import output_target, write_atomic
+from xlingo.output import output_target
 from xlingo.report.escape import terminal_safe
-from xlingo.report.formats import render
-from xlingo.report.github import grouping_lines, write_step_summary
+from xlingo.report.github import grouping_lines
 
 log = logging.getLogger("xlingo.check")
 
@@ -120,28 +119,6 @@ def text_extras(report: Report, stale: list[BaselineEntry] | None) -> str:
     return terminal_safe("\n".join(lines)) + "\n"
 
 
-def emit_all(report: Report, outputs: list[tuple[str, str | None]], color: bool | None,
-             stale: list[BaselineEntry] | None, statistics: bool = False) -> None:
-    """Every requested format (files written atomically); the GitHub step summary with ``github``."""
-    for name, path in outputs:
-        if name == "text" and path is None:
-            from xlingo.report.render_text import print_report
-
-            print_report(report, color=color, statistics=statistics)
-            sys.stdout.write(text_extras(report, stale))
-            continue
-        text = render(report, name, **({"statistics": statistics} if name == "text" else {}))
-        if name == "text":
-            text += text_extras(report, stale)
-        if path is None:
-            sys.stdout.write(text)
-        else:
-            write_atomic(path, text)
-        if name == "github":
-            write_step_summary(report)
-    sys.stdout.flush()
-
-
 def print_timings(run: FeedRun) -> None:
     """Where the time went: feed phases, per-story components, the encoder's honest counters."""
     c = run.counters
@@ -224,7 +201,8 @@ def check_command(
     if write_baseline_to:
         n = write_baseline(write_baseline_to, report)
         typer.echo(f"xlingo: wrote {n} findings to baseline {write_baseline_to}", err=True)
-    emit_all(report, outputs, False if no_color else None, result.stale if result else None, statistics)
+    emit(report, outputs, text_extra=text_extras(report, result.stale if result else None),
+         color=False if no_color else None, statistics=statistics)
     if problems.failure():
         fail(problems.failure())
     failing = sum(1 for _, f in report.findings if report.failing(f))

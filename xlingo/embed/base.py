@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -219,3 +220,25 @@ class Embedder:
         if vecs.shape != (n, self.encoder.dim) or not np.all(np.isfinite(vecs)):
             raise RuntimeError(f"encoder {self.encoder.name} returned bad vectors {vecs.shape}")
         return vecs
+
+
+def _blank(char: str) -> bool:
+    """Whitespace, or an invisible format/control character a tokenizer turns into a space."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+
+
+def surface_tokens(text: str, offsets: Sequence[tuple[int, int]], special: Sequence[int],
+                   prompt: int) -> tuple[list[int], list[tuple[int, int]]]:
+    """The positions of ``text``'s own tokens and their spans in ``text``: ``prompt`` characters
+    subtracted from the tokenizer's offsets, prompt and special tokens dropped, each span's leading
+    blanks (the metaspace) trimmed, tokens left empty dropped."""
+    keep, spans = [], []
+    for pos, ((start, end), is_special) in enumerate(zip(offsets, special)):
+        start, end = max(start, prompt) - prompt, end - prompt
+        while start < end and _blank(text[start]):
+            start += 1
+        if is_special or start >= end:
+            continue
+        keep.append(pos)
+        spans.append((start, end))
+    return keep, spans

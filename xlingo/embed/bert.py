@@ -10,19 +10,14 @@ from one forward pass; token offsets are the tokenizer's, less the prompt.
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
-from xlingo.embed.base import TokenStates
+from xlingo.embed.base import TokenStates, surface_tokens
 from xlingo.embed.threads import apply_threads
 from xlingo.errors import ModelError
-
-
-def _blank(char: str) -> bool:
-    return char.isspace() or unicodedata.category(char) == "Cf"
 
 
 class BertEncoder:
@@ -134,15 +129,7 @@ class BertEncoder:
     def _states(text: str, enc, layer: np.ndarray, p: int) -> TokenStates:
         """Token states of one text: prompt and special tokens dropped, offsets into ``text`` with
         leading blanks (the metaspace) trimmed; tokens left empty are dropped."""
-        keep, offsets = [], []
-        for pos, ((start, end), special) in enumerate(zip(enc.offsets, enc.special_tokens_mask)):
-            start, end = max(start, p) - p, end - p
-            while start < end and _blank(text[start]):
-                start += 1
-            if special or start >= end:
-                continue
-            keep.append(pos)
-            offsets.append((start, end))
+        keep, offsets = surface_tokens(text, enc.offsets, enc.special_tokens_mask, p)
         return TokenStates(offsets=offsets, vectors=np.ascontiguousarray(layer[keep]))
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

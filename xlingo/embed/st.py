@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from xlingo.embed.base import TokenStates
+from xlingo.embed.base import TokenStates, surface_tokens
 from xlingo.errors import ModelError
 
 class _DropDefaultPromptNotice(logging.Filter):
@@ -45,11 +44,6 @@ def _quiet_loading() -> Iterator[None]:
         st_logger.removeFilter(notice)
         if bar_was_on:
             hf_logging.enable_progress_bar()
-
-
-def _blank(char: str) -> bool:
-    """Whitespace, or an invisible format/control character a tokenizer turns into a space."""
-    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
 def _local_folder(name_or_path: str | os.PathLike[str]) -> Path:
@@ -182,15 +176,5 @@ class SentenceTransformerEncoder:
         for row, text in enumerate(batch):
             if enc["input_ids"][row] != input_ids[row][attention_mask[row].bool()].tolist():
                 raise RuntimeError(f"tokenizer offsets disagree with the model input for {self.name}")
-            keep, offsets = [], []
-            for pos, ((start, end), special) in enumerate(zip(enc["offset_mapping"][row],
-                                                               enc["special_tokens_mask"][row])):
-                start, end = max(start, p) - p, end - p
-                while start < end and _blank(text[start]):
-                    start += 1
-                if special or start >= end:
-                    continue
-                keep.append(pos)
-                offsets.append((start, end))
-            result.append((keep, offsets))
+            result.append(surface_tokens(text, enc["offset_mapping"][row], enc["special_tokens_mask"][row], p))
         return result
