@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from browser import Opened, chromium, open_page, screenshot  # noqa: F401  (chromium is a fixture)
-from test_html import HOSTILE, feed, find, hostile, report_of, three_versions
+from test_html import HOSTILE, SIGNATURE, feed, find, hostile, report_of, three_versions
 
 from xlingo.report.html import render
 from xlingo.model import Report, Severity, Signature
@@ -191,7 +191,7 @@ def test_feed_index_stories_and_grouping(chromium, tmp_path):  # noqa: F811
     assert page.locator("section.story").count() == 2
     relations = page.locator(".grouping tbody .relation").all_inner_texts()
     assert relations == ["version"] * 5 + ["related", "unrelated"]
-    assert "xlingo:0.1.0|model:test|align.x:1|rules:XL001" in page.inner_text("footer")
+    assert str(SIGNATURE) in page.inner_text("footer") and "xlingo:0.1.0|model:test|rules:1|cfg:" in str(SIGNATURE)
     page.click("footer details summary")
     assert "align.x" in page.inner_text("footer details")
     close(opened)
@@ -293,7 +293,7 @@ def test_accept_and_false_positive_marks_are_kept_per_report_signature(chromium,
     page.wait_for_selector("html.ready", state="attached")
     assert [items.nth(k).get_attribute("data-decision") for k in range(6)] == ["accepted", "", "", "", "", "fp"]
     other = three_versions()
-    other.signature = Signature(version="0.1.0", model="other", thresholds=(), rules=("XL001",))
+    other.signature = Signature(version="0.1.0", model="other", rules=("XL001",))
     page.goto(write(tmp_path, other, "other.html").resolve().as_uri())
     page.wait_for_selector("html.ready", state="attached")
     assert page.locator(".flist .fitem[data-decision='accepted']").count() == 0

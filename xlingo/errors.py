@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-from xlingo.report.escape import visible
-
 # control characters, line/paragraph separators and bidirectional overrides: never raw in a message
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -13,7 +11,7 @@ def one_line(text: str) -> str:
     """``text`` with newlines, escape sequences and other control characters spelled out
     (``<U+000A>``, ``<U+001B>``...): a file name or a value from the input cannot start a new
     line (a forged ``::error::`` workflow command) or drive the terminal."""
-    return _UNPRINTABLE.sub(lambda m: visible(m.group()), text)
+    return _UNPRINTABLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)  # as report.escape.visible spells it
 
 
 class XlingoError(Exception):

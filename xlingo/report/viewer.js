@@ -491,10 +491,10 @@
     };
     f.append(list([["xlingo", sig.version], ["model", sig.model], ["rules", sig.rules.join(", ") || "—"],
       ...Object.entries(DATA.stats), ["schema", DATA.schema]]));
-    const thresholds = Object.entries(sig.thresholds);
-    if (thresholds.length) {
+    const settings = Object.entries(sig.settings || {});
+    if (settings.length) {
       const d = el("details", "thresholds");
-      d.append(el("summary", null, plural(thresholds.length, "threshold")), list(thresholds));
+      d.append(el("summary", null, plural(settings.length, "setting")), list(settings));
       f.append(d);
     }
   }
