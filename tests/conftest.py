@@ -1,6 +1,7 @@
 """Shared fixtures: the real default model is loaded once per test session."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -26,8 +27,14 @@ def embedder(engine):
 
 @pytest.fixture(scope="session")
 def seed_report(engine):
-    """The bundled seed story (DE/PT/FR) diffed with the English article as context."""
+    """The bundled seed story (DE/PT/FR) diffed with the English article as context, read by paths
+    relative to the repository (as a user in its root types them; the viewer screenshot shows them)."""
     from xlingo.pipeline import diff
 
-    return diff(sorted((FIXTURES / "story-h20").glob("*.txt")),
-                context=[FIXTURES / "seeds" / "000_4787ca04b5f6f190.txt"], engine=engine)
+    here = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        return diff(sorted(Path("fixtures/story-h20").glob("*.txt")),
+                    context=[Path("fixtures/seeds/000_4787ca04b5f6f190.txt")], engine=engine)
+    finally:
+        os.chdir(here)
