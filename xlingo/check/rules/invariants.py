@@ -2,7 +2,7 @@
 
 A faithful translation keeps a statement's polarity, the direction of its comparisons and the
 people, places and organisations it names. Each rule reads one invariant off every version of
-a row (:mod:`xlingo.check.invariants`, :mod:`xlingo.check.names`) and votes: with three or more
+a row (:mod:`xlingo.check.invariants`, :mod:`xlingo.names`) and votes: with three or more
 versions, the value two or more versions share is the story's and a version alone with another
 value is flagged; when no value has a majority the versions disagree pairwise and the row is
 reported as such, without outvoting anyone. With two versions nothing can be voted and the
@@ -12,26 +12,26 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from anyascii import anyascii
 
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.invariants import Cue, directions, implicit_negative, negations
-from xlingo.check.names import (
+from xlingo.language import zipf
+from xlingo.model import Finding, Severity, Span
+from xlingo.names import (
+    COMPOUNDING,
+    NOUN_CAPITALISING,
     Mention,
     calibrated,
     char_similarity,
     content_words,
     fold,
-    COMPOUNDING,
-    NOUN_CAPITALISING,
     is_ordinary,
     story_names,
-    zipf,
 )
-from xlingo.model import Finding, Severity, Span
 
 
 def vote(values: dict[str, object]) -> tuple[object, list[str]] | None:

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.check.names import (
+from xlingo.language import primary_language, zipf
+from xlingo.model import Finding, Severity, Span
+from xlingo.names import (
+    COMPOUNDING,
     CONNECTOR_ARTICLES,
     CONNECTORS,
-    COMPOUNDING,
     DETERMINERS,
     GENITIVE_S,
     NOUN_CAPITALISING,
@@ -23,24 +25,21 @@ from xlingo.check.names import (
     calibrated,
     char_similarity,
     contains_words,
-    story_names,
     content_words,
     equivalent,
     fold,
     has_shape,
     is_ordinary,
-    lang_of,
-    nativeness,
     name_spans,
+    nativeness,
     relation,
     same_word,
     shared_words,
     slots,
     split_words,
+    story_names,
     tokenize,
-    zipf,
 )
-from xlingo.model import Finding, Severity, Span
 
 
 def _content_row_ids(ctx: CheckContext) -> set[int]:
@@ -612,7 +611,7 @@ class NameTranslatedLiterally(Rule):
         out: list[_Literal] = []
         for text, words, source, backers, d, krows in tasks:
             doc = ctx.story.document(d)
-            lang = lang_of(doc.lang)
+            lang = primary_language(doc.lang)
             others = idx.other_langs(lang)
             if is_ordinary(split_words(text, True), lang, others) or not _translatable(text, idx):
                 continue  # made of this language's words (a rendering would look the same), or untranslatable
