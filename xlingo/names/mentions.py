@@ -71,29 +71,30 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return out
 
 
-def _letters(text: str) -> str:
+def letters(text: str) -> str:
+    """The letters of ``text``, nothing else."""
     return "".join(c for c in text if c.isalpha())
 
 
 def has_shape(word: str) -> bool:
     """Internal capitals (``iPhone``, ``GitHub``), letters with digits (``H20``, ``A380``) or an
     acronym (``ACME``): a name whatever the language."""
-    letters = _letters(word)
+    alpha = letters(word)
     if any(c.isdigit() for c in word):
-        return len(word) >= 2 and word[0].isalpha() and any(c.isupper() for c in letters)
-    if len(letters) < 2:
+        return len(word) >= 2 and word[0].isalpha() and any(c.isupper() for c in alpha)
+    if len(alpha) < 2:
         return False
-    if letters.isupper():
+    if alpha.isupper():
         return True
     return any(re.search(r"[a-zß-ÿ][A-ZÀ-Þ]", part) for part in re.split(r"[-‐'’.&]", word))  # linear
 
 
 def sentence_style(toks: Sequence[Token]) -> tuple[bool, bool]:
     """(shouting, title case) of a sentence's tokens: capitals uninformative in both."""
-    words = [t.text for t in toks if len(_letters(t.text)) >= 2]
+    words = [t.text for t in toks if len(letters(t.text)) >= 2]
     if len(words) < 3:
         return False, False
-    caps = sum(_letters(w).isupper() for w in words)
+    caps = sum(letters(w).isupper() for w in words)
     shouting = caps >= 0.8 * len(words)
     long = [w for w in words if len(w) >= 4]
     title = len(long) >= 4 and sum(w[0].isupper() for w in long) >= 0.9 * len(long)
@@ -105,7 +106,7 @@ def token_evidence(tok: Token, lang: str, case_informative: bool, shouting: bool
     common nouns are lower-case), ``rare`` (capitalised, rare in the language) or None."""
     if not shouting and has_shape(tok.text):
         return "shape"
-    if len(_letters(tok.text)) < 2:
+    if len(letters(tok.text)) < 2:
         return None
     if not tok.upper_initial or shouting:
         return None
