@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -34,11 +34,39 @@ from xlingo.names import (
 # --------------------------------------------------------------------------- XL202
 
 
-_Ref = tuple[str, tuple[str, ...], str, list[Span]]  # a known name: text, folded words, source, where seen
+@dataclass(frozen=True)
+class KnownName:
+    """A name whose original form is known, and where it was seen."""
+
+    text: str
+    words: tuple[str, ...]  # folded
+    source: str  # glossary | context | versions
+    backers: list[Span]
+
+
+@dataclass(frozen=True)
+class _Search:
+    """Look for a word-by-word rendering of ``name`` in document ``doc``, in ``rows``."""
+
+    name: KnownName
+    doc: str
+    rows: list[int]
+
+
+@dataclass(frozen=True)
+class _ContextFit:
+    """How well the slots of a row render a context document's name."""
+
+    key: tuple[int, int, int, float]  # smaller is better
+    name: KnownName
+    hits: dict[str, float]  # document -> calibrated similarity
+    spans: dict[str, tuple[int, int]]
 
 
 @dataclass
 class _Literal:
+    """One word-by-word rendering found, with the name it renders."""
+
     doc: str
     row: int
     start: int
@@ -132,13 +160,13 @@ class NameTranslatedLiterally(Rule):
                               severity=Severity.ERROR if lit.strong else Severity.WARNING)
 
     # -- known names: glossary terms, context names, names of a row kept in other versions
-    def _references(self, ctx: CheckContext, idx: NameIndex) -> list[_Ref]:
-        refs: list[_Ref] = []
+    def _references(self, ctx: CheckContext, idx: NameIndex) -> list[KnownName]:
+        refs: list[KnownName] = []
         for term in idx.glossary_terms:
             words = split_words(term)
             backers = [ctx.span(m.doc, m.start, m.end) for d in idx.versions + idx.context for m in idx.uses(d, words)]
             if len(content_words(words)) >= 2 and (backers or any(idx.support(words)[:2])):
-                refs.append((term, words, "glossary", backers))
+                refs.append(KnownName(term, words, "glossary", backers))
         for d in idx.context:
             text = ctx.story.document(d).text
             for m in idx.mentions[d]:
@@ -148,12 +176,12 @@ class NameTranslatedLiterally(Rule):
                     part = toks[a:b]
                     words = split_words(text[part[0].start:part[-1].end])
                     if (len(content_words(words)) >= 2 and words[0] in content_words(words[:1]) and words[-1]
-                            in content_words(words[-1:]) and not any(equivalent(words, r[1]) for r in refs)):
-                        refs.append((text[part[0].start:part[-1].end], words, "context",
-                                     [ctx.span(d, part[0].start, part[-1].end)]))
+                            in content_words(words[-1:]) and not any(equivalent(words, r.words) for r in refs)):
+                        refs.append(KnownName(text[part[0].start:part[-1].end], words, "context",
+                                              [ctx.span(d, part[0].start, part[-1].end)]))
         return refs
 
-    def _from_slots(self, ctx: CheckContext, idx: NameIndex, rows: set[int], refs: list[_Ref]) -> list[_Literal]:
+    def _from_slots(self, ctx: CheckContext, idx: NameIndex, rows: set[int], refs: list[KnownName]) -> list[_Literal]:
         out: list[_Literal] = []
         for k in sorted(rows):
             groups: dict[tuple[str, int], dict[str, Slot]] = defaultdict(dict)
@@ -171,14 +199,14 @@ class NameTranslatedLiterally(Rule):
         return out
 
     def _slot_group(self, ctx: CheckContext, idx: NameIndex, k: int, group: dict[str, Slot],
-                    refs: list[_Ref]) -> list[_Literal]:
-        known: list[tuple[str, str, list[Span]]] = []  # (reference, source, backers)
+                    refs: list[KnownName]) -> list[_Literal]:
+        known: list[KnownName] = []  # seen where the slot is
         foreign: dict[str, tuple[str, ...]] = {}
         for d, s in group.items():
             for e in s.ends:
-                for text, words, source, backers in refs:
-                    if equivalent(s.words(e), words):
-                        known.append((text, source, backers + [ctx.span(d, *s.span(e))]))
+                for ref in refs:
+                    if equivalent(s.words(e), ref.words):
+                        known.append(replace(ref, backers=ref.backers + [ctx.span(d, *s.span(e))]))
             t = s.tight()  # a name kept in its own words ("Northern Valley Courier" in a German text)
             if len(content_words(s.words(t))) >= 2 and not is_ordinary(s.words(t, True), s.lang, idx.other_langs(s.lang)):
                 foreign[d] = s.words(t)
@@ -186,7 +214,7 @@ class NameTranslatedLiterally(Rule):
             return (self._slot_group_by_context(ctx, idx, k, group, refs)
                     or self._slot_group_unanchored(ctx, idx, k, group))
         if known:
-            reference, source, backers = known[0]
+            reference, source, backers = known[0].text, known[0].source, known[0].backers
             ref_words = split_words(reference)
             strong = True
         else:
@@ -217,12 +245,12 @@ class NameTranslatedLiterally(Rule):
         return out
 
     def _slot_group_by_context(self, ctx: CheckContext, idx: NameIndex, k: int, group: dict[str, Slot],
-                               refs: list[_Ref]) -> list[_Literal]:
+                               refs: list[KnownName]) -> list[_Literal]:
         """Every version words the slot its own way and none keeps a name: the context document's
         name that the slots render best (fitting their word counts, then meaning), if any."""
-        best: tuple | None = None
-        for text, words, source, backers in refs:
-            n = len(content_words(words))
+        best: _ContextFit | None = None
+        for ref in refs:
+            text, n = ref.text, len(content_words(ref.words))
             if n < 2 or not _translatable(text, idx):
                 continue
             spans = {d: s.span(s.choose(n)) for d, s in group.items()}
@@ -238,13 +266,12 @@ class NameTranslatedLiterally(Rule):
             explained = sum(min(c, n) for c in counts)  # words of the slots the name accounts for
             fit = sum(abs(c - n) for c in counts)
             key = (-len(hits), -explained, fit, -float(np.mean(list(hits.values()))))
-            if best is None or key < best[0]:
-                best = (key, text, source, backers, hits, spans)
+            if best is None or key < best.key:
+                best = _ContextFit(key, ref, hits, spans)
         if best is None:
             return []
-        _, text, source, backers, hits, spans = best
-        return [_Literal(d, k, *spans[d], text, source, backers, True, z, slot=True)
-                for d, z in hits.items()]
+        return [_Literal(d, k, *best.spans[d], best.name.text, best.name.source, best.name.backers, True, z, slot=True)
+                for d, z in best.hits.items()]
 
     def _slot_group_unanchored(self, ctx: CheckContext, idx: NameIndex, k: int,
                                group: dict[str, Slot]) -> list[_Literal]:
@@ -312,16 +339,18 @@ class NameTranslatedLiterally(Rule):
         texts = [t for t, k in sample if k != row]
         return texts if len(texts) >= 8 else [t for t, _ in sample]
 
-    def _from_references(self, ctx: CheckContext, idx: NameIndex, rows: set[int],
-                         refs: list[_Ref]) -> list[_Literal]:
-        """Any name-like span that translates a known name the version lacks (encoder-scored);
-        names a context document gives need a version that keeps them, names of the row two."""
-        tasks: list[tuple[str, tuple[str, ...], str, list[Span], str, list[int]]] = []
-        for text, words, source, backers in refs:
-            keepers = [d for d in idx.versions if idx.uses(d, words) or contains_words(ctx.story.document(d).text, words)]
-            if source == "context" and not keepers:
+    @staticmethod
+    def _searches(ctx: CheckContext, idx: NameIndex, rows: set[int], refs: list[KnownName]) -> list[_Search]:
+        """Where to look for a rendering of a known name: every version that lacks a glossary
+        or context name (a context name needs one version that keeps it), and the row's other
+        versions for a name two versions of the row keep in its original words."""
+        searches: list[_Search] = []
+        for ref in refs:
+            keepers = [d for d in idx.versions if idx.uses(d, ref.words)
+                       or contains_words(ctx.story.document(d).text, ref.words)]
+            if ref.source == "context" and not keepers:
                 continue  # rendered by every version: maybe an established name (a country, an agency); slots only
-            tasks += [(text, words, source, backers, d, sorted(rows)) for d in idx.versions if d not in keepers]
+            searches += [_Search(ref, d, sorted(rows)) for d in idx.versions if d not in keepers]
         for k in sorted(rows):
             for cl in idx.clusters.get(k, []):
                 # a name kept in its original words: not made of its own version's ordinary words
@@ -329,26 +358,33 @@ class NameTranslatedLiterally(Rule):
                          and not is_ordinary(split_words(m.text, True), m.lang, idx.other_langs(m.lang))]
                 if not multi:
                     continue
-                ref = multi[0]
-                keepers = [m for m in multi if equivalent(m, ref)]
-                if len({m.doc for m in keepers}) < 2:
+                first = multi[0]
+                kept = [m for m in multi if equivalent(m, first)]
+                if len({m.doc for m in kept}) < 2:
                     continue  # one version's word alone: only a name slot (after a cue...) says more
                 for d in idx.versions:
                     span = ctx.row_span(k, d)
-                    if d in cl.docs or not span or contains_words(ctx.row_text(k, d), ref.words):
+                    if d in cl.docs or not span or contains_words(ctx.row_text(k, d), first.words):
                         continue
-                    tasks.append((" ".join(ref.text.split()), ref.words, "versions",
-                                  [ctx.span(m.doc, m.start, m.end) for m in keepers], d, [k]))
+                    name = KnownName(" ".join(first.text.split()), first.words, "versions",
+                                     [ctx.span(m.doc, m.start, m.end) for m in kept])
+                    searches.append(_Search(name, d, [k]))
+        return searches
+
+    def _from_references(self, ctx: CheckContext, idx: NameIndex, rows: set[int],
+                         refs: list[KnownName]) -> list[_Literal]:
+        """Any name-like span that translates a known name the version lacks (encoder-scored)."""
         out: list[_Literal] = []
-        for text, words, source, backers, d, krows in tasks:
+        for search in self._searches(ctx, idx, rows, refs):
+            text, d = search.name.text, search.doc
             doc = ctx.story.document(d)
             lang = primary_language(doc.lang)
             others = idx.other_langs(lang)
             if is_ordinary(split_words(text, True), lang, others) or not _translatable(text, idx):
                 continue  # made of this language's words (a rendering would look the same), or untranslatable
-            n = len(content_words(words))
+            n = len(content_words(search.name.words))
             cands: list[tuple[int, int, int]] = []
-            for k in krows:
+            for k in search.rows:
                 span = ctx.row_span(k, d)
                 if not span:
                     continue
@@ -373,7 +409,7 @@ class NameTranslatedLiterally(Rule):
                 if ok:  # a word-by-word rendering has as many content words as the name
                     i = min(ok, key=lambda i: (abs(len(content_words(split_words(texts[i]))) - n), -z[i]))
                     s, e = spans[i]
-                    out.append(_Literal(d, k, s, e, text, source, backers, True, float(z[i])))
+                    out.append(_Literal(d, k, s, e, text, search.name.source, search.name.backers, True, float(z[i])))
         return out
 
 
