@@ -563,7 +563,7 @@ class _Data:
     def names(self, lang: str) -> list[tuple[str, str]]:
         """(document, name) pairs of the corpus in ``lang`` that another version writes alike."""
         if lang not in self._names:
-            from xlingo.check.names import extract
+            from xlingo.names import extract
             out = []
             for doc, versions in self.docs:
                 other = "de" if lang == "en" else "en"
@@ -601,14 +601,14 @@ def _kept(name: str, text: str) -> bool:
     """Every word of the name appears in ``text`` (across scripts)."""
     from anyascii import anyascii
 
-    from xlingo.check.names import fold
+    from xlingo.names import fold
     words = re.findall(r"[a-z0-9]+", fold(anyascii(text)))
     return all(any(w == x or (len(x) >= 5 and w.startswith(x[:-2]) and abs(len(w) - len(x)) <= 3) for w in words)
                for x in re.findall(r"[a-z0-9]{3,}", fold(anyascii(name))))
 
 
 def _p_entity(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
-    from xlingo.check.names import extract
+    from xlingo.names import extract
     ms = [m for m in extract(line, lang) if not m.initial and all(_kept(m.text, t) for lg, t in row.items() if lg != lang)]
     if not ms:
         return None
@@ -697,7 +697,7 @@ def _p_number(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
 
 
 def _p_literal(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
-    from xlingo.check.names import extract
+    from xlingo.names import extract
     others = [t for lg, t in row.items() if lg != lang]
     for m in data.rng.sample(extract(line, lang), k=len(extract(line, lang))):
         words = m.text.split()

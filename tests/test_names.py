@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from xlingo.check.names import (
+from xlingo.names import (
     NameIndex,
     calibrated,
     char_similarity,

@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from xlingo.check.rules.artefacts import UnbalancedBrackets, unmatched_marks
-from xlingo.check.rules.names import NameInconsistent
+from xlingo.check.rules.name_spelling import NameInconsistent
 from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 

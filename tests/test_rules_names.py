@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from xlingo.check.base import all_rules
-from xlingo.check.rules.names import NameCasing, NameInconsistent, NameTranslatedLiterally
+from xlingo.check.rules.literal_names import NameTranslatedLiterally
+from xlingo.check.rules.name_spelling import NameCasing, NameInconsistent
 from xlingo.glossary import GlossaryEntry
 from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows

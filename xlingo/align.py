@@ -36,6 +36,7 @@ from dataclasses import astuple, dataclass, fields
 import numpy as np
 
 from xlingo.model import Document, Row
+from xlingo.stats import UnionFind
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
 Bead = tuple[tuple[int, ...], tuple[int, ...]]
@@ -389,7 +390,7 @@ def align_documents(docs: Sequence[Document], embed: EmbedFn | Sequence[EmbedFn]
     """
     texts = [[s.text for s in d.sentences] for d in docs]
     nodes = [(d, i) for d, t in enumerate(texts) for i in range(len(t))]
-    uf = _UnionFind(nodes)
+    uf = UnionFind(nodes)
     for (p, q), pair in align_versions(texts, embed, params, sentence_embed=sentence_embed).items():
         for a, b in pair:
             if a and b:
@@ -405,25 +406,7 @@ def align_documents(docs: Sequence[Document], embed: EmbedFn | Sequence[EmbedFn]
     return rows
 
 
-class _UnionFind:
-    def __init__(self, items: Sequence[tuple[int, int]]) -> None:
-        self.parent = {x: x for x in items}
-
-    def find(self, x: tuple[int, int]) -> tuple[int, int]:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, x: tuple[int, int], y: tuple[int, int]) -> bool:
-        rx, ry = self.find(x), self.find(y)
-        if rx == ry:
-            return False
-        self.parent[max(rx, ry)] = min(rx, ry)  # the smaller node is the root: deterministic
-        return True
-
-
-def _monotone_groups(uf: _UnionFind, lengths: list[int]) -> list[dict[int, list[int]]]:
+def _monotone_groups(uf: UnionFind, lengths: list[int]) -> list[dict[int, list[int]]]:
     """Merge components until each is contiguous in every document and they can be ordered.
 
     A component whose span in a document holds a sentence of another component absorbs that
@@ -454,7 +437,7 @@ def _monotone_groups(uf: _UnionFind, lengths: list[int]) -> list[dict[int, list[
     return [groups[r] for r in order]
 
 
-def _order_components(uf: _UnionFind, lengths: list[int]) -> list[tuple[int, int]] | None:
+def _order_components(uf: UnionFind, lengths: list[int]) -> list[tuple[int, int]] | None:
     """A total order consistent with every document, or None after merging a cycle."""
     succ: dict[tuple[int, int], set] = {}
     key: dict[tuple[int, int], float] = {}

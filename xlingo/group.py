@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from xlingo.model import Document, GroupEntry
+from xlingo.stats import robust_spread
 
 _BACKGROUND_SAMPLE = 2000  # sentences sampled (each side) for the feed background
 _SENTENCE_NEIGHBOURS = 3  # nearest sentences of other documents that vote for candidate pairs
@@ -127,8 +128,7 @@ def background(vectors: Mapping[str, np.ndarray], langs: Mapping[str, str]) -> t
     values = sims[cross] if np.any(cross) else sims[keep]
     if values.size == 0:
         return 0.0, 1.0
-    center = float(np.median(values))
-    return center, max(float(np.median(np.abs(values - center))) * 1.4826, 1e-3)
+    return robust_spread(values, floor=1e-3)
 
 
 def pair_stats(a: np.ndarray, b: np.ndarray, center: float, scale: float, match_z: float,

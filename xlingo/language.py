@@ -49,6 +49,26 @@ def parse_language_tag(value: object, where: str = "language") -> str:
     return tag
 
 
+def primary_language(tag: str) -> str:
+    """Primary language subtag, lower-case (``pt-BR`` -> ``pt``, ``zh_Hant`` -> ``zh``)."""
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
+@lru_cache(maxsize=262144)
+def known_zipf(word: str, lang: str) -> float | None:
+    """:func:`zipf_frequency`, or None for a language wordfreq lacks (memoised)."""
+    try:
+        return float(zipf_frequency(word, lang))
+    except (LookupError, ValueError):
+        return None
+
+
+def zipf(word: str, lang: str) -> float:
+    """:func:`zipf_frequency`, 0.0 for a language wordfreq lacks (memoised)."""
+    z = known_zipf(word, lang)
+    return 0.0 if z is None else z
+
+
 def zipf_frequency(word: str, lang: str) -> float:
     """wordfreq's Zipf frequency of ``word`` in ``lang`` (``LookupError`` for a language it lacks
     or a value that is not a language tag).
@@ -56,7 +76,7 @@ def zipf_frequency(word: str, lang: str) -> float:
     Chinese, Japanese and Korean need wordfreq's optional tokenizers; where one is missing the
     word is looked up as it stands in wordfreq's list, with one warning per language.
     """
-    lang = lang.split("-")[0].lower()
+    lang = primary_language(lang)
     if lang == "zh":
         _quiet_jieba()
     try:

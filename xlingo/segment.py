@@ -28,6 +28,7 @@ from functools import lru_cache
 import sentencex
 
 from xlingo.errors import InputError, one_line
+from xlingo.language import primary_language
 from xlingo.model import Document, Sentence
 
 log = logging.getLogger("xlingo.segment")
@@ -144,7 +145,7 @@ def pieces(text: str, start: int, end: int, limit: int,
 def split_sentences(text: str, lang: str, *, name: str = "text") -> list[tuple[int, int]]:
     """Sentence spans of ``text``: paragraphs first, then sentencex inside each."""
     spans: list[tuple[int, int]] = []
-    code = lang.split("-")[0]
+    code = primary_language(lang)
     long_sentences = 0
     pos = 0
     for para in text.split("\n"):

@@ -14,6 +14,7 @@ import numpy as np
 
 from xlingo.annotate.context import CheckContext
 from xlingo.model import Document, Sentence
+from xlingo.stats import robust_spread
 
 # A photo/agency credit: "©" or "(c)", or a leading slash ("/Handout"); in a short
 # line, a closing "Name Surname/Agentur" or "Agentur/Name Surname" pair.
@@ -127,8 +128,8 @@ def _similarities(ctx: CheckContext, doc: Document, lonely: set[int], opts: dict
     np.fill_diagonal(pair, -np.inf)
     own = np.array([_cos(v, total - v) for v in c])
     lean = (c @ protos.T).max(axis=1) - pair.max(axis=1)
-    topic_median, topic_spread = _robust(own)
-    lean_median, lean_spread = _robust(lean)
+    topic_median, topic_spread = robust_spread(own, floor=1e-3)
+    lean_median, lean_spread = robust_spread(lean, floor=1e-3)
     off_limit = min(topic_median - opts["off_topic_z"] * topic_spread, float(own.min()))
     lean_limit = lean_median + opts["furniture_z"] * lean_spread
     out = {}
@@ -140,12 +141,6 @@ def _similarities(ctx: CheckContext, doc: Document, lonely: set[int], opts: dict
         out[i] = _Similarity(off_topic=sim < off_limit, low=sim < topic_median - topic_spread,
                              furniture=furniture)
     return out
-
-
-def _robust(x: np.ndarray) -> tuple[float, float]:
-    """Median and scaled median absolute deviation (floored, so that ties do not divide by zero)."""
-    median = float(np.median(x))
-    return median, max(1.4826 * float(np.median(np.abs(x - median))), 1e-3)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from difflib import SequenceMatcher
 from itertools import combinations
 
 from xlingo.annotate.context import CheckContext
+from xlingo.language import language_probabilities, primary_language
 from xlingo.model import Document, Sentence
-from xlingo.language import language_probabilities
 
 OPTIONS = {"min_ratio": 0.9, "min_words": 3.0, "min_word_share": 0.4, "lang_margin": 0.3}
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -31,11 +31,6 @@ class Copy:
     certain: bool  # the text is in the source's language (else in neither: both hold a copy)
 
 
-def base_lang(lang: str) -> str:
-    """``pt-BR`` -> ``pt``."""
-    return re.split(r"[-_]", lang)[0].lower()
-
-
 def is_plain_word(word: str) -> bool:
     """An ordinary word: not an acronym (``UN``) nor a brand with inner capitals (``iPhone``)."""
     return not (len(word) > 1 and (word.isupper() or any(c.isupper() for c in word[1:])))
@@ -48,7 +43,7 @@ def lowercase_words(text: str) -> int:
 
 def candidate_langs(ctx: CheckContext) -> list[str]:
     """Languages a sentence of the story may be in: the versions', the context's and English."""
-    return sorted({"en", *(base_lang(d.lang) for d in (*ctx.documents, *ctx.context_documents))} - {"und"})
+    return sorted({"en", *(primary_language(d.lang) for d in (*ctx.documents, *ctx.context_documents))} - {"und"})
 
 
 def content_sentences(ctx: CheckContext, k: int, doc: Document) -> list[Sentence]:
@@ -71,7 +66,7 @@ def find_copies(ctx: CheckContext, options: dict[str, float] | None = None) -> N
     for k, _ in ctx.content_rows():
         docs = [d for d in ctx.documents if content_sentences(ctx, k, d)]
         for a, b in combinations(docs, 2):
-            la, lb = base_lang(a.lang), base_lang(b.lang)
+            la, lb = primary_language(a.lang), primary_language(b.lang)
             if la == lb:
                 continue
             for sa, sb in _matches(_units(content_sentences(ctx, k, a)), _units(content_sentences(ctx, k, b)), opts):

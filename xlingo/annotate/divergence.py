@@ -40,14 +40,14 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
 from xlingo.annotate.wordalign import PairAlignment, WordStates, align_words, concat, word_states
 from xlingo.embed.base import TokenStates
-from xlingo.language import zipf_frequency
+from xlingo.language import known_zipf
 from xlingo.model import Story
+from xlingo.stats import robust_spread
 
 TokenFn = Callable[[Sequence[str]], list[TokenStates]]
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
@@ -71,14 +71,6 @@ class Params:
 
 # --- how much a word means ----------------------------------------------------------------
 
-@lru_cache(maxsize=1 << 16)
-def _zipf(word: str, lang: str) -> float | None:
-    try:
-        return zipf_frequency(word, lang.split("-")[0])
-    except LookupError:
-        return None
-
-
 _DIGIT = re.compile(r"\d")
 
 
@@ -96,7 +88,7 @@ def word_weight(word: str, lang: str) -> float:
         return 1.0
     if not any(c.isalnum() for c in word):
         return 0.6  # %, currency signs
-    z = _zipf(word, lang)
+    z = known_zipf(word, lang)
     if z is None:
         return float(min(1.0, max(0.1, (len(word) - 2) / 6)))
     return float(min(1.0, max(0.05, (7.3 - z) / 3.3)))
@@ -105,7 +97,7 @@ def word_weight(word: str, lang: str) -> float:
 def _is_name(word: str, lang: str, first: bool) -> bool:
     if len(word) < 2 or not word[0].isupper() or first:
         return False
-    z = _zipf(word, lang)
+    z = known_zipf(word, lang)
     return z is not None and z < 3.0
 
 
@@ -276,9 +268,7 @@ def calibrate(rows: Sequence[RowWords], p: Params) -> dict[tuple[str, str], floa
         if len(vals) < p.min_calibration:
             out[pair] = p.centre
             continue
-        v = np.array(vals)
-        med = float(np.median(v))
-        sigma = 1.4826 * float(np.median(np.abs(v - med)))
+        med, sigma = robust_spread(np.array(vals))
         out[pair] = min(p.centre, med - p.spread * sigma)
     return out
 

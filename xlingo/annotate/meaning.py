@@ -32,8 +32,9 @@ from pathlib import Path
 
 import numpy as np
 
-from xlingo.annotate.divergence import Params, RowWords, _number_readings, _zipf, evidence
+from xlingo.annotate.divergence import Params, RowWords, _number_readings, evidence
 from xlingo.annotate.wordalign import mutual_argmax
+from xlingo.language import zipf
 
 FEATURES = (
     "best", "best_vs_story", "evidence", "linked", "mutual", "rival_gap", "context_best", "context_min",
@@ -118,7 +119,7 @@ def pair_features(row: RowWords, d: str, e: str, stats: dict[tuple[str, str], Pa
     ctx_min = _window(rel, 1, np.min) if n else rel
     run = np.log1p(_runs_len(linked == 0))
     weight = a.weight
-    zipf = np.array([(_zipf(w.text.casefold(), a.lang) or 0.0) / 8.0 for w in a.words.words])
+    freq = np.array([zipf(w.text.casefold(), a.lang) / 8.0 for w in a.words.words])
     number = np.array([v is not None for v in a.values], dtype=float)
     readings = _number_readings(b)
     in_other = np.array([v is not None and v in readings for v in a.values], dtype=float)
@@ -152,7 +153,7 @@ def pair_features(row: RowWords, d: str, e: str, stats: dict[tuple[str, str], Pa
     else:
         third_present = third_other = rel
         third_agree = (rel > 0).astype(float)
-    cols = [best, rel, ev, linked, mutual, rival, ctx_best, ctx_min, run, weight, zipf, number, in_other,
+    cols = [best, rel, ev, linked, mutual, rival, ctx_best, ctx_min, run, weight, freq, number, in_other,
             not_in_other, same, name, position, length_ratio, row_margin, np.full(n, float(len(thirds))),
             third_present, third_other, third_agree, np.full(n, float(len(row.cells) >= 3)),
             np.full(n, float(n <= 4)), np.minimum(rel, 0.0), np.maximum(-rel, 0.0) * weight, (1 - linked) * weight]

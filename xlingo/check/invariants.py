@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from xlingo.check.names import lang_of, zipf
+from xlingo.language import primary_language, zipf
 from xlingo.segment import word_units
 
 # --------------------------------------------------------------------------- lexicons
@@ -186,7 +186,7 @@ def _tokens(text: str) -> list[tuple[int, int, str, int]]:
 
 def negation_cues(text: str, lang: str) -> list[Cue]:
     """Every negation cue of a text (before concord merging)."""
-    lang = lang_of(lang)
+    lang = primary_language(lang)
     if lang == "zh":
         return _chinese_cues(text)
     if lang in CJK_NEGATION:
@@ -280,7 +280,7 @@ def negations(text: str, lang: str) -> list[Cue]:
     cues = negation_cues(text, lang)
     if not cues:
         return []
-    if lang_of(lang) not in CONCORD:
+    if primary_language(lang) not in CONCORD:
         return [Cue(c.start, c.end, text[c.start:c.end]) for c in cues]
     toks = _tokens(text)
     pos = {s: (i, clause) for i, (s, _, _, clause) in enumerate(toks)}
@@ -310,7 +310,7 @@ def _prefixed_antonym(word: str, lang: str) -> bool:
 
 def implicit_negative(text: str, lang: str) -> bool:
     """True when the text carries a negation in a word that entails it (see the module doc)."""
-    lang = lang_of(lang)
+    lang = primary_language(lang)
     low = " " + text.lower() + " "
     if any(cue in low for cue in IMPLICIT_NEGATION.get(lang, ())):
         return True
@@ -348,7 +348,7 @@ def _not_comparative_plus(toks: list[tuple[int, int, str, int]], i: int) -> bool
 def directions(text: str, lang: str) -> list[Cue]:
     """Comparison words of a text with their direction; right after a negator (``nicht mehr``,
     French ``ne ... plus``) it means *no longer*, not a comparison."""
-    lang = lang_of(lang)
+    lang = primary_language(lang)
     if lang in CJK_COMPARISON:
         return sorted((Cue(m.start(), m.end(), m.group(), d) for d, pat in CJK_COMPARISON[lang]
                        for m in pat.finditer(text)), key=lambda c: c.start)

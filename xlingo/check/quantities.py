@@ -57,6 +57,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 
+from xlingo.language import primary_language
+
 __all__ = ["Quantity", "extract_quantities", "same_value", "same_measure", "currencies_conflict", "format_number",
            "locale_symbols"]
 
@@ -102,13 +104,9 @@ _HARD_SPACES = "\u00a0\u202f\u2009"
 _APOS = "'’"
 
 
-def _base(lang: str) -> str:
-    return lang.replace("_", "-").split("-")[0].lower()
-
-
 @lru_cache(maxsize=64)
 def _locale(lang: str) -> Locale:
-    for tag in (lang.replace("-", "_"), _base(lang), "en"):
+    for tag in (lang.replace("-", "_"), primary_language(lang), "en"):
         try:
             return Locale.parse(tag)
         except (UnknownLocaleError, ValueError):
@@ -343,14 +341,14 @@ def _with_units(text: str, qs: list[Quantity]) -> list[Quantity]:
 @lru_cache(maxsize=64)
 def _compiled(lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str], list[str]]:
     """Scale-word, number-word and month-name patterns of a language."""
-    scales = _SCALES.get(_base(lang), _SCALES["en"])
+    scales = _SCALES.get(primary_language(lang), _SCALES["en"])
     scale_re = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(rf"(?P<s{i}>(?:{w})(?!\w))" for i, (w, _) in enumerate(scales))
                           + ")", re.IGNORECASE)
-    words = {**_WORDS.get(_base(lang), {}), **_SCALE_ARTICLES.get(_base(lang), {})}
+    words = {**_WORDS.get(primary_language(lang), {}), **_SCALE_ARTICLES.get(primary_language(lang), {})}
     word_re = re.compile(rf"(?<!\w)(?:{_alt(re.escape(w) for w in words)})(?!\w)", re.IGNORECASE) \
         if words else None
     months = [m.lower() for m in get_month_names("wide", locale=_locale(lang)).values()]
-    if _base(lang) == "en":  # English "May" is not "may"
+    if primary_language(lang) == "en":  # English "May" is not "may"
         month_re = re.compile(rf"(?<!\w)(?:{_alt(re.escape(m.title()) for m in months)})(?!\w)")
     else:
         month_re = re.compile(rf"(?<!\w)(?:{_alt(re.escape(m) for m in months)})(?!\w)", re.IGNORECASE)
@@ -360,7 +358,7 @@ def _compiled(lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None, re.Pa
 def _scale_at(text: str, pos: int, lang: str, after_currency: bool) -> tuple[Decimal, int]:
     """Product of the scale words from ``pos`` on (``mil milhões`` = 10^9) and where they end."""
     scale_re = _compiled(lang)[0]
-    scales = _SCALES.get(_base(lang), _SCALES["en"])
+    scales = _SCALES.get(primary_language(lang), _SCALES["en"])
     mult, end = Decimal(1), pos
     while m := scale_re.match(text, end):
         word = m.group(0).strip(_SPACES + "-").rstrip(".").lower()
@@ -496,7 +494,7 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
             y, mo, d, soft_day = int(m.group("y1")), int(m.group("m1")), int(m.group("d1")), False
         else:
             a, b, y = int(m.group("a")), int(m.group("b")), int(m.group("y2"))
-            month_first = b > 12 >= a or (_base(lang) == "en" and m.group("sep") == "/" and a <= 12)
+            month_first = b > 12 >= a or (primary_language(lang) == "en" and m.group("sep") == "/" and a <= 12)
             mo, d = (a, b) if month_first else (b, a)
             soft_day = a <= 12 and b <= 12 and a != b
         if not (1 <= mo <= 12 and 1 <= d <= 31):
@@ -530,8 +528,8 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
             if not ident:
                 add(_qualify(text, s, e, r, suffix, lang))
     if word_re is not None:
-        articles = _SCALE_ARTICLES.get(_base(lang), {})
-        words = _WORDS.get(_base(lang), {})
+        articles = _SCALE_ARTICLES.get(primary_language(lang), {})
+        words = _WORDS.get(primary_language(lang), {})
         for m in word_re.finditer(text):
             if not free(*m.span()):
                 continue

@@ -7,6 +7,7 @@ import numpy as np
 
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.model import Finding, Row, Severity
+from xlingo.stats import MAD_TO_SIGMA, median_mad
 
 
 def _words(text: str) -> int:
@@ -167,10 +168,10 @@ class MeaningShift(Rule):
         if len(scored) < self.opts["min_rows"]:
             return
         sims = np.array([row.similarity for _, row in scored])
-        median = float(np.median(sims))
-        mad = float(np.median(np.abs(sims - median))) or 1e-3
+        median, mad = median_mad(sims)
+        mad = mad or 1e-3
         for k, row in scored:
-            z = (median - row.similarity) / (1.4826 * mad)
+            z = (median - row.similarity) / (MAD_TO_SIGMA * mad)
             if z < self.opts["min_z"] or median - row.similarity < self.opts["max_similarity_margin"]:
                 continue
             docs = [d for d, ids in row.cells.items() if ids]

@@ -6,12 +6,9 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-
 
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.check.rules.language import base_lang
-from xlingo.language import zipf_frequency
+from xlingo.language import primary_language, zipf
 from xlingo.model import Document, Finding, Severity
 
 _ALPHA = r"[^\W\d_]"
@@ -77,14 +74,6 @@ _OPEN_DASH = re.compile(r"(?:(?<=\s)|(?<![\s\S]))[-\u2013\u2014](?=\s|$)")
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
-@lru_cache(maxsize=50_000)
-def _joined_zipf(word: str, lang: str) -> float:
-    try:
-        return zipf_frequency(word, lang)
-    except LookupError:  # language unknown to wordfreq
-        return 0.0
-
-
 @register
 class SpaceBeforeHyphen(Rule):
     """Space inserted before the hyphen of a compound.
@@ -132,7 +121,7 @@ class SpaceBeforeHyphen(Rule):
         for k, spans in _cells(ctx):
             for doc_id, (start, end) in spans.items():
                 doc = ctx.story.document(doc_id)
-                lang = base_lang(doc.lang)
+                lang = primary_language(doc.lang)
                 for m in _SPACED_HYPHEN.finditer(doc.text, start, end):
                     left, right = m["left"], m["right"]
                     joined = f"{left}-{right}".casefold()
@@ -157,7 +146,7 @@ class SpaceBeforeHyphen(Rule):
             return True
         if right.casefold() in _CLITICS.get(lang, ()):
             return True
-        return _joined_zipf(f"{left}{right}".casefold(), lang) >= self.opts["min_joined_zipf"]
+        return zipf(f"{left}{right}".casefold(), lang) >= self.opts["min_joined_zipf"]
 
 
 class _Vocabulary:
@@ -266,7 +255,7 @@ class DoubledWord(Rule):
             hits = {}
             for doc_id, (start, end) in spans.items():
                 doc = ctx.story.document(doc_id)
-                legit = _LEGIT_DOUBLES.get(base_lang(doc.lang), set())
+                legit = _LEGIT_DOUBLES.get(primary_language(doc.lang), set())
                 hits[doc_id] = [m for m in _doubles(doc.text, start, end)
                                 if m["w"].casefold() not in legit and not self._name(doc, m)]
             for doc_id, found in hits.items():
@@ -651,7 +640,7 @@ class AcronymNotLocalised(Rule):
                 occurrences[doc_id].extend((k, m) for m in acr[doc_id])
             for d in acr:
                 for w in acr:
-                    if base_lang(ctx.story.document(d).lang) == base_lang(ctx.story.document(w).lang):
+                    if primary_language(ctx.story.document(d).lang) == primary_language(ctx.story.document(w).lang):
                         continue
                     mine = list(dict.fromkeys(m[0] for m in acr[d]))
                     theirs = list(dict.fromkeys(m[0] for m in acr[w]))
@@ -671,8 +660,8 @@ class AcronymNotLocalised(Rule):
         for k, m in occ:
             rows_of[m[0]].add(k)
         defined = _definitions(doc.text)
-        lang = base_lang(doc.lang)
-        foreign_texts = [d.text for d in (*ctx.documents, *ctx.context_documents) if base_lang(d.lang) != lang]
+        lang = primary_language(doc.lang)
+        foreign_texts = [d.text for d in (*ctx.documents, *ctx.context_documents) if primary_language(d.lang) != lang]
         flagged: dict[str, tuple[str, str, bool]] = {}
         for (other, counterpart), linked in sorted(links.items()):
             # two acronyms of one row name different things, never alternatives

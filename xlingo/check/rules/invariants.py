@@ -2,7 +2,7 @@
 
 A faithful translation keeps a statement's polarity, the direction of its comparisons and the
 people, places and organisations it names. Each rule reads one invariant off every version of
-a row (:mod:`xlingo.check.invariants`, :mod:`xlingo.check.names`) and votes: with three or more
+a row (:mod:`xlingo.check.invariants`, :mod:`xlingo.names`) and votes: with three or more
 versions, the value two or more versions share is the story's and a version alone with another
 value is flagged; when no value has a majority the versions disagree pairwise and the row is
 reported as such, without outvoting anyone. With two versions nothing can be voted and the
@@ -12,26 +12,27 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import lru_cache
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 
 from anyascii import anyascii
 
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.invariants import Cue, directions, implicit_negative, negations
-from xlingo.check.names import (
+from xlingo.check.wording import languages
+from xlingo.language import zipf
+from xlingo.model import Finding, Severity, Span
+from xlingo.names import (
+    COMPOUNDING,
+    NOUN_CAPITALISING,
     Mention,
     calibrated,
     char_similarity,
     content_words,
     fold,
-    COMPOUNDING,
-    NOUN_CAPITALISING,
     is_ordinary,
     story_names,
-    zipf,
 )
-from xlingo.model import Finding, Severity, Span
 
 
 def vote(values: dict[str, object]) -> tuple[object, list[str]] | None:
@@ -51,10 +52,6 @@ def _cells(ctx: CheckContext) -> Iterator[tuple[int, dict[str, str]]]:
                  if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])}
         if len(texts) >= 2:
             yield k, texts
-
-
-def _langs(ctx: CheckContext, docs: Sequence[str]) -> str:
-    return ", ".join(dict.fromkeys(ctx.story.document(d).lang for d in docs))
 
 
 def _cue_spans(ctx: CheckContext, k: int, doc: str, cues: Sequence[Cue]) -> list[Span]:
@@ -147,7 +144,7 @@ class PolarityMismatch(Rule):
                     related = [s for o in agree for s in _cue_spans(ctx, k, o, negs[o])]
                     cues = _quote([c for o in agree for c in negs[o]])
                     yield ctx.finding(self, d, *span, f"{top - counts[d]} negation(s) fewer than "
-                                      f"{_langs(ctx, agree)} ({cues}): the statement may be reversed",
+                                      f"{languages(ctx, agree)} ({cues}): the statement may be reversed",
                                       row=k, related=related)
                 else:
                     yield self._extra(ctx, k, d, negs[d], agree, top, self.severity)
@@ -158,7 +155,7 @@ class PolarityMismatch(Rule):
         related = [ctx.span(o, *ctx.row_span(k, o)) for o in others]
         return ctx.finding(self, doc, start + cues[0].start, start + cues[-1].end,
                            f"negation {_quote(cues)} here: {len(cues) - n_other} more than "
-                           f"{_langs(ctx, others)}; the statement may be reversed",
+                           f"{languages(ctx, others)}; the statement may be reversed",
                            row=k, related=related, severity=severity)
 
 
@@ -216,7 +213,7 @@ class ComparisonReversed(Rule):
                     related = [s for o in others for s in _cue_spans(ctx, k, o, cues[o])]
                     yield ctx.finding(self, d, start + cues[d][0].start, start + cues[d][-1].end,
                                       f"{_quote(cues[d])} here, {_quote([c for o in others for c in cues[o]])} "
-                                      f"in {_langs(ctx, others)}: the comparison points the other way",
+                                      f"in {languages(ctx, others)}: the comparison points the other way",
                                       row=k, related=related,
                                       severity=Severity.ERROR if len(others) >= 2 else Severity.WARNING)
 
@@ -358,7 +355,7 @@ class NameSubstituted(Rule):
             related = [_mention_span(ctx, q) for n in missing for o in others for q in mentions[o] if _same_form(n, q)]
             yield ctx.finding(self, x, m.start, m.end,
                               f"`{m.text}` here, {' / '.join(f'`{n.text}`' for n in missing)} in "
-                              f"{_langs(ctx, others)}: another name", row=k, related=related, severity=severity)
+                              f"{languages(ctx, others)}: another name", row=k, related=related, severity=severity)
         if not extra:
             yield from self._repeated(ctx, k, x, others, mentions, words, missing, severity)
 
@@ -383,10 +380,10 @@ class NameSubstituted(Rule):
                 ref_cell = ctx.row_span(k, ref.doc)
                 where = (ref.start - ref_cell[0]) / max(1, ref_cell[1] - ref_cell[0])
                 pick = min(mine, key=lambda o: abs((o.start - cell[0]) / max(1, cell[1] - cell[0]) - where))
-            what = (f"; {' / '.join(f'`{n.text}`' for n in missing)} of {_langs(ctx, others)} is missing"
+            what = (f"; {' / '.join(f'`{n.text}`' for n in missing)} of {languages(ctx, others)} is missing"
                     if missing else "")
             yield ctx.finding(self, x, pick.start, pick.end,
-                              f"`{m.text}` {len(mine)} times here, {theirs} in {_langs(ctx, others)}{what}",
+                              f"`{m.text}` {len(mine)} times here, {theirs} in {languages(ctx, others)}{what}",
                               row=k, related=[_mention_span(ctx, n) for n in missing or []], severity=severity)
 
     def _counterpart(self, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str]) -> bool:

@@ -9,12 +9,12 @@ from wordfreq import available_languages
 from xlingo.annotate import annotate
 from xlingo.annotate.copies import OPTIONS as COPY_OPTIONS
 from xlingo.annotate.copies import WORD as _WORD
-from xlingo.annotate.copies import base_lang, candidate_langs, content_sentences, is_plain_word
+from xlingo.annotate.copies import candidate_langs, content_sentences, is_plain_word
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.language import language_probabilities, zipf_frequency
+from xlingo.language import language_probabilities, primary_language, zipf
 from xlingo.model import Document, Finding, Sentence, Severity
 
-__all__ = ["CopiedVerbatim", "WrongLanguage", "base_lang", "distinctive_words"]
+__all__ = ["CopiedVerbatim", "WrongLanguage", "distinctive_words"]
 
 
 @lru_cache(maxsize=1)
@@ -22,9 +22,8 @@ def _wordfreq_langs() -> frozenset[str]:
     return frozenset(available_languages())
 
 
-@lru_cache(maxsize=200_000)
 def _zipf(word: str, lang: str) -> float:
-    return zipf_frequency(word, lang) if lang in _wordfreq_langs() else 0.0
+    return zipf(word, lang) if lang in _wordfreq_langs() else 0.0
 
 
 def distinctive_words(text: str, lang: str, other: str, gap: float = 1.5, floor: float = 3.0) -> tuple[int, int]:
@@ -149,11 +148,11 @@ class WrongLanguage(Rule):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         annotate(ctx, self.requires)
         copied = {key for key, copy in ctx.copies.items() if copy.certain}  # XL402 reports those
-        version_langs = {base_lang(d.lang): d for d in reversed(ctx.documents)}
+        version_langs = {primary_language(d.lang): d for d in reversed(ctx.documents)}
         candidates = candidate_langs(ctx)
         for k, _ in ctx.content_rows():
             for doc in ctx.documents:
-                own = base_lang(doc.lang)
+                own = primary_language(doc.lang)
                 if own == "und":
                     continue
                 for s in content_sentences(ctx, k, doc):

@@ -1,0 +1,442 @@
+"""XL202: a proper name translated word by word into the version's language."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from xlingo.check.base import CheckContext, Rule, register
+from xlingo.check.wording import languages, quoted
+from xlingo.language import primary_language, zipf
+from xlingo.model import Finding, Severity, Span
+from xlingo.names import (
+    COMPOUNDING,
+    NOUN_CAPITALISING,
+    NameIndex,
+    Slot,
+    calibrated,
+    char_similarity,
+    contains_words,
+    content_words,
+    equivalent,
+    has_shape,
+    is_ordinary,
+    name_spans,
+    same_word,
+    slots,
+    split_words,
+    story_names,
+    tokenize,
+)
+
+# --------------------------------------------------------------------------- XL202
+
+
+@dataclass(frozen=True)
+class KnownName:
+    """A name whose original form is known, and where it was seen."""
+
+    text: str
+    words: tuple[str, ...]  # folded
+    source: str  # glossary | context | versions
+    backers: list[Span]
+
+
+@dataclass(frozen=True)
+class _Search:
+    """Look for a word-by-word rendering of ``name`` in document ``doc``, in ``rows``."""
+
+    name: KnownName
+    doc: str
+    rows: list[int]
+
+
+@dataclass(frozen=True)
+class _ContextFit:
+    """How well the slots of a row render a context document's name."""
+
+    key: tuple[int, int, int, float]  # smaller is better
+    name: KnownName
+    hits: dict[str, float]  # document -> calibrated similarity
+    spans: dict[str, tuple[int, int]]
+
+
+@dataclass
+class _Literal:
+    """One word-by-word rendering found, with the name it renders."""
+
+    doc: str
+    row: int
+    start: int
+    end: int
+    reference: str
+    source: str  # glossary | context | versions
+    backers: list[Span]
+    strong: bool
+    score: float
+    slot: bool = False  # found in a name slot of the row (after a cue, in parentheses...)
+
+
+@register
+class NameTranslatedLiterally(Rule):
+    """A proper name rendered word by word into the version's language.
+
+    ## What it does
+    Finds the words a version puts where a name belongs — the name a do-not-translate glossary
+    term, a context document or the other versions give — when those words are ordinary words
+    of the version's language, share almost no letters with the name, and mean the same thing
+    (the story's multilingual encoder, scored against the story's background similarity). With
+    no glossary and no context, the versions themselves decide: a name-like span in the same
+    place of every version (after "according to"/"selon"/"laut"/"segundo", after "via", in
+    parentheses or quotes) kept in its original words in some versions and turned into
+    ordinary words in others. When every version (three or more) renders the slot in its own
+    ordinary words, at least two of them meaning the same and one of them a word no dictionary
+    knows, while the row's other names agree, each rendering is flagged with no proposal.
+    Where the original is known, the finding proposes it.
+
+    ## Why is this bad?
+    A newspaper, band or product translated word by word no longer names anything: readers
+    cannot find the source, and the sentence may read as a description instead of a citation.
+
+    ## Example
+    ```
+    de: Laut dem Northern Valley Courier stiegen die Mieten um 8 %.
+    pt: Segundo o Northern Valley Courier, os aluguéis subiram 8 %.
+    fr: Selon le Courrier de la vallée du Nord, les loyers ont augmenté de 8 %.   <- translated
+    ```
+
+    ## Use instead
+    ```
+    fr: Selon le Northern Valley Courier, les loyers ont augmenté de 8 %.
+    ```
+    """
+
+    code = "XL202"
+    name = "name-translated-literally"
+    severity = Severity.ERROR
+    levels = {
+        Severity.ERROR: "the original name is known (a do-not-translate glossary term, a context document, two versions keeping it, or one while the row's other names agree), or every version (three or more) words it differently and one rendering is no word at all",
+        Severity.WARNING: "only one version keeps the name and the row's other names do not agree: which form is right is unclear",
+    }
+    summary = "A proper name was translated word by word"
+    options = {"max_char_similarity": 0.7, "min_z": 3.0, "min_z_slot": 1.5, "min_word_z": 2.0,
+               "background": 300.0}
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        idx = story_names(ctx)
+        rows = {k for k, _ in ctx.content_rows()}
+        refs = self._references(ctx, idx)
+        found = self._from_slots(ctx, idx, rows, refs) + self._from_references(ctx, idx, rows, refs)
+
+        def fit(x: _Literal) -> int:  # word by word: as many content words as the name
+            text = ctx.story.document(x.doc).text[x.start:x.end]
+            return abs(len(content_words(split_words(text))) - len(content_words(split_words(x.reference))))
+
+        # one finding per span: slots first, then the name that fits its words best, the longest
+        # name explained (not "Valley Courier" for "Northern Valley Courier"), the most similar
+        kept: list[_Literal] = []
+        for lit in sorted(found, key=lambda x: (-x.slot, fit(x), -len(content_words(split_words(x.reference))),
+                                                -x.score, x.doc, x.start)):
+            if all(o.doc != lit.doc or lit.end <= o.start or lit.start >= o.end for o in kept):
+                kept.append(lit)
+        for lit in sorted(kept, key=lambda x: (x.row, x.doc, x.start)):
+            where = {"glossary": "the do-not-translate glossary has",
+                     "context": "the context documents name it"}.get(lit.source, "other versions keep")
+            langs = languages(ctx, list(dict.fromkeys(s.doc for s in lit.backers))) if lit.backers else ""
+            doc = ctx.story.document(lit.doc)
+            text = doc.text[lit.start:lit.end]
+            if lit.reference:
+                msg = (f"{quoted(text)} reads as a word-by-word translation of the name {quoted(lit.reference)}"
+                       f" ({where} {quoted(lit.reference)}{' in ' + langs if langs and lit.source == 'versions' else ''})")
+            else:
+                others = " / ".join(quoted(b.text) for b in lit.backers)
+                msg = (f"{quoted(text)} reads as a name translated word by word: every version words it "
+                       f"differently ({others} in {langs}) although the other names of the sentence are written "
+                       "alike; use the name in its original form")
+            yield ctx.finding(self, lit.doc, lit.start, lit.end, msg, row=lit.row, related=lit.backers,
+                              suggestion=lit.reference or None,
+                              severity=Severity.ERROR if lit.strong else Severity.WARNING)
+
+    # -- known names: glossary terms, context names, names of a row kept in other versions
+    def _references(self, ctx: CheckContext, idx: NameIndex) -> list[KnownName]:
+        refs: list[KnownName] = []
+        for term in idx.glossary_terms:
+            words = split_words(term)
+            backers = [ctx.span(m.doc, m.start, m.end) for d in idx.versions + idx.context for m in idx.uses(d, words)]
+            if len(content_words(words)) >= 2 and (backers or any(idx.support(words)[:2])):
+                refs.append(KnownName(term, words, "glossary", backers))
+        for d in idx.context:
+            text = ctx.story.document(d).text
+            for m in idx.mentions[d]:
+                # the name and its prefixes and suffixes ("Hong Kong" + "South China Morning Post")
+                toks = tokenize(text, m.start, m.end)
+                for a, b in {(0, len(toks))} | {(0, j) for j in range(2, len(toks))} | {(i, len(toks)) for i in range(1, len(toks) - 1)}:
+                    part = toks[a:b]
+                    words = split_words(text[part[0].start:part[-1].end])
+                    if (len(content_words(words)) >= 2 and words[0] in content_words(words[:1]) and words[-1]
+                            in content_words(words[-1:]) and not any(equivalent(words, r.words) for r in refs)):
+                        refs.append(KnownName(text[part[0].start:part[-1].end], words, "context",
+                                              [ctx.span(d, part[0].start, part[-1].end)]))
+        return refs
+
+    def _from_slots(self, ctx: CheckContext, idx: NameIndex, rows: set[int], refs: list[KnownName]) -> list[_Literal]:
+        out: list[_Literal] = []
+        for k in sorted(rows):
+            groups: dict[tuple[str, int], dict[str, Slot]] = defaultdict(dict)
+            for d in idx.versions:
+                span = ctx.row_span(k, d)
+                if not span:
+                    continue
+                seen: Counter[str] = Counter()
+                for s in slots(ctx.story.document(d).text, *span, ctx.story.document(d).lang, d):
+                    groups[(s.kind, seen[s.kind])][d] = s
+                    seen[s.kind] += 1
+            for group in groups.values():
+                if len(group) >= 2:
+                    out += self._slot_group(ctx, idx, k, group, refs)
+        return out
+
+    def _slot_group(self, ctx: CheckContext, idx: NameIndex, k: int, group: dict[str, Slot],
+                    refs: list[KnownName]) -> list[_Literal]:
+        known: list[KnownName] = []  # seen where the slot is
+        foreign: dict[str, tuple[str, ...]] = {}
+        for d, s in group.items():
+            for e in s.ends:
+                for ref in refs:
+                    if equivalent(s.words(e), ref.words):
+                        known.append(replace(ref, backers=ref.backers + [ctx.span(d, *s.span(e))]))
+            t = s.tight()  # a name kept in its own words ("Northern Valley Courier" in a German text)
+            if len(content_words(s.words(t))) >= 2 and not is_ordinary(s.words(t, True), s.lang, idx.other_langs(s.lang)):
+                foreign[d] = s.words(t)
+        if not known and not foreign:
+            return (self._slot_group_by_context(ctx, idx, k, group, refs)
+                    or self._slot_group_unanchored(ctx, idx, k, group))
+        if known:
+            reference, source, backers = known[0].text, known[0].source, known[0].backers
+            ref_words = split_words(reference)
+            strong = True
+        else:
+            forms = Counter(" ".join(w) for w in foreign.values())
+            form = forms.most_common(1)[0][0]
+            keepers = [d for d, w in foreign.items() if " ".join(w) == form]
+            s0 = group[keepers[0]]
+            reference = ctx.story.document(keepers[0]).text[slice(*s0.span(s0.tight()))]
+            ref_words, source = split_words(reference), "versions"
+            backers = [ctx.span(d, *group[d].span(group[d].tight())) for d in keepers]
+            strong = len(keepers) >= 2 or idx.row_names_agree(k)
+        n = len(content_words(ref_words))
+        if n < 2 or not _translatable(reference, idx):
+            return []
+        out = []
+        for d, s in group.items():
+            if d in foreign or any(b.doc == d for b in backers):
+                continue
+            e = s.choose(n)
+            start, end = s.span(e)
+            text = ctx.story.document(d).text[start:end]
+            if not self._rendering(text, reference, s.lang, idx):
+                continue
+            z = float(calibrated(ctx.embed, [reference], [text], self._background(ctx, idx, k))[0, 0])
+            if z < self.opts["min_z_slot"]:
+                continue
+            out.append(_Literal(d, k, start, end, reference, source, backers, strong, z, slot=True))
+        return out
+
+    def _slot_group_by_context(self, ctx: CheckContext, idx: NameIndex, k: int, group: dict[str, Slot],
+                               refs: list[KnownName]) -> list[_Literal]:
+        """Every version words the slot its own way and none keeps a name: the context document's
+        name that the slots render best (fitting their word counts, then meaning), if any."""
+        best: _ContextFit | None = None
+        for ref in refs:
+            text, n = ref.text, len(content_words(ref.words))
+            if n < 2 or not _translatable(text, idx):
+                continue
+            spans = {d: s.span(s.choose(n)) for d, s in group.items()}
+            texts = {d: ctx.story.document(d).text[a:b] for d, (a, b) in spans.items()}
+            ok = {d: t for d, t in texts.items() if self._rendering(t, text, group[d].lang, idx)}
+            if not ok:
+                continue
+            z = calibrated(ctx.embed, [text], list(ok.values()), self._background(ctx, idx, k))[0]
+            hits = {d: float(zi) for d, zi in zip(ok, z) if zi >= self.opts["min_z_slot"]}
+            if not hits:
+                continue
+            counts = [len(content_words(split_words(texts[d]))) for d in hits]
+            explained = sum(min(c, n) for c in counts)  # words of the slots the name accounts for
+            fit = sum(abs(c - n) for c in counts)
+            key = (-len(hits), -explained, fit, -float(np.mean(list(hits.values()))))
+            if best is None or key < best.key:
+                best = _ContextFit(key, ref, hits, spans)
+        if best is None:
+            return []
+        return [_Literal(d, k, *best.spans[d], best.name.text, best.name.source, best.name.backers, True, z, slot=True)
+                for d, z in best.hits.items()]
+
+    def _slot_group_unanchored(self, ctx: CheckContext, idx: NameIndex, k: int,
+                               group: dict[str, Slot]) -> list[_Literal]:
+        """No glossary, no context, no version keeps the name: every version (three or more) words
+        the name slot differently, in ordinary words of its language, one of them a word no
+        dictionary knows, at least two of them meaning the same, while other names of the row read
+        the same in every version."""
+        shared = [c for c in idx.clusters.get(k, []) if len(c.docs) >= len(idx.versions)
+                  and all(equivalent(m, c.mentions[0]) for m in c.mentions)]
+        if len(group) < 3 or len(group) < len(idx.versions) or not shared:
+            return []
+        spans: dict[str, tuple[int, int]] = {}
+        for d, s in group.items():
+            e = s.ends[-1]
+            if len(content_words(s.words(e))) < 2 or not is_ordinary(s.words(e, True), s.lang, idx.other_langs(s.lang)):
+                return []
+            spans[d] = s.span(e)
+        texts = {d: ctx.story.document(d).text[a:b] for d, (a, b) in spans.items()}
+        docs = sorted(texts)
+        if any(char_similarity(texts[a], texts[b]) >= self.opts["max_char_similarity"]
+               for i, a in enumerate(docs) for b in docs[i + 1:]):
+            return []
+        if not any(len(w) >= 6 and zipf(w, group[d].lang) == 0.0
+                   for d in docs for w in content_words(split_words(texts[d], True))):
+            return []
+        z = calibrated(ctx.embed, [texts[d] for d in docs], [texts[d] for d in docs], self._background(ctx, idx, k))
+        agreement = float(z[~np.eye(len(docs), dtype=bool)].max())  # two renderings at least mean the same
+        if agreement < self.opts["min_z_slot"]:
+            return []
+        return [_Literal(d, k, *spans[d], "", "versions", [ctx.span(o, *spans[o]) for o in docs if o != d],
+                         True, agreement, slot=True) for d in docs]
+
+    def _rendering(self, text: str, name: str, lang: str, idx: NameIndex) -> bool:
+        """Could ``text`` be ``name`` rendered word by word into ``lang``? As many content words
+        (fewer where words compound), few words or letters in common, ordinary words of ``lang``."""
+        words, ref = split_words(text, True), split_words(name)
+        cw, n = content_words(words), len(content_words(ref))
+        lo = max(1, -(-n // 2)) if lang in COMPOUNDING else max(2, n - 1)
+        if not lo <= len(cw) <= n + 1:
+            return False
+        shared = [a for a, w in zip(words, split_words(text)) if w in content_words([w]) and
+                  any(same_word(w, r) for r in ref)]
+        if len(shared) * 2 > len(cw) or char_similarity(text, name) >= self.opts["max_char_similarity"]:
+            return False
+        if any(zipf(w, lang) < 3.0 for w in shared) or any(has_shape(t) for t in text.split()):
+            return False  # keeps a proper word or a code of the name: a changed form (XL201), not a rendering
+        return is_ordinary(words, lang, idx.other_langs(lang))
+
+    def _word_by_word(self, ctx: CheckContext, idx: NameIndex, name: str, text: str, row: int) -> bool:
+        """At least half the words of the name have a counterpart among the words of ``text``
+        (word-level similarity, calibrated on the words of the story's name-like spans)."""
+        ref = content_words(split_words(name, True))
+        cand = content_words(split_words(text, True))
+        if not ref or not cand:
+            return False
+        words = list(dict.fromkeys(w for t in self._background(ctx, idx, row) for w in content_words(split_words(t, True))))
+        z = calibrated(ctx.embed, ref, cand, words[:int(self.opts["background"])])
+        return float(np.mean(z.max(axis=1) >= self.opts["min_word_z"])) >= 0.5
+
+    def _background(self, ctx: CheckContext, idx: NameIndex, row: int) -> list[str]:
+        """Name-like spans of the story outside row ``row``, from one deterministic sample of
+        at most ``background`` spans, to calibrate similarities (the row itself holds the
+        renderings being judged)."""
+        sample = ctx.cached(_background_sample, int(self.opts["background"]))
+        texts = [t for t, k in sample if k != row]
+        return texts if len(texts) >= 8 else [t for t, _ in sample]
+
+    @staticmethod
+    def _searches(ctx: CheckContext, idx: NameIndex, rows: set[int], refs: list[KnownName]) -> list[_Search]:
+        """Where to look for a rendering of a known name: every version that lacks a glossary
+        or context name (a context name needs one version that keeps it), and the row's other
+        versions for a name two versions of the row keep in its original words."""
+        searches: list[_Search] = []
+        for ref in refs:
+            keepers = [d for d in idx.versions if idx.uses(d, ref.words)
+                       or contains_words(ctx.story.document(d).text, ref.words)]
+            if ref.source == "context" and not keepers:
+                continue  # rendered by every version: maybe an established name (a country, an agency); slots only
+            searches += [_Search(ref, d, sorted(rows)) for d in idx.versions if d not in keepers]
+        for k in sorted(rows):
+            for cl in idx.clusters.get(k, []):
+                # a name kept in its original words: not made of its own version's ordinary words
+                multi = [m for m in cl.mentions if len(m.content) >= 2
+                         and not is_ordinary(split_words(m.text, True), m.lang, idx.other_langs(m.lang))]
+                if not multi:
+                    continue
+                first = multi[0]
+                kept = [m for m in multi if equivalent(m, first)]
+                if len({m.doc for m in kept}) < 2:
+                    continue  # one version's word alone: only a name slot (after a cue...) says more
+                for d in idx.versions:
+                    span = ctx.row_span(k, d)
+                    if d in cl.docs or not span or contains_words(ctx.row_text(k, d), first.words):
+                        continue
+                    name = KnownName(" ".join(first.text.split()), first.words, "versions",
+                                     [ctx.span(m.doc, m.start, m.end) for m in kept])
+                    searches.append(_Search(name, d, [k]))
+        return searches
+
+    def _from_references(self, ctx: CheckContext, idx: NameIndex, rows: set[int],
+                         refs: list[KnownName]) -> list[_Literal]:
+        """Any name-like span that translates a known name the version lacks (encoder-scored)."""
+        out: list[_Literal] = []
+        for search in self._searches(ctx, idx, rows, refs):
+            text, d = search.name.text, search.doc
+            doc = ctx.story.document(d)
+            lang = primary_language(doc.lang)
+            others = idx.other_langs(lang)
+            if is_ordinary(split_words(text, True), lang, others) or not _translatable(text, idx):
+                continue  # made of this language's words (a rendering would look the same), or untranslatable
+            n = len(content_words(search.name.words))
+            cands: list[tuple[int, int, int]] = []
+            for k in search.rows:
+                span = ctx.row_span(k, d)
+                if not span:
+                    continue
+                agreed = [m for cl in idx.clusters.get(k, []) if len(cl.docs) >= 2 for m in cl.mentions if m.doc == d]
+                for s, e, _ in name_spans(doc.text, *span, lang):
+                    if any(a.start <= s and e <= a.end for a in agreed):
+                        continue  # inside a name the versions agree on
+                    if lang not in NOUN_CAPITALISING and _sentence_initial(doc.text, span[0], s):
+                        continue
+                    if self._rendering(doc.text[s:e], text, lang, idx):
+                        cands.append((k, s, e))
+            if not cands:
+                continue
+            by_row: dict[int, list[tuple[int, int]]] = defaultdict(list)
+            for k, s, e in cands:
+                by_row[k].append((s, e))
+            for k, spans in by_row.items():
+                texts = [" ".join(doc.text[s:e].split()) for s, e in spans]
+                z = calibrated(ctx.embed, [text], texts, self._background(ctx, idx, k))[0]
+                ok = [i for i in range(len(spans)) if z[i] >= self.opts["min_z"]
+                      and self._word_by_word(ctx, idx, text, texts[i], k)]
+                if ok:  # a word-by-word rendering has as many content words as the name
+                    i = min(ok, key=lambda i: (abs(len(content_words(split_words(texts[i]))) - n), -z[i]))
+                    s, e = spans[i]
+                    out.append(_Literal(d, k, s, e, text, search.name.source, search.name.backers, True, float(z[i])))
+        return out
+
+
+def _translatable(name: str, idx: NameIndex) -> bool:
+    """Every word of the name is a known word of some language of the story (or English): a
+    name with a word no dictionary has (``Muztagh``) is kept, not translated, word by word."""
+    langs = list(dict.fromkeys([*idx.langs.values(), "en"]))
+    return all(max(zipf(w, x) for x in langs) >= 2.5 for w in content_words(split_words(name, True)))
+
+
+def _sentence_initial(text: str, cell_start: int, s: int) -> bool:
+    """True when nothing but punctuation precedes ``s`` in its sentence."""
+    before = text[cell_start:s].rstrip()
+    return not before or before[-1] in ".!?:«“\"„—–"
+
+
+def _background_sample(ctx: CheckContext, size: int) -> list[tuple[str, int]]:
+    """A deterministic sample of at most ``size`` name-like spans of the story's content rows,
+    each with the row it comes from."""
+    idx = story_names(ctx)
+    pool: dict[str, int] = {}
+    for k, _ in ctx.content_rows():
+        for d in idx.versions:
+            if cell := ctx.row_span(k, d):
+                doc = ctx.story.document(d)
+                for s, e, _ in name_spans(doc.text, *cell, doc.lang):
+                    pool.setdefault(" ".join(doc.text[s:e].split()), k)
+    items = list(pool.items())
+    step = max(1, len(items) // size)
+    return items[::step][:size]

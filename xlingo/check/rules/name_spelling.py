@@ -1,0 +1,448 @@
+"""XL201, XL203: a proper name spelled, rendered or cased differently in one version."""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from xlingo.check.base import CheckContext, Rule, register
+from xlingo.check.wording import languages, quoted
+from xlingo.language import zipf
+from xlingo.model import Finding, Severity
+from xlingo.names import (
+    CONNECTOR_ARTICLES,
+    CONNECTORS,
+    DETERMINERS,
+    GENITIVE_S,
+    Cluster,
+    Mention,
+    NameIndex,
+    calibrated,
+    char_similarity,
+    content_words,
+    equivalent,
+    fold,
+    is_ordinary,
+    letters,
+    nativeness,
+    relation,
+    same_word,
+    shared_words,
+    split_words,
+    story_names,
+    tokenize,
+)
+
+# --------------------------------------------------------------------------- XL201
+
+
+def _localised(m: Mention, ref: Mention, langs: Sequence[str]) -> bool:
+    """An established rendering in the mention's language, not a broken name: every replaced
+    word is a common word of that language, or a known word there that is more at home in it
+    than the other form (``München``/``Munich``, ``Thoune``/``Thun``, ``Mont Rose``/``Monte
+    Rosa``). A name that keeps some of its words and replaces others (``Granit Cloud``) is never
+    a localisation."""
+    shared, own = shared_words(m, ref)
+    _, theirs = shared_words(ref, m)
+    if shared or not own:
+        return False
+    others = [x for x in langs if x != m.lang]
+    for x in own:
+        y = max(theirs, key=lambda w: char_similarity(x, w)) if theirs else ""
+        ax, ay = m.accented(x), ref.accented(y) if y else ""
+        if zipf(ax, m.lang) >= 3.0:
+            continue
+        gain = nativeness([ax], m.lang, others) - (nativeness([ay], m.lang, others) if ay else -3.0)
+        if zipf(ax, m.lang) < 1.5 or gain < 1.0:
+            return False
+    return True
+
+
+def _prefix_change(m: Mention, ref: Mention) -> bool:
+    """Both names end with the same words and differ only before them: a title or a given name
+    (``Mme Keller``/``Anna Keller``), not a rendering of the name."""
+    ca, cb = m.content, ref.content
+    k = 0
+    while k < min(len(ca), len(cb)) and same_word(ca[-1 - k], cb[-1 - k], m.lang, ref.lang):
+        k += 1
+    return k > 0 and not set(ca[:-k]) & set(cb[:-k])
+
+
+def _acronym(m: Mention, word: str) -> bool:
+    """The mention writes this (folded) word in capitals: an acronym."""
+    return any(fold(t.text) == word and t.text.isupper() and len(t.text) >= 2 for t in tokenize(m.text))
+
+
+def _translated_words(m: Mention, ref: Mention, others: Sequence[str]) -> list[str]:
+    """Replaced words of ``m`` that are ordinary words of its language."""
+    _, own = shared_words(m, ref)
+    return [w for w in own if is_ordinary([m.accented(w)], m.lang, others)]
+
+
+def _classes(ms: Sequence[Mention]) -> list[list[Mention]]:
+    out: list[list[Mention]] = []
+    for m in ms:
+        for c in out:
+            if equivalent(m, c[0]):
+                c.append(m)
+                break
+        else:
+            out.append([m])
+    return out
+
+
+@register
+class NameInconsistent(Rule):
+    """A proper name reads differently in one version than in the others.
+
+    ## What it does
+    Extracts the names of every version (people, companies, products, places, publications),
+    matches them across the versions of each row (same words up to case, accents, hyphens,
+    inflection; close spelling; words kept and words replaced) and flags the version whose form
+    the other versions, the context documents and the do-not-translate glossary do not use.
+    The more sources agree on the other form, the higher the severity; a version that uses
+    both forms is flagged where it departs from the story. Established localisations (a
+    place name that is a common word of the language, ``München``/``Munich``) are left alone.
+
+    ## Why is this bad?
+    A brand spelled or half-translated differently in one edition reads as another company;
+    readers cannot search for it, and the edition looks careless.
+
+    ## Example
+    ```
+    en: Granite Cloud opened a data centre in Lisbon.
+    fr: Granite Cloud a ouvert un centre de données à Lisbonne.
+    pt: A Nuvem Granite abriu um centro de dados em Lisboa.      <- name partly translated
+    de: Granit Cloud eröffnete ein Rechenzentrum in Lissabon.    <- name misspelled
+    ```
+
+    ## Use instead
+    ```
+    pt: A Granite Cloud abriu um centro de dados em Lisboa.
+    de: Granite Cloud eröffnete ein Rechenzentrum in Lissabon.
+    ```
+    """
+
+    code = "XL201"
+    name = "name-inconsistent"
+    severity = Severity.ERROR
+    levels = {
+        Severity.ERROR: "two or more independent sources (other versions, context documents, the glossary) agree on the other form",
+        Severity.WARNING: "a single source has the other form",
+    }
+    summary = "A proper name is spelled or rendered differently in this version"
+    options = {"max_words": 4.0, "min_word_z": 1.5}
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        idx = story_names(ctx)
+        rows = {k for k, _ in ctx.content_rows()}
+        for k in sorted(idx.clusters):
+            if k not in rows:
+                continue
+            for cl in idx.clusters[k]:
+                yield from self._cluster(ctx, idx, cl)
+
+    def _cluster(self, ctx: CheckContext, idx: NameIndex, cl: Cluster) -> Iterator[Finding]:
+        classes = _classes(cl.mentions)
+        if len(classes) < 2:
+            return
+        sup = [idx.support(c[0].words, c[0].lang) for c in classes]
+        total = [len(v) + len(c) + int(g) for v, c, g in sup]
+        best = max(range(len(classes)), key=lambda i: (total[i], len({m.doc for m in classes[i]}), len(classes[i])))
+        if total.count(total[best]) > 1:  # no form wins: vote word by word
+            yield from self._by_words(ctx, idx, cl, classes)
+            return
+        versions, context, glossary = sup[best]
+        for i, cls in enumerate(classes):
+            if i == best:
+                continue
+            for m in cls:
+                if any(equivalent(m, o) for o in classes[best] if o.doc == m.doc):
+                    continue
+                rels = [(relation(m, o), o) for o in classes[best]]
+                rels = [(r, o) for r, o in rels if r and r[0] in ("variant", "partial")]
+                if not rels:
+                    continue
+                rel, ref = max(rels, key=lambda x: x[0][1])
+                independent = total[best] - (m.doc in versions)
+                if independent < 1 or not self._comparable(ctx, m, ref, rel[0], idx):
+                    continue
+                where = self._sources(ctx, idx, m, versions, context, glossary)
+                yield self._finding(ctx, idx, cl, m, ref, rel[0], classes[best], where,
+                                    Severity.ERROR if independent >= 2 else Severity.WARNING)
+
+    def _by_words(self, ctx: CheckContext, idx: NameIndex, cl: Cluster,
+                  classes: list[list[Mention]]) -> Iterator[Finding]:
+        """No form is the majority's (``Granit Cloud``/``Nuvem Granite``/``Granite Cloud``): take
+        the form each of whose words most versions use, flag the words the others replaced."""
+        def support(word: str, lang: str) -> set[str]:
+            docs = {m.doc for m in cl.mentions if any(same_word(word, w, lang, m.lang) for w in m.content)}
+            return docs | {d for d in idx.context if any(same_word(word, w) for o in idx.mentions[d] for w in o.content)}
+
+        scored = []
+        for i, cls in enumerate(classes):
+            sups = [support(w, cls[0].lang) for w in cls[0].content]
+            if sups and all(len(x) >= 2 for x in sups):
+                scored.append((sum(map(len, sups)), i))
+        if not scored or [x for x, _ in scored].count(max(scored)[0]) > 1:
+            return
+        pivot = classes[max(scored)[1]]
+        ref = pivot[0]
+        for cls in classes:
+            if cls is pivot:
+                continue
+            for m in cls:
+                rel = relation(m, ref)
+                if not rel or rel[0] not in ("variant", "partial") or not self._comparable(ctx, m, ref, rel[0], idx):
+                    continue
+                _, own = shared_words(m, ref)
+                _, theirs = shared_words(ref, m)
+                if not own or not theirs or any(len(support(x, m.lang)) >= 2 for x in own):
+                    continue
+                backing = [support(y, ref.lang) - {m.doc} for y in theirs]
+                independent = min(map(len, backing))
+                if independent < 1:
+                    continue
+                docs = set().union(*backing)
+                where = self._sources(ctx, idx, m, {d for d in docs if d in idx.versions},
+                                      {d for d in docs if d in idx.context}, False, word_by_word=True)
+                yield self._finding(ctx, idx, cl, m, ref, rel[0], pivot, where,
+                                    Severity.ERROR if independent >= 2 else Severity.WARNING)
+
+    def _comparable(self, ctx: CheckContext, m: Mention, ref: Mention, kind: str, idx: NameIndex) -> bool:
+        """A difference worth a finding: short names (long capitalised runs are titles and menus
+        more often than names), not a localisation, not a title or given name put before the
+        same surname; a word replaced in a partial rendering must mean what it replaces
+        (``Nuvem``/``Cloud``, not ``Contact``/``Press``)."""
+        if max(len(m.content), len(ref.content)) > self.opts["max_words"]:
+            return False
+        _, own = shared_words(m, ref)
+        _, theirs = shared_words(ref, m)
+        if kind == "partial" and (_prefix_change(m, ref) or not self._same_meaning(ctx, m, ref, own, theirs)):
+            return False
+        if own and all(_acronym(m, w) for w in own) and all(_acronym(ref, w) for w in theirs):
+            return False  # acronyms and legal forms follow the language (SERI/SEFRI, AG/SA)
+        return not _localised(m, ref, list(idx.langs.values()) + ["en"])
+
+    def _same_meaning(self, ctx: CheckContext, m: Mention, ref: Mention, own: list[str], theirs: list[str]) -> bool:
+        """Every replaced word has a counterpart among the words it replaced, by word-level
+        similarity calibrated on the story's other name words."""
+        if not own or not theirs:
+            return False
+        a = [m.accented(w) for w in own]
+        b = [ref.accented(w) for w in theirs]
+        idx = story_names(ctx)
+        pool = list(dict.fromkeys(w for d in idx.versions for o in idx.mentions[d] for w in content_words(
+            split_words(o.text, True)) if w not in a and w not in b))
+        step = max(1, len(pool) // 200)
+        z = calibrated(ctx.embed, a, b, pool[::step][:200] or b)
+        return bool((z.max(axis=1) >= self.opts["min_word_z"]).all())
+
+    @staticmethod
+    def _kept_by_all(ctx: CheckContext, cl: Cluster, m: Mention, words: Sequence[str]) -> bool:
+        """Every other version of the row writes these words of the name as they are."""
+        others = {d for d, ids in ctx.rows[cl.row].cells.items() if ids} - {m.doc}
+        return all(others <= {o.doc for o in cl.mentions if any(same_word(w, x) for x in o.content)}
+                   for w in words)
+
+    @staticmethod
+    def _sources(ctx: CheckContext, idx: NameIndex, m: Mention, versions: set[str], context: set[str],
+                 glossary: bool, word_by_word: bool = False) -> str:
+        where = [d for d in idx.versions if d in versions and d != m.doc]
+        out = []
+        if where:
+            out.append(f"going by the words {languages(ctx, where)} use" if word_by_word else f"in {languages(ctx, where)}")
+        if context:
+            out.append("in the context documents")
+        if glossary:
+            out.append("in the glossary")
+        if m.doc in versions:
+            out.append("elsewhere in this version")
+        return " and ".join(out)
+
+    def _finding(self, ctx: CheckContext, idx: NameIndex, cl: Cluster, m: Mention, ref: Mention, kind: str,
+                 best: list[Mention], where: str, severity: Severity) -> Finding:
+        surface = Counter(" ".join(o.text.split()) for o in best if o.doc != m.doc).most_common(1)
+        expected = surface[0][0] if surface else ref.text
+        translated = _translated_words(m, ref, idx.other_langs(m.lang))
+        how = ("partly translated" if translated else "changed") if kind == "partial" else \
+            ("a word of the name translated" if translated else "spelled differently")
+        if translated and shared_words(m, ref)[0] and severity > Severity.WARNING \
+                and not self._kept_by_all(ctx, cl, m, shared_words(ref, m)[1]):
+            severity = Severity.WARNING  # a localised descriptor (Estádio Etihad): a convention as often as a slip
+        related = [ctx.span(o.doc, o.start, o.end) for o in cl.mentions if o.doc != m.doc]
+        return ctx.finding(self, m.doc, m.start, m.end, f"{quoted(m.text)} here, {quoted(expected)} {where} ({how})",
+                           row=cl.row, related=related, suggestion=expected, severity=severity)
+
+
+# --------------------------------------------------------------------------- XL203
+
+
+@dataclass(frozen=True)
+class _Word:
+    """One word of a name mention, with its casing pattern."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    key: str
+    initial: bool  # first word of a mention at a sentence start: its first letter says nothing
+    sentence: int
+
+
+def _name_words(m: Mention, text: str) -> Iterator[_Word]:
+    """The words of a mention whose casing says something: not connectors, not a lower-case
+    common word, not part of a web or e-mail address."""
+    for t in tokenize(m.text):
+        w, s = t.text, m.start + t.start
+        key = "".join(split_words(w))
+        if len(letters(w)) < 2 or key in CONNECTORS or key in CONNECTOR_ARTICLES or key in DETERMINERS:
+            continue
+        if max(zipf(w.lower(), m.lang), zipf(w.lower(), "en")) >= (5.0 if not w.islower() else 2.5):
+            continue  # an ordinary word ("toolbox"), or one too common to tell ("IT"/"It", "US"/"us")
+        if text[s - 1:s] in (".", "@", "/") or re.match(r"[.@/]\w", text[s + len(w):s + len(w) + 2]):
+            continue
+        yield _Word(m.doc, s, s + len(w), w, key, m.initial and s == m.start, m.sentence)
+
+
+def _pattern(text: str, n: int) -> str:
+    return "".join("A" if c.isupper() else "a" for c in letters(text)[:n])
+
+
+def _recase(text: str, pattern: str) -> str:
+    """``text`` with its letters cased like ``pattern`` (``A``/``a``; extra letters kept)."""
+    out, i = [], 0
+    for c in text:
+        if c.isalpha() and i < len(pattern):
+            c = c.upper() if pattern[i] == "A" else c.lower()
+            i += 1
+        out.append(c)
+    return "".join(out)
+
+
+def _deliberate_caps(word: str, lang: str) -> bool:
+    """Internal capitals that cut the word into known words or acronyms (``ChatGPT``,
+    ``ByteDance``), not into fragments (``ByTedance``, ``GiTHub``): a brand's own casing that a
+    flattened majority (``Chatgpt``) does not outvote."""
+    parts = re.findall(r"[A-Z]{2,}(?![a-z])|[A-Z][a-z]+|[a-z]+|[A-Z]", letters(word))
+    if len(parts) < 2:
+        return False
+    return all(p.isupper() and len(p) >= 2 or (len(p) >= 2 and max(zipf(p.lower(), lang), zipf(p.lower(), "en")) >= 3.0)
+               or (k == 0 and p.islower()) for k, p in enumerate(parts))
+
+
+def _house_style(a: str, b: str) -> bool:
+    """``NASA`` against ``Nasa``: an acronym written as a word, a newsroom's choice."""
+    def title(x: str) -> bool:
+        return x[:1] == "A" and set(x[1:]) <= {"a"}
+
+    return (set(a) == {"A"} and title(b)) or (set(b) == {"A"} and title(a))
+
+
+@register
+class NameCasing(Rule):
+    """A name cased differently from the way the story writes it everywhere else.
+
+    ## What it does
+    Collects every word of every name mention across all versions and context documents
+    and flags the occurrences whose casing departs from the casing most versions use
+    (``GiTHub`` where the others write ``GitHub``), the context documents breaking ties;
+    and, inside one version, the minority casing of a name it writes two ways (``Acme`` and
+    ``ACME``). The first letter of a sentence-initial word and all-capitals sentences are
+    ignored, and so is an acronym written as a word in one whole version (``NASA``/``Nasa``,
+    a newsroom's style).
+
+    ## Why is this bad?
+    Brands and product names are trademarks with a fixed spelling; a broken casing looks like
+    a typo, or like a different product.
+
+    ## Example
+    ```
+    en: The code is hosted on GitHub.
+    fr: Le code est hébergé sur GitHub.
+    pt: O código está hospedado no GiTHub.
+    ```
+
+    ## Use instead
+    ```
+    pt: O código está hospedado no GitHub.
+    ```
+    """
+
+    code = "XL203"
+    name = "name-casing"
+    severity = Severity.WARNING
+    summary = "A name is cased differently from the rest of the story"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        idx = story_names(ctx)
+        rows = {k for k, _ in ctx.content_rows()}
+        groups: dict[str, list[_Word]] = defaultdict(list)
+        for d in idx.versions + idx.context:
+            for m in idx.mentions[d]:
+                if not m.shouting:
+                    for w in _name_words(m, idx.texts[d]):
+                        groups[w.key].append(w)
+        for key in sorted(groups, key=lambda k: (-len(k), k)):  # genitive forms join their base
+            genitive = all(idx.langs[w.doc] in GENITIVE_S and w.text[-1:] == "s" for w in groups[key])
+            for base in (key[:-1], key[:-2]):
+                if genitive and base in groups and key in (base + "s", base + "es"):
+                    groups[base] += groups.pop(key)
+                    break
+        for key in sorted(groups):
+            yield from self._group(ctx, idx, groups[key], rows)
+
+    def _group(self, ctx: CheckContext, idx: NameIndex, g: list[_Word], rows: set[int]) -> Iterator[Finding]:
+        n = min(len(letters(w.text)) for w in g)
+        form = {w: _pattern(w.text, n) for w in g}
+        if len({f[1:] for f in form.values()}) < 2 and len({form[w] for w in g if not w.initial}) < 2:
+            return
+        seen = Counter(form[w] for w in g if not w.initial)
+        for w in g:  # a sentence-initial word shows the casing of all but its first letter
+            if w.initial:
+                fits = [f for f in seen if f[1:] == form[w][1:]]
+                form[w] = max(fits, key=lambda f: (seen[f], f)) if fits else form[w]
+        users: dict[str, set[str]] = defaultdict(set)
+        count: Counter[str] = Counter()
+        for w in g:
+            users[form[w]].add(w.doc)
+            count[form[w]] += 1
+
+        def weight(f: str) -> tuple[int, int, int]:
+            """Documents using a casing (versions and context alike), then context use, then mentions."""
+            return len(users[f]), len(users[f] - set(idx.versions)), count[f]
+
+        # an all-lower-case form (an address, a handle) never sets the casing of a name
+        canon = max(users, key=lambda f: ("A" in f, weight(f), f))
+        example = next(w for w in sorted(g, key=lambda w: w.initial) if form[w] == canon)
+        for w in g:
+            f = form[w]
+            if w.doc not in idx.versions or f == canon or (w.initial and f[1:] == canon[1:]):
+                continue
+            k = idx.row_of.get((w.doc, w.sentence))
+            if k is None or k not in rows:
+                continue
+            own = sum(1 for o in g if o.doc == w.doc and form[o] == canon)
+            mine = sum(1 for o in g if o.doc == w.doc and form[o] == f)
+            within = own >= 2 * mine  # this version's own habit, clearly
+            others = users[canon] - {w.doc}
+            if not within and (not others or weight(canon)[:2] <= weight(f)[:2] or _house_style(f, canon)
+                               or (f.count("A") > canon.count("A") and _deliberate_caps(w.text, idx.langs[w.doc]))):
+                continue
+            peers = [o for o in g if o.doc != w.doc and form[o] == canon and idx.row_of.get((o.doc, o.sentence)) == k]
+            where = []
+            if peers:
+                where.append(f"in {languages(ctx, [o.doc for o in peers])}")
+            elif others & set(idx.versions):
+                where.append(f"in {languages(ctx, [d for d in idx.versions if d in others])}")
+            if others & set(idx.context):
+                where.append("in the context documents")
+            if within:
+                where.append(f"elsewhere in this version ({own}×)")
+            related = [ctx.span(o.doc, o.start, o.end) for o in peers] or [ctx.span(example.doc, example.start, example.end)]
+            pattern = canon if not w.initial else _pattern(w.text, 1) + canon[1:]
+            yield ctx.finding(self, w.doc, w.start, w.end,
+                              f"{quoted(w.text)} here, {quoted(example.text)} {' and '.join(where)}",
+                              row=k, related=related, suggestion=_recase(w.text, pattern))

@@ -1,0 +1,150 @@
+"""The words of names: folding, splitting, inflection-tolerant comparison, word frequencies."""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from xlingo.language import zipf
+
+#: Languages whose orthography capitalises every noun: a capital says little about a name there.
+NOUN_CAPITALISING = frozenset({"de", "lb"})
+#: Languages that write compounds as one word (``Granitwolke`` for two words of a name).
+COMPOUNDING = frozenset({"de", "lb", "nl", "sv", "da", "nb", "nn", "no", "is", "fi"})
+#: Languages that write names in sentence case ("Banque centrale européenne"): a name may hold
+#: lower-case adjectives and nouns after its first word.
+SENTENCE_CASE = frozenset({"fr", "pt", "es", "it", "ca", "ro", "gl", "oc"})
+#: Languages that inflect names with a genitive ``-s`` (``Googles``, ``Acme's``).
+GENITIVE_S = frozenset({"de", "en", "nl", "sv", "da", "nb", "nn", "no", "lb", "is", "af"})
+
+#: Words that join the parts of one name (``Bank of England``, ``Banco do Brasil``, ``von der Leyen``).
+CONNECTORS = frozenset("of de du des d' da do dos das di del della dello delle degli dei dal dalla "
+                       "von vom van zu zur zum y & for für".split())
+#: Articles that may follow a connector inside a name (``of the``, ``de la``, ``van der``).
+CONNECTOR_ARTICLES = frozenset("the la le les l' der den het los las el lo".split())
+#: Determiners and article-preposition contractions skipped between a cue and the name after it.
+DETERMINERS = frozenset("""the a an le la les l' un une o os as um uma el los las lo il gli i uno una
+der die das dem den des ein eine einem einen einer eines het de een du au aux do da dos das ao aos à às
+al del dal dalla della nel nella zum zur vom im beim""".split())
+
+#: Elided articles and prepositions written onto the next word (``l'Office``, ``dell'Istituto``).
+ELISIONS = frozenset("l d j m n s t c qu lorsqu puisqu jusqu un dell all dall nell sull coll".split())
+
+WORD_RE = re.compile(r"\w+(?:[-‐'’.&]\w+)*")
+ELISION_RE = re.compile(r"([^\W\d_]{1,5})['’](?=\w)")
+
+_UNDECOMPOSED = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
+                               "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i", "þ": "th", "Þ": "Th"})
+
+
+def fold(text: str) -> str:
+    """Case-folded text without accents (``ø``, ``ł``, ``ß`` too), apostrophes unified."""
+    text = unicodedata.normalize("NFKD", text.replace("’", "'").translate(_UNDECOMPOSED))
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def split_words(text: str, accents: bool = False) -> tuple[str, ...]:
+    """Folded words of a name, hyphens and dots treated as spaces (``U.S.`` -> ``us``); with
+    ``accents`` only case-folded (the form word frequencies need)."""
+    out: list[str] = []
+    folded = text.replace("’", "'").casefold() if accents else fold(text)
+    for w in WORD_RE.findall(folded):
+        m = ELISION_RE.match(w)
+        if m and m.group(1) in ELISIONS:  # l'Office -> l' + office
+            out.append(m.group(1) + "'")
+            w = w[m.end():]
+        out.extend(p for p in re.split(r"[-‐]", w.replace(".", "")) if p)
+    return tuple(out)
+
+
+def content_words(words: Iterable[str]) -> list[str]:
+    """The words of a name that carry it (no connectors, articles or single letters)."""
+    return [w for w in words if w not in CONNECTORS and w not in CONNECTOR_ARTICLES
+            and w not in DETERMINERS and len(w) > 1 and not w.isdigit()]
+
+
+def char_similarity(a: str, b: str) -> float:
+    """difflib ratio of two names, folded, spaces and hyphens ignored."""
+    a, b = "".join(split_words(a)), "".join(split_words(b))
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+
+
+_DE_ADJ = re.compile(r"^(.{3,}?)(e|en|er|es|em)$")
+
+
+def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
+    """Two folded words are one name word: equal, or equal up to a genitive ``-s`` / German
+    adjective ending / Slavic case ending (``googles``/``google``, ``deutschen``/``deutsche``,
+    ``livingstonu``/``livingston``)."""
+    if a == b:
+        return True
+    for x, y, lang in ((a, b, lang_a), (b, a, lang_b)):
+        if lang in GENITIVE_S and len(y) >= 3 and x in (y + "s", y + "es", y + "'s", y + "'"):
+            return True
+        if lang in DECLINING and len(y) >= 3:
+            stems = (y, y[:-1]) if y[-1] in "aeiouy" and len(y) >= 4 else (y,)  # Mendoza -> Mendozę
+            if any(x.startswith(st) and _CASE_ENDING.match(x[len(st):]) for st in stems):
+                return True
+    if "de" in (lang_a, lang_b):
+        ma, mb = _DE_ADJ.match(a), _DE_ADJ.match(b)
+        if ma and mb and ma.group(1) == mb.group(1):
+            return True
+    return False
+
+
+#: Languages that decline names with case endings (Polish ``Livingstonu``, ``Craiga``).
+DECLINING = frozenset({"pl", "cs", "sk", "ru", "uk", "be", "hr", "sr", "bs", "sl", "bg", "lt", "lv"})
+_CASE_ENDING = re.compile(r"^'?(?:a|u|e|y|i|o|ą|ę|em|om|ie|owi|ami|ach|ów|ego|emu|iem|ym|im|ой|ом|ем|ы|ей|ого|"
+                          r"ему|ами|ах|ов|ым|у|е|а|и)?$")
+_INFLECTIONS = {"de": ("s", "es", "n", "en", "e", "er", "ern", "ns"), "lb": ("s", "en", "er"),
+                "nl": ("s", "en"), "en": ("s",), "sv": ("s",), "da": ("s",), "nb": ("s",)}
+
+
+def base_zipf(word: str, lang: str) -> float:
+    """Zipf frequency of a word or of its stem without an inflectional ending (``Tals`` counts
+    as ``Tal``, ``Massivs`` as ``Massiv``)."""
+    w = word.lower()
+    return max([zipf(w, lang)] + [zipf(w[:-len(x)], lang) for x in _INFLECTIONS.get(lang, ())
+                                  if w.endswith(x) and len(w) - len(x) >= 3])
+
+
+@lru_cache(maxsize=65536)
+def word_zipf(word: str, lang: str) -> float:
+    """Zipf frequency of a word, or of its two parts when the word itself is unknown and splits
+    into known words (``morgenpfosten`` -> ``morgen`` + ``pfosten``: a nonce compound of
+    ordinary words), the weaker part counting."""
+    z = zipf(word, lang)
+    if z >= 2.0 or len(word) < 8 or not word.isalpha():
+        return z
+    best = z
+    for i in range(3, len(word) - 2):
+        head, tail = word[:i], word[i:]
+        heads = [head] + [head[:-len(j)] for j in ("s", "es", "n", "en") if head.endswith(j) and len(head) - len(j) >= 3]
+        for h in heads:
+            best = max(best, min(zipf(h, lang), zipf(tail, lang)) - 0.5)
+    return best if best >= 2.5 else z
+
+
+def nativeness(words: Sequence[str], lang: str, others: Iterable[str]) -> float:
+    """Mean of ``zipf(w, lang) - max zipf(w, other)``: > 0 when the words are more at home in
+    ``lang`` than in any of the other languages (a French ``vallée``), < 0 for foreign words
+    (an English ``Valley`` kept in a German text scores ~-0.9)."""
+    others = [o for o in dict.fromkeys(others) if o != lang]
+    if not words:
+        return 0.0
+    return float(np.mean([word_zipf(w, lang) - max((word_zipf(w, o) for o in others), default=0.0) for w in words]))
+
+
+def is_ordinary(words: Sequence[str], lang: str, others: Iterable[str]) -> bool:
+    """True when ``words`` are ordinary words of ``lang``: known (every Zipf >= 2), common on
+    average (mean >= 3) and not more at home in another language of the story."""
+    cw = content_words(words)
+    if not cw:
+        return False
+    z = [word_zipf(w, lang) for w in cw]
+    return min(z) >= 2.0 and float(np.mean(z)) >= 3.0 and nativeness(cw, lang, others) >= 0.0
+
