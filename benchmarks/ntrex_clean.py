@@ -29,6 +29,15 @@ from xlingo.model import Severity  # noqa: E402
 SEVERITIES = ("error", "warning", "info")
 
 
+def sentence_of(story, finding) -> str:
+    """The text of the sentence that holds a finding's span."""
+    doc = story.document(finding.doc)
+    for s in doc.sentences:
+        if s.start <= finding.start < s.end or s.start == finding.start:
+            return " ".join(doc.text[s.start:s.end].split())
+    return finding.text
+
+
 def run_setting(engine, folder: str | Path, langs: Sequence[str], limit: int | None,
                 show: Severity | None) -> dict:
     """Findings of every rule on every document's ``langs`` versions, counted per 100 sentences."""
@@ -42,7 +51,7 @@ def run_setting(engine, folder: str | Path, langs: Sequence[str], limit: int | N
             per_rule[(f.rule, f.severity.value)] += 1
             if show is not None and f.severity >= show:
                 print(f"{'-'.join(langs)} {doc_id} {f.rule} {f.severity.value} row {f.row} {f.lang} "
-                      f"[{f.text}] {f.message}\n    {f.sentence}", file=sys.stderr)
+                      f"[{f.text}] {f.message}\n    {sentence_of(story, f)}", file=sys.stderr)
     per_sev = Counter()
     for (_, sev), n in per_rule.items():
         per_sev[sev] += n

@@ -81,9 +81,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = {"data": "textberg-dev de-fr gold 1-1 rows", "rows": len(rows), "sentences": sentences,
               "rules": per_rule}
     if args.show:
+        from ntrex_clean import sentence_of  # beside this script
+
         for f in findings:
             print(f"{f.rule} {f.severity.value:7} row {f.row} {f.lang}: {f.message}", file=sys.stderr)
-            print(f"        {f.sentence}", file=sys.stderr)
+            print(f"        {sentence_of(ctx.story, f)}", file=sys.stderr)
     text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
