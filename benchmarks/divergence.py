@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/divergence.py /work/shared/data/textberg-dev [--json reports/bench/divergence.json]
+    python benchmarks/divergence.py ../shared/data/textberg-dev [--json reports/bench/divergence.json]
         [--stories 23] [--states CACHE.pkl] [--speed-sample 120]
 
 Per detector: recall and precision on the perturbation suite (:mod:`perturb`; a finding is

@@ -48,6 +48,7 @@ class MarkerRule(Rule):
     severity = Severity.ERROR
     levels = {Severity.ERROR: "BAD", Severity.WARNING: "WARN"}
     summary = "A marker word"
+    options = {"min_len": 1.0}
 
     def check(self, ctx: CheckContext):
         for d in ctx.documents:

@@ -13,44 +13,10 @@ from typer.testing import CliRunner
 
 import xlingo
 import xlingo.cli  # noqa: F401  (registers the commands)
-from xlingo.check.base import CheckContext, Rule
+from test_check_cli import HashEncoder, MarkerRule
 from xlingo.cli.app import app
 from xlingo.config import RuleSpec
 from xlingo.model import Severity
-from xlingo.testing import hashed_embed
-
-
-class HashEncoder:
-    name = "test-hash"
-    dim = 128
-
-    def encode(self, texts):
-        return hashed_embed(texts, self.dim)
-
-
-class MarkerRule(Rule):
-    """Test rule.
-
-    What it does: flags BAD (error) and WARN (warning).
-    Why is this bad? Test only.
-    Example: BAD.
-    Use instead: good.
-    """
-
-    code = "XL900"
-    name = "marker"
-    severity = Severity.ERROR
-    levels = {Severity.ERROR: "BAD", Severity.WARNING: "WARN"}
-    summary = "A marker word"
-    options = {"min_len": 1.0}
-
-    def check(self, ctx: CheckContext):
-        for d in ctx.documents:
-            for s in d.sentences:
-                for word, sev in (("BAD", Severity.ERROR), ("WARN", Severity.WARNING)):
-                    if word in s.text:
-                        start = s.start + s.text.index(word)
-                        yield ctx.finding(self, d, start, start + len(word), f"{word} here", severity=sev)
 
 
 @pytest.fixture
