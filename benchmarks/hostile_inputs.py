@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import xlingo.pipeline  # noqa: E402
-from xlingo.cli.check import run_check  # noqa: E402
+from xlingo.feed_check import check_feed  # noqa: E402
 from xlingo.errors import InputError  # noqa: E402
 from xlingo.feed import Problems, read_feed  # noqa: E402
 from xlingo.testing import hashed_embed  # noqa: E402
@@ -111,7 +111,7 @@ def main() -> None:
             docs = read_feed([str(feed)], problems)
             from xlingo.config import Settings
 
-            run = run_check(docs, Settings(), problems=problems)
+            run = check_feed(docs, Settings(), problems=problems)
             seconds = time.perf_counter() - t0
             row = {"input": f"NTREX feed: {records} records, {size:,} bytes", "seconds": round(seconds, 2),
                    "stories": run.report.stats["stories"], "findings": run.report.stats["findings"]}
