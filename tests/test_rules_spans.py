@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from xlingo.check.base import RULES, all_rules
-from xlingo.annotate.divergence import Params, TokenCache, analyse_story, row_divergence, row_events, word_weight
+from xlingo.annotate.divergence import TokenCache, row_divergence, row_events, word_weight
+from xlingo.annotate.meaning import analyse_words, fill_presence
 from xlingo.check.rules.spans import (
     GarbledStructure,
     SentenceDivergence,
@@ -322,8 +323,9 @@ def test_token_states_are_computed_once_per_sentence():
 def test_events_carry_spans_that_match_the_text():
     rows = [dict(BUDGET, it="Il consiglio ha approvato il bilancio di 48 di euro per il nuovo ponte.")]
     story = story_from_rows(rows)
-    rows_words = analyse_story(story, TokenCache(lexicon_tokens), Params())
-    for row in rows_words.values():
+    story_words = analyse_words(story, TokenCache(lexicon_tokens), lexicon_embed)
+    fill_presence(story_words)
+    for row in story_words.rows.values():
         for ev in row_events(row):
             doc = story.document(ev.doc)
             assert 0 <= ev.start < ev.end <= len(doc.text)

@@ -47,7 +47,6 @@ from xlingo.annotate.wordalign import PairAlignment, WordStates, align_words, co
 from xlingo.embed.base import TokenStates
 from xlingo.language import known_zipf
 from xlingo.model import Story
-from xlingo.stats import robust_spread
 
 TokenFn = Callable[[Sequence[str]], list[TokenStates]]
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
@@ -57,16 +56,12 @@ EmbedFn = Callable[[Sequence[str]], np.ndarray]
 class Params:
     """Tunables of the word presence model (all cosines are encoder token-state cosines)."""
 
-    centre: float = 0.55  # best cosine at which a word is as likely present as not
-    scale: float = 0.06  # logistic width
     link_bonus: float = 0.08  # added to the best cosine when itermax links the word
     absent: float = 0.5  # presence below this = absent
     veto: float = 0.8  # a holder's counterpart this present in a version means that version has it
     bridge: float = 0.35  # words lighter than this may sit inside a span without being absent
     anchor_reach: int = 6  # words scanned on each side of a span for an anchor
-    spread: float = 2.5  # calibrated centre: story median minus this many robust sigmas
     compete: float = 0.5  # penalty per unit by which a word's match prefers another word
-    min_calibration: int = 12  # fewer content words than this: no calibration
 
 
 # --- how much a word means ----------------------------------------------------------------
@@ -214,27 +209,12 @@ def evidence(pa: PairAlignment, p: Params) -> np.ndarray:
     return score.max(axis=1) + p.link_bonus * pa.links.any(axis=1)
 
 
-def presence(a: Cell, b: Cell, pa: PairAlignment, p: Params, centre: float | None = None) -> np.ndarray:
-    """Soft presence (0..1) of each word of ``a`` in ``b`` (logistic around ``centre``)."""
-    x = evidence(pa, p)
-    out = 1.0 / (1.0 + np.exp(-(x - (p.centre if centre is None else centre)) / p.scale))
-    b_values = _number_readings(b)
-    b_forms = {w.text.casefold() for w in b.words.words}
-    for i, w in enumerate(a.words.words):
-        v = a.values[i]
-        if v is not None and b_values:
-            out[i] = 1.0 if v in b_values else min(out[i], 0.1)
-        elif v is None and len(w.text) > 2 and a.weight[i] >= 0.6 and w.text.casefold() in b_forms:
-            out[i] = 1.0  # the same rare word (a name, a term) is there
-    out[~a.seen] = 1.0  # no evidence either way
-    return out
-
 
 def align_row(story: Story, k: int, tokens: TokenCache, params: Params = Params(),
               docs: Sequence[str] | None = None) -> RowWords | None:
     """Word alignment of all pairs of non-empty cells of row ``k`` (None if fewer than two).
 
-    Presences are not filled in: :func:`analyse_story` calibrates them on the whole story.
+    Presences are not filled in: the meaning model does (:func:`xlingo.annotate.meaning.fill_presence`).
     """
     ids = docs or [d.id for d in story.documents]
     cells = {d: c for d in ids if (c := cell_words(story, k, d, tokens)) is not None}
@@ -247,44 +227,6 @@ def align_row(story: Story, k: int, tokens: TokenCache, params: Params = Params(
             pa = align_words(cells[d].words, cells[e].words)
             row.pairs[(d, e)], row.pairs[(e, d)] = pa, pa.transposed()
     return row
-
-
-def calibrate(rows: Sequence[RowWords], p: Params) -> dict[tuple[str, str], float]:
-    """Per ordered pair of versions, the cosine at which a word counts as half present.
-
-    A story whose translations are free (literary, adapted) has lower token cosines all
-    through; the centre moves down to ``median - spread * sigma`` of the story's content-word
-    scores for that pair (robust sigma from the MAD), never above ``p.centre``.
-    """
-    xs: dict[tuple[str, str], list[float]] = {}
-    for row in rows:
-        for (d, e), pa in row.pairs.items():
-            c = row.cells[d]
-            x = evidence(pa, p)
-            keep = (c.weight >= 0.6) & c.seen & np.array([v is None for v in c.values], dtype=bool)
-            xs.setdefault((d, e), []).extend(x[keep].tolist())
-    out = {}
-    for pair, vals in xs.items():
-        if len(vals) < p.min_calibration:
-            out[pair] = p.centre
-            continue
-        med, sigma = robust_spread(np.array(vals))
-        out[pair] = min(p.centre, med - p.spread * sigma)
-    return out
-
-
-def analyse_story(story: Story, tokens: TokenCache, params: Params = Params(), rows: Sequence[int] | None = None,
-                  docs: dict[int, list[str]] | None = None) -> dict[int, RowWords]:
-    """Word-level view of the given rows (default: all; per row, only ``docs[k]`` if given)
-    with calibrated presences."""
-    ks = range(len(story.alignment)) if rows is None else rows
-    out = {k: r for k in ks
-           if (r := align_row(story, k, tokens, params, (docs or {}).get(k))) is not None}
-    centres = calibrate(list(out.values()), params)
-    for row in out.values():
-        for (d, e), pa in row.pairs.items():
-            row.presence[(d, e)] = presence(row.cells[d], row.cells[e], pa, params, centres.get((d, e)))
-    return out
 
 
 # --- span events --------------------------------------------------------------------------
@@ -519,20 +461,6 @@ def _addition(row: RowWords, d: str, i: int, j: int, unshared: dict[str, list[tu
 
 # --- per-word scores (for benchmarks and row scores) ---------------------------------------
 
-def word_divergence(row: RowWords, d: str, link_weight: float = 0.2) -> np.ndarray:
-    """Per word of ``d``: 1 - best cosine to the other versions (+ ``link_weight`` if unlinked), 0..~1.2."""
-    best = np.zeros(len(row.cells[d].words))
-    linked = np.zeros(len(best), dtype=bool)
-    for e in row.others(d):
-        pa = row.pairs[(d, e)]
-        best = np.maximum(best, pa.best_a)
-        linked |= pa.links.any(axis=1)
-    out = 1.0 - best + link_weight * ~linked
-    out[~row.cells[d].seen] = np.nan
-    return out
-
-
-# --- structure ----------------------------------------------------------------------------
 
 def repeated_ngrams(cell: Cell, max_gap: int = 1) -> list[tuple[int, int]]:
     """Word ids (inclusive) of phrases of 2+ words repeated after at most ``max_gap`` other
@@ -611,17 +539,14 @@ def pair_margins(story: Story, embed: EmbedFn, vectors: dict | None = None,
 
 
 def row_divergence(story: Story, embed: EmbedFn, vectors: dict | None = None, top: int = 4,
-                   events: Sequence[Event] | None = None,
                    margins: list[dict[tuple[str, str], float]] | None = None) -> list[float]:
     """A 0..1 divergence per row: 0 = the story's typical margin, 1 = no better than non-partners.
 
     ``vectors`` may hold the story's sentence vectors keyed ``(doc id, sentence id)`` (as in
     :class:`~xlingo.check.base.CheckContext`). A row with fewer than two non-empty cells, or a
-    story too short to have non-partner sentences, gets 0. With the story's span ``events``
-    the score is the mean of the sentence-level score and ``1 - exp(-mass / 2)``, ``mass``
-    being the meaning mass of the row's span events (dropped words are invisible to
-    sentence vectors; on the perturbation suite the mean ranks faulty rows better).
-    ``margins``: the story's :func:`pair_margins` when already computed.
+    story too short to have non-partner sentences, gets 0 (the "divergence" annotator averages
+    this with the meaning model's row score, :mod:`xlingo.annotate.rows`). ``margins``: the
+    story's :func:`pair_margins` when already computed.
     """
     if margins is None:
         margins = pair_margins(story, embed, vectors, top)
@@ -633,11 +558,6 @@ def row_divergence(story: Story, embed: EmbedFn, vectors: dict | None = None, to
     for m in margins:
         scores = [pair_divergence(v, typical[p]) for p, v in m.items()]
         out.append(max(scores) if scores else 0.0)
-    if events is not None:
-        mass = np.zeros(len(out))
-        for ev in events:
-            mass[ev.row] += ev.mass
-        out = [0.5 * (v + 1.0 - math.exp(-float(x) / 2.0)) for v, x in zip(out, mass)]
     return out
 
 
