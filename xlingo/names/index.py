@@ -205,8 +205,8 @@ class NameIndex:
                 if i not in spans[d]:
                     continue
                 toks = tokenize(text, *spans[d][i])
-                for o in missing:
-                    n = len(tokenize(o.text))
+                for name in dict.fromkeys(o.text for o in missing):  # a name the others share: once
+                    n = len(tokenize(name))
                     for size in {max(1, n - 1), n, n + 1}:
                         for a in range(len(toks) - size + 1):
                             win = toks[a:a + size]
@@ -215,7 +215,7 @@ class NameIndex:
                             if any(not t.joined for t in win[1:]):
                                 continue
                             w = text[win[0].start:win[-1].end]
-                            if char_similarity(w, o.text) >= self.min_similarity:
+                            if char_similarity(w, name) >= self.min_similarity:
                                 added.append(mention_of(d, lang, text, win, i, "row", False))
             if added:
                 row[d] = _non_overlapping(row.get(d, []) + added)

@@ -67,6 +67,7 @@ def content_words(words: Iterable[str]) -> list[str]:
             and w not in DETERMINERS and len(w) > 1 and not w.isdigit()]
 
 
+@lru_cache(maxsize=65536)
 def char_similarity(a: str, b: str) -> float:
     """difflib ratio of two names, folded, spaces and hyphens ignored."""
     a, b = "".join(split_words(a)), "".join(split_words(b))
