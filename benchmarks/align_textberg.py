@@ -38,7 +38,6 @@ from xlingo.align import NEG, AlignParams, Bead, EmbedFn, align_pair, best_path 
 from xlingo.embed import load_encoder  # noqa: E402
 from xlingo.embed.base import Embedder, Encoder  # noqa: E402
 
-
 # --- data and scoring -----------------------------------------------------------------------
 
 def read_lines(path: Path) -> list[str]:

@@ -20,11 +20,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents, load_documents  # noqa: E402
-from perturb import gold_in_document, ntrex_suite  # noqa: E402
+from perturb import ntrex_suite  # noqa: E402
 
-from xlingo.names import calibrated  # noqa: E402
 from xlingo.check.rules import invariants  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
+from xlingo.names import calibrated  # noqa: E402
 
 GRID = np.arange(0.0, 8.01, 0.5)
 

@@ -36,15 +36,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from perturb import Case, build_suite, read_textberg  # noqa: E402
 
-from xlingo.check.base import CheckContext  # noqa: E402
 from xlingo.annotate.divergence import row_divergence  # noqa: E402
+from xlingo.check.base import CheckContext  # noqa: E402
 from xlingo.check.rules.spans import (  # noqa: E402
     GarbledStructure,
-    divergence_scores,
     SentenceDivergence,
     SpanAddition,
     SpanMistranslation,
     SpanOmission,
+    divergence_scores,
 )
 from xlingo.model import Finding, Story  # noqa: E402
 from xlingo.testing import story_from_rows  # noqa: E402

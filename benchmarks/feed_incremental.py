@@ -85,10 +85,10 @@ def child(feed: Path, cache: Path, model: str, ignore: tuple[str, ...]) -> dict:
     """One phase, in this (fresh) process: check the feed, measure, return the figures."""
     t0 = time.perf_counter()
     from xlingo.cache import EmbeddingCache
-    from xlingo.feed_check import FeedOptions, check_feed
     from xlingo.config import Settings
     from xlingo.embed import load_encoder
     from xlingo.feed import Problems, read_feed
+    from xlingo.feed_check import FeedOptions, check_feed
 
     encoder = load_encoder(model)  # loaded once per process: the engine gets this same object
     token_texts: list[str] = []

@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import xlingo.pipeline  # noqa: E402
-from xlingo.feed_check import check_feed  # noqa: E402
 from xlingo.errors import InputError  # noqa: E402
 from xlingo.feed import Problems, read_feed  # noqa: E402
+from xlingo.feed_check import check_feed  # noqa: E402
 from xlingo.testing import hashed_embed  # noqa: E402
 
 UNIT = "Die NVIDIA -H20 Chips wurden geliefert "

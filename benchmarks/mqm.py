@@ -48,9 +48,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from encoded import EncodedTexts  # noqa: E402
 
-from xlingo.check.base import CheckContext  # noqa: E402
 from xlingo.annotate.meaning import load_model, missing_mass  # noqa: E402
+from xlingo.check.base import CheckContext  # noqa: E402
 from xlingo.model import Severity  # noqa: E402
+from xlingo.output import write_atomic  # noqa: E402
 from xlingo.testing import story_from_rows  # noqa: E402
 
 ACCURACY = "Accuracy/"
@@ -285,10 +286,7 @@ def main() -> None:
     print(f"  throughput: span analysis and model {rules_rate:.0f} sentences/s, encoder alone {enc_rate:.0f} "
           f"sentences/s (one pass per sentence, measured when the cache was filled): encoder + analysis run at "
           f"{relative:.2f}x the encoder alone")
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(args.json).with_suffix(".tmp")
-    tmp.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(args.json)
+    write_atomic(args.json, json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from xlingo.model import Document  # noqa: E402
 from xlingo.embed.base import TokenStates  # noqa: E402
+from xlingo.model import Document  # noqa: E402
 from xlingo.segment import segment  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ntrex-dev"

@@ -43,8 +43,9 @@ from encoded import EncodedTexts  # noqa: E402
 
 from xlingo.align import align_pair  # noqa: E402
 from xlingo.annotate.meaning import MeaningModel, analyse_words, fill_presence, load_model  # noqa: E402
-from xlingo.model import Document, Sentence  # noqa: E402
 from xlingo.language import detect_language  # noqa: E402
+from xlingo.model import Document, Row, Sentence, Story  # noqa: E402
+from xlingo.output import write_atomic  # noqa: E402
 from xlingo.segment import split_sentences  # noqa: E402
 
 MAX_WORDS = 80
@@ -199,10 +200,7 @@ def main() -> None:
           f"(no window {result['overall']['spearman_no_window']:.3f}) over {len(allg)} tokens")
     print(f"throughput: {stats['documents']} document pairs, {stats['sentences']} sentences in {secs:.0f} s "
           f"({stats['sentences'] / secs:.1f} sentences/s, {stats['tokens'] / secs:.0f} tokens/s, model included)")
-    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(args.json).with_suffix(".tmp")
-    tmp.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(args.json)
+    write_atomic(args.json, json.dumps(result, indent=2) + "\n")
 
 
 if __name__ == "__main__":

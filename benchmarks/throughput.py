@@ -68,8 +68,8 @@ def cut_stories(folder: Path, n: int) -> list[dict]:
 
 
 def feed_documents(stories: list[dict]) -> list:
-    from xlingo.model import Document
     from xlingo.feed import FeedDocument
+    from xlingo.model import Document
 
     return [FeedDocument(Document(id=f"{s['id']}.{lang}", path=f"{s['id']}.{lang}.txt", text=text, lang=lang),
                          story=s["id"]) for s in stories for lang, text in s["versions"].items()]
@@ -138,6 +138,7 @@ def child(data: Path, size: int, model: str, executor: str, workers: int | None)
 def diff_child(data: Path, model: str) -> dict:
     """A one-story ``xlingo diff`` as a user runs it: start-up (imports, model), encoder, rest."""
     t0 = time.perf_counter()
+    from xlingo.model import Document
     from xlingo.pipeline import Engine, diff_documents
 
     engine = Engine()

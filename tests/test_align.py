@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 
 from xlingo.align import AlignParams, align_documents, align_pair, align_versions, best_path
-from xlingo.model import Document, Sentence
 from xlingo.embed.base import Embedder
+from xlingo.model import Document, Sentence
 
 DIM = 96
 

@@ -9,11 +9,11 @@ import json
 from pathlib import Path
 
 import pytest
+from test_check_cli import HashEncoder, MarkerRule
 from typer.testing import CliRunner
 
 import xlingo
 import xlingo.cli  # noqa: F401  (registers the commands)
-from test_check_cli import HashEncoder, MarkerRule
 from xlingo.cli.app import app
 from xlingo.config import RuleSpec
 from xlingo.model import Severity

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from xlingo.model import Document
 from xlingo.errors import InputError
 from xlingo.feed import Problems, html_to_text, read_feed
+from xlingo.model import Document
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0">

@@ -7,9 +7,9 @@ import pytest
 
 from xlingo.cache import EmbeddingCache
 from xlingo.config import Settings
-from xlingo.model import Document
 from xlingo.feed import FeedDocument, Problems
 from xlingo.feed_check import FeedOptions, check_feed
+from xlingo.model import Document
 
 STORIES = {
     "bridge": {

@@ -3,15 +3,27 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from dataclasses import replace
-
-from xlingo.model import (RULES_URL, Document, Finding, GroupEntry, Origin, Report, Row, RuleInfo, Sentence, Severity,
-                          Signature, Span, Story)
+from xlingo.model import (
+    RULES_URL,
+    Document,
+    Finding,
+    GroupEntry,
+    Origin,
+    Report,
+    Row,
+    RuleInfo,
+    Sentence,
+    Severity,
+    Signature,
+    Span,
+    Story,
+)
 from xlingo.report.codeclimate import to_codeclimate
 from xlingo.report.escape import github_data, github_property
 from xlingo.report.formats import render

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xlingo.baseline import load_baseline
-from xlingo.model import Document
 from xlingo.errors import InputError
 from xlingo.feed import Problems, read_feed
 from xlingo.glossary import load_glossary
 from xlingo.language import language_tag
+from xlingo.model import Document
 from xlingo.output import forget_inputs
 from xlingo.read import decode_bytes
 from xlingo.segment import MAX_SENTENCE_CHARS, segment, word_units

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from tests.test_fuzz_inputs import TEXT, WORDS
 from xlingo.check.runner import run_checks, selected_rules
 from xlingo.config import Settings
-from xlingo.model import Document
 from xlingo.glossary import GlossaryEntry
+from xlingo.model import Document
 from xlingo.pipeline import Engine, diff_documents
 from xlingo.testing import context_for, hashed_embed, story_from_rows
 

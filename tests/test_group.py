@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from xlingo.model import Document, Sentence
 from xlingo.group import GroupParams, background, group_documents, pair_stats
+from xlingo.model import Document, Sentence
 
 DIM = 64
 DATA = Path(__file__).parent / "data"

@@ -12,9 +12,9 @@ from importlib.resources import files
 
 import pytest
 
+from xlingo.model import Finding, GroupEntry, Report, Severity, Signature, Span, Story
 from xlingo.report.formats import render as render_format
 from xlingo.report.html import json_island, render, view_model
-from xlingo.model import Finding, GroupEntry, Report, Severity, Signature, Span, Story
 from xlingo.testing import story_from_rows
 
 SIGNATURE = Signature(version="0.1.0", model="test", rules=("XL001",), settings=(("align.x", 1.0),))

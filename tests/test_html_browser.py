@@ -7,8 +7,8 @@ import pytest
 from browser import Opened, chromium, open_page, screenshot  # noqa: F401  (chromium is a fixture)
 from test_html import HOSTILE, SIGNATURE, feed, find, hostile, report_of, three_versions
 
-from xlingo.report.html import render
 from xlingo.model import Report, Severity, Signature
+from xlingo.report.html import render
 from xlingo.testing import story_from_rows
 
 pytestmark = pytest.mark.browser

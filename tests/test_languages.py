@@ -13,8 +13,8 @@ import pytest
 from tests.hashed import crashed, hashed  # noqa: F401  (fixture)
 from xlingo.errors import InputError
 from xlingo.language import language_tag, parse_language_tag, zipf_frequency
-from xlingo.segment import segment, split_sentences, word_units
 from xlingo.model import Document
+from xlingo.segment import segment, split_sentences, word_units
 
 STORY = {
     "de": "Die Stadt Kelmor eröffnete am Dienstag eine neue Brücke über den Fluss. Sie kostete 14 Millionen Euro.\n"

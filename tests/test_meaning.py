@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
-
 from test_rules_spans import lexicon_embed, lexicon_tokens
+
 from xlingo.annotate.meaning import FEATURES, analyse_words, fill_presence, load_model, model_from_json, model_tag
-from xlingo.check.rules.spans import SpanAddition, SpanMistranslation, SpanOmission
 from xlingo.annotate.wordalign import split_words
+from xlingo.check.rules.spans import SpanAddition, SpanMistranslation, SpanOmission
 from xlingo.testing import story_from_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))

@@ -6,6 +6,7 @@ import re
 
 from test_rules_alignment import ROWS as ALIGNMENT_ROWS
 from test_rules_spans import BUDGET, run
+
 from xlingo.check.rules.alignment import ExtraSentence, MissingSentence
 from xlingo.check.rules.spans import SpanAddition, SpanMistranslation, SpanOmission
 from xlingo.testing import context_for, story_from_rows

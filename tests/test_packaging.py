@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
+from test_check_cli import fake_engine  # noqa: F401  (hash encoder, marker rule: BAD = error)
 
 import xlingo
 from xlingo.cli.precommit import split_args, story_paths
-
-from test_check_cli import fake_engine  # noqa: F401  (hash encoder, marker rule: BAD = error)
 
 ROOT = Path(__file__).resolve().parent.parent
 

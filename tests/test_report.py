@@ -7,8 +7,20 @@ from importlib.resources import files
 import jsonschema
 import pytest
 
-from xlingo.model import (Document, Finding, GroupEntry, Origin, Report, Row, RuleInfo, Sentence, Severity, Signature,
-                          Span, Story)
+from xlingo.model import (
+    Document,
+    Finding,
+    GroupEntry,
+    Origin,
+    Report,
+    Row,
+    RuleInfo,
+    Sentence,
+    Severity,
+    Signature,
+    Span,
+    Story,
+)
 from xlingo.report.formats import FORMATS, render
 from xlingo.report.render_text import render_plain
 from xlingo.testing import story_from_rows

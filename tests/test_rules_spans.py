@@ -12,9 +12,10 @@ import hashlib
 import numpy as np
 import pytest
 
-from xlingo.check.base import RULES, all_rules
 from xlingo.annotate.divergence import TokenCache, row_divergence, row_events, word_weight
 from xlingo.annotate.meaning import analyse_words, fill_presence
+from xlingo.annotate.wordalign import split_words
+from xlingo.check.base import RULES, all_rules
 from xlingo.check.rules.spans import (
     GarbledStructure,
     SentenceDivergence,
@@ -23,7 +24,6 @@ from xlingo.check.rules.spans import (
     SpanOmission,
     divergence_scores,
 )
-from xlingo.annotate.wordalign import split_words
 from xlingo.embed.base import TokenStates
 from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows

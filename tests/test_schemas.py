@@ -9,8 +9,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from test_formats_ci import build_report
+
 from xlingo.model import Severity
 from xlingo.report.formats import render
 from xlingo.report.sarif import to_sarif

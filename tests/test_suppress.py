@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_check_cli import fake_engine, make_feed, run  # noqa: F401  (the hash encoder and marker rule: BAD = error)
 
 from xlingo.check.base import CheckContext, Rule
 from xlingo.check.runner import run_checks
@@ -12,8 +13,6 @@ from xlingo.errors import ConfigError
 from xlingo.model import Severity
 from xlingo.suppress import IgnoreFile
 from xlingo.testing import context_for, story_from_rows
-
-from test_check_cli import fake_engine, make_feed, run  # noqa: F401  (the hash encoder and marker rule: BAD = error)
 
 
 class Flag(Rule):

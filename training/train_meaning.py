@@ -33,14 +33,13 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from data import (  # noqa: E402
-    Examples,
     EncodedTexts,
+    Examples,
     mqm_examples,
     ntrex_suite,
     swissgov_examples,
     synthetic_examples,
 )
-
 from mqm import read_mqm  # noqa: E402
 
 from xlingo.annotate.meaning import FEATURES, MeaningModel  # noqa: E402
@@ -102,8 +101,8 @@ def mqm_spans(path: str, cache: str | None, models: dict[str, MeaningModel]) -> 
     its highest word probability, whether it overlaps a marked accuracy error, its talk."""
     from mqm import accuracy_spans, story_of
 
-    from xlingo.check.base import CheckContext
     from xlingo.annotate.words import event_score
+    from xlingo.check.base import CheckContext
     from xlingo.check.rules.spans import analysis
 
     enc = EncodedTexts("mqm", cache)

@@ -20,8 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from xlingo.errors import InputError
-from xlingo.output import write_atomic
 from xlingo.model import Finding, Report, Story
+from xlingo.output import write_atomic
 
 SCHEMA = "xlingo.baseline/2"
 _OLD_SCHEMAS = {"xlingo.baseline/1": "its fingerprints covered whole sentences"}

@@ -41,7 +41,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError, conint
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    conint,
+)
 
 from xlingo.errors import ConfigError
 from xlingo.model import Severity, Signature

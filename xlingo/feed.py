@@ -39,8 +39,8 @@ from defusedxml import DefusedXmlException
 
 from xlingo.errors import InputError, one_line
 from xlingo.language import detect_language, language_tag, parse_language_tag
-from xlingo.output import mark_input
 from xlingo.model import Document, Origin
+from xlingo.output import mark_input
 from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name
 
 log = logging.getLogger("xlingo.feed")

@@ -21,12 +21,12 @@ import numpy as np
 
 from xlingo.baseline import BaselineEntry, BaselineResult, apply_baseline
 from xlingo.config import Settings
-from xlingo.model import Document, GroupEntry, Report, Story
 from xlingo.embed.base import Embedder, EmbeddingStore, EncoderCounters
 from xlingo.embed.batching import BatchedService, WaveBatcher
 from xlingo.errors import ConfigError, InputError
 from xlingo.feed import FeedDocument, Problems
 from xlingo.group import Grouping, GroupParams, StoryGroup, group_documents
+from xlingo.model import Document, GroupEntry, Report, Story
 from xlingo.pipeline import Engine
 from xlingo.read import unique_ids
 from xlingo.segment import segment

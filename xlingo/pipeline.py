@@ -26,11 +26,11 @@ from xlingo.annotate import Annotator, plan
 from xlingo.check.base import CheckContext, Rule, rule_catalogue
 from xlingo.check.runner import run_checks, selected_rules
 from xlingo.config import Settings
-from xlingo.model import Document, GroupEntry, Report, RowLevels, RuleInfo, Signature, Story
 from xlingo.embed import load_encoder
 from xlingo.embed.base import Embedder, EmbeddingStore, TokenStates
 from xlingo.errors import InputError
 from xlingo.glossary import GlossaryEntry, load_glossary
+from xlingo.model import Document, GroupEntry, Report, RowLevels, RuleInfo, Signature, Story
 from xlingo.read import expand_paths, read_document, unique_ids
 from xlingo.segment import segment
 

@@ -11,9 +11,9 @@ import os
 import re
 from pathlib import Path
 
-from xlingo.model import Document
 from xlingo.errors import InputError
 from xlingo.language import detect_language, language_tag, parse_language_tag
+from xlingo.model import Document
 from xlingo.output import mark_input
 
 MAX_BYTES = 20 * 1024 * 1024

@@ -26,9 +26,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from xlingo.model import Document
 from xlingo.errors import ConfigError
-from xlingo.model import Finding
+from xlingo.model import Document, Finding
 
 IGNORE_FILE = ".xlingo-ignore"
 PRAGMA = re.compile(r"^[^\n\w]*xlingo:\s*ignore(?:\[(?P<codes>[^\]\n]*)\])?[^\n\w]*$", re.MULTILINE)

@@ -11,9 +11,9 @@ import numpy as np
 from xlingo.model import Document, Finding, Row, Sentence, Severity, Span, Story
 
 if TYPE_CHECKING:
-    from xlingo.annotate.meaning import MeaningModel
-    from xlingo.annotate.copies import Copy
     from xlingo.annotate.boilerplate import BoilerplateBlock
+    from xlingo.annotate.copies import Copy
+    from xlingo.annotate.meaning import MeaningModel
     from xlingo.annotate.words import WordAnalysis
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]

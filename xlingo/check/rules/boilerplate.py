@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from xlingo.annotate import annotate
 from xlingo.annotate.boilerplate import OPTIONS, PROTOTYPES
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.model import Document, Finding, Sentence, Severity
+from xlingo.model import Finding, Severity
 
 __all__ = ["PROTOTYPES", "Boilerplate"]
 

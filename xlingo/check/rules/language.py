@@ -12,7 +12,7 @@ from xlingo.annotate.copies import WORD as _WORD
 from xlingo.annotate.copies import candidate_langs, content_sentences, is_plain_word
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.language import language_probabilities, primary_language, zipf
-from xlingo.model import Document, Finding, Sentence, Severity
+from xlingo.model import Finding, Severity
 
 __all__ = ["CopiedVerbatim", "WrongLanguage", "distinctive_words"]
 

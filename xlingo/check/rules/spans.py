@@ -25,9 +25,6 @@ from dataclasses import replace
 import numpy as np
 
 from xlingo.annotate import annotate
-from xlingo.annotate.rows import row_scores
-from xlingo.annotate.words import WordAnalysis as _Analysis
-from xlingo.check.base import CheckContext, Rule, register
 from xlingo.annotate.divergence import (
     Event,
     RowWords,
@@ -35,6 +32,9 @@ from xlingo.annotate.divergence import (
     repeated_ngrams,
 )
 from xlingo.annotate.meaning import model_tag
+from xlingo.annotate.rows import row_scores
+from xlingo.annotate.words import WordAnalysis as _Analysis
+from xlingo.check.base import CheckContext, Rule, register
 from xlingo.model import Finding, Severity, Span
 
 
