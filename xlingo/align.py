@@ -45,6 +45,7 @@ BeadType = tuple[int, int]
 NEG = -1e9  # gain of an impossible bead; finite so that sums of it stay finite
 _MIN_SCALE = 1e-3  # floor of the similarity spread (a story with no spread at all)
 _REFINE_ROUNDS = 12  # most rounds of embedding real windows (Text+Berg needs 3-5)
+_ABSORB_ROUNDS = 3  # most rounds of joining lone sentences to a neighbouring bead
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,19 @@ class _Side:
         self.windows = {k: _unit(sum(weighted[o:self.n - k + 1 + o] for o in range(k))) for k in sizes}
         self.windows[1] = vecs
         self.proxy = {k: np.full(self.n - k + 1, k > 1) for k in sizes}
+        self.extra: dict[str, np.ndarray] = {}  # windows embedded for real outside the programme
+
+    def vector(self, ids: tuple[int, ...]) -> np.ndarray:
+        """The window of these consecutive sentences: its vector, else the length-weighted proxy."""
+        if len(ids) in self.windows and not (self.proxy[len(ids)][ids[0]] and self.joined(ids) in self.extra):
+            return self.windows[len(ids)][ids[0]]
+        if self.joined(ids) in self.extra:
+            return self.extra[self.joined(ids)]
+        chars = self.chars[1][list(ids)]
+        return _unit((self.windows[1][list(ids)] * chars[:, None]).sum(axis=0))
+
+    def joined(self, ids: tuple[int, ...]) -> str:
+        return " ".join(self.texts[i] for i in ids)
 
     def text(self, size: int, start: int) -> str:
         return " ".join(self.texts[start:start + size])
@@ -143,6 +157,12 @@ class _Similarity:
                 cos[start, :] = self.sides[1].windows[b] @ vec
             elif side == 1 and b == size:
                 cos[:, start] = self.sides[0].windows[a] @ vec
+
+    def z_between(self, src: tuple[int, ...], tgt: tuple[int, ...]) -> float:
+        """The normalised score of any two windows (longer than ``max_window`` too: approximated)."""
+        wa, wb = self.sides[0].vector(src), self.sides[1].vector(tgt)
+        base = 0.5 * (float(wa @ self.centre[1]) + float(wb @ self.centre[0]))
+        return (float(wa @ wb) - base) / self.scale
 
     def z(self, a: int, b: int) -> np.ndarray:
         """Cosines of all (a, b) beads, centred on each window's mean similarity to the other
@@ -202,7 +222,54 @@ class _PairAligner:
                 vecs = np.asarray(sim.embed(texts), dtype=np.float64)
                 for (s, k, i), v in zip(todo, vecs):
                     sim.set_real(s, k, i, v)
-        return best_path(self._gains(self.types), self.n, self.m)
+        beads = best_path(self._gains(self.types), self.n, self.m)
+        for _ in range(_ABSORB_ROUNDS):
+            joined = self._absorb(beads)
+            if len(joined) == len(beads):
+                break
+            beads = joined
+        return beads
+
+    def _absorb(self, beads: list[Bead]) -> list[Bead]:
+        """Join each sentence left without counterpart to the neighbouring bead (in its own
+        version) whose other side it brings closer: the joined window, embedded for real, scores
+        better against that side than the bead's own window did. Catches the fragments a bead
+        shape limit or a noisy sentence kept out, and leaves a real insertion alone (it dilutes)."""
+        cands = []  # (skip bead, neighbour bead, side, sentence, joined window)
+        for k, (a, b) in enumerate(beads):
+            if a and b:
+                continue
+            side, sent = (0, a[0]) if a else (1, b[0])
+            for n in (k - 1, k + 1):
+                if 0 <= n < len(beads) and beads[n][0] and beads[n][1] and \
+                        sent in (beads[n][side][0] - 1, beads[n][side][-1] + 1):
+                    cands.append((k, n, side, sent, tuple(sorted((*beads[n][side], sent)))))
+        if not cands:
+            return beads
+        todo = sorted({(side, ids) for _, _, side, _, ids in cands})
+        texts = [self.sides[side].joined(ids) for side, ids in todo]
+        for sim in (s for s in self.sims if s.windows):
+            vecs = np.asarray(sim.embed(texts), dtype=np.float64)
+            for (side, _), text, vec in zip(todo, texts, vecs):
+                sim.sides[side].extra[text] = vec
+        take: dict[int, tuple[float, int, int, int]] = {}
+        for k, n, side, sent, ids in cands:
+            other = beads[n][1 - side]
+            gain = self._z_window(side, ids, other) - self._z_window(side, beads[n][side], other)
+            if gain > take.get(k, (0.0,))[0]:
+                take[k] = (gain, n, side, sent)
+        out: list[list[tuple[int, ...]] | None] = [list(bead) for bead in beads]
+        for k, (_, n, side, sent) in sorted(take.items()):
+            target = out[n]
+            if target is not None and target[0] and target[1]:
+                target[side] = tuple(sorted((*target[side], sent)))
+                out[k] = None
+        return [(x[0], x[1]) for x in out if x is not None]
+
+    def _z_window(self, side: int, ids: tuple[int, ...], other: tuple[int, ...]) -> float:
+        """Normalised score of a window of ``side`` against one of the other side, encoders averaged."""
+        src, tgt = (ids, other) if side == 0 else (other, ids)
+        return float(np.mean([s.z_between(src, tgt) for s in self.sims]))
 
     def _z(self, a: int, b: int) -> np.ndarray:
         return sum(s.z(a, b) for s in self.sims) / len(self.sims)
