@@ -30,8 +30,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Sequence
-from dataclasses import astuple, dataclass, fields
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import astuple, dataclass, fields, replace
 
 import numpy as np
 
@@ -66,6 +66,10 @@ class AlignParams:
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
     refine_margin: float = 1.0  # embed the windows of beads on paths within this of the best
 
+    def with_options(self, options: Iterable[tuple[str, float]]) -> AlignParams:
+        """A copy with these ``(field, value)`` overrides (integers where the field is one)."""
+        return replace(self, **{k: type(getattr(self, k))(v) for k, v in options})
+
     def thresholds(self) -> tuple[tuple[str, float], ...]:
         """Name/value pairs for the report signature, e.g. ``("align.max_window", 3.0)``."""
         return tuple((f"align.{f.name}", float(v)) for f, v in zip(fields(self), astuple(self)))
@@ -80,25 +84,28 @@ class AlignParams:
 # --- two versions -----------------------------------------------------------------------------
 
 def align_pair(src: Sequence[str], tgt: Sequence[str], embed: EmbedFn | Sequence[EmbedFn],
-               params: AlignParams = AlignParams(), *, sentence_embed: EmbedFn | None = None) -> list[Bead]:
+               params: AlignParams = AlignParams(), *,
+               sentence_embed: EmbedFn | Sequence[EmbedFn] = ()) -> list[Bead]:
     """Beads in order covering every sentence of both sides exactly once.
 
     Shapes: up to ``params.max_window`` sentences a side and ``params.max_bead`` in all,
     plus 1-0 and 0-1 for a sentence without counterpart. Positions are 0-based. ``embed`` may
-    be several encoders: their normalised scores are averaged. ``sentence_embed``, one more
-    encoder of which only the sentences are embedded (its windows are approximated from
-    them), is averaged in too: a way to use vectors that are there anyway at no extra cost.
+    be several encoders: their normalised scores are averaged. ``sentence_embed``, more
+    encoders of which only the sentences are embedded (their windows are approximated from
+    them), are averaged in too: a way to use vectors that are there anyway at no extra cost.
     """
     if not src or not tgt:
         return _unaligned(len(src), len(tgt))
-    return _PairAligner(list(src), list(tgt), _embed_fns(embed), params, sentence_embed).run()
+    return _PairAligner(list(src), list(tgt), _embed_fns(embed), params, _embed_fns(sentence_embed)).run()
 
 
 def _unaligned(n: int, m: int) -> list[Bead]:
     return [((i,), ()) for i in range(n)] + [((), (j,)) for j in range(m)]
 
 
-def _embed_fns(embed: EmbedFn | Sequence[EmbedFn]) -> list[EmbedFn]:
+def _embed_fns(embed: EmbedFn | Sequence[EmbedFn] | None) -> list[EmbedFn]:
+    if embed is None:
+        return []
     return [embed] if callable(embed) else list(embed)
 
 
@@ -176,13 +183,12 @@ class _PairAligner:
     """The banded dynamic programme for one pair of versions, refined with real windows."""
 
     def __init__(self, src: list[str], tgt: list[str], embeds: list[EmbedFn], params: AlignParams,
-                 sentence_embed: EmbedFn | None = None) -> None:
+                 sentence_embeds: Sequence[EmbedFn] = ()) -> None:
         self.params = params
         self.n, self.m = len(src), len(tgt)
         self.types = [(a, b) for a, b in params.bead_types() if a <= self.n and b <= self.m]
         self.sims = [_Similarity(src, tgt, e, params, self.types) for e in embeds]
-        if sentence_embed is not None:
-            self.sims.append(_Similarity(src, tgt, sentence_embed, params, self.types, windows=False))
+        self.sims += [_Similarity(src, tgt, e, params, self.types, windows=False) for e in sentence_embeds]
         self.sides = self.sims[0].sides  # texts and lengths (the same in every encoder's view)
         self.length = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
         self.agree: np.ndarray | None = None  # per sentence pair: agreement * (share of other versions - 1/2)
@@ -402,7 +408,7 @@ def _unit(x: np.ndarray) -> np.ndarray:
 
 def align_versions(texts: Sequence[Sequence[str]], embed: EmbedFn | Sequence[EmbedFn],
                    params: AlignParams = AlignParams(), *,
-                   sentence_embed: EmbedFn | None = None) -> dict[tuple[int, int], list[Bead]]:
+                   sentence_embed: EmbedFn | Sequence[EmbedFn] = ()) -> dict[tuple[int, int], list[Bead]]:
     """Beads of every pair ``(p, q)``, ``p < q``, of versions given as sentence lists.
 
     With three versions or more, each pair is aligned again, every sentence of a bead gaining
@@ -410,12 +416,12 @@ def align_versions(texts: Sequence[Sequence[str]], embed: EmbedFn | Sequence[Emb
     links it to a sentence of the bead's other side - 1/2): a link two pairs agree on holds
     the third, a link no other version supports costs.
     """
-    fns = _embed_fns(embed)
+    fns, sentence_fns = _embed_fns(embed), _embed_fns(sentence_embed)
     aligners: dict[tuple[int, int], _PairAligner] = {}
     beads: dict[tuple[int, int], list[Bead]] = {}
     for p, q in itertools.combinations(range(len(texts)), 2):
         if texts[p] and texts[q]:
-            aligners[(p, q)] = _PairAligner(list(texts[p]), list(texts[q]), fns, params, sentence_embed)
+            aligners[(p, q)] = _PairAligner(list(texts[p]), list(texts[q]), fns, params, sentence_fns)
             beads[(p, q)] = aligners[(p, q)].run()
         else:
             beads[(p, q)] = _unaligned(len(texts[p]), len(texts[q]))
@@ -447,13 +453,15 @@ def _linked(links: dict[tuple[int, int], np.ndarray], p: int, q: int) -> np.ndar
 
 
 def align_documents(docs: Sequence[Document], embed: EmbedFn | Sequence[EmbedFn],
-                    params: AlignParams = AlignParams(), *, sentence_embed: EmbedFn | None = None) -> list[Row]:
+                    params: AlignParams = AlignParams(), *, sentence_embed: EmbedFn | Sequence[EmbedFn] = (),
+                    similarity_embed: EmbedFn | None = None) -> list[Row]:
     """Rows of the multi-version alignment.
 
     Every sentence of every document is in exactly one row; rows are in order and contiguous
     in every document; ``cells`` has every document id (an empty tuple: no counterpart);
-    ``similarity`` is the mean pairwise cosine of the non-empty cells under the first encoder
-    of ``embed`` (None with fewer than two). ``embed`` and ``sentence_embed`` as in :func:`align_pair`.
+    ``similarity`` is the mean pairwise cosine of the non-empty cells under ``similarity_embed``
+    (default: the first encoder of ``embed``; None with fewer than two cells). ``embed`` and
+    ``sentence_embed`` as in :func:`align_pair`.
     """
     texts = [[s.text for s in d.sentences] for d in docs]
     nodes = [(d, i) for d, t in enumerate(texts) for i in range(len(t))]
@@ -464,7 +472,7 @@ def align_documents(docs: Sequence[Document], embed: EmbedFn | Sequence[EmbedFn]
                 for x in [(p, i) for i in a] + [(q, j) for j in b]:
                     uf.union(x, (p, a[0]))
     groups = _monotone_groups(uf, [len(t) for t in texts])
-    first = _embed_fns(embed)[0]
+    first = similarity_embed or _embed_fns(embed)[0]
     rows = []
     for group in groups:
         cells = {d.id: tuple(d.sentences[i].i for i in sorted(group.get(k, ()))) for k, d in enumerate(docs)}

@@ -13,6 +13,11 @@ Precedence is CLI over config file over defaults. A config file looks like::
     cache = "embeddings.sqlite"   # or false; never changes the output
     threads = 2                   # encoder threads (default: automatic); never changes the output
 
+    [tool.xlingo.align]           # sentence alignment (xlingo.align)
+    encoders = ["use-v3", "model"]  # scores averaged; "model" is the run's model
+    sentences-only = []           # of these, encoders whose windows are approximated from sentences
+    skip = -0.5                   # any AlignParams field, dashes for underscores
+
     [tool.xlingo.severity]
     XL001 = "error"
 
@@ -62,6 +67,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 DEFAULT_MODEL = "e5-small"
+MAIN_MODEL = "model"  # in ``align.encoders``: the run's own model (``Settings.model``)
+DEFAULT_ALIGN_ENCODERS = ("use-v3", MAIN_MODEL)  # chosen by cross-validation (benchmarks/align_synthetic.py)
+DEFAULT_ALIGN_SENTENCES_ONLY: tuple[str, ...] = ()
 SeverityName = Literal["error", "warning", "info"]
 Codes = Union[StrictStr, list[StrictStr]]
 
@@ -98,6 +106,9 @@ class Settings:
     fail_on: Severity = Severity.ERROR
     glossary: tuple[str, ...] = ()
     presplit: bool = False
+    align_encoders: tuple[str, ...] = DEFAULT_ALIGN_ENCODERS
+    align_sentences_only: tuple[str, ...] = DEFAULT_ALIGN_SENTENCES_ONLY
+    align_options: tuple[tuple[str, float], ...] = ()  # AlignParams overrides
 
     def with_cli(self, **kwargs: Any) -> Settings:
         """A copy with the given non-None CLI values applied."""
@@ -181,7 +192,10 @@ class Settings:
         """Every setting as flat dotted keys and JSON values (glossaries by name and content hash)."""
         out: dict[str, Any] = {"model": self.model, "select": list(self.select), "ignore": list(self.ignore),
                                "fail-on": self.fail_on.value, "presplit": self.presplit,
-                               "glossary": [_file_digest(g) for g in self.glossary]}
+                               "glossary": [_file_digest(g) for g in self.glossary],
+                               "align.encoders": list(self.align_encoders),
+                               "align.sentences-only": list(self.align_sentences_only)}
+        out.update({f"align.{k}": v for k, v in self.align_options})
         out.update({f"severity.{code}": sev.value for code, sev in self.severity})
         out.update({f"rules.{code}.{k}": v for code, opts in self.rule_options for k, v in opts})
         for group, items in (("per-language", self.per_language), ("per-path", self.per_path)):
@@ -287,6 +301,22 @@ class OverridesTable(_Strict):
     severity: dict[str, SeverityName] = {}
 
 
+class AlignTable(_Strict):
+    """``[tool.xlingo.align]``: the alignment encoders and :class:`~xlingo.align.AlignParams` overrides."""
+
+    encoders: list[StrictStr] = Field(list(DEFAULT_ALIGN_ENCODERS), min_length=1)
+    sentences_only: list[StrictStr] = Field(list(DEFAULT_ALIGN_SENTENCES_ONLY), alias="sentences-only")
+    max_window: Union[conint(strict=True, ge=1, le=8), None] = Field(None, alias="max-window")  # type: ignore[valid-type]
+    max_bead: Union[conint(strict=True, ge=2, le=12), None] = Field(None, alias="max-bead")  # type: ignore[valid-type]
+    band: Union[conint(strict=True, ge=1), None] = None  # type: ignore[valid-type]
+    skip: Union[StrictInt, StrictFloat, None] = None
+    size_power: Union[StrictInt, StrictFloat, None] = Field(None, alias="size-power")
+    length_weight: Union[StrictInt, StrictFloat, None] = Field(None, alias="length-weight")
+    member_floor: Union[StrictInt, StrictFloat, None] = Field(None, alias="member-floor")
+    agreement: Union[StrictInt, StrictFloat, None] = None
+    refine_margin: Union[StrictInt, StrictFloat, None] = Field(None, alias="refine-margin")
+
+
 class ConfigTable(_Strict):
     """The ``[tool.xlingo]`` table."""
 
@@ -301,6 +331,7 @@ class ConfigTable(_Strict):
     fail_on: SeverityName = Field("error", alias="fail-on")
     glossary: Codes = []
     presplit: StrictBool = False
+    align: AlignTable = AlignTable()
     cache: Union[StrictStr, StrictBool, None] = None
     threads: Union[conint(strict=True, gt=0), None] = None  # type: ignore[valid-type]
 
@@ -391,6 +422,8 @@ def settings_from_table(table: Any, where: str, base: Settings | None = None) ->
         kw["glossary"] = _codes(cfg.glossary) if isinstance(cfg.glossary, list) else (cfg.glossary,)
     if "presplit" in given:
         kw["presplit"] = cfg.presplit
+    if "align" in given:
+        kw.update(_align_settings(cfg.align, where))
     if "rules" in given:
         kw["rule_options"] = tuple(sorted((code.strip(), tuple(sorted((k, float(v)) for k, v in opts.items())))
                                           for code, opts in cfg.rules.items()))
@@ -399,6 +432,19 @@ def settings_from_table(table: Any, where: str, base: Settings | None = None) ->
     if "per_path" in given:
         kw["per_path"] = _overrides(cfg.per_path)
     return replace(base or Settings(), **kw)
+
+
+def _align_settings(table: AlignTable, where: str) -> dict[str, Any]:
+    encoders = tuple(table.encoders)
+    stray = [e for e in table.sentences_only if e not in encoders]
+    if stray:
+        raise ConfigError(f"{where}: align.sentences-only names {stray[0]!r}, which is not in align.encoders")
+    if len(set(table.sentences_only)) == len(set(encoders)):
+        raise ConfigError(f"{where}: align.sentences-only must leave at least one of align.encoders")
+    params = {k: float(v) for k, v in table.model_dump(exclude={"encoders", "sentences_only"}).items()
+              if v is not None}
+    return {"align_encoders": encoders, "align_sentences_only": tuple(table.sentences_only),
+            "align_options": tuple(sorted(params.items()))}
 
 
 def find_config(start: Path | None = None) -> tuple[Path, dict[str, Any]] | None:

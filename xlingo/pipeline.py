@@ -25,7 +25,7 @@ from xlingo.align import AlignParams, align_documents
 from xlingo.annotate import Annotator, plan
 from xlingo.check.base import CheckContext, Rule, rule_catalogue
 from xlingo.check.runner import run_checks, selected_rules
-from xlingo.config import Settings
+from xlingo.config import MAIN_MODEL, Settings
 from xlingo.embed import load_encoder
 from xlingo.embed.base import Embedder, EmbeddingStore, TokenStates
 from xlingo.errors import InputError
@@ -67,9 +67,12 @@ class Engine:
     def __init__(self, settings: Settings | None = None, store: EmbeddingStore | None = None,
                  align_params: AlignParams | None = None) -> None:
         self.settings = (settings or Settings()).validate_rules(rule_catalogue())
-        self.align_params = align_params or AlignParams()
+        self.align_params = align_params or AlignParams().with_options(self.settings.align_options)
         self.encoder = load_encoder(self.settings.model)
         self.embedder = Embedder(self.encoder, store=store)
+        self.align_embedders: dict[str, Embedder] = {  # the alignment's encoders besides the run's model
+            name: Embedder(load_encoder(name), store=store)
+            for name in self.settings.align_encoders if name not in (MAIN_MODEL, self.settings.model)}
         self.rules: list[Rule] = selected_rules(self.settings)
         self.glossary: list[GlossaryEntry] = [e for g in self.settings.glossary for e in load_glossary(g)]
         self.annotators: list[Annotator] = plan({*REPORT_NEEDS, *(r for rule in self.rules for r in rule.requires)})
@@ -142,7 +145,21 @@ class Engine:
         ctx.token_states = service.tokens if service.has_tokens else None  # type: ignore[attr-defined]
 
     def _align(self, ctx: CheckContext) -> None:
-        ctx.story.alignment = align_documents(ctx.documents, ctx.embed, self.align_params)
+        """Align with the configured encoders (``align.encoders``; the run's model through the
+        story's service); ``Row.similarity`` always under the run's model."""
+        def service(name: str) -> EncoderService | Embedder:
+            return self.align_embedders.get(name) or ctx.embed
+
+        names = self.settings.align_encoders
+        sentences_only = self.settings.align_sentences_only
+        ctx.story.alignment = align_documents(
+            ctx.documents, [service(n) for n in names if n not in sentences_only], self.align_params,
+            sentence_embed=[service(n) for n in names if n in sentences_only], similarity_embed=ctx.embed)
+
+    def align_encoder_names(self) -> list[str]:
+        """The alignment's encoders as loaded (name and version), in ``align.encoders`` order."""
+        return [(self.align_embedders[n].encoder.name if n in self.align_embedders else self.encoder.name)
+                for n in self.settings.align_encoders]
 
     def _check(self, ctx: CheckContext) -> None:
         ctx.story.findings = run_checks(ctx, self.rules, self.settings)
@@ -150,14 +167,19 @@ class Engine:
     def signature(self, extra: dict[str, dict[str, object]] | None = None) -> Signature:
         """Version, model, rule set and a hash of every setting of this run (``extra``: parameters of
         stages outside the engine, e.g. feed grouping)."""
-        parameters = {**stage_parameters(self.settings, self.rules, self.align_params), **(extra or {})}
+        parameters = stage_parameters(self.settings, self.rules, self.align_params)
+        parameters["align"]["encoders"] = self.align_encoder_names()
+        parameters.update(extra or {})
         return self.settings.signature(self.encoder.name, [r.code for r in self.rules], parameters)
 
     def run_timings(self) -> dict[str, float]:
         """Seconds per component, the encoder's share of them, and the encoder's counters."""
         out = dict(self.timings)
         out["encoder"] = self.embedder.counters.seconds
-        out["rest"] = max(0.0, sum(self.timings.values()) - self.embedder.counters.seconds)
+        for name, embedder in sorted(self.align_embedders.items()):
+            out[f"encoder.{name}"] = embedder.counters.seconds
+        spent = self.embedder.counters.seconds + sum(e.counters.seconds for e in self.align_embedders.values())
+        out["rest"] = max(0.0, sum(self.timings.values()) - spent)
         return out
 
     def report(self, stories: list[Story], grouping: Sequence[GroupEntry] = (),
