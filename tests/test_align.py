@@ -579,3 +579,17 @@ def test_an_empty_version_does_not_vote():
     beads = align_versions([ru, zh, []], lexicon_embed, AlignParams(agreement=5.0))
     assert beads[(0, 1)] == one_to_one(5)
     assert beads[(0, 2)] == [((i,), ()) for i in range(5)]
+
+
+def test_fragment_beyond_the_bead_limit_joins_its_bead_and_an_insertion_stays_alone():
+    """Arabic splits one Russian sentence in three, more than the bead shapes allow (at most
+    three sentences a bead here): the third part joins the bead, as the joined window is closer
+    to the Russian; the sentence Arabic adds next to it is left without counterpart."""
+    story = _concepts(6)
+    ru = [lexicon_sentence("ru", c) for c in story[:2]] + [lexicon_sentence("ru", story[2] + story[3] + story[4])] + \
+        [lexicon_sentence("ru", story[5])]
+    ar = [lexicon_sentence("ar", c) for c in story[:5]] + [lexicon_sentence("ar", [300, 301, 302])] + \
+        [lexicon_sentence("ar", story[5])]
+    params = AlignParams(max_window=2, max_bead=3)
+    assert align_pair(ru, ar, lexicon_embed, params) == [
+        ((0,), (0,)), ((1,), (1,)), ((2,), (2, 3, 4)), ((), (5,)), ((3,), (6,))]
