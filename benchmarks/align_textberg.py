@@ -2,13 +2,15 @@
 
 Usage::
 
-    python benchmarks/align_textberg.py ../shared/data/textberg-dev --model e5-small \\
-        --json reports/bench/align_textberg.json
+    python benchmarks/align_textberg.py [../shared/data/textberg-dev] [--encoders use-v3,e5-small] \\
+        [--sentences-only e5-small] [--json reports/bench/align_textberg.json]
 
 PATH holds ``dev.de``, ``dev.fr`` (one sentence a line) and ``dev.defr`` (gold beads,
-``[de ids]:[fr ids]``). Both aligners run in the same process with the same encoder, each
-behind its own :class:`~xlingo.embed.base.Embedder`, so strings embedded and encoder time
-are counted separately. Scores follow Vecalign's ``score.py`` convention (Sennrich & Volk
+``[de ids]:[fr ids]``). xlingo's aligner runs with the engine's default alignment encoders
+unless ``--encoders`` says otherwise; Bertalign's algorithm with ``--baseline-model``. Every
+encoder sits behind its own :class:`~xlingo.embed.base.Embedder`, so strings embedded and
+encoder time are counted per encoder (with ``--cache``, encoder time counts only the strings
+not cached yet). Scores follow Vecalign's ``score.py`` convention (Sennrich & Volk
 2011): strict = a proposed bead equals a gold bead; lax = it overlaps one on both sides;
 precision over every proposed bead (insertions and deletions included), recall over gold
 beads with both sides non-empty.
@@ -24,7 +26,11 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import os
+import pickle
+import re
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,8 +41,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from xlingo.align import NEG, AlignParams, Bead, EmbedFn, align_pair, best_path  # noqa: E402
+from xlingo.config import DEFAULT_ALIGN_ENCODERS, DEFAULT_MODEL, MAIN_MODEL  # noqa: E402
 from xlingo.embed import load_encoder  # noqa: E402
 from xlingo.embed.base import Embedder, Encoder  # noqa: E402
+from xlingo.output import write_atomic  # noqa: E402
 
 # --- data and scoring -----------------------------------------------------------------------
 
@@ -179,7 +187,38 @@ def _band_from_anchors(anchors: list[tuple[int, int]], n: int, m: int, win: int)
 
 # --- encoders and the run -------------------------------------------------------------------
 
-class _Timed:
+class VectorStore:
+    """An on-disk map from text to vector for one encoder (a pickle, rewritten atomically), so
+    that re-runs and cross-validation run on cached vectors."""
+
+    def __init__(self, folder: Path, encoder_name: str) -> None:
+        self.path = folder / (re.sub(r"[^\w.-]+", "_", encoder_name) + ".pkl")
+        self.vectors: dict[str, np.ndarray] = {}
+        if self.path.is_file():
+            self.vectors = pickle.loads(self.path.read_bytes())
+        self.dirty = 0
+
+    def get_many(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        return {t: self.vectors[t] for t in texts if t in self.vectors}
+
+    def put_many(self, model: str, items: dict[str, np.ndarray]) -> None:
+        self.vectors.update(items)
+        self.dirty += len(items)
+        if self.dirty >= 500:
+            self.save()
+
+    def save(self) -> None:
+        """Write the map, merged with what other runs wrote meanwhile, atomically."""
+        if self.dirty:
+            if self.path.is_file():
+                self.vectors = {**pickle.loads(self.path.read_bytes()), **self.vectors}
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(self.vectors, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self.path)
+            self.dirty = 0
+
+
+class TimedEncoder:
     """An encoder wrapper that adds up the seconds spent encoding and the characters encoded."""
 
     def __init__(self, encoder: Encoder) -> None:
@@ -197,79 +236,120 @@ class _Timed:
         return out
 
 
-Aligner = Callable[[list[str], list[str], "EmbedFn | Sequence[EmbedFn]"], list[Bead]]
+def default_encoders() -> list[str]:
+    """The engine's default alignment encoders, ``model`` resolved to the default model."""
+    return [DEFAULT_MODEL if n == MAIN_MODEL else n for n in DEFAULT_ALIGN_ENCODERS]
 
 
-def run(name: str, fn: Aligner, src: list[str], tgt: list[str], gold: list[Bead], encoders: Sequence[Encoder]) -> dict:
-    """Align with a fresh string cache per encoder; scores, strings embedded, and the time split.
+def encoder_stats(embedders: Sequence[Embedder], timed: Sequence[TimedEncoder], sentences: int) -> dict:
+    """Per encoder: distinct strings asked for (and per sentence), strings encoded, seconds."""
+    return {t.name: {"strings_requested": e.strings_requested,
+                     "strings_per_sentence": round(e.strings_requested / max(sentences, 1), 3),
+                     "strings_encoded": e.strings_embedded, "chars_encoded": t.chars,
+                     "seconds": round(t.seconds, 2)}
+            for e, t in zip(embedders, timed)}
 
-    With several encoders the aligner gets one embedding function each; strings embedded are
-    those of the first, seconds those of all."""
-    timed = [_Timed(e) for e in encoders]
-    embedders = [Embedder(t) for t in timed]
+
+Aligner = Callable[[list[str], list[str], Sequence[EmbedFn]], list[Bead]]
+
+
+def run(name: str, fn: Aligner, src: list[str], tgt: list[str], gold: list[Bead], encoders: Sequence[Encoder],
+        cache: Path | None = None) -> dict:
+    """Align, each encoder behind its own :class:`Embedder` (a fresh memo; the on-disk cache
+    when given); scores, strings embedded per encoder, and the time split embed/align."""
+    timed = [TimedEncoder(e) for e in encoders]
+    stores = [VectorStore(cache, e.name) if cache else None for e in encoders]
+    embedders = [Embedder(t, store=s) for t, s in zip(timed, stores)]
     t = time.perf_counter()
-    beads = fn(src, tgt, embedders[0] if len(embedders) == 1 else embedders)
+    beads = fn(src, tgt, embedders)
     total = time.perf_counter() - t
+    for s in stores:
+        if s:
+            s.save()
     sentences = len(src) + len(tgt)
     seconds = sum(x.seconds for x in timed)
-    strings = embedders[0].strings_embedded
+    strings = sum(e.strings_requested for e in embedders)
     return {
         "aligner": name,
         **score(beads, gold),
+        "by_type": by_type(beads, gold),
         "beads": len(beads),
         "sentences": sentences,
-        "strings_embedded": strings,
+        "strings_requested": strings,
         "strings_per_sentence": strings / sentences,
-        "chars_embedded": timed[0].chars,
-        "encoder_sentences_per_s": sum(e.strings_embedded for e in embedders) / seconds if seconds else None,
+        "encoders": encoder_stats(embedders, timed, sentences),
         "seconds_embed": seconds,
         "seconds_align": total - seconds,
         "unaligned": unaligned(beads, gold, sentences),
     }
 
 
+def by_type(test: Sequence[Bead], gold: Sequence[Bead]) -> dict[str, dict[str, float]]:
+    """Strict precision and recall per bead shape (shapes of more than two a side pooled as "other")."""
+    def kind(b: Bead) -> str:
+        k = f"{len(b[0])}-{len(b[1])}"
+        return k if k in ("1-1", "2-1", "1-2", "0-1", "1-0") else "other"
+
+    test_set, gold_set = set(test), set(gold)
+    out = {}
+    for k in ("1-1", "2-1", "1-2", "0-1", "1-0", "other"):
+        ts, gs = [t for t in test if kind(t) == k], [g for g in gold if kind(g) == k]
+        if ts or gs:
+            out[k] = {"precision": round(sum(t in gold_set for t in ts) / len(ts), 4) if ts else 0.0,
+                      "recall": round(sum(g in test_set for g in gs) / len(gs), 4) if gs else 0.0,
+                      "gold": len(gs), "proposed": len(ts)}
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("path", type=Path, help="folder with dev.de, dev.fr, dev.defr")
-    ap.add_argument("--model", default="e5-small")
-    ap.add_argument("--second", default=None, help="a second encoder whose scores xlingo's aligner averages in")
-    ap.add_argument("--second-sentences-only", action="store_true",
-                    help="embed only the sentences with the second encoder (its windows approximated)")
+    ap.add_argument("path", type=Path, nargs="?", default=Path("../shared/data/textberg-dev"),
+                    help="folder with dev.de, dev.fr, dev.defr")
+    ap.add_argument("--encoders", default=",".join(default_encoders()),
+                    help="encoders whose scores xlingo's aligner averages (default: the engine's)")
+    ap.add_argument("--sentences-only", default="", help="of --encoders, those of which only sentences are embedded")
+    ap.add_argument("--baseline-model", default=DEFAULT_MODEL, help="the encoder of Bertalign's algorithm")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override an AlignParams field")
+    ap.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "xlingo-align-bench",
+                    help="vector cache folder (timings then count uncached strings only); 'none' for none")
     ap.add_argument("--json", type=Path, default=Path("reports/bench/align_textberg.json"))
     args = ap.parse_args(argv)
     src, tgt = read_lines(args.path / "dev.de"), read_lines(args.path / "dev.fr")
     gold = read_gold(args.path / "dev.defr")
-    encoder = load_encoder(args.model)
-    encoders = [encoder] + ([load_encoder(args.second)] if args.second else [])
-    params = AlignParams()
-    if args.second and args.second_sentences_only:
-        def aligner(s: list[str], t: list[str], e: Sequence[EmbedFn]) -> list[Bead]:
-            return align_pair(s, t, e[0], params, sentence_embed=e[1])
-    else:
-        def aligner(s: list[str], t: list[str], e: EmbedFn | Sequence[EmbedFn]) -> list[Bead]:
-            return align_pair(s, t, e, params)
-    ours = run("xlingo", aligner, src, tgt, gold, encoders)
-    base = run("bertalign-algo", bertalign, src, tgt, gold, [encoder])
+    names = args.encoders.split(",")
+    only = [n for n in args.sentences_only.split(",") if n]
+    cache = None if str(args.cache) == "none" else args.cache
+    if cache:
+        cache.mkdir(parents=True, exist_ok=True)
+    encoders = [load_encoder(n) for n in names]
+    params = AlignParams().with_options((k, float(v)) for k, v in (item.split("=") for item in args.set))
+
+    def aligner(s: list[str], t: list[str], e: Sequence[EmbedFn]) -> list[Bead]:
+        return align_pair(s, t, [f for n, f in zip(names, e) if n not in only], params,
+                          sentence_embed=[f for n, f in zip(names, e) if n in only])
+
+    ours = run("xlingo", aligner, src, tgt, gold, encoders, cache)
+    base = run("bertalign-algo", lambda s, t, e: bertalign(s, t, e[0]), src, tgt, gold,
+               [load_encoder(args.baseline_model)], cache)
     result = {
-        "data": "Text+Berg dev de-fr", "model": args.model, "second_model": args.second,
-        "second_sentences_only": bool(args.second and args.second_sentences_only),
-        "encoders": [e.name for e in encoders],
+        "data": "Text+Berg dev de-fr, whole document", "encoders": names, "sentences_only": only,
         "params": dict(params.thresholds()), "bertalign_params": BertalignParams().__dict__,
-        "xlingo": ours, "bertalign_algo": base,
-        "strings_ratio_xlingo_over_bertalign": ours["strings_embedded"] / base["strings_embedded"],
-        "chars_ratio_xlingo_over_bertalign": ours["chars_embedded"] / base["chars_embedded"],
+        "bertalign_model": args.baseline_model, "xlingo": ours, "bertalign_algo": base,
+        "strings_ratio_xlingo_over_bertalign": ours["strings_requested"] / base["strings_requested"],
     }
     for r in (ours, base):
         u = r["unaligned"]
         print(f"{r['aligner']:>15}: strict P/R/F1 {r['strict']['precision']:.3f}/{r['strict']['recall']:.3f}/"
-              f"{r['strict']['f1']:.3f}  lax F1 {r['lax']['f1']:.3f}  strings {r['strings_embedded']} "
-              f"({r['strings_per_sentence']:.2f}/sentence)  embed {r['seconds_embed']:.1f}s "
+              f"{r['strict']['f1']:.3f}  lax F1 {r['lax']['f1']:.3f}  embed {r['seconds_embed']:.1f}s "
               f"align {r['seconds_align']:.2f}s  unaligned {u['predicted']} (gold {u['gold']}, "
-              f"false {u['false']} = {u['false_per_100_sentences']:.1f}/100 sentences)")
-    print(f"embedded, xlingo / bertalign-algo: strings {result['strings_ratio_xlingo_over_bertalign']:.2f}, "
-          f"characters {result['chars_ratio_xlingo_over_bertalign']:.2f}")
+              f"false {u['false']} = {u['false_per_100_sentences']:.2f}/100 sentences)")
+        for name, e in r["encoders"].items():
+            print(f"{'':>17}{name}: {e['strings_requested']} strings ({e['strings_per_sentence']:.2f}/sentence), "
+                  f"{e['strings_encoded']} encoded in {e['seconds']:.1f}s")
+        print(f"{'':>17}" + "  ".join(f"{k} P/R {v['precision']:.3f}/{v['recall']:.3f} ({v['gold']})"
+                                       for k, v in r["by_type"].items()))
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    write_atomic(args.json, json.dumps(result, indent=2) + "\n")
     return 0
 
 

@@ -60,11 +60,11 @@ class AlignParams:
     max_bead: int = 5  # most sentences in a bead, both sides together
     skip: float = -0.5  # gain of a sentence left without counterpart (score units)
     size_power: float = 0.5  # a bead's gain is its score times (sentences / 2) ** size_power
-    length_weight: float = 1.0  # score penalty per unit of |log(length ratio / story's ratio)|
+    length_weight: float = 1.5  # score penalty per unit of |log(length ratio / story's ratio)|
     member_floor: float = 0.5  # a bead loses what its least related sentence scores below this
     agreement: float = 0.5  # gain per sentence of a bead, times (share of other versions agreeing - 1/2)
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
-    refine_margin: float = 1.0  # embed the windows of beads on paths within this of the best
+    refine_margin: float = 0.25  # embed the windows of beads on paths within this of the best
 
     def with_options(self, options: Iterable[tuple[str, float]]) -> AlignParams:
         """A copy with these ``(field, value)`` overrides (integers where the field is one)."""
