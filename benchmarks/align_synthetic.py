@@ -401,7 +401,9 @@ def cross_validate(results: list[tuple[AlignParams, dict[str, dict]]]) -> dict:
         for n in names:
             add(totals[k]["textberg:" if n.startswith("textberg:") else "ntrex:"], per[n])
     held: dict[str, dict] = {"textberg:": {}, "ntrex:": {}}
-    chosen: dict[str, int] = {}
+    chosen: dict[str, int] = {}  # documents held out per configuration chosen
+    varying = [k for k in dict(results[0][0].thresholds())
+               if len({dict(p.thresholds())[k] for p, _ in results}) > 1]
     for n in names:
         src = "textberg:" if n.startswith("textberg:") else "ntrex:"
 
@@ -414,7 +416,7 @@ def cross_validate(results: list[tuple[AlignParams, dict[str, dict]]]) -> dict:
             return float(np.mean(out))
 
         best = max(range(len(results)), key=lambda k: (score(k), -k))
-        key = str(dict(results[best][0].thresholds()))
+        key = _label(results[best][0], varying)
         chosen[key] = chosen.get(key, 0) + 1
         add(held[src], results[best][1][n])
     best_all = max(range(len(results)), key=lambda k: (objective(results[k][1], names), -k))
@@ -422,6 +424,11 @@ def cross_validate(results: list[tuple[AlignParams, dict[str, dict]]]) -> dict:
             "documents": len(names), "configurations": len(results),
             "chosen_held_out": dict(sorted(chosen.items(), key=lambda kv: -kv[1])),
             "chosen_on_all": dict(results[best_all][0].thresholds())}
+
+
+def _label(params: AlignParams, names: Sequence[str]) -> str:
+    values = dict(params.thresholds())
+    return ", ".join(f"{k.removeprefix('align.')}={values[k]:g}" for k in names) or "defaults"
 
 
 def _minus(total: dict, part: dict) -> dict:
