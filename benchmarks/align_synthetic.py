@@ -367,7 +367,7 @@ GRID = {
     "skip": (-0.4, -0.5, -0.6),
     "member_floor": (0.5, 0.75),
     "length_weight": (1.0, 1.5, 2.0),
-    "refine_margin": (0.25, 0.5),
+    "refine_margin": (0.25, 1.0),
 }
 
 
