@@ -16,6 +16,7 @@ import hashlib
 import logging
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -55,6 +56,7 @@ class EmbeddingCache:
         self.misses = 0
         self._conn: sqlite3.Connection | None = None
         self._disabled = False
+        self._lock = threading.RLock()  # one connection, used by the stories' threads in turn
 
     def get_many(self, model: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """Cached vectors of those ``texts`` that are in the cache."""
@@ -90,6 +92,10 @@ class EmbeddingCache:
 
     def _guard(self, action: Callable[[], T], fallback: T) -> T:
         """Run ``action``; recover from a corrupt file once; disable the cache on other errors."""
+        with self._lock:
+            return self._guarded(action, fallback)
+
+    def _guarded(self, action: Callable[[], T], fallback: T) -> T:
         if self._disabled:
             return fallback
         for attempt in (1, 2):
@@ -123,7 +129,7 @@ class EmbeddingCache:
         return self._conn
 
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
+        conn = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
