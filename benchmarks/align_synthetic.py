@@ -463,7 +463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     only = [n in args.sentences_only.split(",") for n in names]
     encoders = load_encoders(names)
     stores = [VectorStore(args.cache, e.name) for e in encoders]
-    label = "+".join(n + ("(sentences)" if o else "") for n, o in zip(names, only))
+    label = "+".join(n + (".sentences" if o else "") for n, o in zip(names, only))
     if args.cv:
         space = grid(base, {k: tuple(map(float, v.split(","))) for k, v in (g.split("=") for g in args.grid)}
                      if args.grid else GRID)

@@ -131,10 +131,11 @@ def print_timings(run: FeedRun) -> None:
                f"(mean batch {c.mean_batch:.1f}); from the cache: {c.vectors_from_store} vectors, "
                f"{c.tokens_from_store} token states; rest {max(0.0, sum(run.phases.values()) - c.seconds):.2f}s",
                err=True)
+    sentences = max(1, run.report.stats.get("sentences", 0))
     for name, aligner in sorted(run.engine.align_embedders.items()):
         a = aligner.counters
-        typer.echo(f"  alignment encoder {name}: {a.seconds:.2f}s, {a.strings_encoded} strings in "
-                   f"{a.forward_calls} forward calls", err=True)
+        typer.echo(f"  alignment encoder {name}: {a.seconds:.2f}s, {a.strings_encoded} strings "
+                   f"({a.strings_encoded / sentences:.2f} per sentence) in {a.forward_calls} forward calls", err=True)
 
 
 @app.command("check", help=HELP)
