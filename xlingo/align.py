@@ -10,8 +10,8 @@ sentences is first scored with a proxy vector, the length-weighted normalised su
 sentence vectors (the encoders mean-pool tokens, so this is close to the real thing). Then,
 round by round, the real concatenation is embedded for every proxy window of a bead that some
 path within ``refine_margin`` of the best one goes through (max-marginals from a forward and
-a backward pass), until no such window is left: ~1.3-1.4 strings per sentence on Text+Berg
-and NTREX stories, where Bertalign embeds ~4 (every overlapping window).
+a backward pass), until no such window is left: ~1.2-1.4 strings per sentence and encoder on
+Text+Berg and NTREX stories, where Bertalign embeds ~4 (every overlapping window).
 
 Scores are normalised per story: a bead's cosine is centred on how similar each of its two
 windows is to the other version on average and divided by the spread of the story's sentence
@@ -22,9 +22,16 @@ embedding functions) the normalised scores are averaged. A penalty on the bead's
 on a bead sentence that scores below ``member_floor`` against the other side keeps unrelated
 sentences out of merged beads.
 
+A sentence the programme leaves without counterpart joins the neighbouring bead (in its own
+version) whose other side the joined window, embedded for real, scores better against than
+the bead's own window did: a fragment kept out by a bead-shape limit or by noise comes back, a
+real insertion (which dilutes the window) stays alone. No threshold: the comparison decides.
+
 With three versions or more, each pair is aligned a second time with a gain for the links
 the other versions agree on (:func:`align_versions`). The scoring parameters are chosen by
-cross-validation (``benchmarks/align_synthetic.py --cv``).
+leave-one-document-out cross-validation over NTREX-derived stories in 12 languages and
+Text+Berg chunks (``benchmarks/align_synthetic.py --cv``); the engine aligns with USE v3 and
+its own model averaged (``[tool.xlingo.align] encoders``), chosen the same way.
 """
 from __future__ import annotations
 
@@ -52,8 +59,9 @@ _ABSORB_ROUNDS = 3  # most rounds of joining lone sentences to a neighbouring be
 class AlignParams:
     """Every tunable of the aligner; all of them go into the report signature.
 
-    The scoring parameters were chosen by cross-validation over Text+Berg dev chunks and
-    NTREX-derived stories in 12 languages (``benchmarks/align_synthetic.py --cv``).
+    The scoring parameters were chosen by leave-one-document-out cross-validation over
+    Text+Berg dev chunks and NTREX-derived stories in 12 languages
+    (``benchmarks/align_synthetic.py --cv``, ``reports/bench/align_cv.json``).
     """
 
     max_window: int = 4  # most sentences on one side of a bead
@@ -126,11 +134,13 @@ class _Side:
         self.extra: dict[str, np.ndarray] = {}  # windows embedded for real outside the programme
 
     def vector(self, ids: tuple[int, ...]) -> np.ndarray:
-        """The window of these consecutive sentences: its vector, else the length-weighted proxy."""
-        if len(ids) in self.windows and not (self.proxy[len(ids)][ids[0]] and self.joined(ids) in self.extra):
+        """The window of these consecutive sentences: embedded for real where it was, else the
+        length-weighted proxy."""
+        text = self.joined(ids)
+        if text in self.extra:
+            return self.extra[text]
+        if len(ids) in self.windows:
             return self.windows[len(ids)][ids[0]]
-        if self.joined(ids) in self.extra:
-            return self.extra[self.joined(ids)]
         chars = self.chars[1][list(ids)]
         return _unit((self.windows[1][list(ids)] * chars[:, None]).sum(axis=0))
 
