@@ -77,32 +77,35 @@ CJK_NOT_NEGATION = {
 #: Arabic conjunctions written onto the next word (و ف).
 _AR_PREFIX = re.compile(r"^[وف](?=ل[ام]|لن|لي)")
 
-#: Words whose meaning entails a negation (a translation may carry the negation in them).
-IMPLICIT_NEGATION: dict[str, tuple[str, ...]] = {
-    "en": ("without", "fail", "refus", "lack", "hardly", "barely", "scarcely", "unable", "absen", "deny", "non-",
-           "ignor", "cease", "until", "no longer", "neither", "nor ",
-           "denie", "neglect", "avoid", "except", "unless", "instead", "rather than", "only", "declin",
-           "reject", "prevent", "stop", "ban", "miss"),
-    "de": ("ohne", "kaum", "versäum", "erst", "aufgehört", "aufhör", "nicht-", "weder", "verweiger", "ablehn", "lehnt", "fehl", "scheiter", "unfähig", "außer",
-           "statt", "nur", "verhinder", "stopp", "verbot", "vermeid", "mangel", "abgelehnt"),
-    "nl": ("zonder", "nauwelijks", "weiger", "ontbr", "behalve", "tenzij", "slechts", "alleen", "mislukt",
-           "verbod", "vermijd"),
-    "fr": ("sans", "à peine", "ignor", "cess", "non ", "non-", "ni ", "refus", "échou", "manqu", "incapable", "sauf", "à moins", "seulement",
-           "uniquement", "que ", "plutôt", "empêch", "interdi", "évit", "rejet"),
-    "es": ("sin", "apenas", "dej", "ignor", "ni ", "negó", "niega", "negar", "rechaz", "fall", "incapaz", "salvo", "excepto",
-           "solo", "sólo", "únicamente", "en lugar", "impid", "prohib", "evit", "carec", "falt"),
-    "it": ("senza", "appena", "smett", "ignor", "cess", "né ", "rifiut", "fall", "manc", "incapac", "tranne", "salvo", "solo", "soltanto",
-           "invece", "impedi", "vieta", "evit", "neg"),
-    "pt": ("sem", "mal ", "deix", "ignor", "cess", "nem ", "recus", "falh", "falt", "incapaz", "exceto", "salvo", "só", "apenas", "em vez",
-           "impedi", "proib", "evit", "neg", "rejeit"),
-    "pl": ("bez", "ledwo", "odmów", "odmaw", "brak", "zabrak", "nieudan", "oprócz", "tylko", "jedynie",
-           "zamiast", "zakaz", "unik", "odrzuc"),
-    "ru": ("без", "едва", "отказ", "нехват", "отсутств", "кроме", "только", "лишь", "вместо", "запрет",
-           "избега", "отклон", "провал"),
-    "zh": ("缺", "拒", "除了", "只", "仅", "僅", "失败", "失敗", "禁止", "避免", "而是", "难以", "難以", "难", "難"),
-    "ja": ("拒", "欠", "除", "だけ", "のみ", "失敗", "禁止", "避け", "代わり", "困難", "難し", "にくい", "不", "未", "非", "無"),
-    "ar": ("بدون", "دون", "رفض", "فشل", "نقص", "غياب", "إلا", "فقط", "بدلا", "منع", "تجنب", "غير", "عدم"),
-}
+#: Words whose meaning entails a negation (a translation may carry the negation in them): the
+#: negative prepositions and adverbs (*without*, *hardly*), the downward-entailing *only* words,
+#: and the verbs whose meaning is "not do" (*fail*, *refuse*, *lack*, *prevent*). ``*`` ends a
+#: stem (any ending); other entries match the whole word (or phrase). CJK entries match anywhere.
+IMPLICIT_NEGATION: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
+    "en": "without|fail*|refus*|lack*|hardly|barely|scarcely|unable|absen*|deny|denie*|denied|ignor*|ceas*|"
+          "until|unless|neither|nor|neglect*|avoid*|except*|instead|rather than|only|declin*|reject*|prevent*|"
+          "stop|stops|stopped|stopping|ban|bans|banned|banning|miss|missed|misses|missing|no longer|few|little",
+    "de": "ohne|kaum|versäum*|erst|aufgehört|aufhör*|weder|verweiger*|ablehn*|lehnt|lehnte|lehnten|abgelehnt|"
+          "fehl*|scheiter*|gescheitert|unfähig*|außer|statt|anstatt|nur|verhinder*|stopp*|verbot*|verbiet*|"
+          "vermeid*|vermied*|mangel*|wenige|wenig",
+    "nl": "zonder|nauwelijks|weiger*|ontbr*|behalve|tenzij|slechts|alleen|mislukt*|verbod*|verbied*|vermijd*|"
+          "vermeed*|pas|weinig",
+    "fr": "sans|à peine|ignor*|cess*|refus*|échou*|manqu*|incapable*|sauf|à moins|seulement|uniquement|"
+          "plutôt|empêch*|interdi*|évit*|rejet*|peu|ni",
+    "es": "sin|apenas|ignor*|negó|niega*|negar*|negaron|rechaz*|fracas*|incapaz*|salvo|excepto|solo|sólo|"
+          "solamente|únicamente|en lugar|en vez|impid*|imped*|prohib*|evit*|carec*|falt*|poco|pocos|pocas|ni",
+    "it": "senza|appena|smett*|ignor*|cess*|rifiut*|fall*|manc*|incapac*|tranne|salvo|solo|soltanto|invece|"
+          "impedi*|vieta*|vietat*|evit*|negat*|negò|nega|negano|poco|pochi|poche|né",
+    "pt": "sem|mal|ignor*|cess*|recus*|falh*|falt*|incapaz*|exceto|salvo|só|apenas|somente|em vez|"
+          "impedi*|impeç*|proib*|evit*|negou|nega*|rejeit*|pouco|poucos|poucas|nem",
+    "pl": "bez|ledwo|odmów*|odmaw*|odmow*|brak*|zabrak*|nieudan*|oprócz|tylko|jedynie|zamiast|zakaz*|unik*|"
+          "odrzuc*|uniemożliw*|mało",
+    "ru": "без|едва|вряд|отказ*|нехват*|отсутств*|кроме|только|лишь|вместо|запрет*|избега*|избеж*|отклон*|"
+          "провал*|мало|немного",
+    "zh": "缺|拒|除了|只|仅|僅|失败|失敗|禁止|避免|而是|难以|難以|难|難|少",
+    "ja": "拒|欠|除|だけ|のみ|失敗|禁止|避け|代わり|困難|難し|にくい|不|未|非|無|少",
+    "ar": "بدون|دون|رفض*|فشل*|نقص*|غياب|إلا|فقط|بدلا|منع*|تجنب*|غير|عدم|قليل*",
+}.items()}
 #: Negative prefixes that build antonyms from ordinary words (``im|possible``).
 NEGATIVE_PREFIX: dict[str, tuple[str, ...]] = {
     "en": ("un", "in", "im", "il", "ir", "dis", "non"),
@@ -308,13 +311,29 @@ def _prefixed_antonym(word: str, lang: str) -> bool:
     return False
 
 
+def soft_negatives(text: str, lang: str) -> list[Cue]:
+    """Words that carry a negation without being a negator: those of :data:`IMPLICIT_NEGATION`
+    and negative prefixes on ordinary words (``impossible``, ``unklar``, ``невозможно``)."""
+    lang = primary_language(lang)
+    entries = IMPLICIT_NEGATION.get(lang, ())
+    if lang in CJK_NEGATION:
+        return sorted((Cue(m.start(), m.end(), m.group()) for e in entries
+                       for m in re.finditer(re.escape(e), text)), key=lambda c: c.start)
+    out = []
+    low = text.lower()
+    for e in (e for e in entries if " " in e):
+        out += [Cue(m.start(), m.end(), text[m.start():m.end()]) for m in re.finditer(rf"(?<!\w){re.escape(e)}(?!\w)", low)]
+    words = {e for e in entries if not e.endswith("*") and " " not in e}
+    stems = tuple(e[:-1] for e in entries if e.endswith("*"))
+    for s, e, w, _ in _tokens(text):
+        if w in words or (stems and w.startswith(stems)) or _prefixed_antonym(w, lang):
+            out.append(Cue(s, e, text[s:e]))
+    return sorted(out, key=lambda c: c.start)
+
+
 def implicit_negative(text: str, lang: str) -> bool:
     """True when the text carries a negation in a word that entails it (see the module doc)."""
-    lang = primary_language(lang)
-    low = " " + text.lower() + " "
-    if any(cue in low for cue in IMPLICIT_NEGATION.get(lang, ())):
-        return True
-    return any(_prefixed_antonym(w, lang) for _, _, w, _ in _tokens(text))
+    return bool(soft_negatives(text, lang))
 
 
 #: Words that make an analytic comparative (more/less + adjective): their direction depends on

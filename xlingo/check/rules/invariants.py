@@ -14,11 +14,15 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from anyascii import anyascii
 
+from xlingo.annotate import annotate
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.check.invariants import Cue, directions, implicit_negative, negations
+import numpy as np
+
+from xlingo.check.invariants import Cue, directions, implicit_negative, negations, soft_negatives
 from xlingo.check.wording import languages
 from xlingo.language import zipf
 from xlingo.model import Finding, Severity, Span
@@ -33,6 +37,9 @@ from xlingo.names import (
     is_ordinary,
     story_names,
 )
+
+if TYPE_CHECKING:
+    from xlingo.annotate.divergence import RowWords
 
 
 def vote(values: dict[str, object]) -> tuple[object, list[str]] | None:
@@ -103,60 +110,152 @@ class PolarityMismatch(Rule):
 
     code = "XL801"
     levels = {
-        Severity.WARNING: "three or more versions, the others agree on the number of negations and this one differs",
-        Severity.INFO: "two versions (no vote), or the versions disagree with no majority",
+        Severity.WARNING: "three or more versions: the others agree (each has the negation where the other "
+                          "has it, or none has it) and this one differs",
+        Severity.INFO: "two versions (no vote), or no word alignment to say where the negation stands",
     }
     name = "polarity-mismatch"
     severity = Severity.WARNING
     summary = "A negation the other versions have is missing here, or one they lack is added"
+    requires = ("boilerplate", "words")
+    # words around a negation whose counterparts locate it, and the least similarity of a link that
+    # counts (document-level cross-validation on ntrex-dev: benchmarks/cv_invariants.py)
+    options = {"reach": 3, "min_link": 0.4}
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        annotate(ctx, self.requires)
+        reach = int(self.opts["reach"])
         for k, texts in _cells(ctx):
             langs = {d: ctx.story.document(d).lang for d in texts}
             negs = {d: negations(t, langs[d]) for d, t in texts.items()}
             counts = {d: len(v) for d, v in negs.items()}
             if len(set(counts.values())) == 1:
                 continue
-            implicit = {d: implicit_negative(t, langs[d]) for d, t in texts.items()}
-            if len(texts) == 2:
-                more, less = sorted(counts, key=counts.get, reverse=True)
-                if not any(implicit.values()):
-                    yield self._extra(ctx, k, more, negs[more], [less], counts[less], Severity.INFO)
+            rw = ctx.words.rows.get(k) if ctx.words is not None else None
+            if rw is None or not all(d in rw.cells for d in texts):
+                yield from self._by_count(ctx, k, texts, negs)
                 continue
-            voted = vote(counts)
-            if voted is None:
-                if not any(implicit.values()):
-                    first = next(iter(texts))
-                    span = ctx.row_span(k, first)
-                    summary = ", ".join(f"{langs[d]} {n}" for d, n in counts.items())
-                    yield ctx.finding(self, first, *span, f"the versions disagree on negation ({summary} "
-                                      "negations) with no majority: check them all", row=k,
-                                      severity=Severity.INFO)
-                continue
-            top, odd = voted
-            agree = [d for d in texts if counts[d] == top]
-            for d in odd:
-                lexical = [implicit[o] for o in agree]
-                if implicit[d] or (any(lexical) if counts[d] < top else all(lexical)):
-                    continue  # a negation carried by a word (failed to, impossible, ohne), or doubled
-                if counts[d] < top:
-                    span = ctx.row_span(k, d)
-                    related = [s for o in agree for s in _cue_spans(ctx, k, o, negs[o])]
-                    cues = _quote([c for o in agree for c in negs[o]])
-                    yield ctx.finding(self, d, *span, f"{top - counts[d]} negation(s) fewer than "
-                                      f"{languages(ctx, agree)} ({cues}): the statement may be reversed",
-                                      row=k, related=related)
-                else:
-                    yield self._extra(ctx, k, d, negs[d], agree, top, self.severity)
+            marks = Polarity(ctx, k, rw, texts, langs, negs, reach, self.opts["min_link"])
+            for d in texts:
+                others = [o for o in texts if o != d]
+                severity = Severity.WARNING if len(others) >= 2 else Severity.INFO
+                if counts[d] > max(counts[o] for o in others):
+                    added = [c for c in marks.hard[d] if not marks.cancelled(d, c)
+                             and all(marks.matched(d, c, o) is False for o in others)]
+                    if added:
+                        cues = [negs[d][i] for i in added]
+                        yield self._extra(ctx, k, d, cues, others, severity)
+                if counts[d] < min(counts[o] for o in others) and len(others) >= 2:
+                    yield from self._lost(ctx, k, d, others, marks, negs)
 
-    def _extra(self, ctx: CheckContext, k: int, doc: str, cues: list[Cue], others: list[str], n_other: int,
+    def _lost(self, ctx: CheckContext, k: int, d: str, others: list[str], marks: Polarity,
+              negs: dict[str, list[Cue]]) -> Iterator[Finding]:
+        """A negation two other versions share (each finds it in the other) with no negation, nor
+        a word that entails one, where its words stand in ``d``."""
+        for y in others:
+            for i in marks.hard[y]:
+                if marks.cancelled(y, i) or marks.matched(y, i, d) is not False:
+                    continue
+                agree = [z for z in others if z != y and marks.matched(y, i, z)]
+                if not agree:
+                    continue
+                where = marks.counterpart(y, i, d)
+                cue = negs[y][i]
+                related = [s for o in [y, *agree] for s in _cue_spans(ctx, k, o, negs[o])]
+                yield ctx.finding(self, d, *where, f"no negation here where {languages(ctx, [y, *agree])} "
+                                  f"have one ({_quote([cue])}): the statement may be reversed",
+                                  row=k, related=related)
+                return
+
+    def _by_count(self, ctx: CheckContext, k: int, texts: dict[str, str],
+                  negs: dict[str, list[Cue]]) -> Iterator[Finding]:
+        """Without a word alignment: a version alone with more negations than two or more
+        others that agree, where no version has a word that entails a negation (info)."""
+        counts = {d: len(v) for d, v in negs.items()}
+        voted = vote(counts)
+        if voted is None or any(implicit_negative(t, ctx.story.document(d).lang) for d, t in texts.items()):
+            return
+        top, odd = voted
+        for d in odd:
+            if counts[d] > top:
+                yield self._extra(ctx, k, d, negs[d], [o for o in texts if o != d], Severity.INFO)
+
+    def _extra(self, ctx: CheckContext, k: int, doc: str, cues: list[Cue], others: list[str],
                severity: Severity) -> Finding:
         start = ctx.row_span(k, doc)[0]
         related = [ctx.span(o, *ctx.row_span(k, o)) for o in others]
         return ctx.finding(self, doc, start + cues[0].start, start + cues[-1].end,
-                           f"negation {_quote(cues)} here: {len(cues) - n_other} more than "
-                           f"{languages(ctx, others)}; the statement may be reversed",
+                           f"negation {_quote(cues)} here, none where its words stand in "
+                           f"{languages(ctx, others)}: the statement may be reversed",
                            row=k, related=related, severity=severity)
+
+
+_BREAK = re.compile(r"[,;:.!?()—–]")
+
+
+class Polarity:
+    """Where the negations of a row's versions stand, in words of the row's word alignment."""
+
+    def __init__(self, ctx: CheckContext, k: int, rw: RowWords, texts: dict[str, str], langs: dict[str, str],
+                 negs: dict[str, list[Cue]], reach: int, min_link: float) -> None:
+        self.rw, self.reach, self.min_link = rw, reach, min_link
+        self.hard: dict[str, list[int]] = {}  # per version: the cue numbers of its negations
+        self.cue_words: dict[str, list[list[int]]] = {}
+        self.marked: dict[str, set[int]] = {}  # words of a negation or of a word that entails one
+        self.soft: dict[str, set[int]] = {}
+        self.texts = texts
+        self.base = {d: ctx.row_span(k, d)[0] for d in texts}
+        for d, text in texts.items():
+            base = self.base[d]
+            words = rw.cells[d].words.words
+            starts = np.array([w.start for w in words])
+            ends = np.array([w.end for w in words])
+
+            def covered(c: Cue) -> list[int]:
+                s, e = base + c.start, base + c.end
+                return [int(i) for i in np.flatnonzero((starts < e) & (ends > s))]
+
+            self.cue_words[d] = [covered(c) for c in negs[d]]
+            self.hard[d] = [i for i, w in enumerate(self.cue_words[d]) if w]
+            self.soft[d] = {i for c in soft_negatives(text, langs[d]) for i in covered(c)}
+            self.marked[d] = self.soft[d] | {i for w in self.cue_words[d] for i in w}
+
+    def _near(self, d: str, idx: list[int]) -> set[int]:
+        n = len(self.rw.cells[d].words.words)
+        return {j for i in idx for j in range(max(0, i - self.reach), min(n, i + self.reach + 1))}
+
+    def cancelled(self, d: str, cue: int) -> bool:
+        """The negation stands right by a word that entails one (``not unusual``, ``nicht ohne``):
+        two negations that may cancel, or one a translation may carry in either word."""
+        idx = self.cue_words[d][cue]
+        words = self.rw.cells[d].words.words
+        text = self.texts[d]
+        return any(abs(i - j) <= 2 and not _BREAK.search(text[words[min(i, j)].end - self.base[d]:
+                                                                 words[max(i, j)].start - self.base[d]])
+                   for i in idx for j in self.soft[d] - set(idx))
+
+    def _links(self, d: str, e: str) -> np.ndarray:
+        pa = self.rw.pairs[(d, e)]
+        return pa.links & (pa.sim >= self.min_link)
+
+    def _mapped(self, d: str, cue: int, e: str) -> list[int]:
+        links = self._links(d, e)
+        return sorted({int(j) for i in self._near(d, self.cue_words[d][cue]) for j in np.flatnonzero(links[i])})
+
+    def matched(self, d: str, cue: int, e: str) -> bool | None:
+        """Whether version ``e`` has a negation (or a word that entails one) where the words
+        around negation ``cue`` of ``d`` stand in it; None when none of them is aligned."""
+        mapped = self._mapped(d, cue, e)
+        if not mapped:
+            return None
+        return bool(self._near(e, mapped) & self.marked[e])
+
+    def counterpart(self, d: str, cue: int, e: str) -> tuple[int, int]:
+        """Character span of ``e``'s words linked to the words around negation ``cue`` of ``d``."""
+        ws = self.rw.cells[e].words.words
+        own = [int(j) for i in self.cue_words[d][cue] for j in np.flatnonzero(self._links(d, e)[i])]
+        mapped = own or self._mapped(d, cue, e)
+        return ws[min(mapped)].start, ws[max(mapped)].end
 
 
 @register
