@@ -38,7 +38,7 @@ CONCEPTS = [
     "minister minister ministre ministro الوزير", "attended attend venir teilnehmen يحضر asistió", "meeting الاجتماع reunión",
     "unable konnte pu", "bridge brücke pont", "is ist est", "closed gesperrt fermé",
     "cars autos voitures", "cross überqueren traverser", "it sie le", "and und et",
-    "delays verspätungen retards", "unusual ungewöhnlich", "school schule", "reopened geöffnet", "monday montag",
+    "delays verspätungen retards", "unusual ungewöhnlich inhabituel", "which was ce", "school schule", "reopened geöffnet", "monday montag",
     "mayor bürgermeister maire", "approved gebilligt approuvé", "plan", "hat a",
     "talks gespräche pourparlers", "failed brachten abouti", "deal einigung accord",
     "today heute aujourd'hui", "river fluss",
@@ -65,16 +65,29 @@ def lexicon_tokens(texts):
     return out
 
 
-def run(rule, rows, embed=None, token_states=None):
+def lexicon_embed(texts):
+    """Sentence vectors from the same lexicon: the normalised sum of the word vectors."""
+    out = []
+    for t in texts:
+        v = np.sum([_word_vector(w.text) for w in split_words(t)] or [np.zeros(DIM)], axis=0)
+        out.append(v / (np.linalg.norm(v) or 1.0))
+    return np.array(out, dtype=np.float32)
+
+
+def run(rule, rows, embed=None, token_states=None, options=None):
     langs = list(rows[0])
     story = story_from_rows([{lg: r[lg] for lg in langs} for r in FILL] + rows)
     kwargs = {} if embed is None else {"embed": embed}
     ctx = context_for(story, token_states=token_states, **kwargs)
-    return [f for f in rule().check(ctx)]
+    return [f for f in rule(options).check(ctx)]
 
 
-def polarity(rows, token_states=lexicon_tokens):
-    return run(PolarityMismatch, rows, token_states=token_states)
+#: The made-up encoder's gains are not the real one's: any gain makes a warning here.
+ANY_GAIN = {"added_gain": 0.0, "lost_gain": 0.0}
+
+
+def polarity(rows, token_states=lexicon_tokens, options=ANY_GAIN):
+    return run(PolarityMismatch, rows, embed=lexicon_embed, token_states=token_states, options=options)
 
 
 # --------------------------------------------------------------------------- cues
@@ -191,6 +204,14 @@ def test_a_negation_elsewhere_in_the_row_does_not_excuse_a_lost_one():
              "de": "Die Fähre fährt während des Sturms nicht, was ungewöhnlich ist.",
              "fr": "Le bac circulera pendant la tempête, ce qui est inhabituel."}]
     assert [(f.lang, f.severity) for f in polarity(rows)] == [("fr", Severity.WARNING)]
+
+
+def test_a_negation_that_does_not_pull_its_version_away_is_info():
+    """Cutting the negation out must bring the version closer to the others by ``added_gain``."""
+    rows = [{"en": "Passengers can board at the north gate.", "zh": "乘客可以在北门登船。",
+             "ja": "乗客は北門から乗船できません。"}]
+    found = polarity(rows, options={"added_gain": 0.5})
+    assert [(f.lang, f.text, f.severity) for f in found] == [("ja", "ません", Severity.INFO)]
 
 
 def test_two_versions_report_the_extra_negation_as_info():

@@ -55,6 +55,8 @@ CONCORD = frozenset({"es", "it", "pt", "pl", "ru", "uk", "ar", "ro", "ca"})
 FR_NE = frozenset({"ne", "n'"})
 #: French second parts (``ne ... plus`` is a negation too, ``plus`` alone a comparison).
 FR_SECOND = frozenset("pas plus jamais rien personne aucun aucune nul nulle ni guère point".split())
+#: French negators that stay negators in idioms (``pas mal``, ``plus que jamais``).
+FR_RAW = frozenset({"ne", "n'", "pas", "jamais"})
 #: French n-words that can be the subject before ``ne`` (``personne ne vient``).
 FR_SUBJECT = frozenset("personne rien aucun aucune nul nulle".split())
 #: French words that negate without ``ne`` (``pas encore``, ``jamais``); ``non`` mostly
@@ -64,7 +66,7 @@ FR_ALONE = frozenset("pas jamais aucun aucune".split())
 #: Chinese and Japanese negators, matched on characters.
 CJK_NEGATION = {
     "zh": re.compile(r"不|没|沒|未|无|無|非|别|別|勿|莫|否"),
-    "ja": re.compile(r"ない|なかっ|なく|ません|ず[にとも、。]|せず|ぬ|無い|無し|なし"),
+    "ja": re.compile(r"ない|なかっ|なく|ません|ず[にとも、。]|せず|無い|無し|なし"),
 }
 #: Lexicalised compounds that contain a negative character but do not negate.
 CJK_NOT_NEGATION = {
@@ -302,16 +304,28 @@ def negations(text: str, lang: str) -> list[Cue]:
 
 @lru_cache(maxsize=65536)
 def _prefixed_antonym(word: str, lang: str) -> bool:
-    """``word`` is a negative prefix on an ordinary word of the language (``impossible``)."""
+    """``word`` is a negative prefix on an ordinary word of the language (``impossible``). The
+    Latin prefixes (*in-*, *des-*, *dis-*...) also begin many words that negate nothing
+    (*impuesto*, *disappear*), so there the stem must have an adjective's ending (*possible*,
+    *égal*, *correct*)."""
     for p in NEGATIVE_PREFIX.get(lang, ()):
         stem = word[len(p):]
         if word.startswith(p) and len(stem) >= 4 and zipf(stem, lang) >= 3.0 and zipf(word, lang) >= 1.5 \
-                and zipf(stem, lang) > zipf(word, lang):
+                and zipf(stem, lang) > zipf(word, lang) \
+                and (p not in LATIN_PREFIXES or stem.endswith(ADJECTIVE_ENDINGS)):
             return True
     return False
 
 
-def soft_negatives(text: str, lang: str) -> list[Cue]:
+#: Negative prefixes that also start many plain words (``in|formato``, ``dis|appear``).
+LATIN_PREFIXES = frozenset("in im il ir i dis des dés dé s mé".split())
+#: Adjective endings of the Romance and English vocabulary those prefixes negate.
+ADJECTIVE_ENDINGS = tuple("ble bles ble bile bili ível íveis al ales ais ale ali el ent ente entes ant ante "
+                          "antes ect ecto ecta eto eta ete ile iles ar are ari ario aria ust uste usto usta "
+                          "ive ivo iva if ife ique ico ica ous oso osa".split())
+
+
+def soft_negatives(text: str, lang: str, prefixed: bool = True) -> list[Cue]:
     """Words that carry a negation without being a negator: those of :data:`IMPLICIT_NEGATION`
     and negative prefixes on ordinary words (``impossible``, ``unklar``, ``невозможно``)."""
     lang = primary_language(lang)
@@ -326,9 +340,21 @@ def soft_negatives(text: str, lang: str) -> list[Cue]:
     words = {e for e in entries if not e.endswith("*") and " " not in e}
     stems = tuple(e[:-1] for e in entries if e.endswith("*"))
     for s, e, w, _ in _tokens(text):
-        if w in words or (stems and w.startswith(stems)) or _prefixed_antonym(w, lang):
+        if w in words or (stems and w.startswith(stems)) or (prefixed and _prefixed_antonym(w, lang)):
             out.append(Cue(s, e, text[s:e]))
     return sorted(out, key=lambda c: c.start)
+
+
+def negator_words(text: str, lang: str) -> list[Cue]:
+    """Every word of the language's negators, whatever its use here (``plus que jamais``,
+    ``pas mal``, 别有): where one version has a negation, another may use the same word in an
+    idiom that says the same."""
+    lang = primary_language(lang)
+    if lang in CJK_NEGATION:
+        return negation_cues(text, lang)
+    lexicon = NEGATION.get(lang, FR_RAW if lang == "fr" else frozenset())
+    return [Cue(s, e, text[s:e]) for s, e, w, _ in _tokens(text)
+            if (_AR_PREFIX.sub("", w) if lang == "ar" else w) in lexicon or (lang == "en" and w.endswith("n't"))]
 
 
 def implicit_negative(text: str, lang: str) -> bool:
