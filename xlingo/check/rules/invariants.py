@@ -146,7 +146,7 @@ class PolarityMismatch(Rule):
     # words on each side of a negation whose counterparts locate it; the least encoder gain of a
     # warning (document-level cross-validation on ntrex-dev: benchmarks/cv_invariants.py)
     # a link below ``min_link`` similarity is noise of the aligner's mutual argmax
-    options = {"reach": 3, "min_link": 0.3, "added_gain": 0.005, "lost_gain": 0.01}
+    options = {"reach": 3, "min_link": 0.3, "added_gain": 0.0073, "lost_gain": 0.0084}
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         for c in self.candidates(ctx):
@@ -464,7 +464,7 @@ class NameSubstituted(Rule):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         idx = story_names(ctx)
         for k, texts in _cells(ctx):
-            docs = [d for d, t in texts.items() if _cased(t)]
+            docs = [d for d, t in texts.items() if _cased(t) and _latin(t)]
             if len(docs) < 2:
                 continue
             cells = {d: set(ctx.story.alignment[k].cells[d]) for d in docs}
@@ -488,11 +488,15 @@ class NameSubstituted(Rule):
         """Findings on version ``x``; ``uncased`` versions (Chinese, Arabic...) count as voters
         only where they keep a name in Latin letters."""
         langs = [ctx.story.document(d).lang for d in [x, *others]]
-        missing = list({m.key: m for m in mentions[others[0]] if _strong(m, langs)
-                        and all(any(_same_form(m, q) for q in mentions[o]) for o in others[1:])
+        missing = list({m.key: m for o in others for m in mentions[o] if _strong(m, langs)
+                        and all(any(_same_form(m, q) for q in mentions[p]) for p in others if p != o)
                         and not self._present(m, words[x])}.values())
+        # a name of x is no counterpart of a missing name (an encoder finds all names alike)
+        own_names = [w for m in mentions[x] for w in m.text.split()]
+        names = sorted({q.text for ms in mentions.values() for q in ms})
         missing = [n for n in missing if not any(_sounds_alike(n.text, q.text) >= 0.8 for q in mentions[x])
-                   and not self._counterpart(ctx, k, n.text, [x])]
+                   and not self._counterpart(ctx, k, n.text, [x], besides=own_names)
+                   and not self._exonym(ctx, n.text, [q.text for q in mentions[x]], [t for t in names if t != n.text])]
         voters = max((len(others) + sum(self._present(n, words[u]) for u in uncased) for n in missing), default=0)
         severity = Severity.ERROR if voters >= 2 else Severity.WARNING
         if not missing:
@@ -537,11 +541,20 @@ class NameSubstituted(Rule):
                               f"`{m.text}` {len(mine)} times here, {theirs} in {languages(ctx, others)}{what}",
                               row=k, related=[_mention_span(ctx, n) for n in missing or []], severity=severity)
 
-    def _counterpart(self, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str]) -> bool:
-        """Some word or pair of words of these versions' cells means what ``phrase`` means, by
-        the encoder (an exonym ``Neapel``/``Naples``, a compound ``Hurrikanstärke``/``hurricane
-        strength``), scored against words of the story's other rows."""
-        cands = [g for d in docs for g in _grams(ctx.row_text(k, d))]
+    def _exonym(self, ctx: CheckContext, name: str, candidates: Sequence[str], names: Sequence[str]) -> bool:
+        """One of ``candidates`` means ``name`` by the encoder (``Nova Iorque``/``New York``):
+        closer to it than the story's other ``names`` are (an encoder finds all names alike, so
+        names are the background here, not words)."""
+        if not candidates or not names:
+            return False
+        return bool(calibrated(ctx.embed, [name], list(candidates), list(names)).max() >= self.opts["same_name_z"])
+
+    def _counterpart(self, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
+                     besides: Sequence[str] = ()) -> bool:
+        """Some word or pair of words of these versions' cells (not holding a word of ``besides``)
+        means what ``phrase`` means, by the encoder (an exonym ``Neapel``/``Naples``, a compound
+        ``Hurrikanstärke``/``hurricane strength``), scored against words of the story's other rows."""
+        cands = [g for d in docs for g in _grams(ctx.row_text(k, d)) if not set(g.split()) & set(besides)]
         pool = [g for j, row in enumerate(ctx.rows) if j != k for d, ids in row.cells.items() if ids
                 for g in _grams(ctx.row_text(j, d))[:6]][:150]
         if not cands or not pool:
@@ -591,6 +604,14 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False) -> bool:
     if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and len(m.content) >= 2:
         return True
     return not all(is_ordinary([m.accented(w)], m.lang, langs) for w in m.content)
+
+
+def _latin(text: str) -> bool:
+    """Most letters of the text are Latin: where names keep their spelling across versions
+    (Cyrillic renders them by transliteration and declension, ``Джоном Рамом`` for *Jon Rahm*,
+    so a Russian version only votes, where it keeps a name's letters)."""
+    letters = [c for c in text if c.isalpha()]
+    return 2 * sum(c < "\u0250" for c in letters) >= len(letters)
 
 
 def _acronym(m: Mention) -> bool:
