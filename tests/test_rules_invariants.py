@@ -231,6 +231,24 @@ def test_without_token_states_only_an_outvoted_count_is_reported_as_info():
 # --------------------------------------------------------------------------- XL802
 
 
+@pytest.mark.parametrize("rows,lang,word", [
+    ([{"en": "Ticket sales rose by 5 percent.", "de": "Der Kartenverkauf stieg um 5 Prozent.",
+       "fr": "Les ventes de billets ont baissé de 5 pour cent."}], "fr", "baissé"),
+    ([{"zh": "门票销量增加了百分之五。", "en": "Ticket sales increased by 5 percent.",
+       "ja": "チケットの売り上げは5パーセント減少した。"}], "ja", "減少"),
+])
+def test_a_change_in_the_other_direction_is_flagged(rows, lang, word):
+    found = run(ComparisonReversed, rows)
+    assert [(f.lang, f.text) for f in found] == [(lang, word)]
+
+
+def test_a_change_inside_a_german_compound_is_read():
+    rows = [{"en": "Sales growth slowed to 2 percent.", "de": "Das Umsatzwachstum verlangsamte sich auf 2 Prozent.",
+             "fr": "La croissance des ventes a ralenti à 2 pour cent."}]
+    assert [c.direction for c in directions(rows[0]["de"], "de")] == [1]
+    assert run(ComparisonReversed, rows) == []
+
+
 def test_reversed_comparison_is_flagged():
     rows = [{"en": "Sales were higher than last year.", "de": "Der Umsatz war höher als im Vorjahr.",
              "pt": "As vendas foram menores do que no ano passado."}]

@@ -15,8 +15,11 @@ closed, so they travel to any text.
   or a word built from a negative prefix on an ordinary word (*impossible*, *unklar*,
   *inégal*, *невозможно*). A translation may move a negation into such a word; a rule must
   then not call the versions' polarity different.
-* :func:`directions` finds the comparison words of a text and their direction (+1 more,
-  -1 less).
+* :func:`directions` finds the comparison words of a text and its words of change (rise,
+  fall) with their direction (+1 more, -1 less).
+* :func:`soft_negatives` finds the words that carry a negation without being a negator
+  (:data:`IMPLICIT_NEGATION`, negative prefixes), :func:`negator_words` every negator word
+  whatever its use; XL801 reads both where a negation of another version stands.
 
 Chinese is segmented into words (jieba, through :func:`xlingo.segment.word_units`) and its negation words counted (不是, 没有, 无法; not
 特别 *especially* or 无人机 *drone*); Japanese is matched on characters, with the words that
@@ -147,6 +150,27 @@ COMPARISON: dict[str, dict[str, int]] = {lang: {w: d for d, ws in pair for w in 
     "ar": ((1, "أكثر أعلى أكبر"),
            (-1, "أقل أدنى أصغر")),
 }.items()}
+#: Verbs and nouns of change with their direction (rise / fall), as stems: any ending.
+CHANGE: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {lang: tuple((d, tuple(ws.split())) for d, ws in pair)
+                                                           for lang, pair in {
+    "en": ((1, "increas rose rise risen rising grew grow climb soar"), (-1, "decreas fell fall declin shrank shrink plung slump")),
+    "de": ((1, "stieg steig gestiegen wuchs wächst wachs zugenommen erhöh anstieg zunahm"),
+           (-1, "sank sinkt sinken gesunken zurückgegangen verringer rückgang abnahm abgenommen")),
+    "nl": ((1, "steeg stijg gestegen groei toegenomen verhoog"), (-1, "daal gedaald afgenomen verminder")),
+    "fr": ((1, "augment hausse progress grimp"), (-1, "baiss diminu recul chut")),
+    "es": ((1, "aument subi sube suben crec alza"), (-1, "disminu baj cay descen")),
+    "it": ((1, "aument crebb cresc rialz"), (-1, "diminu calat calo scend ribass")),
+    "pt": ((1, "aument subi sobe cresc alta"), (-1, "diminu caiu caíram baix desc queda")),
+    "pl": ((1, "wzrost wzrósł wzrosł wzrosn rosn zwiększ"), (-1, "spad spadł zmniejsz obniż")),
+    "ru": ((1, "вырос выросл рост увелич повыс"), (-1, "снизил сниж упал упад сократ уменьш")),
+}.items()}
+#: Nouns of change that end compounds (``Umsatzwachstum``, ``Preisrückgang``).
+COMPOUND_CHANGE = {"de": ((1, ("wachstum", "zuwachs", "anstieg")), (-1, ("rückgang",))),
+                   "nl": ((1, ("groei", "stijging")), (-1, ("daling",)))}
+CJK_CHANGE = {
+    "zh": ((1, re.compile(r"增加|上升|增长|上涨|提高")), (-1, re.compile(r"减少|下降|下跌|降低"))),
+    "ja": ((1, re.compile(r"増加|上昇|増え|上が")), (-1, re.compile(r"減少|低下|下落|減っ|下が"))),
+}
 #: Polish comparative stems (inflected like adjectives: ``wyższy``, ``wyższej``...).
 PL_COMPARATIVE = ((1, ("wyższ", "większ")), (-1, ("niższ", "mniejsz")))
 CJK_COMPARISON = {
@@ -395,7 +419,7 @@ def directions(text: str, lang: str) -> list[Cue]:
     French ``ne ... plus``) it means *no longer*, not a comparison."""
     lang = primary_language(lang)
     if lang in CJK_COMPARISON:
-        return sorted((Cue(m.start(), m.end(), m.group(), d) for d, pat in CJK_COMPARISON[lang]
+        return sorted((Cue(m.start(), m.end(), m.group(), d) for d, pat in (*CJK_COMPARISON[lang], *CJK_CHANGE[lang])
                        for m in pat.finditer(text)), key=lambda c: c.start)
     table = COMPARISON.get(lang, {})
     toks = _tokens(text)
@@ -404,6 +428,10 @@ def directions(text: str, lang: str) -> list[Cue]:
         d = table.get(w, 0)
         if lang == "pl" and not d:
             d = next((dd for dd, stems in PL_COMPARATIVE if w.startswith(stems)), 0)
+        if not d:
+            d = next((dd for dd, stems in CHANGE.get(lang, ()) if w.startswith(stems)), 0)
+        if not d:
+            d = next((dd for dd, parts in COMPOUND_CHANGE.get(lang, ()) if any(p in w for p in parts)), 0)
         if lang == "fr" and w == "plus" and _not_comparative_plus(toks, i):
             continue
         if i and toks[i - 1][2] in NEGATION.get(lang, ()):

@@ -316,8 +316,9 @@ class ComparisonReversed(Rule):
 
     ## What it does
     Reads the comparison words of every version of a row (``more``/``less``, ``höher``/
-    ``niedrigere``, ``plus``/``moins``, ``больше``/``меньше``, 更多/更少, 以上/以下...) with their
-    direction. A version whose comparison words all point one way while every other version's
+    ``niedrigere``, ``plus``/``moins``, ``больше``/``меньше``, 更多/更少, 以上/以下...) and its
+    words of change (``rose``/``fell``, ``stieg``/``sank``, ``Umsatzwachstum``, ``augmenté``/
+    ``baissé``, 增加/减少, 増加/減少...) with their direction. A version whose comparison words all point one way while every other version's
     point the other way is flagged; with three or more versions the others must agree. French
     ``ne ... plus`` (no longer), ``de plus`` (moreover) and a comparison word after a negator
     (``nicht mehr``) are not comparisons; *more*/*less* before an adjective are not read
