@@ -428,11 +428,15 @@ class NameSubstituted(Rule):
     against the other versions' text, across scripts (a Russian ``Обамы`` is read as ``Obamy``)
     and inflections. A version that lacks a name every other version has, while holding a name
     none of them has (and that does not mean the same, by the encoder's similarity of the two
-    names, as an exonym like ``Neapel``/``Naples`` does), is flagged where that name stands. A
-    version that instead repeats a name of the row more often than every other version, where
-    a name is missing, is flagged at the surplus occurrence; a repetition with nothing missing is
-    only info (a translator may put a name for a pronoun). Versions in scripts without capitals
-    (Chinese, Japanese, Arabic...) are not read for names here.
+    names, as an exonym like ``Neapel``/``Naples`` does), is flagged where that name stands. The
+    encoder finds all names alike, so a name is taken for the missing one's rendering only when
+    it ranks above the story's other names, and the ordinary words of the version are searched
+    for a rendering apart from its names. A version that instead repeats a name of the row more
+    often than every other version, where a name is missing, is flagged at the surplus
+    occurrence; a repetition with nothing missing is only info (a translator may put a name for
+    a pronoun). Only versions in Latin letters are read for names; the others (Cyrillic, which
+    transliterates and declines names, and scripts without capitals: Chinese, Japanese,
+    Arabic...) vote where they keep a name's letters.
 
     ## Why is this bad?
     A story that quotes the wrong minister or puts the match in the wrong city is wrong in a way
