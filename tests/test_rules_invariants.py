@@ -238,8 +238,9 @@ def test_without_token_states_only_an_outvoted_count_is_reported_as_info():
        "ja": "チケットの売り上げは5パーセント減少した。"}], "ja", "減少"),
 ])
 def test_a_change_in_the_other_direction_is_flagged(rows, lang, word):
+    """A warning, not an error: the tables of change words are open-class and partial."""
     found = run(ComparisonReversed, rows)
-    assert [(f.lang, f.text) for f in found] == [(lang, word)]
+    assert [(f.lang, f.text, f.severity) for f in found] == [(lang, word, Severity.WARNING)]
 
 
 def test_a_change_inside_a_german_compound_is_read():

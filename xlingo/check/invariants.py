@@ -153,7 +153,8 @@ COMPARISON: dict[str, dict[str, int]] = {lang: {w: d for d, ws in pair for w in 
 #: Verbs and nouns of change with their direction (rise / fall), as stems: any ending.
 CHANGE: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {lang: tuple((d, tuple(ws.split())) for d, ws in pair)
                                                            for lang, pair in {
-    "en": ((1, "increas rose rise risen rising grew grow climb soar"), (-1, "decreas fell fall declin shrank shrink plung slump")),
+    "en": ((1, "increas rose rise risen rising grew grow climb soar"),
+           (-1, "decreas fell fall declin drop shrank shrink plung slump")),
     "de": ((1, "stieg steig gestiegen wuchs wächst wachs zugenommen erhöh anstieg zunahm"),
            (-1, "sank sinkt sinken gesunken zurückgegangen verringer rückgang abnahm abgenommen")),
     "nl": ((1, "steeg stijg gestegen groei toegenomen verhoog"), (-1, "daal gedaald afgenomen verminder")),
@@ -163,7 +164,7 @@ CHANGE: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {lang: tuple((d, tu
            (-1, "disminu bajó bajaron bajada cayó cayeron caída descen")),
     "it": ((1, "aument crebb cresc rialz"), (-1, "diminu calat calo scend ribass")),
     "pt": ((1, "aument subiu subiram subida sobe cresc"),
-           (-1, "diminu caiu caíram caem baixou baixaram desceu desceram descida queda")),
+           (-1, "diminu caiu caíram caem baixou baixaram descer desce desceu desceram descida queda")),
     "pl": ((1, "wzrost wzrósł wzrosł wzrosn rosn zwiększ"), (-1, "spad spadł zmniejsz obniż")),
     "ru": ((1, "вырос выросл увелич повыс"), (-1, "снизил сниж упал упад сократ уменьш")),
 }.items()}
@@ -197,6 +198,7 @@ class Cue:
     end: int
     text: str
     direction: int = 0
+    change: bool = False  # a word of change (rose, fell): an open class the tables cover only in part
 
 
 def _tokens(text: str) -> list[tuple[int, int, str, int]]:
@@ -422,8 +424,10 @@ def directions(text: str, lang: str) -> list[Cue]:
     French ``ne ... plus``) it means *no longer*, not a comparison."""
     lang = primary_language(lang)
     if lang in CJK_COMPARISON:
-        return sorted((Cue(m.start(), m.end(), m.group(), d) for d, pat in (*CJK_COMPARISON[lang], *CJK_CHANGE[lang])
-                       for m in pat.finditer(text)), key=lambda c: c.start)
+        return sorted([*(Cue(m.start(), m.end(), m.group(), d) for d, pat in CJK_COMPARISON[lang]
+                         for m in pat.finditer(text)),
+                       *(Cue(m.start(), m.end(), m.group(), d, change=True) for d, pat in CJK_CHANGE[lang]
+                         for m in pat.finditer(text))], key=lambda c: c.start)
     table = COMPARISON.get(lang, {})
     toks = _tokens(text)
     out = []
@@ -431,6 +435,7 @@ def directions(text: str, lang: str) -> list[Cue]:
         d = table.get(w, 0)
         if lang == "pl" and not d:
             d = next((dd for dd, stems in PL_COMPARATIVE if w.startswith(stems)), 0)
+        change = not d
         if not d:
             d = next((dd for dd, stems in CHANGE.get(lang, ()) if w.startswith(stems)), 0)
         if not d:
@@ -442,5 +447,5 @@ def directions(text: str, lang: str) -> list[Cue]:
         if w in ANALYTIC.get(lang, ()) and not _before_amount(text, toks, i, lang):
             continue  # "plus faible" may say what "inferior" says: only "more than / plus de" count
         if d:
-            out.append(Cue(s, e, text[s:e], d))
+            out.append(Cue(s, e, text[s:e], d, change))
     return out

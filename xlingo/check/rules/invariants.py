@@ -343,8 +343,10 @@ class ComparisonReversed(Rule):
 
     code = "XL802"
     levels = {
-        Severity.ERROR: "two or more other versions agree on the direction of the comparison",
-        Severity.WARNING: "one other version only (no vote)",
+        Severity.ERROR: "two or more other versions agree on the direction of the comparison, all read from "
+                        "comparison words (more/less, higher/lower: a closed class)",
+        Severity.WARNING: "one other version only (no vote), or a word of change decides (rose/fell: an open "
+                          "class, a version's other change word may be one the tables lack)",
     }
     name = "comparison-reversed"
     severity = Severity.ERROR
@@ -367,7 +369,8 @@ class ComparisonReversed(Rule):
                                       f"{_quote(cues[d])} here, {_quote([c for o in others for c in cues[o]])} "
                                       f"in {languages(ctx, others)}: the comparison points the other way",
                                       row=k, related=related,
-                                      severity=Severity.ERROR if len(others) >= 2 else Severity.WARNING)
+                                      severity=Severity.ERROR if len(others) >= 2 and not any(
+                                          c.change for o in [d, *others] for c in cues[o]) else Severity.WARNING)
 
 
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
