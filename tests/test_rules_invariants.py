@@ -308,6 +308,9 @@ def _concept_embed(texts, dim: int = 512) -> np.ndarray:
     [{"en": "Olli Varga met Karin Dalby, and Karin Dalby signed.",
       "fr": "Karin Dalby a rencontré Olli Varga, puis elle a signé.",
       "pl": "Olli Varga spotkał się z Karin Dalby, która podpisała."}],
+    # a club's short name
+    [{"en": "Livingston scored after 34 minutes.", "fr": "Livi a marqué à la 34e minute.",
+      "pt": "O Livingston marcou aos 34 minutos."}],
     # a Cyrillic version transliterates every name
     [{"en": "Olli Varga flew to Tervola.", "ru": "Олли Варга улетел в Терволу.", "de": "Olli Varga flog nach Tervola."}],
     # and declines it where the others keep one spelling

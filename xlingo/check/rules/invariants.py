@@ -502,7 +502,8 @@ class NameSubstituted(Rule):
         # a name of x is no counterpart of a missing name (an encoder finds all names alike)
         own_names = [w for m in mentions[x] for w in m.text.split()]
         names = sorted({q.text for ms in mentions.values() for q in ms})
-        missing = [n for n in missing if not any(_sounds_alike(n.text, q.text) >= 0.8 for q in mentions[x])
+        missing = [n for n in missing if not any(_sounds_alike(n.text, q.text) >= 0.8 or _shortened(q, n)
+                                                  for q in mentions[x])
                    and not self._counterpart(ctx, k, n.text, [x], besides=own_names)
                    and not self._exonym(ctx, n.text, [q.text for q in mentions[x]], [t for t in names if t != n.text])]
         voters = max((len(others) + sum(self._present(n, words[u]) for u in uncased) for n in missing), default=0)
@@ -612,6 +613,14 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False) -> bool:
     if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and len(m.content) >= 2:
         return True
     return not all(is_ordinary([m.accented(w)], m.lang, langs) for w in m.content)
+
+
+def _shortened(a: Mention, b: Mention) -> bool:
+    """One name is the other shortened: a word of one (three letters or more) begins a word of
+    the other (``Livi`` for *Livingston*)."""
+    wa, wb = _translit_words(" ".join(a.content)), _translit_words(" ".join(b.content))
+    return any(len(p) >= 3 and len(p) < len(q) and q.startswith(p) for x, y in ((wa, wb), (wb, wa))
+               for p in x for q in y)
 
 
 def _latin(text: str) -> bool:
