@@ -35,7 +35,7 @@ def collect(folder: str, cache: str, per_type: int) -> list[tuple[str, float, bo
     state = {"doc": "", "gold": None}
     rule = invariants.NameSubstituted
 
-    def recording(self, ctx, k, phrase, docs):
+    def recording(self, ctx, k, phrase, docs, besides=()):
         cands = [g for d in docs for g in invariants._grams(ctx.row_text(k, d))]
         pool = [g for j, row in enumerate(ctx.rows) if j != k for d, ids in row.cells.items() if ids
                 for g in invariants._grams(ctx.row_text(j, d))[:6]][:150]

@@ -15,8 +15,11 @@ closed, so they travel to any text.
   or a word built from a negative prefix on an ordinary word (*impossible*, *unklar*,
   *inégal*, *невозможно*). A translation may move a negation into such a word; a rule must
   then not call the versions' polarity different.
-* :func:`directions` finds the comparison words of a text and their direction (+1 more,
-  -1 less).
+* :func:`directions` finds the comparison words of a text and its words of change (rise,
+  fall) with their direction (+1 more, -1 less).
+* :func:`soft_negatives` finds the words that carry a negation without being a negator
+  (:data:`IMPLICIT_NEGATION`, negative prefixes), :func:`negator_words` every negator word
+  whatever its use; XL801 reads both where a negation of another version stands.
 
 Chinese is segmented into words (jieba, through :func:`xlingo.segment.word_units`) and its negation words counted (不是, 没有, 无法; not
 特别 *especially* or 无人机 *drone*); Japanese is matched on characters, with the words that
@@ -55,6 +58,8 @@ CONCORD = frozenset({"es", "it", "pt", "pl", "ru", "uk", "ar", "ro", "ca"})
 FR_NE = frozenset({"ne", "n'"})
 #: French second parts (``ne ... plus`` is a negation too, ``plus`` alone a comparison).
 FR_SECOND = frozenset("pas plus jamais rien personne aucun aucune nul nulle ni guère point".split())
+#: French negators that stay negators in idioms (``pas mal``, ``plus que jamais``).
+FR_RAW = frozenset({"ne", "n'", "pas", "jamais"})
 #: French n-words that can be the subject before ``ne`` (``personne ne vient``).
 FR_SUBJECT = frozenset("personne rien aucun aucune nul nulle".split())
 #: French words that negate without ``ne`` (``pas encore``, ``jamais``); ``non`` mostly
@@ -64,7 +69,7 @@ FR_ALONE = frozenset("pas jamais aucun aucune".split())
 #: Chinese and Japanese negators, matched on characters.
 CJK_NEGATION = {
     "zh": re.compile(r"不|没|沒|未|无|無|非|别|別|勿|莫|否"),
-    "ja": re.compile(r"ない|なかっ|なく|ません|ず[にとも、。]|せず|ぬ|無い|無し|なし"),
+    "ja": re.compile(r"ない|なかっ|なく|ません|ず[にとも、。]|せず|無い|無し|なし"),
 }
 #: Lexicalised compounds that contain a negative character but do not negate.
 CJK_NOT_NEGATION = {
@@ -77,32 +82,35 @@ CJK_NOT_NEGATION = {
 #: Arabic conjunctions written onto the next word (و ف).
 _AR_PREFIX = re.compile(r"^[وف](?=ل[ام]|لن|لي)")
 
-#: Words whose meaning entails a negation (a translation may carry the negation in them).
-IMPLICIT_NEGATION: dict[str, tuple[str, ...]] = {
-    "en": ("without", "fail", "refus", "lack", "hardly", "barely", "scarcely", "unable", "absen", "deny", "non-",
-           "ignor", "cease", "until", "no longer", "neither", "nor ",
-           "denie", "neglect", "avoid", "except", "unless", "instead", "rather than", "only", "declin",
-           "reject", "prevent", "stop", "ban", "miss"),
-    "de": ("ohne", "kaum", "versäum", "erst", "aufgehört", "aufhör", "nicht-", "weder", "verweiger", "ablehn", "lehnt", "fehl", "scheiter", "unfähig", "außer",
-           "statt", "nur", "verhinder", "stopp", "verbot", "vermeid", "mangel", "abgelehnt"),
-    "nl": ("zonder", "nauwelijks", "weiger", "ontbr", "behalve", "tenzij", "slechts", "alleen", "mislukt",
-           "verbod", "vermijd"),
-    "fr": ("sans", "à peine", "ignor", "cess", "non ", "non-", "ni ", "refus", "échou", "manqu", "incapable", "sauf", "à moins", "seulement",
-           "uniquement", "que ", "plutôt", "empêch", "interdi", "évit", "rejet"),
-    "es": ("sin", "apenas", "dej", "ignor", "ni ", "negó", "niega", "negar", "rechaz", "fall", "incapaz", "salvo", "excepto",
-           "solo", "sólo", "únicamente", "en lugar", "impid", "prohib", "evit", "carec", "falt"),
-    "it": ("senza", "appena", "smett", "ignor", "cess", "né ", "rifiut", "fall", "manc", "incapac", "tranne", "salvo", "solo", "soltanto",
-           "invece", "impedi", "vieta", "evit", "neg"),
-    "pt": ("sem", "mal ", "deix", "ignor", "cess", "nem ", "recus", "falh", "falt", "incapaz", "exceto", "salvo", "só", "apenas", "em vez",
-           "impedi", "proib", "evit", "neg", "rejeit"),
-    "pl": ("bez", "ledwo", "odmów", "odmaw", "brak", "zabrak", "nieudan", "oprócz", "tylko", "jedynie",
-           "zamiast", "zakaz", "unik", "odrzuc"),
-    "ru": ("без", "едва", "отказ", "нехват", "отсутств", "кроме", "только", "лишь", "вместо", "запрет",
-           "избега", "отклон", "провал"),
-    "zh": ("缺", "拒", "除了", "只", "仅", "僅", "失败", "失敗", "禁止", "避免", "而是", "难以", "難以", "难", "難"),
-    "ja": ("拒", "欠", "除", "だけ", "のみ", "失敗", "禁止", "避け", "代わり", "困難", "難し", "にくい", "不", "未", "非", "無"),
-    "ar": ("بدون", "دون", "رفض", "فشل", "نقص", "غياب", "إلا", "فقط", "بدلا", "منع", "تجنب", "غير", "عدم"),
-}
+#: Words whose meaning entails a negation (a translation may carry the negation in them): the
+#: negative prepositions and adverbs (*without*, *hardly*), the downward-entailing *only* words,
+#: and the verbs whose meaning is "not do" (*fail*, *refuse*, *lack*, *prevent*). ``*`` ends a
+#: stem (any ending); other entries match the whole word (or phrase). CJK entries match anywhere.
+IMPLICIT_NEGATION: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
+    "en": "without|fail*|refus*|lack*|hardly|barely|scarcely|unable|absen*|deny|denie*|denied|ignor*|ceas*|"
+          "until|unless|neither|nor|neglect*|avoid*|except*|instead|rather than|only|declin*|reject*|prevent*|"
+          "stop|stops|stopped|stopping|ban|bans|banned|banning|miss|missed|misses|missing|no longer|few|little",
+    "de": "ohne|kaum|versäum*|erst|aufgehört|aufhör*|weder|verweiger*|ablehn*|lehnt|lehnte|lehnten|abgelehnt|"
+          "fehl*|scheiter*|gescheitert|unfähig*|außer|statt|anstatt|nur|verhinder*|stopp*|verbot*|verbiet*|"
+          "vermeid*|vermied*|mangel*|wenige|wenig",
+    "nl": "zonder|nauwelijks|weiger*|ontbr*|behalve|tenzij|slechts|alleen|mislukt*|verbod*|verbied*|vermijd*|"
+          "vermeed*|pas|weinig",
+    "fr": "sans|à peine|ignor*|cess*|refus*|échou*|manqu*|incapable*|sauf|à moins|seulement|uniquement|"
+          "plutôt|empêch*|interdi*|évit*|rejet*|peu|ni",
+    "es": "sin|apenas|ignor*|negó|niega*|negar*|negaron|rechaz*|fracas*|incapaz*|salvo|excepto|solo|sólo|"
+          "solamente|únicamente|en lugar|en vez|impid*|imped*|prohib*|evit*|carec*|falt*|poco|pocos|pocas|ni",
+    "it": "senza|appena|smett*|ignor*|cess*|rifiut*|fall*|manc*|incapac*|tranne|salvo|solo|soltanto|invece|"
+          "impedi*|vieta*|vietat*|evit*|negat*|negò|nega|negano|poco|pochi|poche|né",
+    "pt": "sem|mal|ignor*|cess*|recus*|falh*|falt*|incapaz*|exceto|salvo|só|apenas|somente|em vez|"
+          "impedi*|impeç*|proib*|evit*|negou|nega*|rejeit*|pouco|poucos|poucas|nem",
+    "pl": "bez|ledwo|odmów*|odmaw*|odmow*|brak*|zabrak*|nieudan*|oprócz|tylko|jedynie|zamiast|zakaz*|unik*|"
+          "odrzuc*|uniemożliw*|mało",
+    "ru": "без|едва|вряд|отказ*|нехват*|отсутств*|кроме|только|лишь|вместо|запрет*|избега*|избеж*|отклон*|"
+          "провал*|мало|немного",
+    "zh": "缺|拒|除了|只|仅|僅|失败|失敗|禁止|避免|而是|难以|難以|难|難|少",
+    "ja": "拒|欠|除|だけ|のみ|失敗|禁止|避け|代わり|困難|難し|にくい|不|未|非|無|少",
+    "ar": "بدون|دون|رفض*|فشل*|نقص*|غياب|إلا|فقط|بدلا|منع*|تجنب*|غير|عدم|قليل*",
+}.items()}
 #: Negative prefixes that build antonyms from ordinary words (``im|possible``).
 NEGATIVE_PREFIX: dict[str, tuple[str, ...]] = {
     "en": ("un", "in", "im", "il", "ir", "dis", "non"),
@@ -142,6 +150,31 @@ COMPARISON: dict[str, dict[str, int]] = {lang: {w: d for d, ws in pair for w in 
     "ar": ((1, "أكثر أعلى أكبر"),
            (-1, "أقل أدنى أصغر")),
 }.items()}
+#: Verbs and nouns of change with their direction (rise / fall), as stems: any ending.
+CHANGE: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {lang: tuple((d, tuple(ws.split())) for d, ws in pair)
+                                                           for lang, pair in {
+    "en": ((1, "increas rose rise risen rising grew grow climb soar"),
+           (-1, "decreas fell fall declin drop shrank shrink plung slump")),
+    "de": ((1, "stieg steig gestiegen wuchs wächst wachs zugenommen erhöh anstieg zunahm"),
+           (-1, "sank sinkt sinken gesunken zurückgegangen verringer rückgang abnahm abgenommen")),
+    "nl": ((1, "steeg stijg gestegen groei toegenomen verhoog"), (-1, "daal gedaald afgenomen verminder")),
+    "fr": ((1, "augment hausse progressé progresse progression grimp croît croître croiss accroiss"),
+           (-1, "baiss diminu recul chut")),
+    "es": ((1, "aument subió subieron subida sube suben crec alza"),
+           (-1, "disminu bajó bajaron bajada cayó cayeron caída descen")),
+    "it": ((1, "aument crebb cresc rialz"), (-1, "diminu calat calo scend ribass")),
+    "pt": ((1, "aument subiu subiram subida sobe cresc"),
+           (-1, "diminu caiu caíram caem baixou baixaram descer desce desceu desceram descida queda")),
+    "pl": ((1, "wzrost wzrósł wzrosł wzrosn rosn zwiększ"), (-1, "spad spadł zmniejsz obniż")),
+    "ru": ((1, "вырос выросл увелич повыс"), (-1, "снизил сниж упал упад сократ уменьш")),
+}.items()}
+#: Nouns of change that end compounds (``Umsatzwachstum``, ``Preisrückgang``).
+COMPOUND_CHANGE = {"de": ((1, ("wachstum", "zuwachs", "anstieg")), (-1, ("rückgang",))),
+                   "nl": ((1, ("groei", "stijging")), (-1, ("daling",)))}
+CJK_CHANGE = {
+    "zh": ((1, re.compile(r"增加|上升|增长|上涨|提高")), (-1, re.compile(r"减少|下降|下跌|降低"))),
+    "ja": ((1, re.compile(r"増加|上昇|増え|上が")), (-1, re.compile(r"減少|低下|下落|減っ|下が"))),
+}
 #: Polish comparative stems (inflected like adjectives: ``wyższy``, ``wyższej``...).
 PL_COMPARATIVE = ((1, ("wyższ", "większ")), (-1, ("niższ", "mniejsz")))
 CJK_COMPARISON = {
@@ -165,6 +198,7 @@ class Cue:
     end: int
     text: str
     direction: int = 0
+    change: bool = False  # a word of change (rose, fell): an open class the tables cover only in part
 
 
 def _tokens(text: str) -> list[tuple[int, int, str, int]]:
@@ -299,22 +333,62 @@ def negations(text: str, lang: str) -> list[Cue]:
 
 @lru_cache(maxsize=65536)
 def _prefixed_antonym(word: str, lang: str) -> bool:
-    """``word`` is a negative prefix on an ordinary word of the language (``impossible``)."""
+    """``word`` is a negative prefix on an ordinary word of the language (``impossible``). The
+    Latin prefixes (*in-*, *des-*, *dis-*...) also begin many words that negate nothing
+    (*impuesto*, *disappear*), so there the stem must have an adjective's ending (*possible*,
+    *égal*, *correct*)."""
     for p in NEGATIVE_PREFIX.get(lang, ()):
         stem = word[len(p):]
         if word.startswith(p) and len(stem) >= 4 and zipf(stem, lang) >= 3.0 and zipf(word, lang) >= 1.5 \
-                and zipf(stem, lang) > zipf(word, lang):
+                and zipf(stem, lang) > zipf(word, lang) \
+                and (p not in LATIN_PREFIXES or stem.endswith(ADJECTIVE_ENDINGS)):
             return True
     return False
 
 
+#: Negative prefixes that also start many plain words (``in|formato``, ``dis|appear``).
+LATIN_PREFIXES = frozenset("in im il ir i dis des dés dé s mé".split())
+#: Adjective endings of the Romance and English vocabulary those prefixes negate.
+ADJECTIVE_ENDINGS = tuple("ble bles ble bile bili ível íveis al ales ais ale ali el ent ente entes ant ante "
+                          "antes ect ecto ecta eto eta ete ile iles ar are ari ario aria ust uste usto usta "
+                          "ive ivo iva if ife ique ico ica ous oso osa".split())
+
+
+def soft_negatives(text: str, lang: str, prefixed: bool = True) -> list[Cue]:
+    """Words that carry a negation without being a negator: those of :data:`IMPLICIT_NEGATION`
+    and negative prefixes on ordinary words (``impossible``, ``unklar``, ``невозможно``)."""
+    lang = primary_language(lang)
+    entries = IMPLICIT_NEGATION.get(lang, ())
+    if lang in CJK_NEGATION:
+        return sorted((Cue(m.start(), m.end(), m.group()) for e in entries
+                       for m in re.finditer(re.escape(e), text)), key=lambda c: c.start)
+    out = []
+    low = text.lower()
+    for e in (e for e in entries if " " in e):
+        out += [Cue(m.start(), m.end(), text[m.start():m.end()]) for m in re.finditer(rf"(?<!\w){re.escape(e)}(?!\w)", low)]
+    words = {e for e in entries if not e.endswith("*") and " " not in e}
+    stems = tuple(e[:-1] for e in entries if e.endswith("*"))
+    for s, e, w, _ in _tokens(text):
+        if w in words or (stems and w.startswith(stems)) or (prefixed and _prefixed_antonym(w, lang)):
+            out.append(Cue(s, e, text[s:e]))
+    return sorted(out, key=lambda c: c.start)
+
+
+def negator_words(text: str, lang: str) -> list[Cue]:
+    """Every word of the language's negators, whatever its use here (``plus que jamais``,
+    ``pas mal``, 别有): where one version has a negation, another may use the same word in an
+    idiom that says the same."""
+    lang = primary_language(lang)
+    if lang in CJK_NEGATION:
+        return negation_cues(text, lang)
+    lexicon = NEGATION.get(lang, FR_RAW if lang == "fr" else frozenset())
+    return [Cue(s, e, text[s:e]) for s, e, w, _ in _tokens(text)
+            if (_AR_PREFIX.sub("", w) if lang == "ar" else w) in lexicon or (lang == "en" and w.endswith("n't"))]
+
+
 def implicit_negative(text: str, lang: str) -> bool:
     """True when the text carries a negation in a word that entails it (see the module doc)."""
-    lang = primary_language(lang)
-    low = " " + text.lower() + " "
-    if any(cue in low for cue in IMPLICIT_NEGATION.get(lang, ())):
-        return True
-    return any(_prefixed_antonym(w, lang) for _, _, w, _ in _tokens(text))
+    return bool(soft_negatives(text, lang))
 
 
 #: Words that make an analytic comparative (more/less + adjective): their direction depends on
@@ -350,8 +424,10 @@ def directions(text: str, lang: str) -> list[Cue]:
     French ``ne ... plus``) it means *no longer*, not a comparison."""
     lang = primary_language(lang)
     if lang in CJK_COMPARISON:
-        return sorted((Cue(m.start(), m.end(), m.group(), d) for d, pat in CJK_COMPARISON[lang]
-                       for m in pat.finditer(text)), key=lambda c: c.start)
+        return sorted([*(Cue(m.start(), m.end(), m.group(), d) for d, pat in CJK_COMPARISON[lang]
+                         for m in pat.finditer(text)),
+                       *(Cue(m.start(), m.end(), m.group(), d, change=True) for d, pat in CJK_CHANGE[lang]
+                         for m in pat.finditer(text))], key=lambda c: c.start)
     table = COMPARISON.get(lang, {})
     toks = _tokens(text)
     out = []
@@ -359,6 +435,11 @@ def directions(text: str, lang: str) -> list[Cue]:
         d = table.get(w, 0)
         if lang == "pl" and not d:
             d = next((dd for dd, stems in PL_COMPARATIVE if w.startswith(stems)), 0)
+        change = not d
+        if not d:
+            d = next((dd for dd, stems in CHANGE.get(lang, ()) if w.startswith(stems)), 0)
+        if not d:
+            d = next((dd for dd, parts in COMPOUND_CHANGE.get(lang, ()) if any(p in w for p in parts)), 0)
         if lang == "fr" and w == "plus" and _not_comparative_plus(toks, i):
             continue
         if i and toks[i - 1][2] in NEGATION.get(lang, ()):
@@ -366,5 +447,5 @@ def directions(text: str, lang: str) -> list[Cue]:
         if w in ANALYTIC.get(lang, ()) and not _before_amount(text, toks, i, lang):
             continue  # "plus faible" may say what "inferior" says: only "more than / plus de" count
         if d:
-            out.append(Cue(s, e, text[s:e], d))
+            out.append(Cue(s, e, text[s:e], d, change))
     return out
