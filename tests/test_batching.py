@@ -39,8 +39,10 @@ def test_one_forward_call_per_wave_in_story_order():
     batcher = WaveBatcher(Embedder(encoder, batch_size=1000), width=10)
     batcher.map(list(range(10)), job)
     assert len(encoder.calls) == 3 == batcher.waves
-    assert encoder.calls[0][:2] == ["story 0 step 0 word0", "shared string"]
-    assert encoder.calls[0][2] == "story 1 step 0 word0"
+    wave = ["shared string", *(f"story {k} step 0 word0" for k in range(10))]
+    # one batch for the whole wave, longest strings first, equal lengths in story order (no padding)
+    assert encoder.calls[0] == sorted(wave, key=len, reverse=True)
+    assert encoder.calls[0][:2] == ["story 0 step 0 word0", "story 1 step 0 word0"]
 
 
 def test_an_error_in_one_story_is_raised_once_the_others_are_done():
