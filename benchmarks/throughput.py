@@ -132,7 +132,13 @@ def child(data: Path, size: int, model: str, executor: str, workers: int | None)
     out["warm_fraction_of_cold"] = round(out["warm"]["wall_s"] / out["cold"]["wall_s"], 3)
     out["peak_rss_mib"] = peak_rss_mib()
     out["rss_after_model_mib"] = rss_model
+    out["encoder_threads"] = _torch_threads()
     return out
+
+
+def _torch_threads() -> int | None:
+    torch = sys.modules.get("torch")
+    return torch.get_num_threads() if torch is not None else None
 
 
 def diff_child(data: Path, model: str) -> dict:
@@ -152,6 +158,51 @@ def diff_child(data: Path, model: str) -> dict:
     return {"model": engine.encoder.name, "startup_s": round(startup, 2), "encoder_s": round(enc.seconds, 2),
             "rest_s": round(wall - enc.seconds, 2), "forward_calls": enc.forward_calls,
             "strings_encoded": enc.strings_encoded}
+
+
+def policy_child(data: Path, model: str, threads: list[int], budgets: list[int], reps: int) -> dict:
+    """The thread and batch policy, measured: strings per second of each kind the pipeline encodes
+    (feed sentences; alignment windows, two sentences joined; name-like spans of 1-3 words) for
+    each thread count and padded-token budget per batch, interleaved ``reps`` times (the best
+    kept, as the machine is shared), and whether the vectors differ between thread counts."""
+    import numpy as np
+    import torch
+
+    from xlingo.embed import load_encoder
+    from xlingo.segment import segment
+
+    encoder = load_encoder(model)
+    texts: list[str] = []
+    for fd in feed_documents(cut_stories(data, 40)):
+        segment(fd.document)
+        texts += [s.text for s in fd.document.sentences]
+    sentences = texts[::4][:96]
+    windows = [f"{a} {b}" for a, b in zip(texts[1::8], texts[2::8])][:48]
+    words = [w.strip(".,;:()\"'") for t in texts for w in t.split()]
+    names = list(dict.fromkeys(" ".join(words[k:k + 1 + k % 3]) for k in range(0, len(words), 7)
+                               if words[k][:1].isupper()))[:192]
+    kinds = {"sentences": sentences, "windows": windows, "names": names}
+    best: dict[str, float] = {}
+    reference: dict[tuple[str, int], np.ndarray] = {}
+    identical = True
+    load = [round(os.getloadavg()[0], 2)]
+    for _ in range(reps):
+        for n in threads:
+            torch.set_num_threads(n)
+            for budget in budgets:
+                encoder.batch_tokens = budget
+                for kind, xs in kinds.items():
+                    t0 = time.perf_counter()
+                    vecs = encoder.encode(xs)
+                    rate = len(xs) / (time.perf_counter() - t0)
+                    key = f"threads={n} budget={budget} {kind}"
+                    best[key] = round(max(best.get(key, 0.0), rate), 1)
+                    ref = reference.setdefault((kind, budget), vecs)
+                    identical = identical and bool(np.array_equal(ref, vecs))
+        load.append(round(os.getloadavg()[0], 2))
+    return {"model": model, "strings": {k: len(v) for k, v in kinds.items()}, "threads": threads,
+            "budgets": budgets, "repetitions": reps, "cpus": os.cpu_count(), "load_1min": load,
+            "strings_per_s": best, "same_vectors_whatever_the_threads": identical}
 
 
 def spawn(args: list[str]) -> dict:
@@ -185,6 +236,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "reports" / "bench" / "throughput.json")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--diff-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--policy", action="store_true", help="also measure threads x batch token budgets")
+    ap.add_argument("--policy-child", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
         size, model, executor, workers = args.child
@@ -193,6 +246,10 @@ def main() -> None:
     if args.diff_child:
         print(json.dumps(diff_child(args.data, args.model)))
         return
+    if args.policy_child:
+        cpus = sorted({1, os.cpu_count() or 1})
+        print(json.dumps(policy_child(args.data, args.model, cpus, [128, 512, 2048], 2)))
+        return
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     result: dict = {"benchmark": "throughput", "data": "ntrex-dev " + "/".join(LANGS), "sizes": sizes,
                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
@@ -200,9 +257,19 @@ def main() -> None:
                                 "load_1min": round(os.getloadavg()[0], 2)},
                     "runs": []}
     def save() -> None:  # after every step: a long run that fails late keeps what it measured
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        from xlingo.output import write_atomic
 
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(args.out, json.dumps(result, indent=2) + "\n")
+
+    if args.policy:
+        p = spawn(["--policy-child", "--model", args.model])
+        result["policy"] = p
+        for key, rate in p["strings_per_s"].items():
+            print(f"policy {key}: {rate} strings/s", flush=True)
+        print(f"policy: same vectors whatever the threads: {p['same_vectors_whatever_the_threads']}; "
+              f"load {p['load_1min']}", flush=True)
+        save()
     for size in sizes:
         r = spawn(["--child", str(size), args.model, "local", "-"])
         show(r)
