@@ -178,3 +178,51 @@ def test_made_up_feed_groups_as_written(encoder) -> None:
         expected[r["url"]] = {"related-" + r["lang"]: ("related", first),
                               "unrelated-" + r["lang"]: ("unrelated", None)}.get(kind, ("version", first))
     assert relations(g) == expected
+
+
+def _feed(seed: int, stories: int):
+    """A feed of several stories in three languages, a related and an unrelated article each."""
+    f = Facts(seed)
+    docs, vectors = [], {}
+    for k in range(stories):
+        facts = f.new(5 + k % 4)
+        for lang in ("de", "fr", "pt"):
+            docs.append(doc(f"s{k}-{lang}", lang, len(facts)))
+            vectors[f"s{k}-{lang}"] = f.render(facts)
+        docs.append(doc(f"s{k}-rel", "en", 8))
+        vectors[f"s{k}-rel"] = f.render(facts[:3] + f.new(5), noise=0.35)
+        docs.append(doc(f"s{k}-other", "en", 6))
+        vectors[f"s{k}-other"] = f.render(f.new(6))
+    return docs, vectors
+
+
+@pytest.mark.parametrize("same_language", [False, True])
+def test_the_approximate_index_groups_as_the_exact_search(same_language: bool) -> None:
+    pytest.importorskip("faiss")
+    docs, vectors = _feed(7, 12)
+    params = GroupParams(same_language=same_language)
+    exact = group_documents(docs, vectors, params)
+    approximate = group_documents(docs, vectors, params, exact_limit=0)
+    assert relations(approximate) == relations(exact)
+    assert [e.score for e in approximate.entries] == [e.score for e in exact.entries]
+    assert [([d.id for d in s.versions], [d.id for d in s.context]) for s in approximate.stories] == \
+        [([d.id for d in s.versions], [d.id for d in s.context]) for s in exact.stories]
+    assert sum(r == "version" for r, _ in relations(exact).values()) >= 36  # the feed is not trivial
+
+
+def test_neighbour_search_of_a_large_feed_is_approximate_and_agrees_with_the_exact_one() -> None:
+    faiss = pytest.importorskip("faiss")
+    from xlingo.group import approximate_neighbours, exact_neighbours
+
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(600, 32)).astype(np.float32)
+    sents = np.concatenate([base + 0.3 * rng.normal(size=base.shape).astype(np.float32) for _ in range(2)])
+    sents /= np.linalg.norm(sents, axis=1, keepdims=True)
+    owner = np.arange(len(sents)) // 6
+    lang = np.where(np.arange(len(sents)) < 600, "de", "fr")
+    best_e, top_e = exact_neighbours(sents, owner, lang, False)
+    best_a, top_a = approximate_neighbours(sents, owner, lang, False)
+    assert faiss.omp_get_max_threads() >= 1
+    for lg in ("de", "fr"):
+        assert np.mean(best_a[lg] == best_e[lg]) > 0.99
+    assert np.mean(np.sort(top_a, axis=1) == np.sort(top_e, axis=1)) > 0.97
