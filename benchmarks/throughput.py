@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ntrex-dev"
 LANGS = ("de", "pt", "fr")
@@ -165,7 +167,6 @@ def policy_child(data: Path, model: str, threads: list[int], budgets: list[int],
     (feed sentences; alignment windows, two sentences joined; name-like spans of 1-3 words) for
     each thread count and padded-token budget per batch, interleaved ``reps`` times (the best
     kept, as the machine is shared), and whether the vectors differ between thread counts."""
-    import numpy as np
     import torch
 
     from xlingo.embed import load_encoder
@@ -205,6 +206,55 @@ def policy_child(data: Path, model: str, threads: list[int], budgets: list[int],
             "strings_per_s": best, "same_vectors_whatever_the_threads": identical}
 
 
+def synthetic_feed(sentences: int, dim: int = 384, seed: int = 0) -> tuple[list, dict]:
+    """Stories of 4-8 sentences in DE/PT/FR as noisy renderings of random fact directions around
+    a shared topic (what encoders give: translations close, everything else not orthogonal)."""
+    from xlingo.model import Document, Sentence
+
+    rng = np.random.default_rng(seed)
+    topic = rng.normal(size=dim)
+    topic /= np.linalg.norm(topic)
+    docs, vectors, k = [], {}, 0
+    while sum(len(v) for v in vectors.values()) < sentences:
+        n = 4 + k % 5
+        facts = rng.normal(size=(n, dim))
+        facts /= np.linalg.norm(facts, axis=1, keepdims=True)
+        for lang in LANGS:
+            v = 0.6 * facts + 0.5 * topic + 0.25 * rng.normal(size=(n, dim)) / np.sqrt(dim)
+            d = Document(id=f"s{k}.{lang}", path=f"s{k}.{lang}.txt", text="x", lang=lang)
+            d.sentences = [Sentence(i, 0, 1, "x") for i in range(n)]
+            docs.append(d)
+            vectors[d.id] = (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+        k += 1
+    return docs, vectors
+
+
+def grouping_child(sizes: list[int], exact_max: int) -> list[dict]:
+    """Grouping time of synthetic feeds, exact (all sentence pairs) and approximate (HNSW), and
+    whether the two place every document alike."""
+    from xlingo.group import group_documents
+
+    out = []
+    for n in sizes:
+        docs, vectors = synthetic_feed(n)
+        row: dict = {"sentences": sum(len(v) for v in vectors.values()), "documents": len(docs)}
+        placed = {}
+        for how, limit in (("exact", 10**12), ("approximate", 0)):
+            if how == "exact" and n > exact_max:
+                continue
+            t0 = time.process_time()
+            g = group_documents(docs, vectors, exact_limit=limit)
+            row[f"{how}_cpu_s"] = round(time.process_time() - t0, 2)
+            placed[how] = [(e.doc, e.relation, e.story or e.related_to) for e in g.entries]
+        row["peak_rss_mib"] = peak_rss_mib()
+        if len(placed) == 2:
+            row["same_placement"] = round(sum(a == b for a, b in zip(placed["exact"], placed["approximate"]))
+                                          / len(docs), 4)
+        out.append(row)
+        print(f"grouping {row}", flush=True)
+    return out
+
+
 def spawn(args: list[str]) -> dict:
     cmd = [sys.executable, __file__, *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -238,6 +288,8 @@ def main() -> None:
     ap.add_argument("--diff-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--policy", action="store_true", help="also measure threads x batch token budgets")
     ap.add_argument("--policy-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--grouping", default="", help="synthetic feed sizes (sentences) to time the grouping at")
+    ap.add_argument("--grouping-exact-max", type=int, default=30_000, help="largest size also grouped exactly")
     args = ap.parse_args()
     if args.child:
         size, model, executor, workers = args.child
@@ -262,6 +314,9 @@ def main() -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(args.out, json.dumps(result, indent=2) + "\n")
 
+    if args.grouping:
+        result["grouping"] = grouping_child([int(x) for x in args.grouping.split(",")], args.grouping_exact_max)
+        save()
     if args.policy:
         p = spawn(["--policy-child", "--model", args.model])
         result["policy"] = p
@@ -275,11 +330,14 @@ def main() -> None:
         show(r)
         result["runs"].append(r)
         save()
-    if args.tier:
+    if args.tier and sizes:
         r = spawn(["--child", str(sizes[0]), args.tier, "local", "-"])
         show(r)
         result["tier"] = r
         save()
+    if not sizes:
+        print(f"wrote {args.out}")
+        return
     d = spawn(["--diff-child", "--model", args.model])
     print(f"one-story diff: start-up {d['startup_s']} s, encoder {d['encoder_s']} s, rest {d['rest_s']} s "
           f"({d['strings_encoded']} strings in {d['forward_calls']} calls)", flush=True)

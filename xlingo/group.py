@@ -43,7 +43,8 @@ _SENTENCE_NEIGHBOURS = 3  # nearest sentences of other documents that vote for c
 _MIN_BACKGROUND = 20  # unmatched sentence pairs a story needs for its own background (else the feed's)
 _MIN_WORDS = 3  # words a sentence needs to count as evidence that a document is related
 _WORD = re.compile(r"\w+")
-_BLOCK = 512  # rows of a similarity block (memory stays at one block whatever the feed's size)
+_BLOCK = 512  # rows of a similarity block, at most
+_BLOCK_CELLS = 4_000_000  # similarities in one block, at most (memory flat whatever the feed's size)
 EXACT_LIMIT = 10_000  # sentences searched exactly (all pairs); beyond, an approximate index
 
 
@@ -170,8 +171,9 @@ def exact_neighbours(sents: np.ndarray, owner: np.ndarray, lang: np.ndarray,
     best_in = {lg: np.full(len(sents), -1) for lg in np.unique(lang).tolist()}
     n = min(_SENTENCE_NEIGHBOURS, len(sents))
     top = np.full((len(sents), n), -1)
-    for start in range(0, len(sents), _BLOCK):
-        rows = slice(start, start + _BLOCK)
+    block = _block_rows(len(sents))
+    for start in range(0, len(sents), block):
+        rows = slice(start, start + block)
         sims = sents[rows] @ sents.T
         sims[owner[rows, None] == owner[None, :]] = -np.inf
         for lg, best in best_in.items():
@@ -228,6 +230,11 @@ def approximate_neighbours(sents: np.ndarray, owner: np.ndarray, lang: np.ndarra
     return best_in, np.where(np.isfinite(np.take_along_axis(sims, order, axis=1)), best, -1)
 
 
+def _block_rows(columns: int) -> int:
+    """Rows of a similarity block against ``columns`` columns (at most ``_BLOCK_CELLS`` cells)."""
+    return max(16, min(_BLOCK, _BLOCK_CELLS // max(1, columns)))
+
+
 def _faiss():
     """faiss, when installed (the optional ``scale`` extra), else None."""
     try:
@@ -279,8 +286,9 @@ class _Grouper:
             by_doc.setdefault(b, Counter())[a] += v
         dv = np.stack([document_vector(self.vectors[i]) for i in ids])
         k = min(self.params.candidates, len(ids) - 1)
-        for start in range(0, len(ids), _BLOCK):
-            doc_sims = dv[start:start + _BLOCK] @ dv.T
+        block = _block_rows(len(ids))
+        for start in range(0, len(ids), block):
+            doc_sims = dv[start:start + block] @ dv.T
             doc_sims[np.arange(len(doc_sims)), np.arange(start, start + len(doc_sims))] = -np.inf
             for row in range(start, start + len(doc_sims)):
                 sims = doc_sims[row - start]

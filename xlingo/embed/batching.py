@@ -23,7 +23,7 @@ from xlingo.embed.base import Embedder, TokenStates
 
 T = TypeVar("T")
 R = TypeVar("R")
-TOKEN_MEMO_LIMIT = 20_000  # token states kept in memory between waves when a store has them
+TOKEN_MEMO_LIMIT = 2_000  # token states kept in memory between waves when a store has them (memory flat in feed size)
 
 
 @dataclass
