@@ -197,22 +197,20 @@ def _feed(seed: int, stories: int):
 
 
 @pytest.mark.parametrize("same_language", [False, True])
-def test_the_approximate_index_groups_as_the_exact_search(same_language: bool) -> None:
-    pytest.importorskip("faiss")
+def test_blocked_search_groups_as_the_exact_search(same_language: bool) -> None:
     docs, vectors = _feed(7, 12)
     params = GroupParams(same_language=same_language)
     exact = group_documents(docs, vectors, params)
-    approximate = group_documents(docs, vectors, params, exact_limit=0)
-    assert relations(approximate) == relations(exact)
-    assert [e.score for e in approximate.entries] == [e.score for e in exact.entries]
-    assert [([d.id for d in s.versions], [d.id for d in s.context]) for s in approximate.stories] == \
+    blocked = group_documents(docs, vectors, params, exact_limit=0)
+    assert relations(blocked) == relations(exact)
+    assert [e.score for e in blocked.entries] == [e.score for e in exact.entries]
+    assert [([d.id for d in s.versions], [d.id for d in s.context]) for s in blocked.stories] == \
         [([d.id for d in s.versions], [d.id for d in s.context]) for s in exact.stories]
     assert sum(r == "version" for r, _ in relations(exact).values()) >= 36  # the feed is not trivial
 
 
-def test_neighbour_search_of_a_large_feed_is_approximate_and_agrees_with_the_exact_one() -> None:
-    faiss = pytest.importorskip("faiss")
-    from xlingo.group import approximate_neighbours, exact_neighbours
+def test_blocked_neighbours_of_a_larger_feed_agree_with_the_exact_ones() -> None:
+    from xlingo.group import blocked_neighbours, document_vector, exact_neighbours
 
     rng = np.random.default_rng(3)
     base = rng.normal(size=(600, 32)).astype(np.float32)
@@ -220,9 +218,14 @@ def test_neighbour_search_of_a_large_feed_is_approximate_and_agrees_with_the_exa
     sents /= np.linalg.norm(sents, axis=1, keepdims=True)
     owner = np.arange(len(sents)) // 6
     lang = np.where(np.arange(len(sents)) < 600, "de", "fr")
+    dv = np.stack([document_vector(sents[owner == d]) for d in range(owner.max() + 1)])
     best_e, top_e = exact_neighbours(sents, owner, lang, False)
-    best_a, top_a = approximate_neighbours(sents, owner, lang, False)
-    assert faiss.omp_get_max_threads() >= 1
-    for lg in ("de", "fr"):
-        assert np.mean(best_a[lg] == best_e[lg]) > 0.99
-    assert np.mean(np.sort(top_a, axis=1) == np.sort(top_e, axis=1)) > 0.97
+    best_b, top_b = blocked_neighbours(sents, owner, lang, False, dv, nearby=20)  # 20 of 199 documents
+    for lg in ("de", "fr"):  # best matches in the other language (translations): found among nearby documents
+        other = lang != lg
+        assert np.mean(best_b[lg][other] == best_e[lg][other]) > 0.95
+    translation = (np.arange(len(sents)) + 600) % len(sents)
+    assert np.mean((top_e == translation[:, None]).any(axis=1)) > 0.95
+    assert np.mean((top_b == translation[:, None]).any(axis=1)) > 0.95  # the votes that matter
+    full_b, full_top = blocked_neighbours(sents, owner, lang, False, dv, nearby=len(dv))
+    assert all(np.array_equal(full_b[lg], best_e[lg]) for lg in ("de", "fr"))

@@ -45,7 +45,7 @@ _MIN_WORDS = 3  # words a sentence needs to count as evidence that a document is
 _WORD = re.compile(r"\w+")
 _BLOCK = 512  # rows of a similarity block, at most
 _BLOCK_CELLS = 4_000_000  # similarities in one block, at most (memory flat whatever the feed's size)
-EXACT_LIMIT = 10_000  # sentences searched exactly (all pairs); beyond, an approximate index
+EXACT_LIMIT = 10_000  # sentences searched exactly (all pairs); beyond, among nearby documents (blocking)
 
 
 @dataclass(frozen=True)
@@ -187,61 +187,44 @@ def exact_neighbours(sents: np.ndarray, owner: np.ndarray, lang: np.ndarray,
     return best_in, top
 
 
-def approximate_neighbours(sents: np.ndarray, owner: np.ndarray, lang: np.ndarray, same_language: bool,
-                           depth: int = 16) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """What :func:`exact_neighbours` finds, from one HNSW index per language (faiss, inner
-    product, built single-threaded so that runs agree): each sentence's ``depth`` nearest in each
-    language, its own document's left out; a sentence whose ``depth`` nearest in its own language
-    are all its own document's is searched exactly."""
-    faiss = _faiss()
-    threads = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(1)
-    try:
-        best_in: dict[str, np.ndarray] = {}
-        found_sims, found_cols = [], []
-        for lg in np.unique(lang).tolist():
-            members = np.flatnonzero(lang == lg)
-            index = faiss.IndexHNSWFlat(sents.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = 80
-            index.hnsw.efSearch = max(64, 2 * depth)
-            index.add(sents[members])
-            sims, local = index.search(sents, min(depth, len(members)))
-            cols = np.where(local >= 0, members[np.maximum(local, 0)], -1)
-            sims = np.where((cols < 0) | (owner[np.maximum(cols, 0)] == owner[:, None]), -np.inf, sims)
-            first = np.argmax(np.isfinite(sims), axis=1)
-            hit = np.isfinite(sims[np.arange(len(sims)), first])
-            best_in[lg] = np.where(hit, cols[np.arange(len(cols)), first], -1)
-            unsure = np.flatnonzero(~hit & (lang == lg))  # all its nearest in its own document
-            if len(unsure) and len(members) > 0:
-                exact = sents[unsure] @ sents[members].T
-                exact[owner[unsure, None] == owner[members][None, :]] = -np.inf
-                pick = exact.argmax(axis=1)
-                best_in[lg][unsure] = np.where(np.isfinite(exact[np.arange(len(unsure)), pick]), members[pick], -1)
-            if not same_language:
-                sims = np.where(lang[:, None] == lg, -np.inf, sims)
-            found_sims.append(sims)
-            found_cols.append(cols)
-    finally:
-        faiss.omp_set_num_threads(threads)
-    sims, cols = np.concatenate(found_sims, axis=1), np.concatenate(found_cols, axis=1)
+def blocked_neighbours(sents: np.ndarray, owner: np.ndarray, lang: np.ndarray, same_language: bool,
+                       doc_vectors: np.ndarray, nearby: int = 64) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """What :func:`exact_neighbours` finds, searched only among the sentences of each document's
+    ``nearby`` nearest documents by document vector (blocking): the work grows with the feed's
+    documents squared over its sentences squared (36x less for six-sentence documents) plus a
+    linear part, and memory stays at one block. With ``nearby`` at least the documents less one
+    it is the exact search."""
+    best_in = {lg: np.full(len(sents), -1) for lg in np.unique(lang).tolist()}
     n = min(_SENTENCE_NEIGHBOURS, len(sents))
-    order = np.argsort(-sims, axis=1, kind="stable")[:, :n]
-    best = np.take_along_axis(cols, order, axis=1)
-    return best_in, np.where(np.isfinite(np.take_along_axis(sims, order, axis=1)), best, -1)
+    top = np.full((len(sents), n), -1)
+    bounds = np.r_[0, np.cumsum(np.bincount(owner, minlength=len(doc_vectors)))]
+    k = min(nearby, len(doc_vectors) - 1)
+    block = _block_rows(len(doc_vectors))
+    for start in range(0, len(doc_vectors), block):
+        doc_sims = doc_vectors[start:start + block] @ doc_vectors.T
+        doc_sims[np.arange(len(doc_sims)), np.arange(start, start + len(doc_sims))] = -np.inf
+        near = np.sort(np.argpartition(-doc_sims, k - 1, axis=1)[:, :k], axis=1)
+        for a, docs in zip(range(start, start + len(doc_sims)), near):
+            rows = np.arange(bounds[a], bounds[a + 1])
+            if not len(rows):
+                continue
+            cols = np.concatenate([np.arange(bounds[d], bounds[d + 1]) for d in docs])
+            sims = sents[rows] @ sents[cols].T
+            for lg, best in best_in.items():
+                in_lang = np.where(lang[cols][None, :] == lg, sims, -np.inf)
+                found = in_lang.argmax(axis=1)
+                best[rows] = np.where(np.isfinite(in_lang[np.arange(len(rows)), found]), cols[found], -1)
+            if not same_language:
+                sims[:, lang[cols] == lang[rows[0]]] = -np.inf
+            m = min(n, sims.shape[1])
+            pick = np.argpartition(-sims, m - 1, axis=1)[:, :m]
+            top[rows, :m] = np.where(np.isfinite(np.take_along_axis(sims, pick, axis=1)), cols[pick], -1)
+    return best_in, top
 
 
 def _block_rows(columns: int) -> int:
     """Rows of a similarity block against ``columns`` columns (at most ``_BLOCK_CELLS`` cells)."""
     return max(16, min(_BLOCK, _BLOCK_CELLS // max(1, columns)))
-
-
-def _faiss():
-    """faiss, when installed (the optional ``scale`` extra), else None."""
-    try:
-        import faiss
-    except ImportError:
-        return None
-    return faiss
 
 
 class _Grouper:
@@ -263,9 +246,9 @@ class _Grouper:
 
         Records each sentence's best match per language (for feed-level mutual matches) and picks
         candidate pairs: each document's nearest documents by document vector, and those its
-        sentences' nearest neighbours vote for. Exact up to ``exact_limit`` sentences; beyond, the
-        neighbours come from an approximate index (:func:`approximate_neighbours`) when faiss is
-        installed, so the work grows as n log n, not n squared. Memory stays at one block of rows.
+        sentences' nearest neighbours vote for. Exact up to ``exact_limit`` sentences; beyond, each
+        document's sentences are searched among its nearest documents only (:func:`blocked_neighbours`).
+        Memory stays at one block of rows.
         """
         out: dict[str, set[str]] = {i: set() for i in ids}
         if len(ids) < 2:
@@ -273,10 +256,11 @@ class _Grouper:
         sents = np.ascontiguousarray(np.concatenate([self.vectors[i] for i in ids]), dtype=np.float32)
         owner = np.concatenate([np.full(len(self.vectors[i]), n) for n, i in enumerate(ids)])
         lang = np.array([self.docs[i].lang for i in ids])[owner]
-        search = exact_neighbours
-        if len(sents) > self.exact_limit and _faiss() is not None:
-            search = approximate_neighbours
-        self._best_in, top = search(sents, owner, lang, self.params.same_language)
+        dv = np.stack([document_vector(self.vectors[i]) for i in ids])
+        if len(sents) > self.exact_limit:
+            self._best_in, top = blocked_neighbours(sents, owner, lang, self.params.same_language, dv)
+        else:
+            self._best_in, top = exact_neighbours(sents, owner, lang, self.params.same_language)
         votes: Counter[tuple[int, int]] = Counter()
         for r, cols in enumerate(top):
             votes.update((int(owner[r]), int(owner[c])) for c in cols if c >= 0)
@@ -284,7 +268,6 @@ class _Grouper:
         for (a, b), v in votes.items():
             by_doc.setdefault(a, Counter())[b] += v
             by_doc.setdefault(b, Counter())[a] += v
-        dv = np.stack([document_vector(self.vectors[i]) for i in ids])
         k = min(self.params.candidates, len(ids) - 1)
         block = _block_rows(len(ids))
         for start in range(0, len(ids), block):
@@ -402,8 +385,8 @@ def group_documents(docs: Sequence[Document], vectors: Mapping[str, np.ndarray],
     every story is compared with the stories it is near; the closest has the most sentences at the
     related level (then the highest level). Its score is the level of its ``related_matches``-th
     best sentence on that story's scale (0: the story's unmatched background, 1: its translation
-    matches). Feeds of more than ``exact_limit`` sentences find nearest sentences approximately
-    (when faiss is installed).
+    matches). Feeds of more than ``exact_limit`` sentences search nearest sentences among nearby
+    documents only (blocking).
     """
     g = _Grouper(docs, vectors, params, exact_limit)
     members_of: dict[str, list[str]] = {sid: list(m) for sid, m in (fixed or {}).items()}
