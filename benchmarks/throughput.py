@@ -13,9 +13,12 @@ mean batch, which component asked for what, cold throughput as a fraction of the
 (target >= 0.8), warm time as a fraction of cold (target <= 0.1, zero forward passes), peak RSS;
 the same for the ``use-v3`` tier; a one-story ``diff`` split into start-up, encoder and rest; and
 with ``--ray`` a feed (``--ray-size``) on a local Ray cluster with 1 and 2 workers (speed-up, JSON
-identical to the local run).
+identical to the local run). ``--policy`` measures the encoder's thread and batch policy (strings per
+second of sentences, windows and names for 1 and all threads and several padded-token budgets, and
+whether the thread count changes the vectors); ``--grouping N,...`` times the grouping of synthetic
+feeds of N sentences, exact and blocked, and how many documents the two place alike.
 
-    OMP_NUM_THREADS=1 python benchmarks/throughput.py --sizes 100 --ray
+    python benchmarks/throughput.py --sizes 100,300 --policy --grouping 3000,10000,30000,100000
 """
 from __future__ import annotations
 

@@ -66,3 +66,29 @@ def test_the_thread_setting_reaches_torch():
     finally:
         set_threads(None)
         apply_threads(before)
+
+
+def test_token_batches_hold_the_budget_longest_first():
+    from xlingo.embed.bert import token_batches
+
+    lengths = [5, 40, 5, 300, 40, 6]
+    batches = token_batches(lengths, budget=90, most=256)
+    assert [i for b in batches for i in b] == [3, 1, 4, 5, 0, 2]  # longest first, ties in input order
+    assert all(len(b) * lengths[b[0]] <= 90 or len(b) == 1 for b in batches)
+    assert batches[0] == [3]  # a text over the budget goes alone
+    assert token_batches([], 90, 256) == []
+    assert [len(b) for b in token_batches([4] * 10, budget=1000, most=3)] == [3, 3, 3, 1]
+
+
+def test_automatic_threads_are_the_idle_cpus(monkeypatch):
+    from xlingo.embed import threads
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setattr(threads, "available_cpus", lambda: 8)
+    monkeypatch.setattr(threads.os, "getloadavg", lambda: (5.7, 0.0, 0.0))
+    assert threads.policy_threads() == 2  # 8 CPUs, 5.7 busy: 2 idle
+    monkeypatch.setattr(threads.os, "getloadavg", lambda: (12.0, 0.0, 0.0))
+    assert threads.policy_threads() == 1  # never fewer than one
+    assert threads.policy_threads(3) == 3  # --threads wins
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    assert threads.policy_threads() is None  # the environment decides
