@@ -233,7 +233,7 @@ def synthetic_feed(sentences: int, dim: int = 384, seed: int = 0) -> tuple[list,
 
 
 def grouping_child(sizes: list[int], exact_max: int) -> list[dict]:
-    """Grouping time of synthetic feeds, exact (all sentence pairs) and approximate (HNSW), and
+    """Grouping time of synthetic feeds, exact (all sentence pairs) and blocked (nearby documents), and
     whether the two place every document alike."""
     from xlingo.group import group_documents
 
@@ -242,7 +242,7 @@ def grouping_child(sizes: list[int], exact_max: int) -> list[dict]:
         docs, vectors = synthetic_feed(n)
         row: dict = {"sentences": sum(len(v) for v in vectors.values()), "documents": len(docs)}
         placed = {}
-        for how, limit in (("exact", 10**12), ("approximate", 0)):
+        for how, limit in (("exact", 10**12), ("blocked", 0)):
             if how == "exact" and n > exact_max:
                 continue
             t0 = time.process_time()
@@ -251,7 +251,7 @@ def grouping_child(sizes: list[int], exact_max: int) -> list[dict]:
             placed[how] = [(e.doc, e.relation, e.story or e.related_to) for e in g.entries]
         row["peak_rss_mib"] = peak_rss_mib()
         if len(placed) == 2:
-            row["same_placement"] = round(sum(a == b for a, b in zip(placed["exact"], placed["approximate"]))
+            row["same_placement"] = round(sum(a == b for a, b in zip(placed["exact"], placed["blocked"]))
                                           / len(docs), 4)
         out.append(row)
         print(f"grouping {row}", flush=True)
