@@ -70,9 +70,10 @@ def _relation(a: Mention, b: Mention, min_similarity: float) -> tuple[str, float
     ca, cb = a.content, b.content
     if not ca or not cb:
         return None
-    sim = char_similarity(a.text, b.text)
-    if len(ca) == len(cb) and sim >= min_similarity and min(len(a.key), len(b.key)) >= 4:
-        return "variant", sim
+    if len(ca) == len(cb) and min(len(a.key), len(b.key)) >= 4 and _may_reach(a.text, b.text, min_similarity):
+        sim = char_similarity(a.text, b.text)
+        if sim >= min_similarity:
+            return "variant", sim
     shared_a, own_a = shared_words(a, b)
     if not shared_a or max(len(w) for w in shared_a) < 3:
         return None
