@@ -85,8 +85,10 @@ def test_automatic_threads_are_the_idle_cpus(monkeypatch):
 
     monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
     monkeypatch.setattr(threads, "available_cpus", lambda: 8)
-    monkeypatch.setattr(threads.os, "getloadavg", lambda: (5.7, 0.0, 0.0))
-    assert threads.policy_threads() == 2  # 8 CPUs, 5.7 busy: 2 idle
+    monkeypatch.setattr(threads.os, "getloadavg", lambda: (6.7, 0.0, 0.0))
+    assert threads.policy_threads() == 2  # 8 CPUs, 6.7 busy of which one is this process: 2 idle
+    monkeypatch.setattr(threads.os, "getloadavg", lambda: (1.0, 0.0, 0.0))
+    assert threads.policy_threads() == 8  # only this process ran: every CPU
     monkeypatch.setattr(threads.os, "getloadavg", lambda: (12.0, 0.0, 0.0))
     assert threads.policy_threads() == 1  # never fewer than one
     assert threads.policy_threads(3) == 3  # --threads wins

@@ -1,8 +1,8 @@
 """The encoder's thread policy: ``--threads`` / the config key ``threads``, else automatic.
 
 Automatic (measured, ``benchmarks/throughput.py`` ``policy``): torch gets the CPUs this process
-may run on (its affinity) that are *idle*, the 1-minute load average of the others taken off, at
-least one, re-read before every forward call. On a 2-core machine that others keep busy, two
+may run on (its affinity) that the others leave idle (the 1-minute load average less this
+process's own share of one), at least one, re-read before every forward call. On a 2-core machine that others keep busy, two
 threads ran 2-6x slower than one (torch's threads wait on each other for a core); on an idle
 machine every core helps. ``OMP_NUM_THREADS`` in the environment, ``--threads`` or ``threads``
 in the config fix the number. The thread count never changes the output (the same batches give
@@ -29,13 +29,14 @@ def available_cpus() -> int:
 
 
 def idle_cpus() -> int:
-    """The CPUs this process may use less the load of the last minute (rounded), at least one."""
+    """The CPUs this process may use less the others' load of the last minute (the load average
+    less one, this process's own share), rounded, at least one."""
     cpus = available_cpus()
     try:
-        load = os.getloadavg()[0]
+        others = max(0.0, os.getloadavg()[0] - 1.0)
     except (AttributeError, OSError):  # no load average on this platform: assume idle
-        load = 0.0
-    return max(1, min(cpus, int(cpus - load + 0.5)))
+        others = 0.0
+    return max(1, min(cpus, int(cpus - others + 0.5)))
 
 
 def policy_threads(threads: int | None = None) -> int | None:
