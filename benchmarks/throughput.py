@@ -13,9 +13,12 @@ mean batch, which component asked for what, cold throughput as a fraction of the
 (target >= 0.8), warm time as a fraction of cold (target <= 0.1, zero forward passes), peak RSS;
 the same for the ``use-v3`` tier; a one-story ``diff`` split into start-up, encoder and rest; and
 with ``--ray`` a feed (``--ray-size``) on a local Ray cluster with 1 and 2 workers (speed-up, JSON
-identical to the local run).
+identical to the local run). ``--policy`` measures the encoder's thread and batch policy (strings per
+second of sentences, windows and names for 1 and all threads and several padded-token budgets, and
+whether the thread count changes the vectors); ``--grouping N,...`` times the grouping of synthetic
+feeds of N sentences, exact and blocked, and how many documents the two place alike.
 
-    OMP_NUM_THREADS=1 python benchmarks/throughput.py --sizes 100 --ray
+    python benchmarks/throughput.py --sizes 100,300 --policy --grouping 3000,10000,30000,100000
 """
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "ntrex-dev"
@@ -132,7 +137,13 @@ def child(data: Path, size: int, model: str, executor: str, workers: int | None)
     out["warm_fraction_of_cold"] = round(out["warm"]["wall_s"] / out["cold"]["wall_s"], 3)
     out["peak_rss_mib"] = peak_rss_mib()
     out["rss_after_model_mib"] = rss_model
+    out["encoder_threads"] = _torch_threads()
     return out
+
+
+def _torch_threads() -> int | None:
+    torch = sys.modules.get("torch")
+    return torch.get_num_threads() if torch is not None else None
 
 
 def diff_child(data: Path, model: str) -> dict:
@@ -152,6 +163,99 @@ def diff_child(data: Path, model: str) -> dict:
     return {"model": engine.encoder.name, "startup_s": round(startup, 2), "encoder_s": round(enc.seconds, 2),
             "rest_s": round(wall - enc.seconds, 2), "forward_calls": enc.forward_calls,
             "strings_encoded": enc.strings_encoded}
+
+
+def policy_child(data: Path, model: str, threads: list[int], budgets: list[int], reps: int) -> dict:
+    """The thread and batch policy, measured: strings per second of each kind the pipeline encodes
+    (feed sentences; alignment windows, two sentences joined; name-like spans of 1-3 words) for
+    each thread count and padded-token budget per batch, interleaved ``reps`` times (the best
+    kept, as the machine is shared), and whether the vectors differ between thread counts."""
+    import torch
+
+    from xlingo.embed import load_encoder
+    from xlingo.segment import segment
+
+    encoder = load_encoder(model)
+    texts: list[str] = []
+    for fd in feed_documents(cut_stories(data, 40)):
+        segment(fd.document)
+        texts += [s.text for s in fd.document.sentences]
+    sentences = texts[::4][:96]
+    windows = [f"{a} {b}" for a, b in zip(texts[1::8], texts[2::8])][:48]
+    words = [w.strip(".,;:()\"'") for t in texts for w in t.split()]
+    names = list(dict.fromkeys(" ".join(words[k:k + 1 + k % 3]) for k in range(0, len(words), 7)
+                               if words[k][:1].isupper()))[:192]
+    kinds = {"sentences": sentences, "windows": windows, "names": names}
+    best: dict[str, float] = {}
+    reference: dict[tuple[str, int], np.ndarray] = {}
+    identical = True
+    load = [round(os.getloadavg()[0], 2)]
+    for _ in range(reps):
+        for n in threads:
+            torch.set_num_threads(n)
+            for budget in budgets:
+                encoder.batch_tokens = budget
+                for kind, xs in kinds.items():
+                    t0 = time.perf_counter()
+                    vecs = encoder.encode(xs)
+                    rate = len(xs) / (time.perf_counter() - t0)
+                    key = f"threads={n} budget={budget} {kind}"
+                    best[key] = round(max(best.get(key, 0.0), rate), 1)
+                    ref = reference.setdefault((kind, budget), vecs)
+                    identical = identical and bool(np.array_equal(ref, vecs))
+        load.append(round(os.getloadavg()[0], 2))
+    return {"model": model, "strings": {k: len(v) for k, v in kinds.items()}, "threads": threads,
+            "budgets": budgets, "repetitions": reps, "cpus": os.cpu_count(), "load_1min": load,
+            "strings_per_s": best, "same_vectors_whatever_the_threads": identical}
+
+
+def synthetic_feed(sentences: int, dim: int = 384, seed: int = 0) -> tuple[list, dict]:
+    """Stories of 4-8 sentences in DE/PT/FR as noisy renderings of random fact directions around
+    a shared topic (what encoders give: translations close, everything else not orthogonal)."""
+    from xlingo.model import Document, Sentence
+
+    rng = np.random.default_rng(seed)
+    topic = rng.normal(size=dim)
+    topic /= np.linalg.norm(topic)
+    docs, vectors, k = [], {}, 0
+    while sum(len(v) for v in vectors.values()) < sentences:
+        n = 4 + k % 5
+        facts = rng.normal(size=(n, dim))
+        facts /= np.linalg.norm(facts, axis=1, keepdims=True)
+        for lang in LANGS:
+            v = 0.6 * facts + 0.5 * topic + 0.25 * rng.normal(size=(n, dim)) / np.sqrt(dim)
+            d = Document(id=f"s{k}.{lang}", path=f"s{k}.{lang}.txt", text="x", lang=lang)
+            d.sentences = [Sentence(i, 0, 1, "x") for i in range(n)]
+            docs.append(d)
+            vectors[d.id] = (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+        k += 1
+    return docs, vectors
+
+
+def grouping_child(sizes: list[int], exact_max: int) -> list[dict]:
+    """Grouping time of synthetic feeds, exact (all sentence pairs) and blocked (nearby documents), and
+    whether the two place every document alike."""
+    from xlingo.group import group_documents
+
+    out = []
+    for n in sizes:
+        docs, vectors = synthetic_feed(n)
+        row: dict = {"sentences": sum(len(v) for v in vectors.values()), "documents": len(docs)}
+        placed = {}
+        for how, limit in (("exact", 10**12), ("blocked", 0)):
+            if how == "exact" and n > exact_max:
+                continue
+            t0 = time.process_time()
+            g = group_documents(docs, vectors, exact_limit=limit)
+            row[f"{how}_cpu_s"] = round(time.process_time() - t0, 2)
+            placed[how] = [(e.doc, e.relation, e.story or e.related_to) for e in g.entries]
+        row["peak_rss_mib"] = peak_rss_mib()
+        if len(placed) == 2:
+            row["same_placement"] = round(sum(a == b for a, b in zip(placed["exact"], placed["blocked"]))
+                                          / len(docs), 4)
+        out.append(row)
+        print(f"grouping {row}", flush=True)
+    return out
 
 
 def spawn(args: list[str]) -> dict:
@@ -185,6 +289,10 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "reports" / "bench" / "throughput.json")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--diff-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--policy", action="store_true", help="also measure threads x batch token budgets")
+    ap.add_argument("--policy-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--grouping", default="", help="synthetic feed sizes (sentences) to time the grouping at")
+    ap.add_argument("--grouping-exact-max", type=int, default=30_000, help="largest size also grouped exactly")
     args = ap.parse_args()
     if args.child:
         size, model, executor, workers = args.child
@@ -193,6 +301,10 @@ def main() -> None:
     if args.diff_child:
         print(json.dumps(diff_child(args.data, args.model)))
         return
+    if args.policy_child:
+        cpus = sorted({1, os.cpu_count() or 1})
+        print(json.dumps(policy_child(args.data, args.model, cpus, [128, 512, 2048], 2)))
+        return
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     result: dict = {"benchmark": "throughput", "data": "ntrex-dev " + "/".join(LANGS), "sizes": sizes,
                     "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
@@ -200,19 +312,35 @@ def main() -> None:
                                 "load_1min": round(os.getloadavg()[0], 2)},
                     "runs": []}
     def save() -> None:  # after every step: a long run that fails late keeps what it measured
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        from xlingo.output import write_atomic
 
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(args.out, json.dumps(result, indent=2) + "\n")
+
+    if args.grouping:
+        result["grouping"] = grouping_child([int(x) for x in args.grouping.split(",")], args.grouping_exact_max)
+        save()
+    if args.policy:
+        p = spawn(["--policy-child", "--model", args.model])
+        result["policy"] = p
+        for key, rate in p["strings_per_s"].items():
+            print(f"policy {key}: {rate} strings/s", flush=True)
+        print(f"policy: same vectors whatever the threads: {p['same_vectors_whatever_the_threads']}; "
+              f"load {p['load_1min']}", flush=True)
+        save()
     for size in sizes:
         r = spawn(["--child", str(size), args.model, "local", "-"])
         show(r)
         result["runs"].append(r)
         save()
-    if args.tier:
+    if args.tier and sizes:
         r = spawn(["--child", str(sizes[0]), args.tier, "local", "-"])
         show(r)
         result["tier"] = r
         save()
+    if not sizes:
+        print(f"wrote {args.out}")
+        return
     d = spawn(["--diff-child", "--model", args.model])
     print(f"one-story diff: start-up {d['startup_s']} s, encoder {d['encoder_s']} s, rest {d['rest_s']} s "
           f"({d['strings_encoded']} strings in {d['forward_calls']} calls)", flush=True)

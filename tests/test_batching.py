@@ -39,8 +39,10 @@ def test_one_forward_call_per_wave_in_story_order():
     batcher = WaveBatcher(Embedder(encoder, batch_size=1000), width=10)
     batcher.map(list(range(10)), job)
     assert len(encoder.calls) == 3 == batcher.waves
-    assert encoder.calls[0][:2] == ["story 0 step 0 word0", "shared string"]
-    assert encoder.calls[0][2] == "story 1 step 0 word0"
+    wave = ["shared string", *(f"story {k} step 0 word0" for k in range(10))]
+    # one batch for the whole wave, longest strings first, equal lengths in story order (no padding)
+    assert encoder.calls[0] == sorted(wave, key=len, reverse=True)
+    assert encoder.calls[0][:2] == ["story 0 step 0 word0", "story 1 step 0 word0"]
 
 
 def test_an_error_in_one_story_is_raised_once_the_others_are_done():
@@ -64,3 +66,31 @@ def test_the_thread_setting_reaches_torch():
     finally:
         set_threads(None)
         apply_threads(before)
+
+
+def test_token_batches_hold_the_budget_longest_first():
+    from xlingo.embed.bert import token_batches
+
+    lengths = [5, 40, 5, 300, 40, 6]
+    batches = token_batches(lengths, budget=90, most=256)
+    assert [i for b in batches for i in b] == [3, 1, 4, 5, 0, 2]  # longest first, ties in input order
+    assert all(len(b) * lengths[b[0]] <= 90 or len(b) == 1 for b in batches)
+    assert batches[0] == [3]  # a text over the budget goes alone
+    assert token_batches([], 90, 256) == []
+    assert [len(b) for b in token_batches([4] * 10, budget=1000, most=3)] == [3, 3, 3, 1]
+
+
+def test_automatic_threads_are_the_idle_cpus(monkeypatch):
+    from xlingo.embed import threads
+
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.setattr(threads, "available_cpus", lambda: 8)
+    monkeypatch.setattr(threads.os, "getloadavg", lambda: (6.7, 0.0, 0.0))
+    assert threads.policy_threads() == 2  # 8 CPUs, 6.7 busy of which one is this process: 2 idle
+    monkeypatch.setattr(threads.os, "getloadavg", lambda: (1.0, 0.0, 0.0))
+    assert threads.policy_threads() == 8  # only this process ran: every CPU
+    monkeypatch.setattr(threads.os, "getloadavg", lambda: (12.0, 0.0, 0.0))
+    assert threads.policy_threads() == 1  # never fewer than one
+    assert threads.policy_threads(3) == 3  # --threads wins
+    monkeypatch.setenv("OMP_NUM_THREADS", "4")
+    assert threads.policy_threads() is None  # the environment decides

@@ -178,3 +178,54 @@ def test_made_up_feed_groups_as_written(encoder) -> None:
         expected[r["url"]] = {"related-" + r["lang"]: ("related", first),
                               "unrelated-" + r["lang"]: ("unrelated", None)}.get(kind, ("version", first))
     assert relations(g) == expected
+
+
+def _feed(seed: int, stories: int):
+    """A feed of several stories in three languages, a related and an unrelated article each."""
+    f = Facts(seed)
+    docs, vectors = [], {}
+    for k in range(stories):
+        facts = f.new(5 + k % 4)
+        for lang in ("de", "fr", "pt"):
+            docs.append(doc(f"s{k}-{lang}", lang, len(facts)))
+            vectors[f"s{k}-{lang}"] = f.render(facts)
+        docs.append(doc(f"s{k}-rel", "en", 8))
+        vectors[f"s{k}-rel"] = f.render(facts[:3] + f.new(5), noise=0.35)
+        docs.append(doc(f"s{k}-other", "en", 6))
+        vectors[f"s{k}-other"] = f.render(f.new(6))
+    return docs, vectors
+
+
+@pytest.mark.parametrize("same_language", [False, True])
+def test_blocked_search_groups_as_the_exact_search(same_language: bool) -> None:
+    docs, vectors = _feed(7, 12)
+    params = GroupParams(same_language=same_language)
+    exact = group_documents(docs, vectors, params)
+    blocked = group_documents(docs, vectors, params, exact_limit=0)
+    assert relations(blocked) == relations(exact)
+    assert [e.score for e in blocked.entries] == [e.score for e in exact.entries]
+    assert [([d.id for d in s.versions], [d.id for d in s.context]) for s in blocked.stories] == \
+        [([d.id for d in s.versions], [d.id for d in s.context]) for s in exact.stories]
+    assert sum(r == "version" for r, _ in relations(exact).values()) >= 36  # the feed is not trivial
+
+
+def test_blocked_neighbours_of_a_larger_feed_agree_with_the_exact_ones() -> None:
+    from xlingo.group import blocked_neighbours, document_vector, exact_neighbours
+
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(600, 32)).astype(np.float32)
+    sents = np.concatenate([base + 0.3 * rng.normal(size=base.shape).astype(np.float32) for _ in range(2)])
+    sents /= np.linalg.norm(sents, axis=1, keepdims=True)
+    owner = np.arange(len(sents)) // 6
+    lang = np.where(np.arange(len(sents)) < 600, "de", "fr")
+    dv = np.stack([document_vector(sents[owner == d]) for d in range(owner.max() + 1)])
+    best_e, top_e = exact_neighbours(sents, owner, lang, False)
+    best_b, top_b = blocked_neighbours(sents, owner, lang, False, dv, nearby=20)  # 20 of 199 documents
+    for lg in ("de", "fr"):  # best matches in the other language (translations): found among nearby documents
+        other = lang != lg
+        assert np.mean(best_b[lg][other] == best_e[lg][other]) > 0.95
+    translation = (np.arange(len(sents)) + 600) % len(sents)
+    assert np.mean((top_e == translation[:, None]).any(axis=1)) > 0.95
+    assert np.mean((top_b == translation[:, None]).any(axis=1)) > 0.95  # the votes that matter
+    full_b, full_top = blocked_neighbours(sents, owner, lang, False, dv, nearby=len(dv))
+    assert all(np.array_equal(full_b[lg], best_e[lg]) for lg in ("de", "fr"))

@@ -11,15 +11,18 @@ calls :func:`check_feed`.
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from xlingo.baseline import BaselineEntry, BaselineResult, apply_baseline
+from xlingo.cache import EmbeddingCache
 from xlingo.config import Settings
 from xlingo.embed.base import Embedder, EmbeddingStore, EncoderCounters
 from xlingo.embed.batching import BatchedService, WaveBatcher
@@ -100,9 +103,17 @@ class FeedRun:
 def check_feed(feed: Sequence[FeedDocument], settings: Settings, *, problems: Problems,
                store: EmbeddingStore | None = None, options: FeedOptions = FeedOptions(),
                baseline: list[BaselineEntry] | None = None, progress: Progress | None = None) -> FeedRun:
-    """Segment, embed, group and check a feed; apply the baseline; the report with its stats."""
+    """Segment, embed, group and check a feed; apply the baseline; the report with its stats.
+
+    Without a ``store``, the run keeps its token states in a scratch store in a temporary folder
+    (removed at the end), so that memory stays flat in the feed's size."""
     if options.executor not in EXECUTORS:
         raise ConfigError(f"unknown executor {options.executor!r}: expected one of {', '.join(EXECUTORS)}")
+    if store is None:
+        with tempfile.TemporaryDirectory(prefix="xlingo-run-") as scratch, \
+                EmbeddingCache(Path(scratch) / "embeddings.sqlite") as scratch_store:
+            return check_feed(feed, settings, problems=problems, store=scratch_store, options=options,
+                              baseline=baseline, progress=progress)
     progress = progress or _Silent()
     phases: dict[str, float] = {}
     clock = time.perf_counter()

@@ -43,6 +43,9 @@ _SENTENCE_NEIGHBOURS = 3  # nearest sentences of other documents that vote for c
 _MIN_BACKGROUND = 20  # unmatched sentence pairs a story needs for its own background (else the feed's)
 _MIN_WORDS = 3  # words a sentence needs to count as evidence that a document is related
 _WORD = re.compile(r"\w+")
+_BLOCK = 512  # rows of a similarity block, at most
+_BLOCK_CELLS = 4_000_000  # similarities in one block, at most (memory flat whatever the feed's size)
+EXACT_LIMIT = 10_000  # sentences searched exactly (all pairs); beyond, among nearby documents (blocking)
 
 
 @dataclass(frozen=True)
@@ -160,8 +163,74 @@ def _concordance(positions: list[int]) -> float:
     return sum(q > p for p, q in pairs) / len(pairs) if pairs else 1.0
 
 
+def exact_neighbours(sents: np.ndarray, owner: np.ndarray, lang: np.ndarray,
+                     same_language: bool) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Every sentence's best match in each language (-1: none) and its ``_SENTENCE_NEIGHBOURS``
+    nearest sentences (-1 where fewer), other documents only, and other languages unless
+    ``same_language``: all pairs, a block of rows at a time."""
+    best_in = {lg: np.full(len(sents), -1) for lg in np.unique(lang).tolist()}
+    n = min(_SENTENCE_NEIGHBOURS, len(sents))
+    top = np.full((len(sents), n), -1)
+    block = _block_rows(len(sents))
+    for start in range(0, len(sents), block):
+        rows = slice(start, start + block)
+        sims = sents[rows] @ sents.T
+        sims[owner[rows, None] == owner[None, :]] = -np.inf
+        for lg, best in best_in.items():
+            in_lang = np.where(lang[None, :] == lg, sims, -np.inf)
+            found = in_lang.argmax(axis=1)
+            best[rows] = np.where(np.isfinite(in_lang[np.arange(len(found)), found]), found, -1)
+        if not same_language:
+            sims[lang[rows, None] == lang[None, :]] = -np.inf
+        cols = np.argpartition(-sims, n - 1, axis=1)[:, :n]
+        top[rows] = np.where(np.isfinite(np.take_along_axis(sims, cols, axis=1)), cols, -1)
+    return best_in, top
+
+
+def blocked_neighbours(sents: np.ndarray, owner: np.ndarray, lang: np.ndarray, same_language: bool,
+                       doc_vectors: np.ndarray, nearby: int = 64) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """What :func:`exact_neighbours` finds, searched only among the sentences of each document's
+    ``nearby`` nearest documents by document vector (blocking): the work grows with the feed's
+    documents squared over its sentences squared (36x less for six-sentence documents) plus a
+    linear part, and memory stays at one block. With ``nearby`` at least the documents less one
+    it is the exact search."""
+    best_in = {lg: np.full(len(sents), -1) for lg in np.unique(lang).tolist()}
+    n = min(_SENTENCE_NEIGHBOURS, len(sents))
+    top = np.full((len(sents), n), -1)
+    bounds = np.r_[0, np.cumsum(np.bincount(owner, minlength=len(doc_vectors)))]
+    k = min(nearby, len(doc_vectors) - 1)
+    block = _block_rows(len(doc_vectors))
+    for start in range(0, len(doc_vectors), block):
+        doc_sims = doc_vectors[start:start + block] @ doc_vectors.T
+        doc_sims[np.arange(len(doc_sims)), np.arange(start, start + len(doc_sims))] = -np.inf
+        near = np.sort(np.argpartition(-doc_sims, k - 1, axis=1)[:, :k], axis=1)
+        for a, docs in zip(range(start, start + len(doc_sims)), near):
+            rows = np.arange(bounds[a], bounds[a + 1])
+            if not len(rows):
+                continue
+            cols = np.concatenate([np.arange(bounds[d], bounds[d + 1]) for d in docs])
+            sims = sents[rows] @ sents[cols].T
+            for lg, best in best_in.items():
+                in_lang = np.where(lang[cols][None, :] == lg, sims, -np.inf)
+                found = in_lang.argmax(axis=1)
+                best[rows] = np.where(np.isfinite(in_lang[np.arange(len(rows)), found]), cols[found], -1)
+            if not same_language:
+                sims[:, lang[cols] == lang[rows[0]]] = -np.inf
+            m = min(n, sims.shape[1])
+            pick = np.argpartition(-sims, m - 1, axis=1)[:, :m]
+            top[rows, :m] = np.where(np.isfinite(np.take_along_axis(sims, pick, axis=1)), cols[pick], -1)
+    return best_in, top
+
+
+def _block_rows(columns: int) -> int:
+    """Rows of a similarity block against ``columns`` columns (at most ``_BLOCK_CELLS`` cells)."""
+    return max(16, min(_BLOCK, _BLOCK_CELLS // max(1, columns)))
+
+
 class _Grouper:
-    def __init__(self, docs: Sequence[Document], vectors: Mapping[str, np.ndarray], params: GroupParams) -> None:
+    def __init__(self, docs: Sequence[Document], vectors: Mapping[str, np.ndarray], params: GroupParams,
+                 exact_limit: int = EXACT_LIMIT) -> None:
+        self.exact_limit = exact_limit
         self.docs = {d.id: d for d in docs}
         self.vectors = vectors
         self.params = params
@@ -173,48 +242,44 @@ class _Grouper:
         self.neighbours = self._scan(ids)
 
     def _scan(self, ids: list[str]) -> dict[str, set[str]]:
-        """One pass over all sentence pairs of different documents.
+        """One pass over the feed's sentences.
 
         Records each sentence's best match per language (for feed-level mutual matches) and picks
         candidate pairs: each document's nearest documents by document vector, and those its
-        sentences' nearest neighbours vote for.
+        sentences' nearest neighbours vote for. Exact up to ``exact_limit`` sentences; beyond, each
+        document's sentences are searched among its nearest documents only (:func:`blocked_neighbours`).
+        Memory stays at one block of rows.
         """
         out: dict[str, set[str]] = {i: set() for i in ids}
         if len(ids) < 2:
             return out
-        sents = np.concatenate([self.vectors[i] for i in ids])
+        sents = np.ascontiguousarray(np.concatenate([self.vectors[i] for i in ids]), dtype=np.float32)
         owner = np.concatenate([np.full(len(self.vectors[i]), n) for n, i in enumerate(ids)])
         lang = np.array([self.docs[i].lang for i in ids])[owner]
-        self._best_in = {lg: np.full(len(sents), -1) for lg in np.unique(lang).tolist()}
+        dv = np.stack([document_vector(self.vectors[i]) for i in ids])
+        if len(sents) > self.exact_limit:
+            self._best_in, top = blocked_neighbours(sents, owner, lang, self.params.same_language, dv)
+        else:
+            self._best_in, top = exact_neighbours(sents, owner, lang, self.params.same_language)
         votes: Counter[tuple[int, int]] = Counter()
-        for start in range(0, len(sents), 512):
-            rows = slice(start, start + 512)
-            sims = sents[rows] @ sents.T
-            sims[owner[rows, None] == owner[None, :]] = -np.inf
-            for lg, best in self._best_in.items():
-                in_lang = np.where(lang[None, :] == lg, sims, -np.inf)
-                found = in_lang.argmax(axis=1)
-                best[rows] = np.where(np.isfinite(in_lang[np.arange(len(found)), found]), found, -1)
-            if not self.params.same_language:
-                sims[lang[rows, None] == lang[None, :]] = -np.inf
-            n = min(_SENTENCE_NEIGHBOURS, sims.shape[1])
-            top = np.argpartition(-sims, n - 1, axis=1)[:, :n]
-            for r, cols in enumerate(top):
-                votes.update((int(owner[start + r]), int(owner[c])) for c in cols if np.isfinite(sims[r, c]))
+        for r, cols in enumerate(top):
+            votes.update((int(owner[r]), int(owner[c])) for c in cols if c >= 0)
         by_doc: dict[int, Counter[int]] = {}
         for (a, b), v in votes.items():
             by_doc.setdefault(a, Counter())[b] += v
             by_doc.setdefault(b, Counter())[a] += v
-        dv = np.stack([document_vector(self.vectors[i]) for i in ids])
-        doc_sims = dv @ dv.T
-        np.fill_diagonal(doc_sims, -np.inf)
         k = min(self.params.candidates, len(ids) - 1)
-        for row, i in enumerate(ids):
-            near = list(np.argsort(-doc_sims[row], kind="stable")[:k])
-            near += sorted(by_doc.get(row, {}), key=lambda c: (-by_doc[row][c], -doc_sims[row, c]))[:k]
-            for col in near:
-                out[i].add(ids[col])
-                out[ids[col]].add(i)
+        block = _block_rows(len(ids))
+        for start in range(0, len(ids), block):
+            doc_sims = dv[start:start + block] @ dv.T
+            doc_sims[np.arange(len(doc_sims)), np.arange(start, start + len(doc_sims))] = -np.inf
+            for row in range(start, start + len(doc_sims)):
+                sims = doc_sims[row - start]
+                near = list(np.argsort(-sims, kind="stable")[:k])
+                near += sorted(by_doc.get(row, {}), key=lambda c: (-by_doc[row][c], -sims[c]))[:k]
+                for col in near:
+                    out[ids[row]].add(ids[col])
+                    out[ids[col]].add(ids[row])
         return out
 
     def _mutual(self, a: str, b: str) -> np.ndarray:
@@ -312,7 +377,7 @@ class _Grouper:
 
 
 def group_documents(docs: Sequence[Document], vectors: Mapping[str, np.ndarray], params: GroupParams = GroupParams(),
-                    fixed: Mapping[str, Sequence[str]] | None = None) -> Grouping:
+                    fixed: Mapping[str, Sequence[str]] | None = None, exact_limit: int = EXACT_LIMIT) -> Grouping:
     """Group documents (unique ids; sentence vectors by id) into stories.
 
     ``fixed`` maps story ids to the ids of their versions as the user gave them; those stories are
@@ -320,9 +385,10 @@ def group_documents(docs: Sequence[Document], vectors: Mapping[str, np.ndarray],
     every story is compared with the stories it is near; the closest has the most sentences at the
     related level (then the highest level). Its score is the level of its ``related_matches``-th
     best sentence on that story's scale (0: the story's unmatched background, 1: its translation
-    matches).
+    matches). Feeds of more than ``exact_limit`` sentences search nearest sentences among nearby
+    documents only (blocking).
     """
-    g = _Grouper(docs, vectors, params)
+    g = _Grouper(docs, vectors, params, exact_limit)
     members_of: dict[str, list[str]] = {sid: list(m) for sid, m in (fixed or {}).items()}
     taken = {d for m in members_of.values() for d in m}
     for cluster in g.cluster([d.id for d in docs if d.id not in taken]):

@@ -93,7 +93,7 @@ class Embedder:
     phase's strings): every call that misses the memo and the store is a forward call.
     """
 
-    def __init__(self, encoder: Encoder, store: EmbeddingStore | None = None, batch_size: int = 64) -> None:
+    def __init__(self, encoder: Encoder, store: EmbeddingStore | None = None, batch_size: int = 256) -> None:
         self.encoder = encoder
         self.store = store
         self.batch_size = batch_size
@@ -105,6 +105,7 @@ class Embedder:
         self.new_tokens: dict[str, TokenStates] = {}  # filled when ``collect_new`` (for a driver to store)
         self.collect_new = False
         self.new_vectors: dict[str, np.ndarray] = {}
+        self.last_encoded: list[str] = []  # the strings of the latest forward call (for per-caller counts)
 
     @property
     def has_tokens(self) -> bool:
@@ -203,16 +204,15 @@ class Embedder:
             self.counters.forward_calls += 1
         if vec_only:
             self.counters.forward_calls += 1
-        for k in range(0, len(with_tokens), self.batch_size):
-            chunk = with_tokens[k:k + self.batch_size]
+        for chunk in _by_length(with_tokens, self.batch_size):
             raw, states = self.encoder.encode_with_tokens(chunk)  # type: ignore[attr-defined]
             fresh.update(zip(chunk, self._checked(raw, len(chunk))))
             fresh_tok.update((t, half_precision(s)) for t, s in zip(chunk, states))
-        for k in range(0, len(vec_only), self.batch_size):
-            chunk = vec_only[k:k + self.batch_size]
+        for chunk in _by_length(vec_only, self.batch_size):
             fresh.update(zip(chunk, self._checked(self.encoder.encode(chunk), len(chunk))))
         self.counters.seconds += time.perf_counter() - t0
         self.counters.strings_encoded += len(with_tokens) + len(vec_only)
+        self.last_encoded = [*with_tokens, *vec_only]
         self.keep(fresh, fresh_tok)
 
     def _checked(self, raw: np.ndarray, n: int) -> np.ndarray:
@@ -220,6 +220,13 @@ class Embedder:
         if vecs.shape != (n, self.encoder.dim) or not np.all(np.isfinite(vecs)):
             raise RuntimeError(f"encoder {self.encoder.name} returned bad vectors {vecs.shape}")
         return vecs
+
+
+def _by_length(texts: Sequence[str], size: int) -> list[list[str]]:
+    """``texts`` in chunks of ``size``, longest first (ties in input order): a chunk's strings have
+    similar lengths, so a wave that mixes short names with long alignment windows pads nothing."""
+    ordered = sorted(texts, key=len, reverse=True)
+    return [ordered[k:k + size] for k in range(0, len(ordered), size)]
 
 
 def _blank(char: str) -> bool:

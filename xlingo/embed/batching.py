@@ -23,7 +23,7 @@ from xlingo.embed.base import Embedder, TokenStates
 
 T = TypeVar("T")
 R = TypeVar("R")
-TOKEN_MEMO_LIMIT = 20_000  # token states kept in memory between waves when a store has them
+TOKEN_MEMO_LIMIT = 2_000  # token states kept in memory between waves when a store has them (memory flat in feed size)
 
 
 @dataclass
@@ -82,7 +82,7 @@ class WaveBatcher(Generic[T, R]):
     embedder: Embedder
     width: int = 16
     waves: int = 0
-    use: dict[str, list[int]] = field(default_factory=dict)  # component -> [waves it asked in, new strings]
+    use: dict[str, list[int]] = field(default_factory=dict)  # component -> [waves it had strings encoded in, strings]
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _turn: int = _MAIN
     _ready: deque[int] = field(default_factory=deque)
@@ -152,19 +152,25 @@ class WaveBatcher(Generic[T, R]):
             embedder.forget_tokens()
         with_tokens = [t for r in wave if r.tokens for t in r.texts]
         vectors_only = [t for r in wave if not r.tokens for t in r.texts]
-        new: dict[str, str] = {}  # strings new to the run -> the component that asked first
-        for r in wave:
-            for t in r.texts:
-                if t not in embedder._memo:
-                    new.setdefault(t, r.component)
-        for component in dict.fromkeys(new.values()):
-            self.use.setdefault(component, [0, 0])[0] += 1
-        for component in new.values():
-            self.use[component][1] += 1
+        encoded: list[str] = []
         if with_tokens:
+            embedder.last_encoded = []
             embedder.prefetch(with_tokens, tokens=True)
+            encoded += embedder.last_encoded
         if vectors_only:
+            embedder.last_encoded = []
             embedder.prefetch(vectors_only)
+            encoded += embedder.last_encoded
+        if encoded:  # what went through the encoder, by the component that asked first
+            first: dict[str, str] = {}
+            for r in wave:
+                for t in r.texts:
+                    first.setdefault(t, r.component)
+            asked = [first[t] for t in encoded]
+            for component in dict.fromkeys(asked):
+                self.use.setdefault(component, [0, 0])[0] += 1
+            for component in asked:
+                self.use[component][1] += 1
         for r in wave:
             r.done = True
             self._ready.append(r.order[0])

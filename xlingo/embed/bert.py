@@ -20,16 +20,36 @@ from xlingo.embed.threads import apply_threads
 from xlingo.errors import ModelError
 
 
+#: Padded tokens per forward batch (texts x longest). Measured on a 2-core machine
+#: (``benchmarks/throughput.py``, ``policy``): large batches of short names and small batches of long
+#: windows run fastest per token; a budget of a few hundred tokens keeps both near their best.
+BATCH_TOKENS = 512
+
+
+def token_batches(lengths: Sequence[int], budget: int, most: int) -> list[list[int]]:
+    """Indices of texts in batches, longest first (ties in input order): each batch holds at most
+    ``most`` texts and at most ``budget`` padded tokens (its first text's length times its size)."""
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    out: list[list[int]] = []
+    k = 0
+    while k < len(order):
+        size = max(1, min(most, budget // max(1, lengths[order[k]])))
+        out.append(order[k:k + size])
+        k += size
+    return out
+
+
 class BertEncoder:
     """Sentence vectors and token states of a BERT sentence-transformers folder, without
     sentence-transformers (see the module docs)."""
 
-    def __init__(self, folder: str | Path, *, name: str, token_layer: int, batch_size: int = 32,
-                 threads: int | None = None) -> None:
+    def __init__(self, folder: str | Path, *, name: str, token_layer: int, batch_size: int = 256,
+                 batch_tokens: int = BATCH_TOKENS, threads: int | None = None) -> None:
         import torch
         from safetensors.torch import load_file
         from tokenizers import Tokenizer
 
+        self.threads = threads
         apply_threads(threads)
         folder = Path(folder)
         try:
@@ -49,7 +69,8 @@ class BertEncoder:
         self.eps = float(config["layer_norm_eps"])
         self.dim = int(config["hidden_size"])
         self.token_layer = token_layer
-        self.batch_size = batch_size
+        self.batch_size = batch_size  # texts per forward batch, at most
+        self.batch_tokens = batch_tokens  # padded tokens per forward batch, at most (one text at least)
         self.max_length = int(st_config.get("max_seq_length") or config["max_position_embeddings"])
         default = prompts.get("default_prompt_name")
         self.prompt = prompts.get("prompts", {}).get(default, "") if default else ""
@@ -103,13 +124,13 @@ class BertEncoder:
         states: list[TokenStates | None] = [None] * len(texts)
         if not texts:
             return out, [] if tokens else None
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        apply_threads(self.threads)  # the policy follows the machine's load
         p = len(self.prompt)
+        encs_all = self.tokenizer.encode_batch([self.prompt + t for t in texts])
         with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                idx = order[start:start + self.batch_size]
-                encs = self.tokenizer.encode_batch([self.prompt + texts[i] for i in idx])
-                t = max(len(e.ids) for e in encs)
+            for idx in token_batches([len(e.ids) for e in encs_all], self.batch_tokens, self.batch_size):
+                encs = [encs_all[i] for i in idx]
+                t = len(encs[0].ids)
                 ids = torch.full((len(idx), t), self.pad_id, dtype=torch.long)
                 mask = torch.zeros((len(idx), t), dtype=torch.long)
                 for row, e in enumerate(encs):

@@ -70,9 +70,10 @@ def _relation(a: Mention, b: Mention, min_similarity: float) -> tuple[str, float
     ca, cb = a.content, b.content
     if not ca or not cb:
         return None
-    sim = char_similarity(a.text, b.text)
-    if len(ca) == len(cb) and sim >= min_similarity and min(len(a.key), len(b.key)) >= 4:
-        return "variant", sim
+    if len(ca) == len(cb) and min(len(a.key), len(b.key)) >= 4 and _may_reach(a.text, b.text, min_similarity):
+        sim = char_similarity(a.text, b.text)
+        if sim >= min_similarity:
+            return "variant", sim
     shared_a, own_a = shared_words(a, b)
     if not shared_a or max(len(w) for w in shared_a) < 3:
         return None
@@ -200,22 +201,17 @@ class NameIndex:
             if not missing:
                 continue
             lang, text = self.langs[d], self.texts[d]
+            names = list(dict.fromkeys(o.text for o in missing))  # a name the others share: once
+            sizes = {n: sorted({max(1, n - 1), n, n + 1}) for n in {len(tokenize(name)) for name in names}}
             added = []
             for i in ids:
                 if i not in spans[d]:
                     continue
-                toks = tokenize(text, *spans[d][i])
-                for name in dict.fromkeys(o.text for o in missing):  # a name the others share: once
-                    n = len(tokenize(name))
-                    for size in {max(1, n - 1), n, n + 1}:
-                        for a in range(len(toks) - size + 1):
-                            win = toks[a:a + size]
-                            if not (win[0].upper_initial or has_shape(win[0].text)):
-                                continue
-                            if any(not t.joined for t in win[1:]):
-                                continue
-                            w = text[win[0].start:win[-1].end]
-                            if char_similarity(w, name) >= self.min_similarity:
+                windows = _windows(text, tokenize(text, *spans[d][i]), max(s for ss in sizes.values() for s in ss))
+                for name in names:
+                    for size in sizes[len(tokenize(name))]:
+                        for win, w in windows.get(size, ()):
+                            if _may_reach(w, name, self.min_similarity) and char_similarity(w, name) >= self.min_similarity:
                                 added.append(mention_of(d, lang, text, win, i, "row", False))
             if added:
                 row[d] = _non_overlapping(row.get(d, []) + added)
@@ -296,6 +292,40 @@ def contains_words(text: str, words: Sequence[str]) -> bool:
 @lru_cache(maxsize=256)
 def _haystack(text: str) -> str:
     return " " + " ".join(split_words(text)) + " "
+
+
+def _windows(text: str, toks: Sequence[Token], longest: int) -> dict[int, list[tuple[list[Token], str]]]:
+    """Runs of ``size`` tokens (up to ``longest``) that may spell a name, by size, in order: the
+    first token capitalised or shaped, the others joined to it; with their text."""
+    out: dict[int, list[tuple[list[Token], str]]] = defaultdict(list)
+    for a, first in enumerate(toks):
+        if not (first.upper_initial or _shaped(first.text)):
+            continue
+        for size in range(1, longest + 1):
+            if a + size > len(toks) or (size > 1 and not toks[a + size - 1].joined):
+                break
+            win = list(toks[a:a + size])
+            out[size].append((win, text[win[0].start:win[-1].end]))
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _shaped(word: str) -> bool:
+    return has_shape(word)
+
+
+@lru_cache(maxsize=65536)
+def _folded_length(text: str) -> int:
+    return len("".join(split_words(text)))
+
+
+def _may_reach(a: str, b: str, least: float) -> bool:
+    """Whether :func:`char_similarity` of ``a`` and ``b`` can reach ``least``: the ratio of a
+    match is at most twice the shorter folded length over the sum of both (exact bound)."""
+    if least <= 0:
+        return True
+    la, lb = _folded_length(a), _folded_length(b)
+    return la > 0 and lb > 0 and 2.0 * min(la, lb) / (la + lb) >= least
 
 
 def _non_overlapping(ms: list[Mention]) -> list[Mention]:
