@@ -150,7 +150,8 @@ def test_severity_floors_come_from_the_model_in_use_and_given_options_win():
 
     model = load_model()
     floors = model_floors(model)
-    assert floors["info_score"] <= floors["warn_score"] <= floors["error_score"] == floors["pair_warn_score"]
+    assert floors["info_score"] <= floors["warn_score"] <= floors["error_score"]
+    assert floors["info_score"] <= floors["pair_warn_score"]
     rule = SpanOmission()
     assert all(rule.opts[k] == v for k, v in floors.items())
     assert SpanOmission({"warn_score": 0.42}).opts["warn_score"] == 0.42

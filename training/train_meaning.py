@@ -123,8 +123,9 @@ def span_calibration(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float
 
 
 # findings per 100 sentences of clean news each severity may cost (the span rules' share of the
-# clean-text budget of issue 9: <= 0.2 errors and <= 1 warning per 100 sentences, all rules together)
-CLEAN_BUDGET = {"info": 1.0, "warning": 0.2, "error": 0.03, "pair_warning": 0.2}
+# clean-text budget of issue 9: <= 0.2 errors and <= 1 warning per 100 sentences, all rules together;
+# measured on gold rows, while the pipeline's own alignment adds events: half of it again)
+CLEAN_BUDGET = {"info": 0.5, "warning": 0.1, "error": 0.02, "pair_warning": 0.1}
 
 
 @dataclass

@@ -16,7 +16,7 @@ held-out MQM word). Severities are floors on it stored with the model, chosen in
 clean multi-way news the model did not see stays within the clean-text budget; with three or more
 versions an error needs every other version to agree (the vote); with two versions nothing can
 be voted (quality estimation): findings are at most warnings, from a floor of their own. XL705's
-gaps count from the info floor. The model's digest is the rules' ``model`` option, so it is part
+gaps count from the warning floor. The model's digest is the rules' ``model`` option, so it is part
 of the report signature.
 """
 from __future__ import annotations
@@ -398,7 +398,7 @@ class GarbledStructure(Rule):
     def _broken(self, ctx: CheckContext, an: _Analysis, k: int, row: RowWords) -> Iterator[Finding]:
         if len(row.cells) < 3:
             return
-        floor = model_floors(ctx.meaning_model or load_model())["info_score"]
+        floor = model_floors(ctx.meaning_model or load_model())["warn_score"]
         for d, cell in row.cells.items():
             evs = [ev for ev, score in zip(an.events, an.scores) if ev.row == k and ev.doc == d
                    and ev.kind in ("omission", "mistranslation") and score >= floor]
