@@ -115,6 +115,8 @@ LEXICON_FLOORS = {"info_score": 0.05, "warn_score": 0.1, "error_score": 0.15, "p
 def run(rule, rows, token_states=lexicon_tokens, embed=lexicon_embed):
     if isinstance(rule, (SpanOmission, SpanAddition, SpanMistranslation)):
         rule = type(rule)({**LEXICON_FLOORS, **rule.given})
+    if isinstance(rule, GarbledStructure):
+        rule = GarbledStructure({"gap_score": LEXICON_FLOORS["warn_score"], **rule.given})
     story = story_from_rows(rows)
     ctx = context_for(story, embed=embed, token_states=token_states)
     return story, list(rule.check(ctx))

@@ -372,8 +372,13 @@ class GarbledStructure(Rule):
     name = "garbled-structure"
     severity = Severity.WARNING
     summary = "A sentence loops or breaks off where the other versions read normally"
-    options = {"min_gaps": 2.0, "min_gap_mass": 1.5}
+    options = {"min_gaps": 2.0, "min_gap_mass": 1.5, "gap_score": 0.7}
     requires = ("words",)
+
+    def __init__(self, options: dict[str, float] | None = None) -> None:
+        """``gap_score`` (a gap's lowest span score) defaults to the warning floor of the model in use."""
+        self.given = dict(options or {})
+        super().__init__({"gap_score": model_floors(load_model())["warn_score"], **self.given})
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         an = analysis(ctx)
@@ -398,7 +403,8 @@ class GarbledStructure(Rule):
     def _broken(self, ctx: CheckContext, an: _Analysis, k: int, row: RowWords) -> Iterator[Finding]:
         if len(row.cells) < 3:
             return
-        floor = model_floors(ctx.meaning_model or load_model())["warn_score"]
+        floor = self.given.get("gap_score", model_floors(ctx.meaning_model)["warn_score"]) if ctx.meaning_model \
+            else self.opts["gap_score"]
         for d, cell in row.cells.items():
             evs = [ev for ev, score in zip(an.events, an.scores) if ev.row == k and ev.doc == d
                    and ev.kind in ("omission", "mistranslation") and score >= floor]
