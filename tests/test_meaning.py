@@ -202,3 +202,21 @@ def test_real_paraphrase_reordering_and_merged_sentences_raise_no_warning(real):
     ctx = context_for(story_from_rows(NO_FINDING_STORY), embed=embed, token_states=tokens)
     found = [f for rule in (SpanOmission(), SpanAddition(), SpanMistranslation()) for f in rule.check(ctx)]
     assert [f.text for f in found if f.severity >= Severity.WARNING] == []
+
+
+def test_training_is_seeded_and_floors_keep_the_clean_budget():
+    from train_meaning import CleanEvents, fit, severity_scores
+
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((400, 5))
+    y = (x[:, 0] + 0.5 * rng.standard_normal(400) > 1).astype(float)
+    a, b = fit(x, y, np.ones(400), hidden=4), fit(x, y, np.ones(400), hidden=4)
+    assert all(np.array_equal(p, q) for (w1, b1), (w2, b2) in zip(a[2], b[2]) for p, q in ((w1, w2), (b1, b2)))
+    ev = CleanEvents(score=[0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2], versions=[4] * 6 + [2] * 2,
+                     unanimous=[True, False, True, True, True, True, False, False], doc=["a"] * 8,
+                     sentences={("a", True): 400, ("a", False): 200})
+    floors = severity_scores(ev, {"a"})
+    nway = np.array(ev.score[:6])
+    assert (nway >= floors["warning"]).sum() <= 0.1 * 400 / 100 < (nway >= floors["warning"] - 0.11).sum()
+    assert floors["info"] <= floors["warning"] <= floors["error"]
+    assert floors["pair_warning"] > 0.3  # no 2-way event fits in the 2-way budget of 200 sentences

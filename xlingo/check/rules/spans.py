@@ -89,7 +89,8 @@ class _SpanRule(Rule):
         self.given = dict(options or {})
         super().__init__({"model": model_tag(), **model_floors(load_model()), **self.given})
 
-    def severity_of(self, ev: Event, n_versions: int, score: float, opts: dict[str, float] | None = None) -> Severity | None:
+    def severity_of(self, ev: Event, n_versions: int, score: float,
+                    opts: dict[str, float] | None = None) -> Severity | None:
         """With a vote (3+ versions): ERROR from ``error_score`` when every other version agrees,
         WARNING from ``warn_score``, INFO from ``info_score``. With two versions nothing can be
         voted (quality estimation): WARNING from ``pair_warn_score``, INFO from ``info_score``.
