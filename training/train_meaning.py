@@ -80,7 +80,7 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, hidden: int = HIDDEN) -> tu
         lr = LogisticRegression(C=1.0, max_iter=2000, random_state=SEED)
         lr.fit(z, y, sample_weight=w)
         return mean, scale, ((lr.coef_.T.astype(np.float64), lr.intercept_.astype(np.float64)),)
-    net = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=1e-3, batch_size=min(512, len(y)), learning_rate_init=1e-3,
+    net = MLPClassifier(hidden_layer_sizes=(hidden,), alpha=1e-3, batch_size=min(512, len(y) // 2), learning_rate_init=1e-3,
                         max_iter=40, early_stopping=True, validation_fraction=0.1, n_iter_no_change=4,
                         random_state=SEED)
     net.fit(z, y, sample_weight=w)
