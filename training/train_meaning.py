@@ -10,11 +10,27 @@ Examples (:mod:`data`): synthetic divergences over the multi-way NTREX news (exa
 SwissGov-RSD's token labels and the accuracy spans of MQM (real reviewers). Folds are split
 by *document* (a news story, an administration page pair, a talk); held-out-by-document scores
 are printed per data set, and each fold's model (trained without its documents) is written to
-``--cv-out`` for the benchmarks, so their figures are cross-validated too. The model is a
-logistic regression on standardised features with datasets weighted equally; its output is
-calibrated by Platt scaling on the out-of-fold predictions. Everything is seeded and
-single-threaded: the same data gives a byte-identical file. Encoder output is cached under
-``--cache`` (outside the repository).
+``--cv-out`` for the benchmarks, so their figures are cross-validated too. The synthetic
+divergences come from ``training/synthetic.py``, not from the perturbations of
+``benchmarks/perturb.py``, and ``perturb.py --cv-models`` checks each story with the model
+trained without its document.
+
+The model is a one-hidden-layer network (:data:`HIDDEN` units; logistic regression with 0) on
+standardised features, data sets weighted equally; its output is calibrated by Platt scaling on
+the out-of-fold predictions. Then, all on held-out predictions:
+
+- ``absent_at``: the probability above which 1 % of the clean words lie (a word counts as absent);
+- the *span calibration*: Platt scaling of the word probability to the chance that an MQM
+  reviewer marks the word as part of an accuracy error, fitted on every MQM word (~119,000, so
+  it is stable from fold to fold, unlike a fit on the few spans that happen to fire);
+- the *severity floors* on that span score: the span analysis runs on every clean NTREX
+  document (four versions and two, languages drawn per document), each with the fold model
+  trained without it, and each floor is the lowest that keeps the events within
+  :data:`CLEAN_BUDGET` per 100 sentences; the fold models get floors chosen on the other folds,
+  and the clean-text cost of those is printed (cross-validated).
+
+Everything is seeded and single-threaded: the same data gives a byte-identical file. Encoder
+output and features are cached under ``--cache`` (outside the repository).
 """
 from __future__ import annotations
 
