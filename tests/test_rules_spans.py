@@ -302,6 +302,16 @@ def test_repeats_that_are_not_loops_are_fine():
     assert found == []
 
 
+def test_rhetorical_repetition_is_no_loop_but_a_looping_phrase_in_any_script_is():
+    rows = [{"en": "They sweep up long ball after long ball, like you saw at Leeds, like you saw at York.",
+             "de": "Sie räumen einen langen Ball nach dem anderen ab, wie in Leeds und in York.",
+             "ru": "Они снимают длинный мяч за мячом, как вы видели в Лидсе, как вы видели в Йорке."},
+            {"en": "The talks resume next week.", "de": "Die Gespräche werden nächste Woche fortgesetzt.",
+             "ru": "Переговоры возобновятся возобновятся на следующей неделе на следующей неделе."}]
+    _, found = run(GarbledStructure(), rows)
+    assert [(f.doc, f.row) for f in found] == [("ru", 1)]
+
+
 def test_several_gaps_in_one_sentence_are_a_broken_structure():
     rows = [{"en": "The council approved the budget of 48 million euros for the new bridge.",
              "es": BUDGET["es"], "pt": BUDGET["pt"],
