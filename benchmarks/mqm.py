@@ -231,8 +231,8 @@ def main() -> None:
             row = an.rows.get(k)
             mass = missing_mass(row, "de") if row is not None else 0.0
             mine = [f for f in findings if f.row == k]
-            fscore = max((float(re.search(r"score (\d\.\d+)", f.message).group(1)) for f in mine
-                          if "score" in f.message), default=0.0)
+            fscore = max((int(m.group(1)) / 100 for f in mine
+                          if (m := re.search(r"likelihood of a real error (\d+)%", f.message))), default=0.0)
             rows.append((label(seg), len(seg["source"].split()), mass, fscore, row_div[k]))
             gold = char_mask(sent.text, accuracy_spans(seg))
             n_gold += int(gold.sum())

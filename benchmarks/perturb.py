@@ -821,6 +821,7 @@ def main(argv=None) -> int:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from mqm import fold_models
     from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents
 
     from xlingo.config import Settings
@@ -835,6 +836,8 @@ def main(argv=None) -> int:
     ap.add_argument("--ignore", default="", help="rule codes or prefixes to switch off (e.g. XL8 for a 'before')")
     ap.add_argument("--cache", default=str(DEFAULT_CACHE))
     ap.add_argument("--show", action="store_true", help="print every case and its findings")
+    ap.add_argument("--cv-models", help="folder of fold models (training/train_meaning.py --cv-out): each story "
+                    "is checked by the meaning model trained without its document")
     ap.add_argument("--json", default="reports/bench/perturb.json")
     args = ap.parse_args(argv)
     ignore = tuple(c for c in args.ignore.split(",") if c)
@@ -845,7 +848,10 @@ def main(argv=None) -> int:
         stats: dict[str, Counter] = {k: Counter() for k in TYPES}
         caught_by: dict[str, Counter] = {k: Counter() for k in TYPES}
         by_rule: Counter[tuple[str, str]] = Counter()  # (rule, "hits" | "findings")
+        folds = fold_models(args.cv_models)
         for case in cases:
+            if args.cv_models:
+                engine.meaning_model = folds[f"ntrex:{case.id.split('-', 2)[2]}"]
             story = engine.build_story(documents(case.versions), story_id=case.id)
             gold = gold_in_document(case)
             flagged = [f for f in story.findings if f.severity >= Severity.WARNING]
@@ -882,7 +888,7 @@ def main(argv=None) -> int:
     print("per rule, over all perturbed stories: hits/findings at warning+ (precision)")
     print("    " + "  ".join(f"{r} {by_rule[(r, 'hits')]}/{by_rule[(r, 'findings')]}" for r in rules))
     out = {"data": "ntrex-dev", "seed": args.seed, "per_type": args.per_type, "story_lines": args.story_lines,
-           "versions": args.versions, "ignore": list(ignore), "model": engine.encoder.name, "types": result,
+           "versions": args.versions, "ignore": list(ignore), "cross_validated": bool(args.cv_models), "model": engine.encoder.name, "types": result,
            "rules": {r: {"hits": by_rule[(r, "hits")], "findings": by_rule[(r, "findings")]} for r in rules}}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from test_rules_spans import lexicon_embed, lexicon_tokens
+import pytest
+from test_rules_spans import lexicon_embed, lexicon_tokens, real  # noqa: F401 (a fixture)
 
 from xlingo.annotate.meaning import FEATURES, analyse_words, fill_presence, load_model, model_from_json, model_tag
 from xlingo.annotate.wordalign import split_words
@@ -110,3 +111,112 @@ def test_synthetic_perturbations_label_exactly_what_changed():
         new_a, new_b = p.new
         assert p.text[:new_a] == text[:a]
         assert p.text[new_b:].strip() == text[b:].strip()
+
+
+def test_centred_cosines_tell_words_apart_when_the_sentence_vector_dominates():
+    from xlingo.annotate.meaning import centered_best
+
+    rng = np.random.default_rng(3)
+    shared = rng.standard_normal(64)
+    own = rng.standard_normal((4, 64))
+    a = shared + 0.3 * own
+    b = shared + 0.3 * np.vstack([own[:3], rng.standard_normal(64)])  # the last word replaced
+    unit = lambda m: m / np.linalg.norm(m, axis=1, keepdims=True)  # noqa: E731
+    raw = (unit(a) @ unit(b).T).max(axis=1)
+    centred = centered_best(unit(a), unit(b))
+    assert raw[3] > 0.8  # raw cosines: every word looks matched
+    assert centred[3] < 0.5 < centred[:3].min()
+
+
+def test_vote_features_see_a_spelling_two_versions_share_and_the_third_lacks():
+    rows = [{"es": "El alcalde de Sevilla inauguró el puente.", "it": "Il sindaco di Sevilla ha inaugurato il ponte.",
+             "pl": "Burmistrz miasta Tarragona otworzył most."}] * 2
+    sw = analyse_words(story_from_rows(rows), lexicon_tokens, lexicon_embed)
+    row = sw.rows[0]
+    i = _word(row, "it", "Sevilla")  # a rare word in Italian: a name
+    vote, name_missing = FEATURES.index("form_in_third_not_here"), FEATURES.index("name_form_missing")
+    against_pl, against_es = sw.features(0, "it", "pl"), sw.features(0, "it", "es")
+    assert against_pl[i, vote] == 1 and against_pl[i, name_missing] == 1
+    assert against_es[i, vote] == 0 and against_es[i, name_missing] == 0
+    j = _word(row, "pl", "Tarragona")
+    assert sw.features(0, "pl", "it")[j, name_missing] == 1
+
+
+def test_severity_floors_come_from_the_model_in_use_and_given_options_win():
+    from dataclasses import replace
+
+    from xlingo.check.rules.spans import model_floors
+    from xlingo.testing import context_for
+
+    model = load_model()
+    floors = model_floors(model)
+    assert floors["info_score"] <= floors["warn_score"] <= floors["error_score"]
+    assert floors["info_score"] <= floors["pair_warn_score"]
+    rule = SpanOmission()
+    assert all(rule.opts[k] == v for k, v in floors.items())
+    assert SpanOmission({"warn_score": 0.42}).opts["warn_score"] == 0.42
+    strict = replace(model, levels=(("error", 1.0), ("info", 1.0), ("warning", 1.0)))
+    rows = [{"es": "El consejo aprobó el presupuesto de 48 millones de euros para el nuevo puente.",
+             "it": "Il consiglio ha approvato il bilancio di 48 di euro per il nuovo ponte.",
+             "pt": "O conselho aprovou o orçamento de 48 milhões de euros para a nova ponte."}]
+    ctx = context_for(story_from_rows(rows), embed=lexicon_embed, token_states=lexicon_tokens)
+    ctx.meaning_model = strict
+    assert list(SpanOmission().check(ctx)) == []  # nothing reaches a floor of 1: the model's floors rule
+    ctx = context_for(story_from_rows(rows), embed=lexicon_embed, token_states=lexicon_tokens)
+    ctx.meaning_model = strict
+    assert list(SpanOmission({"info_score": 0.0, "min_mass": 0.0}).check(ctx))  # a given floor wins
+
+
+def test_span_scores_rise_with_the_word_probability_and_stay_probabilities():
+    model = load_model()
+    ps = np.linspace(0.001, 0.999, 50)
+    scores = np.array([model.span_score(p) for p in ps])
+    assert np.all(np.diff(scores) >= 0) and scores.min() >= 0 and scores.max() <= 1
+
+
+NO_FINDING_STORY = [  # legitimate paraphrase, reordering and a merged sentence, no meaning changed
+    {"en": "On Tuesday, the museum reopened after two years of repairs.",
+     "es": "El museo reabrió el martes tras dos años de obras de reparación.",
+     "ru": "Музей вновь открылся во вторник после двухлетнего ремонта."},
+    {"en": "Visitors will not have to pay for entry until the end of May.",
+     "es": "La entrada será gratuita para los visitantes hasta finales de mayo.",
+     "ru": "До конца мая посетители могут входить бесплатно."},
+    {"en": ["The mayor attended the ceremony.", "She thanked the builders."],
+     "es": "La alcaldesa asistió a la ceremonia y dio las gracias a los constructores.",
+     "ru": "Мэр присутствовала на церемонии и поблагодарила строителей."},
+    {"en": "The collection includes more than three thousand paintings.",
+     "es": "La colección incluye más de tres mil cuadros.",
+     "ru": "В коллекции более трёх тысяч картин."},
+    {"en": "Tickets can be booked online from next week.",
+     "es": "Las entradas se pueden reservar en línea a partir de la próxima semana.",
+     "ru": "Билеты можно будет забронировать в интернете со следующей недели."},
+]
+
+
+@pytest.mark.model
+def test_real_paraphrase_reordering_and_merged_sentences_raise_no_warning(real):
+    from xlingo.model import Severity
+    from xlingo.testing import context_for
+
+    embed, tokens = real
+    ctx = context_for(story_from_rows(NO_FINDING_STORY), embed=embed, token_states=tokens)
+    found = [f for rule in (SpanOmission(), SpanAddition(), SpanMistranslation()) for f in rule.check(ctx)]
+    assert [f.text for f in found if f.severity >= Severity.WARNING] == []
+
+
+def test_training_is_seeded_and_floors_keep_the_clean_budget():
+    from train_meaning import CleanEvents, fit, severity_scores
+
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((400, 5))
+    y = (x[:, 0] + 0.5 * rng.standard_normal(400) > 1).astype(float)
+    a, b = fit(x, y, np.ones(400), hidden=4), fit(x, y, np.ones(400), hidden=4)
+    assert all(np.array_equal(p, q) for (w1, b1), (w2, b2) in zip(a[2], b[2]) for p, q in ((w1, w2), (b1, b2)))
+    ev = CleanEvents(score=[0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2], versions=[4] * 6 + [2] * 2,
+                     unanimous=[True, False, True, True, True, True, False, False], doc=["a"] * 8,
+                     sentences={("a", True): 400, ("a", False): 200})
+    floors = severity_scores(ev, {"a"})
+    nway = np.array(ev.score[:6])
+    assert (nway >= floors["warning"]).sum() <= 0.1 * 400 / 100 < (nway >= floors["warning"] - 0.11).sum()
+    assert floors["info"] <= floors["warning"] <= floors["error"]
+    assert floors["pair_warning"] > 0.3  # no 2-way event fits in the 2-way budget of 200 sentences

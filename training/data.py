@@ -48,12 +48,14 @@ class Examples:
         self.kind.append(kind)
         self.meta.append(meta)
 
-    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Features, labels, documents, data sets and example types (per word)."""
         x = np.concatenate(self.x)
         y = np.concatenate(self.y)
         doc = np.concatenate([[d] * len(b) for d, b in zip(self.doc, self.y)])
         kind = np.concatenate([[k] * len(b) for k, b in zip(self.kind, self.y)])
-        return x, y, doc, kind
+        sub = np.concatenate([[m.get("type", k)] * len(b) for k, m, b in zip(self.kind, self.meta, self.y)])
+        return x, y, doc, kind, sub
 
 
 def _overlap_labels(words, spans: list[tuple[int, int]]) -> np.ndarray:
@@ -169,5 +171,6 @@ def synthetic_examples(folder: str, enc: EncodedTexts, ex: Examples, seed: int =
                     y = links[removed].any(axis=0).astype(float)
                 else:
                     y = np.zeros(len(words))
+                role = "changed" if d == p.lang else "against-changed" if e == p.lang else "untouched"
                 ex.add(sw.features(k, d, e), y, f"ntrex:{docs[p.row]}", "synthetic",
-                       {"row": p.row, "kind": p.kind, "d": d, "e": e})
+                       {"row": p.row, "type": f"{p.kind}:{role}", "d": d, "e": e})

@@ -80,6 +80,7 @@ class Engine:
         self.timings: dict[str, float] = {c.name: 0.0 for c in self.components}
         self.encoder_use: dict[str, list[int]] = {}  # component -> [forward calls, strings encoded]
         self._lock = threading.Lock()
+        self.meaning_model = None  # None: the shipped one (benchmarks set cross-validated fold models)
 
     @property
     def component_names(self) -> list[str]:
@@ -118,7 +119,7 @@ class Engine:
         if unknown:
             raise ValueError(f"no component named {', '.join(sorted(unknown))}")
         service = service or self.embedder
-        ctx = CheckContext(story=story, embed=service, glossary=self.glossary)
+        ctx = CheckContext(story=story, embed=service, glossary=self.glossary, meaning_model=self.meaning_model)
         counters = self.embedder.counters
         clock = getattr(service, "clock", time.perf_counter)
         for component in self.components:

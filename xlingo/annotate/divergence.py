@@ -462,19 +462,21 @@ def _addition(row: RowWords, d: str, i: int, j: int, unshared: dict[str, list[tu
 # --- per-word scores (for benchmarks and row scores) ---------------------------------------
 
 
-def repeated_ngrams(cell: Cell, max_gap: int = 1) -> list[tuple[int, int]]:
-    """Word ids (inclusive) of phrases of 2+ words repeated after at most ``max_gap`` other
-    words (looping output), when the phrase holds a word that carries meaning (weight >= 0.5,
-    3+ characters)."""
+def repeated_ngrams(cell: Cell, max_gap: int = 0) -> list[tuple[int, int]]:
+    """Word ids (inclusive) of phrases of 2-6 words repeated after at most ``max_gap`` other
+    words with nothing but a space before the repetition (looping output: ``happen early happen
+    early``, not the rhetorical ``like you saw at Brookline, like you saw at Medinah``), when the
+    phrase holds a word that carries meaning (weight >= 0.5, 3+ characters)."""
     forms = [w.text.casefold() for w in cell.words.words]
     out: list[tuple[int, int]] = []
     n = len(forms)
-    for size in (4, 3, 2):
+    for size in (6, 5, 4, 3, 2):
         for i in range(n - size + 1):
             if not any(cell.weight[x] >= 0.5 and len(forms[x]) >= 3 for x in range(i, i + size)):
                 continue
             for j in range(i + size, min(n - size + 1, i + size + max_gap + 1)):
-                if forms[j:j + size] == forms[i:i + size]:
+                ws = cell.words.words
+                if forms[j:j + size] == forms[i:i + size] and ws[j].start - ws[j - 1].end <= 1:
                     if not any(a <= j + size - 1 and j <= b for a, b in out):
                         out.append((j, j + size - 1))
                     break

@@ -16,10 +16,22 @@ word alignment of :mod:`xlingo.annotate.wordalign`, already computed for the spa
   name, same spelling in ``e``, position, length ratio of the cells, and the row's sentence
   margin against the story's usual margin.
 
-A small model (logistic regression or a one-hidden-layer network, plain numbers in
-``meaning_model.json``, no pickle) maps them to the probability that the word's meaning is
-missing from ``e``, then Platt scaling (fitted on the held-out folds' outputs) to a probability that
-means the same across data sets and languages. ``training/train_meaning.py`` rebuilds the file.
+- within the row: the word's best cosine against the row's median (which word of *this*
+  sentence is worst matched), and the same on *centred* vectors (each cell's mean vector taken
+  out, so the sentence's shared topic does not make every word look matched);
+- the vote, sharpened: the best of the third versions against this one (a word the others
+  match well and this version does not), the lowest presence in ``e`` of its counterparts in
+  the third versions, a spelling (name, number, rare word) that a third version repeats but
+  ``e`` does not, and a name whose spelling ``e`` lacks.
+
+A small model (a one-hidden-layer network, plain numbers in ``meaning_model.json``, no pickle)
+maps them to the probability that the word's meaning is missing from ``e``, then Platt scaling
+(fitted on the held-out folds' outputs) to a probability that means the same across data sets
+and languages. A span's *score* is a second Platt scaling of its highest word probability to the
+chance a professional reviewer marks it as an accuracy error, fitted on every held-out MQM word;
+severities are thresholds on that score, chosen so that clean multi-way news the model did not
+see stays within the clean-text budget.
+``training/train_meaning.py`` rebuilds the file.
 """
 from __future__ import annotations
 
@@ -41,6 +53,8 @@ FEATURES = (
     "unlinked_run", "weight", "zipf", "number", "number_in_other", "number_not_in_other", "same_form",
     "name", "position", "length_ratio", "row_margin", "third_count", "third_present", "third_other_present",
     "third_agree", "n_versions_3plus", "short_cell", "below_story", "weighted_below", "weighted_unlinked",
+    "best_vs_row", "centered_best", "centered_vs_row", "third_best_max", "gap_to_thirds", "third_other_min",
+    "form_in_third_not_here", "name_form_missing",
 )
 
 
@@ -91,6 +105,24 @@ def _runs_len(unlinked: np.ndarray) -> np.ndarray:
     return out
 
 
+def _vs_row(best: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Each word's value against the row's median over its content words (0 when it has none)."""
+    ref = best[keep] if keep.any() else best
+    return best - (float(np.median(ref)) if len(ref) else 0.0)
+
+
+def centered_best(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Best cosine of each word of ``a`` to a word of ``b`` once each cell's mean vector (what
+    every word of the sentence shares: its topic, its language) is taken out, so what is left
+    is what tells the words apart."""
+    if not len(a) or not len(b):
+        return np.zeros(len(a))
+    ca, cb = a - a.mean(axis=0), b - b.mean(axis=0)
+    ca /= np.maximum(np.linalg.norm(ca, axis=1, keepdims=True), 1e-9)
+    cb /= np.maximum(np.linalg.norm(cb, axis=1, keepdims=True), 1e-9)
+    return (ca @ cb.T).max(axis=1)
+
+
 def _window(x: np.ndarray, w: int, fn) -> np.ndarray:
     n = len(x)
     return np.array([fn(np.concatenate([x[max(0, i - w):i], x[i + 1:i + 1 + w]])) if n > 1 else x[i]
@@ -131,6 +163,13 @@ def pair_features(row: RowWords, d: str, e: str, stats: dict[tuple[str, str], Pa
     length_ratio = np.full(n, np.log((len(b.words) + 1) / (n + 1)))
     row_margin = np.full(n, 0.0 if margin is None else margin - st.margin_median)
     thirds = [f for f in row.cells if f not in (d, e)]
+    content = (weight >= 0.6) & a.seen
+    cbest = centered_best(a.words.vectors.astype(np.float64), b.words.vectors.astype(np.float64))
+    long_form = np.array([len(w.text) > 2 for w in a.words.words])
+    in_third = np.zeros(n, dtype=bool)
+    for f in thirds:
+        ff = {w.text.casefold() for w in row.cells[f].words.words}
+        in_third |= np.array([w.text.casefold() in ff for w in a.words.words], dtype=bool)
     if thirds:
         present = []
         other_present = []
@@ -150,13 +189,17 @@ def pair_features(row: RowWords, d: str, e: str, stats: dict[tuple[str, str], Pa
         third_present = np.mean(present, axis=0)
         third_other = np.mean(other_present, axis=0)
         third_agree = np.mean(agree, axis=0)
+        third_max = np.max(present, axis=0)
+        third_other_min = np.min(other_present, axis=0)
     else:
-        third_present = third_other = rel
+        third_present = third_other = third_max = third_other_min = rel
         third_agree = (rel > 0).astype(float)
     cols = [best, rel, ev, linked, mutual, rival, ctx_best, ctx_min, run, weight, freq, number, in_other,
             not_in_other, same, name, position, length_ratio, row_margin, np.full(n, float(len(thirds))),
             third_present, third_other, third_agree, np.full(n, float(len(row.cells) >= 3)),
-            np.full(n, float(n <= 4)), np.minimum(rel, 0.0), np.maximum(-rel, 0.0) * weight, (1 - linked) * weight]
+            np.full(n, float(n <= 4)), np.minimum(rel, 0.0), np.maximum(-rel, 0.0) * weight, (1 - linked) * weight,
+            _vs_row(best, content), cbest, _vs_row(cbest, content), third_max, rel - third_max, third_other_min,
+            (in_third & long_form & (same == 0)).astype(float), name * (1 - same)]
     return np.stack(cols, axis=1).astype(np.float64) if n else np.zeros((0, len(FEATURES)))
 
 
@@ -177,10 +220,17 @@ class MeaningModel:
     absent_at: float = 0.5  # probability above which 1 % of clean words lie: a word counts as absent
     span_a: float = 1.0  # Platt scaling of a span's word probability to the chance a reviewer marks it
     span_b: float = 0.0
+    levels: tuple[tuple[str, float], ...] = ()  # (severity, lowest span score), chosen on held-out clean news
+
+    def severity_score(self, name: str, default: float) -> float:
+        """The span score from which a finding gets severity ``name`` (``info``, ``warning``,
+        ``error``, ``pair_warning`` for two versions), chosen in training so that clean held-out
+        news stays within the clean-text budget."""
+        return dict(self.levels).get(name, default)
 
     def span_score(self, p: float) -> float:
         """The chance a professional reviewer marks a span as an accuracy error, from the highest
-        word probability in it (fitted on held-out MQM findings)."""
+        word probability in it (Platt scaling fitted on every held-out MQM word)."""
         q = min(max(p, 1e-6), 1 - 1e-6)
         return float(1.0 / (1.0 + np.exp(-(self.span_a * np.log(q / (1 - q)) + self.span_b))))
 
@@ -204,7 +254,8 @@ class MeaningModel:
                 "scale": _r(self.scale), "layers": [{"w": _r(w), "b": _r(b)} for w, b in self.layers],
                 "calibration": {"a": round(self.calib_a, 6), "b": round(self.calib_b, 6)},
                 "span_calibration": {"a": round(self.span_a, 6), "b": round(self.span_b, 6)},
-                "absent_at": round(self.absent_at, 6)}
+                "absent_at": round(self.absent_at, 6),
+                "severity_scores": {k: round(v, 6) for k, v in self.levels}}
         return json.dumps(body, indent=1, sort_keys=True) + "\n"
 
 
@@ -223,7 +274,8 @@ def model_from_json(text: str) -> MeaningModel:
                         float(body["calibration"]["a"]), float(body["calibration"]["b"]), body["version"],
                         hashlib.sha256(text.encode()).hexdigest()[:12], float(body.get("absent_at", 0.5)),
                         float(body.get("span_calibration", {}).get("a", 1.0)),
-                        float(body.get("span_calibration", {}).get("b", 0.0)))
+                        float(body.get("span_calibration", {}).get("b", 0.0)),
+                        tuple(sorted(body.get("severity_scores", {}).items())))
 
 
 MODEL_FILE = "meaning_model.json"

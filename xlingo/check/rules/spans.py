@@ -11,11 +11,13 @@ having no counterpart in each other version; spans and the N-way vote are built 
 sentence margins of the "margins" annotator only.
 
 Every XL701-XL703 finding shows a *score*: the estimated chance that a professional reviewer
-marks the span as an accuracy error (the model's word probability, Platt-scaled on held-out MQM
-findings). Severities are thresholds on it; with three or more versions an error needs every
-other version to agree (the vote); with two versions nothing can be voted (quality estimation)
-and findings are at most warnings. The model's digest is the rules' ``model`` option, so it is
-part of the report signature.
+marks the span as an accuracy error (the span's highest word probability, Platt-scaled on every
+held-out MQM word). Severities are floors on it stored with the model, chosen in training so that
+clean multi-way news the model did not see stays within the clean-text budget; with three or more
+versions an error needs every other version to agree (the vote); with two versions nothing can
+be voted (quality estimation): findings are at most warnings, from a floor of their own. XL705's
+gaps count from the warning floor. The model's digest is the rules' ``model`` option, so it is part
+of the report signature.
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from xlingo.annotate.divergence import (
     pair_divergence,
     repeated_ngrams,
 )
-from xlingo.annotate.meaning import model_tag
+from xlingo.annotate.meaning import MeaningModel, load_model, model_tag
 from xlingo.annotate.rows import row_scores
 from xlingo.annotate.words import WordAnalysis as _Analysis
 from xlingo.check.base import CheckContext, Rule, register
@@ -52,6 +54,13 @@ def divergence_scores(ctx: CheckContext) -> list[float]:
     return row_scores(ctx)
 
 
+def model_floors(model: MeaningModel) -> dict[str, float]:
+    """The span-score floors of each severity stored with ``model``."""
+    floors = {"info_score": model.severity_score("info", 0.5), "warn_score": model.severity_score("warning", 0.7),
+              "error_score": model.severity_score("error", 0.9)}
+    return {**floors, "pair_warn_score": model.severity_score("pair_warning", floors["error_score"])}
+
+
 def _clip(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[:n - 1].rstrip() + "…"
@@ -62,7 +71,7 @@ class _SpanRule(Rule):
 
     kind = ""
     options = {"min_mass": 0.5, "info_score": 0.5, "warn_score": 0.7, "error_score": 0.9,
-               "pair_warn_score": 0.9}
+               "pair_warn_score": 0.9}  # score floors not given come from the model (see model_floors)
     levels = {
         Severity.ERROR: "three or more versions, every other version agrees (not disputed), score from "
                         "`error_score`",
@@ -73,34 +82,41 @@ class _SpanRule(Rule):
     requires = ("words",)
 
     def __init__(self, options: dict[str, float] | None = None) -> None:
-        """Options as given; ``model`` is the shipped meaning model's digest (for the report signature)."""
-        super().__init__({"model": model_tag(), **(options or {})})
+        """Options as given; ``model`` is the shipped meaning model's digest (for the report
+        signature); score floors not given default to the ones stored with the model in use
+        (chosen in training on held-out clean words; with two versions a warning needs the error
+        floor)."""
+        self.given = dict(options or {})
+        super().__init__({"model": model_tag(), **model_floors(load_model()), **self.given})
 
-    def severity_of(self, ev: Event, n_versions: int, score: float) -> Severity | None:
+    def severity_of(self, ev: Event, n_versions: int, score: float,
+                    opts: dict[str, float] | None = None) -> Severity | None:
         """With a vote (3+ versions): ERROR from ``error_score`` when every other version agrees,
         WARNING from ``warn_score``, INFO from ``info_score``. With two versions nothing can be
         voted (quality estimation): WARNING from ``pair_warn_score``, INFO from ``info_score``.
         Spans carrying less meaning than ``min_mass`` (function words) need a number or name."""
-        if ev.mass < self.opts["min_mass"] and not ev.key:
+        o = opts or self.opts
+        if ev.mass < o["min_mass"] and not ev.key:
             return None
         if n_versions >= 3:
-            if score >= self.opts["error_score"] and len(ev.holders) >= n_versions - 1:
+            if score >= o["error_score"] and len(ev.holders) >= n_versions - 1:
                 return Severity.WARNING if ev.disputed else Severity.ERROR
-            if score >= self.opts["warn_score"]:
+            if score >= o["warn_score"]:
                 return Severity.WARNING
-        elif score >= self.opts["pair_warn_score"]:
+        elif score >= o["pair_warn_score"]:
             return Severity.WARNING
-        return Severity.INFO if score >= self.opts["info_score"] else None
+        return Severity.INFO if score >= o["info_score"] else None
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         an = analysis(ctx)
         if an is None:
             return
+        opts = {**self.opts, **model_floors(ctx.meaning_model), **self.given} if ctx.meaning_model else self.opts
         for ev, score in zip(an.events, an.scores):
             if ev.kind != self.kind:
                 continue
             n = len(an.rows[ev.row].cells)
-            sev = self.severity_of(ev, n, score)
+            sev = self.severity_of(ev, n, score, opts)
             if sev is None:
                 continue
             f = self.finding(ctx, ev, n, sev)
@@ -357,8 +373,13 @@ class GarbledStructure(Rule):
     name = "garbled-structure"
     severity = Severity.WARNING
     summary = "A sentence loops or breaks off where the other versions read normally"
-    options = {"min_gaps": 2.0, "min_gap_mass": 1.5}
+    options = {"min_gaps": 2.0, "min_gap_mass": 1.5, "gap_score": 0.7}
     requires = ("words",)
+
+    def __init__(self, options: dict[str, float] | None = None) -> None:
+        """``gap_score`` (a gap's lowest span score) defaults to the warning floor of the model in use."""
+        self.given = dict(options or {})
+        super().__init__({"gap_score": model_floors(load_model())["warn_score"], **self.given})
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         an = analysis(ctx)
@@ -383,8 +404,11 @@ class GarbledStructure(Rule):
     def _broken(self, ctx: CheckContext, an: _Analysis, k: int, row: RowWords) -> Iterator[Finding]:
         if len(row.cells) < 3:
             return
+        floor = self.given.get("gap_score", model_floors(ctx.meaning_model)["warn_score"]) if ctx.meaning_model \
+            else self.opts["gap_score"]
         for d, cell in row.cells.items():
-            evs = [ev for ev in an.events if ev.row == k and ev.doc == d and ev.kind in ("omission", "mistranslation")]
+            evs = [ev for ev, score in zip(an.events, an.scores) if ev.row == k and ev.doc == d
+                   and ev.kind in ("omission", "mistranslation") and score >= floor]
             mass = sum(ev.mass for ev in evs)
             if len(evs) < self.opts["min_gaps"] or mass < self.opts["min_gap_mass"]:
                 continue
