@@ -35,17 +35,39 @@ def names(rows):
     return list(NameInconsistent().check(context_for(story_from_rows(FILL + rows), embed=concept_embed)))
 
 
-def test_a_localised_descriptor_is_a_warning_not_an_error():
+def test_a_localised_descriptor_in_the_languages_word_order_is_info():
     rows = [{"en": "Fans filled the Varnholm Stadium on Sunday.", "de": "Fans füllten am Sonntag das Varnholm Stadium.",
              "fr": "Les supporters ont rempli le stade de Varnholm dimanche.",
              "pt": "Os adeptos encheram o Estádio Varnholm no domingo."}]
-    assert [(f.lang, f.severity) for f in names(rows)] == [("pt", Severity.WARNING)]
+    assert [(f.lang, f.severity) for f in names(rows)] == [("pt", Severity.INFO)]
 
 
-def test_a_descriptor_every_other_version_keeps_stays_an_error():
+def test_a_descriptor_every_other_version_keeps_is_info_unless_the_context_pins_it():
+    # professional translators localise descriptors (Coupe Betfred, Jeux du Commonwealth) even where
+    # every other version keeps them: info; a context document writing the kept form makes it a finding
     rows = [{"en": "Varnholm Cloud opened an office in Porto.", "de": "Varnholm Cloud eröffnete ein Büro in Porto.",
              "fr": "Varnholm Cloud a ouvert un bureau à Porto.", "pt": "A Nuvem Varnholm abriu um escritório no Porto."}]
-    assert [(f.lang, f.severity) for f in names(rows)] == [("pt", Severity.ERROR)]
+    assert [(f.lang, f.severity) for f in names(rows)] == [("pt", Severity.INFO)]
+    story = story_from_rows(FILL + rows, context={"en-context": "Varnholm Cloud is a hosting firm based in Oslo."})
+    found = list(NameInconsistent().check(context_for(story, embed=concept_embed)))
+    assert [(f.lang, f.severity) for f in found] == [("pt", Severity.ERROR)]
+
+
+def test_a_title_before_a_name_the_story_also_uses_alone_is_not_flagged():
+    rows = [{"en": "Senator Tom Varnholm voted no.", "de": "Senator Tom Varnholm stimmte mit Nein.",
+             "fr": "Le sénateur Tom Varnholm a voté non.", "pt": "O Senador Tom Varnholm votou contra."},
+            {"en": "Varnholm later explained his vote.", "de": "Varnholm erklärte später seine Stimme.",
+             "fr": "Varnholm a ensuite expliqué son vote.", "pt": "Varnholm explicou depois o seu voto."}]
+    assert names(rows) == []
+
+
+def test_place_adjectives_of_german_and_english_are_the_place_name():
+    rows = [{"en": "A Dunmore restaurant was closed.", "de": "Ein Dunmorer Restaurant wurde geschlossen.",
+             "fr": "Un restaurant de Dunmore a été fermé.", "pt": "Um restaurante de Dunmore foi encerrado."}]
+    assert names(rows) == []
+    rows = [{"en": "A Dunmore restaurant was closed.", "de": "Ein Dunmere Restaurant wurde geschlossen.",
+             "fr": "Un restaurant de Dunmore a été fermé.", "pt": "Um restaurante de Dunmore foi encerrado."}]
+    assert [(f.lang, f.text) for f in names(rows)] == [("de", "Dunmere")]
 
 
 def test_letters_without_decomposition_fold_like_their_base_letter():
