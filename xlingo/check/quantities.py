@@ -247,8 +247,9 @@ _DATE = re.compile(r"(?<![\d.,/])(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2}
                    r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y2>\d{4}|\d{2}))(?!\d|[.,/]\d)")
 _TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4])(?:(?P<sep>[:.]|{_SP}?h{_SP}?)(?P<m>[0-5]\d))?"
                    rf"(?P<suf>{_SP}?(?:Uhr|h|[ap]\.{_SP}?m\.|[ap]m|o['’]clock)(?!\w))?(?!\d)", re.IGNORECASE)
+_ELAPSED = re.compile(r"(?<![\d.,:])(?P<mm>\d{1,3}):(?P<ss>[0-5]\d)(?![\d:])")
 # glued suffixes that do not turn a number into an identifier (ordinals, decades, units, scales)
-_SUFFIXES = {"st", "nd", "rd", "th", "e", "er", "re", "ère", "ème", "eme", "o", "a", "º", "ª", "s", "ern",
+_SUFFIXES = {"st", "nd", "rd", "th", "e", "è", "ᵉ", "er", "re", "ère", "ème", "eme", "o", "a", "º", "ª", "s", "ern",
              "km", "kg", "cm", "mm", "m", "h", "k", "bn", "mn", "tn", "mi", "bi", "ml", "kw", "mw", "gw", "kwh"}
 _GLUED_SCALES = {"k": 3, "m": 6, "mn": 6, "mi": 6, "bn": 9, "bi": 9, "tn": 12}
 _ALWAYS_SCALES = {"bn", "mn", "tn"}  # need no currency sign to be read as scales
@@ -278,8 +279,10 @@ _UNITS = [
     ("mi2", "area", Decimal("2589988"), r"square\s+miles?"),
     ("gal", "volume", Decimal("3.78541"), r"gallons?|gallonen|galões|galones|galloni"),
     ("l", "volume", Decimal(1), r"litres?|liters?|litros?|litri|литр\w*"),
-    ("F", "temperature", Decimal(1), r"°\s?F|degrees?\s+fahrenheit|grad\s+fahrenheit|fahrenheit"),
-    ("C", "temperature", Decimal(1), r"°\s?C|degrees?\s+celsius|grad(?:\s+celsius)?|celsius|graus?|grados?|gradi|degrés"),
+    ("F", "temperature", Decimal(1), r"°\s?F|(?:degrees?|grad|degrés|graus|grados|gradi)\s+fahrenheit|fahrenheit"),
+    ("C", "temperature", Decimal(1), r"°\s?C|(?:degrees?|grad|degrés|graus|grados|gradi)\s+(?:celsius|centigrade)|celsius"),
+    # a bare degree says no scale: a US story's "80 degrees" is Fahrenheit, its translation's "27 Grad" Celsius
+    ("deg", "temperature", Decimal(1), r"degrees?|grad|degrés|graus?|grados?|gradi|graden|градус\w*|°(?!\s?[CF]\b)"),
 ]
 _UNIT_DIM = {name: dim for name, dim, _, _ in _UNITS}
 _UNIT_FACTOR = {name: f for name, _, f, _ in _UNITS}
@@ -515,6 +518,10 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         value = Decimal(int(m.group("h")) % 12 * 60 + int(m.group("m") or 0))
         add(Quantity(m.start(), m.end(), m.group(0), value, kind="time", soft=True,
                      num_start=m.start(), num_end=m.end()))
+    for m in _ELAPSED.finditer(text):  # 27:37 on a match clock: "in the 28th minute" elsewhere
+        if free(*m.span()) and not (m.start() and text[m.start() - 1].isalpha()):
+            add(Quantity(m.start(), m.end(), m.group(0), Decimal(int(m.group("mm")) * 60 + int(m.group("ss"))),
+                         kind="time", soft=True, num_start=m.start(), num_end=m.end()))
     for m in _NUM.finditer(text):
         if not free(*m.span()):
             continue
@@ -577,6 +584,8 @@ def _qualify(text: str, s: int, e: int, r: _Reading, suffix: str, lang: str) -> 
     unit, measure = None, None
     if kind == "number" or cur == _FAMILIES["pound"]:
         unit = _unit_after(text, e if cur else end)
+        if unit is None and suffix == "º":
+            unit = "deg"  # Portuguese and Spanish "26º": degrees (or an ordinal, which no unit contradicts)
         if unit is not None:
             measure = _measure(r.value * scale, unit)
     return Quantity(start, end, text[start:end], r.value * scale, kind, cur, quantum, scale, False,
@@ -593,10 +602,14 @@ def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
     """
     if not _comparable(a.kind, b.kind):
         return 0
-    if a.unit and b.unit and a.unit != b.unit and _UNIT_DIM[a.unit] == _UNIT_DIM[b.unit]:
+    if a.unit and b.unit and (a.unit != b.unit or a.unit == "deg") and _UNIT_DIM[a.unit] == _UNIT_DIM[b.unit]:
+        if a.value == b.value and a.unit == b.unit:
+            return 2
         return int(same_measure(a, b))
     if a.value == b.value:
         return 2
+    if a.unit and a.unit == b.unit and (_rounded_conversion(a, b) or _rounded_conversion(b, a)):
+        return 1
     if _decade(a, b) or _decade(b, a):
         return 1
     coarse, fine = (a, b) if a.quantum >= b.quantum else (b, a)
@@ -615,8 +628,60 @@ def same_measure(a: Quantity, b: Quantity) -> bool:
     (``60 km`` and ``64 km`` as two roundings of ``40 miles``)."""
     if not (a.unit and b.unit and _UNIT_DIM[a.unit] == _UNIT_DIM[b.unit]):
         return False
+    if _UNIT_DIM[a.unit] == "temperature":
+        return any(abs(x - y) <= 1 for x in _celsius(a) for y in _celsius(b))
     x, y = a.measure, b.measure
     return abs(x - y) <= _UNIT_TOLERANCE * max(abs(x), abs(y)) + (1 if a.unit in "FC" else 0)
+
+
+def _celsius(q: Quantity) -> list[Decimal]:
+    """The temperatures in Celsius a quantity may say (a bare degree: Celsius or Fahrenheit)."""
+    as_c, as_f = q.value, (q.value - 32) * 5 / 9
+    return {"C": [as_c], "F": [as_f]}.get(q.unit or "", [as_c, as_f])
+
+
+#: Units of the other measurement system, per unit: what a version may have converted from.
+_METRIC = frozenset({"km", "cm", "mm", "m", "kg", "t", "l", "ha", "km2", "kmh", "C"})
+
+
+def _round_figure(n: int) -> bool:
+    """A figure a writer picks (``500``, ``85``, ``385``): two significant digits, or three ending in 5."""
+    digits = str(n).rstrip("0")
+    return n > 0 and (len(digits) <= 2 or (len(digits) == 3 and digits[-1] == "5"))
+
+
+def _conversion_of_round_figure(q: Quantity) -> bool:
+    """``q`` is a round figure of the other measurement system converted and rounded to ``q``'s
+    precision (``227 kg`` = 500 lb, ``137 km/h`` = 85 mph, ``619 km`` = 385 miles)."""
+    dim, metric = _UNIT_DIM[q.unit], q.unit in _METRIC
+    for unit, d, factor, _ in _UNITS:
+        if d != dim or (unit in _METRIC) == metric or unit in ("deg", "C", "F"):
+            continue
+        there = q.measure / factor
+        for n in {int(there), int(there) + 1, int(there / 5) * 5, int(there / 5) * 5 + 5}:
+            if _round_figure(n) and abs(n * factor / _UNIT_FACTOR[q.unit] - q.value) <= q.quantum:
+                return True
+    return False
+
+
+def _step(value: Decimal) -> Decimal:
+    """The rounding step a whole number's trailing digits show (``250`` -> 50, ``300`` -> 100, ``135`` -> 5)."""
+    if value != value.to_integral_value() or value == 0:
+        return Decimal(0)
+    n, step = int(value), 1
+    while n % (step * 10) == 0:
+        step *= 10
+    return Decimal(step * 5 if n % (step * 5) == 0 and step * 5 <= n else step)
+
+
+def _rounded_conversion(fine: Quantity, coarse: Quantity) -> bool:
+    """Two versions converted the same source measure: ``fine`` is the exact conversion of a
+    round figure, ``coarse`` the same conversion rounded further (``227 kg``/``250 kg``,
+    ``137 km/h``/``135 km/h``, ``619 km``/``620 km``)."""
+    if fine.measure is None or _UNIT_DIM[fine.unit] == "temperature":
+        return False
+    step = _step(coarse.value)
+    return step > 1 and abs(coarse.value - fine.value) <= step / 2 and _conversion_of_round_figure(fine)
 
 
 def _decade(a: Quantity, b: Quantity) -> bool:

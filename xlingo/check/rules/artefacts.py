@@ -199,8 +199,9 @@ _LEGIT_DOUBLES = {
     "nl": {"dat", "die"},
     "en": {"that", "had"},
     "fr": {"nous", "vous"},
-    "pt": {"se"},
+    "pt": {"se", "do", "da", "dos", "das"},  # "diferente do do ano passado": preposition + the one of
 }
+_LAUGHTER = re.compile(r"(?i)h[aeiou]|[aeiou]h")  # "ha ha", "hi hi", "ah ah": a laugh, in any Latin script
 _DOUBLED = re.compile(rf"(?<!\w)(?P<w>{_ALPHA}+)(?P<gap>[ \u00a0]+)(?P<v>{_ALPHA}+)(?!\w)")
 
 
@@ -257,7 +258,8 @@ class DoubledWord(Rule):
                 doc = ctx.story.document(doc_id)
                 legit = _LEGIT_DOUBLES.get(primary_language(doc.lang), set())
                 hits[doc_id] = [m for m in _doubles(doc.text, start, end)
-                                if m["w"].casefold() not in legit and not self._name(doc, m)]
+                                if m["w"].casefold() not in legit and not self._name(doc, m)
+                                and not _LAUGHTER.fullmatch(m["w"])]
             for doc_id, found in hits.items():
                 if any(h for d, h in hits.items() if d != doc_id):
                     continue  # every version repeats something: emphasis, not a slip

@@ -129,6 +129,12 @@ def _quote(ctx: CheckContext, g: _Group, exclude: str) -> tuple[str, str, list]:
     return texts, langs, [ctx.span(d, q.start, q.end) for d, q in members]
 
 
+def _converted_here(g: _Group, own: list[Quantity]) -> bool:
+    """The version states the group's measure in another unit (``16 km`` beside ``10 miles``
+    the others write, while a third version writes both)."""
+    return any(q.unit and m.unit and q.unit != m.unit and same_measure(q, m) for q in own for m in g.members.values())
+
+
 def _closeness(g: _Group, q: Quantity) -> float:
     a, b = g.rep.value, q.value
     ratio = abs(math.log10(float(a) / float(b))) if a and b else 6.0
@@ -190,7 +196,8 @@ class NumberMismatch(Rule):
             return
         for d in rn.docs:
             wanted = [g for g in rn.groups if d.id not in g.members and 2 * len(g.members) >= n
-                      and (g.hard and g.kind != "time" or g.kind == "month")]
+                      and (g.hard and g.kind != "time" or g.kind == "month")
+                      and not _converted_here(g, rn.quantities[d.id])]
             cands = [h for h in rn.groups if d.id in h.members and 2 * len(h.members) <= n]
             pairs = sorted(((_closeness(g, h.members[d.id]), i, j) for i, g in enumerate(wanted)
                             for j, h in enumerate(cands)
@@ -226,6 +233,8 @@ class NumberMismatch(Rule):
         if g.kind == "month" or (rep.kind == "number" and rep.scale == 1
                                  and rep.value <= Decimal(str(self.opts["small_max"]))):
             return None
+        if all(q.value == 100 for q in g.hard) and any(q.kind == "percent" for q in g.hard):
+            return None  # "100 percent certain" is also said "absolutely", "totalmente": an idiom, not a figure
         if severity is not None and not rep.qualified:
             return None  # two versions, one drops a plain number: too often an editorial choice
         span = ctx.row_span(rn.k, d)
