@@ -148,6 +148,18 @@ _SCALES: dict[str, list[tuple[str, Decimal]]] = {
            (r"miliardi|miliardo|mld|mrd", _D(10) ** 9), (r"bilioni|bilione", _D(10) ** 12)],
     "nl": [(r"duizend", _D(10) ** 3), (r"miljoen|mln\.?", _D(10) ** 6), (r"miljard|mld\.?|mrd\.?", _D(10) ** 9),
            (r"biljoen", _D(10) ** 12)],
+    "ru": [(r"тыс\.?|тысяч\w*", _D(10) ** 3), (r"млн\.?|миллион\w*", _D(10) ** 6),
+           (r"млрд\.?|миллиард\w*", _D(10) ** 9), (r"трлн\.?|триллион\w*", _D(10) ** 12)],
+    "uk": [(r"тис\.?|тисяч\w*", _D(10) ** 3), (r"млн\.?|мільйон\w*", _D(10) ** 6),
+           (r"млрд\.?|мільярд\w*", _D(10) ** 9), (r"трлн\.?|трильйон\w*", _D(10) ** 12)],
+    "pl": [(r"tys\.?|tysiąc\w*|tysięcy", _D(10) ** 3), (r"mln|milion\w*", _D(10) ** 6),
+           (r"mld|miliard\w*", _D(10) ** 9), (r"bln|bilion\w*", _D(10) ** 12)],
+    "ar": [(r"ألف|آلاف", _D(10) ** 3), (r"مليون|ملايين", _D(10) ** 6), (r"مليار|مليارات", _D(10) ** 9),
+           (r"تريليون", _D(10) ** 12)],
+    # written onto the digits (2000万, 1.25 亿): 万 is ten thousand, 亿/億 a hundred million
+    "zh": [(r"千(?![米克瓦])", _D(10) ** 3), (r"万|萬", _D(10) ** 4), (r"亿|億", _D(10) ** 8)],
+    "ja": [(r"千(?![米克])", _D(10) ** 3), (r"万", _D(10) ** 4), (r"億", _D(10) ** 8), (r"兆", _D(10) ** 12)],
+    "ko": [(r"천", _D(10) ** 3), (r"만", _D(10) ** 4), (r"억", _D(10) ** 8), (r"조", _D(10) ** 12)],
 }
 
 _WORDS: dict[str, dict[str, int]] = {
@@ -171,7 +183,8 @@ _SCALE_ARTICLES = {"en": {"a": 1, "an": 1}}  # "a billion" is a number only befo
 
 _PERCENT = (r"%|‰|pct\.?|per\s?cent|percent(?:age\s+points?)?|prozent(?:punkte?n?)?|pour\s?cent|"
             r"points?\s+de\s+pourcentage|por\s+cento|pontos?\s+percentua(?:l|is)|por\s+ciento|"
-            r"puntos?\s+porcentuales?|per\s?cento|punti\s+percentuali|procent(?:punt(?:en)?)?")
+            r"puntos?\s+porcentuales?|per\s?cento|punti\s+percentuali|procent(?:punt(?:en)?)?|"
+            r"процент\w*|відсот\w*|proc\.|٪|في\s+الم(?:ا)?ئة|بالم(?:ا)?ئة")
 
 # currency families: a generic word stands for every code of its family
 _FAMILIES: dict[str, frozenset[str]] = {
@@ -230,6 +243,8 @@ def _alt(items) -> str:
 
 
 _SP = f"[{_SPACES}]"
+# the end of a word, also where the script writes words without spaces (万人, 公里的)
+_WORD_END = r"(?:(?<=[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff])|(?!\w))"
 _SYM_RE = _alt(re.escape(s) for s in _SYMBOLS if not s[0].isalpha())
 _CODE_RE = _alt(re.escape(s) for s in _SYMBOLS if s[0].isalpha() and "$" not in s and "¥" not in s)
 _XSYM_RE = _alt(re.escape(s) for s in _SYMBOLS if s[0].isalpha() and ("$" in s or "¥" in s))
@@ -261,17 +276,18 @@ _FRACTIONS = {"½": Decimal("0.5"), "¼": Decimal("0.25"), "¾": Decimal("0.75")
 _UNITS = [
     ("mph", "speed", Decimal("1.609344"), r"mph|miles?\s+(?:per|an)\s+hour|meilen\s+pro\s+stunde"),
     ("kmh", "speed", Decimal(1), r"km\s?/\s?h|kmh|stundenkilomet\w*|kilom[eè]t\w*\s+(?:per|pro|por|par|all['’]|à\s+l['’])\s*"
-                                 r"(?:hour|stunde|hora|heure|ora)|quil[óô]metros?\s+por\s+hora|km\s+por\s+hora"),
-    ("km", "length", Decimal(1000), r"km|kilomet\w*|kilomètres?|quil[óô]metros?|chilometri|kilómetros?|километр\w*"),
-    ("cm", "length", Decimal("0.01"), r"cm|centim[eè]t\w*|zentimet\w*|centímetros?|сантиметр\w*"),
-    ("mm", "length", Decimal("0.001"), r"mm|millim[eè]t\w*|milímetros?|миллиметр\w*"),
+                                 r"(?:hour|stunde|hora|heure|ora)|quil[óô]metros?\s+por\s+hora|km\s+por\s+hora|"
+                                 r"км\s?/\s?ч(?:ас)?|километр\w*\s+в\s+час|km\s?/\s?godz\.?|公里(?:/小时|每小时)|キロ(?:メートル)?毎時|كم/ساعة|كيلومترا?\s+في\s+الساعة"),
+    ("km", "length", Decimal(1000), r"km|kilomet\w*|kilomètres?|quil[óô]metros?|chilometri|kilómetros?|километр\w*|км|公里|千米|キロメートル|كيلومترات|كيلومتر|كم"),
+    ("cm", "length", Decimal("0.01"), r"cm|centim[eè]t\w*|zentimet\w*|centímetros?|сантиметр\w*|см|厘米|センチ(?:メートル)?|سنتيمترات|سنتيمتر|سم"),
+    ("mm", "length", Decimal("0.001"), r"mm|millim[eè]t\w*|milímetros?|миллиметр\w*|мм|毫米|ミリ(?:メートル)?|مليمتر|ملم|مم"),
     ("m", "length", Decimal(1), r"m(?![\w/²³])|met(?:er|re|ro|ri)s?n?|mètres?|метр\w*"),
-    ("mi", "length", Decimal("1609.344"), r"miles?|meilen?|milhas?|millas?|miglia|mijl(?:en)?|мил[ьи]\w*"),
+    ("mi", "length", Decimal("1609.344"), r"miles?|meilen?|milhas?|millas?|miglia|mijl(?:en)?|mil(?:e|i|ach|ami)?|мил[ьи]\w*|英里|マイル|أميال|ميلا|ميل"),
     ("ft", "length", Decimal("0.3048"), r"feet|foot|ft|fu[ßs]|pieds?|pies|pés|piedi|футов|фута?"),
-    ("in", "length", Decimal("0.0254"), r"inch(?:es)?|zoll|pouces?|pulgadas?|polegadas?|pollici|дюйм\w*"),
+    ("in", "length", Decimal("0.0254"), r"inch(?:es)?|zoll|pouces?|pulgadas?|polegadas?|pollici|cal[ei]|дюйм\w*|英寸|インチ|بوصات|بوصة|إنش"),
     ("yd", "length", Decimal("0.9144"), r"yards?|yd|jardas?|yardas?|iarde|ярд\w*"),
-    ("kg", "mass", Decimal(1), r"kg|kilo(?:gram(?:me)?s?|gramm|gramos?|gramas?|grammi)?s?|quilos?|chili|килограмм\w*"),
-    ("lb", "mass", Decimal("0.45359237"), r"pounds?|lbs?|pfund|livres?|libras?|libbre|фунт\w*"),
+    ("kg", "mass", Decimal(1), r"kg|kilo(?:gram(?:me)?s?|gramm|gramos?|gramas?|grammi)?s?|quilos?|chili|килограмм\w*|кг|公斤|千克|キログラム|كيلوغرام|كجم|كغ"),
+    ("lb", "mass", Decimal("0.45359237"), r"pounds?|lbs?|pfund|livres?|libras?|libbre|funt(?:y|ów)?|фунт\w*|磅|ポンド|أرطال|رطل"),
     ("t", "mass", Decimal(1000), r"tonnes?|tons?|tonnen|toneladas?|tonnellate|тонн\w*"),
     ("acre", "area", Decimal("4046.86"), r"acres?|acri"),
     ("ha", "area", Decimal(10000), r"hectares?|hektar|ha(?!\w)|ettari|hectáreas?|гектар\w*"),
@@ -287,7 +303,7 @@ _UNITS = [
 _UNIT_DIM = {name: dim for name, dim, _, _ in _UNITS}
 _UNIT_FACTOR = {name: f for name, _, f, _ in _UNITS}
 _UNIT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(f"(?P<u{i}>{p})" for i, (_, _, _, p) in enumerate(_UNITS))
-                         + r")(?!\w)", re.IGNORECASE)
+                         + rf"){_WORD_END}", re.IGNORECASE)
 _RANGE_JOIN = re.compile(rf"{_SP}*(?:-|–|to|bis|à|a|y|e|and|und|et|tot|au|al|ao|alle|til|до){_SP}*$", re.IGNORECASE)
 _UNIT_TOLERANCE = Decimal("0.12")
 
@@ -345,7 +361,7 @@ def _with_units(text: str, qs: list[Quantity]) -> list[Quantity]:
 def _compiled(lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str], list[str]]:
     """Scale-word, number-word and month-name patterns of a language."""
     scales = _SCALES.get(primary_language(lang), _SCALES["en"])
-    scale_re = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(rf"(?P<s{i}>(?:{w})(?!\w))" for i, (w, _) in enumerate(scales))
+    scale_re = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(rf"(?P<s{i}>(?:{w}){_WORD_END})" for i, (w, _) in enumerate(scales))
                           + ")", re.IGNORECASE)
     words = {**_WORDS.get(primary_language(lang), {}), **_SCALE_ARTICLES.get(primary_language(lang), {})}
     word_re = re.compile(rf"(?<!\w)(?:{_alt(re.escape(w) for w in words)})(?!\w)", re.IGNORECASE) \
@@ -365,7 +381,7 @@ def _scale_at(text: str, pos: int, lang: str, after_currency: bool) -> tuple[Dec
     mult, end = Decimal(1), pos
     while m := scale_re.match(text, end):
         word = m.group(0).strip(_SPACES + "-").rstrip(".").lower()
-        if len(word) <= 2 and word not in _ALWAYS_SCALES and not after_currency:
+        if len(word) <= 2 and word not in _ALWAYS_SCALES and not after_currency and not _unspaced(word[0]):
             break  # "5 mi", "5 M": only next to a currency sign
         k = next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)
         mult *= scales[k][1]
