@@ -157,8 +157,9 @@ _SCALES: dict[str, list[tuple[str, Decimal]]] = {
     "ar": [(r"ألف|آلاف", _D(10) ** 3), (r"مليون|ملايين", _D(10) ** 6), (r"مليار|مليارات", _D(10) ** 9),
            (r"تريليون", _D(10) ** 12)],
     # written onto the digits (2000万, 1.25 亿): 万 is ten thousand, 亿/億 a hundred million
-    "zh": [(r"千(?![米克瓦])", _D(10) ** 3), (r"万|萬", _D(10) ** 4), (r"亿|億", _D(10) ** 8)],
-    "ja": [(r"千(?![米克])", _D(10) ** 3), (r"万", _D(10) ** 4), (r"億", _D(10) ** 8), (r"兆", _D(10) ** 12)],
+    # 多/余 ("more than") may stand between: 550多万 is "more than 5.5 million"
+    "zh": [(r"[多余餘]?千(?![米克瓦])", _D(10) ** 3), (r"[多余餘]?(?:万|萬)", _D(10) ** 4), (r"[多余餘]?(?:亿|億)", _D(10) ** 8)],
+    "ja": [(r"余?千(?![米克])", _D(10) ** 3), (r"余?万", _D(10) ** 4), (r"余?億", _D(10) ** 8), (r"余?兆", _D(10) ** 12)],
     "ko": [(r"천", _D(10) ** 3), (r"만", _D(10) ** 4), (r"억", _D(10) ** 8), (r"조", _D(10) ** 12)],
 }
 
@@ -178,6 +179,13 @@ _WORDS: dict[str, dict[str, int]] = {
                nove=9, dieci=10, undici=11, dodici=12, dozzina=12, cento=100, mille=1000),
     "nl": dict(nul=0, een=1, één=1, twee=2, drie=3, vier=4, vijf=5, zes=6, zeven=7, acht=8, negen=9,
                tien=10, elf=11, twaalf=12, dozijn=12, honderd=100, duizend=1000),
+    "ru": dict(ноль=0, один=1, одна=1, одно=1, два=2, две=2, три=3, четыре=4, пять=5, шесть=6, семь=7, восемь=8,
+               девять=9, десять=10, одиннадцать=11, двенадцать=12, сто=100, тысяча=1000),
+    "pl": dict(zero=0, jeden=1, jedna=1, jedno=1, dwa=2, dwie=2, trzy=3, cztery=4, pięć=5, sześć=6, siedem=7,
+               osiem=8, dziewięć=9, dziesięć=10, jedenaście=11, dwanaście=12, sto=100, tysiąc=1000),
+    "ar": {"صفر": 0, "واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "أربع": 4, "خمسة": 5,
+           "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9, "تسع": 9,
+           "عشرة": 10, "عشر": 10, "مائة": 100, "مئة": 100},
 }
 _SCALE_ARTICLES = {"en": {"a": 1, "an": 1}}  # "a billion" is a number only before a scale word
 
@@ -264,7 +272,7 @@ _TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4])(?:(?P<sep>[:.]|{_SP}?h{_
                    rf"(?P<suf>{_SP}?(?:Uhr|h|[ap]\.{_SP}?m\.|[ap]m|o['’]clock)(?!\w))?(?!\d)", re.IGNORECASE)
 _ELAPSED = re.compile(r"(?<![\d.,:])(?P<mm>\d{1,3}):(?P<ss>[0-5]\d)(?![\d:])")
 # glued suffixes that do not turn a number into an identifier (ordinals, decades, units, scales)
-_SUFFIXES = {"st", "nd", "rd", "th", "e", "è", "ᵉ", "er", "re", "ère", "ème", "eme", "o", "a", "º", "ª", "s", "ern",
+_SUFFIXES = {"st", "nd", "rd", "th", "e", "è", "ᵉ", "er", "re", "ère", "ème", "eme", "ième", "ste", "de", "enne", "o", "a", "º", "ª", "s", "ern",
              "km", "kg", "cm", "mm", "m", "h", "k", "bn", "mn", "tn", "mi", "bi", "ml", "kw", "mw", "gw", "kwh"}
 _GLUED_SCALES = {"k": 3, "m": 6, "mn": 6, "mi": 6, "bn": 9, "bi": 9, "tn": 12}
 _ALWAYS_SCALES = {"bn", "mn", "tn"}  # need no currency sign to be read as scales
@@ -477,10 +485,16 @@ def _unspaced(char: str) -> bool:
         or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff"
 
 
+def _caseless(char: str) -> bool:
+    """A letter of Hebrew or Arabic script: codes such as H20 are not written in it, so digits glued
+    to its letters are a missing space, not an identifier."""
+    return "\u0590" <= char <= "\u08ff"
+
+
 def _glued(text: str, start: int, end: int) -> tuple[bool, str]:
     """(is an identifier, glued alphabetic suffix) for the digits at ``start:end``."""
     before = text[start - 1] if start else " "
-    if (before.isalpha() and not _unspaced(before)) or (before == "-" and start >= 2 and text[start - 2].isalpha()):
+    if (before.isalpha() and not _unspaced(before) and not _caseless(before)) or (before == "-" and start >= 2 and text[start - 2].isalpha()):
         return True, ""  # H20, COVID-19, F-16
     m = _WORD.match(text, end)
     if not m or _unspaced(m.group(0)[0]):

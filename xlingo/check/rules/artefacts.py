@@ -202,7 +202,9 @@ _LEGIT_DOUBLES = {
     "pt": {"se", "do", "da", "dos", "das"},  # "diferente do do ano passado": preposition + the one of
 }
 _LAUGHTER = re.compile(r"(?i)h[aeiou]|[aeiou]h")  # "ha ha", "hi hi", "ah ah": a laugh, in any Latin script
-_DOUBLED = re.compile(rf"(?<!\w)(?P<w>{_ALPHA}+)(?P<gap>[ \u00a0]+)(?P<v>{_ALPHA}+)(?!\w)")
+# a word right after a hyphen ends a compound (Jae-in in): not the first of a pair
+_DOUBLED = re.compile(rf"(?<![\w\-‐])(?P<w>{_ALPHA}+)(?P<gap>[ \u00a0]+)(?P<v>{_ALPHA}+)(?!\w)")
+_LETTER_NAME = re.compile(rf"{_ALPHA}{{1,2}}")
 
 
 def _doubles(text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
@@ -214,6 +216,16 @@ def _doubles(text: str, start: int = 0, end: int | None = None) -> Iterator[re.M
         if m["w"].casefold() == m["v"].casefold():
             yield m
         pos = m.start("v")
+
+
+def _spelled_acronym(text: str, m: re.Match) -> bool:
+    """A short word doubled next to another short word: letter names spelling an acronym out
+    (Arabic ``سي إن إن`` for CNN, ``بي بي سي`` for BBC)."""
+    if len(m["w"]) > 2:
+        return False
+    before = text[max(0, m.start() - 4):m.start()].split()
+    after = text[m.end():m.end() + 4].split()
+    return any(_LETTER_NAME.fullmatch(w.strip(".,;:")) for w in before[-1:] + after[:1])
 
 
 @register
@@ -259,7 +271,7 @@ class DoubledWord(Rule):
                 legit = _LEGIT_DOUBLES.get(primary_language(doc.lang), set())
                 hits[doc_id] = [m for m in _doubles(doc.text, start, end)
                                 if m["w"].casefold() not in legit and not self._name(doc, m)
-                                and not _LAUGHTER.fullmatch(m["w"])]
+                                and not _LAUGHTER.fullmatch(m["w"]) and not _spelled_acronym(doc.text, m)]
             for doc_id, found in hits.items():
                 if any(h for d, h in hits.items() if d != doc_id):
                     continue  # every version repeats something: emphasis, not a slip
@@ -280,9 +292,10 @@ class DoubledWord(Rule):
 # --- XL503 -----------------------------------------------------------------------------------
 
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
-# quote mark -> the openers it can close (German „…“ ‚…‘, English “…” ‘…’, French « », Nordic » «, ” ”)
+# quote mark -> the openers it can close (German „…“ ‚…‘, English “…” ‘…’, French « », Nordic » «, ” ”;
+# a closing quote typed with the opening glyph, “…“, as Chinese and Japanese input methods often leave it)
 _QUOTE_CLOSES = {
-    "“": "„", "”": "„“”\"", "‘": "‚", "’": "‘‚", "»": "«", "«": "»", "›": "‹", "‹": "›", '"': '"“„',
+    "“": "„“", "”": "„“”\"", "‘": "‚", "’": "‘‚", "»": "«", "«": "»", "›": "‹", "‹": "›", '"': '"“„”',
     "」": "「", "』": "『",
 }
 _QUOTE_OPENS = set("„‚“”«»‹›\"「『‘")
