@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 
-from xlingo.check.rules.artefacts import UnbalancedBrackets, unmatched_marks
+from xlingo.check.rules.artefacts import DoubledWord, UnbalancedBrackets, unmatched_marks
 from xlingo.check.rules.name_spelling import NameInconsistent
 from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
@@ -109,3 +109,27 @@ def test_declined_names_in_polish_are_the_same_names():
              "fr": "Les supporters ont acclamé Craig Halkett après le match.",
              "pl": "Kibice oklaskiwali Craiga Halketta po meczu."}]
     assert names(rows) == []
+
+
+def doubled(rows):
+    return [(f.lang, f.text) for f in DoubledWord().check(context_for(story_from_rows(rows)))]
+
+
+def test_laughter_grammatical_doubles_and_spelled_acronyms_are_not_doubled_words():
+    rows = [{"en": "Ha, of course.", "fr": "Ha ha, bien sûr.", "pt": "Ah ah, claro."},
+            {"en": "The mood was unlike last year's.", "pt": "O tom foi diferente do do ano passado."},
+            {"en": "Moon Jae-in in Seoul met the envoy.", "de": "Moon Jae-in traf in Seoul den Gesandten."},
+            {"en": "CNN and the BBC reported it.", "ar": "ذكرت ذلك سي إن إن وبي بي سي."}]
+    assert doubled(rows) == []
+
+
+def test_a_doubled_word_in_one_version_is_still_flagged():
+    rows = [{"en": "According to to the official, talks go on.", "de": "Laut dem Beamten gehen die Gespräche weiter.",
+             "ar": "وفقًا للمسؤول، تستمر المحادثات."}]
+    assert doubled(rows) == [("en", "to to")]
+
+
+def test_a_closing_quote_typed_with_the_opening_glyph_pairs_up():
+    assert unmatched_marks("他在伦敦“斯坦福桥“球场进球。") == []
+    assert unmatched_marks("请拨打”阻止犯罪\"热线。") == []
+    assert [m.mark for m in unmatched_marks("他说“我们会回来。")] == ["“"]

@@ -204,6 +204,20 @@ def test_name_translated_in_one_version_kept_in_the_others():
     assert sorted(r.lang for r in f.related) == ["de", "pt"]
 
 
+def test_a_rendering_that_is_not_the_names_words_one_by_one_is_a_warning():
+    # a localised title: fewer words than the name, one of them no translation of a word of it
+    rows = [dict(COURIER, fr="Selon le Courrier du Nord, les loyers à Porto ont augmenté de huit pour cent.")]
+    _, found = run(NameTranslatedLiterally, rows + FILL, embed=concept_embed)
+    assert [(f.doc, f.text, f.severity) for f in found] == [("fr", "Courrier du Nord", Severity.WARNING)]
+
+
+def test_a_quoted_phrase_is_not_a_name():
+    rows = [{"de": "Er schrieb: „The Man Formerly Known As Northern Valley“.",
+             "pt": "Ele escreveu: \"The Man Formerly Known As Northern Valley\".",
+             "fr": "Il a écrit : « L'homme autrefois connu comme vallée du Nord »."}] + FILL
+    assert run(NameTranslatedLiterally, rows, embed=concept_embed)[1] == []
+
+
 def test_name_kept_in_every_version_is_fine():
     rows = [dict(COURIER, fr="Selon le Northern Valley Courier, les loyers à Porto ont augmenté de huit pour cent.")]
     assert run(NameTranslatedLiterally, rows + FILL, embed=concept_embed)[1] == []

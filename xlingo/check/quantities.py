@@ -675,9 +675,10 @@ _METRIC = frozenset({"km", "cm", "mm", "m", "kg", "t", "l", "ha", "km2", "kmh", 
 
 
 def _round_figure(n: int) -> bool:
-    """A figure a writer picks (``500``, ``85``, ``385``): two significant digits, or three ending in 5."""
+    """A figure a writer picks (``12``, ``500``, ``650``, ``385``): up to twenty, one significant
+    digit, or two or three ending in 5."""
     digits = str(n).rstrip("0")
-    return n > 0 and (len(digits) <= 2 or (len(digits) == 3 and digits[-1] == "5"))
+    return 0 < n <= 20 or len(digits) == 1 or (len(digits) in (2, 3) and digits[-1] == "5")
 
 
 def _conversion_of_round_figure(q: Quantity) -> bool:
