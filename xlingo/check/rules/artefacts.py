@@ -236,8 +236,10 @@ class DoubledWord(Rule):
     Flags a word repeated with only spaces between (``the the``, ``de de``). Repeats
     that the grammar produces are allowed per language: German relative pronoun plus
     article (``die die``, ``das das``), Dutch ``dat dat``, French reflexives
-    (``nous nous``, ``vous vous``), Portuguese ``se se``, English ``that that`` and
-    ``had had``. Repeats separated by punctuation (``die, die``) never match.
+    (``nous nous``, ``vous vous``), Portuguese ``se se`` and ``do do``, English ``that that``
+    and ``had had``; so are laughter (``ha ha``), letter names spelling an acronym out (Arabic
+    ``سي إن إن``) and a word after a hyphen (``Jae-in in``). Repeats separated by punctuation
+    (``die, die``) never match.
     Capitalised repeats inside a sentence are names (``Bora Bora``), and a repeat is
     accepted when another version of the row repeats a word too (deliberate
     emphasis carried over).

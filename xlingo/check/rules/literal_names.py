@@ -94,7 +94,8 @@ class NameTranslatedLiterally(Rule):
     ordinary words in others. When every version (three or more) renders the slot in its own
     ordinary words, at least two of them meaning the same and one of them a word no dictionary
     knows, while the row's other names agree, each rendering is flagged with no proposal.
-    Where the original is known, the finding proposes it.
+    Where the original is known, the finding proposes it. A span of more than ``max_words``
+    content words is a quoted phrase or a title, not a name.
 
     ## Why is this bad?
     A newspaper, band or product translated word by word no longer names anything: readers

@@ -138,7 +138,11 @@ class NameInconsistent(Rule):
     the other versions, the context documents and the do-not-translate glossary do not use.
     The more sources agree on the other form, the higher the severity; a version that uses
     both forms is flagged where it departs from the story. Established localisations (a
-    place name that is a common word of the language, ``München``/``Munich``) are left alone.
+    place name that is a common word of the language, ``München``/``Munich``), place adjectives
+    (``Belfaster``, ``New Yorker``) and a title before a name the story also uses alone
+    (``Senador Jeff Flake``) are left alone; a descriptor translated and moved where the
+    version's language puts it (``Coupe Betfred``, ``Liga Europa``) is info unless a context
+    document or the glossary pins the other form.
 
     ## Why is this bad?
     A brand spelled or half-translated differently in one edition reads as another company;

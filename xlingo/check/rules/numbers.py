@@ -157,7 +157,13 @@ class NumberMismatch(Rule):
     spelled out or turned into an ordinal word). With two versions, or a tie, both sides are
     flagged as warnings unless a context document says which one is right; a plain number (not
     an amount, share or scaled figure) missing on one side of a tie is not flagged. Clock times
-    are matched but never flagged.
+    and match clocks (``27:37``, "in the 28th minute") are matched but never flagged.
+    What clean translations do is read as the same number: ordinals (``12th``, ``12.``,
+    ``12è``, ``12.ª``); a bare "degrees" as Celsius or Fahrenheit (``80 degrees``/``27 Grad``);
+    a unit converted (``10 miles``/``16 km``), also when one version gives both; two roundings
+    of one conversion of a round figure (``227 kg`` and ``250 kg`` for 500 lb); "100 percent"
+    said as "absolutely"; scale words and number words of other scripts (``3,4 млн``,
+    ``340万``, ``550多万``, ``3.4 مليون``, ``шесть миллионов``).
 
     ## Why is this bad?
     A wrong figure is the most damaging translation error in news: readers of one language get
