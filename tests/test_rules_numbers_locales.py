@@ -88,3 +88,10 @@ def test_scripts_without_spaces_read_scales_written_onto_the_digits():
     assert q.value == 20_000_000
     [q] = extract_quantities("5千米", "zh")[:1]
     assert q.value == 5 and q.unit == "km"  # 千米 is a kilometre, not five thousand metres
+
+
+def test_the_same_digits_in_another_unit_are_flagged_and_say_so():
+    rows = [{"fr": "Entre 5 et 10 cm de pluie sont attendus.", "pt": "Esperam-se entre 5 e 10 mm de chuva."}]
+    found = list(NumberMismatch().check(context_for(story_from_rows(rows))))
+    assert {(f.lang, f.text) for f in found} == {("fr", "5"), ("fr", "10"), ("pt", "5"), ("pt", "10")}
+    assert all("here mm" in f.message for f in found if f.lang == "pt")

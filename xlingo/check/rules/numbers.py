@@ -233,6 +233,9 @@ class NumberMismatch(Rule):
         texts, langs, related = _quote(ctx, g, d.id)
         if cand is not None:
             q = cand.members[d.id]
+            units = {m.unit for m in g.members.values()} - {None}
+            if q.unit and units and q.unit not in units:  # the same digits in another unit (5 mm / 5 cm)
+                texts += f" ({', '.join(sorted(units))}; here {q.unit})"
             return ctx.finding(self, d, q.start, q.end, f"`{q.text}` here, but {texts} in {langs}", row=rn.k,
                                related=related, severity=severity, suggestion=_suggest(q, g.rep.value, d.lang))
         rep = g.rep
