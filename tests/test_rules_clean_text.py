@@ -133,3 +133,15 @@ def test_a_closing_quote_typed_with_the_opening_glyph_pairs_up():
     assert unmatched_marks("他在伦敦“斯坦福桥“球场进球。") == []
     assert unmatched_marks("请拨打”阻止犯罪\"热线。") == []
     assert [m.mark for m in unmatched_marks("他说“我们会回来。")] == ["“"]
+
+
+def test_a_name_romanised_by_each_languages_convention_is_not_flagged():
+    rows = [{"en": "Viktor Orlov met Dmitry Sorokin in Kazan.", "de": "Wiktor Orlow traf Dmitri Sorokin in Kasan.",
+             "fr": "Viktor Orlov a rencontré Dmitri Sorokine à Kazan.", "pt": "Viktor Orlov encontrou Dmitry Sorokin em Kazan."}]
+    assert names(rows) == []
+
+
+def test_a_misspelled_romanised_name_is_still_flagged():
+    rows = [{"en": "Viktor Orlov met the envoy in Kazan.", "de": "Viktor Orlof traf den Gesandten in Kasan.",
+             "fr": "Viktor Orlov a rencontré l'envoyé à Kazan.", "pt": "Viktor Orlov encontrou o enviado em Kazan."}]
+    assert [(f.lang, f.text) for f in names(rows)] == [("de", "Viktor Orlof")]

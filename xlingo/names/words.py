@@ -110,6 +110,37 @@ _INFLECTIONS = {"de": ("s", "es", "n", "en", "e", "er", "ern", "ns"), "lb": ("s"
                 "nl": ("s", "en"), "en": ("s",), "sv": ("s",), "da": ("s",), "nb": ("s",)}
 
 
+#: Spellings by which languages romanise one sound of a name written in another script
+#: (German ``Wladimir``/``Tschaikowski``, French ``Poutine``/``Tchaïkovski``, English
+#: ``Vladimir``/``Tchaikovsky``, Dutch and Polish ``j`` for ``y``), longest first.
+_ROMANISATIONS = (("tsch", "ch"), ("tch", "ch"), ("sch", "sh"), ("dsch", "j"), ("dzh", "j"), ("kh", "h"),
+                  ("ou", "u"), ("ph", "f"), ("ck", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("sz", "sh"),
+                  ("cz", "ch"))
+_ROMANISED_ENDINGS = (("ine", "in"), ("ij", "i"), ("ii", "i"), ("yi", "i"), ("y", "i"))
+
+
+def romanisation_key(word: str) -> str:
+    """A folded word with the spellings that romanisations of one sound differ by unified
+    (``wladimir``, ``vladimir`` -> ``vladimir``; ``poutine``, ``putin`` -> ``putin``); double
+    letters are kept, so a dropped letter (``villareal``) still differs."""
+    w = fold(word)
+    for a, b in _ROMANISED_ENDINGS:
+        if w.endswith(a) and len(w) - len(a) >= 3:
+            w = w[:-len(a)] + b
+            break
+    out, i = [], 0
+    while i < len(w):
+        for a, b in _ROMANISATIONS:
+            if w.startswith(a, i):
+                out.append(b)
+                i += len(a)
+                break
+        else:
+            out.append(w[i])
+            i += 1
+    return "".join(out)
+
+
 def base_zipf(word: str, lang: str) -> float:
     """Zipf frequency of a word or of its stem without an inflectional ending (``Tals`` counts
     as ``Tal``, ``Massivs`` as ``Massiv``)."""

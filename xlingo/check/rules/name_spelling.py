@@ -27,6 +27,7 @@ from xlingo.names import (
     letters,
     nativeness,
     relation,
+    romanisation_key,
     same_word,
     shared_words,
     split_words,
@@ -269,6 +270,8 @@ class NameInconsistent(Rule):
             return False  # acronyms and legal forms follow the language (SERI/SEFRI, AG/SA)
         if _title_before_known_name(m, ref, idx):
             return False
+        if own and all(any(romanisation_key(x) == romanisation_key(y) for y in theirs) for x in own):
+            return False  # one name romanised by each language's convention (Wladimir/Vladimir, Poutine/Putin)
         return not _localised(m, ref, list(idx.langs.values()) + ["en"])
 
     def _same_meaning(self, ctx: CheckContext, m: Mention, ref: Mention, own: list[str], theirs: list[str]) -> bool:
