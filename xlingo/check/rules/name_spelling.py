@@ -140,7 +140,8 @@ class NameInconsistent(Rule):
     The more sources agree on the other form, the higher the severity; a version that uses
     both forms is flagged where it departs from the story. Established localisations (a
     place name that is a common word of the language, ``München``/``Munich``), place adjectives
-    (``Belfaster``, ``New Yorker``) and a title before a name the story also uses alone
+    (``Belfaster``, ``New Yorker``), a name romanised by each language's convention
+    (``Wladimir``/``Vladimir``, ``Poutine``/``Putin``) and a title before a name the story also uses alone
     (``Senador Jeff Flake``) are left alone; a descriptor translated and moved where the
     version's language puts it (``Coupe Betfred``, ``Liga Europa``) is info unless a context
     document or the glossary pins the other form.
