@@ -145,3 +145,7 @@ def test_a_misspelled_romanised_name_is_still_flagged():
     rows = [{"en": "Viktor Orlov met the envoy in Kazan.", "de": "Viktor Orlof traf den Gesandten in Kasan.",
              "fr": "Viktor Orlov a rencontré l'envoyé à Kazan.", "pt": "Viktor Orlov encontrou o enviado em Kazan."}]
     assert [(f.lang, f.text) for f in names(rows)] == [("de", "Viktor Orlof")]
+
+
+def test_a_straight_quote_closed_by_a_curly_opening_glyph_pairs_up():
+    assert unmatched_marks('"我们会回来。“他说。') == []

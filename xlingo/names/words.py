@@ -86,6 +86,8 @@ def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
     for x, y, lang in ((a, b, lang_a), (b, a, lang_b)):
         if lang in GENITIVE_S and len(y) >= 3 and x in (y + "s", y + "es", y + "'s", y + "'"):
             return True
+        if len(y) >= 3 and x == y + "'s":
+            return True  # a brand's English possessive kept in any language (Sainsbury's)
         if len(y) >= 4 and any(x == y + e for e in _DERIVATIONS.get(lang, ())):
             return True  # Belfaster (de), New Yorker: the place name with the language's adjective ending
         if lang in DECLINING and len(y) >= 3:

@@ -297,7 +297,7 @@ _BRACKETS = {")": "(", "]": "[", "}": "{"}
 # quote mark -> the openers it can close (German „…“ ‚…‘, English “…” ‘…’, French « », Nordic » «, ” ”;
 # a closing quote typed with the opening glyph, “…“, as Chinese and Japanese input methods often leave it)
 _QUOTE_CLOSES = {
-    "“": "„“", "”": "„“”\"", "‘": "‚", "’": "‘‚", "»": "«", "«": "»", "›": "‹", "‹": "›", '"': '"“„”',
+    "“": "„“\"", "”": "„“”\"", "‘": "‚", "’": "‘‚", "»": "«", "«": "»", "›": "‹", "‹": "›", '"': '"“„”',
     "」": "「", "』": "『",
 }
 _QUOTE_OPENS = set("„‚“”«»‹›\"「『‘")
