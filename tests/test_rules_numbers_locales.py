@@ -95,3 +95,20 @@ def test_the_same_digits_in_another_unit_are_flagged_and_say_so():
     found = list(NumberMismatch().check(context_for(story_from_rows(rows))))
     assert {(f.lang, f.text) for f in found} == {("fr", "5"), ("fr", "10"), ("pt", "5"), ("pt", "10")}
     assert all("here mm" in f.message for f in found if f.lang == "pt")
+
+
+def test_a_clock_time_most_versions_agree_on_is_a_warning_where_it_differs():
+    rows = [{"en": "The ferry leaves at 4 p.m. today.", "de": "Die Fähre legt heute um 15 Uhr ab.",
+             "fr": "Le bac part à 15h aujourd'hui."}]
+    assert findings(rows) == [("en", "4 p.m.", Severity.WARNING)]
+    rows = [{"en": "Okafor scored on 15:46.", "pt": "Okafor marcou aos 15:16.", "ru": "Окафор забил на 15:16."}]
+    assert findings(rows) == [("en", "15:46", Severity.WARNING)]
+
+
+@pytest.mark.parametrize("rows", [
+    [{"en": "The ferry leaves at 3 p.m. today.", "de": "Die Fähre legt heute um 15 Uhr ab.",
+      "fr": "Le bac part cet après-midi."}],  # a time left out
+    [{"en": "The ferry leaves at 4 p.m. today.", "de": "Die Fähre legt heute um 15 Uhr ab."}],  # a tie: time zones
+])
+def test_a_time_left_out_or_a_tie_is_not_flagged(rows):
+    assert findings(rows) == []

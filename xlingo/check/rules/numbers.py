@@ -129,6 +129,11 @@ def _quote(ctx: CheckContext, g: _Group, exclude: str) -> tuple[str, str, list]:
     return texts, langs, [ctx.span(d, q.start, q.end) for d, q in members]
 
 
+def _agreed_time(g: _Group, n: int) -> bool:
+    """A clock time most versions (not a tie) write alike: another time in one version is a slip."""
+    return g.kind == "time" and 2 * len(g.members) > n and len(g.members) >= 2
+
+
 def _converted_here(g: _Group, own: list[Quantity]) -> bool:
     """The version states the group's measure in another unit (``16 km`` beside ``10 miles``
     the others write, while a third version writes both)."""
@@ -157,7 +162,9 @@ class NumberMismatch(Rule):
     spelled out or turned into an ordinal word). With two versions, or a tie, both sides are
     flagged as warnings unless a context document says which one is right; a plain number (not
     an amount, share or scaled figure) missing on one side of a tie is not flagged. Clock times
-    and match clocks (``27:37``, "in the 28th minute") are matched but never flagged.
+    and match clocks (``13.30 Uhr``/``1.30pm``, ``27:37``) are compared on a 12-hour dial: a
+    different time in one version is a warning when most versions (not a tie) agree on theirs,
+    a time left out is never flagged.
     What clean translations do is read as the same number: ordinals (``12th``, ``12.``,
     ``12è``, ``12.ª``); a bare "degrees" as Celsius or Fahrenheit (``80 degrees``/``27 Grad``);
     a unit converted (``10 miles``/``16 km``), also when one version gives both; two roundings
@@ -202,7 +209,7 @@ class NumberMismatch(Rule):
             return
         for d in rn.docs:
             wanted = [g for g in rn.groups if d.id not in g.members and 2 * len(g.members) >= n
-                      and (g.hard and g.kind != "time" or g.kind == "month")
+                      and (g.hard and g.kind != "time" or g.kind == "month" or _agreed_time(g, n))
                       and not _converted_here(g, rn.quantities[d.id])]
             cands = [h for h in rn.groups if d.id in h.members and 2 * len(h.members) <= n]
             pairs = sorted(((_closeness(g, h.members[d.id]), i, j) for i, g in enumerate(wanted)
@@ -231,6 +238,10 @@ class NumberMismatch(Rule):
             if in_g and not in_c:
                 severity = None
         texts, langs, related = _quote(ctx, g, d.id)
+        if g.kind == "time":
+            if cand is None:
+                return None  # a time left out: often said as "in the afternoon"
+            severity = Severity.WARNING  # versions may convert a time zone
         if cand is not None:
             q = cand.members[d.id]
             units = {m.unit for m in g.members.values()} - {None}
@@ -277,7 +288,9 @@ def _year_like(q: Quantity) -> bool:
 
 def _can_stand_for(q: Quantity, g: _Group) -> bool:
     """Whether ``q`` may be what a version wrote in place of ``g`` (same sort of quantity)."""
-    if q.soft and q.kind != "month" or (q.kind == "month") != (g.kind == "month") or q.kind == "time":
+    if (q.kind == "time") != (g.kind == "time"):
+        return False
+    if q.soft and q.kind not in ("month", "time") or (q.kind == "month") != (g.kind == "month"):
         return False
     return {q.kind, g.kind} != {"percent", "money"}
 
