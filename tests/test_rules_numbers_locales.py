@@ -112,3 +112,22 @@ def test_a_clock_time_most_versions_agree_on_is_a_warning_where_it_differs():
 ])
 def test_a_time_left_out_or_a_tie_is_not_flagged(rows):
     assert findings(rows) == []
+
+
+@pytest.mark.parametrize("row", [
+    {"en": "He said it would be more than one and fewer than 48.", "de": "Er sagte, es seien mehr als einer und weniger als 48.",
+     "ru": "Он сказал, что их будет больше одного и меньше сорока восьми."},
+    {"en": "It was her 36th meeting with voters.", "de": "Es war ihr 36. Treffen mit Wählern.",
+     "es": "Fue su trigésimo sexto encuentro con los votantes."},
+    {"en": "The 20-year-old forward scored.", "de": "Der 20-jährige Stürmer traf.", "pl": "Dwudziestoletni napastnik strzelił gola."},
+    {"en": "Six million more people need help.", "de": "Sechs Millionen weitere Menschen brauchen Hilfe.",
+     "fr": "Six autres millions de personnes ont besoin d'aide."},
+])
+def test_a_number_written_out_in_words_is_the_number(row):
+    assert findings([row]) == []
+
+
+def test_a_number_dropped_from_a_version_is_still_flagged():
+    row = {"en": "The 48 candidates met in Tartu.", "de": "Die 48 Kandidaten trafen sich in Tartu.",
+           "ru": "Кандидаты встретились в Тарту."}
+    assert [(lang, sev) for lang, _, sev in findings([row])] == [("ru", Severity.ERROR)]

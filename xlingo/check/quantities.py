@@ -56,11 +56,12 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+from num2words import num2words
 
 from xlingo.language import primary_language
 
 __all__ = ["Quantity", "extract_quantities", "same_value", "same_measure", "currencies_conflict", "format_number",
-           "locale_symbols"]
+           "locale_symbols", "spelled_out"]
 
 KINDS_NUMERIC = ("number", "percent", "money")
 
@@ -620,6 +621,33 @@ def _qualify(text: str, s: int, e: int, r: _Reading, suffix: str, lang: str) -> 
             measure = _measure(r.value * scale, unit)
     return Quantity(start, end, text[start:end], r.value * scale, kind, cur, quantum, scale, False,
                     r.alt * scale if r.alt is not None else None, r.foreign, s, e, r.grouped, unit, measure)
+
+
+@lru_cache(maxsize=4096)
+def _spellings(value: int, lang: str) -> tuple[tuple[str, ...], ...]:
+    """``value`` written out in words in ``lang`` (cardinal and ordinal, by num2words), each as
+    its folded words; empty where num2words does not know the language."""
+    out = []
+    for to in ("cardinal", "ordinal"):
+        try:
+            words = num2words(value, lang=primary_language(lang), to=to)
+        except (NotImplementedError, OverflowError, ValueError, TypeError, AttributeError, KeyError):
+            continue
+        out.append(tuple(w for w in re.findall(r"\w+", words.casefold()) if len(w) >= 3))
+    return tuple(w for w in out if w)
+
+
+def spelled_out(text: str, lang: str, value: Decimal) -> bool:
+    """Whether ``text`` writes the number ``value`` out in words (``сорока восьми`` for 48,
+    ``trigésimo sexto`` for 36th, ``dwudziestoletni`` for 20, ``six autres millions``): every word
+    of a spelling is the start of a word of the text, allowing case endings and compounds."""
+    if value != value.to_integral_value() or not 0 < value < 10 ** 12:
+        return False
+    tokens = re.findall(r"\w+", text.casefold())
+    for spelling in _spellings(int(value), lang):
+        if all(any(t.startswith(w[:max(3, len(w) - 2)]) for t in tokens) for w in spelling):
+            return True
+    return False
 
 
 def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:

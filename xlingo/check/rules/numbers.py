@@ -20,6 +20,7 @@ from xlingo.check.quantities import (
     format_number,
     same_measure,
     same_value,
+    spelled_out,
 )
 from xlingo.model import Document, Finding, Severity
 
@@ -170,7 +171,9 @@ class NumberMismatch(Rule):
     a unit converted (``10 miles``/``16 km``), also when one version gives both; two roundings
     of one conversion of a round figure (``227 kg`` and ``250 kg`` for 500 lb); "100 percent"
     said as "absolutely"; scale words and number words of other scripts (``3,4 млн``,
-    ``340万``, ``550多万``, ``3.4 مليون``, ``шесть миллионов``).
+    ``340万``, ``550多万``, ``3.4 مليون``, ``шесть миллионов``); a number written out in words
+    (num2words' cardinals and ordinals, case endings and compounds allowed: ``сорока восьми``,
+    ``trigésimo sexto``, ``dwudziestoletni``).
 
     ## Why is this bad?
     A wrong figure is the most damaging translation error in news: readers of one language get
@@ -255,6 +258,8 @@ class NumberMismatch(Rule):
             return None
         if all(q.value == 100 for q in g.hard) and any(q.kind == "percent" for q in g.hard):
             return None  # "100 percent certain" is also said "absolutely", "totalmente": an idiom, not a figure
+        if spelled_out(ctx.row_text(rn.k, d), d.lang, rep.value):
+            return None  # written out in words (сорока восьми, trigésimo sexto)
         if severity is not None and not rep.qualified:
             return None  # two versions, one drops a plain number: too often an editorial choice
         span = ctx.row_span(rn.k, d)
