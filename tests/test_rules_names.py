@@ -393,3 +393,15 @@ def test_no_list_no_context_translated_institution_is_not_flagged(embedder):
              "fr": "Selon Kestrel Analytics (via l'Office régional de la statistique), le nombre de logements vacants à Porto a baissé d'un tiers.",
              "pt": "Segundo a Kestrel Analytics (via o Instituto Regional de Estatística), o número de casas vagas no Porto caiu um terço."}] + FILL
     assert run(NameTranslatedLiterally, rows, embed=embedder)[1] == []
+
+
+def test_a_name_transliterated_into_another_script_is_not_a_literal_translation():
+    class Langs:
+        @staticmethod
+        def other_langs(lang):
+            return ["en", "de"]
+
+    rule = NameTranslatedLiterally()
+    assert not rule._rendering("Сан-Диего", "San Diego", "ru", Langs())  # the same name in Cyrillic letters
+    assert not rule._rendering("Ред Харбор", "Red Harbor", "ru", Langs())
+    assert rule._rendering("Красная гавань", "Red Harbor", "ru", Langs())  # its words translated

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
+from anyascii import anyascii
 
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.wording import languages, quoted
@@ -317,7 +318,8 @@ class NameTranslatedLiterally(Rule):
             return False
         shared = [a for a, w in zip(words, split_words(text)) if w in content_words([w]) and
                   any(same_word(w, r) for r in ref)]
-        if len(shared) * 2 > len(cw) or char_similarity(text, name) >= self.opts["max_char_similarity"]:
+        if len(shared) * 2 > len(cw) or max(char_similarity(text, name), char_similarity(anyascii(text), name)) \
+                >= self.opts["max_char_similarity"]:  # the same letters, or the name transliterated (Сан-Диего)
             return False
         if any(zipf(w, lang) < 3.0 for w in shared) or any(has_shape(t) for t in text.split()):
             return False  # keeps a proper word or a code of the name: a changed form (XL201), not a rendering
