@@ -131,3 +131,20 @@ def test_a_number_dropped_from_a_version_is_still_flagged():
     row = {"en": "The 48 candidates met in Tartu.", "de": "Die 48 Kandidaten trafen sich in Tartu.",
            "ru": "Кандидаты встретились в Тарту."}
     assert [(lang, sev) for lang, _, sev in findings([row])] == [("ru", Severity.ERROR)]
+
+
+@pytest.mark.parametrize("text,lang,value", [
+    ("売却額は1億2,500万ポンドだった。", "ja", 125_000_000),
+    ("年に1億2千万ポンドの収益。", "ja", 120_000_000),
+    ("1 万 5 千ドルのジャケット", "ja", 15_000),
+    ("2百万ドルを集めた。", "ja", 2_000_000),
+    ("共有3亿5000万用户。", "zh", 350_000_000),
+])
+def test_a_number_written_with_several_cjk_scales_is_one_number(text, lang, value):
+    assert [q.value for q in extract_quantities(text, lang) if not q.soft] == [value]
+
+
+def test_a_cjk_compound_number_changed_is_still_flagged():
+    rows = [{"en": "The chain was sold for £125m.", "de": "Die Kette wurde für 125 Mio. Pfund verkauft.",
+             "ja": "チェーンは1億3,500万ポンドで売却された。"}]
+    assert [(lang, text) for lang, text, _ in findings(rows)] == [("ja", "1億3,500万")]

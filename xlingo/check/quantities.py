@@ -159,8 +159,8 @@ _SCALES: dict[str, list[tuple[str, Decimal]]] = {
            (r"تريليون", _D(10) ** 12)],
     # written onto the digits (2000万, 1.25 亿): 万 is ten thousand, 亿/億 a hundred million
     # 多/余 ("more than") may stand between: 550多万 is "more than 5.5 million"
-    "zh": [(r"[多余餘]?千(?![米克瓦])", _D(10) ** 3), (r"[多余餘]?(?:万|萬)", _D(10) ** 4), (r"[多余餘]?(?:亿|億)", _D(10) ** 8)],
-    "ja": [(r"余?千(?![米克])", _D(10) ** 3), (r"余?万", _D(10) ** 4), (r"余?億", _D(10) ** 8), (r"余?兆", _D(10) ** 12)],
+    "zh": [(r"百", _D(10) ** 2), (r"[多余餘]?千(?![米克瓦])", _D(10) ** 3), (r"[多余餘]?(?:万|萬)", _D(10) ** 4), (r"[多余餘]?(?:亿|億)", _D(10) ** 8)],
+    "ja": [(r"百", _D(10) ** 2), (r"余?千(?![米克])", _D(10) ** 3), (r"余?万", _D(10) ** 4), (r"余?億", _D(10) ** 8), (r"余?兆", _D(10) ** 12)],
     "ko": [(r"천", _D(10) ** 3), (r"만", _D(10) ** 4), (r"억", _D(10) ** 8), (r"조", _D(10) ** 12)],
 }
 
@@ -589,7 +589,23 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
             out.append(Quantity(m.start(), m.end(), m.group(0), Decimal(months.index(m.group(0).lower()) + 1),
                                 kind="month", soft=True, num_start=m.start(), num_end=m.end()))
     out.sort(key=lambda q: (q.start, q.end, q.kind))
-    return _with_units(text, out)
+    return _with_units(text, _cjk_compounds(text, out))
+
+
+def _cjk_compounds(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Join the parts of a number written with CJK scales in a row: ``1億2,500万`` is 125 million,
+    ``1 万 5 千`` fifteen thousand (each part smaller than the scale before it)."""
+    out: list[Quantity] = []
+    for q in qs:
+        p = out[-1] if out else None
+        if (p is not None and p.kind == q.kind == "number" and not q.soft and p.scale >= 10 ** 3
+                and _unspaced(p.text.rstrip(_SPACES)[-1:] or " ") and not text[p.end:q.start].strip(_SPACES)
+                and q.value < p.scale):
+            out[-1] = replace(p, end=q.end, text=text[p.start:q.end], value=p.value + q.value,
+                              quantum=min(p.quantum, q.quantum), num_end=q.num_end)
+        else:
+            out.append(q)
+    return out
 
 
 def _qualify(text: str, s: int, e: int, r: _Reading, suffix: str, lang: str) -> Quantity:

@@ -171,7 +171,7 @@ class NumberMismatch(Rule):
     a unit converted (``10 miles``/``16 km``), also when one version gives both; two roundings
     of one conversion of a round figure (``227 kg`` and ``250 kg`` for 500 lb); "100 percent"
     said as "absolutely"; scale words and number words of other scripts (``3,4 млн``,
-    ``340万``, ``550多万``, ``3.4 مليون``, ``шесть миллионов``); a number written out in words
+    ``340万``, ``550多万``, ``1億2,500万``, ``3.4 مليون``, ``шесть миллионов``); a number written out in words
     (num2words' cardinals and ordinals, case endings and compounds allowed: ``сорока восьми``,
     ``trigésimo sexto``, ``dwudziestoletni``).
 
