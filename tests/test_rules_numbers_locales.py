@@ -148,3 +148,9 @@ def test_a_cjk_compound_number_changed_is_still_flagged():
     rows = [{"en": "The chain was sold for £125m.", "de": "Die Kette wurde für 125 Mio. Pfund verkauft.",
              "ja": "チェーンは1億3,500万ポンドで売却された。"}]
     assert [(lang, text) for lang, text, _ in findings(rows)] == [("ja", "1億3,500万")]
+
+
+def test_polish_units_in_their_cases_and_ranges():
+    rows = [{"en": "The 550 pound hog was found 30 yards away.", "pl": "Blisko 250-kilogramową świnię znaleziono 27 metrów dalej."},
+            {"en": "Forecasters expect 2 to 4 inches of rain.", "pl": "Prognozy mówią o opadach od 5 do 10 cm."}]
+    assert findings(rows) == []

@@ -288,14 +288,14 @@ _UNITS = [
                                  r"(?:hour|stunde|hora|heure|ora)|quil[óô]metros?\s+por\s+hora|km\s+por\s+hora|"
                                  r"км\s?/\s?ч(?:ас)?|километр\w*\s+в\s+час|km\s?/\s?godz\.?|公里(?:/小时|每小时)|キロ(?:メートル)?毎時|كم/ساعة|كيلومترا?\s+في\s+الساعة"),
     ("km", "length", Decimal(1000), r"km|kilomet\w*|kilomètres?|quil[óô]metros?|chilometri|kilómetros?|километр\w*|км|公里|千米|キロメートル|كيلومترات|كيلومتر|كم"),
-    ("cm", "length", Decimal("0.01"), r"cm|centim[eè]t\w*|zentimet\w*|centímetros?|сантиметр\w*|см|厘米|センチ(?:メートル)?|سنتيمترات|سنتيمتر|سم"),
-    ("mm", "length", Decimal("0.001"), r"mm|millim[eè]t\w*|milímetros?|миллиметр\w*|мм|毫米|ミリ(?:メートル)?|مليمتر|ملم|مم"),
-    ("m", "length", Decimal(1), r"m(?![\w/²³])|met(?:er|re|ro|ri)s?n?|mètres?|метр\w*"),
+    ("cm", "length", Decimal("0.01"), r"cm|centim[eè]t\w*|zentimet\w*|centímetros?|centymetr\w*|сантиметр\w*|см|厘米|センチ(?:メートル)?|سنتيمترات|سنتيمتر|سم"),
+    ("mm", "length", Decimal("0.001"), r"mm|millim[eè]t\w*|milímetros?|milimetr\w*|миллиметр\w*|мм|毫米|ミリ(?:メートル)?|مليمتر|ملم|مم"),
+    ("m", "length", Decimal(1), r"m(?![\w/²³])|met(?:er|re|ro|ri)s?n?|mètres?|metr(?:y|ów|ach|ami|a|u|em|ze|owy|owa|owe)?|метр\w*"),
     ("mi", "length", Decimal("1609.344"), r"miles?|meilen?|milhas?|millas?|miglia|mijl(?:en)?|mil(?:e|i|ach|ami)?|мил[ьи]\w*|英里|マイル|أميال|ميلا|ميل"),
     ("ft", "length", Decimal("0.3048"), r"feet|foot|ft|fu[ßs]|pieds?|pies|pés|piedi|футов|фута?"),
     ("in", "length", Decimal("0.0254"), r"inch(?:es)?|zoll|pouces?|pulgadas?|polegadas?|pollici|cal[ei]|дюйм\w*|英寸|インチ|بوصات|بوصة|إنش"),
     ("yd", "length", Decimal("0.9144"), r"yards?|yd|jardas?|yardas?|iarde|ярд\w*"),
-    ("kg", "mass", Decimal(1), r"kg|kilo(?:gram(?:me)?s?|gramm|gramos?|gramas?|grammi)?s?|quilos?|chili|килограмм\w*|кг|公斤|千克|キログラム|كيلوغرام|كجم|كغ"),
+    ("kg", "mass", Decimal(1), r"kg|kilo(?:gram(?:me)?s?|gramm|gramos?|gramas?|grammi)?s?|kilogram\w*|quilos?|chili|килограмм\w*|кг|公斤|千克|キログラム|كيلوغرام|كجم|كغ"),
     ("lb", "mass", Decimal("0.45359237"), r"pounds?|lbs?|pfund|livres?|libras?|libbre|funt(?:y|ów)?|фунт\w*|磅|ポンド|أرطال|رطل"),
     ("t", "mass", Decimal(1000), r"tonnes?|tons?|tonnen|toneladas?|tonnellate|тонн\w*"),
     ("acre", "area", Decimal("4046.86"), r"acres?|acri"),
@@ -313,7 +313,7 @@ _UNIT_DIM = {name: dim for name, dim, _, _ in _UNITS}
 _UNIT_FACTOR = {name: f for name, _, f, _ in _UNITS}
 _UNIT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(f"(?P<u{i}>{p})" for i, (_, _, _, p) in enumerate(_UNITS))
                          + rf"){_WORD_END}", re.IGNORECASE)
-_RANGE_JOIN = re.compile(rf"{_SP}*(?:-|–|to|bis|à|a|y|e|and|und|et|tot|au|al|ao|alle|til|до){_SP}*$", re.IGNORECASE)
+_RANGE_JOIN = re.compile(rf"{_SP}*(?:-|–|to|bis|à|a|y|e|and|und|et|tot|au|al|ao|alle|til|do|до){_SP}*$", re.IGNORECASE)
 _UNIT_TOLERANCE = Decimal("0.12")
 
 
