@@ -154,3 +154,9 @@ def test_polish_units_in_their_cases_and_ranges():
     rows = [{"en": "The 550 pound hog was found 30 yards away.", "pl": "Blisko 250-kilogramową świnię znaleziono 27 metrów dalej."},
             {"en": "Forecasters expect 2 to 4 inches of rain.", "pl": "Prognozy mówią o opadach od 5 do 10 cm."}]
     assert findings(rows) == []
+
+
+def test_dutch_kilometres_per_hour_are_a_speed():
+    rows = [{"en": "Winds of 85 miles per hour were measured.", "nl": "Er werden windsnelheden van 137 km/u gemeten.",
+             "de": "Es wurden Windgeschwindigkeiten von 137 km/h gemessen."}]
+    assert findings(rows) == []

@@ -286,7 +286,7 @@ _UNITS = [
     ("mph", "speed", Decimal("1.609344"), r"mph|miles?\s+(?:per|an)\s+hour|meilen\s+pro\s+stunde"),
     ("kmh", "speed", Decimal(1), r"km\s?/\s?h|kmh|stundenkilomet\w*|kilom[eè]t\w*\s+(?:per|pro|por|par|all['’]|à\s+l['’])\s*"
                                  r"(?:hour|stunde|hora|heure|ora)|quil[óô]metros?\s+por\s+hora|km\s+por\s+hora|"
-                                 r"км\s?/\s?ч(?:ас)?|километр\w*\s+в\s+час|km\s?/\s?godz\.?|公里(?:/小时|每小时)|キロ(?:メートル)?毎時|كم/ساعة|كيلومترا?\s+في\s+الساعة"),
+                                 r"км\s?/\s?ч(?:ас)?|km\s?/\s?u(?:ur)?|kilometer\s+per\s+uur|километр\w*\s+в\s+час|km\s?/\s?godz\.?|公里(?:/小时|每小时)|キロ(?:メートル)?毎時|كم/ساعة|كيلومترا?\s+في\s+الساعة"),
     ("km", "length", Decimal(1000), r"km|kilomet\w*|kilomètres?|quil[óô]metros?|chilometri|kilómetros?|километр\w*|км|公里|千米|キロメートル|كيلومترات|كيلومتر|كم"),
     ("cm", "length", Decimal("0.01"), r"cm|centim[eè]t\w*|zentimet\w*|centímetros?|centymetr\w*|сантиметр\w*|см|厘米|センチ(?:メートル)?|سنتيمترات|سنتيمتر|سم"),
     ("mm", "length", Decimal("0.001"), r"mm|millim[eè]t\w*|milímetros?|milimetr\w*|миллиметр\w*|мм|毫米|ミリ(?:メートル)?|مليمتر|ملم|مم"),
