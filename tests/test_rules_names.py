@@ -204,6 +204,20 @@ def test_name_translated_in_one_version_kept_in_the_others():
     assert sorted(r.lang for r in f.related) == ["de", "pt"]
 
 
+def test_a_rendering_that_is_not_the_names_words_one_by_one_is_a_warning():
+    # a localised title: fewer words than the name, one of them no translation of a word of it
+    rows = [dict(COURIER, fr="Selon le Courrier du Nord, les loyers à Porto ont augmenté de huit pour cent.")]
+    _, found = run(NameTranslatedLiterally, rows + FILL, embed=concept_embed)
+    assert [(f.doc, f.text, f.severity) for f in found] == [("fr", "Courrier du Nord", Severity.WARNING)]
+
+
+def test_a_quoted_phrase_is_not_a_name():
+    rows = [{"de": "Er schrieb: „The Man Formerly Known As Northern Valley“.",
+             "pt": "Ele escreveu: \"The Man Formerly Known As Northern Valley\".",
+             "fr": "Il a écrit : « L'homme autrefois connu comme vallée du Nord »."}] + FILL
+    assert run(NameTranslatedLiterally, rows, embed=concept_embed)[1] == []
+
+
 def test_name_kept_in_every_version_is_fine():
     rows = [dict(COURIER, fr="Selon le Northern Valley Courier, les loyers à Porto ont augmenté de huit pour cent.")]
     assert run(NameTranslatedLiterally, rows + FILL, embed=concept_embed)[1] == []
@@ -379,3 +393,15 @@ def test_no_list_no_context_translated_institution_is_not_flagged(embedder):
              "fr": "Selon Kestrel Analytics (via l'Office régional de la statistique), le nombre de logements vacants à Porto a baissé d'un tiers.",
              "pt": "Segundo a Kestrel Analytics (via o Instituto Regional de Estatística), o número de casas vagas no Porto caiu um terço."}] + FILL
     assert run(NameTranslatedLiterally, rows, embed=embedder)[1] == []
+
+
+def test_a_name_transliterated_into_another_script_is_not_a_literal_translation():
+    class Langs:
+        @staticmethod
+        def other_langs(lang):
+            return ["en", "de"]
+
+    rule = NameTranslatedLiterally()
+    assert not rule._rendering("Сан-Диего", "San Diego", "ru", Langs())  # the same name in Cyrillic letters
+    assert not rule._rendering("Ред Харбор", "Red Harbor", "ru", Langs())
+    assert rule._rendering("Красная гавань", "Red Harbor", "ru", Langs())  # its words translated

@@ -56,11 +56,12 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
+from num2words import num2words
 
 from xlingo.language import primary_language
 
 __all__ = ["Quantity", "extract_quantities", "same_value", "same_measure", "currencies_conflict", "format_number",
-           "locale_symbols"]
+           "locale_symbols", "spelled_out"]
 
 KINDS_NUMERIC = ("number", "percent", "money")
 
@@ -148,6 +149,19 @@ _SCALES: dict[str, list[tuple[str, Decimal]]] = {
            (r"miliardi|miliardo|mld|mrd", _D(10) ** 9), (r"bilioni|bilione", _D(10) ** 12)],
     "nl": [(r"duizend", _D(10) ** 3), (r"miljoen|mln\.?", _D(10) ** 6), (r"miljard|mld\.?|mrd\.?", _D(10) ** 9),
            (r"biljoen", _D(10) ** 12)],
+    "ru": [(r"тыс\.?|тысяч\w*", _D(10) ** 3), (r"млн\.?|миллион\w*", _D(10) ** 6),
+           (r"млрд\.?|миллиард\w*", _D(10) ** 9), (r"трлн\.?|триллион\w*", _D(10) ** 12)],
+    "uk": [(r"тис\.?|тисяч\w*", _D(10) ** 3), (r"млн\.?|мільйон\w*", _D(10) ** 6),
+           (r"млрд\.?|мільярд\w*", _D(10) ** 9), (r"трлн\.?|трильйон\w*", _D(10) ** 12)],
+    "pl": [(r"tys\.?|tysiąc\w*|tysięcy", _D(10) ** 3), (r"mln|milion\w*", _D(10) ** 6),
+           (r"mld|miliard\w*", _D(10) ** 9), (r"bln|bilion\w*", _D(10) ** 12)],
+    "ar": [(r"ألف|آلاف", _D(10) ** 3), (r"مليون|ملايين", _D(10) ** 6), (r"مليار|مليارات", _D(10) ** 9),
+           (r"تريليون", _D(10) ** 12)],
+    # written onto the digits (2000万, 1.25 亿): 万 is ten thousand, 亿/億 a hundred million
+    # 多/余 ("more than") may stand between: 550多万 is "more than 5.5 million"
+    "zh": [(r"百", _D(10) ** 2), (r"[多余餘]?千(?![米克瓦])", _D(10) ** 3), (r"[多余餘]?(?:万|萬)", _D(10) ** 4), (r"[多余餘]?(?:亿|億)", _D(10) ** 8)],
+    "ja": [(r"百", _D(10) ** 2), (r"余?千(?![米克])", _D(10) ** 3), (r"余?万", _D(10) ** 4), (r"余?億", _D(10) ** 8), (r"余?兆", _D(10) ** 12)],
+    "ko": [(r"천", _D(10) ** 3), (r"만", _D(10) ** 4), (r"억", _D(10) ** 8), (r"조", _D(10) ** 12)],
 }
 
 _WORDS: dict[str, dict[str, int]] = {
@@ -166,12 +180,20 @@ _WORDS: dict[str, dict[str, int]] = {
                nove=9, dieci=10, undici=11, dodici=12, dozzina=12, cento=100, mille=1000),
     "nl": dict(nul=0, een=1, één=1, twee=2, drie=3, vier=4, vijf=5, zes=6, zeven=7, acht=8, negen=9,
                tien=10, elf=11, twaalf=12, dozijn=12, honderd=100, duizend=1000),
+    "ru": dict(ноль=0, один=1, одна=1, одно=1, два=2, две=2, три=3, четыре=4, пять=5, шесть=6, семь=7, восемь=8,
+               девять=9, десять=10, одиннадцать=11, двенадцать=12, сто=100, тысяча=1000),
+    "pl": dict(zero=0, jeden=1, jedna=1, jedno=1, dwa=2, dwie=2, trzy=3, cztery=4, pięć=5, sześć=6, siedem=7,
+               osiem=8, dziewięć=9, dziesięć=10, jedenaście=11, dwanaście=12, sto=100, tysiąc=1000),
+    "ar": {"صفر": 0, "واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "أربع": 4, "خمسة": 5,
+           "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9, "تسع": 9,
+           "عشرة": 10, "عشر": 10, "مائة": 100, "مئة": 100},
 }
 _SCALE_ARTICLES = {"en": {"a": 1, "an": 1}}  # "a billion" is a number only before a scale word
 
 _PERCENT = (r"%|‰|pct\.?|per\s?cent|percent(?:age\s+points?)?|prozent(?:punkte?n?)?|pour\s?cent|"
             r"points?\s+de\s+pourcentage|por\s+cento|pontos?\s+percentua(?:l|is)|por\s+ciento|"
-            r"puntos?\s+porcentuales?|per\s?cento|punti\s+percentuali|procent(?:punt(?:en)?)?")
+            r"puntos?\s+porcentuales?|per\s?cento|punti\s+percentuali|procent(?:punt(?:en)?)?|"
+            r"процент\w*|відсот\w*|proc\.|٪|في\s+الم(?:ا)?ئة|بالم(?:ا)?ئة")
 
 # currency families: a generic word stands for every code of its family
 _FAMILIES: dict[str, frozenset[str]] = {
@@ -230,6 +252,8 @@ def _alt(items) -> str:
 
 
 _SP = f"[{_SPACES}]"
+# the end of a word, also where the script writes words without spaces (万人, 公里的)
+_WORD_END = r"(?:(?<=[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff])|(?!\w))"
 _SYM_RE = _alt(re.escape(s) for s in _SYMBOLS if not s[0].isalpha())
 _CODE_RE = _alt(re.escape(s) for s in _SYMBOLS if s[0].isalpha() and "$" not in s and "¥" not in s)
 _XSYM_RE = _alt(re.escape(s) for s in _SYMBOLS if s[0].isalpha() and ("$" in s or "¥" in s))
@@ -247,8 +271,9 @@ _DATE = re.compile(r"(?<![\d.,/])(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2}
                    r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y2>\d{4}|\d{2}))(?!\d|[.,/]\d)")
 _TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4])(?:(?P<sep>[:.]|{_SP}?h{_SP}?)(?P<m>[0-5]\d))?"
                    rf"(?P<suf>{_SP}?(?:Uhr|h|[ap]\.{_SP}?m\.|[ap]m|o['’]clock)(?!\w))?(?!\d)", re.IGNORECASE)
+_ELAPSED = re.compile(r"(?<![\d.,:])(?P<mm>\d{1,3}):(?P<ss>[0-5]\d)(?![\d:])")
 # glued suffixes that do not turn a number into an identifier (ordinals, decades, units, scales)
-_SUFFIXES = {"st", "nd", "rd", "th", "e", "er", "re", "ère", "ème", "eme", "o", "a", "º", "ª", "s", "ern",
+_SUFFIXES = {"st", "nd", "rd", "th", "e", "è", "ᵉ", "er", "re", "ère", "ème", "eme", "ième", "ste", "de", "enne", "o", "a", "º", "ª", "s", "ern",
              "km", "kg", "cm", "mm", "m", "h", "k", "bn", "mn", "tn", "mi", "bi", "ml", "kw", "mw", "gw", "kwh"}
 _GLUED_SCALES = {"k": 3, "m": 6, "mn": 6, "mi": 6, "bn": 9, "bi": 9, "tn": 12}
 _ALWAYS_SCALES = {"bn", "mn", "tn"}  # need no currency sign to be read as scales
@@ -260,17 +285,18 @@ _FRACTIONS = {"½": Decimal("0.5"), "¼": Decimal("0.25"), "¾": Decimal("0.75")
 _UNITS = [
     ("mph", "speed", Decimal("1.609344"), r"mph|miles?\s+(?:per|an)\s+hour|meilen\s+pro\s+stunde"),
     ("kmh", "speed", Decimal(1), r"km\s?/\s?h|kmh|stundenkilomet\w*|kilom[eè]t\w*\s+(?:per|pro|por|par|all['’]|à\s+l['’])\s*"
-                                 r"(?:hour|stunde|hora|heure|ora)|quil[óô]metros?\s+por\s+hora|km\s+por\s+hora"),
-    ("km", "length", Decimal(1000), r"km|kilomet\w*|kilomètres?|quil[óô]metros?|chilometri|kilómetros?|километр\w*"),
-    ("cm", "length", Decimal("0.01"), r"cm|centim[eè]t\w*|zentimet\w*|centímetros?|сантиметр\w*"),
-    ("mm", "length", Decimal("0.001"), r"mm|millim[eè]t\w*|milímetros?|миллиметр\w*"),
-    ("m", "length", Decimal(1), r"m(?![\w/²³])|met(?:er|re|ro|ri)s?n?|mètres?|метр\w*"),
-    ("mi", "length", Decimal("1609.344"), r"miles?|meilen?|milhas?|millas?|miglia|mijl(?:en)?|мил[ьи]\w*"),
+                                 r"(?:hour|stunde|hora|heure|ora)|quil[óô]metros?\s+por\s+hora|km\s+por\s+hora|"
+                                 r"км\s?/\s?ч(?:ас)?|km\s?/\s?u(?:ur)?|kilometer\s+per\s+uur|километр\w*\s+в\s+час|km\s?/\s?godz\.?|公里(?:/小时|每小时)|キロ(?:メートル)?毎時|كم/ساعة|كيلومترا?\s+في\s+الساعة"),
+    ("km", "length", Decimal(1000), r"km|kilomet\w*|kilomètres?|quil[óô]metros?|chilometri|kilómetros?|километр\w*|км|公里|千米|キロメートル|كيلومترات|كيلومتر|كم"),
+    ("cm", "length", Decimal("0.01"), r"cm|centim[eè]t\w*|zentimet\w*|centímetros?|centymetr\w*|сантиметр\w*|см|厘米|センチ(?:メートル)?|سنتيمترات|سنتيمتر|سم"),
+    ("mm", "length", Decimal("0.001"), r"mm|millim[eè]t\w*|milímetros?|milimetr\w*|миллиметр\w*|мм|毫米|ミリ(?:メートル)?|مليمتر|ملم|مم"),
+    ("m", "length", Decimal(1), r"m(?![\w/²³])|met(?:er|re|ro|ri)s?n?|mètres?|metr(?:y|ów|ach|ami|a|u|em|ze|owy|owa|owe)?|метр\w*"),
+    ("mi", "length", Decimal("1609.344"), r"miles?|meilen?|milhas?|millas?|miglia|mijl(?:en)?|mil(?:e|i|ach|ami)?|мил[ьи]\w*|英里|マイル|أميال|ميلا|ميل"),
     ("ft", "length", Decimal("0.3048"), r"feet|foot|ft|fu[ßs]|pieds?|pies|pés|piedi|футов|фута?"),
-    ("in", "length", Decimal("0.0254"), r"inch(?:es)?|zoll|pouces?|pulgadas?|polegadas?|pollici|дюйм\w*"),
+    ("in", "length", Decimal("0.0254"), r"inch(?:es)?|zoll|pouces?|pulgadas?|polegadas?|pollici|cal[ei]|дюйм\w*|英寸|インチ|بوصات|بوصة|إنش"),
     ("yd", "length", Decimal("0.9144"), r"yards?|yd|jardas?|yardas?|iarde|ярд\w*"),
-    ("kg", "mass", Decimal(1), r"kg|kilo(?:gram(?:me)?s?|gramm|gramos?|gramas?|grammi)?s?|quilos?|chili|килограмм\w*"),
-    ("lb", "mass", Decimal("0.45359237"), r"pounds?|lbs?|pfund|livres?|libras?|libbre|фунт\w*"),
+    ("kg", "mass", Decimal(1), r"kg|kilo(?:gram(?:me)?s?|gramm|gramos?|gramas?|grammi)?s?|kilogram\w*|quilos?|chili|килограмм\w*|кг|公斤|千克|キログラム|كيلوغرام|كجم|كغ"),
+    ("lb", "mass", Decimal("0.45359237"), r"pounds?|lbs?|pfund|livres?|libras?|libbre|funt(?:y|ów)?|фунт\w*|磅|ポンド|أرطال|رطل"),
     ("t", "mass", Decimal(1000), r"tonnes?|tons?|tonnen|toneladas?|tonnellate|тонн\w*"),
     ("acre", "area", Decimal("4046.86"), r"acres?|acri"),
     ("ha", "area", Decimal(10000), r"hectares?|hektar|ha(?!\w)|ettari|hectáreas?|гектар\w*"),
@@ -278,14 +304,16 @@ _UNITS = [
     ("mi2", "area", Decimal("2589988"), r"square\s+miles?"),
     ("gal", "volume", Decimal("3.78541"), r"gallons?|gallonen|galões|galones|galloni"),
     ("l", "volume", Decimal(1), r"litres?|liters?|litros?|litri|литр\w*"),
-    ("F", "temperature", Decimal(1), r"°\s?F|degrees?\s+fahrenheit|grad\s+fahrenheit|fahrenheit"),
-    ("C", "temperature", Decimal(1), r"°\s?C|degrees?\s+celsius|grad(?:\s+celsius)?|celsius|graus?|grados?|gradi|degrés"),
+    ("F", "temperature", Decimal(1), r"°\s?F|(?:degrees?|grad|degrés|graus|grados|gradi)\s+fahrenheit|fahrenheit"),
+    ("C", "temperature", Decimal(1), r"°\s?C|(?:degrees?|grad|degrés|graus|grados|gradi)\s+(?:celsius|centigrade)|celsius"),
+    # a bare degree says no scale: a US story's "80 degrees" is Fahrenheit, its translation's "27 Grad" Celsius
+    ("deg", "temperature", Decimal(1), r"degrees?|grad|degrés|graus?|grados?|gradi|graden|градус\w*|°(?!\s?[CF]\b)"),
 ]
 _UNIT_DIM = {name: dim for name, dim, _, _ in _UNITS}
 _UNIT_FACTOR = {name: f for name, _, f, _ in _UNITS}
 _UNIT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(f"(?P<u{i}>{p})" for i, (_, _, _, p) in enumerate(_UNITS))
-                         + r")(?!\w)", re.IGNORECASE)
-_RANGE_JOIN = re.compile(rf"{_SP}*(?:-|–|to|bis|à|a|y|e|and|und|et|tot|au|al|ao|alle|til|до){_SP}*$", re.IGNORECASE)
+                         + rf"){_WORD_END}", re.IGNORECASE)
+_RANGE_JOIN = re.compile(rf"{_SP}*(?:-|–|to|bis|à|a|y|e|and|und|et|tot|au|al|ao|alle|til|do|до){_SP}*$", re.IGNORECASE)
 _UNIT_TOLERANCE = Decimal("0.12")
 
 
@@ -342,7 +370,7 @@ def _with_units(text: str, qs: list[Quantity]) -> list[Quantity]:
 def _compiled(lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str], list[str]]:
     """Scale-word, number-word and month-name patterns of a language."""
     scales = _SCALES.get(primary_language(lang), _SCALES["en"])
-    scale_re = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(rf"(?P<s{i}>(?:{w})(?!\w))" for i, (w, _) in enumerate(scales))
+    scale_re = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(rf"(?P<s{i}>(?:{w}){_WORD_END})" for i, (w, _) in enumerate(scales))
                           + ")", re.IGNORECASE)
     words = {**_WORDS.get(primary_language(lang), {}), **_SCALE_ARTICLES.get(primary_language(lang), {})}
     word_re = re.compile(rf"(?<!\w)(?:{_alt(re.escape(w) for w in words)})(?!\w)", re.IGNORECASE) \
@@ -362,7 +390,7 @@ def _scale_at(text: str, pos: int, lang: str, after_currency: bool) -> tuple[Dec
     mult, end = Decimal(1), pos
     while m := scale_re.match(text, end):
         word = m.group(0).strip(_SPACES + "-").rstrip(".").lower()
-        if len(word) <= 2 and word not in _ALWAYS_SCALES and not after_currency:
+        if len(word) <= 2 and word not in _ALWAYS_SCALES and not after_currency and not _unspaced(word[0]):
             break  # "5 mi", "5 M": only next to a currency sign
         k = next(int(name[1:]) for name, v in m.groupdict().items() if v is not None)
         mult *= scales[k][1]
@@ -458,10 +486,16 @@ def _unspaced(char: str) -> bool:
         or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff"
 
 
+def _caseless(char: str) -> bool:
+    """A letter of Hebrew or Arabic script: codes such as H20 are not written in it, so digits glued
+    to its letters are a missing space, not an identifier."""
+    return "\u0590" <= char <= "\u08ff"
+
+
 def _glued(text: str, start: int, end: int) -> tuple[bool, str]:
     """(is an identifier, glued alphabetic suffix) for the digits at ``start:end``."""
     before = text[start - 1] if start else " "
-    if (before.isalpha() and not _unspaced(before)) or (before == "-" and start >= 2 and text[start - 2].isalpha()):
+    if (before.isalpha() and not _unspaced(before) and not _caseless(before)) or (before == "-" and start >= 2 and text[start - 2].isalpha()):
         return True, ""  # H20, COVID-19, F-16
     m = _WORD.match(text, end)
     if not m or _unspaced(m.group(0)[0]):
@@ -515,6 +549,10 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         value = Decimal(int(m.group("h")) % 12 * 60 + int(m.group("m") or 0))
         add(Quantity(m.start(), m.end(), m.group(0), value, kind="time", soft=True,
                      num_start=m.start(), num_end=m.end()))
+    for m in _ELAPSED.finditer(text):  # 27:37 on a match clock: "in the 28th minute" elsewhere
+        if free(*m.span()) and not (m.start() and text[m.start() - 1].isalpha()):
+            add(Quantity(m.start(), m.end(), m.group(0), Decimal(int(m.group("mm")) * 60 + int(m.group("ss"))),
+                         kind="time", soft=True, num_start=m.start(), num_end=m.end()))
     for m in _NUM.finditer(text):
         if not free(*m.span()):
             continue
@@ -551,7 +589,23 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
             out.append(Quantity(m.start(), m.end(), m.group(0), Decimal(months.index(m.group(0).lower()) + 1),
                                 kind="month", soft=True, num_start=m.start(), num_end=m.end()))
     out.sort(key=lambda q: (q.start, q.end, q.kind))
-    return _with_units(text, out)
+    return _with_units(text, _cjk_compounds(text, out))
+
+
+def _cjk_compounds(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Join the parts of a number written with CJK scales in a row: ``1億2,500万`` is 125 million,
+    ``1 万 5 千`` fifteen thousand (each part smaller than the scale before it)."""
+    out: list[Quantity] = []
+    for q in qs:
+        p = out[-1] if out else None
+        if (p is not None and p.kind == q.kind == "number" and not q.soft and p.scale >= 10 ** 3
+                and _unspaced(p.text.rstrip(_SPACES)[-1:] or " ") and not text[p.end:q.start].strip(_SPACES)
+                and q.value < p.scale):
+            out[-1] = replace(p, end=q.end, text=text[p.start:q.end], value=p.value + q.value,
+                              quantum=min(p.quantum, q.quantum), num_end=q.num_end)
+        else:
+            out.append(q)
+    return out
 
 
 def _qualify(text: str, s: int, e: int, r: _Reading, suffix: str, lang: str) -> Quantity:
@@ -577,10 +631,39 @@ def _qualify(text: str, s: int, e: int, r: _Reading, suffix: str, lang: str) -> 
     unit, measure = None, None
     if kind == "number" or cur == _FAMILIES["pound"]:
         unit = _unit_after(text, e if cur else end)
+        if unit is None and suffix == "º":
+            unit = "deg"  # Portuguese and Spanish "26º": degrees (or an ordinal, which no unit contradicts)
         if unit is not None:
             measure = _measure(r.value * scale, unit)
     return Quantity(start, end, text[start:end], r.value * scale, kind, cur, quantum, scale, False,
                     r.alt * scale if r.alt is not None else None, r.foreign, s, e, r.grouped, unit, measure)
+
+
+@lru_cache(maxsize=4096)
+def _spellings(value: int, lang: str) -> tuple[tuple[str, ...], ...]:
+    """``value`` written out in words in ``lang`` (cardinal and ordinal, by num2words), each as
+    its folded words; empty where num2words does not know the language."""
+    out = []
+    for to in ("cardinal", "ordinal"):
+        try:
+            words = num2words(value, lang=primary_language(lang), to=to)
+        except (NotImplementedError, OverflowError, ValueError, TypeError, AttributeError, KeyError):
+            continue
+        out.append(tuple(w for w in re.findall(r"\w+", words.casefold()) if len(w) >= 3))
+    return tuple(w for w in out if w)
+
+
+def spelled_out(text: str, lang: str, value: Decimal) -> bool:
+    """Whether ``text`` writes the number ``value`` out in words (``сорока восьми`` for 48,
+    ``trigésimo sexto`` for 36th, ``dwudziestoletni`` for 20, ``six autres millions``): every word
+    of a spelling is the start of a word of the text, allowing case endings and compounds."""
+    if value != value.to_integral_value() or not 0 < value < 10 ** 12:
+        return False
+    tokens = re.findall(r"\w+", text.casefold())
+    for spelling in _spellings(int(value), lang):
+        if all(any(t.startswith(w[:max(3, len(w) - 2)]) for t in tokens) for w in spelling):
+            return True
+    return False
 
 
 def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
@@ -593,10 +676,14 @@ def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
     """
     if not _comparable(a.kind, b.kind):
         return 0
-    if a.unit and b.unit and a.unit != b.unit and _UNIT_DIM[a.unit] == _UNIT_DIM[b.unit]:
+    if a.unit and b.unit and (a.unit != b.unit or a.unit == "deg") and _UNIT_DIM[a.unit] == _UNIT_DIM[b.unit]:
+        if a.value == b.value and a.unit == b.unit:
+            return 2
         return int(same_measure(a, b))
     if a.value == b.value:
         return 2
+    if a.unit and a.unit == b.unit and (_rounded_conversion(a, b) or _rounded_conversion(b, a)):
+        return 1
     if _decade(a, b) or _decade(b, a):
         return 1
     coarse, fine = (a, b) if a.quantum >= b.quantum else (b, a)
@@ -615,8 +702,61 @@ def same_measure(a: Quantity, b: Quantity) -> bool:
     (``60 km`` and ``64 km`` as two roundings of ``40 miles``)."""
     if not (a.unit and b.unit and _UNIT_DIM[a.unit] == _UNIT_DIM[b.unit]):
         return False
+    if _UNIT_DIM[a.unit] == "temperature":
+        return any(abs(x - y) <= 1 for x in _celsius(a) for y in _celsius(b))
     x, y = a.measure, b.measure
     return abs(x - y) <= _UNIT_TOLERANCE * max(abs(x), abs(y)) + (1 if a.unit in "FC" else 0)
+
+
+def _celsius(q: Quantity) -> list[Decimal]:
+    """The temperatures in Celsius a quantity may say (a bare degree: Celsius or Fahrenheit)."""
+    as_c, as_f = q.value, (q.value - 32) * 5 / 9
+    return {"C": [as_c], "F": [as_f]}.get(q.unit or "", [as_c, as_f])
+
+
+#: Units of the other measurement system, per unit: what a version may have converted from.
+_METRIC = frozenset({"km", "cm", "mm", "m", "kg", "t", "l", "ha", "km2", "kmh", "C"})
+
+
+def _round_figure(n: int) -> bool:
+    """A figure a writer picks (``12``, ``500``, ``650``, ``385``): up to twenty, one significant
+    digit, or two or three ending in 5."""
+    digits = str(n).rstrip("0")
+    return 0 < n <= 20 or len(digits) == 1 or (len(digits) in (2, 3) and digits[-1] == "5")
+
+
+def _conversion_of_round_figure(q: Quantity) -> bool:
+    """``q`` is a round figure of the other measurement system converted and rounded to ``q``'s
+    precision (``227 kg`` = 500 lb, ``137 km/h`` = 85 mph, ``619 km`` = 385 miles)."""
+    dim, metric = _UNIT_DIM[q.unit], q.unit in _METRIC
+    for unit, d, factor, _ in _UNITS:
+        if d != dim or (unit in _METRIC) == metric or unit in ("deg", "C", "F"):
+            continue
+        there = q.measure / factor
+        for n in {int(there), int(there) + 1, int(there / 5) * 5, int(there / 5) * 5 + 5}:
+            if _round_figure(n) and abs(n * factor / _UNIT_FACTOR[q.unit] - q.value) <= q.quantum:
+                return True
+    return False
+
+
+def _step(value: Decimal) -> Decimal:
+    """The rounding step a whole number's trailing digits show (``250`` -> 50, ``300`` -> 100, ``135`` -> 5)."""
+    if value != value.to_integral_value() or value == 0:
+        return Decimal(0)
+    n, step = int(value), 1
+    while n % (step * 10) == 0:
+        step *= 10
+    return Decimal(step * 5 if n % (step * 5) == 0 and step * 5 <= n else step)
+
+
+def _rounded_conversion(fine: Quantity, coarse: Quantity) -> bool:
+    """Two versions converted the same source measure: ``fine`` is the exact conversion of a
+    round figure, ``coarse`` the same conversion rounded further (``227 kg``/``250 kg``,
+    ``137 km/h``/``135 km/h``, ``619 km``/``620 km``)."""
+    if fine.measure is None or _UNIT_DIM[fine.unit] == "temperature":
+        return False
+    step = _step(coarse.value)
+    return step > 1 and abs(coarse.value - fine.value) <= step / 2 and _conversion_of_round_figure(fine)
 
 
 def _decade(a: Quantity, b: Quantity) -> bool:

@@ -86,6 +86,10 @@ def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
     for x, y, lang in ((a, b, lang_a), (b, a, lang_b)):
         if lang in GENITIVE_S and len(y) >= 3 and x in (y + "s", y + "es", y + "'s", y + "'"):
             return True
+        if len(y) >= 3 and x == y + "'s":
+            return True  # a brand's English possessive kept in any language (Sainsbury's)
+        if len(y) >= 4 and any(x == y + e for e in _DERIVATIONS.get(lang, ())):
+            return True  # Belfaster (de), New Yorker: the place name with the language's adjective ending
         if lang in DECLINING and len(y) >= 3:
             stems = (y, y[:-1]) if y[-1] in "aeiouy" and len(y) >= 4 else (y,)  # Mendoza -> Mendozę
             if any(x.startswith(st) and _CASE_ENDING.match(x[len(st):]) for st in stems):
@@ -101,8 +105,42 @@ def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
 DECLINING = frozenset({"pl", "cs", "sk", "ru", "uk", "be", "hr", "sr", "bs", "sl", "bg", "lt", "lv"})
 _CASE_ENDING = re.compile(r"^'?(?:a|u|e|y|i|o|ą|ę|em|om|ie|owi|ami|ach|ów|ego|emu|iem|ym|im|ой|ом|ем|ы|ей|ого|"
                           r"ему|ами|ах|ов|ым|у|е|а|и)?$")
+#: Endings a language writes onto an unchanged place name to make an adjective or a demonym
+#: (``Belfaster``, ``New Yorker``, ``Amsterdamse``).
+_DERIVATIONS = {"de": ("er", "ern", "ers"), "lb": ("er",), "nl": ("se",), "en": ("er", "ers")}
 _INFLECTIONS = {"de": ("s", "es", "n", "en", "e", "er", "ern", "ns"), "lb": ("s", "en", "er"),
                 "nl": ("s", "en"), "en": ("s",), "sv": ("s",), "da": ("s",), "nb": ("s",)}
+
+
+#: Spellings by which languages romanise one sound of a name written in another script
+#: (German ``Wladimir``/``Tschaikowski``, French ``Poutine``/``Tchaïkovski``, English
+#: ``Vladimir``/``Tchaikovsky``, Dutch and Polish ``j`` for ``y``), longest first.
+_ROMANISATIONS = (("tsch", "ch"), ("tch", "ch"), ("sch", "sh"), ("dsch", "j"), ("dzh", "j"), ("kh", "h"),
+                  ("ou", "u"), ("ph", "f"), ("ck", "k"), ("w", "v"), ("y", "i"), ("j", "i"), ("sz", "sh"),
+                  ("cz", "ch"))
+_ROMANISED_ENDINGS = (("ine", "in"), ("ij", "i"), ("ii", "i"), ("yi", "i"), ("y", "i"))
+
+
+def romanisation_key(word: str) -> str:
+    """A folded word with the spellings that romanisations of one sound differ by unified
+    (``wladimir``, ``vladimir`` -> ``vladimir``; ``poutine``, ``putin`` -> ``putin``); double
+    letters are kept, so a dropped letter (``villareal``) still differs."""
+    w = fold(word)
+    for a, b in _ROMANISED_ENDINGS:
+        if w.endswith(a) and len(w) - len(a) >= 3:
+            w = w[:-len(a)] + b
+            break
+    out, i = [], 0
+    while i < len(w):
+        for a, b in _ROMANISATIONS:
+            if w.startswith(a, i):
+                out.append(b)
+                i += len(a)
+                break
+        else:
+            out.append(w[i])
+            i += 1
+    return "".join(out)
 
 
 def base_zipf(word: str, lang: str) -> float:

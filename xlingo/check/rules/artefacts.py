@@ -199,9 +199,12 @@ _LEGIT_DOUBLES = {
     "nl": {"dat", "die"},
     "en": {"that", "had"},
     "fr": {"nous", "vous"},
-    "pt": {"se"},
+    "pt": {"se", "do", "da", "dos", "das"},  # "diferente do do ano passado": preposition + the one of
 }
-_DOUBLED = re.compile(rf"(?<!\w)(?P<w>{_ALPHA}+)(?P<gap>[ \u00a0]+)(?P<v>{_ALPHA}+)(?!\w)")
+_LAUGHTER = re.compile(r"(?i)h[aeiou]|[aeiou]h")  # "ha ha", "hi hi", "ah ah": a laugh, in any Latin script
+# a word right after a hyphen ends a compound (Jae-in in): not the first of a pair
+_DOUBLED = re.compile(rf"(?<![\w\-‐])(?P<w>{_ALPHA}+)(?P<gap>[ \u00a0]+)(?P<v>{_ALPHA}+)(?!\w)")
+_LETTER_NAME = re.compile(rf"{_ALPHA}{{1,2}}")
 
 
 def _doubles(text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
@@ -215,6 +218,16 @@ def _doubles(text: str, start: int = 0, end: int | None = None) -> Iterator[re.M
         pos = m.start("v")
 
 
+def _spelled_acronym(text: str, m: re.Match) -> bool:
+    """A short word doubled next to another short word: letter names spelling an acronym out
+    (Arabic ``سي إن إن`` for CNN, ``بي بي سي`` for BBC)."""
+    if len(m["w"]) > 2:
+        return False
+    before = text[max(0, m.start() - 4):m.start()].split()
+    after = text[m.end():m.end() + 4].split()
+    return any(_LETTER_NAME.fullmatch(w.strip(".,;:")) for w in before[-1:] + after[:1])
+
+
 @register
 class DoubledWord(Rule):
     """The same word twice in a row.
@@ -223,8 +236,10 @@ class DoubledWord(Rule):
     Flags a word repeated with only spaces between (``the the``, ``de de``). Repeats
     that the grammar produces are allowed per language: German relative pronoun plus
     article (``die die``, ``das das``), Dutch ``dat dat``, French reflexives
-    (``nous nous``, ``vous vous``), Portuguese ``se se``, English ``that that`` and
-    ``had had``. Repeats separated by punctuation (``die, die``) never match.
+    (``nous nous``, ``vous vous``), Portuguese ``se se`` and ``do do``, English ``that that``
+    and ``had had``; so are laughter (``ha ha``), letter names spelling an acronym out (Arabic
+    ``سي إن إن``) and a word after a hyphen (``Jae-in in``). Repeats separated by punctuation
+    (``die, die``) never match.
     Capitalised repeats inside a sentence are names (``Bora Bora``), and a repeat is
     accepted when another version of the row repeats a word too (deliberate
     emphasis carried over).
@@ -257,7 +272,8 @@ class DoubledWord(Rule):
                 doc = ctx.story.document(doc_id)
                 legit = _LEGIT_DOUBLES.get(primary_language(doc.lang), set())
                 hits[doc_id] = [m for m in _doubles(doc.text, start, end)
-                                if m["w"].casefold() not in legit and not self._name(doc, m)]
+                                if m["w"].casefold() not in legit and not self._name(doc, m)
+                                and not _LAUGHTER.fullmatch(m["w"]) and not _spelled_acronym(doc.text, m)]
             for doc_id, found in hits.items():
                 if any(h for d, h in hits.items() if d != doc_id):
                     continue  # every version repeats something: emphasis, not a slip
@@ -278,9 +294,10 @@ class DoubledWord(Rule):
 # --- XL503 -----------------------------------------------------------------------------------
 
 _BRACKETS = {")": "(", "]": "[", "}": "{"}
-# quote mark -> the openers it can close (German „…“ ‚…‘, English “…” ‘…’, French « », Nordic » «, ” ”)
+# quote mark -> the openers it can close (German „…“ ‚…‘, English “…” ‘…’, French « », Nordic » «, ” ”;
+# a closing quote typed with the opening glyph, “…“, as Chinese and Japanese input methods often leave it)
 _QUOTE_CLOSES = {
-    "“": "„", "”": "„“”\"", "‘": "‚", "’": "‘‚", "»": "«", "«": "»", "›": "‹", "‹": "›", '"': '"“„',
+    "“": "„“\"", "”": "„“”\"", "‘": "‚", "’": "‘‚", "»": "«", "«": "»", "›": "‹", "‹": "›", '"': '"“„”',
     "」": "「", "』": "『",
 }
 _QUOTE_OPENS = set("„‚“”«»‹›\"「『‘")

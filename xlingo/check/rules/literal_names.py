@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
+from anyascii import anyascii
 
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.wording import languages, quoted
@@ -94,7 +95,8 @@ class NameTranslatedLiterally(Rule):
     ordinary words in others. When every version (three or more) renders the slot in its own
     ordinary words, at least two of them meaning the same and one of them a word no dictionary
     knows, while the row's other names agree, each rendering is flagged with no proposal.
-    Where the original is known, the finding proposes it.
+    Where the original is known, the finding proposes it. A span of more than ``max_words``
+    content words is a quoted phrase or a title, not a name.
 
     ## Why is this bad?
     A newspaper, band or product translated word by word no longer names anything: readers
@@ -117,11 +119,11 @@ class NameTranslatedLiterally(Rule):
     name = "name-translated-literally"
     severity = Severity.ERROR
     levels = {
-        Severity.ERROR: "the original name is known (a do-not-translate glossary term, a context document, two versions keeping it, or one while the row's other names agree), or every version (three or more) words it differently and one rendering is no word at all",
-        Severity.WARNING: "only one version keeps the name and the row's other names do not agree: which form is right is unclear",
+        Severity.ERROR: "the original name is known (a do-not-translate glossary term, a context document, or two versions keeping it and the rendering translating each of its words), or every version (three or more) words it differently and one rendering is no word at all",
+        Severity.WARNING: "only the other versions say what the name is and one version alone keeps it, or the rendering is not the name's words one by one (a localised title such as `Die Drei vom Pfandhaus` for `Pawn Stars`): which form is right is unclear",
     }
     summary = "A proper name was translated word by word"
-    options = {"max_char_similarity": 0.7, "min_z": 3.0, "min_z_slot": 1.5, "min_word_z": 2.0,
+    options = {"max_words": 4.0, "max_char_similarity": 0.7, "min_z": 3.0, "min_z_slot": 1.5, "min_word_z": 2.0,
                "background": 300.0}
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
@@ -142,6 +144,8 @@ class NameTranslatedLiterally(Rule):
             if all(o.doc != lit.doc or lit.end <= o.start or lit.start >= o.end for o in kept):
                 kept.append(lit)
         for lit in sorted(kept, key=lambda x: (x.row, x.doc, x.start)):
+            if lit.strong and lit.source == "versions" and lit.reference and not self._one_to_one(ctx, idx, lit):
+                lit.strong = False  # a localised title (Die Drei vom Pfandhaus), not the name's words one by one
             where = {"glossary": "the do-not-translate glossary has",
                      "context": "the context documents name it"}.get(lit.source, "other versions keep")
             langs = languages(ctx, list(dict.fromkeys(s.doc for s in lit.backers))) if lit.backers else ""
@@ -227,7 +231,7 @@ class NameTranslatedLiterally(Rule):
             backers = [ctx.span(d, *group[d].span(group[d].tight())) for d in keepers]
             strong = len(keepers) >= 2 or idx.row_names_agree(k)
         n = len(content_words(ref_words))
-        if n < 2 or not _translatable(reference, idx):
+        if not 2 <= n <= self.opts["max_words"] or not _translatable(reference, idx):
             return []
         out = []
         for d, s in group.items():
@@ -314,22 +318,35 @@ class NameTranslatedLiterally(Rule):
             return False
         shared = [a for a, w in zip(words, split_words(text)) if w in content_words([w]) and
                   any(same_word(w, r) for r in ref)]
-        if len(shared) * 2 > len(cw) or char_similarity(text, name) >= self.opts["max_char_similarity"]:
+        if len(shared) * 2 > len(cw) or max(char_similarity(text, name), char_similarity(anyascii(text), name)) \
+                >= self.opts["max_char_similarity"]:  # the same letters, or the name transliterated (Сан-Диего)
             return False
         if any(zipf(w, lang) < 3.0 for w in shared) or any(has_shape(t) for t in text.split()):
             return False  # keeps a proper word or a code of the name: a changed form (XL201), not a rendering
         return is_ordinary(words, lang, idx.other_langs(lang))
 
     def _word_by_word(self, ctx: CheckContext, idx: NameIndex, name: str, text: str, row: int) -> bool:
-        """At least half the words of the name have a counterpart among the words of ``text``
+        """At least half the words of the name have a counterpart among the words of ``text``."""
+        return self._coverage(ctx, idx, name, text, row) >= 0.5
+
+    def _coverage(self, ctx: CheckContext, idx: NameIndex, name: str, text: str, row: int) -> float:
+        """The share of the name's words with a counterpart among the words of ``text``
         (word-level similarity, calibrated on the words of the story's name-like spans)."""
         ref = content_words(split_words(name, True))
         cand = content_words(split_words(text, True))
         if not ref or not cand:
-            return False
+            return 0.0
         words = list(dict.fromkeys(w for t in self._background(ctx, idx, row) for w in content_words(split_words(t, True))))
         z = calibrated(ctx.embed, ref, cand, words[:int(self.opts["background"])])
-        return float(np.mean(z.max(axis=1) >= self.opts["min_word_z"])) >= 0.5
+        return float(np.mean(z.max(axis=1) >= self.opts["min_word_z"]))
+
+    def _one_to_one(self, ctx: CheckContext, idx: NameIndex, lit: _Literal) -> bool:
+        """The rendering has as many content words as the name, each translating one of the
+        name's words: the name itself turned word by word, not a localised title or a phrase."""
+        text = ctx.story.document(lit.doc).text[lit.start:lit.end]
+        n = len(content_words(split_words(lit.reference)))
+        return (len(content_words(split_words(text))) == n and len({b.doc for b in lit.backers}) >= 2
+                and self._coverage(ctx, idx, lit.reference, text, lit.row) == 1.0)
 
     def _background(self, ctx: CheckContext, idx: NameIndex, row: int) -> list[str]:
         """Name-like spans of the story outside row ``row``, from one deterministic sample of
@@ -383,6 +400,8 @@ class NameTranslatedLiterally(Rule):
             if is_ordinary(split_words(text, True), lang, others) or not _translatable(text, idx):
                 continue  # made of this language's words (a rendering would look the same), or untranslatable
             n = len(content_words(search.name.words))
+            if n > self.opts["max_words"]:
+                continue  # a quoted phrase or a title, not a name
             cands: list[tuple[int, int, int]] = []
             for k in search.rows:
                 span = ctx.row_span(k, d)

@@ -27,6 +27,7 @@ from xlingo.names import (
     letters,
     nativeness,
     relation,
+    romanisation_key,
     same_word,
     shared_words,
     split_words,
@@ -69,6 +70,41 @@ def _prefix_change(m: Mention, ref: Mention) -> bool:
     return k > 0 and not set(ca[:-k]) & set(cb[:-k])
 
 
+def _descriptor_moved(m: Mention, ref: Mention) -> bool:
+    """The replaced words stand at the other end of the name than the words they replace
+    (``Liga Europa``/``Europa League``, ``Carolina do Sul``/``South Carolina``): the
+    descriptor follows the word order of the version's language, as localisations do."""
+    _, own = shared_words(m, ref)
+    _, theirs = shared_words(ref, m)
+    ca, cb = m.content, ref.content
+    if not own or not theirs or len(own) == len(ca) or len(theirs) == len(cb):
+        return False
+    head = ca[:len(own)] == own and cb[-len(theirs):] == theirs
+    tail = ca[-len(own):] == own and cb[:len(theirs)] == theirs
+    return head or tail
+
+
+def _kept_words_foreign_common(m: Mention, ref: Mention) -> bool:
+    """A kept word is a common word of the other form's language and foreign to this version's
+    (``Granite`` in ``Nuvem Granite``): a name made of ordinary words, half translated."""
+    shared, _ = shared_words(m, ref)
+    return any(zipf(ref.accented(w), ref.lang) >= 3.0 and nativeness([m.accented(w)], m.lang, [ref.lang]) <= -1.5
+               for w in shared)
+
+
+def _title_before_known_name(m: Mention, ref: Mention, idx: NameIndex) -> bool:
+    """Only the first word differs and the rest is a name the story also uses on its own
+    (``Senador Jeff Flake``/``Senator Jeff Flake`` where ``Flake`` appears alone): a title."""
+    ca, cb = m.content, ref.content
+    if len(ca) < 2 or len(ca) != len(cb) or same_word(ca[0], cb[0], m.lang, ref.lang):
+        return False
+    if not all(same_word(x, y, m.lang, ref.lang) for x, y in zip(ca[1:], cb[1:])):
+        return False
+    rest = ca[1:]
+    return any(len(o.content) < len(ca) and o.content and set(o.content) <= set(rest)
+               for d in idx.versions + idx.context for o in idx.mentions[d])
+
+
 def _acronym(m: Mention, word: str) -> bool:
     """The mention writes this (folded) word in capitals: an acronym."""
     return any(fold(t.text) == word and t.text.isupper() and len(t.text) >= 2 for t in tokenize(m.text))
@@ -103,7 +139,12 @@ class NameInconsistent(Rule):
     the other versions, the context documents and the do-not-translate glossary do not use.
     The more sources agree on the other form, the higher the severity; a version that uses
     both forms is flagged where it departs from the story. Established localisations (a
-    place name that is a common word of the language, ``München``/``Munich``) are left alone.
+    place name that is a common word of the language, ``München``/``Munich``), place adjectives
+    (``Belfaster``, ``New Yorker``), a name romanised by each language's convention
+    (``Wladimir``/``Vladimir``, ``Poutine``/``Putin``) and a title before a name the story also uses alone
+    (``Senador Jeff Flake``) are left alone; a descriptor translated and moved where the
+    version's language puts it (``Coupe Betfred``, ``Liga Europa``) is info unless a context
+    document or the glossary pins the other form.
 
     ## Why is this bad?
     A brand spelled or half-translated differently in one edition reads as another company;
@@ -130,6 +171,9 @@ class NameInconsistent(Rule):
     levels = {
         Severity.ERROR: "two or more independent sources (other versions, context documents, the glossary) agree on the other form",
         Severity.WARNING: "a single source has the other form",
+        Severity.INFO: "a descriptor translated and put where the version's language puts it (`Coupe Betfred` for "
+                       "`Betfred Cup`, `Liga Europa` for `Europa League`), no context document or glossary entry "
+                       "pinning the other form: professional translators localise descriptors so",
     }
     summary = "A proper name is spelled or rendered differently in this version"
     options = {"max_words": 4.0, "min_word_z": 1.5}
@@ -170,7 +214,8 @@ class NameInconsistent(Rule):
                     continue
                 where = self._sources(ctx, idx, m, versions, context, glossary)
                 yield self._finding(ctx, idx, cl, m, ref, rel[0], classes[best], where,
-                                    Severity.ERROR if independent >= 2 else Severity.WARNING)
+                                    Severity.ERROR if independent >= 2 else Severity.WARNING,
+                                    pinned=bool(context) or glossary)
 
     def _by_words(self, ctx: CheckContext, idx: NameIndex, cl: Cluster,
                   classes: list[list[Mention]]) -> Iterator[Finding]:
@@ -208,7 +253,8 @@ class NameInconsistent(Rule):
                 where = self._sources(ctx, idx, m, {d for d in docs if d in idx.versions},
                                       {d for d in docs if d in idx.context}, False, word_by_word=True)
                 yield self._finding(ctx, idx, cl, m, ref, rel[0], pivot, where,
-                                    Severity.ERROR if independent >= 2 else Severity.WARNING)
+                                    Severity.ERROR if independent >= 2 else Severity.WARNING,
+                                    pinned=any(d in idx.context for d in docs))
 
     def _comparable(self, ctx: CheckContext, m: Mention, ref: Mention, kind: str, idx: NameIndex) -> bool:
         """A difference worth a finding: short names (long capitalised runs are titles and menus
@@ -223,6 +269,10 @@ class NameInconsistent(Rule):
             return False
         if own and all(_acronym(m, w) for w in own) and all(_acronym(ref, w) for w in theirs):
             return False  # acronyms and legal forms follow the language (SERI/SEFRI, AG/SA)
+        if _title_before_known_name(m, ref, idx):
+            return False
+        if own and all(any(romanisation_key(x) == romanisation_key(y) for y in theirs) for x in own):
+            return False  # one name romanised by each language's convention (Wladimir/Vladimir, Poutine/Putin)
         return not _localised(m, ref, list(idx.langs.values()) + ["en"])
 
     def _same_meaning(self, ctx: CheckContext, m: Mention, ref: Mention, own: list[str], theirs: list[str]) -> bool:
@@ -262,7 +312,8 @@ class NameInconsistent(Rule):
         return " and ".join(out)
 
     def _finding(self, ctx: CheckContext, idx: NameIndex, cl: Cluster, m: Mention, ref: Mention, kind: str,
-                 best: list[Mention], where: str, severity: Severity) -> Finding:
+                 best: list[Mention], where: str, severity: Severity, pinned: bool = False) -> Finding:
+        """``pinned``: a context document or the glossary writes the other form."""
         surface = Counter(" ".join(o.text.split()) for o in best if o.doc != m.doc).most_common(1)
         expected = surface[0][0] if surface else ref.text
         translated = _translated_words(m, ref, idx.other_langs(m.lang))
@@ -271,6 +322,8 @@ class NameInconsistent(Rule):
         if translated and shared_words(m, ref)[0] and severity > Severity.WARNING \
                 and not self._kept_by_all(ctx, cl, m, shared_words(ref, m)[1]):
             severity = Severity.WARNING  # a localised descriptor (Estádio Etihad): a convention as often as a slip
+        if translated and _descriptor_moved(m, ref) and not pinned and not _kept_words_foreign_common(m, ref):
+            severity = Severity.INFO  # in the language's word order (Coupe Betfred): how translators localise
         related = [ctx.span(o.doc, o.start, o.end) for o in cl.mentions if o.doc != m.doc]
         return ctx.finding(self, m.doc, m.start, m.end, f"{quoted(m.text)} here, {quoted(expected)} {where} ({how})",
                            row=cl.row, related=related, suggestion=expected, severity=severity)

@@ -20,6 +20,7 @@ from xlingo.check.quantities import (
     format_number,
     same_measure,
     same_value,
+    spelled_out,
 )
 from xlingo.model import Document, Finding, Severity
 
@@ -129,6 +130,17 @@ def _quote(ctx: CheckContext, g: _Group, exclude: str) -> tuple[str, str, list]:
     return texts, langs, [ctx.span(d, q.start, q.end) for d, q in members]
 
 
+def _agreed_time(g: _Group, n: int) -> bool:
+    """A clock time most versions (not a tie) write alike: another time in one version is a slip."""
+    return g.kind == "time" and 2 * len(g.members) > n and len(g.members) >= 2
+
+
+def _converted_here(g: _Group, own: list[Quantity]) -> bool:
+    """The version states the group's measure in another unit (``16 km`` beside ``10 miles``
+    the others write, while a third version writes both)."""
+    return any(q.unit and m.unit and q.unit != m.unit and same_measure(q, m) for q in own for m in g.members.values())
+
+
 def _closeness(g: _Group, q: Quantity) -> float:
     a, b = g.rep.value, q.value
     ratio = abs(math.log10(float(a) / float(b))) if a and b else 6.0
@@ -151,7 +163,17 @@ class NumberMismatch(Rule):
     spelled out or turned into an ordinal word). With two versions, or a tie, both sides are
     flagged as warnings unless a context document says which one is right; a plain number (not
     an amount, share or scaled figure) missing on one side of a tie is not flagged. Clock times
-    are matched but never flagged.
+    and match clocks (``13.30 Uhr``/``1.30pm``, ``27:37``) are compared on a 12-hour dial: a
+    different time in one version is a warning when most versions (not a tie) agree on theirs,
+    a time left out is never flagged.
+    What clean translations do is read as the same number: ordinals (``12th``, ``12.``,
+    ``12è``, ``12.ª``); a bare "degrees" as Celsius or Fahrenheit (``80 degrees``/``27 Grad``);
+    a unit converted (``10 miles``/``16 km``), also when one version gives both; two roundings
+    of one conversion of a round figure (``227 kg`` and ``250 kg`` for 500 lb); "100 percent"
+    said as "absolutely"; scale words and number words of other scripts (``3,4 млн``,
+    ``340万``, ``550多万``, ``1億2,500万``, ``3.4 مليون``, ``шесть миллионов``); a number written out in words
+    (num2words' cardinals and ordinals, case endings and compounds allowed: ``сорока восьми``,
+    ``trigésimo sexto``, ``dwudziestoletni``).
 
     ## Why is this bad?
     A wrong figure is the most damaging translation error in news: readers of one language get
@@ -190,7 +212,8 @@ class NumberMismatch(Rule):
             return
         for d in rn.docs:
             wanted = [g for g in rn.groups if d.id not in g.members and 2 * len(g.members) >= n
-                      and (g.hard and g.kind != "time" or g.kind == "month")]
+                      and (g.hard and g.kind != "time" or g.kind == "month" or _agreed_time(g, n))
+                      and not _converted_here(g, rn.quantities[d.id])]
             cands = [h for h in rn.groups if d.id in h.members and 2 * len(h.members) <= n]
             pairs = sorted(((_closeness(g, h.members[d.id]), i, j) for i, g in enumerate(wanted)
                             for j, h in enumerate(cands)
@@ -218,14 +241,25 @@ class NumberMismatch(Rule):
             if in_g and not in_c:
                 severity = None
         texts, langs, related = _quote(ctx, g, d.id)
+        if g.kind == "time":
+            if cand is None:
+                return None  # a time left out: often said as "in the afternoon"
+            severity = Severity.WARNING  # versions may convert a time zone
         if cand is not None:
             q = cand.members[d.id]
+            units = {m.unit for m in g.members.values()} - {None}
+            if q.unit and units and q.unit not in units:  # the same digits in another unit (5 mm / 5 cm)
+                texts += f" ({', '.join(sorted(units))}; here {q.unit})"
             return ctx.finding(self, d, q.start, q.end, f"`{q.text}` here, but {texts} in {langs}", row=rn.k,
                                related=related, severity=severity, suggestion=_suggest(q, g.rep.value, d.lang))
         rep = g.rep
         if g.kind == "month" or (rep.kind == "number" and rep.scale == 1
                                  and rep.value <= Decimal(str(self.opts["small_max"]))):
             return None
+        if all(q.value == 100 for q in g.hard) and any(q.kind == "percent" for q in g.hard):
+            return None  # "100 percent certain" is also said "absolutely", "totalmente": an idiom, not a figure
+        if spelled_out(ctx.row_text(rn.k, d), d.lang, rep.value):
+            return None  # written out in words (сорока восьми, trigésimo sexto)
         if severity is not None and not rep.qualified:
             return None  # two versions, one drops a plain number: too often an editorial choice
         span = ctx.row_span(rn.k, d)
@@ -259,7 +293,9 @@ def _year_like(q: Quantity) -> bool:
 
 def _can_stand_for(q: Quantity, g: _Group) -> bool:
     """Whether ``q`` may be what a version wrote in place of ``g`` (same sort of quantity)."""
-    if q.soft and q.kind != "month" or (q.kind == "month") != (g.kind == "month") or q.kind == "time":
+    if (q.kind == "time") != (g.kind == "time"):
+        return False
+    if q.soft and q.kind not in ("month", "time") or (q.kind == "month") != (g.kind == "month"):
         return False
     return {q.kind, g.kind} != {"percent", "money"}
 

@@ -1,0 +1,162 @@
+"""XL101 on what clean translations do to numbers: ordinals, bare degrees, match clocks, two
+roundings of one unit conversion, a measure given in both units, idioms, scale words and number
+words of other scripts. Made-up sentences (no seed or data text); each cause has a case that must
+still be flagged.
+"""
+from __future__ import annotations
+
+import pytest
+
+from xlingo.check.quantities import extract_quantities
+from xlingo.check.rules.numbers import NumberMismatch
+from xlingo.model import Severity
+from xlingo.testing import context_for, story_from_rows
+
+
+def findings(rows):
+    return [(f.lang, f.text, f.severity) for f in NumberMismatch().check(context_for(story_from_rows(rows)))]
+
+
+@pytest.mark.parametrize("row", [
+    # French ordinal written with a grave accent
+    {"en": "It was her 12th visit to the valley.", "de": "Es war ihr 12. Besuch im Tal.",
+     "fr": "C'était sa 12è visite dans la vallée.", "pt": "Foi a sua 12.ª visita ao vale."},
+    # a bare "degrees" is Fahrenheit in one version, Celsius in the others
+    {"en": "It was a pleasant 77 degrees on the pier.", "de": "Auf dem Steg waren es angenehme 25 Grad.",
+     "fr": "Il faisait 25 degrés sur la jetée.", "pt": "Estavam 25º no cais."},
+    # a match clock and the minute it falls in
+    {"en": "Okafor equalised on 41:12.", "de": "Okafor glich in der 42. Minute aus.",
+     "fr": "Okafor a égalisé à 41:12.", "pt": "Okafor empatou aos 41:12."},
+    # one version gives the measure in both units, another only converted
+    {"en": "Foam was seen 8 miles off the cape.", "de": "Schaum wurde 8 Meilen vor dem Kap gesichtet.",
+     "fr": "De l'écume a été vue à 13 km (8 milles) du cap.", "pt": "Foi vista espuma a 13 km do cabo."},
+    # "100 percent" rendered as an adverb
+    {"en": "She is 100 percent sure of the date.", "de": "Sie ist sich des Datums zu 100 Prozent sicher.",
+     "fr": "Elle est sûre à 100 % de la date.", "pt": "Ela tem a certeza absoluta da data."},
+])
+def test_clean_renderings_are_not_mismatches(row):
+    assert findings([row]) == []
+
+
+@pytest.mark.parametrize("row,expected", [
+    ({"en": "It was her 12th visit to the valley.", "de": "Es war ihr 12. Besuch im Tal.",
+      "fr": "C'était sa 21è visite dans la vallée.", "pt": "Foi a sua 12.ª visita ao vale."}, ("fr", "21è")),
+    ({"en": "It was a pleasant 77 degrees on the pier.", "de": "Auf dem Steg waren es angenehme 35 Grad.",
+      "fr": "Il faisait 25 degrés sur la jetée.", "pt": "Estavam 25º no cais."}, ("de", "35")),
+    ({"en": "She is 100 percent sure of the date.", "de": "Sie ist sich des Datums zu 100 Prozent sicher.",
+      "fr": "Elle est sûre à 100 % de la date.", "pt": "Ela tem 10 % de certeza da data."}, ("pt", "10 %")),
+])
+def test_a_changed_number_is_still_flagged(row, expected):
+    assert [(lang, text) for lang, text, _ in findings([row])] == [expected]
+
+
+def test_two_roundings_of_one_conversion_agree_in_two_versions():
+    # a 500-pound boar: 227 kg exactly, 250 kg rounded; 85 mph: 137 km/h, 135 km/h
+    rows = [{"fr": "Le sanglier de 250 kg a été capturé.", "pt": "O javali de 227 quilos foi capturado."},
+            {"fr": "Des rafales jusqu'à 135 km/h sont attendues.", "pt": "Esperam-se rajadas até 137 km/h."}]
+    assert findings(rows) == []
+    changed = [{"fr": "Le sanglier de 250 kg a été capturé.", "pt": "O javali de 327 quilos foi capturado."}]
+    assert {lang for lang, _, _ in findings(changed)} == {"fr", "pt"}
+    # a round figure that is no conversion is not rounded away
+    plain = [{"fr": "Le sanglier de 250 kg a été capturé.", "pt": "O javali de 231 quilos foi capturado."}]
+    assert {lang for lang, _, _ in findings(plain)} == {"fr", "pt"}
+
+
+@pytest.mark.parametrize("row", [
+    {"en": "About 3.4 million people watched the final.", "ru": "Финал посмотрели около 3,4 млн человек.",
+     "zh": "约有340万人观看了决赛。", "ar": "شاهد النهائي نحو 3.4 مليون شخص.", "ja": "決勝は約340万人が視聴した。",
+     "pl": "Finał obejrzało około 3,4 mln osób."},
+    {"en": "More than 6.5 million people fled.", "zh": "已有650多万人逃离。", "ru": "Бежали более 6,5 млн человек."},
+    {"en": "Six million people need help.", "ru": "Шесть миллионов человек нуждаются в помощи.",
+     "ar": "ستة ملايين شخص بحاجة إلى المساعدة."},
+    {"en": "Rain of up to 6 inches is expected.", "zh": "预计降雨量最高可达15厘米。", "ru": "Ожидается до 15 см осадков."},
+    {"en": "Winds reached 50 miles per hour.", "ru": "Ветер достигал 80 км/ч.", "ar": "بلغت سرعة الرياح 80 كم/ساعة."},
+    {"en": "Only 38% believe him.", "ar": "يعتقد38% فقط أنه صادق.", "ru": "Верят ему лишь 38 процентов."},
+])
+def test_scale_words_units_and_number_words_of_other_scripts(row):
+    assert findings([row]) == []
+
+
+def test_a_changed_figure_in_another_script_is_still_flagged():
+    row = {"en": "About 3.4 million people watched the final.", "ru": "Финал посмотрели около 3,4 млн человек.",
+           "zh": "约有430万人观看了决赛。", "ar": "شاهد النهائي نحو 3.4 مليون شخص."}
+    assert findings([row]) == [("zh", "430万", Severity.ERROR)]
+
+
+def test_scripts_without_spaces_read_scales_written_onto_the_digits():
+    [q] = extract_quantities("超过 2000万人收看了", "zh")
+    assert q.value == 20_000_000
+    [q] = extract_quantities("5千米", "zh")[:1]
+    assert q.value == 5 and q.unit == "km"  # 千米 is a kilometre, not five thousand metres
+
+
+def test_the_same_digits_in_another_unit_are_flagged_and_say_so():
+    rows = [{"fr": "Entre 5 et 10 cm de pluie sont attendus.", "pt": "Esperam-se entre 5 e 10 mm de chuva."}]
+    found = list(NumberMismatch().check(context_for(story_from_rows(rows))))
+    assert {(f.lang, f.text) for f in found} == {("fr", "5"), ("fr", "10"), ("pt", "5"), ("pt", "10")}
+    assert all("here mm" in f.message for f in found if f.lang == "pt")
+
+
+def test_a_clock_time_most_versions_agree_on_is_a_warning_where_it_differs():
+    rows = [{"en": "The ferry leaves at 4 p.m. today.", "de": "Die Fähre legt heute um 15 Uhr ab.",
+             "fr": "Le bac part à 15h aujourd'hui."}]
+    assert findings(rows) == [("en", "4 p.m.", Severity.WARNING)]
+    rows = [{"en": "Okafor scored on 15:46.", "pt": "Okafor marcou aos 15:16.", "ru": "Окафор забил на 15:16."}]
+    assert findings(rows) == [("en", "15:46", Severity.WARNING)]
+
+
+@pytest.mark.parametrize("rows", [
+    [{"en": "The ferry leaves at 3 p.m. today.", "de": "Die Fähre legt heute um 15 Uhr ab.",
+      "fr": "Le bac part cet après-midi."}],  # a time left out
+    [{"en": "The ferry leaves at 4 p.m. today.", "de": "Die Fähre legt heute um 15 Uhr ab."}],  # a tie: time zones
+])
+def test_a_time_left_out_or_a_tie_is_not_flagged(rows):
+    assert findings(rows) == []
+
+
+@pytest.mark.parametrize("row", [
+    {"en": "He said it would be more than one and fewer than 48.", "de": "Er sagte, es seien mehr als einer und weniger als 48.",
+     "ru": "Он сказал, что их будет больше одного и меньше сорока восьми."},
+    {"en": "It was her 36th meeting with voters.", "de": "Es war ihr 36. Treffen mit Wählern.",
+     "es": "Fue su trigésimo sexto encuentro con los votantes."},
+    {"en": "The 20-year-old forward scored.", "de": "Der 20-jährige Stürmer traf.", "pl": "Dwudziestoletni napastnik strzelił gola."},
+    {"en": "Six million more people need help.", "de": "Sechs Millionen weitere Menschen brauchen Hilfe.",
+     "fr": "Six autres millions de personnes ont besoin d'aide."},
+])
+def test_a_number_written_out_in_words_is_the_number(row):
+    assert findings([row]) == []
+
+
+def test_a_number_dropped_from_a_version_is_still_flagged():
+    row = {"en": "The 48 candidates met in Tartu.", "de": "Die 48 Kandidaten trafen sich in Tartu.",
+           "ru": "Кандидаты встретились в Тарту."}
+    assert [(lang, sev) for lang, _, sev in findings([row])] == [("ru", Severity.ERROR)]
+
+
+@pytest.mark.parametrize("text,lang,value", [
+    ("売却額は1億2,500万ポンドだった。", "ja", 125_000_000),
+    ("年に1億2千万ポンドの収益。", "ja", 120_000_000),
+    ("1 万 5 千ドルのジャケット", "ja", 15_000),
+    ("2百万ドルを集めた。", "ja", 2_000_000),
+    ("共有3亿5000万用户。", "zh", 350_000_000),
+])
+def test_a_number_written_with_several_cjk_scales_is_one_number(text, lang, value):
+    assert [q.value for q in extract_quantities(text, lang) if not q.soft] == [value]
+
+
+def test_a_cjk_compound_number_changed_is_still_flagged():
+    rows = [{"en": "The chain was sold for £125m.", "de": "Die Kette wurde für 125 Mio. Pfund verkauft.",
+             "ja": "チェーンは1億3,500万ポンドで売却された。"}]
+    assert [(lang, text) for lang, text, _ in findings(rows)] == [("ja", "1億3,500万")]
+
+
+def test_polish_units_in_their_cases_and_ranges():
+    rows = [{"en": "The 550 pound hog was found 30 yards away.", "pl": "Blisko 250-kilogramową świnię znaleziono 27 metrów dalej."},
+            {"en": "Forecasters expect 2 to 4 inches of rain.", "pl": "Prognozy mówią o opadach od 5 do 10 cm."}]
+    assert findings(rows) == []
+
+
+def test_dutch_kilometres_per_hour_are_a_speed():
+    rows = [{"en": "Winds of 85 miles per hour were measured.", "nl": "Er werden windsnelheden van 137 km/u gemeten.",
+             "de": "Es wurden Windgeschwindigkeiten von 137 km/h gemessen."}]
+    assert findings(rows) == []
