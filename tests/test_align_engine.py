@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from test_align import _concepts, doc, lexicon_embed, lexicon_sentence
+
 from xlingo.config import DEFAULT_ALIGN_ENCODERS, Settings, settings_from_table
 from xlingo.errors import ConfigError
 from xlingo.pipeline import Engine

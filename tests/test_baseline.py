@@ -114,7 +114,6 @@ def scenario(de: str) -> Story:
 
     def add(rule: str, doc: str, word: str, related: list[Span], row: int = 0) -> None:
         start, end, text = span(doc, word, row)
-        sent = story.document(doc).sentence(row).text
         story.findings.append(Finding(rule=rule, severity=Severity.ERROR, message=f"{rule} {text}", doc=doc, lang=doc,
                                       start=start, end=end, text=text, row=row, related=related))
 

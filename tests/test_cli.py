@@ -16,7 +16,6 @@ import xlingo
 import xlingo.cli  # noqa: F401  (registers the commands)
 from xlingo.cli.app import app
 from xlingo.config import RuleSpec
-from xlingo.model import Severity
 
 
 @pytest.fixture

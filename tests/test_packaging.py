@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 from test_check_cli import fake_engine  # noqa: F401  (hash encoder, marker rule: BAD = error)
 
 import xlingo

@@ -11,9 +11,9 @@ import re
 import numpy as np
 import pytest
 
+from xlingo.annotate.wordalign import split_words
 from xlingo.check.invariants import directions, implicit_negative, negations
 from xlingo.check.rules.invariants import ComparisonReversed, NameSubstituted, PolarityMismatch, vote
-from xlingo.annotate.wordalign import split_words
 from xlingo.embed.base import TokenStates
 from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows

@@ -19,7 +19,6 @@ from xlingo.embed.base import TokenStates, surface_tokens
 from xlingo.embed.threads import apply_threads
 from xlingo.errors import ModelError
 
-
 #: Padded tokens per forward batch (texts x longest). Measured on a 2-core machine
 #: (``benchmarks/throughput.py``, ``policy``): large batches of short names and small batches of long
 #: windows run fastest per token; a budget of a few hundred tokens keeps both near their best.

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
 from anyascii import anyascii
 
 from xlingo.annotate import annotate
 from xlingo.check.base import CheckContext, Rule, register
-import numpy as np
-
 from xlingo.check.invariants import Cue, directions, implicit_negative, negations, negator_words, soft_negatives
 from xlingo.check.wording import languages
 from xlingo.language import zipf
