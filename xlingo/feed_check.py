@@ -125,6 +125,7 @@ def check_feed(feed: Sequence[FeedDocument], settings: Settings, *, problems: Pr
         clock = now
 
     engine = Engine(settings, store=store)
+    lap("load")  # the encoders and the rules
     segmented = segment_feed(feed, settings.presplit, problems)
     lap("segment")
     runner = _executor(options)
