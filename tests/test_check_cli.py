@@ -281,7 +281,7 @@ def test_seeds_end_to_end(tmp_path) -> None:
 def test_timings_show_phases_components_and_encoder_counters(fake_engine, feed) -> None:
     result = run(str(feed), "--no-cache", "-f", "json", "--exit-zero", "--timings", "--threads", "1")
     assert result.exit_code == 0, result.output
-    assert "timings: segment" in result.stderr and "per story: embed" in result.stderr
+    assert "timings: load" in result.stderr and ", segment " in result.stderr and "per story: embed" in result.stderr
     assert "forward calls" in result.stderr and "encoder" not in json.loads(result.stdout)["stats"]
 
 
