@@ -168,22 +168,14 @@ def exact_neighbours(sents: np.ndarray, owner: np.ndarray, lang: np.ndarray,
     """Every sentence's best match in each language (-1: none) and its ``_SENTENCE_NEIGHBOURS``
     nearest sentences (-1 where fewer), other documents only, and other languages unless
     ``same_language``: all pairs, a block of rows at a time."""
-    best_in = {lg: np.full(len(sents), -1) for lg in np.unique(lang).tolist()}
-    n = min(_SENTENCE_NEIGHBOURS, len(sents))
-    top = np.full((len(sents), n), -1)
+    best_in, top = _empty_matches(len(sents), lang)
+    every = np.arange(len(sents))
     block = _block_rows(len(sents))
     for start in range(0, len(sents), block):
-        rows = slice(start, start + block)
+        rows = every[start:start + block]
         sims = sents[rows] @ sents.T
         sims[owner[rows, None] == owner[None, :]] = -np.inf
-        for lg, best in best_in.items():
-            in_lang = np.where(lang[None, :] == lg, sims, -np.inf)
-            found = in_lang.argmax(axis=1)
-            best[rows] = np.where(np.isfinite(in_lang[np.arange(len(found)), found]), found, -1)
-        if not same_language:
-            sims[lang[rows, None] == lang[None, :]] = -np.inf
-        cols = np.argpartition(-sims, n - 1, axis=1)[:, :n]
-        top[rows] = np.where(np.isfinite(np.take_along_axis(sims, cols, axis=1)), cols, -1)
+        _keep_matches(sims, rows, every, lang, same_language, best_in, top)
     return best_in, top
 
 
@@ -194,9 +186,7 @@ def blocked_neighbours(sents: np.ndarray, owner: np.ndarray, lang: np.ndarray, s
     documents squared over its sentences squared (36x less for six-sentence documents) plus a
     linear part, and memory stays at one block. With ``nearby`` at least the documents less one
     it is the exact search."""
-    best_in = {lg: np.full(len(sents), -1) for lg in np.unique(lang).tolist()}
-    n = min(_SENTENCE_NEIGHBOURS, len(sents))
-    top = np.full((len(sents), n), -1)
+    best_in, top = _empty_matches(len(sents), lang)
     bounds = np.r_[0, np.cumsum(np.bincount(owner, minlength=len(doc_vectors)))]
     k = min(nearby, len(doc_vectors) - 1)
     block = _block_rows(len(doc_vectors))
@@ -206,20 +196,31 @@ def blocked_neighbours(sents: np.ndarray, owner: np.ndarray, lang: np.ndarray, s
         near = np.sort(np.argpartition(-doc_sims, k - 1, axis=1)[:, :k], axis=1)
         for a, docs in zip(range(start, start + len(doc_sims)), near):
             rows = np.arange(bounds[a], bounds[a + 1])
-            if not len(rows):
-                continue
-            cols = np.concatenate([np.arange(bounds[d], bounds[d + 1]) for d in docs])
-            sims = sents[rows] @ sents[cols].T
-            for lg, best in best_in.items():
-                in_lang = np.where(lang[cols][None, :] == lg, sims, -np.inf)
-                found = in_lang.argmax(axis=1)
-                best[rows] = np.where(np.isfinite(in_lang[np.arange(len(rows)), found]), cols[found], -1)
-            if not same_language:
-                sims[:, lang[cols] == lang[rows[0]]] = -np.inf
-            m = min(n, sims.shape[1])
-            pick = np.argpartition(-sims, m - 1, axis=1)[:, :m]
-            top[rows, :m] = np.where(np.isfinite(np.take_along_axis(sims, pick, axis=1)), cols[pick], -1)
+            if len(rows):
+                cols = np.concatenate([np.arange(bounds[d], bounds[d + 1]) for d in docs])
+                _keep_matches(sents[rows] @ sents[cols].T, rows, cols, lang, same_language, best_in, top)
     return best_in, top
+
+
+def _empty_matches(n: int, lang: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """No best match per language, no neighbours yet (-1) for ``n`` sentences."""
+    return ({lg: np.full(n, -1) for lg in np.unique(lang).tolist()},
+            np.full((n, min(_SENTENCE_NEIGHBOURS, n)), -1))
+
+
+def _keep_matches(sims: np.ndarray, rows: np.ndarray, cols: np.ndarray, lang: np.ndarray, same_language: bool,
+                  best_in: dict[str, np.ndarray], top: np.ndarray) -> None:
+    """Record the best match per language and the nearest sentences of sentences ``rows`` from
+    their similarities ``sims`` to sentences ``cols`` (-inf where excluded)."""
+    for lg, best in best_in.items():
+        in_lang = np.where(lang[cols][None, :] == lg, sims, -np.inf)
+        found = in_lang.argmax(axis=1)
+        best[rows] = np.where(np.isfinite(in_lang[np.arange(len(rows)), found]), cols[found], -1)
+    if not same_language:
+        sims[lang[rows][:, None] == lang[cols][None, :]] = -np.inf
+    m = min(top.shape[1], sims.shape[1])
+    pick = np.argpartition(-sims, m - 1, axis=1)[:, :m]
+    top[rows, :m] = np.where(np.isfinite(np.take_along_axis(sims, pick, axis=1)), cols[pick], -1)
 
 
 def _block_rows(columns: int) -> int:
