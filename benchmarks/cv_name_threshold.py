@@ -24,7 +24,6 @@ from perturb import ntrex_suite  # noqa: E402
 
 from xlingo.check.rules import invariants  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
-from xlingo.names import calibrated  # noqa: E402
 
 GRID = np.arange(0.0, 8.01, 0.5)
 
@@ -35,20 +34,17 @@ def collect(folder: str, cache: str, per_type: int) -> list[tuple[str, float, bo
     state = {"doc": "", "gold": None}
     rule = invariants.NameSubstituted
 
-    def recording(self, ctx, k, phrase, docs, besides=()):
-        cands = [g for d in docs for g in invariants._grams(ctx.row_text(k, d))]
-        pool = [g for j, row in enumerate(ctx.rows) if j != k for d, ids in row.cells.items() if ids
-                for g in invariants._grams(ctx.row_text(j, d))[:6]][:150]
-        if not cands or not pool:
-            return False
-        z = float(calibrated(ctx.embed, [phrase], cands, pool).max())
-        if len(docs) > 1:  # the candidate substitute of one version, tested against the others
+    scored = rule.counterpart_z
+
+    def recording(ctx, k, phrase, docs, besides=()):
+        z = scored(ctx, k, phrase, docs, besides)
+        if len(docs) > 1 and np.isfinite(z):  # the candidate substitute of one version, tested against the others
             gold = state["gold"]
             real = gold is not None and gold[1] == phrase
             records.append((state["doc"], z, real))
-        return False
+        return float("-inf")  # never a counterpart here: every candidate reaches the recorder
 
-    rule._counterpart = recording
+    rule.counterpart_z = staticmethod(recording)
     engine = cached_engine(cache, Settings(select=("XL803",)))
     try:
         for doc_id, versions in load_documents(folder, ["en", "de", "fr", "pt"]):
@@ -61,6 +57,7 @@ def collect(folder: str, cache: str, per_type: int) -> list[tuple[str, float, bo
             state.update(doc=case.id.split("-", 2)[-1], gold=(case.lang, line[case.gold[0]:case.gold[1]]))
             engine.build_story(documents(case.versions), story_id=case.id)
     finally:
+        rule.counterpart_z = staticmethod(scored)
         engine.encoder.save()
     return records
 

@@ -561,14 +561,20 @@ class NameSubstituted(Rule):
                      besides: Sequence[str] = ()) -> bool:
         """Some word or pair of words of these versions' cells (not holding a word of ``besides``)
         means what ``phrase`` means, by the encoder (an exonym ``Neapel``/``Naples``, a compound
-        ``Hurrikanstärke``/``hurricane strength``), scored against words of the story's other rows."""
+        ``Hurrikanstärke``/``hurricane strength``): see :meth:`counterpart_z`."""
+        return self.counterpart_z(ctx, k, phrase, docs, besides) >= self.opts["same_name_z"]
+
+    @staticmethod
+    def counterpart_z(ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
+                      besides: Sequence[str] = ()) -> float:
+        """How well the best word or pair of words of these versions' cells matches ``phrase``:
+        a z-score against words of the story's other rows (-inf with nothing to compare)."""
         cands = [g for d in docs for g in _grams(ctx.row_text(k, d)) if not set(g.split()) & set(besides)]
         pool = [g for j, row in enumerate(ctx.rows) if j != k for d, ids in row.cells.items() if ids
                 for g in _grams(ctx.row_text(j, d))[:6]][:150]
         if not cands or not pool:
-            return False
-        z = calibrated(ctx.embed, [phrase], cands, pool)
-        return bool(z.max() >= self.opts["same_name_z"])
+            return float("-inf")
+        return float(calibrated(ctx.embed, [phrase], cands, pool).max())
 
 
 _GRAM_WORD = re.compile(r"[^\W\d_]{2,}")
