@@ -61,12 +61,34 @@ def model_floors(model: MeaningModel) -> dict[str, float]:
     return {**floors, "pair_warn_score": model.severity_score("pair_warning", floors["error_score"])}
 
 
+class _ModelFloors(Rule):
+    """A rule whose score floors, where not given as options, come from the meaning model in use
+    (the shipped one, or the one a benchmark puts in the context)."""
+
+    def __init__(self, options: dict[str, float] | None = None) -> None:
+        self.given = dict(options or {})
+        super().__init__({**self.fixed_options(), **self.floors(load_model()), **self.given})
+
+    def fixed_options(self) -> dict[str, float]:
+        """Options that do not depend on the model in use."""
+        return {}
+
+    @staticmethod
+    def floors(model: MeaningModel) -> dict[str, float]:
+        """This rule's options taken from ``model``."""
+        raise NotImplementedError
+
+    def options_for(self, ctx: CheckContext) -> dict[str, float]:
+        """The options in effect for this story."""
+        return {**self.opts, **self.floors(ctx.meaning_model), **self.given} if ctx.meaning_model else self.opts
+
+
 def _clip(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[:n - 1].rstrip() + "…"
 
 
-class _SpanRule(Rule):
+class _SpanRule(_ModelFloors):
     """Shared severity policy of XL701-XL703: thresholds on the event's score."""
 
     kind = ""
@@ -81,13 +103,11 @@ class _SpanRule(Rule):
     }
     requires = ("words",)
 
-    def __init__(self, options: dict[str, float] | None = None) -> None:
-        """Options as given; ``model`` is the shipped meaning model's digest (for the report
-        signature); score floors not given default to the ones stored with the model in use
-        (chosen in training on held-out clean words; with two versions a warning needs the error
-        floor)."""
-        self.given = dict(options or {})
-        super().__init__({"model": model_tag(), **model_floors(load_model()), **self.given})
+    floors = staticmethod(model_floors)  # chosen in training on held-out clean news
+
+    def fixed_options(self) -> dict[str, float]:
+        """``model``: the shipped meaning model's digest (for the report signature)."""
+        return {"model": model_tag()}
 
     def severity_of(self, ev: Event, n_versions: int, score: float,
                     opts: dict[str, float] | None = None) -> Severity | None:
@@ -111,7 +131,7 @@ class _SpanRule(Rule):
         an = analysis(ctx)
         if an is None:
             return
-        opts = {**self.opts, **model_floors(ctx.meaning_model), **self.given} if ctx.meaning_model else self.opts
+        opts = self.options_for(ctx)
         for ev, score in zip(an.events, an.scores):
             if ev.kind != self.kind:
                 continue
@@ -339,7 +359,7 @@ class SentenceDivergence(Rule):
 
 
 @register
-class GarbledStructure(Rule):
+class GarbledStructure(_ModelFloors):
     """A version's sentence loops or breaks off where the others read normally.
 
     ## What it does
@@ -376,10 +396,10 @@ class GarbledStructure(Rule):
     options = {"min_gaps": 2.0, "min_gap_mass": 1.5, "gap_score": 0.7}
     requires = ("words",)
 
-    def __init__(self, options: dict[str, float] | None = None) -> None:
-        """``gap_score`` (a gap's lowest span score) defaults to the warning floor of the model in use."""
-        self.given = dict(options or {})
-        super().__init__({"gap_score": model_floors(load_model())["warn_score"], **self.given})
+    @staticmethod
+    def floors(model: MeaningModel) -> dict[str, float]:
+        """``gap_score`` (a gap's lowest span score): the model's warning floor."""
+        return {"gap_score": model_floors(model)["warn_score"]}
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         an = analysis(ctx)
@@ -404,8 +424,7 @@ class GarbledStructure(Rule):
     def _broken(self, ctx: CheckContext, an: _Analysis, k: int, row: RowWords) -> Iterator[Finding]:
         if len(row.cells) < 3:
             return
-        floor = self.given.get("gap_score", model_floors(ctx.meaning_model)["warn_score"]) if ctx.meaning_model \
-            else self.opts["gap_score"]
+        floor = self.options_for(ctx)["gap_score"]
         for d, cell in row.cells.items():
             evs = [ev for ev, score in zip(an.events, an.scores) if ev.row == k and ev.doc == d
                    and ev.kind in ("omission", "mistranslation") and score >= floor]
