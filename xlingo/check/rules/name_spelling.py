@@ -105,6 +105,15 @@ def _title_before_known_name(m: Mention, ref: Mention, idx: NameIndex) -> bool:
                for d in idx.versions + idx.context for o in idx.mentions[d])
 
 
+def _keeps_original(m: Mention, ref: Mention, idx: NameIndex) -> bool:
+    """``m`` keeps the name's words where ``ref`` put common words of its own language
+    (``Europa League`` against ``Liga Europa``): the others localised, this version did not, and
+    keeping a name as it is is no slip."""
+    _, theirs = shared_words(ref, m)
+    return bool(theirs) and all(zipf(ref.accented(w), ref.lang) >= 3.0 for w in theirs) \
+        and not _translated_words(m, ref, idx.other_langs(m.lang))
+
+
 def _acronym(m: Mention, word: str) -> bool:
     """The mention writes this (folded) word in capitals: an acronym."""
     return any(fold(t.text) == word and t.text.isupper() and len(t.text) >= 2 for t in tokenize(m.text))
@@ -266,6 +275,8 @@ class NameInconsistent(Rule):
         _, own = shared_words(m, ref)
         _, theirs = shared_words(ref, m)
         if kind == "partial" and (_prefix_change(m, ref) or not self._same_meaning(ctx, m, ref, own, theirs)):
+            return False
+        if kind == "partial" and _keeps_original(m, ref, idx):
             return False
         if own and all(_acronym(m, w) for w in own) and all(_acronym(ref, w) for w in theirs):
             return False  # acronyms and legal forms follow the language (SERI/SEFRI, AG/SA)
