@@ -237,3 +237,12 @@ def test_no_error_on_clean_human_translation():
     assert len(findings) <= 0.02 * 2 * len(rows)
     counts = bench.count_findings(rows[:20], codes=["XL101", "XL102", "XL103"])
     assert set(counts) == {"XL101", "XL102", "XL103"}
+
+
+def test_a_value_written_twice_is_flagged_at_the_occurrence_that_stands_where_the_others_differ():
+    # "3-3" against "5-3": the first 3 is the slip, whichever version is read first
+    rows = [{"pl": "Wynik końcowy: Varnholm 3-3 Kestrel.", "en": "Final score: Varnholm 5-3 Kestrel.",
+             "ru": "Итоговый счёт: Варнхольм 5:3 Кестрел."}]
+    story, found = run(NumberMismatch(), rows)
+    pl = story.document("pl").text
+    assert [(f.doc, f.text, f.start) for f in found] == [("pl", "3", pl.index("3"))]

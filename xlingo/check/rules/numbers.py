@@ -75,14 +75,18 @@ def _row_numbers(ctx: CheckContext) -> list[_RowNumbers]:
 def _group(docs: list[Document], quantities: dict[str, list[Quantity]]) -> list[_Group]:
     """Group quantities across versions: exact values first, then rounding / other-convention readings."""
     groups: list[_Group] = []
+    rank = {(d.id, q.start): (i + 0.5) / len(qs) for d in docs for qs in [quantities[d.id]] for i, q in enumerate(qs)}
+
+    def distance(g: _Group, d: str, q: Quantity) -> float:
+        """How far apart in the order of the row's numbers ``q`` and the group's members stand."""
+        return sum(abs(rank[(d, q.start)] - rank[(o, m.start)]) for o, m in g.members.items()) / len(g.members)
+
     for d in docs:
         for q in sorted(quantities[d.id], key=lambda q: q.soft):  # spelled-out words match last
-            for g in groups:
-                if d.id not in g.members and all(
-                        same_value(q, m) == 2 and not currencies_conflict(q.currency, m.currency)
-                        for m in g.members.values()):
-                    g.members[d.id] = q
-                    break
+            fits = [g for g in groups if d.id not in g.members and all(
+                same_value(q, m) == 2 and not currencies_conflict(q.currency, m.currency) for m in g.members.values())]
+            if fits:  # the same value twice (``3-3``): the occurrence that stands where the others have it
+                min(fits, key=lambda g: distance(g, d.id, q)).members[d.id] = q
             else:
                 groups.append(_Group({d.id: q}))
     merged = True
