@@ -137,12 +137,15 @@ def test_no_majority_form_votes_word_by_word():
     assert all(f.suggestion == "Volkanis Engine" for f in found)
 
 
-def test_a_partial_rendering_needs_a_replaced_word_that_means_the_same(monkeypatch):
+def test_a_partial_rendering_is_flagged_whether_the_replaced_word_is_a_translation_or_not(monkeypatch):
     rows = [{"en": "She joined Zentrix Media in May.", "pt": "Ela entrou na Zentrix Media em maio.",
              "fr": "Elle a rejoint Zentrix Presse en mai."}]
-    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []  # Presse/Media: unrelated words here
     monkeypatch.setitem(CONCEPTS, "presse", "media")
     _, found = run(NameInconsistent, rows, embed=concept_embed)  # a translation of the word
+    assert [(f.doc, f.text, f.suggestion) for f in found] == [("fr", "Zentrix Presse", "Zentrix Media")]
+    monkeypatch.delitem(CONCEPTS, "presse")
+    # every other version keeps `Media`: a common French word in its place garbles the name, whatever it means
+    _, found = run(NameInconsistent, rows, embed=concept_embed)
     assert [(f.doc, f.text, f.suggestion) for f in found] == [("fr", "Zentrix Presse", "Zentrix Media")]
 
 

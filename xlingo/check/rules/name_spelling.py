@@ -105,6 +105,16 @@ def _title_before_known_name(m: Mention, ref: Mention, idx: NameIndex) -> bool:
                for d in idx.versions + idx.context for o in idx.mentions[d])
 
 
+def _common_word_for_kept_name_word(ctx: CheckContext, cl: Cluster, m: Mention, ref: Mention, idx: NameIndex) -> bool:
+    """``m`` puts a common word of its language where every other version of the row keeps the
+    name's own word (``Mogollon Raum`` for *Mogollon Rim*): the name garbled by translation, whatever
+    the word means."""
+    _, own = shared_words(m, ref)
+    _, theirs = shared_words(ref, m)
+    return bool(own) and len(own) == len(_translated_words(m, ref, idx.other_langs(m.lang))) \
+        and NameInconsistent._kept_by_all(ctx, cl, m, theirs)
+
+
 def _keeps_original(m: Mention, ref: Mention, idx: NameIndex) -> bool:
     """``m`` keeps the name's words where ``ref`` put common words of its own language
     (``Europa League`` against ``Liga Europa``): the others localised, this version did not, and
@@ -147,13 +157,16 @@ class NameInconsistent(Rule):
     inflection; close spelling; words kept and words replaced) and flags the version whose form
     the other versions, the context documents and the do-not-translate glossary do not use.
     The more sources agree on the other form, the higher the severity; a version that uses
-    both forms is flagged where it departs from the story. Established localisations (a
+    both forms is flagged where it departs from the story; so is a version that puts a common
+    word of its language where every other version keeps the name's word, whatever the word
+    means (the name garbled or half translated). Established localisations (a
     place name that is a common word of the language, ``München``/``Munich``), place adjectives
     (``Belfaster``, ``New Yorker``), a name romanised by each language's convention
     (``Wladimir``/``Vladimir``, ``Poutine``/``Putin``) and a title before a name the story also uses alone
     (``Senador Jeff Flake``) are left alone; a descriptor translated and moved where the
     version's language puts it (``Coupe Betfred``, ``Liga Europa``) is info unless a context
-    document or the glossary pins the other form.
+    document or the glossary pins the other form, and a version that keeps the name's own words
+    where the others localised them (``Europa League``) is not flagged.
 
     ## Why is this bad?
     A brand spelled or half-translated differently in one edition reads as another company;
@@ -219,7 +232,7 @@ class NameInconsistent(Rule):
                     continue
                 rel, ref = max(rels, key=lambda x: x[0][1])
                 independent = total[best] - (m.doc in versions)
-                if independent < 1 or not self._comparable(ctx, m, ref, rel[0], idx):
+                if independent < 1 or not self._comparable(ctx, cl, m, ref, rel[0], idx):
                     continue
                 where = self._sources(ctx, idx, m, versions, context, glossary)
                 yield self._finding(ctx, idx, cl, m, ref, rel[0], classes[best], where,
@@ -248,7 +261,7 @@ class NameInconsistent(Rule):
                 continue
             for m in cls:
                 rel = relation(m, ref)
-                if not rel or rel[0] not in ("variant", "partial") or not self._comparable(ctx, m, ref, rel[0], idx):
+                if not rel or rel[0] not in ("variant", "partial") or not self._comparable(ctx, cl, m, ref, rel[0], idx):
                     continue
                 _, own = shared_words(m, ref)
                 _, theirs = shared_words(ref, m)
@@ -265,7 +278,7 @@ class NameInconsistent(Rule):
                                     Severity.ERROR if independent >= 2 else Severity.WARNING,
                                     pinned=any(d in idx.context for d in docs))
 
-    def _comparable(self, ctx: CheckContext, m: Mention, ref: Mention, kind: str, idx: NameIndex) -> bool:
+    def _comparable(self, ctx: CheckContext, cl: Cluster, m: Mention, ref: Mention, kind: str, idx: NameIndex) -> bool:
         """A difference worth a finding: short names (long capitalised runs are titles and menus
         more often than names), not a localisation, not a title or given name put before the
         same surname; a word replaced in a partial rendering must mean what it replaces
@@ -274,7 +287,8 @@ class NameInconsistent(Rule):
             return False
         _, own = shared_words(m, ref)
         _, theirs = shared_words(ref, m)
-        if kind == "partial" and (_prefix_change(m, ref) or not self._same_meaning(ctx, m, ref, own, theirs)):
+        if kind == "partial" and (_prefix_change(m, ref) or not (self._same_meaning(ctx, m, ref, own, theirs)
+                                                                  or _common_word_for_kept_name_word(ctx, cl, m, ref, idx))):
             return False
         if kind == "partial" and _keeps_original(m, ref, idx):
             return False
