@@ -149,3 +149,29 @@ def test_same_language_variants_may_share_sentences():
 def test_clean_story_has_no_copies():
     findings, _ = _run(CLEAN, CopiedVerbatim())
     assert findings == []
+
+
+def test_a_sentence_in_a_language_no_version_is_in_is_flagged():
+    # German left in the English version of an English-Russian-Arabic story
+    rows = [{"en": "The museum reopened its east wing after two years of repairs.",
+             "ru": "Музей вновь открыл восточное крыло после двух лет ремонта.",
+             "ar": "أعاد المتحف فتح جناحه الشرقي بعد عامين من الترميم."},
+            {"en": "Die Eintrittspreise bleiben für Kinder und Studenten weiterhin unverändert.",
+             "ru": "Цены на билеты для детей и студентов остаются прежними.",
+             "ar": "تبقى أسعار التذاكر للأطفال والطلاب دون تغيير."}]
+    findings, _ = _run(rows, WrongLanguage())
+    assert [(f.doc, f.row) for f in findings] == [("en", 1)]
+    assert "German" in findings[0].message
+
+
+def test_a_short_headline_left_in_english_is_flagged_unless_the_other_versions_keep_its_words():
+    rows = [{"pl": "Muzeum otwiera wschodnie skrzydło po remoncie.", "de": "Museum öffnet Ostflügel nach Renovierung.",
+             "ja": "博物館が改修後に東棟を再開。"},
+            {"pl": "Storm leaves thousands without power across the coast",
+             "de": "Sturm lässt Tausende an der Küste ohne Strom", "ja": "嵐で沿岸の数千人が停電"}]
+    findings, _ = _run(rows, WrongLanguage())
+    assert [(f.doc, f.row) for f in findings] == [("pl", 1)]
+    # an English title every version keeps is a title, not text left untranslated
+    title = "Songs From The Long Road Home Tonight"
+    rows[1] = {"pl": title, "de": f"„{title}“", "ja": f"「{title}」"}
+    assert _run(rows, WrongLanguage())[0] == []

@@ -1,6 +1,7 @@
 """XL4xx: text in the wrong language — left untranslated or copied from another version."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -22,27 +23,35 @@ def _wordfreq_langs() -> frozenset[str]:
     return frozenset(available_languages())
 
 
+@lru_cache(maxsize=1)
+def _well_known_langs() -> frozenset[str]:
+    """Languages with a large word list: text in one of them is told apart reliably, also when
+    no version of the story is in it (a French sentence left in an English-Russian story)."""
+    return frozenset(available_languages("large"))
+
+
 def _zipf(word: str, lang: str) -> float:
     return zipf(word, lang) if lang in _wordfreq_langs() else 0.0
 
 
-def distinctive_words(text: str, lang: str, other: str, gap: float = 1.5, floor: float = 3.0) -> tuple[int, int]:
-    """How many words of ``text`` are common in ``lang`` but not ``other``, and the reverse.
-
+def distinctive_words(text: str, lang: str, other: str, gap: float = 1.5,
+                      floor: float = 3.0) -> tuple[list[str], list[str]]:
+    """The words of ``text`` common in ``lang`` but not ``other``, and the reverse (lower-cased).
     A word counts for a language when its Zipf frequency there is at least ``floor``
     and ``gap`` above the other language's: names, numbers and shared loans count for neither.
     """
-    n_lang = n_other = 0
+    in_lang: list[str] = []
+    in_other: list[str] = []
     for w in _WORD.findall(text):
         if not is_plain_word(w):
             continue
         w = w.lower()
         a, b = _zipf(w, lang), _zipf(w, other)
         if a >= floor and a - b >= gap:
-            n_lang += 1
+            in_lang.append(w)
         elif b >= floor and b - a >= gap:
-            n_other += 1
-    return n_lang, n_other
+            in_other.append(w)
+    return in_lang, in_other
 
 
 def _lang_name(code: str) -> str:
@@ -113,14 +122,16 @@ class WrongLanguage(Rule):
 
     ## What it does
     Identifies the language of every sentence (py3langid over the story's languages,
-    English and the context documents' languages) and flags a sentence that is
-    confidently in another language than its document. Short sentences and those made
-    of names, numbers and acronyms are unreliable, so the rule also requires a minimum
-    number of common words that belong to the other language and not to the
-    document's (Zipf frequencies from wordfreq), and a clear majority of them. A
-    sentence in the language of another version of the story is most likely
-    untranslated text; sentences XL402 reports as copies of another version are
-    not repeated.
+    English and the context documents' languages, then over every language with a large word
+    list, for text in a language no version is in) and flags a sentence that is confidently
+    in another language than its document. Short sentences and those made of names, numbers
+    and acronyms are unreliable, so the rule also requires a minimum number of common words
+    that belong to the other language and not to the document's (Zipf frequencies from
+    wordfreq), and a clear majority of them; a short line (a headline of six words or more)
+    needs fewer such words, none of the document's language and none that the other versions
+    of the row also write (a title every version keeps is not left untranslated). A sentence
+    in the language of another version of the story is most likely untranslated text;
+    sentences XL402 reports as copies of another version are not repeated.
 
     ## Why is this bad?
     Text left in the source language (or in a pivot language such as English) is
@@ -142,7 +153,8 @@ class WrongLanguage(Rule):
     name = "wrong-language"
     severity = Severity.WARNING
     summary = "A sentence confidently in another language than its version"
-    options = {"min_prob": 0.9, "min_words": 5.0, "max_own_share": 0.25}
+    options = {"min_prob": 0.9, "min_words": 5.0, "min_words_unshared": 3.0, "min_length_unshared": 6.0,
+               "max_own_share": 0.25}
     requires = ("boilerplate", "copies")
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
@@ -150,6 +162,7 @@ class WrongLanguage(Rule):
         copied = {key for key, copy in ctx.copies.items() if copy.certain}  # XL402 reports those
         version_langs = {primary_language(d.lang): d for d in reversed(ctx.documents)}
         candidates = candidate_langs(ctx)
+        wide = sorted({*candidates, *_well_known_langs()})
         for k, _ in ctx.content_rows():
             for doc in ctx.documents:
                 own = primary_language(doc.lang)
@@ -158,7 +171,8 @@ class WrongLanguage(Rule):
                 for s in content_sentences(ctx, k, doc):
                     if (doc.id, s.i) in copied:
                         continue
-                    found = self._foreign(s.text, own, candidates)
+                    others = " ".join(ctx.row_text(k, d) for d in ctx.documents if d.id != doc.id).lower()
+                    found = self._foreign(s.text, own, candidates, others) or self._foreign(s.text, own, wide, others)
                     if found is None:
                         continue
                     lang, _ = found
@@ -174,14 +188,21 @@ class WrongLanguage(Rule):
                         f"this sentence is in {_lang_name(lang)}, not {_lang_name(own)}{where}",
                         row=k, related=related)
 
-    def _foreign(self, text: str, own: str, candidates: list[str]) -> tuple[str, float] | None:
-        """The language ``text`` is confidently in, when it is not ``own``."""
+    def _foreign(self, text: str, own: str, candidates: list[str], others: str) -> tuple[str, float] | None:
+        """The language ``text`` is confidently in, when it is not ``own``. Short sentences (a
+        headline of six words or more) need fewer words of that language, none of own's, and
+        none that the other versions of the row (``others``, lower-cased) also write: a title
+        kept in every version is not text left untranslated."""
         cands = sorted({*candidates, own})
         probs = language_probabilities(text, cands)
         lang = max(cands, key=lambda c: probs[c])
         if lang == own or probs[lang] < self.opts["min_prob"]:
             return None
-        n_own, n_foreign = distinctive_words(text, own, lang)
-        if n_foreign < self.opts["min_words"] or n_own > self.opts["max_own_share"] * n_foreign:
-            return None
+        own_words, foreign = distinctive_words(text, own, lang)
+        if len(foreign) >= self.opts["min_words"]:
+            return None if len(own_words) > self.opts["max_own_share"] * len(foreign) else (lang, probs[lang])
+        unshared = [w for w in foreign if not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", others)]
+        if own_words or len(unshared) < self.opts["min_words_unshared"] or len(unshared) < len(foreign) \
+                or len(_WORD.findall(text)) < self.opts["min_length_unshared"]:
+            return None  # an interjection kept in English ("Thank you very much.") is a choice
         return lang, probs[lang]
