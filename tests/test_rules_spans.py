@@ -312,6 +312,21 @@ def test_rhetorical_repetition_is_no_loop_but_a_looping_phrase_in_any_script_is(
     assert [(f.doc, f.row) for f in found] == [("ru", 1)]
 
 
+def test_a_loop_in_a_script_without_spaces_or_one_that_took_its_punctuation_along_is_garbled():
+    rows = [{"en": "The new line opens in the spring.", "de": "Die neue Linie wird im Frühjahr eröffnet.",
+             "zh": "新线路将在春季开通新线路将在春季开通。"},
+            {"en": "He said: \"We are ready, in every sense\", and left.",
+             "de": "Er sagte: „Wir sind bereit, in jeder Hinsicht“, und ging.",
+             "zh": "他说：“我们已经准备好了。”然后离开了。",
+             "pl": "Powiedział: „Jesteśmy gotowi, pod każdym względem”, — pod każdym względem”, — i wyszedł."}]
+    _, found = run(GarbledStructure(), rows)
+    assert sorted((f.doc, f.row) for f in found) == [("pl", 1), ("zh", 0)]
+    # the same words again after other punctuation: a rhetorical echo, not a loop
+    rows[1]["pl"] = "Powiedział: „Jesteśmy gotowi, pod każdym względem, pod każdym względem!” i wyszedł."
+    _, found = run(GarbledStructure(), rows)
+    assert [(f.doc, f.row) for f in found] == [("zh", 0)]
+
+
 def test_several_gaps_in_one_sentence_are_a_broken_structure():
     rows = [{"en": "The council approved the budget of 48 million euros for the new bridge.",
              "es": BUDGET["es"], "pt": BUDGET["pt"],

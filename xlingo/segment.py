@@ -44,7 +44,7 @@ _SPACE = re.compile(r"\s+")
 
 
 _HAN_KANA = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006"
-_SPACELESS_RUN = re.compile(f"(?P<cjk>[{_HAN_KANA}]+)|(?P<thai>[\u0e00-\u0e7f]+)")
+SPACELESS_RUN = re.compile(f"(?P<cjk>[{_HAN_KANA}]+)|(?P<thai>[\u0e00-\u0e7f]+)")
 _KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff]")
 
 
@@ -53,11 +53,11 @@ def word_units(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     Chinese, Japanese or Thai, whose runs are split into words and apart from other scripts
     (``英伟达H20芯片`` -> ``英伟达`` | ``H20`` | ``芯片``)."""
     end = len(text) if end is None else end
-    if not _SPACELESS_RUN.search(text, start, end):
+    if not SPACELESS_RUN.search(text, start, end):
         return [(start, end)]
     out: list[tuple[int, int]] = []
     pos = start
-    for m in _SPACELESS_RUN.finditer(text, start, end):
+    for m in SPACELESS_RUN.finditer(text, start, end):
         if m.start() > pos:
             out.append((pos, m.start()))
         out += [(m.start() + a, m.start() + b) for a, b in _run_words(m.group(), "thai" if m["thai"] else "cjk")]

@@ -47,6 +47,7 @@ from xlingo.annotate.wordalign import PairAlignment, WordStates, align_words, co
 from xlingo.embed.base import TokenStates
 from xlingo.language import known_zipf
 from xlingo.model import Story
+from xlingo.segment import SPACELESS_RUN
 
 TokenFn = Callable[[Sequence[str]], list[TokenStates]]
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
@@ -462,21 +463,33 @@ def _addition(row: RowWords, d: str, i: int, j: int, unshared: dict[str, list[tu
 # --- per-word scores (for benchmarks and row scores) ---------------------------------------
 
 
-def repeated_ngrams(cell: Cell, max_gap: int = 0) -> list[tuple[int, int]]:
+def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, int]]:
     """Word ids (inclusive) of phrases of 2-6 words repeated after at most ``max_gap`` other
-    words with nothing but a space before the repetition (looping output: ``happen early happen
-    early``, not the rhetorical ``like you saw at Brookline, like you saw at Medinah``), when the
-    phrase holds a word that carries meaning (weight >= 0.5, 3+ characters)."""
-    forms = [w.text.casefold() for w in cell.words.words]
+    words (looping output: ``happen early happen early``, ``美国队员对周日美国队员对周日``, not the
+    rhetorical ``like you saw at Brookline, like you saw at Medinah``), when the phrase holds a
+    word that carries meaning (weight >= 0.5; 3+ characters, or any word of a script written
+    without spaces). Between the copies stands a space, or the very punctuation that follows
+    the second copy (``in a way», — in a way», —``: the loop took it along). ``text``: the
+    document's text (the words' offsets point into it)."""
+    ws = cell.words.words
+    forms = [w.text.casefold() for w in ws]
     out: list[tuple[int, int]] = []
     n = len(forms)
+
+    def carries_meaning(x: int) -> bool:
+        return cell.weight[x] >= 0.5 and (len(forms[x]) >= 3 or bool(SPACELESS_RUN.search(forms[x])))
+
+    def looped(j: int, size: int) -> bool:
+        between = text[ws[j - 1].end:ws[j].start]
+        after = text[ws[j + size - 1].end:ws[j + size].start] if j + size < n else ""
+        return len(between) <= 1 and not between.strip() or between == after
+
     for size in (6, 5, 4, 3, 2):
         for i in range(n - size + 1):
-            if not any(cell.weight[x] >= 0.5 and len(forms[x]) >= 3 for x in range(i, i + size)):
+            if not any(carries_meaning(x) for x in range(i, i + size)):
                 continue
             for j in range(i + size, min(n - size + 1, i + size + max_gap + 1)):
-                ws = cell.words.words
-                if forms[j:j + size] == forms[i:i + size] and ws[j].start - ws[j - 1].end <= 1:
+                if forms[j:j + size] == forms[i:i + size] and looped(j, size):
                     if not any(a <= j + size - 1 and j <= b for a, b in out):
                         out.append((j, j + size - 1))
                     break

@@ -410,7 +410,7 @@ class GarbledStructure(_ModelFloors):
             yield from self._broken(ctx, an, k, row)
 
     def _loops(self, ctx: CheckContext, k: int, row: RowWords) -> Iterator[Finding]:
-        reps = {d: repeated_ngrams(c) for d, c in row.cells.items()}
+        reps = {d: repeated_ngrams(c, ctx.story.document(d).text) for d, c in row.cells.items()}
         for d, found in reps.items():
             if not found or any(reps[e] for e in row.others(d)):
                 continue
