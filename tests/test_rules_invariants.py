@@ -44,6 +44,8 @@ CONCEPTS = [
     "today heute aujourd'hui", "river fluss",
     "bridge мост puente", "reopened открыли reabrieron", "storms stürme tormentas", "closed sperrten cerraron",
     "rare seltene inusuales", "attended حضر", "film filme", "everyone alle ninguém",
+    "impossible unmöglichen imposibles", "hats hüte sombreros", "flooded überschwemmten inundaron",
+    "market markt mercado",
 ]
 CONCEPT = {w: k for k, line in enumerate(CONCEPTS) for w in line.split()}
 DIM = 128
@@ -231,6 +233,14 @@ def test_a_prefixed_word_before_an_added_negation_does_not_cancel_it():
     """``inusuales no cerraron``: the negation bears on the verb after it, not on the adjective."""
     rows = [{"en": "Rare storms closed the bridge.", "de": "Seltene Stürme sperrten die Brücke.",
              "es": "Las tormentas inusuales no cerraron el puente."}]
+    assert [(f.lang, f.text, f.severity) for f in polarity(rows)] == [("es", "no", Severity.WARNING)]
+
+
+def test_a_negative_word_the_others_share_does_not_hide_an_added_negation():
+    """``imposibles`` is rendered by ``impossible`` / ``unmöglichen``; those words do not render the
+    ``no`` added after it."""
+    rows = [{"en": "The impossible hats flooded the market.", "de": "Die unmöglichen Hüte überschwemmten den Markt.",
+             "es": "Los sombreros imposibles no inundaron el mercado."}]
     assert [(f.lang, f.text, f.severity) for f in polarity(rows)] == [("es", "no", Severity.WARNING)]
 
 

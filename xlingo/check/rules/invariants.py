@@ -180,7 +180,8 @@ class PolarityMismatch(Rule):
             if rw is None or not all(d in rw.cells for d in texts):
                 yield from self._by_count(ctx, k, texts, negs)
                 continue
-            marks = Polarity(ctx, k, rw, texts, langs, negs, int(self.opts["reach"]), self.opts["min_link"])
+            marks = Polarity(ctx, k, rw, texts, langs, negs, int(self.opts["reach"]), self.opts["min_link"],
+                             int(self.opts.get("reach_other", self.opts["reach"])))
             for d in texts:
                 others = [o for o in texts if o != d]
                 agree = len(others) >= 2 and len({counts[o] for o in others}) == 1
@@ -252,8 +253,9 @@ class Polarity:
     """Where the negations of a row's versions stand, in words of the row's word alignment."""
 
     def __init__(self, ctx: CheckContext, k: int, rw: RowWords, texts: dict[str, str], langs: dict[str, str],
-                 negs: dict[str, list[Cue]], reach: int, min_link: float) -> None:
+                 negs: dict[str, list[Cue]], reach: int, min_link: float, reach_other: int | None = None) -> None:
         self.rw, self.reach = rw, reach
+        self.reach_other = reach if reach_other is None else reach_other
         self.links = {pair: pa.links & (pa.sim >= min_link) for pair, pa in rw.pairs.items()}
         self.hard: dict[str, list[int]] = {}  # per version: the cue numbers of its negations
         self.cue_words: dict[str, list[list[int]]] = {}
@@ -280,8 +282,9 @@ class Polarity:
             self.negators[d] = {i for c in negator_words(text, langs[d]) for i in covered(c)}
             self.marked[d] = self.soft[d] | self.negators[d]
 
-    def _near(self, d: str, idx: list[int]) -> set[int]:
+    def _near(self, d: str, idx: list[int], reach: int | None = None) -> set[int]:
         """Words within ``reach`` of the given ones, inside their clause (no punctuation between)."""
+        reach = self.reach if reach is None else reach
         words = self.rw.cells[d].words.words
         text, base = self.texts[d], self.base[d]
 
@@ -293,7 +296,7 @@ class Polarity:
             out.add(i)
             for step in (-1, 1):
                 j = i
-                while 0 <= j + step < len(words) and abs(j + step - i) <= self.reach and joined(min(j, j + step), max(j, j + step)):
+                while 0 <= j + step < len(words) and abs(j + step - i) <= reach and joined(min(j, j + step), max(j, j + step)):
                     j += step
                     out.add(j)
         return out
@@ -323,19 +326,26 @@ class Polarity:
     def matched(self, d: str, cue: int, e: str) -> bool | None:
         """Whether version ``e`` has a negation (or a word that entails one) where the words
         around negation ``cue`` of ``d`` stand in it; None when none of them is aligned and
-        ``e`` has such a word somewhere (without any, ``e`` renders no negation at all)."""
+        ``e`` has such a word somewhere (without any, ``e`` renders no negation at all). A word
+        of ``e`` aligned to another negation of ``d`` or to a word of ``d`` that entails one
+        (``imposibles`` / ``niepraktyczne``) renders that word, not this negation."""
         mapped = self._mapped(d, cue, e)
         if not mapped:
             return None if self.marked[e] else False
-        return bool(self._near(e, mapped) & self.marked[e])
+        own = set(self.cue_words[d][cue])
+        elsewhere = sorted((self.soft[d] | {i for ws in self.cue_words[d] for i in ws}) - own)
+        echoed = {int(j) for j in np.flatnonzero(self.links[(d, e)][elsewhere].any(axis=0))} if elsewhere else set()
+        return bool(self._near(e, mapped, self.reach_other) & (self.marked[e] - echoed))
 
     def counterpart(self, d: str, cue: int, e: str) -> tuple[int, int]:
-        """Character span of ``e``'s words linked to the words around negation ``cue`` of ``d``
-        (the whole cell when none is)."""
+        """Character span of the clause(s) of ``e`` holding the words linked to negation ``cue``
+        of ``d`` and to the words around it (the whole cell when none is): where ``e`` lacks the
+        negation, which a missing word cannot point at more closely."""
         ws = self.rw.cells[e].words.words
         own = [int(j) for i in self.cue_words[d][cue] for j in np.flatnonzero(self.links[(d, e)][i])]
-        mapped = own or self._mapped(d, cue, e) or [0, len(ws) - 1]
-        return ws[min(mapped)].start, ws[max(mapped)].end
+        mapped = own + self._mapped(d, cue, e) or [0, len(ws) - 1]
+        clause = self._near(e, [min(mapped), max(mapped)], reach=len(ws))
+        return ws[min(clause)].start, ws[max(clause)].end
 
 
 @register
