@@ -257,6 +257,9 @@ def test_a_negative_word_the_others_share_does_not_hide_an_added_negation():
     [{"en": "No one approved the plan.", "fr": "Personne n'a approuvé le plan.", "de": "Niemand hat den Plan gebilligt."}],
     [{"en": "Not only the mayor but also the council approved the plan.", "de": "Bürgermeister und Rat billigten den Plan.",
       "pt": "Não só o prefeito, mas também o conselho aprovou o plano."}],
+    # "not the only one" for "one of many"
+    [{"en": "Lyon is one of many cities with a tram.", "de": "Lyon ist eine von vielen Städten mit Straßenbahn.",
+      "fr": "Lyon n'est pas la seule ville avec un tramway."}],
     # a lexical negation: "stopped" / "deixou de"
     [{"en": "The old ferry stopped running.", "de": "Die alte Fähre fährt nicht mehr.", "pt": "O velho bac deixou de circular."}],
 ])
