@@ -106,18 +106,25 @@ class PolarityMismatch(Rule):
     such as ``no ... nada`` is one negation, French ``ne ... que`` none) and locates each
     through the row's word alignment: a negation counts as rendered in another version when
     that version has a negation, or a word that entails one (*without*, *fail*, *refuse*,
-    *only*, or a negative prefix on an ordinary word: *impossible*, *unklar*, *невозможно*),
-    where the negation's neighbouring words have their counterparts. A version with more
-    negations than every other, one of which no other version renders, has an **added**
-    negation; a version with fewer than every other, where two or more others have a negation
-    it does not render, has **lost** one. A negation right by a word that entails one
-    (*not unusual*) may cancel and is not compared.
+    *only*, *sole*, a negative prefix or suffix on an ordinary word: *impossible*, *unklar*,
+    *невозможно*, *powerless*, *machtlos*), where the negation's neighbouring words have their
+    counterparts, unless that word is aligned to another negative word of the first version
+    (``imposibles`` / ``niepraktyczne`` render each other, not a ``no`` beside them). A version
+    with more negations than every other, one of which no other version renders, has an
+    **added** negation; a version with fewer than every other, where two or more others have a
+    negation it does not render, has **lost** one (reported on its clause that lacks it). A
+    negation bearing on a word that entails one (*not unusual*, *ninguém fica indiferente*,
+    *n'arrêtez pas*) may cancel and is not compared.
 
-    Translators move polarity into other words often (*no later than* / *spätestens*,
-    *not the only* / *one of many*): about 2 such candidates per 100 sentences of clean news. So
-    each candidate is weighed by the encoder: the version with the negation is encoded once more
-    with that negation cut out; when that brings it clearly closer to the versions without it
-    (a negation slipped into an otherwise faithful sentence), it is a warning, otherwise info.
+    The N-way vote decides first: only a version alone against two or more versions that agree
+    with each other (as many negations each) can be warned about; with two versions, or when
+    the others disagree among themselves, the finding is info and the encoder is not asked.
+    Translators move polarity into other words often (*no later than* / *spätestens*, litotes
+    such as *n'a pas faibli* / *remained high*): about 1 voted candidate per 100 sentences of
+    clean news. So a voted candidate is weighed by the encoder: the version with the negation
+    is encoded once more with that negation cut out; when that closes enough of its distance to
+    every version of the other side (a negation slipped into an otherwise faithful sentence),
+    it is a warning, otherwise info.
 
     ## Why is this bad?
     A lost or added "not" reverses the statement while every other word matches: sentence
@@ -138,11 +145,11 @@ class PolarityMismatch(Rule):
 
     code = "XL801"
     levels = {
-        Severity.WARNING: "three or more versions, the negation added or lost in this one only, and cutting "
-                          "it out brings its version closer to the others (``gain`` at least ``added_gain`` "
-                          "or ``lost_gain``)",
-        Severity.INFO: "two versions (no vote), a smaller gain (a paraphrase is as likely), or no word "
-                       "alignment to locate the negation",
+        Severity.WARNING: "three or more versions, the negation added or lost in this one only while the "
+                          "others agree with each other, and cutting it out closes its distance to every one "
+                          "of them (``gain`` at least ``added_gain`` or ``lost_gain``)",
+        Severity.INFO: "two versions (no vote), the other versions disagreeing among themselves, a smaller "
+                       "gain (a paraphrase is as likely), or no word alignment to locate the negation",
     }
     name = "polarity-mismatch"
     severity = Severity.WARNING
@@ -180,8 +187,7 @@ class PolarityMismatch(Rule):
             if rw is None or not all(d in rw.cells for d in texts):
                 yield from self._by_count(ctx, k, texts, negs)
                 continue
-            marks = Polarity(ctx, k, rw, texts, langs, negs, int(self.opts["reach"]), self.opts["min_link"],
-                             int(self.opts.get("reach_other", self.opts["reach"])))
+            marks = Polarity(ctx, k, rw, texts, langs, negs, int(self.opts["reach"]), self.opts["min_link"])
             for d in texts:
                 others = [o for o in texts if o != d]
                 agree = len(others) >= 2 and len({counts[o] for o in others}) == 1
@@ -236,7 +242,8 @@ class PolarityMismatch(Rule):
 
 
 def _gain(ctx: CheckContext, text: str, cue: Cue, others: tuple[str, ...]) -> float:
-    """How much closer ``text`` comes to ``others`` (mean cosine) with the negation ``cue`` cut out."""
+    """How much of its cosine distance to each of ``others`` ``text`` closes with the negation
+    ``cue`` cut out: the least share over ``others`` (every version must agree)."""
     cut = (text[:cue.start].rstrip() + " " + text[cue.end:].lstrip()).strip()
     vecs = np.asarray(ctx.embed([text, cut, *others]), dtype=np.float64)
     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
@@ -253,9 +260,8 @@ class Polarity:
     """Where the negations of a row's versions stand, in words of the row's word alignment."""
 
     def __init__(self, ctx: CheckContext, k: int, rw: RowWords, texts: dict[str, str], langs: dict[str, str],
-                 negs: dict[str, list[Cue]], reach: int, min_link: float, reach_other: int | None = None) -> None:
+                 negs: dict[str, list[Cue]], reach: int, min_link: float) -> None:
         self.rw, self.reach = rw, reach
-        self.reach_other = reach if reach_other is None else reach_other
         self.links = {pair: pa.links & (pa.sim >= min_link) for pair, pa in rw.pairs.items()}
         self.hard: dict[str, list[int]] = {}  # per version: the cue numbers of its negations
         self.cue_words: dict[str, list[list[int]]] = {}
@@ -335,7 +341,7 @@ class Polarity:
         own = set(self.cue_words[d][cue])
         elsewhere = sorted((self.soft[d] | {i for ws in self.cue_words[d] for i in ws}) - own)
         echoed = {int(j) for j in np.flatnonzero(self.links[(d, e)][elsewhere].any(axis=0))} if elsewhere else set()
-        return bool(self._near(e, mapped, self.reach_other) & (self.marked[e] - echoed))
+        return bool(self._near(e, mapped) & (self.marked[e] - echoed))
 
     def counterpart(self, d: str, cue: int, e: str) -> tuple[int, int]:
         """Character span of the clause(s) of ``e`` holding the words linked to negation ``cue``
