@@ -96,12 +96,12 @@ IMPLICIT_NEGATION: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v
     "en": "without|non|sole|solely|fail*|refus*|lack*|hardly|barely|scarcely|unable|absen*|deny|denie*|denied|ignor*|ceas*|"
           "until|unless|neither|nor|neglect*|avoid*|except*|instead|rather than|only|declin*|reject*|prevent*|"
           "stop|stops|stopped|stopping|ban|bans|banned|banning|miss|missed|misses|missing|no longer|few|little",
-    "de": "ohne|kaum|einzig*|versäum*|erst|aufgehört|aufhör*|weder|verweiger*|ablehn*|lehnt|lehnte|lehnten|abgelehnt|"
+    "de": "ohne|kaum|einzig*|bestreit*|bestritt*|leugn*|vermiss*|versäum*|erst|aufgehört|aufhör*|weder|verweiger*|ablehn*|lehnt|lehnte|lehnten|abgelehnt|"
           "fehl*|scheiter*|gescheitert|unfähig*|außer|statt|anstatt|nur|verhinder*|stopp*|verbot*|verbiet*|"
           "vermeid*|vermied*|mangel*|wenige|wenig",
-    "nl": "zonder|nauwelijks|enige|gestopt|stopt*|weiger*|ontbr*|behalve|tenzij|slechts|alleen|mislukt*|verbod*|verbied*|vermijd*|"
+    "nl": "zonder|nauwelijks|enige|ontken*|vermis*|gestopt|stopt*|weiger*|ontbr*|behalve|tenzij|slechts|alleen|mislukt*|verbod*|verbied*|vermijd*|"
           "vermeed*|pas|weinig",
-    "fr": "sans|non|seul|seule|seuls|seules|à peine|ignor*|cess*|arrêt*|refus*|échou*|manqu*|incapable*|sauf|à moins|seulement|uniquement|"
+    "fr": "sans|non|seul|seule|seuls|seules|nier|nie|nient|nié|niait|à peine|ignor*|cess*|arrêt*|refus*|échou*|manqu*|incapable*|sauf|à moins|seulement|uniquement|"
           "plutôt|empêch*|interdi*|évit*|rejet*|peu|ni",
     "es": "sin|apenas|único|única|únicos|únicas|dej* de|ignor*|negó|niega*|negar*|negaron|rechaz*|fracas*|incapaz*|salvo|excepto|solo|sólo|"
           "solamente|únicamente|en lugar|en vez|impid*|imped*|prohib*|evit*|carec*|falt*|poco|pocos|pocas|ni",
@@ -109,9 +109,9 @@ IMPLICIT_NEGATION: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v
           "impedi*|vieta*|vietat*|evit*|negat*|negò|nega|negano|poco|pochi|poche|né",
     "pt": "sem|mal|único|única|únicos|únicas|deix* de|ignor*|cess*|recus*|falh*|falt*|incapaz*|exceto|salvo|só|apenas|somente|em vez|"
           "impedi*|impeç*|proib*|evit*|negou|nega*|rejeit*|pouco|poucos|poucas|nem",
-    "pl": "bez|ledwo|jedyn*|przesta*|odmów*|odmaw*|odmow*|brak*|zabrak*|nieudan*|oprócz|tylko|jedynie|zamiast|zakaz*|unik*|"
+    "pl": "bez|ledwo|jedyn*|zaprzecz*|przesta*|odmów*|odmaw*|odmow*|brak*|zabrak*|nieudan*|oprócz|tylko|jedynie|zamiast|zakaz*|unik*|"
           "odrzuc*|uniemożliw*|mało",
-    "ru": "без|едва|единствен*|вряд|переста*|прекрат*|отказ*|нехват*|отсутств*|кроме|только|лишь|вместо|запрет*|избега*|избеж*|отклон*|"
+    "ru": "без|едва|единствен*|отрица*|вряд|переста*|прекрат*|отказ*|нехват*|отсутств*|кроме|только|лишь|вместо|запрет*|избега*|избеж*|отклон*|"
           "провал*|мало|немного",
     "zh": "唯一|缺|拒|除了|只|仅|僅|失败|失敗|禁止|避免|而是|难以|難以|难|難|少",
     "ja": "唯一|拒|欠|除|だけ|のみ|失敗|禁止|避け|代わり|困難|難し|にくい|不|未|非|無|少",
