@@ -142,6 +142,10 @@ def test_negations_per_language(text, lang, n):
     assert len(negations(text, lang)) == n
 
 
+def test_an_editors_insertion_does_not_split_ne_pas():
+    assert [c.text for c in negations("Elle « ne [s']attendait pas » à gagner.", "fr")] == ["ne [s']attendait pas"]
+
+
 @pytest.mark.parametrize("text,lang", [
     ("The talks failed to produce a deal.", "en"), ("It is impossible to say.", "en"),
     ("Sie ging ohne Schirm.", "de"), ("C'est une décision injuste.", "fr"), ("Он ушёл без зонта.", "ru"),

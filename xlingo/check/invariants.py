@@ -201,7 +201,7 @@ CJK_COMPARISON = {
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[^\W\d_]{1,3}['’]")
 _ELIDED = re.compile(r"^([^\W\d_]{1,3})['’]([^\W\d_]+)$")
-_BOUNDARY = re.compile(r"[,;:.!?()\[\]«»\"“”„—–]|\s-\s")
+_BOUNDARY = re.compile(r"[,;:.!?()«»\"“”„—–]|\s-\s")  # not [ ]: an editor's insertion inside a clause
 _CONCORD_WINDOW = 6  # tokens within which negative cues of one clause are one negation
 
 
