@@ -86,13 +86,13 @@ class PolarityCandidate:
     voters: list[str]  # the versions on the other side
     related: list[Span]
     agree: bool
-    probes: tuple[tuple[str, Cue, tuple[str, ...]], ...]  # (text with the negation, negation, the other side)
+    probes: tuple[tuple[str, str, tuple[str, ...]], ...]  # (text with the negation, text without, the other side)
 
     def gain(self, ctx: CheckContext) -> float:
         """How much closer the version with the negation comes to the other side once the
         negation is cut out (a negation slipped into a faithful translation pulls it away from
         the others; one that renders a paraphrase does not). Encodes one string per probe."""
-        return max((ctx.cached(_gain, text, cue, others) for text, cue, others in self.probes), default=float("-inf"))
+        return max((ctx.cached(_gain, text, cut, others) for text, cut, others in self.probes), default=float("-inf"))
 
 
 @register
@@ -201,7 +201,7 @@ class PolarityMismatch(Rule):
                         yield PolarityCandidate("added", d, k, start + cues[0].start, start + cues[-1].end,
                                                 _quote(cues), others,
                                                 [ctx.span(o, *ctx.row_span(k, o)) for o in others], agree,
-                                                tuple((texts[d], c, compared) for c in cues))
+                                                tuple((texts[d], _cut(texts[d], c, langs[d]), compared) for c in cues))
                 if counts[d] < min(counts[o] for o in others) and len(others) >= 2:
                     yield from self._lost(ctx, k, d, others, marks, negs, texts, agree)
 
@@ -220,7 +220,8 @@ class PolarityMismatch(Rule):
                 related = [s for o in [y, *rendering] for s in _cue_spans(ctx, k, o, negs[o])]
                 yield PolarityCandidate("lost", d, k, *marks.counterpart(y, i, d), _quote([negs[y][i]]),
                                         [y, *rendering], related, agree and len(rendering) == len(others) - 1,
-                                        ((texts[y], negs[y][i], (texts[d],)),))
+                                        ((texts[y], _cut(texts[y], negs[y][i], ctx.story.document(y).lang),
+                                          (texts[d],)),))
                 return
 
     def _by_count(self, ctx: CheckContext, k: int, texts: dict[str, str],
@@ -241,10 +242,20 @@ class PolarityMismatch(Rule):
                                         False, ())
 
 
-def _gain(ctx: CheckContext, text: str, cue: Cue, others: tuple[str, ...]) -> float:
-    """How much of its cosine distance to each of ``others`` ``text`` closes with the negation
-    ``cue`` cut out: the least share over ``others`` (every version must agree)."""
-    cut = (text[:cue.start].rstrip() + " " + text[cue.end:].lstrip()).strip()
+def _cut(text: str, cue: Cue, lang: str) -> str:
+    """``text`` without the negator words of negation ``cue`` (``ne`` and ``pas`` of ``ne
+    circule pas``, ``no`` and ``nadie`` of ``no vino nadie``: the words between stay)."""
+    parts = [c for c in negator_words(text, lang) if cue.start <= c.start and c.end <= cue.end] or [cue]
+    for c in reversed(parts):
+        left, right = text[:c.start], text[c.end:]
+        space = " " if left[-1:].isspace() or right[:1].isspace() else ""  # none in Chinese, Japanese
+        text = left.rstrip() + space + right.lstrip()
+    return text.strip()
+
+
+def _gain(ctx: CheckContext, text: str, cut: str, others: tuple[str, ...]) -> float:
+    """How much of its cosine distance to each of ``others`` ``text`` closes once its negation
+    is cut out (``cut``): the least share over ``others`` (every version must agree)."""
     vecs = np.asarray(ctx.embed([text, cut, *others]), dtype=np.float64)
     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
     sims = vecs[2:] @ vecs[:2].T
