@@ -11,10 +11,15 @@ closed, so they travel to any text.
   negative subject (``ne ... pas``, ``personne ne``; ``ne ... que`` restricts, an expletive
   ``ne`` negates nothing).
 * :func:`implicit_negative` says whether a text carries negation by other means: words that
-  entail a negation (*without*, *fail*, *refuse*, *lack*, *hardly*; German *ohne*, *kaum*...)
-  or a word built from a negative prefix on an ordinary word (*impossible*, *unklar*,
-  *inégal*, *невозможно*). A translation may move a negation into such a word; a rule must
+  entail a negation (*without*, *fail*, *refuse*, *lack*, *hardly*, *sole*, *deny*; German
+  *ohne*, *kaum*...; phrases such as *deixar de*, *dejar de*) or a word built from a negative
+  prefix or suffix on an ordinary word (*impossible*, *unklar*, *inégal*, *невозможно*,
+  *powerless*, *machtlos*). A translation may move a negation into such a word; a rule must
   then not call the versions' polarity different.
+* Negators that negate nothing are not counted: Chinese A-not-A questions (会不会), French
+  ``pas`` the noun (*un grand pas*), ``pas mal``, ``à jamais``; concessive ``nem que`` /
+  ``ni que``; Russian ``на нет``; Japanese obligation (なければなりません) and *regardless*
+  (に関係なく).
 * :func:`directions` finds the comparison words of a text and its words of change (rise,
   fall) with their direction (+1 more, -1 less).
 * :func:`soft_negatives` finds the words that carry a negation without being a negator
