@@ -4,9 +4,10 @@ Clean stories: every ``ntrex-dev`` document in EN/DE/FR/PT and in ``--triples`` 
 its 12 languages (seeded), run through the engine's embed and align stages. Perturbed stories:
 ``--cases`` chunks of ``--story-lines`` lines with a negation added to or removed from one line of
 one version (the generator of ``benchmarks/perturb.py``, with another seed than its suite's).
-Every XL801 candidate (:meth:`~xlingo.check.rules.invariants.PolarityMismatch.candidates`) is
-collected with its encoder gain; a candidate on a clean story is a false alarm, one overlapping
-the perturbed span a hit.
+Every XL801 candidate (:meth:`~xlingo.check.rules.invariants.PolarityMismatch.candidates`) the
+N-way vote carries (two or more versions on the other side, agreeing with each other: the only
+ones that can be warnings) is collected with its encoder gain; a candidate on a clean story is a
+false alarm, one overlapping the perturbed span a hit.
 
 Folds are documents. On the training documents, the pair of thresholds (``added_gain``,
 ``lost_gain``) that catches the most perturbations while keeping warnings on clean stories at
@@ -39,11 +40,12 @@ KINDS = ("added", "lost")
 
 
 def candidates(engine, rule: PolarityMismatch, versions: dict[str, list[str]], story_id: str):
-    """The story's XL801 candidates (embed and align by the engine, annotators by the rule)."""
+    """The story's voted XL801 candidates with their gains (embed and align by the engine,
+    annotators by the rule)."""
     story = Story(id=story_id, documents=documents(versions))
     engine.process(story, disable=[c for c in engine.component_names if c not in ("embed", "align")])
     ctx = CheckContext(story=story, embed=engine.embedder, token_states=engine.embedder.tokens)
-    return story, list(rule.candidates(ctx))
+    return story, [(c, c.gain(ctx)) for c in rule.candidates(ctx) if len(c.voters) >= 2 and c.agree]
 
 
 def collect(folder: str, engine, triples: int, n_cases: int, story_lines: int, seed: int,
@@ -59,7 +61,7 @@ def collect(folder: str, engine, triples: int, n_cases: int, story_lines: int, s
         for combo in [("en", "de", "fr", "pt")] + [tuple(rng.sample(langs, 3)) for _ in range(triples)]:
             story, cands = candidates(engine, rule, {lg: v[lg] for lg in combo}, doc)
             sentences[doc] = sentences.get(doc, 0) + sum(len(d.sentences) for d in story.documents)
-            rows += [(doc, c.kind, c.gain, 0) for c in cands if len(c.voters) >= 2]
+            rows += [(doc, c.kind, gain, 0) for c, gain in cands]
     data = perturb._Data(docs, rng, engine.embedder)
     chunks = [(doc, {lg: v[lg][k:k + story_lines] for lg in langs}) for doc, v in docs
               for k in range(0, len(v["en"]), story_lines) if len(v["en"]) - k >= 4]
@@ -79,8 +81,7 @@ def collect(folder: str, engine, triples: int, n_cases: int, story_lines: int, s
             case = perturb.StoryCase(f"negation{n}", "negation", lang, versions, k, out[1], line)
             gold = perturb.gold_in_document(case)
             _, cands = candidates(engine, rule, versions, case.id)
-            hits = [c for c in cands if len(c.voters) >= 2 and perturb.is_hit(c, case, gold)]
-            rows += [(doc, c.kind, c.gain, 1 + n) for c in hits]  # label: the case number
+            rows += [(doc, c.kind, gain, 1 + n) for c, gain in cands if perturb.is_hit(c, case, gold)]  # label: the case
             cases += 1
             break
     return rows, sentences, cases
@@ -108,7 +109,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", nargs="?", default=str(DEFAULT_DATA), help="ntrex-dev folder")
     ap.add_argument("--triples", type=int, default=3, help="random 3-language stories per document")
-    ap.add_argument("--cases", type=int, default=48, help="perturbed negation cases")
+    ap.add_argument("--cases", type=int, default=144, help="perturbed negation cases (12 per language)")
     ap.add_argument("--story-lines", type=int, default=8)
     ap.add_argument("--seed", type=int, default=7, help="not the perturbation suite's 13")
     ap.add_argument("--budget", type=float, default=0.15, help="XL801 warnings per 100 clean sentences")

@@ -42,6 +42,10 @@ CONCEPTS = [
     "mayor bürgermeister maire", "approved gebilligt approuvé", "plan", "hat a",
     "talks gespräche pourparlers", "failed brachten abouti", "deal einigung accord",
     "today heute aujourd'hui", "river fluss",
+    "bridge мост puente", "reopened открыли reabrieron", "storms stürme tormentas", "closed sperrten cerraron",
+    "rare seltene inusuales", "attended حضر", "film filme", "everyone alle ninguém",
+    "impossible unmöglichen imposibles", "hats hüte sombreros", "flooded überschwemmten inundaron",
+    "market markt mercado",
 ]
 CONCEPT = {w: k for k, line in enumerate(CONCEPTS) for w in line.split()}
 DIM = 128
@@ -120,14 +124,34 @@ def polarity(rows, token_states=lexicon_tokens, options=ANY_GAIN):
     ("لا تعمل العبارة يوم الأحد.", "ar", 1),
     ("لم يحضر الوزير ولا نائبه.", "ar", 1),
     ("The ferry runs every day.", "en", 0),
+    ("你明天会不会来？", "zh", 0),  # A-not-A: a yes/no question
+    ("工程不到三天就完成了。", "zh", 0),  # 不到 + number: less than
+    ("我做不到。", "zh", 1),
+    ("明日までに提出しなければなりません。", "ja", 0),  # must (polite)
+    ("年齢に関係なく参加できます。", "ja", 0),  # regardless of
+    ("Biegał niczym wiatr.", "pl", 0),  # niczym: like
+    ("Это сведёт на нет все усилия.", "ru", 0),  # свести на нет: reduce to nothing
+    ("Liga-me, nem que seja por um minuto.", "pt", 0),  # nem que: even if
+    ("Il a fait un grand pas en avant.", "fr", 0),  # pas: a step
+    ("Il a fait pas mal de progrès.", "fr", 0),  # pas mal: quite a lot
+    ("Elle s'en souviendra à jamais.", "fr", 0),  # à jamais: forever
+    ("Rien de nouveau à Lyon.", "fr", 1),
+    ("Não só o prefeito aprovou o plano, mas também o conselho.", "pt", 0),
 ])
 def test_negations_per_language(text, lang, n):
     assert len(negations(text, lang)) == n
 
 
+def test_an_editors_insertion_does_not_split_ne_pas():
+    assert [c.text for c in negations("Elle « ne [s']attendait pas » à gagner.", "fr")] == ["ne [s']attendait pas"]
+
+
 @pytest.mark.parametrize("text,lang", [
     ("The talks failed to produce a deal.", "en"), ("It is impossible to say.", "en"),
     ("Sie ging ohne Schirm.", "de"), ("C'est une décision injuste.", "fr"), ("Он ушёл без зонта.", "ru"),
+    ("The villagers felt powerless.", "en"), ("Die Bürger fühlten sich machtlos.", "de"),  # negative suffixes
+    ("They sell non-food items.", "en"), ("Für nichtkirchliche Träger gilt das auch.", "de"),
+    ("O relógio deixou de funcionar.", "pt"), ("Por fin dejó de llover.", "es"), ("Лифт перестал работать.", "ru"),
 ])
 def test_implicit_negatives(text, lang):
     assert implicit_negative(text, lang)
@@ -196,6 +220,69 @@ def test_arabic_version_with_added_negation():
 ])
 def test_paraphrases_of_polarity_are_not_flagged(rows):
     assert [f for f in polarity(rows) if f.severity >= Severity.WARNING] == []
+
+
+def test_added_negation_in_russian_against_two_agreeing_versions():
+    rows = [{"en": "The bridge reopened today.", "es": "El puente reabrieron hoy.", "ru": "Мост сегодня не открыли."}]
+    assert [(f.lang, f.text, f.severity) for f in polarity(rows)] == [("ru", "не", Severity.WARNING)]
+
+
+def test_lost_negation_in_arabic():
+    rows = [{"en": "The minister did not attend the meeting.", "es": "El ministro no asistió a la reunión.",
+             "ar": "حضر الوزير الاجتماع."}]
+    assert [(f.lang, f.severity) for f in polarity(rows)] == [("ar", Severity.WARNING)]
+
+
+def test_a_prefixed_word_before_an_added_negation_does_not_cancel_it():
+    """``inusuales no cerraron``: the negation bears on the verb after it, not on the adjective."""
+    rows = [{"en": "Rare storms closed the bridge.", "de": "Seltene Stürme sperrten die Brücke.",
+             "es": "Las tormentas inusuales no cerraron el puente."}]
+    assert [(f.lang, f.text, f.severity) for f in polarity(rows)] == [("es", "no", Severity.WARNING)]
+
+
+def test_a_negative_word_the_others_share_does_not_hide_an_added_negation():
+    """``imposibles`` is rendered by ``impossible`` / ``unmöglichen``; those words do not render the
+    ``no`` added after it."""
+    rows = [{"en": "The impossible hats flooded the market.", "de": "Die unmöglichen Hüte überschwemmten den Markt.",
+             "es": "Los sombreros imposibles no inundaron el mercado."}]
+    assert [(f.lang, f.text, f.severity) for f in polarity(rows)] == [("es", "no", Severity.WARNING)]
+
+
+@pytest.mark.parametrize("rows", [
+    # litotes: a negation on a prefixed antonym two words on
+    [{"en": "Everyone was moved by the film.", "de": "Alle waren vom Film bewegt.",
+      "pt": "Ninguém ficou indiferente ao filme."}],
+    # double negation (negative concord) in Russian and Polish, one negation elsewhere
+    [{"en": "Nobody said anything.", "ru": "Никто ничего не сказал.", "pl": "Nikt nic nie powiedział."}],
+    # the negation moved to the main clause by the translator
+    [{"en": "I don't think the bridge will reopen.", "fr": "Je pense que le pont ne rouvrira pas.",
+      "de": "Ich glaube nicht, dass die Brücke wieder öffnet."}],
+    # "no one" and "personne", "not only ... but also" in Portuguese
+    [{"en": "No one approved the plan.", "fr": "Personne n'a approuvé le plan.", "de": "Niemand hat den Plan gebilligt."}],
+    [{"en": "Not only the mayor but also the council approved the plan.", "de": "Bürgermeister und Rat billigten den Plan.",
+      "pt": "Não só o prefeito, mas também o conselho aprovou o plano."}],
+    # "not the only one" for "one of many"
+    [{"en": "Lyon is one of many cities with a tram.", "de": "Lyon ist eine von vielen Städten mit Straßenbahn.",
+      "fr": "Lyon n'est pas la seule ville avec un tramway."}],
+    # a lexical negation: "stopped" / "deixou de"
+    [{"en": "The old ferry stopped running.", "de": "Die alte Fähre fährt nicht mehr.", "pt": "O velho bac deixou de circular."}],
+])
+def test_legitimate_renderings_of_polarity_raise_nothing(rows):
+    assert [f for f in polarity(rows) if f.severity >= Severity.WARNING] == []
+
+
+def test_the_encoder_is_not_asked_where_the_vote_cannot_decide():
+    """Two versions: the finding stays info and no string with the negation cut out is encoded."""
+    asked = []
+
+    def embed(texts):
+        asked.extend(texts)
+        return lexicon_embed(texts)
+
+    rows = [{"en": "The school reopened on Monday.", "de": "Die Schule wurde am Montag nicht wieder geöffnet."}]
+    found = run(PolarityMismatch, rows, embed=embed, token_states=lexicon_tokens, options=ANY_GAIN)
+    assert [(f.lang, f.severity) for f in found] == [("de", Severity.INFO)]
+    assert not any("Montag wieder" in t for t in asked)
 
 
 def test_a_negation_elsewhere_in_the_row_does_not_excuse_a_lost_one():

@@ -11,10 +11,15 @@ closed, so they travel to any text.
   negative subject (``ne ... pas``, ``personne ne``; ``ne ... que`` restricts, an expletive
   ``ne`` negates nothing).
 * :func:`implicit_negative` says whether a text carries negation by other means: words that
-  entail a negation (*without*, *fail*, *refuse*, *lack*, *hardly*; German *ohne*, *kaum*...)
-  or a word built from a negative prefix on an ordinary word (*impossible*, *unklar*,
-  *inégal*, *невозможно*). A translation may move a negation into such a word; a rule must
+  entail a negation (*without*, *fail*, *refuse*, *lack*, *hardly*, *sole*, *deny*; German
+  *ohne*, *kaum*...; phrases such as *deixar de*, *dejar de*) or a word built from a negative
+  prefix or suffix on an ordinary word (*impossible*, *unklar*, *inégal*, *невозможно*,
+  *powerless*, *machtlos*). A translation may move a negation into such a word; a rule must
   then not call the versions' polarity different.
+* Negators that negate nothing are not counted: Chinese A-not-A questions (会不会), French
+  ``pas`` the noun (*un grand pas*), ``pas mal``, ``à jamais``; concessive ``nem que`` /
+  ``ni que``; Russian ``на нет``; Japanese obligation (なければなりません) and *regardless*
+  (に関係なく).
 * :func:`directions` finds the comparison words of a text and its words of change (rise,
   fall) with their direction (+1 more, -1 less).
 * :func:`soft_negatives` finds the words that carry a negation without being a negator
@@ -46,7 +51,7 @@ NEGATION: dict[str, frozenset[str]] = {k: frozenset(v.split()) for k, v in {
     "es": "no nunca jamás nadie nada ningún ninguno ninguna ningunos ningunas ni tampoco",
     "it": "non mai nessuno nessuna nessun niente nulla né neanche nemmeno neppure",
     "pt": "não nunca jamais ninguém nada nenhum nenhuma nenhuns nenhumas nem tampouco",
-    "pl": "nie nigdy nikt nikogo nikomu nikim nic niczego niczym nigdzie żaden żadna żadne żadnego "
+    "pl": "nie nigdy nikt nikogo nikomu nikim nic niczego nigdzie żaden żadna żadne żadnego "
           "żadnej żadnych żadnym żadnymi żadnemu ani",
     "ru": "не нет ни никогда никто никого никому никем ничто ничего ничем ничему нигде никуда "
           "никакой никакая никакое никакие никакого никакой никаких никаким нельзя",
@@ -59,12 +64,15 @@ FR_NE = frozenset({"ne", "n'"})
 #: French second parts (``ne ... plus`` is a negation too, ``plus`` alone a comparison).
 FR_SECOND = frozenset("pas plus jamais rien personne aucun aucune nul nulle ni guère point".split())
 #: French negators that stay negators in idioms (``pas mal``, ``plus que jamais``).
-FR_RAW = frozenset({"ne", "n'", "pas", "jamais"})
+FR_RAW = frozenset({"ne", "n'", "pas", "jamais", "rien", "aucun", "aucune", "ni", "nul", "nulle"})
 #: French n-words that can be the subject before ``ne`` (``personne ne vient``).
 FR_SUBJECT = frozenset("personne rien aucun aucune nul nulle".split())
 #: French words that negate without ``ne`` (``pas encore``, ``jamais``); ``non`` mostly
 #: prefixes a word (``non exécutif``) and is read as such.
-FR_ALONE = frozenset("pas jamais aucun aucune".split())
+FR_ALONE = frozenset("pas jamais aucun aucune rien".split())
+#: Words before which ``pas`` is the noun *step* (``un grand pas``) and ``rien`` a noun (``un rien``).
+FR_DETERMINERS = frozenset("un une le la les l' du des de d' au aux ce cet ces mon ton son nos vos leur leurs "
+                           "premier premiers grand grands petit petits faux même quelques chaque".split())
 
 #: Chinese and Japanese negators, matched on characters.
 CJK_NEGATION = {
@@ -75,41 +83,44 @@ CJK_NEGATION = {
 CJK_NOT_NEGATION = {
     "zh": re.compile(r"不过|不過|不断|不斷|不少|不仅|不僅|不但|不管|不论|不論|无论|無論|非常|未来|未來|否则|否則|"
                      r"不久|莫斯科|没收|沒收|除非|并非常|不妨|莫名|无数|無數|不同|不得不|非洲|无疑|無疑|"
-                     r"不禁|毫不犹豫|不时|不時|非法|无线|無線|不错|不錯"),
+                     r"不禁|毫不犹豫|不时|不時|非法|无线|無線|不错|不錯|不如说|不如說|不如|不二|不到(?=[\d一二两三四五六七八九十百千万半几])"),
     "ja": re.compile(r"少な|危な|まもなく|間もなく|ほどなく|なくな|亡く|無線|ない[かし]?ものの|しれない|"
-                     r"なければならない|なくてはならない|なければいけない|なくてはいけない|ざるを得|違いない|かねない|ほかない|しかない|だけでなく|のみならず"),
+                     r"(?:なけれ?ば|なくては)(?:ならない|なりません|いけない|いけません)|ないと(?:いけ|だめ)|"
+                     r"ざるを得|違いない|かねない|ほかない|しかない|だけでなく|のみならず|"
+                     r"関係なく|(?:に|を)?(?:かかわらず|関わらず|拘らず|問わず)"),
 }
 #: Arabic conjunctions written onto the next word (و ف).
 _AR_PREFIX = re.compile(r"^[وف](?=ل[ام]|لن|لي)")
 
 #: Words whose meaning entails a negation (a translation may carry the negation in them): the
-#: negative prepositions and adverbs (*without*, *hardly*), the downward-entailing *only* words,
+#: negative prepositions and adverbs (*without*, *hardly*), the downward-entailing *only* words
+#: and adjectives (*sole*, *seul*, *único*: "not the only one" is "one of many"),
 #: and the verbs whose meaning is "not do" (*fail*, *refuse*, *lack*, *prevent*). ``*`` ends a
 #: stem (any ending); other entries match the whole word (or phrase). CJK entries match anywhere.
 IMPLICIT_NEGATION: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
-    "en": "without|fail*|refus*|lack*|hardly|barely|scarcely|unable|absen*|deny|denie*|denied|ignor*|ceas*|"
+    "en": "without|non|sole|solely|fail*|refus*|lack*|hardly|barely|scarcely|unable|absen*|deny|denie*|denied|ignor*|ceas*|"
           "until|unless|neither|nor|neglect*|avoid*|except*|instead|rather than|only|declin*|reject*|prevent*|"
           "stop|stops|stopped|stopping|ban|bans|banned|banning|miss|missed|misses|missing|no longer|few|little",
-    "de": "ohne|kaum|versäum*|erst|aufgehört|aufhör*|weder|verweiger*|ablehn*|lehnt|lehnte|lehnten|abgelehnt|"
+    "de": "ohne|kaum|einzig*|bestreit*|bestritt*|leugn*|vermiss*|versäum*|erst|aufgehört|aufhör*|weder|verweiger*|ablehn*|lehnt|lehnte|lehnten|abgelehnt|"
           "fehl*|scheiter*|gescheitert|unfähig*|außer|statt|anstatt|nur|verhinder*|stopp*|verbot*|verbiet*|"
           "vermeid*|vermied*|mangel*|wenige|wenig",
-    "nl": "zonder|nauwelijks|weiger*|ontbr*|behalve|tenzij|slechts|alleen|mislukt*|verbod*|verbied*|vermijd*|"
+    "nl": "zonder|nauwelijks|enige|ontken*|vermis*|gestopt|stopt*|weiger*|ontbr*|behalve|tenzij|slechts|alleen|mislukt*|verbod*|verbied*|vermijd*|"
           "vermeed*|pas|weinig",
-    "fr": "sans|à peine|ignor*|cess*|refus*|échou*|manqu*|incapable*|sauf|à moins|seulement|uniquement|"
+    "fr": "sans|non|seul|seule|seuls|seules|nier|nie|nient|nié|niait|à peine|ignor*|cess*|arrêt*|refus*|échou*|manqu*|incapable*|sauf|à moins|seulement|uniquement|"
           "plutôt|empêch*|interdi*|évit*|rejet*|peu|ni",
-    "es": "sin|apenas|ignor*|negó|niega*|negar*|negaron|rechaz*|fracas*|incapaz*|salvo|excepto|solo|sólo|"
+    "es": "sin|apenas|único|única|únicos|únicas|dej* de|ignor*|negó|niega*|negar*|negaron|rechaz*|fracas*|incapaz*|salvo|excepto|solo|sólo|"
           "solamente|únicamente|en lugar|en vez|impid*|imped*|prohib*|evit*|carec*|falt*|poco|pocos|pocas|ni",
-    "it": "senza|appena|smett*|ignor*|cess*|rifiut*|fall*|manc*|incapac*|tranne|salvo|solo|soltanto|invece|"
+    "it": "senza|appena|unico|unica|unici|uniche|smett*|ignor*|cess*|rifiut*|fall*|manc*|incapac*|tranne|salvo|solo|soltanto|invece|"
           "impedi*|vieta*|vietat*|evit*|negat*|negò|nega|negano|poco|pochi|poche|né",
-    "pt": "sem|mal|ignor*|cess*|recus*|falh*|falt*|incapaz*|exceto|salvo|só|apenas|somente|em vez|"
+    "pt": "sem|mal|único|única|únicos|únicas|deix* de|ignor*|cess*|recus*|falh*|falt*|incapaz*|exceto|salvo|só|apenas|somente|em vez|"
           "impedi*|impeç*|proib*|evit*|negou|nega*|rejeit*|pouco|poucos|poucas|nem",
-    "pl": "bez|ledwo|odmów*|odmaw*|odmow*|brak*|zabrak*|nieudan*|oprócz|tylko|jedynie|zamiast|zakaz*|unik*|"
+    "pl": "bez|ledwo|jedyn*|zaprzecz*|przesta*|odmów*|odmaw*|odmow*|brak*|zabrak*|nieudan*|oprócz|tylko|jedynie|zamiast|zakaz*|unik*|"
           "odrzuc*|uniemożliw*|mało",
-    "ru": "без|едва|вряд|отказ*|нехват*|отсутств*|кроме|только|лишь|вместо|запрет*|избега*|избеж*|отклон*|"
+    "ru": "без|едва|единствен*|отрица*|вряд|переста*|прекрат*|отказ*|нехват*|отсутств*|кроме|только|лишь|вместо|запрет*|избега*|избеж*|отклон*|"
           "провал*|мало|немного",
-    "zh": "缺|拒|除了|只|仅|僅|失败|失敗|禁止|避免|而是|难以|難以|难|難|少",
-    "ja": "拒|欠|除|だけ|のみ|失敗|禁止|避け|代わり|困難|難し|にくい|不|未|非|無|少",
-    "ar": "بدون|دون|رفض*|فشل*|نقص*|غياب|إلا|فقط|بدلا|منع*|تجنب*|غير|عدم|قليل*",
+    "zh": "唯一|缺|拒|除了|只|仅|僅|失败|失敗|禁止|避免|而是|难以|難以|难|難|少",
+    "ja": "唯一|拒|欠|除|だけ|のみ|失敗|禁止|避け|代わり|困難|難し|にくい|不|未|非|無|少",
+    "ar": "الوحيد|الوحيدة|بدون|دون|رفض*|فشل*|نقص*|غياب|إلا|فقط|بدلا|منع*|تجنب*|غير|عدم|قليل*",
 }.items()}
 #: Negative prefixes that build antonyms from ordinary words (``im|possible``).
 NEGATIVE_PREFIX: dict[str, tuple[str, ...]] = {
@@ -123,6 +134,15 @@ NEGATIVE_PREFIX: dict[str, tuple[str, ...]] = {
     "pl": ("nie", "bez"),
     "ru": ("не", "без", "бес"),
 }
+
+#: Negative suffixes that build antonyms from ordinary words (``power|less``, ``macht|los``).
+NEGATIVE_SUFFIX: dict[str, tuple[str, ...]] = {
+    "en": ("less",),
+    "de": ("los", "lose", "losen", "loser", "loses", "losem"),
+    "nl": ("loos", "loze"),
+}
+#: Prefixes that negate whatever word they start (``nicht|walisisch``), save the words listed.
+PLAIN_PREFIX = {"de": ("nicht", ("nichts",))}
 
 #: Comparison words: direction +1 (more, higher, above) or -1 (less, lower, below).
 COMPARISON: dict[str, dict[str, int]] = {lang: {w: d for d, ws in pair for w in ws.split()} for lang, pair in {
@@ -186,7 +206,7 @@ CJK_COMPARISON = {
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|[^\W\d_]{1,3}['’]")
 _ELIDED = re.compile(r"^([^\W\d_]{1,3})['’]([^\W\d_]+)$")
-_BOUNDARY = re.compile(r"[,;:.!?()\[\]«»\"“”„—–]|\s-\s")
+_BOUNDARY = re.compile(r"[,;:.!?()«»\"“”„—–]|\s-\s")  # not [ ]: an editor's insertion inside a clause
 _CONCORD_WINDOW = 6  # tokens within which negative cues of one clause are one negation
 
 
@@ -229,8 +249,11 @@ def negation_cues(text: str, lang: str) -> list[Cue]:
                 if not any(s <= m.start() < e for s, e in blocked)]
     toks = _tokens(text)
     only = ONLY.get(lang, ())
-    toks = [t for i, t in enumerate(toks) if not _interjection(text, t, toks[i - 1][2] if i else "")
-            and not (i + 1 < len(toks) and toks[i + 1][2] in only)]
+    idioms = IDIOMS.get(lang, ())
+    words = [t[2] for t in toks]
+    toks = [t for i, t in enumerate(toks) if not _interjection(text, t, words[i - 1] if i else "")
+            and not (i + 1 < len(toks) and words[i + 1] in only)
+            and not (tuple(words[i:i + 2]) in idioms or tuple(words[max(0, i - 1):i + 1]) in idioms)]
     if lang == "fr":
         return _french_cues(toks)
     lexicon = NEGATION.get(lang)
@@ -261,12 +284,24 @@ def _chinese_cues(text: str) -> list[Cue]:
     out = []
     for start, end in word_units(text):
         tok = text[start:end]
+        if _a_not_a(text, start, end):
+            continue
+        lexical = CJK_NOT_NEGATION["zh"].match(text, start)
         if tok in ZH_NEGATION or (tok[0] in _ZH_NEG_HEAD and len(tok) <= 3
-                                  and not CJK_NOT_NEGATION["zh"].fullmatch(tok)):
+                                  and not (lexical and lexical.end() == end)):
             out.append(Cue(start, end, tok))
     return out
 
 
+def _a_not_a(text: str, start: int, end: int) -> bool:
+    """会不会, 能不能, 有没有: a verb, the negator and the verb again ask a yes/no question."""
+    verb = text[start + 1:end]
+    return text[start] in _ZH_NEG_HEAD and bool(verb) and text[max(0, start - len(verb)):start] == verb
+
+
+#: Word pairs in which a negator negates nothing: concessive conjunctions (``nem que seja``,
+#: even if; ``ni que fuera``, as if) and Russian ``на нет`` (to nothing: ``свести на нет``).
+IDIOMS = {"pt": (("nem", "que"),), "es": (("ni", "que"),), "ru": (("на", "нет"),)}
 #: "Only" words: a negator right before one (``not only``, ``nicht nur``) does not negate.
 ONLY = {"en": ("only", "just"), "de": ("nur",), "fr": ("seulement",), "es": ("solo", "sólo", "solamente"),
         "it": ("solo", "soltanto"), "pt": ("só", "apenas", "somente"), "nl": ("alleen",), "pl": ("tylko",),
@@ -302,10 +337,22 @@ def _french_cues(toks: list[tuple[int, int, str, int]]) -> list[Cue]:
                     out.append(Cue(toks[subject[0]][0], e, ""))
                     used.add(subject[0])
     for j, (s, e, w, _) in enumerate(toks):
-        if j not in used and w in FR_ALONE and not (w == "jamais" and any(
-                t[2] in ("que", "qu'", "si") for t in toks[max(0, j - 4):j])):
-            out.append(Cue(s, e, ""))  # "plus que jamais", "le pire que j'ai jamais vu": ever
+        if j not in used and w in FR_ALONE and not _french_idiom(toks, j):
+            out.append(Cue(s, e, ""))
     return sorted(out, key=lambda c: c.start)
+
+
+def _french_idiom(toks: list[tuple[int, int, str, int]], j: int) -> bool:
+    """A second part without ``ne`` that does not negate: ``plus que jamais``, ``le pire que
+    j'ai jamais vu`` (ever), ``à jamais`` (forever), ``un grand pas`` (a step), ``pas mal``
+    (quite a lot), ``un rien``."""
+    w = toks[j][2]
+    prev = toks[j - 1][2] if j else ""
+    if w == "jamais":
+        return prev == "à" or any(t[2] in ("que", "qu'", "si") for t in toks[max(0, j - 4):j])
+    if w in ("pas", "rien") and prev in FR_DETERMINERS:
+        return True
+    return w == "pas" and j + 1 < len(toks) and toks[j + 1][2] == "mal"
 
 
 def negations(text: str, lang: str) -> list[Cue]:
@@ -337,6 +384,14 @@ def _prefixed_antonym(word: str, lang: str) -> bool:
     Latin prefixes (*in-*, *des-*, *dis-*...) also begin many words that negate nothing
     (*impuesto*, *disappear*), so there the stem must have an adjective's ending (*possible*,
     *égal*, *correct*)."""
+    plain = PLAIN_PREFIX.get(lang)
+    if plain and word.startswith(plain[0]) and len(word) >= len(plain[0]) + 4 and not word.startswith(plain[1]):
+        return True
+    for x in NEGATIVE_SUFFIX.get(lang, ()):
+        stem = word[:-len(x)]
+        if word.endswith(x) and len(stem) >= 3 and max(zipf(stem, lang), zipf(stem.rstrip("s"), lang)) >= 3.0 \
+                and zipf(word, lang) >= 1.5:
+            return True
     for p in NEGATIVE_PREFIX.get(lang, ()):
         stem = word[len(p):]
         if word.startswith(p) and len(stem) >= 4 and zipf(stem, lang) >= 3.0 and zipf(word, lang) >= 1.5 \
@@ -364,10 +419,11 @@ def soft_negatives(text: str, lang: str, prefixed: bool = True) -> list[Cue]:
                        for m in re.finditer(re.escape(e), text)), key=lambda c: c.start)
     out = []
     low = text.lower()
-    for e in (e for e in entries if " " in e):
-        out += [Cue(m.start(), m.end(), text[m.start():m.end()]) for m in re.finditer(rf"(?<!\w){re.escape(e)}(?!\w)", low)]
+    for e in (e for e in entries if " " in e):  # phrases; * ends a stem (``deix* de``)
+        pattern = re.escape(e).replace(r"\*", r"\w*")
+        out += [Cue(m.start(), m.end(), text[m.start():m.end()]) for m in re.finditer(rf"(?<!\w){pattern}(?!\w)", low)]
     words = {e for e in entries if not e.endswith("*") and " " not in e}
-    stems = tuple(e[:-1] for e in entries if e.endswith("*"))
+    stems = tuple(e[:-1] for e in entries if e.endswith("*") and " " not in e)
     for s, e, w, _ in _tokens(text):
         if w in words or (stems and w.startswith(stems)) or (prefixed and _prefixed_antonym(w, lang)):
             out.append(Cue(s, e, text[s:e]))

@@ -24,7 +24,7 @@ from xlingo.annotate import annotate
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.invariants import Cue, directions, implicit_negative, negations, negator_words, soft_negatives
 from xlingo.check.wording import languages
-from xlingo.language import zipf
+from xlingo.language import primary_language, zipf
 from xlingo.model import Finding, Severity, Span
 from xlingo.names import (
     COMPOUNDING,
@@ -73,10 +73,9 @@ def _quote(cues: Sequence[Cue]) -> str:
 @dataclass(frozen=True)
 class PolarityCandidate:
     """A negation one version has where the others have none (``added``), or lacks where two or
-    more others have one (``lost``), with the encoder's evidence for it: ``gain``, how much
-    closer the version with the negation comes to the other side once that negation is cut out
-    (a negation slipped into a faithful translation pulls it away from the others; one that
-    renders a paraphrase does not)."""
+    more others have one (``lost``). ``agree``: the N-way vote, the versions on the other side
+    all have as many negations as each other (two or more of them). :meth:`gain` is the
+    encoder's evidence, asked for only when the vote leaves the case undecided."""
 
     kind: str  # "added" | "lost"
     doc: str
@@ -86,7 +85,14 @@ class PolarityCandidate:
     cue: str
     voters: list[str]  # the versions on the other side
     related: list[Span]
-    gain: float
+    agree: bool
+    probes: tuple[tuple[str, str, tuple[str, ...]], ...]  # (text with the negation, text without, the other side)
+
+    def gain(self, ctx: CheckContext) -> float:
+        """How much closer the version with the negation comes to the other side once the
+        negation is cut out (a negation slipped into a faithful translation pulls it away from
+        the others; one that renders a paraphrase does not). Encodes one string per probe."""
+        return max((ctx.cached(_gain, text, cut, others) for text, cut, others in self.probes), default=float("-inf"))
 
 
 @register
@@ -100,18 +106,25 @@ class PolarityMismatch(Rule):
     such as ``no ... nada`` is one negation, French ``ne ... que`` none) and locates each
     through the row's word alignment: a negation counts as rendered in another version when
     that version has a negation, or a word that entails one (*without*, *fail*, *refuse*,
-    *only*, or a negative prefix on an ordinary word: *impossible*, *unklar*, *невозможно*),
-    where the negation's neighbouring words have their counterparts. A version with more
-    negations than every other, one of which no other version renders, has an **added**
-    negation; a version with fewer than every other, where two or more others have a negation
-    it does not render, has **lost** one. A negation right by a word that entails one
-    (*not unusual*) may cancel and is not compared.
+    *only*, *sole*, a negative prefix or suffix on an ordinary word: *impossible*, *unklar*,
+    *невозможно*, *powerless*, *machtlos*), where the negation's neighbouring words have their
+    counterparts, unless that word is aligned to another negative word of the first version
+    (``imposibles`` / ``niepraktyczne`` render each other, not a ``no`` beside them). A version
+    with more negations than every other, one of which no other version renders, has an
+    **added** negation; a version with fewer than every other, where two or more others have a
+    negation it does not render, has **lost** one (reported on its clause that lacks it). A
+    negation bearing on a word that entails one (*not unusual*, *ninguém fica indiferente*,
+    *n'arrêtez pas*) may cancel and is not compared.
 
-    Translators move polarity into other words often (*no later than* / *spätestens*,
-    *not the only* / *one of many*): about 2 such candidates per 100 sentences of clean news. So
-    each candidate is weighed by the encoder: the version with the negation is encoded once more
-    with that negation cut out; when that brings it clearly closer to the versions without it
-    (a negation slipped into an otherwise faithful sentence), it is a warning, otherwise info.
+    The N-way vote decides first: only a version alone against two or more versions that agree
+    with each other (as many negations each) can be warned about; with two versions, or when
+    the others disagree among themselves, the finding is info and the encoder is not asked.
+    Translators move polarity into other words often (*no later than* / *spätestens*, litotes
+    such as *n'a pas faibli* / *remained high*): about 1 voted candidate per 100 sentences of
+    clean news. So a voted candidate is weighed by the encoder: the version with the negation
+    is encoded once more with that negation cut out; when that closes enough of its distance to
+    every version of the other side (a negation slipped into an otherwise faithful sentence),
+    it is a warning, otherwise info.
 
     ## Why is this bad?
     A lost or added "not" reverses the statement while every other word matches: sentence
@@ -132,11 +145,11 @@ class PolarityMismatch(Rule):
 
     code = "XL801"
     levels = {
-        Severity.WARNING: "three or more versions, the negation added or lost in this one only, and cutting "
-                          "it out brings its version closer to the others (``gain`` at least ``added_gain`` "
-                          "or ``lost_gain``)",
-        Severity.INFO: "two versions (no vote), a smaller gain (a paraphrase is as likely), or no word "
-                       "alignment to locate the negation",
+        Severity.WARNING: "three or more versions, the negation added or lost in this one only while the "
+                          "others agree with each other, and cutting it out closes its distance to every one "
+                          "of them (``gain`` at least ``added_gain`` or ``lost_gain``)",
+        Severity.INFO: "two versions (no vote), the other versions disagreeing among themselves, a smaller "
+                       "gain (a paraphrase is as likely), or no word alignment to locate the negation",
     }
     name = "polarity-mismatch"
     severity = Severity.WARNING
@@ -145,20 +158,24 @@ class PolarityMismatch(Rule):
     # words on each side of a negation whose counterparts locate it; the least encoder gain of a
     # warning (document-level cross-validation on ntrex-dev: benchmarks/cv_invariants.py)
     # a link below ``min_link`` similarity is noise of the aligner's mutual argmax
-    options = {"reach": 3, "min_link": 0.3, "added_gain": 0.0073, "lost_gain": 0.0084}
+    options = {"reach": 3, "min_link": 0.3, "added_gain": 0.0202, "lost_gain": 0.1335}
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         for c in self.candidates(ctx):
-            strong = len(c.voters) >= 2 and c.gain >= self.opts[f"{c.kind}_gain"]
-            severity = Severity.WARNING if strong else Severity.INFO
+            severity = Severity.WARNING if self.strong(ctx, c) else Severity.INFO
             where = languages(ctx, c.voters)
             message = (f"negation {c.cue} here, none where its words stand in {where}" if c.kind == "added"
                        else f"no negation here where {where} have one ({c.cue})")
             yield ctx.finding(self, c.doc, c.start, c.end, f"{message}: the statement may be reversed",
                               row=c.row, related=c.related, severity=severity)
 
+    def strong(self, ctx: CheckContext, c: PolarityCandidate) -> bool:
+        """A warning: the versions on the other side agree (the vote), and the encoder's gain
+        reaches ``added_gain`` / ``lost_gain``. The encoder is asked only then."""
+        return c.agree and c.gain(ctx) >= self.opts[f"{c.kind}_gain"]
+
     def candidates(self, ctx: CheckContext) -> Iterator[PolarityCandidate]:
-        """Every added or lost negation of the story, with its encoder gain."""
+        """Every added or lost negation of the story."""
         annotate(ctx, self.requires)
         for k, texts in _cells(ctx):
             langs = {d: ctx.story.document(d).lang for d in texts}
@@ -173,35 +190,38 @@ class PolarityMismatch(Rule):
             marks = Polarity(ctx, k, rw, texts, langs, negs, int(self.opts["reach"]), self.opts["min_link"])
             for d in texts:
                 others = [o for o in texts if o != d]
+                agree = len(others) >= 2 and len({counts[o] for o in others}) == 1
                 if counts[d] > max(counts[o] for o in others):
                     added = [c for c in marks.hard[d] if not marks.cancelled(d, c)
                              and all(marks.matched(d, c, o) is False for o in others)]
                     if added:
                         cues = [negs[d][i] for i in added]
-                        gain = max(_gain(ctx, texts[d], negs[d][i], [texts[o] for o in others]) for i in added)
                         start = ctx.row_span(k, d)[0]
+                        compared = tuple(texts[o] for o in others)
                         yield PolarityCandidate("added", d, k, start + cues[0].start, start + cues[-1].end,
                                                 _quote(cues), others,
-                                                [ctx.span(o, *ctx.row_span(k, o)) for o in others], gain)
+                                                [ctx.span(o, *ctx.row_span(k, o)) for o in others], agree,
+                                                tuple((texts[d], _cut(texts[d], c, langs[d]), compared) for c in cues))
                 if counts[d] < min(counts[o] for o in others) and len(others) >= 2:
-                    yield from self._lost(ctx, k, d, others, marks, negs, texts)
+                    yield from self._lost(ctx, k, d, others, marks, negs, texts, agree)
 
     def _lost(self, ctx: CheckContext, k: int, d: str, others: list[str], marks: Polarity,
-              negs: dict[str, list[Cue]], texts: dict[str, str]) -> Iterator[PolarityCandidate]:
+              negs: dict[str, list[Cue]], texts: dict[str, str], agree: bool) -> Iterator[PolarityCandidate]:
         """A negation of another version that ``d`` does not render, where some third version
         renders it or has its own negation that ``d`` does not render either."""
         for y in others:
             for i in marks.hard[y]:
                 if marks.cancelled(y, i) or marks.matched(y, i, d) is not False:
                     continue
-                agree = [z for z in others if z != y and (marks.matched(y, i, z) or any(
+                rendering = [z for z in others if z != y and (marks.matched(y, i, z) or any(
                     marks.matched(z, j, d) is False for j in marks.hard[z] if not marks.cancelled(z, j)))]
-                if not agree:
+                if not rendering:
                     continue
-                gain = _gain(ctx, texts[y], negs[y][i], [texts[d]])
-                related = [s for o in [y, *agree] for s in _cue_spans(ctx, k, o, negs[o])]
+                related = [s for o in [y, *rendering] for s in _cue_spans(ctx, k, o, negs[o])]
                 yield PolarityCandidate("lost", d, k, *marks.counterpart(y, i, d), _quote([negs[y][i]]),
-                                        [y, *agree], related, gain)
+                                        [y, *rendering], related, agree and len(rendering) == len(others) - 1,
+                                        ((texts[y], _cut(texts[y], negs[y][i], ctx.story.document(y).lang),
+                                          (texts[d],)),))
                 return
 
     def _by_count(self, ctx: CheckContext, k: int, texts: dict[str, str],
@@ -219,19 +239,32 @@ class PolarityMismatch(Rule):
                 start = ctx.row_span(k, d)[0]
                 yield PolarityCandidate("added", d, k, start + negs[d][0].start, start + negs[d][-1].end,
                                         _quote(negs[d]), others, [ctx.span(o, *ctx.row_span(k, o)) for o in others],
-                                        0.0)
+                                        False, ())
 
 
-def _gain(ctx: CheckContext, text: str, cue: Cue, others: list[str]) -> float:
-    """How much closer ``text`` comes to ``others`` (mean cosine) with the negation ``cue`` cut out."""
-    cut = (text[:cue.start].rstrip() + " " + text[cue.end:].lstrip()).strip()
+def _cut(text: str, cue: Cue, lang: str) -> str:
+    """``text`` without the negator words of negation ``cue`` (``ne`` and ``pas`` of ``ne
+    circule pas``, ``no`` and ``nadie`` of ``no vino nadie``: the words between stay)."""
+    parts = [c for c in negator_words(text, lang) if cue.start <= c.start and c.end <= cue.end] or [cue]
+    for c in reversed(parts):
+        left, right = text[:c.start], text[c.end:]
+        space = " " if left[-1:].isspace() or right[:1].isspace() else ""  # none in Chinese, Japanese
+        text = left.rstrip() + space + right.lstrip()
+    return text.strip()
+
+
+def _gain(ctx: CheckContext, text: str, cut: str, others: tuple[str, ...]) -> float:
+    """How much of its cosine distance to each of ``others`` ``text`` closes once its negation
+    is cut out (``cut``): the least share over ``others`` (every version must agree)."""
     vecs = np.asarray(ctx.embed([text, cut, *others]), dtype=np.float64)
     vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
     sims = vecs[2:] @ vecs[:2].T
-    return float(np.mean(sims[:, 1] - sims[:, 0]))
+    return float(np.min((sims[:, 1] - sims[:, 0]) / np.maximum(1.0 - sims[:, 0], 1e-6)))
 
 
 _BREAK = re.compile(r"[,;:.!?()—–]")
+#: Languages whose negation follows what it negates (Japanese ``...ではない``).
+HEAD_FINAL = frozenset({"ja", "ko", "tr"})
 
 
 class Polarity:
@@ -246,7 +279,8 @@ class Polarity:
         self.marked: dict[str, set[int]] = {}  # words of a negation or of a word that entails one
         self.soft: dict[str, set[int]] = {}
         self.lexical: dict[str, set[int]] = {}  # soft words of the lexicon (not by a prefix)
-        self.texts = texts
+        self.negators: dict[str, set[int]] = {}  # words of the language's negators, whatever their use
+        self.texts, self.langs = texts, {d: primary_language(lang) for d, lang in langs.items()}
         self.base = {d: ctx.row_span(k, d)[0] for d in texts}
         for d, text in texts.items():
             base = self.base[d]
@@ -262,10 +296,12 @@ class Polarity:
             self.hard[d] = [i for i, w in enumerate(self.cue_words[d]) if w]
             self.soft[d] = {i for c in soft_negatives(text, langs[d]) for i in covered(c)}
             self.lexical[d] = {i for c in soft_negatives(text, langs[d], prefixed=False) for i in covered(c)}
-            self.marked[d] = self.soft[d] | {i for c in negator_words(text, langs[d]) for i in covered(c)}
+            self.negators[d] = {i for c in negator_words(text, langs[d]) for i in covered(c)}
+            self.marked[d] = self.soft[d] | self.negators[d]
 
-    def _near(self, d: str, idx: list[int]) -> set[int]:
+    def _near(self, d: str, idx: list[int], reach: int | None = None) -> set[int]:
         """Words within ``reach`` of the given ones, inside their clause (no punctuation between)."""
+        reach = self.reach if reach is None else reach
         words = self.rw.cells[d].words.words
         text, base = self.texts[d], self.base[d]
 
@@ -277,17 +313,28 @@ class Polarity:
             out.add(i)
             for step in (-1, 1):
                 j = i
-                while 0 <= j + step < len(words) and abs(j + step - i) <= self.reach and joined(min(j, j + step), max(j, j + step)):
+                while 0 <= j + step < len(words) and abs(j + step - i) <= reach and joined(min(j, j + step), max(j, j + step)):
                     j += step
                     out.add(j)
         return out
 
     def cancelled(self, d: str, cue: int) -> bool:
-        """The negation stands right by a word that entails one (``not unusual``, ``nicht ohne``):
-        two negations that may cancel, or one a translation may carry in either word."""
+        """The negation bears on a word that entails one (``not unusual``, ``ne ... pas sans``,
+        ``nicht ohne``, ``ninguém fica indiferente``): two negations that may cancel, or one a
+        translation may carry in either word. A negation bears on what follows it (what precedes
+        it in a head-final language such as Japanese), up to two words on, and on the words
+        inside a frame (``n'arrêtez pas``); a word that entails a negation right before it may
+        carry the same negation (``sans rien``)."""
         idx = self.cue_words[d][cue]
-        return any(abs(i - j) <= (2 if j in self.lexical[d] else 1) for j in (self.soft[d] & self._near(d, idx)) - set(idx)
-                   for i in idx)
+        neg = [i for i in idx if i in self.negators[d]] or idx
+        lo, hi = min(neg), max(neg)
+        near = self._near(d, neg)
+        inside = set(range(lo, hi + 1)) - set(neg)
+        if self.langs[d] in HEAD_FINAL:
+            scope, by = {j for j in near if lo - 2 <= j < lo}, hi + 1
+        else:
+            scope, by = {j for j in near if hi < j <= hi + 2}, lo - 1
+        return bool(self.soft[d] & (scope | inside)) or by in self.lexical[d] & near
 
     def _mapped(self, d: str, cue: int, e: str) -> list[int]:
         links = self.links[(d, e)]
@@ -295,18 +342,27 @@ class Polarity:
 
     def matched(self, d: str, cue: int, e: str) -> bool | None:
         """Whether version ``e`` has a negation (or a word that entails one) where the words
-        around negation ``cue`` of ``d`` stand in it; None when none of them is aligned."""
+        around negation ``cue`` of ``d`` stand in it; None when none of them is aligned and
+        ``e`` has such a word somewhere (without any, ``e`` renders no negation at all). A word
+        of ``e`` aligned to another negation of ``d`` or to a word of ``d`` that entails one
+        (``imposibles`` / ``niepraktyczne``) renders that word, not this negation."""
         mapped = self._mapped(d, cue, e)
         if not mapped:
-            return None
-        return bool(self._near(e, mapped) & self.marked[e])
+            return None if self.marked[e] else False
+        own = set(self.cue_words[d][cue])
+        elsewhere = sorted((self.soft[d] | {i for ws in self.cue_words[d] for i in ws}) - own)
+        echoed = {int(j) for j in np.flatnonzero(self.links[(d, e)][elsewhere].any(axis=0))} if elsewhere else set()
+        return bool(self._near(e, mapped) & (self.marked[e] - echoed))
 
     def counterpart(self, d: str, cue: int, e: str) -> tuple[int, int]:
-        """Character span of ``e``'s words linked to the words around negation ``cue`` of ``d``."""
+        """Character span of the clause(s) of ``e`` holding the words linked to negation ``cue``
+        of ``d`` and to the words around it (the whole cell when none is): where ``e`` lacks the
+        negation, which a missing word cannot point at more closely."""
         ws = self.rw.cells[e].words.words
         own = [int(j) for i in self.cue_words[d][cue] for j in np.flatnonzero(self.links[(d, e)][i])]
-        mapped = own or self._mapped(d, cue, e)
-        return ws[min(mapped)].start, ws[max(mapped)].end
+        mapped = own + self._mapped(d, cue, e) or [0, len(ws) - 1]
+        clause = self._near(e, [min(mapped), max(mapped)], reach=len(ws))
+        return ws[min(clause)].start, ws[max(clause)].end
 
 
 @register
