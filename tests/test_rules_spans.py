@@ -12,8 +12,8 @@ import hashlib
 import numpy as np
 import pytest
 
-from xlingo.annotate.divergence import TokenCache, row_divergence, row_events, word_weight
-from xlingo.annotate.meaning import analyse_words, fill_presence
+from xlingo.annotate.divergence import TokenCache, row_divergence, row_events, vote_gaps, word_weight
+from xlingo.annotate.meaning import analyse_words, fill_presence, vote
 from xlingo.annotate.wordalign import split_words
 from xlingo.check.base import RULES, all_rules
 from xlingo.check.rules.spans import (
@@ -403,3 +403,65 @@ def test_real_dropped_quantity_word_is_found(real):
     hits = [f for f in found if f.doc == "fr" and f.row == 0]
     assert hits and "48" in hits[0].text
     assert {r.doc for r in hits[0].related} >= {"en", "de"}
+
+
+# --------------------------------------------------------------------------- the N-way vote
+
+def _lexicon_rows(rows):
+    story = story_from_rows(rows)
+    story_words = analyse_words(story, TokenCache(lexicon_tokens), lexicon_embed)
+    fill_presence(story_words)
+    return story, story_words.rows
+
+
+def test_the_vote_weighs_what_the_third_version_says():
+    _, rows = _lexicon_rows([BUDGET])
+    row = rows[0]
+    for pair in row.pairs:
+        row.probability[pair] = np.full(len(row.cells[pair[0]].words), 0.01)
+    es = [w.text for w in row.cells["es"].words.words]
+    bridge = es.index("puente")
+    row.probability[("es", "pt")][bridge] = 0.3  # es finds "puente" missing from pt ...
+    alone = vote(row, "es", "pt", 0.06)[bridge]
+    it_bridge = [w.text for w in row.cells["it"].words.words].index("ponte")
+    row.probability[("it", "pt")][it_bridge] = 0.3  # ... and so does it: two witnesses say more than one
+    both = vote(row, "es", "pt", 0.06)[bridge]
+    assert alone < 0.3 < both
+    row.probability[("it", "pt")][it_bridge] = 0.001  # it's counterpart is clearly in pt: that speaks against
+    assert vote(row, "es", "pt", 0.06)[bridge] < alone
+    number = es.index("48")
+    row.probability[("es", "pt")][number] = 0.3  # numbers are compared by value elsewhere: no vote
+    assert vote(row, "es", "pt", 0.06)[number] == pytest.approx(0.3)
+
+
+def test_a_stretch_two_versions_share_and_the_third_lacks_is_a_vote_gap_at_the_place_of_the_words():
+    rows = [dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")]
+    story, words = _lexicon_rows(rows)
+    gaps = vote_gaps(words[0])
+    assert [g.doc for g in gaps] == ["pt"]
+    gap = gaps[0]
+    assert "euros" in story.document("pt").text[gap.start:gap.end]  # where the words would be
+    related = {(d, story.document(d).text[s:e]) for d, s, e in gap.related}
+    assert any(d == "es" and "puente" in t for d, t in related) and any(d == "it" and "ponte" in t for d, t in related)
+    assert gap.vote > 0 and gap.by_vote
+    _, faithful = _lexicon_rows([BUDGET])
+    assert all(g.vote < gap.vote / 3 for g in vote_gaps(faithful[0]))
+
+
+def test_the_vote_makes_an_omission_a_warning_only_past_its_floor_and_never_with_two_versions():
+    rows = [dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")]
+    _, words = _lexicon_rows(rows)
+    evidence = max(ev.vote for ev in row_events(words[0]) if ev.doc == "pt")
+    high = {"info_score": 2.0, "warn_score": 2.0, "error_score": 2.0, "pair_warn_score": 2.0}  # the score says nothing
+    story = story_from_rows(rows)
+    ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
+    below = list(SpanOmission({**high, "vote_info": evidence - 0.1, "vote_warn": evidence + 0.1,
+                               "vote_error": evidence + 0.2}).check(ctx))
+    assert [(f.doc, f.severity) for f in below] == [("pt", Severity.INFO)]
+    ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
+    above = list(SpanOmission({**high, "vote_info": 0.0, "vote_warn": evidence - 0.1,
+                               "vote_error": evidence + 0.2}).check(ctx))
+    assert [(f.doc, f.severity) for f in above] == [("pt", Severity.WARNING)]
+    two = [{k: v for k, v in r.items() if k != "it"} for r in rows]
+    ctx = context_for(story_from_rows(two), embed=lexicon_embed, token_states=lexicon_tokens)
+    assert list(SpanOmission({**high, "vote_info": 0.0, "vote_warn": 0.0, "vote_error": 0.0}).check(ctx)) == []

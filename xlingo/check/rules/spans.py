@@ -59,7 +59,7 @@ def model_floors(model: MeaningModel) -> dict[str, float]:
     floors = {"info_score": model.severity_score("info", 0.5), "warn_score": model.severity_score("warning", 0.7),
               "error_score": model.severity_score("error", 0.9)}
     return {**floors, "pair_warn_score": model.severity_score("pair_warning", floors["error_score"]),
-            "vote_warn": model.severity_score("vote_warning", NEVER),
+            "vote_info": model.severity_score("vote_info", NEVER), "vote_warn": model.severity_score("vote_warning", NEVER),
             "vote_error": model.severity_score("vote_error", NEVER)}
 
 
@@ -98,14 +98,14 @@ class _SpanRule(_ModelFloors):
 
     kind = ""
     options = {"min_mass": 0.5, "info_score": 0.5, "warn_score": 0.7, "error_score": 0.9,
-               "pair_warn_score": 0.9, "vote_warn": NEVER, "vote_error": NEVER}  # floors not given: from the model
+               "pair_warn_score": 0.9, "vote_info": NEVER, "vote_warn": NEVER, "vote_error": NEVER}  # not given: model
     levels = {
         Severity.ERROR: "three or more versions, every other version agrees (not disputed), score from "
                         "`error_score`",
         Severity.WARNING: "score from `warn_score` (with two versions, no vote: from `pair_warn_score`), or an "
                           "error-level span where the other versions disagree with each other too",
         Severity.INFO: "score from `info_score`",
-    }
+    }  # omissions, three or more versions: also from the N-way vote's evidence (`vote_info`, `vote_warn`, `vote_error`)
     requires = ("words",)
 
     floors = staticmethod(model_floors)  # chosen in training on held-out clean news
@@ -119,8 +119,8 @@ class _SpanRule(_ModelFloors):
         """With a vote (3+ versions): ERROR from ``error_score`` when every other version agrees,
         WARNING from ``warn_score``, INFO from ``info_score``. With two versions nothing can be
         voted (quality estimation): WARNING from ``pair_warn_score``, INFO from ``info_score``.
-        An omission also gets WARNING from the N-way vote's evidence ``vote_warn`` and ERROR from
-        ``vote_error`` (every other version agreeing), whichever is higher; one the vote alone found
+        An omission also gets INFO from the N-way vote's evidence ``vote_info``, WARNING from
+        ``vote_warn`` and ERROR from ``vote_error`` (every other version agreeing), whichever is higher; one the vote alone found
         gets its severity from the vote only. Spans carrying less meaning than ``min_mass``
         (function words) need a number or name."""
         o = opts or self.opts
@@ -141,7 +141,9 @@ class _SpanRule(_ModelFloors):
             return None
         if ev.vote >= o["vote_error"] and len(ev.holders) >= n_versions - 1 and not ev.disputed:
             return Severity.ERROR
-        return Severity.WARNING if ev.vote >= o["vote_warn"] else None
+        if ev.vote >= o["vote_warn"]:
+            return Severity.WARNING
+        return Severity.INFO if ev.vote >= o["vote_info"] else None
 
     @staticmethod
     def _by_score(ev: Event, n_versions: int, score: float, o: dict[str, float]) -> Severity | None:
