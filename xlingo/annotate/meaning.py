@@ -32,6 +32,10 @@ chance a professional reviewer marks it as an accuracy error, fitted on every he
 severities are thresholds on that score, chosen so that clean multi-way news the model did not
 see stays within the clean-text budget.
 ``training/train_meaning.py`` rebuilds the file.
+
+With three or more versions, :func:`vote` combines a word's probability of missing from a
+version with that of its counterparts in the third versions (the N-way vote), from which
+:func:`xlingo.annotate.divergence.vote_gaps` finds omitted stretches.
 """
 from __future__ import annotations
 

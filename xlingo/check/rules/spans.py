@@ -16,7 +16,9 @@ held-out MQM word). Severities are floors on it stored with the model, chosen in
 clean multi-way news the model did not see stays within the clean-text budget; with three or more
 versions an error needs every other version to agree (the vote); with two versions nothing can
 be voted (quality estimation): findings are at most warnings, from a floor of their own. XL705's
-gaps count from the warning floor. The model's digest is the rules' ``model`` option, so it is part
+gaps count from the warning floor. With three or more versions the N-way vote's evidence of an
+omission (:func:`xlingo.annotate.divergence.vote_gaps`) has floors of its own (``vote_info``,
+``vote_warn``, ``vote_error``; a model without them leaves the vote silent). The model's digest is the rules' ``model`` option, so it is part
 of the report signature.
 """
 from __future__ import annotations
@@ -104,8 +106,9 @@ class _SpanRule(_ModelFloors):
                         "`error_score`",
         Severity.WARNING: "score from `warn_score` (with two versions, no vote: from `pair_warn_score`), or an "
                           "error-level span where the other versions disagree with each other too",
-        Severity.INFO: "score from `info_score`",
-    }  # omissions, three or more versions: also from the N-way vote's evidence (`vote_info`, `vote_warn`, `vote_error`)
+        Severity.INFO: "score from `info_score`; an omission with three or more versions also from the N-way "
+                       "vote's evidence (`vote_info`, and `vote_warn` / `vote_error` where the model has them)",
+    }
     requires = ("words",)
 
     floors = staticmethod(model_floors)  # chosen in training on held-out clean news
