@@ -205,6 +205,7 @@ def test_real_paraphrase_reordering_and_merged_sentences_raise_no_warning(real):
 
 
 def test_training_is_seeded_and_floors_keep_the_clean_budget():
+    import train_meaning
     from train_meaning import CleanEvents, fit, severity_scores
 
     rng = np.random.default_rng(4)
@@ -212,11 +213,23 @@ def test_training_is_seeded_and_floors_keep_the_clean_budget():
     y = (x[:, 0] + 0.5 * rng.standard_normal(400) > 1).astype(float)
     a, b = fit(x, y, np.ones(400), hidden=4), fit(x, y, np.ones(400), hidden=4)
     assert all(np.array_equal(p, q) for (w1, b1), (w2, b2) in zip(a[2], b[2]) for p, q in ((w1, w2), (b1, b2)))
-    ev = CleanEvents(score=[0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2], versions=[4] * 6 + [2] * 2,
-                     unanimous=[True, False, True, True, True, True, False, False], doc=["a"] * 8,
-                     sentences={("a", True): 400, ("a", False): 200})
+    ev = CleanEvents(score=[0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.1], versions=[4] * 6 + [2] * 2 + [4] * 2,
+                     unanimous=[True, False, True, True, True, True, False, False, True, True], doc=["a"] * 10,
+                     vote=[30.0, 0, 0, 0, 9.0, 8.0, 0, 0, 7.0, 3.0], by_vote=[False] * 8 + [True] * 2,
+                     sentences={("a", True): 2000, ("a", False): 200})
     floors = severity_scores(ev, {"a"})
     nway = np.array(ev.score[:6])
-    assert (nway >= floors["warning"]).sum() <= 0.1 * 400 / 100 < (nway >= floors["warning"] - 0.11).sum()
+    assert (nway >= floors["warning"]).sum() <= 0.1 * 2000 / 100 < (nway >= floors["warning"] - 0.11).sum()
     assert floors["info"] <= floors["warning"] <= floors["error"]
     assert floors["pair_warning"] > 0.3  # no 2-way event fits in the 2-way budget of 200 sentences
+    # the vote's floors are chosen on what the score leaves below that severity, events the vote alone found
+    # included; with no budget for warnings the vote never makes one
+    assert "vote_warning" not in floors and "vote_error" not in floors
+    assert floors["vote_info"] <= 3.0  # 0.5 per 100 of 2000 sentences: 10 may pass, all 4 below info do
+    train_meaning.VOTE_BUDGET.update(vote_warning=0.05, vote_error=0.0)
+    try:
+        floors = severity_scores(ev, {"a"})
+    finally:
+        train_meaning.VOTE_BUDGET.update(vote_warning=0.0)
+    # 0.05 per 100 of 2000 sentences: one of the 9, 8, 7, 3 below a warning (the 30 already is one) may pass
+    assert 8.0 < floors["vote_warning"] <= 9.0

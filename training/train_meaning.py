@@ -114,9 +114,50 @@ def calibration(logit: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float,
 
 
 def make_model(mean, scale, layers, a: float = 1.0, b: float = 0.0, span: tuple[float, float] = (1.0, 0.0),
-               absent_at: float = 0.5, levels: dict[str, float] | None = None) -> MeaningModel:
+               absent_at: float = 0.5, levels: dict[str, float] | None = None, base_rate: float = 0.06) -> MeaningModel:
     return MeaningModel(FEATURES, mean, scale, layers, a, b, VERSION, "", absent_at, *span,
-                        tuple(sorted((levels or {}).items())))
+                        tuple(sorted((levels or {}).items())), base_rate)
+
+
+def choose_floors(ntrex: str, cache: str | None, cv: list[MeaningModel], fold_docs: dict[str, int],
+                  folds: int) -> tuple[dict[str, float], list[MeaningModel]]:
+    """Severity floors chosen on every clean NTREX document, and each fold model with floors
+    chosen on the other folds' documents; prints their cross-validated clean-text cost."""
+    ev = clean_events(ntrex, cache, {d: cv[f] for d, f in fold_docs.items()})
+    all_docs = set(ev.doc) | {d for d, _ in ev.sentences}
+    levels = severity_scores(ev, all_docs)
+    cv = [replace(m, levels=tuple(sorted(severity_scores(
+        ev, {d for d in all_docs if fold_of(d, folds) != f}).items()))) for f, m in enumerate(cv)]
+    print("  severity floors (clean NTREX news, held out): " + ", ".join(f"{k} {v:.3f}" for k, v in levels.items()))
+    print("  span findings per 100 clean sentences, each fold's documents with floors chosen on the others: "
+          + ", ".join(f"{k} {v:.2f}" for k, v in clean_rates(ev, cv, folds).items()))
+    return levels, cv
+
+
+def floors_only(args) -> None:
+    """Keep the networks of ``--cv-in`` (fold models) and ``--out`` and choose their floors again."""
+    from xlingo.annotate.meaning import load_model
+
+    paths = sorted(Path(args.cv_in).glob("fold*.json"))
+    cv = [replace(load_model(str(p)), base_rate=args.base_rate) for p in paths]
+    fold_docs = {d: f for f, p in enumerate(paths) for d in p.with_suffix(".docs").read_text(encoding="utf-8").split()}
+    levels, cv = choose_floors(args.ntrex, args.cache, cv, fold_docs, len(paths))
+    write_models(args, cv, fold_docs, replace(load_model(args.out), base_rate=args.base_rate,
+                                              levels=tuple(sorted(levels.items()))))
+
+
+def write_models(args, cv: list[MeaningModel], fold_docs: dict[str, int], model: MeaningModel) -> None:
+    if args.cv_out:
+        Path(args.cv_out).mkdir(parents=True, exist_ok=True)
+        for f, m in enumerate(cv):
+            held = sorted(d for d, g in fold_docs.items() if g == f)
+            Path(args.cv_out, f"fold{f}.json").write_text(m.to_json(), encoding="utf-8")
+            Path(args.cv_out, f"fold{f}.docs").write_text("\n".join(held) + "\n", encoding="utf-8")
+    text = model.to_json()
+    tmp = Path(args.out).with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, args.out)
+    print(f"wrote {args.out} (sha256 {hashlib.sha256(text.encode()).hexdigest()[:12]})")
 
 
 def clean_quantile(p: np.ndarray, y: np.ndarray, w: np.ndarray, q: float = 0.99) -> float:
@@ -142,6 +183,12 @@ def span_calibration(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float
 # clean-text budget of issue 9: <= 0.2 errors and <= 1 warning per 100 sentences, all rules together;
 # measured on gold rows, while the pipeline's own alignment adds events: half of it again)
 CLEAN_BUDGET = {"info": 0.5, "warning": 0.1, "error": 0.02, "pair_warning": 0.1}
+# the N-way vote's omissions: what they may add to the span findings above (events the span score
+# leaves below that severity); 0 = the vote never raises an omission to that severity. On clean NTREX
+# the vote's strongest gaps are real omissions of the translations, stronger than a dropped clause,
+# so warnings from the vote would cost the clean budget before they catch one: the vote shows its
+# gaps as information only (see --vote-budget).
+VOTE_BUDGET = {"vote_info": 0.5, "vote_warning": 0.0, "vote_error": 0.0}
 
 
 @dataclass
@@ -153,6 +200,8 @@ class CleanEvents:
     versions: list[int] = field(default_factory=list)
     unanimous: list[bool] = field(default_factory=list)
     doc: list[str] = field(default_factory=list)
+    vote: list[float] = field(default_factory=list)  # the N-way vote's evidence of an omission (0: none)
+    by_vote: list[bool] = field(default_factory=list)  # found by the vote alone
     sentences: dict[tuple[str, bool], int] = field(default_factory=dict)  # (document, n-way) -> sentences
 
 
@@ -187,22 +236,27 @@ def clean_events(folder: str, cache: str | None, models: dict[str, MeaningModel]
                 out.versions.append(n)
                 out.unanimous.append(len(ev.holders) >= n - 1 and not ev.disputed)
                 out.doc.append(f"ntrex:{d}")
+                out.vote.append(ev.vote if ev.kind == "omission" and n >= 3 else 0.0)
+                out.by_vote.append(ev.by_vote)
             out.sentences[(f"ntrex:{d}", len(chosen) > 2)] = len(ks) * len(chosen)
     return out
 
 
 def clean_rates(ev: CleanEvents, models: list[MeaningModel], k: int) -> dict[str, float]:
     """Cross-validated clean-text cost of the floors: span findings per 100 sentences on each
-    fold's documents with the floors its model got from the other folds' documents."""
+    fold's documents with the floors its model got from the other folds' documents (the vote's
+    included)."""
     count = {"N-way error": 0, "N-way warning+": 0, "2-way warning": 0}
     sent = {True: 0, False: 0}
     for (d, many), v in ev.sentences.items():
         sent[many] += v
-    for sc, n, un, d in zip(ev.score, ev.versions, ev.unanimous, ev.doc):
+    for sc, n, un, d, vote, alone in zip(ev.score, ev.versions, ev.unanimous, ev.doc, ev.vote, ev.by_vote):
         floors = dict(models[fold_of(d, k)].levels)
         if n >= 3:
-            count["N-way error"] += sc >= floors["error"] and un
-            count["N-way warning+"] += sc >= floors["warning"]
+            voted_error = vote > 0 and vote >= floors.get("vote_error", np.inf) and un
+            voted = vote > 0 and vote >= floors.get("vote_warning", np.inf)
+            count["N-way error"] += (sc >= floors["error"] and un and not alone) or voted_error
+            count["N-way warning+"] += (sc >= floors["warning"] and not alone) or voted
         else:
             count["2-way warning"] += sc >= floors["pair_warning"]
     return {name: 100 * c / max(sent[not name.startswith("2")], 1) for name, c in count.items()}
@@ -218,7 +272,8 @@ def _floor(scores: np.ndarray, sentences: int, per_100: float) -> float:
 def severity_scores(ev: CleanEvents, docs: set[str]) -> dict[str, float]:
     """Per severity, the span-score floor that keeps the clean documents ``docs`` within
     :data:`CLEAN_BUDGET` (chosen on documents the models scoring them did not see)."""
-    keep = np.array([d in docs for d in ev.doc], dtype=bool)
+    alone = np.array(ev.by_vote, dtype=bool)
+    keep = np.array([d in docs for d in ev.doc], dtype=bool) & ~alone
     score = np.array(ev.score)[keep]
     nway = np.array(ev.versions)[keep] >= 3
     unanimous = np.array(ev.unanimous)[keep]
@@ -226,9 +281,20 @@ def severity_scores(ev: CleanEvents, docs: set[str]) -> dict[str, float]:
     sent_2 = sum(v for (d, many), v in ev.sentences.items() if not many and d in docs)
     info = _floor(score[nway], sent_n, CLEAN_BUDGET["info"])
     warning = max(info, _floor(score[nway], sent_n, CLEAN_BUDGET["warning"]))
-    return {"info": info, "warning": warning,
-            "error": max(warning, _floor(score[nway & unanimous], sent_n, CLEAN_BUDGET["error"])),
-            "pair_warning": max(info, _floor(score[~nway], sent_2, CLEAN_BUDGET["pair_warning"]))}
+    error = max(warning, _floor(score[nway & unanimous], sent_n, CLEAN_BUDGET["error"]))
+    # the vote's floors, on what the span score leaves below each severity
+    mine = np.array([d in docs for d in ev.doc], dtype=bool) & (np.array(ev.versions) >= 3)
+    vote, sc, un = np.array(ev.vote)[mine], np.array(ev.score)[mine], np.array(ev.unanimous)[mine]
+    below_warning = (alone[mine] | (sc < warning)) & (vote > 0)
+    below_error = (alone[mine] | (sc < error) | ~un) & (vote > 0)
+    below_info = (alone[mine] | (sc < info)) & (vote > 0)
+    floors = {"info": info, "warning": warning, "error": error,
+              "pair_warning": max(info, _floor(score[~nway], sent_2, CLEAN_BUDGET["pair_warning"]))}
+    lowest = 0.0
+    for name, below in (("vote_info", below_info), ("vote_warning", below_warning), ("vote_error", below_error & un)):
+        if VOTE_BUDGET[name] > 0:
+            floors[name] = lowest = max(lowest, _floor(vote[below], sent_n, VOTE_BUDGET[name]))
+    return floors
 
 
 def _code_digest() -> str:
@@ -300,10 +366,25 @@ def main() -> None:
     ap.add_argument("--out", default="xlingo/annotate/meaning_model.json")
     ap.add_argument("--cv-out", help="write each fold's model here (for cross-validated benchmarks)")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--cv-in", help="with --floors-only: the fold models (and .docs) whose floors to choose again")
+    ap.add_argument("--floors-only", action="store_true", help="keep the networks of --cv-in and --out, choose the "
+                    "severity floors again (after a change to how spans are built from word probabilities)")
+    ap.add_argument("--vote-budget", type=float, default=VOTE_BUDGET["vote_warning"], help="warnings per 100 clean "
+                    "sentences the N-way vote's omissions may add (0: none; errors get 0.4 of it)")
+    ap.add_argument("--base-rate", type=float, default=None, help="with --floors-only: the training base rate "
+                    "(default: the one stored in the model)")
     args = ap.parse_args()
     import torch
 
     torch.set_num_threads(1)
+    VOTE_BUDGET.update(vote_warning=args.vote_budget, vote_error=0.4 * args.vote_budget)
+    if args.floors_only:
+        from xlingo.annotate.meaning import load_model
+
+        if args.base_rate is None:
+            args.base_rate = load_model(args.out).base_rate
+        floors_only(args)
+        return
     t0 = time.perf_counter()
     x, y, doc, kind, sub = collect(args)
     folds = np.array([fold_of(d, args.folds) for d in doc])
@@ -319,6 +400,7 @@ def main() -> None:
     scores = {name: report(name, y[kind == name], raw[kind == name]) for name in np.unique(kind)}
     scores["all"] = report("all", y, raw)
     ca, cb = calibration(raw, y, w)
+    base_rate = float(np.average(y, weights=w))
     prob = 1.0 / (1.0 + np.exp(-(ca * raw + cb)))
     absent_at = clean_quantile(prob, y, w)
     mqm = kind == "mqm"
@@ -332,32 +414,15 @@ def main() -> None:
         fp = 1.0 / (1.0 + np.exp(-(fa * raw[out] + fb)))
         fm = out & mqm
         fspan = span_calibration(fp[mqm[out]], y[fm], np.ones(int(fm.sum()))) if fm.any() else span
-        cv.append(make_model(mean, scale, layers, fa, fb, fspan, clean_quantile(fp, y[out], w[out])))
+        cv.append(make_model(mean, scale, layers, fa, fb, fspan, clean_quantile(fp, y[out], w[out]),
+                             base_rate=float(np.average(y[out], weights=w[out]))))
     levels: dict[str, float] = {}
+    fold_docs = {d: int(f) for d, f in zip(doc.tolist(), folds)}
     if args.ntrex:
-        by_doc = {d: cv[f] for d, f in zip(doc, folds)}
-        ev = clean_events(args.ntrex, args.cache, by_doc)
-        all_docs = set(ev.doc) | {d for d, _ in ev.sentences}
-        levels = severity_scores(ev, all_docs)
-        cv = [replace(m, levels=tuple(sorted(severity_scores(
-            ev, {d for d in all_docs if fold_of(d, args.folds) != f}).items()))) for f, m in enumerate(cv)]
-        print("  severity floors on the span score (clean NTREX news, held out): "
-              + ", ".join(f"{k} {v:.3f}" for k, v in levels.items()))
-        print("  span findings per 100 clean sentences, each fold's documents with floors chosen on the others: "
-              + ", ".join(f"{k} {v:.2f}" for k, v in clean_rates(ev, cv, args.folds).items()))
-    if args.cv_out:
-        Path(args.cv_out).mkdir(parents=True, exist_ok=True)
-        for f, m in enumerate(cv):
-            held = sorted(set(doc[folds == f].tolist()))
-            Path(args.cv_out, f"fold{f}.json").write_text(m.to_json(), encoding="utf-8")
-            Path(args.cv_out, f"fold{f}.docs").write_text("\n".join(held) + "\n", encoding="utf-8")
+        levels, cv = choose_floors(args.ntrex, args.cache, cv, fold_docs, args.folds)
     mean, scale, layers = fit(x, y, w)
-    text = make_model(mean, scale, layers, ca, cb, span, absent_at, levels).to_json()
-    tmp = Path(args.out).with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, args.out)
-    print(f"wrote {args.out} (sha256 {hashlib.sha256(text.encode()).hexdigest()[:12]}) in "
-          f"{time.perf_counter() - t0:.0f} s")
+    write_models(args, cv, fold_docs, make_model(mean, scale, layers, ca, cb, span, absent_at, levels, base_rate))
+    print(f"trained in {time.perf_counter() - t0:.0f} s")
 
 
 if __name__ == "__main__":

@@ -137,6 +137,8 @@ class RowWords:
     pairs: dict[tuple[str, str], PairAlignment] = field(default_factory=dict)
     presence: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
     probability: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # model: word missing from e
+    voted: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # the same after the N-way vote
+    neutral: float = 0.06  # the model's base rate: a vote at this level is no evidence either way
 
     def others(self, d: str) -> list[str]:
         return [e for e in self.cells if e != d]
@@ -249,6 +251,8 @@ class Event:
     source: dict[str, tuple[int, int]] = field(default_factory=dict)  # doc -> word ids of the missing words
     numbers: bool = False  # a number here against a different number in the other versions
     disputed: bool = False  # every other version also has words of its own here: no majority
+    vote: float = 0.0  # omissions, three or more versions: the N-way vote's evidence (see vote_gaps)
+    by_vote: bool = False  # found by the vote alone (its severity comes from ``vote`` only)
 
 
 def _runs(mask: np.ndarray, light: np.ndarray) -> list[tuple[int, int]]:
@@ -375,7 +379,70 @@ def row_events(row: RowWords, params: Params = Params(), min_mass: float = 0.3) 
             if (d, i, j) in consumed:
                 continue
             events.extend(_addition(row, d, i, j, unshared, consumed, params))
+    for gap in vote_gaps(row, params):
+        same = next((ev for ev in events if ev.doc == gap.doc and ev.kind in ("omission", "mistranslation")
+                     and ev.start <= gap.end and gap.start <= ev.end), None)
+        if same is None:
+            events.append(gap)
+        else:
+            same.vote = max(same.vote, gap.vote)
     return events
+
+
+def _best_segment(gain: np.ndarray) -> tuple[float, int, int]:
+    """The contiguous stretch with the largest sum of ``gain`` (0, -1, -1 when none is positive)."""
+    best, run, start, bi, bj = 0.0, 0.0, 0, -1, -1
+    for i, x in enumerate(gain):
+        if run <= 0:
+            run, start = 0.0, i
+        run += float(x)
+        if run > best:
+            best, bi, bj = run, start, i
+    return best, bi, bj
+
+
+def vote_gaps(row: RowWords, params: Params = Params(), cap: float = 0.99) -> list[Event]:
+    """Omissions found by the N-way vote (three or more versions; needs ``row.voted``).
+
+    For each version ``c`` and each other version ``d``: every word of ``d`` that a third version
+    has gains its weight x (log-odds of its voted probability of missing from ``c``, capped at
+    ``cap``, less the log-odds of the neutral level ``row.neutral``); the stretch of ``d`` with
+    the largest total gain is a candidate gap in ``c``, placed between the words of ``c`` its
+    neighbours are linked to. Evidence adds up over the words of a stretch: a whole clause that
+    two versions share and ``c`` lacks outweighs one freely translated word. The event's ``vote``
+    is that total."""
+    if len(row.cells) < 3 or not row.voted:
+        return []
+    found: dict[str, list[Event]] = {}
+    top = math.log(cap / (1 - cap))
+    zero = math.log(row.neutral / (1 - row.neutral))
+    for c in row.cells:
+        for d in row.others(c):
+            cd = row.cells[d]
+            v = np.clip(row.voted[(d, c)], 1e-6, 1 - 1e-6)
+            z = np.minimum(np.log(v / (1 - v)), top) - zero
+            shared = np.zeros(len(v), dtype=bool)
+            for e in row.others(d):
+                if e != c:
+                    shared |= row.presence[(d, e)] >= params.absent
+            gain = np.where(shared | (z < 0), cd.weight * z, -1.0)
+            total, i, j = _best_segment(gain)
+            if i < 0 or not (cd.weight[i:j + 1] >= params.bridge).any():
+                continue
+            left, right = _anchors(row, d, c, i, j, params.anchor_reach, params.absent)
+            lo, hi = _place(row.cells[c], left, right)
+            ws, wd = row.cells[c].words.words, cd.words.words
+            mass = float((cd.weight[i:j + 1] * row.voted[(d, c)][i:j + 1]).sum())
+            holders = [d] + [e for e in row.others(c) if e != d]
+            ev = Event("omission", c, ws[lo].start, ws[hi].end, row.k, mass, bool(cd.key[i:j + 1].any()), holders,
+                       [(d, wd[i].start, wd[j].end)] + _counterparts(row, d, i, j, holders[1:]), own=(lo, hi),
+                       source={d: (i, j)}, vote=total, by_vote=True)
+            same = next((x for x in found.get(c, []) if x.start <= ev.end and ev.start <= x.end), None)
+            if same is None:
+                found.setdefault(c, []).append(ev)
+            elif ev.vote > same.vote:
+                found[c][found[c].index(same)] = ev
+    return [ev for evs in found.values() for ev in evs]
 
 
 def _has_number(cell: Cell, i: int, j: int) -> bool:

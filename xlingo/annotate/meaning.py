@@ -32,6 +32,10 @@ chance a professional reviewer marks it as an accuracy error, fitted on every he
 severities are thresholds on that score, chosen so that clean multi-way news the model did not
 see stays within the clean-text budget.
 ``training/train_meaning.py`` rebuilds the file.
+
+With three or more versions, :func:`vote` combines a word's probability of missing from a
+version with that of its counterparts in the third versions (the N-way vote), from which
+:func:`xlingo.annotate.divergence.vote_gaps` finds omitted stretches.
 """
 from __future__ import annotations
 
@@ -221,11 +225,13 @@ class MeaningModel:
     span_a: float = 1.0  # Platt scaling of a span's word probability to the chance a reviewer marks it
     span_b: float = 0.0
     levels: tuple[tuple[str, float], ...] = ()  # (severity, lowest span score), chosen on held-out clean news
+    base_rate: float = 0.06  # share of words labelled missing in the (weighted) training data: the vote's neutral level
 
     def severity_score(self, name: str, default: float) -> float:
         """The span score from which a finding gets severity ``name`` (``info``, ``warning``,
-        ``error``, ``pair_warning`` for two versions), chosen in training so that clean held-out
-        news stays within the clean-text budget."""
+        ``error``, ``pair_warning`` for two versions; ``vote_warning`` and ``vote_error`` on the
+        N-way vote's evidence of an omission), chosen in training so that clean held-out news
+        stays within the clean-text budget."""
         return dict(self.levels).get(name, default)
 
     def span_score(self, p: float) -> float:
@@ -254,7 +260,7 @@ class MeaningModel:
                 "scale": _r(self.scale), "layers": [{"w": _r(w), "b": _r(b)} for w, b in self.layers],
                 "calibration": {"a": round(self.calib_a, 6), "b": round(self.calib_b, 6)},
                 "span_calibration": {"a": round(self.span_a, 6), "b": round(self.span_b, 6)},
-                "absent_at": round(self.absent_at, 6),
+                "absent_at": round(self.absent_at, 6), "base_rate": round(self.base_rate, 6),
                 "severity_scores": {k: round(v, 6) for k, v in self.levels}}
         return json.dumps(body, indent=1, sort_keys=True) + "\n"
 
@@ -275,7 +281,7 @@ def model_from_json(text: str) -> MeaningModel:
                         hashlib.sha256(text.encode()).hexdigest()[:12], float(body.get("absent_at", 0.5)),
                         float(body.get("span_calibration", {}).get("a", 1.0)),
                         float(body.get("span_calibration", {}).get("b", 0.0)),
-                        tuple(sorted(body.get("severity_scores", {}).items())))
+                        tuple(sorted(body.get("severity_scores", {}).items())), float(body.get("base_rate", 0.06)))
 
 
 MODEL_FILE = "meaning_model.json"
@@ -352,17 +358,58 @@ def analyse_words(story, tokens, embed, rows: list[int] | None = None,
     return StoryWords(out, story_stats(out, list(margins.values())), margins)
 
 
+def _presence(p: np.ndarray, absent_at: float) -> np.ndarray:
+    return 1.0 - np.clip(p / (2.0 * absent_at), 0.0, 1.0)
+
+
 def fill_presence(sw: StoryWords, model: MeaningModel | None = None) -> None:
     """Set every row's ``probability[(d, e)]`` (the model's probability that the word is missing
     from ``e``) and ``presence[(d, e)]``: 1 - that probability over twice ``absent_at``, clipped,
-    so a presence of 0.5 is the point above which 1 % of the words of clean translations lie."""
+    so a presence of 0.5 is the point above which 1 % of the words of clean translations lie;
+    with three or more versions, the probability after the N-way vote (:func:`vote`) in
+    ``voted``."""
     model = model or load_model()
     for k, row in sw.rows.items():
         for (d, e) in row.pairs:
             p = model(sw.features(k, d, e))
             p[~row.cells[d].seen] = 0.0
             row.probability[(d, e)] = p
-            row.presence[(d, e)] = 1.0 - np.clip(p / (2.0 * model.absent_at), 0.0, 1.0)
+            row.presence[(d, e)] = _presence(p, model.absent_at)
+        row.neutral = model.base_rate
+        if len(row.cells) >= 3:
+            for (d, c) in row.pairs:
+                row.voted[(d, c)] = vote(row, d, c, model.base_rate)
+
+
+def _logit(p: np.ndarray | float) -> np.ndarray:
+    q = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(q / (1 - q))
+
+
+def vote(row: RowWords, d: str, c: str, neutral: float) -> np.ndarray:
+    """The N-way vote: per word of ``d``, the probability that it is missing from ``c`` once the
+    other versions have spoken. Each third version ``e`` that has the word (its probability of
+    missing from ``e`` below ``neutral``, and a word of ``e`` linked to it) adds the evidence of
+    those counterparts (their mean probability of missing from ``c``) to the word's own, in
+    log-odds relative to ``neutral``, averaged over the third versions (they are not independent
+    witnesses, and the scale stays the same with three versions or six): two versions that share a phrase and both find it missing
+    from ``c`` say more than either alone, and a counterpart that ``c`` has speaks against it.
+    Words no third version has keep their own probability, and so do numbers and names, which
+    other rules compare by value and spelling (a figure legitimately converted, a name
+    transliterated, would be outvoted)."""
+    p = row.probability[(d, c)]
+    thirds = [e for e in row.cells if e not in (d, c)]
+    z = _logit(p)
+    for e in thirds:
+        links = row.pairs[(d, e)].links
+        has = (row.probability[(d, e)] < neutral) & links.any(axis=1)
+        there = row.probability[(e, c)]
+        q = np.array([there[links[i]].mean() if has[i] else neutral for i in range(len(p))])
+        z = z + (_logit(q) - _logit(neutral)) / len(thirds)
+    voted = 1.0 / (1.0 + np.exp(-z))
+    key = row.cells[d].key
+    voted[key] = p[key]
+    return voted
 
 
 def missing(row: RowWords, d: str) -> np.ndarray:

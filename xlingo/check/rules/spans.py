@@ -16,7 +16,9 @@ held-out MQM word). Severities are floors on it stored with the model, chosen in
 clean multi-way news the model did not see stays within the clean-text budget; with three or more
 versions an error needs every other version to agree (the vote); with two versions nothing can
 be voted (quality estimation): findings are at most warnings, from a floor of their own. XL705's
-gaps count from the warning floor. The model's digest is the rules' ``model`` option, so it is part
+gaps count from the warning floor. With three or more versions the N-way vote's evidence of an
+omission (:func:`xlingo.annotate.divergence.vote_gaps`) has floors of its own (``vote_info``,
+``vote_warn``, ``vote_error``; a model without them leaves the vote silent). The model's digest is the rules' ``model`` option, so it is part
 of the report signature.
 """
 from __future__ import annotations
@@ -58,7 +60,12 @@ def model_floors(model: MeaningModel) -> dict[str, float]:
     """The span-score floors of each severity stored with ``model``."""
     floors = {"info_score": model.severity_score("info", 0.5), "warn_score": model.severity_score("warning", 0.7),
               "error_score": model.severity_score("error", 0.9)}
-    return {**floors, "pair_warn_score": model.severity_score("pair_warning", floors["error_score"])}
+    return {**floors, "pair_warn_score": model.severity_score("pair_warning", floors["error_score"]),
+            "vote_info": model.severity_score("vote_info", NEVER), "vote_warn": model.severity_score("vote_warning", NEVER),
+            "vote_error": model.severity_score("vote_error", NEVER)}
+
+
+NEVER = 1e9  # a floor no evidence reaches (a model without vote floors)
 
 
 class _ModelFloors(Rule):
@@ -93,13 +100,14 @@ class _SpanRule(_ModelFloors):
 
     kind = ""
     options = {"min_mass": 0.5, "info_score": 0.5, "warn_score": 0.7, "error_score": 0.9,
-               "pair_warn_score": 0.9}  # score floors not given come from the model (see model_floors)
+               "pair_warn_score": 0.9, "vote_info": NEVER, "vote_warn": NEVER, "vote_error": NEVER}  # not given: model
     levels = {
         Severity.ERROR: "three or more versions, every other version agrees (not disputed), score from "
                         "`error_score`",
         Severity.WARNING: "score from `warn_score` (with two versions, no vote: from `pair_warn_score`), or an "
                           "error-level span where the other versions disagree with each other too",
-        Severity.INFO: "score from `info_score`",
+        Severity.INFO: "score from `info_score`; an omission with three or more versions also from the N-way "
+                       "vote's evidence (`vote_info`, and `vote_warn` / `vote_error` where the model has them)",
     }
     requires = ("words",)
 
@@ -114,10 +122,34 @@ class _SpanRule(_ModelFloors):
         """With a vote (3+ versions): ERROR from ``error_score`` when every other version agrees,
         WARNING from ``warn_score``, INFO from ``info_score``. With two versions nothing can be
         voted (quality estimation): WARNING from ``pair_warn_score``, INFO from ``info_score``.
-        Spans carrying less meaning than ``min_mass`` (function words) need a number or name."""
+        An omission also gets INFO from the N-way vote's evidence ``vote_info``, WARNING from
+        ``vote_warn`` and ERROR from ``vote_error`` (every other version agreeing), whichever is higher; one the vote alone found
+        gets its severity from the vote only. Spans carrying less meaning than ``min_mass``
+        (function words) need a number or name."""
         o = opts or self.opts
         if ev.mass < o["min_mass"] and not ev.key:
             return None
+        by_vote = self._by_vote(ev, n_versions, o)
+        if ev.by_vote:
+            return by_vote
+        by_score = self._by_score(ev, n_versions, score, o)
+        if by_vote is None or by_score is None:
+            return by_score or by_vote
+        return max(by_vote, by_score)
+
+    @staticmethod
+    def _by_vote(ev: Event, n_versions: int, o: dict[str, float]) -> Severity | None:
+        """An omission's severity from the N-way vote's evidence (three or more versions)."""
+        if ev.kind != "omission" or n_versions < 3 or ev.vote <= 0:
+            return None
+        if ev.vote >= o["vote_error"] and len(ev.holders) >= n_versions - 1 and not ev.disputed:
+            return Severity.ERROR
+        if ev.vote >= o["vote_warn"]:
+            return Severity.WARNING
+        return Severity.INFO if ev.vote >= o["vote_info"] else None
+
+    @staticmethod
+    def _by_score(ev: Event, n_versions: int, score: float, o: dict[str, float]) -> Severity | None:
         if n_versions >= 3:
             if score >= o["error_score"] and len(ev.holders) >= n_versions - 1:
                 return Severity.WARNING if ev.disputed else Severity.ERROR
@@ -427,7 +459,7 @@ class GarbledStructure(_ModelFloors):
         floor = self.options_for(ctx)["gap_score"]
         for d, cell in row.cells.items():
             evs = [ev for ev, score in zip(an.events, an.scores) if ev.row == k and ev.doc == d
-                   and ev.kind in ("omission", "mistranslation") and score >= floor]
+                   and ev.kind in ("omission", "mistranslation") and score >= floor and not ev.by_vote]
             mass = sum(ev.mass for ev in evs)
             if len(evs) < self.opts["min_gaps"] or mass < self.opts["min_gap_mass"]:
                 continue
