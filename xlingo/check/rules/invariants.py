@@ -28,14 +28,18 @@ from xlingo.language import zipf
 from xlingo.model import Finding, Severity, Span
 from xlingo.names import (
     COMPOUNDING,
+    DECLINING,
     NOUN_CAPITALISING,
+    SENTENCE_CASE,
     Mention,
     calibrated,
     char_similarity,
     content_words,
     fold,
     is_ordinary,
+    split_words,
     story_names,
+    tokenize,
 )
 
 if TYPE_CHECKING:
@@ -386,11 +390,18 @@ def _translit_words(text: str) -> list[str]:
     return _LATIN_WORD.findall(fold(anyascii(text)))
 
 
+#: Letters that spell one sound across languages and transliterations (``Corée``/``Korea``,
+#: ``Micronésie``/``Микронезии``).
+_ONE_SOUND = str.maketrans({"c": "k", "q": "k", "z": "s", "x": "s"})
+
+
 def _sounds_alike(a: str, b: str) -> float:
     """Similarity of two names across transliteration conventions: the best of their spelling
-    and of their consonant skeletons (``Wayde Sims`` / ``Уэйда Симса`` -> ``d sms`` both)."""
+    and of their consonant skeletons (``Wayde Sims`` / ``Уэйда Симса`` -> ``d sms`` both;
+    ``Micronésie`` / ``Микронезии`` -> ``mkrns``)."""
     def skeleton(x: str) -> str:
-        return re.sub(r"[aeiouyjwh]", "", " ".join(_translit_words(x)))
+        sounds = " ".join(_translit_words(x)).replace("ph", "f").translate(_ONE_SOUND)
+        return re.sub(r"[aeiouyjwhv]", "", sounds)
 
     return max(char_similarity(anyascii(a), anyascii(b)), char_similarity(skeleton(a), skeleton(b)))
 
@@ -471,7 +482,7 @@ class NameSubstituted(Rule):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         idx = story_names(ctx)
         for k, texts in _cells(ctx):
-            docs = [d for d, t in texts.items() if _cased(t) and _latin(t)]
+            docs = [d for d, t in texts.items() if _cased(t)]
             if len(docs) < 2:
                 continue
             cells = {d: set(ctx.story.alignment[k].cells[d]) for d in docs}
@@ -490,52 +501,116 @@ class NameSubstituted(Rule):
         key = _translit_words(" ".join(m.content))
         return sum(1 for o in ms if all(_word_found(w, _translit_words(" ".join(o.content))) for w in key))
 
+    def _missing(self, x: str, others: list[str], mentions: dict[str, list[Mention]], words: dict[str, list[str]],
+                 uncased: list[str], langs: Sequence[str]) -> list[Mention]:
+        """Names every other version writes alike and ``x`` does not spell (nor sounds like, nor
+        holds shortened). Two or more versions holding a name make it one whatever its words;
+        one version alone only a name that can only be one."""
+        def agreed(m: Mention, o: str) -> bool:
+            return all(any(_same_form(m, q) for q in mentions[p]) for p in others if p != o)
+
+        def held(m: Mention) -> int:
+            return len(others) + sum(self._present(m, words[u]) for u in uncased)
+
+        found = {m.key: m for o in others for m in mentions[o] if agreed(m, o) and not self._present(m, words[x])
+                 and not _acronym(m) and (_strong(m, langs) or held(m) >= 2)}
+        return [n for n in found.values() if not any(_alike(q, n, n.text) >= 0.8 or _shortened(q, n)
+                                                       for q in mentions[x])]
+
     def _version(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
                  words: dict[str, list[str]], uncased: list[str]) -> Iterator[Finding]:
         """Findings on version ``x``; ``uncased`` versions (Chinese, Arabic...) count as voters
-        only where they keep a name in Latin letters."""
+        only where they keep a name in Latin letters.
+
+        Spelling decides first: a name the others share that ``x`` lacks, and a name of ``x`` that
+        no other version spells. Where ``x`` keeps some words of the missing name, a name right
+        next to them stands for the rest (``Kevin Pelley`` for *Kevin Eldon*) unless its words are
+        ordinary ones (a title translated) or mean the rest by the encoder; nothing there is a
+        short form (``Eldon``). Where it keeps none, a name of ``x`` stands for it unless the
+        encoder finds that name in the other versions' other words. The encoder is asked only
+        for what spelling leaves open, with names as their background."""
         langs = [ctx.story.document(d).lang for d in [x, *others]]
-        missing = list({m.key: m for o in others for m in mentions[o] if _strong(m, langs)
-                        and all(any(_same_form(m, q) for q in mentions[p]) for p in others if p != o)
-                        and not self._present(m, words[x])}.values())
-        # a name of x is no counterpart of a missing name (an encoder finds all names alike)
-        own_names = [w for m in mentions[x] for w in m.text.split()]
-        names = sorted({q.text for ms in mentions.values() for q in ms})
-        missing = [n for n in missing if not any(_sounds_alike(n.text, q.text) >= 0.8 or _shortened(q, n)
-                                                  for q in mentions[x])
-                   and not self._counterpart(ctx, k, n.text, [x], besides=own_names)
-                   and not self._exonym(ctx, n.text, [q.text for q in mentions[x]], [t for t in names if t != n.text])]
-        voters = max((len(others) + sum(self._present(n, words[u]) for u in uncased) for n in missing), default=0)
-        severity = Severity.ERROR if voters >= 2 else Severity.WARNING
+        missing = self._missing(x, others, mentions, words, uncased, langs)
         if not missing:
             yield from self._repeated(ctx, k, x, others, mentions, words, None, Severity.INFO)
             return
-        extra = [m for m in mentions[x] if _strong(m, langs, substitute=True)
-                 and not any(self._present(m, words[o]) for o in [*others, *uncased])
-                 and max(_sounds_alike(m.text, n.text) for n in missing) < 0.7]
-        extra = [m for m in extra if not self._counterpart(ctx, k, m.text, others)]
+        residue = {n.key: _residue(n, words[x]) for n in missing}
+        unshared = [m for m in mentions[x] if not any(self._present(m, words[o]) for o in [*others, *uncased])
+                    and not any(_alike(m, q, q.text) >= 0.7 for o in others for q in mentions[o])]
+        extra = [m for m in unshared if _may_substitute(m, langs)
+                 and max(_alike(m, n, residue[n.key]) for n in missing) < 0.7]
+        taken = [q for q in mentions[x] if any(_same_form(q, p) for o in others for p in mentions[o]
+                                                if not any(_same_form(p, n) for n in missing))]
+        beside = {n.key: _beside(ctx, k, x, n, residue[n.key], extra, taken) for n in missing}
+        names = sorted({q.text for ms in mentions.values() for q in ms})
+        whole = [n for n in missing if beside[n.key] is None]
+        # a name of x alone that means a wholly missing one (an exonym) accounts for both
+        same = self._exonyms(ctx, [n.text for n in whole], [m.text for m in unshared], names)
+        whole = [n for i, n in enumerate(whole) if not same[i].any()]
+        extra = [m for m in extra if not same[:, unshared.index(m)].any()]
+        missing = [n for n in missing if beside[n.key] or n in whole]
+        # the others' names that are here too or missing are no rendering of a name of x (an
+        # encoder finds all names alike): their other words and names are searched
+        theirs = [w for o in others for q in mentions[o] if self._present(q, words[x])
+                  or any(_same_form(q, n) for n in missing) for w in q.text.split()]
+        swaps = []
         for m in extra:
-            related = [_mention_span(ctx, q) for n in missing for o in others for q in mentions[o] if _same_form(n, q)]
+            # ordinary words on both sides are a name translated (``China``/``Китай``), not swapped;
+            # across scripts, where names are transliterated and declined, both must be names
+            pair = [n for n in missing if (_strong(n, langs) and _strong(m, langs, substitute=True))
+                    or (_latin(n.text) and _latin(m.text) and (_strong(n, langs) or _strong(m, langs, substitute=True)))]
+            part = [n for n in pair if m in (beside[n.key] or ())]
+            gone = [n for n in pair if n in whole]
+            if part and not any(self._renders(ctx, n, residue[n.key], m, names) for n in part):
+                swaps.append((m, part))
+            elif not part and gone and not self._counterpart(ctx, k, m.text, others, besides=theirs):
+                swaps.append((m, gone))
+        for m, gone in swaps:
+            voters = max(len(others) + sum(self._present(n, words[u]) for u in uncased) for n in gone)
+            related = [_mention_span(ctx, q) for n in gone for o in others for q in mentions[o] if _same_form(n, q)]
             yield ctx.finding(self, x, m.start, m.end,
-                              f"`{m.text}` here, {' / '.join(f'`{n.text}`' for n in missing)} in "
-                              f"{languages(ctx, others)}: another name", row=k, related=related, severity=severity)
-        if not extra:
-            yield from self._repeated(ctx, k, x, others, mentions, words, missing, severity)
+                              f"`{m.text}` here, {' / '.join(f'`{n.text}`' for n in gone)} in "
+                              f"{languages(ctx, others)}: another name", row=k, related=related,
+                              severity=Severity.ERROR if voters >= 2 else Severity.WARNING)
+        if swaps or not self._surplus(x, others, mentions, words, langs):
+            return
+        own_names = [w for m in mentions[x] for w in m.text.split()]
+        whole = [n for n in whole if not self._counterpart(ctx, k, n.text, [x], besides=own_names)]
+        voters = max((len(others) + sum(self._present(n, words[u]) for u in uncased) for n in whole), default=0)
+        yield from self._repeated(ctx, k, x, others, mentions, words, whole or None,
+                                  Severity.INFO if not whole else Severity.ERROR if voters >= 2 else Severity.WARNING)
 
-    def _repeated(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
-                  words: dict[str, list[str]], missing: list[Mention] | None, severity: Severity) -> Iterator[Finding]:
-        """A name of the row more often in ``x`` than in every other version (at the surplus
-        occurrence nearest to where the missing name stands in the others)."""
+    def _renders(self, ctx: CheckContext, n: Mention, residue: str, m: Mention, names: Sequence[str]) -> bool:
+        """The words ``m`` puts beside the kept part of ``n`` render the rest of it: ordinary
+        words of the language (a title: ``Königin``, ``Padre``) or, by the encoder, its meaning."""
+        kept = [w for w in _translit_words(n.text) if w not in _translit_words(residue) and len(w) >= 3]
+        new = [p for p in m.text.split() if not any(_word_found(w, _translit_words(p)) for w in kept)]
+        if not new or is_ordinary([fold(p) for p in new], m.lang, [n.lang]):
+            return True
+        return bool(self._exonyms(ctx, [residue], [" ".join(new)], [t for t in names if t != n.text]).any())
+
+    def _surplus(self, x: str, others: list[str], mentions: dict[str, list[Mention]], words: dict[str, list[str]],
+                 langs: Sequence[str]) -> list[tuple[Mention, list[Mention], int]]:
+        """Names of the row written more often in ``x`` than in every other version: (the name,
+        its occurrences in ``x``, the most in another version)."""
         seen: set[str] = set()
-        langs = [ctx.story.document(d).lang for d in [x, *others]]
+        out = []
         for m in mentions[x]:
             if m.key in seen or not _strong(m, langs) or not all(self._present(m, words[o]) for o in others):
                 continue
             seen.add(m.key)
             mine = [o for o in mentions[x] if self._count(m, [o])]
             theirs = max(self._count(m, mentions[o]) for o in others)
-            if len(mine) <= theirs or theirs == 0:
-                continue
+            if len(mine) > theirs > 0:
+                out.append((m, mine, theirs))
+        return out
+
+    def _repeated(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
+                  words: dict[str, list[str]], missing: list[Mention] | None, severity: Severity) -> Iterator[Finding]:
+        """A name of the row more often in ``x`` than in every other version (at the surplus
+        occurrence nearest to where the missing name stands in the others)."""
+        langs = [ctx.story.document(d).lang for d in [x, *others]]
+        for m, mine, theirs in self._surplus(x, others, mentions, words, langs):
             pick = mine[-1]
             if missing:
                 cell = ctx.row_span(k, x)
@@ -549,13 +624,17 @@ class NameSubstituted(Rule):
                               f"`{m.text}` {len(mine)} times here, {theirs} in {languages(ctx, others)}{what}",
                               row=k, related=[_mention_span(ctx, n) for n in missing or []], severity=severity)
 
-    def _exonym(self, ctx: CheckContext, name: str, candidates: Sequence[str], names: Sequence[str]) -> bool:
-        """One of ``candidates`` means ``name`` by the encoder (``Nova Iorque``/``New York``):
-        closer to it than the story's other ``names`` are (an encoder finds all names alike, so
-        names are the background here, not words)."""
-        if not candidates or not names:
-            return False
-        return bool(calibrated(ctx.embed, [name], list(candidates), list(names)).max() >= self.opts["same_name_z"])
+    def _exonyms(self, ctx: CheckContext, names: Sequence[str], candidates: Sequence[str],
+                 background: Sequence[str]) -> np.ndarray:
+        """Which of ``candidates`` means which of ``names`` by the encoder (``Nova Iorque``/``New
+        York``): closer to it than the story's other names are (an encoder finds all names
+        alike, so names are the background here, not words). A names x candidates matrix."""
+        out = np.zeros((len(names), len(candidates)), dtype=bool)
+        for i, name in enumerate(names):
+            rest = [t for t in background if t != name]
+            if candidates and rest:
+                out[i] = calibrated(ctx.embed, [name], list(candidates), rest)[0] >= self.opts["same_name_z"]
+        return out
 
     def _counterpart(self, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
                      besides: Sequence[str] = ()) -> bool:
@@ -595,16 +674,22 @@ def _compound(word: str, lang: str, depth: int = 3) -> bool:
     and inflectional endings allowed): a compound noun, not a name."""
     for end in _LINKS:
         stem = word[:-len(end)] if end and word.endswith(end) else word if not end else ""
-        if len(stem) >= 3 and zipf(stem, lang) >= 2.5 and depth < 3:
+        if _word_part(stem, lang) and depth < 3:
             return True
     if depth == 0:
         return False
     for i in range(3, len(word) - 2):
         head = word[:i]
-        if any(zipf(head[:len(head) - len(x)] if x else head, lang) >= 2.5 for x in _LINKS
-               if not x or head.endswith(x) and len(head) - len(x) >= 3) and _compound(word[i:], lang, depth - 1):
+        if any(_word_part(head[:len(head) - len(x)] if x else head, lang) for x in _LINKS
+               if not x or head.endswith(x)) and _compound(word[i:], lang, depth - 1):
             return True
     return False
+
+
+def _word_part(stem: str, lang: str) -> bool:
+    """A known word that may make part of a compound: three letters only when common (``Amt``,
+    ``Zug``), not any syllable wordfreq has seen (``Yun``+``nan`` is no compound)."""
+    return len(stem) >= 3 and zipf(stem, lang) >= (2.5 if len(stem) >= 4 else 4.0)
 
 
 def _strong(m: Mention, langs: Sequence[str], substitute: bool = False) -> bool:
@@ -628,18 +713,75 @@ def _shortened(a: Mention, b: Mention) -> bool:
                for p in x for q in y)
 
 
+def _residue(n: Mention, words: Sequence[str]) -> str:
+    """The content words of name ``n`` that a text's ``words`` do not spell (all of ``n`` when
+    none is kept)."""
+    parts = [p for p in n.text.split() if content_words(split_words(p))
+             and not all(_word_found(w, words) for w in _translit_words(p))]
+    return " ".join(parts) if len(parts) < len(n.text.split()) else n.text
+
+
+def _alike(m: Mention, n: Mention, residue: str) -> float:
+    """How alike ``m`` sounds to name ``n``: to all of it, to its words not kept elsewhere, or a
+    run of the words of one to a run of as many words of the other (``Дэниэл Старридж`` in
+    *Daniel Sturridge of Liverpool*, ``Уэйда Симса`` and *Wayde's*)."""
+    def runs(text: str, size: int) -> list[str]:
+        ws = text.split()
+        return [" ".join(ws[i:i + size]) for i in range(len(ws) - size + 1)]
+
+    a, b = len(m.text.split()), len(n.text.split())
+    pairs = [(m.text, t) for t in [n.text, residue, *runs(n.text, a)]] + [(t, n.text) for t in runs(m.text, b)]
+    return max(_sounds_alike(u, v) for u, v in pairs)
+
+
+def _beside(ctx: CheckContext, k: int, x: str, n: Mention, residue: str, extra: Sequence[Mention],
+            taken: Sequence[Mention]) -> list[Mention] | None:
+    """Where ``x`` keeps some words of the missing name ``n``: the names of ``extra`` that stand
+    right next to (or hold) the kept words, in place of the others (``Kevin Pelley`` for
+    *Kevin Eldon*); an empty list for a short form. None when ``x`` keeps no word of ``n`` (a
+    word inside another name the versions share, ``taken``, is not kept: ``Love`` and
+    ``Brother Love`` are two names)."""
+    if residue == n.text:
+        return None
+    kept = [w for p in n.text.split() if p not in residue.split() for w in _translit_words(p) if len(w) >= 3]
+    doc = ctx.story.document(x)
+    at = [t for t in tokenize(doc.text, *ctx.row_span(k, x))
+          if any(_word_found(w, _translit_words(t.text)) for w in kept)
+          and not any(q.start <= t.start and t.end <= q.end for q in taken)]
+    if not at:
+        return None
+
+    def next_to(m: Mention) -> bool:
+        return any(m.start < t.end and t.start < m.end
+                   or not doc.text[min(m.end, t.end):max(m.start, t.start)].strip(" -'’") for t in at)
+
+    return [m for m in extra if next_to(m)]
+
+
+#: Languages that capitalise only names mid-sentence (days, months, nationalities and titles
+#: are lower-case): a capital there marks a name even on an ordinary word (``Pacífico``).
+_ONLY_NAMES_CAPITALISED = SENTENCE_CASE | DECLINING
+
+
+def _may_substitute(m: Mention, langs: Sequence[str]) -> bool:
+    """A name of a version that may stand for another: one that can only be a name, or any word
+    capitalised mid-sentence where only names are (whether the other versions render it is then
+    asked of them, not of the word)."""
+    return _strong(m, langs, substitute=True) or (not m.initial and m.lang in _ONLY_NAMES_CAPITALISED
+                                                  and not _acronym(m))
+
+
 def _latin(text: str) -> bool:
-    """Most letters of the text are Latin: where names keep their spelling across versions
-    (Cyrillic renders them by transliteration and declension, ``Джоном Рамом`` for *Jon Rahm*,
-    so a Russian version only votes, where it keeps a name's letters)."""
+    """Most letters of the text are Latin."""
     letters = [c for c in text if c.isalpha()]
     return 2 * sum(c < "\u0250" for c in letters) >= len(letters)
 
 
 def _acronym(m: Mention) -> bool:
-    """Acronyms follow each language (``HIV``/``VIH``): not compared here."""
+    """Acronyms follow each language (``HIV``/``VIH``): not compared here (``MoveOn`` is a name)."""
     letters = [c for c in m.text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 2 and len(m.content) == 1 and len(letters) <= 6
+    upper = sum(c.isupper() for c in letters)
+    return bool(letters) and upper >= 2 and 2 * upper > len(letters) and len(m.content) == 1 and len(letters) <= 6
 
 
 def _mention_span(ctx: CheckContext, m: Mention) -> Span:
