@@ -28,9 +28,7 @@ from xlingo.language import zipf
 from xlingo.model import Finding, Severity, Span
 from xlingo.names import (
     COMPOUNDING,
-    DECLINING,
     NOUN_CAPITALISING,
-    SENTENCE_CASE,
     Mention,
     calibrated,
     char_similarity,
@@ -537,10 +535,13 @@ class NameSubstituted(Rule):
         residue = {n.key: _residue(n, words[x]) for n in missing}
         unshared = [m for m in mentions[x] if not any(self._present(m, words[o]) for o in [*others, *uncased])
                     and not any(_alike(m, q, q.text) >= 0.7 for o in others for q in mentions[o])]
-        extra = [m for m in unshared if _may_substitute(m, langs)
+        extra = [m for m in unshared if _strong(m, langs, substitute=True)
                  and max(_alike(m, n, residue[n.key]) for n in missing) < 0.7]
         taken = [q for q in mentions[x] if any(_same_form(q, p) for o in others for p in mentions[o]
                                                 if not any(_same_form(p, n) for n in missing))]
+        surplus = self._surplus(x, others, mentions, words, langs)
+        if not extra and not surplus:
+            return  # no name stands in a missing one's place: a translation, a pronoun (no encoder needed)
         beside = {n.key: _beside(ctx, k, x, n, residue[n.key], extra, taken) for n in missing}
         names = sorted({q.text for ms in mentions.values() for q in ms})
         whole = [n for n in missing if beside[n.key] is None]
@@ -548,22 +549,20 @@ class NameSubstituted(Rule):
         same = self._exonyms(ctx, [n.text for n in whole], [m.text for m in unshared], names)
         whole = [n for i, n in enumerate(whole) if not same[i].any()]
         extra = [m for m in extra if not same[:, unshared.index(m)].any()]
+        # other words of x may render it (``système de surveillance`` for *Drought Monitor*)
+        own_names = [w for m in mentions[x] for w in m.text.split()]
+        whole = [n for n in whole if not self._counterpart(ctx, k, n.text, [x], besides=own_names)]
         missing = [n for n in missing if beside[n.key] or n in whole]
-        # the others' names that are here too or missing are no rendering of a name of x (an
-        # encoder finds all names alike): their other words and names are searched
-        theirs = [w for o in others for q in mentions[o] if self._present(q, words[x])
-                  or any(_same_form(q, n) for n in missing) for w in q.text.split()]
         swaps = []
         for m in extra:
-            # ordinary words on both sides are a name translated (``China``/``Китай``), not swapped;
-            # across scripts, where names are transliterated and declined, both must be names
-            pair = [n for n in missing if (_strong(n, langs) and _strong(m, langs, substitute=True))
-                    or (_latin(n.text) and _latin(m.text) and (_strong(n, langs) or _strong(m, langs, substitute=True)))]
+            # across scripts, where names are transliterated and declined, ordinary words on both
+            # sides are a name translated (``China``/``Китай``), not swapped
+            pair = [n for n in missing if _strong(n, langs) or _latin(n.text) and _latin(m.text)]
             part = [n for n in pair if m in (beside[n.key] or ())]
             gone = [n for n in pair if n in whole]
             if part and not any(self._renders(ctx, n, residue[n.key], m, names) for n in part):
                 swaps.append((m, part))
-            elif not part and gone and not self._counterpart(ctx, k, m.text, others, besides=theirs):
+            elif not part and gone and not self._counterpart(ctx, k, m.text, others):
                 swaps.append((m, gone))
         for m, gone in swaps:
             voters = max(len(others) + sum(self._present(n, words[u]) for u in uncased) for n in gone)
@@ -572,20 +571,20 @@ class NameSubstituted(Rule):
                               f"`{m.text}` here, {' / '.join(f'`{n.text}`' for n in gone)} in "
                               f"{languages(ctx, others)}: another name", row=k, related=related,
                               severity=Severity.ERROR if voters >= 2 else Severity.WARNING)
-        if swaps or not self._surplus(x, others, mentions, words, langs):
+        if swaps or not surplus:
             return
-        own_names = [w for m in mentions[x] for w in m.text.split()]
-        whole = [n for n in whole if not self._counterpart(ctx, k, n.text, [x], besides=own_names)]
         voters = max((len(others) + sum(self._present(n, words[u]) for u in uncased) for n in whole), default=0)
         yield from self._repeated(ctx, k, x, others, mentions, words, whole or None,
                                   Severity.INFO if not whole else Severity.ERROR if voters >= 2 else Severity.WARNING)
 
     def _renders(self, ctx: CheckContext, n: Mention, residue: str, m: Mention, names: Sequence[str]) -> bool:
-        """The words ``m`` puts beside the kept part of ``n`` render the rest of it: ordinary
-        words of the language (a title: ``Königin``, ``Padre``) or, by the encoder, its meaning."""
+        """The words ``m`` puts beside the kept part of ``n`` render the rest of it: either is
+        made of ordinary words (a title: ``Königin``, ``Padre``, ``Mme``) or, by the encoder, they
+        mean the same."""
         kept = [w for w in _translit_words(n.text) if w not in _translit_words(residue) and len(w) >= 3]
         new = [p for p in m.text.split() if not any(_word_found(w, _translit_words(p)) for w in kept)]
-        if not new or is_ordinary([fold(p) for p in new], m.lang, [n.lang]):
+        if not new or any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang])
+                          for t, lang in ((" ".join(new), m.lang), (residue, n.lang))):
             return True
         return bool(self._exonyms(ctx, [residue], [" ".join(new)], [t for t in names if t != n.text]).any())
 
@@ -674,22 +673,16 @@ def _compound(word: str, lang: str, depth: int = 3) -> bool:
     and inflectional endings allowed): a compound noun, not a name."""
     for end in _LINKS:
         stem = word[:-len(end)] if end and word.endswith(end) else word if not end else ""
-        if _word_part(stem, lang) and depth < 3:
+        if len(stem) >= 3 and zipf(stem, lang) >= 2.5 and depth < 3:
             return True
     if depth == 0:
         return False
     for i in range(3, len(word) - 2):
         head = word[:i]
-        if any(_word_part(head[:len(head) - len(x)] if x else head, lang) for x in _LINKS
-               if not x or head.endswith(x)) and _compound(word[i:], lang, depth - 1):
+        if any(zipf(head[:len(head) - len(x)] if x else head, lang) >= 2.5 for x in _LINKS
+               if not x or head.endswith(x) and len(head) - len(x) >= 3) and _compound(word[i:], lang, depth - 1):
             return True
     return False
-
-
-def _word_part(stem: str, lang: str) -> bool:
-    """A known word that may make part of a compound: three letters only when common (``Amt``,
-    ``Zug``), not any syllable wordfreq has seen (``Yun``+``nan`` is no compound)."""
-    return len(stem) >= 3 and zipf(stem, lang) >= (2.5 if len(stem) >= 4 else 4.0)
 
 
 def _strong(m: Mention, langs: Sequence[str], substitute: bool = False) -> bool:
@@ -756,19 +749,6 @@ def _beside(ctx: CheckContext, k: int, x: str, n: Mention, residue: str, extra: 
                    or not doc.text[min(m.end, t.end):max(m.start, t.start)].strip(" -'’") for t in at)
 
     return [m for m in extra if next_to(m)]
-
-
-#: Languages that capitalise only names mid-sentence (days, months, nationalities and titles
-#: are lower-case): a capital there marks a name even on an ordinary word (``Pacífico``).
-_ONLY_NAMES_CAPITALISED = SENTENCE_CASE | DECLINING
-
-
-def _may_substitute(m: Mention, langs: Sequence[str]) -> bool:
-    """A name of a version that may stand for another: one that can only be a name, or any word
-    capitalised mid-sentence where only names are (whether the other versions render it is then
-    asked of them, not of the word)."""
-    return _strong(m, langs, substitute=True) or (not m.initial and m.lang in _ONLY_NAMES_CAPITALISED
-                                                  and not _acronym(m))
 
 
 def _latin(text: str) -> bool:
