@@ -475,7 +475,8 @@ class NameSubstituted(Rule):
     name = "name-substituted"
     severity = Severity.ERROR
     summary = "A name the other versions share is replaced by another name in this version"
-    options = {"same_name_z": 1.5}  # chosen by document-level cross-validation (benchmarks/cv_name_threshold.py)
+    #: chosen by document-level cross-validation (benchmarks/cv_name_threshold.py)
+    options = {"same_name_z": 1.5, "rendered_z": 1.5}
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         idx = story_names(ctx)
@@ -535,8 +536,7 @@ class NameSubstituted(Rule):
         residue = {n.key: _residue(n, words[x]) for n in missing}
         unshared = [m for m in mentions[x] if not any(self._present(m, words[o]) for o in [*others, *uncased])
                     and not any(_alike(m, q, q.text) >= 0.7 for o in others for q in mentions[o])]
-        extra = [m for m in unshared if _strong(m, langs, substitute=True)
-                 and max(_alike(m, n, residue[n.key]) for n in missing) < 0.7]
+        extra = [m for m in unshared if max(_alike(m, n, residue[n.key]) for n in missing) < 0.7]
         taken = [q for q in mentions[x] if any(_same_form(q, p) for o in others for p in mentions[o]
                                                 if not any(_same_form(p, n) for n in missing))]
         surplus = self._surplus(x, others, mentions, words, langs)
@@ -551,7 +551,7 @@ class NameSubstituted(Rule):
         extra = [m for m in extra if not same[:, unshared.index(m)].any()]
         # other words of x may render it (``système de surveillance`` for *Drought Monitor*)
         own_names = [w for m in mentions[x] for w in m.text.split()]
-        whole = [n for n in whole if not self._counterpart(ctx, k, n.text, [x], besides=own_names)]
+        whole = [n for n in whole if not self._found("rendered_z", ctx, k, n.text, [x], own_names)]
         missing = [n for n in missing if beside[n.key] or n in whole]
         swaps = []
         for m in extra:
@@ -559,10 +559,10 @@ class NameSubstituted(Rule):
             # sides are a name translated (``China``/``Китай``), not swapped
             pair = [n for n in missing if _strong(n, langs) or _latin(n.text) and _latin(m.text)]
             part = [n for n in pair if m in (beside[n.key] or ())]
-            gone = [n for n in pair if n in whole]
+            gone = [n for n in pair if n in whole] if _strong(m, langs, substitute=True) else []
             if part and not any(self._renders(ctx, n, residue[n.key], m, names) for n in part):
                 swaps.append((m, part))
-            elif not part and gone and not self._counterpart(ctx, k, m.text, others):
+            elif not part and gone and not self._found("same_name_z", ctx, k, m.text, others):
                 swaps.append((m, gone))
         for m, gone in swaps:
             voters = max(len(others) + sum(self._present(n, words[u]) for u in uncased) for n in gone)
@@ -635,18 +635,20 @@ class NameSubstituted(Rule):
                 out[i] = calibrated(ctx.embed, [name], list(candidates), rest)[0] >= self.opts["same_name_z"]
         return out
 
-    def _counterpart(self, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
-                     besides: Sequence[str] = ()) -> bool:
-        """Some word or pair of words of these versions' cells (not holding a word of ``besides``)
-        means what ``phrase`` means, by the encoder (an exonym ``Neapel``/``Naples``, a compound
-        ``Hurrikanstärke``/``hurricane strength``): see :meth:`counterpart_z`."""
-        return self.counterpart_z(ctx, k, phrase, docs, besides) >= self.opts["same_name_z"]
+    def _found(self, search: str, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
+               besides: Sequence[str] = ()) -> bool:
+        """``phrase`` has a counterpart in these versions' cells by :meth:`counterpart_z`, at the
+        threshold of that ``search`` (``rendered_z``: a missing name rendered with other words;
+        ``same_name_z``: a name of one version rendered in the others)."""
+        return self.counterpart_z(ctx, k, phrase, docs, besides) >= self.opts[search]
 
     @staticmethod
     def counterpart_z(ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
                       besides: Sequence[str] = ()) -> float:
-        """How well the best word or pair of words of these versions' cells matches ``phrase``:
-        a z-score against words of the story's other rows (-inf with nothing to compare)."""
+        """How well the best word or pair of words of these versions' cells (not holding a word of
+        ``besides``) matches ``phrase``: a z-score against words of the story's other rows (-inf
+        with nothing to compare). High for an exonym (``Neapel``/``Naples``) or a name rendered
+        with words (``Hurrikanstärke``/``hurricane strength``)."""
         cands = [g for d in docs for g in _grams(ctx.row_text(k, d)) if not set(g.split()) & set(besides)]
         pool = [g for j, row in enumerate(ctx.rows) if j != k for d, ids in row.cells.items() if ids
                 for g in _grams(ctx.row_text(j, d))[:6]][:150]
