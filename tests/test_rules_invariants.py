@@ -347,3 +347,64 @@ def test_real_encoder_reads_exonyms_and_compounds_as_counterparts(embedder):
     rows = [{"en": "The match in Tervola ended late on Tuesday.", "de": "Das Spiel in Tervola endete am Dienstag spät.",
              "it": "La partita di Marco Bellini è finita tardi martedì."}]
     assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=embedder)] == [("it", "Marco Bellini")]
+
+
+def _flagged(rows):
+    """XL803's warnings and errors, with the bag-of-words encoder that knows exonyms."""
+    return [(f.lang, f.text, f.severity) for f in run(NameSubstituted, rows, embed=_concept_embed)
+            if f.severity >= Severity.WARNING]
+
+
+def test_a_person_swapped_with_the_first_name_kept_is_flagged_on_the_new_surname():
+    rows = [{"en": "The report was written by Lena Vogt, the city's auditor.",
+             "fr": "Le rapport a été rédigé par Lena Vogt, l'auditrice de la ville.",
+             "es": "El informe fue redactado por Lena Okafor, la auditora de la ciudad."}]
+    found = run(NameSubstituted, rows, embed=_concept_embed)
+    assert [(f.lang, f.text, f.severity) for f in found] == [("es", "Lena Okafor", Severity.ERROR)]
+    assert {(s.lang, s.text) for s in found[0].related} == {("en", "Lena Vogt"), ("fr", "Lena Vogt")}
+
+
+def test_a_person_swapped_in_a_cyrillic_version_is_flagged():
+    rows = [{"en": "The coach, Tomas Berglund, praised the young players.",
+             "de": "Der Trainer, Tomas Berglund, lobte die jungen Spieler.",
+             "ru": "Тренер, Маркус Хольм, похвалил молодых игроков."}]
+    assert _flagged(rows) == [("ru", "Маркус Хольм", Severity.ERROR)]
+
+
+def test_a_place_swapped_in_a_cyrillic_version_is_flagged():
+    rows = [{"en": "The ferry to Vardholm was cancelled because of the storm.",
+             "pl": "Prom do Vardholm odwołano z powodu sztormu.",
+             "ru": "Паром в Киркенесс отменили из-за шторма."}]
+    assert _flagged(rows) == [("ru", "Киркенесс", Severity.ERROR)]
+
+
+def test_an_organisation_swapped_is_flagged_and_two_versions_only_warn():
+    rows = [{"it": "Il contratto è stato firmato con Norvik Energia a marzo.",
+             "es": "El contrato se firmó con Norvik Energia en marzo.",
+             "pt": "O contrato foi assinado com a Baltara Holding em março."}]
+    assert _flagged(rows) == [("pt", "Baltara Holding", Severity.ERROR)]
+    two = [{lg: rows[0][lg] for lg in ("it", "pt")}]
+    assert ("pt", "Baltara Holding", Severity.WARNING) in _flagged(two)
+
+
+@pytest.mark.parametrize("rows", [
+    # the surname alone for the full name
+    [{"en": "Minister Karin Dalby said the bridge would open in May.",
+      "de": "Ministerin Karin Dalby sagte, die Brücke werde im Mai eröffnet.",
+      "fr": "Selon Dalby, le pont ouvrira en mai."}],
+    # a pronoun for the name, another name of the row kept
+    [{"en": "Karin Dalby said the bridge in Tervola would open in May.",
+      "es": "Karin Dalby dijo que el puente de Tervola abriría en mayo.",
+      "it": "Ha detto che il ponte di Tervola aprirà a maggio."}],
+    # a title where the others have the first name
+    [{"en": "Ada Okoro said the school would reopen.", "de": "Ada Okoro sagte, die Schule werde wieder öffnen.",
+      "fr": "Mme Okoro a déclaré que l'école rouvrirait."}],
+    # a declined Russian name and a transliterated place, in a story of three versions
+    [{"en": "The mayor thanked Olli Varga in Tervola.", "fr": "Le maire a remercié Olli Varga à Tervola.",
+      "ru": "Мэр поблагодарил Олли Варгу в Терволе."}],
+    # an exonym (the made-up encoder, like the real one, puts Neapel and Naples together)
+    [{"en": "The ferry from Naples to Capri was late.", "fr": "Le ferry de Naples à Capri avait du retard.",
+      "de": "Die Fähre von Neapel nach Capri hatte Verspätung."}],
+])
+def test_legitimate_renderings_of_names_in_three_versions_are_not_flagged(rows):
+    assert _flagged(rows) == []
