@@ -435,19 +435,26 @@ class NameSubstituted(Rule):
     """A version names someone or something else: a name swapped, or another one repeated.
 
     ## What it does
-    Takes the names of every version of a row (from the story's name index) and checks each
-    against the other versions' text, across scripts (a Russian ``Обамы`` is read as ``Obamy``)
-    and inflections. A version that lacks a name every other version has, while holding a name
-    none of them has (and that does not mean the same, by the encoder's similarity of the two
-    names, as an exonym like ``Neapel``/``Naples`` does), is flagged where that name stands. The
-    encoder finds all names alike, so a name is taken for the missing one's rendering only when
-    it ranks above the story's other names, and the ordinary words of the version are searched
-    for a rendering apart from its names. A version that instead repeats a name of the row more
-    often than every other version, where a name is missing, is flagged at the surplus
-    occurrence; a repetition with nothing missing is only info (a translator may put a name for
-    a pronoun). Only versions in Latin letters are read for names; the others (Cyrillic, which
-    transliterates and declines names, and scripts without capitals: Chinese, Japanese,
-    Arabic...) vote where they keep a name's letters.
+    Takes the names of every version of a row written in a script with capitals (Latin,
+    Cyrillic, Greek...; from the story's name index) and checks each against the other
+    versions' text, across scripts (a Russian ``Обамы`` is read as ``Obamy``, and names are
+    compared by sound: ``Уэйда Симса``/*Wayde Sims*) and inflections. Spelling decides first:
+    a name every other version writes alike that a version lacks is *missing* there, a name of
+    the version that no other version spells is *its own*. Where the version keeps part of a
+    missing name, an own name right next to the kept words stands for the rest (``Kevin
+    Pelley`` for *Kevin Eldon*) unless either is made of ordinary words (a title: ``Mme Davis``
+    for *Sharon Davis*) or the encoder finds them alike; a kept part alone is a short form
+    (``Eldon``). Where it keeps none, an own name is flagged unless it means the missing one (an
+    exonym like ``Neapel``/``Naples``, by the encoder's similarity of the two names against the
+    story's other names), other words of the version render the missing name, or other words
+    of the other versions render the own name (by the encoder, against words of the story's
+    other rows). The encoder is asked only when spelling finds both a missing and an own name
+    (or a repetition). Across scripts, ordinary words on both sides (``China``/``Китай``) are a
+    name translated. A version that instead repeats a name of the row more often than every
+    other version, where a name is missing, is flagged at the surplus occurrence; a
+    repetition with nothing missing is only info (a translator may put a name for a pronoun).
+    Versions in scripts without capitals (Chinese, Japanese, Arabic...) only vote, where they
+    keep a name's letters.
 
     ## Why is this bad?
     A story that quotes the wrong minister or puts the match in the wrong city is wrong in a way
