@@ -586,12 +586,12 @@ class NameSubstituted(Rule):
 
     def _renders(self, ctx: CheckContext, n: Mention, residue: str, m: Mention, names: Sequence[str]) -> bool:
         """The words ``m`` puts beside the kept part of ``n`` render the rest of it: either is
-        made of ordinary words (a title: ``Königin``, ``Padre``, ``Mme``) or, by the encoder, they
-        mean the same."""
-        kept = [w for w in _translit_words(n.text) if w not in _translit_words(residue) and len(w) >= 3]
+        made of ordinary words (a title: ``Königin``, ``Padre``, ``Mme``; English ones kept in
+        another language: *Paris Fashion Week*) or, by the encoder, they mean the same."""
+        kept = _kept(n, residue)
         new = [p for p in m.text.split() if not any(_word_found(w, _translit_words(p)) for w in kept)]
         if not new or any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang])
-                          for t, lang in ((" ".join(new), m.lang), (residue, n.lang))):
+                          for t, lang in ((" ".join(new), m.lang), (residue, n.lang), (residue, "en"))):
             return True
         return bool(self._exonyms(ctx, [residue], [" ".join(new)], [t for t in names if t != n.text]).any())
 
@@ -723,6 +723,12 @@ def _residue(n: Mention, words: Sequence[str]) -> str:
     return " ".join(parts) if len(parts) < len(n.text.split()) else n.text
 
 
+def _kept(n: Mention, residue: str) -> list[str]:
+    """The content words of name ``n`` outside its ``residue`` (transliterated)."""
+    rest = residue.split()
+    return [w for p in n.text.split() if p not in rest and content_words(split_words(p)) for w in _translit_words(p)]
+
+
 def _alike(m: Mention, n: Mention, residue: str) -> float:
     """How alike ``m`` sounds to name ``n``: to all of it, to its words not kept elsewhere, or a
     run of the words of one to a run of as many words of the other (``Дэниэл Старридж`` in
@@ -745,7 +751,7 @@ def _beside(ctx: CheckContext, k: int, x: str, n: Mention, residue: str, extra: 
     ``Brother Love`` are two names)."""
     if residue == n.text:
         return None
-    kept = [w for p in n.text.split() if p not in residue.split() for w in _translit_words(p) if len(w) >= 3]
+    kept = _kept(n, residue)
     doc = ctx.story.document(x)
     at = [t for t in tokenize(doc.text, *ctx.row_span(k, x))
           if any(_word_found(w, _translit_words(t.text)) for w in kept)
