@@ -510,8 +510,7 @@ class NameSubstituted(Rule):
     def _missing(self, x: str, others: list[str], mentions: dict[str, list[Mention]], words: dict[str, list[str]],
                  uncased: list[str], langs: Sequence[str]) -> list[Mention]:
         """Names every other version writes alike and ``x`` does not spell (nor sounds like, nor
-        holds shortened). Two or more versions holding a name make it one whatever its words;
-        one version alone only a name that can only be one."""
+        holds shortened), made of words that can only be a name."""
         def agreed(m: Mention, o: str) -> bool:
             return all(any(_same_form(m, q) for q in mentions[p]) for p in others if p != o)
 
@@ -519,7 +518,7 @@ class NameSubstituted(Rule):
             return len(others) + sum(self._present(m, words[u]) for u in uncased)
 
         found = {m.key: m for o in others for m in mentions[o] if agreed(m, o) and not self._present(m, words[x])
-                 and not _acronym(m) and (_strong(m, langs) or held(m) >= 2)}
+                 and _strong(m, langs, shared=held(m) >= 2)}
         return [n for n in found.values() if not any(_alike(q, n, n.text) >= 0.8 or _shortened(q, n)
                                                        for q in mentions[x])]
 
@@ -694,13 +693,15 @@ def _compound(word: str, lang: str, depth: int = 3) -> bool:
     return False
 
 
-def _strong(m: Mention, langs: Sequence[str], substitute: bool = False) -> bool:
+def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: bool = False) -> bool:
     """A mention that can only be a name: not an acronym (they follow the language), not a
     compound of ordinary words (``Pfandhaus``), not ordinary words of its language
     (``Friday``, ``Commission``). A ``substitute`` of several words capitalised mid-sentence
     where capitals mark names is one even when its words are frequent (``Marco Bellini``): the
-    encoder then decides whether the other versions have a counterpart."""
-    if _acronym(m) or (m.lang in COMPOUNDING and len(m.content) == 1 and _compound(m.content[0], m.lang)):
+    encoder then decides whether the other versions have a counterpart. A word ``shared`` alike
+    by versions in two languages is no compound of theirs (``Warren`` is not *war* + *ren*)."""
+    if _acronym(m) or (not shared and m.lang in COMPOUNDING and len(m.content) == 1
+                       and _compound(m.content[0], m.lang)):
         return False
     if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and len(m.content) >= 2:
         return True
