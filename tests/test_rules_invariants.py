@@ -408,3 +408,48 @@ def test_an_organisation_swapped_is_flagged_and_two_versions_only_warn():
 ])
 def test_legitimate_renderings_of_names_in_three_versions_are_not_flagged(rows):
     assert _flagged(rows) == []
+
+
+def _tokens_with(pairs: dict[str, tuple[str, float]]):
+    """Token states of random word vectors, except that each word of ``pairs`` is made this
+    close (cosine) to the word it is paired with: the story's contextual states as the real
+    encoder gives them for a swapped name (far) or a translated one (near)."""
+    def vector(word: str) -> np.ndarray:
+        key = word.casefold()
+        if key in pairs:
+            other, sim = pairs[key]
+            base, noise = vector(other), _word_vector(key + "#")
+            noise = noise - (noise @ base) * base
+            v = sim * base + np.sqrt(1 - sim ** 2) * noise / np.linalg.norm(noise)
+        else:
+            v = np.random.default_rng(int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(),
+                                                     "little")).standard_normal(DIM)
+        return v / np.linalg.norm(v)
+
+    def tokens(texts):
+        out = []
+        for t in texts:
+            words = split_words(t)
+            vecs = np.stack([vector(w.text) for w in words]).astype(np.float32) if words else np.zeros((0, DIM))
+            out.append(TokenStates(offsets=[(w.start, w.end) for w in words], vectors=vecs))
+        return out
+    return tokens
+
+
+def _holding_embed(texts, dim: int = 512) -> np.ndarray:
+    """Bag of words in which a holding is a group, in any language."""
+    return _concept_embed([re.sub(r"(?i)\b(holding|gruppo|grupo)\b", "group", t) for t in texts], dim)
+
+
+@pytest.mark.parametrize("sim,flagged", [(0.3, True), (0.9, False)])
+def test_a_name_aligned_with_the_missing_one_is_judged_by_the_story_token_states(sim, flagged):
+    # the other versions' words render "Holding" for the sentence encoder ("gruppo", "grupo"),
+    # so only the word alignment tells whether "Baltara Holding" stands where "Norvik Energia" does
+    rows = [{"it": "Il contratto è stato firmato con Norvik Energia, un gruppo svedese, a marzo.",
+             "es": "El contrato se firmó con Norvik Energia, un grupo sueco, en marzo.",
+             "pt": "O contrato foi assinado com a Baltara Holding, um grupo sueco, em março."}]
+    tokens = _tokens_with({"baltara": ("norvik", sim), "holding": ("energia", sim)})
+    found = [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=_holding_embed, token_states=tokens)
+             if f.severity >= Severity.WARNING]
+    assert found == ([("pt", "Baltara Holding")] if flagged else [])
+    assert [f for f in run(NameSubstituted, rows, embed=_holding_embed) if f.severity >= Severity.WARNING] == []
