@@ -421,11 +421,14 @@ def _same_form(a: Mention, b: Mention) -> bool:
 
 
 def _word_found(word: str, words: Sequence[str]) -> bool:
-    """A name word is among a text's words, up to inflection and transliteration."""
+    """A name word is among a text's words, up to inflection and transliteration (by spelling
+    or by sound: ``Manhattan``/``Манхэттене``)."""
     if len(word) < 3:
         return True
+    first = word[0].translate(_ONE_SOUND)
     for w in words:
-        if w == word or (len(w) >= 4 and w[0] == word[0] and char_similarity(w, word) >= 0.75):
+        if w == word or (len(w) >= 4 and w[0].translate(_ONE_SOUND) == first
+                         and (char_similarity(w, word) >= 0.75 or _sounds_alike(w, word) >= 0.85)):
             return True
     return False
 
@@ -759,10 +762,13 @@ def _shortened(a: Mention, b: Mention) -> bool:
 
 def _residue(n: Mention, words: Sequence[str]) -> str:
     """The content words of name ``n`` that a text's ``words`` do not spell (all of ``n`` when
-    none is kept)."""
-    parts = [p for p in n.text.split() if content_words(split_words(p))
-             and not all(_word_found(w, words) for w in _translit_words(p))]
-    return " ".join(parts) if len(parts) < len(n.text.split()) else n.text
+    none is kept; a word of two letters, ``Ri``, is no evidence of being kept)."""
+    def kept(p: str) -> bool:
+        ws = _translit_words(p)
+        return any(len(w) >= 3 for w in ws) and all(_word_found(w, words) for w in ws)
+
+    parts = [p for p in n.text.split() if content_words(split_words(p)) and not kept(p)]
+    return " ".join(parts) if parts and any(kept(p) for p in n.text.split()) else n.text
 
 
 def _kept(n: Mention, residue: str) -> list[str]:
