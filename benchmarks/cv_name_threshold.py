@@ -1,13 +1,22 @@
-"""Cross-validated threshold of XL803's counterpart test (``same_name_z``), by document.
+"""Cross-validated thresholds of XL803's two encoder searches, by document.
 
-XL803 lets a name stand as a substitution only when no word of the other versions means the
-same by the encoder (calibrated z-score below ``same_name_z``). Candidates come from clean
-NTREX stories (EN/DE/FR/PT: every candidate that reaches the test is a false alarm unless the
-test stops it) and from the perturbation suite's entity swaps (the swapped-in name must pass).
-Folds are documents: each fold's threshold is chosen on the other folds (the middle of the
-best balanced accuracy's plateau over a grid) and scored on its own; the mean held-out figure is printed.
+XL803 asks the encoder only what spelling leaves open, with one z-score (calibrated against
+words of the story's other rows) per search:
 
-    python benchmarks/cv_name_threshold.py [../shared/data/ntrex-dev] [--folds 5]
+* ``rendered_z``: whether a name the other versions share, missing from a version by spelling,
+  is rendered there with other words (``système de surveillance`` for *Drought Monitor*);
+* ``same_name_z``: whether the other versions render a name of that version, which none of them
+  spells, with other words (also the exonym test's threshold).
+
+A candidate below the threshold counts as a substitution. Candidates come from clean NTREX
+stories (EN/DE/FR/PT and the 2-way EN/DE, FR/PT of ``ntrex_clean.py``: every candidate that
+reaches a search is a false alarm unless the search stops it) and from the perturbation suite's entity swaps, under one or more suite seeds (the
+swapped-in name must pass the ``same_name_z`` search; the name it replaced must pass the
+``rendered_z`` search in the perturbed version). Folds are documents: each fold's threshold is
+chosen on the other folds (the middle of the best balanced accuracy's plateau over a grid) and
+scored on its own; the mean held-out figure is printed per search.
+
+    python benchmarks/cv_name_threshold.py [../shared/data/ntrex-dev] [--folds 5] [--seeds 13,29]
 """
 from __future__ import annotations
 
@@ -16,6 +25,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from anyascii import anyascii
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -26,38 +36,69 @@ from xlingo.check.rules import invariants  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
 
 GRID = np.arange(0.0, 8.01, 0.5)
+SEARCHES = ("rendered_z", "same_name_z")
+#: The clean settings of benchmarks/ntrex_clean.py: 4-way and the two 2-way pairs.
+CLEAN = (["en", "de", "fr", "pt"], ["en", "de"], ["fr", "pt"])
 
 
-def collect(folder: str, cache: str, per_type: int) -> list[tuple[str, float, bool]]:
-    """(document, z of the candidate's best counterpart, is a real substitution) per candidate."""
-    records: list[tuple[str, float, bool]] = []
-    state = {"doc": "", "gold": None}
+def _words(text: str) -> set[str]:
+    return {w for w in invariants._translit_words(anyascii(text)) if len(w) >= 3}
+
+
+def collect(folder: str, cache: str, per_type: int, seeds: list[int]) -> list[tuple]:
+    """(search, document, z of the candidate's best counterpart, is a real substitution, (story,
+    row, version)) per candidate."""
+    records: list[tuple] = []
+    state: dict = {"doc": "", "case": None}
     rule = invariants.NameSubstituted
 
-    scored = rule.counterpart_z
+    found = rule._found
 
-    def recording(ctx, k, phrase, docs, besides=()):
-        z = scored(ctx, k, phrase, docs, besides)
-        if len(docs) > 1 and np.isfinite(z):  # the candidate substitute of one version, tested against the others
-            gold = state["gold"]
-            real = gold is not None and gold[1] == phrase
-            records.append((state["doc"], z, real))
-        return float("-inf")  # never a counterpart here: every candidate reaches the recorder
+    def recording(self, search, ctx, k, phrase, docs, besides=()):
+        z = rule.counterpart_z(ctx, k, phrase, docs, besides)
+        if np.isfinite(z):
+            case = state["case"]
+            real = False
+            if case is not None and search == "same_name_z":
+                real = case["new"] == phrase
+            elif case is not None:  # the replaced name, searched in the perturbed version
+                real = docs == [case["lang"]] and bool(_words(phrase) & case["old"])
+            x = docs[0] if search == "rendered_z" else next(
+                d for d in ctx.rows[k].cells if d not in docs and invariants._cased(ctx.row_text(k, d)))
+            key = (ctx.story.id, k, x) if search == "rendered_z" else (ctx.story.id, k, x, phrase)
+            records.append((search, state["doc"], z, real, key))
+        return False  # never a counterpart here: every candidate reaches the recorder
 
-    rule.counterpart_z = staticmethod(recording)
+    rule._found = recording
+    placement = rule.placement
+
+    def placing(ctx, k, x, m, n, others):
+        linked, best = placement(ctx, k, x, m, n, others)
+        case = state["case"]
+        real = case is not None and case["new"] == m.text
+        records.append(("token_sim", state["doc"], best if linked else np.inf, real, (ctx.story.id, k, x, m.text)))
+        return False, 1.0  # never placed here: every candidate reaches the encoder searches
+
+    rule.placement = staticmethod(placing)
     engine = cached_engine(cache, Settings(select=("XL803",)))
     try:
-        for doc_id, versions in load_documents(folder, ["en", "de", "fr", "pt"]):
-            state.update(doc=doc_id, gold=None)
-            engine.build_story(documents(versions), story_id=doc_id)
-        for case in ntrex_suite(folder, engine.embedder, per_type=per_type):
-            if case.kind != "entity":
-                continue
-            line = case.versions[case.lang][case.line]
-            state.update(doc=case.id.split("-", 2)[-1], gold=(case.lang, line[case.gold[0]:case.gold[1]]))
-            engine.build_story(documents(case.versions), story_id=case.id)
+        for langs in CLEAN:
+            for doc_id, versions in load_documents(folder, langs):
+                state.update(doc=doc_id, case=None)
+                engine.build_story(documents(versions), story_id=f"{doc_id}-{'-'.join(langs)}")
+        for seed in seeds:
+            for case in ntrex_suite(folder, engine.embedder, per_type=per_type, seed=seed):
+                if case.kind != "entity":
+                    continue
+                line = case.versions[case.lang][case.line]
+                new = line[case.gold[0]:case.gold[1]]
+                old = case.original[case.gold[0]:case.gold[1] + len(case.original) - len(line)]
+                state.update(doc=case.id.split("-", 2)[-1],
+                             case={"lang": case.lang, "new": new, "old": _words(old) - _words(new)})
+                engine.build_story(documents(case.versions), story_id=case.id)
     finally:
-        rule.counterpart_z = staticmethod(scored)
+        rule._found = found
+        rule.placement = staticmethod(placement)
         engine.encoder.save()
     return records
 
@@ -69,25 +110,19 @@ def balanced_accuracy(z: np.ndarray, real: np.ndarray, t: float) -> float:
     return (tpr + tnr) / 2
 
 
-def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("folder", nargs="?", default=str(DEFAULT_DATA))
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--per-type", type=int, default=12)
-    ap.add_argument("--cache", default=str(DEFAULT_CACHE))
-    args = ap.parse_args(argv)
-    recs = collect(args.folder, args.cache, args.per_type)
+def cross_validate(recs: list[tuple[str, float, bool]], folds: int) -> None:
+    """Print the held-out balanced accuracy of each fold's threshold, and their mean."""
     docs = sorted({d for d, _, _ in recs})
-    fold_of = {d: i % args.folds for i, d in enumerate(docs)}
+    fold_of = {d: i % folds for i, d in enumerate(docs)}
     z = np.array([r[1] for r in recs])
     real = np.array([r[2] for r in recs])
-    folds = np.array([fold_of[r[0]] for r in recs])
-    print(f"candidates: {len(recs)} ({real.sum()} real substitutions) from {len(docs)} documents")
-    print("z of real substitutions:", sorted(np.round(z[real], 2).tolist()))
-    print("z of clean candidates:  ", sorted(np.round(z[~real], 2).tolist()))
+    fold = np.array([fold_of[r[0]] for r in recs])
+    print(f"  candidates: {len(recs)} ({real.sum()} real substitutions) from {len(docs)} documents")
+    print("  z of real substitutions:", sorted(np.round(z[real], 2).tolist()))
+    print("  z of clean candidates:  ", sorted(np.round(z[~real], 2).tolist()))
     scores, chosen = [], []
-    for f in range(args.folds):
-        train, test = folds != f, folds == f
+    for f in range(folds):
+        train, test = fold != f, fold == f
         if not test.any():
             continue  # a fold without candidates says nothing
         scores_t = [balanced_accuracy(z[train], real[train], t) for t in GRID]
@@ -95,9 +130,91 @@ def main(argv=None) -> int:
         best = float(np.median(plateau))  # the middle of the best thresholds, not an edge
         chosen.append(best)
         scores.append(balanced_accuracy(z[test], real[test], best))
-        print(f"fold {f}: threshold {best:.1f}, held-out balanced accuracy {scores[-1]:.3f} ({test.sum()} candidates)")
-    print(f"cross-validated balanced accuracy {np.mean(scores):.3f}; thresholds chosen {sorted(set(chosen))}; "
+        print(f"  fold {f}: threshold {best:.1f}, held-out balanced accuracy {scores[-1]:.3f} ({test.sum()} candidates)")
+    print(f"  cross-validated balanced accuracy {np.mean(scores):.3f}; thresholds chosen {sorted(set(chosen))}; "
           f"median {np.median(chosen):.1f}")
+
+
+def events(recs: list[tuple]) -> list[tuple[str, float, float, float, bool]]:
+    """One event per name tested as a substitute: (document, the lowest rendering z of a missing
+    name of its row and version, its own counterpart z, its lowest token-state similarity to a
+    missing name it is aligned with (inf if none), is the real substitution). It is flagged when
+    the similarity is below ``token_sim``, or both z-scores below their thresholds."""
+    rendered: dict[tuple, float] = {}
+    same: dict[tuple, tuple[str, float, bool]] = {}
+    token: dict[tuple, tuple[str, float, bool]] = {}
+    for search, doc, z, real, key in recs:
+        if search == "rendered_z":
+            rendered[key] = min(rendered.get(key, np.inf), z)
+        elif search == "same_name_z":
+            same[key] = (doc, z, real)
+        else:
+            token[key] = (doc, min(token.get(key, (doc, np.inf, real))[1], z), real)
+    out = []
+    for key in sorted(set(same) | set(token), key=str):
+        doc, _, real = same.get(key) or token[key]
+        out.append((doc, rendered.get(key[:3], -np.inf), same.get(key, (doc, np.inf, real))[1],
+                    token.get(key, (doc, np.inf, real))[1], real))
+    return out
+
+
+def joint(evs: list[tuple[str, float, float, float, bool]], folds: int, current: dict[str, float]) -> None:
+    """``token_sim`` with the z thresholds as they are, by document folds: the value with the
+    highest recall of real substitutions on the other folds among those raising no more false
+    alarms there than the z-scores alone; held-out recall and false alarms printed for it and
+    for the z-scores alone."""
+    docs = sorted({e[0] for e in evs})
+    fold_of = {d: i % folds for i, d in enumerate(docs)}
+    zr, zs, tok = (np.array([e[i] for e in evs]) for i in (1, 2, 3))
+    real = np.array([e[4] for e in evs])
+    fold = np.array([fold_of[e[0]] for e in evs])
+    by_z = (zr < current["rendered_z"]) & (zs < current["same_name_z"])
+
+    def flagged(t: float, mask: np.ndarray) -> tuple[int, int]:
+        hit = ((tok < t) | by_z) & mask
+        return int((hit & real).sum()), int((hit & ~real).sum())
+
+    grid = np.round(np.arange(0.0, 0.951, 0.05), 2)
+    print(f"  events: {len(evs)} ({real.sum()} real substitutions) from {len(docs)} documents")
+    totals = {"chosen": [0, 0], "z-scores alone": [0, 0]}
+    chosen = []
+    for f in range(folds):
+        train, test = fold != f, fold == f
+        if not test.any():
+            continue
+        budget = flagged(0.0, train)[1]
+        ok = [t for t in grid if flagged(t, train)[1] <= budget]
+        top = max(flagged(t, train)[0] for t in ok)
+        plateau = [t for t in ok if flagged(t, train)[0] == top]
+        t = float(plateau[len(plateau) // 2])  # the middle of the best values, not an edge
+        chosen.append(t)
+        for name, value in (("chosen", t), ("z-scores alone", 0.0)):
+            tp, fp = flagged(value, test)
+            totals[name][0] += tp
+            totals[name][1] += fp
+        print(f"  fold {f}: token_sim {t:.2f}; held out: {flagged(t, test)[0]}/{int((real & test).sum())} real "
+              f"flagged, {flagged(t, test)[1]} false alarms (z-scores alone: {flagged(0.0, test)[0]}, "
+              f"{flagged(0.0, test)[1]})")
+    for name, (tp, fp) in totals.items():
+        print(f"  cross-validated, {name}: recall {tp}/{int(real.sum())} = {tp / max(1, real.sum()):.3f}, "
+              f"false alarms {fp} of {int((~real).sum())} other candidates")
+    print(f"  token_sim chosen {sorted(set(chosen))}; median {np.median(chosen):.2f}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folder", nargs="?", default=str(DEFAULT_DATA))
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--per-type", type=int, default=12)
+    ap.add_argument("--seeds", default="13", help="perturbation suite seeds, comma-separated")
+    ap.add_argument("--cache", default=str(DEFAULT_CACHE))
+    args = ap.parse_args(argv)
+    recs = collect(args.folder, args.cache, args.per_type, [int(s) for s in args.seeds.split(",")])
+    for search in SEARCHES:
+        print(f"{search}:")
+        cross_validate([(d, z, real) for s, d, z, real, _ in recs if s == search and np.isfinite(z)], args.folds)
+    print("token_sim (a substitute aligned with a missing name), at no more false alarms than the z-scores alone:")
+    joint(events(recs), args.folds, invariants.NameSubstituted.options)
     return 0
 
 
