@@ -65,11 +65,54 @@ def test_a_warm_run_on_an_unchanged_feed_runs_no_forward_pass(tmp_path):
     with EmbeddingCache(tmp_path / "cache.sqlite") as store:
         cold = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
     with EmbeddingCache(tmp_path / "cache.sqlite") as store:
-        warm = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+        warm = check_feed(feed(), SETTINGS, problems=Problems(), store=store, options=FeedOptions(reuse_stories=False))
     assert cold.counters.forward_calls > 0
     assert warm.counters.forward_calls == 0 and warm.counters.strings_encoded == 0
-    assert warm.counters.tokens_from_store > 0
+    assert warm.counters.tokens_from_store > 0 and warm.stories_reused == 0
     assert warm.report.to_json() == cold.report.to_json()
+
+
+def test_a_warm_run_reuses_the_checked_stories_and_reads_no_token_state(tmp_path):
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        cold = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        warm = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    assert cold.stories_reused == 0 and warm.stories_reused == 2
+    assert warm.counters.forward_calls == 0 and warm.counters.tokens_from_store == 0
+    assert sum(warm.engine.timings.values()) == 0.0  # no component ran
+    assert warm.report.to_json() == cold.report.to_json()
+
+
+def test_only_the_stories_whose_inputs_changed_are_checked_again(tmp_path):
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    edited = feed()
+    museum_it = next(fd for fd in edited if fd.document.id == "museum.it")
+    museum_it.document.text = museum_it.document.text.replace("80 quadri", "60 quadri")
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        run = check_feed(edited, SETTINGS, problems=Problems(), store=store)
+    fresh = check_feed(edited, SETTINGS, problems=Problems())
+    assert run.stories_reused == 1
+    assert run.report.to_json() == fresh.report.to_json()
+    assert any("60" in f.text for s in run.report.stories for f in s.findings)
+
+
+def test_a_changed_setting_or_ignore_file_checks_every_story_again(tmp_path, monkeypatch):
+    from xlingo.model import Severity
+
+    monkeypatch.chdir(tmp_path)
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        first = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    findings = [f for s in first.report.stories for f in s.findings]
+    assert findings
+    (tmp_path / ".xlingo-ignore").write_text(findings[0].fingerprint + "\n", encoding="utf-8")
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        ignored = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    assert ignored.stories_reused == 0
+    assert sum(len(s.findings) for s in ignored.report.stories) < len(findings)
+    stricter = Settings(model="hashed-test", fail_on=Severity.WARNING)
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        assert check_feed(feed(), stricter, problems=Problems(), store=store).stories_reused == 0
 
 
 def test_an_unknown_executor_is_a_config_error():
