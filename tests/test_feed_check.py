@@ -148,3 +148,31 @@ def test_ray_executor_gives_byte_identical_json_and_fills_the_cache(ray_cluster,
         warm_ray = check_feed(feed(), SETTINGS, problems=Problems(), store=store,
                               options=FeedOptions(executor="ray", workers=2))
     assert warm_ray.counters.forward_calls == 0 and warm_ray.report.to_json() == local.report.to_json()
+
+
+NEGATED = {  # XL801 weighs the negation the German version alone has by encoding the sentence without it
+    "de": "Die Ministerin besuchte am Montag Lyon. Sie sprach dort nicht mit dem Bürgermeister Jean Morel.",
+    "fr": "La ministre a visité Lyon lundi. Elle y a parlé avec le maire Jean Morel.",
+    "es": "La ministra visitó Lyon el lunes. Allí habló con el alcalde Jean Morel.",
+}
+
+
+def test_the_encoder_strings_of_the_check_are_counted_per_rule():
+    docs = [FeedDocument(Document(id=f"visit.{lg}", path=f"visit.{lg}.txt", text=t, lang=lg), story="visit")
+            for lg, t in NEGATED.items()]
+    run = check_feed(docs + feed(), SETTINGS, problems=Problems())
+    use = run.engine.encoder_use
+    assert "check" not in use and use["check.XL801"][1] >= 1
+    sentences = len({s.text for st in run.report.stories for d in st.documents for s in d.sentences})
+    assert run.counters.strings_encoded == sentences + sum(v[1] for v in use.values())
+
+
+def test_a_plain_engine_counts_the_check_per_rule_too():
+    from xlingo.pipeline import Engine
+
+    engine = Engine(SETTINGS)
+    engine.build_story([Document(id=lg, path=f"{lg}.txt", text=t, lang=lg) for lg, t in NEGATED.items()])
+    use = engine.encoder_use
+    assert "check" not in use and use["check.XL801"][1] >= 1
+    assert all(v[0] for k, v in use.items() if k.startswith("check."))  # no empty entries
+    assert engine.embedder.counters.strings_encoded == sum(v[1] for v in use.values())
