@@ -100,6 +100,7 @@ def _run_figures(run, wall: float) -> dict:
             "phases_s": {k: round(v, 2) for k, v in run.phases.items()},
             "components_s": {k: round(v, 2) for k, v in run.engine.timings.items()},
             "encoder_use": dict(sorted(use.items())), "stories_reused": run.stories_reused,
+            "align_encoders": {name: e.counters.to_dict() for name, e in sorted(run.engine.align_embedders.items())},
             "encoders_loaded": [e.encoder.name for e in (run.engine.embedder, *run.engine.align_embedders.values())
                                 if getattr(e.encoder, "is_loaded", True)],
             "findings": run.report.stats["findings"], "stories": run.report.stats["stories"]}

@@ -296,7 +296,11 @@ class LocalExecutor:
     """Every phase in this process; stories ``width`` at a time, by turns, with wave batching."""
 
     def embed(self, engine: Engine, texts: Sequence[str], progress: Progress) -> None:
+        """The run's model over every sentence with token states; then each other alignment
+        encoder over every sentence in one batched pass (not story by story as they align)."""
         _embed_texts(engine.embedder, texts, progress)
+        for aligner in engine.align_embedders.values():
+            aligner.prefetch(texts)
 
     def __init__(self, width: int | None = None) -> None:
         self.width = width or WAVE_WIDTH
