@@ -164,12 +164,13 @@ def check_feed(feed: Sequence[FeedDocument], settings: Settings, *, problems: Pr
 def check_stories(engine: Engine, jobs: Sequence[StoryJob], runner: Executor, progress: Progress,
                   store: EmbeddingStore | None = None) -> tuple[list[Story], int]:
     """The checked stories of ``jobs``, in order: those the ``store`` has checked before with the
-    same inputs, code and settings (:func:`story_cache_key`) taken from it, the others checked by
+    same inputs (:func:`story_inputs`), code and settings (:func:`run_cache_key`) taken from it, the others checked by
     ``runner`` and stored; and how many were taken."""
     get, put = getattr(store, "get_stories", None), getattr(store, "put_stories", None)
     if get is None or put is None:
         return runner.stories(engine, jobs, progress), 0
-    keys = [story_cache_key(engine, job) for job in jobs]
+    run = run_cache_key(engine)
+    keys = [story_key([run, story_inputs(job)]) for job in jobs]
     found = get(keys)
     todo = [k for k, key in enumerate(keys) if key not in found]
     checked = dict(zip(todo, runner.stories(engine, [jobs[k] for k in todo], progress) if todo else []))
@@ -178,18 +179,22 @@ def check_stories(engine: Engine, jobs: Sequence[StoryJob], runner: Executor, pr
             for k in range(len(jobs))], len(jobs) - len(todo)
 
 
-def story_cache_key(engine: Engine, job: StoryJob) -> bytes:
-    """What a story's result depends on, hashed: the code (:func:`~xlingo.cache.code_digest`), the
-    run's signature (version, encoders, rules, every setting), the glossary, the meaning model,
-    the ``.xlingo-ignore`` file, and the story's id, documents (text, sentences, origin) and context."""
+def run_cache_key(engine: Engine) -> list:
+    """What every story's result depends on besides its own inputs: the code
+    (:func:`~xlingo.cache.code_digest`), the run's signature (version, encoders, rules, every
+    setting), the glossary, the meaning model and the ``.xlingo-ignore`` file."""
+    model = engine.meaning_model
+    return [code_digest(), engine.signature().to_dict(), [repr(g) for g in engine.glossary],
+            None if model is None else model.digest, _ignore_entries()]
+
+
+def story_inputs(job: StoryJob) -> list:
+    """A story's own inputs: its id, documents (text, sentences, origin) and context."""
     def doc(d: Document) -> list:
         return [d.id, d.path, d.lang, d.title, d.text, [(s.i, s.start, s.end) for s in d.sentences],
                 None if d.origin is None else [d.origin.path, d.origin.line, d.origin.anchors]]
 
-    model = engine.meaning_model
-    return story_key([code_digest(), engine.signature().to_dict(), [repr(g) for g in engine.glossary],
-                      None if model is None else model.digest, _ignore_entries(), job.id,
-                      [doc(d) for d in job.versions], [doc(d) for d in job.context]])
+    return [job.id, [doc(d) for d in job.versions], [doc(d) for d in job.context]]
 
 
 def _ignore_entries() -> list:
