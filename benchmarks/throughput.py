@@ -173,8 +173,10 @@ def child(data: Path, size: int, model: str, executor: str, workers: int | None,
             elif sha != out["report_sha256"]:
                 raise SystemExit(f"the {phase} run's report differs from the cold run's")
     out["cold_fraction_of_encoder_pass"] = round(encoder_pass / out["cold"]["wall_s"], 3)
-    # CPU seconds (this process, all its threads): the same ratio, less at the mercy of a shared machine's load
-    out["cold_cpu_fraction_of_encoder_pass"] = round(encoder_pass_cpu / out["cold"]["cpu_s"], 3)
+    # CPU seconds (this process, all its threads): the same ratio, less at the mercy of a shared machine's
+    # load; not for Ray, whose workers' CPU is not this process's
+    out["cold_cpu_fraction_of_encoder_pass"] = (round(encoder_pass_cpu / out["cold"]["cpu_s"], 3)
+                                                if executor == "local" else None)
     out["warm_fraction_of_cold"] = round(out["warm"]["wall_s"] / out["cold"]["wall_s"], 3)
     out["warm_recheck_fraction_of_cold"] = round(out["warm_recheck"]["wall_s"] / out["cold"]["wall_s"], 3)
     out["peak_rss_mib"] = peak_rss_mib()
