@@ -133,6 +133,11 @@ def print_timings(run: FeedRun) -> None:
              if k.startswith("check.") and v[0]]
     if rules:
         typer.echo("  the check's encoder strings by rule: " + ", ".join(rules), err=True)
+    loads = {e.encoder.name: getattr(e.encoder, "load_seconds", 0.0)
+             for e in (run.engine.embedder, *run.engine.align_embedders.values())}
+    if any(loads.values()):  # the shipped encoders load lazily, on the first string not in the cache
+        typer.echo("  model weights loaded on first use (within the encoders' seconds): "
+                   + ", ".join(f"{name} {s:.2f}s" for name, s in loads.items() if s), err=True)
     if run.stories_reused:
         typer.echo(f"  stories unchanged since a checked run, taken from the cache: {run.stories_reused}", err=True)
     typer.echo(f"  encoder: {c.seconds:.2f}s, {c.strings_encoded} strings in {c.forward_calls} forward calls "
