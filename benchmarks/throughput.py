@@ -6,7 +6,12 @@ in a fresh process, after the model is loaded:
 
 * **encoder pass**: one batched pass over the feed's distinct sentences (what the physics requires);
 * **cold**: :func:`xlingo.feed_check.check_feed` with an empty cache;
-* **warm**: the same feed again, cache filled (a new engine: nothing in memory).
+* **warm**: the same feed again, cache filled (a new engine: nothing in memory); unchanged
+  stories are taken from the cache;
+* **warm re-check**: the same, every story checked again from the cached vectors and token states
+  (what a run costs when only the code or the settings changed);
+* **warm process**: the warm run as a user re-runs it, in a fresh process (imports not counted):
+  whether it loads any model weights.
 
 It prints and writes per size: sentences (and distinct ones), strings encoded, forward calls,
 mean batch, which component asked for what, cold throughput as a fraction of the encoder pass
@@ -31,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -84,8 +90,41 @@ def peak_rss_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def child(data: Path, size: int, model: str, executor: str, workers: int | None) -> dict:
-    """One size in this fresh process: encoder pass, cold run, warm run."""
+def _run_figures(run, wall: float) -> dict:
+    c = run.counters
+    use = {k: {"forward_calls": v[0], "strings": v[1]} for k, v in run.engine.encoder_use.items() if v[0]}
+    checked = [sum(v[i] for k, v in run.engine.encoder_use.items() if k.startswith("check.")) for i in (0, 1)]
+    if checked[0]:
+        use["check"] = {"forward_calls": checked[0], "strings": checked[1]}
+    return {"wall_s": round(wall, 2), **c.to_dict(), "rest_s": round(wall - c.seconds, 2),
+            "phases_s": {k: round(v, 2) for k, v in run.phases.items()},
+            "components_s": {k: round(v, 2) for k, v in run.engine.timings.items()},
+            "encoder_use": dict(sorted(use.items())), "stories_reused": run.stories_reused,
+            "align_encoders": {name: e.counters.to_dict() for name, e in sorted(run.engine.align_embedders.items())},
+            "encoders_loaded": [e.encoder.name for e in (run.engine.embedder, *run.engine.align_embedders.values())
+                                if getattr(e.encoder, "is_loaded", True)],
+            "findings": run.report.stats["findings"], "stories": run.report.stats["stories"]}
+
+
+def warm_process_child(data: Path, size: int, model: str, cache: Path) -> dict:
+    """A warm re-run in this fresh process, as ``xlingo check`` runs again on an unchanged feed."""
+    from xlingo.cache import EmbeddingCache
+    from xlingo.config import Settings
+    from xlingo.feed import Problems
+    from xlingo.feed_check import check_feed
+
+    stories = cut_stories(data, size)
+    with EmbeddingCache(cache) as store:
+        t0 = time.perf_counter()
+        run = check_feed(feed_documents(stories), Settings(model=model), problems=Problems(), store=store)
+        wall = time.perf_counter() - t0
+    return {**_run_figures(run, wall), "torch_imported": "torch" in sys.modules,
+            "report_sha256": __import__("hashlib").sha256(run.report.to_json().encode()).hexdigest()}
+
+
+def child(data: Path, size: int, model: str, executor: str, workers: int | None, cache_dir: Path | None = None) -> dict:
+    """One size in this fresh process: encoder pass, cold run, warm runs (the cache left in
+    ``cache_dir`` when given)."""
     from xlingo.cache import EmbeddingCache
     from xlingo.config import Settings
     from xlingo.embed import load_encoder
@@ -95,6 +134,7 @@ def child(data: Path, size: int, model: str, executor: str, workers: int | None)
 
     t0 = time.perf_counter()
     encoder = load_encoder(model)
+    encoder.encode(["."])  # the shipped encoders load lazily: load now, outside the timed runs
     startup = time.perf_counter() - t0
     stories = cut_stories(data, size)
     docs = feed_documents(stories)
@@ -105,36 +145,40 @@ def child(data: Path, size: int, model: str, executor: str, workers: int | None)
         texts += [s.text for s in d.sentences]
         d.sentences = []
     distinct = list(dict.fromkeys(texts))
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     for k in range(0, len(distinct), 64):  # the encoder alone: one batched pass over the same sentences
         encoder.encode(distinct[k:k + 64])
-    encoder_pass = time.perf_counter() - t0
+    encoder_pass, encoder_pass_cpu = time.perf_counter() - t0, time.process_time() - cpu0
     rss_model = peak_rss_mib()
     settings = Settings(model=model)
     options = FeedOptions(executor=executor, workers=workers)
     out: dict = {"size": size, "model": model, "executor": executor, "workers": workers,
                  "sentences": len(texts), "distinct_sentences": len(distinct),
                  "startup_s": round(startup, 2), "encoder_pass_s": round(encoder_pass, 2),
+                 "encoder_pass_cpu_s": round(encoder_pass_cpu, 2),
                  "encoder_sentences_per_s": round(len(distinct) / encoder_pass, 1)}
     with tempfile.TemporaryDirectory(prefix="xlingo-throughput-") as tmp:
-        cache = Path(tmp) / "embeddings.sqlite"
-        for phase in ("cold", "warm"):
+        cache = Path(cache_dir or tmp) / "embeddings.sqlite"
+        for phase in ("cold", "warm_recheck", "warm"):
+            phase_options = replace(options, reuse_stories=phase != "warm_recheck")
             with EmbeddingCache(cache) as store:
-                t0 = time.perf_counter()
-                run = check_feed(feed_documents(stories), settings, problems=Problems(), store=store, options=options)
-                wall = time.perf_counter() - t0
-            c = run.counters
-            out[phase] = {"wall_s": round(wall, 2), **c.to_dict(),
-                          "rest_s": round(wall - c.seconds, 2),
-                          "phases_s": {k: round(v, 2) for k, v in run.phases.items()},
-                          "components_s": {k: round(v, 2) for k, v in run.engine.timings.items()},
-                          "encoder_use": {k: {"forward_calls": v[0], "strings": v[1]}
-                                          for k, v in run.engine.encoder_use.items() if v[0]},
-                          "findings": run.report.stats["findings"], "stories": run.report.stats["stories"]}
+                t0, cpu0 = time.perf_counter(), time.process_time()
+                run = check_feed(feed_documents(stories), settings, problems=Problems(), store=store,
+                                 options=phase_options)
+                wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+            out[phase] = {**_run_figures(run, wall), "cpu_s": round(cpu, 2)}
+            sha = __import__("hashlib").sha256(run.report.to_json().encode()).hexdigest()
             if phase == "cold":
-                out["report_sha256"] = __import__("hashlib").sha256(run.report.to_json().encode()).hexdigest()
+                out["report_sha256"] = sha
+            elif sha != out["report_sha256"]:
+                raise SystemExit(f"the {phase} run's report differs from the cold run's")
     out["cold_fraction_of_encoder_pass"] = round(encoder_pass / out["cold"]["wall_s"], 3)
+    # CPU seconds (this process, all its threads): the same ratio, less at the mercy of a shared machine's
+    # load; not for Ray, whose workers' CPU is not this process's
+    out["cold_cpu_fraction_of_encoder_pass"] = (round(encoder_pass_cpu / out["cold"]["cpu_s"], 3)
+                                                if executor == "local" else None)
     out["warm_fraction_of_cold"] = round(out["warm"]["wall_s"] / out["cold"]["wall_s"], 3)
+    out["warm_recheck_fraction_of_cold"] = round(out["warm_recheck"]["wall_s"] / out["cold"]["wall_s"], 3)
     out["peak_rss_mib"] = peak_rss_mib()
     out["rss_after_model_mib"] = rss_model
     out["encoder_threads"] = _torch_threads()
@@ -160,9 +204,12 @@ def diff_child(data: Path, model: str) -> dict:
     diff_documents(docs, engine=engine)
     wall = time.perf_counter() - t0
     enc = engine.embedder.counters
-    return {"model": engine.encoder.name, "startup_s": round(startup, 2), "encoder_s": round(enc.seconds, 2),
-            "rest_s": round(wall - enc.seconds, 2), "forward_calls": enc.forward_calls,
-            "strings_encoded": enc.strings_encoded}
+    embedders = [engine.embedder, *engine.align_embedders.values()]
+    load = sum(getattr(e.encoder, "load_seconds", 0.0) for e in embedders)  # lazy: loaded by the first string
+    encoder = sum(e.counters.seconds for e in embedders) - load
+    return {"model": engine.encoder.name, "startup_s": round(startup + load, 2), "model_load_s": round(load, 2),
+            "encoder_s": round(encoder, 2), "rest_s": round(wall - load - encoder, 2),
+            "forward_calls": enc.forward_calls, "strings_encoded": enc.strings_encoded}
 
 
 def policy_child(data: Path, model: str, threads: list[int], budgets: list[int], reps: int) -> dict:
@@ -194,7 +241,7 @@ def policy_child(data: Path, model: str, threads: list[int], budgets: list[int],
         for n in threads:
             torch.set_num_threads(n)
             for budget in budgets:
-                encoder.batch_tokens = budget
+                getattr(encoder, "loaded", lambda: encoder)().batch_tokens = budget
                 for kind, xs in kinds.items():
                     t0 = time.perf_counter()
                     vecs = encoder.encode(xs)
@@ -267,15 +314,21 @@ def spawn(args: list[str]) -> dict:
 
 
 def show(r: dict) -> None:
-    cold, warm = r["cold"], r["warm"]
+    cold, warm, recheck = r["cold"], r["warm"], r["warm_recheck"]
     print(f"{r['model']:>10} {r['executor']}{'' if r['workers'] is None else ' x' + str(r['workers'])} "
           f"{r['size']:>5} stories: {r['sentences']} sentences ({r['distinct_sentences']} distinct); cold "
           f"{cold['wall_s']} s: {cold['strings_encoded']} strings in {cold['forward_calls']} forward calls "
           f"(mean batch {cold['mean_batch']}), encoder {cold['encoder_s']} s, rest {cold['rest_s']} s; "
           f"encoder pass {r['encoder_pass_s']} s -> cold = {r['cold_fraction_of_encoder_pass']} of the encoder's "
-          f"throughput; warm {warm['wall_s']} s = {r['warm_fraction_of_cold']} of cold, {warm['forward_calls']} "
-          f"forward calls; peak RSS {r['peak_rss_mib']} MiB", flush=True)
+          f"throughput ({r.get('cold_cpu_fraction_of_encoder_pass')} in CPU seconds); warm {warm['wall_s']} s = {r['warm_fraction_of_cold']} of cold ({warm['stories_reused']} "
+          f"stories reused), {warm['forward_calls']} forward calls; warm re-check {recheck['wall_s']} s = "
+          f"{r['warm_recheck_fraction_of_cold']} of cold, {recheck['forward_calls']} forward calls; "
+          f"peak RSS {r['peak_rss_mib']} MiB", flush=True)
     print(f"{'':>17} cold encoder use: {cold['encoder_use']}", flush=True)
+    if "warm_process" in r:
+        w = r["warm_process"]
+        print(f"{'':>17} warm run in a fresh process: {w['wall_s']} s, {w['stories_reused']} stories reused, "
+              f"encoders loaded: {w['encoders_loaded'] or 'none'}, torch imported: {w['torch_imported']}", flush=True)
 
 
 def main() -> None:
@@ -289,6 +342,8 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=ROOT / "reports" / "bench" / "throughput.json")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--diff-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--cache-dir", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--warm-child", nargs=3, help=argparse.SUPPRESS)
     ap.add_argument("--policy", action="store_true", help="also measure threads x batch token budgets")
     ap.add_argument("--policy-child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--grouping", default="", help="synthetic feed sizes (sentences) to time the grouping at")
@@ -296,7 +351,12 @@ def main() -> None:
     args = ap.parse_args()
     if args.child:
         size, model, executor, workers = args.child
-        print(json.dumps(child(args.data, int(size), model, executor, int(workers) if workers != "-" else None)))
+        print(json.dumps(child(args.data, int(size), model, executor, int(workers) if workers != "-" else None,
+                               args.cache_dir)))
+        return
+    if args.warm_child:
+        size, model, cache = args.warm_child
+        print(json.dumps(warm_process_child(args.data, int(size), model, Path(cache))))
         return
     if args.diff_child:
         print(json.dumps(diff_child(args.data, args.model)))
@@ -329,7 +389,10 @@ def main() -> None:
               f"load {p['load_1min']}", flush=True)
         save()
     for size in sizes:
-        r = spawn(["--child", str(size), args.model, "local", "-"])
+        with tempfile.TemporaryDirectory(prefix="xlingo-throughput-") as tmp:
+            r = spawn(["--child", str(size), args.model, "local", "-", "--cache-dir", tmp])
+            r["warm_process"] = spawn(["--warm-child", str(size), args.model, str(Path(tmp) / "embeddings.sqlite")])
+        r["warm_process_fraction_of_cold"] = round(r["warm_process"]["wall_s"] / r["cold"]["wall_s"], 3)
         show(r)
         result["runs"].append(r)
         save()

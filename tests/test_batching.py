@@ -94,3 +94,12 @@ def test_automatic_threads_are_the_idle_cpus(monkeypatch):
     assert threads.policy_threads(3) == 3  # --threads wins
     monkeypatch.setenv("OMP_NUM_THREADS", "4")
     assert threads.policy_threads() is None  # the environment decides
+
+
+def test_token_batches_do_not_pad_short_texts_to_long_ones():
+    from xlingo.embed.bert import token_batches
+
+    lengths = [60, 8, 58, 7, 9, 55, 8]
+    batches = token_batches(lengths, budget=512, most=256, fill=0.8)
+    assert batches == [[0, 2, 5], [4, 1, 6], [3]]  # the one-word names are not padded to 60 tokens
+    assert token_batches(lengths, budget=512, most=256, fill=0.0) == [[0, 2, 5, 4, 1, 6, 3]]

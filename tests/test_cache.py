@@ -182,3 +182,32 @@ def test_embedder_keeps_token_states_in_the_store_so_a_new_run_encodes_nothing(t
     assert Counting.calls == 1
     assert [t.offsets for t in again] == [t.offsets for t in first]
     np.testing.assert_array_equal(again[0].vectors, first[0].vectors)  # cold results are float16-rounded too
+
+
+def test_checked_stories_round_trip_and_a_damaged_entry_is_a_miss(tmp_path: Path) -> None:
+    from xlingo.cache import story_key
+
+    key, other = story_key(["story", 1, {"b": 2, "a": 1}]), story_key(["story", 2])
+    assert key == story_key(["story", 1, {"a": 1, "b": 2}]) and key != other  # canonical JSON
+    data = {"id": "s1", "text": "Ünïcödé \ud800 kept", "score": 0.1 + 0.2}
+    with EmbeddingCache(tmp_path / "c.sqlite") as cache:
+        cache.put_stories({key: data, other: {"id": "s2"}})
+    with EmbeddingCache(tmp_path / "c.sqlite") as cache:
+        assert cache.get_stories([key, story_key(["absent"])]) == {key: data}
+    with sqlite3.connect(tmp_path / "c.sqlite") as conn:
+        conn.execute("UPDATE stories SET story = ? WHERE key = ?", (b"not zlib", other))
+    with EmbeddingCache(tmp_path / "c.sqlite") as cache:
+        assert cache.get_stories([key, other]) == {key: data}
+
+
+def test_the_code_digest_covers_the_package_and_is_stable(monkeypatch) -> None:
+    import xlingo.cache as cache_module
+
+    first = cache_module.code_digest()
+    assert first == cache_module.code_digest() and len(first) == 64
+    cache_module.code_digest.cache_clear()
+    monkeypatch.setattr(cache_module, "LOGIC_PACKAGES", (*cache_module.LOGIC_PACKAGES, "numpy-but-not-installed"))
+    try:
+        assert cache_module.code_digest() != first
+    finally:
+        cache_module.code_digest.cache_clear()

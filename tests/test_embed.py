@@ -322,18 +322,98 @@ def test_encode_with_tokens_agrees_with_encode(encoder):
     assert len(states) == len(MULTILINGUAL) and all(len(s.offsets) > 3 for s in states)
 
 
-def test_load_encoder_loads_once_per_process(tmp_path, monkeypatch):
+class _CountingE5:
+    """Stands in for the default model: counts the times it is loaded and the strings it encodes."""
+
+    loads = 0
+
+    def __init__(self) -> None:
+        from xlingo.testing import HashedEncoder
+
+        type(self).loads += 1
+        self.inner = HashedEncoder()
+        self.name, self.dim, self.token_layer = provision.ENCODER_NAME, 384, provision.TOKEN_LAYER
+        self.encoded = 0
+
+    def _scaled(self, texts):
+        self.encoded += len(texts)
+        vecs = np.zeros((len(texts), self.dim), dtype=np.float32)
+        vecs[:, :self.inner.dim] = self.inner.encode(texts)
+        return vecs
+
+    def encode(self, texts):
+        return self._scaled(texts)
+
+    def encode_tokens(self, texts):
+        return self.inner.encode_tokens(texts)
+
+    def encode_with_tokens(self, texts):
+        return self._scaled(texts), self.inner.encode_tokens(texts)
+
+
+@pytest.fixture
+def counting_e5(tmp_path, monkeypatch):
     monkeypatch.setenv("XLINGO_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(embed, "_loaded", {})
-    loaded: list[object] = []
+    monkeypatch.setattr(_CountingE5, "loads", 0)
+    monkeypatch.setattr(provision, "load_default_encoder", _CountingE5)
+    return _CountingE5
 
-    def load_default_encoder() -> object:
-        loaded.append(object())
-        return loaded[-1]
 
-    monkeypatch.setattr(provision, "load_default_encoder", load_default_encoder)
-    assert embed.load_encoder(None) is embed.load_encoder("e5-small") is loaded[0]
-    assert len(loaded) == 1
+def test_load_encoder_loads_once_per_process_and_only_when_used(counting_e5):
+    enc = embed.load_encoder(None)
+    assert enc is embed.load_encoder("e5-small")
+    assert counting_e5.loads == 0  # name, width and kind are known unloaded
+    assert enc.name == provision.ENCODER_NAME and enc.dim == 384 and isinstance(enc, embed.TokenEncoder)
+    assert enc.encode(["eins", "zwei"]).shape == (2, 384)
+    vecs, states = enc.encode_with_tokens(["drei vier"])
+    assert vecs.shape == (1, 384) and len(states[0].offsets) == 2
+    assert counting_e5.loads == 1 and enc.is_loaded
+
+
+def test_use_v3_is_lazy_and_has_no_token_states(monkeypatch):
+    monkeypatch.setattr(embed, "_loaded", {})
+    enc = embed.load_encoder("use-v3")
+    assert not enc.is_loaded and enc.dim == 512 and enc.name.startswith("use-v3@")
+    assert isinstance(enc, embed.Encoder) and not isinstance(enc, embed.TokenEncoder)
+
+
+def test_a_lazy_encoder_that_loads_as_something_else_is_a_model_error(counting_e5, monkeypatch):
+    monkeypatch.setattr(provision, "ENCODER_DIM", 768)
+    enc = embed.load_encoder(None)
+    with pytest.raises(ModelError, match="768"):
+        enc.encode(["x"])
+
+
+def test_a_warm_run_loads_no_weights(counting_e5, tmp_path):
+    """Every string in the store: the engine's encoders are never loaded, nothing is encoded."""
+    from xlingo.cache import EmbeddingCache
+    from xlingo.config import Settings
+    from xlingo.feed import FeedDocument, Problems
+    from xlingo.feed_check import FeedOptions, check_feed
+    from xlingo.model import Document
+
+    def feed():
+        texts = {"de": "Der Rat tagte am Montag in Bern. Er beschloss zwei neue Gesetze.",
+                 "fr": "Le conseil s'est réuni lundi à Berne. Il a adopté deux nouvelles lois.",
+                 "pt": "O conselho reuniu-se na segunda-feira em Berna. Aprovou duas novas leis."}
+        return [FeedDocument(Document(id=f"s1.{lg}", path=f"s1.{lg}.txt", text=t, lang=lg), story="s1")
+                for lg, t in texts.items()]
+
+    settings = Settings(align_encoders=("e5-small",))
+    reports = []
+    for run in range(2):
+        embed._loaded.clear()
+        with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+            result = check_feed(feed(), settings, problems=Problems(), store=store,
+                                options=FeedOptions(reuse_stories=False))
+        reports.append(result.report.to_json())
+        if run == 1:
+            assert result.counters.forward_calls == 0 and result.counters.strings_encoded == 0
+            assert not result.engine.encoder.is_loaded
+            assert all(not e.encoder.is_loaded for e in result.engine.align_embedders.values())
+    assert counting_e5.loads == 1  # the cold run only
+    assert reports[0] == reports[1]
 
 
 @pytest.mark.model

@@ -65,11 +65,54 @@ def test_a_warm_run_on_an_unchanged_feed_runs_no_forward_pass(tmp_path):
     with EmbeddingCache(tmp_path / "cache.sqlite") as store:
         cold = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
     with EmbeddingCache(tmp_path / "cache.sqlite") as store:
-        warm = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+        warm = check_feed(feed(), SETTINGS, problems=Problems(), store=store, options=FeedOptions(reuse_stories=False))
     assert cold.counters.forward_calls > 0
     assert warm.counters.forward_calls == 0 and warm.counters.strings_encoded == 0
-    assert warm.counters.tokens_from_store > 0
+    assert warm.counters.tokens_from_store > 0 and warm.stories_reused == 0
     assert warm.report.to_json() == cold.report.to_json()
+
+
+def test_a_warm_run_reuses_the_checked_stories_and_reads_no_token_state(tmp_path):
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        cold = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        warm = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    assert cold.stories_reused == 0 and warm.stories_reused == 2
+    assert warm.counters.forward_calls == 0 and warm.counters.tokens_from_store == 0
+    assert sum(warm.engine.timings.values()) == 0.0  # no component ran
+    assert warm.report.to_json() == cold.report.to_json()
+
+
+def test_only_the_stories_whose_inputs_changed_are_checked_again(tmp_path):
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    edited = feed()
+    museum_it = next(fd for fd in edited if fd.document.id == "museum.it")
+    museum_it.document.text = museum_it.document.text.replace("80 quadri", "60 quadri")
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        run = check_feed(edited, SETTINGS, problems=Problems(), store=store)
+    fresh = check_feed(edited, SETTINGS, problems=Problems())
+    assert run.stories_reused == 1
+    assert run.report.to_json() == fresh.report.to_json()
+    assert any("60" in f.text for s in run.report.stories for f in s.findings)
+
+
+def test_a_changed_setting_or_ignore_file_checks_every_story_again(tmp_path, monkeypatch):
+    from xlingo.model import Severity
+
+    monkeypatch.chdir(tmp_path)
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        first = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    findings = [f for s in first.report.stories for f in s.findings]
+    assert findings
+    (tmp_path / ".xlingo-ignore").write_text(findings[0].fingerprint + "\n", encoding="utf-8")
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        ignored = check_feed(feed(), SETTINGS, problems=Problems(), store=store)
+    assert ignored.stories_reused == 0
+    assert sum(len(s.findings) for s in ignored.report.stories) < len(findings)
+    stricter = Settings(model="hashed-test", fail_on=Severity.WARNING)
+    with EmbeddingCache(tmp_path / "cache.sqlite") as store:
+        assert check_feed(feed(), stricter, problems=Problems(), store=store).stories_reused == 0
 
 
 def test_an_unknown_executor_is_a_config_error():
@@ -105,3 +148,31 @@ def test_ray_executor_gives_byte_identical_json_and_fills_the_cache(ray_cluster,
         warm_ray = check_feed(feed(), SETTINGS, problems=Problems(), store=store,
                               options=FeedOptions(executor="ray", workers=2))
     assert warm_ray.counters.forward_calls == 0 and warm_ray.report.to_json() == local.report.to_json()
+
+
+NEGATED = {  # XL801 weighs the negation the German version alone has by encoding the sentence without it
+    "de": "Die Ministerin besuchte am Montag Lyon. Sie sprach dort nicht mit dem Bürgermeister Jean Morel.",
+    "fr": "La ministre a visité Lyon lundi. Elle y a parlé avec le maire Jean Morel.",
+    "es": "La ministra visitó Lyon el lunes. Allí habló con el alcalde Jean Morel.",
+}
+
+
+def test_the_encoder_strings_of_the_check_are_counted_per_rule():
+    docs = [FeedDocument(Document(id=f"visit.{lg}", path=f"visit.{lg}.txt", text=t, lang=lg), story="visit")
+            for lg, t in NEGATED.items()]
+    run = check_feed(docs + feed(), SETTINGS, problems=Problems())
+    use = run.engine.encoder_use
+    assert "check" not in use and use["check.XL801"][1] >= 1
+    sentences = len({s.text for st in run.report.stories for d in st.documents for s in d.sentences})
+    assert run.counters.strings_encoded == sentences + sum(v[1] for v in use.values())
+
+
+def test_a_plain_engine_counts_the_check_per_rule_too():
+    from xlingo.pipeline import Engine
+
+    engine = Engine(SETTINGS)
+    engine.build_story([Document(id=lg, path=f"{lg}.txt", text=t, lang=lg) for lg, t in NEGATED.items()])
+    use = engine.encoder_use
+    assert "check" not in use and use["check.XL801"][1] >= 1
+    assert all(v[0] for k, v in use.items() if k.startswith("check."))  # no empty entries
+    assert engine.embedder.counters.strings_encoded == sum(v[1] for v in use.values())

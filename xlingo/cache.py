@@ -4,7 +4,9 @@ Vectors are stored as little-endian float32 blobs; each model's dimension is rec
 every vector read back is checked against it (a blob of the wrong size, or a vector that is not
 finite, is a miss). Token states (for span-level checks) sit beside them, content-addressed the
 same way: per text its token offsets (int32 pairs) and float16 token vectors, so that a warm run
-on an unchanged feed runs no forward pass. Concurrent runs share one file safely: WAL journal, a busy timeout, and every
+on an unchanged feed runs no forward pass. Checked stories sit beside them too (``get_stories``/
+``put_stories``: zlib-compressed JSON under a key that hashes everything a story's result depends
+on, :func:`code_digest` included), so a re-run checks only the stories that changed. Concurrent runs share one file safely: WAL journal, a busy timeout, and every
 write in one ``BEGIN IMMEDIATE`` transaction. A file that is not an SQLite database (or is
 damaged) is moved aside as ``<name>.corrupt-<time>`` and rebuilt, with a warning. Any other
 failure (read-only folder, disk full, a lock held past the timeout) disables the cache for the
@@ -13,11 +15,16 @@ rest of the run with a warning: the cache can make a run faster, never make it f
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import sqlite3
+import sys
 import threading
 import time
+import zlib
+from functools import lru_cache
+from importlib import metadata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -41,9 +48,40 @@ def default_cache_path() -> Path:
     return cache_root() / "embeddings.sqlite"
 
 
+#: Installed distributions whose version can change what a story's rules find (the encoders are
+#: named by their own version in the signature).
+LOGIC_PACKAGES = ("numpy", "scikit-learn", "sentencex", "py3langid", "babel", "num2words", "wordfreq",
+                  "pythainlp", "langcodes", "anyascii")
+
+
 def text_key(text: str) -> bytes:
     """The cache key of a text: its SHA-256 digest."""
     return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 of every file of the installed ``xlingo`` package (code, models, word lists), the
+    Python version and the versions of :data:`LOGIC_PACKAGES`: a cached story is reused only by
+    exactly the code that checked it."""
+    h = hashlib.sha256(f"python {sys.version_info[0]}.{sys.version_info[1]}".encode())
+    for name in LOGIC_PACKAGES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"\x1f{name}={version}".encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
+            h.update(b"\x1e" + path.relative_to(package).as_posix().encode() + b"\x1f" + path.read_bytes())
+    return h.hexdigest()
+
+
+def story_key(parts: object) -> bytes:
+    """The cache key of a story's inputs (any JSON data): SHA-256 of its canonical JSON."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False,
+                                     separators=(",", ":")).encode("utf-8", "surrogatepass")).digest()
 
 
 class EmbeddingCache:
@@ -78,6 +116,15 @@ class EmbeddingCache:
         """Store token states; vectors are kept as float16."""
         if items:
             self._guard(lambda: self._put_tokens(model, items), None)
+
+    def get_stories(self, keys: Sequence[bytes]) -> dict[bytes, dict]:
+        """Cached checked stories (their JSON data) of those ``keys`` that are in the cache."""
+        return self._guard(lambda: self._get_stories(list(dict.fromkeys(keys))), {})
+
+    def put_stories(self, items: dict[bytes, dict]) -> None:
+        """Store checked stories (JSON data) under their keys."""
+        if items:
+            self._guard(lambda: self._put_stories(items), None)
 
     def close(self) -> None:
         if self._conn is not None:
@@ -142,6 +189,8 @@ class EmbeddingCache:
                 conn.execute("CREATE TABLE IF NOT EXISTS tokens (model TEXT NOT NULL, key BLOB NOT NULL, "
                              "dim INTEGER NOT NULL, offsets BLOB NOT NULL, vecs BLOB NOT NULL, "
                              "PRIMARY KEY (model, key)) WITHOUT ROWID")
+                conn.execute("CREATE TABLE IF NOT EXISTS stories (key BLOB PRIMARY KEY, story BLOB NOT NULL) "
+                             "WITHOUT ROWID")
                 conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
                 (version,) = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
             if version != SCHEMA_VERSION:
@@ -219,6 +268,26 @@ class EmbeddingCache:
         conn = self._connection()
         with _transaction(conn):
             conn.executemany("INSERT OR IGNORE INTO tokens VALUES (?, ?, ?, ?, ?)", rows)
+
+    def _get_stories(self, keys: list[bytes]) -> dict[bytes, dict]:
+        conn = self._connection()
+        out: dict[bytes, dict] = {}
+        for k in range(0, len(keys), _CHUNK):
+            chunk = keys[k:k + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for key, blob in conn.execute(f"SELECT key, story FROM stories WHERE key IN ({marks})", chunk):
+                try:
+                    out[bytes(key)] = json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+                except (zlib.error, ValueError):  # a damaged entry is a miss
+                    continue
+        return out
+
+    def _put_stories(self, items: dict[bytes, dict]) -> None:
+        rows = [(key, zlib.compress(json.dumps(story, ensure_ascii=False).encode("utf-8", "surrogatepass")))
+                for key, story in items.items()]
+        conn = self._connection()
+        with _transaction(conn):
+            conn.executemany("INSERT OR REPLACE INTO stories VALUES (?, ?)", rows)
 
     def _recover(self, exc: sqlite3.DatabaseError) -> None:
         """Move a corrupt file aside (once, across processes) and start a new one."""

@@ -22,7 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from xlingo.baseline import BaselineEntry, BaselineResult, apply_baseline
-from xlingo.cache import EmbeddingCache
+from xlingo.cache import EmbeddingCache, code_digest, story_key
 from xlingo.config import Settings
 from xlingo.embed.base import Embedder, EmbeddingStore, EncoderCounters
 from xlingo.embed.batching import BatchedService, WaveBatcher
@@ -33,9 +33,10 @@ from xlingo.model import Document, GroupEntry, Report, Story
 from xlingo.pipeline import Engine
 from xlingo.read import unique_ids
 from xlingo.segment import segment
+from xlingo.suppress import load_ignore_file
 
 __all__ = ["EXECUTORS", "Executor", "FeedOptions", "FeedRun", "LocalExecutor", "Progress", "StoryJob", "check_feed",
-           "decide_grouping", "embed_feed", "name_documents", "segment_feed"]
+           "check_stories", "decide_grouping", "embed_feed", "name_documents", "segment_feed"]
 
 log = logging.getLogger("xlingo.check")
 EMBED_CHUNK = 256  # strings per progress step of the embed phase (the encoder batches inside)
@@ -71,6 +72,7 @@ class FeedOptions:
     executor: str = "local"  # "local" | "ray"
     workers: int | None = None  # Ray actors per phase (default: the cluster's CPUs, at most 8)
     ray_address: str | None = None  # default: RAY_ADDRESS, else a local cluster
+    reuse_stories: bool = True  # take unchanged stories' results from the store (when it keeps stories)
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class FeedRun:
     engine: Engine
     baseline: BaselineResult | None
     phases: dict[str, float] = field(default_factory=dict)  # seconds per feed phase
+    stories_reused: int = 0  # stories whose result came from the store (unchanged since a run that checked them)
 
     @property
     def counters(self) -> EncoderCounters:
@@ -146,7 +149,7 @@ def check_feed(feed: Sequence[FeedDocument], settings: Settings, *, problems: Pr
         raise InputError(f"nothing checked: no story has two versions among the {len(segmented)} documents "
                          "(--story or --no-group name the versions of one story)")
     lap("group")
-    stories = runner.stories(engine, jobs, progress)
+    stories, reused = check_stories(engine, jobs, runner, progress, store if options.reuse_stories else None)
     lap("stories")
     result = apply_baseline(stories, baseline) if baseline is not None else None
     report = engine.report(stories, grouping.entries, extra={"group": asdict(options.group)})
@@ -155,7 +158,64 @@ def check_feed(feed: Sequence[FeedDocument], settings: Settings, *, problems: Pr
         report.stats.update(baseline_suppressed=result.suppressed, baseline_stale=result.stale_count)
     lap("report")
     report.timings.update({f"phase.{k}": v for k, v in phases.items()})
-    return FeedRun(report=report, engine=engine, baseline=result, phases=phases)
+    return FeedRun(report=report, engine=engine, baseline=result, phases=phases, stories_reused=reused)
+
+
+def check_stories(engine: Engine, jobs: Sequence[StoryJob], runner: Executor, progress: Progress,
+                  store: EmbeddingStore | None = None) -> tuple[list[Story], int]:
+    """The checked stories of ``jobs``, in order: those the ``store`` has checked before with the
+    same inputs (:func:`story_inputs`), code and settings (:func:`run_cache_key`) taken from it, the others checked by
+    ``runner`` and stored; and how many were taken."""
+    get, put = getattr(store, "get_stories", None), getattr(store, "put_stories", None)
+    if get is None or put is None:
+        return runner.stories(engine, jobs, progress), 0
+    run = run_cache_key(engine)
+    keys = [story_key([run, story_inputs(job)]) for job in jobs]
+    found = get(keys)
+    todo = [k for k, key in enumerate(keys) if key not in found]
+    checked = dict(zip(todo, runner.stories(engine, [jobs[k] for k in todo], progress) if todo else []))
+    put({keys[k]: story_data(story) for k, story in checked.items()})
+    return [checked[k] if k in checked else story_from_data(found[keys[k]], jobs[k])
+            for k in range(len(jobs))], len(jobs) - len(todo)
+
+
+def run_cache_key(engine: Engine) -> list:
+    """What every story's result depends on besides its own inputs: the code
+    (:func:`~xlingo.cache.code_digest`), the run's signature (version, encoders, rules, every
+    setting), the glossary, the meaning model and the ``.xlingo-ignore`` file."""
+    model = engine.meaning_model
+    return [code_digest(), engine.signature().to_dict(), [repr(g) for g in engine.glossary],
+            None if model is None else model.digest, _ignore_entries()]
+
+
+def story_inputs(job: StoryJob) -> list:
+    """A story's own inputs: its id, documents (text, sentences, origin) and context."""
+    def doc(d: Document) -> list:
+        return [d.id, d.path, d.lang, d.title, d.text, [(s.i, s.start, s.end) for s in d.sentences],
+                None if d.origin is None else [d.origin.path, d.origin.line, d.origin.anchors]]
+
+    return [job.id, [doc(d) for d in job.versions], [doc(d) for d in job.context]]
+
+
+def _ignore_entries() -> list:
+    ignore = load_ignore_file()
+    return [sorted(ignore.fingerprints), [list(p) for p in ignore.patterns]]
+
+
+def story_data(story: Story) -> dict:
+    """A checked story as JSON data, its row scores at full precision (the report rounds them)."""
+    data = story.to_dict()
+    for row, raw in zip(data["alignment"], story.alignment):
+        row["similarity"], row["divergence"] = raw.similarity, raw.divergence
+    return data
+
+
+def story_from_data(data: dict, job: StoryJob) -> Story:
+    """A story from :func:`story_data`, its documents' origins taken from the job (the key holds them)."""
+    story = Story.from_dict(data)
+    for d, given in zip([*story.documents, *story.context], [*job.versions, *job.context]):
+        d.origin = given.origin
+    return story
 
 
 def segment_feed(feed: Sequence[FeedDocument], presplit: bool, problems: Problems) -> list[FeedDocument]:
@@ -190,7 +250,7 @@ def _embed_texts(embedder: Embedder, texts: Sequence[str], progress: Progress) -
     progress.start("embedding sentences", len(texts))
     for k in range(0, len(texts), EMBED_CHUNK):
         chunk = texts[k:k + EMBED_CHUNK]
-        embedder.prefetch(chunk, tokens=True)
+        embedder.prefetch_new(chunk)
         if embedder.store is not None:
             embedder.forget_tokens()  # the store has them: memory stays flat over the feed
         progress.advance(len(chunk))
@@ -241,7 +301,11 @@ class LocalExecutor:
     """Every phase in this process; stories ``width`` at a time, by turns, with wave batching."""
 
     def embed(self, engine: Engine, texts: Sequence[str], progress: Progress) -> None:
+        """The run's model over every sentence with token states; then each other alignment
+        encoder over every sentence in one batched pass (not story by story as they align)."""
         _embed_texts(engine.embedder, texts, progress)
+        for aligner in engine.align_embedders.values():
+            aligner.prefetch(texts)
 
     def __init__(self, width: int | None = None) -> None:
         self.width = width or WAVE_WIDTH

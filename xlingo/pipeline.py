@@ -131,7 +131,7 @@ class Engine:
             component.run(ctx)
             with self._lock:
                 self.timings[component.name] += clock() - t0
-                if service is self.embedder:
+                if service is self.embedder and component.name != "check":  # the check counts per rule
                     used = self.encoder_use.setdefault(component.name, [0, 0])
                     used[0] += counters.forward_calls - calls
                     used[1] += counters.strings_encoded - strings
@@ -163,7 +163,28 @@ class Engine:
                 for n in self.settings.align_encoders]
 
     def _check(self, ctx: CheckContext) -> None:
-        ctx.story.findings = run_checks(ctx, self.rules, self.settings)
+        """The rules' findings; the strings each rule has encoded are counted as ``check.<code>``."""
+        service = ctx.embed
+        counters = self.embedder.counters
+        running: list = [None, 0, 0]  # the rule running (plain embedder), forward calls and strings when it started
+
+        def settle(rule: Rule | None) -> None:
+            if running[0] is not None and counters.forward_calls > running[1]:
+                with self._lock:
+                    used = self.encoder_use.setdefault(f"check.{running[0].code}", [0, 0])
+                    used[0] += counters.forward_calls - running[1]
+                    used[1] += counters.strings_encoded - running[2]
+            running[:] = [rule, counters.forward_calls, counters.strings_encoded]
+
+        def on_rule(rule: Rule) -> None:
+            if service is self.embedder:
+                settle(rule)
+            elif hasattr(service, "component"):  # a batched view: its waves count by component
+                service.component = f"check.{rule.code}"
+
+        ctx.story.findings = run_checks(ctx, self.rules, self.settings, on_rule=on_rule)
+        if service is self.embedder:
+            settle(None)
 
     def signature(self, extra: dict[str, dict[str, object]] | None = None) -> Signature:
         """Version, model, rule set and a hash of every setting of this run (``extra``: parameters of

@@ -1,6 +1,7 @@
 """Run the selected rules over one story and apply the user's selection and severities."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from xlingo.check.base import CheckContext, Rule, all_rules
@@ -19,15 +20,19 @@ def selected_rules(settings: Settings) -> list[Rule]:
     return rules
 
 
-def run_checks(ctx: CheckContext, rules: list[Rule], settings: Settings) -> list[Finding]:
+def run_checks(ctx: CheckContext, rules: list[Rule], settings: Settings,
+               on_rule: Callable[[Rule], None] | None = None) -> list[Finding]:
     """Findings of ``rules`` on ``ctx``, filtered and re-graded per language/path, deduplicated;
-    those suppressed by a document's pragma or the ``.xlingo-ignore`` file dropped."""
+    those suppressed by a document's pragma or the ``.xlingo-ignore`` file dropped. ``on_rule`` is
+    told each rule as it starts (the engine counts the encoder's work per rule)."""
     paths = {d.id: d.path for d in ctx.documents}
     pragmas = {d.id: document_pragmas(d) for d in (*ctx.documents, *ctx.context_documents)}
     ignored = load_ignore_file()
     seen: set[tuple] = set()
     out: list[Finding] = []
     for rule in rules:
+        if on_rule is not None:
+            on_rule(rule)
         for f in rule.check(ctx):
             path = paths.get(f.doc)
             if not settings.enabled(f.rule, lang=f.lang, path=path):

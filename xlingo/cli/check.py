@@ -123,10 +123,23 @@ def print_timings(run: FeedRun) -> None:
     c = run.counters
     parts = [f"{k} {v:.2f}s" for k, v in run.phases.items()]
     use = run.engine.encoder_use
+    checked = [sum(v[i] for k, v in use.items() if k.startswith("check.")) for i in (0, 1)]
+    use = {**use, "check": checked} if checked[0] else use
     comps = [f"{k} {v:.2f}s" + (f" ({use[k][1]} strings in {use[k][0]} calls)" if use.get(k, [0])[0] else "")
              for k, v in run.engine.timings.items()]
     typer.echo("timings: " + ", ".join(parts), err=True)
     typer.echo("  per story: " + ", ".join(comps), err=True)
+    rules = [f"{k.removeprefix('check.')} {v[1]} strings in {v[0]} calls" for k, v in sorted(use.items())
+             if k.startswith("check.") and v[0]]
+    if rules:
+        typer.echo("  the check's encoder strings by rule: " + ", ".join(rules), err=True)
+    loads = {e.encoder.name: getattr(e.encoder, "load_seconds", 0.0)
+             for e in (run.engine.embedder, *run.engine.align_embedders.values())}
+    if any(loads.values()):  # the shipped encoders load lazily, on the first string not in the cache
+        typer.echo("  model weights loaded on first use (within the encoders' seconds): "
+                   + ", ".join(f"{name} {s:.2f}s" for name, s in loads.items() if s), err=True)
+    if run.stories_reused:
+        typer.echo(f"  stories unchanged since a checked run, taken from the cache: {run.stories_reused}", err=True)
     typer.echo(f"  encoder: {c.seconds:.2f}s, {c.strings_encoded} strings in {c.forward_calls} forward calls "
                f"(mean batch {c.mean_batch:.1f}); from the cache: {c.vectors_from_store} vectors, "
                f"{c.tokens_from_store} token states; rest {max(0.0, sum(run.phases.values()) - c.seconds):.2f}s",

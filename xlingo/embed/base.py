@@ -133,6 +133,22 @@ class Embedder:
         states when ``tokens`` and the encoder has them)."""
         self._fill(texts, tokens=tokens and self.has_tokens)
 
+    def prefetch_new(self, texts: Sequence[str]) -> None:
+        """Encode, with their token states, the strings of ``texts`` whose vectors are neither
+        known nor stored; leave the token states of the others in the store (a story that needs
+        them asks): a re-run whose stories are reused reads no token state."""
+        if not self.has_tokens:
+            self._fill(texts, tokens=False)
+            return
+        want = list(dict.fromkeys(texts))
+        unknown = [t for t in want if t not in self._memo]
+        if self.store is not None and unknown:
+            found = self.store.get_many(self.encoder.name, unknown)
+            self.counters.vectors_from_store += len(found)
+            self.strings_requested += len(found)
+            self._memo.update(found)
+        self._fill([t for t in unknown if t not in self._memo], tokens=True)
+
     def embed_with_tokens(self, texts: Sequence[str]) -> dict[str, TokenStates]:
         """Vectors and token states of ``texts`` in one pass; the token states (empty if the
         encoder has none)."""

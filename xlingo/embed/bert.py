@@ -23,18 +23,27 @@ from xlingo.errors import ModelError
 #: (``benchmarks/throughput.py``, ``policy``): large batches of short names and small batches of long
 #: windows run fastest per token; a budget of a few hundred tokens keeps both near their best.
 BATCH_TOKENS = 512
+#: A batch's shortest text is at least this fraction of its longest: the small mixed waves of a
+#: feed's stories (alignment windows, cells, one-word names) padded a third of their tokens; at 0.9
+#: the strings the stories of a 100-story NTREX feed asked for took 21 % less CPU (35.3 s against 27.9 s).
+MIN_FILL = 0.9
 
 
-def token_batches(lengths: Sequence[int], budget: int, most: int) -> list[list[int]]:
+def token_batches(lengths: Sequence[int], budget: int, most: int, fill: float = MIN_FILL) -> list[list[int]]:
     """Indices of texts in batches, longest first (ties in input order): each batch holds at most
-    ``most`` texts and at most ``budget`` padded tokens (its first text's length times its size)."""
+    ``most`` texts and at most ``budget`` padded tokens (its first text's length times its size),
+    and no text shorter than ``fill`` times its first (padding is work the encoder throws away)."""
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
     out: list[list[int]] = []
     k = 0
     while k < len(order):
-        size = max(1, min(most, budget // max(1, lengths[order[k]])))
-        out.append(order[k:k + size])
-        k += size
+        first = max(1, lengths[order[k]])
+        size = max(1, min(most, budget // first, len(order) - k))
+        n = 1
+        while n < size and lengths[order[k + n]] >= fill * first:
+            n += 1
+        out.append(order[k:k + n])
+        k += n
     return out
 
 
