@@ -23,6 +23,8 @@ of the report signature.
 """
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -90,6 +92,14 @@ class _ModelFloors(Rule):
         return {**self.opts, **self.floors(ctx.meaning_model), **self.given} if ctx.meaning_model else self.opts
 
 
+_NUMBER_ONLY = re.compile(r"[\d\s.,:/%'’+-]+")
+
+
+def _numbers_only(ctx: CheckContext, ev: Event) -> bool:
+    """What the other versions have here is a number and nothing else (``27:37``, ``2``)."""
+    return bool(ev.related) and all(_NUMBER_ONLY.fullmatch(ctx.story.document(d).text[s:e]) for d, s, e in ev.related)
+
+
 def _clip(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[:n - 1].rstrip() + "…"
@@ -107,7 +117,8 @@ class _SpanRule(_ModelFloors):
         Severity.WARNING: "score from `warn_score` (with two versions, no vote: from `pair_warn_score`), or an "
                           "error-level span where the other versions disagree with each other too",
         Severity.INFO: "score from `info_score`; an omission with three or more versions also from the N-way "
-                       "vote's evidence (`vote_info`, and `vote_warn` / `vote_error` where the model has them)",
+                       "vote's evidence (`vote_info`, and `vote_warn` / `vote_error` where the model has them); "
+                       "any score where what the other versions have is a number only (XL101 judges numbers)",
     }
     requires = ("words",)
 
@@ -171,6 +182,8 @@ class _SpanRule(_ModelFloors):
             sev = self.severity_of(ev, n, score, opts)
             if sev is None:
                 continue
+            if sev > Severity.INFO and _numbers_only(ctx, ev):
+                sev = Severity.INFO  # XL101 reads numbers the way each language writes them, and has judged these
             f = self.finding(ctx, ev, n, sev)
             note = "; two versions, no vote" if n < 3 else \
                 "; the other versions also disagree with each other here" if ev.disputed else ""
