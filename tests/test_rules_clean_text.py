@@ -151,24 +151,20 @@ def test_a_straight_quote_closed_by_a_curly_opening_glyph_pairs_up():
     assert unmatched_marks('"我们会回来。“他说。') == []
 
 
+def league_findings(es: str, pt: str) -> list[str]:
+    """XL201's findings (versions) on a league the Dutch version calls ``Varnholm League``."""
+    rows = [{"nl": "De club verkocht alle kaarten in een uur.", "es": "El club vendió todas las entradas en una hora.",
+             "pt": "O clube vendeu todos os bilhetes numa hora."},
+            {"nl": "De ploeg speelt donderdag in de Varnholm League.", "es": f"El equipo juega el jueves en la {es}.",
+             "pt": f"A equipa joga na quinta-feira na {pt}."}]
+    return [f.lang for f in NameInconsistent().check(context_for(story_from_rows(rows), embed=concept_embed))]
+
+
 def test_a_version_keeping_the_original_name_where_the_others_localise_its_descriptor_is_not_flagged():
     # "Europa League" kept in Dutch while Spanish and Portuguese say "Liga Europa": the kept form is the
     # name itself, not a slip; the localised forms are the languages' conventions
-    rows = [{"nl": "De ploeg speelt donderdag in de Varnholm League.",
-             "es": "El equipo juega el jueves en la Liga Varnholm.",
-             "pt": "A equipa joga na quinta-feira na Liga Varnholm."}]
-    story = story_from_rows([{"nl": "De club verkocht alle kaarten in een uur.",
-                              "es": "El club vendió todas las entradas en una hora.",
-                              "pt": "O clube vendeu todos os bilhetes numa hora."}] + rows)
-    assert list(NameInconsistent().check(context_for(story, embed=concept_embed))) == []
+    assert league_findings("Liga Varnholm", "Liga Varnholm") == []
 
 
 def test_a_version_translating_a_word_of_the_name_the_others_keep_is_still_flagged():
-    rows = [{"nl": "De ploeg speelt donderdag in de Varnholm League.",
-             "es": "El equipo juega el jueves en la Varnholm League.",
-             "pt": "A equipa joga na quinta-feira na Liga Varnholm."}]
-    story = story_from_rows([{"nl": "De club verkocht alle kaarten in een uur.",
-                              "es": "El club vendió todas las entradas en una hora.",
-                              "pt": "O clube vendeu todos os bilhetes numa hora."}] + rows)
-    found = list(NameInconsistent().check(context_for(story, embed=concept_embed)))
-    assert [f.lang for f in found] == ["pt"]
+    assert league_findings("Varnholm League", "Liga Varnholm") == ["pt"]
