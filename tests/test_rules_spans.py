@@ -12,7 +12,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from xlingo.annotate.divergence import TokenCache, row_divergence, row_events, vote_gaps, word_weight
+from xlingo.annotate.divergence import Event, TokenCache, row_divergence, row_events, vote_gaps, word_weight
 from xlingo.annotate.meaning import analyse_words, fill_presence, vote
 from xlingo.annotate.wordalign import split_words
 from xlingo.check.base import RULES, all_rules
@@ -23,6 +23,7 @@ from xlingo.check.rules.spans import (
     SpanAddition,
     SpanMistranslation,
     SpanOmission,
+    _strongest,
     divergence_scores,
 )
 from xlingo.embed.base import TokenStates
@@ -561,3 +562,13 @@ def test_real_verb_replaced_by_one_of_another_meaning_is_flagged(real):
     found = _library(real, {0: {"es": "La biblioteca municipal de Arnedo cerrará sus puertas el lunes tras dos años "
                                       "de obras."}})[1]
     assert any(f.doc == "es" and f.row == 0 and "cerrará" in f.text for f in found)
+
+
+def test_a_gap_found_twice_for_the_same_counterparts_is_one_finding_at_its_best_place():
+    name = [("en", 10, 22), ("de", 12, 24)]
+    events = [Event("omission", "pt", 0, 8, 3, 1.0, True, ["en", "de"], name),
+              Event("omission", "pt", 20, 30, 3, 1.0, True, ["en", "de"], list(reversed(name))),
+              Event("omission", "pt", 40, 50, 3, 1.0, False, ["en", "de"], [("en", 30, 40), ("de", 31, 41)]),
+              Event("addition", "pt", 20, 30, 3, 1.0, True, ["en", "de"], name)]
+    kept = _strongest(events, [0.4, 0.6, 0.3, 0.9], "omission")
+    assert [(ev.start, score) for ev, score in kept] == [(20, 0.6), (40, 0.3)]

@@ -100,6 +100,17 @@ def _numbers_only(ctx: CheckContext, ev: Event) -> bool:
     return bool(ev.related) and all(_NUMBER_ONLY.fullmatch(ctx.story.document(d).text[s:e]) for d, s, e in ev.related)
 
 
+def _strongest(events: list[Event], scores: list[float], kind: str) -> list[tuple[Event, float]]:
+    """The events of ``kind`` with their scores, one per version, row and counterpart spans: the
+    best-scoring place of a gap that the model found twice (two stretches around one missing name)."""
+    best: dict[tuple, tuple[Event, float]] = {}
+    for ev, score in zip(events, scores):
+        key = (ev.doc, ev.row, tuple(sorted(ev.related)))
+        if ev.kind == kind and (key not in best or score > best[key][1]):
+            best[key] = (ev, score)
+    return list(best.values())
+
+
 def _clip(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[:n - 1].rstrip() + "…"
@@ -175,9 +186,7 @@ class _SpanRule(_ModelFloors):
         if an is None:
             return
         opts = self.options_for(ctx)
-        for ev, score in zip(an.events, an.scores):
-            if ev.kind != self.kind:
-                continue
+        for ev, score in _strongest(an.events, an.scores, self.kind):
             n = len(an.rows[ev.row].cells)
             sev = self.severity_of(ev, n, score, opts)
             if sev is None:
