@@ -23,9 +23,9 @@ import sys
 import threading
 import time
 import zlib
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib import metadata
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 

@@ -24,7 +24,6 @@ of the report signature.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from dataclasses import replace
 
