@@ -572,3 +572,12 @@ def test_a_gap_found_twice_for_the_same_counterparts_is_one_finding_at_its_best_
               Event("addition", "pt", 20, 30, 3, 1.0, True, ["en", "de"], name)]
     kept = _strongest(events, [0.4, 0.6, 0.3, 0.9], "omission")
     assert [(ev.start, score) for ev, score in kept] == [(20, 0.6), (40, 0.3)]
+
+
+def test_numbers_that_differ_are_no_broken_structure():
+    # two figures changed in one version: XL101's finding, not a sentence that "reads broken"
+    rows = [{"en": "The council approved 48 million euros for 3 new bridges on Tuesday.",
+             "es": "El consejo aprobó el martes 48 millones de euros para 3 puentes nuevos.",
+             "it": "Il consiglio ha approvato martedì 96 milioni di euro per 7 nuovi ponti."}]
+    _, found = run(GarbledStructure(), rows)
+    assert found == []

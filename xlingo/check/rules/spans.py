@@ -419,7 +419,7 @@ class GarbledStructure(_ModelFloors):
     Looks for broken structure that the other versions of the row do not share: a phrase of
     two or more words repeated at once (looping output), and, with three or more versions,
     a sentence with several separate stretches that the others share and it lacks (a
-    comparison that compares nothing, a fragment). Signals come from word alignment and
+    comparison that compares nothing, a fragment; numbers that differ are XL101's). Signals come from word alignment and
     n-gram repetition, not word lists. Scrambled word order is not flagged: token
     alignment cannot tell it from the legitimate reordering between languages (German
     verb-final clauses against Romance ones).
@@ -480,7 +480,8 @@ class GarbledStructure(_ModelFloors):
         floor = self.options_for(ctx)["gap_score"]
         for d, cell in row.cells.items():
             evs = [ev for ev, score in zip(an.events, an.scores) if ev.row == k and ev.doc == d
-                   and ev.kind in ("omission", "mistranslation") and score >= floor and not ev.by_vote]
+                   and ev.kind in ("omission", "mistranslation") and score >= floor and not ev.by_vote
+                   and not _numbers_only(ctx, ev)]  # a number that differs is XL101's, not a broken sentence
             mass = sum(ev.mass for ev in evs)
             if len(evs) < self.opts["min_gaps"] or mass < self.opts["min_gap_mass"]:
                 continue
