@@ -13,7 +13,8 @@ from xlingo.check.rules.name_spelling import NameInconsistent
 from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
-SAME = {"estádio": "stadium", "stadion": "stadium", "stade": "stadium", "nuvem": "cloud", "liga": "league"}
+SAME = {"estádio": "stadium", "stadion": "stadium", "stade": "stadium", "nuvem": "cloud", "liga": "league",
+        "viena": "vienna", "vienne": "vienna", "wiedeń": "vienna"}
 
 
 def concept_embed(texts, dim: int = 1024) -> np.ndarray:
@@ -168,3 +169,22 @@ def test_a_version_keeping_the_original_name_where_the_others_localise_its_descr
 
 def test_a_version_translating_a_word_of_the_name_the_others_keep_is_still_flagged():
     assert league_findings("Varnholm League", "Liga Varnholm") == ["pt"]
+
+
+def test_a_city_named_the_way_each_language_names_it_inside_a_name_is_not_flagged():
+    # a club named after its city: the city's exonym in each language is a convention, not a slip
+    rows = [{"en": "Varnholm Rovers host Rapid Vienna on Thursday.",
+             "es": "El Varnholm Rovers recibe el jueves al Rapid Viena.",
+             "nl": "Varnholm Rovers ontvangt donderdag Rapid Vienna.",
+             "pl": "Varnholm Rovers podejmują w czwartek Rapid Wiedeń."}]
+    fill = [{"en": "The club sold every ticket within an hour.", "es": "El club vendió todas las entradas en una hora.",
+             "nl": "De club verkocht alle kaarten in een uur.", "pl": "Klub sprzedał wszystkie bilety w godzinę."}]
+    story = story_from_rows(fill + rows)
+    assert list(NameInconsistent().check(context_for(story, embed=concept_embed))) == []
+
+
+def test_same_place_knows_exonyms_and_nothing_else():
+    from xlingo.names.places import same_place
+
+    assert same_place("Viena", "Vienna") and same_place("Wiedeń", "Wien") and same_place("Неаполь", "Napoli")
+    assert not same_place("Motor", "Engine") and not same_place("Vienna", "Vienna") and not same_place("Naples", "Vienna")

@@ -22,6 +22,7 @@ Reusable by any rule, in three layers:
   word-by-word rendering: ordinary words of the version's language (wordfreq), little
   character overlap with the name, high cross-lingual similarity relative to the story's
   background similarity.
+* :func:`~xlingo.names.places.same_place` knows a city's names in other languages (GeoNames).
 """
 from xlingo.names.index import (
     RELATIONS,

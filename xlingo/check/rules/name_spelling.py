@@ -34,6 +34,7 @@ from xlingo.names import (
     story_names,
     tokenize,
 )
+from xlingo.names.places import same_place
 
 # --------------------------------------------------------------------------- XL201
 
@@ -160,7 +161,9 @@ class NameInconsistent(Rule):
     both forms is flagged where it departs from the story; so is a version that puts a common
     word of its language where every other version keeps the name's word, whatever the word
     means (the name garbled or half translated). Established localisations (a
-    place name that is a common word of the language, ``München``/``Munich``), place adjectives
+    place name that is a common word of the language, ``München``/``Munich``; a city named as
+    the version's language names it, also inside another name, by GeoNames' names of cities:
+    ``Rapid Viena``/``Rapid Vienna``), place adjectives
     (``Belfaster``, ``New Yorker``), a name romanised by each language's convention
     (``Wladimir``/``Vladimir``, ``Poutine``/``Putin``) and a title before a name the story also uses alone
     (``Senador Jeff Flake``) are left alone; a descriptor translated and moved where the
@@ -292,6 +295,8 @@ class NameInconsistent(Rule):
             return False
         if kind == "partial" and _keeps_original(m, ref, idx):
             return False
+        if own and all(any(same_place(x, y) for y in theirs) for x in own):
+            return False  # a place named as the version's language names it (Rapid Viena / Rapid Vienna)
         if own and all(_acronym(m, w) for w in own) and all(_acronym(ref, w) for w in theirs):
             return False  # acronyms and legal forms follow the language (SERI/SEFRI, AG/SA)
         if _title_before_known_name(m, ref, idx):
