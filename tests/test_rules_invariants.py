@@ -540,3 +540,13 @@ def test_a_name_aligned_with_the_missing_one_is_judged_by_the_story_token_states
              if f.severity >= Severity.WARNING]
     assert found == ([("pt", "Baltara Holding")] if flagged else [])
     assert [f for f in run(NameSubstituted, rows, embed=_holding_embed) if f.severity >= Severity.WARNING] == []
+
+
+def test_a_city_named_in_each_language_is_an_exonym_even_where_the_encoder_does_not_know_it():
+    # the made-up encoder knows no exonyms; GeoNames' names of the city do (Pressburg is Bratislava)
+    rows = [{"en": "The ferry from Bratislava to Budapest was late.", "it": "Il battello da Bratislava a Budapest era in ritardo.",
+             "de": "Das Schiff von Pressburg nach Budapest hatte Verspätung."}]
+    ctx = context_for(story_from_rows(rows), embed=lexicon_embed)
+    same = NameSubstituted()._exonyms(ctx, ["Bratislava", "Budapest"], ["Pressburg", "Tervola"],
+                                      ["Bratislava", "Budapest", "Pressburg", "Tervola", "Capri"])
+    assert same.tolist() == [[True, False], [False, False]]

@@ -39,6 +39,7 @@ from xlingo.names import (
     story_names,
     tokenize,
 )
+from xlingo.names.places import same_place
 
 if TYPE_CHECKING:
     from xlingo.annotate.divergence import RowWords
@@ -504,8 +505,8 @@ class NameSubstituted(Rule):
     Pelley`` for *Kevin Eldon*) unless either is made of ordinary words (a title: ``Mme Davis``
     for *Sharon Davis*) or the encoder finds them alike; a kept part alone is a short form
     (``Eldon``). Where it keeps none, an own name is flagged unless it means the missing one (an
-    exonym like ``Neapel``/``Naples``, by the encoder's similarity of the two names against the
-    story's other names); when the row's word alignment links it to the missing name and the
+    exonym like ``Neapel``/``Naples``: two names of one city by GeoNames, else by the encoder's
+    similarity of the two names against the story's other names); when the row's word alignment links it to the missing name and the
     story's token states (no new encoder strings) keep the two apart, it stands in its place;
     otherwise it is flagged unless other words of the version render the missing name or other
     words of the other versions render the own name (by the encoder, against words of the
@@ -731,13 +732,15 @@ class NameSubstituted(Rule):
 
     def _exonyms(self, ctx: CheckContext, names: Sequence[str], candidates: Sequence[str],
                  background: Sequence[str]) -> np.ndarray:
-        """Which of ``candidates`` means which of ``names`` by the encoder (``Nova Iorque``/``New
-        York``): closer to it than the story's other names are (an encoder finds all names
-        alike, so names are the background here, not words). A names x candidates matrix."""
-        out = np.zeros((len(names), len(candidates)), dtype=bool)
+        """Which of ``candidates`` means which of ``names``: two names of one city by GeoNames
+        (``Nova Iorque``/``New York``), else by the encoder, closer to it than the story's other
+        names are (an encoder finds all names alike, so names are the background here, not
+        words). A names x candidates matrix."""
+        out = np.array([[same_place(name, c) for c in candidates] for name in names], dtype=bool)
+        out = out.reshape(len(names), len(candidates))
         for i, name in enumerate(names):
             rest = [t for t in background if t != name]
-            if candidates and rest:
+            if candidates and rest and not out[i].any():
                 out[i] = calibrated(ctx.embed, [name], list(candidates), rest)[0] >= self.opts["same_name_z"]
         return out
 
