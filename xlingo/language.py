@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterable
 from functools import lru_cache
 
 import langcodes
@@ -121,10 +122,12 @@ def detect_language(text: str) -> str:
 def language_probabilities(text: str, candidates: list[str] | tuple[str, ...] | None = None) -> dict[str, float]:
     """Normalised probabilities over ``candidates`` (or all languages) for ``text``."""
     ident = _identifier()
-    ranked = ident.rank(text)
-    probs = {str(lang): float(p) for lang, p in ranked}
-    if candidates:
-        probs = {lang: probs.get(lang, 0.0) for lang in candidates}
-        total = sum(probs.values()) or 1.0
-        probs = {lang: p / total for lang, p in probs.items()}
-    return probs
+    probs = {str(lang): float(p) for lang, p in ident.rank(text)}
+    return normalised(probs, candidates) if candidates else probs
+
+
+def normalised(probs: dict[str, float], candidates: Iterable[str]) -> dict[str, float]:
+    """``probs`` (of :func:`language_probabilities`) restricted to ``candidates`` and summing to 1."""
+    kept = {lang: probs.get(lang, 0.0) for lang in candidates}
+    total = sum(kept.values()) or 1.0
+    return {lang: p / total for lang, p in kept.items()}

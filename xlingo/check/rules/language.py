@@ -12,7 +12,7 @@ from xlingo.annotate.copies import OPTIONS as COPY_OPTIONS
 from xlingo.annotate.copies import WORD as _WORD
 from xlingo.annotate.copies import candidate_langs, content_sentences, is_plain_word
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.language import language_probabilities, primary_language, zipf
+from xlingo.language import language_probabilities, normalised, primary_language, zipf
 from xlingo.model import Finding, Severity
 
 __all__ = ["CopiedVerbatim", "WrongLanguage", "distinctive_words"]
@@ -168,11 +168,13 @@ class WrongLanguage(Rule):
                 own = primary_language(doc.lang)
                 if own == "und":
                     continue
+                others = " ".join(ctx.row_text(k, d) for d in ctx.documents if d.id != doc.id).lower()
                 for s in content_sentences(ctx, k, doc):
                     if (doc.id, s.i) in copied:
                         continue
-                    others = " ".join(ctx.row_text(k, d) for d in ctx.documents if d.id != doc.id).lower()
-                    found = self._foreign(s.text, own, candidates, others) or self._foreign(s.text, own, wide, others)
+                    probs = language_probabilities(s.text)  # one identification, judged over both sets
+                    found = self._foreign(s.text, own, normalised(probs, {*candidates, own}), others) \
+                        or self._foreign(s.text, own, normalised(probs, {*wide, own}), others)
                     if found is None:
                         continue
                     lang, _ = found
@@ -188,14 +190,13 @@ class WrongLanguage(Rule):
                         f"this sentence is in {_lang_name(lang)}, not {_lang_name(own)}{where}",
                         row=k, related=related)
 
-    def _foreign(self, text: str, own: str, candidates: list[str], others: str) -> tuple[str, float] | None:
-        """The language ``text`` is confidently in, when it is not ``own``. Short sentences (a
+    def _foreign(self, text: str, own: str, probs: dict[str, float], others: str) -> tuple[str, float] | None:
+        """The language ``text`` is confidently in by ``probs`` (over candidate languages, ``own``
+        among them), when it is not ``own``. Short sentences (a
         headline of six words or more) need fewer words of that language, none of own's, and
         none that the other versions of the row (``others``, lower-cased) also write: a title
         kept in every version is not text left untranslated."""
-        cands = sorted({*candidates, own})
-        probs = language_probabilities(text, cands)
-        lang = max(cands, key=lambda c: probs[c])
+        lang = max(sorted(probs), key=probs.__getitem__)
         if lang == own or probs[lang] < self.opts["min_prob"]:
             return None
         own_words, foreign = distinctive_words(text, own, lang)

@@ -75,7 +75,8 @@ def _row_numbers(ctx: CheckContext) -> list[_RowNumbers]:
 def _group(docs: list[Document], quantities: dict[str, list[Quantity]]) -> list[_Group]:
     """Group quantities across versions: exact values first, then rounding / other-convention readings."""
     groups: list[_Group] = []
-    rank = {(d.id, q.start): (i + 0.5) / len(qs) for d in docs for qs in [quantities[d.id]] for i, q in enumerate(qs)}
+    rank = {(d.id, q.start): (i + 0.5) / len(quantities[d.id])  # where in the row's numbers it stands, 0..1
+            for d in docs for i, q in enumerate(quantities[d.id])}
 
     def distance(g: _Group, d: str, q: Quantity) -> float:
         """How far apart in the order of the row's numbers ``q`` and the group's members stand."""
