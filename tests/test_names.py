@@ -147,6 +147,8 @@ def test_inflection_is_one_name_only_where_the_language_inflects():
     assert same_word("deutschen", "deutsche", "de", "fr")
     assert not same_word("granit", "granite", "de", "en")
     assert not same_word("paris", "pari", "fr", "fr")
+    assert same_word("minis", "mini", "pt", "en") and same_word("iphone", "iphones", "de", "fr")
+    assert not same_word("minis", "mini", "pt", "pt")
 
 
 def _m(text, lang):

@@ -156,6 +156,16 @@ def test_inflected_names_in_german_are_the_same_name():
     assert run(NameInconsistent, rows)[1] == []
 
 
+def test_a_romance_plural_of_a_brand_is_the_same_name():
+    rows = [{"pt": "A Valtrix fechará a sua fábrica de Zorbas em Oxford.",
+             "es": "Valtrix cerrará su fábrica de Zorbas en Oxford.",
+             "en": "Valtrix will close its Zorba plant in Oxford.",
+             "de": "Valtrix wird sein Zorba-Werk in Oxford schließen."}]
+    assert run(NameInconsistent, rows)[1] == []
+    rows[0]["pt"] = "A Valtrix fechará a sua fábrica de Zorbos em Oxford."
+    assert [f.doc for f in run(NameInconsistent, rows)[1]] == ["pt"]
+
+
 def test_two_versions_that_each_keep_their_own_form_are_left_alone():
     rows = [{"de": "Der Zug fährt durch das Valsorin nach Norden.", "fr": "Le train traverse la Valsorine vers le nord."},
             {"de": "Im Valsorin liegt viel Schnee.", "fr": "Dans la Valsorine, il y a beaucoup de neige."}]

@@ -20,6 +20,8 @@ COMPOUNDING = frozenset({"de", "lb", "nl", "sv", "da", "nb", "nn", "no", "is", "
 SENTENCE_CASE = frozenset({"fr", "pt", "es", "it", "ca", "ro", "gl", "oc"})
 #: Languages that inflect names with a genitive ``-s`` (``Googles``, ``Acme's``).
 GENITIVE_S = frozenset({"de", "en", "nl", "sv", "da", "nb", "nn", "no", "lb", "is", "af"})
+#: Languages whose plural of a borrowed name is ``-s`` (``les iPhones``, ``a fábrica de Minis``).
+PLURAL_S = frozenset({"fr", "es", "pt", "ca", "gl"})
 
 #: Words that join the parts of one name (``Bank of England``, ``Banco do Brasil``, ``von der Leyen``).
 CONNECTORS = frozenset("of de du des d' da do dos das di del della dello delle degli dei dal dalla "
@@ -78,13 +80,15 @@ _DE_ADJ = re.compile(r"^(.{3,}?)(e|en|er|es|em)$")
 
 
 def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
-    """Two folded words are one name word: equal, or equal up to a genitive ``-s`` / German
-    adjective ending / Slavic case ending (``googles``/``google``, ``deutschen``/``deutsche``,
-    ``livingstonu``/``livingston``)."""
+    """Two folded words are one name word: equal, or equal up to a genitive ``-s`` / Romance
+    plural ``-s`` / German adjective ending / Slavic case ending (``googles``/``google``,
+    ``minis``/``mini``, ``deutschen``/``deutsche``, ``livingstonu``/``livingston``)."""
     if a == b:
         return True
     for x, y, lang in ((a, b, lang_a), (b, a, lang_b)):
         if lang in GENITIVE_S and len(y) >= 3 and x in (y + "s", y + "es", y + "'s", y + "'"):
+            return True
+        if lang in PLURAL_S and lang_a != lang_b and len(y) >= 3 and x == y + "s":
             return True
         if len(y) >= 3 and x == y + "'s":
             return True  # a brand's English possessive kept in any language (Sainsbury's)
