@@ -30,7 +30,7 @@ CONCEPTS = {
     "argent": "silver", "prata": "silver", "plata": "silver", "silberne": "silver", "d": "of", "de": "of",
     "kingdom": "kingdom", "königreich": "kingdom", "royaume": "kingdom", "reino": "kingdom",
     "united": "united", "vereinigte": "united", "uni": "united", "unido": "united",
-    "nuvem": "cloud", "motor": "engine",
+    "nuvem": "cloud", "motor": "engine", "centro": "center", "pesquisa": "research", "climática": "climate",
 }
 
 
@@ -164,6 +164,16 @@ def test_a_romance_plural_of_a_brand_is_the_same_name():
     assert run(NameInconsistent, rows)[1] == []
     rows[0]["pt"] = "A Valtrix fechará a sua fábrica de Zorbos em Oxford."
     assert [f.doc for f in run(NameInconsistent, rows)[1]] == ["pt"]
+
+
+def test_a_name_translated_word_for_word_cognates_and_all_is_not_half_translated():
+    rows = [{"en": "The Regional Climate Research Center opened in Braga.",
+             "de": "Das Regional Climate Research Center wurde in Braga eröffnet.",
+             "fr": "Le Regional Climate Research Center a ouvert à Braga.",
+             "pt": "O Centro Regional de Pesquisa Climática abriu em Braga."}]
+    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+    rows[0]["pt"] = "O Centro Regional Climate Research abriu em Braga."  # English words kept beside Portuguese
+    assert [f.doc for f in run(NameInconsistent, rows, embed=concept_embed)[1]] == ["pt"]
 
 
 def test_two_versions_that_each_keep_their_own_form_are_left_alone():

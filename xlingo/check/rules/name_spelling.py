@@ -116,6 +116,15 @@ def _common_word_for_kept_name_word(ctx: CheckContext, cl: Cluster, m: Mention, 
         and NameInconsistent._kept_by_all(ctx, cl, m, theirs)
 
 
+def _translated_throughout(m: Mention, ref: Mention) -> bool:
+    """The words ``m`` shares with ``ref`` are common words of its own language too (``Artificial``
+    in ``Centro Conjunto de Inteligência Artificial``): a name translated word for word, cognates
+    and all, not half translated; whether it should have been is XL202's question."""
+    shared, _ = shared_words(m, ref)
+    return bool(shared) and all(zipf(m.accented(w), m.lang) >= 3.5 and nativeness([m.accented(w)], m.lang, [ref.lang]) >= -0.5
+                                for w in shared)
+
+
 def _keeps_original(m: Mention, ref: Mention, idx: NameIndex) -> bool:
     """``m`` keeps the name's words where ``ref`` put common words of its own language
     (``Europa League`` against ``Liga Europa``): the others localised, this version did not, and
@@ -166,7 +175,9 @@ class NameInconsistent(Rule):
     ``Rapid Viena``/``Rapid Vienna``), place adjectives
     (``Belfaster``, ``New Yorker``), a name romanised by each language's convention
     (``Wladimir``/``Vladimir``, ``Poutine``/``Putin``) and a title before a name the story also uses alone
-    (``Senador Jeff Flake``) are left alone; a descriptor translated and moved where the
+    (``Senador Jeff Flake``) are left alone, and so is a name translated word for word whose
+    shared words are common words of the version's language too (``Centro Regional de Pesquisa
+    Climática``: whether it should be translated is XL202's question); a descriptor translated and moved where the
     version's language puts it (``Coupe Betfred``, ``Liga Europa``) is info unless a context
     document or the glossary pins the other form, and a version that keeps the name's own words
     where the others localised them (``Europa League``) is not flagged.
@@ -294,6 +305,8 @@ class NameInconsistent(Rule):
                                                                   or _common_word_for_kept_name_word(ctx, cl, m, ref, idx))):
             return False
         if kind == "partial" and _keeps_original(m, ref, idx):
+            return False
+        if kind == "partial" and _translated_throughout(m, ref):
             return False
         if own and all(any(same_place(x, y) for y in theirs) for x in own):
             return False  # a place named as the version's language names it (Rapid Viena / Rapid Vienna)
