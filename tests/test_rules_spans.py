@@ -234,7 +234,9 @@ def test_a_different_number_is_placed_by_the_span_rule_and_judged_by_the_number_
     rows = [{"en": "The bridge will carry 20,000 vehicles a day.", "es": "El puente soportará 20.000 vehículos al día.",
              "it": "Il ponte sosterrà 84 veicoli al giorno."}]
     _, found = run(SpanMistranslation(), rows)
-    assert [(f.doc, f.text, f.severity) for f in found] == [("it", "84", Severity.INFO)]
+    _, omitted = run(SpanOmission(), rows)  # the model may see "84" as standing for the figure, or not
+    assert [(f.doc, f.severity) for f in found + omitted] == [("it", Severity.INFO)]
+    assert "84" in (found + omitted)[0].text
     _, found = run(NumberMismatch(), rows)
     assert [(f.doc, f.severity) for f in found] == [("it", Severity.ERROR)]
 
@@ -459,8 +461,8 @@ def test_a_stretch_two_versions_share_and_the_third_lacks_is_a_vote_gap_at_the_p
     rows = [dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")]
     story, words = _lexicon_rows(rows)
     gaps = vote_gaps(words[0])
-    assert [g.doc for g in gaps] == ["pt"]
-    gap = gaps[0]
+    gap = max(gaps, key=lambda g: g.vote)
+    assert gap.doc == "pt" and all(g.vote < gap.vote / 3 for g in gaps if g is not gap)
     assert "euros" in story.document("pt").text[gap.start:gap.end]  # where the words would be
     related = {(d, story.document(d).text[s:e]) for d, s, e in gap.related}
     assert any(d == "es" and "puente" in t for d, t in related) and any(d == "it" and "ponte" in t for d, t in related)
@@ -581,3 +583,25 @@ def test_numbers_that_differ_are_no_broken_structure():
              "it": "Il consiglio ha approvato martedì 96 milioni di euro per 7 nuovi ponti."}]
     _, found = run(GarbledStructure(), rows)
     assert found == []
+
+
+def test_a_drop_in_an_otherwise_close_version_is_stronger_evidence_than_the_same_gap_in_a_free_one():
+    from xlingo.annotate.divergence import drop_evidence
+
+    _, words = _lexicon_rows([dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")])
+    row = words[0]
+    es = [w.text for w in row.cells["es"].words.words]
+    gap = (es.index("para"), es.index("puente"))  # "para el nuevo puente": what pt lacks
+    present = np.ones(len(es))
+    present[gap[0]:gap[1] + 1] = 0.0
+    row.presence[("es", "pt")] = present  # the rest of es is all there: a dropped clause
+    close = drop_evidence(row, "es", "pt", *gap)
+    assert close > 0.7
+    free = present.copy()
+    free[[es.index("consejo"), es.index("aprobó"), es.index("presupuesto")]] = 0.2  # freer everywhere
+    row.presence[("es", "pt")] = free
+    assert drop_evidence(row, "es", "pt", *gap) < close * 0.75
+    row.presence[("es", "pt")] = present
+    most = (0, es.index("puente") - 1)  # all but the last word missing: a condensed rendering, not a drop
+    assert drop_evidence(row, "es", "pt", *most) < 0.2
+    assert drop_evidence(row, "es", "pt", 0, len(es) - 1) == 0.0  # nothing left to compare
