@@ -186,11 +186,13 @@ CLEAN_BUDGET = {"info": 0.5, "warning": 0.1, "error": 0.02, "pair_warning": 0.1}
 # the N-way vote's omissions: what they may add to the span findings above (events the span score
 # leaves below that severity); 0 = the vote never raises an omission to that severity. The vote's
 # evidence is discounted by how the rest of the row aligns (divergence.drop_evidence), so a freer or
-# condensed rendering does not look like a dropped clause; the strongest gaps left on clean NTREX are
-# real omissions of its translations (a Japanese version without "said the minister after meeting
-# ...", a Russian one without the boat's name), which a reviewer would want to see: the vote may
-# raise a quarter of a warning per 100 clean sentences, never an error (see --vote-budget).
-VOTE_BUDGET = {"vote_info": 0.5, "vote_warning": 0.25, "vote_error": 0.0}
+# condensed rendering does not look like a dropped clause; still, the strongest gaps left on clean
+# NTREX are real omissions of its translations (a Japanese version without "said the minister after
+# meeting ...", a Russian one without the boat's name), as strong as a dropped clause. With 0.25
+# warnings per 100 clean sentences (held-out floors) the perturbation suite's clause drops rose from
+# 0 to 1 of 12 while the vote warned 5 times on versions nobody had changed: the vote shows its gaps
+# as information only, and makes no errors (see --vote-budget).
+VOTE_BUDGET = {"vote_info": 0.5, "vote_warning": 0.0, "vote_error": 0.0}
 
 
 @dataclass
