@@ -241,9 +241,6 @@ def test_a_different_number_is_placed_by_the_span_rule_and_judged_by_the_number_
     assert [(f.doc, f.severity) for f in found] == [("it", Severity.ERROR)]
 
 
-@pytest.mark.xfail(reason="meaning model v2: with two versions of one short made-up row the model leans on its "
-                   "priors (position, frequency) more than on the lexicon's cosines, and places the English side "
-                   "on 'percent on Tuesday' instead of 'rose'; issue 9", strict=False)
 def test_two_versions_flag_both_sides_but_never_as_errors():
     rows = [{"en": "Sales rose by 7 percent on Tuesday.", "pt": "As vendas caíram 7 por cento na Europa."}]
     _, found = run(SpanMistranslation(), rows)
@@ -557,9 +554,11 @@ def test_real_no_span_finding_where_the_versions_agree(real, changes):
 
 
 @pytest.mark.model
-@pytest.mark.xfail(reason="issue 9: the replacing verb's contextual token state takes the meaning of its context, "
-                   "so the meaning model finds it present in the other versions (p < 0.05 in most cases of the "
-                   "perturbation suite)", strict=False)
+@pytest.mark.xfail(reason="issue 9: the replacing verb's contextual token state takes the meaning of its context; "
+                   "model v3 ranks synthetic single-word substitutions above clean words (held-out AUC 0.82) but "
+                   "only 1.7 % of them above the clean words' 99.9th percentile, and at encoder layers 2-8 a "
+                   "replaced verb sits less far below its row's median cosine than the worst word of a clean row",
+                   strict=False)
 def test_real_verb_replaced_by_one_of_another_meaning_is_flagged(real):
     found = _library(real, {0: {"es": "La biblioteca municipal de Arnedo cerrará sus puertas el lunes tras dos años "
                                       "de obras."}})[1]
