@@ -181,8 +181,11 @@ def span_calibration(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float
 
 # findings per 100 sentences of clean news each severity may cost (the span rules' share of the
 # clean-text budget of issue 9: <= 0.2 errors and <= 1 warning per 100 sentences, all rules together;
-# measured on gold rows, while the pipeline's own alignment adds events: half of it again)
-CLEAN_BUDGET = {"info": 0.5, "warning": 0.1, "error": 0.02, "pair_warning": 0.1}
+# measured on gold rows of four languages drawn per document, while the pipeline on whole stories
+# with its own alignment raised two to three times as many: with 0.1 warnings and 0.02 errors here,
+# model v3 gave 0.33 warnings and 0.21 errors per 100 sentences on en/de/fr/pt, benchmarks/ntrex_clean.py,
+# mostly a name one version leaves out. Errors: no clean event on gold rows may reach one)
+CLEAN_BUDGET = {"info": 0.5, "warning": 0.05, "error": 0.0, "pair_warning": 0.1}
 # the N-way vote's omissions: what they may add to the span findings above (events the span score
 # leaves below that severity); 0 = the vote never raises an omission to that severity. The vote's
 # evidence is discounted by how the rest of the row aligns (divergence.drop_evidence), so a freer or
