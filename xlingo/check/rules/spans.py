@@ -38,6 +38,7 @@ from xlingo.annotate.divergence import (
 )
 from xlingo.annotate.meaning import MeaningModel, load_model, model_tag
 from xlingo.annotate.rows import row_scores
+from xlingo.annotate.wordalign import split_words
 from xlingo.annotate.words import WordAnalysis as _Analysis
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.model import Finding, Severity, Span
@@ -99,17 +100,15 @@ def _numbers_only(ctx: CheckContext, ev: Event) -> bool:
     return bool(ev.related) and all(_NUMBER_ONLY.fullmatch(ctx.story.document(d).text[s:e]) for d, s, e in ev.related)
 
 
-def _names_only(rows: dict[int, RowWords], ev: Event, light: float = 0.35) -> bool:
-    """What this version leaves out is a name and nothing else: every word carrying meaning in the
-    other versions' missing stretches is a name (``Wayde`` of "Wayde Sims", ``Rapid`` of "Rapid
-    Wien", ``Trump`` of "Trump said")."""
-    if ev.kind != "omission" or not ev.source:
+def _names_only(ctx: CheckContext, ev: Event) -> bool:
+    """What this version leaves out is a name and nothing else: every word the other versions have
+    there is capitalised (``Wayde`` of "Wayde Sims", ``Rapid`` of "Rapid Wien", ``Trump`` of "Trump
+    said", ``Elite League``), in every version that has it (a German noun alone does not make it)."""
+    if ev.kind != "omission" or not ev.related:
         return False
-    for d, (i, j) in ev.source.items():
-        cell = rows[ev.row].cells[d]
-        heavy = [x for x in range(i, j + 1) if cell.weight[x] >= light]
-        if not heavy or not all(cell.key[x] and cell.values[x] is None and not (x and cell.values[x - 1] is not None)
-                                for x in heavy):  # not a number, nor the unit or multiplier after one
+    for d, s, e in ev.related:
+        words = [w.text for w in split_words(ctx.story.document(d).text[s:e]) if w.text[0].isalpha()]
+        if not words or not all(w[0].isupper() for w in words):
             return False
     return True
 
@@ -208,7 +207,7 @@ class _SpanRule(_ModelFloors):
                 continue
             if sev > Severity.INFO and _numbers_only(ctx, ev):
                 sev = Severity.INFO  # XL101 reads numbers the way each language writes them, and has judged these
-            elif sev == Severity.ERROR and _names_only(an.rows, ev):
+            elif sev == Severity.ERROR and _names_only(ctx, ev):
                 sev = Severity.WARNING  # a shortened reference or a dropped attribution: the claim stays
             f = self.finding(ctx, ev, n, sev)
             note = "; two versions, no vote" if n < 3 else \
