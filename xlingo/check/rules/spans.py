@@ -137,8 +137,7 @@ class _SpanRule(_ModelFloors):
                "pair_warn_score": 0.9, "vote_info": NEVER, "vote_warn": NEVER, "vote_error": NEVER}  # not given: model
     levels = {
         Severity.ERROR: "three or more versions, every other version agrees (not disputed), score from "
-                        "`error_score`; not when all that is left out is a name (a warning: on clean news "
-                        "that is mostly a shortened reference, `Sims` for `Wayde Sims`)",
+                        "`error_score`",
         Severity.WARNING: "score from `warn_score` (with two versions, no vote: from `pair_warn_score`), or an "
                           "error-level span where the other versions disagree with each other too",
         Severity.INFO: "score from `info_score`; an omission with three or more versions also from the N-way "
@@ -264,6 +263,9 @@ class SpanOmission(_SpanRule):
     severity = Severity.ERROR
     summary = "Words the other versions share have no counterpart in this version"
     kind = "omission"
+    levels = {**_SpanRule.levels,
+              Severity.ERROR: _SpanRule.levels[Severity.ERROR] + "; not when all that is left out is a name (a "
+                              "warning: on clean news that is mostly a shortened reference, `Sims` for `Wayde Sims`)"}
 
     def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:
         related = self.related(ctx, ev)
