@@ -617,3 +617,29 @@ def test_a_drop_in_an_otherwise_close_version_is_stronger_evidence_than_the_same
     most = (0, es.index("puente") - 1)  # all but the last word missing: a condensed rendering, not a drop
     assert drop_evidence(row, "es", "pt", *most) < 0.2
     assert drop_evidence(row, "es", "pt", 0, len(es) - 1) == 0.0  # nothing left to compare
+
+
+def test_only_capitalised_words_in_every_version_make_a_left_out_name():
+    from xlingo.check.rules.spans import _names_only
+
+    # made up: a mayor of Valmora (ru, de, en, ar)
+    rows = [{"ru": "Мэр Валморы открыл мост.", "de": "Der Bürgermeister von Valmora eröffnete die Brücke.",
+             "en": "The mayor of Valmora opened the bridge.", "ar": "افتتح عمدة فالمورا الجسر."}]
+    story = story_from_rows(rows)
+    ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
+
+    def spans(*pairs):
+        out = []
+        for d, word in pairs:
+            text = story.document(d).text
+            out.append((d, text.index(word), text.index(word) + len(word)))
+        return out
+
+    def omission(*pairs):
+        return Event("omission", "en", 0, 0, 0, 1.0, True, ["ru", "de"], spans(*pairs))
+
+    assert _names_only(ctx, omission(("ru", "Валморы"), ("de", "Valmora")))  # Cyrillic and Latin capitals
+    assert not _names_only(ctx, omission(("de", "Brücke"), ("en", "bridge")))  # a German noun alone is no name
+    assert not _names_only(ctx, omission(("ru", "Валморы"), ("ar", "فالمورا")))  # a script without case: unknown
+    assert not _names_only(ctx, omission(("de", "von Valmora"), ("en", "of Valmora")))  # more than the name
+    assert not _names_only(ctx, Event("addition", "en", 0, 0, 0, 1.0, True, ["ru"], spans(("ru", "Валморы"))))
