@@ -164,6 +164,18 @@ def test_heavy_omission_of_plain_words_is_an_error_with_a_unanimous_vote():
     assert {r.doc for r in found[0].related} == {"es", "it"}
 
 
+def test_a_name_left_out_is_a_warning_at_most_while_a_word_left_out_stays_an_error():
+    # made up (es, it, pt): the council of Valmora; pt drops the town's name, then (second story) "nuevo puente"
+    rows = [{"es": "El consejo de Valmora aprobó el presupuesto de 48 millones de euros.",
+             "it": "Il consiglio di Valmora ha approvato il bilancio di 48 milioni di euro.",
+             "pt": "O conselho aprovou o orçamento de 48 milhões de euros."}]
+    _, found = run(SpanOmission(), rows)
+    assert [(f.doc, f.severity) for f in found] == [("pt", Severity.WARNING)]
+    assert any("Valmora" in r.text for r in found[0].related)
+    rows = [dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")]
+    assert [f.severity for f in run(SpanOmission(), rows)[1]] == [Severity.ERROR]
+
+
 def test_no_omission_in_faithful_versions():
     _, found = run(SpanOmission(), [BUDGET])
     assert found == []
@@ -234,14 +246,13 @@ def test_a_different_number_is_placed_by_the_span_rule_and_judged_by_the_number_
     rows = [{"en": "The bridge will carry 20,000 vehicles a day.", "es": "El puente soportará 20.000 vehículos al día.",
              "it": "Il ponte sosterrà 84 veicoli al giorno."}]
     _, found = run(SpanMistranslation(), rows)
-    assert [(f.doc, f.text, f.severity) for f in found] == [("it", "84", Severity.INFO)]
+    _, omitted = run(SpanOmission(), rows)  # the model may see "84" as standing for the figure, or not
+    assert [(f.doc, f.severity) for f in found + omitted] == [("it", Severity.INFO)]
+    assert "84" in (found + omitted)[0].text
     _, found = run(NumberMismatch(), rows)
     assert [(f.doc, f.severity) for f in found] == [("it", Severity.ERROR)]
 
 
-@pytest.mark.xfail(reason="meaning model v2: with two versions of one short made-up row the model leans on its "
-                   "priors (position, frequency) more than on the lexicon's cosines, and places the English side "
-                   "on 'percent on Tuesday' instead of 'rose'; issue 9", strict=False)
 def test_two_versions_flag_both_sides_but_never_as_errors():
     rows = [{"en": "Sales rose by 7 percent on Tuesday.", "pt": "As vendas caíram 7 por cento na Europa."}]
     _, found = run(SpanMistranslation(), rows)
@@ -413,8 +424,9 @@ def test_real_clean_story_has_no_errors(real):
 
 
 @pytest.mark.model
-@pytest.mark.xfail(reason="the meaning model ranks the dropped 'million' highest in its row (p 0.15) but below "
-                   "the point where a word counts as absent (0.27, 1 % of clean words); issue 9", strict=False)
+@pytest.mark.xfail(reason="model v3 finds the dropped 'million' absent (p 0.56 from en and de, above the 0.29 "
+                   "where a word counts as absent), but the span's score (0.23, Platt-scaled to MQM reviewers) "
+                   "stays below the info floor chosen on clean news (0.29); issue 9", strict=False)
 def test_real_dropped_quantity_word_is_found(real):
     embed, tokens = real
     rows = [dict(r) for r in REAL_STORY]
@@ -459,8 +471,8 @@ def test_a_stretch_two_versions_share_and_the_third_lacks_is_a_vote_gap_at_the_p
     rows = [dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")]
     story, words = _lexicon_rows(rows)
     gaps = vote_gaps(words[0])
-    assert [g.doc for g in gaps] == ["pt"]
-    gap = gaps[0]
+    gap = max(gaps, key=lambda g: g.vote)
+    assert gap.doc == "pt" and all(g.vote < gap.vote / 3 for g in gaps if g is not gap)
     assert "euros" in story.document("pt").text[gap.start:gap.end]  # where the words would be
     related = {(d, story.document(d).text[s:e]) for d, s, e in gap.related}
     assert any(d == "es" and "puente" in t for d, t in related) and any(d == "it" and "ponte" in t for d, t in related)
@@ -555,9 +567,11 @@ def test_real_no_span_finding_where_the_versions_agree(real, changes):
 
 
 @pytest.mark.model
-@pytest.mark.xfail(reason="issue 9: the replacing verb's contextual token state takes the meaning of its context, "
-                   "so the meaning model finds it present in the other versions (p < 0.05 in most cases of the "
-                   "perturbation suite)", strict=False)
+@pytest.mark.xfail(reason="issue 9: the replacing verb's contextual token state takes the meaning of its context; "
+                   "model v3 ranks synthetic single-word substitutions above clean words (held-out AUC 0.82) but "
+                   "only 1.7 % of them above the clean words' 99.9th percentile, and at encoder layers 2-8 a "
+                   "replaced verb sits less far below its row's median cosine than the worst word of a clean row",
+                   strict=False)
 def test_real_verb_replaced_by_one_of_another_meaning_is_flagged(real):
     found = _library(real, {0: {"es": "La biblioteca municipal de Arnedo cerrará sus puertas el lunes tras dos años "
                                       "de obras."}})[1]
@@ -581,3 +595,51 @@ def test_numbers_that_differ_are_no_broken_structure():
              "it": "Il consiglio ha approvato martedì 96 milioni di euro per 7 nuovi ponti."}]
     _, found = run(GarbledStructure(), rows)
     assert found == []
+
+
+def test_a_drop_in_an_otherwise_close_version_is_stronger_evidence_than_the_same_gap_in_a_free_one():
+    from xlingo.annotate.divergence import drop_evidence
+
+    _, words = _lexicon_rows([dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")])
+    row = words[0]
+    es = [w.text for w in row.cells["es"].words.words]
+    gap = (es.index("para"), es.index("puente"))  # "para el nuevo puente": what pt lacks
+    present = np.ones(len(es))
+    present[gap[0]:gap[1] + 1] = 0.0
+    row.presence[("es", "pt")] = present  # the rest of es is all there: a dropped clause
+    close = drop_evidence(row, "es", "pt", *gap)
+    assert close > 0.7
+    free = present.copy()
+    free[[es.index("consejo"), es.index("aprobó"), es.index("presupuesto")]] = 0.2  # freer everywhere
+    row.presence[("es", "pt")] = free
+    assert drop_evidence(row, "es", "pt", *gap) < close * 0.75
+    row.presence[("es", "pt")] = present
+    most = (0, es.index("puente") - 1)  # all but the last word missing: a condensed rendering, not a drop
+    assert drop_evidence(row, "es", "pt", *most) < 0.2
+    assert drop_evidence(row, "es", "pt", 0, len(es) - 1) == 0.0  # nothing left to compare
+
+
+def test_only_capitalised_words_in_every_version_make_a_left_out_name():
+    from xlingo.check.rules.spans import _names_only
+
+    # made up: a mayor of Valmora (ru, de, en, ar)
+    rows = [{"ru": "Мэр Валморы открыл мост.", "de": "Der Bürgermeister von Valmora eröffnete die Brücke.",
+             "en": "The mayor of Valmora opened the bridge.", "ar": "افتتح عمدة فالمورا الجسر."}]
+    story = story_from_rows(rows)
+    ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
+
+    def spans(*pairs):
+        out = []
+        for d, word in pairs:
+            text = story.document(d).text
+            out.append((d, text.index(word), text.index(word) + len(word)))
+        return out
+
+    def omission(*pairs):
+        return Event("omission", "en", 0, 0, 0, 1.0, True, ["ru", "de"], spans(*pairs))
+
+    assert _names_only(ctx, omission(("ru", "Валморы"), ("de", "Valmora")))  # Cyrillic and Latin capitals
+    assert not _names_only(ctx, omission(("de", "Brücke"), ("en", "bridge")))  # a German noun alone is no name
+    assert not _names_only(ctx, omission(("ru", "Валморы"), ("ar", "فالمورا")))  # a script without case: unknown
+    assert not _names_only(ctx, omission(("de", "von Valmora"), ("en", "of Valmora")))  # more than the name
+    assert not _names_only(ctx, Event("addition", "en", 0, 0, 0, 1.0, True, ["ru"], spans(("ru", "Валморы"))))

@@ -9,7 +9,13 @@ that its meaning no longer matches the others', and the changed characters are k
 - ``delete``: a stretch of 2-7 words removed (the other versions' counterparts of it lose
   their partner; labelled through the clean word alignment when features are built);
 - ``number``: a number's value changed;
-- ``entity``: a name (capitalised, not first) replaced by a name from another story.
+- ``entity``: a name (capitalised, not first) replaced by a name from another story;
+- ``substitute``: one content word replaced by another word of the same story and language with
+  a similar frequency and, where one exists, the same ending (the same inflection: a verb by a
+  verb of the same tense, a noun by a noun), so that only the meaning changes - the lexical
+  substitution of Divergent mBERT, which a phrase from another sentence (``replace``) rarely
+  resembles: the sentence stays fluent and the word's context pulls its contextual state
+  towards the original's counterparts.
 
 Unspaced scripts (Chinese, Japanese) use characters as units. Every choice comes from a
 ``numpy`` generator seeded per row, so the suite is the same on every run.
@@ -22,8 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from xlingo.annotate.wordalign import split_words
+from xlingo.language import zipf
 
-KINDS = ("replace", "insert", "delete", "number", "entity")
+KINDS = ("replace", "insert", "delete", "number", "entity", "substitute")
 UNSPACED = {"zh", "ja"}
 
 
@@ -62,6 +69,31 @@ def _names(text: str) -> list[tuple[int, int]]:
             if k > 0 and len(w.text) > 2 and w.text[0].isupper() and w.text[1:].islower()]
 
 
+def _content_words(text: str, lang: str) -> list[tuple[int, int]]:
+    """Spans of lower-case words of four letters or more that carry meaning (zipf below 5.5:
+    not a function word)."""
+    return [(w.start, w.end) for w in split_words(text)
+            if len(w.text) >= 4 and w.text.isalpha() and w.text.islower() and zipf(w.text, lang) < 5.5]
+
+
+def _substitute(text: str, lang: str, donors: list[str], rng: np.random.Generator) -> tuple[int, int, str] | None:
+    """A content word of ``text`` and the donor word that replaces it: same ending where the
+    donors have one (the inflection), frequency within one zipf unit."""
+    spots = _content_words(text, lang)
+    if not spots or lang in UNSPACED:
+        return None
+    a, b = spots[int(rng.integers(len(spots)))]
+    old = text[a:b]
+    f = zipf(old, lang)
+    pool = sorted({text_[x:y] for text_ in donors for x, y in _content_words(text_, lang)} - {old})
+    pool = [w for w in pool if abs(zipf(w, lang) - f) <= 1.0 and w[:4] != old[:4] and w not in text]
+    same_ending = [w for w in pool if w[-2:] == old[-2:]]
+    pool = same_ending or pool
+    if not pool:
+        return None
+    return a, b, pool[int(rng.integers(len(pool)))]
+
+
 def perturb(row: int, lang: str, text: str, donors: list[str], names: list[str], kind: str,
             rng: np.random.Generator) -> Perturbation | None:
     """One perturbation of ``text`` of the given kind (None when it does not apply)."""
@@ -94,6 +126,12 @@ def perturb(row: int, lang: str, text: str, donors: list[str], names: list[str],
             b += 1
         new = text[:a] + text[b:]
         return Perturbation(row, lang, kind, text, new, (a, a), (a, b))
+    if kind == "substitute":
+        found = _substitute(text, lang, donors, rng)
+        if found is None:
+            return None
+        a, b, word = found
+        return Perturbation(row, lang, kind, text, text[:a] + word + text[b:], (a, a + len(word)), (a, b))
     if kind == "number":
         nums = [m for m in re.finditer(r"\d+", text)]
         if not nums:

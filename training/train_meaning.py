@@ -62,7 +62,7 @@ from mqm import read_mqm  # noqa: E402
 
 from xlingo.annotate.meaning import FEATURES, MeaningModel  # noqa: E402
 
-VERSION = "2"
+VERSION = "3"
 SEED = 13
 HIDDEN = 32  # hidden units of the network (0: logistic regression)
 
@@ -181,13 +181,20 @@ def span_calibration(p: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[float
 
 # findings per 100 sentences of clean news each severity may cost (the span rules' share of the
 # clean-text budget of issue 9: <= 0.2 errors and <= 1 warning per 100 sentences, all rules together;
-# measured on gold rows, while the pipeline's own alignment adds events: half of it again)
-CLEAN_BUDGET = {"info": 0.5, "warning": 0.1, "error": 0.02, "pair_warning": 0.1}
+# measured on gold rows of four languages drawn per document, while the pipeline on whole stories
+# with its own alignment raised two to three times as many: with 0.1 warnings and 0.02 errors here,
+# model v3 gave 0.33 warnings and 0.21 errors per 100 sentences on en/de/fr/pt, benchmarks/ntrex_clean.py,
+# mostly a name one version leaves out. Errors: no clean event on gold rows may reach one)
+CLEAN_BUDGET = {"info": 0.5, "warning": 0.05, "error": 0.0, "pair_warning": 0.1}
 # the N-way vote's omissions: what they may add to the span findings above (events the span score
-# leaves below that severity); 0 = the vote never raises an omission to that severity. On clean NTREX
-# the vote's strongest gaps are real omissions of the translations, stronger than a dropped clause,
-# so warnings from the vote would cost the clean budget before they catch one: the vote shows its
-# gaps as information only (see --vote-budget).
+# leaves below that severity); 0 = the vote never raises an omission to that severity. The vote's
+# evidence is discounted by how the rest of the row aligns (divergence.drop_evidence), so a freer or
+# condensed rendering does not look like a dropped clause; still, the strongest gaps left on clean
+# NTREX are real omissions of its translations (a Japanese version without "said the minister after
+# meeting ...", a Russian one without the boat's name), as strong as a dropped clause. With 0.25
+# warnings per 100 clean sentences (held-out floors) the perturbation suite's clause drops rose from
+# 0 to 1 of 12 while the vote warned 5 times on versions nobody had changed: the vote shows its gaps
+# as information only, and makes no errors (see --vote-budget).
 VOTE_BUDGET = {"vote_info": 0.5, "vote_warning": 0.0, "vote_error": 0.0}
 
 
@@ -370,14 +377,14 @@ def main() -> None:
     ap.add_argument("--floors-only", action="store_true", help="keep the networks of --cv-in and --out, choose the "
                     "severity floors again (after a change to how spans are built from word probabilities)")
     ap.add_argument("--vote-budget", type=float, default=VOTE_BUDGET["vote_warning"], help="warnings per 100 clean "
-                    "sentences the N-way vote's omissions may add (0: none; errors get 0.4 of it)")
+                    "sentences the N-way vote's omissions may add (0: none; the vote makes no errors)")
     ap.add_argument("--base-rate", type=float, default=None, help="with --floors-only: the training base rate "
                     "(default: the one stored in the model)")
     args = ap.parse_args()
     import torch
 
     torch.set_num_threads(1)
-    VOTE_BUDGET.update(vote_warning=args.vote_budget, vote_error=0.4 * args.vote_budget)
+    VOTE_BUDGET.update(vote_warning=args.vote_budget)
     if args.floors_only:
         from xlingo.annotate.meaning import load_model
 

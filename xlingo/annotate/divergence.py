@@ -409,8 +409,12 @@ def vote_gaps(row: RowWords, params: Params = Params(), cap: float = 0.99) -> li
     ``cap``, less the log-odds of the neutral level ``row.neutral``); the stretch of ``d`` with
     the largest total gain is a candidate gap in ``c``, placed between the words of ``c`` its
     neighbours are linked to. Evidence adds up over the words of a stretch: a whole clause that
-    two versions share and ``c`` lacks outweighs one freely translated word. The event's ``vote``
-    is that total."""
+    two versions share and ``c`` lacks outweighs one freely translated word.
+
+    The event's ``vote`` is that total, discounted by how the rest of the row aligns
+    (:func:`drop_evidence`): a drop leaves the rest of ``c`` a close translation of ``d``, while a
+    globally freer or shorter rendering loses words everywhere and a condensed one most of the
+    sentence."""
     if len(row.cells) < 3 or not row.voted:
         return []
     found: dict[str, list[Event]] = {}
@@ -433,6 +437,7 @@ def vote_gaps(row: RowWords, params: Params = Params(), cap: float = 0.99) -> li
             lo, hi = _place(row.cells[c], left, right)
             ws, wd = row.cells[c].words.words, cd.words.words
             mass = float((cd.weight[i:j + 1] * row.voted[(d, c)][i:j + 1]).sum())
+            total *= drop_evidence(row, d, c, i, j)
             holders = [d] + [e for e in row.others(c) if e != d]
             ev = Event("omission", c, ws[lo].start, ws[hi].end, row.k, mass, bool(cd.key[i:j + 1].any()), holders,
                        [(d, wd[i].start, wd[j].end)] + _counterparts(row, d, i, j, holders[1:]), own=(lo, hi),
@@ -443,6 +448,21 @@ def vote_gaps(row: RowWords, params: Params = Params(), cap: float = 0.99) -> li
             elif ev.vote > same.vote:
                 found[c][found[c].index(same)] = ev
     return [ev for evs in found.values() for ev in evs]
+
+
+def drop_evidence(row: RowWords, d: str, c: str, i: int, j: int, content: float = 0.6) -> float:
+    """0..1: how much the stretch ``i..j`` of ``d`` missing from ``c`` looks like a drop rather
+    than translation freedom: the mean presence in ``c`` of ``d``'s content words outside the
+    stretch (the rest of the sentence is there) times the share of ``d``'s meaning outside it
+    (a version that keeps a third of the sentence is a condensed rendering, not a dropped clause)."""
+    cd = row.cells[d]
+    outside = np.ones(len(cd.words), dtype=bool)
+    outside[i:j + 1] = False
+    rest = outside & (cd.weight >= content) & cd.seen
+    if not rest.any():
+        return 0.0
+    kept = float(cd.weight[outside].sum() / max(float(cd.weight.sum()), 1e-9))
+    return float(row.presence[(d, c)][rest].mean()) * kept
 
 
 def _has_number(cell: Cell, i: int, j: int) -> bool:

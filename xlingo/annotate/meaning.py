@@ -22,7 +22,11 @@ word alignment of :mod:`xlingo.annotate.wordalign`, already computed for the spa
 - the vote, sharpened: the best of the third versions against this one (a word the others
   match well and this version does not), the lowest presence in ``e`` of its counterparts in
   the third versions, a spelling (name, number, rare word) that a third version repeats but
-  ``e`` does not, and a name whose spelling ``e`` lacks.
+  ``e`` does not, and a name whose spelling ``e`` lacks;
+- a single word replaced by one of another meaning (the sentence otherwise intact), seen from
+  both sides: the word's rank among its row's best cosines, how its counterpart in ``e`` is
+  matched back against *that* row's median, and the N-way agreement against it: how much better
+  its counterparts in ``e`` and in a third version match *each other* than it matches ``e``.
 
 A small model (a one-hidden-layer network, plain numbers in ``meaning_model.json``, no pickle)
 maps them to the probability that the word's meaning is missing from ``e``, then Platt scaling
@@ -58,7 +62,7 @@ FEATURES = (
     "name", "position", "length_ratio", "row_margin", "third_count", "third_present", "third_other_present",
     "third_agree", "n_versions_3plus", "short_cell", "below_story", "weighted_below", "weighted_unlinked",
     "best_vs_row", "centered_best", "centered_vs_row", "third_best_max", "gap_to_thirds", "third_other_min",
-    "form_in_third_not_here", "name_form_missing",
+    "form_in_third_not_here", "name_form_missing", "rank_in_row", "counterpart_vs_row", "thirds_agree_gap",
 )
 
 
@@ -127,6 +131,30 @@ def centered_best(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (ca @ cb.T).max(axis=1)
 
 
+def _rank(best: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Each word's share of the row's content words (``keep``) matched worse than it (0 = worst)."""
+    ref = np.sort(best[keep] if keep.any() else best)
+    return np.searchsorted(ref, best, side="left") / max(len(ref), 1)
+
+
+def thirds_agree_gap(row: RowWords, d: str, e: str) -> np.ndarray:
+    """Per word of ``d``: the most by which its best counterparts in ``e`` and in a third
+    version match each other better than it matches ``e`` (0 with two versions): the others
+    agree on something here that this word is not."""
+    sim = row.pairs[(d, e)].sim
+    n = sim.shape[0]
+    if not sim.shape[1]:
+        return np.zeros(n)
+    best, je = sim.max(axis=1), sim.argmax(axis=1)
+    out = np.zeros(n)
+    for f in row.cells:
+        sf = row.pairs[(d, f)].sim if f not in (d, e) else None
+        if sf is None or not sf.shape[1]:
+            continue
+        out = np.maximum(out, row.pairs[(e, f)].sim[je, sf.argmax(axis=1)] - best)
+    return out
+
+
 def _window(x: np.ndarray, w: int, fn) -> np.ndarray:
     n = len(x)
     return np.array([fn(np.concatenate([x[max(0, i - w):i], x[i + 1:i + 1 + w]])) if n > 1 else x[i]
@@ -168,6 +196,11 @@ def pair_features(row: RowWords, d: str, e: str, stats: dict[tuple[str, str], Pa
     row_margin = np.full(n, 0.0 if margin is None else margin - st.margin_median)
     thirds = [f for f in row.cells if f not in (d, e)]
     content = (weight >= 0.6) & a.seen
+    if sim.shape[1]:
+        back = _best_of(row.pairs[(e, d)].sim)
+        back_vs_row = _vs_row(back, (b.weight >= 0.6) & b.seen)[sim.argmax(axis=1)]
+    else:
+        back_vs_row = np.zeros(n)
     cbest = centered_best(a.words.vectors.astype(np.float64), b.words.vectors.astype(np.float64))
     long_form = np.array([len(w.text) > 2 for w in a.words.words])
     in_third = np.zeros(n, dtype=bool)
@@ -203,7 +236,8 @@ def pair_features(row: RowWords, d: str, e: str, stats: dict[tuple[str, str], Pa
             third_present, third_other, third_agree, np.full(n, float(len(row.cells) >= 3)),
             np.full(n, float(n <= 4)), np.minimum(rel, 0.0), np.maximum(-rel, 0.0) * weight, (1 - linked) * weight,
             _vs_row(best, content), cbest, _vs_row(cbest, content), third_max, rel - third_max, third_other_min,
-            (in_third & long_form & (same == 0)).astype(float), name * (1 - same)]
+            (in_third & long_form & (same == 0)).astype(float), name * (1 - same), _rank(best, content),
+            back_vs_row, thirds_agree_gap(row, d, e)]
     return np.stack(cols, axis=1).astype(np.float64) if n else np.zeros((0, len(FEATURES)))
 
 

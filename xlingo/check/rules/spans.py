@@ -38,6 +38,7 @@ from xlingo.annotate.divergence import (
 )
 from xlingo.annotate.meaning import MeaningModel, load_model, model_tag
 from xlingo.annotate.rows import row_scores
+from xlingo.annotate.wordalign import split_words
 from xlingo.annotate.words import WordAnalysis as _Analysis
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.model import Finding, Severity, Span
@@ -97,6 +98,19 @@ _NUMBER_ONLY = re.compile(r"[\d\s.,:/%'’+-]+")
 def _numbers_only(ctx: CheckContext, ev: Event) -> bool:
     """What the other versions have here is a number and nothing else (``27:37``, ``2``)."""
     return bool(ev.related) and all(_NUMBER_ONLY.fullmatch(ctx.story.document(d).text[s:e]) for d, s, e in ev.related)
+
+
+def _names_only(ctx: CheckContext, ev: Event) -> bool:
+    """What this version leaves out is a name and nothing else: every word the other versions have
+    there is capitalised (``Wayde`` of "Wayde Sims", ``Rapid`` of "Rapid Wien", ``Trump`` of "Trump
+    said", ``Elite League``), in every version that has it (a German noun alone does not make it)."""
+    if ev.kind != "omission" or not ev.related:
+        return False
+    for d, s, e in ev.related:
+        words = [w.text for w in split_words(ctx.story.document(d).text[s:e]) if w.text[0].isalpha()]
+        if not words or not all(w[0].isupper() for w in words):
+            return False
+    return True
 
 
 def _strongest(events: list[Event], scores: list[float], kind: str) -> list[tuple[Event, float]]:
@@ -192,6 +206,8 @@ class _SpanRule(_ModelFloors):
                 continue
             if sev > Severity.INFO and _numbers_only(ctx, ev):
                 sev = Severity.INFO  # XL101 reads numbers the way each language writes them, and has judged these
+            elif sev == Severity.ERROR and _names_only(ctx, ev):
+                sev = Severity.WARNING  # a shortened reference or a dropped attribution: the claim stays
             f = self.finding(ctx, ev, n, sev)
             note = "; two versions, no vote" if n < 3 else \
                 "; the other versions also disagree with each other here" if ev.disputed else ""
@@ -247,6 +263,9 @@ class SpanOmission(_SpanRule):
     severity = Severity.ERROR
     summary = "Words the other versions share have no counterpart in this version"
     kind = "omission"
+    levels = {**_SpanRule.levels,
+              Severity.ERROR: _SpanRule.levels[Severity.ERROR] + "; not when all that is left out is a name (a "
+                              "warning: on clean news that is mostly a shortened reference, `Sims` for `Wayde Sims`)"}
 
     def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:
         related = self.related(ctx, ev)
