@@ -53,6 +53,8 @@ NEG = -1e9  # gain of an impossible bead; finite so that sums of it stay finite
 _MIN_SCALE = 1e-3  # floor of the similarity spread (a story with no spread at all)
 _REFINE_ROUNDS = 12  # most rounds of embedding real windows (Text+Berg needs 3-5)
 _ABSORB_ROUNDS = 3  # most rounds of joining lone sentences to a neighbouring bead
+_GALE_CHURCH_VARIANCE = 6.8  # variance of the length residual per character (Gale & Church 1993)
+_LENGTH_PRIOR_BEADS = 10  # weight of that variance, in beads, against the story's own
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class AlignParams:
     max_bead: int = 5  # most sentences in a bead, both sides together
     skip: float = -0.5  # gain of a sentence left without counterpart (score units)
     size_power: float = 0.5  # a bead's gain is its score times (sentences / 2) ** size_power
-    length_weight: float = 1.5  # score penalty per unit of |log(length ratio / story's ratio)|
+    length_weight: float = 0.3  # score penalty per standard deviation of the story's length model
     member_floor: float = 0.5  # a bead loses what its least related sentence scores below this
     agreement: float = 0.5  # gain per sentence of a bead, times (share of other versions agreeing - 1/2)
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
@@ -208,15 +210,25 @@ class _PairAligner:
         self._set_length_penalties(first)
 
     def _set_length_penalties(self, first: list[Bead]) -> None:
-        """Penalise beads whose length ratio strays from the story's (median over first-pass 1-1 beads)."""
+        """Penalise beads whose lengths stray from the story's length model (Gale & Church 1993,
+        learned from the story itself): target characters are ``ratio`` times source characters,
+        the residual spreading with the square root of the length. ``ratio`` is the median over
+        the first-pass 1-1 beads, the spread their robust one, shrunk towards Gale & Church's
+        variance (6.8 characters) as if it were ``_LENGTH_PRIOR_BEADS`` more beads, so that a
+        short story is not judged on two or three beads. The penalty is ``length_weight`` per
+        standard deviation."""
         pairs = [(a[0], b[0]) for a, b in first if a and b]
         if not pairs:
             return
         src, tgt = (np.array(ids) for ids in zip(*pairs))
         ratio = float(np.median(self.sides[1].chars[1][tgt] / self.sides[0].chars[1][src]))
+        residual = _length_residual(self.sides[0].chars[1][src], self.sides[1].chars[1][tgt] / ratio)
+        robust_var = (1.4826 * float(np.median(np.abs(residual)))) ** 2
+        k = _LENGTH_PRIOR_BEADS
+        spread = max(float(np.sqrt((len(pairs) * robust_var + k * _GALE_CHURCH_VARIANCE) / (len(pairs) + k))), _MIN_SCALE)
         for a, b in self.length:
-            log_ratio = np.log(self.sides[1].chars[b][None, :] / (ratio * self.sides[0].chars[a][:, None]))
-            self.length[(a, b)] = self.params.length_weight * np.abs(log_ratio)
+            deviation = _length_residual(self.sides[0].chars[a][:, None], self.sides[1].chars[b][None, :] / ratio)
+            self.length[(a, b)] = self.params.length_weight * np.abs(deviation) / spread
 
     def run(self) -> list[Bead]:
         """Embed every proxy window of a bead whose best path comes within ``refine_margin`` of the
@@ -407,6 +419,12 @@ def _forward(gains: dict[BeadType, np.ndarray], n: int, m: int) -> tuple[np.ndar
         best[i] = row
         kind[i] = arg
     return best, kind, [*others, (0, 1)]
+
+
+def _length_residual(src_chars: np.ndarray, tgt_chars: np.ndarray) -> np.ndarray:
+    """Gale & Church's length residual: the difference over the square root of the mean length
+    (target lengths already in source characters)."""
+    return (tgt_chars - src_chars) / np.sqrt((src_chars + tgt_chars) / 2)
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
