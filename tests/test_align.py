@@ -630,3 +630,23 @@ def test_a_two_sentence_story_keeps_its_pairs():
     src = [lexicon_sentence("en", [1, 2, 3]), lexicon_sentence("en", [4, 5, 6, 7, 8, 9, 10, 11])]
     tgt = [lexicon_sentence("ru", [1, 2, 3]) + " ладно ладно", lexicon_sentence("ru", [4, 5, 6, 7, 8, 9, 10, 11])]
     assert align_pair(src, tgt, lexicon_embed) == one_to_one(2)
+
+
+@pytest.mark.parametrize("src_lang,tgt_lang", [("en", "ar"), ("ru", "zh")])
+def test_a_number_on_both_sides_keeps_a_two_to_two_together(src_lang, tgt_lang):
+    """The versions cut two sentences at different places: the target's first sentence stops
+    before the source's first one ends, its second one carries the rest and the number 250.
+    The words alone make two one-to-one beads look good; the number, which one of them would
+    part from its equal, holds the 2-2 bead together."""
+    story = _concepts(6)
+    first, second = story[2] + story[3][:1], story[3][1:] + story[4]
+    src = [lexicon_sentence(src_lang, c) for c in story[:2]]
+    src += [lexicon_sentence(src_lang, first)[:-1] + " 250" + _STOPS[src_lang], lexicon_sentence(src_lang, second)]
+    src.append(lexicon_sentence(src_lang, story[5]))
+    tgt = [lexicon_sentence(tgt_lang, c) for c in story[:2]]
+    tgt += [lexicon_sentence(tgt_lang, story[2]), "250 " + lexicon_sentence(tgt_lang, story[3] + story[4])]
+    tgt.append(lexicon_sentence(tgt_lang, story[5]))
+    split = one_to_one(5)
+    together = one_to_one(2) + [((2, 3), (2, 3)), ((4,), (4,))]
+    assert align_pair(src, tgt, lexicon_embed, AlignParams(number_weight=0.0)) == split
+    assert align_pair(src, tgt, lexicon_embed, AlignParams(number_weight=0.25)) == together

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass, fields, replace
 
@@ -68,13 +69,14 @@ class AlignParams:
 
     max_window: int = 4  # most sentences on one side of a bead
     max_bead: int = 5  # most sentences in a bead, both sides together
-    skip: float = -0.5  # gain of a sentence left without counterpart (score units)
+    skip: float = -0.3  # gain of a sentence left without counterpart (score units)
     size_power: float = 0.5  # a bead's gain is its score times (sentences / 2) ** size_power
     length_weight: float = 0.3  # score penalty per standard deviation of the story's length model
-    member_floor: float = 0.5  # a bead loses what its least related sentence scores below this
+    member_floor: float = 0.25  # a bead loses what its least related sentence scores below this
     agreement: float = 0.5  # gain per sentence of a bead, times (share of other versions agreeing - 1/2)
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
     refine_margin: float = 0.25  # embed the windows of beads on paths within this of the best
+    number_weight: float = 0.25  # penalty per number both versions hold that a bead or skip parts from its equal
 
     def with_options(self, options: Iterable[tuple[str, float]]) -> AlignParams:
         """A copy with these ``(field, value)`` overrides (integers where the field is one)."""
@@ -203,11 +205,35 @@ class _PairAligner:
         self.sims += [_Similarity(src, tgt, e, params, self.types, windows=False) for e in sentence_embeds]
         self.sides = self.sims[0].sides  # texts and lengths (the same in every encoder's view)
         self.length = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
+        self.numbers = self._number_penalties()
         self.agree: np.ndarray | None = None  # per sentence pair: agreement * (share of other versions - 1/2)
         self.mask = np.ones((self.n + 1, self.m + 1), dtype=bool)
         first = best_path(self._gains([(1, 1), (1, 0), (0, 1)]), self.n, self.m)
         self.mask = self._band(first)
         self._set_length_penalties(first)
+
+    def _number_penalties(self) -> dict[BeadType, np.ndarray]:
+        """Per bead, ``number_weight`` times the numbers that occur in both versions but on one
+        side of the bead only, each weighted by one over the most sentences it occurs in on a side."""
+        sets = [[_numbers(t) for t in side.texts] for side in self.sides]
+        shared = sorted(set().union(*sets[0]) & set().union(*sets[1]))
+        out = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
+        self.lone_numbers = (np.zeros(self.n), np.zeros(self.m))
+        if not shared or not self.params.number_weight:
+            return out
+        index = {k: v for v, k in enumerate(shared)}
+        has = [np.zeros((len(side), len(shared))) for side in sets]
+        for h, side in zip(has, sets):
+            for i, nums in enumerate(side):
+                h[i, [index[k] for k in nums if k in index]] = 1.0
+        weight = 1.0 / np.maximum(has[0].sum(axis=0), has[1].sum(axis=0))
+        self.lone_numbers = tuple(self.params.number_weight * (h @ weight) for h in has)
+        windows = [{k: np.minimum(sum(h[o:len(h) - k + 1 + o] for o in range(k)), 1.0) for k in range(1, self.params.max_window + 1) if k <= len(h)} for h in has]
+        for a, b in out:
+            wa, wb = windows[0][a], windows[1][b]
+            unmatched = (wa @ weight)[:, None] + (wb @ weight)[None, :] - 2 * (wa * weight) @ wb.T
+            out[(a, b)] = self.params.number_weight * unmatched
+        return out
 
     def _set_length_penalties(self, first: list[Bead]) -> None:
         """Penalise beads whose lengths stray from the story's length model (Gale & Church 1993,
@@ -305,7 +331,7 @@ class _PairAligner:
     def _score(self, a: int, b: int) -> np.ndarray:
         """Bead scores: normalised cosine, less the length-ratio penalty, less the shortfall of the
         bead's least related sentence (against the whole other window) under ``member_floor``."""
-        z = self._z(a, b) - self.length[(a, b)]
+        z = self._z(a, b) - self.length[(a, b)] - self.numbers[(a, b)]
         worst = np.full(z.shape, np.inf)
         if a > 1:  # each source sentence against the target window
             each = self._z(1, b)
@@ -322,6 +348,10 @@ class _PairAligner:
         gains = {}
         for a, b in types:
             g = np.full((self.n + 1, self.m + 1), p.skip if a == 0 or b == 0 else NEG)
+            if (a, b) == (1, 0):
+                g[1:] -= self.lone_numbers[0][:, None]
+            elif (a, b) == (0, 1):
+                g[:, 1:] -= self.lone_numbers[1][None, :]
             if a and b:
                 g[a:, b:] = self._score(a, b) * ((a + b) / 2) ** p.size_power
                 if self.agree is not None:
@@ -419,6 +449,14 @@ def _forward(gains: dict[BeadType, np.ndarray], n: int, m: int) -> tuple[np.ndar
         best[i] = row
         kind[i] = arg
     return best, kind, [*others, (0, 1)]
+
+
+_NUMBER = re.compile(r"\d+(?:[.,'’\u00a0\u202f]\d+)*")
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers written in digits in ``text``, separators dropped (``8839,8`` = ``8839.8``)."""
+    return {str(int("".join(c for c in m.group() if c.isdigit()))) for m in _NUMBER.finditer(text)}
 
 
 def _length_residual(src_chars: np.ndarray, tgt_chars: np.ndarray) -> np.ndarray:
