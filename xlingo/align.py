@@ -17,10 +17,14 @@ Scores are normalised per story: a bead's cosine is centred on how similar each 
 windows is to the other version on average and divided by the spread of the story's sentence
 similarities, so the thresholds hold for encoders that crowd their cosines (e5: 0.8-0.97)
 and for those that spread them (USE: 0-0.9) alike; with several encoders (pass a sequence of
-embedding functions) the normalised scores are averaged. A penalty on the bead's length ratio
-(against the story's median) breaks the near-ties between neighbouring bead shapes, and one
-on a bead sentence that scores below ``member_floor`` against the other side keeps unrelated
-sentences out of merged beads.
+embedding functions) the normalised scores are averaged. Three penalties, each with one
+weight and a plain meaning, break the near-ties between neighbouring bead shapes: lengths that
+stray from the story's own length model (Gale and Church's, its ratio and spread learned from
+the story), per standard deviation; a bead sentence that scores below ``member_floor`` against
+the other side (keeps unrelated sentences out of merged beads); and a number written in both
+versions that a bead, or a sentence left alone, parts from its equal (numbers are the anchors
+that survive translation; they hold a 2-2 bead together where the versions cut the sentences
+at different places).
 
 A sentence the programme leaves without counterpart joins the neighbouring bead (in its own
 version) whose other side the joined window, embedded for real, scores better against than
