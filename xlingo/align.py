@@ -209,35 +209,35 @@ class _PairAligner:
         self.sims += [_Similarity(src, tgt, e, params, self.types, windows=False) for e in sentence_embeds]
         self.sides = self.sims[0].sides  # texts and lengths (the same in every encoder's view)
         self.length = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
-        self.numbers = self._number_penalties()
+        self.numbers, self.lone_numbers = self._number_penalties()
         self.agree: np.ndarray | None = None  # per sentence pair: agreement * (share of other versions - 1/2)
         self.mask = np.ones((self.n + 1, self.m + 1), dtype=bool)
         first = best_path(self._gains([(1, 1), (1, 0), (0, 1)]), self.n, self.m)
         self.mask = self._band(first)
         self._set_length_penalties(first)
 
-    def _number_penalties(self) -> dict[BeadType, np.ndarray]:
-        """Per bead, ``number_weight`` times the numbers that occur in both versions but on one
-        side of the bead only, each weighted by one over the most sentences it occurs in on a side."""
-        sets = [[_numbers(t) for t in side.texts] for side in self.sides]
-        shared = sorted(set().union(*sets[0]) & set().union(*sets[1]))
-        out = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
-        self.lone_numbers = (np.zeros(self.n), np.zeros(self.m))
+    def _number_penalties(self) -> tuple[dict[BeadType, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+        """``number_weight`` times the numbers found in both versions that a bead holds on one side
+        only, per bead shape; and per sentence, those it holds (what leaving it alone costs). A
+        number counts one over the most sentences it occurs in on one side (a year said in every
+        other sentence anchors little)."""
+        per_sentence = [[_numbers(t) for t in side.texts] for side in self.sides]
+        shared = sorted(set().union(*per_sentence[0]) & set().union(*per_sentence[1]))
+        beads = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
         if not shared or not self.params.number_weight:
-            return out
-        index = {k: v for v, k in enumerate(shared)}
-        has = [np.zeros((len(side), len(shared))) for side in sets]
-        for h, side in zip(has, sets):
-            for i, nums in enumerate(side):
-                h[i, [index[k] for k in nums if k in index]] = 1.0
-        weight = 1.0 / np.maximum(has[0].sum(axis=0), has[1].sum(axis=0))
-        self.lone_numbers = tuple(self.params.number_weight * (h @ weight) for h in has)
-        windows = [{k: np.minimum(sum(h[o:len(h) - k + 1 + o] for o in range(k)), 1.0) for k in range(1, self.params.max_window + 1) if k <= len(h)} for h in has]
-        for a, b in out:
+            return beads, (np.zeros(self.n), np.zeros(self.m))
+        column = {k: v for v, k in enumerate(shared)}
+        has = [np.zeros((len(sets), len(shared))) for sets in per_sentence]
+        for h, sets in zip(has, per_sentence):
+            for i, nums in enumerate(sets):
+                h[i, [column[k] for k in nums if k in column]] = 1.0
+        weight = self.params.number_weight / np.maximum(has[0].sum(axis=0), has[1].sum(axis=0))
+        windows = [{k: np.minimum(sum(h[o:len(h) - k + 1 + o] for o in range(k)), 1.0)
+                    for k in range(1, min(self.params.max_window, len(h)) + 1)} for h in has]
+        for a, b in beads:
             wa, wb = windows[0][a], windows[1][b]
-            unmatched = (wa @ weight)[:, None] + (wb @ weight)[None, :] - 2 * (wa * weight) @ wb.T
-            out[(a, b)] = self.params.number_weight * unmatched
-        return out
+            beads[(a, b)] = (wa @ weight)[:, None] + (wb @ weight)[None, :] - 2 * (wa * weight) @ wb.T
+        return beads, (has[0] @ weight, has[1] @ weight)
 
     def _set_length_penalties(self, first: list[Bead]) -> None:
         """Penalise beads whose lengths stray from the story's length model (Gale & Church 1993,
@@ -255,7 +255,7 @@ class _PairAligner:
         residual = _length_residual(self.sides[0].chars[1][src], self.sides[1].chars[1][tgt] / ratio)
         robust_var = (1.4826 * float(np.median(np.abs(residual)))) ** 2
         k = _LENGTH_PRIOR_BEADS
-        spread = max(float(np.sqrt((len(pairs) * robust_var + k * _GALE_CHURCH_VARIANCE) / (len(pairs) + k))), _MIN_SCALE)
+        spread = float(np.sqrt((len(pairs) * robust_var + k * _GALE_CHURCH_VARIANCE) / (len(pairs) + k)))
         for a, b in self.length:
             deviation = _length_residual(self.sides[0].chars[a][:, None], self.sides[1].chars[b][None, :] / ratio)
             self.length[(a, b)] = self.params.length_weight * np.abs(deviation) / spread
