@@ -209,35 +209,63 @@ class _PairAligner:
         self.sims += [_Similarity(src, tgt, e, params, self.types, windows=False) for e in sentence_embeds]
         self.sides = self.sims[0].sides  # texts and lengths (the same in every encoder's view)
         self.length = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
-        self.numbers, self.lone_numbers = self._number_penalties()
+        self.numbers = {t: np.zeros_like(v) for t, v in self.length.items()}  # set after the first pass
+        self.lone_numbers = (np.zeros(self.n), np.zeros(self.m))
         self.agree: np.ndarray | None = None  # per sentence pair: agreement * (share of other versions - 1/2)
         self.mask = np.ones((self.n + 1, self.m + 1), dtype=bool)
         first = best_path(self._gains([(1, 1), (1, 0), (0, 1)]), self.n, self.m)
         self.mask = self._band(first)
         self._set_length_penalties(first)
+        self._set_number_penalties(first)
 
-    def _number_penalties(self) -> tuple[dict[BeadType, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-        """``number_weight`` times the numbers found in both versions that a bead holds on one side
-        only, per bead shape; and per sentence, those it holds (what leaving it alone costs). A
-        number counts one over the most sentences it occurs in on one side (a year said in every
-        other sentence anchors little)."""
+    def _set_number_penalties(self, first: list[Bead]) -> None:
+        """Penalise beads that part a number from its equal: a number written in digits in a
+        sentence, which the other version writes within ``band`` sentences of where the first
+        pass puts that sentence, costs ``number_weight`` in a bead whose other side lacks it, and
+        in a skip. It counts one over the most sentences it occurs in nearby on either side (a
+        year said in every other sentence anchors little). Numbers survive translation in every
+        script: where the versions cut two sentences at different places, they hold the 2-2 bead
+        together."""
         per_sentence = [[_numbers(t) for t in side.texts] for side in self.sides]
         shared = sorted(set().union(*per_sentence[0]) & set().union(*per_sentence[1]))
-        beads = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
         if not shared or not self.params.number_weight:
-            return beads, (np.zeros(self.n), np.zeros(self.m))
+            return
         column = {k: v for v, k in enumerate(shared)}
         has = [np.zeros((len(sets), len(shared))) for sets in per_sentence]
         for h, sets in zip(has, per_sentence):
             for i, nums in enumerate(sets):
                 h[i, [column[k] for k in nums if k in column]] = 1.0
-        weight = self.params.number_weight / np.maximum(has[0].sum(axis=0), has[1].sum(axis=0))
-        windows = [{k: np.minimum(sum(h[o:len(h) - k + 1 + o] for o in range(k)), 1.0)
+        # where the first pass puts each sentence on the other side
+        at = [np.zeros(self.n, dtype=np.int64), np.zeros(self.m, dtype=np.int64)]
+        i = j = 0
+        for a, b in first:
+            for x in a:
+                at[0][x] = min(j, self.m - 1)
+            for y in b:
+                at[1][y] = min(i, self.n - 1)
+            i, j = i + len(a), j + len(b)
+        r = self.params.band
+        cum = [np.concatenate([np.zeros((1, len(shared))), np.cumsum(h, axis=0)]) for h in has]
+
+        def near(side: int, centres: np.ndarray) -> np.ndarray:
+            size = len(has[side])
+            lo, hi = np.clip(centres - r, 0, size), np.clip(centres + r + 1, 0, size)
+            return cum[side][hi] - cum[side][lo]
+
+        weights = []
+        for side in (0, 1):
+            own = near(side, np.arange(len(has[side])))
+            other = near(1 - side, at[side])
+            w = np.where(other > 0, 1.0 / np.maximum(np.maximum(own, other), 1.0), 0.0)
+            weights.append(self.params.number_weight * has[side] * w)
+        win_has = [{k: np.minimum(sum(h[o:len(h) - k + 1 + o] for o in range(k)), 1.0)
                     for k in range(1, min(self.params.max_window, len(h)) + 1)} for h in has]
-        for a, b in beads:
-            wa, wb = windows[0][a], windows[1][b]
-            beads[(a, b)] = (wa @ weight)[:, None] + (wb @ weight)[None, :] - 2 * (wa * weight) @ wb.T
-        return beads, (has[0] @ weight, has[1] @ weight)
+        win_w = [{k: np.max([w[o:len(w) - k + 1 + o] for o in range(k)], axis=0)
+                  for k in range(1, min(self.params.max_window, len(w)) + 1)} for w in weights]
+        for a, b in self.numbers:  # weighted numbers of each side that the other side lacks
+            wa, wb, ha, hb = win_w[0][a], win_w[1][b], win_has[0][a], win_has[1][b]
+            self.numbers[(a, b)] = (wa.sum(axis=1)[:, None] - wa @ hb.T) + (wb.sum(axis=1)[None, :] - ha @ wb.T)
+        self.lone_numbers = (weights[0].sum(axis=1), weights[1].sum(axis=1))
 
     def _set_length_penalties(self, first: list[Bead]) -> None:
         """Penalise beads whose lengths stray from the story's length model (Gale & Church 1993,
