@@ -361,8 +361,8 @@ class _PairAligner:
         return sum(s.z(a, b) for s in self.sims) / len(self.sims)
 
     def _score(self, a: int, b: int) -> np.ndarray:
-        """Bead scores: normalised cosine, less the length-ratio penalty, less the shortfall of the
-        bead's least related sentence (against the whole other window) under ``member_floor``."""
+        """Bead scores: normalised cosine, less the length and number penalties, less the shortfall
+        of the bead's least related sentence (against the whole other window) under ``member_floor``."""
         z = self._z(a, b) - self.length[(a, b)] - self.numbers[(a, b)]
         worst = np.full(z.shape, np.inf)
         if a > 1:  # each source sentence against the target window
