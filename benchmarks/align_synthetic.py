@@ -363,10 +363,10 @@ def evaluate(problems: Sequence[Problem], encoders: Sequence[Encoder], stores: S
 # --- cross-validation ------------------------------------------------------------------------
 
 GRID = {
-    "skip": (-0.4, -0.5, -0.6),
-    "member_floor": (0.5, 0.75),
-    "length_weight": (1.0, 1.5, 2.0),
-    "refine_margin": (0.25, 1.0),
+    "skip": (-0.3, -0.5, -0.7),
+    "length_weight": (0.2, 0.3, 0.4),
+    "member_floor": (0.25, 0.5, 0.75),
+    "number_weight": (0.0, 0.25, 0.5, 1.0),
 }
 
 

@@ -599,3 +599,54 @@ def test_fragment_beyond_the_bead_limit_joins_its_bead_and_an_insertion_stays_al
     params = AlignParams(max_window=2, max_bead=3)
     assert align_pair(ru, ar, lexicon_embed, params) == [
         ((0,), (0,)), ((1,), (1,)), ((2,), (2, 3, 4)), ((), (5,)), ((3,), (6,))]
+
+
+@pytest.mark.parametrize("src_lang,tgt_lang", [("de", "zh"), ("ja", "ru"), ("en", "ar")])
+def test_a_version_that_writes_longer_is_judged_by_its_own_length_model(src_lang, tgt_lang):
+    """The target pads every sentence with words no encoder knows, to about three times the
+    source's length: the length model is the story's own, so the merge, the split, the drop
+    and the insertion come out as they do at equal lengths."""
+    story = _concepts(10)
+    pad = {"zh": "の" * 45, "ru": " ладно" * 8, "ar": " حسنا" * 10}
+
+    def padded(concepts: Sequence[int]) -> str:
+        text = lexicon_sentence(tgt_lang, concepts)
+        return text[:-1] + pad[tgt_lang] * (len(concepts) // 3 or 1) + text[-1]
+
+    src = [lexicon_sentence(src_lang, c) for c in story]
+    tgt = [padded(c) for c in story[:2]] + [padded(story[2] + story[3])]  # merge: 2-1
+    tgt += [padded(story[4][:2]), padded(story[4][2:])]  # split: 1-2
+    tgt += [padded(story[5]), padded([320, 321, 322])]  # inserted: 0-1
+    tgt += [padded(c) for c in story[6:8] + story[9:]]  # 8 dropped: 1-0
+    assert len("".join(tgt)) > 2 * len("".join(src))
+    assert align_pair(src, tgt, lexicon_embed) == [
+        ((0,), (0,)), ((1,), (1,)), ((2, 3), (2,)), ((4,), (3, 4)), ((5,), (5,)), ((), (6,)), ((6,), (7,)),
+        ((7,), (8,)), ((8,), ()), ((9,), (9,))]
+
+
+def test_a_two_sentence_story_keeps_its_pairs():
+    """Two beads say little about a story's length spread: the length model leans on Gale and
+    Church's variance, so sentences of unequal length ratios still pair up one to one."""
+    src = [lexicon_sentence("en", [1, 2, 3]), lexicon_sentence("en", [4, 5, 6, 7, 8, 9, 10, 11])]
+    tgt = [lexicon_sentence("ru", [1, 2, 3]) + " ладно ладно", lexicon_sentence("ru", [4, 5, 6, 7, 8, 9, 10, 11])]
+    assert align_pair(src, tgt, lexicon_embed) == one_to_one(2)
+
+
+@pytest.mark.parametrize("src_lang,tgt_lang", [("en", "ar"), ("ru", "zh")])
+def test_a_number_on_both_sides_keeps_a_two_to_two_together(src_lang, tgt_lang):
+    """The versions cut two sentences at different places: the target's first sentence stops
+    before the source's first one ends, its second one carries the rest and the number 250.
+    The words alone make two one-to-one beads look good; the number, which one of them would
+    part from its equal, holds the 2-2 bead together."""
+    story = _concepts(6)
+    first, second = story[2] + story[3][:1], story[3][1:] + story[4]
+    src = [lexicon_sentence(src_lang, c) for c in story[:2]]
+    src += [lexicon_sentence(src_lang, first)[:-1] + " 250" + _STOPS[src_lang], lexicon_sentence(src_lang, second)]
+    src.append(lexicon_sentence(src_lang, story[5]))
+    tgt = [lexicon_sentence(tgt_lang, c) for c in story[:2]]
+    tgt += [lexicon_sentence(tgt_lang, story[2]), "250 " + lexicon_sentence(tgt_lang, story[3] + story[4])]
+    tgt.append(lexicon_sentence(tgt_lang, story[5]))
+    split = one_to_one(5)
+    together = one_to_one(2) + [((2, 3), (2, 3)), ((4,), (4,))]
+    assert align_pair(src, tgt, lexicon_embed, AlignParams(number_weight=0.0)) == split
+    assert align_pair(src, tgt, lexicon_embed, AlignParams(number_weight=0.25)) == together

@@ -3,10 +3,12 @@ signature says, and that ``Row.similarity`` stays under the run's model."""
 from __future__ import annotations
 
 import re
+from dataclasses import fields
 
 import pytest
 from test_align import _concepts, doc, lexicon_embed, lexicon_sentence
 
+from xlingo.align import AlignParams
 from xlingo.config import DEFAULT_ALIGN_ENCODERS, Settings, settings_from_table
 from xlingo.errors import ConfigError
 from xlingo.pipeline import Engine
@@ -77,6 +79,12 @@ def test_align_table_is_read():
     assert dict(s.align_options) == {"skip": -0.4, "max_window": 3.0}
     assert "align.skip" in s.signature("m", []).changed
     assert settings_from_table({}, "x.toml").align_encoders == DEFAULT_ALIGN_ENCODERS
+
+
+def test_every_aligner_parameter_can_be_set_in_the_config_file():
+    table = {f.name.replace("_", "-"): 2 for f in fields(AlignParams)}
+    s = settings_from_table({"align": table}, "x.toml")
+    assert dict(s.align_options) == {f.name: 2.0 for f in fields(AlignParams)}
 
 
 def test_align_options_reach_the_engine(engines):

@@ -17,10 +17,14 @@ Scores are normalised per story: a bead's cosine is centred on how similar each 
 windows is to the other version on average and divided by the spread of the story's sentence
 similarities, so the thresholds hold for encoders that crowd their cosines (e5: 0.8-0.97)
 and for those that spread them (USE: 0-0.9) alike; with several encoders (pass a sequence of
-embedding functions) the normalised scores are averaged. A penalty on the bead's length ratio
-(against the story's median) breaks the near-ties between neighbouring bead shapes, and one
-on a bead sentence that scores below ``member_floor`` against the other side keeps unrelated
-sentences out of merged beads.
+embedding functions) the normalised scores are averaged. Three penalties, each with one
+weight and a plain meaning, break the near-ties between neighbouring bead shapes: lengths that
+stray from the story's own length model (Gale and Church's, its ratio and spread learned from
+the story), per standard deviation; a bead sentence that scores below ``member_floor`` against
+the other side (keeps unrelated sentences out of merged beads); and a number written in both
+versions that a bead, or a sentence left alone, parts from its equal (numbers are the anchors
+that survive translation; they hold a 2-2 bead together where the versions cut the sentences
+at different places).
 
 A sentence the programme leaves without counterpart joins the neighbouring bead (in its own
 version) whose other side the joined window, embedded for real, scores better against than
@@ -37,6 +41,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass, fields, replace
 
@@ -53,6 +58,8 @@ NEG = -1e9  # gain of an impossible bead; finite so that sums of it stay finite
 _MIN_SCALE = 1e-3  # floor of the similarity spread (a story with no spread at all)
 _REFINE_ROUNDS = 12  # most rounds of embedding real windows (Text+Berg needs 3-5)
 _ABSORB_ROUNDS = 3  # most rounds of joining lone sentences to a neighbouring bead
+_GALE_CHURCH_VARIANCE = 6.8  # variance of the length residual per character (Gale & Church 1993)
+_LENGTH_PRIOR_BEADS = 10  # weight of that variance, in beads, against the story's own
 
 
 @dataclass(frozen=True)
@@ -66,13 +73,14 @@ class AlignParams:
 
     max_window: int = 4  # most sentences on one side of a bead
     max_bead: int = 5  # most sentences in a bead, both sides together
-    skip: float = -0.5  # gain of a sentence left without counterpart (score units)
+    skip: float = -0.3  # gain of a sentence left without counterpart (score units)
     size_power: float = 0.5  # a bead's gain is its score times (sentences / 2) ** size_power
-    length_weight: float = 1.5  # score penalty per unit of |log(length ratio / story's ratio)|
-    member_floor: float = 0.5  # a bead loses what its least related sentence scores below this
+    length_weight: float = 0.3  # score penalty per standard deviation of the story's length model
+    member_floor: float = 0.25  # a bead loses what its least related sentence scores below this
     agreement: float = 0.5  # gain per sentence of a bead, times (share of other versions agreeing - 1/2)
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
     refine_margin: float = 0.25  # embed the windows of beads on paths within this of the best
+    number_weight: float = 0.25  # penalty per number both versions hold that a bead or skip parts from its equal
 
     def with_options(self, options: Iterable[tuple[str, float]]) -> AlignParams:
         """A copy with these ``(field, value)`` overrides (integers where the field is one)."""
@@ -201,22 +209,84 @@ class _PairAligner:
         self.sims += [_Similarity(src, tgt, e, params, self.types, windows=False) for e in sentence_embeds]
         self.sides = self.sims[0].sides  # texts and lengths (the same in every encoder's view)
         self.length = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
+        self.numbers = {t: np.zeros_like(v) for t, v in self.length.items()}  # set after the first pass
+        self.lone_numbers = (np.zeros(self.n), np.zeros(self.m))
         self.agree: np.ndarray | None = None  # per sentence pair: agreement * (share of other versions - 1/2)
         self.mask = np.ones((self.n + 1, self.m + 1), dtype=bool)
         first = best_path(self._gains([(1, 1), (1, 0), (0, 1)]), self.n, self.m)
         self.mask = self._band(first)
         self._set_length_penalties(first)
+        self._set_number_penalties(first)
+
+    def _set_number_penalties(self, first: list[Bead]) -> None:
+        """Penalise beads that part a number from its equal: a number written in digits in a
+        sentence, which the other version writes within ``band`` sentences of where the first
+        pass puts that sentence, costs ``number_weight`` in a bead whose other side lacks it, and
+        in a skip. It counts one over the most sentences it occurs in nearby on either side (a
+        year said in every other sentence anchors little). Numbers survive translation in every
+        script: where the versions cut two sentences at different places, they hold the 2-2 bead
+        together."""
+        per_sentence = [[_numbers(t) for t in side.texts] for side in self.sides]
+        shared = sorted(set().union(*per_sentence[0]) & set().union(*per_sentence[1]))
+        if not shared or not self.params.number_weight:
+            return
+        column = {k: v for v, k in enumerate(shared)}
+        has = [np.zeros((len(sets), len(shared))) for sets in per_sentence]
+        for h, sets in zip(has, per_sentence):
+            for i, nums in enumerate(sets):
+                h[i, [column[k] for k in nums if k in column]] = 1.0
+        # where the first pass puts each sentence on the other side
+        at = [np.zeros(self.n, dtype=np.int64), np.zeros(self.m, dtype=np.int64)]
+        i = j = 0
+        for a, b in first:
+            for x in a:
+                at[0][x] = min(j, self.m - 1)
+            for y in b:
+                at[1][y] = min(i, self.n - 1)
+            i, j = i + len(a), j + len(b)
+        r = self.params.band
+        cum = [np.concatenate([np.zeros((1, len(shared))), np.cumsum(h, axis=0)]) for h in has]
+
+        def near(side: int, centres: np.ndarray) -> np.ndarray:
+            size = len(has[side])
+            lo, hi = np.clip(centres - r, 0, size), np.clip(centres + r + 1, 0, size)
+            return cum[side][hi] - cum[side][lo]
+
+        weights = []
+        for side in (0, 1):
+            own = near(side, np.arange(len(has[side])))
+            other = near(1 - side, at[side])
+            w = np.where(other > 0, 1.0 / np.maximum(np.maximum(own, other), 1.0), 0.0)
+            weights.append(self.params.number_weight * has[side] * w)
+        win_has = [{k: np.minimum(sum(h[o:len(h) - k + 1 + o] for o in range(k)), 1.0)
+                    for k in range(1, min(self.params.max_window, len(h)) + 1)} for h in has]
+        win_w = [{k: np.max([w[o:len(w) - k + 1 + o] for o in range(k)], axis=0)
+                  for k in range(1, min(self.params.max_window, len(w)) + 1)} for w in weights]
+        for a, b in self.numbers:  # weighted numbers of each side that the other side lacks
+            wa, wb, ha, hb = win_w[0][a], win_w[1][b], win_has[0][a], win_has[1][b]
+            self.numbers[(a, b)] = (wa.sum(axis=1)[:, None] - wa @ hb.T) + (wb.sum(axis=1)[None, :] - ha @ wb.T)
+        self.lone_numbers = (weights[0].sum(axis=1), weights[1].sum(axis=1))
 
     def _set_length_penalties(self, first: list[Bead]) -> None:
-        """Penalise beads whose length ratio strays from the story's (median over first-pass 1-1 beads)."""
+        """Penalise beads whose lengths stray from the story's length model (Gale & Church 1993,
+        learned from the story itself): target characters are ``ratio`` times source characters,
+        the residual spreading with the square root of the length. ``ratio`` is the median over
+        the first-pass 1-1 beads, the spread their robust one, shrunk towards Gale & Church's
+        variance (6.8 characters) as if it were ``_LENGTH_PRIOR_BEADS`` more beads, so that a
+        short story is not judged on two or three beads. The penalty is ``length_weight`` per
+        standard deviation."""
         pairs = [(a[0], b[0]) for a, b in first if a and b]
         if not pairs:
             return
         src, tgt = (np.array(ids) for ids in zip(*pairs))
         ratio = float(np.median(self.sides[1].chars[1][tgt] / self.sides[0].chars[1][src]))
+        residual = _length_residual(self.sides[0].chars[1][src], self.sides[1].chars[1][tgt] / ratio)
+        robust_var = (1.4826 * float(np.median(np.abs(residual)))) ** 2
+        k = _LENGTH_PRIOR_BEADS
+        spread = float(np.sqrt((len(pairs) * robust_var + k * _GALE_CHURCH_VARIANCE) / (len(pairs) + k)))
         for a, b in self.length:
-            log_ratio = np.log(self.sides[1].chars[b][None, :] / (ratio * self.sides[0].chars[a][:, None]))
-            self.length[(a, b)] = self.params.length_weight * np.abs(log_ratio)
+            deviation = _length_residual(self.sides[0].chars[a][:, None], self.sides[1].chars[b][None, :] / ratio)
+            self.length[(a, b)] = self.params.length_weight * np.abs(deviation) / spread
 
     def run(self) -> list[Bead]:
         """Embed every proxy window of a bead whose best path comes within ``refine_margin`` of the
@@ -291,9 +361,9 @@ class _PairAligner:
         return sum(s.z(a, b) for s in self.sims) / len(self.sims)
 
     def _score(self, a: int, b: int) -> np.ndarray:
-        """Bead scores: normalised cosine, less the length-ratio penalty, less the shortfall of the
-        bead's least related sentence (against the whole other window) under ``member_floor``."""
-        z = self._z(a, b) - self.length[(a, b)]
+        """Bead scores: normalised cosine, less the length and number penalties, less the shortfall
+        of the bead's least related sentence (against the whole other window) under ``member_floor``."""
+        z = self._z(a, b) - self.length[(a, b)] - self.numbers[(a, b)]
         worst = np.full(z.shape, np.inf)
         if a > 1:  # each source sentence against the target window
             each = self._z(1, b)
@@ -310,6 +380,10 @@ class _PairAligner:
         gains = {}
         for a, b in types:
             g = np.full((self.n + 1, self.m + 1), p.skip if a == 0 or b == 0 else NEG)
+            if (a, b) == (1, 0):
+                g[1:] -= self.lone_numbers[0][:, None]
+            elif (a, b) == (0, 1):
+                g[:, 1:] -= self.lone_numbers[1][None, :]
             if a and b:
                 g[a:, b:] = self._score(a, b) * ((a + b) / 2) ** p.size_power
                 if self.agree is not None:
@@ -407,6 +481,20 @@ def _forward(gains: dict[BeadType, np.ndarray], n: int, m: int) -> tuple[np.ndar
         best[i] = row
         kind[i] = arg
     return best, kind, [*others, (0, 1)]
+
+
+_NUMBER = re.compile(r"\d+(?:[.,'’\u00a0\u202f]\d+)*")
+
+
+def _numbers(text: str) -> set[str]:
+    """The numbers written in digits in ``text``, separators dropped (``8839,8`` = ``8839.8``)."""
+    return {str(int("".join(c for c in m.group() if c.isdigit()))) for m in _NUMBER.finditer(text)}
+
+
+def _length_residual(src_chars: np.ndarray, tgt_chars: np.ndarray) -> np.ndarray:
+    """Gale & Church's length residual: the difference over the square root of the mean length
+    (target lengths already in source characters)."""
+    return (tgt_chars - src_chars) / np.sqrt((src_chars + tgt_chars) / 2)
 
 
 def _unit(x: np.ndarray) -> np.ndarray:

@@ -315,6 +315,7 @@ class AlignTable(_Strict):
     member_floor: Union[StrictInt, StrictFloat, None] = Field(None, alias="member-floor")
     agreement: Union[StrictInt, StrictFloat, None] = None
     refine_margin: Union[StrictInt, StrictFloat, None] = Field(None, alias="refine-margin")
+    number_weight: Union[StrictInt, StrictFloat, None] = Field(None, alias="number-weight")
 
 
 class ConfigTable(_Strict):
