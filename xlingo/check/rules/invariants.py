@@ -546,7 +546,7 @@ class NameSubstituted(Rule):
     summary = "A name the other versions share is replaced by another name in this version"
     #: chosen by document-level cross-validation (benchmarks/cv_name_threshold.py): the z-scores
     #: by balanced accuracy within the clean-text budget, ``token_sim`` at no more false alarms
-    options = {"same_name_z": 1.5, "rendered_z": 1.5, "token_sim": 0.45}
+    options = {"same_name_z": 1.5, "rendered_z": 1.5, "token_sim": 0.45, "name_sim": 0.8}
     requires = ("boilerplate", "words")
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
@@ -562,7 +562,7 @@ class NameSubstituted(Rule):
             words = {d: _translit_words(t) for d, t in texts.items()}
             uncased = [d for d in texts if d not in docs]
             for x in docs:
-                yield from self._version(ctx, k, x, [d for d in docs if d != x], mentions, words, uncased)
+                yield from self._version(ctx, k, x, [d for d in docs if d != x], mentions, texts, words, uncased)
 
     @staticmethod
     def _present(m: Mention, words: Sequence[str]) -> bool:
@@ -572,23 +572,44 @@ class NameSubstituted(Rule):
         key = _translit_words(" ".join(m.content))
         return sum(1 for o in ms if all(_word_found(w, _translit_words(" ".join(o.content))) for w in key))
 
-    def _missing(self, x: str, others: list[str], mentions: dict[str, list[Mention]], words: dict[str, list[str]],
-                 uncased: list[str], langs: Sequence[str]) -> list[Mention]:
+    def _missing(self, x: str, others: list[str], mentions: dict[str, list[Mention]], texts: dict[str, str],
+                 words: dict[str, list[str]], uncased: list[str], langs: Sequence[str]) -> list[Mention]:
         """Names every other version writes alike and ``x`` does not spell (nor sounds like, nor
-        holds shortened), made of words that can only be a name."""
+        holds shortened), made of words that can only be a name, or kept alike in two scripts
+        (``Симпсон``/*Simpson*: a name, however common its word)."""
         def agreed(m: Mention, o: str) -> bool:  # every other version spells it (``Vann`` in *Lt Col Vann*)
             return all(self._present(m, words[p]) for p in others if p != o)
 
         def held(m: Mention) -> int:
             return len(others) + sum(self._present(m, words[u]) for u in uncased)
 
+        def kept(m: Mention) -> bool:  # written alike in two scripts: a name, however common its words
+            scripts = {_latin(texts[o]) for o in others if self._present(m, words[o])}
+            return len(scripts) >= 2 or any(self._present(m, _LATIN_WORD.findall(fold(texts[u]))) for u in uncased)
+
+        def accounts(q: Mention, n: Mention) -> bool:
+            """``q`` of ``x`` writes ``n`` (alike or shortened), unless it is a name the others
+            also write apart from ``n`` as often (``Love`` beside *Brother Love*)."""
+            if not (_alike(q, n, n.text) >= 0.8 or _shortened(q, n)):
+                return False
+            mine = sum(_same_form(p, q) for p in mentions[x])
+            return _same_form(q, n) or mine > max(sum(_same_form(p, q) and not _same_form(p, n) for p in mentions[o])
+                                                   for o in others)
+
         found = {m.key: m for o in others for m in mentions[o] if agreed(m, o) and not self._present(m, words[x])
-                 and _strong(m, langs, shared=held(m) >= 2)}
-        return [n for n in found.values() if not any(_alike(q, n, n.text) >= 0.8 or _shortened(q, n)
-                                                       for q in mentions[x])]
+                 and (_strong(m, langs, shared=held(m) >= 2) or kept(m))}
+        return [n for n in found.values() if not any(accounts(q, n) for q in mentions[x])]
+
+    @staticmethod
+    def _proper(m: Mention, langs: Sequence[str], texts: dict[str, str], uncased: Sequence[str]) -> bool:
+        """A name made of words that can only be a name (not ordinary words of its language), or
+        kept in its letters by a version in a script without capitals (``Simpson`` in Chinese)."""
+        key = _translit_words(" ".join(m.content))
+        return _strong(m, langs) or any(key and all(w in _LATIN_WORD.findall(fold(texts[u])) for w in key)
+                                        for u in uncased)
 
     def _version(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
-                 words: dict[str, list[str]], uncased: list[str]) -> Iterator[Finding]:
+                 texts: dict[str, str], words: dict[str, list[str]], uncased: list[str]) -> Iterator[Finding]:
         """Findings on version ``x``; ``uncased`` versions (Chinese, Arabic...) count as voters
         only where they keep a name in Latin letters.
 
@@ -600,7 +621,7 @@ class NameSubstituted(Rule):
         alignment puts it there and the token states tell them apart, or unless the encoder
         finds it rendered otherwise. The encoder is asked only for what spelling leaves open."""
         langs = [ctx.story.document(d).lang for d in [x, *others]]
-        missing = self._missing(x, others, mentions, words, uncased, langs)
+        missing = self._missing(x, others, mentions, texts, words, uncased, langs)
         if not missing:
             yield from self._repeated(ctx, k, x, others, mentions, words, None, Severity.INFO)
             return
@@ -620,28 +641,40 @@ class NameSubstituted(Rule):
         same = self._exonyms(ctx, [n.text for n in whole], [m.text for m in unshared], names)
         whole = [n for i, n in enumerate(whole) if not same[i].any()]
         extra = [m for m in extra if not same[:, unshared.index(m)].any()]
+        # names on both sides that can only be names (no ordinary words: nothing to translate):
+        # one that the word alignment puts where the others write a missing one stands in its
+        # place, by spelling and the story's word alignment alone (no encoder)
+        proper = {n.key for n in whole if self._proper(n, langs, texts, uncased)}
+        proper_extra = [m for m in extra if _strong(m, langs)]
+        linked = {id(m): [n for n in whole if n.key in proper and self._misplaced(ctx, k, x, m, n, others, "name_sim")]
+                  for m in proper_extra}
         # a name of x that the word alignment puts where the others write a missing name, and
         # that the story's token states tell apart from it, stands in its place
         placed = {id(m): [n for n in whole if self._misplaced(ctx, k, x, m, n, others)] for m in extra
-                  if _strong(m, langs, substitute=True)}
-        # other words of x may render it (``système de surveillance`` for *Drought Monitor*)
+                  if _strong(m, langs, substitute=True) and m not in proper_extra}
+        # other words of x may render it (``système de surveillance`` for *Drought Monitor*),
+        # unless both it and a name of x alone can only be names
         own_names = [w for m in mentions[x] for w in m.text.split()]
-        whole = [n for n in whole if any(n in p for p in placed.values())
+        whole = [n for n in whole if any(n in p for p in [*placed.values(), *linked.values()])
+                 or (n.key in proper and proper_extra)
                  or not self._found("rendered_z", ctx, k, n.text, [x], own_names)]
         missing = [n for n in missing if beside[n.key] or n in whole]
         swaps = []
         for m in extra:
             # across scripts, where names are transliterated and declined, ordinary words on both
             # sides are a name translated (``China``/``Китай``), not swapped
-            pair = [n for n in missing if _strong(n, langs) or _latin(n.text) and _latin(m.text)]
+            pair = [n for n in missing if _strong(n, langs) or n.key in proper or _latin(n.text) and _latin(m.text)]
             part = [n for n in pair if m in (beside[n.key] or ())]
             gone = [n for n in pair if n in whole] if _strong(m, langs, substitute=True) else []
+            there = [n for n in gone if n in linked.get(id(m), ()) or n in placed.get(id(m), ())]
             if part and not any(self._renders(ctx, n, residue[n.key], m, names) for n in part):
                 swaps.append((m, part))
-            elif not part and [n for n in gone if n in placed.get(id(m), ())]:
-                swaps.append((m, [n for n in gone if n in placed[id(m)]]))
-            elif not part and gone and not self._found("same_name_z", ctx, k, m.text, others):
-                swaps.append((m, gone))
+            elif not part and there:
+                swaps.append((m, there))
+            elif not part and gone and not self._found("same_name_z", ctx, k, m.text, others, [
+                    w for o in others for q in mentions[o] if any(_same_form(q, n) for n in gone)
+                    for w in _GRAM_WORD.findall(q.text)]):
+                swaps.append((m, gone))  # the others have no counterpart of it but the names it replaced
         for m, gone in swaps:
             voters = max(len(others) + sum(self._present(n, words[u]) for u in uncased) for n in gone)
             related = [_mention_span(ctx, q) for n in gone for o in others for q in mentions[o] if _same_form(n, q)]
@@ -655,13 +688,14 @@ class NameSubstituted(Rule):
         yield from self._repeated(ctx, k, x, others, mentions, words, whole or None,
                                   Severity.INFO if not whole else Severity.ERROR if voters >= 2 else Severity.WARNING)
 
-    def _misplaced(self, ctx: CheckContext, k: int, x: str, m: Mention, n: Mention, others: Sequence[str]) -> bool:
+    def _misplaced(self, ctx: CheckContext, k: int, x: str, m: Mention, n: Mention, others: Sequence[str],
+                   threshold: str = "token_sim") -> bool:
         """The word alignment of the row links a word of ``m`` (in ``x``) to a word of the
-        missing name ``n`` in another version, and no word of ``m`` is as close as
-        ``token_sim`` to any of them by the story's token states (translations of one name are
+        missing name ``n`` in another version, and no word of ``m`` is as close as the option
+        ``threshold`` to any of them by the story's token states (translations of one name are
         closer: ``Liga dos Campeões``/*Champions League*). False without token states."""
         linked, best = self.placement(ctx, k, x, m, n, others)
-        return linked and best < self.opts["token_sim"]
+        return linked and best < self.opts[threshold]
 
     @staticmethod
     def placement(ctx: CheckContext, k: int, x: str, m: Mention, n: Mention, others: Sequence[str]) -> tuple[bool, float]:
@@ -689,9 +723,15 @@ class NameSubstituted(Rule):
         made of ordinary words (a title: ``Königin``, ``Padre``, ``Mme``; English ones kept in
         another language: *Paris Fashion Week*) or, by the encoder, they mean the same."""
         kept = _kept(n, residue)
-        new = [p for p in m.text.split() if not any(_word_found(w, _translit_words(p)) for w in kept)]
-        if not new or any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang])
-                          for t, lang in ((" ".join(new), m.lang), (residue, n.lang), (residue, "en"))):
+        parts = m.text.split()
+        new = [p for p in parts if not any(_word_found(w, _translit_words(p)) for w in kept)]
+        if not new:
+            return True
+        # ordinary words before the kept ones are a title (``Mme Davis``); after them, in place of
+        # a surname or a name's own word (``Glenn Waszyngton`` for *Glenn Middleton*), they are not
+        title = parts.index(new[0]) == 0
+        if any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang])
+               for t, lang in (((" ".join(new), m.lang),) if title else ()) + ((residue, n.lang), (residue, "en"))):
             return True
         return bool(self._exonyms(ctx, [residue], [" ".join(new)], [t for t in names if t != n.text]).any())
 
@@ -799,7 +839,8 @@ def _compound(word: str, lang: str, depth: int = 3) -> bool:
 def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: bool = False) -> bool:
     """A mention that can only be a name: not an acronym (they follow the language), not a
     compound of ordinary words (``Pfandhaus``), not ordinary words of its language
-    (``Friday``, ``Commission``). A ``substitute`` of several words capitalised mid-sentence
+    (``Friday``, ``Commission``; a word more at home in English, ``Massachusetts`` in Dutch,
+    is not one). A ``substitute`` of several words capitalised mid-sentence
     where capitals mark names is one even when its words are frequent (``Marco Bellini``): the
     encoder then decides whether the other versions have a counterpart. A word ``shared`` alike
     by versions in two languages is no compound of theirs (``Warren`` is not *war* + *ren*)."""
@@ -808,7 +849,7 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: 
         return False
     if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and len(m.content) >= 2:
         return True
-    return not all(is_ordinary([m.accented(w)], m.lang, langs) for w in m.content)
+    return not all(is_ordinary([m.accented(w)], m.lang, [*langs, "en"]) for w in m.content)
 
 
 def _shortened(a: Mention, b: Mention) -> bool:
