@@ -719,9 +719,12 @@ class NameSubstituted(Rule):
         return linked, best
 
     def _renders(self, ctx: CheckContext, n: Mention, residue: str, m: Mention, names: Sequence[str]) -> bool:
-        """The words ``m`` puts beside the kept part of ``n`` render the rest of it: either is
-        made of ordinary words (a title: ``Königin``, ``Padre``, ``Mme``; English ones kept in
-        another language: *Paris Fashion Week*) or, by the encoder, they mean the same."""
+        """The words ``m`` puts beside the kept part of ``n`` render the rest of it: the rest is
+        made of ordinary words of its language (translated there), or, before the kept words,
+        either is made of ordinary words (a title: ``Königin``, ``Padre``, ``Mme``; English ones
+        kept in another language: *Paris Fashion Week*), or, by the encoder, they mean the
+        same. After a kept first word, ordinary words are no title (``Glenn Waszyngton`` for
+        *Glenn Middleton*)."""
         kept = _kept(n, residue)
         parts = m.text.split()
         new = [p for p in parts if not any(_word_found(w, _translit_words(p)) for w in kept)]
@@ -729,9 +732,8 @@ class NameSubstituted(Rule):
             return True
         # ordinary words before the kept ones are a title (``Mme Davis``); after them, in place of
         # a surname or a name's own word (``Glenn Waszyngton`` for *Glenn Middleton*), they are not
-        title = parts.index(new[0]) == 0
-        if any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang])
-               for t, lang in (((" ".join(new), m.lang),) if title else ()) + ((residue, n.lang), (residue, "en"))):
+        title = ((" ".join(new), m.lang), (residue, "en")) if parts.index(new[0]) == 0 else ()
+        if any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang]) for t, lang in ((residue, n.lang), *title)):
             return True
         return bool(self._exonyms(ctx, [residue], [" ".join(new)], [t for t in names if t != n.text]).any())
 
@@ -853,10 +855,11 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: 
 
 
 def _shortened(a: Mention, b: Mention) -> bool:
-    """One name is the other shortened: a word of one (three letters or more) begins a word of
-    the other (``Livi`` for *Livingston*)."""
+    """One name is the other shortened: a word of one (three letters or more) begins a longer
+    word of the other (``Livi`` for *Livingston*; not one letter longer, a spelling: ``Glen`` /
+    ``Glenn``)."""
     wa, wb = _translit_words(" ".join(a.content)), _translit_words(" ".join(b.content))
-    return any(len(p) >= 3 and len(p) < len(q) and q.startswith(p) for x, y in ((wa, wb), (wb, wa))
+    return any(len(p) >= 3 and len(p) + 2 <= len(q) and q.startswith(p) for x, y in ((wa, wb), (wb, wa))
                for p in x for q in y)
 
 
