@@ -546,7 +546,7 @@ class NameSubstituted(Rule):
     summary = "A name the other versions share is replaced by another name in this version"
     #: chosen by document-level cross-validation (benchmarks/cv_name_threshold.py): the z-scores
     #: by balanced accuracy within the clean-text budget, ``token_sim`` at no more false alarms
-    options = {"same_name_z": 1.5, "rendered_z": 1.5, "token_sim": 0.45, "name_sim": 0.8}
+    options = {"same_name_z": 1.5, "rendered_z": 1.5, "token_sim": 0.45, "name_sim": 0.8, "background": 64.0}
     requires = ("boilerplate", "words")
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
@@ -791,18 +791,20 @@ class NameSubstituted(Rule):
         """``phrase`` has a counterpart in these versions' cells by :meth:`counterpart_z`, at the
         threshold of that ``search`` (``rendered_z``: a missing name rendered with other words;
         ``same_name_z``: a name of one version rendered in the others)."""
-        return self.counterpart_z(ctx, k, phrase, docs, besides) >= self.opts[search]
+        return self.counterpart_z(ctx, k, phrase, docs, besides, int(self.opts["background"])) >= self.opts[search]
 
     @staticmethod
     def counterpart_z(ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
-                      besides: Sequence[str] = ()) -> float:
+                      besides: Sequence[str] = (), size: int = 64) -> float:
         """How well the best word or pair of words of these versions' cells (not holding a word of
         ``besides``) matches ``phrase``: a z-score against words of the story's other rows (-inf
         with nothing to compare). High for an exonym (``Neapel``/``Naples``) or a name rendered
-        with words (``Hurrikanstärke``/``hurricane strength``)."""
+        with words (``Hurrikanstärke``/``hurricane strength``). The background is the story's
+        words of other rows, ``size`` of them taken evenly (a median and a spread need no more)."""
         cands = [g for d in docs for g in _grams(ctx.row_text(k, d)) if not set(g.split()) & set(besides)]
         pool = [g for j, row in enumerate(ctx.rows) if j != k for d, ids in row.cells.items() if ids
-                for g in _grams(ctx.row_text(j, d))[:6]][:150]
+                for g in _grams(ctx.row_text(j, d))[:6]]
+        pool = pool[::max(1, len(pool) // size)][:size]
         if not cands or not pool:
             return float("-inf")
         return float(calibrated(ctx.embed, [phrase], cands, pool).max())

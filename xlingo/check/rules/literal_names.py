@@ -124,7 +124,7 @@ class NameTranslatedLiterally(Rule):
     }
     summary = "A proper name was translated word by word"
     options = {"max_words": 4.0, "max_char_similarity": 0.7, "min_z": 3.0, "min_z_slot": 1.5, "min_word_z": 2.0,
-               "background": 300.0}
+               "background": 64.0}
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         idx = story_names(ctx)
