@@ -637,17 +637,22 @@ class NameSubstituted(Rule):
         beside = {n.key: _beside(ctx, k, x, n, residue[n.key], extra, taken) for n in missing}
         names = sorted({q.text for ms in mentions.values() for q in ms})
         whole = [n for n in missing if beside[n.key] is None]
-        # a name of x alone that means a wholly missing one (an exonym) accounts for both
-        same = self._exonyms(ctx, [n.text for n in whole], [m.text for m in unshared], names)
-        whole = [n for i, n in enumerate(whole) if not same[i].any()]
-        extra = [m for m in extra if not same[:, unshared.index(m)].any()]
-        # names on both sides that can only be names (no ordinary words: nothing to translate):
-        # one that the word alignment puts where the others write a missing one stands in its
-        # place, by spelling and the story's word alignment alone (no encoder)
+        # names on both sides that can only be names (no ordinary words: nothing to translate),
+        # not two names of one city: one that the word alignment puts where the others write a
+        # missing one, and the story's token states keep apart from it, stands in its place
+        # (no encoder)
         proper = {n.key for n in whole if self._proper(n, langs, texts, uncased)}
+        linked = {id(m): [n for n in whole if n.key in proper and not same_place(n.text, m.text)
+                          and self._misplaced(ctx, k, x, m, n, others, "name_sim")]
+                  for m in extra if _strong(m, langs)}
+        settled = {n.key for ns in linked.values() for n in ns}
+        # a name of x alone that means a wholly missing one (an exonym) accounts for both
+        open_whole = [n for n in whole if n.key not in settled]
+        open_unshared = [m for m in unshared if not linked.get(id(m))]
+        same = self._exonyms(ctx, [n.text for n in open_whole], [m.text for m in open_unshared], names)
+        whole = [n for n in whole if n.key in settled or not same[open_whole.index(n)].any()]
+        extra = [m for m in extra if linked.get(id(m)) or not same[:, open_unshared.index(m)].any()]
         proper_extra = [m for m in extra if _strong(m, langs)]
-        linked = {id(m): [n for n in whole if n.key in proper and self._misplaced(ctx, k, x, m, n, others, "name_sim")]
-                  for m in proper_extra}
         # a name of x that the word alignment puts where the others write a missing name, and
         # that the story's token states tell apart from it, stands in its place
         placed = {id(m): [n for n in whole if self._misplaced(ctx, k, x, m, n, others)] for m in extra
