@@ -408,3 +408,34 @@ def test_a_name_transliterated_into_another_script_is_not_a_literal_translation(
     assert not rule._rendering("Сан-Диего", "San Diego", "ru", Langs())  # the same name in Cyrillic letters
     assert not rule._rendering("Ред Харбор", "Red Harbor", "ru", Langs())
     assert rule._rendering("Красная гавань", "Red Harbor", "ru", Langs())  # its words translated
+
+
+EXAMINER = {"es": "Según el Harbor Examiner, el puerto cerrará en mayo.",
+            "en": "According to the Harbor Examiner, the port will close in May.",
+            "it": "Secondo il Harbor Investigatore, il porto chiuderà a maggio."}
+PARTIAL_CONCEPTS = {"investigatore": "examiner", "raum": "rim", "rand": "rim", "lago": "lake", "königin": "queen"}
+
+
+def partial_embed(texts, dim: int = 1024) -> np.ndarray:
+    """:func:`concept_embed` that also knows the words of the partial renderings below."""
+    return concept_embed([" ".join(PARTIAL_CONCEPTS.get(w.lower(), w) for w in re.findall(r"\w+", t)) for t in texts], dim)
+
+
+def test_a_word_of_a_kept_name_translated_in_place_is_flagged():
+    _, found = run(NameTranslatedLiterally, [EXAMINER] + FILL, embed=partial_embed)
+    assert [(f.doc, f.text, f.suggestion) for f in found] == [("it", "Harbor Investigatore", "Harbor Examiner")]
+
+
+@pytest.mark.parametrize("rows", [
+    # a title and a lake's descriptor translated before the kept name
+    [{"en": "Queen Elsbeth visited Lake Tavora on Monday.", "de": "Königin Elsbeth besuchte am Montag den Lago Tavora.",
+      "ru": "Королева Эльсбет посетила озеро Тавора в понедельник."}],
+    # a compound of the language's own, hyphenated
+    [{"en": "The Tavora Rim trail reopened.", "de": "Der Wanderweg am Tavora-Rand wurde wieder geöffnet.",
+      "pt": "O trilho do Tavora Rim reabriu."}],
+    # the name kept by every version, in Latin and Cyrillic transliteration
+    [{"en": "The Harbor Examiner reported it first.", "fr": "Le Harbor Examiner l'a annoncé en premier.",
+      "ru": "Первым об этом сообщил Harbor Examiner."}],
+])
+def test_titles_descriptors_compounds_and_kept_names_are_not_partial_renderings(rows):
+    assert run(NameTranslatedLiterally, rows + FILL, embed=partial_embed)[1] == []
