@@ -14,7 +14,11 @@ reaches a search is a false alarm unless the search stops it) and from the pertu
 swapped-in name must pass the ``same_name_z`` search; the name it replaced must pass the
 ``rendered_z`` search in the perturbed version). Folds are documents: each fold's threshold is
 chosen on the other folds (the middle of the best balanced accuracy's plateau over a grid) and
-scored on its own; the mean held-out figure is printed per search.
+scored on its own; the mean held-out figure is printed per search. Before any search, a name of
+the version that the row's word alignment links to a missing one stands in its place when the
+story's token states keep them apart: below ``token_sim``, or below ``name_sim`` where both can
+only be names (no ordinary words; then no encoder is asked); both are chosen by document folds
+at no more false alarms than the z-scores alone.
 
     python benchmarks/cv_name_threshold.py [../shared/data/ntrex-dev] [--folds 5] [--seeds 13,29]
 """
@@ -30,9 +34,9 @@ from anyascii import anyascii
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents, load_documents  # noqa: E402
-from perturb import gold_in_document, ntrex_suite  # noqa: E402
+from perturb import ntrex_suite  # noqa: E402
 
-from xlingo.check.rules import invariants, literal_names  # noqa: E402
+from xlingo.check.rules import invariants  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
 
 GRID = np.arange(0.0, 8.01, 0.5)
@@ -76,7 +80,9 @@ def collect(folder: str, cache: str, per_type: int, seeds: list[int]) -> list[tu
         linked, best = placement(ctx, k, x, m, n, others)
         case = state["case"]
         real = case is not None and case["new"] == m.text
-        records.append(("token_sim", state["doc"], best if linked else np.inf, real, (ctx.story.id, k, x, m.text)))
+        langs = [d.lang for d in ctx.documents]
+        search = "name_sim" if invariants._strong(m, langs) and invariants._strong(n, langs) else "token_sim"
+        records.append((search, state["doc"], best if linked else np.inf, real, (ctx.story.id, k, x, m.text)))
         return False, 1.0  # never placed here: every candidate reaches the encoder searches
 
     rule.placement = staticmethod(placing)
@@ -110,37 +116,37 @@ def balanced_accuracy(z: np.ndarray, real: np.ndarray, t: float) -> float:
     return (tpr + tnr) / 2
 
 
-def cross_validate(recs: list[tuple[str, float, bool]], folds: int, grid: np.ndarray = GRID, sign: int = 1) -> None:
-    """Print the held-out balanced accuracy of each fold's threshold, and their mean (``sign``
-    -1: the z-scores and thresholds were negated, and are printed as they are)."""
+def cross_validate(recs: list[tuple[str, float, bool]], folds: int) -> None:
+    """Print the held-out balanced accuracy of each fold's threshold, and their mean."""
     docs = sorted({d for d, _, _ in recs})
     fold_of = {d: i % folds for i, d in enumerate(docs)}
     z = np.array([r[1] for r in recs])
     real = np.array([r[2] for r in recs])
     fold = np.array([fold_of[r[0]] for r in recs])
     print(f"  candidates: {len(recs)} ({real.sum()} real substitutions) from {len(docs)} documents")
-    print("  z of real ones:      ", sorted(np.round(sign * z[real], 2).tolist()))
-    print("  z of clean candidates:", sorted(np.round(sign * z[~real], 2).tolist()))
+    print("  z of real substitutions:", sorted(np.round(z[real], 2).tolist()))
+    print("  z of clean candidates:  ", sorted(np.round(z[~real], 2).tolist()))
     scores, chosen = [], []
     for f in range(folds):
         train, test = fold != f, fold == f
         if not test.any():
             continue  # a fold without candidates says nothing
-        scores_t = [balanced_accuracy(z[train], real[train], t) for t in grid]
-        plateau = [t for t, sc in zip(grid, scores_t) if sc == max(scores_t)]
+        scores_t = [balanced_accuracy(z[train], real[train], t) for t in GRID]
+        plateau = [t for t, sc in zip(GRID, scores_t) if sc == max(scores_t)]
         best = float(np.median(plateau))  # the middle of the best thresholds, not an edge
         chosen.append(best)
         scores.append(balanced_accuracy(z[test], real[test], best))
-        print(f"  fold {f}: threshold {sign * best:.2f}, held-out balanced accuracy {scores[-1]:.3f} ({test.sum()} candidates)")
-    print(f"  cross-validated balanced accuracy {np.mean(scores):.3f}; thresholds chosen "
-          f"{sorted({sign * c for c in chosen})}; median {sign * np.median(chosen):.2f}")
+        print(f"  fold {f}: threshold {best:.1f}, held-out balanced accuracy {scores[-1]:.3f} ({test.sum()} candidates)")
+    print(f"  cross-validated balanced accuracy {np.mean(scores):.3f}; thresholds chosen {sorted(set(chosen))}; "
+          f"median {np.median(chosen):.1f}")
 
 
-def events(recs: list[tuple]) -> list[tuple[str, float, float, float, bool]]:
+def events(recs: list[tuple], kind: str = "token_sim") -> list[tuple[str, float, float, float, bool]]:
     """One event per name tested as a substitute: (document, the lowest rendering z of a missing
     name of its row and version, its own counterpart z, its lowest token-state similarity to a
     missing name it is aligned with (inf if none), is the real substitution). It is flagged when
-    the similarity is below ``token_sim``, or both z-scores below their thresholds."""
+    the similarity is below ``token_sim`` (``name_sim`` for names that can only be names on
+    both sides: ``kind``), or both z-scores below their thresholds."""
     rendered: dict[tuple, float] = {}
     same: dict[tuple, tuple[str, float, bool]] = {}
     token: dict[tuple, tuple[str, float, bool]] = {}
@@ -149,7 +155,7 @@ def events(recs: list[tuple]) -> list[tuple[str, float, float, float, bool]]:
             rendered[key] = min(rendered.get(key, np.inf), z)
         elif search == "same_name_z":
             same[key] = (doc, z, real)
-        else:
+        elif search == kind:
             token[key] = (doc, min(token.get(key, (doc, np.inf, real))[1], z), real)
     out = []
     for key in sorted(set(same) | set(token), key=str):
@@ -159,8 +165,9 @@ def events(recs: list[tuple]) -> list[tuple[str, float, float, float, bool]]:
     return out
 
 
-def joint(evs: list[tuple[str, float, float, float, bool]], folds: int, current: dict[str, float]) -> None:
-    """``token_sim`` with the z thresholds as they are, by document folds: the value with the
+def joint(evs: list[tuple[str, float, float, float, bool]], folds: int, current: dict[str, float],
+          name: str = "token_sim") -> None:
+    """``token_sim`` (or ``name_sim``) with the z thresholds as they are, by document folds: the value with the
     highest recall of real substitutions on the other folds among those raising no more false
     alarms there than the z-scores alone; held-out recall and false alarms printed for it and
     for the z-scores alone."""
@@ -175,7 +182,7 @@ def joint(evs: list[tuple[str, float, float, float, bool]], folds: int, current:
         hit = ((tok < t) | by_z) & mask
         return int((hit & real).sum()), int((hit & ~real).sum())
 
-    grid = np.round(np.arange(0.0, 0.951, 0.05), 2)
+    grid = np.round(np.arange(0.0, 1.001, 0.05), 2)
     print(f"  events: {len(evs)} ({real.sum()} real substitutions) from {len(docs)} documents")
     totals = {"chosen": [0, 0], "z-scores alone": [0, 0]}
     chosen = []
@@ -193,68 +200,13 @@ def joint(evs: list[tuple[str, float, float, float, bool]], folds: int, current:
             tp, fp = flagged(value, test)
             totals[name][0] += tp
             totals[name][1] += fp
-        print(f"  fold {f}: token_sim {t:.2f}; held out: {flagged(t, test)[0]}/{int((real & test).sum())} real "
+        print(f"  fold {f}: {name} {t:.2f}; held out: {flagged(t, test)[0]}/{int((real & test).sum())} real "
               f"flagged, {flagged(t, test)[1]} false alarms (z-scores alone: {flagged(0.0, test)[0]}, "
               f"{flagged(0.0, test)[1]})")
     for name, (tp, fp) in totals.items():
         print(f"  cross-validated, {name}: recall {tp}/{int(real.sum())} = {tp / max(1, real.sum()):.3f}, "
               f"false alarms {fp} of {int((~real).sum())} other candidates")
-    print(f"  token_sim chosen {sorted(set(chosen))}; median {np.median(chosen):.2f}")
-
-
-def collect_partial(folder: str, cache: str, per_type: int, seeds: list[int]) -> list[tuple[str, float, bool]]:
-    """XL202's partial renderings (a name's word turned into an ordinary word in place): (document,
-    the lowest word z-score of the window, is the perturbation suite's literal translation) per
-    window, on the clean settings and the suite's ``literal`` cases."""
-    rule = literal_names.NameTranslatedLiterally
-    records: list[tuple[str, float, bool]] = []
-    state: dict = {"doc": "", "gold": None}
-    partial, calibrated = rule._from_partial, literal_names.calibrated
-
-    def recording(embed, queries, candidates, background):
-        z = calibrated(embed, queries, candidates, background)
-        records.append((state["doc"], float(np.diag(z).min()), False))
-        return z
-
-    def from_partial(self, ctx, idx, rows):
-        first = len(records)
-        literal_names.calibrated = recording
-        try:
-            found = partial(self, ctx, idx, rows)  # every window is found at this threshold, in order
-        finally:
-            literal_names.calibrated = calibrated
-        if state["gold"] is not None:
-            lang, (a, b) = state["gold"]
-            for i, x in enumerate(found):
-                if x.doc == lang and x.start < b and a < x.end:
-                    records[first + i] = (*records[first + i][:2], True)
-        return found
-
-    rule._from_partial = from_partial
-    options = dict(rule.options)
-    rule.options = {**options, "min_partial_z": float("-inf")}
-    engine = cached_engine(cache, Settings(select=("XL202",)))
-    try:
-        for langs in CLEAN:
-            for doc_id, versions in load_documents(folder, langs):
-                state.update(doc=doc_id, gold=None)
-                engine.build_story(documents(versions), story_id=f"{doc_id}-{'-'.join(langs)}")
-        for seed in seeds:
-            for case in ntrex_suite(folder, engine.embedder, per_type=per_type, seed=seed):
-                if case.kind != "literal":
-                    continue
-                state.update(doc=case.id.split("-", 2)[-1], gold=(case.lang, gold_in_document(case)))
-                engine.build_story(documents(case.versions), story_id=case.id)
-    finally:
-        rule._from_partial = partial
-        rule.options = options
-        engine.encoder.save()
-    return records
-
-
-def cross_validate_least(recs: list[tuple[str, float, bool]], folds: int) -> None:
-    """Like :func:`cross_validate` for a threshold a real case must reach (z at or above it)."""
-    cross_validate([(d, -z, real) for d, z, real in recs], folds, grid=-np.arange(-2.0, 6.01, 0.25), sign=-1)
+    print(f"  {name} chosen {sorted(set(chosen))}; median {np.median(chosen):.2f}")
 
 
 def main(argv=None) -> int:
@@ -264,20 +216,15 @@ def main(argv=None) -> int:
     ap.add_argument("--per-type", type=int, default=12)
     ap.add_argument("--seeds", default="13", help="perturbation suite seeds, comma-separated")
     ap.add_argument("--cache", default=str(DEFAULT_CACHE))
-    ap.add_argument("--part", choices=("all", "XL803", "XL202"), default="all", help="which rule's thresholds")
     args = ap.parse_args(argv)
-    seeds = [int(s) for s in args.seeds.split(",")]
-    if args.part in ("all", "XL202"):
-        print("XL202 min_partial_z (a name's word turned into an ordinary word in place, after a kept one):")
-        cross_validate_least(collect_partial(args.folder, args.cache, args.per_type, seeds), args.folds)
-    if args.part == "XL202":
-        return 0
-    recs = collect(args.folder, args.cache, args.per_type, seeds)
+    recs = collect(args.folder, args.cache, args.per_type, [int(s) for s in args.seeds.split(",")])
     for search in SEARCHES:
         print(f"{search}:")
         cross_validate([(d, z, real) for s, d, z, real, _ in recs if s == search and np.isfinite(z)], args.folds)
     print("token_sim (a substitute aligned with a missing name), at no more false alarms than the z-scores alone:")
     joint(events(recs), args.folds, invariants.NameSubstituted.options)
+    print("name_sim (the same, where both names can only be names), at no more false alarms than the z-scores alone:")
+    joint(events(recs, "name_sim"), args.folds, invariants.NameSubstituted.options, "name_sim")
     return 0
 
 

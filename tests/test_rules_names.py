@@ -413,17 +413,15 @@ def test_a_name_transliterated_into_another_script_is_not_a_literal_translation(
 EXAMINER = {"es": "Según el Harbor Examiner, el puerto cerrará en mayo.",
             "en": "According to the Harbor Examiner, the port will close in May.",
             "it": "Secondo il Harbor Investigatore, il porto chiuderà a maggio."}
-PARTIAL_CONCEPTS = {"investigatore": "examiner", "raum": "rim", "rand": "rim", "lago": "lake", "königin": "queen"}
 
 
-def partial_embed(texts, dim: int = 1024) -> np.ndarray:
-    """:func:`concept_embed` that also knows the words of the partial renderings below."""
-    return concept_embed([" ".join(PARTIAL_CONCEPTS.get(w.lower(), w) for w in re.findall(r"\w+", t)) for t in texts], dim)
-
-
-def test_a_word_of_a_kept_name_translated_in_place_is_flagged():
-    _, found = run(NameTranslatedLiterally, [EXAMINER] + FILL, embed=partial_embed)
+def test_a_word_of_a_kept_name_turned_in_place_into_an_ordinary_word_is_flagged():
+    _, found = run(NameTranslatedLiterally, [EXAMINER] + FILL, embed=concept_embed)
     assert [(f.doc, f.text, f.suggestion) for f in found] == [("it", "Harbor Investigatore", "Harbor Examiner")]
+    cyrillic = {"en": "The band Silver Breed played in Bristol.", "pt": "A banda Silver Breed tocou em Bristol.",
+                "ru": "Группа Silver Порода выступила в Бристоле."}
+    _, found = run(NameTranslatedLiterally, [cyrillic] + FILL, embed=concept_embed)
+    assert [(f.doc, f.text) for f in found] == [("ru", "Silver Порода")]
 
 
 @pytest.mark.parametrize("rows", [
@@ -433,9 +431,11 @@ def test_a_word_of_a_kept_name_translated_in_place_is_flagged():
     # a compound of the language's own, hyphenated
     [{"en": "The Tavora Rim trail reopened.", "de": "Der Wanderweg am Tavora-Rand wurde wieder geöffnet.",
       "pt": "O trilho do Tavora Rim reabriu."}],
-    # the name kept by every version, in Latin and Cyrillic transliteration
-    [{"en": "The Harbor Examiner reported it first.", "fr": "Le Harbor Examiner l'a annoncé en premier.",
+    # two translations sharing a word, their other words cognates
+    [{"en": "The Judiciary Committee voted.", "es": "Votó el Comité Judicial.", "pt": "Votou o Comité Judiciário."}],
+    # the name kept by every version, in Latin letters inside a Chinese and a Russian text
+    [{"en": "The Harbor Examiner reported it first.", "zh": "Harbor Examiner 首先报道了此事。",
       "ru": "Первым об этом сообщил Harbor Examiner."}],
 ])
-def test_titles_descriptors_compounds_and_kept_names_are_not_partial_renderings(rows):
-    assert run(NameTranslatedLiterally, rows + FILL, embed=partial_embed)[1] == []
+def test_titles_descriptors_compounds_cognates_and_kept_names_are_not_partial_renderings(rows):
+    assert run(NameTranslatedLiterally, rows + FILL, embed=concept_embed)[1] == []
