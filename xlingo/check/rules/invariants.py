@@ -499,24 +499,32 @@ class NameSubstituted(Rule):
     Cyrillic, Greek...; from the story's name index) and checks each against the other
     versions' text, across scripts (a Russian ``Обамы`` is read as ``Obamy``, and names are
     compared by sound: ``Уэйда Симса``/*Wayde Sims*) and inflections. Spelling decides first:
-    a name every other version writes alike that a version lacks is *missing* there, a name of
-    the version that no other version spells is *its own*. Where the version keeps part of a
-    missing name, an own name right next to the kept words stands for the rest (``Kevin
-    Pelley`` for *Kevin Eldon*) unless either is made of ordinary words (a title: ``Mme Davis``
-    for *Sharon Davis*) or the encoder finds them alike; a kept part alone is a short form
-    (``Eldon``). Where it keeps none, an own name is flagged unless it means the missing one (an
-    exonym like ``Neapel``/``Naples``: two names of one city by GeoNames, else by the encoder's
-    similarity of the two names against the story's other names); when the row's word alignment links it to the missing name and the
-    story's token states (no new encoder strings) keep the two apart, it stands in its place;
-    otherwise it is flagged unless other words of the version render the missing name or other
-    words of the other versions render the own name (by the encoder, against words of the
-    story's other rows). The encoder is asked only when spelling finds both a missing and an
-    own name (or a repetition). Across scripts, ordinary words on both sides (``China``/``Китай``) are a
-    name translated. A version that instead repeats a name of the row more often than every
-    other version, where a name is missing, is flagged at the surplus occurrence; a
-    repetition with nothing missing is only info (a translator may put a name for a pronoun).
-    Versions in scripts without capitals (Chinese, Japanese, Arabic...) only vote, where they
-    keep a name's letters.
+    a name every other version writes alike that a version lacks is *missing* there (a name
+    of words that can only be names, or kept alike in two scripts: ``Simpson`` in a Chinese
+    version makes ``Симпсон`` a name, however common the word), a name of the version that no
+    other version spells is *its own*; a name the version writes as often as the others
+    write it apart (``Love`` beside *Brother Love*) stands for no missing one. Where the
+    version keeps part of a missing name, an own name right next to the kept words stands
+    for the rest (``Kevin Pelley`` for *Kevin Eldon*, ``Glenn Waszyngton`` for *Glen
+    Middleton*: a first name one letter longer is a spelling, not a short form) unless the
+    rest is made of ordinary words of its language (translated there), or ordinary words
+    before the kept ones make a title (``Mme Davis`` for *Sharon Davis*), or the encoder
+    finds them alike; a kept part alone is a short form (``Eldon``). Where it keeps none:
+    two names that can only be names, which the row's word alignment links and the story's
+    token states keep apart (below ``name_sim``), are a swap by spelling and alignment alone,
+    unless GeoNames knows them as one city; otherwise an own name is flagged unless it
+    means the missing one (an exonym like ``Neapel``/``Naples``: two names of one city by
+    GeoNames, else by the encoder's similarity of the two names against the story's other
+    names), unless the word alignment links it to the missing name and the token states
+    keep them apart (below ``token_sim``: it then stands in its place), or other words of the
+    version render the missing name (not asked where both can only be names) or other
+    words of the other versions, besides the missing name, render the own name (by the
+    encoder, against words of the story's other rows). Across scripts, ordinary words on
+    both sides (``China``/``Китай``) are a name translated. A version that instead repeats a
+    name of the row more often than every other version, where a name is missing, is
+    flagged at the surplus occurrence; a repetition with nothing missing is only info (a
+    translator may put a name for a pronoun). Versions in scripts without capitals
+    (Chinese, Japanese, Arabic...) only vote, where they keep a name's letters.
 
     ## Why is this bad?
     A story that quotes the wrong minister or puts the match in the wrong city is wrong in a way
@@ -545,7 +553,8 @@ class NameSubstituted(Rule):
     severity = Severity.ERROR
     summary = "A name the other versions share is replaced by another name in this version"
     #: chosen by document-level cross-validation (benchmarks/cv_name_threshold.py): the z-scores
-    #: by balanced accuracy within the clean-text budget, ``token_sim`` at no more false alarms
+    #: by balanced accuracy within the clean-text budget, ``token_sim`` and ``name_sim`` at no more
+    #: false alarms; ``background``: strings of the z-scores' background
     options = {"same_name_z": 1.5, "rendered_z": 1.5, "token_sim": 0.45, "name_sim": 0.8, "background": 64.0}
     requires = ("boilerplate", "words")
 
@@ -618,8 +627,9 @@ class NameSubstituted(Rule):
         next to them stands for the rest (``Kevin Pelley`` for *Kevin Eldon*) unless its words are
         ordinary ones (a title translated) or mean the rest by the encoder; nothing there is a
         short form (``Eldon``). Where it keeps none, a name of ``x`` stands for it when the word
-        alignment puts it there and the token states tell them apart, or unless the encoder
-        finds it rendered otherwise. The encoder is asked only for what spelling leaves open."""
+        alignment puts it there and the token states tell them apart (with no encoder where
+        both can only be names), or unless the encoder finds it rendered otherwise. The
+        encoder is asked only for what spelling and the alignment leave open."""
         langs = [ctx.story.document(d).lang for d in [x, *others]]
         missing = self._missing(x, others, mentions, texts, words, uncased, langs)
         if not missing:
