@@ -166,7 +166,7 @@ def events(recs: list[tuple], kind: str = "token_sim") -> list[tuple[str, float,
 
 
 def joint(evs: list[tuple[str, float, float, float, bool]], folds: int, current: dict[str, float],
-          name: str = "token_sim") -> None:
+          option: str = "token_sim") -> None:
     """``token_sim`` (or ``name_sim``) with the z thresholds as they are, by document folds: the value with the
     highest recall of real substitutions on the other folds among those raising no more false
     alarms there than the z-scores alone; held-out recall and false alarms printed for it and
@@ -200,13 +200,13 @@ def joint(evs: list[tuple[str, float, float, float, bool]], folds: int, current:
             tp, fp = flagged(value, test)
             totals[name][0] += tp
             totals[name][1] += fp
-        print(f"  fold {f}: {name} {t:.2f}; held out: {flagged(t, test)[0]}/{int((real & test).sum())} real "
+        print(f"  fold {f}: {option} {t:.2f}; held out: {flagged(t, test)[0]}/{int((real & test).sum())} real "
               f"flagged, {flagged(t, test)[1]} false alarms (z-scores alone: {flagged(0.0, test)[0]}, "
               f"{flagged(0.0, test)[1]})")
     for name, (tp, fp) in totals.items():
         print(f"  cross-validated, {name}: recall {tp}/{int(real.sum())} = {tp / max(1, real.sum()):.3f}, "
               f"false alarms {fp} of {int((~real).sum())} other candidates")
-    print(f"  {name} chosen {sorted(set(chosen))}; median {np.median(chosen):.2f}")
+    print(f"  {option} chosen {sorted(set(chosen))}; median {np.median(chosen):.2f}")
 
 
 def main(argv=None) -> int:

@@ -30,6 +30,7 @@ from xlingo.names import (
     COMPOUNDING,
     NOUN_CAPITALISING,
     Mention,
+    NameIndex,
     calibrated,
     char_similarity,
     content_words,
@@ -555,7 +556,7 @@ class NameSubstituted(Rule):
     #: chosen by document-level cross-validation (benchmarks/cv_name_threshold.py): the z-scores
     #: by balanced accuracy within the clean-text budget, ``token_sim`` and ``name_sim`` at no more
     #: false alarms; ``background``: strings of the z-scores' background
-    options = {"same_name_z": 1.5, "rendered_z": 1.5, "token_sim": 0.45, "name_sim": 0.8, "background": 64.0}
+    options = {"same_name_z": 1.5, "rendered_z": 1.0, "token_sim": 0.45, "name_sim": 0.8, "background": 64.0}
     requires = ("boilerplate", "words")
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
@@ -652,8 +653,9 @@ class NameSubstituted(Rule):
         # missing one, and the story's token states keep apart from it, stands in its place
         # (no encoder)
         proper = {n.key for n in whole if self._proper(n, langs, texts, uncased)}
+        idx = story_names(ctx)
         linked = {id(m): [n for n in whole if n.key in proper and not same_place(n.text, m.text)
-                          and self._misplaced(ctx, k, x, m, n, others, "name_sim")]
+                          and not _one_name(idx, m, n) and self._misplaced(ctx, k, x, m, n, others, "name_sim")]
                   for m in extra if _strong(m, langs)}
         settled = {n.key for ns in linked.values() for n in ns}
         # a name of x alone that means a wholly missing one (an exonym) accounts for both
@@ -687,9 +689,10 @@ class NameSubstituted(Rule):
             elif not part and there:
                 swaps.append((m, there))
             elif not part and gone and not self._found("same_name_z", ctx, k, m.text, others, [
-                    w for o in others for q in mentions[o] if any(_same_form(q, n) for n in gone)
-                    for w in _GRAM_WORD.findall(q.text)]):
-                swaps.append((m, gone))  # the others have no counterpart of it but the names it replaced
+                    w for o in others for q in mentions[o] if _strong(m, langs) and any(
+                        _same_form(q, n) for n in gone if n.key in proper) for w in _GRAM_WORD.findall(q.text)]):
+                swaps.append((m, gone))  # no counterpart in the others (a name for a name: but that name)
+        swaps = [(m, gone) for m, gone in swaps if not any(_one_name(idx, m, n) for n in gone)]
         for m, gone in swaps:
             voters = max(len(others) + sum(self._present(n, words[u]) for u in uncased) for n in gone)
             related = [_mention_span(ctx, q) for n in gone for o in others for q in mentions[o] if _same_form(n, q)]
@@ -735,20 +738,20 @@ class NameSubstituted(Rule):
 
     def _renders(self, ctx: CheckContext, n: Mention, residue: str, m: Mention, names: Sequence[str]) -> bool:
         """The words ``m`` puts beside the kept part of ``n`` render the rest of it: the rest is
-        made of ordinary words of its language (translated there), or, before the kept words,
-        either is made of ordinary words (a title: ``Königin``, ``Padre``, ``Mme``; English ones
-        kept in another language: *Paris Fashion Week*), or, by the encoder, they mean the
-        same. After a kept first word, ordinary words are no title (``Glenn Waszyngton`` for
-        *Glenn Middleton*)."""
+        made of ordinary words of its language or of English (translated there: *Paris Fashion
+        Week*), or the new words, before the kept ones, are ordinary words (a title:
+        ``Königin``, ``Padre``, ``Mme``; after a kept first word they are none: ``Glenn
+        Kubiak`` for *Glenn Moorfield*), or, by the encoder, they mean the same."""
         kept = _kept(n, residue)
         parts = m.text.split()
-        new = [p for p in parts if not any(_word_found(w, _translit_words(p)) for w in kept)]
+        new = [p for p in parts if content_words(split_words(p)) and not any(_word_found(w, _translit_words(p)) for w in kept)]
         if not new:
             return True
         # ordinary words before the kept ones are a title (``Mme Davis``); after them, in place of
         # a surname or a name's own word (``Glenn Waszyngton`` for *Glenn Middleton*), they are not
-        title = ((" ".join(new), m.lang), (residue, "en")) if parts.index(new[0]) == 0 else ()
-        if any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang]) for t, lang in ((residue, n.lang), *title)):
+        title = ((" ".join(new), m.lang),) if parts.index(new[0]) == 0 else ()
+        if any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang])
+               for t, lang in ((residue, n.lang), (residue, "en"), *title)):
             return True
         return bool(self._exonyms(ctx, [residue], [" ".join(new)], [t for t in names if t != n.text]).any())
 
@@ -932,6 +935,13 @@ def _beside(ctx: CheckContext, k: int, x: str, n: Mention, residue: str, extra: 
                    or not doc.text[min(m.end, t.end):max(m.start, t.start)].strip(" -'’") for t in at)
 
     return [m for m in extra if next_to(m)]
+
+
+def _one_name(idx: NameIndex, m: Mention, n: Mention) -> bool:
+    """Some mention of the story holds the words of both: two parts of one name (``West`` and
+    ``Kanye`` of *Kanye West*)."""
+    wm, wn = set(_translit_words(" ".join(m.content))), set(_translit_words(" ".join(n.content)))
+    return any(wm | wn <= set(_translit_words(" ".join(q.content))) for ms in idx.mentions.values() for q in ms)
 
 
 def _latin(text: str) -> bool:
