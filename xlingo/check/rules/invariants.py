@@ -744,7 +744,8 @@ class NameSubstituted(Rule):
         Kubiak`` for *Glenn Moorfield*), or, by the encoder, they mean the same."""
         kept = _kept(n, residue)
         parts = m.text.split()
-        new = [p for p in parts if content_words(split_words(p)) and not any(_word_found(w, _translit_words(p)) for w in kept)]
+        new = [p for p in parts if content_words(split_words(p))
+               and not any(_word_found(w, _translit_words(p)) for w in kept)]
         if not new:
             return True
         # ordinary words before the kept ones are a title (``Mme Davis``); after them, in place of

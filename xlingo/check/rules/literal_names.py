@@ -460,7 +460,8 @@ class NameTranslatedLiterally(Rule):
                     continue
                 doc = ctx.story.document(d)
                 lang, toks = primary_language(doc.lang), tokenize(doc.text, *span)
-                names = {n.key: n for o, ms in row.items() if o != d for n in ms if 2 <= len(n.content) <= self.opts["max_words"]}
+                names = {n.key: n for o, ms in row.items() if o != d for n in ms
+                         if 2 <= len(n.content) <= self.opts["max_words"]}
                 for n in names.values():
                     if contains_words(ctx.row_text(k, d), n.words):
                         continue  # the version writes the name too
