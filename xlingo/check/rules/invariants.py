@@ -681,7 +681,10 @@ class NameSubstituted(Rule):
         for m in extra:
             # across scripts, where names are transliterated and declined, ordinary words on both
             # sides are a name translated (``China``/``Китай``), not swapped
-            pair = [n for n in missing if _strong(n, langs) or n.key in proper or _latin(n.text) and _latin(m.text)]
+            # and a name of x made of its ordinary words for one made of ordinary words of its
+            # language or of English (``Primeira Divisão``/*Elite League*) is a name translated
+            pair = [n for n in missing if (_strong(n, langs) or n.key in proper or _latin(n.text) and _latin(m.text))
+                    and (_strong(m, langs) or not _ordinary_words(n))]
             part = [n for n in pair if m in (beside[n.key] or ())]
             gone = [n for n in pair if n in whole] if _strong(m, langs, substitute=True) else []
             there = [n for n in gone if n in linked.get(id(m), ()) or n in placed.get(id(m), ())]
@@ -937,6 +940,12 @@ def _beside(ctx: CheckContext, k: int, x: str, n: Mention, residue: str, extra: 
                    or not doc.text[min(m.end, t.end):max(m.start, t.start)].strip(" -'’") for t in at)
 
     return [m for m in extra if next_to(m)]
+
+
+def _ordinary_words(m: Mention) -> bool:
+    """The name is made of ordinary words of its language or of English."""
+    words = split_words(m.text, accents=True)
+    return any(is_ordinary(words, lang, [m.lang, "en"]) for lang in (m.lang, "en"))
 
 
 def _one_name(idx: NameIndex, m: Mention, n: Mention) -> bool:
