@@ -680,13 +680,13 @@ class NameSubstituted(Rule):
         swaps = []
         for m in extra:
             # across scripts, where names are transliterated and declined, ordinary words on both
-            # sides are a name translated (``China``/``Китай``), not swapped
-            # and a name of x made of its ordinary words for one made of ordinary words of its
-            # language or of English (``Primeira Divisão``/*Elite League*) is a name translated
-            pair = [n for n in missing if (_strong(n, langs) or n.key in proper or _latin(n.text) and _latin(m.text))
-                    and (_strong(m, langs) or not _ordinary_words(n))]
+            # sides are a name translated (``China``/``Китай``), not swapped; so is a name of x
+            # made of its ordinary words wholly for one made of ordinary words of its language
+            # or of English (``Primeira Divisão``/*Elite League*)
+            pair = [n for n in missing if _strong(n, langs) or n.key in proper or _latin(n.text) and _latin(m.text)]
             part = [n for n in pair if m in (beside[n.key] or ())]
-            gone = [n for n in pair if n in whole] if _strong(m, langs, substitute=True) else []
+            gone = [n for n in pair if n in whole and (_strong(m, langs) or not _ordinary_words(n))] \
+                if _strong(m, langs, substitute=True) else []
             there = [n for n in gone if n in linked.get(id(m), ()) or n in placed.get(id(m), ())]
             if part and not any(self._renders(ctx, n, residue[n.key], m, names) for n in part):
                 swaps.append((m, part))
