@@ -456,7 +456,7 @@ def _sounds_alike(a: str, b: str) -> float:
     and of their consonant skeletons (``Wayde Sims`` / ``Уэйда Симса`` -> ``d sms`` both;
     ``Micronésie`` / ``Микронезии`` -> ``mkrns``)."""
     def skeleton(x: str) -> str:
-        sounds = " ".join(_translit_words(x)).replace("ph", "f").translate(_ONE_SOUND)
+        sounds = " ".join(_translit_words(x)).replace("ph", "f").replace("dzh", "j").translate(_ONE_SOUND)
         return re.sub(r"[aeiouyjwhv]", "", sounds)
 
     return max(char_similarity(anyascii(a), anyascii(b)), char_similarity(skeleton(a), skeleton(b)))
@@ -510,17 +510,19 @@ class NameSubstituted(Rule):
     Middleton*: a first name one letter longer is a spelling, not a short form) unless the
     rest is made of ordinary words of its language (translated there), or ordinary words
     before the kept ones make a title (``Mme Davis`` for *Sharon Davis*), or the encoder
-    finds them alike; a kept part alone is a short form (``Eldon``). Where it keeps none:
-    two names that can only be names, which the row's word alignment links and the story's
-    token states keep apart (below ``name_sim``), are a swap by spelling and alignment alone,
-    unless GeoNames knows them as one city; otherwise an own name is flagged unless it
-    means the missing one (an exonym like ``Neapel``/``Naples``: two names of one city by
-    GeoNames, else by the encoder's similarity of the two names against the story's other
-    names), unless the word alignment links it to the missing name and the token states
-    keep them apart (below ``token_sim``: it then stands in its place), or other words of the
-    version render the missing name (not asked where both can only be names) or other
-    words of the other versions, besides the missing name, render the own name (by the
-    encoder, against words of the story's other rows). Across scripts, ordinary words on
+    finds them alike; a kept part alone is a short form (``Eldon``). Where it keeps none, an
+    own name that means the missing one (an exonym like ``Neapel``/``Naples``, a declined or
+    transliterated form spelling misses: two names of one city by GeoNames, else by the
+    encoder's similarity of the two names against the row's other names) accounts for it;
+    two names that can only be names, which the row's word alignment links (the own one not
+    at the start of a sentence) and the story's token states keep apart (below
+    ``name_sim``), are a swap without searching the rows; otherwise an own name is flagged
+    when the word alignment links it to the missing name and the token states keep them
+    apart (below ``token_sim``), or unless other words of the version render the missing
+    name (not asked where both can only be names) or other words of the other versions
+    render the own name (besides the missing name where both can only be names; by the
+    encoder, against words of the story's other rows); wholly, a name of ordinary words for
+    one of ordinary words of its language or of English is a translation. Across scripts, ordinary words on
     both sides (``China``/``Китай``) are a name translated. A version that instead repeats a
     name of the row more often than every other version, where a name is missing, is
     flagged at the surplus occurrence; a repetition with nothing missing is only info (a
@@ -629,9 +631,9 @@ class NameSubstituted(Rule):
         next to them stands for the rest (``Kevin Pelley`` for *Kevin Eldon*) unless its words are
         ordinary ones (a title translated) or mean the rest by the encoder; nothing there is a
         short form (``Eldon``). Where it keeps none, a name of ``x`` stands for it when the word
-        alignment puts it there and the token states tell them apart (with no encoder where
-        both can only be names), or unless the encoder finds it rendered otherwise. The
-        encoder is asked only for what spelling and the alignment leave open."""
+        alignment puts it there and the token states tell them apart (without searching the
+        rows where both can only be names), or unless the encoder finds it rendered otherwise.
+        The encoder is asked only for what spelling and the alignment leave open."""
         langs = [ctx.story.document(d).lang for d in [x, *others]]
         missing = self._missing(x, others, mentions, texts, words, uncased, langs)
         if not missing:
@@ -649,23 +651,21 @@ class NameSubstituted(Rule):
         beside = {n.key: _beside(ctx, k, x, n, residue[n.key], extra, taken) for n in missing}
         names = sorted({q.text for ms in mentions.values() for q in ms})
         whole = [n for n in missing if beside[n.key] is None]
+        # a name of x alone that means a wholly missing one (an exonym, a declined or
+        # transliterated form spelling misses: ``Mendze``/*Menga*) accounts for both
+        same = self._exonyms(ctx, [n.text for n in whole], [m.text for m in unshared], names)
+        whole = [n for i, n in enumerate(whole) if not same[i].any()]
+        extra = [m for m in extra if not same[:, unshared.index(m)].any()]
         # names on both sides that can only be names (no ordinary words: nothing to translate),
-        # not two names of one city: one that the word alignment puts where the others write a
-        # missing one, and the story's token states keep apart from it, stands in its place
-        # (no encoder)
+        # not meaning each other: one that the word alignment puts where the others write a
+        # missing one (not at the start of a sentence, where capitals say nothing), and the
+        # story's token states keep apart from it, stands in its place
         proper = {n.key for n in whole if self._proper(n, langs, texts, uncased)}
         idx = story_names(ctx)
-        linked = {id(m): [n for n in whole if n.key in proper and not same_place(n.text, m.text)
-                          and not _one_name(idx, m, n) and self._misplaced(ctx, k, x, m, n, others, "name_sim")]
-                  for m in extra if _strong(m, langs)}
-        settled = {n.key for ns in linked.values() for n in ns}
-        # a name of x alone that means a wholly missing one (an exonym) accounts for both
-        open_whole = [n for n in whole if n.key not in settled]
-        open_unshared = [m for m in unshared if not linked.get(id(m))]
-        same = self._exonyms(ctx, [n.text for n in open_whole], [m.text for m in open_unshared], names)
-        whole = [n for n in whole if n.key in settled or not same[open_whole.index(n)].any()]
-        extra = [m for m in extra if linked.get(id(m)) or not same[:, open_unshared.index(m)].any()]
         proper_extra = [m for m in extra if _strong(m, langs)]
+        linked = {id(m): [n for n in whole if n.key in proper and not _one_name(idx, m, n)
+                          and self._misplaced(ctx, k, x, m, n, others, "name_sim")]
+                  for m in proper_extra if not m.initial}
         # a name of x that the word alignment puts where the others write a missing name, and
         # that the story's token states tell apart from it, stands in its place
         placed = {id(m): [n for n in whole if self._misplaced(ctx, k, x, m, n, others)] for m in extra
