@@ -589,11 +589,11 @@ def test_names_that_can_only_be_names_are_judged_by_the_word_alignment_without_s
     monkeypatch.setattr(NameSubstituted, "counterpart_z", staticmethod(refuse))
     rows = [{"fr": "Le contrat a été signé avec Korvald Stenmark en mars.",
              "es": "El contrato se firmó con Korvald Stenmark en marzo.",
-             "pt": "O contrato foi assinado com Baltazar Quirino em março."}]
-    tokens = _tokens_with({"baltazar": ("korvald", 0.5), "quirino": ("stenmark", 0.5)})
+             "pt": "O contrato foi assinado com Quirino Tavolga em março."}]
+    tokens = _tokens_with({"quirino": ("korvald", 0.5), "tavolga": ("stenmark", 0.5)})
     found = [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
              if f.severity >= Severity.WARNING]
-    assert found == [("pt", "Baltazar Quirino")]
+    assert found == [("pt", "Quirino Tavolga")]
 
 
 @pytest.mark.parametrize("rows", [

@@ -456,7 +456,8 @@ def _sounds_alike(a: str, b: str) -> float:
     and of their consonant skeletons (``Wayde Sims`` / ``Уэйда Симса`` -> ``d sms`` both;
     ``Micronésie`` / ``Микронезии`` -> ``mkrns``)."""
     def skeleton(x: str) -> str:
-        sounds = " ".join(_translit_words(x)).replace("ph", "f").replace("dzh", "j").translate(_ONE_SOUND)
+        sounds = " ".join(_translit_words(x)).replace("ph", "f").replace("dzh", "j").replace("chzh", "j")
+        sounds = sounds.translate(_ONE_SOUND)
         return re.sub(r"[aeiouyjwhv]", "", sounds)
 
     return max(char_similarity(anyascii(a), anyascii(b)), char_similarity(skeleton(a), skeleton(b)))
@@ -615,11 +616,12 @@ class NameSubstituted(Rule):
 
     @staticmethod
     def _proper(m: Mention, langs: Sequence[str], texts: dict[str, str], uncased: Sequence[str]) -> bool:
-        """A name made of words that can only be a name (not ordinary words of its language), or
-        kept in its letters by a version in a script without capitals (``Simpson`` in Chinese)."""
+        """A name made of words that can only be names (none an ordinary word of its language),
+        or kept in its letters by a version in a script without capitals (``Simpson`` in
+        Chinese)."""
         key = _translit_words(" ".join(m.content))
-        return _strong(m, langs) or any(key and all(w in _LATIN_WORD.findall(fold(texts[u])) for w in key)
-                                        for u in uncased)
+        return _name_only(m, langs) or any(key and all(w in _LATIN_WORD.findall(fold(texts[u])) for w in key)
+                                           for u in uncased)
 
     def _version(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
                  texts: dict[str, str], words: dict[str, list[str]], uncased: list[str]) -> Iterator[Finding]:
@@ -662,7 +664,7 @@ class NameSubstituted(Rule):
         # story's token states keep apart from it, stands in its place
         proper = {n.key for n in whole if self._proper(n, langs, texts, uncased)}
         idx = story_names(ctx)
-        proper_extra = [m for m in extra if _strong(m, langs)]
+        proper_extra = [m for m in extra if _name_only(m, langs)]
         linked = {id(m): [n for n in whole if n.key in proper and not _one_name(idx, m, n)
                           and self._misplaced(ctx, k, x, m, n, others, "name_sim")]
                   for m in proper_extra if not m.initial}
@@ -693,7 +695,7 @@ class NameSubstituted(Rule):
             elif not part and there:
                 swaps.append((m, there))
             elif not part and gone and not self._found("same_name_z", ctx, k, m.text, others, [
-                    w for o in others for q in mentions[o] if _strong(m, langs) and any(
+                    w for o in others for q in mentions[o] if m in proper_extra and any(
                         _same_form(q, n) for n in gone if n.key in proper) for w in _GRAM_WORD.findall(q.text)]):
                 swaps.append((m, gone))  # no counterpart in the others (a name for a name: but that name)
         swaps = [(m, gone) for m, gone in swaps if not any(_one_name(idx, m, n) for n in gone)]
@@ -877,6 +879,12 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: 
     if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and len(m.content) >= 2:
         return True
     return not all(is_ordinary([m.accented(w)], m.lang, [*langs, "en"]) for w in m.content)
+
+
+def _name_only(m: Mention, langs: Sequence[str]) -> bool:
+    """A :func:`_strong` name none of whose words is an ordinary word of its language
+    (``Steven Gerrard``; not ``Zgromadzeniem Ogólnym ONZ``)."""
+    return _strong(m, langs) and not any(is_ordinary([m.accented(w)], m.lang, [*langs, "en"]) for w in m.content)
 
 
 def _shortened(a: Mention, b: Mention) -> bool:
