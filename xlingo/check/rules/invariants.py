@@ -673,10 +673,10 @@ class NameSubstituted(Rule):
         placed = {id(m): [n for n in whole if self._misplaced(ctx, k, x, m, n, others)] for m in extra
                   if _strong(m, langs, substitute=True) and m not in proper_extra}
         # other words of x may render it (``système de surveillance`` for *Drought Monitor*),
-        # unless both it and a name of x alone can only be names
+        # unless it can only be a name and x has a name of its own
         own_names = [w for m in mentions[x] for w in m.text.split()]
         whole = [n for n in whole if any(n in p for p in [*placed.values(), *linked.values()])
-                 or (n.key in proper and proper_extra)
+                 or (n.key in proper and any(_strong(m, langs) for m in extra))
                  or not self._found("rendered_z", ctx, k, n.text, [x], own_names)]
         missing = [n for n in missing if beside[n.key] or n in whole]
         swaps = []
