@@ -676,7 +676,7 @@ class NameSubstituted(Rule):
         # unless it can only be a name and x has a name of its own
         own_names = [w for m in mentions[x] for w in m.text.split()]
         whole = [n for n in whole if any(n in p for p in [*placed.values(), *linked.values()])
-                 or (n.key in proper and any(_strong(m, langs) for m in extra))
+                 or (n.key in proper and any(_strong(m, langs, substitute=True) for m in extra))
                  or not self._found("rendered_z", ctx, k, n.text, [x], own_names)]
         missing = [n for n in missing if beside[n.key] or n in whole]
         swaps = []
