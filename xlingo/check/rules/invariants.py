@@ -520,9 +520,9 @@ class NameSubstituted(Rule):
     ``name_sim``), are a swap without searching the rows; otherwise an own name is flagged
     when the word alignment links it to the missing name and the token states keep them
     apart (below ``token_sim``), or unless other words of the version render the missing
-    name (not asked where both can only be names) or other words of the other versions
-    render the own name (besides the missing name where both can only be names; by the
-    encoder, against words of the story's other rows); wholly, a name of ordinary words for
+    name (not asked where it can only be a name and the version has a name of its own) or
+    other words of the other versions render the own name (besides the missing name where
+    both can only be names; by the encoder, against words of the story's other rows); wholly, a name of ordinary words for
     one of ordinary words of its language or of English is a translation. Across scripts, ordinary words on
     both sides (``China``/``Китай``) are a name translated. A version that instead repeats a
     name of the row more often than every other version, where a name is missing, is
