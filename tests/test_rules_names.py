@@ -431,6 +431,9 @@ def test_a_word_of_a_kept_name_turned_in_place_into_an_ordinary_word_is_flagged(
     # a compound of the language's own, hyphenated
     [{"en": "The Tavora Rim trail reopened.", "de": "Der Wanderweg am Tavora-Rand wurde wieder geöffnet.",
       "pt": "O trilho do Tavora Rim reabriu."}],
+    # a country's name localised beside a kept acronym, a club's acronym
+    [{"en": "BBC Tavoria reported it first.", "de": "BBC Tavoria berichtete zuerst darüber.",
+      "pt": "A BBC Escócia noticiou-o primeiro."}],
     # two translations sharing a word, their other words cognates
     [{"en": "The Judiciary Committee voted.", "es": "Votó el Comité Judicial.", "pt": "Votou o Comité Judiciário."}],
     # the name kept by every version, in Latin letters inside a Chinese and a Russian text

@@ -478,8 +478,9 @@ def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: f
     words replaced after a kept one: each replacement capitalised, an ordinary word of ``lang``
     with other letters (below ``max_similarity``: not a spelling or a cognate, ``Judicial`` /
     ``Judiciário``) where the name's word is an ordinary word of its language or of English,
-    and a kept word foreign to ``lang`` (the name's own, not two translations sharing a word:
-    ``Comité``); every word capitalised."""
+    and a kept word foreign to ``lang`` that is no acronym (the name's own, not two
+    translations sharing a word: ``Comité``, nor ``BBC`` of *BBC Scotland*); every word
+    capitalised, no acronym replaced (``FC``)."""
     parts: list[list[str]] = [[]]  # the name's runs of words between connectors (Mogollon Rim | Arizona)
     for t in tokenize(n.text):
         if content_words(split_words(t.text)) and len(split_words(t.text)) == 1:
@@ -499,10 +500,10 @@ def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: f
                     for t, w in zip(window, words)]
             if not any(same) or all(same) or same.index(False) < same.index(True):
                 continue
-            if all(is_ordinary(split_words(t.text, True), lang, [n.lang, "en"])
+            if all(is_ordinary(split_words(t.text, True), lang, [n.lang, "en"]) or has_shape(t.text)
                    for t, kept in zip(window, same) if kept):
-                continue
-            if all(t.upper_initial and zipf(t.text.lower(), lang) >= 3.0
+                continue  # no word of the name's own kept (an acronym says little: BBC Escócia)
+            if all(t.upper_initial and zipf(t.text.lower(), lang) >= 3.0 and not has_shape(t.text) and not has_shape(w)
                    and max(char_similarity(w, t.text), char_similarity(anyascii(t.text), w)) < max_similarity
                    and max(zipf(w.lower(), n.lang), zipf(w.lower(), "en")) >= 3.0
                    and zipf(t.text.lower(), lang) > max(zipf(t.text.lower(), n.lang), zipf(t.text.lower(), "en"))
