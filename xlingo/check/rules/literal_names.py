@@ -500,10 +500,10 @@ def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: f
                     for t, w in zip(window, words)]
             if not any(same) or all(same) or same.index(False) < same.index(True):
                 continue
-            if all(is_ordinary(split_words(t.text, True), lang, [n.lang, "en"]) or has_shape(t.text)
+            if all(is_ordinary(split_words(t.text, True), lang, [n.lang, "en"]) or t.text.isupper()
                    for t, kept in zip(window, same) if kept):
                 continue  # no word of the name's own kept (an acronym says little: BBC Escócia)
-            if all(t.upper_initial and zipf(t.text.lower(), lang) >= 3.0 and not has_shape(t.text) and not has_shape(w)
+            if all(t.upper_initial and zipf(t.text.lower(), lang) >= 3.0 and not t.text.isupper() and not w.isupper()
                    and max(char_similarity(w, t.text), char_similarity(anyascii(t.text), w)) < max_similarity
                    and max(zipf(w.lower(), n.lang), zipf(w.lower(), "en")) >= 3.0
                    and zipf(t.text.lower(), lang) > max(zipf(t.text.lower(), n.lang), zipf(t.text.lower(), "en"))
