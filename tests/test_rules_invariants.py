@@ -24,7 +24,8 @@ FILL = [  # ordinary rows around the row under test
      "zh": "理事会周四晚上再次开会。", "ja": "評議会は木曜日の夜に再び会合を開いた。",
      "ar": "اجتمع المجلس مرة أخرى مساء الخميس.", "es": "El consejo volvió a reunirse el jueves por la noche.",
      "pt": "O conselho voltou a reunir-se na quinta-feira à noite.",
-     "it": "Il consiglio si è riunito di nuovo giovedì sera.", "pl": "Rada zebrała się ponownie w czwartek wieczorem."},
+     "it": "Il consiglio si è riunito di nuovo giovedì sera.", "pl": "Rada zebrała się ponownie w czwartek wieczorem.",
+     "nl": "De raad kwam donderdagavond opnieuw bijeen."},
 ]
 
 
@@ -550,3 +551,64 @@ def test_a_city_named_in_each_language_is_an_exonym_even_where_the_encoder_does_
     same = NameSubstituted()._exonyms(ctx, ["Bratislava", "Budapest"], ["Pressburg", "Tervola"],
                                       ["Bratislava", "Budapest", "Pressburg", "Tervola", "Capri"])
     assert same.tolist() == [[True, False], [False, False]]
+
+
+def test_a_surname_replaced_after_the_kept_first_name_by_an_ordinary_word_is_flagged():
+    # "Verano" is an ordinary Spanish word, but after the kept first name it is no title
+    rows = [{"en": "The goal was scored by Tomas Brekke in the last minute.",
+             "de": "Das Tor schoss Tomas Brekke in der letzten Minute.",
+             "es": "El gol lo marcó Tomas Verano en el último minuto."}]
+    assert _flagged(rows) == [("es", "Tomas Verano", Severity.ERROR)]
+
+
+def test_a_first_name_spelled_one_letter_longer_is_no_short_form():
+    rows = [{"es": "El gol lo marcó Glen Moorfield al final.", "nl": "Het doelpunt werd gemaakt door Glenn Moorfield op het einde.",
+             "pl": "Bramkę zdobył Glenn Kubiak pod koniec meczu."}]
+    assert _flagged(rows) == [("pl", "Glenn Kubiak", Severity.ERROR)]
+
+
+def test_a_separate_name_the_others_also_write_does_not_stand_for_a_missing_one():
+    # "Mira" of the English version is the others' "Mira", not their "Brother Mira"
+    rows = [{"en": "She chose the names Mira and Tavi Orrin for the boats.",
+             "fr": "Elle a choisi les noms Mira et Brother Mira pour les bateaux.",
+             "nl": "Ze koos de namen Mira en Brother Mira voor de boten."}]
+    assert _flagged(rows) == [("en", "Tavi Orrin", Severity.ERROR)]
+
+
+def test_a_name_kept_in_latin_letters_by_a_chinese_version_is_a_name_however_common_its_word():
+    # "Симпсон" is a common word for a word list; the Chinese version keeps "Simpson" in its letters
+    rows = [{"ru": "Полиция допросила Симпсона в пятницу.", "zh": "警方周五询问了 Simpson。",
+             "nl": "De politie ondervroeg Lefebvre op vrijdag."}]
+    assert _flagged(rows) == [("nl", "Lefebvre", Severity.ERROR)]
+
+
+def test_names_that_can_only_be_names_are_judged_by_the_word_alignment_without_searching_the_rows(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the rows were searched")
+
+    monkeypatch.setattr(NameSubstituted, "counterpart_z", staticmethod(refuse))
+    rows = [{"fr": "Le contrat a été signé avec Korvald Stenmark en mars.",
+             "es": "El contrato se firmó con Korvald Stenmark en marzo.",
+             "pt": "O contrato foi assinado com Quirino Tavolga em março."}]
+    tokens = _tokens_with({"quirino": ("korvald", 0.5), "tavolga": ("stenmark", 0.5)})
+    found = [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
+             if f.severity >= Severity.WARNING]
+    assert found == [("pt", "Quirino Tavolga")]
+
+
+@pytest.mark.parametrize("rows", [
+    # an institution translated in every version, and in Cyrillic
+    [{"en": "The European Union approved the plan on Friday.", "fr": "L'Union européenne a approuvé le plan vendredi.",
+      "ru": "Европейский союз одобрил план в пятницу."}],
+    # a city's exonym in Polish (GeoNames), a title before a kept surname
+    [{"en": "Mayor Ida Brekke flew from Vienna to Oslo.", "pl": "Burmistrz Brekke poleciała z Wiednia do Oslo.",
+      "de": "Bürgermeisterin Ida Brekke flog von Wien nach Oslo."}],
+    # a transliterated name in Cyrillic, the Arabic version only voting where it keeps letters
+    [{"en": "Coach Tomas Brekke praised the team.", "ru": "Тренер Томас Брекке похвалил команду.",
+      "ar": "أشاد المدرب توماس بريكه بالفريق."}],
+    # a spelling of the first name one letter longer, the surname kept
+    [{"en": "Glen Ardwick asked for a penalty.", "es": "Glenn Ardwick pidió un penalti.",
+      "it": "Glen Ardwick ha chiesto un rigore."}],
+])
+def test_translated_institutions_exonyms_and_transliterations_are_not_flagged(rows):
+    assert _flagged(rows) == []

@@ -428,3 +428,37 @@ def test_a_name_transliterated_into_another_script_is_not_a_literal_translation(
     assert not rule._rendering("Сан-Диего", "San Diego", "ru", Langs())  # the same name in Cyrillic letters
     assert not rule._rendering("Ред Харбор", "Red Harbor", "ru", Langs())
     assert rule._rendering("Красная гавань", "Red Harbor", "ru", Langs())  # its words translated
+
+
+EXAMINER = {"es": "Según el Harbor Examiner, el puerto cerrará en mayo.",
+            "en": "According to the Harbor Examiner, the port will close in May.",
+            "it": "Secondo il Harbor Investigatore, il porto chiuderà a maggio."}
+
+
+def test_a_word_of_a_kept_name_turned_in_place_into_an_ordinary_word_is_flagged():
+    _, found = run(NameTranslatedLiterally, [EXAMINER] + FILL, embed=concept_embed)
+    assert [(f.doc, f.text, f.suggestion) for f in found] == [("it", "Harbor Investigatore", "Harbor Examiner")]
+    cyrillic = {"en": "The band Silver Breed played in Bristol.", "pt": "A banda Silver Breed tocou em Bristol.",
+                "ru": "Группа Silver Порода выступила в Бристоле."}
+    _, found = run(NameTranslatedLiterally, [cyrillic] + FILL, embed=concept_embed)
+    assert [(f.doc, f.text) for f in found] == [("ru", "Silver Порода")]
+
+
+@pytest.mark.parametrize("rows", [
+    # a title and a lake's descriptor translated before the kept name
+    [{"en": "Queen Elsbeth visited Lake Tavora on Monday.", "de": "Königin Elsbeth besuchte am Montag den Lago Tavora.",
+      "ru": "Королева Эльсбет посетила озеро Тавора в понедельник."}],
+    # a compound of the language's own, hyphenated
+    [{"en": "The Tavora Rim trail reopened.", "de": "Der Wanderweg am Tavora-Rand wurde wieder geöffnet.",
+      "pt": "O trilho do Tavora Rim reabriu."}],
+    # a country's name localised beside a kept acronym, a club's acronym
+    [{"en": "BBC Tavoria reported it first.", "de": "BBC Tavoria berichtete zuerst darüber.",
+      "pt": "A BBC Escócia noticiou-o primeiro."}],
+    # two translations sharing a word, their other words cognates
+    [{"en": "The Judiciary Committee voted.", "es": "Votó el Comité Judicial.", "pt": "Votou o Comité Judiciário."}],
+    # the name kept by every version, in Latin letters inside a Chinese and a Russian text
+    [{"en": "The Harbor Examiner reported it first.", "zh": "Harbor Examiner 首先报道了此事。",
+      "ru": "Первым об этом сообщил Harbor Examiner."}],
+])
+def test_titles_descriptors_compounds_cognates_and_kept_names_are_not_partial_renderings(rows):
+    assert run(NameTranslatedLiterally, rows + FILL, embed=concept_embed)[1] == []
