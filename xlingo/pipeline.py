@@ -50,6 +50,8 @@ class EncoderService(Protocol):
 
     def prefetch(self, texts: Sequence[str], tokens: bool = False) -> None: ...
 
+    def together(self, embedders: Sequence[Embedder | None]) -> list[Callable[[Sequence[str]], np.ndarray]]: ...
+
 
 @dataclass(frozen=True)
 class Component:
@@ -147,15 +149,17 @@ class Engine:
 
     def _align(self, ctx: CheckContext) -> None:
         """Align with the configured encoders (``align.encoders``; the run's model through the
-        story's service); ``Row.similarity`` always under the run's model."""
-        def service(name: str) -> EncoderService | Embedder:
-            return self.align_embedders.get(name) or ctx.embed
-
+        story's service); ``Row.similarity`` always under the run's model. The encoders that embed
+        windows are asked together (one wave request for all of them per aligner round)."""
         names = self.settings.align_encoders
         sentences_only = self.settings.align_sentences_only
+        windowed = [n for n in names if n not in sentences_only]
+        fns = ctx.embed.together([self.align_embedders.get(n) for n in windowed])  # type: ignore[attr-defined]
         ctx.story.alignment = align_documents(
-            ctx.documents, [service(n) for n in names if n not in sentences_only], self.align_params,
-            sentence_embed=[service(n) for n in names if n in sentences_only], similarity_embed=ctx.embed)
+            ctx.documents, fns, self.align_params,
+            sentence_embed=ctx.embed.together([self.align_embedders.get(n) for n in names  # type: ignore[attr-defined]
+                                               if n in sentences_only]),
+            similarity_embed=ctx.embed)
 
     def align_encoder_names(self) -> list[str]:
         """The alignment's encoders as loaded (name and version), in ``align.encoders`` order."""

@@ -41,6 +41,7 @@ _UNDECOMPOSED = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ
                                "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i", "þ": "th", "Þ": "Th"})
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case-folded text without accents (``ø``, ``ł``, ``ß`` too), apostrophes unified."""
     text = unicodedata.normalize("NFKD", text.replace("’", "'").translate(_UNDECOMPOSED))
