@@ -41,6 +41,7 @@ __all__ = ["EXECUTORS", "Executor", "FeedOptions", "FeedRun", "LocalExecutor", "
 log = logging.getLogger("xlingo.check")
 EMBED_CHUNK = 256  # strings per progress step of the embed phase (the encoder batches inside)
 EXECUTORS = ("local", "ray")
+STORE_CHUNK = 64  # checked stories written to the store per transaction
 WAVE_WIDTH = 16  # stories in flight in the local executor (their encoder requests batched together)
 
 
@@ -148,6 +149,7 @@ def check_feed(feed: Sequence[FeedDocument], settings: Settings, *, problems: Pr
     if not jobs:
         raise InputError(f"nothing checked: no story has two versions among the {len(segmented)} documents "
                          "(--story or --no-group name the versions of one story)")
+    del vectors  # the grouping index is done: from here on only the embedder's one vector per string
     lap("group")
     stories, reused = check_stories(engine, jobs, runner, progress, store if options.reuse_stories else None)
     lap("stories")
@@ -174,7 +176,9 @@ def check_stories(engine: Engine, jobs: Sequence[StoryJob], runner: Executor, pr
     found = get(keys)
     todo = [k for k, key in enumerate(keys) if key not in found]
     checked = dict(zip(todo, runner.stories(engine, [jobs[k] for k in todo], progress) if todo else []))
-    put({keys[k]: story_data(story) for k, story in checked.items()})
+    done = list(checked.items())
+    for k in range(0, len(done), STORE_CHUNK):  # a chunk's JSON at a time (memory flat in feed size)
+        put({keys[j]: story_data(story) for j, story in done[k:k + STORE_CHUNK]})
     return [checked[k] if k in checked else story_from_data(found[keys[k]], jobs[k])
             for k in range(len(jobs))], len(jobs) - len(todo)
 
@@ -311,8 +315,11 @@ class LocalExecutor:
         self.width = width or WAVE_WIDTH
 
     def stories(self, engine: Engine, jobs: Sequence[StoryJob], progress: Progress) -> list[Story]:
-        """Stories ``width`` at a time, their encoder requests served together in waves."""
+        """Stories ``width`` at a time, their encoder requests served together in waves; first
+        the strings the rules declare for them (:class:`~xlingo.pipeline.DeclaresStrings`), all
+        stories' in one batched pass."""
         progress.start("checking stories", len(jobs))
+        engine.prefetch_declared([t for job in jobs for t in engine.declared_strings(job.versions, job.context)])
         batcher: WaveBatcher[StoryJob, Story] = WaveBatcher(engine.embedder, self.width)
 
         def build(job: StoryJob, service: BatchedService) -> Story:
