@@ -48,6 +48,7 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
+@lru_cache(maxsize=65536)
 def split_words(text: str, accents: bool = False) -> tuple[str, ...]:
     """Folded words of a name, hyphens and dots treated as spaces (``U.S.`` -> ``us``); with
     ``accents`` only case-folded (the form word frequencies need)."""
