@@ -53,7 +53,7 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     return list(_tokenized(text, start, len(text) if end is None else end))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=2048)  # the sentences of the stories in flight (16 at a time), a few times each
 def _tokenized(text: str, start: int, end: int) -> tuple[Token, ...]:
     out: list[Token] = []
     prev = start
