@@ -411,12 +411,12 @@ def main() -> None:
         result["runs"].append(r)
         save()
     if len(result["runs"]) > 1:
-        first = result["runs"][0]
-        result["memory"] = {
-            "beyond_model_mib": {str(r["size"]): round(r["peak_rss_cold_run_mib"] - r["rss_after_model_mib"], 1)
-                                 for r in result["runs"]},
-            "growth_per_1000_stories_mib": [round(1000 * (r["peak_rss_cold_run_mib"] - first["peak_rss_cold_run_mib"])
-                                                  / (r["size"] - first["size"]), 1) for r in result["runs"][1:]]}
+        beyond = {r["size"]: round(r["peak_rss_cold_run_mib"] - r["rss_after_model_mib"], 1) for r in result["runs"]}
+        steps = list(beyond.items())
+        result["memory"] = {  # each size in its own process: its peak by the end of the cold run less its own with the models
+            "beyond_model_mib": {str(n): mib for n, mib in steps},
+            "growth_per_1000_stories_mib": {f"{a}->{b}": round(1000 * (y - x) / (b - a), 1)
+                                            for (a, x), (b, y) in zip(steps, steps[1:])}}
         print(f"memory beyond the model by the end of the cold run, by size: {result['memory']['beyond_model_mib']} MiB",
               flush=True)
         save()
