@@ -14,6 +14,7 @@ import logging
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -305,11 +306,15 @@ class LocalExecutor:
     """Every phase in this process; stories ``width`` at a time, by turns, with wave batching."""
 
     def embed(self, engine: Engine, texts: Sequence[str], progress: Progress) -> None:
-        """The run's model over every sentence with token states; then each other alignment
-        encoder over every sentence in one batched pass (not story by story as they align)."""
-        _embed_texts(engine.embedder, texts, progress)
-        for aligner in engine.align_embedders.values():
-            aligner.prefetch(texts)
+        """The run's model over every sentence with token states; beside it, in a thread each, the
+        other alignment encoders over every sentence in one batched pass (not story by story as
+        they align). The encoders' forward passes release the interpreter, so on a machine with a
+        spare core they overlap; each encodes the same batches as alone, so the vectors are too."""
+        with ThreadPoolExecutor(max_workers=max(1, len(engine.align_embedders))) as pool:
+            others = [pool.submit(aligner.prefetch, texts) for aligner in engine.align_embedders.values()]
+            _embed_texts(engine.embedder, texts, progress)
+            for done in others:
+                done.result()
 
     def __init__(self, width: int | None = None) -> None:
         self.width = width or WAVE_WIDTH
