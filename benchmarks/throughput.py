@@ -335,10 +335,10 @@ def show(r: dict) -> None:
           f"peak RSS {r['peak_rss_mib']} MiB", flush=True)
     print(f"{'':>17} cold encoder use: {cold['encoder_use']}", flush=True)
     if "peak_rss_cold_run_mib" in r:
-        print(f"{'':>17} memory: {r['rss_after_model_mib']} MiB after the model, peak {r['peak_rss_cold_run_mib']} MiB "
-              f"by the end of the cold run ({r['peak_rss_cold_run_mib'] - r['rss_after_model_mib']:.1f} beyond the model; "
-              f"vectors kept: {r['memo_strings']}), {r['peak_rss_mib']} MiB with the report rendered and the warm runs",
-              flush=True)
+        beyond = r["peak_rss_cold_run_mib"] - r["rss_after_model_mib"]
+        print(f"{'':>17} memory: {r['rss_after_model_mib']} MiB after the model, peak {r['peak_rss_cold_run_mib']} "
+              f"MiB by the end of the cold run ({beyond:.1f} beyond the model; vectors kept: {r['memo_strings']}), "
+              f"{r['peak_rss_mib']} MiB with the report rendered and the warm runs", flush=True)
     if "warm_process" in r:
         w = r["warm_process"]
         print(f"{'':>17} warm run in a fresh process: {w['wall_s']} s, {w['stories_reused']} stories reused, "
@@ -413,12 +413,13 @@ def main() -> None:
     if len(result["runs"]) > 1:
         beyond = {r["size"]: round(r["peak_rss_cold_run_mib"] - r["rss_after_model_mib"], 1) for r in result["runs"]}
         steps = list(beyond.items())
-        result["memory"] = {  # each size in its own process: its peak by the end of the cold run less its own with the models
+        # each size in its own process: its peak by the end of the cold run less its own with the models
+        result["memory"] = {
             "beyond_model_mib": {str(n): mib for n, mib in steps},
             "growth_per_1000_stories_mib": {f"{a}->{b}": round(1000 * (y - x) / (b - a), 1)
                                             for (a, x), (b, y) in zip(steps, steps[1:])}}
-        print(f"memory beyond the model by the end of the cold run, by size: {result['memory']['beyond_model_mib']} MiB",
-              flush=True)
+        print(f"memory beyond the model by the end of the cold run, by size: "
+              f"{result['memory']['beyond_model_mib']} MiB", flush=True)
         save()
     if args.tier and sizes:
         r = spawn(["--child", str(sizes[0]), args.tier, "local", "-"])

@@ -7,8 +7,9 @@
   (model loaded once per actor), check chunks of stories, their encoder requests batched in
   waves (:mod:`xlingo.embed.batching`). Stories travel with the vectors and token states of their
   sentences and the vectors of the strings their rules declare (encoded on the driver for the
-  whole feed in one pass, :class:`~xlingo.pipeline.DeclaresStrings`); the worker hands back the stories, the strings it had to encode (alignment windows,
-  names, merged cells) and its counters.
+  whole feed in one pass, :class:`~xlingo.pipeline.DeclaresStrings`); the worker hands back
+  the stories, the strings it had to encode (alignment windows, names, merged cells) and its
+  counters.
 * **Merge** (reduce): results come back in job order; only the driver writes the embedding
   cache (workers read it when its file is reachable from their node, and hand new entries
   back). The report is byte-identical to the local run's.
