@@ -15,7 +15,9 @@ in a fresh process, after the model is loaded:
 
 It prints and writes per size: sentences (and distinct ones), strings encoded, forward calls,
 mean batch, which component asked for what, cold throughput as a fraction of the encoder pass
-(target >= 0.8), warm time as a fraction of cold (target <= 0.1, zero forward passes), peak RSS;
+(target >= 0.8), warm time as a fraction of cold (target <= 0.1, zero forward passes), peak RSS
+after the model, by the end of the cold run (before the report is rendered) and at the end, and
+the vectors kept per encoder (the memory summary compares the sizes);
 the same for the ``use-v3`` tier; a one-story ``diff`` split into start-up, encoder and rest; and
 with ``--ray`` a feed (``--ray-size``) on a local Ray cluster with 1 and 2 workers (speed-up, JSON
 identical to the local run). ``--policy`` measures the encoder's thread and batch policy (strings per
@@ -136,6 +138,9 @@ def child(data: Path, size: int, model: str, executor: str, workers: int | None,
     encoder = load_encoder(model)
     encoder.encode(["."])  # the shipped encoders load lazily: load now, outside the timed runs
     startup = time.perf_counter() - t0
+    for name in Settings(model=model).align_encoders:  # the alignment's other encoders too (memory "after the models")
+        if name not in ("model", model):
+            load_encoder(name).encode(["."])
     stories = cut_stories(data, size)
     docs = feed_documents(stories)
     texts: list[str] = []
@@ -167,6 +172,10 @@ def child(data: Path, size: int, model: str, executor: str, workers: int | None,
                                  options=phase_options)
                 wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
             out[phase] = {**_run_figures(run, wall), "cpu_s": round(cpu, 2)}
+            if phase == "cold":  # before the report is rendered (the JSON below holds the whole feed)
+                out["peak_rss_cold_run_mib"] = peak_rss_mib()
+                out["memo_strings"] = {e.encoder.name: len(e._memo)
+                                       for e in (run.engine.embedder, *run.engine.align_embedders.values())}
             sha = __import__("hashlib").sha256(run.report.to_json().encode()).hexdigest()
             if phase == "cold":
                 out["report_sha256"] = sha
@@ -325,6 +334,11 @@ def show(r: dict) -> None:
           f"{r['warm_recheck_fraction_of_cold']} of cold, {recheck['forward_calls']} forward calls; "
           f"peak RSS {r['peak_rss_mib']} MiB", flush=True)
     print(f"{'':>17} cold encoder use: {cold['encoder_use']}", flush=True)
+    if "peak_rss_cold_run_mib" in r:
+        beyond = r["peak_rss_cold_run_mib"] - r["rss_after_model_mib"]
+        print(f"{'':>17} memory: {r['rss_after_model_mib']} MiB after the model, peak {r['peak_rss_cold_run_mib']} "
+              f"MiB by the end of the cold run ({beyond:.1f} beyond the model; vectors kept: {r['memo_strings']}), "
+              f"{r['peak_rss_mib']} MiB with the report rendered and the warm runs", flush=True)
     if "warm_process" in r:
         w = r["warm_process"]
         print(f"{'':>17} warm run in a fresh process: {w['wall_s']} s, {w['stories_reused']} stories reused, "
@@ -395,6 +409,17 @@ def main() -> None:
         r["warm_process_fraction_of_cold"] = round(r["warm_process"]["wall_s"] / r["cold"]["wall_s"], 3)
         show(r)
         result["runs"].append(r)
+        save()
+    if len(result["runs"]) > 1:
+        beyond = {r["size"]: round(r["peak_rss_cold_run_mib"] - r["rss_after_model_mib"], 1) for r in result["runs"]}
+        steps = list(beyond.items())
+        # each size in its own process: its peak by the end of the cold run less its own with the models
+        result["memory"] = {
+            "beyond_model_mib": {str(n): mib for n, mib in steps},
+            "growth_per_1000_stories_mib": {f"{a}->{b}": round(1000 * (y - x) / (b - a), 1)
+                                            for (a, x), (b, y) in zip(steps, steps[1:])}}
+        print(f"memory beyond the model by the end of the cold run, by size: "
+              f"{result['memory']['beyond_model_mib']} MiB", flush=True)
         save()
     if args.tier and sizes:
         r = spawn(["--child", str(sizes[0]), args.tier, "local", "-"])

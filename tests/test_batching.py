@@ -103,3 +103,25 @@ def test_token_batches_do_not_pad_short_texts_to_long_ones():
     batches = token_batches(lengths, budget=512, most=256, fill=0.8)
     assert batches == [[0, 2, 5], [4, 1, 6], [3]]  # the one-word names are not padded to 60 tokens
     assert token_batches(lengths, budget=512, most=256, fill=0.0) == [[0, 2, 5, 4, 1, 6, 3]]
+
+
+def test_encoders_asked_together_share_each_wave():
+    """The aligner embeds a round's windows with every encoder in turn: one wave request asks all
+    of them, so each encoder gets the whole wave in one call and the second asks nothing new."""
+    def aligning(other_embedder):
+        def job(k, service):
+            first, second = service.together([other_embedder, None])
+            out = []
+            for step in range(2):
+                texts = [f"window {k}.{step}", f"window {k}.{step} longer"]
+                out.append(round(float(first(texts)[0].sum() + second(texts)[1].sum()), 6))
+            return out
+        return job
+
+    plain = Embedder(HashedEncoder())  # each encoder on its own
+    expected = [aligning(Embedder(HashedEncoder()))(k, plain) for k in range(5)]
+    main, other = Recording(), Recording()
+    batcher = WaveBatcher(Embedder(main, batch_size=1000), width=5)
+    assert batcher.map(list(range(5)), aligning(Embedder(other, batch_size=1000))) == expected
+    assert batcher.waves == 2 and len(main.calls) == len(other.calls) == 2
+    assert sorted(other.calls[0]) == sorted(main.calls[0]) and len(main.calls[0]) == 10

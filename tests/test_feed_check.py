@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 
 from xlingo.cache import EmbeddingCache
+from xlingo.check.base import Rule
 from xlingo.config import Settings
 from xlingo.feed import FeedDocument, Problems
 from xlingo.feed_check import FeedOptions, check_feed
-from xlingo.model import Document
+from xlingo.model import Document, Severity
 
 STORIES = {
     "bridge": {
@@ -176,3 +177,40 @@ def test_a_plain_engine_counts_the_check_per_rule_too():
     assert "check" not in use and use["check.XL801"][1] >= 1
     assert all(v[0] for k, v in use.items() if k.startswith("check."))  # no empty entries
     assert engine.embedder.counters.strings_encoded == sum(v[1] for v in use.values())
+
+
+class DeclaringRule(Rule):
+    """A test rule that declares the first word of every sentence and asks for them when checking."""
+
+    code, name, severity, summary, requires = "XL999", "declaring", Severity.INFO, "test", ()
+
+    def encoder_strings(self, documents, context):
+        return [s.text.split()[0] for d in documents for s in d.sentences]
+
+    def check(self, ctx):
+        ctx.embed([s.text.split()[0] for d in ctx.documents for s in d.sentences])
+        return []
+
+
+def test_strings_a_rule_declares_are_encoded_for_the_whole_feed_in_one_pass(monkeypatch):
+    from xlingo import pipeline
+
+    real = pipeline.selected_rules
+    monkeypatch.setattr(pipeline, "selected_rules", lambda settings: [*real(settings), DeclaringRule()])
+    run = check_feed(feed(), SETTINGS, problems=Problems())
+    use = run.engine.encoder_use
+    firsts = {s.text.split()[0] for st in run.report.stories for d in st.documents for s in d.sentences}
+    assert use["prefetch"] == [1, len(firsts)]  # every story's strings, one forward call
+    assert "check.XL999" not in use  # the stories found them known
+    sentences = len({s.text for st in run.report.stories for d in st.documents for s in d.sentences})
+    assert run.counters.strings_encoded == sentences + sum(v[1] for v in use.values())
+
+
+def test_a_story_on_its_own_encodes_its_declared_strings_first(monkeypatch):
+    from xlingo import pipeline
+
+    real = pipeline.selected_rules
+    monkeypatch.setattr(pipeline, "selected_rules", lambda settings: [*real(settings), DeclaringRule()])
+    engine = pipeline.Engine(SETTINGS)
+    engine.build_story([Document(id=lg, path=f"{lg}.txt", text=t, lang=lg) for lg, t in NEGATED.items()])
+    assert engine.encoder_use["prefetch"][0] == 1 and "check.XL999" not in engine.encoder_use

@@ -14,6 +14,7 @@ import logging
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -41,6 +42,7 @@ __all__ = ["EXECUTORS", "Executor", "FeedOptions", "FeedRun", "LocalExecutor", "
 log = logging.getLogger("xlingo.check")
 EMBED_CHUNK = 256  # strings per progress step of the embed phase (the encoder batches inside)
 EXECUTORS = ("local", "ray")
+STORE_CHUNK = 64  # checked stories written to the store per transaction
 WAVE_WIDTH = 16  # stories in flight in the local executor (their encoder requests batched together)
 
 
@@ -148,6 +150,7 @@ def check_feed(feed: Sequence[FeedDocument], settings: Settings, *, problems: Pr
     if not jobs:
         raise InputError(f"nothing checked: no story has two versions among the {len(segmented)} documents "
                          "(--story or --no-group name the versions of one story)")
+    del vectors  # the grouping index is done: from here on only the embedder's one vector per string
     lap("group")
     stories, reused = check_stories(engine, jobs, runner, progress, store if options.reuse_stories else None)
     lap("stories")
@@ -174,7 +177,9 @@ def check_stories(engine: Engine, jobs: Sequence[StoryJob], runner: Executor, pr
     found = get(keys)
     todo = [k for k, key in enumerate(keys) if key not in found]
     checked = dict(zip(todo, runner.stories(engine, [jobs[k] for k in todo], progress) if todo else []))
-    put({keys[k]: story_data(story) for k, story in checked.items()})
+    done = list(checked.items())
+    for k in range(0, len(done), STORE_CHUNK):  # a chunk's JSON at a time (memory flat in feed size)
+        put({keys[j]: story_data(story) for j, story in done[k:k + STORE_CHUNK]})
     return [checked[k] if k in checked else story_from_data(found[keys[k]], jobs[k])
             for k in range(len(jobs))], len(jobs) - len(todo)
 
@@ -301,18 +306,25 @@ class LocalExecutor:
     """Every phase in this process; stories ``width`` at a time, by turns, with wave batching."""
 
     def embed(self, engine: Engine, texts: Sequence[str], progress: Progress) -> None:
-        """The run's model over every sentence with token states; then each other alignment
-        encoder over every sentence in one batched pass (not story by story as they align)."""
-        _embed_texts(engine.embedder, texts, progress)
-        for aligner in engine.align_embedders.values():
-            aligner.prefetch(texts)
+        """The run's model over every sentence with token states; beside it, in a thread each, the
+        other alignment encoders over every sentence in one batched pass (not story by story as
+        they align). The encoders' forward passes release the interpreter, so on a machine with a
+        spare core they overlap; each encodes the same batches as alone, so the vectors are too."""
+        with ThreadPoolExecutor(max_workers=max(1, len(engine.align_embedders))) as pool:
+            others = [pool.submit(aligner.prefetch, texts) for aligner in engine.align_embedders.values()]
+            _embed_texts(engine.embedder, texts, progress)
+            for done in others:
+                done.result()
 
     def __init__(self, width: int | None = None) -> None:
         self.width = width or WAVE_WIDTH
 
     def stories(self, engine: Engine, jobs: Sequence[StoryJob], progress: Progress) -> list[Story]:
-        """Stories ``width`` at a time, their encoder requests served together in waves."""
+        """Stories ``width`` at a time, their encoder requests served together in waves; first
+        the strings the rules declare for them (:class:`~xlingo.pipeline.DeclaresStrings`), all
+        stories' in one batched pass."""
         progress.start("checking stories", len(jobs))
+        engine.prefetch_declared([t for job in jobs for t in engine.declared_strings(job.versions, job.context)])
         batcher: WaveBatcher[StoryJob, Story] = WaveBatcher(engine.embedder, self.width)
 
         def build(job: StoryJob, service: BatchedService) -> Story:

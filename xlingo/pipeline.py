@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -34,7 +34,7 @@ from xlingo.model import Document, GroupEntry, Report, RowLevels, RuleInfo, Sign
 from xlingo.read import expand_paths, read_document, unique_ids
 from xlingo.segment import segment
 
-__all__ = ["Component", "Engine", "diff", "diff_documents", "stage_parameters", "story_stats"]
+__all__ = ["Component", "DeclaresStrings", "Engine", "diff", "diff_documents", "stage_parameters", "story_stats"]
 
 REPORT_NEEDS = ("divergence",)  # annotators whose fields every report carries (``Row.divergence``)
 
@@ -49,6 +49,20 @@ class EncoderService(Protocol):
     def tokens(self, texts: Sequence[str]) -> list[TokenStates]: ...
 
     def prefetch(self, texts: Sequence[str], tokens: bool = False) -> None: ...
+
+    def together(self, embedders: Sequence[Embedder | None]) -> list[Callable[[Sequence[str]], np.ndarray]]: ...
+
+
+class DeclaresStrings(Protocol):
+    """A rule that can tell, from a story's documents alone (segmented, not yet aligned), strings
+    it will ask the encoder for (name renderings, name contexts...). The engine asks every rule
+    that has this method before the stories run (:meth:`Engine.declared_strings`) and encodes
+    what they declare for the whole feed in one batched pass, so the stories find those strings
+    known and the rule's own requests cost nothing. Declaring is an optimisation: a string the
+    rule asks for without declaring it is encoded then; one declared and never asked for costs
+    one encoding. It must be cheap and depend on the documents only."""
+
+    def encoder_strings(self, documents: Sequence[Document], context: Sequence[Document]) -> Iterable[str]: ...
 
 
 @dataclass(frozen=True)
@@ -118,6 +132,8 @@ class Engine:
         unknown = set(disable) - set(self.component_names)
         if unknown:
             raise ValueError(f"no component named {', '.join(sorted(unknown))}")
+        if service is None:  # one story on its own (diff): its declared strings in one pass first
+            self.prefetch_declared(self.declared_strings(story.documents, story.context))
         service = service or self.embedder
         ctx = CheckContext(story=story, embed=service, glossary=self.glossary, meaning_model=self.meaning_model)
         counters = self.embedder.counters
@@ -137,6 +153,27 @@ class Engine:
                     used[1] += counters.strings_encoded - strings
         return story
 
+    def declared_strings(self, documents: Sequence[Document], context: Sequence[Document] = ()) -> list[str]:
+        """The distinct strings the selected rules declare for a story (:class:`DeclaresStrings`)."""
+        out: list[str] = []
+        for rule in self.rules:
+            declare = getattr(rule, "encoder_strings", None)
+            if declare is not None:
+                out.extend(declare(documents, context))
+        return list(dict.fromkeys(out))
+
+    def prefetch_declared(self, texts: Sequence[str]) -> None:
+        """Encode the declared ``texts`` the run does not know, in one batched pass (counted as
+        the ``prefetch`` component's encoder use)."""
+        counters = self.embedder.counters
+        calls, strings = counters.forward_calls, counters.strings_encoded
+        self.embedder.prefetch(texts)
+        if counters.forward_calls > calls:
+            with self._lock:
+                used = self.encoder_use.setdefault("prefetch", [0, 0])
+                used[0] += counters.forward_calls - calls
+                used[1] += counters.strings_encoded - strings
+
     def _embed(self, ctx: CheckContext) -> None:
         service = ctx.embed
         texts = [s.text for d in ctx.documents for s in d.sentences]
@@ -147,15 +184,17 @@ class Engine:
 
     def _align(self, ctx: CheckContext) -> None:
         """Align with the configured encoders (``align.encoders``; the run's model through the
-        story's service); ``Row.similarity`` always under the run's model."""
-        def service(name: str) -> EncoderService | Embedder:
-            return self.align_embedders.get(name) or ctx.embed
-
+        story's service); ``Row.similarity`` always under the run's model. The encoders that embed
+        windows are asked together (one wave request for all of them per aligner round)."""
         names = self.settings.align_encoders
         sentences_only = self.settings.align_sentences_only
+        windowed = [n for n in names if n not in sentences_only]
+        fns = ctx.embed.together([self.align_embedders.get(n) for n in windowed])  # type: ignore[attr-defined]
         ctx.story.alignment = align_documents(
-            ctx.documents, [service(n) for n in names if n not in sentences_only], self.align_params,
-            sentence_embed=[service(n) for n in names if n in sentences_only], similarity_embed=ctx.embed)
+            ctx.documents, fns, self.align_params,
+            sentence_embed=ctx.embed.together([self.align_embedders.get(n) for n in names  # type: ignore[attr-defined]
+                                               if n in sentences_only]),
+            similarity_embed=ctx.embed)
 
     def align_encoder_names(self) -> list[str]:
         """The alignment's encoders as loaded (name and version), in ``align.encoders`` order."""

@@ -6,8 +6,10 @@
 * **Stories** (map): :class:`StoryWorker` actors, each with its own :class:`~xlingo.pipeline.Engine`
   (model loaded once per actor), check chunks of stories, their encoder requests batched in
   waves (:mod:`xlingo.embed.batching`). Stories travel with the vectors and token states of their
-  sentences; the worker hands back the stories, the strings it had to encode (alignment windows,
-  names, merged cells) and its counters.
+  sentences and the vectors of the strings their rules declare (encoded on the driver for the
+  whole feed in one pass, :class:`~xlingo.pipeline.DeclaresStrings`); the worker hands back
+  the stories, the strings it had to encode (alignment windows, names, merged cells) and its
+  counters.
 * **Merge** (reduce): results come back in job order; only the driver writes the embedding
   cache (workers read it when its file is reachable from their node, and hand new entries
   back). The report is byte-identical to the local run's.
@@ -197,10 +199,13 @@ class RayExecutor:
         pool = ActorPool([actor.remote(engine.settings, glossary_ref, str(cache) if cache else None)
                           for _ in range(min(self.workers, len(jobs)))])
         embedder = engine.embedder
+        declared = {job.id: engine.declared_strings(job.versions, job.context) for job in jobs}
+        engine.prefetch_declared([t for texts in declared.values() for t in texts])  # one pass, on the driver
 
         def submit(a: Any, chunk: list[Any]) -> Any:
             texts = list(dict.fromkeys(t for job in chunk for t in job.texts()))
             tokens = embedder.half_tokens(texts) if embedder.has_tokens else {}
+            texts = list(dict.fromkeys([*texts, *(t for job in chunk for t in declared[job.id])]))
             payload = (dict(zip(texts, embedder(texts))), {t: pack_tokens(s) for t, s in tokens.items()})
             if embedder.store is not None:
                 embedder.forget_tokens()

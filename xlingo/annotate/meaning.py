@@ -156,9 +156,21 @@ def thirds_agree_gap(row: RowWords, d: str, e: str) -> np.ndarray:
 
 
 def _window(x: np.ndarray, w: int, fn) -> np.ndarray:
+    """``fn`` (``np.mean`` or ``np.min``) of each value's neighbours, up to ``w`` on each side (the
+    value itself when it has none), vectorised: the mean sums the neighbours left to right, as
+    ``np.mean`` of the short window does, so the values are the same to the bit."""
     n = len(x)
-    return np.array([fn(np.concatenate([x[max(0, i - w):i], x[i + 1:i + 1 + w]])) if n > 1 else x[i]
-                     for i in range(n)])
+    if n < 2:
+        return np.array(x, dtype=float)
+    idx = np.arange(n)[:, None] + np.array([o for o in range(-w, w + 1) if o])[None, :]
+    present = (idx >= 0) & (idx < n)
+    vals = x[np.clip(idx, 0, n - 1)]
+    if fn is np.min:
+        return np.where(present, vals, np.inf).min(axis=1)
+    total = np.zeros(n)
+    for col in range(vals.shape[1]):
+        total = total + np.where(present[:, col], vals[:, col], 0.0)
+    return total / present.sum(axis=1)
 
 
 def pair_features(row: RowWords, d: str, e: str, stats: dict[tuple[str, str], PairStats],

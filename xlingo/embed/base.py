@@ -133,6 +133,12 @@ class Embedder:
         states when ``tokens`` and the encoder has them)."""
         self._fill(texts, tokens=tokens and self.has_tokens)
 
+    def together(self, embedders: Sequence[Embedder | None]) -> list[Embedder]:
+        """The embedding function of each of ``embedders`` (None: this one). Called directly, each
+        encodes on its own; a batched story view (:class:`~xlingo.embed.batching.BatchedService`)
+        asks for a string in all of them at once."""
+        return [e or self for e in embedders]
+
     def prefetch_new(self, texts: Sequence[str]) -> None:
         """Encode, with their token states, the strings of ``texts`` whose vectors are neither
         known nor stored; leave the token states of the others in the store (a story that needs

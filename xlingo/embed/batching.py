@@ -29,10 +29,12 @@ TOKEN_MEMO_LIMIT = 2_000  # token states kept in memory between waves when a sto
 @dataclass
 class _Request:
     order: tuple[int, int]  # (story index, request number): the wave's deterministic order
-    texts: list[str]
-    tokens: bool
+    asks: list[tuple[Embedder, list[str], bool]]  # (encoder service, strings, with token states)
     component: str
     done: bool = False
+
+    def known(self) -> bool:
+        return all(t in e._memo and (not tokens or t in e._tokens) for e, texts, tokens in self.asks for t in texts)
 
 
 class BatchedService:
@@ -62,9 +64,27 @@ class BatchedService:
     def prefetch(self, texts: Sequence[str], tokens: bool = False) -> None:
         self._wait(texts, tokens=tokens and self.has_tokens)
 
+    def together(self, embedders: Sequence[Embedder | None]) -> list[Callable[[Sequence[str]], np.ndarray]]:
+        """One embedding function per service of ``embedders`` (None: the run's own, through
+        this view), each asking for its strings in *all* of them in one wave request: the
+        aligner, which embeds the same windows with every encoder in turn, waits once per round
+        and every encoder sees the whole wave's windows in one batch."""
+        group = [e or self.embedder for e in embedders]
+
+        def fn(embedder: Embedder) -> Callable[[Sequence[str]], np.ndarray]:
+            def embed(texts: Sequence[str]) -> np.ndarray:
+                self._ask([(e, list(texts), False) for e in group])
+                return embedder(texts)
+            return embed
+
+        return [fn(e) for e in group]
+
     def _wait(self, texts: Sequence[str], tokens: bool) -> None:
+        self._ask([(self.embedder, list(texts), tokens)])
+
+    def _ask(self, asks: list[tuple[Embedder, list[str], bool]]) -> None:
         self._seq += 1
-        self.batcher.request(_Request((self.index, self._seq), list(texts), tokens, self.component))
+        self.batcher.request(_Request((self.index, self._seq), asks, self.component))
 
 
 _MAIN = -1  # the turn of the thread that serves waves and starts stories
@@ -89,8 +109,7 @@ class WaveBatcher(Generic[T, R]):
     _pending: list[_Request] = field(default_factory=list)
 
     def request(self, req: _Request) -> None:
-        memo, toks = self.embedder._memo, self.embedder._tokens
-        if all(t in memo and (not req.tokens or t in toks) for t in req.texts):
+        if req.known():
             return
         with self._cond:
             self._pending.append(req)
@@ -143,34 +162,37 @@ class WaveBatcher(Generic[T, R]):
         return results  # type: ignore[return-value]
 
     def _serve(self) -> None:
-        """Encode one wave (no story can run until then), then queue its stories in order."""
+        """Encode one wave (no story can run until then), then queue its stories in order: per
+        encoder service (the run's own first, the others in the order the wave first asks them),
+        the strings with token states in one pass, the others in another."""
         wave = sorted(self._pending, key=lambda r: r.order)
         self._pending = []
         self.waves += 1
-        embedder = self.embedder
-        if embedder.store is not None and len(embedder._tokens) > TOKEN_MEMO_LIMIT:
-            embedder.forget_tokens()
-        with_tokens = [t for r in wave if r.tokens for t in r.texts]
-        vectors_only = [t for r in wave if not r.tokens for t in r.texts]
-        encoded: list[str] = []
-        if with_tokens:
-            embedder.last_encoded = []
-            embedder.prefetch(with_tokens, tokens=True)
-            encoded += embedder.last_encoded
-        if vectors_only:
-            embedder.last_encoded = []
-            embedder.prefetch(vectors_only)
-            encoded += embedder.last_encoded
-        if encoded:  # what went through the encoder, by the component that asked first
-            first: dict[str, str] = {}
-            for r in wave:
-                for t in r.texts:
-                    first.setdefault(t, r.component)
-            asked = [first[t] for t in encoded]
-            for component in dict.fromkeys(asked):
-                self.use.setdefault(component, [0, 0])[0] += 1
-            for component in asked:
-                self.use[component][1] += 1
+        services = list(dict.fromkeys([self.embedder, *(e for r in wave for e, _, _ in r.asks)]))
+        for embedder in services:
+            if embedder.store is not None and len(embedder._tokens) > TOKEN_MEMO_LIMIT:
+                embedder.forget_tokens()
+            asked = [(r, texts, tokens) for r in wave for e, texts, tokens in r.asks if e is embedder]
+            encoded: list[str] = []
+            for want_tokens in (True, False):
+                texts = [t for _, ts, tokens in asked if tokens == want_tokens for t in ts]
+                if texts:
+                    embedder.last_encoded = []
+                    embedder.prefetch(texts, tokens=want_tokens)
+                    encoded += embedder.last_encoded
+            if encoded and embedder is self.embedder:  # the run's model: by the component that asked first
+                self._count(encoded, [(r.component, ts) for r, ts, _ in asked])
         for r in wave:
             r.done = True
             self._ready.append(r.order[0])
+
+    def _count(self, encoded: list[str], asked: list[tuple[str, list[str]]]) -> None:
+        first: dict[str, str] = {}
+        for component, texts in asked:
+            for t in texts:
+                first.setdefault(t, component)
+        components = [first[t] for t in encoded]
+        for component in dict.fromkeys(components):
+            self.use.setdefault(component, [0, 0])[0] += 1
+        for component in components:
+            self.use[component][1] += 1

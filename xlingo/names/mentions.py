@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from xlingo.language import primary_language, zipf
 from xlingo.names.words import (
@@ -48,8 +49,12 @@ class Token:
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Words of ``text[start:end]`` with absolute offsets; elisions split (``l'``, ``d'``),
     hyphenated words split into their parts (joined to each other), possessive ``'s`` left
-    out of the word."""
-    end = len(text) if end is None else end
+    out of the word. Memoised: a story's rules tokenize the same sentences several times."""
+    return list(_tokenized(text, start, len(text) if end is None else end))
+
+
+@lru_cache(maxsize=2048)  # the sentences of the stories in flight (16 at a time), a few times each
+def _tokenized(text: str, start: int, end: int) -> tuple[Token, ...]:
     out: list[Token] = []
     prev = start
     for m in WORD_RE.finditer(text, start, end):
@@ -68,9 +73,10 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
             joined = (not gap.strip() and "\n" not in gap) or gap in ("-", "‐")
             out.append(Token(text[ps:pe], ps, pe, initial, joined, gap))
             prev = pe
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=65536)
 def letters(text: str) -> str:
     """The letters of ``text``, nothing else."""
     return "".join(c for c in text if c.isalpha())

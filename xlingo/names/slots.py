@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -98,12 +99,14 @@ def name_ends(toks: Sequence[Token], i: int, lang: str, limit: int = 10) -> list
     return ends
 
 
-def _cue_table(lang: str) -> list[tuple[str, tuple[str, ...], bool]]:
+@lru_cache(maxsize=256)
+def _cue_table(lang: str) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """The cues of ``lang`` as lower-cased word tuples (built once per language)."""
     lang = primary_language(lang)
     table = [("source", tuple(t.low for t in tokenize(c)), False) for c in SOURCE_CUES.get(lang, ())]
     table += [(kind, tuple(t.low for t in tokenize(c)), False) for kind, cs in ANY_CUES.items() for c in cs]
     table += [("source", tuple(t.low for t in tokenize(c)), True) for c in POST_CUES.get(lang, ())]
-    return table
+    return tuple(table)
 
 
 def slots(text: str, start: int, end: int, lang: str, doc: str = "") -> list[Slot]:

@@ -43,12 +43,14 @@ _UNDECOMPOSED = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ
                                "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i", "þ": "th", "Þ": "Th"})
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case-folded text without accents (``ø``, ``ł``, ``ß`` too), apostrophes unified."""
     text = unicodedata.normalize("NFKD", text.replace("’", "'").translate(_UNDECOMPOSED))
     return "".join(c for c in text if not unicodedata.combining(c)).casefold()
 
 
+@lru_cache(maxsize=65536)
 def split_words(text: str, accents: bool = False) -> tuple[str, ...]:
     """Folded words of a name, hyphens and dots treated as spaces (``U.S.`` -> ``us``); with
     ``accents`` only case-folded (the form word frequencies need)."""
