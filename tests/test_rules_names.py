@@ -444,6 +444,14 @@ def test_a_word_of_a_kept_name_turned_in_place_into_an_ordinary_word_is_flagged(
     assert [(f.doc, f.text) for f in found] == [("ru", "Silver Порода")]
 
 
+def test_xl202_leaves_a_partial_rendering_alone_when_the_others_spell_the_name_two_ways():
+    rows = {"es": "El Harbor Examiner cerrará su redacción en mayo.", "en": "The Harbor Examinor will close its newsroom in May.",
+            "it": "Il Harbor Investigatore chiuderà la sua redazione a maggio."}
+    assert run(NameTranslatedLiterally, [rows] + FILL, embed=concept_embed)[1] == []
+    rows["en"] = "The Harbor Examiner will close its newsroom in May."  # spelled alike: a partial rendering
+    assert [f.doc for f in run(NameTranslatedLiterally, [rows] + FILL, embed=concept_embed)[1]] == ["it"]
+
+
 @pytest.mark.parametrize("rows", [
     # a title and a lake's descriptor translated before the kept name
     [{"en": "Queen Elsbeth visited Lake Tavora on Monday.", "de": "Königin Elsbeth besuchte am Montag den Lago Tavora.",

@@ -104,7 +104,8 @@ class NameTranslatedLiterally(Rule):
     may also be turned in part: in place, after a word kept as it is, a word of the name
     replaced by a capitalised ordinary word of the version's language, however well it
     translates the word (``Mogollon Raum`` for *Mogollon Rim*, ``Washington Investigatori`` for
-    *Washington Examiner*; by spelling, the encoder is not asked). Translated words before every kept one
+    *Washington Examiner*; by spelling, the encoder is not asked), when the versions keeping
+    it spell it alike (otherwise XL201 votes on the spelling). Translated words before every kept one
     are a title or a place's descriptor (``Lago Tahoe``, ``Königin Elizabeth``), and a
     compound's parts (``Golden-Gate-Brücke``) follow the language's rules: neither is flagged.
 
@@ -465,6 +466,8 @@ class NameTranslatedLiterally(Rule):
                 for n in names.values():
                     if contains_words(ctx.row_text(k, d), n.words):
                         continue  # the version writes the name too
+                    if any(char_similarity(m.text, n.text) >= 0.8 and not equivalent(m, n) for m in names.values()):
+                        continue  # the others spell it two ways (Vulcano / Volcano Engine): XL201 votes on it
                     for window in _partial_windows(toks, n, lang, self.opts["max_char_similarity"]):
                         keepers = [m for o, ms in row.items() if o != d for m in ms if equivalent(m, n)]
                         out.append(_Literal(d, k, window[0].start, window[-1].end, n.text, "versions",
