@@ -103,11 +103,12 @@ def _numbers_only(ctx: CheckContext, ev: Event) -> bool:
 def _names_only(ctx: CheckContext, ev: Event) -> bool:
     """What this version leaves out is a name and nothing else: every word the other versions have
     there is capitalised (``Wayde`` of "Wayde Sims", ``Rapid`` of "Rapid Wien", ``Trump`` of "Trump
-    said", ``Elite League``), in every version that has it (a German noun alone does not make it)."""
+    said", ``Elite League``, ``St. Martin's``: a possessive's letter is no word), in every version
+    that has it (a German noun alone does not make it)."""
     if ev.kind != "omission" or not ev.related:
         return False
     for d, s, e in ev.related:
-        words = [w.text for w in split_words(ctx.story.document(d).text[s:e]) if w.text[0].isalpha()]
+        words = [w.text for w in split_words(ctx.story.document(d).text[s:e]) if w.text[0].isalpha() and len(w.text) > 1]
         if not words or not all(w[0].isupper() for w in words):
             return False
     return True
