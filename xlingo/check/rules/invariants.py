@@ -550,8 +550,11 @@ class NameSubstituted(Rule):
     code = "XL803"
     levels = {
         Severity.ERROR: "two or more other versions (or name-keeping versions in other scripts) share the missing name",
-        Severity.WARNING: "one other version only",
-        Severity.INFO: "a name repeated here more often than in every other version, with no name missing",
+        Severity.WARNING: "one other version only, where spelling decides (a name kept in part, another name beside "
+                          "its kept words) or a name is repeated in place of a missing one",
+        Severity.INFO: "a name repeated here more often than in every other version, with no name missing; one other "
+                       "version only, decided by the word alignment or the encoder (without a vote, demonyms, "
+                       "transliterations and translated nicknames look the same: `Duńczyk`/`Dane`, `Баф`/`Bough`)",
     }
     name = "name-substituted"
     severity = Severity.ERROR
@@ -691,21 +694,21 @@ class NameSubstituted(Rule):
                 if _strong(m, langs, substitute=True) else []
             there = [n for n in gone if n in linked.get(id(m), ()) or n in placed.get(id(m), ())]
             if part and not any(self._renders(ctx, n, residue[n.key], m, names) for n in part):
-                swaps.append((m, part))
+                swaps.append((m, part, True))
             elif not part and there:
-                swaps.append((m, there))
+                swaps.append((m, there, False))
             elif not part and gone and not self._found("same_name_z", ctx, k, m.text, others, [
                     w for o in others for q in mentions[o] if m in proper_extra and any(
                         _same_form(q, n) for n in gone if n.key in proper) for w in _GRAM_WORD.findall(q.text)]):
-                swaps.append((m, gone))  # no counterpart in the others (a name for a name: but that name)
-        swaps = [(m, gone) for m, gone in swaps if not any(_one_name(idx, m, n) for n in gone)]
-        for m, gone in swaps:
+                swaps.append((m, gone, False))  # no counterpart in the others (a name for a name: but that name)
+        swaps = [(m, gone, spelt) for m, gone, spelt in swaps if not any(_one_name(idx, m, n) for n in gone)]
+        for m, gone, spelt in swaps:
             voters = max(len(others) + sum(self._present(n, words[u]) for u in uncased) for n in gone)
             related = [_mention_span(ctx, q) for n in gone for o in others for q in mentions[o] if _same_form(n, q)]
             yield ctx.finding(self, x, m.start, m.end,
                               f"`{m.text}` here, {' / '.join(f'`{n.text}`' for n in gone)} in "
                               f"{languages(ctx, others)}: another name", row=k, related=related,
-                              severity=Severity.ERROR if voters >= 2 else Severity.WARNING)
+                              severity=Severity.ERROR if voters >= 2 else Severity.WARNING if spelt else Severity.INFO)
         if swaps or not surplus:
             return
         voters = max((len(others) + sum(self._present(n, words[u]) for u in uncased) for n in whole), default=0)
