@@ -124,6 +124,13 @@ def test_imbalance_shared_by_every_version_is_left_alone():
     assert _run(UnbalancedBrackets(), rows) == []
 
 
+def test_a_single_quote_closed_by_its_own_glyph_or_a_straight_one_is_balanced():
+    assert unmatched_marks("De naam ‘Welsh Assembly‘ wordt ‘Welsh Parliament'.") == []
+    assert unmatched_marks("Ze zei ‘we gaan‘ en ging. Het was in de jaren ‘90.") == []
+    assert [m.mark for m in unmatched_marks("Ze zei: ‘We gaan naar huis.")] == ["‘"]
+    assert [m.mark for m in unmatched_marks("Она сказала: «Мы идём домой.")] == ["«"]
+
+
 def test_quote_continuing_over_paragraphs():
     text = "“We left early.\n“In the evening it snowed.”"
     assert unmatched_marks(text) == []

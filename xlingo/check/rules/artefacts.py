@@ -323,8 +323,9 @@ class Unmatched:
 def unmatched_marks(text: str) -> list[Unmatched]:
     """Brackets and quotes of ``text`` without a partner, paragraph by paragraph.
 
-    Quotes follow every convention at once („…“ ‚…‘ “…” ‘…’ «…» »…« ”…”); ``’`` between
-    letters is an apostrophe, ``"`` after a digit an inch mark, ``x)`` an enumerator.
+    Quotes follow every convention at once („…“ ‚…‘ “…” ‘…’ «…» »…« ”…”, and ``‘`` closed by
+    ``‘`` or ``'`` after a word); ``’`` between letters is an apostrophe, ``"`` after a digit an
+    inch mark, ``x)`` an enumerator.
     Quotes left open at the end of a paragraph whose successor opens with a quote mark
     continue there (multi-paragraph quotations).
     """
@@ -337,9 +338,14 @@ def unmatched_marks(text: str) -> list[Unmatched]:
     for n, (base, para) in enumerate(paragraphs):
         stack: list[Unmatched] = []
         for i, c in enumerate(para):
-            if c not in _FAMILY:
+            if c not in _FAMILY and c != "'":
                 continue
             prev, nxt = para[i - 1] if i else " ", para[i + 1] if i + 1 < len(para) else " "
+            if c in "'‘" and not prev.isspace() and not nxt.isalnum() and stack and stack[-1].mark == "‘":
+                stack.pop()  # ‘…‘ or ‘…': the opening quote's glyph, or a straight one, typed to close it
+                continue
+            if c == "'":
+                continue
             here = Unmatched(base + i, c, opening=False)
             if c in "([{":
                 if not (c == "(" and prev in ":;"):  # not an emoticon
