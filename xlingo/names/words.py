@@ -160,7 +160,7 @@ def base_zipf(word: str, lang: str) -> float:
 @lru_cache(maxsize=65536)
 def word_zipf(word: str, lang: str) -> float:
     """Zipf frequency of a word, or of its two parts when the word itself is unknown and splits
-    into known words (``morgenpfosten`` -> ``morgen`` + ``pfosten``: a nonce compound of
+    into known words (``abendlaterne`` -> ``abend`` + ``laterne``: a nonce compound of
     ordinary words), the weaker part counting."""
     z = zipf(word, lang)
     if z >= 2.0 or len(word) < 8 or not word.isalpha():

@@ -467,7 +467,7 @@ class NameTranslatedLiterally(Rule):
                     if contains_words(ctx.row_text(k, d), n.words):
                         continue  # the version writes the name too
                     if any(char_similarity(m.text, n.text) >= 0.8 and not equivalent(m, n) for m in names.values()):
-                        continue  # the others spell it two ways (Vulcano / Volcano Engine): XL201 votes on it
+                        continue  # the others spell it two ways (Harbor Examiner / Examinor): XL201 votes on it
                     for window in _partial_windows(toks, n, lang, self.opts["max_char_similarity"]):
                         keepers = [m for o, ms in row.items() if o != d for m in ms if equivalent(m, n)]
                         out.append(_Literal(d, k, window[0].start, window[-1].end, n.text, "versions",

@@ -419,9 +419,9 @@ def _recase(text: str, pattern: str) -> str:
 
 
 def _deliberate_caps(word: str, lang: str) -> bool:
-    """Internal capitals that cut the word into known words or acronyms (``ChatGPT``,
-    ``ByteDance``), not into fragments (``ByTedance``, ``GiTHub``): a brand's own casing that a
-    flattened majority (``Chatgpt``) does not outvote."""
+    """Internal capitals that cut the word into known words or acronyms (``PayPal``,
+    ``YouTube``, ``SoundCloud``), not into fragments (``SouNdcloud``, ``GiTHub``): a brand's own
+    casing that a flattened majority (``Paypal``) does not outvote."""
     parts = re.findall(r"[A-Z]{2,}(?![a-z])|[A-Z][a-z]+|[a-z]+|[A-Z]", letters(word))
     if len(parts) < 2:
         return False
