@@ -88,6 +88,29 @@ def test_bad_options_are_one_line_and_exit_2(fake, tmp_path, args, needle) -> No
     one_line_error(cli("diff", *story(tmp_path), *args), needle)
 
 
+def test_a_version_given_twice_is_one_line_and_exit_2(fake, tmp_path) -> None:
+    de, fr = story(tmp_path)
+    (tmp_path / "alias.txt").symlink_to(de)
+    one_line_error(cli("diff", de, fr, de), "the same file given twice")
+    one_line_error(cli("diff", str(tmp_path / "alias.txt"), fr, de), "the same file given twice")
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["diff", "a.txt", "b.txt", "--threads", "0"], "Invalid value for '--threads'"),
+    (["diff", "a.txt", "b.txt", "--no-such-option"], "No such option: --no-such-option"),
+    (["diff"], "Missing argument 'paths'"),
+    (["check", "feed", "--workers", "many"], "Invalid value for '--workers'"),
+])
+def test_usage_errors_of_the_script_are_one_line_and_exit_2(monkeypatch, capsys, args, needle) -> None:
+    """What the ``xlingo`` script prints for a usage error typer parses, not a usage box."""
+    monkeypatch.setattr("sys.argv", ["xlingo", *args])
+    with pytest.raises(SystemExit) as stop:
+        xlingo.cli.main()
+    out, err = capsys.readouterr()
+    assert stop.value.code == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith("xlingo: error: ") and needle in err, err
+
+
 @pytest.mark.parametrize("body, needle", [
     ("glossary = 5\n", "glossary: expected a string or a list"),
     ("context = ['en.txt']\n", "context: unknown key"),

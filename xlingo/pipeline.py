@@ -296,6 +296,10 @@ def diff(paths: Sequence[str | Path], *, langs: Sequence[str] | None = None, con
     ``langs`` forces the languages in the order of the (expanded) paths.
     """
     files = expand_paths([str(p) for p in paths])
+    first: dict[Path, int] = {}
+    for k, f in enumerate(files):
+        if first.setdefault(Path(f).resolve(), k) != k:
+            raise InputError(f"{f}: the same file given twice (also as {files[first[Path(f).resolve()]]})")
     if len(files) < 2:
         raise InputError(f"need at least two language versions, got {len(files)}: {', '.join(files)}")
     if langs and len(langs) != len(files):

@@ -14,7 +14,6 @@ import traceback
 from collections.abc import Callable
 from typing import Annotated, Any, Optional, TypeVar
 
-import click
 import typer
 
 from xlingo import __version__
@@ -75,7 +74,7 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except XlingoError as exc:
             fail(str(exc))
-        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort):
+        except (typer.Exit, typer.Abort, typer.TyperException):  # typer's own exits and usage errors
             raise
         except OSError as exc:
             fail(f"{exc.filename or 'I/O'}: {exc.strerror or exc}")

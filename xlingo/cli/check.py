@@ -167,7 +167,7 @@ def check_command(
     executor: Annotated[str, typer.Option("--executor", help="Where the per-story work runs: local (this process) or ray (a Ray cluster; pip install xlingo[ray]).")] = "local",
     ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="Ray cluster to join (default: $RAY_ADDRESS, else a local cluster).")] = None,
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Ray actors per phase (default: the cluster's CPUs, at most 8).")] = None,
-    threads: Annotated[Optional[int], typer.Option("--threads", min=1, help="Encoder threads (default: config 'threads', else automatic).")] = None,
+    threads: opt.Threads = None,
     timings: opt.Timings = False,
     strict: Annotated[bool, typer.Option("--strict", help="Every input skipped with a warning is an error (exit 2) instead.")] = False,
     model: opt.Model = None,

@@ -7,6 +7,8 @@ import typer
 
 from xlingo.cli import options as opt
 from xlingo.cli.app import app, emit, exit_code, parse_outputs, setup_logging, user_errors
+from xlingo.config import runtime_setting
+from xlingo.embed.threads import set_threads
 from xlingo.errors import ConfigError
 
 
@@ -45,6 +47,7 @@ def diff_command(
     statistics: opt.Statistics = False,
     show_settings: opt.ShowSettings = False,
     no_color: opt.NoColor = False,
+    threads: opt.Threads = None,
     timings: opt.Timings = False,
     verbose: opt.Verbose = 0,
     quiet: opt.Quiet = False,
@@ -61,6 +64,7 @@ def diff_command(
         typer.echo(opt.show_settings(settings), nl=False)
         raise typer.Exit(0)
     langs = parse_langs(lang) if lang else None
+    set_threads(threads if threads is not None else runtime_setting("threads", config))
     from xlingo.pipeline import diff as run_diff
 
     report = run_diff(paths, langs=langs, context=context, settings=settings)

@@ -23,6 +23,7 @@ ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with fi
 Statistics = Annotated[bool, typer.Option("--statistics", help="Show the number of findings per rule.")]
 ShowSettings = Annotated[bool, typer.Option("--show-settings", help="Print every setting in effect (what the signature hashes) and exit.")]
 NoColor = Annotated[bool, typer.Option("--no-color", help="Plain text, no colours.")]
+Threads = Annotated[Optional[int], typer.Option("--threads", min=1, help="Encoder threads (default: config 'threads', else automatic).")]
 Timings = Annotated[bool, typer.Option("--timings", help="Print stage timings (never written into JSON).")]
 Verbose = Annotated[int, typer.Option("--verbose", "-v", count=True, help="More logging (-vv for debug).")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
