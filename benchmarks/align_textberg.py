@@ -319,8 +319,10 @@ def errors(test: Sequence[Bead], gold: Sequence[Bead]) -> dict[str, dict[str, in
     for t in test:
         if t not in gold_set:
             wrong[shape(t)] = wrong.get(shape(t), 0) + 1
-    order = lambda d: dict(sorted(d.items(), key=lambda kv: (-kv[1], kv[0])))  # noqa: E731
-    return {"missed_gold": order(missed), "wrong_proposed": order(wrong)}
+    def most_first(counts: dict[str, int]) -> dict[str, int]:
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    return {"missed_gold": most_first(missed), "wrong_proposed": most_first(wrong)}
 
 
 def print_errors(test: Sequence[Bead], gold: Sequence[Bead], src: list[str], tgt: list[str]) -> None:
