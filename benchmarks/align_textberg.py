@@ -273,7 +273,9 @@ def run(name: str, fn: Aligner, src: list[str], tgt: list[str], gold: list[Bead]
         "aligner": name,
         **score(beads, gold),
         "by_type": by_type(beads, gold),
+        "errors": errors(beads, gold),
         "beads": len(beads),
+        "beads_proposed": beads,
         "sentences": sentences,
         "strings_requested": strings,
         "strings_per_sentence": strings / sentences,
@@ -301,6 +303,42 @@ def by_type(test: Sequence[Bead], gold: Sequence[Bead]) -> dict[str, dict[str, f
     return out
 
 
+def errors(test: Sequence[Bead], gold: Sequence[Bead]) -> dict[str, dict[str, int]]:
+    """Strict errors per exact bead shape: gold beads missed (by the gold shape) and proposed
+    beads that are no gold bead (by the proposed shape)."""
+    test_set, gold_set = set(test), set(gold)
+
+    def shape(b: Bead) -> str:
+        return f"{len(b[0])}-{len(b[1])}"
+
+    missed: dict[str, int] = {}
+    wrong: dict[str, int] = {}
+    for g in gold:
+        if g not in test_set:
+            missed[shape(g)] = missed.get(shape(g), 0) + 1
+    for t in test:
+        if t not in gold_set:
+            wrong[shape(t)] = wrong.get(shape(t), 0) + 1
+    def most_first(counts: dict[str, int]) -> dict[str, int]:
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    return {"missed_gold": most_first(missed), "wrong_proposed": most_first(wrong)}
+
+
+def print_errors(test: Sequence[Bead], gold: Sequence[Bead], src: list[str], tgt: list[str]) -> None:
+    """Each missed gold bead with the proposed beads that overlap it, and the sentences' texts."""
+    test_set = set(test)
+    for g in gold:
+        if g in test_set:
+            continue
+        near = [t for t in test if set(t[0]) & set(g[0]) or set(t[1]) & set(g[1])]
+        print(f"missed {len(g[0])}-{len(g[1])} {list(g[0])}:{list(g[1])}  proposed instead: "
+              + "  ".join(f"{list(a)}:{list(b)}" for a, b in near))
+        for side, ids, texts in (("de", g[0], src), ("fr", g[1], tgt)):
+            for i in ids:
+                print(f"    {side} {i:>4} {texts[i][:110]}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("path", type=Path, nargs="?", default=Path("../shared/data/textberg-dev"),
@@ -314,6 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="vector cache folder for the baseline's ~4 strings per sentence ('none': none); "
                          "xlingo's aligner always runs uncached, so that its encoder time is real")
     ap.add_argument("--json", type=Path, default=Path("reports/bench/align_textberg.json"))
+    ap.add_argument("--errors", action="store_true", help="print every gold bead xlingo's aligner misses")
     args = ap.parse_args(argv)
     src, tgt = read_lines(args.path / "dev.de"), read_lines(args.path / "dev.fr")
     gold = read_gold(args.path / "dev.defr")
@@ -330,8 +369,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                           sentence_embed=[f for n, f in zip(names, e) if n in only])
 
     ours = run("xlingo", aligner, src, tgt, gold, encoders)  # uncached: its encoder time is real
+    if args.errors:
+        print_errors(ours.pop("beads_proposed"), gold, src, tgt)
+    else:
+        ours.pop("beads_proposed")
     base = run("bertalign-algo", lambda s, t, e: bertalign(s, t, e[0]), src, tgt, gold,
                [load_encoder(args.baseline_model)], cache)
+    base.pop("beads_proposed")
     result = {
         "data": "Text+Berg dev de-fr, whole document", "encoders": names, "sentences_only": only,
         "params": dict(params.thresholds()), "bertalign_params": BertalignParams().__dict__,
@@ -349,6 +393,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                   f"{e['strings_encoded']} encoded in {e['seconds']:.1f}s")
         print(f"{'':>17}" + "  ".join(f"{k} P/R {v['precision']:.3f}/{v['recall']:.3f} ({v['gold']})"
                                        for k, v in r["by_type"].items()))
+        print(f"{'':>17}missed gold by shape: {r['errors']['missed_gold']}")
+        print(f"{'':>17}wrong proposed by shape: {r['errors']['wrong_proposed']}")
     args.json.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(args.json, json.dumps(result, indent=2) + "\n")
     return 0

@@ -650,3 +650,19 @@ def test_a_number_on_both_sides_keeps_a_two_to_two_together(src_lang, tgt_lang):
     together = one_to_one(2) + [((2, 3), (2, 3)), ((4,), (4,))]
     assert align_pair(src, tgt, lexicon_embed, AlignParams(number_weight=0.0)) == split
     assert align_pair(src, tgt, lexicon_embed, AlignParams(number_weight=0.25)) == together
+
+
+@pytest.mark.parametrize("src_lang,tgt_lang", [("en", "ja"), ("ar", "ru"), ("zh", "de")])
+def test_one_sentence_rendered_as_three_is_one_to_three(src_lang, tgt_lang):
+    """One long source sentence comes out as three target sentences (and, the other way
+    round, three as one): a 1-3 and a 3-1 bead, the sentences around them one to one."""
+    story = _concepts(8)
+    long = story[2] + story[3] + story[4]
+    src = [lexicon_sentence(src_lang, c) for c in story[:2]] + [lexicon_sentence(src_lang, long)]
+    src += [lexicon_sentence(src_lang, c) for c in story[5:]]
+    tgt = [lexicon_sentence(tgt_lang, c) for c in story]
+    assert align_pair(src, tgt, lexicon_embed) == [
+        ((0,), (0,)), ((1,), (1,)), ((2,), (2, 3, 4)), ((3,), (5,)), ((4,), (6,)), ((5,), (7,))]
+    assert align_pair(tgt, src, lexicon_embed) == [
+        ((0,), (0,)), ((1,), (1,)), ((2, 3, 4), (2,)), ((5,), (3,)), ((6,), (4,)), ((7,), (5,))]
+
