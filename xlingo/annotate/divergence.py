@@ -418,9 +418,9 @@ def corroboration(row: RowWords, gains: dict[tuple[str, str], np.ndarray], d: st
                   total: float) -> float:
     """The N-way vote's evidence that ``d``'s stretch ``i..j`` is missing from ``c``, once every
     other holder has spoken: each third version's own best gap among its words linked to the
-    stretch (one word of margin each side), and the evidence is the second strongest of all
-    holders' (the weaker of the two with three versions). A dropped clause is missing from ``c``
-    as seen from *every* version that has it; one version's free rendering of a word is not."""
+    stretch (one word of margin each side), and the evidence is the geometric mean of the two
+    strongest holders' (nothing when fewer than two see a gap). A dropped clause is missing from
+    ``c`` as seen from every version that has it; one version's free rendering of a word is not."""
     evidence = [total]
     for e in row.others(c):
         if e == d:
@@ -431,7 +431,8 @@ def corroboration(row: RowWords, gains: dict[tuple[str, str], np.ndarray], d: st
             continue
         lo, hi = max(int(linked.min()) - 1, 0), int(linked.max()) + 2
         evidence.append(_best_segment(gains[(e, c)][lo:hi])[0])
-    return sorted(evidence)[-2] if len(evidence) >= 2 else 0.0
+    top = sorted(max(x, 0.0) for x in evidence)[-2:]
+    return math.sqrt(top[0] * top[1]) if len(top) == 2 else 0.0
 
 
 def vote_gaps(row: RowWords, params: Params = Params(), cap: float = 0.99) -> list[Event]:
@@ -445,7 +446,7 @@ def vote_gaps(row: RowWords, params: Params = Params(), cap: float = 0.99) -> li
     two versions share and ``c`` lacks outweighs one freely translated word.
 
     The event's ``vote`` is that total as every holder sees it (:func:`corroboration`: the
-    second strongest of the holders' gaps at that place), discounted by how the rest of the row
+    geometric mean of the two strongest holders' gaps at that place), discounted by how the rest of the row
     aligns (:func:`drop_evidence`): a drop leaves the rest of ``c`` a close translation of ``d``,
     while a globally freer or shorter rendering loses words everywhere and a condensed one most
     of the sentence."""
