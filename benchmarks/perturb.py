@@ -838,8 +838,10 @@ def main(argv=None) -> int:
     ap.add_argument("--show", action="store_true", help="print every case and its findings")
     ap.add_argument("--cv-models", help="folder of fold models (training/train_meaning.py --cv-out): each story "
                     "is checked by the meaning model trained without its document")
+    ap.add_argument("--types", default="", help="comma-separated types to run (the cases are drawn as for all types)")
     ap.add_argument("--json", default="reports/bench/perturb.json")
     args = ap.parse_args(argv)
+    only = {t for t in args.types.split(",") if t}
     ignore = tuple(c for c in args.ignore.split(",") if c)
     engine = cached_engine(args.cache, Settings(ignore=ignore))
     try:
@@ -850,6 +852,8 @@ def main(argv=None) -> int:
         by_rule: Counter[tuple[str, str]] = Counter()  # (rule, "hits" | "findings")
         folds = fold_models(args.cv_models)
         for case in cases:
+            if only and case.kind not in only:
+                continue
             if args.cv_models:
                 engine.meaning_model = folds[f"ntrex:{case.id.split('-', 2)[2]}"]
             story = engine.build_story(documents(case.versions), story_id=case.id)
@@ -876,6 +880,8 @@ def main(argv=None) -> int:
     print(f"{'type':13} cases  recall  precision  (hits/findings at warning+)  caught by")
     for kind in TYPES:
         st = stats[kind]
+        if only and kind not in only:
+            continue
         rec = st["recalled"] / st["cases"] if st["cases"] else 0.0
         prec = st["hits"] / st["findings"] if st["findings"] else 0.0
         langs = sorted({c.lang for c in cases if c.kind == kind})

@@ -481,6 +481,32 @@ def test_a_stretch_two_versions_share_and_the_third_lacks_is_a_vote_gap_at_the_p
     assert all(g.vote < gap.vote / 3 for g in vote_gaps(faithful[0]))
 
 
+def test_a_vote_gap_is_only_as_strong_as_the_holder_that_sees_it_least():
+    """A stretch is missing from a version as strongly as every version that has it says so (the
+    weaker of two): one version's doubt about words the other finds rendered is no dropped clause."""
+    rows = [dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")]
+    _, words = _lexicon_rows(rows)
+    row = words[0]
+    both = max(g.vote for g in vote_gaps(row) if g.doc == "pt")
+    it = [w.text for w in row.cells["it"].words.words]
+    row.voted[("it", "pt")][it.index("per"):] = 0.001  # it finds "per il nuovo ponte" rendered in pt after all
+    one = max((g.vote for g in vote_gaps(row) if g.doc == "pt"), default=0.0)
+    assert both > 0 and one < both / 3
+
+
+@pytest.mark.parametrize("pt", [
+    "Para a nova ponte, o conselho aprovou o orçamento de 48 milhões de euros.",  # reordered
+    "O conselho aprovou o orçamento de 48 milhões de euros. Para a nova ponte.",  # split in two sentences
+])
+def test_a_reordered_or_split_version_is_no_vote_gap(pt):
+    rows = [dict(BUDGET, pt=pt)]
+    _, words = _lexicon_rows(rows)
+    dropped = [dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")]
+    _, gap_words = _lexicon_rows(dropped)
+    strong = max(g.vote for g in vote_gaps(gap_words[0]) if g.doc == "pt")
+    assert all(g.vote < strong / 3 for row in words.values() for g in vote_gaps(row))
+
+
 def test_the_vote_makes_an_omission_a_warning_only_past_its_floor_and_never_with_two_versions():
     rows = [dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")]
     _, words = _lexicon_rows(rows)

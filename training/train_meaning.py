@@ -194,7 +194,14 @@ CLEAN_BUDGET = {"info": 0.5, "warning": 0.05, "error": 0.0, "pair_warning": 0.1}
 # meeting ...", a Russian one without the boat's name), as strong as a dropped clause. With 0.25
 # warnings per 100 clean sentences (held-out floors) the perturbation suite's clause drops rose from
 # 0 to 1 of 12 while the vote warned 5 times on versions nobody had changed: the vote shows its gaps
-# as information only, and makes no errors (see --vote-budget).
+# as information only, and makes no errors (see --vote-budget). Since the vote's evidence of a gap
+# is corroborated (divergence.corroboration: the geometric mean of the two strongest holders'), the
+# suite's clause drops the vote shows at info rose from 2 to 3 of 12 (held-out floors), but the top of
+# the clean distribution is unchanged: real omissions of the NTREX translations (a Russian version
+# without "aboard a boat called Monkey Business", a German one without "in the last two decades").
+# With --vote-budget 0.1 (measured with the weaker of the two holders' evidence) the suite's clause
+# drops went from 0 to 1 of 12 at warning (precision 1/6) for 0.30 N-way warnings per 100 clean
+# sentences (held out, from 0.07): not worth the clean budget.
 VOTE_BUDGET = {"vote_info": 0.5, "vote_warning": 0.0, "vote_error": 0.0}
 
 

@@ -401,6 +401,40 @@ def _best_segment(gain: np.ndarray) -> tuple[float, int, int]:
     return best, bi, bj
 
 
+def _vote_gain(row: RowWords, d: str, c: str, params: Params, top: float, zero: float) -> np.ndarray:
+    """Per word of ``d``: its evidence of missing from ``c`` (see :func:`vote_gaps`); words that no
+    third version has cost 1 (only what the others share is voted)."""
+    cd = row.cells[d]
+    v = np.clip(row.voted[(d, c)], 1e-6, 1 - 1e-6)
+    z = np.minimum(np.log(v / (1 - v)), top) - zero
+    shared = np.zeros(len(v), dtype=bool)
+    for e in row.others(d):
+        if e != c:
+            shared |= row.presence[(d, e)] >= params.absent
+    return np.where(shared | (z < 0), cd.weight * z, -1.0)
+
+
+def corroboration(row: RowWords, gains: dict[tuple[str, str], np.ndarray], d: str, c: str, i: int, j: int,
+                  total: float) -> float:
+    """The N-way vote's evidence that ``d``'s stretch ``i..j`` is missing from ``c``, once every
+    other holder has spoken: each third version's own best gap among its words linked to the
+    stretch (one word of margin each side), and the evidence is the geometric mean of the two
+    strongest holders' (nothing when fewer than two see a gap). A dropped clause is missing from
+    ``c`` as seen from every version that has it; one version's free rendering of a word is not."""
+    evidence = [total]
+    for e in row.others(c):
+        if e == d:
+            continue
+        linked = np.flatnonzero(row.pairs[(d, e)].links[i:j + 1].any(axis=0))
+        if not len(linked):
+            evidence.append(0.0)
+            continue
+        lo, hi = max(int(linked.min()) - 1, 0), int(linked.max()) + 2
+        evidence.append(_best_segment(gains[(e, c)][lo:hi])[0])
+    top = sorted(max(x, 0.0) for x in evidence)[-2:]
+    return math.sqrt(top[0] * top[1]) if len(top) == 2 else 0.0
+
+
 def vote_gaps(row: RowWords, params: Params = Params(), cap: float = 0.99) -> list[Event]:
     """Omissions found by the N-way vote (three or more versions; needs ``row.voted``).
 
@@ -411,33 +445,28 @@ def vote_gaps(row: RowWords, params: Params = Params(), cap: float = 0.99) -> li
     neighbours are linked to. Evidence adds up over the words of a stretch: a whole clause that
     two versions share and ``c`` lacks outweighs one freely translated word.
 
-    The event's ``vote`` is that total, discounted by how the rest of the row aligns
-    (:func:`drop_evidence`): a drop leaves the rest of ``c`` a close translation of ``d``, while a
-    globally freer or shorter rendering loses words everywhere and a condensed one most of the
-    sentence."""
+    The event's ``vote`` is that total as every holder sees it (:func:`corroboration`: the
+    geometric mean of the two strongest holders' gaps at that place), discounted by how the rest of the row
+    aligns (:func:`drop_evidence`): a drop leaves the rest of ``c`` a close translation of ``d``,
+    while a globally freer or shorter rendering loses words everywhere and a condensed one most
+    of the sentence."""
     if len(row.cells) < 3 or not row.voted:
         return []
     found: dict[str, list[Event]] = {}
     top = math.log(cap / (1 - cap))
     zero = math.log(row.neutral / (1 - row.neutral))
+    gains = {(d, c): _vote_gain(row, d, c, params, top, zero) for (d, c) in row.voted}
     for c in row.cells:
         for d in row.others(c):
             cd = row.cells[d]
-            v = np.clip(row.voted[(d, c)], 1e-6, 1 - 1e-6)
-            z = np.minimum(np.log(v / (1 - v)), top) - zero
-            shared = np.zeros(len(v), dtype=bool)
-            for e in row.others(d):
-                if e != c:
-                    shared |= row.presence[(d, e)] >= params.absent
-            gain = np.where(shared | (z < 0), cd.weight * z, -1.0)
-            total, i, j = _best_segment(gain)
+            total, i, j = _best_segment(gains[(d, c)])
             if i < 0 or not (cd.weight[i:j + 1] >= params.bridge).any():
                 continue
             left, right = _anchors(row, d, c, i, j, params.anchor_reach, params.absent)
             lo, hi = _place(row.cells[c], left, right)
             ws, wd = row.cells[c].words.words, cd.words.words
             mass = float((cd.weight[i:j + 1] * row.voted[(d, c)][i:j + 1]).sum())
-            total *= drop_evidence(row, d, c, i, j)
+            total = corroboration(row, gains, d, c, i, j, total) * drop_evidence(row, d, c, i, j)
             holders = [d] + [e for e in row.others(c) if e != d]
             ev = Event("omission", c, ws[lo].start, ws[hi].end, row.k, mass, bool(cd.key[i:j + 1].any()), holders,
                        [(d, wd[i].start, wd[j].end)] + _counterparts(row, d, i, j, holders[1:]), own=(lo, hi),
