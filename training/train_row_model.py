@@ -16,8 +16,7 @@ document, so they look as they will on new text):
   drawn per document with a fixed seed) and once as EN/DE/FR/PT;
 - synthetic divergences over NTREX (``training/synthetic.py``): the changed row = 1.
 
-Logistic regressions (MQM weighing each of :data:`MQM_SHARES`, over each of :data:`FEATURE_SETS`)
-are evaluated by document-level cross-validation, the folds of ``--cv-models`` (a document is held
+Logistic regressions over every signal (MQM weighing each of :data:`MQM_SHARES`) are evaluated by document-level cross-validation, the folds of ``--cv-models`` (a document is held
 out of the row model exactly when it was held out of the word model); the one whose worst figure
 falls least short of the best single signal is kept. Printed, held out only: MQM segment ROC-AUC
 (length-matched and plain) and recall at <= 5 % false alarms, SwissGov-RSD Spearman of the row
@@ -58,11 +57,10 @@ from xlingo.testing import story_from_rows  # noqa: E402
 SEED = 13
 FOLDS = 5
 C = 0.03  # inverse regularisation of the logistic regression
-# candidate fits, the one chosen by its held-out figures (see choose): MQM's share (what the score is
-# calibrated to, a reviewer's accuracy error) against clean and synthetic NTREX, and the features used.
-# SwissGov-RSD's labels (any semantic difference, by token) are left out of every fit: a test of its own
+# candidate fits, the one kept chosen by its held-out figures: MQM's share (what the score is calibrated
+# to, a reviewer's accuracy error) against clean and synthetic NTREX (one each). SwissGov-RSD's labels
+# (any semantic difference, by token) are left out of every fit: a test of its own
 MQM_SHARES = (3.0, 10.0, 20.0)
-FEATURE_SETS = {"all": SENTENCE_FEATURES + WORD_FEATURES, "word": WORD_FEATURES + ("versions_3plus",)}
 CLEAN_BUDGET = {"error": 0.05, "warning": 0.3, "info": 2.0}  # XL704's share of the clean-text budget per 100 sentences
 VERSION = "1"
 
@@ -181,22 +179,19 @@ def matrix(rows: Rows, words: bool) -> np.ndarray:
     return np.hstack([x, np.stack([w if w is not None else fill for w in rows.w])])
 
 
-def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray, used: np.ndarray | None = None) -> dict:
-    """Logistic regression on standardised features (those ``used``; the others get a zero
-    coefficient); soft labels as two weighted copies."""
+def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> dict:
+    """Logistic regression on standardised features; soft labels as two weighted copies."""
     from sklearn.linear_model import LogisticRegression
 
-    used = np.ones(x.shape[1], dtype=bool) if used is None else used
-    mean, scale = np.where(used, x.mean(axis=0), 0.0), np.where(used, x.std(axis=0) + 1e-9, 1.0)
-    z = ((x - mean) / scale)[:, used]
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = (x - mean) / scale
     zz = np.vstack([z, z])
     yy = np.concatenate([np.ones(len(y)), np.zeros(len(y))])
     ww = np.concatenate([weight * y, weight * (1 - y)])
     keep = ww > 0
     lr = LogisticRegression(C=C, max_iter=2000, random_state=SEED).fit(zz[keep], yy[keep], sample_weight=ww[keep])
-    coef = np.zeros(x.shape[1])
-    coef[used] = lr.coef_[0]
-    return {"mean": mean.tolist(), "scale": scale.tolist(), "coef": coef.tolist(), "intercept": float(lr.intercept_[0])}
+    return {"mean": mean.tolist(), "scale": scale.tolist(), "coef": lr.coef_[0].tolist(),
+            "intercept": float(lr.intercept_[0])}
 
 
 def predict(m: dict, x: np.ndarray) -> np.ndarray:
@@ -215,11 +210,11 @@ def weights(kind: np.ndarray, share: dict[str, float]) -> np.ndarray:
     return w / w[w > 0].mean()
 
 
-def held_out(x: np.ndarray, y: np.ndarray, w: np.ndarray, fold: np.ndarray, used: np.ndarray | None = None) -> np.ndarray:
+def held_out(x: np.ndarray, y: np.ndarray, w: np.ndarray, fold: np.ndarray) -> np.ndarray:
     out = np.zeros(len(y))
     for f in np.unique(fold):
         m = fold == f
-        out[m] = predict(fit(x[~m & (w > 0)], y[~m & (w > 0)], w[~m & (w > 0)], used), x[m])
+        out[m] = predict(fit(x[~m & (w > 0)], y[~m & (w > 0)], w[~m & (w > 0)]), x[m])
     return out
 
 
@@ -295,21 +290,18 @@ def main() -> None:
             for k in ("mqm_auc_length_matched", "swissgov_row_spearman", "synthetic_auc")}
     cands = {}
     for share in MQM_SHARES:
-        w = weights(kind, {"mqm": share, "clean": 1.0, "synthetic": 1.0})
-        for fs, feats in FEATURE_SETS.items():
-            used = np.isin(names, feats)
-            res = evaluate(f"MQM x{share:g}, {fs}", held_out(xf, y, w, fold, used), rows)
-            cands[(share, fs)] = min(res[k] - v for k, v in best.items())  # distance to the best single signal
-    share, fs = max(cands, key=lambda c: (cands[c], -c[0]))
-    print(f"  chosen: MQM x{share:g}, features {fs} (the least shortfall against the best single signal on any "
-          f"benchmark: {cands[(share, fs)]:+.3f})")
+        res = evaluate(f"MQM x{share:g}", held_out(xf, y, weights(kind, {"mqm": share, "clean": 1.0, "synthetic": 1.0}),
+                                                   fold), rows)
+        cands[share] = min(res[k] - v for k, v in best.items())  # distance to the best single signal
+    share = max(cands, key=lambda c: (cands[c], -c))
+    print(f"  chosen: MQM x{share:g} (the least shortfall against the best single signal on any benchmark: "
+          f"{cands[share]:+.3f})")
     w = weights(kind, {"mqm": share, "clean": 1.0, "synthetic": 1.0})
-    used = np.isin(names, FEATURE_SETS[fs])
-    s_full = held_out(xf, y, w, fold, used)
-    report["held_out"]["full"] = evaluate("chosen, all it uses", s_full, rows)
+    s_full = held_out(xf, y, w, fold)
+    report["held_out"]["full"] = evaluate("chosen", s_full, rows)
     s_sent = held_out(xs, y, w, fold)
     report["held_out"]["sentence"] = evaluate("sentence signals only", s_sent, rows)
-    report["held_out"]["chosen"] = {"mqm_share": share, "features": fs}
+    report["held_out"]["mqm_share"] = share
     # floors: each fold's from the other folds' clean rows, applied to its own
     rate = {"error": 0.0, "warning": 0.0}
     for nway, clean in ((True, "clean"), (False, "clean2")):
@@ -334,7 +326,7 @@ def main() -> None:
               f"{(s_full[m & (y == 1)] >= floors[sev]).mean():.3f}, error-free ones "
               f"{(s_full[m & (y == 0)] >= floors[sev]).mean():.3f}")
     body = {"version": VERSION, "sentence_features": list(SENTENCE_FEATURES), "word_features": list(WORD_FEATURES),
-            "full": fit(xf, y, w, used), "sentence": fit(xs, y, w), "floors": floors, "held_out": report["held_out"]}
+            "full": fit(xf, y, w), "sentence": fit(xs, y, w), "floors": floors, "held_out": report["held_out"]}
     text = json.dumps(body, indent=1, sort_keys=True) + "\n"
     Path(args.out).write_text(text, encoding="utf-8")
     print(f"wrote {args.out} (sha256 {hashlib.sha256(text.encode()).hexdigest()[:12]}), floors {floors}")
@@ -342,7 +334,7 @@ def main() -> None:
         Path(args.cv_out).mkdir(parents=True, exist_ok=True)
         for f in np.unique(fold):
             keep = (fold != f) & (w > 0)
-            fb = {**body, "full": fit(xf[keep], y[keep], w[keep], used), "sentence": fit(xs[keep], y[keep], w[keep]),
+            fb = {**body, "full": fit(xf[keep], y[keep], w[keep]), "sentence": fit(xs[keep], y[keep], w[keep]),
                   "floors": floors_for(s_full, rows, fold != f)}
             Path(args.cv_out, f"row{f}.json").write_text(json.dumps(fb, indent=1, sort_keys=True) + "\n",
                                                          encoding="utf-8")
