@@ -139,7 +139,9 @@ def mix_by_document_cv(words: np.ndarray, row: np.ndarray, gold: np.ndarray, doc
                        row_folds: dict) -> tuple[np.ndarray, list[float]]:
     """``(1 - a) * words + a * row`` per token, ``a`` chosen for each fold of documents (the row
     models' folds, else 5 by a hash of the name) as the best Spearman on the other folds."""
-    models = {id(m): i for i, m in enumerate(dict.fromkeys(row_folds.values()))}
+    models: dict[int, int] = {}
+    for m in row_folds.values():
+        models.setdefault(id(m), len(models))
     fold = np.array([models[id(row_folds[d])] if d in row_folds else
                      int(hashlib.sha256(d.encode()).hexdigest(), 16) % 5 for d in docs])
     grid = np.linspace(0.0, 1.0, 11)

@@ -162,11 +162,15 @@ def test_xl704_two_versions_one_finding_with_the_other_side_as_counterpart():
     assert [r.doc for r in found[0].related] == ["en"]
 
 
-def test_xl704_floors_come_from_the_row_model():
+def test_xl704_floors_come_from_the_row_model_and_the_margin_test_stands_on_its_own():
     rows = [dict(r) for r in ROWS]
     rows[4]["de"] = "Niemand weiß, warum das Wetter heute so ist."
     never = {k: 2.0 for k in FLOORS}
-    assert run(rows, model=cosine_model(never))[1] == []
+    ctx = context_for(story_from_rows(rows), embed=same_text_embed, token_states=None, row_model=cosine_model(never))
+    found = list(SentenceDivergence().check(ctx))  # no score reaches a floor: the margin's own test flags it
+    assert [(f.doc, f.row, f.severity) for f in found] == [("de", 4, Severity.WARNING)]
+    ctx = context_for(story_from_rows(rows), embed=same_text_embed, token_states=None, row_model=cosine_model(never))
+    assert list(SentenceDivergence({"min_divergence": 2.0}).check(ctx)) == []
 
 
 def test_the_row_model_is_part_of_the_report_signature():

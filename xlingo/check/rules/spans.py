@@ -395,12 +395,15 @@ class SentenceDivergence(Rule):
     severity = Severity.WARNING
     levels = {
         Severity.ERROR: "score from `error` (three or more versions, one out of line) or `error_pair` (two)",
-        Severity.WARNING: "score from `warning` or `warning_pair`",
-        Severity.INFO: "score from `info` / `info_pair`, or any level where no single version stands out",
+        Severity.WARNING: "score from `warning` or `warning_pair`; or three or more versions, one no closer to the "
+                          "others than unrelated sentences (`min_divergence`) while they agree (`max_agreeing`)",
+        Severity.INFO: "score from `info` / `info_pair`, or any level where no single version stands out; or two "
+                       "versions no closer than unrelated sentences (`min_divergence_pair`)",
     }
     summary = "A row's versions diverge in meaning (calibrated chance of an accuracy error)"
     options = {"min_rows": 5.0, "info": 0.5, "warning": 0.9, "error": 0.97, "info_pair": 0.5, "warning_pair": 0.9,
-               "error_pair": 0.97}  # the floors not given come from the row model
+               "error_pair": 0.97,  # score floors; those not given come from the row model
+               "min_divergence": 0.8, "min_divergence_pair": 0.95, "max_agreeing": 0.4}  # the margin's own test
     requires = ("boilerplate", "margins", "words")
 
     def __init__(self, options: dict[str, float] | None = None) -> None:
@@ -427,18 +430,36 @@ class SentenceDivergence(Rule):
         for k, _ in ctx.content_rows():
             m = margins[k] if k < len(margins) else {}
             present = [d.id for d in ctx.documents if any(d.id in p for p in m)]
-            sev = self._severity(scores[k], len(present) >= 3, opts) if len(present) >= 2 else None
+            if len(present) < 2:
+                continue
+            div = {p: pair_divergence(v, typical[p]) for p, v in m.items()}
+            sev = self._severity(scores[k], len(present) >= 3, opts)
+            d, alone = self._culprit(ctx, k, present, div)
+            if sev is not None and not alone:
+                sev = Severity.INFO
+            unrelated = self._unrelated(d, present, div, opts)
+            sev = unrelated if sev is None else max(sev, unrelated) if unrelated is not None else sev
             if sev is None:
                 continue
-            d, alone = self._culprit(ctx, k, present, {p: pair_divergence(v, typical[p]) for p, v in m.items()})
-            if not alone:
-                sev = Severity.INFO
             span = ctx.row_span(k, d)
             related = [ctx.span(o, *ctx.row_span(k, o)) for o in present if o != d]
             yield ctx.finding(self, d, span[0], span[1],
                               f"this row's versions differ in meaning: likelihood of a real error {round(100 * scores[k])}%"
                               + ("" if alone or len(present) < 3 else " (the other versions disagree too)"),
                               row=k, related=related, severity=sev)
+
+    @staticmethod
+    def _unrelated(d: str, present: list[str], div: dict[tuple[str, str], float],
+                   opts: dict[str, float]) -> Severity | None:
+        """The margin's own test, whatever the score: ``d`` is no closer to the other versions than
+        unrelated sentences of the story (pair divergence at least ``min_divergence``) while they
+        agree with each other (a warning), or, with two versions, both are (information)."""
+        mine = [v for p, v in div.items() if d in p]
+        rest = [v for p, v in div.items() if d not in p]
+        if len(present) >= 3:
+            ok = min(mine) >= opts["min_divergence"] and max(rest, default=0.0) <= opts["max_agreeing"]
+            return Severity.WARNING if ok else None
+        return Severity.INFO if min(mine) >= opts["min_divergence_pair"] else None
 
     @staticmethod
     def _culprit(ctx: CheckContext, k: int, present: list[str], div: dict[tuple[str, str], float]) -> tuple[str, bool]:
