@@ -42,20 +42,24 @@ MODEL_FILE = "row_model.json"
 
 @dataclass(frozen=True)
 class Logistic:
-    """Standardised features -> logistic regression."""
+    """Standardised features -> logistic regression -> Platt scaling (``a``, ``b``, fitted on
+    held-out MQM segments: the chance a reviewer marks a major accuracy error)."""
 
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
+    a: float = 1.0
+    b: float = 0.0
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         z = ((np.atleast_2d(x) - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        return 1.0 / (1.0 + np.exp(-(self.a * z + self.b)))
 
     @classmethod
     def from_dict(cls, d: dict) -> Logistic:
-        return cls(np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]), float(d["intercept"]))
+        return cls(np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]), float(d["intercept"]),
+                   float(d.get("a", 1.0)), float(d.get("b", 0.0)))
 
 
 @dataclass(frozen=True)
