@@ -371,7 +371,11 @@ class SentenceDivergence(Rule):
     professional translations stay within the clean-text budget. With three or more versions the
     finding goes to the version whose pairs are out of line while the others agree with each other
     (when none stands out, it is information only); with two versions nothing tells which side is
-    wrong: it goes to the side with more meaning unmatched, the other side as its counterpart.
+    wrong (quality estimation): the finding is information, on the side with more meaning
+    unmatched, the other side as its counterpart.
+    Whatever the score, a version no closer to the others than unrelated sentences of the story
+    (its margin against the story's usual one) is flagged too: a warning when the others agree,
+    information with two versions.
 
     ## Why is this bad?
     A row whose versions diverge is a sentence replaced by another one, a mistranslation, an
@@ -394,15 +398,16 @@ class SentenceDivergence(Rule):
     name = "sentence-divergence"
     severity = Severity.WARNING
     levels = {
-        Severity.ERROR: "score from `error` (three or more versions, one out of line) or `error_pair` (two)",
-        Severity.WARNING: "score from `warning` or `warning_pair`; or three or more versions, one no closer to the "
+        Severity.ERROR: "three or more versions, one out of line: score from `error`",
+        Severity.WARNING: "three or more versions, one out of line: score from `warning`, or no closer to the "
                           "others than unrelated sentences (`min_divergence`) while they agree (`max_agreeing`)",
-        Severity.INFO: "score from `info` / `info_pair`, or any level where no single version stands out; or two "
-                       "versions no closer than unrelated sentences (`min_divergence_pair`)",
+        Severity.INFO: "score from `info`; two versions (nothing tells which side is wrong): score from "
+                       "`info_pair`, or no closer than unrelated sentences (`min_divergence_pair`); or any level "
+                       "where no single version stands out",
     }
     summary = "A row's versions diverge in meaning (calibrated chance of an accuracy error)"
-    options = {"min_rows": 5.0, "info": 0.5, "warning": 0.9, "error": 0.97, "info_pair": 0.5, "warning_pair": 0.9,
-               "error_pair": 0.97,  # score floors; those not given come from the row model
+    options = {"min_rows": 5.0, "info": 0.5, "warning": 0.9, "error": 0.97, "info_pair": 0.5,
+               # score floors; those not given come from the row model
                "min_divergence": 0.8, "min_divergence_pair": 0.95, "max_agreeing": 0.4}  # the margin's own test
     requires = ("boilerplate", "margins", "words")
 
@@ -413,9 +418,10 @@ class SentenceDivergence(Rule):
 
     @staticmethod
     def _severity(score: float, nway: bool, opts: dict[str, float]) -> Severity | None:
-        sfx = "" if nway else "_pair"
+        if not nway:
+            return Severity.INFO if score >= opts["info_pair"] else None
         for sev, key in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "info")):
-            if score >= opts[key + sfx]:
+            if score >= opts[key]:
                 return sev
         return None
 
