@@ -22,7 +22,11 @@ shipped model is used (trained on this data: optimistic, and marked so). Encoder
 cached under ``--cache`` (default: the system temp folder). A whitespace token takes the highest score of the words it overlaps (punctuation
 takes its left neighbour's); scores are then averaged over a window of +-2 tokens, as gold
 spans are contiguous. Spearman correlation with the gold labels (tokens labelled -1 left
-out) is reported per language and overall, with and without the window, and throughput.
+out) is reported per language and overall, with and without the window, and throughput. Each
+word also carries its row's score (``Row.divergence``, :mod:`xlingo.annotate.rows`; with
+``--cv-row-models DIR`` from ``training/train_row_model.py --cv-out DIR``, the fold row model
+trained without the document): the Spearman of the row score alone, and of words and row mixed,
+``(1 - a) * word + a * row``, ``a`` chosen for each fold of documents on the other folds.
 """
 from __future__ import annotations
 

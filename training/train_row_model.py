@@ -17,19 +17,20 @@ document, so they look as they will on new text):
 - synthetic divergences over NTREX (``training/synthetic.py``): the changed row = 1.
 
 Logistic regressions over every signal (the data sets weighing :data:`MQM_SHARES` and
-:data:`SYNTHETIC_SHARES`) are evaluated by document-level cross-validation, the folds of ``--cv-models`` (a document is held
-out of the row model exactly when it was held out of the word model); the one whose worst figure
-falls least short of the best single signal is kept, among those that score clean professional news
-no higher than error-free MT (median over rows, held out; else the score would not read the same
-across data). Printed, held out only: MQM segment ROC-AUC
+:data:`SYNTHETIC_SHARES`) are evaluated by document-level cross-validation, the folds of
+``--cv-models`` (a document is held out of the row model exactly when it was held out of the word
+model); the one whose worst figure falls least short of the best single signal is kept, among
+those that score clean professional news no higher than error-free MT (median over rows, held out;
+else the score would not read the same across data). Printed, held out only: MQM segment ROC-AUC
 (length-matched and plain) and recall at <= 5 % false alarms, SwissGov-RSD Spearman of the row
 score with the row's label, the synthetic rows' AUC against clean rows, each beside the best
 single signal. The kept model's output is Platt-scaled on the held-out MQM segments, so it reads
-as the chance a reviewer marks a major accuracy error. XL704's severity floors are chosen on the held-out scores of clean news: the
-lowest scores that keep errors, warnings and infos within :data:`CLEAN_BUDGET` per 100 clean
-sentences (N-way; with two versions XL704 gives information only, from a floor of its own); each fold's floors are chosen on the
-other folds and their clean rate and MQM recall printed. Features are cached under the temp
-folder (``--cache``). Deterministic: fixed seeds, CPU.
+as the chance a reviewer marks a major accuracy error. XL704's severity floors are chosen on the
+held-out scores of clean news: the lowest scores that keep errors, warnings and infos within
+:data:`CLEAN_BUDGET` per 100 clean sentences (N-way; with two versions XL704 gives information
+only, from a floor of its own); each fold's floors are chosen on the other folds and their clean
+rate and MQM recall printed. Features are cached under the temp folder (``--features``).
+Deterministic: fixed seeds, CPU.
 """
 from __future__ import annotations
 
@@ -132,7 +133,7 @@ def collect(args) -> Rows:
     for lang, item in swissgov_pairs(args.swissgov):
         doc = f"swissgov:{lang}:{item['_n']}"
         story = swissgov_story(item, lang, enc)
-        gold = {"a": token_labels(item["text_a"], item["labels_a"]), "b": token_labels(item["text_b"], item["labels_b"])}
+        gold = {side: token_labels(item[f"text_{side}"], item[f"labels_{side}"]) for side in ("a", "b")}
         labels: list[float | None] = []
         for row in story.alignment:
             vals = []

@@ -25,9 +25,9 @@ T = TypeVar("T")
 class CheckContext:
     """One story as annotators and rules see it.
 
-    The services (``embed``, ``token_states``, ``sentence_vectors``, ``glossary``, ``meaning_model``, ``row_model``) come from the
-    engine; the annotation fields below are written by the annotators of :mod:`xlingo.annotate`
-    (each names the annotator that fills it) before any rule runs.
+    The services (``embed``, ``token_states``, ``sentence_vectors``, ``glossary``, ``meaning_model``,
+    ``row_model``) come from the engine; the annotation fields below are written by the annotators of
+    :mod:`xlingo.annotate` (each names the annotator that fills it) before any rule runs.
     """
 
     story: Story

@@ -107,7 +107,9 @@ def compute_margins(ctx: CheckContext, options: dict[str, float] | None = None) 
 
 def _sentence_features(ctx: CheckContext) -> list[np.ndarray | None]:
     """Per row, :data:`SENTENCE_FEATURES` (None for rows with fewer than two non-empty cells)."""
-    margins = ctx.margins if ctx.margins is not None else pair_margins(ctx.story, ctx.embed, ctx.sentence_vectors or None)
+    margins = ctx.margins
+    if margins is None:
+        margins = pair_margins(ctx.story, ctx.embed, ctx.sentence_vectors or None)
     cosines = pair_cosines(ctx.story, ctx.embed, ctx.sentence_vectors or None)
     typical = {p: float(np.median([m[p] for m in margins if p in m])) for p in {p for m in margins for p in m}}
     out: list[np.ndarray | None] = []

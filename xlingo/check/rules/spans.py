@@ -450,7 +450,8 @@ class SentenceDivergence(Rule):
             span = ctx.row_span(k, d)
             related = [ctx.span(o, *ctx.row_span(k, o)) for o in present if o != d]
             yield ctx.finding(self, d, span[0], span[1],
-                              f"this row's versions differ in meaning: likelihood of a real error {round(100 * scores[k])}%"
+                              "this row's versions differ in meaning: likelihood of a real error "
+                              f"{round(100 * scores[k])}%"
                               + ("" if alone or len(present) < 3 else " (the other versions disagree too)"),
                               row=k, related=related, severity=sev)
 
