@@ -10,8 +10,11 @@ a hit when its span, or one of its related spans, overlaps the gold span in the 
 version of the perturbed row; every other finding in a perturbed story counts against
 precision), false positives per 100 sentences on the clean stories (Text+Berg gold 1-1 rows,
 two versions, in stories of 10 rows and as one story of all of them; made-up news stories,
-four versions) by severity, the ROC-AUC of
-``row_divergence`` for perturbed rows against the other rows, and throughput: sentences per
+four versions) by severity, the ROC-AUC for perturbed rows against the other rows of three
+row scores (``cosine``: the lowest cosine of the row's pairs of versions, negated; ``margin``:
+:func:`~xlingo.annotate.divergence.row_divergence`, the margin against the story's usual one;
+``row_score``: ``Row.divergence``, the calibrated chance of an accuracy error, whose model never saw
+Text+Berg), and throughput: sentences per
 second of the encoder alone, of one pass giving sentence vectors and token states
 (``encode_with_tokens``), and of the span analysis, as a ratio to the encoder alone measured
 in the same run.
@@ -36,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from perturb import Case, build_suite, read_textberg  # noqa: E402
 
-from xlingo.annotate.divergence import row_divergence  # noqa: E402
+from xlingo.annotate.divergence import pair_cosines, row_divergence  # noqa: E402
 from xlingo.check.base import CheckContext  # noqa: E402
 from xlingo.check.rules.spans import (  # noqa: E402
     GarbledStructure,
@@ -160,8 +163,8 @@ def main() -> None:
     hits_warn = defaultdict(Counter)
     total = Counter()
     tp, allf = Counter(), Counter()
-    pos_div: dict[str, dict[str, list[float]]] = {"sentence": defaultdict(list), "with_spans": defaultdict(list)}
-    neg_div: dict[str, list[float]] = {"sentence": [], "with_spans": []}
+    pos_div: dict[str, dict[str, list[float]]] = {v: defaultdict(list) for v in ("cosine", "margin", "row_score")}
+    neg_div: dict[str, list[float]] = {v: [] for v in pos_div}
     for case in perturbed:
         story = story_from_rows(case.rows)
         ctx = context(story, memo)
@@ -184,8 +187,9 @@ def main() -> None:
         for code in got:
             hits[code][key] += got[code]
             hits_warn[code][key] += got_w[code]
-        variants = {"sentence": row_divergence(story, ctx.embed, ctx.sentence_vectors),
-                    "with_spans": divergence_scores(ctx)}
+        cosine = [-min(c.values(), default=1.0) for c in pair_cosines(story, ctx.embed, ctx.sentence_vectors)]
+        variants = {"cosine": cosine, "margin": row_divergence(story, ctx.embed, ctx.sentence_vectors),
+                    "row_score": divergence_scores(ctx)}
         for name, divs in variants.items():
             for k, v in enumerate(divs):
                 (pos_div[name][key].append(v) if k == case.row else neg_div[name].append(v))

@@ -18,8 +18,9 @@ Printed:
   segments do not decide it), plain ROC-AUC, and recall at <= 5 % false alarms. Segment
   scores: the translation's missing meaning (``words``: word weight x the model's probability
   that the word has no counterpart in the source, summed), the highest score of a finding in
-  it (``findings``), and xlingo's ``Row.divergence`` (``row``: sentence margin and the
-  missing meaning of either side, averaged);
+  the row (``findings``: the rules' stated likelihood of a real error, XL704's on either
+  version, XL701-XL703's on the translation), and xlingo's ``Row.divergence`` (``row``: the
+  calibrated chance of an accuracy error, :mod:`xlingo.annotate.rows`);
 - **span level**, character-level precision/recall/F1 of the findings' spans (per severity
   floor) and of the words the model counts as absent (probability above the model's
   ``absent_at``, chosen in training on held-out clean words, not on MQM) against the marked
@@ -30,6 +31,8 @@ Printed:
 fold with the documents it was trained without: every story is then scored by a model that
 never saw its document, so the figures are cross-validated. Without it the shipped model is
 used (it was trained on this data set: figures are then optimistic, and marked so).
+``--cv-row-models DIR`` (``training/train_row_model.py --cv-out DIR``, the same folds) does the
+same for the row model behind ``row`` and XL704.
 """
 from __future__ import annotations
 
@@ -49,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from encoded import EncodedTexts  # noqa: E402
 
 from xlingo.annotate.meaning import load_model, missing_mass  # noqa: E402
+from xlingo.annotate.rows import load_row_model  # noqa: E402
 from xlingo.check.base import CheckContext  # noqa: E402
 from xlingo.model import Severity  # noqa: E402
 from xlingo.output import write_atomic  # noqa: E402
@@ -106,6 +110,18 @@ def fold_models(folder: str | None) -> dict[str, object]:
     out = {}
     for path in sorted(Path(folder).glob("fold*.json")):
         model = load_model(str(path))
+        for doc in Path(path.with_suffix(".docs")).read_text(encoding="utf-8").split():
+            out[doc] = model
+    return out
+
+
+def fold_row_models(folder: str | None) -> dict[str, object]:
+    """Document -> the fold row model trained without it (``training/train_row_model.py --cv-out``)."""
+    if not folder:
+        return {}
+    out = {}
+    for path in sorted(Path(folder).glob("row*.json")):
+        model = load_row_model(str(path))
         for doc in Path(path.with_suffix(".docs")).read_text(encoding="utf-8").split():
             out[doc] = model
     return out
@@ -184,6 +200,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("files", nargs="*", default=["../shared/data/mqm-ted-ende/mqm_ted_ende.tsv"])
     ap.add_argument("--cv-models", help="folder of fold models (training/train_meaning.py --cv-out)")
+    ap.add_argument("--cv-row-models", help="folder of fold row models (training/train_row_model.py --cv-out)")
     ap.add_argument("--cache", help="folder for cached encoder output (default: system temp)")
     ap.add_argument("--json", default="reports/bench/mqm.json")
     args = ap.parse_args()
@@ -208,6 +225,7 @@ def main() -> None:
     enc = EncodedTexts("mqm", args.cache)
     enc.ensure([t for ss in stories.values() for s in ss for t in (s["source"], s["target"])])
     folds = fold_models(args.cv_models)
+    row_folds = fold_row_models(args.cv_row_models)
     rows = []  # per segment: label, length, scores
     words: list[tuple] = []  # per segment: document, target, marked spans, (start, end, probability) per word
     tp = {k: 0 for k in FLOORS}
@@ -220,8 +238,12 @@ def main() -> None:
         model = folds.get(f"mqm:{doc}")
         if args.cv_models and model is None:
             raise SystemExit(f"{args.cv_models}: no fold holds document mqm:{doc}")
-        ctx = CheckContext(story=story, embed=enc.embed, token_states=enc.token_states, meaning_model=model)
-        findings = [f for rule in rules for f in rule.check(ctx) if f.doc == "de"]
+        row_model = row_folds.get(f"mqm:{doc}")
+        if args.cv_row_models and row_model is None:
+            raise SystemExit(f"{args.cv_row_models}: no fold holds document mqm:{doc}")
+        ctx = CheckContext(story=story, embed=enc.embed, token_states=enc.token_states, meaning_model=model,
+                           row_model=row_model)
+        findings = [f for rule in rules for f in rule.check(ctx) if f.doc == "de" or f.rule == "XL704"]
         an = analysis(ctx)
         row_div = divergence_scores(ctx)
         n_sent += 2 * len(segs)
@@ -256,9 +278,12 @@ def main() -> None:
     length = np.array([r[1] for r in keep])
     from sklearn.metrics import roc_auc_score
 
-    result: dict = {"cross_validated": bool(args.cv_models), "segments": len(rows),
+    result: dict = {"cross_validated": bool(args.cv_models), "rows_cross_validated": bool(args.cv_row_models),
+                    "segments": len(rows),
                     "major_accuracy": int(y.sum()), "no_error": int((1 - y).sum()), "segment": {}, "span": {}}
     tag = "" if args.cv_models else " [shipped model, trained on this data: NOT cross-validated]"
+    if not args.cv_row_models:
+        tag += " [shipped row model, trained on this data: row and findings NOT cross-validated]"
     print(f"MQM: {len(rows)} segments, {int(y.sum())} with a major accuracy error, {int((1 - y).sum())} with none{tag}")
     for i, name in ((2, "words"), (3, "findings"), (4, "row")):
         s = np.array([r[i] for r in keep])

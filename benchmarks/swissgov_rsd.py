@@ -22,11 +22,16 @@ shipped model is used (trained on this data: optimistic, and marked so). Encoder
 cached under ``--cache`` (default: the system temp folder). A whitespace token takes the highest score of the words it overlaps (punctuation
 takes its left neighbour's); scores are then averaged over a window of +-2 tokens, as gold
 spans are contiguous. Spearman correlation with the gold labels (tokens labelled -1 left
-out) is reported per language and overall, with and without the window, and throughput.
+out) is reported per language and overall, with and without the window, and throughput. Each
+word also carries its row's score (``Row.divergence``, :mod:`xlingo.annotate.rows`; with
+``--cv-row-models DIR`` from ``training/train_row_model.py --cv-out DIR``, the fold row model
+trained without the document): the Spearman of the row score alone, and of words and row mixed,
+``(1 - a) * word + a * row``, ``a`` chosen for each fold of documents on the other folds.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -42,7 +47,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from encoded import EncodedTexts  # noqa: E402
 
 from xlingo.align import align_pair  # noqa: E402
+from xlingo.annotate import annotate  # noqa: E402
 from xlingo.annotate.meaning import MeaningModel, analyse_words, fill_presence, load_model  # noqa: E402
+from xlingo.annotate.rows import RowModel, load_row_model, row_scores  # noqa: E402
+from xlingo.check.base import CheckContext  # noqa: E402
 from xlingo.language import detect_language  # noqa: E402
 from xlingo.model import Document, Row, Sentence, Story  # noqa: E402
 from xlingo.output import write_atomic  # noqa: E402
@@ -70,15 +78,21 @@ def document(doc_id: str, text: str, lang: str) -> Document:
                     sentences=[Sentence(i, s, e, text[s:e]) for i, (s, e) in enumerate(spans)])
 
 
-def score_pair(a: Document, b: Document, enc, model: MeaningModel) -> dict[str, np.ndarray]:
-    """Per word of each document (in document order), its divergence score."""
+def score_pair(a: Document, b: Document, enc, model: MeaningModel,
+               row_model: RowModel | None = None) -> dict[str, np.ndarray]:
+    """Per word of each document (in document order): start, end, its divergence score and its
+    row's score (``Row.divergence``)."""
     src, tgt = [s.text for s in a.sentences], [s.text for s in b.sentences]
     beads = align_pair(src, tgt, enc.window_embed(src, tgt))
     story = Story(id="pair", documents=[a, b], alignment=[Row(cells={a.id: tuple(x), b.id: tuple(y)}) for x, y in beads])
     sw = analyse_words(story, enc.token_states, enc.embed)
     fill_presence(sw, model)
     rows = sw.rows
-    out: dict[str, list[tuple[int, int, float]]] = {a.id: [], b.id: []}
+    ctx = CheckContext(story=story, embed=enc.embed, token_states=enc.token_states, meaning_model=model,
+                       row_model=row_model)
+    annotate(ctx, ["boilerplate", "margins", "words"])
+    row_score = row_scores(ctx)
+    out: dict[str, list[tuple[int, int, float, float]]] = {a.id: [], b.id: []}
     for k, (x, y) in enumerate(beads):
         row = rows.get(k)
         for doc, ids in ((a, x), (b, y)):
@@ -86,20 +100,22 @@ def score_pair(a: Document, b: Document, enc, model: MeaningModel) -> dict[str, 
                 continue
             if row is None:  # no counterpart: every word diverges
                 s, e = doc.sentences_span(ids)
-                out[doc.id] += [(m.start() + s, m.end() + s, 1.0) for m in TOKEN.finditer(doc.text[s:e])]
+                out[doc.id] += [(m.start() + s, m.end() + s, 1.0, 1.0) for m in TOKEN.finditer(doc.text[s:e])]
                 continue
             scores = row.probability[(doc.id, row.others(doc.id)[0])]
-            out[doc.id] += [(w.start, w.end, float(v)) for w, v in zip(row.cells[doc.id].words.words, scores)]
-    return {d: np.array(v, dtype=np.float64).reshape(-1, 3) for d, v in out.items()}
+            out[doc.id] += [(w.start, w.end, float(v), row_score[k])
+                            for w, v in zip(row.cells[doc.id].words.words, scores)]
+    return {d: np.array(v, dtype=np.float64).reshape(-1, 4) for d, v in out.items()}
 
 
-def token_scores(text: str, words: np.ndarray) -> np.ndarray:
-    """Per whitespace token: the highest score of the words it overlaps (else its left neighbour's)."""
+def token_scores(text: str, words: np.ndarray, column: int = 2) -> np.ndarray:
+    """Per whitespace token: the highest score (``words[:, column]``) of the words it overlaps
+    (else its left neighbour's)."""
     toks = [(m.start(), m.end()) for m in TOKEN.finditer(text)]
     out = np.full(len(toks), np.nan)
     if len(words):
         order = np.argsort(words[:, 0])
-        ws, we, sc = words[order, 0], words[order, 1], words[order, 2]
+        ws, we, sc = words[order, 0], words[order, 1], words[order, column]
         for t, (s, e) in enumerate(toks):
             lo = int(np.searchsorted(we, s, side="right"))
             hi = int(np.searchsorted(ws, e, side="left"))
@@ -123,6 +139,25 @@ def smooth(x: np.ndarray, w: int) -> np.ndarray:
     return np.convolve(padded, np.ones(2 * w + 1) / (2 * w + 1), mode="valid")
 
 
+def mix_by_document_cv(words: np.ndarray, row: np.ndarray, gold: np.ndarray, docs: np.ndarray,
+                       row_folds: dict) -> tuple[np.ndarray, list[float]]:
+    """``(1 - a) * words + a * row`` per token, ``a`` chosen for each fold of documents (the row
+    models' folds, else 5 by a hash of the name) as the best Spearman on the other folds."""
+    models: dict[int, int] = {}
+    for m in row_folds.values():
+        models.setdefault(id(m), len(models))
+    fold = np.array([models[id(row_folds[d])] if d in row_folds else
+                     int(hashlib.sha256(d.encode()).hexdigest(), 16) % 5 for d in docs])
+    grid = np.linspace(0.0, 1.0, 11)
+    out, chosen = np.zeros(len(words)), []
+    for f in np.unique(fold):
+        train = fold != f
+        a = max(grid, key=lambda x: spearmanr((1 - x) * words[train] + x * row[train], gold[train])[0])
+        out[~train] = (1 - a) * words[~train] + a * row[~train]
+        chosen.append(float(a))
+    return out, chosen
+
+
 def lang_of(path: str, sample: str) -> str:
     m = re.search(r"_([a-z]{2})\.jsonl$", Path(path).name)
     return m.group(1) if m else detect_language(sample)
@@ -134,6 +169,7 @@ def main() -> None:
                     default=[f"../shared/data/swissgov-rsd-train/gold_admin_{x}.jsonl" for x in ("de", "fr")])
     ap.add_argument("--limit", type=int, default=0, help="documents per file (default 0 = all)")
     ap.add_argument("--cv-models", help="folder of fold models (training/train_meaning.py --cv-out)")
+    ap.add_argument("--cv-row-models", help="folder of fold row models (training/train_row_model.py --cv-out)")
     ap.add_argument("--cache", help="folder for cached encoder output (default: system temp)")
     ap.add_argument("--json", default="reports/bench/swissgov_rsd.json", help="write the figures here")
     args = ap.parse_args()
@@ -149,6 +185,11 @@ def main() -> None:
         for path in sorted(Path(args.cv_models).glob("fold*.json")):
             for doc in path.with_suffix(".docs").read_text(encoding="utf-8").split():
                 folds[doc] = load_model(str(path))
+    row_folds = {}
+    if args.cv_row_models:
+        for path in sorted(Path(args.cv_row_models).glob("row*.json")):
+            for doc in path.with_suffix(".docs").read_text(encoding="utf-8").split():
+                row_folds[doc] = load_row_model(str(path))
     per: dict[str, dict[str, list]] = {}
     stats = {"documents": 0, "tokens": 0, "sentences": 0, "seconds": 0.0}
     for path in args.files:
@@ -156,7 +197,7 @@ def main() -> None:
         docs = [(n, json.loads(ln)) for n, ln in enumerate(lines) if ln.strip()]
         docs = docs[:args.limit] if args.limit else docs
         lang = lang_of(path, docs[0][1]["text_b"] if docs else "")
-        bucket = per.setdefault(lang, {"pred": [], "pred_raw": [], "gold": []})
+        bucket = per.setdefault(lang, {"pred": [], "pred_raw": [], "gold": [], "row": [], "doc": []})
         t0 = time.perf_counter()
         for n, item in docs:
             a = document("a", item["text_a"], "en")
@@ -164,7 +205,10 @@ def main() -> None:
             model = folds.get(f"swissgov:{lang}:{n}")
             if args.cv_models and model is None:
                 raise SystemExit(f"{args.cv_models}: no fold holds document swissgov:{lang}:{n}")
-            scores = score_pair(a, b, enc, model or load_model())
+            row_model = row_folds.get(f"swissgov:{lang}:{n}")
+            if args.cv_row_models and row_model is None:
+                raise SystemExit(f"{args.cv_row_models}: no fold holds document swissgov:{lang}:{n}")
+            scores = score_pair(a, b, enc, model or load_model(), row_model)
             for doc, labels in ((a, item["labels_a"]), (b, item["labels_b"])):
                 raw = token_scores(doc.text, scores[doc.id])
                 gold = np.array(labels, dtype=np.float64)
@@ -174,6 +218,8 @@ def main() -> None:
                 bucket["pred_raw"] += raw[keep].tolist()
                 bucket["pred"] += smooth(raw, WINDOW)[keep].tolist()
                 bucket["gold"] += gold[keep].tolist()
+                bucket["row"] += token_scores(doc.text, scores[doc.id], column=3)[keep].tolist()
+                bucket["doc"] += [f"swissgov:{lang}:{n}"] * int(keep.sum())
                 stats["tokens"] += len(raw)
                 stats["sentences"] += len(doc.sentences)
             stats["documents"] += 1
@@ -193,6 +239,16 @@ def main() -> None:
         allg += b["gold"]
     result["overall"] = {"spearman": spearmanr(allp, allg)[0], "spearman_no_window": spearmanr(allr, allg)[0],
                          "tokens": len(allg)}
+    row = np.concatenate([b["row"] for b in per.values()])
+    docs = np.concatenate([b["doc"] for b in per.values()])
+    allp_a, allg_a = np.array(allp), np.array(allg)
+    result["overall"]["spearman_row_score"] = spearmanr(row, allg_a)[0]
+    mixed, weights = mix_by_document_cv(allp_a, row, allg_a, docs, row_folds)
+    result["overall"]["spearman_words_and_row"] = spearmanr(mixed, allg_a)[0]
+    result["overall"]["row_weight_per_fold"] = weights
+    print(f"  the row's score alone (Row.divergence): Spearman {result['overall']['spearman_row_score']:.3f}; "
+          f"words and row mixed, the row's weight chosen on the other documents' folds "
+          f"({', '.join(f'{w:.1f}' for w in weights)}): Spearman {result['overall']['spearman_words_and_row']:.3f}")
     secs = stats["seconds"] or 1e-9
     result["throughput"] = {**stats, "documents_per_s": stats["documents"] / secs,
                             "tokens_per_s": stats["tokens"] / secs, "sentences_per_s": stats["sentences"] / secs}

@@ -23,6 +23,8 @@ import numpy as np
 
 from xlingo.align import AlignParams, align_documents
 from xlingo.annotate import Annotator, plan
+from xlingo.annotate.meaning import load_model
+from xlingo.annotate.rows import load_row_model
 from xlingo.check.base import CheckContext, Rule, rule_catalogue
 from xlingo.check.runner import run_checks, selected_rules
 from xlingo.config import MAIN_MODEL, Settings
@@ -257,6 +259,7 @@ def stage_parameters(settings: Settings, rules: Sequence[Rule], align: AlignPara
     out: dict[str, dict[str, object]] = {"align": {k.removeprefix("align."): v for k, v in align.thresholds()}}
     out.update({f"rules.{r.code}": dict(sorted(r.opts.items())) for r in rules})
     out["levels"] = RowLevels().to_dict()
+    out["divergence"] = {"row_model": load_row_model().digest, "meaning_model": load_model().digest}  # Row.divergence
     return out
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from xlingo.annotate.boilerplate import BoilerplateBlock
     from xlingo.annotate.copies import Copy
     from xlingo.annotate.meaning import MeaningModel
+    from xlingo.annotate.rows import RowModel
     from xlingo.annotate.words import WordAnalysis
 
 EmbedFn = Callable[[Sequence[str]], np.ndarray]
@@ -24,9 +25,9 @@ T = TypeVar("T")
 class CheckContext:
     """One story as annotators and rules see it.
 
-    The services (``embed``, ``token_states``, ``sentence_vectors``, ``glossary``, ``meaning_model``) come from the
-    engine; the annotation fields below are written by the annotators of :mod:`xlingo.annotate`
-    (each names the annotator that fills it) before any rule runs.
+    The services (``embed``, ``token_states``, ``sentence_vectors``, ``glossary``, ``meaning_model``,
+    ``row_model``) come from the engine; the annotation fields below are written by the annotators of
+    :mod:`xlingo.annotate` (each names the annotator that fills it) before any rule runs.
     """
 
     story: Story
@@ -35,6 +36,7 @@ class CheckContext:
     glossary: list = field(default_factory=list)
     token_states: Callable | None = None  # encoder token states, for span-level annotators
     meaning_model: MeaningModel | None = None  # None: the shipped one (benchmarks pass cross-validated ones)
+    row_model: RowModel | None = None  # the row score's model; None: the shipped one (likewise)
     # --- annotations ------------------------------------------------------------------------
     boilerplate: set[tuple[str, int]] = field(default_factory=set)  # "boilerplate": (doc id, sentence id)
     boilerplate_blocks: list[BoilerplateBlock] = field(default_factory=list)  # "boilerplate"

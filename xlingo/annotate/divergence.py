@@ -669,6 +669,44 @@ def pair_margins(story: Story, embed: EmbedFn, vectors: dict | None = None,
     return out
 
 
+def pair_cosines(story: Story, embed: EmbedFn, vectors: dict | None = None) -> list[dict[tuple[str, str], float]]:
+    """Per row, per pair of versions (in document order): the cosine of their cells' vectors."""
+    cells, _ = _cell_vectors(story, embed, vectors)
+    order = [d.id for d in story.documents]
+    out = []
+    for vec in cells:
+        present = [d for d in order if d in vec]
+        out.append({(d, e): float(vec[d] @ vec[e]) for x, d in enumerate(present) for e in present[x + 1:]})
+    return out
+
+
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
+_WORD = re.compile(r"\w{4,}")
+
+
+def number_mismatch(a: str, b: str) -> int:
+    """How many number values of ``a`` appear nowhere in ``b`` (as a whole or as one of its digit
+    groups, so ``13.30`` and ``13:30`` match ``13``), capped at 3."""
+    def readings(text: str) -> tuple[set[str], set[str]]:
+        whole = {number_value(m.group()) or "0" for m in _NUMBER.finditer(text)}
+        parts = {g.lstrip("0") or "0" for m in _NUMBER.finditer(text) for g in re.findall(r"\d+", m.group())}
+        return whole, whole | parts
+
+    mine, _ = readings(a)
+    _, theirs = readings(b)
+    return min(3, len(mine - theirs))
+
+
+def copied_share(a: str, b: str) -> float:
+    """Share of ``a``'s words of four or more letters (no digits) found spelled the same in ``b``:
+    high for an untranslated sentence, low (names only) for a translation."""
+    words = [w.casefold() for w in _WORD.findall(a) if not _DIGIT.search(w)]
+    if not words:
+        return 0.0
+    there = {w.casefold() for w in _WORD.findall(b)}
+    return sum(w in there for w in words) / len(words)
+
+
 def row_divergence(story: Story, embed: EmbedFn, vectors: dict | None = None, top: int = 4,
                    margins: list[dict[tuple[str, str], float]] | None = None) -> list[float]:
     """A 0..1 divergence per row: 0 = the story's typical margin, 1 = no better than non-partners.

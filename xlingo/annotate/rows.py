@@ -2,14 +2,102 @@
 
 "margins": per row and pair of versions, the cosine minus each side's mean cosine to the other
 version's sentences outside the row (:func:`xlingo.annotate.divergence.pair_margins`), computed once
-for XL704 and the row scores. "divergence": the calibrated 0..1 score of every row
-(``Row.divergence``), with the word-level meaning model of "words" when that annotator ran.
+for XL704 and the row scores.
+
+"divergence": ``Row.divergence``, the estimated chance that a professional reviewer marks an
+accuracy error in the row. Signals the pipeline already has, at no extra encoder cost
+(:func:`row_features`): the sentence cosine, its margin over non-translations and that margin
+against the story's usual one, length ratio, numbers of one version missing from another, the
+share of words copied unchanged; and, where the "words" annotator ran, the word-level meaning
+model's view of both sides (the most and the mean probability that a word has no counterpart,
+the meaning mass so missing, the share of unmatched words). A logistic regression over them
+(plain numbers in ``row_model.json``, rebuilt by ``training/train_row_model.py``, chosen and
+evaluated by document-level cross-validation) maps them to that chance. A second set of
+coefficients over the sentence signals alone serves encoders without token states.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
 from xlingo.annotate.context import CheckContext
-from xlingo.annotate.divergence import pair_margins, row_divergence
-from xlingo.annotate.meaning import row_score
+from xlingo.annotate.divergence import copied_share, number_mismatch, pair_cosines, pair_divergence, pair_margins
+from xlingo.annotate.meaning import missing
+
+_SENTENCE = ("cosine", "margin", "margin_vs_story", "pair_divergence", "length_ratio", "log_words",
+             "numbers_missing", "copied", "versions_3plus")
+_WORD = ("word_max", "word_mean", "mass", "unmatched_share")
+CENTRED = ("cosine", "length_ratio", "copied", "word_max", "word_mean", "mass", "unmatched_share")
+SENTENCE_FEATURES = _SENTENCE + tuple(f"{f}_vs_story" for f in CENTRED if f in _SENTENCE)
+WORD_FEATURES = _WORD + tuple(f"{f}_vs_story" for f in CENTRED if f in _WORD)
+MODEL_FILE = "row_model.json"
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """Standardised features -> logistic regression -> Platt scaling (``a``, ``b``, fitted on
+    held-out MQM segments: the chance a reviewer marks a major accuracy error)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    a: float = 1.0
+    b: float = 0.0
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        z = ((np.atleast_2d(x) - self.mean) / self.scale) @ self.coef + self.intercept
+        return 1.0 / (1.0 + np.exp(-(self.a * z + self.b)))
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Logistic:
+        return cls(np.array(d["mean"]), np.array(d["scale"]), np.array(d["coef"]), float(d["intercept"]),
+                   float(d.get("a", 1.0)), float(d.get("b", 0.0)))
+
+
+@dataclass(frozen=True)
+class RowModel:
+    """The row score's two models (with and without word signals), severity floors, digest."""
+
+    full: Logistic
+    sentence: Logistic
+    floors: dict[str, float]
+    digest: str
+
+    def score(self, x: np.ndarray | None, words: np.ndarray | None) -> float:
+        if x is None:
+            return 0.0
+        if words is None:
+            return float(self.sentence(x)[0])
+        return float(self.full(np.concatenate([x, words]))[0])
+
+
+def model_from_json(text: str) -> RowModel:
+    body = json.loads(text)
+    if tuple(body["sentence_features"]) != SENTENCE_FEATURES or tuple(body["word_features"]) != WORD_FEATURES:
+        raise ValueError("row model: its features are not the ones this version computes")
+    return RowModel(Logistic.from_dict(body["full"]), Logistic.from_dict(body["sentence"]),
+                    {k: float(v) for k, v in body["floors"].items()}, hashlib.sha256(text.encode()).hexdigest()[:12])
+
+
+@lru_cache(maxsize=4)
+def load_row_model(path: str | None = None) -> RowModel:
+    """The shipped row model (or the one at ``path``)."""
+    text = Path(path).read_text(encoding="utf-8") if path else \
+        resources.files("xlingo.annotate").joinpath(MODEL_FILE).read_text(encoding="utf-8")
+    return model_from_json(text)
+
+
+def row_model_tag(model: RowModel | None = None) -> float:
+    """The row model's digest as a number (for rule options, hence the report signature)."""
+    return float(int((model or load_row_model()).digest[:8], 16))
 
 
 def compute_margins(ctx: CheckContext, options: dict[str, float] | None = None) -> None:
@@ -17,14 +105,71 @@ def compute_margins(ctx: CheckContext, options: dict[str, float] | None = None) 
     ctx.margins = pair_margins(ctx.story, ctx.embed, ctx.sentence_vectors or None)
 
 
-def row_scores(ctx: CheckContext) -> list[float]:
-    """Calibrated 0..1 divergence per row: the sentence margins, averaged with the meaning the model
-    finds missing (:func:`~xlingo.annotate.meaning.row_score`) where "words" ran."""
-    sentence = row_divergence(ctx.story, ctx.embed, ctx.sentence_vectors or None, margins=ctx.margins)
-    if ctx.words is None:
-        return sentence
-    rows = ctx.words.rows
-    return [0.5 * (v + row_score(rows[k])) if k in rows else v for k, v in enumerate(sentence)]
+def _sentence_features(ctx: CheckContext) -> list[np.ndarray | None]:
+    """Per row, :data:`SENTENCE_FEATURES` (None for rows with fewer than two non-empty cells)."""
+    margins = ctx.margins
+    if margins is None:
+        margins = pair_margins(ctx.story, ctx.embed, ctx.sentence_vectors or None)
+    cosines = pair_cosines(ctx.story, ctx.embed, ctx.sentence_vectors or None)
+    typical = {p: float(np.median([m[p] for m in margins if p in m])) for p in {p for m in margins for p in m}}
+    out: list[np.ndarray | None] = []
+    for k, (m, cos) in enumerate(zip(margins, cosines)):
+        if not m:
+            out.append(None)
+            continue
+        text = {d: ctx.row_text(k, d) for p in m for d in p}
+        words = [max(1, len(t.split())) for t in text.values()]
+        ratio = max(abs(math.log((len(text[d]) + 1) / (len(text[e]) + 1))) for d, e in m)
+        numbers = max(max(number_mismatch(text[d], text[e]), number_mismatch(text[e], text[d])) for d, e in m)
+        copied = max(max(copied_share(text[d], text[e]), copied_share(text[e], text[d])) for d, e in m)
+        out.append(np.array([
+            min(cos[p] for p in m), min(m.values()), min(v - typical[p] for p, v in m.items()),
+            max(pair_divergence(v, typical[p]) for p, v in m.items()), ratio, math.log(float(np.mean(words))),
+            numbers, copied, float(len(text) >= 3)]))
+    return out
+
+
+def _word_features(ctx: CheckContext, k: int) -> np.ndarray | None:
+    """The raw word features of row ``k`` (the highest over its versions), None without the word view."""
+    row = ctx.words.rows.get(k) if ctx.words is not None else None
+    if row is None:
+        return None
+    best = np.zeros(len(_WORD))
+    for d, cell in row.cells.items():
+        p = missing(row, d)
+        w = cell.weight
+        mass = float((w * p).sum())
+        shared = row.shared(d)
+        best = np.maximum(best, [float(p.max()), float((w * p).sum() / max(w.sum(), 1e-9)), math.log1p(mass),
+                                 float((shared < 0.5).mean())])
+    return best
+
+
+def _with_story_centred(feats: list[np.ndarray | None], names: tuple[str, ...]) -> list[np.ndarray | None]:
+    """Each feature vector followed by its :data:`CENTRED` features less their median over the story's rows
+    (what sets a row apart from the rest of its story, whatever the data's usual level)."""
+    cols = [names.index(f) for f in CENTRED if f in names]
+    have = [x for x in feats if x is not None]
+    if not have:
+        return feats
+    median = np.median(np.stack(have)[:, cols], axis=0)
+    return [None if x is None else np.concatenate([x, x[cols] - median]) for x in feats]
+
+
+def row_features(ctx: CheckContext) -> list[tuple[np.ndarray | None, np.ndarray | None]]:
+    """Per row: its :data:`SENTENCE_FEATURES` and its :data:`WORD_FEATURES` (either None where
+    unavailable)."""
+    sentence = _with_story_centred(_sentence_features(ctx), _SENTENCE)
+    words = _with_story_centred([_word_features(ctx, k) if x is not None else None for k, x in enumerate(sentence)],
+                                _WORD)
+    return list(zip(sentence, words))
+
+
+def row_scores(ctx: CheckContext, model: RowModel | None = None) -> list[float]:
+    """Per row: the estimated chance that a reviewer marks an accuracy error in it (0 for a row
+    with fewer than two versions)."""
+    model = model or ctx.row_model or load_row_model()
+    return [model.score(x, w) for x, w in row_features(ctx)]
 
 
 def score_rows(ctx: CheckContext, options: dict[str, float] | None = None) -> None:

@@ -8,7 +8,7 @@ the words of every pair of versions are aligned, and the learned meaning model
 having no counterpart in each other version; spans and the N-way vote are built from those
 (:func:`xlingo.annotate.divergence.row_events`). An encoder without token states
 (``ctx.token_states is None``, e.g. USE) turns XL701-XL703 and XL705 off; XL704 reads the
-sentence margins of the "margins" annotator only.
+calibrated row score (:mod:`xlingo.annotate.rows`), from the sentence signals alone in that case.
 
 Every XL701-XL703 finding shows a *score*: the estimated chance that a professional reviewer
 marks the span as an accuracy error (the span's highest word probability, Platt-scaled on every
@@ -36,8 +36,8 @@ from xlingo.annotate.divergence import (
     pair_divergence,
     repeated_ngrams,
 )
-from xlingo.annotate.meaning import MeaningModel, load_model, model_tag
-from xlingo.annotate.rows import row_scores
+from xlingo.annotate.meaning import MeaningModel, load_model, missing_mass, model_tag
+from xlingo.annotate.rows import load_row_model, row_model_tag, row_scores
 from xlingo.annotate.wordalign import split_words
 from xlingo.annotate.words import WordAnalysis as _Analysis
 from xlingo.check.base import CheckContext, Rule, register
@@ -359,21 +359,27 @@ class SpanMistranslation(_SpanRule):
 
 @register
 class SentenceDivergence(Rule):
-    """A version's sentence is hardly closer to its counterparts than to unrelated sentences.
+    """A row's versions say different things: the estimated chance of an accuracy error is high.
 
     ## What it does
-    Scores each aligned row by a margin: the cosine between two versions' sentences minus
-    each one's mean cosine to the other version's *non-aligned* sentences of the story. The
-    margin is compared with the story's typical margin: 0 = as close as the usual row, 1 = no
-    closer than unrelated sentences of the story. This calibrated divergence means the same
-    across languages and encoders (``Row.divergence``). A version is flagged when its pairs
-    with every other version are out of line while (with three or more versions) the others
-    agree with each other; with two versions nothing tells which side is wrong, so both are
-    flagged, as information, and only when the row is no closer than unrelated sentences.
+    Reads each row's calibrated score (``Row.divergence``, :mod:`xlingo.annotate.rows`): the
+    estimated chance that a professional reviewer marks an accuracy error in the row, from a small
+    model over signals the pipeline already has (sentence cosine and its margin over unrelated
+    sentences of the story, length ratio, numbers of one version missing from another, words left
+    untranslated, and the word-level meaning model's view of both sides). Severities are floors on
+    that score stored with the model, chosen by document-level cross-validation so that clean
+    professional translations stay within the clean-text budget. With three or more versions the
+    finding goes to the version whose pairs are out of line while the others agree with each other
+    (when none stands out, it is information only); with two versions nothing tells which side is
+    wrong (quality estimation): the finding is information, on the side with more meaning
+    unmatched, the other side as its counterpart.
+    Whatever the score, a version no closer to the others than unrelated sentences of the story
+    (its margin against the story's usual one) is flagged too: a warning when the others agree,
+    information with two versions.
 
     ## Why is this bad?
-    A row whose versions are barely related is a sentence replaced by another one, a
-    mistranslation of the whole sentence, or a misalignment hiding a missing sentence.
+    A row whose versions diverge is a sentence replaced by another one, a mistranslation, an
+    omission or addition, or a misalignment hiding a missing sentence.
 
     ## Example
     ```
@@ -392,43 +398,91 @@ class SentenceDivergence(Rule):
     name = "sentence-divergence"
     severity = Severity.WARNING
     levels = {
-        Severity.WARNING: "three or more versions, the others agreeing with each other",
-        Severity.INFO: "two versions: nothing tells which side is out of line",
+        Severity.ERROR: "three or more versions, one out of line: score from `error`",
+        Severity.WARNING: "three or more versions, one out of line: score from `warning`, or no closer to the "
+                          "others than unrelated sentences (`min_divergence`) while they agree (`max_agreeing`)",
+        Severity.INFO: "score from `info`; two versions (nothing tells which side is wrong): score from "
+                       "`info_pair`, or no closer than unrelated sentences (`min_divergence_pair`); or any level "
+                       "where no single version stands out",
     }
-    summary = "A row's versions are hardly closer to each other than to unrelated sentences"
-    options = {"min_divergence": 0.8, "min_divergence_pair": 0.95, "max_agreeing": 0.4, "min_rows": 5.0}
-    requires = ("boilerplate", "margins")
+    summary = "A row's versions diverge in meaning (calibrated chance of an accuracy error)"
+    options = {"min_rows": 5.0, "info": 0.5, "warning": 0.9, "error": 0.97, "info_pair": 0.5,
+               # score floors; those not given come from the row model
+               "min_divergence": 0.8, "min_divergence_pair": 0.95, "max_agreeing": 0.4}  # the margin's own test
+    requires = ("boilerplate", "margins", "words")
+
+    def __init__(self, options: dict[str, float] | None = None) -> None:
+        model = load_row_model()
+        self.given = dict(options or {})
+        super().__init__({"model": row_model_tag(model), **model.floors, **self.given})
+
+    @staticmethod
+    def _severity(score: float, nway: bool, opts: dict[str, float]) -> Severity | None:
+        if not nway:
+            return Severity.INFO if score >= opts["info_pair"] else None
+        for sev, key in ((Severity.ERROR, "error"), (Severity.WARNING, "warning"), (Severity.INFO, "info")):
+            if score >= opts[key]:
+                return sev
+        return None
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         if len(ctx.rows) < self.opts["min_rows"]:
             return
         annotate(ctx, self.requires)
+        scores = ctx.cached(row_scores)
+        opts = {**self.opts, **ctx.row_model.floors, **self.given} if ctx.row_model else self.opts
         margins = ctx.margins or []
-        typical: dict[tuple[str, str], float] = {}
-        for pair in {p for m in margins for p in m}:
-            typical[pair] = float(np.median([m[pair] for m in margins if pair in m]))
-        content = {k for k, _ in ctx.content_rows()}
-        for k, m in enumerate(margins):
-            if k not in content:
-                continue
+        typical = {p: float(np.median([m[p] for m in margins if p in m])) for p in {p for m in margins for p in m}}
+        for k, _ in ctx.content_rows():
+            m = margins[k] if k < len(margins) else {}
             present = [d.id for d in ctx.documents if any(d.id in p for p in m)]
+            if len(present) < 2:
+                continue
             div = {p: pair_divergence(v, typical[p]) for p, v in m.items()}
-            floor = self.opts["min_divergence"] if len(present) >= 3 else self.opts["min_divergence_pair"]
-            for d in present:
-                mine = [v for p, v in div.items() if d in p]
-                rest = [v for p, v in div.items() if d not in p]
-                if not mine or min(mine) < floor:
-                    continue
-                if rest and max(rest) > self.opts["max_agreeing"]:
-                    continue  # the others disagree too: no single version is out of line
-                span = ctx.row_span(k, d)
-                related = [ctx.span(o, *ctx.row_span(k, o)) for o in present if o != d]
-                sev = self.severity if len(present) >= 3 else Severity.INFO
-                yield ctx.finding(self, d, span[0], span[1],
-                                  "this sentence says something else than the other versions: it is hardly closer "
-                                  f"to them than to unrelated sentences of the story (divergence {min(mine):.2f}; "
-                                  "0 = as close as usual, 1 = unrelated)", row=k, related=related,
-                                  severity=sev)
+            sev = self._severity(scores[k], len(present) >= 3, opts)
+            d, alone = self._culprit(ctx, k, present, div)
+            if sev is not None and not alone:
+                sev = Severity.INFO
+            unrelated = self._unrelated(d, present, div, opts)
+            sev = unrelated if sev is None else max(sev, unrelated) if unrelated is not None else sev
+            if sev is None:
+                continue
+            span = ctx.row_span(k, d)
+            related = [ctx.span(o, *ctx.row_span(k, o)) for o in present if o != d]
+            yield ctx.finding(self, d, span[0], span[1],
+                              "this row's versions differ in meaning: likelihood of a real error "
+                              f"{round(100 * scores[k])}%"
+                              + ("" if alone or len(present) < 3 else " (the other versions disagree too)"),
+                              row=k, related=related, severity=sev)
+
+    @staticmethod
+    def _unrelated(d: str, present: list[str], div: dict[tuple[str, str], float],
+                   opts: dict[str, float]) -> Severity | None:
+        """The margin's own test, whatever the score: ``d`` is no closer to the other versions than
+        unrelated sentences of the story (pair divergence at least ``min_divergence``) while they
+        agree with each other (a warning), or, with two versions, both are (information)."""
+        mine = [v for p, v in div.items() if d in p]
+        rest = [v for p, v in div.items() if d not in p]
+        if len(present) >= 3:
+            ok = min(mine) >= opts["min_divergence"] and max(rest, default=0.0) <= opts["max_agreeing"]
+            return Severity.WARNING if ok else None
+        return Severity.INFO if min(mine) >= opts["min_divergence_pair"] else None
+
+    @staticmethod
+    def _culprit(ctx: CheckContext, k: int, present: list[str], div: dict[tuple[str, str], float]) -> tuple[str, bool]:
+        """The version to flag, and whether it alone is out of line. Three or more versions: the one
+        whose closest pair diverges most, alone when every pair without it diverges less. Two: the
+        side with more meaning unmatched (the later version when the word view is missing)."""
+        if len(present) >= 3:
+            mine = {d: min(v for p, v in div.items() if d in p) for d in present}
+            d = max(present, key=lambda x: (mine[x], -present.index(x)))
+            rest = [v for p, v in div.items() if d not in p]
+            return d, not rest or max(rest) < mine[d]
+        row = ctx.words.rows.get(k) if ctx.words is not None else None
+        if row is None or set(row.cells) != set(present):
+            return present[-1], True
+        mass = {d: missing_mass(row, d) for d in present}
+        return max(reversed(present), key=lambda x: mass[x]), True
 
 
 @register
