@@ -82,7 +82,7 @@ class AlignParams:
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
     refine_margin: float = 0.25  # embed the windows of beads on paths within this of the best
     number_weight: float = 0.25  # penalty per number both versions hold that a bead or skip parts from its equal
-    content_letters: int = 0  # letters of a sentence with full content (fewer: it counts less; 0: off)
+    content_letters: int = 8  # letters of a sentence with full content (fewer: it counts less; 0: off)
 
     def with_options(self, options: Iterable[tuple[str, float]]) -> AlignParams:
         """A copy with these ``(field, value)`` overrides (integers where the field is one)."""
