@@ -26,10 +26,14 @@ versions that a bead, or a sentence left alone, parts from its equal (numbers ar
 that survive translation; they hold a 2-2 bead together where the versions cut the sentences
 at different places).
 
-A sentence the programme leaves without counterpart joins the neighbouring bead (in its own
-version) whose other side the joined window, embedded for real, scores better against than
-the bead's own window did: a fragment kept out by a bead-shape limit or by noise comes back, a
-real insertion (which dilutes the window) stays alone. No threshold: the comparison decides.
+A sentence counts by its content, its letters up to ``content_letters``: scanning debris
+(``.....``, ``- _-``) costs nothing left alone and adds nothing to the size of a bead, unless
+the other side of the bead is as bare (two numbered headings), so the size bonus no longer pulls
+it into a neighbour. Runs of sentences the programme leaves without counterpart join the
+neighbouring bead (in their own version) whose other side the joined window, embedded for real,
+scores better against than the bead's own window did: a fragment kept out by a bead-shape limit
+or by noise comes back, a real insertion (which dilutes the window) stays alone. No threshold:
+the comparison decides.
 
 With three versions or more, each pair is aligned a second time with a gain for the links
 the other versions agree on (:func:`align_versions`). The scoring parameters are chosen by
