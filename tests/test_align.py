@@ -677,8 +677,9 @@ def test_scanning_debris_stays_without_counterpart(src_lang, tgt_lang, debris):
     tgt = [lexicon_sentence(tgt_lang, c) for c in story[:3]] + [debris] + [lexicon_sentence(tgt_lang, c) for c in story[3:]]
     want = one_to_one(3) + [((), (3,))] + [((i,), (i + 1,)) for i in range(3, 8)]
     assert align_pair(src, tgt, lexicon_embed) == want
-    if (src_lang, tgt_lang) != ("en", "zh"):  # without the content prior the size bonus pulls it in
-        assert align_pair(src, tgt, lexicon_embed, AlignParams(content_letters=0)) != want
+    if (src_lang, tgt_lang) != ("en", "zh"):  # without the content prior and with a low member floor
+        lenient = AlignParams(content_letters=0, member_floor=0.25, skip=-0.3)  # the size bonus pulls it in
+        assert align_pair(src, tgt, lexicon_embed, lenient) != want
 
 
 @pytest.mark.parametrize("src_lang,tgt_lang", [("en", "zh"), ("ru", "ar"), ("ja", "de")])
