@@ -668,13 +668,20 @@ def test_one_sentence_rendered_as_three_is_one_to_three(src_lang, tgt_lang):
 
 
 
-@pytest.mark.parametrize("src_lang,tgt_lang,debris", [("en", "zh", "....."), ("ru", "ar", "- _-"), ("ja", "de", "・・・・")])
+def _with_line(lang: str, story: list[list[int]], line: str, at: int = 3) -> list[str]:
+    """The story's sentences in ``lang`` with a bare ``line`` put in before sentence ``at``."""
+    sentences = [lexicon_sentence(lang, c) for c in story]
+    return sentences[:at] + [line] + sentences[at:]
+
+
+@pytest.mark.parametrize("src_lang,tgt_lang,debris",
+                         [("en", "zh", "....."), ("ru", "ar", "- _-"), ("ja", "de", "・・・・")])
 def test_scanning_debris_stays_without_counterpart(src_lang, tgt_lang, debris):
     """A line of dots or dashes between two translated sentences has no content: leaving it
     alone costs nothing and it adds nothing to a bead's size, so it is not joined to a neighbour."""
     story = _concepts(8)
     src = [lexicon_sentence(src_lang, c) for c in story]
-    tgt = [lexicon_sentence(tgt_lang, c) for c in story[:3]] + [debris] + [lexicon_sentence(tgt_lang, c) for c in story[3:]]
+    tgt = _with_line(tgt_lang, story, debris)
     want = one_to_one(3) + [((), (3,))] + [((i,), (i + 1,)) for i in range(3, 8)]
     assert align_pair(src, tgt, lexicon_embed) == want
     if (src_lang, tgt_lang) != ("en", "zh"):  # without the content prior and with a low member floor
@@ -697,8 +704,7 @@ def test_bare_lines_with_the_same_number_pair_up(src_lang, tgt_lang):
     """Two bare lines at the same place that carry the same number (a page or section number)
     are each other's counterparts."""
     story = _concepts(8)
-    src = [lexicon_sentence(src_lang, c) for c in story[:3]] + ["— 3 —"] + [lexicon_sentence(src_lang, c) for c in story[3:]]
-    tgt = [lexicon_sentence(tgt_lang, c) for c in story[:3]] + ["• 3 •"] + [lexicon_sentence(tgt_lang, c) for c in story[3:]]
+    src, tgt = _with_line(src_lang, story, "— 3 —"), _with_line(tgt_lang, story, "• 3 •")
     assert align_pair(src, tgt, lexicon_embed) == one_to_one(9)
 
 
