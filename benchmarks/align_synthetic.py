@@ -367,6 +367,7 @@ GRID = {
     "length_weight": (0.2, 0.3, 0.4),
     "member_floor": (0.25, 0.5, 0.75),
     "number_weight": (0.0, 0.25, 0.5, 1.0),
+    "content_letters": (0, 8),
 }
 
 

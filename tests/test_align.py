@@ -666,3 +666,51 @@ def test_one_sentence_rendered_as_three_is_one_to_three(src_lang, tgt_lang):
     assert align_pair(tgt, src, lexicon_embed) == [
         ((0,), (0,)), ((1,), (1,)), ((2, 3, 4), (2,)), ((5,), (3,)), ((6,), (4,)), ((7,), (5,))]
 
+
+
+def _with_line(lang: str, story: list[list[int]], line: str, at: int = 3) -> list[str]:
+    """The story's sentences in ``lang`` with a bare ``line`` put in before sentence ``at``."""
+    sentences = [lexicon_sentence(lang, c) for c in story]
+    return sentences[:at] + [line] + sentences[at:]
+
+
+@pytest.mark.parametrize("src_lang,tgt_lang,debris",
+                         [("en", "zh", "....."), ("ru", "ar", "- _-"), ("ja", "de", "・・・・")])
+def test_scanning_debris_stays_without_counterpart(src_lang, tgt_lang, debris):
+    """A line of dots or dashes between two translated sentences has no content: leaving it
+    alone costs nothing and it adds nothing to a bead's size, so it is not joined to a neighbour."""
+    story = _concepts(8)
+    src = [lexicon_sentence(src_lang, c) for c in story]
+    tgt = _with_line(tgt_lang, story, debris)
+    want = one_to_one(3) + [((), (3,))] + [((i,), (i + 1,)) for i in range(3, 8)]
+    assert align_pair(src, tgt, lexicon_embed) == want
+    if (src_lang, tgt_lang) != ("en", "zh"):  # without the content prior and with a low member floor
+        lenient = AlignParams(content_letters=0, member_floor=0.25, skip=-0.3)  # the size bonus pulls it in
+        assert align_pair(src, tgt, lexicon_embed, lenient) != want
+
+
+@pytest.mark.parametrize("src_lang,tgt_lang", [("en", "zh"), ("ru", "ar"), ("ja", "de")])
+def test_one_word_sentences_keep_their_counterparts(src_lang, tgt_lang):
+    """A real sentence of one short word in both versions counts a little less than a long one
+    but is still aligned one to one."""
+    story = _concepts(8)
+    src, tgt = ([lexicon_sentence(lang, c) for c in story[:3] + [[200]] + story[3:]] for lang in (src_lang, tgt_lang))
+    assert len(src[3]) < 8 and len(tgt[3]) < 8
+    assert align_pair(src, tgt, lexicon_embed) == one_to_one(9)
+
+
+@pytest.mark.parametrize("src_lang,tgt_lang", [("ru", "ar"), ("ja", "de")])
+def test_bare_lines_with_the_same_number_pair_up(src_lang, tgt_lang):
+    """Two bare lines at the same place that carry the same number (a page or section number)
+    are each other's counterparts."""
+    story = _concepts(8)
+    src, tgt = _with_line(src_lang, story, "— 3 —"), _with_line(tgt_lang, story, "• 3 •")
+    assert align_pair(src, tgt, lexicon_embed) == one_to_one(9)
+
+
+def test_content_of_a_sentence():
+    from xlingo.align import _content
+    assert _content(".....", 8) == 0.0 and _content("- _- 24 !", 8) == 0.0
+    assert _content("Varnok (8501)", 8) == 0.75
+    assert _content("東京", 8) == 0.75 and _content("Это длинное предложение.", 8) == 1.0
+    assert _content("", 0) == 1.0

@@ -98,6 +98,8 @@ def test_align_options_reach_the_engine(engines):
     ({"encoders": ["use-v3"], "sentences-only": ["use-v3"]}, "at least one"),
     ({"skip": "low"}, "align.skip: expected a number"),
     ({"max-window": 0}, "align.max-window"),
+    ({"content-letters": -1}, "align.content-letters"),
+    ({"content-letters": 2.5}, "align.content-letters"),
     ({"window": 3}, "align.window: unknown key"),
 ])
 def test_bad_align_table_is_one_line(table, needle):

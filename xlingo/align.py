@@ -26,10 +26,14 @@ versions that a bead, or a sentence left alone, parts from its equal (numbers ar
 that survive translation; they hold a 2-2 bead together where the versions cut the sentences
 at different places).
 
-A sentence the programme leaves without counterpart joins the neighbouring bead (in its own
-version) whose other side the joined window, embedded for real, scores better against than
-the bead's own window did: a fragment kept out by a bead-shape limit or by noise comes back, a
-real insertion (which dilutes the window) stays alone. No threshold: the comparison decides.
+A sentence counts by its content, its letters up to ``content_letters``: scanning debris
+(``.....``, ``- _-``) costs nothing left alone and adds nothing to the size of a bead, unless
+the other side of the bead is as bare (two numbered headings), so the size bonus no longer pulls
+it into a neighbour. Runs of sentences the programme leaves without counterpart join the
+neighbouring bead (in their own version) whose other side the joined window, embedded for real,
+scores better against than the bead's own window did: a fragment kept out by a bead-shape limit
+or by noise comes back, a real insertion (which dilutes the window) stays alone. No threshold:
+the comparison decides.
 
 With three versions or more, each pair is aligned a second time with a gain for the links
 the other versions agree on (:func:`align_versions`). The scoring parameters are chosen by
@@ -42,6 +46,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass, fields, replace
 
@@ -73,14 +78,15 @@ class AlignParams:
 
     max_window: int = 4  # most sentences on one side of a bead
     max_bead: int = 5  # most sentences in a bead, both sides together
-    skip: float = -0.3  # gain of a sentence left without counterpart (score units)
+    skip: float = -0.5  # gain of a sentence left without counterpart (score units)
     size_power: float = 0.5  # a bead's gain is its score times (sentences / 2) ** size_power
-    length_weight: float = 0.3  # score penalty per standard deviation of the story's length model
-    member_floor: float = 0.25  # a bead loses what its least related sentence scores below this
+    length_weight: float = 0.4  # score penalty per standard deviation of the story's length model
+    member_floor: float = 0.75  # a bead loses what its least related sentence scores below this
     agreement: float = 0.5  # gain per sentence of a bead, times (share of other versions agreeing - 1/2)
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
     refine_margin: float = 0.25  # embed the windows of beads on paths within this of the best
-    number_weight: float = 0.25  # penalty per number both versions hold that a bead or skip parts from its equal
+    number_weight: float = 1.0  # penalty per number both versions hold that a bead or skip parts from its equal
+    content_letters: int = 8  # letters of a sentence with full content (fewer: it counts less; 0: off)
 
     def with_options(self, options: Iterable[tuple[str, float]]) -> AlignParams:
         """A copy with these ``(field, value)`` overrides (integers where the field is one)."""
@@ -211,6 +217,8 @@ class _PairAligner:
         self.length = {t: np.zeros((self.n - t[0] + 1, self.m - t[1] + 1)) for t in self.types if t[0] and t[1]}
         self.numbers = {t: np.zeros_like(v) for t, v in self.length.items()}  # set after the first pass
         self.lone_numbers = (np.zeros(self.n), np.zeros(self.m))
+        self.content = tuple(np.array([_content(t, params.content_letters) for t in side.texts])
+                             for side in self.sides)
         self.agree: np.ndarray | None = None  # per sentence pair: agreement * (share of other versions - 1/2)
         self.mask = np.ones((self.n + 1, self.m + 1), dtype=bool)
         first = best_path(self._gains([(1, 1), (1, 0), (0, 1)]), self.n, self.m)
@@ -317,39 +325,51 @@ class _PairAligner:
         return beads
 
     def _absorb(self, beads: list[Bead]) -> list[Bead]:
-        """Join each sentence left without counterpart to the neighbouring bead (in its own
-        version) whose other side it brings closer: the joined window, embedded for real, scores
-        better against that side than the bead's own window did. Catches the fragments a bead
-        shape limit or a noisy sentence kept out, and leaves a real insertion alone (it dilutes)."""
-        cands = []  # (skip bead, neighbour bead, side, sentence, joined window)
+        """Join sentences left without counterpart to the neighbouring bead (in their own version)
+        whose other side they bring closer: the joined window, embedded for real, scores better
+        against that side than the bead's own window did. Candidates are the runs of such
+        sentences next to a bead, shortest first up to ``max_window``; the best gain wins. Catches
+        the fragments a bead shape limit or a noisy sentence kept out, and leaves a real insertion
+        alone (it dilutes). A sentence with no content (``content_letters``) is not joined."""
+        lone = {}  # (side, sentence) -> index of its bead
         for k, (a, b) in enumerate(beads):
-            if a and b:
+            if not (a and b):
+                lone[(0, a[0]) if a else (1, b[0])] = k
+        cands = []  # (neighbour bead, side, lone sentences joined, joined window)
+        for n, bead in enumerate(beads):
+            if not (bead[0] and bead[1]):
                 continue
-            side, sent = (0, a[0]) if a else (1, b[0])
-            for n in (k - 1, k + 1):
-                if 0 <= n < len(beads) and beads[n][0] and beads[n][1] and \
-                        sent in (beads[n][side][0] - 1, beads[n][side][-1] + 1):
-                    cands.append((k, n, side, sent, tuple(sorted((*beads[n][side], sent)))))
+            for side in (0, 1):
+                for step, edge in ((-1, bead[side][0]), (1, bead[side][-1])):
+                    run: list[int] = []
+                    sent = edge + step
+                    while (side, sent) in lone and len(run) < self.params.max_window \
+                            and self.content[side][sent] > 0:
+                        run.append(sent)
+                        cands.append((n, side, tuple(run), tuple(sorted((*bead[side], *run)))))
+                        sent += step
         if not cands:
             return beads
-        todo = sorted({(side, ids) for _, _, side, _, ids in cands})
+        todo = sorted({(side, ids) for _, side, _, ids in cands})
         texts = [self.sides[side].joined(ids) for side, ids in todo]
         for sim in (s for s in self.sims if s.windows):
             vecs = np.asarray(sim.embed(texts), dtype=np.float64)
             for (side, _), text, vec in zip(todo, texts, vecs):
                 sim.sides[side].extra[text] = vec
-        take: dict[int, tuple[float, int, int, int]] = {}
-        for k, n, side, sent, ids in cands:
+        scored = []
+        for n, side, run, ids in cands:
             other = beads[n][1 - side]
             gain = self._z_window(side, ids, other) - self._z_window(side, beads[n][side], other)
-            if gain > take.get(k, (0.0,))[0]:
-                take[k] = (gain, n, side, sent)
+            if gain > 0:
+                scored.append((-gain, n, side, run))
         out: list[list[tuple[int, ...]] | None] = [list(bead) for bead in beads]
-        for k, (_, n, side, sent) in sorted(take.items()):
+        for _, n, side, run in sorted(scored):
             target = out[n]
-            if target is not None and target[0] and target[1]:
-                target[side] = tuple(sorted((*target[side], sent)))
-                out[k] = None
+            if any(out[lone[(side, x)]] is None for x in run):
+                continue
+            target[side] = tuple(sorted((*target[side], *run)))
+            for x in run:
+                out[lone[(side, x)]] = None
         return [(x[0], x[1]) for x in out if x is not None]
 
     def _z_window(self, side: int, ids: tuple[int, ...], other: tuple[int, ...]) -> float:
@@ -381,16 +401,27 @@ class _PairAligner:
         for a, b in types:
             g = np.full((self.n + 1, self.m + 1), p.skip if a == 0 or b == 0 else NEG)
             if (a, b) == (1, 0):
-                g[1:] -= self.lone_numbers[0][:, None]
+                g[1:] = p.skip * self.content[0][:, None] - self.lone_numbers[0][:, None]
             elif (a, b) == (0, 1):
-                g[:, 1:] -= self.lone_numbers[1][None, :]
+                g[:, 1:] = p.skip * self.content[1][None, :] - self.lone_numbers[1][None, :]
             if a and b:
-                g[a:, b:] = self._score(a, b) * ((a + b) / 2) ** p.size_power
+                g[a:, b:] = self._score(a, b) * (self._size(a, b) / 2) ** p.size_power
                 if self.agree is not None:
                     g[a:, b:] += self._agreement(a, b)
             g[~self.mask] = NEG
             gains[(a, b)] = g
         return gains
+
+    def _size(self, a: int, b: int) -> np.ndarray:
+        """The sentences of every (a, b) bead, each counted by its content (1 for a sentence with
+        ``content_letters`` letters or more), or in full where the other side has no more
+        content than it (scanning debris paired with debris, a heading with a heading)."""
+        c = self.content
+        most = [np.max([c[k][o:len(c[k]) - size + 1 + o] for o in range(size)], axis=0)
+                for k, size in ((0, a), (1, b))]
+        src = sum(np.maximum(c[0][o:self.n - a + 1 + o][:, None], 1.0 - most[1][None, :]) for o in range(a))
+        tgt = sum(np.maximum(c[1][o:self.m - b + 1 + o][None, :], 1.0 - most[0][:, None]) for o in range(b))
+        return src + tgt
 
     def _agreement(self, a: int, b: int) -> np.ndarray:
         """Sum over the bead's sentences of the best ``agree`` of a link to the other window."""
@@ -489,6 +520,15 @@ _NUMBER = re.compile(r"\d+(?:[.,'’\u00a0\u202f]\d+)*")
 def _numbers(text: str) -> set[str]:
     """The numbers written in digits in ``text``, separators dropped (``8839,8`` = ``8839.8``)."""
     return {str(int("".join(c for c in m.group() if c.isdigit()))) for m in _NUMBER.finditer(text)}
+
+
+def _content(text: str, full: int) -> float:
+    """How much of a sentence ``text`` is: its letters over ``full`` (a wide CJK character
+    counts three), at most 1; always 1 when ``full`` is 0. Scanning debris (``.....``) has none."""
+    if not full:
+        return 1.0
+    letters = sum(3 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text if c.isalpha())
+    return min(letters / full, 1.0)
 
 
 def _length_residual(src_chars: np.ndarray, tgt_chars: np.ndarray) -> np.ndarray:

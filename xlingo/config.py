@@ -316,6 +316,7 @@ class AlignTable(_Strict):
     agreement: Union[StrictInt, StrictFloat, None] = None
     refine_margin: Union[StrictInt, StrictFloat, None] = Field(None, alias="refine-margin")
     number_weight: Union[StrictInt, StrictFloat, None] = Field(None, alias="number-weight")
+    content_letters: Union[conint(strict=True, ge=0), None] = Field(None, alias="content-letters")  # type: ignore[valid-type]
 
 
 class ConfigTable(_Strict):
