@@ -179,3 +179,12 @@ def test_the_row_model_is_part_of_the_report_signature():
     params = stage_parameters(Settings(), [SentenceDivergence()], AlignParams())
     assert params["divergence"]["row_model"] == model.digest
     assert params["rules.XL704"]["model"] == row_model_tag(model)
+
+
+def test_xl704_score_alone_is_information_however_high():
+    rows = [dict(r) for r in ROWS]
+    rows[4]["de"] = "Niemand weiß, warum das Wetter heute so ist."
+    ctx = context_for(story_from_rows(rows), embed=same_text_embed, token_states=None, row_model=cosine_model())
+    found = list(SentenceDivergence({"min_divergence": 2.0}).check(ctx))  # the margin's own test off
+    assert row_scores(ctx)[4] > 0.99
+    assert [(f.doc, f.row, f.severity) for f in found] == [("de", 4, Severity.INFO)]

@@ -78,14 +78,14 @@ class AlignParams:
 
     max_window: int = 4  # most sentences on one side of a bead
     max_bead: int = 5  # most sentences in a bead, both sides together
-    skip: float = -0.5  # gain of a sentence left without counterpart (score units)
+    skip: float = -0.3  # gain of a sentence left without counterpart (score units)
     size_power: float = 0.5  # a bead's gain is its score times (sentences / 2) ** size_power
-    length_weight: float = 0.4  # score penalty per standard deviation of the story's length model
-    member_floor: float = 0.75  # a bead loses what its least related sentence scores below this
+    length_weight: float = 0.3  # score penalty per standard deviation of the story's length model
+    member_floor: float = 0.25  # a bead loses what its least related sentence scores below this
     agreement: float = 0.5  # gain per sentence of a bead, times (share of other versions agreeing - 1/2)
     band: int = 10  # half-width (sentences) of the band around the first-pass 1-1 path
     refine_margin: float = 0.25  # embed the windows of beads on paths within this of the best
-    number_weight: float = 1.0  # penalty per number both versions hold that a bead or skip parts from its equal
+    number_weight: float = 0.25  # penalty per number both versions hold that a bead or skip parts from its equal
     content_letters: int = 8  # letters of a sentence with full content (fewer: it counts less; 0: off)
 
     def with_options(self, options: Iterable[tuple[str, float]]) -> AlignParams:
