@@ -103,25 +103,14 @@ def story_of(segs: list[dict]):
     return story_from_rows([{"en": s["source"], "de": s["target"]} for s in segs])
 
 
-def fold_models(folder: str | None) -> dict[str, object]:
-    """Document -> the fold model trained without it."""
+def fold_models(folder: str | None, load=load_model, pattern: str = "fold*.json") -> dict[str, object]:
+    """Document -> the fold model trained without it (``--cv-out`` of ``training/train_meaning.py``,
+    or of ``training/train_row_model.py`` with ``load_row_model`` and ``row*.json``)."""
     if not folder:
         return {}
     out = {}
-    for path in sorted(Path(folder).glob("fold*.json")):
-        model = load_model(str(path))
-        for doc in Path(path.with_suffix(".docs")).read_text(encoding="utf-8").split():
-            out[doc] = model
-    return out
-
-
-def fold_row_models(folder: str | None) -> dict[str, object]:
-    """Document -> the fold row model trained without it (``training/train_row_model.py --cv-out``)."""
-    if not folder:
-        return {}
-    out = {}
-    for path in sorted(Path(folder).glob("row*.json")):
-        model = load_row_model(str(path))
+    for path in sorted(Path(folder).glob(pattern)):
+        model = load(str(path))
         for doc in Path(path.with_suffix(".docs")).read_text(encoding="utf-8").split():
             out[doc] = model
     return out
@@ -225,7 +214,7 @@ def main() -> None:
     enc = EncodedTexts("mqm", args.cache)
     enc.ensure([t for ss in stories.values() for s in ss for t in (s["source"], s["target"])])
     folds = fold_models(args.cv_models)
-    row_folds = fold_row_models(args.cv_row_models)
+    row_folds = fold_models(args.cv_row_models, load_row_model, "row*.json")
     rows = []  # per segment: label, length, scores
     words: list[tuple] = []  # per segment: document, target, marked spans, (start, end, probability) per word
     tp = {k: 0 for k in FLOORS}

@@ -337,8 +337,6 @@ def test_csv_export_neutralises_formulas(chromium, tmp_path):  # noqa: F811
     import io
 
     story = story_from_rows([{"de": "=HYPERLINK(\"http://x\") kostet 12 Euro.", "fr": "Il coûte 21 euros."}])
-    from test_html import find
-
     story.findings = [find(story, "XL101", Severity.ERROR, "de", "=HYPERLINK(\"http://x\")", "+1 differs; \"quoted\"",
                            row=0, related=(("fr", "21"),), suggestion="@SUM(A1)"),
                       find(story, "XL501", Severity.WARNING, "fr", "21", "-2 here", row=0)]
@@ -367,8 +365,6 @@ def test_csv_export_neutralises_formulas(chromium, tmp_path):  # noqa: F811
 def test_close_spellings_are_coloured_character_by_character(chromium, tmp_path):  # noqa: F811
     story = story_from_rows([{"de": "Die Cloud-Sparte Vulcano Engine wächst.", "fr": "La division Volcano Engine croît.",
                               "pt": "A divisão Volcano Engine cresce."}])
-    from test_html import find
-
     story.findings = [find(story, "XL201", Severity.ERROR, "de", "Vulcano Engine", "spelled differently", row=0,
                            related=(("fr", "Volcano Engine"), ("pt", "Volcano Engine"))),
                       find(story, "XL703", Severity.WARNING, "fr", "croît", "other word", row=0,

@@ -47,12 +47,11 @@ import hashlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 
 from xlingo.annotate.divergence import Params, RowWords, _number_readings, evidence
+from xlingo.annotate.shipped import digest_tag, shipped_text
 from xlingo.annotate.wordalign import mutual_argmax
 from xlingo.language import zipf
 
@@ -336,14 +335,12 @@ MODEL_FILE = "meaning_model.json"
 @lru_cache(maxsize=4)
 def load_model(path: str | None = None) -> MeaningModel:
     """The shipped model (or the one at ``path``)."""
-    text = Path(path).read_text(encoding="utf-8") if path else \
-        resources.files("xlingo.annotate").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    return model_from_json(text)
+    return model_from_json(shipped_text(MODEL_FILE, path))
 
 
 def model_tag(model: MeaningModel | None = None) -> float:
     """The model's digest as a number (rule options are numbers; it goes into the report signature)."""
-    return float(int((model or load_model()).digest[:8], 16))
+    return digest_tag((model or load_model()).digest)
 
 
 # --- a story's rows, analysed --------------------------------------------------------------

@@ -22,14 +22,13 @@ import json
 import math
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 
 from xlingo.annotate.context import CheckContext
 from xlingo.annotate.divergence import copied_share, number_mismatch, pair_cosines, pair_divergence, pair_margins
 from xlingo.annotate.meaning import missing
+from xlingo.annotate.shipped import digest_tag, shipped_text
 
 _SENTENCE = ("cosine", "margin", "margin_vs_story", "pair_divergence", "length_ratio", "log_words",
              "numbers_missing", "copied", "versions_3plus")
@@ -90,14 +89,12 @@ def model_from_json(text: str) -> RowModel:
 @lru_cache(maxsize=4)
 def load_row_model(path: str | None = None) -> RowModel:
     """The shipped row model (or the one at ``path``)."""
-    text = Path(path).read_text(encoding="utf-8") if path else \
-        resources.files("xlingo.annotate").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-    return model_from_json(text)
+    return model_from_json(shipped_text(MODEL_FILE, path))
 
 
 def row_model_tag(model: RowModel | None = None) -> float:
     """The row model's digest as a number (for rule options, hence the report signature)."""
-    return float(int((model or load_row_model()).digest[:8], 16))
+    return digest_tag((model or load_row_model()).digest)
 
 
 def compute_margins(ctx: CheckContext, options: dict[str, float] | None = None) -> None:
