@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from perturb import Case, build_suite, read_textberg  # noqa: E402
 
-from xlingo.annotate.divergence import pair_cosines, row_divergence  # noqa: E402
+from xlingo.annotate.divergence import pair_scores, row_divergence  # noqa: E402
 from xlingo.check.base import CheckContext  # noqa: E402
 from xlingo.check.rules.spans import (  # noqa: E402
     GarbledStructure,
@@ -187,7 +187,7 @@ def main() -> None:
         for code in got:
             hits[code][key] += got[code]
             hits_warn[code][key] += got_w[code]
-        cosine = [-min(c.values(), default=1.0) for c in pair_cosines(story, ctx.embed, ctx.sentence_vectors)]
+        cosine = [-min(c.values(), default=1.0) for c in pair_scores(story, ctx.embed, ctx.sentence_vectors)[0]]
         variants = {"cosine": cosine, "margin": row_divergence(story, ctx.embed, ctx.sentence_vectors),
                     "row_score": divergence_scores(ctx)}
         for name, divs in variants.items():

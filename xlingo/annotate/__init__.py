@@ -36,7 +36,7 @@ ANNOTATORS: dict[str, Annotator] = {a.name: a for a in (
     Annotator("boilerplate", ("boilerplate", "boilerplate_blocks"), (), mark_boilerplate, tuned_by="XL601"),
     Annotator("copies", ("copies",), ("boilerplate",), find_copies, tuned_by="XL402"),
     Annotator("words", ("words",), ("boilerplate",), align_words),
-    Annotator("margins", ("margins",), (), compute_margins),
+    Annotator("margins", ("margins", "cosines"), (), compute_margins),
     Annotator("divergence", ("Row.divergence",), ("margins",), score_rows, uses=("words",)),
 )}
 

@@ -43,6 +43,7 @@ class CheckContext:
     copies: dict[tuple[str, int], Copy] = field(default_factory=dict)  # "copies": copied sentences
     words: WordAnalysis | None = None  # "words": word alignment and span events (None: no token states)
     margins: list[dict[tuple[str, str], float]] | None = None  # "margins": per row, per pair of versions
+    cosines: list[dict[tuple[str, str], float]] | None = None  # "margins": the same pairs' plain cosines
     annotated: set[str] = field(default_factory=set)  # names of the annotators that ran
     _memo: dict[tuple, Any] = field(default_factory=dict, repr=False)
 

@@ -643,19 +643,22 @@ def _cell_vectors(story: Story, embed: EmbedFn, vectors: dict | None) -> tuple[l
     return cells, sent
 
 
-def pair_margins(story: Story, embed: EmbedFn, vectors: dict | None = None,
-                 top: int = 4) -> list[dict[tuple[str, str], float]]:
-    """Per row, per pair of versions: cosine minus the mean of each side's ``top`` cosines to the
-    other version's sentences outside the row (a margin over non-translations)."""
+def pair_scores(story: Story, embed: EmbedFn, vectors: dict | None = None, top: int = 4
+                ) -> tuple[list[dict[tuple[str, str], float]], list[dict[tuple[str, str], float]]]:
+    """Per row, per pair of versions (in document order), from one look at the cells' vectors: the
+    cosine, and the margin, that cosine minus the mean of each side's ``top`` cosines to the other
+    version's sentences outside the row (a margin over non-translations)."""
     cells, sent = _cell_vectors(story, embed, vectors)
     order = [d.id for d in story.documents]
-    out: list[dict[tuple[str, str], float]] = []
+    cosines: list[dict[tuple[str, str], float]] = []
+    margins: list[dict[tuple[str, str], float]] = []
     for k, row in enumerate(story.alignment):
+        c: dict[tuple[str, str], float] = {}
         m: dict[tuple[str, str], float] = {}
         present = [d for d in order if d in cells[k]]
         for x, d in enumerate(present):
             for e in present[x + 1:]:
-                cos = float(cells[k][d] @ cells[k][e])
+                cos = c[(d, e)] = float(cells[k][d] @ cells[k][e])
                 bg = []
                 for a, b in ((d, e), (e, d)):
                     ids, vecs = sent[b]
@@ -665,19 +668,15 @@ def pair_margins(story: Story, embed: EmbedFn, vectors: dict | None = None,
                         bg.append(float(sims.mean()))
                 if bg:
                     m[(d, e)] = cos - float(np.mean(bg))
-        out.append(m)
-    return out
+        cosines.append(c)
+        margins.append(m)
+    return cosines, margins
 
 
-def pair_cosines(story: Story, embed: EmbedFn, vectors: dict | None = None) -> list[dict[tuple[str, str], float]]:
-    """Per row, per pair of versions (in document order): the cosine of their cells' vectors."""
-    cells, _ = _cell_vectors(story, embed, vectors)
-    order = [d.id for d in story.documents]
-    out = []
-    for vec in cells:
-        present = [d for d in order if d in vec]
-        out.append({(d, e): float(vec[d] @ vec[e]) for x, d in enumerate(present) for e in present[x + 1:]})
-    return out
+def pair_margins(story: Story, embed: EmbedFn, vectors: dict | None = None,
+                 top: int = 4) -> list[dict[tuple[str, str], float]]:
+    """Per row, per pair of versions: the margin of :func:`pair_scores`."""
+    return pair_scores(story, embed, vectors, top)[1]
 
 
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
@@ -713,21 +712,24 @@ def row_divergence(story: Story, embed: EmbedFn, vectors: dict | None = None, to
 
     ``vectors`` may hold the story's sentence vectors keyed ``(doc id, sentence id)`` (as in
     :class:`~xlingo.check.base.CheckContext`). A row with fewer than two non-empty cells, or a
-    story too short to have non-partner sentences, gets 0 (the "divergence" annotator averages
-    this with the meaning model's row score, :mod:`xlingo.annotate.rows`). ``margins``: the
-    story's :func:`pair_margins` when already computed.
+    story too short to have non-partner sentences, gets 0. The calibrated row score
+    (:mod:`xlingo.annotate.rows`) takes this as one of its signals; ``benchmarks/divergence.py``
+    compares the two. ``margins``: the story's :func:`pair_margins` when already computed.
     """
     if margins is None:
         margins = pair_margins(story, embed, vectors, top)
-    typical: dict[tuple[str, str], float] = {}
-    for pair in {p for m in margins for p in m}:
-        vals = [m[pair] for m in margins if pair in m]
-        typical[pair] = float(np.median(vals))
+    typical = typical_margins(margins)
     out = []
     for m in margins:
         scores = [pair_divergence(v, typical[p]) for p, v in m.items()]
         out.append(max(scores) if scores else 0.0)
     return out
+
+
+def typical_margins(margins: list[dict[tuple[str, str], float]]) -> dict[tuple[str, str], float]:
+    """Per pair of versions, the story's median margin over its rows."""
+    pairs = {p for m in margins for p in m}
+    return {p: float(np.median([m[p] for m in margins if p in m])) for p in pairs}
 
 
 def pair_divergence(margin: float, typical: float) -> float:

@@ -26,7 +26,7 @@ from functools import lru_cache
 import numpy as np
 
 from xlingo.annotate.context import CheckContext
-from xlingo.annotate.divergence import copied_share, number_mismatch, pair_cosines, pair_divergence, pair_margins
+from xlingo.annotate.divergence import copied_share, number_mismatch, pair_divergence, pair_scores, typical_margins
 from xlingo.annotate.meaning import missing
 from xlingo.annotate.shipped import digest_tag, shipped_text
 
@@ -98,17 +98,16 @@ def row_model_tag(model: RowModel | None = None) -> float:
 
 
 def compute_margins(ctx: CheckContext, options: dict[str, float] | None = None) -> None:
-    """Fill ``ctx.margins``."""
-    ctx.margins = pair_margins(ctx.story, ctx.embed, ctx.sentence_vectors or None)
+    """Fill ``ctx.margins`` and ``ctx.cosines``."""
+    ctx.cosines, ctx.margins = pair_scores(ctx.story, ctx.embed, ctx.sentence_vectors or None)
 
 
 def _sentence_features(ctx: CheckContext) -> list[np.ndarray | None]:
     """Per row, :data:`SENTENCE_FEATURES` (None for rows with fewer than two non-empty cells)."""
-    margins = ctx.margins
-    if margins is None:
-        margins = pair_margins(ctx.story, ctx.embed, ctx.sentence_vectors or None)
-    cosines = pair_cosines(ctx.story, ctx.embed, ctx.sentence_vectors or None)
-    typical = {p: float(np.median([m[p] for m in margins if p in m])) for p in {p for m in margins for p in m}}
+    if ctx.margins is None or ctx.cosines is None:
+        compute_margins(ctx)
+    margins, cosines = ctx.margins, ctx.cosines
+    typical = typical_margins(margins)
     out: list[np.ndarray | None] = []
     for k, (m, cos) in enumerate(zip(margins, cosines)):
         if not m:

@@ -27,14 +27,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import replace
 
-import numpy as np
-
 from xlingo.annotate import annotate
 from xlingo.annotate.divergence import (
     Event,
     RowWords,
     pair_divergence,
     repeated_ngrams,
+    typical_margins,
 )
 from xlingo.annotate.meaning import MeaningModel, load_model, missing_mass, model_tag
 from xlingo.annotate.rows import load_row_model, row_model_tag, row_scores
@@ -426,7 +425,7 @@ class SentenceDivergence(Rule):
         scores = ctx.cached(row_scores)
         opts = {**self.opts, **self._floors(ctx.row_model), **self.given} if ctx.row_model else self.opts
         margins = ctx.margins or []
-        typical = {p: float(np.median([m[p] for m in margins if p in m])) for p in {p for m in margins for p in m}}
+        typical = typical_margins(margins)
         for k, _ in ctx.content_rows():
             m = margins[k] if k < len(margins) else {}
             present = [d.id for d in ctx.documents if any(d.id in p for p in m)]
