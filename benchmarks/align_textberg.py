@@ -325,18 +325,37 @@ def errors(test: Sequence[Bead], gold: Sequence[Bead]) -> dict[str, dict[str, in
     return {"missed_gold": most_first(missed), "wrong_proposed": most_first(wrong)}
 
 
-def print_errors(test: Sequence[Bead], gold: Sequence[Bead], src: list[str], tgt: list[str]) -> None:
-    """Each missed gold bead with the proposed beads that overlap it, and the sentences' texts."""
+def out_of_reach(bead: Bead, gold: Sequence[Bead], params: AlignParams) -> str | None:
+    """Why no monotone aligner of these shapes can propose this gold bead, or None: a side not
+    contiguous, a shape beyond ``max_window``/``max_bead``, or crossing another gold bead."""
+    a, b = bead
+    if list(a) != list(range(a[0], a[-1] + 1)) or list(b) != list(range(b[0], b[-1] + 1)):
+        return "not contiguous"
+    if max(len(a), len(b)) > params.max_window or len(a) + len(b) > params.max_bead:
+        return "beyond the bead shapes"
+    if any(c and d and ((c[0] > a[-1] and d[-1] < b[0]) or (c[-1] < a[0] and d[0] > b[-1])) for c, d in gold):
+        return "crossing another gold bead"
+    return None
+
+
+def print_errors(test: Sequence[Bead], gold: Sequence[Bead], src: list[str], tgt: list[str],
+                 params: AlignParams) -> None:
+    """Each missed gold bead with the proposed beads that overlap it, why it is out of reach
+    where it is, and the sentences' texts; then how many gold beads are within reach."""
     test_set = set(test)
+    pairs = [g for g in gold if g[0] and g[1]]
     for g in gold:
         if g in test_set:
             continue
         near = [t for t in test if set(t[0]) & set(g[0]) or set(t[1]) & set(g[1])]
+        reach = out_of_reach(g, gold, params) if g[0] and g[1] else None
         print(f"missed {len(g[0])}-{len(g[1])} {list(g[0])}:{list(g[1])}  proposed instead: "
-              + "  ".join(f"{list(a)}:{list(b)}" for a, b in near))
+              + "  ".join(f"{list(a)}:{list(b)}" for a, b in near) + (f"  (out of reach: {reach})" if reach else ""))
         for side, ids, texts in (("de", g[0], src), ("fr", g[1], tgt)):
             for i in ids:
                 print(f"    {side} {i:>4} {texts[i][:110]}")
+    within = sum(out_of_reach(g, gold, params) is None for g in pairs)
+    print(f"gold beads with both sides within reach: {within} of {len(pairs)} (strict recall ceiling {within / len(pairs):.3f})")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -370,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     ours = run("xlingo", aligner, src, tgt, gold, encoders)  # uncached: its encoder time is real
     if args.errors:
-        print_errors(ours.pop("beads_proposed"), gold, src, tgt)
+        print_errors(ours.pop("beads_proposed"), gold, src, tgt, params)
     else:
         ours.pop("beads_proposed")
     base = run("bertalign-algo", lambda s, t, e: bertalign(s, t, e[0]), src, tgt, gold,
