@@ -29,7 +29,7 @@ from xlingo.feed_check import FeedOptions, FeedRun, check_feed
 from xlingo.group import GroupParams
 from xlingo.model import Report
 from xlingo.output import output_target
-from xlingo.report.escape import terminal_safe
+from xlingo.report.escape import terminal_line
 from xlingo.report.github import grouping_lines
 
 log = logging.getLogger("xlingo.check")
@@ -115,7 +115,7 @@ def text_extras(report: Report, stale: list[BaselineEntry] | None) -> str:
         lines.append(f"baseline: {sum(e.count for e in stale)} recorded findings are no longer found "
                      f"(fixed?); refresh the baseline with --write-baseline")
         lines += [f"  stale: {e.rule} [{e.lang}] {e.path}: {e.excerpt}" for e in stale]
-    return terminal_safe("\n".join(lines)) + "\n"
+    return "".join(terminal_line(line) + "\n" for line in lines)
 
 
 def print_timings(run: FeedRun) -> None:
