@@ -83,6 +83,8 @@ def test_diff_takes_fail_on_from_the_config_also_for_junit(fake, tmp_path, monke
     (["--lang", "German,fr"], "'German' is not a known language tag"),
     (["--lang", "de,xx"], "'xx' is not a known language tag"),
     (["--fail-on", "fatal"], "severity must be error, warning or info"),
+    (["--select", ""], "--select '': no rule selector given"),
+    (["--select", " , "], "--select ' , ': no rule selector given"),
 ])
 def test_bad_options_are_one_line_and_exit_2(fake, tmp_path, args, needle) -> None:
     one_line_error(cli("diff", *story(tmp_path), *args), needle)

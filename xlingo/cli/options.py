@@ -45,6 +45,8 @@ def build_settings(*, config: str | None, model: str | None, select: str | None,
             raise ConfigError(f"--severity {item!r}: expected CODE=error|warning|info")
         sev[code.strip()] = parse_severity(level.strip(), f"--severity {item}")
     selected = _codes(select)
+    if selected == ():  # e.g. --select "$RULES" with RULES unset: no rule at all, a gate always green
+        raise ConfigError(f"--select {select!r}: no rule selector given (`xlingo rules` lists the rules)")
     if extend_select is not None:
         selected = (selected if selected is not None else base.select) + (_codes(extend_select) or ())
     settings = base.with_cli(
