@@ -83,6 +83,7 @@ def test_diff_takes_fail_on_from_the_config_also_for_junit(fake, tmp_path, monke
     (["--lang", "German,fr"], "'German' is not a known language tag"),
     (["--lang", "de,xx"], "'xx' is not a known language tag"),
     (["--fail-on", "fatal"], "severity must be error, warning or info"),
+    (["--fail-on", ""], "severity must be error, warning or info, not ''"),
     (["--select", ""], "--select '': no rule selector given"),
     (["--select", " , "], "--select ' , ': no rule selector given"),
 ])

@@ -54,7 +54,7 @@ def build_settings(*, config: str | None, model: str | None, select: str | None,
         severity=tuple(sorted(sev.items())) if severity else None,
         glossary=tuple(glossary) if glossary else None,
         presplit=True if presplit else None,
-        fail_on=parse_severity(fail_on, "--fail-on") if fail_on else None,
+        fail_on=parse_severity(fail_on, "--fail-on") if fail_on is not None else None,
     )
     from xlingo.check.base import rule_catalogue
 
