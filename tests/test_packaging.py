@@ -53,6 +53,9 @@ def test_a_touched_version_brings_its_story_and_nothing_else(tmp_path, monkeypat
         "feeds/train/train.de.txt", "feeds/train/train.fr.txt", "feeds/train/train.it.txt"]
     assert story_paths(["feeds/weather/fr.txt", "feeds/weather/de.txt", "feeds/wire.jsonl"]) == [
         "feeds/weather", "feeds/wire.jsonl"]
+    for name in ("news[1].de.txt", "news[1].fr.txt", "news1.de.txt", "news1.fr.txt"):  # glob characters in a name
+        (Path("feeds/train") / name).write_text("x\n", encoding="utf-8")
+    assert story_paths(["feeds/train/news[1].fr.txt"]) == ["feeds/train/news[1].de.txt", "feeds/train/news[1].fr.txt"]
     options, files = split_args(["--baseline", "base.json", "--fail-on", "warning", "feeds/train/bus.de.txt"])
     assert (options, files) == (["--baseline", "base.json", "--fail-on", "warning"], ["feeds/train/bus.de.txt"])
 

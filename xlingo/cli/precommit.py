@@ -8,6 +8,7 @@ story per folder), and a JSON Lines or RSS/Atom feed file is checked as it is. E
 """
 from __future__ import annotations
 
+import glob
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,7 +40,7 @@ def story_paths(filenames: Sequence[str]) -> list[str]:
             folders.add(p.parent)
             continue
         base = p.name[: -len(p.suffix)].rsplit(".", 1)[0]  # "train" of "train.de.txt"
-        siblings = sorted(str(s) for s in p.parent.glob(f"{base}.*")
+        siblings = sorted(str(s) for s in p.parent.glob(f"{glob.escape(base)}.*")
                           if s.is_file() and s.suffix.lower() in TEXT_SUFFIXES and lang_from_name(s))
         out += siblings or [name]
     out = [x for x in out if Path(x).parent not in folders]
