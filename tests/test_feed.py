@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from test_read import pipe_of
 
 from xlingo.errors import InputError
 from xlingo.feed import Problems, html_to_text, read_feed
@@ -151,6 +152,10 @@ def test_large_empty_and_binary_files_are_skipped_and_nothing_left_is_an_error(t
         read_feed([str(tmp_path)], problems, max_bytes=1024)
     assert len(problems.skipped) == 3
     assert sum("file is too large" in m for m in problems.skipped) == 1
+    piped = Problems()  # a pipe (or a device) says size 0: it is read up to the limit, never whole
+    with pytest.raises(InputError, match="nothing to check"):
+        read_feed([str(pipe_of(tmp_path, b"a" * 2048))], piped, max_bytes=1024)
+    assert len(piped.skipped) == 1 and "pipe.txt: skipped: file is too large" in piped.skipped[0]
 
 
 def test_sniffs_the_kind_of_a_file_without_a_known_suffix(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import codecs
+import os
+import threading
 
 import pytest
 
@@ -49,6 +51,27 @@ def test_missing_and_folder_errors(tmp_path):
         read_text(tmp_path)
     with pytest.raises(InputError, match="holds no"):
         expand_paths([str(tmp_path)])
+
+
+def pipe_of(tmp_path, data: bytes, name: str = "pipe.txt"):
+    """A named pipe that delivers ``data`` (a file whose size says 0)."""
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "wb") as fh:
+            fh.write(data)
+
+    threading.Thread(target=feed, daemon=True).start()
+    return fifo
+
+
+def test_a_pipe_is_read_up_to_the_limit_not_trusted_from_its_size(tmp_path, monkeypatch):
+    """A pipe or a device (``<(...)``, ``/dev/zero``) says size 0: reading stops at the limit."""
+    monkeypatch.setattr("xlingo.read.MAX_BYTES", 1024)
+    with pytest.raises(InputError, match="pipe.txt: file is too large"):
+        read_text(pipe_of(tmp_path, b"Ein Satz. " * 300))
+    assert read_text(pipe_of(tmp_path, b"Ein Satz.", "short.txt")) == "Ein Satz."
 
 
 def test_folder_expands_sorted_and_skips_readme(tmp_path):

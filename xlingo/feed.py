@@ -41,7 +41,7 @@ from xlingo.errors import InputError, one_line
 from xlingo.language import detect_language, language_tag, parse_language_tag
 from xlingo.model import Document, Origin
 from xlingo.output import mark_input
-from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name
+from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name, read_at_most
 
 log = logging.getLogger("xlingo.feed")
 
@@ -138,14 +138,13 @@ def _kind(path: Path, data: bytes) -> str:
 
 
 def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocument]:
-    size = path.stat().st_size
-    if size > max_bytes:
-        problems.skip(f"{path}: skipped: file is too large ({size / 2**20:.1f} MiB > {max_bytes / 2**20:.0f} MiB)")
-        return []
     try:
-        data = path.read_bytes()
+        data = read_at_most(path, max_bytes)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if data is None:
+        problems.skip(f"{path}: skipped: file is too large (over {max_bytes / 2**20:.0f} MiB)")
+        return []
     mark_input(path)
     if is_own_output(data):
         log.info("%s: an xlingo report or baseline, not a document; skipped", one_line(str(path)))

@@ -76,15 +76,22 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise InputError(f"{path}: no such file or directory")
     if p.is_dir():
         raise InputError(f"{path}: is a folder, expected a text file")
-    size = p.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: file is too large ({size // (1024 * 1024)} MiB > {MAX_BYTES // (1024 * 1024)} MiB)")
     try:
-        data = p.read_bytes()
+        data = read_at_most(p, MAX_BYTES)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if data is None:
+        raise InputError(f"{path}: file is too large (over {MAX_BYTES // (1024 * 1024)} MiB)")
     mark_input(p)
     return decode_bytes(data, str(path))
+
+
+def read_at_most(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path``, or None when it holds more than ``limit``: read, not trusted from its
+    size, so that a device or a pipe (``/dev/zero``, ``<(...)``) cannot fill the memory."""
+    with path.open("rb") as fh:
+        data = fh.read(limit + 1)
+    return data if len(data) <= limit else None
 
 
 def is_own_output(data: bytes) -> bool:
