@@ -78,10 +78,19 @@ def test_selectors_may_be_codes_prefixes_or_names():
     ({"per-language": {"fr": {"ignor": ["XL1"]}}}, "per-language.fr.ignor: unknown key"),
     ({"severity": {"XL101": "fatal"}}, "severity.XL101: must be error, warning or info"),
     ({"cache": 3}, "cache: expected"),
+    ({"per-language": {"French": {"ignore": ["XL1"]}}}, "per-language.French: not a language tag"),
+    ({"per-language": {"xx": {"ignore": ["XL1"]}}}, "per-language.xx: not a language tag"),
 ])
 def test_config_types_and_ranges(table, needle):
     with pytest.raises(ConfigError, match=re.escape(needle)):
         settings_from_table(table, "x.toml")
+
+
+def test_per_language_keys_are_language_tags_as_documents_carry_them():
+    """``[per-language.pt-BR]`` applies to a ``pt-BR`` document (whose tag is normalised to ``pt-br``)."""
+    s = settings_from_table({"per-language": {"pt-BR": {"ignore": ["XL101"]}, "ZH_hant": {"ignore": ["XL5"]}}}, "x.toml")
+    assert not s.enabled("XL101", lang="pt-br") and s.enabled("XL101", lang="de")
+    assert not s.enabled("XL501", lang="zh-hant")
 
 
 def test_tool_that_is_not_a_table_is_one_line(tmp_path):

@@ -352,6 +352,20 @@ def _overrides(table: Mapping[str, OverridesTable]) -> tuple[tuple[str, Override
                  for key, ov in sorted(table.items()))
 
 
+def _language_overrides(items: tuple[tuple[str, Overrides], ...], where: str) -> tuple[tuple[str, Overrides], ...]:
+    """Per-language overrides keyed by normalised language tags (``pt-BR`` applies to ``pt-br``
+    documents); a key that is not a language tag (``French``, ``xx``) would never apply: an error."""
+    from xlingo.language import language_tag
+
+    out = []
+    for key, ov in items:
+        tag = language_tag(key)
+        if tag is None:
+            raise ConfigError(f"{where}: per-language.{key}: not a language tag (expected e.g. de, pt-BR, zh-Hant)")
+        out.append((tag, ov))
+    return tuple(sorted(out, key=lambda item: item[0]))
+
+
 def parse_table(table: Any, where: str) -> ConfigTable:
     """The validated ``[tool.xlingo]`` table; a problem is one :class:`ConfigError` line."""
     if not isinstance(table, dict):
@@ -430,7 +444,7 @@ def settings_from_table(table: Any, where: str, base: Settings | None = None) ->
         kw["rule_options"] = tuple(sorted((code.strip(), tuple(sorted((k, float(v)) for k, v in opts.items())))
                                           for code, opts in cfg.rules.items()))
     if "per_language" in given:
-        kw["per_language"] = _overrides(cfg.per_language)
+        kw["per_language"] = _language_overrides(_overrides(cfg.per_language), where)
     if "per_path" in given:
         kw["per_path"] = _overrides(cfg.per_path)
     return replace(base or Settings(), **kw)
