@@ -45,8 +45,6 @@ def build_settings(*, config: str | None, model: str | None, select: str | None,
             raise ConfigError(f"--severity {item!r}: expected CODE=error|warning|info")
         sev[code.strip()] = parse_severity(level.strip(), f"--severity {item}")
     selected = _codes(select)
-    if selected == ():  # e.g. --select "$RULES" with RULES unset: no rule at all, a gate always green
-        raise ConfigError(f"--select {select!r}: no rule selector given (`xlingo rules` lists the rules)")
     if extend_select is not None:
         selected = (selected if selected is not None else base.select) + (_codes(extend_select) or ())
     settings = base.with_cli(
@@ -56,6 +54,9 @@ def build_settings(*, config: str | None, model: str | None, select: str | None,
         presplit=True if presplit else None,
         fail_on=parse_severity(fail_on, "--fail-on") if fail_on is not None else None,
     )
+    if not settings.select:  # e.g. --select "$RULES" with RULES unset: no rule at all, a gate always green
+        where = f"--select {select!r}" if select is not None else "select (config)"
+        raise ConfigError(f"{where}: no rule selector given (`xlingo rules` lists the rules)")
     from xlingo.check.base import rule_catalogue
 
     return settings.validate_rules(rule_catalogue())
