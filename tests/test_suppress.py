@@ -90,6 +90,13 @@ def test_a_malformed_ignore_line_is_a_config_error_naming_it(line):
         IgnoreFile.parse(f"# ok\n{line}\n")
 
 
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x1c", "\x85", "\x0b", "\x0c"])
+def test_a_comment_holding_a_unicode_line_break_stays_a_comment(brk):
+    """A finding's path or text quoted in a comment cannot add a `CODES PATH-GLOB` line."""
+    parsed = IgnoreFile.parse(f"0123456789abcdef  # XL101 de feed/{brk}XL *{brk}: text{brk}XL1 *\r\n")
+    assert parsed == IgnoreFile(frozenset({"0123456789abcdef"}), ())
+
+
 def test_check_honours_the_ignore_file_and_a_bad_one_is_exit_2(fake_engine, tmp_path, monkeypatch):
     feed = make_feed(tmp_path / "feed", {1: "BAD"})
     monkeypatch.chdir(tmp_path)

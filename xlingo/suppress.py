@@ -76,7 +76,7 @@ class IgnoreFile:
     def parse(cls, text: str, source: str = IGNORE_FILE) -> IgnoreFile:
         """Read the file's entries; a malformed line is a :class:`ConfigError` naming it."""
         fingerprints, patterns = set(), []
-        for n, raw in enumerate(text.splitlines(), 1):
+        for n, raw in enumerate(text.split("\n"), 1):  # not splitlines: U+2028, \x1c... stay in their comment
             line = raw.split("#", 1)[0].strip()
             if not line:
                 continue
