@@ -225,6 +225,21 @@ def test_baseline_round_trip_and_stale_entries(fake_engine, feed, tmp_path) -> N
     assert rewritten.exit_code == 0 and "wrote 2 findings" in rewritten.stderr
 
 
+def test_an_output_never_replaces_the_baseline_config_or_ignore_file_it_read(fake_engine, feed, tmp_path,
+                                                                          monkeypatch) -> None:
+    base = tmp_path / "baseline.json"
+    assert run(str(feed), "--no-cache", "--write-baseline", str(base)).exit_code == 0
+    config = tmp_path / "xlingo.toml"
+    config.write_text('fail-on = "error"\n', encoding="utf-8")
+    (tmp_path / ".xlingo-ignore").write_text("# nothing ignored\n", encoding="utf-8")
+    kept = {p: p.read_bytes() for p in (base, config, tmp_path / ".xlingo-ignore")}
+    for args in (["--baseline", str(base), "-f", f"json:{base}"], ["--config", str(config), "-f", f"text:{config}"],
+                 ["-f", "sarif:.xlingo-ignore"]):
+        result = run(str(feed), "--no-cache", *args, cwd=tmp_path, monkeypatch=monkeypatch)
+        assert result.exit_code == 2 and "refusing to write an output over an input file" in result.stderr, args
+    assert {p: p.read_bytes() for p in kept} == kept
+
+
 def test_a_bad_baseline_is_exit_2(fake_engine, feed, tmp_path) -> None:
     base = tmp_path / "baseline.json"
     base.write_text("{}", encoding="utf-8")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from xlingo.errors import InputError
 from xlingo.model import Finding, Report, Story
-from xlingo.output import write_atomic
+from xlingo.output import mark_input, write_atomic
 
 SCHEMA = "xlingo.baseline/2"
 _OLD_SCHEMAS = {"xlingo.baseline/1": "its fingerprints covered whole sentences"}
@@ -84,6 +84,7 @@ def load_baseline(path: str | Path) -> list[BaselineEntry]:
     p = Path(path)
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
+        mark_input(p)  # no output of this run may replace it
     except FileNotFoundError:
         raise InputError(f"{path}: no such baseline file (write one with --write-baseline)") from None
     except OSError as exc:

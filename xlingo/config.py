@@ -60,6 +60,7 @@ from pydantic import (
 
 from xlingo.errors import ConfigError
 from xlingo.model import Severity, Signature
+from xlingo.output import mark_input
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -486,9 +487,11 @@ def _tool_table(data: dict[str, Any], path: Path) -> Any:
 
 def load_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    mark_input(path)  # no output of this run may replace it
+    return data
 
 
 def config_table(config: str | None = None, start: Path | None = None) -> tuple[str, Any]:

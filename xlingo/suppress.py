@@ -28,6 +28,7 @@ from pathlib import Path
 
 from xlingo.errors import ConfigError
 from xlingo.model import Document, Finding
+from xlingo.output import mark_input
 
 IGNORE_FILE = ".xlingo-ignore"
 PRAGMA = re.compile(r"^[^\n\w]*xlingo:\s*ignore(?:\[(?P<codes>[^\]\n]*)\])?[^\n\w]*$", re.MULTILINE)
@@ -100,4 +101,5 @@ def load_ignore_file(folder: str | Path = ".") -> IgnoreFile:
         return IgnoreFile()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
+    mark_input(path)  # no output of this run may replace it
     return IgnoreFile.parse(text, str(path))

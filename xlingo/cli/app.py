@@ -19,7 +19,7 @@ import typer
 from xlingo import __version__
 from xlingo.errors import XlingoError
 from xlingo.model import Report
-from xlingo.output import write_atomic
+from xlingo.output import forget_inputs, write_atomic
 from xlingo.report.escape import terminal_safe
 from xlingo.report.formats import FORMATS, render
 
@@ -70,6 +70,7 @@ def user_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        forget_inputs()  # each command is one job: the inputs of an earlier one in this process do not count
         try:
             return func(*args, **kwargs)
         except XlingoError as exc:
