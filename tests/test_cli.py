@@ -91,6 +91,17 @@ def test_bad_options_are_one_line_and_exit_2(fake, tmp_path, args, needle) -> No
     one_line_error(cli("diff", *story(tmp_path), *args), needle)
 
 
+def test_two_outputs_to_one_file_are_refused_before_the_work(fake, tmp_path) -> None:
+    out = tmp_path / "report.json"
+    (tmp_path / "alias.json").symlink_to(out)
+    for args in (["-f", f"json:{out}", "-f", f"sarif:{out}"], ["-f", "json", "-f", "sarif", "-o", str(out),
+                                                              "-o", str(tmp_path / "alias.json")]):
+        one_line_error(cli("diff", *story(tmp_path / "s"), *args), "two outputs to the same file")
+    one_line_error(cli("check", str(tmp_path / "s"), "--no-group", "--no-cache", "-f", f"json:{out}",
+                       "--write-baseline", str(out)), "two outputs to the same file")
+    assert not out.exists()
+
+
 def test_a_version_given_twice_is_one_line_and_exit_2(fake, tmp_path) -> None:
     de, fr = story(tmp_path)
     (tmp_path / "alias.txt").symlink_to(de)

@@ -19,7 +19,7 @@ import typer
 from xlingo import __version__
 from xlingo.errors import XlingoError
 from xlingo.model import Report
-from xlingo.output import forget_inputs, write_atomic
+from xlingo.output import distinct_outputs, forget_inputs, write_atomic
 from xlingo.report.escape import terminal_safe
 from xlingo.report.formats import FORMATS, render
 
@@ -110,6 +110,7 @@ def parse_outputs(formats: list[str], output_files: list[str]) -> list[tuple[str
         fail("more --output-file values than --format values")
     if sum(1 for _, p in pairs if p is None) > 1:
         fail("several formats on standard output: give each an --output-file (or FORMAT:PATH)")
+    distinct_outputs(p for _, p in pairs if p is not None)
     return pairs
 
 

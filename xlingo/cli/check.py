@@ -28,7 +28,7 @@ from xlingo.feed import Problems, read_feed
 from xlingo.feed_check import FeedOptions, FeedRun, check_feed
 from xlingo.group import GroupParams
 from xlingo.model import Report
-from xlingo.output import output_target
+from xlingo.output import distinct_outputs, output_target
 from xlingo.report.escape import terminal_line
 from xlingo.report.github import grouping_lines
 
@@ -196,7 +196,9 @@ def check_command(
     entries = load_baseline(baseline) if baseline and not write_baseline_to else None
     problems = Problems(strict=strict)
     feed = read_feed(paths, problems)
-    for target in [p for _, p in outputs if p] + ([write_baseline_to] if write_baseline_to else []):
+    targets = [p for _, p in outputs if p] + ([write_baseline_to] if write_baseline_to else [])
+    distinct_outputs(targets)
+    for target in targets:
         output_target(target)  # refuse an input, a folder or a device before the work, not after
     set_threads(threads if threads is not None else runtime_setting("threads", config))
     options = FeedOptions(story=story, no_group=no_group, group=GroupParams(same_language=same_language),
