@@ -189,6 +189,34 @@ def test_render_refuses_what_is_not_a_report(tmp_path, content, needle) -> None:
     one_line_error(cli("render", str(tmp_path / "missing.json")), "no such file")
 
 
+@pytest.mark.parametrize("edit, needle", [
+    (lambda s: s["findings"][0].update(doc="zz"), "stories/0/findings/0: a document the story does not have"),
+    (lambda s: s["findings"][0].update(row=99), "stories/0/findings/0/row: a row the alignment does not have"),
+    (lambda s: s["alignment"][0]["cells"].update(de=[99]), "alignment/0/cells/de: a sentence the document does not have"),
+    (lambda s: s["alignment"][0]["cells"].update(zz=[0]), "alignment/0/cells: 'zz' is not a version of the story"),
+])
+def test_render_refuses_a_report_whose_references_dangle(fake, tmp_path, edit, needle) -> None:
+    """What the schema cannot say: a finding or cell naming what the story lacks (was: KeyError, or a lost finding)."""
+    saved = tmp_path / "report.json"
+    assert cli("diff", *story(tmp_path), "-f", "json", "-o", str(saved)).exit_code == 1
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    edit(data["stories"][0])
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    for fmt in ("text", "html"):
+        one_line_error(cli("render", str(saved), "-f", fmt), needle)
+
+
+def test_render_never_replaces_its_report_and_refuses_deep_nesting(fake, tmp_path) -> None:
+    saved = tmp_path / "report.json"
+    assert cli("diff", *story(tmp_path), "-f", "json", "-o", str(saved)).exit_code == 1
+    kept = saved.read_bytes()
+    one_line_error(cli("render", str(saved), "-f", f"html:{saved}"), "refusing to write an output over an input file")
+    assert saved.read_bytes() == kept
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    one_line_error(cli("render", str(deep)), "not a JSON report: nested too deeply")
+
+
 def test_an_unwritable_step_summary_is_a_warning_and_later_formats_are_written(fake, tmp_path) -> None:
     out = tmp_path / "r.sarif"
     result = cli("diff", *story(tmp_path), "-f", "github", "-f", f"sarif:{out}",
