@@ -8,6 +8,7 @@ import threading
 import pytest
 
 from xlingo.errors import InputError
+from xlingo.language import detect_language
 from xlingo.read import decode_bytes, expand_paths, lang_from_name, read_document, read_text
 
 
@@ -88,3 +89,15 @@ def test_language_from_suffix_then_detection(tmp_path):
     f.write_text("La commission a adopté le budget après un long débat au parlement.", encoding="utf-8")
     assert read_document(f).lang == "fr"
     assert read_document(f, lang="it").lang == "it"
+
+
+@pytest.mark.parametrize("text", ["12 345 / 67,8", "... !!! ??? ---", "x", "OK."])
+def test_a_text_that_tells_no_language_asks_for_one(tmp_path, text):
+    """Nothing the identifier knows (was: read as Serbian, its prior); a name or --lang still works."""
+    assert detect_language(text) == "und"
+    f = tmp_path / "x.txt"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="x.txt: cannot tell the language of its text; name the file like NAME.de.txt"):
+        read_document(f)
+    assert read_document(f, lang="de").lang == "de"
+    assert detect_language("Берлин принял бюджет после долгих дебатов.") == "ru"

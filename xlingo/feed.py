@@ -38,7 +38,7 @@ import feedparser
 from defusedxml import DefusedXmlException
 
 from xlingo.errors import InputError, one_line
-from xlingo.language import detect_language, language_tag, parse_language_tag
+from xlingo.language import UNDETERMINED, detect_language, language_tag, parse_language_tag
 from xlingo.model import Document, Origin
 from xlingo.output import mark_input
 from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name, read_at_most
@@ -111,6 +111,10 @@ def read_feed(paths: Sequence[str], problems: Problems, max_bytes: int = MAX_BYT
             if f.resolve() not in seen:
                 seen.add(f.resolve())
                 out.extend(_read_file(f, problems, max_bytes))
+    for doc in [d for d in out if d.document.lang == UNDETERMINED]:
+        problems.skip(f"{doc.document.path}: cannot tell the language of its text (name the file like NAME.de.txt, "
+                      'or give a "lang"); skipped')
+    out = [d for d in out if d.document.lang != UNDETERMINED]
     if not out:
         raise InputError(f"nothing to check in {', '.join(paths)}")
     _unique_ids(out)

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from xlingo.errors import InputError
-from xlingo.language import detect_language, language_tag, parse_language_tag
+from xlingo.language import UNDETERMINED, detect_language, language_tag, parse_language_tag
 from xlingo.model import Document
 from xlingo.output import mark_input
 
@@ -143,6 +143,9 @@ def read_document(path: str | os.PathLike[str], lang: str | None = None, doc_id:
         lang = parse_language_tag(lang, f"{path}: language")
     text = read_text(path)
     lang = lang or lang_from_name(path) or detect_language(text)
+    if lang == UNDETERMINED:
+        raise InputError(f"{path}: cannot tell the language of its text; name the file like NAME.de.txt "
+                         "or pass --lang")
     return Document(id=doc_id or lang, path=str(path), text=text, lang=lang)
 
 
