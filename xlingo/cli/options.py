@@ -17,7 +17,7 @@ Ignore = Annotated[Optional[str], typer.Option("--ignore", help="Comma-separated
 Severities = Annotated[list[str], typer.Option("--severity", help="Override a rule's severity: CODE=error|warning|info (repeatable).")]
 Config = Annotated[Optional[str], typer.Option("--config", help="Config file (xlingo.toml or pyproject.toml); default: the nearest one found.")]
 Glossary = Annotated[list[str], typer.Option("--glossary", "-g", help="Glossary / do-not-translate list (CSV or TBX); repeatable.")]
-Presplit = Annotated[bool, typer.Option("--presplit", help="Inputs are already segmented: one sentence per line (ids = line numbers).")]
+Presplit = Annotated[bool, typer.Option("--presplit", help="Inputs are already segmented: one sentence per non-blank line.")]
 FailOn = Annotated[Optional[str], typer.Option("--fail-on", help="Lowest severity that fails (exit 1): error, warning or info (default: config, else error).")]
 ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (errors still exit 2).")]
 Statistics = Annotated[bool, typer.Option("--statistics", help="Show the number of findings per rule.")]
