@@ -240,6 +240,18 @@ def test_an_output_never_replaces_the_baseline_config_or_ignore_file_it_read(fak
     assert {p: p.read_bytes() for p in kept} == kept
 
 
+def test_the_cache_is_never_an_input_nor_a_folder(fake_engine, feed, tmp_path) -> None:
+    """--cache naming an input (was: the input moved aside as a "corrupt cache" and replaced by a database)."""
+    version = feed / "train.de.txt"
+    kept = version.read_bytes()
+    result = run(str(feed), "--cache", str(version))
+    assert result.exit_code == 2 and "train.de.txt: refusing to write an output over an input file" in result.stderr
+    assert version.read_bytes() == kept and sorted(p.name for p in feed.iterdir()) == [
+        "train.de.txt", "train.fr.txt", "train.it.txt", "weather.en.txt"]
+    result = run(str(feed), "--cache", str(tmp_path))
+    assert result.exit_code == 2 and "is a folder, not a regular file" in result.stderr
+
+
 def test_a_bad_baseline_is_exit_2(fake_engine, feed, tmp_path) -> None:
     base = tmp_path / "baseline.json"
     base.write_text("{}", encoding="utf-8")

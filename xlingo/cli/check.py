@@ -97,15 +97,17 @@ def reporter(enabled: bool) -> Iterator[Reporter]:
 
 
 def open_cache(config: str | None, cache: str | None, no_cache: bool) -> EmbeddingCache | None:
-    """The embedding cache: --no-cache, else --cache, else ``cache`` in the config, else the default."""
+    """The embedding cache: --no-cache, else --cache, else ``cache`` in the config, else the default.
+    A named cache file is written: never an input (a damaged cache is moved aside and rebuilt)."""
     if no_cache:
         return None
-    if cache:
-        return EmbeddingCache(cache)
-    setting = runtime_setting("cache", config)
+    setting = cache or runtime_setting("cache", config)
     if setting is False:
         return None
-    return EmbeddingCache() if setting is None or setting is True else EmbeddingCache(setting)
+    if setting is None or setting is True:
+        return EmbeddingCache()
+    output_target(setting)
+    return EmbeddingCache(setting)
 
 
 def text_extras(report: Report, stale: list[BaselineEntry] | None) -> str:
