@@ -150,6 +150,19 @@ def test_an_internal_error_is_one_line_and_a_traceback_only_when_debugging(fake,
         assert result.exit_code == 2 and "Traceback" in result.stderr and "kaputt" in result.stderr
 
 
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    """`xlingo rules | head -0`: no "error: I/O: Broken pipe" line, the shell's SIGPIPE status."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "from xlingo.cli import main; main()", "rules"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(xlingo.__file__).parent.parent)
+    proc.stdout.close()  # before xlingo writes anything
+    assert proc.wait(timeout=120) == 141
+    assert proc.stderr.read() == b""
+    proc.stderr.close()
+
+
 def test_rules_command_follows_the_crash_policy() -> None:
     one_line_error(cli("rules", "XL999"), "unknown rule 'XL999'")
     result = cli("rules", "number-mismatch")

@@ -34,6 +34,7 @@ app = typer.Typer(
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # as a shell reports a writer killed by SIGPIPE
 F = TypeVar("F", bound=Callable[..., Any])
 _debug = False
 
@@ -77,6 +78,9 @@ def user_errors(func: F) -> F:
             fail(str(exc))
         except (typer.Exit, typer.Abort, typer.TyperException):  # typer's own exits and usage errors
             raise
+        except BrokenPipeError:  # the reader stopped early (`| head`, a pager quit): not an error to report
+            stop_writing_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except OSError as exc:
             fail(f"{exc.filename or 'I/O'}: {exc.strerror or exc}")
         except KeyboardInterrupt:
@@ -89,6 +93,14 @@ def user_errors(func: F) -> F:
                  f"(run with --debug or XLINGO_DEBUG=1 for the traceback)")
 
     return wrapper  # type: ignore[return-value]
+
+
+def stop_writing_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit cannot fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test's captured stdout)
+        pass
 
 
 def setup_logging(verbose: int, quiet: bool) -> None:
