@@ -257,6 +257,9 @@ def test_a_bad_baseline_is_exit_2(fake_engine, feed, tmp_path) -> None:
     base.write_text("{}", encoding="utf-8")
     result = run(str(feed), "--no-cache", "--baseline", str(base))
     assert result.exit_code == 2 and "not a baseline file" in result.stderr
+    base.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = run(str(feed), "--no-cache", "--baseline", str(base))
+    assert result.exit_code == 2 and "not a baseline file: JSON nested too deeply" in result.stderr
 
 
 def test_an_internal_error_is_one_line_and_exit_2(fake_engine, feed, monkeypatch) -> None:

@@ -131,6 +131,7 @@ def test_usage_errors_of_the_script_are_one_line_and_exit_2(monkeypatch, capsys,
     ("[rules.XL900]\nmin_len = nan\n", "must be a finite number"),
     ("[rules.XL900]\nmin_lenn = 2\n", "unknown option 'min_lenn'"),
     ("select = ''\n", "select (config): no rule selector given"),
+    ("a = " + "[" * 100_000 + "]" * 100_000 + "\n", "invalid TOML: nested too deeply"),
     ("select = []\n", "select (config): no rule selector given"),
 ])
 def test_bad_config_is_one_line_and_exit_2(fake, tmp_path, body, needle) -> None:

@@ -91,6 +91,8 @@ def load_baseline(path: str | Path) -> list[BaselineEntry]:
         raise InputError(f"{path}: cannot read baseline: {exc.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: not a baseline file: invalid JSON ({exc})") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a baseline file: JSON nested too deeply") from None
     if isinstance(data, dict) and data.get("schema") in _OLD_SCHEMAS:
         raise InputError(f"{path}: baseline written by an older xlingo ({_OLD_SCHEMAS[data['schema']]}); "
                          "write it again with --write-baseline")
