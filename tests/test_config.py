@@ -93,6 +93,12 @@ def test_per_language_keys_are_language_tags_as_documents_carry_them():
     assert not s.enabled("XL501", lang="zh-hant")
 
 
+def test_show_settings_keeps_a_hostile_key_on_its_line():
+    shown = Settings(per_path=(("a\x1b[31m\n::error::x", Overrides(ignore=("XL5",))),)).show()
+    assert "\x1b" not in shown and "\n::error" not in shown
+    assert "per-path.a<U+001B>[31m<U+000A>::error::x.ignore = [\"XL5\"]" in shown.splitlines()
+
+
 def test_tool_that_is_not_a_table_is_one_line(tmp_path):
     (tmp_path / "pyproject.toml").write_text("tool = 5\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[tool\] must be a table"):

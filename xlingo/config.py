@@ -58,7 +58,7 @@ from pydantic import (
     conint,
 )
 
-from xlingo.errors import ConfigError
+from xlingo.errors import ConfigError, one_line
 from xlingo.model import Severity, Signature
 from xlingo.output import mark_input
 
@@ -227,11 +227,12 @@ class Settings:
                          settings=tuple(sorted(table.items())), changed=tuple(changed))
 
     def show(self, components: Mapping[str, Mapping[str, Any]] | None = None) -> str:
-        """The settings table as ``key = value`` lines (what ``--show-settings`` prints)."""
+        """The settings table as ``key = value`` lines (what ``--show-settings`` prints); a key from
+        the config (a per-path glob) cannot break its line or drive the terminal."""
         table = self.table()
         for name, params in sorted((components or {}).items()):
             table.update({f"{name}.{k}": v for k, v in params.items()})
-        return "\n".join(f"{k} = {_show(v)}" for k, v in sorted(table.items())) + "\n"
+        return "\n".join(one_line(f"{k} = {_show(v)}") for k, v in sorted(table.items())) + "\n"
 
 
 def _file_digest(path: str) -> str:
