@@ -80,6 +80,10 @@ def test_the_hook_checks_the_touched_story(fake_engine, tmp_path, monkeypatch, c
     with pytest.raises(SystemExit) as nothing:
         main(["--no-cache", "README"])
     assert nothing.value.code == 0
+    with pytest.raises(SystemExit) as usage:  # a usage error: one line, as from `xlingo` itself
+        main(["--no-such-option", "train.it.txt"])
+    err = capsys.readouterr().err
+    assert usage.value.code == 2 and err.count("\n") == 1 and err.startswith("xlingo: error: No such option")
 
 
 def test_ci_docs_install_from_a_tag_with_cpu_torch_and_keep_two_caches():
