@@ -84,6 +84,22 @@ def test_the_ignore_file_takes_fingerprints_and_rule_path_globs(tmp_path, monkey
     assert found(ROWS, tmp_path, monkeypatch) == {("XL202", "fr")}
 
 
+def test_globs_match_the_file_that_holds_a_record(tmp_path, monkeypatch):
+    """A JSON Lines record's path is ``feed.jsonl#L3``: per-path settings and ignore-file globs match
+    ``feed.jsonl`` (was: never, so `[per-path."feeds/*.jsonl"]` did nothing for feeds)."""
+    from xlingo.config import Overrides
+    from xlingo.model import Origin
+
+    monkeypatch.chdir(tmp_path)
+    story = story_from_rows(ROWS)
+    for line, d in enumerate(story.documents, 1):
+        d.path, d.origin = f"feeds/wire.jsonl#L{line}", Origin("feeds/wire.jsonl", line)
+    per_path = Settings(per_path=(("feeds/*.jsonl", Overrides(ignore=("XL2",))),))
+    assert {f.rule for f in run_checks(context_for(story), RULES, per_path)} == {"XL101", "XL501", "XL401"}
+    (tmp_path / ".xlingo-ignore").write_text("XL101,XL4 feeds/wire.jsonl\n", encoding="utf-8")
+    assert {f.rule for f in run_checks(context_for(story), RULES, per_path)} == {"XL501"}
+
+
 @pytest.mark.parametrize("line", ["XL202", "fr/*.txt", "XL202 a b", "QQ1 feeds/*", "12345"])
 def test_a_malformed_ignore_line_is_a_config_error_naming_it(line):
     with pytest.raises(ConfigError, match=r"\.xlingo-ignore:2: expected"):
