@@ -22,6 +22,7 @@ from pathlib import Path
 from xlingo.errors import InputError
 from xlingo.model import Finding, Report, Story
 from xlingo.output import mark_input, write_atomic
+from xlingo.report.escape import json_text
 
 SCHEMA = "xlingo.baseline/2"
 _OLD_SCHEMAS = {"xlingo.baseline/1": "its fingerprints covered whole sentences"}
@@ -75,7 +76,7 @@ def write_baseline(path: str | Path, report: Report) -> int:
     """Write the report's findings as a baseline; the number of findings recorded."""
     entries = baseline_entries(report)
     data = {"schema": SCHEMA, "signature": str(report.signature), "findings": [asdict(e) for e in entries]}
-    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(path, json_text(data))  # a path that is not UTF-8 (lone surrogates) escaped
     return sum(e.count for e in entries)
 
 
