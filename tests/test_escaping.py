@@ -63,6 +63,21 @@ def test_terminal_control_characters_are_made_visible() -> None:
     assert "<U+001B>]0;pwned<U+0007>" in plain
 
 
+def test_no_output_for_a_ci_log_holds_a_legacy_workflow_command() -> None:
+    """GitHub's runner reads ``##[error]`` and ``##[stop-commands]`` anywhere in a log line."""
+    from xlingo.cli.check import text_extras
+    from xlingo.errors import InputError
+
+    legacy = "Text ##[error]forged ##[stop-commands]tok"
+    report = report_with(legacy, story_id=legacy, path=f"{legacy}.txt", message=legacy, related_text=legacy)
+    for out in (render(report, "text"), render(report, "github"), text_extras(report, None),
+                str(InputError(f"{legacy}.txt: file is empty"))):
+        assert "##[" not in out and "#\u200b#[error]forged" in out
+    out = Terminal()
+    print_report(report, file=out, width=200, color=False)
+    assert "##[" not in out.getvalue()
+
+
 def test_plain_text_keeps_one_line_per_cell_and_finding() -> None:
     """A line break in a path, an id or a cell cannot start a line of its own (a forged finding)."""
     forged = "x\n    E XL101 error [de] forged.txt:1:1: forged"

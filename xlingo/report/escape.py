@@ -24,8 +24,13 @@ def visible(char: str) -> str:
 
 
 def terminal_safe(text: str) -> str:
-    """Text a terminal shows as text: escape sequences, control and bidi characters made visible."""
-    return _TERMINAL_UNSAFE.sub(lambda m: visible(m.group()), text)
+    """Text a terminal shows as text: escape sequences, control and bidi characters made visible.
+
+    A CI log is a terminal too: GitHub's runner takes ``##[error]...`` anywhere in a line as a
+    workflow command (``##[stop-commands]`` silences every later annotation), so a zero-width
+    space goes between the two hashes.
+    """
+    return _TERMINAL_UNSAFE.sub(lambda m: visible(m.group()), text).replace("##[", "#\u200b#[")
 
 
 def terminal_line(text: str) -> str:
