@@ -102,6 +102,16 @@ def test_two_outputs_to_one_file_are_refused_before_the_work(fake, tmp_path) -> 
     assert not out.exists()
 
 
+def test_diff_refuses_an_output_over_an_input_before_the_work(fake, tmp_path, monkeypatch) -> None:
+    de, fr = story(tmp_path)
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text("term,de\nZug,Zug\n", encoding="utf-8")
+    monkeypatch.setattr("xlingo.pipeline.diff", lambda *a, **k: pytest.fail("the work ran"))
+    for target in (de, str(glossary)):
+        one_line_error(cli("diff", de, fr, "-g", str(glossary), "-f", f"json:{target}"), "over an input file")
+    one_line_error(cli("diff", de, fr, "-f", f"json:{tmp_path}"), "is a folder")
+
+
 def test_a_version_given_twice_is_one_line_and_exit_2(fake, tmp_path) -> None:
     de, fr = story(tmp_path)
     (tmp_path / "alias.txt").symlink_to(de)
