@@ -316,7 +316,8 @@ def test_timings_show_phases_components_and_encoder_counters(fake_engine, feed) 
 
 
 @pytest.mark.parametrize("args, message", [(["--executor", "spark"], "unknown executor"),
-                                           (["--threads", "0"], "--threads")])
+                                           (["--threads", "0"], "--threads"),
+                                           (["--story", " "], "--story ' ': an empty story name")])
 def test_bad_executor_or_threads_exit_2_with_one_line(fake_engine, feed, args, message) -> None:
     result = run(str(feed), "--no-cache", *args)
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output

@@ -189,6 +189,8 @@ def check_command(
     quiet: opt.Quiet = False,
 ) -> None:
     setup_logging(verbose, quiet)
+    if story is not None and not story.strip():  # e.g. --story "$STORY" with STORY unset: not "group them"
+        fail(f"--story {story!r}: an empty story name")
     outputs = parse_outputs(formats or ["text"], output_files)
     settings = opt.build_settings(config=config, model=model, select=select, ignore=ignore, severity=severity,
                                   glossary=glossary, presplit=presplit, fail_on=fail_on, extend_select=extend_select)
