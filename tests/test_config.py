@@ -99,6 +99,20 @@ def test_show_settings_keeps_a_hostile_key_on_its_line():
     assert "per-path.a<U+001B>[31m<U+000A>::error::x.ignore = [\"XL5\"]" in shown.splitlines()
 
 
+def test_paths_in_a_config_found_upwards_are_taken_from_its_folder(tmp_path, monkeypatch):
+    """Running from a subfolder (was: terms.csv looked up in the subfolder, an error)."""
+    from xlingo.config import runtime_setting
+
+    (tmp_path / "xlingo.toml").write_text('glossary = ["terms.csv"]\ncache = "c.sqlite"\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert load_settings().glossary == ("../terms.csv",)
+    assert runtime_setting("cache") == "../c.sqlite"
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().glossary == ("terms.csv",) and runtime_setting("cache") == "c.sqlite"
+    assert load_settings("xlingo.toml").glossary == ("terms.csv",)
+
+
 def test_tool_that_is_not_a_table_is_one_line(tmp_path):
     (tmp_path / "pyproject.toml").write_text("tool = 5\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[tool\] must be a table"):

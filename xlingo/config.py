@@ -40,6 +40,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import math
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -437,7 +438,8 @@ def settings_from_table(table: Any, where: str, base: Settings | None = None) ->
     if "fail_on" in given:
         kw["fail_on"] = Severity(cfg.fail_on)
     if "glossary" in given:
-        kw["glossary"] = _codes(cfg.glossary) if isinstance(cfg.glossary, list) else (cfg.glossary,)
+        names = _codes(cfg.glossary) if isinstance(cfg.glossary, list) else (cfg.glossary,)
+        kw["glossary"] = tuple(beside_config(where, name) for name in names)
     if "presplit" in given:
         kw["presplit"] = cfg.presplit
     if "align" in given:
@@ -520,4 +522,17 @@ def runtime_setting(key: Literal["cache", "threads"], config: str | None = None,
     """A validated key that never changes the output: ``cache`` (a path, ``False`` for none, None for
     the default cache) or ``threads`` (a positive integer, None for automatic)."""
     where, table = config_table(config, start)
-    return getattr(parse_table(table, where), key)
+    value = getattr(parse_table(table, where), key)
+    return beside_config(where, value) if key == "cache" and isinstance(value, str) else value
+
+
+def beside_config(where: str, path: str) -> str:
+    """A relative path from a config file, taken from the folder holding that file (as ruff reads the
+    paths in its config), spelled relative to the current folder when it can be."""
+    if where == "defaults" or Path(path).is_absolute() or Path(where).parent == Path("."):
+        return path
+    target = Path(where).parent / path
+    try:
+        return os.path.relpath(target)
+    except ValueError:  # another drive
+        return str(target.absolute())
