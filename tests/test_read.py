@@ -31,6 +31,9 @@ def test_utf16_with_bom(tmp_path):
     f = tmp_path / "a.txt"
     f.write_bytes("Olá mundo.".encode("utf-16"))
     assert read_text(f) == "Olá mundo."
+    for enc in ("utf-32", "utf-32-be"):  # FF FE 00 00 also starts like UTF-16's BOM (was: "binary")
+        f.write_bytes(codecs.BOM_UTF32_BE + "Olá mundo.".encode(enc) if enc == "utf-32-be" else "Olá mundo.".encode(enc))
+        assert read_text(f) == "Olá mundo."
 
 
 @pytest.mark.parametrize("data,needle", [

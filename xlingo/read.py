@@ -1,7 +1,7 @@
 """Stage 1, read: turn files into :class:`~xlingo.model.Document` objects.
 
 Decoding is forgiving about what real feeds deliver (UTF-8 with or without a
-BOM, UTF-16 with a BOM, Latin-1/Windows-1252, CRLF line ends) and strict about
+BOM, UTF-16 or UTF-32 with a BOM, Latin-1/Windows-1252, CRLF line ends) and strict about
 what cannot be text (binary data, empty files).
 """
 from __future__ import annotations
@@ -29,8 +29,8 @@ def decode_bytes(data: bytes, name: str) -> str:
     """Decode file bytes to text with ``\\n`` line ends, or raise :class:`InputError`."""
     if not data.strip():
         raise InputError(f"{name}: file is empty")
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: FF FE 00 00
+                     (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
                 text = data.decode(enc)
