@@ -205,6 +205,7 @@ def test_render_reproduces_every_format_from_the_saved_json(fake, tmp_path) -> N
 @pytest.mark.parametrize("content, needle", [
     ("{not json", "not a JSON report"),
     ('{"schema": "xlingo.report/1"}', "not a valid xlingo report"),
+    ('{"schema": NaN}', "not a JSON report: NaN is not a JSON number"),
 ])
 def test_render_refuses_what_is_not_a_report(tmp_path, content, needle) -> None:
     path = tmp_path / "r.json"

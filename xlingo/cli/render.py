@@ -20,10 +20,10 @@ def load_report(path: str) -> Report:
     import jsonschema
 
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=_not_json)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
         raise InputError(f"{path}: not a JSON report: {exc}") from None
     except RecursionError:
         raise InputError(f"{path}: not a JSON report: nested too deeply") from None
@@ -38,6 +38,11 @@ def load_report(path: str) -> Report:
     if problem:
         raise InputError(f"{path}: not a valid xlingo report ({problem})")
     return Report.from_dict(data)
+
+
+def _not_json(constant: str) -> None:
+    """``NaN`` and ``Infinity``, which Python's reader takes but JSON (and every output) does not."""
+    raise ValueError(f"{constant} is not a JSON number")
 
 
 def _dangling_reference(data: dict[str, Any]) -> str | None:
