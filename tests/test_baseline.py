@@ -46,6 +46,14 @@ def test_write_and_load_round_trip(tmp_path: Path) -> None:
            ("XL101", "fr", "s", "fr.txt")
 
 
+def test_a_baseline_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    story = story_with(["Il coûte 640 euros."], ["640"])
+    path = tmp_path / "baseline.json"
+    write_baseline(path, report_of(story))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_baseline(path) == baseline_entries(report_of(story))
+
+
 def test_a_path_that_is_not_utf8_round_trips(tmp_path: Path) -> None:
     """A file name with a byte that is not UTF-8 (a lone surrogate in Python; was: UnicodeEncodeError)."""
     story = story_with(["Il coûte 640 euros."], ["640"])

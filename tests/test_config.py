@@ -113,6 +113,11 @@ def test_paths_in_a_config_found_upwards_are_taken_from_its_folder(tmp_path, mon
     assert load_settings("xlingo.toml").glossary == ("terms.csv",)
 
 
+def test_a_config_with_a_byte_order_mark_is_read(tmp_path):
+    (tmp_path / "xlingo.toml").write_bytes(b"\xef\xbb\xbffail-on = 'warning'\n")
+    assert load_settings(start=tmp_path).fail_on is Severity.WARNING
+
+
 def test_tool_that_is_not_a_table_is_one_line(tmp_path):
     (tmp_path / "pyproject.toml").write_text("tool = 5\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[tool\] must be a table"):

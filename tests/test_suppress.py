@@ -106,6 +106,13 @@ def test_a_malformed_ignore_line_is_a_config_error_naming_it(line):
         IgnoreFile.parse(f"# ok\n{line}\n")
 
 
+def test_an_ignore_file_with_a_byte_order_mark_is_read(tmp_path):
+    from xlingo.suppress import load_ignore_file
+
+    (tmp_path / ".xlingo-ignore").write_bytes(b"\xef\xbb\xbfXL101 *.txt\n")
+    assert load_ignore_file(tmp_path).patterns == ((("XL101",), "*.txt"),)
+
+
 @pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x1c", "\x85", "\x0b", "\x0c"])
 def test_a_comment_holding_a_unicode_line_break_stays_a_comment(brk):
     """A finding's path or text quoted in a comment cannot add a `CODES PATH-GLOB` line."""

@@ -84,7 +84,7 @@ def load_baseline(path: str | Path) -> list[BaselineEntry]:
     """Read a baseline file, or raise :class:`InputError` saying what is wrong with it."""
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(p.read_text(encoding="utf-8-sig"))
         mark_input(p)  # no output of this run may replace it
     except FileNotFoundError:
         raise InputError(f"{path}: no such baseline file (write one with --write-baseline)") from None

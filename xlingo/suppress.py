@@ -96,7 +96,7 @@ def load_ignore_file(folder: str | Path = ".") -> IgnoreFile:
     """``.xlingo-ignore`` of ``folder`` (the current folder), or no entries when there is none."""
     path = Path(folder) / IGNORE_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is no entry
     except FileNotFoundError:
         return IgnoreFile()
     except (OSError, UnicodeDecodeError) as exc:

@@ -20,7 +20,7 @@ def load_report(path: str) -> Report:
     import jsonschema
 
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=_not_json)
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"), parse_constant=_not_json)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
