@@ -91,6 +91,10 @@ def test_per_language_keys_are_language_tags_as_documents_carry_them():
     s = settings_from_table({"per-language": {"pt-BR": {"ignore": ["XL101"]}, "ZH_hant": {"ignore": ["XL5"]}}}, "x.toml")
     assert not s.enabled("XL101", lang="pt-br") and s.enabled("XL101", lang="de")
     assert not s.enabled("XL501", lang="zh-hant")
+    regional = settings_from_table({"per-language": {"de": {"ignore": ["XL1"]}, "de-CH": {"select": ["XL101"]}}},
+                                   "x.toml")
+    assert not regional.enabled("XL102", lang="de-de") and not regional.enabled("XL101", lang="de")
+    assert regional.enabled("XL101", lang="de-ch") and regional.enabled("XL101", lang="fr")
 
 
 def test_show_settings_keeps_a_hostile_key_on_its_line():

@@ -137,7 +137,10 @@ class Settings:
 
     def _overrides(self, lang: str | None, path: str | None) -> list[Overrides]:
         out = [ov for pat, ov in self.per_path if path and fnmatch.fnmatch(path, pat)]
-        out += [ov for lg, ov in self.per_language if lang and lg == lang]
+        # a language's overrides hold for its regional tags too ([per-language.de] for a de-CH feed);
+        # keys are sorted, so the regional ones come later and win
+        tags = {lang.lower(), lang.lower().replace("_", "-").split("-")[0]} if lang else set()
+        out += [ov for lg, ov in self.per_language if lg in tags]
         return out
 
     # --- validation against the rule catalogue ---------------------------------------------
