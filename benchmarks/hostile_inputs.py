@@ -1,13 +1,16 @@
 """Time ``xlingo diff`` and ``xlingo check`` on hostile input sizes, with the hashed test encoder.
 
 Single-line inputs (no sentence mark, no line break) of growing size, each diffed against a
-short French version and against a second single-line version of the same size; then a whole
+short French version and against a second single-line version of the same size; versions made of
+many tiny sentences (``Satz 17.``), diffed against as many French ones, around the per-document
+budget of sentences (over it: refused in one line; with ``--presplit`` and a blank line between
+sentences, as pre-segmented paragraphs come); then a whole
 NTREX feed as one JSON Lines file (every document in every language, stories given) through
 ``xlingo check``. The hashed test encoder (``xlingo.testing.hashed_embed``) replaces the model, so
 what is timed is reading, segmenting, aligning and every rule. Prints one line per input and
 writes ``reports/bench/hostile_inputs.json``.
 
-    python benchmarks/hostile_inputs.py --sizes 78000 312000 4680000 --ntrex ../shared/data/ntrex-dev
+    python benchmarks/hostile_inputs.py --sizes 78000 312000 4680000 --tiny 1999 10000 --ntrex ../shared/data/ntrex-dev
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import xlingo.pipeline  # noqa: E402
+from xlingo.config import Settings  # noqa: E402
 from xlingo.errors import InputError  # noqa: E402
 from xlingo.feed import Problems, read_feed  # noqa: E402
 from xlingo.feed_check import check_feed  # noqa: E402
@@ -48,10 +52,22 @@ def single_line(path: Path, size: int, unit: str = UNIT) -> Path:
     return path
 
 
-def timed_diff(paths: list[Path]) -> tuple[float, int]:
+def tiny_sentences(path: Path, n: int, word: str, sep: str) -> Path:
+    path.write_text(sep.join(f"{word} {k}." for k in range(n)) + "\n", encoding="utf-8")
+    return path
+
+
+def timed_diff(paths: list[Path], settings: Settings | None = None) -> tuple[float, int]:
     t0 = time.perf_counter()
-    report = xlingo.pipeline.diff(paths)
+    report = xlingo.pipeline.diff(paths, settings=settings)
     return time.perf_counter() - t0, int(report.stats["findings"])
+
+
+def refused_row(exc: InputError, folder: Path, **row: object) -> dict:
+    """A run refused in one line, without the temporary folder in its message."""
+    refused = str(exc).replace(f"{folder}{os.sep}", "")
+    print(f"diff  {row['input']}: refused: {refused}", flush=True)
+    return {**row, "refused": refused}
 
 
 def ntrex_feed(ntrex: Path, out: Path) -> tuple[Path, int, int]:
@@ -74,6 +90,8 @@ def ntrex_feed(ntrex: Path, out: Path) -> tuple[Path, int, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[78_000, 312_000, 1_500_000, 4_680_000])
+    ap.add_argument("--tiny", type=int, nargs="*", default=[1_999, 10_000],
+                    help="numbers of tiny sentences per version (the budget is 2,000 per document)")
     ap.add_argument("--pair-max", type=int, default=312_000,
                     help="largest size also diffed against a second line of its size")
     ap.add_argument("--ntrex", type=Path, default=ROOT.parent / "shared" / "data" / "ntrex-dev")
@@ -94,23 +112,33 @@ def main() -> None:
                 try:
                     seconds, findings = timed_diff([big, other])
                 except InputError as exc:  # over the per-document budget: refused in one line
-                    refused = str(exc).replace(f"{folder}{os.sep}", "")  # no temporary path in the figures
-                    row = {"input": f"single line of {size:,} characters", "against": against, "refused": refused}
-                    results["runs"].append(row)
-                    print(f"diff  {size:>10,} chars, one line: refused: {refused}", flush=True)
+                    results["runs"].append(refused_row(exc, folder, input=f"single line of {size:,} characters",
+                                                       against=against))
                     continue
                 row = {"input": f"single line of {size:,} characters", "against": against, "seconds": round(seconds, 2),
                        "findings": findings}
                 results["runs"].append(row)
                 print(f"diff  {size:>10,} chars, one line, vs {against:<15} {seconds:8.2f} s  ({findings} findings)",
                       flush=True)
+        for n in args.tiny:
+            for layout, sep, settings in (("one line", " ", None), ("presplit, blank line between", "\n\n",
+                                                                     Settings(presplit=True))):
+                label = f"{n:,} tiny sentences, {layout}"
+                pair = [tiny_sentences(folder / f"t{n}.de.txt", n, "Satz", sep),
+                        tiny_sentences(folder / f"t{n}.fr.txt", n, "Phrase", sep)]
+                try:
+                    seconds, findings = timed_diff(pair, settings)
+                except InputError as exc:
+                    results["runs"].append(refused_row(exc, folder, input=label, against="as many French"))
+                    continue
+                results["runs"].append({"input": label, "against": "as many French", "seconds": round(seconds, 2),
+                                        "findings": findings})
+                print(f"diff  {label}, vs as many French: {seconds:8.2f} s  ({findings} findings)", flush=True)
         if (args.ntrex / "docs.tsv").exists():
             feed, records, size = ntrex_feed(args.ntrex, folder / "ntrex.jsonl")
             t0 = time.perf_counter()
             problems = Problems()
             docs = read_feed([str(feed)], problems)
-            from xlingo.config import Settings
-
             run = check_feed(docs, Settings(), problems=problems)
             seconds = time.perf_counter() - t0
             row = {"input": f"NTREX feed: {records} records, {size:,} bytes", "seconds": round(seconds, 2),

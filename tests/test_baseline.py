@@ -46,6 +46,25 @@ def test_write_and_load_round_trip(tmp_path: Path) -> None:
            ("XL101", "fr", "s", "fr.txt")
 
 
+def test_a_baseline_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    story = story_with(["Il coûte 640 euros."], ["640"])
+    path = tmp_path / "baseline.json"
+    write_baseline(path, report_of(story))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_baseline(path) == baseline_entries(report_of(story))
+
+
+def test_a_path_that_is_not_utf8_round_trips(tmp_path: Path) -> None:
+    """A file name with a byte that is not UTF-8 (a lone surrogate in Python; was: UnicodeEncodeError)."""
+    story = story_with(["Il coûte 640 euros."], ["640"])
+    story.document("fr").path = "feeds/a\udcff.fr.txt"
+    path = tmp_path / "baseline.json"
+    assert write_baseline(path, report_of(story)) == 1
+    assert "\\udcff" in path.read_text(encoding="utf-8")
+    assert [e.path for e in load_baseline(path)] == ["feeds/a\udcff.fr.txt"]
+    assert apply_baseline([story], load_baseline(path)).suppressed == 1
+
+
 def test_only_new_findings_remain_and_edits_elsewhere_keep_fingerprints() -> None:
     old = story_with(["Il coûte 640 euros.", "Une phrase."], ["640"])
     entries = baseline_entries(report_of(old))

@@ -225,11 +225,41 @@ def test_baseline_round_trip_and_stale_entries(fake_engine, feed, tmp_path) -> N
     assert rewritten.exit_code == 0 and "wrote 2 findings" in rewritten.stderr
 
 
+def test_an_output_never_replaces_the_baseline_config_or_ignore_file_it_read(fake_engine, feed, tmp_path,
+                                                                          monkeypatch) -> None:
+    base = tmp_path / "baseline.json"
+    assert run(str(feed), "--no-cache", "--write-baseline", str(base)).exit_code == 0
+    config = tmp_path / "xlingo.toml"
+    config.write_text('fail-on = "error"\n', encoding="utf-8")
+    (tmp_path / ".xlingo-ignore").write_text("# nothing ignored\n", encoding="utf-8")
+    kept = {p: p.read_bytes() for p in (base, config, tmp_path / ".xlingo-ignore")}
+    for args in (["--baseline", str(base), "-f", f"json:{base}"], ["--config", str(config), "-f", f"text:{config}"],
+                 ["-f", "sarif:.xlingo-ignore"]):
+        result = run(str(feed), "--no-cache", *args, cwd=tmp_path, monkeypatch=monkeypatch)
+        assert result.exit_code == 2 and "refusing to write an output over an input file" in result.stderr, args
+    assert {p: p.read_bytes() for p in kept} == kept
+
+
+def test_the_cache_is_never_an_input_nor_a_folder(fake_engine, feed, tmp_path) -> None:
+    """--cache naming an input (was: the input moved aside as a "corrupt cache" and replaced by a database)."""
+    version = feed / "train.de.txt"
+    kept = version.read_bytes()
+    result = run(str(feed), "--cache", str(version))
+    assert result.exit_code == 2 and "train.de.txt: refusing to write an output over an input file" in result.stderr
+    assert version.read_bytes() == kept and sorted(p.name for p in feed.iterdir()) == [
+        "train.de.txt", "train.fr.txt", "train.it.txt", "weather.en.txt"]
+    result = run(str(feed), "--cache", str(tmp_path))
+    assert result.exit_code == 2 and "is a folder, not a regular file" in result.stderr
+
+
 def test_a_bad_baseline_is_exit_2(fake_engine, feed, tmp_path) -> None:
     base = tmp_path / "baseline.json"
     base.write_text("{}", encoding="utf-8")
     result = run(str(feed), "--no-cache", "--baseline", str(base))
     assert result.exit_code == 2 and "not a baseline file" in result.stderr
+    base.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = run(str(feed), "--no-cache", "--baseline", str(base))
+    assert result.exit_code == 2 and "not a baseline file: JSON nested too deeply" in result.stderr
 
 
 def test_an_internal_error_is_one_line_and_exit_2(fake_engine, feed, monkeypatch) -> None:
@@ -286,7 +316,8 @@ def test_timings_show_phases_components_and_encoder_counters(fake_engine, feed) 
 
 
 @pytest.mark.parametrize("args, message", [(["--executor", "spark"], "unknown executor"),
-                                           (["--threads", "0"], "--threads")])
+                                           (["--threads", "0"], "--threads"),
+                                           (["--story", " "], "--story ' ': an empty story name")])
 def test_bad_executor_or_threads_exit_2_with_one_line(fake_engine, feed, args, message) -> None:
     result = run(str(feed), "--no-cache", *args)
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output

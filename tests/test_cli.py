@@ -83,9 +83,33 @@ def test_diff_takes_fail_on_from_the_config_also_for_junit(fake, tmp_path, monke
     (["--lang", "German,fr"], "'German' is not a known language tag"),
     (["--lang", "de,xx"], "'xx' is not a known language tag"),
     (["--fail-on", "fatal"], "severity must be error, warning or info"),
+    (["--fail-on", ""], "severity must be error, warning or info, not ''"),
+    (["--select", ""], "--select '': no rule selector given"),
+    (["--select", " , "], "--select ' , ': no rule selector given"),
 ])
 def test_bad_options_are_one_line_and_exit_2(fake, tmp_path, args, needle) -> None:
     one_line_error(cli("diff", *story(tmp_path), *args), needle)
+
+
+def test_two_outputs_to_one_file_are_refused_before_the_work(fake, tmp_path) -> None:
+    out = tmp_path / "report.json"
+    (tmp_path / "alias.json").symlink_to(out)
+    for args in (["-f", f"json:{out}", "-f", f"sarif:{out}"], ["-f", "json", "-f", "sarif", "-o", str(out),
+                                                              "-o", str(tmp_path / "alias.json")]):
+        one_line_error(cli("diff", *story(tmp_path / "s"), *args), "two outputs to the same file")
+    one_line_error(cli("check", str(tmp_path / "s"), "--no-group", "--no-cache", "-f", f"json:{out}",
+                       "--write-baseline", str(out)), "two outputs to the same file")
+    assert not out.exists()
+
+
+def test_diff_refuses_an_output_over_an_input_before_the_work(fake, tmp_path, monkeypatch) -> None:
+    de, fr = story(tmp_path)
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text("term,de\nZug,Zug\n", encoding="utf-8")
+    monkeypatch.setattr("xlingo.pipeline.diff", lambda *a, **k: pytest.fail("the work ran"))
+    for target in (de, str(glossary)):
+        one_line_error(cli("diff", de, fr, "-g", str(glossary), "-f", f"json:{target}"), "over an input file")
+    one_line_error(cli("diff", de, fr, "-f", f"json:{tmp_path}"), "is a folder")
 
 
 def test_a_version_given_twice_is_one_line_and_exit_2(fake, tmp_path) -> None:
@@ -116,6 +140,9 @@ def test_usage_errors_of_the_script_are_one_line_and_exit_2(monkeypatch, capsys,
     ("context = ['en.txt']\n", "context: unknown key"),
     ("[rules.XL900]\nmin_len = nan\n", "must be a finite number"),
     ("[rules.XL900]\nmin_lenn = 2\n", "unknown option 'min_lenn'"),
+    ("select = ''\n", "select (config): no rule selector given"),
+    ("a = " + "[" * 100_000 + "]" * 100_000 + "\n", "invalid TOML: nested too deeply"),
+    ("select = []\n", "select (config): no rule selector given"),
 ])
 def test_bad_config_is_one_line_and_exit_2(fake, tmp_path, body, needle) -> None:
     (tmp_path / "xlingo.toml").write_text(body, encoding="utf-8")
@@ -132,6 +159,19 @@ def test_an_internal_error_is_one_line_and_a_traceback_only_when_debugging(fake,
     assert "--debug" in cli("diff", *paths).stderr
     for result in (cli("--debug", "diff", *paths), cli("diff", *paths, env={"XLINGO_DEBUG": "1"})):
         assert result.exit_code == 2 and "Traceback" in result.stderr and "kaputt" in result.stderr
+
+
+def test_a_reader_that_stops_early_is_not_an_error() -> None:
+    """`xlingo rules | head -0`: no "error: I/O: Broken pipe" line, the shell's SIGPIPE status."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "from xlingo.cli import main; main()", "rules"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=Path(xlingo.__file__).parent.parent)
+    proc.stdout.close()  # before xlingo writes anything
+    assert proc.wait(timeout=120) == 141
+    assert proc.stderr.read() == b""
+    proc.stderr.close()
 
 
 def test_rules_command_follows_the_crash_policy() -> None:
@@ -165,12 +205,41 @@ def test_render_reproduces_every_format_from_the_saved_json(fake, tmp_path) -> N
 @pytest.mark.parametrize("content, needle", [
     ("{not json", "not a JSON report"),
     ('{"schema": "xlingo.report/1"}', "not a valid xlingo report"),
+    ('{"schema": NaN}', "not a JSON report: NaN is not a JSON number"),
 ])
 def test_render_refuses_what_is_not_a_report(tmp_path, content, needle) -> None:
     path = tmp_path / "r.json"
     path.write_text(content, encoding="utf-8")
     one_line_error(cli("render", str(path), "-f", "sarif"), needle)
     one_line_error(cli("render", str(tmp_path / "missing.json")), "no such file")
+
+
+@pytest.mark.parametrize("edit, needle", [
+    (lambda s: s["findings"][0].update(doc="zz"), "stories/0/findings/0: a document the story does not have"),
+    (lambda s: s["findings"][0].update(row=99), "stories/0/findings/0/row: a row the alignment does not have"),
+    (lambda s: s["alignment"][0]["cells"].update(de=[99]), "alignment/0/cells/de: a sentence the document does not have"),
+    (lambda s: s["alignment"][0]["cells"].update(zz=[0]), "alignment/0/cells: 'zz' is not a version of the story"),
+])
+def test_render_refuses_a_report_whose_references_dangle(fake, tmp_path, edit, needle) -> None:
+    """What the schema cannot say: a finding or cell naming what the story lacks (was: KeyError, or a lost finding)."""
+    saved = tmp_path / "report.json"
+    assert cli("diff", *story(tmp_path), "-f", "json", "-o", str(saved)).exit_code == 1
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    edit(data["stories"][0])
+    saved.write_text(json.dumps(data), encoding="utf-8")
+    for fmt in ("text", "html"):
+        one_line_error(cli("render", str(saved), "-f", fmt), needle)
+
+
+def test_render_never_replaces_its_report_and_refuses_deep_nesting(fake, tmp_path) -> None:
+    saved = tmp_path / "report.json"
+    assert cli("diff", *story(tmp_path), "-f", "json", "-o", str(saved)).exit_code == 1
+    kept = saved.read_bytes()
+    one_line_error(cli("render", str(saved), "-f", f"html:{saved}"), "refusing to write an output over an input file")
+    assert saved.read_bytes() == kept
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    one_line_error(cli("render", str(deep)), "not a JSON report: nested too deeply")
 
 
 def test_an_unwritable_step_summary_is_a_warning_and_later_formats_are_written(fake, tmp_path) -> None:

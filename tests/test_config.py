@@ -78,10 +78,48 @@ def test_selectors_may_be_codes_prefixes_or_names():
     ({"per-language": {"fr": {"ignor": ["XL1"]}}}, "per-language.fr.ignor: unknown key"),
     ({"severity": {"XL101": "fatal"}}, "severity.XL101: must be error, warning or info"),
     ({"cache": 3}, "cache: expected"),
+    ({"per-language": {"French": {"ignore": ["XL1"]}}}, "per-language.French: not a language tag"),
+    ({"per-language": {"xx": {"ignore": ["XL1"]}}}, "per-language.xx: not a language tag"),
 ])
 def test_config_types_and_ranges(table, needle):
     with pytest.raises(ConfigError, match=re.escape(needle)):
         settings_from_table(table, "x.toml")
+
+
+def test_per_language_keys_are_language_tags_as_documents_carry_them():
+    """``[per-language.pt-BR]`` applies to a ``pt-BR`` document (whose tag is normalised to ``pt-br``)."""
+    s = settings_from_table({"per-language": {"pt-BR": {"ignore": ["XL101"]}, "ZH_hant": {"ignore": ["XL5"]}}}, "x.toml")
+    assert not s.enabled("XL101", lang="pt-br") and s.enabled("XL101", lang="de")
+    assert not s.enabled("XL501", lang="zh-hant")
+    regional = settings_from_table({"per-language": {"de": {"ignore": ["XL1"]}, "de-CH": {"select": ["XL101"]}}},
+                                   "x.toml")
+    assert not regional.enabled("XL102", lang="de-de") and not regional.enabled("XL101", lang="de")
+    assert regional.enabled("XL101", lang="de-ch") and regional.enabled("XL101", lang="fr")
+
+
+def test_show_settings_keeps_a_hostile_key_on_its_line():
+    shown = Settings(per_path=(("a\x1b[31m\n::error::x", Overrides(ignore=("XL5",))),)).show()
+    assert "\x1b" not in shown and "\n::error" not in shown
+    assert "per-path.a<U+001B>[31m<U+000A>::error::x.ignore = [\"XL5\"]" in shown.splitlines()
+
+
+def test_paths_in_a_config_found_upwards_are_taken_from_its_folder(tmp_path, monkeypatch):
+    """Running from a subfolder (was: terms.csv looked up in the subfolder, an error)."""
+    from xlingo.config import runtime_setting
+
+    (tmp_path / "xlingo.toml").write_text('glossary = ["terms.csv"]\ncache = "c.sqlite"\n', encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    assert load_settings().glossary == ("../terms.csv",)
+    assert runtime_setting("cache") == "../c.sqlite"
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().glossary == ("terms.csv",) and runtime_setting("cache") == "c.sqlite"
+    assert load_settings("xlingo.toml").glossary == ("terms.csv",)
+
+
+def test_a_config_with_a_byte_order_mark_is_read(tmp_path):
+    (tmp_path / "xlingo.toml").write_bytes(b"\xef\xbb\xbffail-on = 'warning'\n")
+    assert load_settings(start=tmp_path).fail_on is Severity.WARNING
 
 
 def test_tool_that_is_not_a_table_is_one_line(tmp_path):

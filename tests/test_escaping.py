@@ -63,6 +63,39 @@ def test_terminal_control_characters_are_made_visible() -> None:
     assert "<U+001B>]0;pwned<U+0007>" in plain
 
 
+def test_no_output_for_a_ci_log_holds_a_legacy_workflow_command() -> None:
+    """GitHub's runner reads ``##[error]`` and ``##[stop-commands]`` anywhere in a log line."""
+    from xlingo.cli.check import text_extras
+    from xlingo.errors import InputError
+
+    legacy = "Text ##[error]forged ##[stop-commands]tok"
+    report = report_with(legacy, story_id=legacy, path=f"{legacy}.txt", message=legacy, related_text=legacy)
+    for out in (render(report, "text"), render(report, "github"), text_extras(report, None),
+                str(InputError(f"{legacy}.txt: file is empty"))):
+        assert "##[" not in out and "#\u200b#[error]forged" in out
+    out = Terminal()
+    print_report(report, file=out, width=200, color=False)
+    assert "##[" not in out.getvalue()
+
+
+def test_plain_text_keeps_one_line_per_cell_and_finding() -> None:
+    """A line break in a path, an id or a cell cannot start a line of its own (a forged finding)."""
+    forged = "x\n    E XL101 error [de] forged.txt:1:1: forged"
+    story = story_from_rows([{"de": ["Erster Satz.", "Zweiter Satz."], "fr": "Une phrase."}], story_id=forged)
+    de = story.documents[0]
+    de.text = de.text.replace(" ", "\n", 1)  # the two sentences of the de cell on two lines
+    de.path = forged
+    story.findings = [Finding("XL101", Severity.ERROR, forged, "de", "de", 0, 5, de.text[:5], row=0)]
+    report = Report(Signature("0.1.0", "m", ("XL101",)), [story], {"documents": 2},
+                    [GroupEntry("u", forged, "de", None, "unrelated", 0.1)])
+    from xlingo.cli.check import text_extras
+
+    for text in (render(report, "text"), text_extras(report, None)):
+        assert not [line for line in text.splitlines() if line.lstrip().startswith("E XL101 error [de] forged")]
+    plain = render(report, "text")
+    assert "      de  Erster Satz. Zweiter Satz.\n" in plain and "x<U+000A>    E XL101" in plain
+
+
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from test_read import pipe_of
 
 from xlingo.errors import InputError
 from xlingo.feed import Problems, html_to_text, read_feed
@@ -88,12 +89,22 @@ def test_jsonl_records_keep_fields_and_point_at_their_line(tmp_path: Path) -> No
 
 
 def test_broken_jsonl_lines_are_skipped_with_a_warning_naming_file_and_line(tmp_path: Path) -> None:
-    f = write(tmp_path / "feed.jsonl", '{"text": "Gut."}\n{"text": broken\n[1, 2]\n{"lang": "de"}\n{"text": 5}\n')
+    f = write(tmp_path / "feed.jsonl", '{"text": "Gut.", "lang": "de"}\n{"text": broken\n[1, 2]\n{"lang": "de"}\n{"text": 5}\n')
     problems = Problems()
     docs = read_feed([str(f)], problems)
     assert len(docs) == 1
     assert [m.split(": ")[0] for m in problems.skipped] == [f"{f}:2:10", f"{f}:3", f"{f}:4", f"{f}:5"]
     assert "invalid JSON" in problems.skipped[0]
+
+
+def test_a_document_that_tells_no_language_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    f = write(tmp_path / "feed.jsonl", '{"text": "12 345 / 67,8"}\n{"text": "12 345", "lang": "de"}\n'
+                                       '{"text": "Die Stadt baut eine neue Brücke über den Fluss."}\n')
+    problems = Problems()
+    docs = read_feed([str(f)], problems)
+    assert [d.document.lang for d in docs] == ["de", "de"]
+    assert problems.skipped == [f"{f}#L1: cannot tell the language of its text (name the file like NAME.de.txt, "
+                                'or give a "lang"); skipped']
 
 
 def test_strict_turns_a_skip_into_an_error(tmp_path: Path) -> None:
@@ -151,6 +162,10 @@ def test_large_empty_and_binary_files_are_skipped_and_nothing_left_is_an_error(t
         read_feed([str(tmp_path)], problems, max_bytes=1024)
     assert len(problems.skipped) == 3
     assert sum("file is too large" in m for m in problems.skipped) == 1
+    piped = Problems()  # a pipe (or a device) says size 0: it is read up to the limit, never whole
+    with pytest.raises(InputError, match="nothing to check"):
+        read_feed([str(pipe_of(tmp_path, b"a" * 2048))], piped, max_bytes=1024)
+    assert len(piped.skipped) == 1 and "pipe.txt: skipped: file is too large" in piped.skipped[0]
 
 
 def test_sniffs_the_kind_of_a_file_without_a_known_suffix(tmp_path: Path) -> None:

@@ -218,6 +218,12 @@ def test_step_summary_stays_under_githubs_limit() -> None:
     report.stories[0].findings = [finding(fr, "640", message="x" * 2000) for _ in range(800)]
     text = summary_markdown(report)
     assert len(text.encode("utf-8")) <= 1024 * 1024 and "more rows left out" in text
+    grouping = report.grouping[0]  # a feed of very many documents: the grouping is capped too
+    report.stories[0].findings = [finding(fr, "640")]
+    report.grouping = [replace(grouping, path=f"feeds/de/{'long-name-' * 8}{k}.txt") for k in range(20_000)]
+    text = summary_markdown(report)
+    assert len(text.encode("utf-8")) <= 1024 * 1024 and "more rows left out" in text
+    assert "| error | XL101" in text and text.rstrip().endswith("</sub>")
 
 
 def test_codeclimate_issues_for_gitlab() -> None:

@@ -181,6 +181,12 @@ def test_symlinks_are_written_through_and_modes_kept(tmp_path) -> None:
     assert stat.S_IMODE((tmp_path / "fresh.json").stat().st_mode) == 0o640
 
 
+def test_a_file_name_of_the_longest_length_allowed_is_written(tmp_path) -> None:
+    name = "r" * 250 + ".json"  # 255 bytes: the temporary file beside it must be named shorter
+    write_atomic(tmp_path / name, "x")
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
 def test_a_report_written_into_the_inputs_is_not_read_back(hashed, pair) -> None:
     de, fr = pair
     folder = de.parent

@@ -337,6 +337,7 @@ def test_csv_export_neutralises_formulas(chromium, tmp_path):  # noqa: F811
     import io
 
     story = story_from_rows([{"de": "=HYPERLINK(\"http://x\") kostet 12 Euro.", "fr": "Il coûte 21 euros."}])
+    story.documents[1].path = "fr\nXL *\u2028XL1 *\x1cXL5 *.txt"  # a hostile name quoted in the ignore file
     story.findings = [find(story, "XL101", Severity.ERROR, "de", "=HYPERLINK(\"http://x\")", "+1 differs; \"quoted\"",
                            row=0, related=(("fr", "21"),), suggestion="@SUM(A1)"),
                       find(story, "XL501", Severity.WARNING, "fr", "21", "-2 here", row=0)]
@@ -358,7 +359,9 @@ def test_csv_export_neutralises_formulas(chromium, tmp_path):  # noqa: F811
     info.value.save_as(ignore)
     from xlingo.suppress import IgnoreFile
 
-    assert IgnoreFile.parse(ignore.read_text(encoding="utf-8")).fingerprints == {fingerprints(report_of(story))[1]}
+    parsed = IgnoreFile.parse(ignore.read_text(encoding="utf-8"))
+    assert parsed.fingerprints == {fingerprints(report_of(story))[1]} and parsed.patterns == ()
+    assert len(ignore.read_text(encoding="utf-8").splitlines()) == 2  # the header and one fingerprint
     close_allowing_downloads(opened)
 
 

@@ -53,6 +53,9 @@ def test_a_touched_version_brings_its_story_and_nothing_else(tmp_path, monkeypat
         "feeds/train/train.de.txt", "feeds/train/train.fr.txt", "feeds/train/train.it.txt"]
     assert story_paths(["feeds/weather/fr.txt", "feeds/weather/de.txt", "feeds/wire.jsonl"]) == [
         "feeds/weather", "feeds/wire.jsonl"]
+    for name in ("news[1].de.txt", "news[1].fr.txt", "news1.de.txt", "news1.fr.txt"):  # glob characters in a name
+        (Path("feeds/train") / name).write_text("x\n", encoding="utf-8")
+    assert story_paths(["feeds/train/news[1].fr.txt"]) == ["feeds/train/news[1].de.txt", "feeds/train/news[1].fr.txt"]
     options, files = split_args(["--baseline", "base.json", "--fail-on", "warning", "feeds/train/bus.de.txt"])
     assert (options, files) == (["--baseline", "base.json", "--fail-on", "warning"], ["feeds/train/bus.de.txt"])
 
@@ -77,6 +80,10 @@ def test_the_hook_checks_the_touched_story(fake_engine, tmp_path, monkeypatch, c
     with pytest.raises(SystemExit) as nothing:
         main(["--no-cache", "README"])
     assert nothing.value.code == 0
+    with pytest.raises(SystemExit) as usage:  # a usage error: one line, as from `xlingo` itself
+        main(["--no-such-option", "train.it.txt"])
+    err = capsys.readouterr().err
+    assert usage.value.code == 2 and err.count("\n") == 1 and err.startswith("xlingo: error: No such option")
 
 
 def test_ci_docs_install_from_a_tag_with_cpu_torch_and_keep_two_caches():

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import codecs
+import os
+import threading
 
 import pytest
 
 from xlingo.errors import InputError
+from xlingo.language import detect_language
 from xlingo.read import decode_bytes, expand_paths, lang_from_name, read_document, read_text
 
 
@@ -28,6 +31,9 @@ def test_utf16_with_bom(tmp_path):
     f = tmp_path / "a.txt"
     f.write_bytes("Olá mundo.".encode("utf-16"))
     assert read_text(f) == "Olá mundo."
+    for enc in ("utf-32", "utf-32-be"):  # FF FE 00 00 also starts like UTF-16's BOM (was: "binary")
+        f.write_bytes(codecs.BOM_UTF32_BE + "Olá mundo.".encode(enc) if enc == "utf-32-be" else "Olá mundo.".encode(enc))
+        assert read_text(f) == "Olá mundo."
 
 
 @pytest.mark.parametrize("data,needle", [
@@ -51,6 +57,27 @@ def test_missing_and_folder_errors(tmp_path):
         expand_paths([str(tmp_path)])
 
 
+def pipe_of(tmp_path, data: bytes, name: str = "pipe.txt"):
+    """A named pipe that delivers ``data`` (a file whose size says 0)."""
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "wb") as fh:
+            fh.write(data)
+
+    threading.Thread(target=feed, daemon=True).start()
+    return fifo
+
+
+def test_a_pipe_is_read_up_to_the_limit_not_trusted_from_its_size(tmp_path, monkeypatch):
+    """A pipe or a device (``<(...)``, ``/dev/zero``) says size 0: reading stops at the limit."""
+    monkeypatch.setattr("xlingo.read.MAX_BYTES", 1024)
+    with pytest.raises(InputError, match="pipe.txt: file is too large"):
+        read_text(pipe_of(tmp_path, b"Ein Satz. " * 300))
+    assert read_text(pipe_of(tmp_path, b"Ein Satz.", "short.txt")) == "Ein Satz."
+
+
 def test_folder_expands_sorted_and_skips_readme(tmp_path):
     for name in ("b.fr.txt", "a.de.txt", "README.md", "notes.csv"):
         (tmp_path / name).write_text("Texte.", encoding="utf-8")
@@ -65,3 +92,15 @@ def test_language_from_suffix_then_detection(tmp_path):
     f.write_text("La commission a adopté le budget après un long débat au parlement.", encoding="utf-8")
     assert read_document(f).lang == "fr"
     assert read_document(f, lang="it").lang == "it"
+
+
+@pytest.mark.parametrize("text", ["12 345 / 67,8", "... !!! ??? ---", "x", "OK."])
+def test_a_text_that_tells_no_language_asks_for_one(tmp_path, text):
+    """Nothing the identifier knows (was: read as Serbian, its prior); a name or --lang still works."""
+    assert detect_language(text) == "und"
+    f = tmp_path / "x.txt"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="x.txt: cannot tell the language of its text; name the file like NAME.de.txt"):
+        read_document(f)
+    assert read_document(f, lang="de").lang == "de"
+    assert detect_language("Берлин принял бюджет после долгих дебатов.") == "ru"

@@ -14,8 +14,22 @@ def test_offsets_point_into_text():
         assert text[s.start:s.end] == s.text
 
 
-def test_presplit_ids_are_line_numbers():
+def test_presplit_is_one_sentence_per_non_blank_line_with_positional_ids():
     text = "Première phrase. Encore.\n\nTroisième ligne.\n"
     doc = segment(Document("fr", "fr.txt", text, "fr"), presplit=True)
-    assert [(s.i, s.text) for s in doc.sentences] == [(0, "Première phrase. Encore."), (2, "Troisième ligne.")]
-    assert doc.sentences_span((2,)) == (26, 42)
+    assert [(s.i, s.text) for s in doc.sentences] == [(0, "Première phrase. Encore."), (1, "Troisième ligne.")]
+    assert doc.sentences_span((1,)) == (26, 42)
+
+
+def test_presplit_paragraphs_run_through_every_stage():
+    """Blank lines between presplit sentences (was: IndexError in the word annotators, which index
+    sentence vectors by id); findings still point at the file's line."""
+    from xlingo.config import Settings
+    from xlingo.pipeline import Engine, diff_documents
+
+    de = Document("de", "de.txt", "Erster Satz ohne Zahl.\n\n\nZweiter Satz mit 5 Euro.\n", "de")
+    fr = Document("fr", "fr.txt", "Première phrase sans chiffre.\nDeuxième phrase avec 6 euros.\n", "fr")
+    report = diff_documents([de, fr], engine=Engine(Settings(model="hashed-test", presplit=True)))
+    (story,) = report.stories
+    lines = {story.where(f).line for f in story.findings if f.rule == "XL101" and f.doc == "de"}
+    assert lines == {4}

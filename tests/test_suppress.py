@@ -84,10 +84,40 @@ def test_the_ignore_file_takes_fingerprints_and_rule_path_globs(tmp_path, monkey
     assert found(ROWS, tmp_path, monkeypatch) == {("XL202", "fr")}
 
 
+def test_globs_match_the_file_that_holds_a_record(tmp_path, monkeypatch):
+    """A JSON Lines record's path is ``feed.jsonl#L3``: per-path settings and ignore-file globs match
+    ``feed.jsonl`` (was: never, so `[per-path."feeds/*.jsonl"]` did nothing for feeds)."""
+    from xlingo.config import Overrides
+    from xlingo.model import Origin
+
+    monkeypatch.chdir(tmp_path)
+    story = story_from_rows(ROWS)
+    for line, d in enumerate(story.documents, 1):
+        d.path, d.origin = f"feeds/wire.jsonl#L{line}", Origin("feeds/wire.jsonl", line)
+    per_path = Settings(per_path=(("feeds/*.jsonl", Overrides(ignore=("XL2",))),))
+    assert {f.rule for f in run_checks(context_for(story), RULES, per_path)} == {"XL101", "XL501", "XL401"}
+    (tmp_path / ".xlingo-ignore").write_text("XL101,XL4 feeds/wire.jsonl\n", encoding="utf-8")
+    assert {f.rule for f in run_checks(context_for(story), RULES, per_path)} == {"XL501"}
+
+
 @pytest.mark.parametrize("line", ["XL202", "fr/*.txt", "XL202 a b", "QQ1 feeds/*", "12345"])
 def test_a_malformed_ignore_line_is_a_config_error_naming_it(line):
     with pytest.raises(ConfigError, match=r"\.xlingo-ignore:2: expected"):
         IgnoreFile.parse(f"# ok\n{line}\n")
+
+
+def test_an_ignore_file_with_a_byte_order_mark_is_read(tmp_path):
+    from xlingo.suppress import load_ignore_file
+
+    (tmp_path / ".xlingo-ignore").write_bytes(b"\xef\xbb\xbfXL101 *.txt\n")
+    assert load_ignore_file(tmp_path).patterns == ((("XL101",), "*.txt"),)
+
+
+@pytest.mark.parametrize("brk", ["\u2028", "\u2029", "\x1c", "\x85", "\x0b", "\x0c"])
+def test_a_comment_holding_a_unicode_line_break_stays_a_comment(brk):
+    """A finding's path or text quoted in a comment cannot add a `CODES PATH-GLOB` line."""
+    parsed = IgnoreFile.parse(f"0123456789abcdef  # XL101 de feed/{brk}XL *{brk}: text{brk}XL1 *\r\n")
+    assert parsed == IgnoreFile(frozenset({"0123456789abcdef"}), ())
 
 
 def test_check_honours_the_ignore_file_and_a_bad_one_is_exit_2(fake_engine, tmp_path, monkeypatch):

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from xlingo.errors import InputError
 from xlingo.model import Finding, Report, Story
-from xlingo.output import write_atomic
+from xlingo.output import mark_input, write_atomic
+from xlingo.report.escape import json_text
 
 SCHEMA = "xlingo.baseline/2"
 _OLD_SCHEMAS = {"xlingo.baseline/1": "its fingerprints covered whole sentences"}
@@ -75,7 +76,7 @@ def write_baseline(path: str | Path, report: Report) -> int:
     """Write the report's findings as a baseline; the number of findings recorded."""
     entries = baseline_entries(report)
     data = {"schema": SCHEMA, "signature": str(report.signature), "findings": [asdict(e) for e in entries]}
-    write_atomic(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(path, json_text(data))  # a path that is not UTF-8 (lone surrogates) escaped
     return sum(e.count for e in entries)
 
 
@@ -83,13 +84,16 @@ def load_baseline(path: str | Path) -> list[BaselineEntry]:
     """Read a baseline file, or raise :class:`InputError` saying what is wrong with it."""
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = json.loads(p.read_text(encoding="utf-8-sig"))
+        mark_input(p)  # no output of this run may replace it
     except FileNotFoundError:
         raise InputError(f"{path}: no such baseline file (write one with --write-baseline)") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read baseline: {exc.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: not a baseline file: invalid JSON ({exc})") from None
+    except RecursionError:
+        raise InputError(f"{path}: not a baseline file: JSON nested too deeply") from None
     if isinstance(data, dict) and data.get("schema") in _OLD_SCHEMAS:
         raise InputError(f"{path}: baseline written by an older xlingo ({_OLD_SCHEMAS[data['schema']]}); "
                          "write it again with --write-baseline")

@@ -40,6 +40,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import math
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -58,8 +59,9 @@ from pydantic import (
     conint,
 )
 
-from xlingo.errors import ConfigError
+from xlingo.errors import ConfigError, one_line
 from xlingo.model import Severity, Signature
+from xlingo.output import mark_input
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -135,7 +137,10 @@ class Settings:
 
     def _overrides(self, lang: str | None, path: str | None) -> list[Overrides]:
         out = [ov for pat, ov in self.per_path if path and fnmatch.fnmatch(path, pat)]
-        out += [ov for lg, ov in self.per_language if lang and lg == lang]
+        # a language's overrides hold for its regional tags too ([per-language.de] for a de-CH feed);
+        # keys are sorted, so the regional ones come later and win
+        tags = {lang.lower(), lang.lower().replace("_", "-").split("-")[0]} if lang else set()
+        out += [ov for lg, ov in self.per_language if lg in tags]
         return out
 
     # --- validation against the rule catalogue ---------------------------------------------
@@ -226,11 +231,12 @@ class Settings:
                          settings=tuple(sorted(table.items())), changed=tuple(changed))
 
     def show(self, components: Mapping[str, Mapping[str, Any]] | None = None) -> str:
-        """The settings table as ``key = value`` lines (what ``--show-settings`` prints)."""
+        """The settings table as ``key = value`` lines (what ``--show-settings`` prints); a key from
+        the config (a per-path glob) cannot break its line or drive the terminal."""
         table = self.table()
         for name, params in sorted((components or {}).items()):
             table.update({f"{name}.{k}": v for k, v in params.items()})
-        return "\n".join(f"{k} = {_show(v)}" for k, v in sorted(table.items())) + "\n"
+        return "\n".join(one_line(f"{k} = {_show(v)}") for k, v in sorted(table.items())) + "\n"
 
 
 def _file_digest(path: str) -> str:
@@ -352,6 +358,20 @@ def _overrides(table: Mapping[str, OverridesTable]) -> tuple[tuple[str, Override
                  for key, ov in sorted(table.items()))
 
 
+def _language_overrides(items: tuple[tuple[str, Overrides], ...], where: str) -> tuple[tuple[str, Overrides], ...]:
+    """Per-language overrides keyed by normalised language tags (``pt-BR`` applies to ``pt-br``
+    documents); a key that is not a language tag (``French``, ``xx``) would never apply: an error."""
+    from xlingo.language import language_tag
+
+    out = []
+    for key, ov in items:
+        tag = language_tag(key)
+        if tag is None:
+            raise ConfigError(f"{where}: per-language.{key}: not a language tag (expected e.g. de, pt-BR, zh-Hant)")
+        out.append((tag, ov))
+    return tuple(sorted(out, key=lambda item: item[0]))
+
+
 def parse_table(table: Any, where: str) -> ConfigTable:
     """The validated ``[tool.xlingo]`` table; a problem is one :class:`ConfigError` line."""
     if not isinstance(table, dict):
@@ -421,7 +441,8 @@ def settings_from_table(table: Any, where: str, base: Settings | None = None) ->
     if "fail_on" in given:
         kw["fail_on"] = Severity(cfg.fail_on)
     if "glossary" in given:
-        kw["glossary"] = _codes(cfg.glossary) if isinstance(cfg.glossary, list) else (cfg.glossary,)
+        names = _codes(cfg.glossary) if isinstance(cfg.glossary, list) else (cfg.glossary,)
+        kw["glossary"] = tuple(beside_config(where, name) for name in names)
     if "presplit" in given:
         kw["presplit"] = cfg.presplit
     if "align" in given:
@@ -430,7 +451,7 @@ def settings_from_table(table: Any, where: str, base: Settings | None = None) ->
         kw["rule_options"] = tuple(sorted((code.strip(), tuple(sorted((k, float(v)) for k, v in opts.items())))
                                           for code, opts in cfg.rules.items()))
     if "per_language" in given:
-        kw["per_language"] = _overrides(cfg.per_language)
+        kw["per_language"] = _language_overrides(_overrides(cfg.per_language), where)
     if "per_path" in given:
         kw["per_path"] = _overrides(cfg.per_path)
     return replace(base or Settings(), **kw)
@@ -472,9 +493,13 @@ def _tool_table(data: dict[str, Any], path: Path) -> Any:
 
 def load_toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Windows editors) is no error
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
+    mark_input(path)  # no output of this run may replace it
+    return data
 
 
 def config_table(config: str | None = None, start: Path | None = None) -> tuple[str, Any]:
@@ -500,4 +525,17 @@ def runtime_setting(key: Literal["cache", "threads"], config: str | None = None,
     """A validated key that never changes the output: ``cache`` (a path, ``False`` for none, None for
     the default cache) or ``threads`` (a positive integer, None for automatic)."""
     where, table = config_table(config, start)
-    return getattr(parse_table(table, where), key)
+    value = getattr(parse_table(table, where), key)
+    return beside_config(where, value) if key == "cache" and isinstance(value, str) else value
+
+
+def beside_config(where: str, path: str) -> str:
+    """A relative path from a config file, taken from the folder holding that file (as ruff reads the
+    paths in its config), spelled relative to the current folder when it can be."""
+    if where == "defaults" or Path(path).is_absolute() or Path(where).parent == Path("."):
+        return path
+    target = Path(where).parent / path
+    try:
+        return os.path.relpath(target)
+    except ValueError:  # another drive
+        return str(target.absolute())

@@ -10,8 +10,10 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u2
 def one_line(text: str) -> str:
     """``text`` with newlines, escape sequences and other control characters spelled out
     (``<U+000A>``, ``<U+001B>``...): a file name or a value from the input cannot start a new
-    line (a forged ``::error::`` workflow command) or drive the terminal."""
-    return _UNPRINTABLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)  # as report.escape.visible spells it
+    line (a forged ``::error::`` workflow command), hold a ``##[error]`` one (GitHub reads that legacy
+    form anywhere in a line: a zero-width space goes between the hashes) or drive the terminal."""
+    text = _UNPRINTABLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)  # as report.escape.visible spells it
+    return text.replace("##[", "#\u200b#[")  # as report.escape.terminal_safe does
 
 
 class XlingoError(Exception):

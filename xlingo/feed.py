@@ -38,10 +38,10 @@ import feedparser
 from defusedxml import DefusedXmlException
 
 from xlingo.errors import InputError, one_line
-from xlingo.language import detect_language, language_tag, parse_language_tag
+from xlingo.language import UNDETERMINED, detect_language, language_tag, parse_language_tag
 from xlingo.model import Document, Origin
 from xlingo.output import mark_input
-from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name
+from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name, read_at_most
 
 log = logging.getLogger("xlingo.feed")
 
@@ -111,6 +111,10 @@ def read_feed(paths: Sequence[str], problems: Problems, max_bytes: int = MAX_BYT
             if f.resolve() not in seen:
                 seen.add(f.resolve())
                 out.extend(_read_file(f, problems, max_bytes))
+    for doc in [d for d in out if d.document.lang == UNDETERMINED]:
+        problems.skip(f"{doc.document.path}: cannot tell the language of its text (name the file like NAME.de.txt, "
+                      'or give a "lang"); skipped')
+    out = [d for d in out if d.document.lang != UNDETERMINED]
     if not out:
         raise InputError(f"nothing to check in {', '.join(paths)}")
     _unique_ids(out)
@@ -138,14 +142,13 @@ def _kind(path: Path, data: bytes) -> str:
 
 
 def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocument]:
-    size = path.stat().st_size
-    if size > max_bytes:
-        problems.skip(f"{path}: skipped: file is too large ({size / 2**20:.1f} MiB > {max_bytes / 2**20:.0f} MiB)")
-        return []
     try:
-        data = path.read_bytes()
+        data = read_at_most(path, max_bytes)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if data is None:
+        problems.skip(f"{path}: skipped: file is too large (over {max_bytes / 2**20:.0f} MiB)")
+        return []
     mark_input(path)
     if is_own_output(data):
         log.info("%s: an xlingo report or baseline, not a document; skipped", one_line(str(path)))

@@ -106,6 +106,9 @@ def _quiet_jieba() -> None:
     jieba.setLogLevel(logging.WARNING)
 
 
+UNDETERMINED = "und"  # the language tag of a text whose language cannot be told
+
+
 @lru_cache(maxsize=1)
 def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
@@ -114,8 +117,15 @@ def _identifier():
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code of the most probable language of ``text``."""
-    lang, _ = _identifier().classify(text)
+    """ISO 639-1 code of the most probable language of ``text``, or ``und`` (undetermined) when
+    nothing in it tells: no letter (digits, punctuation), or none of the identifier's features (a
+    stray letter: its ranking is that of an empty text), or "no linguistic content" by its account."""
+    if not any(c.isalpha() for c in text):
+        return UNDETERMINED
+    lang, p = _identifier().rank(text)[0]
+    prior_lang, prior_p = _identifier().rank("")[0]
+    if lang == "zxx" or (lang == prior_lang and abs(p - prior_p) < 1e-9):
+        return UNDETERMINED
     return str(lang)
 
 

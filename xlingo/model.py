@@ -142,7 +142,7 @@ class Document:
         return self.text[start:end]
 
     def sentence(self, i: int) -> Sentence:
-        """The sentence with id ``i`` (ids are positions, or line numbers with ``presplit``)."""
+        """The sentence with id ``i`` (ids are positions in ``sentences``)."""
         if i < len(self.sentences) and self.sentences[i].i == i:
             return self.sentences[i]
         for s in self.sentences:

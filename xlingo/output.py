@@ -65,6 +65,16 @@ def output_target(path: str | os.PathLike[str], inputs: Iterable[str | os.PathLi
     return target
 
 
+def distinct_outputs(paths: Iterable[str | os.PathLike[str]]) -> None:
+    """Refuse two outputs to one file (symbolic links followed): the later would replace the earlier."""
+    seen: dict[str, str | os.PathLike[str]] = {}
+    for path in paths:
+        target = os.path.realpath(path)
+        if target in seen:
+            raise InputError(f"{path}: two outputs to the same file (also {seen[target]}); give each its own file")
+        seen[target] = path
+
+
 def write_atomic(path: str | os.PathLike[str], text: str,
                  inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
     """Write ``text`` to ``path`` (through a symbolic link to its target) via a temporary file
@@ -77,7 +87,8 @@ def write_atomic(path: str | os.PathLike[str], text: str,
     folder = target.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        # the temporary name is short enough beside a target name of the longest length allowed
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:64]}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise InputError(f"{path}: cannot write: {exc.strerror}") from None
     try:

@@ -1,7 +1,7 @@
 """Stage 1, read: turn files into :class:`~xlingo.model.Document` objects.
 
 Decoding is forgiving about what real feeds deliver (UTF-8 with or without a
-BOM, UTF-16 with a BOM, Latin-1/Windows-1252, CRLF line ends) and strict about
+BOM, UTF-16 or UTF-32 with a BOM, Latin-1/Windows-1252, CRLF line ends) and strict about
 what cannot be text (binary data, empty files).
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from xlingo.errors import InputError
-from xlingo.language import detect_language, language_tag, parse_language_tag
+from xlingo.language import UNDETERMINED, detect_language, language_tag, parse_language_tag
 from xlingo.model import Document
 from xlingo.output import mark_input
 
@@ -29,8 +29,8 @@ def decode_bytes(data: bytes, name: str) -> str:
     """Decode file bytes to text with ``\\n`` line ends, or raise :class:`InputError`."""
     if not data.strip():
         raise InputError(f"{name}: file is empty")
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: FF FE 00 00
+                     (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
                 text = data.decode(enc)
@@ -76,15 +76,22 @@ def read_text(path: str | os.PathLike[str]) -> str:
         raise InputError(f"{path}: no such file or directory")
     if p.is_dir():
         raise InputError(f"{path}: is a folder, expected a text file")
-    size = p.stat().st_size
-    if size > MAX_BYTES:
-        raise InputError(f"{path}: file is too large ({size // (1024 * 1024)} MiB > {MAX_BYTES // (1024 * 1024)} MiB)")
     try:
-        data = p.read_bytes()
+        data = read_at_most(p, MAX_BYTES)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    if data is None:
+        raise InputError(f"{path}: file is too large (over {MAX_BYTES // (1024 * 1024)} MiB)")
     mark_input(p)
     return decode_bytes(data, str(path))
+
+
+def read_at_most(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path``, or None when it holds more than ``limit``: read, not trusted from its
+    size, so that a device or a pipe (``/dev/zero``, ``<(...)``) cannot fill the memory."""
+    with path.open("rb") as fh:
+        data = fh.read(limit + 1)
+    return data if len(data) <= limit else None
 
 
 def is_own_output(data: bytes) -> bool:
@@ -136,6 +143,9 @@ def read_document(path: str | os.PathLike[str], lang: str | None = None, doc_id:
         lang = parse_language_tag(lang, f"{path}: language")
     text = read_text(path)
     lang = lang or lang_from_name(path) or detect_language(text)
+    if lang == UNDETERMINED:
+        raise InputError(f"{path}: cannot tell the language of its text; name the file like NAME.de.txt "
+                         "or pass --lang")
     return Document(id=doc_id or lang, path=str(path), text=text, lang=lang)
 
 

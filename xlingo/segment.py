@@ -2,8 +2,9 @@
 
 Sentence boundaries come from sentencex (rule-based, ~300 languages); every
 paragraph break is a boundary too. With ``presplit`` each non-empty line is
-one sentence, and sentence ids are line numbers (0-based), as aligners' users
-expect of pre-segmented input.
+one sentence (blank lines are skipped). Sentence ids are always positions in
+``doc.sentences``, which every later stage indexes by; findings point at
+``file:line:col`` through their character offsets.
 
 Words of scripts written without spaces (Chinese, Japanese, Thai) are found by
 :func:`word_units`: jieba for Chinese, MeCab for Japanese (both from ``wordfreq[cjk]``),
@@ -14,7 +15,7 @@ at most :data:`PARAGRAPH_CHUNK` characters (it is quadratic in the number of
 sentences of one call for some scripts), and a sentence longer than
 :data:`MAX_SENTENCE_CHARS` (a one-line file, a script without sentence marks) is
 split at whitespace or punctuation, with a warning. With ``presplit`` such a line
-is skipped with a warning (its id must stay its line number). A document of more than
+is skipped with a warning (it is one sentence by the user's word). A document of more than
 :data:`MAX_SENTENCES` sentences is refused (:class:`InputError`): ``diff`` stops with that one
 line, ``check`` skips the document with a warning.
 """
@@ -189,8 +190,8 @@ def segment(doc: Document, presplit: bool = False) -> Document:
             log.warning("%s: line(s) %s over %d characters skipped (--presplit: one sentence per line)", one_line(doc.path),
                         ", ".join(map(str, long_lines[:5])) + (" ..." if len(long_lines) > 5 else ""),
                         MAX_SENTENCE_CHARS)
-        doc.sentences = [Sentence(i, s, e, doc.text[s:e]) for i, span in enumerate(lines)
-                         if span is not None and span[1] - span[0] <= MAX_SENTENCE_CHARS for s, e in [span]]
+        kept = [span for span in lines if span is not None and span[1] - span[0] <= MAX_SENTENCE_CHARS]
+        doc.sentences = [Sentence(i, s, e, doc.text[s:e]) for i, (s, e) in enumerate(kept)]
     else:
         doc.sentences = [Sentence(i, s, e, doc.text[s:e])
                          for i, (s, e) in enumerate(split_sentences(doc.text, doc.lang, name=doc.path))]

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from xlingo.errors import ConfigError
 from xlingo.model import Document, Finding
+from xlingo.output import mark_input
 
 IGNORE_FILE = ".xlingo-ignore"
 PRAGMA = re.compile(r"^[^\n\w]*xlingo:\s*ignore(?:\[(?P<codes>[^\]\n]*)\])?[^\n\w]*$", re.MULTILINE)
@@ -76,7 +77,7 @@ class IgnoreFile:
     def parse(cls, text: str, source: str = IGNORE_FILE) -> IgnoreFile:
         """Read the file's entries; a malformed line is a :class:`ConfigError` naming it."""
         fingerprints, patterns = set(), []
-        for n, raw in enumerate(text.splitlines(), 1):
+        for n, raw in enumerate(text.split("\n"), 1):  # not splitlines: U+2028, \x1c... stay in their comment
             line = raw.split("#", 1)[0].strip()
             if not line:
                 continue
@@ -95,9 +96,10 @@ def load_ignore_file(folder: str | Path = ".") -> IgnoreFile:
     """``.xlingo-ignore`` of ``folder`` (the current folder), or no entries when there is none."""
     path = Path(folder) / IGNORE_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is no entry
     except FileNotFoundError:
         return IgnoreFile()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
+    mark_input(path)  # no output of this run may replace it
     return IgnoreFile.parse(text, str(path))

@@ -24,8 +24,9 @@ def run_checks(ctx: CheckContext, rules: list[Rule], settings: Settings,
                on_rule: Callable[[Rule], None] | None = None) -> list[Finding]:
     """Findings of ``rules`` on ``ctx``, filtered and re-graded per language/path, deduplicated;
     those suppressed by a document's pragma or the ``.xlingo-ignore`` file dropped. ``on_rule`` is
-    told each rule as it starts (the engine counts the encoder's work per rule)."""
-    paths = {d.id: d.path for d in ctx.documents}
+    told each rule as it starts (the engine counts the encoder's work per rule). Per-path settings
+    and ignore-file globs match the file holding a document (``feed.jsonl``, not ``feed.jsonl#L3``)."""
+    paths = {d.id: d.source for d in (*ctx.documents, *ctx.context_documents)}
     pragmas = {d.id: document_pragmas(d) for d in (*ctx.documents, *ctx.context_documents)}
     ignored = load_ignore_file()
     seen: set[tuple] = set()

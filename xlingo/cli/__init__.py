@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 import typer
 
@@ -10,11 +11,12 @@ from xlingo.cli.app import EXIT_ERROR, app
 from xlingo.report.escape import terminal_safe
 
 
-def main() -> None:
-    """Entry point of the ``xlingo`` script: a usage error (unknown option, bad option value, missing
-    argument) is one line on stderr and exit 2, like every other error; a bare group prints its help."""
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``xlingo`` script (arguments from ``argv``, else the command line): a usage
+    error (unknown option, bad option value, missing argument) is one line on stderr and exit 2, like
+    every other error; a bare group prints its help."""
     try:
-        code = app(standalone_mode=False)
+        code = app(args=None if argv is None else list(argv), prog_name="xlingo", standalone_mode=False)
     except typer.Abort:
         typer.echo("xlingo: aborted", err=True)
         sys.exit(1)

@@ -19,7 +19,7 @@ import typer
 from xlingo import __version__
 from xlingo.errors import XlingoError
 from xlingo.model import Report
-from xlingo.output import write_atomic
+from xlingo.output import distinct_outputs, forget_inputs, write_atomic
 from xlingo.report.escape import terminal_safe
 from xlingo.report.formats import FORMATS, render
 
@@ -34,6 +34,7 @@ app = typer.Typer(
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # as a shell reports a writer killed by SIGPIPE
 F = TypeVar("F", bound=Callable[..., Any])
 _debug = False
 
@@ -70,12 +71,16 @@ def user_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        forget_inputs()  # each command is one job: the inputs of an earlier one in this process do not count
         try:
             return func(*args, **kwargs)
         except XlingoError as exc:
             fail(str(exc))
         except (typer.Exit, typer.Abort, typer.TyperException):  # typer's own exits and usage errors
             raise
+        except BrokenPipeError:  # the reader stopped early (`| head`, a pager quit): not an error to report
+            stop_writing_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except OSError as exc:
             fail(f"{exc.filename or 'I/O'}: {exc.strerror or exc}")
         except KeyboardInterrupt:
@@ -88,6 +93,14 @@ def user_errors(func: F) -> F:
                  f"(run with --debug or XLINGO_DEBUG=1 for the traceback)")
 
     return wrapper  # type: ignore[return-value]
+
+
+def stop_writing_stdout() -> None:
+    """Point standard output at the null device, so that flushing it at exit cannot fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (a test's captured stdout)
+        pass
 
 
 def setup_logging(verbose: int, quiet: bool) -> None:
@@ -109,6 +122,7 @@ def parse_outputs(formats: list[str], output_files: list[str]) -> list[tuple[str
         fail("more --output-file values than --format values")
     if sum(1 for _, p in pairs if p is None) > 1:
         fail("several formats on standard output: give each an --output-file (or FORMAT:PATH)")
+    distinct_outputs(p for _, p in pairs if p is not None)
     return pairs
 
 

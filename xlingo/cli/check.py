@@ -28,8 +28,8 @@ from xlingo.feed import Problems, read_feed
 from xlingo.feed_check import FeedOptions, FeedRun, check_feed
 from xlingo.group import GroupParams
 from xlingo.model import Report
-from xlingo.output import output_target
-from xlingo.report.escape import terminal_safe
+from xlingo.output import distinct_outputs, output_target
+from xlingo.report.escape import terminal_line
 from xlingo.report.github import grouping_lines
 
 log = logging.getLogger("xlingo.check")
@@ -97,15 +97,17 @@ def reporter(enabled: bool) -> Iterator[Reporter]:
 
 
 def open_cache(config: str | None, cache: str | None, no_cache: bool) -> EmbeddingCache | None:
-    """The embedding cache: --no-cache, else --cache, else ``cache`` in the config, else the default."""
+    """The embedding cache: --no-cache, else --cache, else ``cache`` in the config, else the default.
+    A named cache file is written: never an input (a damaged cache is moved aside and rebuilt)."""
     if no_cache:
         return None
-    if cache:
-        return EmbeddingCache(cache)
-    setting = runtime_setting("cache", config)
+    setting = cache or runtime_setting("cache", config)
     if setting is False:
         return None
-    return EmbeddingCache() if setting is None or setting is True else EmbeddingCache(setting)
+    if setting is None or setting is True:
+        return EmbeddingCache()
+    output_target(setting)
+    return EmbeddingCache(setting)
 
 
 def text_extras(report: Report, stale: list[BaselineEntry] | None) -> str:
@@ -115,7 +117,7 @@ def text_extras(report: Report, stale: list[BaselineEntry] | None) -> str:
         lines.append(f"baseline: {sum(e.count for e in stale)} recorded findings are no longer found "
                      f"(fixed?); refresh the baseline with --write-baseline")
         lines += [f"  stale: {e.rule} [{e.lang}] {e.path}: {e.excerpt}" for e in stale]
-    return terminal_safe("\n".join(lines)) + "\n"
+    return "".join(terminal_line(line) + "\n" for line in lines)
 
 
 def print_timings(run: FeedRun) -> None:
@@ -187,6 +189,8 @@ def check_command(
     quiet: opt.Quiet = False,
 ) -> None:
     setup_logging(verbose, quiet)
+    if story is not None and not story.strip():  # e.g. --story "$STORY" with STORY unset: not "group them"
+        fail(f"--story {story!r}: an empty story name")
     outputs = parse_outputs(formats or ["text"], output_files)
     settings = opt.build_settings(config=config, model=model, select=select, ignore=ignore, severity=severity,
                                   glossary=glossary, presplit=presplit, fail_on=fail_on, extend_select=extend_select)
@@ -196,7 +200,9 @@ def check_command(
     entries = load_baseline(baseline) if baseline and not write_baseline_to else None
     problems = Problems(strict=strict)
     feed = read_feed(paths, problems)
-    for target in [p for _, p in outputs if p] + ([write_baseline_to] if write_baseline_to else []):
+    targets = [p for _, p in outputs if p] + ([write_baseline_to] if write_baseline_to else [])
+    distinct_outputs(targets)
+    for target in targets:
         output_target(target)  # refuse an input, a folder or a device before the work, not after
     set_threads(threads if threads is not None else runtime_setting("threads", config))
     options = FeedOptions(story=story, no_group=no_group, group=GroupParams(same_language=same_language),

@@ -10,6 +10,7 @@ from xlingo.cli.app import app, emit, exit_code, parse_outputs, setup_logging, u
 from xlingo.config import runtime_setting
 from xlingo.embed.threads import set_threads
 from xlingo.errors import ConfigError
+from xlingo.output import output_target
 
 
 def parse_langs(value: str) -> list[str]:
@@ -63,6 +64,9 @@ def diff_command(
     if show_settings:
         typer.echo(opt.show_settings(settings), nl=False)
         raise typer.Exit(0)
+    for _, target in outputs:  # refuse an input, a folder or a device before the work, not after
+        if target:
+            output_target(target, inputs=[*paths, *context, *settings.glossary])
     langs = parse_langs(lang) if lang else None
     set_threads(threads if threads is not None else runtime_setting("threads", config))
     from xlingo.pipeline import diff as run_diff

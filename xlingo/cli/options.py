@@ -17,7 +17,7 @@ Ignore = Annotated[Optional[str], typer.Option("--ignore", help="Comma-separated
 Severities = Annotated[list[str], typer.Option("--severity", help="Override a rule's severity: CODE=error|warning|info (repeatable).")]
 Config = Annotated[Optional[str], typer.Option("--config", help="Config file (xlingo.toml or pyproject.toml); default: the nearest one found.")]
 Glossary = Annotated[list[str], typer.Option("--glossary", "-g", help="Glossary / do-not-translate list (CSV or TBX); repeatable.")]
-Presplit = Annotated[bool, typer.Option("--presplit", help="Inputs are already segmented: one sentence per line (ids = line numbers).")]
+Presplit = Annotated[bool, typer.Option("--presplit", help="Inputs are already segmented: one sentence per non-blank line.")]
 FailOn = Annotated[Optional[str], typer.Option("--fail-on", help="Lowest severity that fails (exit 1): error, warning or info (default: config, else error).")]
 ExitZero = Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (errors still exit 2).")]
 Statistics = Annotated[bool, typer.Option("--statistics", help="Show the number of findings per rule.")]
@@ -52,8 +52,11 @@ def build_settings(*, config: str | None, model: str | None, select: str | None,
         severity=tuple(sorted(sev.items())) if severity else None,
         glossary=tuple(glossary) if glossary else None,
         presplit=True if presplit else None,
-        fail_on=parse_severity(fail_on, "--fail-on") if fail_on else None,
+        fail_on=parse_severity(fail_on, "--fail-on") if fail_on is not None else None,
     )
+    if not settings.select:  # e.g. --select "$RULES" with RULES unset: no rule at all, a gate always green
+        where = f"--select {select!r}" if select is not None else "select (config)"
+        raise ConfigError(f"{where}: no rule selector given (`xlingo rules` lists the rules)")
     from xlingo.check.base import rule_catalogue
 
     return settings.validate_rules(rule_catalogue())

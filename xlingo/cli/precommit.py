@@ -8,6 +8,7 @@ story per folder), and a JSON Lines or RSS/Atom feed file is checked as it is. E
 """
 from __future__ import annotations
 
+import glob
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,7 +40,7 @@ def story_paths(filenames: Sequence[str]) -> list[str]:
             folders.add(p.parent)
             continue
         base = p.name[: -len(p.suffix)].rsplit(".", 1)[0]  # "train" of "train.de.txt"
-        siblings = sorted(str(s) for s in p.parent.glob(f"{base}.*")
+        siblings = sorted(str(s) for s in p.parent.glob(f"{glob.escape(base)}.*")
                           if s.is_file() and s.suffix.lower() in TEXT_SUFFIXES and lang_from_name(s))
         out += siblings or [name]
     out = [x for x in out if Path(x).parent not in folders]
@@ -51,6 +52,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     options, changed = split_args(sys.argv[1:] if argv is None else argv)
     if not changed:
         raise SystemExit(0)
-    from xlingo.cli import app
+    from xlingo.cli import main as xlingo
 
-    app(args=["check", *options, *story_paths(changed)], prog_name="xlingo")
+    xlingo(["check", *options, *story_paths(changed)])  # its manners: a usage error is one line too

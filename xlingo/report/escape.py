@@ -14,6 +14,7 @@ _TERMINAL_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 #: what XML 1.0 does not allow in a document (Char production), and lone surrogates
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_LINE_BREAK = re.compile("[\n\u2028\u2029]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
@@ -23,8 +24,19 @@ def visible(char: str) -> str:
 
 
 def terminal_safe(text: str) -> str:
-    """Text a terminal shows as text: escape sequences, control and bidi characters made visible."""
-    return _TERMINAL_UNSAFE.sub(lambda m: visible(m.group()), text)
+    """Text a terminal shows as text: escape sequences, control and bidi characters made visible.
+
+    A CI log is a terminal too: GitHub's runner takes ``##[error]...`` anywhere in a line as a
+    workflow command (``##[stop-commands]`` silences every later annotation), so a zero-width
+    space goes between the two hashes.
+    """
+    return _TERMINAL_UNSAFE.sub(lambda m: visible(m.group()), text).replace("##[", "#\u200b#[")
+
+
+def terminal_line(text: str) -> str:
+    """:func:`terminal_safe` on one line: line breaks made visible too, so that a file name or a
+    message cannot start a line of its own (a forged finding in a log)."""
+    return _LINE_BREAK.sub(lambda m: visible(m.group()), terminal_safe(text))
 
 
 def xml_safe(text: str) -> str:

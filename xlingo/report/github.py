@@ -123,21 +123,26 @@ def summary_markdown(report: Report) -> str:
             rows.append(f"| {f.severity.value} | {f.rule} {_cell(report.rule(f.rule).name)} | "
                         f"{_cell(str(loc))} | {_cell(f.lang)} | {_cell(_message(f))} |")
         rows.append("")
-    tail = ["### Grouping", "", "| document | lang | relation | story | score |", "| --- | --- | --- | --- | --- |"]
+    grouping = []
     for g in report.grouping:
         score = "" if g.score is None else f"{g.score:.2f}"
-        tail.append(f"| {_cell(g.path)} | {_cell(g.lang)} | {g.relation} | {_cell(g.story or g.related_to or '')} "
-                    f"| {score} |")
-    tail += ["", f"<sub>signature: {_cell(str(report.signature))}</sub>", ""]
-    fixed = len("\n".join(head + tail).encode("utf-8")) + 200
-    kept, size = [], fixed
+        grouping.append(f"| {_cell(g.path)} | {_cell(g.lang)} | {g.relation} | "
+                        f"{_cell(g.story or g.related_to or '')} | {score} |")
+    middle = ["### Grouping", "", "| document | lang | relation | story | score |", "| --- | --- | --- | --- | --- |"]
+    tail = ["", f"<sub>signature: {_cell(str(report.signature))}</sub>", ""]
+    budget = SUMMARY_LIMIT - len("\n".join(head + middle + tail).encode("utf-8")) - 400  # 400: two notes
+    kept = _fit(rows, budget)  # the findings first, then as much of the grouping as still fits
+    return "\n".join(head + kept + middle + _fit(grouping, budget - len("\n".join(kept).encode("utf-8"))) + tail)
+
+
+def _fit(rows: list[str], budget: int) -> list[str]:
+    """The leading ``rows`` that fit in ``budget`` bytes, and a note saying how many were left out."""
+    size = 0
     for k, row in enumerate(rows):
         size += len(row.encode("utf-8")) + 1
-        if size > SUMMARY_LIMIT:
-            kept += ["", f"*{len(rows) - k} more rows left out (GitHub's summary limit); see the job log.*", ""]
-            break
-        kept.append(row)
-    return "\n".join(head + kept + tail)
+        if size > budget:
+            return rows[:k] + ["", f"*{len(rows) - k} more rows left out (GitHub's summary limit); see the job log.*", ""]
+    return rows
 
 
 def write_step_summary(report: Report) -> bool:

@@ -9,6 +9,7 @@ control and bidi characters are shown as ``<U+001B>``.
 from __future__ import annotations
 
 import io
+import re
 import sys
 from typing import TextIO
 
@@ -17,9 +18,10 @@ from rich.table import Table
 from rich.text import Text
 
 from xlingo.model import Finding, Report, Severity, Story
-from xlingo.report.escape import terminal_safe
+from xlingo.report.escape import terminal_line, terminal_safe
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+_BREAK_RUN = re.compile(r"[ \t]*[\n\u2028\u2029]\s*")
 _MARK = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.INFO: "I"}
 
 
@@ -31,7 +33,12 @@ def finding_line(f: Finding) -> str:
         line += f"  «{f.text}»"
     if f.suggestion:
         line += f"  → {f.suggestion}"
-    return terminal_safe(line)
+    return terminal_line(line)
+
+
+def _one_line(text: str) -> str:
+    """A cell's text on one line: a line break between its sentences shown as a space."""
+    return terminal_line(_BREAK_RUN.sub(" ", text))
 
 
 def _cell_text(story: Story, doc_id: str, ids: tuple[int, ...]) -> str:
@@ -39,7 +46,7 @@ def _cell_text(story: Story, doc_id: str, ids: tuple[int, ...]) -> str:
         return ""
     d = story.document(doc_id)
     start, end = d.sentences_span(ids)
-    return terminal_safe(d.text[start:end])
+    return _one_line(d.text[start:end])
 
 
 def _highlighted(story: Story, doc_id: str, ids: tuple[int, ...], findings: list[Finding]) -> Text:
@@ -68,7 +75,7 @@ def summary_lines(report: Report, statistics: bool = False) -> list[str]:
         lines += [f"{n:>5}  {code}  {report.rule(code).name}" for code, n in by_rule.items()]
     elif by_rule:
         lines.append("by rule: " + ", ".join(f"{r} {n}" for r, n in by_rule.items()))
-    lines.append(f"signature: {terminal_safe(str(report.signature))}")
+    lines.append(f"signature: {terminal_line(str(report.signature))}")
     return lines
 
 
@@ -78,9 +85,9 @@ def render_plain(report: Report, *, show_rows: bool = True, timings: bool = Fals
     out = io.StringIO()
     for story in report.stories:
         docs = ", ".join(f"{d.id} ({d.lang}, {d.path})" for d in story.documents)
-        out.write(terminal_safe(f"story {story.id}: {docs}") + "\n")
+        out.write(terminal_line(f"story {story.id}: {docs}") + "\n")
         for c in story.context:
-            out.write(terminal_safe(f"  context: {c.id} ({c.lang}, {c.path})") + "\n")
+            out.write(terminal_line(f"  context: {c.id} ({c.lang}, {c.path})") + "\n")
         by_row: dict[int | None, list[Finding]] = {}
         for f in story.findings:
             by_row.setdefault(f.row, []).append(f)
@@ -90,7 +97,7 @@ def render_plain(report: Report, *, show_rows: bool = True, timings: bool = Fals
             sim = "  -  " if row.similarity is None else f"{row.similarity:.2f}"
             out.write(f"\nrow {k + 1}  sim {sim}  {row.kind()}\n")
             for doc_id, ids in row.cells.items():
-                out.write(f"  {terminal_safe(doc_id):>6}  {_cell_text(story, doc_id, ids) or '∅'}\n")
+                out.write(f"  {terminal_line(doc_id):>6}  {_cell_text(story, doc_id, ids) or '∅'}\n")
             for f in by_row.get(k, []):
                 out.write(f"    {finding_line(f)}\n")
         for f in by_row.get(None, []):
@@ -121,12 +128,12 @@ def print_report(report: Report, *, file: TextIO | None = None, color: bool | No
     console = Console(file=file, no_color=color is False, width=width, highlight=False, markup=False,
                       emoji=False)
     for story in report.stories:
-        console.rule(Text(terminal_safe(f"story {story.id}")))
+        console.rule(Text(terminal_line(f"story {story.id}")))
         table = Table(show_lines=True, expand=True)
         table.add_column("row", justify="right", no_wrap=True)
         table.add_column("sim", justify="right", no_wrap=True)
         for d in story.documents:
-            table.add_column(Text(terminal_safe(f"{d.id} ({d.lang})")), ratio=1, overflow="fold")
+            table.add_column(Text(terminal_line(f"{d.id} ({d.lang})")), ratio=1, overflow="fold")
         by_row: dict[int | None, list[Finding]] = {}
         for f in story.findings:
             by_row.setdefault(f.row, []).append(f)

@@ -809,7 +809,8 @@
     for (const f of DATA.findings) {
       if (decisions.get(f.key) !== "fp" || seen.has(f.fp)) continue;
       seen.add(f.fp);
-      lines.push(f.fp + "  # " + f.rule + " " + f.lang + " " + f.path + ": " + excerpt(f.text, 60).replace(/[\r\n]/g, " "));
+      const note = f.rule + " " + f.lang + " " + f.path + ": " + excerpt(f.text, 60);
+      lines.push(f.fp + "  # " + note.replace(/[\n\v\f\r\x1c-\x1e\x85\u2028\u2029]/g, " "));  // a comment cannot start a line
     }
     download(".xlingo-ignore", "text/plain", lines.join("\n") + "\n");
   }
