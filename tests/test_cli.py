@@ -180,6 +180,13 @@ def test_rules_command_follows_the_crash_policy() -> None:
     assert result.exit_code == 0 and result.stdout.startswith("# XL101 number-mismatch")
 
 
+def test_rules_command_lists_a_code_prefix_as_select_reads_it() -> None:
+    listed = cli("rules", "xl1").stdout.splitlines()
+    assert listed and all(line.startswith("XL1") for line in listed)
+    assert {"XL101", "XL102"} <= {line.split()[0] for line in listed}
+    assert cli("rules", "XL10").stdout.count("\n") == len([x for x in listed if x.startswith("XL10")])
+
+
 def test_statistics_and_show_settings(fake, tmp_path) -> None:
     result = cli("diff", *story(tmp_path), "--statistics", "--no-color")
     assert "    1  XL900  marker" in result.stdout
