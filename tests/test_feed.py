@@ -132,6 +132,17 @@ def test_atom_content_is_stripped_of_markup_and_scripts(tmp_path: Path) -> None:
     assert entry.document.lang == "fr"
 
 
+def test_xml_without_items_is_skipped_like_an_empty_file(tmp_path: Path) -> None:
+    write(tmp_path / "sitemap.xml", '<?xml version="1.0"?><urlset><url><loc>https://example.org/</loc></url></urlset>')
+    write(tmp_path / "a.de.txt", "Die Stadt baut eine neue Brücke über den Fluss.")
+    problems = Problems()
+    docs = read_feed([str(tmp_path)], problems)
+    assert [d.document.lang for d in docs] == ["de"]
+    assert problems.skipped == [f"{tmp_path / 'sitemap.xml'}: no RSS items or Atom entries; skipped"]
+    with pytest.raises(InputError, match="no RSS items or Atom entries; skipped .an error with --strict"):
+        read_feed([str(tmp_path)], Problems(strict=True))
+
+
 def test_malformed_xml_is_an_error_with_line_and_column(tmp_path: Path) -> None:
     f = write(tmp_path / "news.xml", "<rss><channel>\n<item><title>x</item></channel></rss>")
     with pytest.raises(InputError, match=r"news\.xml:2:\d+: malformed XML: mismatched tag"):

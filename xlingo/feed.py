@@ -12,7 +12,7 @@ What can be read becomes a :class:`FeedDocument`; what cannot is handled per cas
   long, not UTF-8), not a JSON object, without ``text``, with a field of the wrong type, a
   language value that is not a language tag or text with a lone surrogate (``file:line``);
 * skipped with a warning (exit code unchanged): a file over the size limit, an empty, binary
-  or undecodable text file, a feed item without text, a feed whose ``<language>`` is not a tag
+  or undecodable text file, well-formed XML without RSS items or Atom entries, a feed item without text, a feed whose ``<language>`` is not a tag
   (each item's language is detected instead), and xlingo's own outputs (reports and
   baselines written into the feed folder are recognised by their content and never read).
 
@@ -279,8 +279,9 @@ def scan_xml(path: Path | str, data: bytes) -> _ItemLines:
 def _read_xml(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocument]:
     scanned = scan_xml(path, data)
     parsed = feedparser.parse(data, sanitize_html=True, resolve_relative_uris=False)
-    if not parsed.entries:
-        raise InputError(f"{path}: no RSS items or Atom entries found")
+    if not parsed.entries:  # a stray sitemap.xml in a feeds folder, an empty feed: nothing to check
+        problems.skip(f"{path}: no RSS items or Atom entries; skipped")
+        return
     located = len(scanned.lines) == len(parsed.entries)
     if not located:  # never point at the wrong item: the feed's first line
         log.debug("%s: %d items by line, %d parsed; items located at line 1", path, len(scanned.lines),
