@@ -69,16 +69,27 @@ def test_blobs_of_the_wrong_size_or_not_finite_are_misses(tmp_path: Path) -> Non
         assert list(cache.get_many("m", ["a", "short", "nan"])) == ["a"]
 
 
-def test_a_corrupt_file_is_moved_aside_and_rebuilt(tmp_path: Path, caplog) -> None:
+def test_a_corrupt_database_is_moved_aside_and_rebuilt(tmp_path: Path, caplog) -> None:
     path = tmp_path / "c.sqlite"
-    path.write_bytes(b"this is not an sqlite database, just garbage bytes " * 100)
+    path.write_bytes(b"SQLite format 3\x00" + b"then garbage bytes where the pages should be " * 100)
     with caplog.at_level(logging.WARNING, logger="xlingo.cache"), EmbeddingCache(path) as cache:
         assert cache.get_many("m", ["a"]) == {}
         cache.put_many("m", {"a": vec(1)})
         assert list(cache.get_many("m", ["a"])) == ["a"]
     assert "was corrupt" in caplog.text and "moved aside" in caplog.text
     aside = list(tmp_path.glob("c.sqlite.corrupt-*"))
-    assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not")
+    assert len(aside) == 1 and aside[0].read_bytes().startswith(b"SQLite format 3\x00then garbage")
+
+
+def test_a_file_that_is_no_database_is_never_touched(tmp_path: Path, caplog) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"my notes, not a cache " * 100)
+    with caplog.at_level(logging.WARNING, logger="xlingo.cache"), EmbeddingCache(path) as cache:
+        cache.put_many("m", {"a": vec(1)})
+        assert cache.get_many("m", ["a"]) == {}
+    assert "not an SQLite database; left untouched" in caplog.text and "continuing without it" in caplog.text
+    assert path.read_bytes() == b"my notes, not a cache " * 100
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "notes.txt.lock"]
 
 
 def test_an_unusable_location_disables_the_cache_with_a_warning(tmp_path: Path, caplog) -> None:

@@ -7,8 +7,9 @@ same way: per text its token offsets (int32 pairs) and float16 token vectors, so
 on an unchanged feed runs no forward pass. Checked stories sit beside them too (``get_stories``/
 ``put_stories``: zlib-compressed JSON under a key that hashes everything a story's result depends
 on, :func:`code_digest` included), so a re-run checks only the stories that changed. Concurrent runs share one file safely: WAL journal, a busy timeout, and every
-write in one ``BEGIN IMMEDIATE`` transaction. A file that is not an SQLite database (or is
-damaged) is moved aside as ``<name>.corrupt-<time>`` and rebuilt, with a warning. Any other
+write in one ``BEGIN IMMEDIATE`` transaction. A damaged SQLite database is moved aside as
+``<name>.corrupt-<time>`` and rebuilt, with a warning; a file that is no SQLite database at all
+(``--cache notes.txt``) is never touched: the run goes on without a cache. Any other
 failure (read-only folder, disk full, a lock held past the timeout) disables the cache for the
 rest of the run with a warning: the cache can make a run faster, never make it fail.
 """
@@ -295,6 +296,8 @@ class EmbeddingCache:
         with FileLock(str(self.path) + ".lock", timeout=self.timeout):
             if not _still_corrupt(self.path):
                 return
+            if not _sqlite_file(self.path):
+                raise OSError(f"{self.path} is not an SQLite database; left untouched")
             aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
             os.replace(self.path, aside)
             for suffix in ("-wal", "-shm"):
@@ -320,6 +323,13 @@ def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
     if code is not None:
         return code & 0xFF in _CORRUPT
     return not isinstance(exc, sqlite3.OperationalError)
+
+
+def _sqlite_file(path: Path) -> bool:
+    """Whether ``path`` is, or was meant to be, an SQLite database: empty, or with its header."""
+    with open(path, "rb") as f:
+        head = f.read(16)
+    return not head or head == b"SQLite format 3\x00"
 
 
 def _still_corrupt(path: Path) -> bool:
