@@ -23,7 +23,10 @@ with ``--ray`` a feed (``--ray-size``) on a local Ray cluster with 1 and 2 worke
 identical to the local run). ``--policy`` measures the encoder's thread and batch policy (strings per
 second of sentences, windows and names for 1 and all threads and several padded-token budgets, and
 whether the thread count changes the vectors); ``--grouping N,...`` times the grouping of synthetic
-feeds of N sentences, exact and blocked, and how many documents the two place alike.
+feeds of N sentences, exact and blocked, and how many documents the two place alike. ``--ab REPS
+--widths A,B`` alternates, in one process, cold runs of the first size in waves of A and of B
+stories, each after its own encoder pass and beside a probe of what a second thread gains on the
+machine at that moment.
 
     python benchmarks/throughput.py --sizes 100,300 --policy --grouping 3000,10000,30000,100000
 """
@@ -102,6 +105,7 @@ def _run_figures(run, wall: float) -> dict:
             "phases_s": {k: round(v, 2) for k, v in run.phases.items()},
             "components_s": {k: round(v, 2) for k, v in run.engine.timings.items()},
             "encoder_use": dict(sorted(use.items())), "stories_reused": run.stories_reused,
+            "encoder_s_by_component": {k: round(v, 2) for k, v in sorted(run.engine.encoder_seconds.items())},
             "align_encoders": {name: e.counters.to_dict() for name, e in sorted(run.engine.align_embedders.items())},
             "encoders_loaded": [e.encoder.name for e in (run.engine.embedder, *run.engine.align_embedders.values())
                                 if getattr(e.encoder, "is_loaded", True)],
@@ -166,6 +170,8 @@ def child(data: Path, size: int, model: str, executor: str, workers: int | None,
         cache = Path(cache_dir or tmp) / "embeddings.sqlite"
         for phase in ("cold", "warm_recheck", "warm"):
             phase_options = replace(options, reuse_stories=phase != "warm_recheck")
+            if phase == "cold":
+                out["two_thread_speedup"] = two_thread_speedup()
             with EmbeddingCache(cache) as store:
                 t0, cpu0 = time.perf_counter(), time.process_time()
                 run = check_feed(feed_documents(stories), settings, problems=Problems(), store=store,
@@ -191,6 +197,94 @@ def child(data: Path, size: int, model: str, executor: str, workers: int | None,
     out["peak_rss_mib"] = peak_rss_mib()
     out["rss_after_model_mib"] = rss_model
     out["encoder_threads"] = _torch_threads()
+    return out
+
+
+def two_thread_speedup(seconds: float = 1.0) -> float:
+    """How much more work two threads do than one in the same time, right now (a fixed torch
+    matrix product, one torch thread each): about 2 on two idle cores, 1 or less when the
+    machine's other jobs leave one core (how far wall-time ratios of one run can be trusted)."""
+    import threading
+
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    a, w = torch.randn(256, 384), torch.randn(384, 1536)
+
+    def work(n: int) -> None:
+        for _ in range(n):
+            a @ w
+
+    t0 = time.perf_counter()
+    work(20)
+    n = max(20, int(20 * seconds / max(1e-3, time.perf_counter() - t0)))
+    t0 = time.perf_counter()
+    work(n)
+    one = time.perf_counter() - t0
+    both = [threading.Thread(target=work, args=(n,)) for _ in range(2)]
+    t0 = time.perf_counter()
+    for t in both:
+        t.start()
+    for t in both:
+        t.join()
+    torch.set_num_threads(threads)
+    return round(2 * one / (time.perf_counter() - t0), 2)
+
+
+def ab_child(data: Path, size: int, model: str, reps: int, widths: list[int]) -> list[dict]:
+    """Cold runs of one feed in waves of each of ``widths`` stories, alternated (ABBA...) in this
+    one process, each after its own batched encoder pass over the same sentences: the ratios of a
+    shared machine's load are compared within minutes."""
+    import hashlib
+
+    import xlingo.feed_check as feed_check
+    from xlingo.cache import EmbeddingCache
+    from xlingo.config import Settings
+    from xlingo.embed import load_encoder
+    from xlingo.feed import Problems
+    from xlingo.feed_check import check_feed
+    from xlingo.segment import segment
+
+    encoder = load_encoder(model)
+    encoder.encode(["."])
+    for name in Settings(model=model).align_encoders:
+        if name not in ("model", model):
+            load_encoder(name).encode(["."])
+    stories = cut_stories(data, size)
+    texts: list[str] = []
+    for fd in feed_documents(stories):
+        segment(fd.document)
+        texts += [s.text for s in fd.document.sentences]
+    distinct = list(dict.fromkeys(texts))
+    out = []
+    for rep in range(reps):
+        for width in (widths if rep % 2 == 0 else widths[::-1]):
+            feed_check.WAVE_WIDTH = width
+            t0, cpu0 = time.perf_counter(), time.process_time()
+            for k in range(0, len(distinct), 64):
+                encoder.encode(distinct[k:k + 64])
+            ref_wall, ref_cpu = time.perf_counter() - t0, time.process_time() - cpu0
+            load = os.getloadavg()[0]
+            speedup = two_thread_speedup()
+            with tempfile.TemporaryDirectory(prefix="xlingo-ab-") as tmp, \
+                    EmbeddingCache(Path(tmp) / "embeddings.sqlite") as store:
+                t0, cpu0 = time.perf_counter(), time.process_time()
+                run = check_feed(feed_documents(stories), Settings(model=model), problems=Problems(), store=store)
+                wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+            row = {"rep": rep, "wave_width": width,
+                   "encoder_pass_s": round(ref_wall, 2),
+                   "encoder_pass_cpu_s": round(ref_cpu, 2), "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+                   "fraction": round(ref_wall / wall, 3), "cpu_fraction": round(ref_cpu / cpu, 3),
+                   "load_before": round(load, 2), "load_after": round(os.getloadavg()[0], 2),
+                   "two_thread_speedup_before": speedup, "two_thread_speedup_after": two_thread_speedup(),
+                   "strings_encoded": run.counters.strings_encoded, "forward_calls": run.counters.forward_calls,
+                   "encoder_s": round(run.counters.seconds, 2),
+                   "encoder_s_by_component": {k: round(v, 2) for k, v in sorted(run.engine.encoder_seconds.items())},
+                   "phases_s": {k: round(v, 2) for k, v in run.phases.items()},
+                   "report_sha256": hashlib.sha256(run.report.to_json().encode()).hexdigest()}
+            print(f"ab {row}", file=sys.stderr, flush=True)
+            out.append(row)
     return out
 
 
@@ -334,6 +428,7 @@ def show(r: dict) -> None:
           f"{r['warm_recheck_fraction_of_cold']} of cold, {recheck['forward_calls']} forward calls; "
           f"peak RSS {r['peak_rss_mib']} MiB", flush=True)
     print(f"{'':>17} cold encoder use: {cold['encoder_use']}", flush=True)
+    print(f"{'':>17} cold encoder seconds by component: {cold['encoder_s_by_component']}", flush=True)
     if "peak_rss_cold_run_mib" in r:
         beyond = r["peak_rss_cold_run_mib"] - r["rss_after_model_mib"]
         print(f"{'':>17} memory: {r['rss_after_model_mib']} MiB after the model, peak {r['peak_rss_cold_run_mib']} "
@@ -360,6 +455,11 @@ def main() -> None:
     ap.add_argument("--warm-child", nargs=3, help=argparse.SUPPRESS)
     ap.add_argument("--policy", action="store_true", help="also measure threads x batch token budgets")
     ap.add_argument("--policy-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--ab", type=int, default=0, metavar="REPS",
+                    help="also the first size's cold run in waves of each of --widths stories, alternated REPS "
+                         "times each in one process")
+    ap.add_argument("--ab-child", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--widths", default="16,64", metavar="A,B", help="with --ab: the two wave widths to alternate")
     ap.add_argument("--grouping", default="", help="synthetic feed sizes (sentences) to time the grouping at")
     ap.add_argument("--grouping-exact-max", type=int, default=30_000, help="largest size also grouped exactly")
     args = ap.parse_args()
@@ -374,6 +474,10 @@ def main() -> None:
         return
     if args.diff_child:
         print(json.dumps(diff_child(args.data, args.model)))
+        return
+    if args.ab_child:
+        widths = [int(w) for w in args.widths.split(",")]
+        print(json.dumps(ab_child(args.data, int(args.sizes.split(",")[0]), args.model, args.ab, widths)))
         return
     if args.policy_child:
         cpus = sorted({1, os.cpu_count() or 1})
@@ -453,6 +557,18 @@ def main() -> None:
             "json_identical_to_local": all(r["report_sha256"] == local["report_sha256"] for r in ray_runs)}
         print(f"ray: 2 workers {result['ray']['speedup_2_over_1']}x faster than 1; JSON identical to the local run: "
               f"{result['ray']['json_identical_to_local']}", flush=True)
+    if args.ab and sizes:
+        rows = spawn(["--ab-child", "--ab", str(args.ab), "--sizes", str(sizes[0]), "--model", args.model,
+                      "--widths", args.widths])
+        for width in dict.fromkeys(r["wave_width"] for r in rows):
+            mine = [r for r in rows if r["wave_width"] == width]
+            print(f"waves of {width} stories: fraction of the encoder pass "
+                  f"{[r['fraction'] for r in mine]} (CPU {[r['cpu_fraction'] for r in mine]}), wall "
+                  f"{[r['wall_s'] for r in mine]} s, loads {[r['load_before'] for r in mine]}, two-thread "
+                  f"speed-up {[r['two_thread_speedup_before'] for r in mine]}", flush=True)
+        result["ab_widths"] = {"size": sizes[0], "runs": rows,
+                        "same_report": len({r["report_sha256"] for r in rows}) == 1}
+        print(f"same report every run: {result['ab_widths']['same_report']}", flush=True)
     save()
     print(f"wrote {args.out}")
 

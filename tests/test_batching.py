@@ -125,3 +125,26 @@ def test_encoders_asked_together_share_each_wave():
     assert batcher.map(list(range(5)), aligning(Embedder(other, batch_size=1000))) == expected
     assert batcher.waves == 2 and len(main.calls) == len(other.calls) == 2
     assert sorted(other.calls[0]) == sorted(main.calls[0]) and len(main.calls[0]) == 10
+
+
+def test_a_waves_encoder_seconds_are_shared_among_its_components_by_characters():
+    import time
+
+    class Slow(HashedEncoder):
+        def encode(self, texts):
+            time.sleep(0.002 * sum(len(t) for t in texts))
+            return super().encode(texts)
+
+    def asks(k, service):
+        service.component = "names"
+        service(["Oslo"])  # short: a small share of the wave's seconds
+        service.component = "windows"
+        service([f"window {k} " + "long text " * 20])
+        return k
+
+    embedder = Embedder(Slow())
+    batcher = WaveBatcher(embedder, width=4)
+    assert batcher.map(list(range(4)), asks) == [0, 1, 2, 3]
+    spent = batcher.seconds
+    assert set(spent) == {"names", "windows"} and spent["windows"] > 5 * spent["names"]
+    assert sum(spent.values()) == pytest.approx(embedder.counters.seconds)

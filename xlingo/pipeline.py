@@ -95,6 +95,9 @@ class Engine:
         self.components: list[Component] = self._components()
         self.timings: dict[str, float] = {c.name: 0.0 for c in self.components}
         self.encoder_use: dict[str, list[int]] = {}  # component -> [forward calls, strings encoded]
+        #: component -> seconds the run's model encoded for it ("feed": the feed's sentence pass;
+        #: a wave of several components' strings is shared among them by characters)
+        self.encoder_seconds: dict[str, float] = {}
         self._lock = threading.Lock()
         self.meaning_model = None  # None: the shipped one (benchmarks set cross-validated fold models)
 
@@ -145,7 +148,7 @@ class Engine:
                 continue
             if service is not self.embedder:
                 service.component = component.name  # type: ignore[union-attr]
-            t0, calls, strings = clock(), counters.forward_calls, counters.strings_encoded
+            t0, calls, strings, spent = clock(), counters.forward_calls, counters.strings_encoded, counters.seconds
             component.run(ctx)
             with self._lock:
                 self.timings[component.name] += clock() - t0
@@ -153,6 +156,7 @@ class Engine:
                     used = self.encoder_use.setdefault(component.name, [0, 0])
                     used[0] += counters.forward_calls - calls
                     used[1] += counters.strings_encoded - strings
+                    self.add_encoder_seconds({component.name: counters.seconds - spent})
         return story
 
     def declared_strings(self, documents: Sequence[Document], context: Sequence[Document] = ()) -> list[str]:
@@ -168,13 +172,20 @@ class Engine:
         """Encode the declared ``texts`` the run does not know, in one batched pass (counted as
         the ``prefetch`` component's encoder use)."""
         counters = self.embedder.counters
-        calls, strings = counters.forward_calls, counters.strings_encoded
+        calls, strings, spent = counters.forward_calls, counters.strings_encoded, counters.seconds
         self.embedder.prefetch(texts)
         if counters.forward_calls > calls:
             with self._lock:
                 used = self.encoder_use.setdefault("prefetch", [0, 0])
                 used[0] += counters.forward_calls - calls
                 used[1] += counters.strings_encoded - strings
+                self.add_encoder_seconds({"prefetch": counters.seconds - spent})
+
+    def add_encoder_seconds(self, seconds: dict[str, float]) -> None:
+        """Count the run's model's seconds by component (:attr:`encoder_seconds`)."""
+        for component, s in seconds.items():
+            if s > 0:
+                self.encoder_seconds[component] = self.encoder_seconds.get(component, 0.0) + s
 
     def _embed(self, ctx: CheckContext) -> None:
         service = ctx.embed
@@ -207,7 +218,7 @@ class Engine:
         """The rules' findings; the strings each rule has encoded are counted as ``check.<code>``."""
         service = ctx.embed
         counters = self.embedder.counters
-        running: list = [None, 0, 0]  # the rule running (plain embedder), forward calls and strings when it started
+        running: list = [None, 0, 0, 0.0]  # the rule running (plain embedder), forward calls, strings and seconds then
 
         def settle(rule: Rule | None) -> None:
             if running[0] is not None and counters.forward_calls > running[1]:
@@ -215,7 +226,8 @@ class Engine:
                     used = self.encoder_use.setdefault(f"check.{running[0].code}", [0, 0])
                     used[0] += counters.forward_calls - running[1]
                     used[1] += counters.strings_encoded - running[2]
-            running[:] = [rule, counters.forward_calls, counters.strings_encoded]
+                    self.add_encoder_seconds({f"check.{running[0].code}": counters.seconds - running[3]})
+            running[:] = [rule, counters.forward_calls, counters.strings_encoded, counters.seconds]
 
         def on_rule(rule: Rule) -> None:
             if service is self.embedder:

@@ -149,7 +149,8 @@ class StoryWorker:
         embedder.new_vectors, embedder.new_tokens = {}, {}
         embedder.forget_tokens()
         spent = {k: v - timings.get(k, 0.0) for k, v in self.engine.timings.items()}
-        return stories, new_vectors, {t: pack_tokens(s) for t, s in new_tokens.items()}, delta, (spent, batcher.use)
+        return (stories, new_vectors, {t: pack_tokens(s) for t, s in new_tokens.items()}, delta,
+                (spent, batcher.use, batcher.seconds))
 
     @property
     def embedder(self) -> Any:
@@ -180,6 +181,7 @@ class RayExecutor:
             tokens = {str(r["text"]): unpack_tokens(bytes(r["tokens"])) for r in out if len(r["tokens"])}
             embedder.counters.strings_encoded += len(todo)
             embedder.counters.seconds += float(sum(r["encoder_s"] for r in out))
+            engine.add_encoder_seconds({"feed": float(sum(r["encoder_s"] for r in out))})
             embedder.counters.forward_calls += -(-len(todo) // EMBED_BATCH)
             embedder.keep(vectors, tokens)
         if embedder.store is not None:
@@ -222,6 +224,7 @@ class RayExecutor:
             for k, (calls, strings) in spent[1].items():
                 used = engine.encoder_use.setdefault(k, [0, 0])
                 used[0], used[1] = used[0] + calls, used[1] + strings
+            engine.add_encoder_seconds(spent[2])
             stories.extend(done)
             progress.advance(len(chunk))
         return stories

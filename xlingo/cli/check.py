@@ -135,6 +135,9 @@ def print_timings(run: FeedRun) -> None:
              if k.startswith("check.") and v[0]]
     if rules:
         typer.echo("  the check's encoder strings by rule: " + ", ".join(rules), err=True)
+    if run.engine.encoder_seconds:  # a wave's seconds are shared among its components by characters
+        typer.echo("  encoder seconds by component: " + ", ".join(
+            f"{k} {v:.2f}s" for k, v in sorted(run.engine.encoder_seconds.items())), err=True)
     loads = {e.encoder.name: getattr(e.encoder, "load_seconds", 0.0)
              for e in (run.engine.embedder, *run.engine.align_embedders.values())}
     if any(loads.values()):  # the shipped encoders load lazily, on the first string not in the cache

@@ -11,8 +11,8 @@ import typer
 from xlingo.cli import options as opt
 from xlingo.cli.app import app, emit, parse_outputs, user_errors
 from xlingo.errors import InputError
-from xlingo.output import mark_input
 from xlingo.model import Report
+from xlingo.output import mark_input
 
 
 def load_report(path: str) -> Report:

@@ -23,6 +23,7 @@ from xlingo.embed.base import Embedder, TokenStates
 
 T = TypeVar("T")
 R = TypeVar("R")
+PROMPT_CHARS = 12  # characters a string's prompt and special tokens weigh when a pass's seconds are shared
 TOKEN_MEMO_LIMIT = 2_000  # token states kept in memory between waves when a store has them (memory flat in feed size)
 
 
@@ -103,6 +104,8 @@ class WaveBatcher(Generic[T, R]):
     width: int = 16
     waves: int = 0
     use: dict[str, list[int]] = field(default_factory=dict)  # component -> [waves it had strings encoded in, strings]
+    #: component -> the run's model's seconds for its strings (a pass's seconds shared by characters)
+    seconds: dict[str, float] = field(default_factory=dict)
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _turn: int = _MAIN
     _ready: deque[int] = field(default_factory=deque)
@@ -174,19 +177,23 @@ class WaveBatcher(Generic[T, R]):
                 embedder.forget_tokens()
             asked = [(r, texts, tokens) for r in wave for e, texts, tokens in r.asks if e is embedder]
             encoded: list[str] = []
+            spent: list[tuple[list[str], float]] = []  # the strings of each pass and its seconds
             for want_tokens in (True, False):
                 texts = [t for _, ts, tokens in asked if tokens == want_tokens for t in ts]
                 if texts:
                     embedder.last_encoded = []
+                    t0 = embedder.counters.seconds
                     embedder.prefetch(texts, tokens=want_tokens)
                     encoded += embedder.last_encoded
+                    spent.append((embedder.last_encoded, embedder.counters.seconds - t0))
             if encoded and embedder is self.embedder:  # the run's model: by the component that asked first
-                self._count(encoded, [(r.component, ts) for r, ts, _ in asked])
+                self._count(encoded, [(r.component, ts) for r, ts, _ in asked], spent)
         for r in wave:
             r.done = True
             self._ready.append(r.order[0])
 
-    def _count(self, encoded: list[str], asked: list[tuple[str, list[str]]]) -> None:
+    def _count(self, encoded: list[str], asked: list[tuple[str, list[str]]],
+               spent: Sequence[tuple[list[str], float]] = ()) -> None:
         first: dict[str, str] = {}
         for component, texts in asked:
             for t in texts:
@@ -196,3 +203,8 @@ class WaveBatcher(Generic[T, R]):
             self.use.setdefault(component, [0, 0])[0] += 1
         for component in components:
             self.use[component][1] += 1
+        for texts, seconds in spent:  # each string's share: its characters and the prompt's (its tokens, roughly)
+            weights = [len(t) + PROMPT_CHARS for t in texts]
+            total = sum(weights) or 1
+            for t, w in zip(texts, weights):
+                self.seconds[first[t]] = self.seconds.get(first[t], 0.0) + seconds * w / total
