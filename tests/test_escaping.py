@@ -78,6 +78,30 @@ def test_no_output_for_a_ci_log_holds_a_legacy_workflow_command() -> None:
     assert "##[" not in out.getvalue()
 
 
+def _strings(data) -> list[str]:
+    """Every string of parsed JSON, or every text and attribute value of an XML element."""
+    if isinstance(data, ET.Element):
+        return [t for e in data.iter() for t in (e.text or "", *e.attrib.values())]
+    if isinstance(data, dict):
+        return [t for v in data.values() for t in _strings(v)]
+    if isinstance(data, list):
+        return [t for v in data for t in _strings(v)]
+    return [data] if isinstance(data, str) else []
+
+
+def test_machine_formats_printed_into_a_ci_log_hold_no_legacy_workflow_command() -> None:
+    """`xlingo check -f json` (or sarif, junit, codeclimate) without a file prints into the job log:
+    the same data, with ``##[`` spelled so that GitHub's runner does not read a command."""
+    legacy = "Text ##[error]forged \\##[stop-commands]tok"
+    report = report_with(legacy, story_id=legacy, path=f"{legacy}.txt", message=legacy, related_text=legacy)
+    for fmt in ("json", "sarif", "codeclimate", "junit"):
+        out = render(report, fmt)
+        assert "##[" not in out, fmt
+        data = ET.fromstring(out.split("\n", 1)[1]) if fmt == "junit" else json.loads(out)
+        assert any(legacy in t for t in _strings(data)), fmt
+    assert Report.from_dict(json.loads(render(report, "json"))).to_json() == report.to_json()
+
+
 def test_plain_text_keeps_one_line_per_cell_and_finding() -> None:
     """A line break in a path, an id or a cell cannot start a line of its own (a forged finding)."""
     forged = "x\n    E XL101 error [de] forged.txt:1:1: forged"

@@ -16,6 +16,8 @@ _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _LINE_BREAK = re.compile("[\n\u2028\u2029]")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+#: GitHub's legacy workflow command, which its runner reads anywhere in a log line
+LEGACY_COMMAND = "##["
 
 
 def visible(char: str) -> str:
@@ -30,7 +32,7 @@ def terminal_safe(text: str) -> str:
     workflow command (``##[stop-commands]`` silences every later annotation), so a zero-width
     space goes between the two hashes.
     """
-    return _TERMINAL_UNSAFE.sub(lambda m: visible(m.group()), text).replace("##[", "#\u200b#[")
+    return _TERMINAL_UNSAFE.sub(lambda m: visible(m.group()), text).replace(LEGACY_COMMAND, "#\u200b#[")
 
 
 def terminal_line(text: str) -> str:
@@ -45,9 +47,18 @@ def xml_safe(text: str) -> str:
 
 
 def json_text(data: Any) -> str:
-    """Deterministic, strict JSON (no NaN) that encodes to UTF-8: lone surrogates as ``\\uXXXX``."""
+    """Deterministic, strict JSON (no NaN) that encodes to UTF-8: lone surrogates as ``\\uXXXX``;
+    a ``##[`` in a string as ``#\\u0023[`` (the same data, but no workflow command when the JSON is
+    printed into a CI log)."""
     text = json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).replace(LEGACY_COMMAND, "#\\u0023[")
+    return text + "\n"
+
+
+def xml_log_safe(document: str) -> str:
+    """An XML document's ``##[`` (only in its text and attribute values) as ``#&#35;[``: the same
+    data, but no workflow command when the XML is printed into a CI log."""
+    return document.replace(LEGACY_COMMAND, "#&#35;[")
 
 
 def github_data(text: str) -> str:

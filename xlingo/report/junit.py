@@ -15,7 +15,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from xlingo.model import Document, Finding, Report, Story
-from xlingo.report.escape import xml_safe
+from xlingo.report.escape import xml_log_safe, xml_safe
 
 
 def _line(report: Report, story: Story, f: Finding) -> str:
@@ -77,4 +77,4 @@ def render(report: Report, **_: object) -> str:
     """JUnit XML text (UTF-8 declaration, indented)."""
     root = to_junit(report)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return xml_log_safe('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n")
