@@ -116,6 +116,13 @@ def _identifier():
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+@lru_cache(maxsize=1)
+def _prior() -> tuple[str, float]:
+    """The identifier's best guess for a text without any of its features (an empty one)."""
+    lang, p = _identifier().rank("")[0]
+    return str(lang), float(p)
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the most probable language of ``text``, or ``und`` (undetermined) when
     nothing in it tells: no letter (digits, punctuation), or none of the identifier's features (a
@@ -123,7 +130,7 @@ def detect_language(text: str) -> str:
     if not any(c.isalpha() for c in text):
         return UNDETERMINED
     lang, p = _identifier().rank(text)[0]
-    prior_lang, prior_p = _identifier().rank("")[0]
+    prior_lang, prior_p = _prior()
     if lang == "zxx" or (lang == prior_lang and abs(p - prior_p) < 1e-9):
         return UNDETERMINED
     return str(lang)
