@@ -93,8 +93,15 @@ def test_scripts_without_spaces_read_scales_written_onto_the_digits():
 def test_the_same_digits_in_another_unit_are_flagged_and_say_so():
     rows = [{"fr": "Entre 5 et 10 cm de pluie sont attendus.", "pt": "Esperam-se entre 5 e 10 mm de chuva."}]
     found = list(NumberMismatch().check(context_for(story_from_rows(rows))))
-    assert {(f.lang, f.text) for f in found} == {("fr", "5"), ("fr", "10"), ("pt", "5"), ("pt", "10")}
-    assert all("here mm" in f.message for f in found if f.lang == "pt")
+    assert {(f.lang, f.text) for f in found} == {("fr", "5 et 10"), ("pt", "5 e 10")}  # one cause, one finding
+    assert [f.message for f in found if f.lang == "pt"] == ["`5`, `10` here in mm; fr use cm"]
+
+
+def test_one_number_in_another_unit_is_its_own_finding_beside_a_changed_one():
+    rows = [{"de": "Es fielen 5 cm Schnee bei -3 Grad.", "es": "Cayeron 5 cm de nieve a -3 grados.",
+             "ru": "Выпало 5 мм снега при -8 градусах."}]
+    found = sorted((f.text, f.message) for f in NumberMismatch().check(context_for(story_from_rows(rows))))
+    assert [t for t, _ in found] == ["5", "8"] and "(cm; here mm)" in found[0][1]
 
 
 def test_a_clock_time_most_versions_agree_on_is_a_warning_where_it_differs():

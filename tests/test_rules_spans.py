@@ -494,6 +494,23 @@ def test_a_vote_gap_is_only_as_strong_as_the_holder_that_sees_it_least():
     assert both > 0 and one < both / 3
 
 
+def test_a_gap_the_vote_sees_whole_keeps_its_meaning_where_the_words_show_only_part_of_it():
+    """The words' presences may show one word of a dropped clause as missing (below ``min_mass``)
+    while the vote sees the whole clause: the event keeps the vote's stretch and its meaning, so
+    the rule does not drop it as a function word."""
+    rows = [dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")]
+    story, words = _lexicon_rows(rows)
+    row = words[0]
+    for d, new, bridge in (("es", "nuevo", "puente"), ("it", "nuovo", "ponte")):
+        ws = [w.text for w in row.cells[d].words.words]
+        row.presence[(d, "pt")][ws.index(new)] = 0.6  # aligned, but not the noun
+        row.presence[(d, "pt")][ws.index(bridge)] = 0.45
+        row.presence[(d, "pt")][ws.index(bridge) - 3] = 0.6
+    voted = [ev for ev in row_events(row) if ev.doc == "pt" and ev.vote > 0]
+    assert voted and all(ev.mass >= 1.0 for ev in voted)
+    assert any(story.document(d).text[s:e] == "para el nuevo puente" for ev in voted for d, s, e in ev.related)
+
+
 @pytest.mark.parametrize("pt", [
     "Para a nova ponte, o conselho aprovou o orçamento de 48 milhões de euros.",  # reordered
     "O conselho aprovou o orçamento de 48 milhões de euros. Para a nova ponte.",  # split in two sentences

@@ -384,8 +384,11 @@ def row_events(row: RowWords, params: Params = Params(), min_mass: float = 0.3) 
                      and ev.start <= gap.end and gap.start <= ev.end), None)
         if same is None:
             events.append(gap)
-        else:
-            same.vote = max(same.vote, gap.vote)
+        else:  # the same gap: it carries the vote's evidence, and the vote's stretch where that holds
+            same.vote = max(same.vote, gap.vote)  # clearly more (a clause, not its one clearest word)
+            same.key = same.key or gap.key
+            if gap.mass >= 2 * same.mass:
+                same.mass, same.source, same.related = gap.mass, gap.source, gap.related
     return events
 
 

@@ -161,7 +161,9 @@ class NumberMismatch(Rule):
     comma or point, thousands separators, scale words such as ``Milliarden``/``billion``/
     ``bilhões``, percentages, currencies, dates) and compares the values across versions. A
     number the other versions agree on that is different or missing in one version is flagged
-    there, at the differing number (or on the sentence when it is missing). Rounding (``14
+    there, at the differing number (or on the sentence when it is missing); the numbers of a
+    sentence that stand in another unit than in the other versions (``5 a 10 mm`` for ``5 à
+    10 cm``) are one finding, one cause. Rounding (``14
     billion`` for ``13.7 billion``), ``10%``/``10 Prozent`` and spelled-out small numbers
     (``zwei``/``2``) are tolerated; model codes such as ``A320`` or ``COVID-19`` are not numbers
     (the names rules compare them). Missing numbers up to ``small_max`` are not flagged (often
@@ -228,11 +230,33 @@ class NumberMismatch(Rule):
             for _, i, j in pairs:
                 if i not in assigned and j not in assigned.values():
                     assigned[i] = j
-            for i, g in enumerate(wanted):
-                cand = cands[assigned[i]] if i in assigned else None
-                finding = self._finding(ctx, rn, d, g, cand)
-                if finding is not None:
-                    yield finding
+            found = [(g, cand, self._finding(ctx, rn, d, g, cand)) for i, g in enumerate(wanted)
+                     for cand in [cands[assigned[i]] if i in assigned else None]]
+            clashes: dict[tuple, list[Finding]] = {}
+            for g, cand, f in found:
+                if f is not None and (clash := _unit_clash(g, cand, d.id)):
+                    clashes.setdefault((clash, f.severity), []).append(f)
+            for g, cand, f in found:
+                if f is None:
+                    continue
+                same = clashes.get((_unit_clash(g, cand, d.id), f.severity), [])
+                if len(same) < 2:
+                    yield f
+                elif f is same[0]:
+                    yield self._one_unit(ctx, rn, d, same, _unit_clash(g, cand, d.id))
+
+    def _one_unit(self, ctx: CheckContext, rn: _RowNumbers, d: Document, same: list[Finding],
+                  clash: tuple[str, tuple[str, ...]]) -> Finding:
+        """One finding for the numbers of a version that stand in another unit than in the other
+        versions (``5 a 10 mm`` for ``5 à 10 cm``): one cause, one finding."""
+        here, units = clash
+        same = sorted(same, key=lambda f: f.start)
+        numbers = ", ".join(f"`{f.text}`" for f in same)
+        langs = ", ".join(dict.fromkeys(ctx.story.document(s.doc).lang for f in same for s in f.related))
+        related = tuple(dict.fromkeys(s for f in same for s in f.related))
+        return ctx.finding(self, d, same[0].start, same[-1].end,
+                           f"{numbers} here in {here}; {langs} use {', '.join(units)}", row=rn.k,
+                           related=related, severity=same[0].severity)
 
     def _finding(self, ctx: CheckContext, rn: _RowNumbers, d: Document, g: _Group,
                  cand: _Group | None) -> Finding | None:
@@ -252,9 +276,8 @@ class NumberMismatch(Rule):
             severity = Severity.WARNING  # versions may convert a time zone
         if cand is not None:
             q = cand.members[d.id]
-            units = {m.unit for m in g.members.values()} - {None}
-            if q.unit and units and q.unit not in units:  # the same digits in another unit (5 mm / 5 cm)
-                texts += f" ({', '.join(sorted(units))}; here {q.unit})"
+            if clash := _unit_clash(g, cand, d.id):  # the same digits in another unit (5 mm / 5 cm)
+                texts += f" ({', '.join(clash[1])}; here {clash[0]})"
             return ctx.finding(self, d, q.start, q.end, f"`{q.text}` here, but {texts} in {langs}", row=rn.k,
                                related=related, severity=severity, suggestion=_suggest(q, g.rep.value, d.lang))
         rep = g.rep
@@ -271,6 +294,15 @@ class NumberMismatch(Rule):
         assert span is not None
         return ctx.finding(self, d, span[0], span[1], f"{texts} in {langs}; this version has no such number", row=rn.k,
                            related=related, severity=severity)
+
+
+def _unit_clash(g: _Group, cand: _Group | None, doc: str) -> tuple[str, tuple[str, ...]] | None:
+    """(this version's unit, the others' units) where ``doc``'s number for ``g`` has another unit."""
+    if cand is None:
+        return None
+    q = cand.members[doc]
+    units = {m.unit for m in g.members.values()} - {None}
+    return (q.unit, tuple(sorted(units))) if q.unit and units and q.unit not in units else None
 
 
 def _plausible(a: Quantity, b: Quantity) -> bool:
