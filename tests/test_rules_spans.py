@@ -164,13 +164,13 @@ def test_heavy_omission_of_plain_words_is_an_error_with_a_unanimous_vote():
     assert {r.doc for r in found[0].related} == {"es", "it"}
 
 
-def test_a_name_left_out_is_a_warning_at_most_while_a_word_left_out_stays_an_error():
+def test_a_name_left_out_is_information_only_while_a_word_left_out_stays_an_error():
     # made up (es, it, pt): the council of Valmora; pt drops the town's name, then (second story) "nuevo puente"
     rows = [{"es": "El consejo de Valmora aprobó el presupuesto de 48 millones de euros.",
              "it": "Il consiglio di Valmora ha approvato il bilancio di 48 milioni di euro.",
              "pt": "O conselho aprovou o orçamento de 48 milhões de euros."}]
     _, found = run(SpanOmission(), rows)
-    assert [(f.doc, f.severity) for f in found] == [("pt", Severity.WARNING)]
+    assert [(f.doc, f.severity) for f in found] == [("pt", Severity.INFO)]  # a shortened reference, as a rule
     assert any("Valmora" in r.text for r in found[0].related)
     rows = [dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")]
     assert [f.severity for f in run(SpanOmission(), rows)[1]] == [Severity.ERROR]

@@ -206,8 +206,8 @@ class _SpanRule(_ModelFloors):
                 continue
             if sev > Severity.INFO and _numbers_only(ctx, ev):
                 sev = Severity.INFO  # XL101 reads numbers the way each language writes them, and has judged these
-            elif sev == Severity.ERROR and _names_only(ctx, ev):
-                sev = Severity.WARNING  # a shortened reference or a dropped attribution: the claim stays
+            elif sev > Severity.INFO and _names_only(ctx, ev):
+                sev = Severity.INFO  # a shortened reference or a dropped attribution: the claim stays
             f = self.finding(ctx, ev, n, sev)
             note = "; two versions, no vote" if n < 3 else \
                 "; the other versions also disagree with each other here" if ev.disputed else ""
@@ -264,8 +264,9 @@ class SpanOmission(_SpanRule):
     summary = "Words the other versions share have no counterpart in this version"
     kind = "omission"
     levels = {**_SpanRule.levels,
-              Severity.ERROR: _SpanRule.levels[Severity.ERROR] + "; not when all that is left out is a name (a "
-                              "warning: on clean news that is mostly a shortened reference, `Sims` for `Wayde Sims`)"}
+              Severity.INFO: _SpanRule.levels[Severity.INFO] + "; whatever the score or the vote when all that is "
+                             "left out is a name: on clean news that is a shortened reference (`Sims` for `Wayde "
+                             "Sims`, `he said` for `Trump said`); XL803 judges a name that another one replaces"}
 
     def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:
         related = self.related(ctx, ev)
