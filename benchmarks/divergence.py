@@ -10,7 +10,8 @@ a hit when its span, or one of its related spans, overlaps the gold span in the 
 version of the perturbed row; every other finding in a perturbed story counts against
 precision), false positives per 100 sentences on the clean stories (Text+Berg gold 1-1 rows,
 two versions, in stories of 10 rows and as one story of all of them; made-up news stories,
-four versions) by severity, the ROC-AUC for perturbed rows against the other rows of three
+four versions) by severity, the ROC-AUC for perturbed rows against the other rows of the perturbed
+stories of the same source (made-up or Text+Berg: their score levels differ) of three
 row scores (``cosine``: the lowest cosine of the row's pairs of versions, negated; ``margin``:
 :func:`~xlingo.annotate.divergence.row_divergence`, the margin against the story's usual one;
 ``row_score``: ``Row.divergence``, the calibrated chance of an accuracy error, whose model never saw
@@ -164,7 +165,7 @@ def main() -> None:
     total = Counter()
     tp, allf = Counter(), Counter()
     pos_div: dict[str, dict[str, list[float]]] = {v: defaultdict(list) for v in ("cosine", "margin", "row_score")}
-    neg_div: dict[str, list[float]] = {v: [] for v in pos_div}
+    neg_div: dict[str, dict[str, list[float]]] = {v: defaultdict(list) for v in pos_div}  # by source
     for case in perturbed:
         story = story_from_rows(case.rows)
         ctx = context(story, memo)
@@ -192,7 +193,7 @@ def main() -> None:
                     "row_score": divergence_scores(ctx)}
         for name, divs in variants.items():
             for k, v in enumerate(divs):
-                (pos_div[name][key].append(v) if k == case.row else neg_div[name].append(v))
+                (pos_div[name][key].append(v) if k == case.row else neg_div[name][case.source].append(v))
 
     report = {"suite": {"clean_stories": len(clean), "perturbed_cases": dict(total),
                         "sentences_clean": dict(sentences)},
@@ -221,9 +222,9 @@ def main() -> None:
         report["fp_per_100_sentences"][src] = per
         line = "  ".join(f"{c} {v['error']:.1f}/{v['warning']:.1f}/{v['info']:.1f}" for c, v in per.items())
         print(f"  {src:9s} {line}")
-    print("\nrow_divergence ROC-AUC, perturbed row vs the other rows of perturbed stories")
+    print("\nrow_divergence ROC-AUC, perturbed row vs the other rows of perturbed stories of its source")
     for name in pos_div:
-        report["row_divergence_auc"][name] = {k: auc(pos_div[name][k], neg_div[name]) for k in kinds}
+        report["row_divergence_auc"][name] = {k: auc(pos_div[name][k], neg_div[name][k.split(":")[0]]) for k in kinds}
         vals = [v for v in report["row_divergence_auc"][name].values() if v is not None]
         report["row_divergence_auc"][name]["mean"] = float(np.mean(vals)) if vals else None
         print(f"  {name:10s} " + ", ".join(f"{k} {v:.2f}" for k, v in report["row_divergence_auc"][name].items()

@@ -16,12 +16,16 @@ document, so they look as they will on new text):
   drawn per document with a fixed seed) and once as EN/DE/FR/PT;
 - synthetic divergences over NTREX (``training/synthetic.py``): the changed row = 1.
 
-Logistic regressions over every signal (the data sets weighing :data:`MQM_SHARES` and
-:data:`SYNTHETIC_SHARES`) are evaluated by document-level cross-validation, the folds of
+Logistic regressions over every signal, each coefficient held to the sign with which its signal
+alone follows the labels (the data sets weighing :data:`MQM_SHARES` and :data:`SYNTHETIC_SHARES`),
+are evaluated by document-level cross-validation, the folds of
 ``--cv-models`` (a document is held out of the row model exactly when it was held out of the word
 model); the one whose worst figure falls least short of the best single signal is kept, among
 those that score clean professional news no higher than error-free MT (median over rows, held out;
-else the score would not read the same across data). Printed, held out only: MQM segment ROC-AUC
+else the score would not read the same across data) and, of those, the ones that rank better than
+the encoder's raw cosine on every benchmark. The indicator of three or more versions is fitted (it
+takes up the N-way share of the synthetic rows) but read at its two-version value, where the MQM
+calibration holds. Printed, held out only: MQM segment ROC-AUC
 (length-matched and plain) and recall at <= 5 % false alarms, SwissGov-RSD Spearman of the row
 score with the row's label, the synthetic rows' AUC against clean rows, each beside the best
 single signal. The kept model's output is Platt-scaled on the held-out MQM segments, so it reads
@@ -65,10 +69,10 @@ C = 0.03  # inverse regularisation of the logistic regression
 # candidate fits, the one kept chosen by its held-out figures: the shares of MQM (what the score is
 # calibrated to, a reviewer's accuracy error) and of synthetic divergences against clean NTREX (1).
 # SwissGov-RSD's labels (any semantic difference, by token) are left out of every fit: a test of its own
-MQM_SHARES = (3.0, 10.0)
-SYNTHETIC_SHARES = (0.1, 0.3, 1.0)
+MQM_SHARES = (1.0, 3.0, 10.0)
+SYNTHETIC_SHARES = (0.1, 0.15, 0.2, 0.3, 1.0)
 CLEAN_BUDGET = {"error": 0.05, "warning": 0.3, "info": 0.5}  # XL704's share of the clean-text budget per 100 sentences
-VERSION = "1"
+VERSION = "2"
 
 
 def fold_of(doc: str, k: int = FOLDS) -> int:
@@ -186,8 +190,11 @@ def matrix(rows: Rows, words: bool) -> np.ndarray:
 
 
 def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> dict:
-    """Logistic regression on standardised features; soft labels as two weighted copies."""
-    from sklearn.linear_model import LogisticRegression
+    """Logistic regression on standardised features (soft labels as two weighted copies, L2 penalty
+    ``1 / C``), each coefficient held to the sign with which its feature alone follows the labels:
+    no signal may count against its own evidence to offset a correlated one (the cosine and its
+    margin), a balance that holds on the data it was fitted on and nowhere else."""
+    from scipy.optimize import minimize
 
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     z = (x - mean) / scale
@@ -195,9 +202,28 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray) -> dict:
     yy = np.concatenate([np.ones(len(y)), np.zeros(len(y))])
     ww = np.concatenate([weight * y, weight * (1 - y)])
     keep = ww > 0
-    lr = LogisticRegression(C=C, max_iter=2000, random_state=SEED).fit(zz[keep], yy[keep], sample_weight=ww[keep])
-    return {"mean": mean.tolist(), "scale": scale.tolist(), "coef": lr.coef_[0].tolist(),
-            "intercept": float(lr.intercept_[0])}
+    zz, yy, ww = zz[keep], yy[keep], ww[keep]
+    sign = np.sign((weight * (y - np.average(y, weights=weight))) @ z)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        t = zz @ theta[:-1] + theta[-1]
+        p = 1.0 / (1.0 + np.exp(-t))
+        nll = np.logaddexp(0.0, t) - yy * t
+        g = C * (ww * (p - yy))
+        grad = np.concatenate([theta[:-1] + zz.T @ g, [g.sum()]])
+        return 0.5 * float(theta[:-1] @ theta[:-1]) + C * float(ww @ nll), grad
+
+    bounds = [(0.0, None) if v > 0 else (None, 0.0) if v < 0 else (0.0, 0.0) for v in sign] + [(None, None)]
+    theta = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds,
+                     options={"maxiter": 2000}).x
+    coef, intercept = theta[:-1].copy(), float(theta[-1])
+    # `versions_3plus` absorbs the mixture's share of divergent N-way rows (the synthetic ones are all
+    # N-way): it is read at its two-version value, where the MQM calibration holds, so that clean N-way
+    # news does not score as divergent for the weight synthetic data was given
+    i = SENTENCE_FEATURES.index("versions_3plus")
+    intercept -= coef[i] * mean[i] / scale[i]
+    coef[i] = 0.0
+    return {"mean": mean.tolist(), "scale": scale.tolist(), "coef": coef.tolist(), "intercept": intercept}
 
 
 def predict(m: dict, x: np.ndarray) -> np.ndarray:
@@ -317,10 +343,13 @@ def main() -> None:
             s = held_out(xf, y, weights(kind, {"mqm": share, "clean": 1.0, "synthetic": syn}), fold)
             res = evaluate(f"MQM x{share:g}, synthetic x{syn:g}", s, rows)
             calibrated = max(np.median(s[kind == k]) for k in ("clean", "clean2")) <= np.median(s[error_free])
-            cands[(share, syn)] = (calibrated, min(res[k] - v for k, v in best.items()))  # shortfall
+            above_cosine = all(res[k] > report["single_signals"]["cosine"][k] for k in best)
+            cands[(share, syn)] = (calibrated, above_cosine, min(res[k] - v for k, v in best.items()))  # shortfall
     share, syn = max(cands, key=lambda c: cands[c])
-    print(f"  chosen: MQM x{share:g}, synthetic x{syn:g} (clean news below error-free MT: {cands[(share, syn)][0]}; "
-          f"the least shortfall against the best single signal on any benchmark: {cands[(share, syn)][1]:+.3f})")
+    calibrated, above_cosine, shortfall = cands[(share, syn)]
+    print(f"  chosen: MQM x{share:g}, synthetic x{syn:g} (clean news below error-free MT: {calibrated}; above the "
+          f"raw cosine on every benchmark: {above_cosine}; the least shortfall against the best single signal on "
+          f"any benchmark: {shortfall:+.3f})")
     w = weights(kind, {"mqm": share, "clean": 1.0, "synthetic": syn})
     mqm = kind == "mqm"
     raw_full, raw_sent = held_out(xf, y, w, fold), held_out(xs, y, w, fold)

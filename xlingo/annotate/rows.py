@@ -10,9 +10,10 @@ accuracy error in the row. Signals the pipeline already has, at no extra encoder
 against the story's usual one, length ratio, numbers of one version missing from another, the
 share of words copied unchanged; and, where the "words" annotator ran, the word-level meaning
 model's view of both sides (the most and the mean probability that a word has no counterpart,
-the meaning mass so missing, the share of unmatched words). A logistic regression over them
-(plain numbers in ``row_model.json``, rebuilt by ``training/train_row_model.py``, chosen and
-evaluated by document-level cross-validation) maps them to that chance. A second set of
+the meaning mass so missing, the share of unmatched words). A logistic regression over them, each
+coefficient with the sign its signal has alone (plain numbers in ``row_model.json``, rebuilt by
+``training/train_row_model.py``, chosen and evaluated by document-level cross-validation), maps
+them to that chance. A second set of
 coefficients over the sentence signals alone serves encoders without token states.
 """
 from __future__ import annotations
