@@ -176,6 +176,19 @@ def test_a_name_left_out_is_information_only_while_a_word_left_out_stays_an_erro
     assert [f.severity for f in run(SpanOmission(), rows)[1]] == [Severity.ERROR]
 
 
+def test_an_error_needs_a_content_words_worth_of_meaning_left_out():
+    # a lone connective (though / jedoch / entanto) every other version has: a warning, not an error
+    rule = SpanOmission({"info_score": 0.1, "warn_score": 0.2, "error_score": 0.3})
+
+    def omission(mass, key=False):
+        return Event("omission", "fr", 0, 5, 0, mass, key, ["de", "en", "pt"], [("de", 0, 6)])
+
+    assert rule.severity_of(omission(0.6), 4, 0.9) == Severity.WARNING
+    assert rule.severity_of(omission(1.4), 4, 0.9) == Severity.ERROR  # a clause
+    assert rule.severity_of(omission(0.6, key=True), 4, 0.9) == Severity.ERROR  # a number or name
+    assert rule.severity_of(omission(0.6), 4, 0.25) == Severity.WARNING  # below the error floor anyway
+
+
 def test_no_omission_in_faithful_versions():
     _, found = run(SpanOmission(), [BUDGET])
     assert found == []

@@ -133,11 +133,11 @@ class _SpanRule(_ModelFloors):
     """Shared severity policy of XL701-XL703: thresholds on the event's score."""
 
     kind = ""
-    options = {"min_mass": 0.5, "info_score": 0.5, "warn_score": 0.7, "error_score": 0.9,
+    options = {"min_mass": 0.5, "error_mass": 1.0, "info_score": 0.5, "warn_score": 0.7, "error_score": 0.9,
                "pair_warn_score": 0.9, "vote_info": NEVER, "vote_warn": NEVER, "vote_error": NEVER}  # not given: model
     levels = {
         Severity.ERROR: "three or more versions, every other version agrees (not disputed), score from "
-                        "`error_score`",
+                        "`error_score`, at least `error_mass` of meaning (a content word) or a number or name",
         Severity.WARNING: "score from `warn_score` (with two versions, no vote: from `pair_warn_score`), or an "
                           "error-level span where the other versions disagree with each other too",
         Severity.INFO: "score from `info_score`; an omission with three or more versions also from the N-way "
@@ -160,17 +160,17 @@ class _SpanRule(_ModelFloors):
         An omission also gets INFO from the N-way vote's evidence ``vote_info``, WARNING from
         ``vote_warn`` and ERROR from ``vote_error`` (every other version agreeing), whichever is higher; one the vote alone found
         gets its severity from the vote only. Spans carrying less meaning than ``min_mass``
-        (function words) need a number or name."""
+        (function words) need a number or name; an error needs ``error_mass``, a content word's
+        worth (a lone connective, *though* / *jedoch*, is a warning at most)."""
         o = opts or self.opts
         if ev.mass < o["min_mass"] and not ev.key:
             return None
         by_vote = self._by_vote(ev, n_versions, o)
-        if ev.by_vote:
-            return by_vote
-        by_score = self._by_score(ev, n_versions, score, o)
-        if by_vote is None or by_score is None:
-            return by_score or by_vote
-        return max(by_vote, by_score)
+        by_score = None if ev.by_vote else self._by_score(ev, n_versions, score, o)
+        found = by_score or by_vote if by_vote is None or by_score is None else max(by_vote, by_score)
+        if found == Severity.ERROR and ev.mass < o["error_mass"] and not ev.key:
+            return Severity.WARNING
+        return found
 
     @staticmethod
     def _by_vote(ev: Event, n_versions: int, o: dict[str, float]) -> Severity | None:
