@@ -174,6 +174,16 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
     proc.stderr.close()
 
 
+def test_python_dash_m_runs_the_command() -> None:
+    """`python -m xlingo rules XL101`, as a user without the script on PATH runs it."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "xlingo", "rules", "XL101"], capture_output=True, text=True,
+                          cwd=Path(xlingo.__file__).parent.parent, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.startswith("# XL101"), proc.stderr
+
+
 def test_rules_command_follows_the_crash_policy() -> None:
     one_line_error(cli("rules", "XL999"), "unknown rule 'XL999'")
     result = cli("rules", "number-mismatch")
