@@ -191,6 +191,16 @@ def test_ids_are_unique_across_folders(tmp_path: Path) -> None:
     assert [fd.document.id for fd in read_feed([str(tmp_path)], Problems())] == ["x.de", "x.de-2"]
 
 
+def test_a_renamed_duplicate_never_takes_another_documents_id(tmp_path: Path) -> None:
+    """de/story.txt, de/story-2.txt, fr/story.txt, fr/story-2.txt: fr/story.txt was renamed story-2, the id
+    of de/story-2.txt, and the grouping then lost one of the two documents without a word."""
+    for lang in ("de", "fr"):
+        write(tmp_path / lang / "story.txt", "Ein Satz.")
+        write(tmp_path / lang / "story-2.txt", "Noch ein Satz.")
+    ids = [fd.document.id for fd in read_feed([str(tmp_path)], Problems())]
+    assert len(set(ids)) == 4 and ids[:2] == ["story-2", "story"], ids
+
+
 def test_html_to_text_keeps_paragraphs_and_decodes_entities() -> None:
     html = "<div><h1>Titel</h1><p>Erster&nbsp;Absatz &amp; mehr.<br>Zeile</p><style>p{}</style><ul><li>a</li></ul></div>"
     assert html_to_text(html) == "Titel\nErster Absatz & mehr.\nZeile\na"

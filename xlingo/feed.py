@@ -41,7 +41,7 @@ from xlingo.errors import InputError, one_line
 from xlingo.language import UNDETERMINED, detect_language, language_tag, parse_language_tag
 from xlingo.model import Document, Origin
 from xlingo.output import mark_input
-from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name, read_at_most
+from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name, read_at_most, unique_ids
 
 log = logging.getLogger("xlingo.feed")
 
@@ -117,7 +117,7 @@ def read_feed(paths: Sequence[str], problems: Problems, max_bytes: int = MAX_BYT
     out = [d for d in out if d.document.lang != UNDETERMINED]
     if not out:
         raise InputError(f"nothing to check in {', '.join(paths)}")
-    _unique_ids(out)
+    unique_ids([fd.document for fd in out])
     return out
 
 
@@ -426,13 +426,3 @@ def _value_start(line: str, key: str) -> int | None:
 def _normalise(text: str) -> str:
     """Newlines as ``\\n``, spaces collapsed inside lines, blank lines dropped."""
     return normalise_with_offsets(text)[0]
-
-
-def _unique_ids(docs: list[FeedDocument]) -> None:
-    seen: dict[str, int] = {}
-    for fd in docs:
-        base = fd.document.id
-        n = seen.get(base, 0) + 1
-        seen[base] = n
-        if n > 1:
-            fd.document.id = f"{base}-{n}"

@@ -150,10 +150,15 @@ def read_document(path: str | os.PathLike[str], lang: str | None = None, doc_id:
 
 
 def unique_ids(docs: list[Document]) -> None:
-    """Make document ids unique in place: ``de``, ``de-2``... in input order."""
-    seen: dict[str, int] = {}
+    """Make document ids unique in place: ``de``, ``de-2``... in input order; a suffix never takes
+    the id of another document (``story``, ``story`` and ``story-2`` become ``story``, ``story-3``, ``story-2``)."""
+    taken = {doc.id for doc in docs}
+    seen: set[str] = set()
     for doc in docs:
-        n = seen.get(doc.id, 0) + 1
-        seen[doc.id] = n
-        if n > 1:
+        if doc.id in seen:
+            n = 2
+            while f"{doc.id}-{n}" in taken:
+                n += 1
             doc.id = f"{doc.id}-{n}"
+            taken.add(doc.id)
+        seen.add(doc.id)
