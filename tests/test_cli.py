@@ -119,6 +119,25 @@ def test_a_version_given_twice_is_one_line_and_exit_2(fake, tmp_path) -> None:
     one_line_error(cli("diff", str(tmp_path / "alias.txt"), fr, de), "the same file given twice")
 
 
+def test_a_version_given_as_context_too_is_one_line_and_exit_2(fake, tmp_path) -> None:
+    """`diff story/ -c story/`: the versions were also read as the context that names things correctly."""
+    de, fr = story(tmp_path)
+    one_line_error(cli("diff", de, fr, "-c", str(tmp_path)), "given both as a version and as context")
+
+
+def test_context_files_of_one_name_keep_their_own_paths(fake, tmp_path) -> None:
+    """Two context files both called notes.txt were both `context:notes`: a span in the second was
+    located in the first."""
+    de, fr = story(tmp_path / "story")
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "notes.txt").write_text(f"Zug {folder} fährt.\n", encoding="utf-8")
+    result = cli("diff", de, fr, "-c", str(tmp_path / "a" / "notes.txt"), "-c", str(tmp_path / "b" / "notes.txt"),
+                 "-f", "json")
+    context = json.loads(result.stdout)["stories"][0]["context"]
+    assert len({d["id"] for d in context}) == 2, context
+
+
 @pytest.mark.parametrize("args, needle", [
     (["diff", "a.txt", "b.txt", "--threads", "0"], "Invalid value for '--threads'"),
     (["diff", "a.txt", "b.txt", "--no-such-option"], "No such option: --no-such-option"),
