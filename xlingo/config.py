@@ -111,6 +111,7 @@ class Settings:
     align_encoders: tuple[str, ...] = DEFAULT_ALIGN_ENCODERS
     align_sentences_only: tuple[str, ...] = DEFAULT_ALIGN_SENTENCES_ONLY
     align_options: tuple[tuple[str, float], ...] = ()  # AlignParams overrides
+    per_path_root: str | None = None  # the folder per-path globs are relative to (the config file's), else the current one
 
     def with_cli(self, **kwargs: Any) -> Settings:
         """A copy with the given non-None CLI values applied."""
@@ -136,7 +137,7 @@ class Settings:
         return sev
 
     def _overrides(self, lang: str | None, path: str | None) -> list[Overrides]:
-        out = [ov for pat, ov in self.per_path if path and fnmatch.fnmatch(path, pat)]
+        out = [ov for pat, ov in self.per_path if path and path_matches(path, pat, self.per_path_root)]
         # a language's overrides hold for its regional tags too ([per-language.de] for a de-CH feed);
         # keys are sorted, so the regional ones come later and win
         tags = {lang.lower(), lang.lower().replace("_", "-").split("-")[0]} if lang else set()
@@ -268,6 +269,16 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     return str(value)
+
+
+def path_matches(path: str, glob: str, root: str | None = None) -> bool:
+    """Whether a document's path matches a path glob written relative to ``root`` (default: the
+    current folder), as typed or however it was spelled (``./feeds/a.txt``, an absolute path, a path
+    from a subfolder)."""
+    if fnmatch.fnmatch(path, glob):
+        return True
+    inside = os.path.relpath(os.path.abspath(path), os.path.abspath(root or "."))
+    return not inside.startswith(os.pardir) and fnmatch.fnmatch(Path(inside).as_posix(), glob)
 
 
 def _matches(code: str, prefixes: tuple[str, ...]) -> bool:
@@ -454,6 +465,7 @@ def settings_from_table(table: Any, where: str, base: Settings | None = None) ->
         kw["per_language"] = _language_overrides(_overrides(cfg.per_language), where)
     if "per_path" in given:
         kw["per_path"] = _overrides(cfg.per_path)
+        kw["per_path_root"] = None if where == "defaults" else str(Path(where).parent.absolute())
     return replace(base or Settings(), **kw)
 
 

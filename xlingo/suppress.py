@@ -21,11 +21,11 @@ reported as stale when the finding goes away.
 """
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from xlingo.config import path_matches
 from xlingo.errors import ConfigError
 from xlingo.model import Document, Finding
 from xlingo.output import mark_input
@@ -70,7 +70,7 @@ class IgnoreFile:
         if f.fingerprint in self.fingerprints:
             return True
         path = path.replace("\\", "/")
-        return any(fnmatch.fnmatch(path, glob) and any(f.rule.startswith(c) for c in codes)
+        return any(path_matches(path, glob) and any(f.rule.startswith(c) for c in codes)
                    for codes, glob in self.patterns)
 
     @classmethod
