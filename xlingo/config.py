@@ -62,6 +62,7 @@ from pydantic import (
 from xlingo.errors import ConfigError, one_line
 from xlingo.model import Severity, Signature
 from xlingo.output import mark_input
+from xlingo.read import MAX_BYTES, read_at_most, read_bounded_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -243,9 +244,12 @@ class Settings:
 def _file_digest(path: str) -> str:
     """``name@sha256:<8 hex>`` of a file's contents (the name alone if it cannot be read)."""
     try:
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:8]
+        data = read_at_most(Path(path), MAX_BYTES)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read glossary: {exc.strerror or exc}") from None
+    if data is None:
+        raise ConfigError(f"{path}: glossary is too large (over {MAX_BYTES // (1024 * 1024)} MiB)")
+    digest = hashlib.sha256(data).hexdigest()[:8]
     return f"{Path(path).name}@sha256:{digest}"
 
 
@@ -505,7 +509,7 @@ def _tool_table(data: dict[str, Any], path: Path) -> Any:
 
 def load_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Windows editors) is no error
+        data = tomllib.loads(read_bounded_text(path))  # a BOM (Windows editors) is no error
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except RecursionError:
@@ -518,8 +522,10 @@ def config_table(config: str | None = None, start: Path | None = None) -> tuple[
     """Where the config comes from and its ``[tool.xlingo]`` table (``{}`` when there is none)."""
     if config:
         path = Path(config)
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(f"{config}: no such config file")
+        if path.is_dir():
+            raise ConfigError(f"{config}: is a folder, expected a config file (xlingo.toml or pyproject.toml)")
         data = load_toml(path)
         table = (_tool_table(data, path) or {}) if path.name == "pyproject.toml" else data
         return str(path), table

@@ -94,6 +94,16 @@ def read_at_most(path: Path, limit: int) -> bytes | None:
     return data if len(data) <= limit else None
 
 
+def read_bounded_text(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> str:
+    """The UTF-8 text (a BOM dropped) of a config, ignore, baseline or report file, at most ``limit``
+    bytes read: ``--baseline /dev/zero`` is one line, not the memory filled (an ``OSError`` or a
+    ``UnicodeDecodeError`` as ``Path.read_text`` raises them)."""
+    data = read_at_most(Path(path), limit)
+    if data is None:
+        raise InputError(f"{path}: file is too large (over {limit // (1024 * 1024)} MiB)")
+    return data.decode("utf-8-sig")
+
+
 def is_own_output(data: bytes) -> bool:
     """Whether file contents are one of xlingo's reports or baselines (never read as a document)."""
     return _OWN_OUTPUT.search(data) is not None

@@ -13,6 +13,9 @@ from xlingo.cli.app import app, emit, parse_outputs, user_errors
 from xlingo.errors import InputError
 from xlingo.model import Report
 from xlingo.output import mark_input
+from xlingo.read import read_bounded_text
+
+MAX_REPORT_BYTES = 256 * 1024 * 1024
 
 
 def load_report(path: str) -> Report:
@@ -20,7 +23,7 @@ def load_report(path: str) -> Report:
     import jsonschema
 
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"), parse_constant=_not_json)
+        data = json.loads(read_bounded_text(path, MAX_REPORT_BYTES), parse_constant=_not_json)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
