@@ -146,6 +146,13 @@ def test_several_formats_go_to_their_files(fake_engine, feed, tmp_path) -> None:
     assert json.loads(result.stdout)["schema"] == "xlingo.report/2"
 
 
+def test_an_output_file_that_its_format_overrides_is_an_error(fake_engine, feed, tmp_path) -> None:
+    """`-f json:a.json -o b.json` wrote a.json and left b.json unwritten without a word."""
+    result = run(str(feed), "--no-cache", "-f", f"json:{tmp_path / 'a.json'}", "-o", str(tmp_path / "b.json"))
+    assert result.exit_code == 2 and "would be left unwritten" in result.stderr, result.output
+    assert not (tmp_path / "a.json").exists()
+
+
 def test_text_output_lists_findings_and_grouping(fake_engine, feed) -> None:
     result = run(str(feed), "--no-cache")
     assert result.exit_code == 1

@@ -116,6 +116,8 @@ def parse_outputs(formats: list[str], output_files: list[str]) -> list[tuple[str
         name, _, path = spec.partition(":")
         if name not in FORMATS:
             fail(f"unknown format {name!r} (known: {', '.join(FORMATS)})")
+        if path and k < len(output_files):
+            fail(f"--format {spec} names its file, and --output-file {output_files[k]} would be left unwritten")
         path = path or (output_files[k] if k < len(output_files) else None)
         pairs.append((name, None if path == "-" else path))
     if len(output_files) > len(formats):
