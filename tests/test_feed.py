@@ -179,6 +179,19 @@ def test_large_empty_and_binary_files_are_skipped_and_nothing_left_is_an_error(t
     assert len(piped.skipped) == 1 and "pipe.txt: skipped: file is too large" in piped.skipped[0]
 
 
+def test_a_file_skipped_as_too_large_is_never_replaced_by_an_output(tmp_path: Path) -> None:
+    """Every skipped file was marked an input except one over the size limit (`-o feed/wire.jsonl`)."""
+    from xlingo.output import forget_inputs, output_target
+
+    write(tmp_path / "wire.jsonl", b"a" * 2048)
+    write(tmp_path / "ok.de.txt", "Ein Satz, der lang genug ist, um Deutsch zu sein.")
+    forget_inputs()
+    read_feed([str(tmp_path)], Problems(), max_bytes=1024)
+    with pytest.raises(InputError, match="over an input"):
+        output_target(tmp_path / "wire.jsonl")
+    forget_inputs()
+
+
 def test_sniffs_the_kind_of_a_file_without_a_known_suffix(tmp_path: Path) -> None:
     f = write(tmp_path / "export", '{"text": "Ein Satz, der lang genug ist, um Deutsch zu sein.", "lang": "de"}\n')
     (doc,) = read_feed([str(f)], Problems())

@@ -146,10 +146,10 @@ def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocum
         data = read_at_most(path, max_bytes)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    mark_input(path)  # also when skipped: an input all the same, never replaced by an output
     if data is None:
         problems.skip(f"{path}: skipped: file is too large (over {max_bytes / 2**20:.0f} MiB)")
         return []
-    mark_input(path)
     if is_own_output(data):
         log.info("%s: an xlingo report or baseline, not a document; skipped", one_line(str(path)))
         return []
