@@ -183,6 +183,17 @@ def test_bad_input_is_one_line_and_exit_2(fake_engine, tmp_path, make, message) 
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("option", ["PATHS", "--baseline", "--write-baseline", "--cache", "--config", "--glossary"])
+def test_an_empty_path_is_an_error_not_the_current_folder_or_no_option(fake_engine, feed, tmp_path, monkeypatch,
+                                                                       option) -> None:
+    """`xlingo check "$FEED"` with FEED unset checked the current folder; `--baseline "$B"` ran without
+    the baseline (every accepted finding back), `--write-baseline ""` wrote none, in silence."""
+    make_feed(tmp_path / "here", {1: "BAD"})
+    args = ["", "--no-cache"] if option == "PATHS" else [str(feed), "--no-cache", option, ""]
+    result = run(*args, cwd=tmp_path / "here", monkeypatch=monkeypatch)
+    assert result.exit_code == 2 and f"{option}: an empty path" in result.stderr, result.output
+
+
 def test_broken_jsonl_lines_are_skipped_and_fail_the_run_after_the_report(fake_engine, tmp_path) -> None:
     lines = [json.dumps({"story": "s", "lang": lang, "text": sentences("train", 3)}) for lang in ("de", "fr")]
     f = tmp_path / "feed.jsonl"

@@ -119,6 +119,16 @@ def test_a_version_given_twice_is_one_line_and_exit_2(fake, tmp_path) -> None:
     one_line_error(cli("diff", str(tmp_path / "alias.txt"), fr, de), "the same file given twice")
 
 
+@pytest.mark.parametrize("option", ["PATHS", "--context", "render"])
+def test_an_empty_path_is_an_error_not_the_current_folder(fake, tmp_path, monkeypatch, option) -> None:
+    """`xlingo diff de.txt "$FR"` with FR unset read every text file of the current folder as versions
+    (or, with `-c "$CTX"`, as context)."""
+    de, fr = story(tmp_path / "here")
+    monkeypatch.chdir(tmp_path / "here")
+    args = {"PATHS": ["diff", de, ""], "--context": ["diff", de, fr, "-c", ""], "render": ["render", ""]}[option]
+    one_line_error(cli(*args), "an empty path")
+
+
 def test_a_version_given_as_context_too_is_one_line_and_exit_2(fake, tmp_path) -> None:
     """`diff story/ -c story/`: the versions were also read as the context that names things correctly."""
     de, fr = story(tmp_path)

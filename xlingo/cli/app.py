@@ -103,6 +103,15 @@ def stop_writing_stdout() -> None:
         pass
 
 
+def refuse_empty_paths(options: dict[str, str | list[str] | None]) -> None:
+    """An empty path (``--baseline "$FILE"`` with FILE unset) is an error: never the current folder
+    read as the input, nor the option silently left out."""
+    for option, value in options.items():
+        values = value if isinstance(value, list) else [value]
+        if any(v is not None and not v.strip() for v in values):
+            fail(f"{option}: an empty path (an unset variable?)")
+
+
 def setup_logging(verbose: int, quiet: bool) -> None:
     """Warnings by default, info with -v, debug with -vv, errors only with -q."""
     level = logging.ERROR if quiet else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]

@@ -21,7 +21,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from xlingo.baseline import BaselineEntry, load_baseline, write_baseline
 from xlingo.cache import EmbeddingCache
 from xlingo.cli import options as opt
-from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, emit, fail, parse_outputs, setup_logging, user_errors
+from xlingo.cli.app import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    app,
+    emit,
+    fail,
+    parse_outputs,
+    refuse_empty_paths,
+    setup_logging,
+    user_errors,
+)
 from xlingo.config import runtime_setting
 from xlingo.embed.threads import set_threads
 from xlingo.feed import Problems, read_feed
@@ -192,6 +202,8 @@ def check_command(
     quiet: opt.Quiet = False,
 ) -> None:
     setup_logging(verbose, quiet)
+    refuse_empty_paths({"PATHS": paths, "--glossary": glossary, "--config": config, "--output-file": output_files,
+                        "--baseline": baseline, "--write-baseline": write_baseline_to, "--cache": cache})
     if story is not None and not story.strip():  # e.g. --story "$STORY" with STORY unset: not "group them"
         fail(f"--story {story!r}: an empty story name")
     outputs = parse_outputs(formats or ["text"], output_files)

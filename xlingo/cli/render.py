@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from xlingo.cli import options as opt
-from xlingo.cli.app import app, emit, parse_outputs, user_errors
+from xlingo.cli.app import app, emit, parse_outputs, refuse_empty_paths, user_errors
 from xlingo.errors import InputError
 from xlingo.model import Report
 from xlingo.output import mark_input
@@ -80,6 +80,7 @@ def render_command(
     no_color: opt.NoColor = False,
 ) -> None:
     """Render a saved JSON report as html, sarif, junit, github, codeclimate, text or json."""
+    refuse_empty_paths({"REPORT_FILE": report_file, "--output-file": output_files})
     outputs = parse_outputs(formats or ["text"], output_files)
     emit(load_report(report_file), outputs, color=False if no_color else None, show_rows=not only_findings,
          statistics=statistics)
