@@ -129,6 +129,11 @@ def test_an_empty_path_is_an_error_not_the_current_folder(fake, tmp_path, monkey
     one_line_error(cli(*args), "an empty path")
 
 
+def test_an_empty_model_name_is_an_error_not_the_default_model(fake, tmp_path) -> None:
+    """`--model "$MODEL"` with MODEL unset ran the default model, under a signature of its own."""
+    one_line_error(cli("diff", *story(tmp_path), "--model", ""), "--model: an empty model name")
+
+
 def test_a_version_given_as_context_too_is_one_line_and_exit_2(fake, tmp_path) -> None:
     """`diff story/ -c story/`: the versions were also read as the context that names things correctly."""
     de, fr = story(tmp_path)

@@ -57,6 +57,7 @@ from pydantic import (
     StrictStr,
     ValidationError,
     conint,
+    constr,
 )
 
 from xlingo.errors import ConfigError, one_line
@@ -343,7 +344,7 @@ class AlignTable(_Strict):
 class ConfigTable(_Strict):
     """The ``[tool.xlingo]`` table."""
 
-    model: StrictStr = DEFAULT_MODEL
+    model: constr(strict=True, strip_whitespace=True, min_length=1) = DEFAULT_MODEL  # type: ignore[valid-type]
     select: Codes = ["XL"]
     extend_select: Codes = Field([], alias="extend-select")
     ignore: Codes = []
