@@ -192,6 +192,21 @@ def test_a_file_skipped_as_too_large_is_never_replaced_by_an_output(tmp_path: Pa
     forget_inputs()
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_json_lines_in_utf16_or_utf32_with_a_bom_are_read(tmp_path: Path, encoding: str) -> None:
+    """PowerShell's `>` writes UTF-16 with a BOM: every record was "invalid JSON" and the file was lost,
+    while a UTF-16 text file was read."""
+    records = ['{"story": "s", "lang": "de", "text": "Der Stau war 12 km lang."}',
+               '{"story": "s", "lang": "fr", "text": "Le bouchon faisait 12 km."}']
+    data = "\r\n".join(records).encode(encoding)
+    bom = {"utf-16-be": "\ufeff".encode("utf-16-be")}.get(encoding, b"")
+    problems = Problems()
+    docs = read_feed([str(write(tmp_path / "wire.jsonl", bom + data))], problems)
+    assert [(d.document.lang, d.document.text) for d in docs] == [("de", "Der Stau war 12 km lang."),
+                                                                  ("fr", "Le bouchon faisait 12 km.")]
+    assert not problems.skipped and docs[1].document.locate(3, 10).column == 42
+
+
 def test_sniffs_the_kind_of_a_file_without_a_known_suffix(tmp_path: Path) -> None:
     f = write(tmp_path / "export", '{"text": "Ein Satz, der lang genug ist, um Deutsch zu sein.", "lang": "de"}\n')
     (doc,) = read_feed([str(f)], Problems())

@@ -41,7 +41,16 @@ from xlingo.errors import InputError, one_line
 from xlingo.language import UNDETERMINED, detect_language, language_tag, parse_language_tag
 from xlingo.model import Document, Origin
 from xlingo.output import mark_input
-from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name, read_at_most, unique_ids
+from xlingo.read import (
+    BOMS,
+    MAX_BYTES,
+    TEXT_SUFFIXES,
+    decode_bytes,
+    is_own_output,
+    lang_from_name,
+    read_at_most,
+    unique_ids,
+)
 
 log = logging.getLogger("xlingo.feed")
 
@@ -168,6 +177,13 @@ def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocum
 
 
 def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocument]:
+    wide = next((enc for bom, enc in BOMS if data.startswith(bom) and enc != "utf-8-sig"), None)
+    if wide:  # UTF-16 or UTF-32 with its BOM (PowerShell's `>`, a spreadsheet's "Unicode text"): read as UTF-8
+        try:
+            data = data.decode(wide).encode("utf-8", "surrogatepass")
+        except UnicodeDecodeError as exc:
+            problems.bad_record(f"{path}: cannot decode as {wide}: {exc.reason} at byte {exc.start}; file skipped")
+            return
     for n, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
             continue

@@ -23,14 +23,16 @@ _C1 = re.compile(r"[\x80-\x9f]")
 # a report signature (every format that names its run) or a baseline's schema: xlingo's own outputs
 _OWN_OUTPUT = re.compile(rb"xlingo:\d+\.\d+[^|\s\"<]{0,40}\|model:|\"schema\": *\"xlingo\.(?:baseline|report)/")
 _LANG_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
+#: byte order marks and their codecs; UTF-32's little-endian BOM starts like UTF-16's, so it comes first
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def decode_bytes(data: bytes, name: str) -> str:
     """Decode file bytes to text with ``\\n`` line ends, or raise :class:`InputError`."""
     if not data.strip():
         raise InputError(f"{name}: file is empty")
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: FF FE 00 00
-                     (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in BOMS:
         if data.startswith(bom):
             try:
                 text = data.decode(enc)
