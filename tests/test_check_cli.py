@@ -194,6 +194,12 @@ def test_an_empty_path_is_an_error_not_the_current_folder_or_no_option(fake_engi
     assert result.exit_code == 2 and f"{option}: an empty path" in result.stderr, result.output
 
 
+def test_an_empty_path_after_a_format_is_an_error_not_standard_output(fake_engine, feed) -> None:
+    """`-f "sarif:$OUT"` with OUT unset printed the SARIF into the log and wrote no file."""
+    result = run(str(feed), "--no-cache", "-f", "sarif:")
+    assert result.exit_code == 2 and "--format sarif:: an empty path" in result.stderr and not result.stdout
+
+
 def test_broken_jsonl_lines_are_skipped_and_fail_the_run_after_the_report(fake_engine, tmp_path) -> None:
     lines = [json.dumps({"story": "s", "lang": lang, "text": sentences("train", 3)}) for lang in ("de", "fr")]
     f = tmp_path / "feed.jsonl"

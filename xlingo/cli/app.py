@@ -122,9 +122,11 @@ def parse_outputs(formats: list[str], output_files: list[str]) -> list[tuple[str
     """Pair ``--format`` values with ``-o`` files; ``FORMAT:PATH`` also works; ``-`` is standard output."""
     pairs: list[tuple[str, str | None]] = []
     for k, spec in enumerate(formats):
-        name, _, path = spec.partition(":")
+        name, colon, path = spec.partition(":")
         if name not in FORMATS:
             fail(f"unknown format {name!r} (known: {', '.join(FORMATS)})")
+        if colon and not path.strip():  # -f "sarif:$OUT" with OUT unset: not standard output
+            fail(f"--format {spec}: an empty path (an unset variable?)")
         if path and k < len(output_files):
             fail(f"--format {spec} names its file, and --output-file {output_files[k]} would be left unwritten")
         path = path or (output_files[k] if k < len(output_files) else None)
