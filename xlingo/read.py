@@ -47,18 +47,22 @@ def decode_bytes(data: bytes, name: str) -> str:
         text = _legacy_decode(data)
         if text is None:
             raise InputError(f"{name}: cannot decode: not UTF-8 (bad byte at {exc.start}) "
-                             "and not Latin-1/Windows-1252 text") from None
+                             "and not Latin-1/Windows-1252 text; save it as UTF-8") from None
     return _normalise_newlines(text, name)
 
 
 def _legacy_decode(data: bytes) -> str | None:
-    """Windows-1252 (a superset of Latin-1's printable range) if the bytes read as text there."""
+    """Windows-1252 (a superset of Latin-1's printable range) if the bytes read as text there: a
+    Western text, whose letters are mostly ASCII (Windows-1251 Russian or GBK Chinese also decode,
+    as mojibake of accented letters only: ``Ïîåçä``)."""
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
     c1 = len(_C1.findall(text))
-    return None if c1 > max(2, len(text) // 200) else text
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(not c.isascii() for c in letters)
+    return None if c1 > max(2, len(text) // 200) or accented > max(3, len(letters) // 2) else text
 
 
 def _normalise_newlines(text: str, name: str) -> str:
