@@ -207,6 +207,18 @@ def test_json_lines_in_utf16_or_utf32_with_a_bom_are_read(tmp_path: Path, encodi
     assert not problems.skipped and docs[1].document.locate(3, 10).column == 42
 
 
+def test_decomposed_accents_in_a_record_are_composed_and_located_in_its_line(tmp_path: Path) -> None:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "Jürgen Müller à São Paulo: 12 €.")
+    line = json.dumps({"lang": "de", "text": text}, ensure_ascii=False)
+    (doc,) = read_feed([str(write(tmp_path / "wire.jsonl", line + "\n"))], Problems())
+    assert doc.document.text == unicodedata.normalize("NFC", text)
+    at = doc.document.text.index("12")
+    loc = doc.document.locate(at, at + 2)
+    assert line[loc.column - 1:loc.end_column - 1] == "12"
+
+
 def test_sniffs_the_kind_of_a_file_without_a_known_suffix(tmp_path: Path) -> None:
     f = write(tmp_path / "export", '{"text": "Ein Satz, der lang genug ist, um Deutsch zu sein.", "lang": "de"}\n')
     (doc,) = read_feed([str(f)], Problems())

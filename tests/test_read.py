@@ -42,6 +42,26 @@ def test_another_legacy_encoding_is_refused_not_read_as_mojibake(tmp_path, text,
     assert read_text(f) == icelandic
 
 
+def test_decomposed_accents_are_composed_and_located_in_the_file(tmp_path):
+    """A text in NFD (macOS tools, PDF extraction: `u` + U+0308) was compared as such: `Müller` read as
+    the name `Mu` and the word `ller`. It is composed; every location still points into the file."""
+    import unicodedata
+
+    raw = unicodedata.normalize("NFD", "Jürgen Müller à São Paulo.\nÉlève: Zölle kosten 12 €.\n")
+    f = tmp_path / "story.de.txt"
+    f.write_text(raw, encoding="utf-8")
+    doc = read_document(f)
+    assert doc.text == unicodedata.normalize("NFC", raw)
+    for word in ("Paulo", "12"):
+        at = doc.text.index(word)
+        loc = doc.locate(at, at + len(word))
+        line = raw.split("\n")[loc.line - 1]
+        assert line[loc.column - 1:loc.end_column - 1] == word, (word, loc)
+    plain = tmp_path / "plain.de.txt"
+    plain.write_text("Jürgen Müller.\n", encoding="utf-8")
+    assert read_document(plain).origin is None  # NFC already: read as it is
+
+
 def test_utf16_with_bom(tmp_path):
     f = tmp_path / "a.txt"
     f.write_bytes("Olá mundo.".encode("utf-16"))

@@ -45,7 +45,9 @@ from xlingo.read import (
     BOMS,
     MAX_BYTES,
     TEXT_SUFFIXES,
+    composed,
     decode_bytes,
+    file_origin,
     is_own_output,
     lang_from_name,
     read_at_most,
@@ -168,12 +170,14 @@ def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocum
     if kind == "xml":
         return list(_read_xml(path, data, problems))
     try:
-        text = decode_bytes(data, str(path))
+        raw = decode_bytes(data, str(path))
     except InputError as exc:
         problems.skip(f"{exc}; skipped")
         return []
+    text, source = composed(raw)
     return [FeedDocument(Document(id=path.stem, path=str(path), text=text,
-                                  lang=lang_from_name(path) or detect_language(text)))]
+                                  lang=lang_from_name(path) or detect_language(text),
+                                  origin=None if source is None else file_origin(str(path), raw, source)))]
 
 
 def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocument]:
@@ -222,6 +226,8 @@ def _jsonl_record(path: Path, n: int, raw: bytes) -> FeedDocument:
             raise InputError(f'{where}: "{key}" holds a lone surrogate (\\u{ord(_SURROGATE.search(value)[0]):04x}), '
                              "not text")
     text, offsets = normalise_with_offsets(text)
+    text, source = composed(text)
+    offsets = offsets if source is None else [offsets[i] for i in source]
     if not text:
         raise InputError(f'{where}: no "text"')
     given = fields.get("lang", "").strip()
@@ -307,7 +313,7 @@ def _read_xml(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocum
         line = scanned.lines[k] if located else 1
         body = entry.get("content") or [{}]
         html = body[0].get("value") or entry.get("summary") or ""
-        text = html_to_text(html)
+        text = composed(html_to_text(html))[0]
         title = html_to_text(entry.get("title") or "") or None
         if not text:
             problems.skip(f"{path}:{line}: feed item {title or k + 1!r} has no text; skipped")

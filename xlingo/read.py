@@ -6,14 +6,16 @@ what cannot be text (binary data, empty files).
 """
 from __future__ import annotations
 
+import bisect
 import codecs
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 from xlingo.errors import InputError
 from xlingo.language import UNDETERMINED, detect_language, language_tag, parse_language_tag
-from xlingo.model import Document
+from xlingo.model import Document, Origin
 from xlingo.output import mark_input
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -73,6 +75,36 @@ def _normalise_newlines(text: str, name: str) -> str:
     if controls > max(8, len(text) // 100):
         raise InputError(f"{name}: looks like a binary file ({controls} control characters), not text")
     return text
+
+
+def composed(text: str) -> tuple[str, list[int] | None]:
+    """``text`` in Unicode NFC (accents composed, as words and names are compared: a decomposed
+    ``Müller`` read as ``Mu`` and ``ller``) and, when that changed it, the index in ``text`` each of
+    its characters comes from (None for a text in NFC already, the usual case)."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, None
+    bounds = [i for i, c in enumerate(text) if i == 0 or not unicodedata.combining(c)] + [len(text)]
+    out: list[str] = []
+    source: list[int] = []
+    for a, b in zip(bounds, bounds[1:]):
+        piece = unicodedata.normalize("NFC", text[a:b])
+        out.append(piece)
+        source += [min(a + j, b - 1) for j in range(len(piece))]
+    return "".join(out), source
+
+
+def file_origin(path: str, text: str, source: list[int]) -> Origin:
+    """Where each character of a recomposed text (:func:`composed`) sits in the file ``text`` was read from."""
+    breaks = [i for i, c in enumerate(text) if c == "\n"]
+    anchors: list[tuple[int, int, int]] = []
+    previous = (0, 0)
+    for k, i in enumerate(source):
+        line = bisect.bisect_left(breaks, i)
+        column = i - (breaks[line - 1] + 1 if line else 0) + 1
+        if not anchors or (line, column) != (previous[0], previous[1] + 1):
+            anchors.append((k, line + 1, column))
+        previous = (line, column)
+    return Origin(path, 1, tuple(anchors))
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -157,12 +189,14 @@ def read_document(path: str | os.PathLike[str], lang: str | None = None, doc_id:
     """Read one language version; the language is forced, taken from the name, or detected."""
     if lang is not None:
         lang = parse_language_tag(lang, f"{path}: language")
-    text = read_text(path)
+    raw = read_text(path)
+    text, source = composed(raw)
     lang = lang or lang_from_name(path) or detect_language(text)
     if lang == UNDETERMINED:
         raise InputError(f"{path}: cannot tell the language of its text; name the file like NAME.de.txt "
                          "or pass --lang")
-    return Document(id=doc_id or lang, path=str(path), text=text, lang=lang)
+    return Document(id=doc_id or lang, path=str(path), text=text, lang=lang,
+                    origin=None if source is None else file_origin(str(path), raw, source))
 
 
 def unique_ids(docs: list[Document]) -> None:
