@@ -167,6 +167,9 @@ def test_github_format_writes_the_step_summary(fake_engine, feed, tmp_path, monk
     assert result.exit_code == 1
     assert result.stdout.startswith("::error file=")
     assert "## xlingo check" in summary.read_text(encoding="utf-8")
+    summary.unlink()  # annotations in the log and a copy in a file: the summary once (was: twice)
+    run(str(feed), "--no-cache", "-f", "github", "-f", f"github:{tmp_path / 'annotations.txt'}")
+    assert summary.read_text(encoding="utf-8").count("## xlingo check") == 1
 
 
 @pytest.mark.parametrize("make, message", [

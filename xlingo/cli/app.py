@@ -161,10 +161,10 @@ def emit(report: Report, outputs: list[tuple[str, str | None]], text_extra: str 
                 sys.stdout.write(text)
             else:
                 write_atomic(path, text)
-        if name == "github":
-            from xlingo.report.github import write_step_summary
+    if any(name == "github" for name, _ in outputs):  # once, however many github outputs
+        from xlingo.report.github import write_step_summary
 
-            write_step_summary(report)
+        write_step_summary(report)
     sys.stdout.flush()
 
 
