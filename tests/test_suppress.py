@@ -100,6 +100,18 @@ def test_globs_match_the_file_that_holds_a_record(tmp_path, monkeypatch):
     assert {f.rule for f in run_checks(context_for(story), RULES, per_path)} == {"XL501"}
 
 
+@pytest.mark.parametrize("glob", ["feeds/[ab]/*", "feeds/[!c]/*", "feeds/a/*"])
+def test_a_rule_a_per_path_override_selects_runs_whatever_its_glob(glob):
+    """Rules were chosen by matching each glob against itself: `[per-path."feeds/[ab]/*"] select = ["XL101"]`
+    never ran XL101 anywhere, in silence."""
+    from xlingo.check.runner import selected_rules
+    from xlingo.config import Overrides
+
+    settings = Settings(select=("XL2",), per_path=((glob, Overrides(select=("XL101",))),))
+    assert "XL101" in {r.code for r in selected_rules(settings)}
+    assert "XL101" not in {r.code for r in selected_rules(Settings(select=("XL2",)))}
+
+
 @pytest.mark.parametrize("spelling", ["./feeds/{lang}/s.txt", "{root}/feeds/{lang}/s.txt", "{lang}/s.txt"])
 def test_globs_match_however_the_path_was_spelled(tmp_path, monkeypatch, spelling):
     """`[per-path."feeds/legacy/*"]` (config in the repository's root) and `.xlingo-ignore` lines
