@@ -120,7 +120,8 @@ def test_globs_match_however_the_path_was_spelled(tmp_path, monkeypatch, spellin
     from xlingo.config import load_settings
 
     (tmp_path / "feeds").mkdir()
-    (tmp_path / "pyproject.toml").write_text('[tool.xlingo.per-path."feeds/fr/*"]\nignore = ["XL2"]\n', encoding="utf-8")
+    config = '[tool.xlingo.per-path."feeds/fr/*"]\nignore = ["XL2"]\n'
+    (tmp_path / "pyproject.toml").write_text(config, encoding="utf-8")
     (tmp_path / ".xlingo-ignore").write_text("XL501 feeds/de/*\n", encoding="utf-8")
     if spelling.startswith("{lang}"):  # from the feeds folder: the config is found upwards
         monkeypatch.chdir(tmp_path / "feeds")

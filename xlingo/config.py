@@ -113,7 +113,7 @@ class Settings:
     align_encoders: tuple[str, ...] = DEFAULT_ALIGN_ENCODERS
     align_sentences_only: tuple[str, ...] = DEFAULT_ALIGN_SENTENCES_ONLY
     align_options: tuple[tuple[str, float], ...] = ()  # AlignParams overrides
-    per_path_root: str | None = None  # the folder per-path globs are relative to (the config file's), else the current one
+    per_path_root: str | None = None  # the folder per-path globs start from (the config's; None: the current one)
 
     def with_cli(self, **kwargs: Any) -> Settings:
         """A copy with the given non-None CLI values applied."""

@@ -169,7 +169,8 @@ class _TbxHandler(xml.sax.handler.ContentHandler):
             if not lang or not self.concepts:
                 raise InputError(f"{self.name}:{self.line()}: <{qname}> without xml:lang or outside an entry")
             if language_tag(lang) is None:
-                raise InputError(f"{self.name}:{self.line()}: xml:lang {lang!r} is not a language tag (e.g. ja, zh, el)")
+                raise InputError(f"{self.name}:{self.line()}: xml:lang {lang!r} is not a language tag "
+                                 "(e.g. ja, zh, el)")
             self.lang = lang
             self.concepts[-1][1].append((lang, []))
         elif tag == "term":
