@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 from importlib.resources import files
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
