@@ -153,6 +153,17 @@ def test_an_output_file_that_its_format_overrides_is_an_error(fake_engine, feed,
     assert not (tmp_path / "a.json").exists()
 
 
+def test_a_reader_that_stops_early_loses_no_output_file(fake_engine, feed, tmp_path, monkeypatch) -> None:
+    """`xlingo check feed -f text -f sarif:x.sarif | head`: the text came first, the pipe broke and the
+    SARIF file was never written (exit 141 all the same)."""
+    def broken_pipe(*_, **__):
+        raise BrokenPipeError
+
+    monkeypatch.setattr("xlingo.report.render_text.print_report", broken_pipe)
+    result = run(str(feed), "--no-cache", "-f", "text", "-f", f"sarif:{tmp_path / 'x.sarif'}")
+    assert result.exit_code == 141 and (tmp_path / "x.sarif").is_file()
+
+
 def test_text_output_lists_findings_and_grouping(fake_engine, feed) -> None:
     result = run(str(feed), "--no-cache")
     assert result.exit_code == 1

@@ -144,9 +144,14 @@ def emit(report: Report, outputs: list[tuple[str, str | None]], text_extra: str 
 
     ``options`` go to the terminal text output (``color``, ``show_rows``, ``timings``, ``statistics``);
     ``text_extra`` follows the text output (a feed's grouping, stale baseline entries); with
-    ``github``, the step summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set.
+    ``github``, the step summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set. Files and
+    the summary come before standard output: a reader that stops early (``| head``) loses none of them.
     """
-    for name, path in outputs:
+    if any(name == "github" for name, _ in outputs):  # once, however many github outputs
+        from xlingo.report.github import write_step_summary
+
+        write_step_summary(report)
+    for name, path in sorted(outputs, key=lambda output: output[1] is None):  # files first (a stable sort)
         if path is None and name == "text":
             from xlingo.report.render_text import print_report
 
@@ -161,10 +166,6 @@ def emit(report: Report, outputs: list[tuple[str, str | None]], text_extra: str 
                 sys.stdout.write(text)
             else:
                 write_atomic(path, text)
-    if any(name == "github" for name, _ in outputs):  # once, however many github outputs
-        from xlingo.report.github import write_step_summary
-
-        write_step_summary(report)
     sys.stdout.flush()
 
 
