@@ -47,7 +47,7 @@ def test_decomposed_accents_are_composed_and_located_in_the_file(tmp_path):
     the name `Mu` and the word `ller`. It is composed; every location still points into the file."""
     import unicodedata
 
-    raw = unicodedata.normalize("NFD", "Jürgen Müller à São Paulo.\nÉlève: Zölle kosten 12 €.\n")
+    raw = unicodedata.normalize("NFD", "Jürgen Müller à São Paulo.\nÉlève: Zölle, 서울 kosten 12 €.\n")
     f = tmp_path / "story.de.txt"
     f.write_text(raw, encoding="utf-8")
     doc = read_document(f)

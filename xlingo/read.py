@@ -25,6 +25,8 @@ _C1 = re.compile(r"[\x80-\x9f]")
 # a report signature (every format that names its run) or a baseline's schema: xlingo's own outputs
 _OWN_OUTPUT = re.compile(rb"xlingo:\d+\.\d+[^|\s\"<]{0,40}\|model:|\"schema\": *\"xlingo\.(?:baseline|report)/")
 _LANG_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
+#: Hangul vowel and final jamo: they compose with the syllable before them (macOS writes Korean decomposed)
+_JAMO_VT = re.compile("[\u1160-\u11ff\ud7b0-\ud7ff]")
 #: byte order marks and their codecs; UTF-32's little-endian BOM starts like UTF-16's, so it comes first
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -83,7 +85,8 @@ def composed(text: str) -> tuple[str, list[int] | None]:
     its characters comes from (None for a text in NFC already, the usual case)."""
     if unicodedata.is_normalized("NFC", text):
         return text, None
-    bounds = [i for i, c in enumerate(text) if i == 0 or not unicodedata.combining(c)] + [len(text)]
+    bounds = [i for i, c in enumerate(text) if i == 0 or not (unicodedata.combining(c) or _JAMO_VT.match(c))]
+    bounds.append(len(text))
     out: list[str] = []
     source: list[int] = []
     for a, b in zip(bounds, bounds[1:]):
