@@ -219,6 +219,22 @@ def test_decomposed_accents_in_a_record_are_composed_and_located_in_its_line(tmp
     assert line[loc.column - 1:loc.end_column - 1] == "12"
 
 
+def test_a_record_exported_twice_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    """Yesterday's and today's export both hold the German record: it was a second German version
+    that outvoted the French one (a number mismatch became an error on the French version)."""
+    de = {"story": "s", "lang": "de", "text": "Der Stau war 12 km lang."}
+    fr = {"story": "s", "lang": "fr", "text": "Le bouchon faisait 15 km."}
+    write(tmp_path / "monday.jsonl", "\n".join(json.dumps(r) for r in (de, fr)) + "\n")
+    write(tmp_path / "tuesday.jsonl", json.dumps(de) + "\n" + json.dumps({**de, "story": "t"}) + "\n")
+    problems = Problems()
+    docs = read_feed([str(tmp_path)], problems)
+    assert [(d.story, d.document.path) for d in docs] == [("s", f"{tmp_path / 'monday.jsonl'}#L1"),
+                                                          ("s", f"{tmp_path / 'monday.jsonl'}#L2"),
+                                                          ("t", f"{tmp_path / 'tuesday.jsonl'}#L2")]
+    assert problems.skipped == [f"{tmp_path / 'tuesday.jsonl'}#L1: the same text as {tmp_path / 'monday.jsonl'}#L1; "
+                                "skipped"] and not problems.errors
+
+
 def test_sniffs_the_kind_of_a_file_without_a_known_suffix(tmp_path: Path) -> None:
     f = write(tmp_path / "export", '{"text": "Ein Satz, der lang genug ist, um Deutsch zu sein.", "lang": "de"}\n')
     (doc,) = read_feed([str(f)], Problems())
@@ -235,8 +251,8 @@ def test_a_renamed_duplicate_never_takes_another_documents_id(tmp_path: Path) ->
     """de/story.txt, de/story-2.txt, fr/story.txt, fr/story-2.txt: fr/story.txt was renamed story-2, the id
     of de/story-2.txt, and the grouping then lost one of the two documents without a word."""
     for lang in ("de", "fr"):
-        write(tmp_path / lang / "story.txt", "Ein Satz.")
-        write(tmp_path / lang / "story-2.txt", "Noch ein Satz.")
+        write(tmp_path / lang / "story.txt", f"Ein Satz ({lang}).")
+        write(tmp_path / lang / "story-2.txt", f"Noch ein Satz ({lang}).")
     ids = [fd.document.id for fd in read_feed([str(tmp_path)], Problems())]
     assert len(set(ids)) == 4 and ids[:2] == ["story-2", "story"], ids
 

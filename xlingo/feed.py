@@ -12,7 +12,7 @@ What can be read becomes a :class:`FeedDocument`; what cannot is handled per cas
   long, not UTF-8), not a JSON object, without ``text``, with a field of the wrong type, a
   language value that is not a language tag or text with a lone surrogate (``file:line``);
 * skipped with a warning (exit code unchanged): a file over the size limit, an empty, binary
-  or undecodable text file, well-formed XML without RSS items or Atom entries, a feed item without text, a feed whose ``<language>`` is not a tag
+  or undecodable text file, a repeat of an earlier document (same text, language and story), well-formed XML without RSS items or Atom entries, a feed item without text, a feed whose ``<language>`` is not a tag
   (each item's language is detected instead), and xlingo's own outputs (reports and
   baselines written into the feed folder are recognised by their content and never read).
 
@@ -125,11 +125,26 @@ def read_feed(paths: Sequence[str], problems: Problems, max_bytes: int = MAX_BYT
     for doc in [d for d in out if d.document.lang == UNDETERMINED]:
         problems.skip(f"{doc.document.path}: cannot tell the language of its text (name the file like NAME.de.txt, "
                       'or give a "lang"); skipped')
-    out = [d for d in out if d.document.lang != UNDETERMINED]
+    out = _without_duplicates([d for d in out if d.document.lang != UNDETERMINED], problems)
     if not out:
         raise InputError(f"nothing to check in {', '.join(paths)}")
     unique_ids([fd.document for fd in out])
     return out
+
+
+def _without_duplicates(docs: list[FeedDocument], problems: Problems) -> list[FeedDocument]:
+    """The documents but a repeat of one before it (same text, language and story: a record exported
+    twice), skipped with a warning: a second copy would count as one more version agreeing with it."""
+    first: dict[tuple[str, str, str | None], str] = {}
+    kept = []
+    for fd in docs:
+        key = (fd.document.lang, fd.document.text, fd.story)
+        if key in first:
+            problems.skip(f"{fd.document.path}: the same text as {first[key]}; skipped")
+        else:
+            first[key] = fd.document.path
+            kept.append(fd)
+    return kept
 
 
 def _folder_files(folder: Path) -> Iterator[Path]:

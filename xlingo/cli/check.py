@@ -64,7 +64,8 @@ entities (entity bombs, external entities) and a feed where no story has two ver
 A bad JSON Lines record (invalid JSON, not an object with "text", a wrong field type, a "lang"
 that is not a language tag; file:line) is reported and skipped: the rest is checked and
 reported, then the run exits 2. A file over 20 MiB, an empty, binary or undecodable file, a feed
-item without text and a story with only one version are skipped with a warning; --strict makes
+item without text, a repeat of a document (same text, language and story) and a story with only one
+version are skipped with a warning; --strict makes
 each of those an error at once.
 """
 
