@@ -164,6 +164,14 @@ def test_a_reader_that_stops_early_loses_no_output_file(fake_engine, feed, tmp_p
     assert result.exit_code == 141 and (tmp_path / "x.sarif").is_file()
 
 
+def test_a_saved_feed_report_renders_as_text_with_its_grouping(fake_engine, feed, tmp_path) -> None:
+    """`xlingo render report.json -f text` left out the grouping the run's text output had."""
+    run(str(feed), "--no-cache", "-f", f"text:{tmp_path / 'run.txt'}", "-f", f"json:{tmp_path / 'r.json'}")
+    CliRunner().invoke(app, ["render", str(tmp_path / "r.json"), "-f", f"text:{tmp_path / 'again.txt'}"])
+    again = (tmp_path / "again.txt").read_text(encoding="utf-8")
+    assert "grouping:" in again and again == (tmp_path / "run.txt").read_text(encoding="utf-8")
+
+
 def test_text_output_lists_findings_and_grouping(fake_engine, feed) -> None:
     result = run(str(feed), "--no-cache")
     assert result.exit_code == 1

@@ -79,7 +79,10 @@ def render_command(
     no_color: opt.NoColor = False,
 ) -> None:
     """Render a saved JSON report as html, sarif, junit, github, codeclimate, text or json."""
+    from xlingo.cli.check import text_extras
+
     refuse_empty_paths({"REPORT_FILE": report_file, "--output-file": output_files})
     outputs = parse_outputs(formats or ["text"], output_files)
-    emit(load_report(report_file), outputs, color=False if no_color else None, show_rows=not only_findings,
-         statistics=statistics)
+    report = load_report(report_file)
+    emit(report, outputs, text_extra=text_extras(report, None) if report.grouping else "",
+         color=False if no_color else None, show_rows=not only_findings, statistics=statistics)
