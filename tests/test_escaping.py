@@ -120,6 +120,19 @@ def test_plain_text_keeps_one_line_per_cell_and_finding() -> None:
     assert "      de  Erster Satz. Zweiter Satz.\n" in plain and "x<U+000A>    E XL101" in plain
 
 
+def test_statistics_of_a_saved_report_keep_its_rule_names_on_their_line() -> None:
+    """`xlingo render report.json --statistics` printed a rule name from the file as it was: a terminal
+    escape sequence, a line break and a forged `::error::` command."""
+    report = report_with("Text")
+    report.rules = {"XL101": RuleInfo("XL101", "n\x1b]0;pwned\x07\n::error::forged", "A number differs", Severity.ERROR)}
+    for out in (render(report, "text", statistics=True), Terminal()):
+        if isinstance(out, Terminal):
+            print_report(report, file=out, width=200, color=False, statistics=True)
+            out = out.getvalue()
+        assert "\x1b]0;" not in out and "\x07" not in out
+        assert not [line for line in out.splitlines() if line.startswith("::error::")]
+
+
 class Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
