@@ -78,6 +78,15 @@ def test_no_output_for_a_ci_log_holds_a_legacy_workflow_command() -> None:
     assert "##[" not in out.getvalue()
 
 
+def test_no_format_printed_into_a_ci_log_starts_a_line_with_a_workflow_command() -> None:
+    """A line break in a file name or story id (a JSON Lines "story") put `::error::forged` at the start
+    of a line of the JUnit failure text and of the viewer's title."""
+    forged = "x\n::error::forged"
+    report = report_with("Text", story_id=forged, path=f"{forged}.txt", message=forged)
+    for fmt in ("text", "github", "json", "sarif", "codeclimate", "junit", "html"):
+        assert not [line for line in render(report, fmt).splitlines() if line.lstrip().startswith("::error::forged")], fmt
+
+
 def _strings(data) -> list[str]:
     """Every string of parsed JSON, or every text and attribute value of an XML element."""
     if isinstance(data, ET.Element):
