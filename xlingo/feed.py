@@ -51,6 +51,7 @@ from xlingo.read import (
     is_own_output,
     lang_from_name,
     read_at_most,
+    source_offset,
     unique_ids,
 )
 
@@ -189,10 +190,10 @@ def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocum
     except InputError as exc:
         problems.skip(f"{exc}; skipped")
         return []
-    text, source = composed(raw)
+    text, runs = composed(raw)
     return [FeedDocument(Document(id=path.stem, path=str(path), text=text,
                                   lang=lang_from_name(path) or detect_language(text),
-                                  origin=None if source is None else file_origin(str(path), raw, source)))]
+                                  origin=None if runs is None else file_origin(str(path), raw, runs)))]
 
 
 def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocument]:
@@ -241,8 +242,8 @@ def _jsonl_record(path: Path, n: int, raw: bytes) -> FeedDocument:
             raise InputError(f'{where}: "{key}" holds a lone surrogate (\\u{ord(_SURROGATE.search(value)[0]):04x}), '
                              "not text")
     text, offsets = normalise_with_offsets(text)
-    text, source = composed(text)
-    offsets = offsets if source is None else [offsets[i] for i in source]
+    text, runs = composed(text)
+    offsets = offsets if runs is None else [offsets[source_offset(runs, k)] for k in range(len(text))]
     if not text:
         raise InputError(f'{where}: no "text"')
     given = fields.get("lang", "").strip()

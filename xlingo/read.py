@@ -19,6 +19,9 @@ from xlingo.model import Document, Origin
 from xlingo.output import mark_input
 
 MAX_BYTES = 20 * 1024 * 1024
+#: longer texts are left decomposed (they exceed the sentence budget of segment.py in practice);
+#: composing one costs memory in proportion to its compositions
+COMPOSE_MAX_CHARS = 4 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _C1 = re.compile(r"[\x80-\x9f]")
@@ -79,34 +82,46 @@ def _normalise_newlines(text: str, name: str) -> str:
     return text
 
 
-def composed(text: str) -> tuple[str, list[int] | None]:
+def composed(text: str) -> tuple[str, list[tuple[int, int]] | None]:
     """``text`` in Unicode NFC (accents composed, as words and names are compared: a decomposed
-    ``Müller`` read as ``Mu`` and ``ller``) and, when that changed it, the index in ``text`` each of
-    its characters comes from (None for a text in NFC already, the usual case)."""
-    if unicodedata.is_normalized("NFC", text):
+    ``Müller`` read as ``Mu`` and ``ller``) and, when that changed it, where it comes from in ``text``:
+    ``(offset, offset in text)`` pairs, from each of which both advance together up to the next
+    (None for a text in NFC already, the usual case, or longer than :data:`COMPOSE_MAX_CHARS`)."""
+    if len(text) > COMPOSE_MAX_CHARS or unicodedata.is_normalized("NFC", text):
         return text, None
-    bounds = [i for i, c in enumerate(text) if i == 0 or not (unicodedata.combining(c) or _JAMO_VT.match(c))]
-    bounds.append(len(text))
     out: list[str] = []
-    source: list[int] = []
-    for a, b in zip(bounds, bounds[1:]):
-        piece = unicodedata.normalize("NFC", text[a:b])
+    runs = [(0, 0)]
+    size = start = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and (unicodedata.combining(text[i]) or _JAMO_VT.match(text[i])):
+            continue  # composes with the character before it
+        piece = text[start:i]
+        if i - start > 1 or piece > "\u02ff":
+            piece = unicodedata.normalize("NFC", piece)
         out.append(piece)
-        source += [min(a + j, b - 1) for j in range(len(piece))]
-    return "".join(out), source
+        size += len(piece)
+        if len(piece) != i - start:
+            runs.append((size, i))
+        start = i
+    return "".join(out), runs
 
 
-def file_origin(path: str, text: str, source: list[int]) -> Origin:
-    """Where each character of a recomposed text (:func:`composed`) sits in the file ``text`` was read from."""
-    breaks = [i for i, c in enumerate(text) if c == "\n"]
-    anchors: list[tuple[int, int, int]] = []
-    previous = (0, 0)
-    for k, i in enumerate(source):
-        line = bisect.bisect_left(breaks, i)
-        column = i - (breaks[line - 1] + 1 if line else 0) + 1
-        if not anchors or (line, column) != (previous[0], previous[1] + 1):
-            anchors.append((k, line + 1, column))
-        previous = (line, column)
+def source_offset(runs: list[tuple[int, int]], offset: int) -> int:
+    """Where a character of a recomposed text (:func:`composed`) comes from in the text it was made of."""
+    at, source = runs[bisect.bisect_right(runs, (offset, len(runs) + offset)) - 1]
+    return source + offset - at
+
+
+def file_origin(path: str, text: str, runs: list[tuple[int, int]]) -> Origin:
+    """Where each character of a recomposed file text (:func:`composed`) sits in the file ``text`` was
+    read from: an anchor where a run of :func:`composed` starts and where each line does."""
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    sources = [source for _, source in runs]
+    anchors = []
+    for source in sorted({*sources, *(b + 1 for b in breaks)}):
+        at, start = runs[bisect.bisect_right(sources, source) - 1]
+        line = bisect.bisect_left(breaks, source)
+        anchors.append((at + source - start, line + 1, source - (breaks[line - 1] + 1 if line else 0) + 1))
     return Origin(path, 1, tuple(anchors))
 
 
@@ -193,13 +208,13 @@ def read_document(path: str | os.PathLike[str], lang: str | None = None, doc_id:
     if lang is not None:
         lang = parse_language_tag(lang, f"{path}: language")
     raw = read_text(path)
-    text, source = composed(raw)
+    text, runs = composed(raw)
     lang = lang or lang_from_name(path) or detect_language(text)
     if lang == UNDETERMINED:
         raise InputError(f"{path}: cannot tell the language of its text; name the file like NAME.de.txt "
                          "or pass --lang")
     return Document(id=doc_id or lang, path=str(path), text=text, lang=lang,
-                    origin=None if source is None else file_origin(str(path), raw, source))
+                    origin=None if runs is None else file_origin(str(path), raw, runs))
 
 
 def unique_ids(docs: list[Document]) -> None:
