@@ -146,6 +146,32 @@ def test_several_formats_go_to_their_files(fake_engine, feed, tmp_path) -> None:
     assert json.loads(result.stdout)["schema"] == "xlingo.report/2"
 
 
+def test_an_output_file_that_its_format_overrides_is_an_error(fake_engine, feed, tmp_path) -> None:
+    """`-f json:a.json -o b.json` wrote a.json and left b.json unwritten without a word."""
+    result = run(str(feed), "--no-cache", "-f", f"json:{tmp_path / 'a.json'}", "-o", str(tmp_path / "b.json"))
+    assert result.exit_code == 2 and "would be left unwritten" in result.stderr, result.output
+    assert not (tmp_path / "a.json").exists()
+
+
+def test_a_reader_that_stops_early_loses_no_output_file(fake_engine, feed, tmp_path, monkeypatch) -> None:
+    """`xlingo check feed -f text -f sarif:x.sarif | head`: the text came first, the pipe broke and the
+    SARIF file was never written (exit 141 all the same)."""
+    def broken_pipe(*_, **__):
+        raise BrokenPipeError
+
+    monkeypatch.setattr("xlingo.report.render_text.print_report", broken_pipe)
+    result = run(str(feed), "--no-cache", "-f", "text", "-f", f"sarif:{tmp_path / 'x.sarif'}")
+    assert result.exit_code == 141 and (tmp_path / "x.sarif").is_file()
+
+
+def test_a_saved_feed_report_renders_as_text_with_its_grouping(fake_engine, feed, tmp_path) -> None:
+    """`xlingo render report.json -f text` left out the grouping the run's text output had."""
+    run(str(feed), "--no-cache", "-f", f"text:{tmp_path / 'run.txt'}", "-f", f"json:{tmp_path / 'r.json'}")
+    CliRunner().invoke(app, ["render", str(tmp_path / "r.json"), "-f", f"text:{tmp_path / 'again.txt'}"])
+    again = (tmp_path / "again.txt").read_text(encoding="utf-8")
+    assert "grouping:" in again and again == (tmp_path / "run.txt").read_text(encoding="utf-8")
+
+
 def test_text_output_lists_findings_and_grouping(fake_engine, feed) -> None:
     result = run(str(feed), "--no-cache")
     assert result.exit_code == 1
@@ -160,6 +186,9 @@ def test_github_format_writes_the_step_summary(fake_engine, feed, tmp_path, monk
     assert result.exit_code == 1
     assert result.stdout.startswith("::error file=")
     assert "## xlingo check" in summary.read_text(encoding="utf-8")
+    summary.unlink()  # annotations in the log and a copy in a file: the summary once (was: twice)
+    run(str(feed), "--no-cache", "-f", "github", "-f", f"github:{tmp_path / 'annotations.txt'}")
+    assert summary.read_text(encoding="utf-8").count("## xlingo check") == 1
 
 
 @pytest.mark.parametrize("make, message", [
@@ -174,6 +203,23 @@ def test_bad_input_is_one_line_and_exit_2(fake_engine, tmp_path, make, message) 
     assert result.exit_code == 2
     assert message in result.stderr and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("option", ["PATHS", "--baseline", "--write-baseline", "--cache", "--config", "--glossary"])
+def test_an_empty_path_is_an_error_not_the_current_folder_or_no_option(fake_engine, feed, tmp_path, monkeypatch,
+                                                                       option) -> None:
+    """`xlingo check "$FEED"` with FEED unset checked the current folder; `--baseline "$B"` ran without
+    the baseline (every accepted finding back), `--write-baseline ""` wrote none, in silence."""
+    make_feed(tmp_path / "here", {1: "BAD"})
+    args = ["", "--no-cache"] if option == "PATHS" else [str(feed), "--no-cache", option, ""]
+    result = run(*args, cwd=tmp_path / "here", monkeypatch=monkeypatch)
+    assert result.exit_code == 2 and f"{option}: an empty path" in result.stderr, result.output
+
+
+def test_an_empty_path_after_a_format_is_an_error_not_standard_output(fake_engine, feed) -> None:
+    """`-f "sarif:$OUT"` with OUT unset printed the SARIF into the log and wrote no file."""
+    result = run(str(feed), "--no-cache", "-f", "sarif:")
+    assert result.exit_code == 2 and "--format sarif:: an empty path" in result.stderr and not result.stdout
 
 
 def test_broken_jsonl_lines_are_skipped_and_fail_the_run_after_the_report(fake_engine, tmp_path) -> None:

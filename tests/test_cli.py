@@ -119,6 +119,40 @@ def test_a_version_given_twice_is_one_line_and_exit_2(fake, tmp_path) -> None:
     one_line_error(cli("diff", str(tmp_path / "alias.txt"), fr, de), "the same file given twice")
 
 
+@pytest.mark.parametrize("option", ["PATHS", "--context", "render"])
+def test_an_empty_path_is_an_error_not_the_current_folder(fake, tmp_path, monkeypatch, option) -> None:
+    """`xlingo diff de.txt "$FR"` with FR unset read every text file of the current folder as versions
+    (or, with `-c "$CTX"`, as context)."""
+    de, fr = story(tmp_path / "here")
+    monkeypatch.chdir(tmp_path / "here")
+    args = {"PATHS": ["diff", de, ""], "--context": ["diff", de, fr, "-c", ""], "render": ["render", ""]}[option]
+    one_line_error(cli(*args), "an empty path")
+
+
+def test_an_empty_model_name_is_an_error_not_the_default_model(fake, tmp_path) -> None:
+    """`--model "$MODEL"` with MODEL unset ran the default model, under a signature of its own."""
+    one_line_error(cli("diff", *story(tmp_path), "--model", ""), "--model: an empty model name")
+
+
+def test_a_version_given_as_context_too_is_one_line_and_exit_2(fake, tmp_path) -> None:
+    """`diff story/ -c story/`: the versions were also read as the context that names things correctly."""
+    de, fr = story(tmp_path)
+    one_line_error(cli("diff", de, fr, "-c", str(tmp_path)), "given both as a version and as context")
+
+
+def test_context_files_of_one_name_keep_their_own_paths(fake, tmp_path) -> None:
+    """Two context files both called notes.txt were both `context:notes`: a span in the second was
+    located in the first."""
+    de, fr = story(tmp_path / "story")
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "notes.txt").write_text(f"Zug {folder} fährt.\n", encoding="utf-8")
+    result = cli("diff", de, fr, "-c", str(tmp_path / "a" / "notes.txt"), "-c", str(tmp_path / "b" / "notes.txt"),
+                 "-f", "json")
+    context = json.loads(result.stdout)["stories"][0]["context"]
+    assert len({d["id"] for d in context}) == 2, context
+
+
 @pytest.mark.parametrize("args, needle", [
     (["diff", "a.txt", "b.txt", "--threads", "0"], "Invalid value for '--threads'"),
     (["diff", "a.txt", "b.txt", "--no-such-option"], "No such option: --no-such-option"),
@@ -172,6 +206,16 @@ def test_a_reader_that_stops_early_is_not_an_error() -> None:
     assert proc.wait(timeout=120) == 141
     assert proc.stderr.read() == b""
     proc.stderr.close()
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    """`python -m xlingo rules XL101`, as a user without the script on PATH runs it."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "xlingo", "rules", "XL101"], capture_output=True, text=True,
+                          cwd=Path(xlingo.__file__).parent.parent, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.startswith("# XL101"), proc.stderr
 
 
 def test_rules_command_follows_the_crash_policy() -> None:

@@ -80,6 +80,8 @@ def test_selectors_may_be_codes_prefixes_or_names():
     ({"cache": 3}, "cache: expected"),
     ({"per-language": {"French": {"ignore": ["XL1"]}}}, "per-language.French: not a language tag"),
     ({"per-language": {"xx": {"ignore": ["XL1"]}}}, "per-language.xx: not a language tag"),
+    ({"model": " "}, "model: String should have at least 1 character"),  # was: the default model, in silence
+    ({"model": 5}, "model: expected a string"),
 ])
 def test_config_types_and_ranges(table, needle):
     with pytest.raises(ConfigError, match=re.escape(needle)):

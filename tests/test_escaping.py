@@ -78,6 +78,15 @@ def test_no_output_for_a_ci_log_holds_a_legacy_workflow_command() -> None:
     assert "##[" not in out.getvalue()
 
 
+def test_no_format_printed_into_a_ci_log_starts_a_line_with_a_workflow_command() -> None:
+    """A line break in a file name or story id (a JSON Lines "story") put `::error::forged` at the start
+    of a line of the JUnit failure text and of the viewer's title."""
+    forged = "x\n::error::forged"
+    report = report_with("Text", story_id=forged, path=f"{forged}.txt", message=forged)
+    for fmt in ("text", "github", "json", "sarif", "codeclimate", "junit", "html"):
+        assert not [line for line in render(report, fmt).splitlines() if line.lstrip().startswith("::error::forged")], fmt
+
+
 def _strings(data) -> list[str]:
     """Every string of parsed JSON, or every text and attribute value of an XML element."""
     if isinstance(data, ET.Element):
@@ -118,6 +127,19 @@ def test_plain_text_keeps_one_line_per_cell_and_finding() -> None:
         assert not [line for line in text.splitlines() if line.lstrip().startswith("E XL101 error [de] forged")]
     plain = render(report, "text")
     assert "      de  Erster Satz. Zweiter Satz.\n" in plain and "x<U+000A>    E XL101" in plain
+
+
+def test_statistics_of_a_saved_report_keep_its_rule_names_on_their_line() -> None:
+    """`xlingo render report.json --statistics` printed a rule name from the file as it was: a terminal
+    escape sequence, a line break and a forged `::error::` command."""
+    report = report_with("Text")
+    report.rules = {"XL101": RuleInfo("XL101", "n\x1b]0;pwned\x07\n::error::forged", "A number differs", Severity.ERROR)}
+    for out in (render(report, "text", statistics=True), Terminal()):
+        if isinstance(out, Terminal):
+            print_report(report, file=out, width=200, color=False, statistics=True)
+            out = out.getvalue()
+        assert "\x1b]0;" not in out and "\x07" not in out
+        assert not [line for line in out.splitlines() if line.startswith("::error::")]
 
 
 class Terminal(io.StringIO):

@@ -179,6 +179,62 @@ def test_large_empty_and_binary_files_are_skipped_and_nothing_left_is_an_error(t
     assert len(piped.skipped) == 1 and "pipe.txt: skipped: file is too large" in piped.skipped[0]
 
 
+def test_a_file_skipped_as_too_large_is_never_replaced_by_an_output(tmp_path: Path) -> None:
+    """Every skipped file was marked an input except one over the size limit (`-o feed/wire.jsonl`)."""
+    from xlingo.output import forget_inputs, output_target
+
+    write(tmp_path / "wire.jsonl", b"a" * 2048)
+    write(tmp_path / "ok.de.txt", "Ein Satz, der lang genug ist, um Deutsch zu sein.")
+    forget_inputs()
+    read_feed([str(tmp_path)], Problems(), max_bytes=1024)
+    with pytest.raises(InputError, match="over an input"):
+        output_target(tmp_path / "wire.jsonl")
+    forget_inputs()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_json_lines_in_utf16_or_utf32_with_a_bom_are_read(tmp_path: Path, encoding: str) -> None:
+    """PowerShell's `>` writes UTF-16 with a BOM: every record was "invalid JSON" and the file was lost,
+    while a UTF-16 text file was read."""
+    records = ['{"story": "s", "lang": "de", "text": "Der Stau war 12 km lang."}',
+               '{"story": "s", "lang": "fr", "text": "Le bouchon faisait 12 km."}']
+    data = "\r\n".join(records).encode(encoding)
+    bom = {"utf-16-be": "\ufeff".encode("utf-16-be")}.get(encoding, b"")
+    problems = Problems()
+    docs = read_feed([str(write(tmp_path / "wire.jsonl", bom + data))], problems)
+    assert [(d.document.lang, d.document.text) for d in docs] == [("de", "Der Stau war 12 km lang."),
+                                                                  ("fr", "Le bouchon faisait 12 km.")]
+    assert not problems.skipped and docs[1].document.locate(3, 10).column == 42
+
+
+def test_decomposed_accents_in_a_record_are_composed_and_located_in_its_line(tmp_path: Path) -> None:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", "Jürgen Müller à São Paulo: 12 €.")
+    line = json.dumps({"lang": "de", "text": text}, ensure_ascii=False)
+    (doc,) = read_feed([str(write(tmp_path / "wire.jsonl", line + "\n"))], Problems())
+    assert doc.document.text == unicodedata.normalize("NFC", text)
+    at = doc.document.text.index("12")
+    loc = doc.document.locate(at, at + 2)
+    assert line[loc.column - 1:loc.end_column - 1] == "12"
+
+
+def test_a_record_exported_twice_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    """Yesterday's and today's export both hold the German record: it was a second German version
+    that outvoted the French one (a number mismatch became an error on the French version)."""
+    de = {"story": "s", "lang": "de", "text": "Der Stau war 12 km lang."}
+    fr = {"story": "s", "lang": "fr", "text": "Le bouchon faisait 15 km."}
+    write(tmp_path / "monday.jsonl", "\n".join(json.dumps(r) for r in (de, fr)) + "\n")
+    write(tmp_path / "tuesday.jsonl", json.dumps(de) + "\n" + json.dumps({**de, "story": "t"}) + "\n")
+    problems = Problems()
+    docs = read_feed([str(tmp_path)], problems)
+    assert [(d.story, d.document.path) for d in docs] == [("s", f"{tmp_path / 'monday.jsonl'}#L1"),
+                                                          ("s", f"{tmp_path / 'monday.jsonl'}#L2"),
+                                                          ("t", f"{tmp_path / 'tuesday.jsonl'}#L2")]
+    assert problems.skipped == [f"{tmp_path / 'tuesday.jsonl'}#L1: the same text as {tmp_path / 'monday.jsonl'}#L1; "
+                                "skipped"] and not problems.errors
+
+
 def test_sniffs_the_kind_of_a_file_without_a_known_suffix(tmp_path: Path) -> None:
     f = write(tmp_path / "export", '{"text": "Ein Satz, der lang genug ist, um Deutsch zu sein.", "lang": "de"}\n')
     (doc,) = read_feed([str(f)], Problems())
@@ -189,6 +245,16 @@ def test_ids_are_unique_across_folders(tmp_path: Path) -> None:
     write(tmp_path / "a" / "x.de.txt", "Ein Satz.")
     write(tmp_path / "b" / "x.de.txt", "Noch ein Satz.")
     assert [fd.document.id for fd in read_feed([str(tmp_path)], Problems())] == ["x.de", "x.de-2"]
+
+
+def test_a_renamed_duplicate_never_takes_another_documents_id(tmp_path: Path) -> None:
+    """de/story.txt, de/story-2.txt, fr/story.txt, fr/story-2.txt: fr/story.txt was renamed story-2, the id
+    of de/story-2.txt, and the grouping then lost one of the two documents without a word."""
+    for lang in ("de", "fr"):
+        write(tmp_path / lang / "story.txt", f"Ein Satz ({lang}).")
+        write(tmp_path / lang / "story-2.txt", f"Noch ein Satz ({lang}).")
+    ids = [fd.document.id for fd in read_feed([str(tmp_path)], Problems())]
+    assert len(set(ids)) == 4 and ids[:2] == ["story-2", "story"], ids
 
 
 def test_html_to_text_keeps_paragraphs_and_decodes_entities() -> None:

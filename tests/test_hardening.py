@@ -119,6 +119,26 @@ def test_a_78_kb_single_line_is_checked_in_seconds(hashed, tmp_path) -> None:
     assert "split at spaces or punctuation" in result.stderr
 
 
+@pytest.mark.parametrize("option", ["--baseline", "--config", "--glossary", "render", ".xlingo-ignore"])
+def test_an_endless_settings_or_report_file_is_one_line(hashed, pair, monkeypatch, option) -> None:
+    """`--baseline /dev/zero` (or a report, config, ignore file or glossary that never ends) read until
+    the memory was full; inputs were already read at most 20 MiB."""
+    monkeypatch.setattr("xlingo.baseline.MAX_BASELINE_BYTES", 2**20)
+    monkeypatch.setattr("xlingo.cli.render.MAX_REPORT_BYTES", 2**20)
+    endless = pair[0].parent / "endless.toml"
+    endless.symlink_to("/dev/zero")
+    monkeypatch.chdir(pair[0].parent)
+    args = {"--baseline": ["check", *map(str, pair), "--no-cache", "--baseline", str(endless)],
+            "--config": ["diff", *map(str, pair), "--config", str(endless)],
+            "--glossary": ["diff", *map(str, pair), "-g", str(endless), "--show-settings"],
+            "render": ["render", str(endless)],
+            ".xlingo-ignore": ["diff", *map(str, pair)]}[option]
+    if option == ".xlingo-ignore":
+        Path(".xlingo-ignore").symlink_to("/dev/zero")
+    result = hashed(*args)
+    assert result.exit_code == 2 and "too large" in result.stderr and not crashed(result), result.output
+
+
 def test_xl501_is_linear_in_the_line_length() -> None:
     from xlingo.check.rules.artefacts import SpaceBeforeHyphen
     from xlingo.testing import context_for, story_from_rows

@@ -27,6 +27,41 @@ def test_latin1_and_cp1252(tmp_path):
     assert read_text(g) == "A ação foi rápida."
 
 
+@pytest.mark.parametrize("text, encoding", [("Поезд отправляется в 8 часов. Билет стоит 12 евро.", "cp1251"),
+                                            ("Το τρένο αναχωρεί στις 8. Το εισιτήριο κοστίζει 12 ευρώ.", "cp1253"),
+                                            ("火车八点出发。票价十二欧元。", "gbk")])
+def test_another_legacy_encoding_is_refused_not_read_as_mojibake(tmp_path, text, encoding):
+    """Windows-1251 Russian also decodes as Windows-1252 (`Ïîåçä îòïðàâëÿåòñÿ`): it was checked as
+    that mojibake, its findings nonsense, under the version's language."""
+    f = tmp_path / "story.ru.txt"
+    f.write_bytes(text.encode(encoding))
+    with pytest.raises(InputError, match="save it as UTF-8"):
+        read_text(f)
+    icelandic = "Þú ert að fara á fætur. Ég á þrjú börn og hús á Íslandi."  # Windows-1252 all the same
+    f.write_bytes(icelandic.encode("cp1252"))
+    assert read_text(f) == icelandic
+
+
+def test_decomposed_accents_are_composed_and_located_in_the_file(tmp_path):
+    """A text in NFD (macOS tools, PDF extraction: `u` + U+0308) was compared as such: `Müller` read as
+    the name `Mu` and the word `ller`. It is composed; every location still points into the file."""
+    import unicodedata
+
+    raw = unicodedata.normalize("NFD", "Jürgen Müller à São Paulo.\nÉlève: Zölle, 서울 kosten 12 €.\n")
+    f = tmp_path / "story.de.txt"
+    f.write_text(raw, encoding="utf-8")
+    doc = read_document(f)
+    assert doc.text == unicodedata.normalize("NFC", raw)
+    for word in ("Paulo", "Élève", "Zölle", "서울", "12"):
+        at = doc.text.index(word)
+        loc = doc.locate(at, at + len(word))
+        line = raw.split("\n")[loc.line - 1]
+        assert unicodedata.normalize("NFC", line[loc.column - 1:loc.end_column - 1]) == word, (word, loc)
+    plain = tmp_path / "plain.de.txt"
+    plain.write_text("Jürgen Müller.\n", encoding="utf-8")
+    assert read_document(plain).origin is None  # NFC already: read as it is
+
+
 def test_utf16_with_bom(tmp_path):
     f = tmp_path / "a.txt"
     f.write_bytes("Olá mundo.".encode("utf-16"))

@@ -55,6 +55,7 @@ def test_csv_with_semicolons_and_tabs(tmp_path):
     ("word,de\nboard,Vorstand\n", ":1: glossary header has no 'term' column"),
     ("term,de,de\nboard,Vorstand,Rat\n", ":1: column 'de' appears twice"),
     ("term,German\nboard,Vorstand\n", ":1: column 'German' is neither"),
+    ("term,de,jp\nboard,Vorstand,取締役会\n", ":1: column 'jp' is not a language tag"),  # was: never applied
     ("term,de\nboard,Vorstand\n,Rat\n", ":3: empty 'term'"),
     ("term,de,dnt\nboard,Vorstand,maybe\n", ":2: 'dnt' must be"),
     ("term,de\nboard,Vorstand,extra\n", ":2: 3 fields, the header has 2"),
@@ -121,6 +122,8 @@ def test_tbx2_and_tbx3(tmp_path):
     ("<tbx><text><body>\n<conceptEntry><langSec xml:lang='en'><termSec><term> </term></termSec></langSec>"
      "</conceptEntry></body></text></tbx>", ":2: empty <term>"),
     ("<tbx><text><body></body></text></tbx>", "no entries"),
+    ("<tbx><text><body>\n<conceptEntry><langSec xml:lang='cn'><termSec><term>董事会</term></termSec></langSec>"
+     "</conceptEntry></body></text></tbx>", ":2: xml:lang 'cn' is not a language tag"),
 ])
 def test_bad_tbx(tmp_path, text, message):
     p = write(tmp_path, "g.tbx", text)

@@ -100,6 +100,43 @@ def test_globs_match_the_file_that_holds_a_record(tmp_path, monkeypatch):
     assert {f.rule for f in run_checks(context_for(story), RULES, per_path)} == {"XL501"}
 
 
+@pytest.mark.parametrize("glob", ["feeds/[ab]/*", "feeds/[!c]/*", "feeds/a/*"])
+def test_a_rule_a_per_path_override_selects_runs_whatever_its_glob(glob):
+    """Rules were chosen by matching each glob against itself: `[per-path."feeds/[ab]/*"] select = ["XL101"]`
+    never ran XL101 anywhere, in silence."""
+    from xlingo.check.runner import selected_rules
+    from xlingo.config import Overrides
+
+    settings = Settings(select=("XL2",), per_path=((glob, Overrides(select=("XL101",))),))
+    assert "XL101" in {r.code for r in selected_rules(settings)}
+    assert "XL101" not in {r.code for r in selected_rules(Settings(select=("XL2",)))}
+
+
+@pytest.mark.parametrize("spelling", ["./feeds/{lang}/s.txt", "{root}/feeds/{lang}/s.txt", "{lang}/s.txt"])
+def test_globs_match_however_the_path_was_spelled(tmp_path, monkeypatch, spelling):
+    """`[per-path."feeds/legacy/*"]` (config in the repository's root) and `.xlingo-ignore` lines
+    held only for paths typed exactly so: not for `./feeds/...`, an absolute path (CI's
+    `$GITHUB_WORKSPACE/feeds`) or a run from the feeds folder (the config's, found upwards)."""
+    from xlingo.config import load_settings
+
+    (tmp_path / "feeds").mkdir()
+    config = '[tool.xlingo.per-path."feeds/fr/*"]\nignore = ["XL2"]\n'
+    (tmp_path / "pyproject.toml").write_text(config, encoding="utf-8")
+    (tmp_path / ".xlingo-ignore").write_text("XL501 feeds/de/*\n", encoding="utf-8")
+    if spelling.startswith("{lang}"):  # from the feeds folder: the config is found upwards
+        monkeypatch.chdir(tmp_path / "feeds")
+        settings, ignore_file_here = load_settings(), False
+    else:
+        monkeypatch.chdir(tmp_path)
+        settings, ignore_file_here = load_settings(), True
+    story = story_from_rows(ROWS)
+    for d in story.documents:
+        d.path = spelling.format(root=tmp_path, lang=d.lang)
+    rules = {(f.rule, f.lang) for f in run_checks(context_for(story), RULES, settings)}
+    assert ("XL202", "fr") not in rules and ("XL101", "fr") in rules
+    assert (("XL501", "de") in rules) is not ignore_file_here
+
+
 @pytest.mark.parametrize("line", ["XL202", "fr/*.txt", "XL202 a b", "QQ1 feeds/*", "12345"])
 def test_a_malformed_ignore_line_is_a_config_error_naming_it(line):
     with pytest.raises(ConfigError, match=r"\.xlingo-ignore:2: expected"):

@@ -22,11 +22,13 @@ from pathlib import Path
 from xlingo.errors import InputError
 from xlingo.model import Finding, Report, Story
 from xlingo.output import mark_input, write_atomic
+from xlingo.read import read_bounded_text
 from xlingo.report.escape import json_text
 
 SCHEMA = "xlingo.baseline/2"
 _OLD_SCHEMAS = {"xlingo.baseline/1": "its fingerprints covered whole sentences"}
 EXCERPT_CHARS = 120
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
 _FIELDS = {"fingerprint": str, "rule": str, "lang": str, "story": str, "path": str, "excerpt": str, "count": int}
 
 
@@ -84,7 +86,7 @@ def load_baseline(path: str | Path) -> list[BaselineEntry]:
     """Read a baseline file, or raise :class:`InputError` saying what is wrong with it."""
     p = Path(path)
     try:
-        data = json.loads(p.read_text(encoding="utf-8-sig"))
+        data = json.loads(read_bounded_text(p, MAX_BASELINE_BYTES))
         mark_input(p)  # no output of this run may replace it
     except FileNotFoundError:
         raise InputError(f"{path}: no such baseline file (write one with --write-baseline)") from None

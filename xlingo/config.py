@@ -57,11 +57,13 @@ from pydantic import (
     StrictStr,
     ValidationError,
     conint,
+    constr,
 )
 
 from xlingo.errors import ConfigError, one_line
 from xlingo.model import Severity, Signature
 from xlingo.output import mark_input
+from xlingo.read import MAX_BYTES, read_at_most, read_bounded_text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -111,6 +113,7 @@ class Settings:
     align_encoders: tuple[str, ...] = DEFAULT_ALIGN_ENCODERS
     align_sentences_only: tuple[str, ...] = DEFAULT_ALIGN_SENTENCES_ONLY
     align_options: tuple[tuple[str, float], ...] = ()  # AlignParams overrides
+    per_path_root: str | None = None  # the folder per-path globs start from (the config's; None: the current one)
 
     def with_cli(self, **kwargs: Any) -> Settings:
         """A copy with the given non-None CLI values applied."""
@@ -136,7 +139,7 @@ class Settings:
         return sev
 
     def _overrides(self, lang: str | None, path: str | None) -> list[Overrides]:
-        out = [ov for pat, ov in self.per_path if path and fnmatch.fnmatch(path, pat)]
+        out = [ov for pat, ov in self.per_path if path and path_matches(path, pat, self.per_path_root)]
         # a language's overrides hold for its regional tags too ([per-language.de] for a de-CH feed);
         # keys are sorted, so the regional ones come later and win
         tags = {lang.lower(), lang.lower().replace("_", "-").split("-")[0]} if lang else set()
@@ -242,9 +245,12 @@ class Settings:
 def _file_digest(path: str) -> str:
     """``name@sha256:<8 hex>`` of a file's contents (the name alone if it cannot be read)."""
     try:
-        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:8]
+        data = read_at_most(Path(path), MAX_BYTES)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read glossary: {exc.strerror or exc}") from None
+    if data is None:
+        raise ConfigError(f"{path}: glossary is too large (over {MAX_BYTES // (1024 * 1024)} MiB)")
+    digest = hashlib.sha256(data).hexdigest()[:8]
     return f"{Path(path).name}@sha256:{digest}"
 
 
@@ -268,6 +274,16 @@ def _show(value: Any) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_show(v) for v in value) + "]"
     return str(value)
+
+
+def path_matches(path: str, glob: str, root: str | None = None) -> bool:
+    """Whether a document's path matches a path glob written relative to ``root`` (default: the
+    current folder), as typed or however it was spelled (``./feeds/a.txt``, an absolute path, a path
+    from a subfolder)."""
+    if fnmatch.fnmatch(path, glob):
+        return True
+    inside = os.path.relpath(os.path.abspath(path), os.path.abspath(root or "."))
+    return not inside.startswith(os.pardir) and fnmatch.fnmatch(Path(inside).as_posix(), glob)
 
 
 def _matches(code: str, prefixes: tuple[str, ...]) -> bool:
@@ -328,7 +344,7 @@ class AlignTable(_Strict):
 class ConfigTable(_Strict):
     """The ``[tool.xlingo]`` table."""
 
-    model: StrictStr = DEFAULT_MODEL
+    model: constr(strict=True, strip_whitespace=True, min_length=1) = DEFAULT_MODEL  # type: ignore[valid-type]
     select: Codes = ["XL"]
     extend_select: Codes = Field([], alias="extend-select")
     ignore: Codes = []
@@ -454,6 +470,7 @@ def settings_from_table(table: Any, where: str, base: Settings | None = None) ->
         kw["per_language"] = _language_overrides(_overrides(cfg.per_language), where)
     if "per_path" in given:
         kw["per_path"] = _overrides(cfg.per_path)
+        kw["per_path_root"] = None if where == "defaults" else str(Path(where).parent.absolute())
     return replace(base or Settings(), **kw)
 
 
@@ -493,7 +510,7 @@ def _tool_table(data: dict[str, Any], path: Path) -> Any:
 
 def load_toml(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Windows editors) is no error
+        data = tomllib.loads(read_bounded_text(path))  # a BOM (Windows editors) is no error
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except RecursionError:
@@ -506,8 +523,10 @@ def config_table(config: str | None = None, start: Path | None = None) -> tuple[
     """Where the config comes from and its ``[tool.xlingo]`` table (``{}`` when there is none)."""
     if config:
         path = Path(config)
-        if not path.is_file():
+        if not path.exists():
             raise ConfigError(f"{config}: no such config file")
+        if path.is_dir():
+            raise ConfigError(f"{config}: is a folder, expected a config file (xlingo.toml or pyproject.toml)")
         data = load_toml(path)
         table = (_tool_table(data, path) or {}) if path.name == "pyproject.toml" else data
         return str(path), table

@@ -12,7 +12,7 @@ What can be read becomes a :class:`FeedDocument`; what cannot is handled per cas
   long, not UTF-8), not a JSON object, without ``text``, with a field of the wrong type, a
   language value that is not a language tag or text with a lone surrogate (``file:line``);
 * skipped with a warning (exit code unchanged): a file over the size limit, an empty, binary
-  or undecodable text file, well-formed XML without RSS items or Atom entries, a feed item without text, a feed whose ``<language>`` is not a tag
+  or undecodable text file, a repeat of an earlier document (same text, language and story), well-formed XML without RSS items or Atom entries, a feed item without text, a feed whose ``<language>`` is not a tag
   (each item's language is detected instead), and xlingo's own outputs (reports and
   baselines written into the feed folder are recognised by their content and never read).
 
@@ -41,7 +41,19 @@ from xlingo.errors import InputError, one_line
 from xlingo.language import UNDETERMINED, detect_language, language_tag, parse_language_tag
 from xlingo.model import Document, Origin
 from xlingo.output import mark_input
-from xlingo.read import MAX_BYTES, TEXT_SUFFIXES, decode_bytes, is_own_output, lang_from_name, read_at_most
+from xlingo.read import (
+    BOMS,
+    MAX_BYTES,
+    TEXT_SUFFIXES,
+    composed,
+    decode_bytes,
+    file_origin,
+    is_own_output,
+    lang_from_name,
+    read_at_most,
+    source_offset,
+    unique_ids,
+)
 
 log = logging.getLogger("xlingo.feed")
 
@@ -114,11 +126,26 @@ def read_feed(paths: Sequence[str], problems: Problems, max_bytes: int = MAX_BYT
     for doc in [d for d in out if d.document.lang == UNDETERMINED]:
         problems.skip(f"{doc.document.path}: cannot tell the language of its text (name the file like NAME.de.txt, "
                       'or give a "lang"); skipped')
-    out = [d for d in out if d.document.lang != UNDETERMINED]
+    out = _without_duplicates([d for d in out if d.document.lang != UNDETERMINED], problems)
     if not out:
         raise InputError(f"nothing to check in {', '.join(paths)}")
-    _unique_ids(out)
+    unique_ids([fd.document for fd in out])
     return out
+
+
+def _without_duplicates(docs: list[FeedDocument], problems: Problems) -> list[FeedDocument]:
+    """The documents but a repeat of one before it (same text, language and story: a record exported
+    twice), skipped with a warning: a second copy would count as one more version agreeing with it."""
+    first: dict[tuple[str, str, str | None], str] = {}
+    kept = []
+    for fd in docs:
+        key = (fd.document.lang, fd.document.text, fd.story)
+        if key in first:
+            problems.skip(f"{fd.document.path}: the same text as {first[key]}; skipped")
+        else:
+            first[key] = fd.document.path
+            kept.append(fd)
+    return kept
 
 
 def _folder_files(folder: Path) -> Iterator[Path]:
@@ -146,10 +173,10 @@ def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocum
         data = read_at_most(path, max_bytes)
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    mark_input(path)  # also when skipped: an input all the same, never replaced by an output
     if data is None:
         problems.skip(f"{path}: skipped: file is too large (over {max_bytes / 2**20:.0f} MiB)")
         return []
-    mark_input(path)
     if is_own_output(data):
         log.info("%s: an xlingo report or baseline, not a document; skipped", one_line(str(path)))
         return []
@@ -159,15 +186,24 @@ def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocum
     if kind == "xml":
         return list(_read_xml(path, data, problems))
     try:
-        text = decode_bytes(data, str(path))
+        raw = decode_bytes(data, str(path))
     except InputError as exc:
         problems.skip(f"{exc}; skipped")
         return []
+    text, runs = composed(raw)
     return [FeedDocument(Document(id=path.stem, path=str(path), text=text,
-                                  lang=lang_from_name(path) or detect_language(text)))]
+                                  lang=lang_from_name(path) or detect_language(text),
+                                  origin=None if runs is None else file_origin(str(path), raw, runs)))]
 
 
 def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocument]:
+    wide = next((enc for bom, enc in BOMS if data.startswith(bom) and enc != "utf-8-sig"), None)
+    if wide:  # UTF-16 or UTF-32 with its BOM (PowerShell's `>`, a spreadsheet's "Unicode text"): read as UTF-8
+        try:
+            data = data.decode(wide).encode("utf-8", "surrogatepass")
+        except UnicodeDecodeError as exc:
+            problems.bad_record(f"{path}: cannot decode as {wide}: {exc.reason} at byte {exc.start}; file skipped")
+            return
     for n, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
             continue
@@ -206,6 +242,8 @@ def _jsonl_record(path: Path, n: int, raw: bytes) -> FeedDocument:
             raise InputError(f'{where}: "{key}" holds a lone surrogate (\\u{ord(_SURROGATE.search(value)[0]):04x}), '
                              "not text")
     text, offsets = normalise_with_offsets(text)
+    text, runs = composed(text)
+    offsets = offsets if runs is None else [offsets[source_offset(runs, k)] for k in range(len(text))]
     if not text:
         raise InputError(f'{where}: no "text"')
     given = fields.get("lang", "").strip()
@@ -291,7 +329,7 @@ def _read_xml(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocum
         line = scanned.lines[k] if located else 1
         body = entry.get("content") or [{}]
         html = body[0].get("value") or entry.get("summary") or ""
-        text = html_to_text(html)
+        text = composed(html_to_text(html))[0]
         title = html_to_text(entry.get("title") or "") or None
         if not text:
             problems.skip(f"{path}:{line}: feed item {title or k + 1!r} has no text; skipped")
@@ -426,13 +464,3 @@ def _value_start(line: str, key: str) -> int | None:
 def _normalise(text: str) -> str:
     """Newlines as ``\\n``, spaces collapsed inside lines, blank lines dropped."""
     return normalise_with_offsets(text)[0]
-
-
-def _unique_ids(docs: list[FeedDocument]) -> None:
-    seen: dict[str, int] = {}
-    for fd in docs:
-        base = fd.document.id
-        n = seen.get(base, 0) + 1
-        seen[base] = n
-        if n > 1:
-            fd.document.id = f"{base}-{n}"

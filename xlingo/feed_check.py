@@ -11,6 +11,7 @@ calls :func:`check_feed`.
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 import time
 from collections import Counter
@@ -191,10 +192,11 @@ def check_stories(engine: Engine, jobs: Sequence[StoryJob], runner: Executor, pr
 def run_cache_key(engine: Engine) -> list:
     """What every story's result depends on besides its own inputs: the code
     (:func:`~xlingo.cache.code_digest`), the run's signature (version, encoders, rules, every
-    setting), the glossary, the meaning model and the ``.xlingo-ignore`` file."""
+    setting), the glossary, the meaning model, the ``.xlingo-ignore`` file and the folders path
+    globs are relative to (the current one, the config file's)."""
     model = engine.meaning_model
     return [code_digest(), engine.signature().to_dict(), [repr(g) for g in engine.glossary],
-            None if model is None else model.digest, _ignore_entries()]
+            None if model is None else model.digest, _ignore_entries(), os.getcwd(), engine.settings.per_path_root]
 
 
 def story_inputs(job: StoryJob) -> list:

@@ -40,6 +40,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 
 from xlingo.errors import InputError
+from xlingo.language import language_tag
 from xlingo.read import read_text
 
 _TRUE = {"1", "yes", "y", "true", "x", "dnt"}
@@ -108,6 +109,8 @@ def _load_csv(text: str, name: str) -> list[GlossaryEntry]:
             continue
         if not _LANG.match(h):
             raise InputError(f"{name}:1: column {h!r} is neither 'term', 'dnt' nor a language code")
+        if language_tag(h) is None:  # `jp`, `cn`, `gr`: a column no document would ever match
+            raise InputError(f"{name}:1: column {h!r} is not a language tag (e.g. ja, zh, el)")
         langs[i] = h.replace("_", "-")
     term_col, dnt_col = lowered.index("term"), lowered.index("dnt") if "dnt" in lowered else None
     entries: list[GlossaryEntry] = []
@@ -165,6 +168,9 @@ class _TbxHandler(xml.sax.handler.ContentHandler):
             lang = attrs.get("xml:lang")
             if not lang or not self.concepts:
                 raise InputError(f"{self.name}:{self.line()}: <{qname}> without xml:lang or outside an entry")
+            if language_tag(lang) is None:
+                raise InputError(f"{self.name}:{self.line()}: xml:lang {lang!r} is not a language tag "
+                                 "(e.g. ja, zh, el)")
             self.lang = lang
             self.concepts[-1][1].append((lang, []))
         elif tag == "term":

@@ -321,7 +321,12 @@ def diff(paths: Sequence[str | Path], *, langs: Sequence[str] | None = None, con
         raise InputError(f"--lang names {len(langs)} languages for {len(files)} files")
     docs = [read_document(f, lang=langs[k] if langs else None) for k, f in enumerate(files)]
     unique_ids(docs)
-    ctx_docs = [read_document(f, doc_id=f"context:{Path(f).stem}") for f in expand_paths([str(c) for c in context])]
+    ctx_files = expand_paths([str(c) for c in context])
+    for f in ctx_files:
+        if Path(f).resolve() in first:
+            raise InputError(f"{f}: given both as a version and as context ({files[first[Path(f).resolve()]]})")
+    ctx_docs = [read_document(f, doc_id=f"context:{Path(f).stem}") for f in ctx_files]
+    unique_ids(ctx_docs)
     return diff_documents(docs, context=ctx_docs, settings=settings, engine=engine)
 
 

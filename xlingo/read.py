@@ -6,31 +6,40 @@ what cannot be text (binary data, empty files).
 """
 from __future__ import annotations
 
+import bisect
 import codecs
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 from xlingo.errors import InputError
 from xlingo.language import UNDETERMINED, detect_language, language_tag, parse_language_tag
-from xlingo.model import Document
+from xlingo.model import Document, Origin
 from xlingo.output import mark_input
 
 MAX_BYTES = 20 * 1024 * 1024
+#: longer texts are left decomposed (they exceed the sentence budget of segment.py in practice);
+#: composing one costs memory in proportion to its compositions
+COMPOSE_MAX_CHARS = 4 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _C1 = re.compile(r"[\x80-\x9f]")
 # a report signature (every format that names its run) or a baseline's schema: xlingo's own outputs
 _OWN_OUTPUT = re.compile(rb"xlingo:\d+\.\d+[^|\s\"<]{0,40}\|model:|\"schema\": *\"xlingo\.(?:baseline|report)/")
 _LANG_SUFFIX = re.compile(r"\.([a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
+#: Hangul vowel and final jamo: they compose with the syllable before them (macOS writes Korean decomposed)
+_JAMO_VT = re.compile("[\u1160-\u11ff\ud7b0-\ud7ff]")
+#: byte order marks and their codecs; UTF-32's little-endian BOM starts like UTF-16's, so it comes first
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def decode_bytes(data: bytes, name: str) -> str:
     """Decode file bytes to text with ``\\n`` line ends, or raise :class:`InputError`."""
     if not data.strip():
         raise InputError(f"{name}: file is empty")
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: FF FE 00 00
-                     (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in BOMS:
         if data.startswith(bom):
             try:
                 text = data.decode(enc)
@@ -45,18 +54,22 @@ def decode_bytes(data: bytes, name: str) -> str:
         text = _legacy_decode(data)
         if text is None:
             raise InputError(f"{name}: cannot decode: not UTF-8 (bad byte at {exc.start}) "
-                             "and not Latin-1/Windows-1252 text") from None
+                             "and not Latin-1/Windows-1252 text; save it as UTF-8") from None
     return _normalise_newlines(text, name)
 
 
 def _legacy_decode(data: bytes) -> str | None:
-    """Windows-1252 (a superset of Latin-1's printable range) if the bytes read as text there."""
+    """Windows-1252 (a superset of Latin-1's printable range) if the bytes read as text there: a
+    Western text, whose letters are mostly ASCII (Windows-1251 Russian or GBK Chinese also decode,
+    as mojibake of accented letters only: ``Ïîåçä``)."""
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
     c1 = len(_C1.findall(text))
-    return None if c1 > max(2, len(text) // 200) else text
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(not c.isascii() for c in letters)
+    return None if c1 > max(2, len(text) // 200) or accented > max(3, len(letters) // 2) else text
 
 
 def _normalise_newlines(text: str, name: str) -> str:
@@ -67,6 +80,49 @@ def _normalise_newlines(text: str, name: str) -> str:
     if controls > max(8, len(text) // 100):
         raise InputError(f"{name}: looks like a binary file ({controls} control characters), not text")
     return text
+
+
+def composed(text: str) -> tuple[str, list[tuple[int, int]] | None]:
+    """``text`` in Unicode NFC (accents composed, as words and names are compared: a decomposed
+    ``Müller`` read as ``Mu`` and ``ller``) and, when that changed it, where it comes from in ``text``:
+    ``(offset, offset in text)`` pairs, from each of which both advance together up to the next
+    (None for a text in NFC already, the usual case, or longer than :data:`COMPOSE_MAX_CHARS`)."""
+    if len(text) > COMPOSE_MAX_CHARS or unicodedata.is_normalized("NFC", text):
+        return text, None
+    out: list[str] = []
+    runs = [(0, 0)]
+    size = start = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and (unicodedata.combining(text[i]) or _JAMO_VT.match(text[i])):
+            continue  # composes with the character before it
+        piece = text[start:i]
+        if i - start > 1 or piece > "\u02ff":
+            piece = unicodedata.normalize("NFC", piece)
+        out.append(piece)
+        size += len(piece)
+        if len(piece) != i - start:
+            runs.append((size, i))
+        start = i
+    return "".join(out), runs
+
+
+def source_offset(runs: list[tuple[int, int]], offset: int) -> int:
+    """Where a character of a recomposed text (:func:`composed`) comes from in the text it was made of."""
+    at, source = runs[bisect.bisect_right(runs, (offset, len(runs) + offset)) - 1]
+    return source + offset - at
+
+
+def file_origin(path: str, text: str, runs: list[tuple[int, int]]) -> Origin:
+    """Where each character of a recomposed file text (:func:`composed`) sits in the file ``text`` was
+    read from: an anchor where a run of :func:`composed` starts and where each line does."""
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    sources = [source for _, source in runs]
+    anchors = []
+    for source in sorted({*sources, *(b + 1 for b in breaks)}):
+        at, start = runs[bisect.bisect_right(sources, source) - 1]
+        line = bisect.bisect_left(breaks, source)
+        anchors.append((at + source - start, line + 1, source - (breaks[line - 1] + 1 if line else 0) + 1))
+    return Origin(path, 1, tuple(anchors))
 
 
 def read_text(path: str | os.PathLike[str]) -> str:
@@ -92,6 +148,16 @@ def read_at_most(path: Path, limit: int) -> bytes | None:
     with path.open("rb") as fh:
         data = fh.read(limit + 1)
     return data if len(data) <= limit else None
+
+
+def read_bounded_text(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> str:
+    """The UTF-8 text (a BOM dropped) of a config, ignore, baseline or report file, at most ``limit``
+    bytes read: ``--baseline /dev/zero`` is one line, not the memory filled (an ``OSError`` or a
+    ``UnicodeDecodeError`` as ``Path.read_text`` raises them)."""
+    data = read_at_most(Path(path), limit)
+    if data is None:
+        raise InputError(f"{path}: file is too large (over {limit // (1024 * 1024)} MiB)")
+    return data.decode("utf-8-sig")
 
 
 def is_own_output(data: bytes) -> bool:
@@ -141,19 +207,26 @@ def read_document(path: str | os.PathLike[str], lang: str | None = None, doc_id:
     """Read one language version; the language is forced, taken from the name, or detected."""
     if lang is not None:
         lang = parse_language_tag(lang, f"{path}: language")
-    text = read_text(path)
+    raw = read_text(path)
+    text, runs = composed(raw)
     lang = lang or lang_from_name(path) or detect_language(text)
     if lang == UNDETERMINED:
         raise InputError(f"{path}: cannot tell the language of its text; name the file like NAME.de.txt "
                          "or pass --lang")
-    return Document(id=doc_id or lang, path=str(path), text=text, lang=lang)
+    return Document(id=doc_id or lang, path=str(path), text=text, lang=lang,
+                    origin=None if runs is None else file_origin(str(path), raw, runs))
 
 
 def unique_ids(docs: list[Document]) -> None:
-    """Make document ids unique in place: ``de``, ``de-2``... in input order."""
-    seen: dict[str, int] = {}
+    """Make document ids unique in place: ``de``, ``de-2``... in input order; a suffix never takes
+    the id of another document (``story``, ``story`` and ``story-2`` become ``story``, ``story-3``, ``story-2``)."""
+    taken = {doc.id for doc in docs}
+    seen: set[str] = set()
     for doc in docs:
-        n = seen.get(doc.id, 0) + 1
-        seen[doc.id] = n
-        if n > 1:
+        if doc.id in seen:
+            n = 2
+            while f"{doc.id}-{n}" in taken:
+                n += 1
             doc.id = f"{doc.id}-{n}"
+            taken.add(doc.id)
+        seen.add(doc.id)

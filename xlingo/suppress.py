@@ -21,14 +21,15 @@ reported as stale when the finding goes away.
 """
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from xlingo.config import path_matches
 from xlingo.errors import ConfigError
 from xlingo.model import Document, Finding
 from xlingo.output import mark_input
+from xlingo.read import read_bounded_text
 
 IGNORE_FILE = ".xlingo-ignore"
 PRAGMA = re.compile(r"^[^\n\w]*xlingo:\s*ignore(?:\[(?P<codes>[^\]\n]*)\])?[^\n\w]*$", re.MULTILINE)
@@ -70,7 +71,7 @@ class IgnoreFile:
         if f.fingerprint in self.fingerprints:
             return True
         path = path.replace("\\", "/")
-        return any(fnmatch.fnmatch(path, glob) and any(f.rule.startswith(c) for c in codes)
+        return any(path_matches(path, glob) and any(f.rule.startswith(c) for c in codes)
                    for codes, glob in self.patterns)
 
     @classmethod
@@ -96,7 +97,7 @@ def load_ignore_file(folder: str | Path = ".") -> IgnoreFile:
     """``.xlingo-ignore`` of ``folder`` (the current folder), or no entries when there is none."""
     path = Path(folder) / IGNORE_FILE
     try:
-        text = path.read_text(encoding="utf-8-sig")  # a BOM (Windows editors) is no entry
+        text = read_bounded_text(path)  # a BOM (Windows editors) is no entry
     except FileNotFoundError:
         return IgnoreFile()
     except (OSError, UnicodeDecodeError) as exc:

@@ -11,12 +11,12 @@ from xlingo.suppress import document_pragmas, load_ignore_file
 
 
 def selected_rules(settings: Settings) -> list[Rule]:
-    """Instances of every rule enabled for at least one language or path, by code."""
+    """Instances of every rule enabled for at least one language or path, by code (a rule a per-path
+    override selects runs, whatever its glob: each finding is then kept only where it is enabled)."""
     langs = [lang for lang, _ in settings.per_language]
-    paths = [pat for pat, _ in settings.per_path]
     rules = [cls(settings.options_for(cls.code)) for cls in all_rules()
              if settings.enabled(cls.code) or any(settings.enabled(cls.code, lang=lg) for lg in langs)
-             or any(settings.enabled(cls.code, path=p) for p in paths)]
+             or any(cls.code.startswith(p) for _, ov in settings.per_path for p in ov.select)]
     return rules
 
 

@@ -103,6 +103,15 @@ def stop_writing_stdout() -> None:
         pass
 
 
+def refuse_empty_paths(options: dict[str, str | list[str] | None]) -> None:
+    """An empty path (``--baseline "$FILE"`` with FILE unset) is an error: never the current folder
+    read as the input, nor the option silently left out."""
+    for option, value in options.items():
+        values = value if isinstance(value, list) else [value]
+        if any(v is not None and not v.strip() for v in values):
+            fail(f"{option}: an empty path (an unset variable?)")
+
+
 def setup_logging(verbose: int, quiet: bool) -> None:
     """Warnings by default, info with -v, debug with -vv, errors only with -q."""
     level = logging.ERROR if quiet else [logging.WARNING, logging.INFO, logging.DEBUG][min(verbose, 2)]
@@ -113,9 +122,13 @@ def parse_outputs(formats: list[str], output_files: list[str]) -> list[tuple[str
     """Pair ``--format`` values with ``-o`` files; ``FORMAT:PATH`` also works; ``-`` is standard output."""
     pairs: list[tuple[str, str | None]] = []
     for k, spec in enumerate(formats):
-        name, _, path = spec.partition(":")
+        name, colon, path = spec.partition(":")
         if name not in FORMATS:
             fail(f"unknown format {name!r} (known: {', '.join(FORMATS)})")
+        if colon and not path.strip():  # -f "sarif:$OUT" with OUT unset: not standard output
+            fail(f"--format {spec}: an empty path (an unset variable?)")
+        if path and k < len(output_files):
+            fail(f"--format {spec} names its file, and --output-file {output_files[k]} would be left unwritten")
         path = path or (output_files[k] if k < len(output_files) else None)
         pairs.append((name, None if path == "-" else path))
     if len(output_files) > len(formats):
@@ -131,9 +144,14 @@ def emit(report: Report, outputs: list[tuple[str, str | None]], text_extra: str 
 
     ``options`` go to the terminal text output (``color``, ``show_rows``, ``timings``, ``statistics``);
     ``text_extra`` follows the text output (a feed's grouping, stale baseline entries); with
-    ``github``, the step summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set.
+    ``github``, the step summary is appended to ``$GITHUB_STEP_SUMMARY`` when that is set. Files and
+    the summary come before standard output: a reader that stops early (``| head``) loses none of them.
     """
-    for name, path in outputs:
+    if any(name == "github" for name, _ in outputs):  # once, however many github outputs
+        from xlingo.report.github import write_step_summary
+
+        write_step_summary(report)
+    for name, path in sorted(outputs, key=lambda output: output[1] is None):  # files first (a stable sort)
         if path is None and name == "text":
             from xlingo.report.render_text import print_report
 
@@ -148,10 +166,6 @@ def emit(report: Report, outputs: list[tuple[str, str | None]], text_extra: str 
                 sys.stdout.write(text)
             else:
                 write_atomic(path, text)
-        if name == "github":
-            from xlingo.report.github import write_step_summary
-
-            write_step_summary(report)
     sys.stdout.flush()
 
 

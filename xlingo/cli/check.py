@@ -21,7 +21,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from xlingo.baseline import BaselineEntry, load_baseline, write_baseline
 from xlingo.cache import EmbeddingCache
 from xlingo.cli import options as opt
-from xlingo.cli.app import EXIT_CLEAN, EXIT_FINDINGS, app, emit, fail, parse_outputs, setup_logging, user_errors
+from xlingo.cli.app import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    app,
+    emit,
+    fail,
+    parse_outputs,
+    refuse_empty_paths,
+    setup_logging,
+    user_errors,
+)
 from xlingo.config import runtime_setting
 from xlingo.embed.threads import set_threads
 from xlingo.feed import Problems, read_feed
@@ -54,7 +64,8 @@ entities (entity bombs, external entities) and a feed where no story has two ver
 A bad JSON Lines record (invalid JSON, not an object with "text", a wrong field type, a "lang"
 that is not a language tag; file:line) is reported and skipped: the rest is checked and
 reported, then the run exits 2. A file over 20 MiB, an empty, binary or undecodable file, a feed
-item without text and a story with only one version are skipped with a warning; --strict makes
+item without text, a repeat of a document (same text, language and story) and a story with only one
+version are skipped with a warning; --strict makes
 each of those an error at once.
 """
 
@@ -192,6 +203,8 @@ def check_command(
     quiet: opt.Quiet = False,
 ) -> None:
     setup_logging(verbose, quiet)
+    refuse_empty_paths({"PATHS": paths, "--glossary": glossary, "--config": config, "--output-file": output_files,
+                        "--baseline": baseline, "--write-baseline": write_baseline_to, "--cache": cache})
     if story is not None and not story.strip():  # e.g. --story "$STORY" with STORY unset: not "group them"
         fail(f"--story {story!r}: an empty story name")
     outputs = parse_outputs(formats or ["text"], output_files)

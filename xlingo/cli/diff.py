@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 import typer
 
 from xlingo.cli import options as opt
-from xlingo.cli.app import app, emit, exit_code, parse_outputs, setup_logging, user_errors
+from xlingo.cli.app import app, emit, exit_code, parse_outputs, refuse_empty_paths, setup_logging, user_errors
 from xlingo.config import runtime_setting
 from xlingo.embed.threads import set_threads
 from xlingo.errors import ConfigError
@@ -58,6 +58,8 @@ def diff_command(
     Exit codes: 0 no finding at or above --fail-on, 1 findings at or above it, 2 an error.
     """
     setup_logging(verbose, quiet)
+    refuse_empty_paths({"PATHS": paths, "--context": context, "--glossary": glossary, "--config": config,
+                        "--output-file": output_files})
     outputs = parse_outputs(formats or ["text"], output_files)
     settings = opt.build_settings(config=config, model=model, select=select, ignore=ignore, severity=severity,
                                   glossary=glossary, presplit=presplit, fail_on=fail_on, extend_select=extend_select)

@@ -37,6 +37,8 @@ def build_settings(*, config: str | None, model: str | None, select: str | None,
                    severity: list[str], glossary: list[str], presplit: bool, fail_on: str | None = None,
                    extend_select: str | None = None) -> Settings:
     """CLI over config file over defaults, validated against the rule catalogue."""
+    if model is not None and not model.strip():  # --model "$MODEL" with MODEL unset: not the default model
+        raise ConfigError("--model: an empty model name (e5-small, use-v3, or a sentence-transformers name or path)")
     base = load_settings(config)
     sev = dict(base.severity)
     for item in severity:

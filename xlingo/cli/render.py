@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import json
 from importlib.resources import files
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from xlingo.cli import options as opt
-from xlingo.cli.app import app, emit, parse_outputs, user_errors
+from xlingo.cli.app import app, emit, parse_outputs, refuse_empty_paths, user_errors
 from xlingo.errors import InputError
 from xlingo.model import Report
 from xlingo.output import mark_input
+from xlingo.read import read_bounded_text
+
+MAX_REPORT_BYTES = 256 * 1024 * 1024
 
 
 def load_report(path: str) -> Report:
@@ -20,7 +22,7 @@ def load_report(path: str) -> Report:
     import jsonschema
 
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"), parse_constant=_not_json)
+        data = json.loads(read_bounded_text(path, MAX_REPORT_BYTES), parse_constant=_not_json)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError is a ValueError
@@ -77,6 +79,10 @@ def render_command(
     no_color: opt.NoColor = False,
 ) -> None:
     """Render a saved JSON report as html, sarif, junit, github, codeclimate, text or json."""
+    from xlingo.cli.check import text_extras
+
+    refuse_empty_paths({"REPORT_FILE": report_file, "--output-file": output_files})
     outputs = parse_outputs(formats or ["text"], output_files)
-    emit(load_report(report_file), outputs, color=False if no_color else None, show_rows=not only_findings,
-         statistics=statistics)
+    report = load_report(report_file)
+    emit(report, outputs, text_extra=text_extras(report, None) if report.grouping else "",
+         color=False if no_color else None, show_rows=not only_findings, statistics=statistics)

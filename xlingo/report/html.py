@@ -213,8 +213,8 @@ def _round(x: float | None) -> float | None:
 
 
 def _title(report: Report) -> str:
-    if len(report.stories) == 1 and not report.grouping:
-        return f"xlingo · {_BIDI.sub('', report.stories[0].id)}"
+    if len(report.stories) == 1 and not report.grouping:  # one line: the page may be printed into a CI log
+        return f"xlingo · {' '.join(_BIDI.sub('', report.stories[0].id).split())}"
     n = len(report.stories)
     return f"xlingo · feed report · {n} {'story' if n == 1 else 'stories'}"
 

@@ -15,15 +15,17 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from xlingo.model import Document, Finding, Report, Story
-from xlingo.report.escape import xml_log_safe, xml_safe
+from xlingo.report.escape import terminal_line, xml_log_safe, xml_safe
 
 
 def _line(report: Report, story: Story, f: Finding) -> str:
+    """One finding on one line: a line break in a file name cannot start a line of its own (a
+    forged ``::error::`` workflow command when the XML is printed into a CI log)."""
     where = str(story.where(f))
     text = f"{where}: {f.rule} {report.rule(f.rule).name} [{f.severity.value}] {f.message}"
     if f.text and f.text not in f.message:
         text += f" «{f.text}»"
-    return text
+    return terminal_line(text)
 
 
 def _element(parent: ET.Element, tag: str, **attrs: str) -> ET.Element:

@@ -71,10 +71,10 @@ def summary_lines(report: Report, statistics: bool = False) -> list[str]:
     by_rule = report.rule_counts()
     lines = [f"{sum(counts.values())} findings: {counts['error']} errors, {counts['warning']} warnings, "
              f"{counts['info']} info"]
-    if statistics:
-        lines += [f"{n:>5}  {code}  {report.rule(code).name}" for code, n in by_rule.items()]
+    if statistics:  # a saved report's rule names are data too
+        lines += [terminal_line(f"{n:>5}  {code}  {report.rule(code).name}") for code, n in by_rule.items()]
     elif by_rule:
-        lines.append("by rule: " + ", ".join(f"{r} {n}" for r, n in by_rule.items()))
+        lines.append(terminal_line("by rule: " + ", ".join(f"{r} {n}" for r, n in by_rule.items())))
     lines.append(f"signature: {terminal_line(str(report.signature))}")
     return lines
 
