@@ -190,3 +190,12 @@ def test_fractions_and_spaced_groups():
     assert one("etwa 1 ½ m tief", "de").value == Decimal("1.5")
     assert one("von 25 350 ft", "de").value == Decimal(25350)
     assert hard("1881 1902", "de") == [(Decimal(1881), "number"), (Decimal(1902), "number")]
+
+
+def test_the_digits_of_a_web_or_mail_address_are_no_numbers():
+    # made up: each edition links its own page (de, pt, ru)
+    assert extract_quantities("Mehr dazu unter https://example.de/2024/05/123456-wahl.", "de") == []
+    assert extract_quantities("Leia em www.exemplo.pt/noticias/2024/06/998877 ou escreva a redacao2024@exemplo.pt.",
+                              "pt") == []
+    [q] = extract_quantities("В 2023 году — см. https://example.ru/news/17", "ru")
+    assert q.value == 2023  # the text's own number stays

@@ -169,6 +169,8 @@ def test_xl704_floors_come_from_the_row_model_and_the_margin_test_stands_on_its_
     ctx = context_for(story_from_rows(rows), embed=same_text_embed, token_states=None, row_model=cosine_model(never))
     found = list(SentenceDivergence().check(ctx))  # no score reaches a floor: the margin's own test flags it
     assert [(f.doc, f.row, f.severity) for f in found] == [("de", 4, Severity.WARNING)]
+    assert "no closer to the others than unrelated sentences" in found[0].message
+    assert "likelihood" not in found[0].message  # the row model's low score is no part of this verdict
     ctx = context_for(story_from_rows(rows), embed=same_text_embed, token_states=None, row_model=cosine_model(never))
     assert list(SentenceDivergence({"min_divergence": 2.0}).check(ctx)) == []
 

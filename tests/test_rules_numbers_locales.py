@@ -167,3 +167,18 @@ def test_dutch_kilometres_per_hour_are_a_speed():
     rows = [{"en": "Winds of 85 miles per hour were measured.", "nl": "Er werden windsnelheden van 137 km/u gemeten.",
              "de": "Es wurden Windgeschwindigkeiten von 137 km/h gemessen."}]
     assert findings(rows) == []
+
+
+def test_versions_that_each_write_their_own_figure_are_each_warned():
+    # made up (es, it, de): no two versions agree on the fee; two at least are wrong, no vote says which
+    rows = [{"es": "La entrada cuesta 12 euros.", "it": "L'ingresso costa 15 euro.", "de": "Der Eintritt kostet 13 Euro."}]
+    found = list(NumberMismatch().check(context_for(story_from_rows(rows))))
+    assert sorted((f.lang, f.text, f.severity) for f in found) == [
+        ("de", "13 Euro", Severity.WARNING), ("es", "12 euros", Severity.WARNING), ("it", "15 euro", Severity.WARNING)]
+    assert all("disagree with each other" in f.message and len(f.related) == 2 for f in found)
+    agreed = [{"es": "La entrada cuesta 12 euros.", "it": "L'ingresso costa 12 euro.", "de": "Der Eintritt kostet 13 Euro."}]
+    found = list(NumberMismatch().check(context_for(story_from_rows(agreed))))
+    assert [(f.lang, f.severity) for f in found] == [("de", Severity.ERROR)]  # a majority: the odd one out
+    unrelated = [{"es": "La entrada cuesta 12 euros.", "it": "L'ingresso costa 15 euro.",
+                  "de": "Der Eintritt kostet 2024 Euro."}]  # a year-like figure is no slip for a fee
+    assert list(NumberMismatch().check(context_for(story_from_rows(unrelated)))) == []

@@ -267,6 +267,8 @@ _CUR_BEFORE = re.compile(rf"(?:(?P<sym>(?:US|U\.S\.){_SP}?\$|[A-Z]{{1,2}}\$|{_XS
                          rf"(?<![\w.])(?P<code>{_CODE_RE}))(?:{_SP}|-)?$")
 _PERCENT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:{_PERCENT})(?!\w)", re.IGNORECASE)
 _NUM = re.compile(rf"(?<!\d)\d+(?:[.,{_APOS}]\d+|{_SP}\d{{3}}(?!\d))*")
+#: A web or mail address: its digits are a path or an id, localised with the site (``/2024/05/123``).
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE = re.compile(r"(?<![\d.,/])(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})|"
                    r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y2>\d{4}|\d{2}))(?!\d|[.,/]\d)")
 _TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4])(?:(?P<sep>[:.]|{_SP}?h{_SP}?)(?P<m>[0-5]\d))?"
@@ -514,7 +516,7 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
     dec, grp = locale_symbols(lang)
     scale_re, word_re, month_re, months = _compiled(lang)
     out: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = [m.span() for m in _ADDRESS.finditer(text)]
 
     def free(a: int, b: int) -> bool:
         return all(b <= s or a >= e for s, e in taken)
@@ -524,6 +526,8 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         taken.append((q.start, q.end))
 
     for m in _DATE.finditer(text):
+        if not free(*m.span()):
+            continue
         if m.group("y1"):
             y, mo, d, soft_day = int(m.group("y1")), int(m.group("m1")), int(m.group("d1")), False
         else:

@@ -204,7 +204,8 @@ class NumberMismatch(Rule):
     severity = Severity.ERROR
     levels = {
         Severity.ERROR: "more versions agree on the number than differ from it",
-        Severity.WARNING: "a tie (two versions, or as many on each side) that no context document settles",
+        Severity.WARNING: "a tie (two versions, or as many on each side) that no context document settles, or "
+                          "three or more versions that each write a value of their own",
     }
     summary = "A number, amount or date differs from the other versions (read locale-aware)"
     options = {"small_max": 12.0}
@@ -212,6 +213,28 @@ class NumberMismatch(Rule):
     def check(self, ctx: CheckContext) -> Iterable[Finding]:
         for rn in _analyse(ctx):
             yield from self._row(ctx, rn)
+            yield from self._disputed(ctx, rn)
+
+    def _disputed(self, ctx: CheckContext, rn: _RowNumbers) -> Iterator[Finding]:
+        """Three or more versions, each with a value of its own for one number (``12`` / ``15`` /
+        ``13``): two at least are wrong and no vote says which, so each is a warning. Each other
+        version must have exactly one number alone in its value that could be a slip for it."""
+        if len(rn.docs) < 3:
+            return
+        alone = {d.id: [g.rep for g in rn.groups if list(g.members) == [d.id] and g.hard and g.kind != "time"]
+                 for d in rn.docs}
+        for d in rn.docs:
+            for q in alone[d.id]:
+                theirs = [[o for o in alone[e.id] if o.kind == q.kind and _plausible(q, o) and _plausible(o, q)]
+                          for e in rn.docs if e.id != d.id]
+                if any(len(t) != 1 for t in theirs):
+                    continue
+                others = [e for e in rn.docs if e.id != d.id]
+                yield ctx.finding(self, d, q.start, q.end,
+                                  f"`{q.text}` here, but {' / '.join(f'`{t[0].text}`' for t in theirs)} in "
+                                  f"{', '.join(e.lang for e in others)}: the versions disagree with each other",
+                                  row=rn.k, related=[ctx.span(e.id, t[0].start, t[0].end) for e, t in zip(others, theirs)],
+                                  severity=Severity.WARNING)
 
     def _row(self, ctx: CheckContext, rn: _RowNumbers) -> Iterator[Finding]:
         n = len(rn.docs)
