@@ -277,3 +277,14 @@ def test_feed_language_from_the_file_name(tmp_path: Path) -> None:
     f = write(tmp_path / "news.fr.rss", RSS.replace("<language>de-DE</language>", ""))
     (item,) = read_feed([str(f)], Problems())
     assert item.document.lang == "fr"
+
+
+def test_tools_folders_hidden_files_and_readmes_are_no_stories(tmp_path: Path) -> None:
+    # a feed checked from a repository's root: what tools keep there holds no story
+    for rel in ("de/wahl.txt", "fr/wahl.txt", "node_modules/pkg/de.txt", "venv/lib/site-packages/x/en.txt",
+                ".git/en.txt", "de/.wahl.txt", "README.md", "fr/__pycache__/x.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        text = "L'élection aura lieu en mai.\n" if rel.startswith("fr") else "Die Wahl findet im Mai statt.\n"
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    docs = read_feed([tmp_path], Problems())
+    assert sorted(Path(d.document.path).relative_to(tmp_path).as_posix() for d in docs) == ["de/wahl.txt", "fr/wahl.txt"]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -148,12 +149,19 @@ def _without_duplicates(docs: list[FeedDocument], problems: Problems) -> list[Fe
     return kept
 
 
+#: Folders of tools, not of stories (as ruff leaves them out): a feed checked from a repository's root.
+TOOL_FOLDERS = frozenset({"node_modules", "venv", "site-packages", "__pycache__", "__pypackages__"})
+
+
 def _folder_files(folder: Path) -> Iterator[Path]:
-    for f in folder.rglob("*"):
-        rel = f.relative_to(folder).parts
-        if f.is_file() and not any(part.startswith(".") for part in rel) and not f.name.lower().startswith("readme") \
-                and f.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES | XML_SUFFIXES:
-            yield f
+    """The story files below ``folder``: not hidden, not a README, not in a tool's folder (not walked)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in TOOL_FOLDERS]
+        for name in files:
+            f = Path(root, name)
+            if not name.startswith(".") and not name.lower().startswith("readme") \
+                    and f.suffix.lower() in TEXT_SUFFIXES | JSONL_SUFFIXES | XML_SUFFIXES:
+                yield f
 
 
 def _kind(path: Path, data: bytes) -> str:
