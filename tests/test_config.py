@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from xlingo.config import Overrides, RuleSpec, Settings, load_settings, settings_from_table
+from xlingo.config import Overrides, RuleSpec, Settings, load_settings, runtime_setting, settings_from_table
 from xlingo.errors import ConfigError
 from xlingo.model import Severity
 
@@ -136,3 +136,27 @@ def test_tool_that_is_not_a_table_is_one_line(tmp_path):
 def test_extend_select_adds_to_select():
     s = settings_from_table({"select": ["XL1"], "extend-select": ["XL501"]}, "x.toml")
     assert s.select == ("XL1", "XL501")
+
+
+def test_a_config_from_a_pipe_is_read_once_for_every_setting(tmp_path):
+    # `--config <(...)`: the pipe gives its text once; the output settings and the runtime keys both see it
+    import os
+    import threading
+
+    fifo = tmp_path / "config.fifo"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "w", encoding="utf-8") as fh:
+            fh.write('threads = 3\nignore = ["XL501"]\n')
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    settings = load_settings(str(fifo))
+    writer.join()
+    assert "XL501" in settings.ignore
+    second: list[object] = []
+    reader = threading.Thread(target=lambda: second.append(runtime_setting("threads", str(fifo))), daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    assert second == [3]  # read again, the pipe would have waited for a writer that never comes

@@ -519,16 +519,24 @@ def load_toml(path: Path) -> dict[str, Any]:
     return data
 
 
+#: Config tables read from a pipe (``--config <(...)``), which gives its text once: by path, for this process.
+_PIPED: dict[str, Any] = {}
+
+
 def config_table(config: str | None = None, start: Path | None = None) -> tuple[str, Any]:
     """Where the config comes from and its ``[tool.xlingo]`` table (``{}`` when there is none)."""
     if config:
         path = Path(config)
+        if config in _PIPED:
+            return str(path), _PIPED[config]
         if not path.exists():
             raise ConfigError(f"{config}: no such config file")
         if path.is_dir():
             raise ConfigError(f"{config}: is a folder, expected a config file (xlingo.toml or pyproject.toml)")
         data = load_toml(path)
         table = (_tool_table(data, path) or {}) if path.name == "pyproject.toml" else data
+        if not path.is_file():
+            _PIPED[config] = table
         return str(path), table
     found = find_config(start)
     return (str(found[0]), found[1]) if found else ("defaults", {})
