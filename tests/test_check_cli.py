@@ -367,3 +367,14 @@ def test_timings_show_phases_components_and_encoder_counters(fake_engine, feed) 
 def test_bad_executor_or_threads_exit_2_with_one_line(fake_engine, feed, args, message) -> None:
     result = run(str(feed), "--no-cache", *args)
     assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+
+
+def test_an_output_never_replaces_the_cache_database(fake_engine, feed, tmp_path) -> None:
+    """`--cache c.db --write-baseline c.db` (or a report there): the database stays, the run is refused."""
+    cache = tmp_path / "c.db"
+    assert run(str(feed), "--cache", str(cache)).exit_code in (0, 1)
+    kept = cache.read_bytes()
+    for args in (["--write-baseline", str(cache)], ["-f", f"json:{cache}"]):
+        result = run(str(feed), "--cache", str(cache), *args)
+        assert result.exit_code == 2 and "refusing to write an output over an input file" in result.stderr, args
+    assert cache.read_bytes() == kept

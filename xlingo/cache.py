@@ -35,6 +35,7 @@ from filelock import FileLock
 
 from xlingo.embed.base import TokenStates
 from xlingo.embed.provision import cache_root
+from xlingo.output import mark_input
 
 log = logging.getLogger("xlingo.cache")
 
@@ -90,6 +91,7 @@ class EmbeddingCache:
 
     def __init__(self, path: str | os.PathLike[str] | None = None, timeout: float = 60.0) -> None:
         self.path = Path(path) if path is not None else default_cache_path()
+        mark_input(self.path)  # kept in place: no output of this run (a report, a baseline) may replace it
         self.timeout = timeout
         self.hits = 0
         self.misses = 0
