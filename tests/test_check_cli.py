@@ -378,3 +378,9 @@ def test_an_output_never_replaces_the_cache_database(fake_engine, feed, tmp_path
         result = run(str(feed), "--cache", str(cache), *args)
         assert result.exit_code == 2 and "refusing to write an output over an input file" in result.stderr, args
     assert cache.read_bytes() == kept
+
+
+def test_no_cache_and_a_cache_path_together_are_one_line_and_exit_2(fake_engine, feed, tmp_path) -> None:
+    result = run(str(feed), "--no-cache", "--cache", str(tmp_path / "c.db"))
+    assert result.exit_code == 2 and "--no-cache and --cache" in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "c.db").exists()

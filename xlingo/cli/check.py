@@ -34,6 +34,7 @@ from xlingo.cli.app import (
 )
 from xlingo.config import runtime_setting
 from xlingo.embed.threads import set_threads
+from xlingo.errors import ConfigError
 from xlingo.feed import Problems, read_feed
 from xlingo.feed_check import FeedOptions, FeedRun, check_feed
 from xlingo.group import GroupParams
@@ -110,6 +111,8 @@ def reporter(enabled: bool) -> Iterator[Reporter]:
 def open_cache(config: str | None, cache: str | None, no_cache: bool) -> EmbeddingCache | None:
     """The embedding cache: --no-cache, else --cache, else ``cache`` in the config, else the default.
     A named cache file is written: never an input (a damaged cache is moved aside and rebuilt)."""
+    if no_cache and cache:
+        raise ConfigError(f"--no-cache and --cache {cache} ask for opposite things: give one of them")
     if no_cache:
         return None
     setting = cache or runtime_setting("cache", config)
