@@ -182,3 +182,12 @@ def test_versions_that_each_write_their_own_figure_are_each_warned():
     unrelated = [{"es": "La entrada cuesta 12 euros.", "it": "L'ingresso costa 15 euro.",
                   "de": "Der Eintritt kostet 2024 Euro."}]  # a year-like figure is no slip for a fee
     assert list(NumberMismatch().check(context_for(story_from_rows(unrelated)))) == []
+
+
+def test_figures_in_different_units_are_no_three_way_disagreement():
+    # made up (en, de, pt): inches converted to centimetres, one version in millimetres (a unit slip, XL101's
+    # unit finding), not three figures that disagree
+    rows = [{"en": "Up to 2 inches of rain are expected.", "de": "Erwartet werden bis zu 5 cm Regen.",
+             "pt": "Esperam-se até 5 mm de chuva."}]
+    found = list(NumberMismatch().check(context_for(story_from_rows(rows))))
+    assert not any("disagree with each other" in f.message for f in found)

@@ -218,15 +218,16 @@ class NumberMismatch(Rule):
     def _disputed(self, ctx: CheckContext, rn: _RowNumbers) -> Iterator[Finding]:
         """Three or more versions, each with a value of its own for one number (``12`` / ``15`` /
         ``13``): two at least are wrong and no vote says which, so each is a warning. Each other
-        version must have exactly one number alone in its value that could be a slip for it."""
+        version must have exactly one number alone in its value, in the same unit (another unit is
+        a conversion or a unit slip, judged above), that could be a slip for it."""
         if len(rn.docs) < 3:
             return
         alone = {d.id: [g.rep for g in rn.groups if list(g.members) == [d.id] and g.hard and g.kind != "time"]
                  for d in rn.docs}
         for d in rn.docs:
             for q in alone[d.id]:
-                theirs = [[o for o in alone[e.id] if o.kind == q.kind and _plausible(q, o) and _plausible(o, q)]
-                          for e in rn.docs if e.id != d.id]
+                theirs = [[o for o in alone[e.id] if o.kind == q.kind and o.unit == q.unit and o.value != q.value
+                           and _plausible(q, o) and _plausible(o, q)] for e in rn.docs if e.id != d.id]
                 if any(len(t) != 1 for t in theirs):
                     continue
                 others = [e for e in rn.docs if e.id != d.id]
