@@ -137,10 +137,6 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     origin: Origin | None = None
 
-    def span_text(self, start: int, end: int) -> str:
-        """The text between two character offsets."""
-        return self.text[start:end]
-
     def sentence(self, i: int) -> Sentence:
         """The sentence with id ``i`` (ids are positions in ``sentences``)."""
         if i < len(self.sentences) and self.sentences[i].i == i:

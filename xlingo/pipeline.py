@@ -242,7 +242,7 @@ class Engine:
     def signature(self, extra: dict[str, dict[str, object]] | None = None) -> Signature:
         """Version, model, rule set and a hash of every setting of this run (``extra``: parameters of
         stages outside the engine, e.g. feed grouping)."""
-        parameters = stage_parameters(self.settings, self.rules, self.align_params)
+        parameters = stage_parameters(self.rules, self.align_params)
         parameters["align"]["encoders"] = self.align_encoder_names()
         parameters.update(extra or {})
         return self.settings.signature(self.encoder.name, [r.code for r in self.rules], parameters)
@@ -266,7 +266,7 @@ class Engine:
                       timings=self.run_timings())
 
 
-def stage_parameters(settings: Settings, rules: Sequence[Rule], align: AlignParams) -> dict[str, dict[str, object]]:
+def stage_parameters(rules: Sequence[Rule], align: AlignParams) -> dict[str, dict[str, object]]:
     """The parameters of the stages besides the settings: alignment, each rule's options, row levels."""
     out: dict[str, dict[str, object]] = {"align": {k.removeprefix("align."): v for k, v in align.thresholds()}}
     out.update({f"rules.{r.code}": dict(sorted(r.opts.items())) for r in rules})

@@ -70,4 +70,4 @@ def show_settings(settings: Settings) -> str:
     from xlingo.check.runner import selected_rules
     from xlingo.pipeline import stage_parameters
 
-    return settings.show(stage_parameters(settings, selected_rules(settings), AlignParams().with_options(settings.align_options)))
+    return settings.show(stage_parameters(selected_rules(settings), AlignParams().with_options(settings.align_options)))
