@@ -46,7 +46,7 @@ def _content_docs(ctx: CheckContext, k: int) -> list[str]:
     return [d.id for d in ctx.documents if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])]
 
 
-def align_words(ctx: CheckContext, options: dict[str, float] | None = None) -> None:
+def find_word_events(ctx: CheckContext, options: dict[str, float] | None = None) -> None:
     """Fill ``ctx.words`` (None when the encoder has no token states)."""
     if ctx.token_states is None:
         ctx.words = None
