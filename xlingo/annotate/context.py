@@ -92,6 +92,11 @@ class CheckContext:
         ids = list(ids)
         return bool(ids) and all((doc, i) in self.boilerplate for i in ids)
 
+    def content_documents(self, row: int | Row) -> list[Document]:
+        """The documents whose cell in a row holds a sentence that is not boilerplate, in story order."""
+        r = self.rows[row] if isinstance(row, int) else row
+        return [d for d in self.documents if r.cells.get(d.id) and not self.is_boilerplate(d.id, r.cells[d.id])]
+
     def content_rows(self) -> Iterator[tuple[int, Row]]:
         """Rows with at least one sentence that is not boilerplate."""
         for k, row in enumerate(self.rows):

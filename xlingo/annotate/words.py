@@ -42,8 +42,7 @@ def event_score(row: RowWords, ev: Event) -> float:
 
 
 def _content_docs(ctx: CheckContext, k: int) -> list[str]:
-    row = ctx.rows[k]
-    return [d.id for d in ctx.documents if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])]
+    return [d.id for d in ctx.content_documents(k)]
 
 
 def find_word_events(ctx: CheckContext, options: dict[str, float] | None = None) -> None:

@@ -62,7 +62,7 @@ def _analyse(ctx: CheckContext) -> list[_RowNumbers]:
 def _row_numbers(ctx: CheckContext) -> list[_RowNumbers]:
     out = []
     for k, row in ctx.content_rows():
-        docs = [d for d in ctx.documents if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])]
+        docs = ctx.content_documents(row)
         quantities: dict[str, list[Quantity]] = {}
         for d in docs:
             span = ctx.row_span(row, d)
