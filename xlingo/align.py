@@ -47,15 +47,15 @@ import heapq
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, fields, replace
 
 import numpy as np
 
+from xlingo.embed.base import EmbedFn
 from xlingo.model import Document, Row
 from xlingo.stats import UnionFind
 
-EmbedFn = Callable[[Sequence[str]], np.ndarray]
 Bead = tuple[tuple[int, ...], tuple[int, ...]]
 BeadType = tuple[int, int]
 

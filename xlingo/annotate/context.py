@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from xlingo.embed.base import EmbedFn
 from xlingo.model import Document, Finding, Row, Sentence, Severity, Span, Story
 
 if TYPE_CHECKING:
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
     from xlingo.annotate.rows import RowModel
     from xlingo.annotate.words import WordAnalysis
 
-EmbedFn = Callable[[Sequence[str]], np.ndarray]
 T = TypeVar("T")
 
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+EmbedFn = Callable[[Sequence[str]], np.ndarray]  # strings -> (n, dim) unit vectors, what stages call
 
 
 @runtime_checkable
