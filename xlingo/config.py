@@ -441,15 +441,15 @@ def _config_keys(loc: tuple[Any, ...], table: Any) -> list[str]:
     return keys
 
 
-def settings_from_table(table: Any, where: str, base: Settings | None = None) -> Settings:
-    """Settings from a parsed ``[tool.xlingo]`` table (keys not in the table keep ``base``'s values)."""
+def settings_from_table(table: Any, where: str) -> Settings:
+    """Settings from a parsed ``[tool.xlingo]`` table (keys not in the table keep their defaults)."""
     cfg = parse_table(table, where)
     given = cfg.model_fields_set
     kw: dict[str, Any] = {}
     if "model" in given:
         kw["model"] = cfg.model
     if "select" in given or "extend_select" in given:
-        kw["select"] = (comma_list(cfg.select) if "select" in given else (base or Settings()).select) \
+        kw["select"] = (comma_list(cfg.select) if "select" in given else Settings().select) \
             + comma_list(cfg.extend_select)
     if "ignore" in given:
         kw["ignore"] = comma_list(cfg.ignore)
@@ -472,7 +472,7 @@ def settings_from_table(table: Any, where: str, base: Settings | None = None) ->
     if "per_path" in given:
         kw["per_path"] = _overrides(cfg.per_path)
         kw["per_path_root"] = None if where == "defaults" else str(Path(where).parent.absolute())
-    return replace(base or Settings(), **kw)
+    return replace(Settings(), **kw)
 
 
 def _align_settings(table: AlignTable, where: str) -> dict[str, Any]:
