@@ -22,7 +22,6 @@ from xlingo.annotate.rows import (
     row_scores,
 )
 from xlingo.check.rules.spans import SentenceDivergence
-from xlingo.config import Settings
 from xlingo.model import Severity
 from xlingo.pipeline import stage_parameters
 from xlingo.testing import context_for, story_from_rows
@@ -178,7 +177,7 @@ def test_xl704_floors_come_from_the_row_model_and_the_margin_test_stands_on_its_
 def test_the_row_model_is_part_of_the_report_signature():
     model = load_row_model()
     assert SentenceDivergence().opts["model"] == row_model_tag(model)
-    params = stage_parameters(Settings(), [SentenceDivergence()], AlignParams())
+    params = stage_parameters([SentenceDivergence()], AlignParams())
     assert params["divergence"]["row_model"] == model.digest
     assert params["rules.XL704"]["model"] == row_model_tag(model)
 

@@ -72,7 +72,7 @@ def fold_of(doc: str, k: int) -> int:
     return int(hashlib.sha256(doc.encode()).hexdigest(), 16) % k
 
 
-def balanced_weights(kind: np.ndarray, y: np.ndarray) -> np.ndarray:
+def balanced_weights(kind: np.ndarray) -> np.ndarray:
     """Each data set weighs the same in total."""
     w = np.ones(len(kind))
     for name in np.unique(kind):
@@ -402,7 +402,7 @@ def main() -> None:
     t0 = time.perf_counter()
     x, y, doc, kind, sub = collect(args)
     folds = np.array([fold_of(d, args.folds) for d in doc])
-    w = balanced_weights(kind, y)
+    w = balanced_weights(kind)
     raw = np.zeros(len(y))
     fold_models = []
     for f in range(args.folds):

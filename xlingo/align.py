@@ -47,15 +47,15 @@ import heapq
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, fields, replace
 
 import numpy as np
 
+from xlingo.embed.base import EmbedFn
 from xlingo.model import Document, Row
-from xlingo.stats import UnionFind
+from xlingo.stats import MAD_TO_SIGMA, UnionFind
 
-EmbedFn = Callable[[Sequence[str]], np.ndarray]
 Bead = tuple[tuple[int, ...], tuple[int, ...]]
 BeadType = tuple[int, int]
 
@@ -289,7 +289,7 @@ class _PairAligner:
         src, tgt = (np.array(ids) for ids in zip(*pairs))
         ratio = float(np.median(self.sides[1].chars[1][tgt] / self.sides[0].chars[1][src]))
         residual = _length_residual(self.sides[0].chars[1][src], self.sides[1].chars[1][tgt] / ratio)
-        robust_var = (1.4826 * float(np.median(np.abs(residual)))) ** 2
+        robust_var = (MAD_TO_SIGMA * float(np.median(np.abs(residual)))) ** 2
         k = _LENGTH_PRIOR_BEADS
         spread = float(np.sqrt((len(pairs) * robust_var + k * _GALE_CHURCH_VARIANCE) / (len(pairs) + k)))
         for a, b in self.length:

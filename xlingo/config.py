@@ -360,7 +360,8 @@ class ConfigTable(_Strict):
     threads: Union[conint(strict=True, gt=0), None] = None  # type: ignore[valid-type]
 
 
-def _codes(value: str | list[str]) -> tuple[str, ...]:
+def comma_list(value: str | list[str]) -> tuple[str, ...]:
+    """A comma-separated string (or a list) as its stripped, non-empty items."""
     items = value.split(",") if isinstance(value, str) else value
     return tuple(v.strip() for v in items if v.strip())
 
@@ -370,7 +371,7 @@ def _severities(table: Mapping[str, str]) -> tuple[tuple[str, Severity], ...]:
 
 
 def _overrides(table: Mapping[str, OverridesTable]) -> tuple[tuple[str, Overrides], ...]:
-    return tuple((key, Overrides(_codes(ov.select), _codes(ov.ignore), _severities(ov.severity)))
+    return tuple((key, Overrides(comma_list(ov.select), comma_list(ov.ignore), _severities(ov.severity)))
                  for key, ov in sorted(table.items()))
 
 
@@ -440,24 +441,24 @@ def _config_keys(loc: tuple[Any, ...], table: Any) -> list[str]:
     return keys
 
 
-def settings_from_table(table: Any, where: str, base: Settings | None = None) -> Settings:
-    """Settings from a parsed ``[tool.xlingo]`` table (keys not in the table keep ``base``'s values)."""
+def settings_from_table(table: Any, where: str) -> Settings:
+    """Settings from a parsed ``[tool.xlingo]`` table (keys not in the table keep their defaults)."""
     cfg = parse_table(table, where)
     given = cfg.model_fields_set
     kw: dict[str, Any] = {}
     if "model" in given:
         kw["model"] = cfg.model
     if "select" in given or "extend_select" in given:
-        kw["select"] = (_codes(cfg.select) if "select" in given else (base or Settings()).select) \
-            + _codes(cfg.extend_select)
+        kw["select"] = (comma_list(cfg.select) if "select" in given else Settings().select) \
+            + comma_list(cfg.extend_select)
     if "ignore" in given:
-        kw["ignore"] = _codes(cfg.ignore)
+        kw["ignore"] = comma_list(cfg.ignore)
     if "severity" in given:
         kw["severity"] = _severities(cfg.severity)
     if "fail_on" in given:
         kw["fail_on"] = Severity(cfg.fail_on)
     if "glossary" in given:
-        names = _codes(cfg.glossary) if isinstance(cfg.glossary, list) else (cfg.glossary,)
+        names = comma_list(cfg.glossary) if isinstance(cfg.glossary, list) else (cfg.glossary,)
         kw["glossary"] = tuple(beside_config(where, name) for name in names)
     if "presplit" in given:
         kw["presplit"] = cfg.presplit
@@ -471,7 +472,7 @@ def settings_from_table(table: Any, where: str, base: Settings | None = None) ->
     if "per_path" in given:
         kw["per_path"] = _overrides(cfg.per_path)
         kw["per_path_root"] = None if where == "defaults" else str(Path(where).parent.absolute())
-    return replace(base or Settings(), **kw)
+    return replace(Settings(), **kw)
 
 
 def _align_settings(table: AlignTable, where: str) -> dict[str, Any]:

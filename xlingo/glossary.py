@@ -40,7 +40,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.expatreader import DefusedExpatParser
 
 from xlingo.errors import InputError
-from xlingo.language import language_tag
+from xlingo.language import language_tag, primary_language
 from xlingo.read import read_text
 
 _TRUE = {"1", "yes", "y", "true", "x", "dnt"}
@@ -71,8 +71,8 @@ class GlossaryEntry:
         tags = {k.replace("_", "-").lower(): v for k, v in self.translations.items()}
         if key in tags:
             return tags[key]
-        base = key.split("-")[0]
-        return tags.get(base) or next((v for k, v in tags.items() if k.split("-")[0] == base), None)
+        base = primary_language(key)
+        return tags.get(base) or next((v for k, v in tags.items() if primary_language(k) == base), None)
 
 
 def load_glossary(path: str | os.PathLike[str]) -> list[GlossaryEntry]:

@@ -137,10 +137,6 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     origin: Origin | None = None
 
-    def span_text(self, start: int, end: int) -> str:
-        """The text between two character offsets."""
-        return self.text[start:end]
-
     def sentence(self, i: int) -> Sentence:
         """The sentence with id ``i`` (ids are positions in ``sentences``)."""
         if i < len(self.sentences) and self.sentences[i].i == i:
@@ -300,9 +296,9 @@ class Row:
 
     def to_dict(self, doc_order: list[str]) -> dict[str, Any]:
         d: dict[str, Any] = {"cells": {k: list(self.cells.get(k, ())) for k in doc_order},
-                             "similarity": _round(self.similarity)}
+                             "similarity": round_score(self.similarity)}
         if self.divergence is not None:
-            d["divergence"] = _round(self.divergence)
+            d["divergence"] = round_score(self.divergence)
         d["level"] = self.level
         d["tags"] = {k: self.tags[k] for k in doc_order if k in self.tags}
         return d
@@ -437,7 +433,7 @@ class GroupEntry:
 
     def to_dict(self) -> dict[str, Any]:
         return {"doc": self.doc, "path": self.path, "lang": self.lang, "story": self.story,
-                "relation": self.relation, "score": _round(self.score), "related_to": self.related_to}
+                "relation": self.relation, "score": round_score(self.score), "related_to": self.related_to}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> GroupEntry:
@@ -639,5 +635,6 @@ def _located_span(story: Story, s: Span) -> Span:
         return s
 
 
-def _round(x: float | None) -> float | None:
+def round_score(x: float | None) -> float | None:
+    """A score as reports write it: :data:`FLOAT_DIGITS` decimals (None stays None)."""
     return None if x is None else round(float(x), FLOAT_DIGITS)

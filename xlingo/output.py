@@ -4,7 +4,7 @@
 so a reader never sees half a report. Before that it refuses (one-line :class:`InputError`):
 
 * a path that resolves to a file this process read as input (:func:`mark_input` is called by
-  every reader), or to one of the ``inputs`` given;
+  every reader), or, checked before the work by :func:`output_target`, to one of its ``inputs``;
 * a path that exists but is not a regular file: a folder, a device (``/dev/null``), a FIFO...
   (``-`` is standard output).
 
@@ -75,11 +75,10 @@ def distinct_outputs(paths: Iterable[str | os.PathLike[str]]) -> None:
         seen[target] = path
 
 
-def write_atomic(path: str | os.PathLike[str], text: str,
-                 inputs: Iterable[str | os.PathLike[str]] = ()) -> None:
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` (through a symbolic link to its target) via a temporary file
     in the same folder and ``os.replace``; see the module docstring for what is refused."""
-    target = output_target(path, inputs)
+    target = output_target(path)
     try:
         mode = stat.S_IMODE(target.stat().st_mode)
     except FileNotFoundError:

@@ -153,10 +153,7 @@ class Engine:
             with self._lock:
                 self.timings[component.name] += clock() - t0
                 if service is self.embedder and component.name != "check":  # the check counts per rule
-                    used = self.encoder_use.setdefault(component.name, [0, 0])
-                    used[0] += counters.forward_calls - calls
-                    used[1] += counters.strings_encoded - strings
-                    self.add_encoder_seconds({component.name: counters.seconds - spent})
+                    self._count_encoder_use(component.name, calls, strings, spent)
         return story
 
     def declared_strings(self, documents: Sequence[Document], context: Sequence[Document] = ()) -> list[str]:
@@ -176,10 +173,16 @@ class Engine:
         self.embedder.prefetch(texts)
         if counters.forward_calls > calls:
             with self._lock:
-                used = self.encoder_use.setdefault("prefetch", [0, 0])
-                used[0] += counters.forward_calls - calls
-                used[1] += counters.strings_encoded - strings
-                self.add_encoder_seconds({"prefetch": counters.seconds - spent})
+                self._count_encoder_use("prefetch", calls, strings, spent)
+
+    def _count_encoder_use(self, component: str, calls: int, strings: int, spent: float) -> None:
+        """Charge ``component`` with the encoder's calls, strings and seconds since the counters
+        read ``calls``, ``strings`` and ``spent`` (the caller holds the lock)."""
+        counters = self.embedder.counters
+        used = self.encoder_use.setdefault(component, [0, 0])
+        used[0] += counters.forward_calls - calls
+        used[1] += counters.strings_encoded - strings
+        self.add_encoder_seconds({component: counters.seconds - spent})
 
     def add_encoder_seconds(self, seconds: dict[str, float]) -> None:
         """Count the run's model's seconds by component (:attr:`encoder_seconds`)."""
@@ -242,7 +245,7 @@ class Engine:
     def signature(self, extra: dict[str, dict[str, object]] | None = None) -> Signature:
         """Version, model, rule set and a hash of every setting of this run (``extra``: parameters of
         stages outside the engine, e.g. feed grouping)."""
-        parameters = stage_parameters(self.settings, self.rules, self.align_params)
+        parameters = stage_parameters(self.rules, self.align_params)
         parameters["align"]["encoders"] = self.align_encoder_names()
         parameters.update(extra or {})
         return self.settings.signature(self.encoder.name, [r.code for r in self.rules], parameters)
@@ -266,7 +269,7 @@ class Engine:
                       timings=self.run_timings())
 
 
-def stage_parameters(settings: Settings, rules: Sequence[Rule], align: AlignParams) -> dict[str, dict[str, object]]:
+def stage_parameters(rules: Sequence[Rule], align: AlignParams) -> dict[str, dict[str, object]]:
     """The parameters of the stages besides the settings: alignment, each rule's options, row levels."""
     out: dict[str, dict[str, object]] = {"align": {k.removeprefix("align."): v for k, v in align.thresholds()}}
     out.update({f"rules.{r.code}": dict(sorted(r.opts.items())) for r in rules})

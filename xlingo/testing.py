@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from xlingo.check.base import CheckContext
+from xlingo.annotate.context import CheckContext
 from xlingo.embed.base import TokenStates
 from xlingo.model import Document, Row, Sentence, Story
 

@@ -15,7 +15,7 @@ from xlingo.annotate.boilerplate import mark_boilerplate
 from xlingo.annotate.context import CheckContext
 from xlingo.annotate.copies import find_copies
 from xlingo.annotate.rows import compute_margins, score_rows
-from xlingo.annotate.words import align_words
+from xlingo.annotate.words import find_word_events
 
 __all__ = ["ANNOTATORS", "Annotator", "CheckContext", "annotate", "plan"]
 
@@ -35,7 +35,7 @@ class Annotator:
 ANNOTATORS: dict[str, Annotator] = {a.name: a for a in (
     Annotator("boilerplate", ("boilerplate", "boilerplate_blocks"), (), mark_boilerplate, tuned_by="XL601"),
     Annotator("copies", ("copies",), ("boilerplate",), find_copies, tuned_by="XL402"),
-    Annotator("words", ("words",), ("boilerplate",), align_words),
+    Annotator("words", ("words",), ("boilerplate",), find_word_events),
     Annotator("margins", ("margins", "cosines"), (), compute_margins),
     Annotator("divergence", ("Row.divergence",), ("margins",), score_rows, uses=("words",)),
 )}

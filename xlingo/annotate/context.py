@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
+from xlingo.embed.base import EmbedFn
 from xlingo.model import Document, Finding, Row, Sentence, Severity, Span, Story
 
 if TYPE_CHECKING:
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
     from xlingo.annotate.rows import RowModel
     from xlingo.annotate.words import WordAnalysis
 
-EmbedFn = Callable[[Sequence[str]], np.ndarray]
 T = TypeVar("T")
 
 
@@ -91,6 +91,11 @@ class CheckContext:
         """True when every given sentence of ``doc`` was marked as boilerplate."""
         ids = list(ids)
         return bool(ids) and all((doc, i) in self.boilerplate for i in ids)
+
+    def content_documents(self, row: int | Row) -> list[Document]:
+        """The documents whose cell in a row holds a sentence that is not boilerplate, in story order."""
+        r = self.rows[row] if isinstance(row, int) else row
+        return [d for d in self.documents if r.cells.get(d.id) and not self.is_boilerplate(d.id, r.cells[d.id])]
 
     def content_rows(self) -> Iterator[tuple[int, Row]]:
         """Rows with at least one sentence that is not boilerplate."""

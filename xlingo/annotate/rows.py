@@ -1,8 +1,8 @@
 """Annotators "margins" and "divergence": how far each row's versions are from each other.
 
 "margins": per row and pair of versions, the cosine minus each side's mean cosine to the other
-version's sentences outside the row (:func:`xlingo.annotate.divergence.pair_margins`), computed once
-for XL704 and the row scores.
+version's sentences outside the row, and the plain cosine (:func:`xlingo.annotate.divergence.pair_scores`),
+computed once for XL704 and the row scores.
 
 "divergence": ``Row.divergence``, the estimated chance that a professional reviewer marks an
 accuracy error in the row. Signals the pipeline already has, at no extra encoder cost

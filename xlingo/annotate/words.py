@@ -42,11 +42,10 @@ def event_score(row: RowWords, ev: Event) -> float:
 
 
 def _content_docs(ctx: CheckContext, k: int) -> list[str]:
-    row = ctx.rows[k]
-    return [d.id for d in ctx.documents if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])]
+    return [d.id for d in ctx.content_documents(k)]
 
 
-def align_words(ctx: CheckContext, options: dict[str, float] | None = None) -> None:
+def find_word_events(ctx: CheckContext, options: dict[str, float] | None = None) -> None:
     """Fill ``ctx.words`` (None when the encoder has no token states)."""
     if ctx.token_states is None:
         ctx.words = None

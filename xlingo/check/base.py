@@ -1,4 +1,4 @@
-"""Stage 5, check: pluggable rules with stable codes, default severities and docs.
+"""Stage 6, check: pluggable rules with stable codes, default severities and docs.
 
 A rule is a class with a code (``XL101``), a name, a default severity, tunable
 ``options`` and a docstring in four parts (*What it does*, *Why is this bad?*,

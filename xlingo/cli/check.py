@@ -178,7 +178,7 @@ def check_command(
     no_group: Annotated[bool, typer.Option("--no-group", help="All given documents are versions of one story.")] = False,
     same_language: Annotated[bool, typer.Option("--same-language-versions", help="Two documents in one language may be versions of one story.")] = False,
     fail_on: Annotated[Optional[str], typer.Option("--fail-on", help="Lowest severity that fails the check: error, warning or info (default: config, else error).")] = None,
-    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings (errors still exit 2).")] = False,
+    exit_zero: opt.ExitZero = False,
     baseline: Annotated[Optional[str], typer.Option("--baseline", help="Report only findings not recorded in this baseline file.")] = None,
     write_baseline_to: Annotated[Optional[str], typer.Option("--write-baseline", help="Record all current findings in this baseline file (--baseline is then ignored) and exit 0.")] = None,
     cache: Annotated[Optional[str], typer.Option("--cache", help="Embedding cache file (default: embeddings.sqlite in $XLINGO_CACHE_DIR or the user cache folder).")] = None,

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from xlingo.config import Settings, load_settings, parse_severity
+from xlingo.config import Settings, comma_list, load_settings, parse_severity
 from xlingo.errors import ConfigError
 
 Model = Annotated[Optional[str], typer.Option("--model", "-m", help="Encoder: e5-small (default, offline), use-v3, or any sentence-transformers name or path.")]
@@ -30,7 +30,7 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stder
 
 
 def _codes(value: str | None) -> tuple[str, ...] | None:
-    return None if value is None else tuple(c.strip() for c in value.split(",") if c.strip())
+    return None if value is None else comma_list(value)
 
 
 def build_settings(*, config: str | None, model: str | None, select: str | None, ignore: str | None,
@@ -70,4 +70,4 @@ def show_settings(settings: Settings) -> str:
     from xlingo.check.runner import selected_rules
     from xlingo.pipeline import stage_parameters
 
-    return settings.show(stage_parameters(settings, selected_rules(settings), AlignParams().with_options(settings.align_options)))
+    return settings.show(stage_parameters(selected_rules(settings), AlignParams().with_options(settings.align_options)))

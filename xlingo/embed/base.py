@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import time
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+
+EmbedFn = Callable[[Sequence[str]], np.ndarray]  # strings -> (n, dim) unit vectors, what stages call
 
 
 @runtime_checkable
@@ -154,15 +156,6 @@ class Embedder:
             self.strings_requested += len(found)
             self._memo.update(found)
         self._fill([t for t in unknown if t not in self._memo], tokens=True)
-
-    def embed_with_tokens(self, texts: Sequence[str]) -> dict[str, TokenStates]:
-        """Vectors and token states of ``texts`` in one pass; the token states (empty if the
-        encoder has none)."""
-        if not self.has_tokens:
-            self._fill(texts, tokens=False)
-            return {}
-        self._fill(texts, tokens=True)
-        return {t: full_precision(self._tokens[t]) for t in texts}
 
     def forget_tokens(self) -> None:
         """Drop the token states held in memory (a store still has them): memory flat over a feed."""

@@ -13,7 +13,7 @@ from xlingo.names.words import char_similarity, content_words, same_word, split_
 from xlingo.stats import UnionFind
 
 if TYPE_CHECKING:
-    from xlingo.check.base import CheckContext
+    from xlingo.annotate.context import CheckContext
 
 
 # --------------------------------------------------------------------------- relations

@@ -174,7 +174,7 @@ def extract(text: str, lang: str, spans: Sequence[tuple[int, int, int]] = (), do
 
     ``spans`` are ``(sentence id, start, end)`` of the text's sentences (the whole text when
     empty). Sentence-initial words, words after a colon or a quote, and every capitalised word
-    of German count only when rare or shaped like a name; :class:`NameIndex` adds the rest.
+    of German count only when rare or shaped like a name; :class:`~xlingo.names.index.NameIndex` adds the rest.
     """
     lang = primary_language(lang)
     out: list[Mention] = []

@@ -25,7 +25,7 @@ import re
 from importlib.resources import files
 from typing import Any
 
-from xlingo.model import SCHEMA_VERSION, Finding, Report, Row, Severity, Story
+from xlingo.model import SCHEMA_VERSION, Finding, Report, Row, Severity, Story, round_score
 
 #: how much of a row's other cells a finding without related spans quotes
 QUOTE_CHARS = 200
@@ -205,11 +205,7 @@ def _depth(node: Any) -> int:
 
 def _strip(row: Row) -> dict[str, Any]:
     """Similarity, divergence and level of a row, as the report computed them."""
-    return {"sim": _round(row.similarity), "div": _round(row.divergence), "level": row.level}
-
-
-def _round(x: float | None) -> float | None:
-    return None if x is None else round(float(x), 4)
+    return {"sim": round_score(row.similarity), "div": round_score(row.divergence), "level": row.level}
 
 
 def _title(report: Report) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.model import Finding, Row, Severity
+from xlingo.model import Finding, Severity
 from xlingo.stats import MAD_TO_SIGMA, median_mad
 
 
@@ -23,13 +23,13 @@ def _gap_offset(ctx: CheckContext, k: int, doc: str) -> int:
     return 0
 
 
-def _unmatched_rows(ctx: CheckContext) -> Iterator[tuple[int, Row, list[str], list[str]]]:
-    """Rows where some versions have (non-boilerplate) text and others have none."""
+def _unmatched_rows(ctx: CheckContext) -> Iterator[tuple[int, list[str], list[str]]]:
+    """Rows where some versions have (non-boilerplate) text and others have none: (row, present, absent)."""
     for k, row in ctx.content_rows():
         present = [d for d, ids in row.cells.items() if ids and not ctx.is_boilerplate(d, ids)]
         absent = [d for d, ids in row.cells.items() if not ids]
         if present and absent:
-            yield k, row, present, absent
+            yield k, present, absent
 
 
 @register
@@ -69,7 +69,7 @@ class MissingSentence(Rule):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         n = len(ctx.documents)
-        for k, row, present, absent in _unmatched_rows(ctx):
+        for k, present, absent in _unmatched_rows(ctx):
             if len(present) * 2 <= n:
                 continue  # a minority has it: an addition, see XL002
             related = [ctx.span(d, *ctx.row_span(k, d)) for d in present]
@@ -119,7 +119,7 @@ class ExtraSentence(Rule):
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         n = len(ctx.documents)
-        for k, row, present, absent in _unmatched_rows(ctx):
+        for k, present, absent in _unmatched_rows(ctx):
             if len(present) * 2 > n:
                 continue
             for doc in present:

@@ -90,7 +90,7 @@ class GlossaryTerm(Rule):
         if not ctx.glossary:
             return
         for k, row in ctx.content_rows():
-            docs = [d for d in ctx.documents if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])]
+            docs = ctx.content_documents(row)
             if len(docs) < 2:
                 continue
             texts = {d.id: ctx.row_text(row, d) for d in docs}

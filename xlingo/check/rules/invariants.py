@@ -59,8 +59,7 @@ def vote(values: dict[str, object]) -> tuple[object, list[str]] | None:
 def _cells(ctx: CheckContext) -> Iterator[tuple[int, dict[str, str]]]:
     """Content rows with at least two versions: row index and each version's cell text."""
     for k, row in ctx.content_rows():
-        texts = {d.id: ctx.row_text(k, d) for d in ctx.documents
-                 if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])}
+        texts = {d.id: ctx.row_text(k, d) for d in ctx.content_documents(row)}
         if len(texts) >= 2:
             yield k, texts
 

@@ -156,7 +156,7 @@ class NameTranslatedLiterally(Rule):
             if all(o.doc != lit.doc or lit.end <= o.start or lit.start >= o.end for o in kept):
                 kept.append(lit)
         for lit in sorted(kept, key=lambda x: (x.row, x.doc, x.start)):
-            if lit.strong and lit.source == "versions" and lit.reference and not self._one_to_one(ctx, idx, lit):
+            if lit.strong and lit.source == "versions" and lit.reference and not self._one_to_one(ctx, lit):
                 lit.strong = False  # a localised title (Die Drei vom Pfandhaus), not the name's words one by one
             where = {"glossary": "the do-not-translate glossary has",
                      "context": "the context documents name it"}.get(lit.source, "other versions keep")
@@ -254,7 +254,7 @@ class NameTranslatedLiterally(Rule):
             text = ctx.story.document(d).text[start:end]
             if not self._rendering(text, reference, s.lang, idx):
                 continue
-            z = float(calibrated(ctx.embed, [reference], [text], self._background(ctx, idx, k))[0, 0])
+            z = float(calibrated(ctx.embed, [reference], [text], self._background(ctx, k))[0, 0])
             if z < self.opts["min_z_slot"]:
                 continue
             out.append(_Literal(d, k, start, end, reference, source, backers, strong, z, slot=True))
@@ -274,7 +274,7 @@ class NameTranslatedLiterally(Rule):
             ok = {d: t for d, t in texts.items() if self._rendering(t, text, group[d].lang, idx)}
             if not ok:
                 continue
-            z = calibrated(ctx.embed, [text], list(ok.values()), self._background(ctx, idx, k))[0]
+            z = calibrated(ctx.embed, [text], list(ok.values()), self._background(ctx, k))[0]
             hits = {d: float(zi) for d, zi in zip(ok, z) if zi >= self.opts["min_z_slot"]}
             if not hits:
                 continue
@@ -313,7 +313,7 @@ class NameTranslatedLiterally(Rule):
         if not any(len(w) >= 6 and zipf(w, group[d].lang) == 0.0
                    for d in docs for w in content_words(split_words(texts[d], True))):
             return []
-        z = calibrated(ctx.embed, [texts[d] for d in docs], [texts[d] for d in docs], self._background(ctx, idx, k))
+        z = calibrated(ctx.embed, [texts[d] for d in docs], [texts[d] for d in docs], self._background(ctx, k))
         agreement = float(z[~np.eye(len(docs), dtype=bool)].max())  # two renderings at least mean the same
         if agreement < self.opts["min_z_slot"]:
             return []
@@ -337,30 +337,30 @@ class NameTranslatedLiterally(Rule):
             return False  # keeps a proper word or a code of the name: a changed form (XL201), not a rendering
         return is_ordinary(words, lang, idx.other_langs(lang))
 
-    def _word_by_word(self, ctx: CheckContext, idx: NameIndex, name: str, text: str, row: int) -> bool:
+    def _word_by_word(self, ctx: CheckContext, name: str, text: str, row: int) -> bool:
         """At least half the words of the name have a counterpart among the words of ``text``."""
-        return self._coverage(ctx, idx, name, text, row) >= 0.5
+        return self._coverage(ctx, name, text, row) >= 0.5
 
-    def _coverage(self, ctx: CheckContext, idx: NameIndex, name: str, text: str, row: int) -> float:
+    def _coverage(self, ctx: CheckContext, name: str, text: str, row: int) -> float:
         """The share of the name's words with a counterpart among the words of ``text``
         (word-level similarity, calibrated on the words of the story's name-like spans)."""
         ref = content_words(split_words(name, True))
         cand = content_words(split_words(text, True))
         if not ref or not cand:
             return 0.0
-        words = list(dict.fromkeys(w for t in self._background(ctx, idx, row) for w in content_words(split_words(t, True))))
+        words = list(dict.fromkeys(w for t in self._background(ctx, row) for w in content_words(split_words(t, True))))
         z = calibrated(ctx.embed, ref, cand, words[:int(self.opts["background"])])
         return float(np.mean(z.max(axis=1) >= self.opts["min_word_z"]))
 
-    def _one_to_one(self, ctx: CheckContext, idx: NameIndex, lit: _Literal) -> bool:
+    def _one_to_one(self, ctx: CheckContext, lit: _Literal) -> bool:
         """The rendering has as many content words as the name, each translating one of the
         name's words: the name itself turned word by word, not a localised title or a phrase."""
         text = ctx.story.document(lit.doc).text[lit.start:lit.end]
         n = len(content_words(split_words(lit.reference)))
         return (len(content_words(split_words(text))) == n and len({b.doc for b in lit.backers}) >= 2
-                and self._coverage(ctx, idx, lit.reference, text, lit.row) == 1.0)
+                and self._coverage(ctx, lit.reference, text, lit.row) == 1.0)
 
-    def _background(self, ctx: CheckContext, idx: NameIndex, row: int) -> list[str]:
+    def _background(self, ctx: CheckContext, row: int) -> list[str]:
         """Name-like spans of the story outside row ``row``, from one deterministic sample of
         at most ``background`` spans, to calibrate similarities (the row itself holds the
         renderings being judged)."""
@@ -434,9 +434,9 @@ class NameTranslatedLiterally(Rule):
                 by_row[k].append((s, e))
             for k, spans in by_row.items():
                 texts = [" ".join(doc.text[s:e].split()) for s, e in spans]
-                z = calibrated(ctx.embed, [text], texts, self._background(ctx, idx, k))[0]
+                z = calibrated(ctx.embed, [text], texts, self._background(ctx, k))[0]
                 ok = [i for i in range(len(spans)) if z[i] >= self.opts["min_z"]
-                      and self._word_by_word(ctx, idx, text, texts[i], k)]
+                      and self._word_by_word(ctx, text, texts[i], k)]
                 if ok:  # a word-by-word rendering has as many content words as the name
                     i = min(ok, key=lambda i: (abs(len(content_words(split_words(texts[i]))) - n), -z[i]))
                     s, e = spans[i]

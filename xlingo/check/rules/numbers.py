@@ -22,6 +22,7 @@ from xlingo.check.quantities import (
     same_value,
     spelled_out,
 )
+from xlingo.check.wording import languages
 from xlingo.model import Document, Finding, Severity
 
 
@@ -62,7 +63,7 @@ def _analyse(ctx: CheckContext) -> list[_RowNumbers]:
 def _row_numbers(ctx: CheckContext) -> list[_RowNumbers]:
     out = []
     for k, row in ctx.content_rows():
-        docs = [d for d in ctx.documents if row.cells.get(d.id) and not ctx.is_boilerplate(d.id, row.cells[d.id])]
+        docs = ctx.content_documents(row)
         quantities: dict[str, list[Quantity]] = {}
         for d in docs:
             span = ctx.row_span(row, d)
@@ -131,7 +132,7 @@ def _quote(ctx: CheckContext, g: _Group, exclude: str) -> tuple[str, str, list]:
     """(`a` / `b`, "en, pt", related spans) for a group's members outside one version."""
     members = [(d, q) for d, q in g.members.items() if d != exclude]
     texts = " / ".join(f"`{q.text}`" for _, q in members)
-    langs = ", ".join(dict.fromkeys(ctx.story.document(d).lang for d, _ in members))
+    langs = languages(ctx, [d for d, _ in members])
     return texts, langs, [ctx.span(d, q.start, q.end) for d, q in members]
 
 
@@ -276,7 +277,7 @@ class NumberMismatch(Rule):
         here, units = clash
         same = sorted(same, key=lambda f: f.start)
         numbers = ", ".join(f"`{f.text}`" for f in same)
-        langs = ", ".join(dict.fromkeys(ctx.story.document(s.doc).lang for f in same for s in f.related))
+        langs = languages(ctx, [s.doc for f in same for s in f.related])
         related = tuple(dict.fromkeys(s for f in same for s in f.related))
         return ctx.finding(self, d, same[0].start, same[-1].end,
                            f"{numbers} here in {here}; {langs} use {', '.join(units)}", row=rn.k,
@@ -416,7 +417,7 @@ class CurrencyMismatch(Rule):
                     if not against or any(agree[o] < agree[d] for o, _ in against):
                         continue  # the others are the odd ones
                     texts = " / ".join(f"`{p.text}`" for _, p in against)
-                    langs = ", ".join(dict.fromkeys(ctx.story.document(o).lang for o, _ in against))
+                    langs = languages(ctx, [o for o, _ in against])
                     yield ctx.finding(self, d, q.start, q.end,
                                       f"`{q.text}` here, {texts} in {langs}: same amount, another currency",
                                       row=rn.k, related=[ctx.span(o, p.start, p.end) for o, p in against])

@@ -208,7 +208,7 @@ class _SpanRule(_ModelFloors):
                 sev = Severity.INFO  # XL101 reads numbers the way each language writes them, and has judged these
             elif sev > Severity.INFO and _names_only(ctx, ev):
                 sev = Severity.INFO  # a shortened reference or a dropped attribution: the claim stays
-            f = self.finding(ctx, ev, n, sev)
+            f = self.finding(ctx, ev, sev)
             note = "; two versions, no vote" if n < 3 else \
                 "; the other versions also disagree with each other here" if ev.disputed else ""
             yield replace(f, message=f"{f.message} (likelihood of a real error {score:.0%}{note})")
@@ -216,7 +216,7 @@ class _SpanRule(_ModelFloors):
     def related(self, ctx: CheckContext, ev: Event) -> list[Span]:
         return [ctx.span(d, s, e) for d, s, e in ev.related]
 
-    def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:  # pragma: no cover
+    def finding(self, ctx: CheckContext, ev: Event, sev: Severity) -> Finding:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -268,7 +268,7 @@ class SpanOmission(_SpanRule):
                              "left out is a name: on clean news that is a shortened reference (`Sims` for `Wayde "
                              "Sims`, `he said` for `Trump said`); XL803 judges a name that another one replaces"}
 
-    def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:
+    def finding(self, ctx: CheckContext, ev: Event, sev: Severity) -> Finding:
         related = self.related(ctx, ev)
         return ctx.finding(self, ev.doc, ev.start, ev.end,
                            f"left out: {_quote(ctx, related)} has nothing corresponding in this version (around "
@@ -309,7 +309,7 @@ class SpanAddition(_SpanRule):
     summary = "Words of this version have no counterpart in the other versions"
     kind = "addition"
 
-    def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:
+    def finding(self, ctx: CheckContext, ev: Event, sev: Severity) -> Finding:
         related = self.related(ctx, ev)
         langs = ", ".join(ctx.story.document(d).lang for d in dict.fromkeys(d for d, _, _ in ev.related))
         return ctx.finding(self, ev.doc, ev.start, ev.end,
@@ -350,7 +350,7 @@ class SpanMistranslation(_SpanRule):
     summary = "Words of this version stand where the other versions say something else"
     kind = "mistranslation"
 
-    def finding(self, ctx: CheckContext, ev: Event, n: int, sev: Severity) -> Finding:
+    def finding(self, ctx: CheckContext, ev: Event, sev: Severity) -> Finding:
         related = self.related(ctx, ev)
         return ctx.finding(self, ev.doc, ev.start, ev.end,
                            f"`{_clip(ctx.story.document(ev.doc).text[ev.start:ev.end], 40)}` here says something "
