@@ -234,7 +234,7 @@ class NumberMismatch(Rule):
                 others = [e for e in rn.docs if e.id != d.id]
                 yield ctx.finding(self, d, q.start, q.end,
                                   f"`{q.text}` here, but {' / '.join(f'`{t[0].text}`' for t in theirs)} in "
-                                  f"{', '.join(e.lang for e in others)}: the versions disagree with each other",
+                                  f"{languages(ctx, [e.id for e in others])}: the versions disagree with each other",
                                   row=rn.k, related=[ctx.span(e.id, t[0].start, t[0].end) for e, t in zip(others, theirs)],
                                   severity=Severity.WARNING)
 
