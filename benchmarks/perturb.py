@@ -54,7 +54,6 @@ from pathlib import Path
 
 from wordfreq import zipf_frequency
 
-GAP = "⟦⟧"
 MARK = re.compile(r"⟦(.*?)⟧")
 TOKEN = re.compile(r"\S+")
 WORDS = re.compile(r"[^\W_]+(?:[-'’.,][^\W_]+)*")
@@ -737,10 +736,6 @@ def _p_duplicate(line: str, lang: str, row: dict[str, str], data: _Data, doc: st
     phrase = line[a:b].rstrip(",.;:")
     end = a + len(phrase)
     return line[:end] + " " + phrase + line[end:], (end + 1, end + 1 + len(phrase))
-
-
-def _p_untranslated(line: str, lang: str, row: dict[str, str], data: _Data, doc: str, source: str = ""):
-    return source, (0, len(source))
 
 
 def _p_verb(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):

@@ -296,10 +296,11 @@ def _torch_threads() -> int | None:
 def diff_child(data: Path, model: str) -> dict:
     """A one-story ``xlingo diff`` as a user runs it: start-up (imports, model), encoder, rest."""
     t0 = time.perf_counter()
+    from xlingo.config import Settings
     from xlingo.model import Document
     from xlingo.pipeline import Engine, diff_documents
 
-    engine = Engine()
+    engine = Engine(Settings(model=model))
     startup = time.perf_counter() - t0
     story = cut_stories(data, 1)[0]
     docs = [Document(id=lang, path=f"{lang}.txt", text=text, lang=lang) for lang, text in story["versions"].items()]
