@@ -10,6 +10,7 @@ from xlingo.names import (
     char_similarity,
     equivalent,
     extract,
+    fold,
     has_shape,
     is_ordinary,
     name_ends,
@@ -247,3 +248,16 @@ def test_calibrated_scores_do_not_depend_on_the_encoder_scale():
     for embed in (wide, squeezed):
         z = calibrated(embed, ["s0"], ["near", "s5"], bg)[0]
         assert z[0] > 3.0 and z[0] > z[1]
+
+
+def test_a_name_keeps_its_identity_under_case_endings_written_the_way_each_language_does():
+    # made up names and endings (pl, ru, tr, fi), folded as the names index folds them
+    assert same_word(fold("Ovie’go"), fold("Ovie"), "pl", "en")  # a foreign name's ending after an apostrophe
+    assert same_word(fold("Kovačicia"), fold("Kovačić"), "pl", "hr")  # ć declines with an i
+    assert same_word(fold("Oxfordzie"), fold("Oxford"), "pl", "en")  # locative: d -> dzie
+    assert same_word(fold("Detroicie"), fold("Detroit"), "pl", "en")  # t -> cie
+    assert same_word(fold("Trump’ın"), fold("Trump"), "tr", "en")  # Turkish suffixes after the apostrophe
+    assert same_word(fold("Bordeaux’ssa"), fold("Bordeaux"), "fi", "fr")
+    assert not same_word(fold("Oxfordzie"), fold("Oxfort"), "pl", "en")  # another name
+    assert not same_word(fold("Trump’ın"), fold("Trump"), "en", "de")  # English writes no such suffix
+    assert not same_word(fold("Ovie’go"), fold("Ovie"), "en", "de")

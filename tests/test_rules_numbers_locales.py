@@ -191,3 +191,26 @@ def test_figures_in_different_units_are_no_three_way_disagreement():
              "pt": "Esperam-se até 5 mm de chuva."}]
     found = list(NumberMismatch().check(context_for(story_from_rows(rows))))
     assert not any("disagree with each other" in f.message for f in found)
+
+
+def test_a_score_written_with_a_colon_is_its_numbers():
+    # made up (en, es, pl): Polish writes the score 38:17 where the others write 38-17
+    rows = [{"en": "Ayrford beat Kelso 38-17 on Saturday.", "es": "El Ayrford venció al Kelso por 38-17 el sábado.",
+             "pl": "Ayrford pokonał Kelso 38:17 w sobotę."}]
+    assert list(NumberMismatch().check(context_for(story_from_rows(rows)))) == []
+    changed = [dict(rows[0], pl="Ayrford pokonał Kelso 36:17 w sobotę.")]
+    found = list(NumberMismatch().check(context_for(story_from_rows(changed))))
+    assert found and all(f.lang == "pl" for f in found)
+
+
+@pytest.mark.parametrize("lang, text, age, other", [
+    ("pl", "Czterdziestodwuletni mechanik nagrywał protest telefonem.", 42, 43),
+    ("ru", "Сорокадвухлетний механик снимал протест на телефон.", 42, 43),
+])
+def test_an_age_written_as_one_compound_word_is_the_number(lang, text, age, other):
+    # made up: "a 42-year-old mechanic" (en, es) where Polish and Russian write the age into one adjective
+    rows = [{"en": f"A {age}-year-old mechanic filmed the protest on his phone.",
+             "es": f"Un mecánico de {age} años grabó la protesta con su teléfono.", lang: text}]
+    assert list(NumberMismatch().check(context_for(story_from_rows(rows)))) == []
+    rows = [{k: v.replace(str(age), str(other)) for k, v in rows[0].items()}]  # the compound says 42, not 43
+    assert [f.lang for f in NumberMismatch().check(context_for(story_from_rows(rows)))] == [lang]

@@ -556,6 +556,9 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         if free(*m.span()) and not (m.start() and text[m.start() - 1].isalpha()):
             add(Quantity(m.start(), m.end(), m.group(0), Decimal(int(m.group("mm")) * 60 + int(m.group("ss"))),
                          kind="time", soft=True, num_start=m.start(), num_end=m.end()))
+            for part in ("mm", "ss"):  # or a score, 38:17 where others write 38-17: its numbers, soft
+                a, b = m.span(part)
+                out.append(Quantity(a, b, m.group(part), Decimal(int(m.group(part))), soft=True, num_start=a, num_end=b))
     for m in _NUM.finditer(text):
         if not free(*m.span()):
             continue
@@ -666,7 +669,24 @@ def spelled_out(text: str, lang: str, value: Decimal) -> bool:
     for spelling in _spellings(int(value), lang):
         if all(any(t.startswith(w[:max(3, len(w) - 2)]) for t in tokens) for w in spelling):
             return True
+        if len(spelling) > 1 and any(_compound(t, spelling) for t in tokens):
+            return True
     return False
+
+
+def _compound(token: str, spelling: Sequence[str], link: int = 3) -> bool:
+    """Whether one word holds a whole spelling, its parts joined by up to ``link`` letters and each
+    after the first inflected (``czterdziestodwuletni``, ``сорокадвухлетний``: 42-year-old)."""
+    stem = spelling[0][:max(3, len(spelling[0]) - 3)]  # czterdzieści -> czterdzie(sto): the stem alternates
+    if not token.startswith(stem):
+        return False
+    rest = token[len(stem):]
+    for w in spelling[1:]:
+        at = rest.find(w[:2], 0, link + 2)
+        if at < 0:
+            return False
+        rest = rest[at + 2:]
+    return True
 
 
 def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:

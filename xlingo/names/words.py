@@ -100,6 +100,11 @@ def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
             stems = (y, y[:-1]) if y[-1] in "aeiouy" and len(y) >= 4 else (y,)  # Mendoza -> Mendozę
             if any(x.startswith(st) and _CASE_ENDING.match(x[len(st):]) for st in stems):
                 return True
+            if any(y.endswith(c) and x == y[:-1] + e for c, e in _ALTERNATIONS):
+                return True  # Oxford -> Oxfordzie, Detroit -> Detroicie
+        if lang in APOSTROPHE_SUFFIX and len(y) >= 2 and x.startswith(y + "'") and x[len(y) + 1:].isalpha() \
+                and len(x) - len(y) <= 6:
+            return True  # Trump'ın, Ankara'ya: a suffix after the apostrophe
     if "de" in (lang_a, lang_b):
         ma, mb = _DE_ADJ.match(a), _DE_ADJ.match(b)
         if ma and mb and ma.group(1) == mb.group(1):
@@ -109,8 +114,12 @@ def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
 
 #: Languages that decline names with case endings (Polish ``Livingstonu``, ``Craiga``).
 DECLINING = frozenset({"pl", "cs", "sk", "ru", "uk", "be", "hr", "sr", "bs", "sl", "bg", "lt", "lv"})
-_CASE_ENDING = re.compile(r"^'?(?:a|u|e|y|i|o|ą|ę|em|om|ie|owi|ami|ach|ów|ego|emu|iem|ym|im|ой|ом|ем|ы|ей|ого|"
-                          r"ему|ами|ах|ов|ым|у|е|а|и)?$")
+_CASE_ENDING = re.compile(r"^(?:'(?:go|mu|m)|'?(?:a|u|e|y|i|o|ą|ę|em|om|ie|owi|ami|ach|ów|ego|emu|iem|ym|im|ia|iu|"
+                          r"iowi|ой|ом|ем|ы|ей|ого|ему|ами|ах|ов|ым|у|е|а|и))?$")  # Ovie'go, Kovačicia
+#: Consonants a Slavic locative or dative changes before its ending (``d`` -> ``dzie``).
+_ALTERNATIONS = (("d", "dzie"), ("t", "cie"), ("r", "rze"))
+#: Languages that write a name's suffixes after an apostrophe (Turkish ``Trump'ın``, Finnish ``Bordeaux'ssa``).
+APOSTROPHE_SUFFIX = frozenset({"tr", "az", "fi"})
 #: Endings a language writes onto an unchanged place name to make an adjective or a demonym
 #: (``Belfaster``, ``New Yorker``, ``Amsterdamse``).
 _DERIVATIONS = {"de": ("er", "ern", "ers"), "lb": ("er",), "nl": ("se",), "en": ("er", "ers")}
