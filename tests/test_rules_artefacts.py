@@ -135,6 +135,12 @@ def test_quote_continuing_over_paragraphs():
     text = "“We left early.\n“In the evening it snowed.”"
     assert unmatched_marks(text) == []
     assert [m.mark for m in unmatched_marks("“We left early.\nIn the evening it snowed.")] == ["“"]
+    # made up (nl, it): a quotation opened in one paragraph, closed two paragraphs on by a ’ after punctuation
+    assert unmatched_marks("Hij zei: ‘We gaan vroeg weg.\nHet was koud.\nMaar we kwamen aan,’ zei hij.") == []
+    assert unmatched_marks("Disse: ‘Partiamo presto.\nArriviamo tardi,’ ha aggiunto.") == []
+    assert [m.mark for m in unmatched_marks("Hij zei: ‘We gaan vroeg weg.\nHet was koud.")] == ["‘"]
+    assert unmatched_marks("De spelers,’ zei de trainer, ‘zijn moe.’") == []  # a ’ after a comma opens nothing
+    assert [m.mark for m in unmatched_marks("« Nous partons.\nIl a dit,’ puis rien.\nIl neigeait. »")] == []
 
 
 # --- XL504 acronym-casing ------------------------------------------------------------------------

@@ -314,6 +314,7 @@ class Unmatched:
     mark: str
     opening: bool
     partner: str = ""  # the closing mark that did not fit, for a mismatched pair
+    maybe: bool = False  # ``’`` after punctuation with nothing open: a closing quote only if one is open before
 
     @property
     def family(self) -> str:
@@ -362,7 +363,9 @@ def unmatched_marks(text: str) -> list[Unmatched]:
             elif c == '"' and prev.isdigit():
                 continue  # inch mark
             elif c == "’" and (prev.isalpha() and nxt.isalpha() or not any(m.mark in "‘‚" for m in stack)):
-                continue  # apostrophe
+                if prev in ".,;:!?…" and not nxt.isalnum():  # tonen,’ zei hij: a quote opened paragraphs before?
+                    out.append(Unmatched(base + i, c, opening=False, maybe=True))
+                continue  # else an apostrophe
             elif c == "‘" and not (stack and stack[-1].mark == "‚") and (prev.isalnum() or nxt.isdigit()
                                                                         or nxt.isspace()):
                 continue  # apostrophe typed as an opening quote ('90s, O‘Neill)
@@ -378,20 +381,22 @@ def unmatched_marks(text: str) -> list[Unmatched]:
         if nxt_para[:1] in _QUOTE_OPENS or nxt_para[:1] in _QUOTE_CLOSES:
             stack = [m for m in stack if m.family != "quote"]
         out.extend(stack)
-    return _quotation_edges(_across_paragraphs(sorted(out, key=lambda m: m.pos), [b for b, _ in paragraphs]),
-                            paragraphs)
+    marks = _across_paragraphs(sorted(out, key=lambda m: m.pos), [b for b, _ in paragraphs])
+    return _quotation_edges([m for m in marks if not m.maybe], paragraphs)
 
 
 def _across_paragraphs(marks: list[Unmatched], starts: list[int], reach: int = 8) -> list[Unmatched]:
     """Drop a quote left open at a paragraph's end with the unmatched closing quote of one of
-    the next ``reach`` paragraphs: one quotation over several paragraphs (« … / … »)."""
+    the next ``reach`` paragraphs (or a ``’`` after punctuation there): one quotation over several
+    paragraphs (« … / … », ‘… / …,’ zei hij)."""
     para = {m.pos: sum(1 for b in starts if b <= m.pos) for m in marks}
     dropped: set[int] = set()
     for i, o in enumerate(marks):
         if o.family != "quote" or not o.opening or o.partner or o.pos in dropped:
             continue
         for c in marks[i + 1:]:
-            if c.pos in dropped or c.family != "quote" or para[c.pos] == para[o.pos]:
+            if c.pos in dropped or c.family != "quote" or para[c.pos] == para[o.pos] \
+                    or c.maybe and o.mark not in _QUOTE_CLOSES[c.mark]:
                 continue
             if para[c.pos] - para[o.pos] <= reach and o.mark in _QUOTE_CLOSES.get(c.mark, ""):
                 dropped |= {o.pos, c.pos}
