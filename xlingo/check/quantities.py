@@ -49,6 +49,7 @@ Choices (documented here once, used by the XL1xx rules):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
