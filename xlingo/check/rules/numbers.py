@@ -255,20 +255,20 @@ class NumberMismatch(Rule):
             for _, i, j in pairs:
                 if i not in assigned and j not in assigned.values():
                     assigned[i] = j
-            found = [(g, cand, self._finding(ctx, rn, d, g, cand)) for i, g in enumerate(wanted)
+            found = [(self._finding(ctx, rn, d, g, cand), _unit_clash(g, cand, d.id)) for i, g in enumerate(wanted)
                      for cand in [cands[assigned[i]] if i in assigned else None]]
-            clashes: dict[tuple, list[Finding]] = {}
-            for g, cand, f in found:
-                if f is not None and (clash := _unit_clash(g, cand, d.id)):
-                    clashes.setdefault((clash, f.severity), []).append(f)
-            for g, cand, f in found:
+            by_clash: dict[tuple, list[Finding]] = {}  # (unit clash, severity) -> its findings
+            for f, clash in found:
+                if f is not None and clash:
+                    by_clash.setdefault((clash, f.severity), []).append(f)
+            for f, clash in found:
                 if f is None:
                     continue
-                same = clashes.get((_unit_clash(g, cand, d.id), f.severity), [])
+                same = by_clash.get((clash, f.severity), []) if clash else []
                 if len(same) < 2:
                     yield f
                 elif f is same[0]:
-                    yield self._one_unit(ctx, rn, d, same, _unit_clash(g, cand, d.id))
+                    yield self._one_unit(ctx, rn, d, same, clash)
 
     def _one_unit(self, ctx: CheckContext, rn: _RowNumbers, d: Document, same: list[Finding],
                   clash: tuple[str, tuple[str, ...]]) -> Finding:
