@@ -148,3 +148,15 @@ def test_a_waves_encoder_seconds_are_shared_among_its_components_by_characters()
     spent = batcher.seconds
     assert set(spent) == {"names", "windows"} and spent["windows"] > 5 * spent["names"]
     assert sum(spent.values()) == pytest.approx(embedder.counters.seconds)
+
+
+def test_an_engine_keeps_numpy_blas_on_one_thread():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from xlingo.config import Settings
+    from xlingo.pipeline import Engine
+
+    controller = threadpoolctl.ThreadpoolController()
+    with controller.limit(limits=2, user_api="blas"):  # what numpy starts with on two cores
+        Engine(Settings(model="hashed-test"))
+        blas = threadpoolctl.threadpool_info()
+        assert blas and all(i["num_threads"] == 1 for i in blas if i["user_api"] == "blas")

@@ -30,6 +30,7 @@ from xlingo.check.runner import run_checks, selected_rules
 from xlingo.config import MAIN_MODEL, Settings
 from xlingo.embed import load_encoder
 from xlingo.embed.base import Embedder, EmbeddingStore, TokenStates
+from xlingo.embed.threads import limit_array_threads
 from xlingo.errors import InputError
 from xlingo.glossary import GlossaryEntry, load_glossary
 from xlingo.model import Document, GroupEntry, Report, RowLevels, RuleInfo, Signature, Story
@@ -83,6 +84,7 @@ class Engine:
     def __init__(self, settings: Settings | None = None, store: EmbeddingStore | None = None,
                  align_params: AlignParams | None = None) -> None:
         self.settings = (settings or Settings()).validate_rules(rule_catalogue())
+        limit_array_threads()
         self.align_params = align_params or AlignParams().with_options(self.settings.align_options)
         self.encoder = load_encoder(self.settings.model)
         self.embedder = Embedder(self.encoder, store=store)
