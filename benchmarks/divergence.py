@@ -11,8 +11,9 @@ version of the perturbed row; every other finding in a perturbed story counts ag
 precision), false positives per 100 sentences on the clean stories (Text+Berg gold 1-1 rows,
 two versions, in stories of 10 rows and as one story of all of them; made-up news stories,
 four versions) by severity, the ROC-AUC for perturbed rows against the other rows of the perturbed
-stories of the same source (made-up or Text+Berg: their score levels differ) of three
-row scores (``cosine``: the lowest cosine of the row's pairs of versions, negated; ``margin``:
+stories of the same source (made-up or Text+Berg: their score levels differ) of four
+row scores (``cosine``: the lowest cosine of the row's pairs of versions, negated; ``second_cosine``:
+the same under the row model's second encoder; ``margin``:
 :func:`~xlingo.annotate.divergence.row_divergence`, the margin against the story's usual one;
 ``row_score``: ``Row.divergence``, the calibrated chance of an accuracy error, whose model never saw
 Text+Berg), and throughput: sentences per
@@ -38,9 +39,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from encoded import second_embed  # noqa: E402
 from perturb import Case, build_suite, read_textberg  # noqa: E402
 
-from xlingo.annotate.divergence import pair_scores, row_divergence  # noqa: E402
+from xlingo.annotate.divergence import pair_cosines, pair_scores, row_divergence  # noqa: E402
+from xlingo.annotate.rows import load_row_model  # noqa: E402
 from xlingo.check.base import CheckContext  # noqa: E402
 from xlingo.check.rules.spans import (  # noqa: E402
     GarbledStructure,
@@ -97,7 +100,8 @@ def context(story: Story, memo: dict) -> CheckContext:
         return [memo[t][1] for t in texts]
 
     vectors = {(d.id, s.i): memo[s.text][0] for d in story.documents for s in d.sentences}
-    return CheckContext(story=story, embed=embed, sentence_vectors=vectors, token_states=tokens)
+    return CheckContext(story=story, embed=embed, sentence_vectors=vectors, token_states=tokens,
+                        second_embed=second_embed(load_row_model().second_encoder))
 
 
 def run_rules(ctx: CheckContext) -> list[Finding]:
@@ -164,7 +168,8 @@ def main() -> None:
     hits_warn = defaultdict(Counter)
     total = Counter()
     tp, allf = Counter(), Counter()
-    pos_div: dict[str, dict[str, list[float]]] = {v: defaultdict(list) for v in ("cosine", "margin", "row_score")}
+    pos_div: dict[str, dict[str, list[float]]] = {v: defaultdict(list) for v in ("cosine", "second_cosine", "margin",
+                                                                                         "row_score")}
     neg_div: dict[str, dict[str, list[float]]] = {v: defaultdict(list) for v in pos_div}  # by source
     for case in perturbed:
         story = story_from_rows(case.rows)
@@ -189,8 +194,9 @@ def main() -> None:
             hits[code][key] += got[code]
             hits_warn[code][key] += got_w[code]
         cosine = [-min(c.values(), default=1.0) for c in pair_scores(story, ctx.embed, ctx.sentence_vectors)[0]]
-        variants = {"cosine": cosine, "margin": row_divergence(story, ctx.embed, ctx.sentence_vectors),
-                    "row_score": divergence_scores(ctx)}
+        second = [-min(c.values(), default=1.0) for c in pair_cosines(story, ctx.second_embed)]
+        variants = {"cosine": cosine, "second_cosine": second,
+                    "margin": row_divergence(story, ctx.embed, ctx.sentence_vectors), "row_score": divergence_scores(ctx)}
         for name, divs in variants.items():
             for k, v in enumerate(divs):
                 (pos_div[name][key].append(v) if k == case.row else neg_div[name][case.source].append(v))

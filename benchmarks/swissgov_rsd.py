@@ -44,7 +44,7 @@ from scipy.stats import spearmanr
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from encoded import EncodedTexts  # noqa: E402
+from encoded import EncodedTexts, second_embed  # noqa: E402
 
 from xlingo.align import align_pair  # noqa: E402
 from xlingo.annotate import annotate  # noqa: E402
@@ -89,7 +89,7 @@ def score_pair(a: Document, b: Document, enc, model: MeaningModel,
     fill_presence(sw, model)
     rows = sw.rows
     ctx = CheckContext(story=story, embed=enc.embed, token_states=enc.token_states, meaning_model=model,
-                       row_model=row_model)
+                       row_model=row_model, second_embed=second_embed(load_row_model().second_encoder))
     annotate(ctx, ["boilerplate", "margins", "words"])
     row_score = row_scores(ctx)
     out: dict[str, list[tuple[int, int, float, float]]] = {a.id: [], b.id: []}

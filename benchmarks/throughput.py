@@ -106,8 +106,8 @@ def _run_figures(run, wall: float) -> dict:
             "components_s": {k: round(v, 2) for k, v in run.engine.timings.items()},
             "encoder_use": dict(sorted(use.items())), "stories_reused": run.stories_reused,
             "encoder_s_by_component": {k: round(v, 2) for k, v in sorted(run.engine.encoder_seconds.items())},
-            "align_encoders": {name: e.counters.to_dict() for name, e in sorted(run.engine.align_embedders.items())},
-            "encoders_loaded": [e.encoder.name for e in (run.engine.embedder, *run.engine.align_embedders.values())
+            "align_encoders": {name: e.counters.to_dict() for name, e in sorted(run.engine.other_embedders.items())},
+            "encoders_loaded": [e.encoder.name for e in (run.engine.embedder, *run.engine.other_embedders.values())
                                 if getattr(e.encoder, "is_loaded", True)],
             "findings": run.report.stats["findings"], "stories": run.report.stats["stories"]}
 
@@ -181,7 +181,7 @@ def child(data: Path, size: int, model: str, executor: str, workers: int | None,
             if phase == "cold":  # before the report is rendered (the JSON below holds the whole feed)
                 out["peak_rss_cold_run_mib"] = peak_rss_mib()
                 out["memo_strings"] = {e.encoder.name: len(e._memo)
-                                       for e in (run.engine.embedder, *run.engine.align_embedders.values())}
+                                       for e in (run.engine.embedder, *run.engine.other_embedders.values())}
             sha = __import__("hashlib").sha256(run.report.to_json().encode()).hexdigest()
             if phase == "cold":
                 out["report_sha256"] = sha
@@ -308,7 +308,7 @@ def diff_child(data: Path, model: str) -> dict:
     diff_documents(docs, engine=engine)
     wall = time.perf_counter() - t0
     enc = engine.embedder.counters
-    embedders = [engine.embedder, *engine.align_embedders.values()]
+    embedders = [engine.embedder, *engine.other_embedders.values()]
     load = sum(getattr(e.encoder, "load_seconds", 0.0) for e in embedders)  # lazy: loaded by the first string
     encoder = sum(e.counters.seconds for e in embedders) - load
     return {"model": engine.encoder.name, "startup_s": round(startup + load, 2), "model_load_s": round(load, 2),

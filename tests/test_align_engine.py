@@ -56,7 +56,7 @@ def test_the_configured_encoder_aligns(engines):
     # Row.similarity is the run's model's (the hashed encoder knows no cross-lingual word: ~0)
     assert all(r.similarity is None or abs(r.similarity) < 0.5 for r in rows)
     assert engine.embedder.strings_requested >= len(_story()[0].sentences) + len(_story()[1].sentences)
-    assert engine.align_embedders["lexicon"].strings_requested > 0
+    assert engine.other_embedders["lexicon"].strings_requested > 0
 
 
 def test_the_run_model_alone_cannot_align_across_scripts(engines):

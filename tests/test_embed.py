@@ -411,7 +411,7 @@ def test_a_warm_run_loads_no_weights(counting_e5, tmp_path):
         if run == 1:
             assert result.counters.forward_calls == 0 and result.counters.strings_encoded == 0
             assert not result.engine.encoder.is_loaded
-            assert all(not e.encoder.is_loaded for e in result.engine.align_embedders.values())
+            assert all(not e.encoder.is_loaded for e in result.engine.other_embedders.values())
     assert counting_e5.loads == 1  # the cold run only
     assert reports[0] == reports[1]
 

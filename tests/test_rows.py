@@ -38,7 +38,7 @@ def cosine_model(floors: dict[str, float] = FLOORS) -> RowModel:
         coef[SENTENCE_FEATURES.index("cosine")] = -20.0
         return Logistic(np.zeros(size), np.ones(size), coef, 10.0)
 
-    return RowModel(on_cosine(m), on_cosine(n), floors, "test")
+    return RowModel(on_cosine(m), on_cosine(n), floors, "use-v3", "test")
 
 
 # made-up news in three languages, one concept per sentence so the hashed encoder tells them apart
@@ -179,6 +179,7 @@ def test_the_row_model_is_part_of_the_report_signature():
     assert SentenceDivergence().opts["model"] == row_model_tag(model)
     params = stage_parameters([SentenceDivergence()], AlignParams())
     assert params["divergence"]["row_model"] == model.digest
+    assert params["divergence"]["second_encoder"].startswith(model.second_encoder + "@")  # name and version
     assert params["rules.XL704"]["model"] == row_model_tag(model)
 
 
@@ -189,3 +190,34 @@ def test_xl704_score_alone_is_information_however_high():
     found = list(SentenceDivergence({"min_divergence": 2.0}).check(ctx))  # the margin's own test off
     assert row_scores(ctx)[4] > 0.99
     assert [(f.doc, f.row, f.severity) for f in found] == [("de", 4, Severity.INFO)]
+
+
+def second_model(floors: dict[str, float] = FLOORS) -> RowModel:
+    """A made-up row model on the second encoder's cosine alone."""
+    n, m = len(SENTENCE_FEATURES), len(SENTENCE_FEATURES) + len(WORD_FEATURES)
+
+    def on_second(size: int) -> Logistic:
+        coef = np.zeros(size)
+        coef[SENTENCE_FEATURES.index("second_cosine")] = -20.0
+        return Logistic(np.full(size, 0.5), np.ones(size), coef, 0.0)
+
+    return RowModel(on_second(m), on_second(n), floors, "use-v3", "test")
+
+
+def test_the_second_cosine_is_the_rows_least_pair_cosine_under_the_second_encoder():
+    rows = [dict(r) for r in ROWS]
+    rows[3]["fr"] = "Le boulanger a fermé sa boutique pour toujours."  # another meaning, for the second encoder too
+    ctx = context_for(story_from_rows(rows), embed=same_text_embed, second_embed=same_text_embed, token_states=None)
+    annotate(ctx, ["boilerplate", "margins"])
+    col = SENTENCE_FEATURES.index("second_cosine")
+    feats = [x[col] for x, _ in row_features(ctx)]
+    assert feats[3] < 0.2 and all(v > 0.99 for k, v in enumerate(feats) if k != 3)
+    assert max(range(len(rows)), key=row_scores(ctx, second_model()).__getitem__) == 3
+
+
+def test_without_a_second_encoder_its_features_count_at_their_mean():
+    ctx = context_for(story_from_rows(ROWS), embed=same_text_embed, token_states=None)
+    annotate(ctx, ["boilerplate", "margins"])
+    col = SENTENCE_FEATURES.index("second_cosine")
+    assert all(np.isnan(x[col]) for x, _ in row_features(ctx))
+    assert row_scores(ctx, second_model()) == pytest.approx([0.5] * len(ROWS))  # the model's own mean: no evidence

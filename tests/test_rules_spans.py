@@ -310,7 +310,8 @@ def test_row_divergence_is_calibrated_on_the_story():
     assert len(div) == len(rows) and all(0.0 <= d <= 1.0 for d in div)
     assert max(range(len(div)), key=div.__getitem__) == 4 and div[4] > 0.8
     assert np.median(div) < 0.2
-    with_spans = divergence_scores(context_for(story, embed=lexicon_embed, token_states=lexicon_tokens))
+    with_spans = divergence_scores(context_for(story, embed=lexicon_embed, token_states=lexicon_tokens,
+                                               second_embed=lexicon_embed))
     assert max(range(len(div)), key=with_spans.__getitem__) == 4
 
 

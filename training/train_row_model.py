@@ -7,7 +7,8 @@ Usage::
 
 Rows of four kinds of data get the features of :func:`xlingo.annotate.rows.row_features` (the
 word signals from the meaning model of ``--cv-models`` that was trained *without* the row's
-document, so they look as they will on new text):
+document, so they look as they will on new text; the second encoder's cosines from
+:data:`SECOND_ENCODER`, whose name the model file carries for the engine to load):
 
 - MQM (``mqm-ted-ende``): a segment with a Major accuracy error = 1, one with no error = 0;
 - SwissGov-RSD: the share of the row's labelled tokens marked as differing (a soft label; never
@@ -54,7 +55,7 @@ sys.path.insert(0, str(ROOT.parent / "benchmarks"))
 sys.path.insert(0, str(ROOT.parent))
 
 from data import NTREX_LANGS, ntrex_lines, ntrex_suite, swissgov_pairs, swissgov_story, token_labels  # noqa: E402
-from encoded import EncodedTexts  # noqa: E402
+from encoded import EncodedTexts, second_embed  # noqa: E402
 from mqm import label, length_matched_auc, read_mqm, recall_at, story_of  # noqa: E402
 
 from xlingo.annotate import annotate  # noqa: E402
@@ -72,7 +73,8 @@ C = 0.03  # inverse regularisation of the logistic regression
 MQM_SHARES = (1.0, 3.0, 10.0)
 SYNTHETIC_SHARES = (0.1, 0.15, 0.2, 0.3, 1.0)
 CLEAN_BUDGET = {"error": 0.05, "warning": 0.3, "info": 0.5}  # XL704's share of the clean-text budget per 100 sentences
-VERSION = "2"
+VERSION = "3"
+SECOND_ENCODER = "use-v3"  # the second opinion of the `second_cosine` features (another model, other errors)
 
 
 def fold_of(doc: str, k: int = FOLDS) -> int:
@@ -126,10 +128,11 @@ def fold_assignment(folder: str) -> dict[str, int]:
 def collect(args) -> Rows:
     models = models_by_doc(args.cv_models)
     rows = Rows()
+    second = second_embed(SECOND_ENCODER)
     enc = EncodedTexts("mqm", args.cache)
     for (talk, system), segs in read_mqm([args.mqm]).items():
         ctx = CheckContext(story=story_of(segs), embed=enc.embed, token_states=enc.token_states,
-                           meaning_model=models[f"mqm:{talk}"])
+                           meaning_model=models[f"mqm:{talk}"], second_embed=second)
         rows.add_story(ctx, "mqm", f"mqm:{talk}", [label(s) for s in segs], f"mqm:{talk}:{system}",
                        [len(s["source"].split()) for s in segs])
     print(f"  MQM: {rows.kind.count('mqm')} segments", flush=True)
@@ -146,7 +149,8 @@ def collect(args) -> Rows:
                     a, b = story.document(d).sentences_span(ids)
                     vals += [v for s, e, v in gold[d] if v >= 0 and a <= s and e <= b]
             labels.append(float(np.mean([v > 0 for v in vals])) if vals else None)
-        ctx = CheckContext(story=story, embed=enc.embed, token_states=enc.token_states, meaning_model=models[doc])
+        ctx = CheckContext(story=story, embed=enc.embed, token_states=enc.token_states, meaning_model=models[doc],
+                           second_embed=second)
         rows.add_story(ctx, "swissgov", doc, labels, doc)
     print(f"  SwissGov-RSD: {rows.kind.count('swissgov')} rows", flush=True)
     enc = EncodedTexts("ntrex", args.cache)
@@ -161,7 +165,7 @@ def collect(args) -> Rows:
         for chosen in (drawn[:4], drawn[4:6], ["en", "de", "fr", "pt"], ["en", "de"], ["fr", "pt"]):
             story = story_from_rows([{lang: lines[lang][k] for lang in chosen} for k in ks])
             ctx = CheckContext(story=story, embed=enc.embed, token_states=enc.token_states,
-                               meaning_model=models[f"ntrex:{d}"])
+                               meaning_model=models[f"ntrex:{d}"], second_embed=second)
             rows.add_story(ctx, "clean" if len(chosen) > 2 else "clean2", f"ntrex:{d}", [0.0] * len(ks),
                            f"ntrex:{d}:{'-'.join(chosen)}")
     print(f"  clean NTREX: {rows.kind.count('clean')} rows N-way, {rows.kind.count('clean2')} two-way", flush=True)
@@ -174,7 +178,7 @@ def collect(args) -> Rows:
         story = story_from_rows([{lang: (p.text if (lang == p.lang and k == p.row) else lines[lang][k])
                                   for lang in chosen} for k in ks])
         ctx = CheckContext(story=story, embed=enc.embed, token_states=enc.token_states,
-                           meaning_model=models[f"ntrex:{docs[p.row]}"])
+                           meaning_model=models[f"ntrex:{docs[p.row]}"], second_embed=second)
         rows.add_story(ctx, "synthetic", f"ntrex:{docs[p.row]}", [1.0 if k == p.row else None for k in ks],
                        f"synthetic:{n}:{p.kind}")
     print(f"  synthetic: {rows.kind.count('synthetic')} changed rows", flush=True)
@@ -313,7 +317,7 @@ def main() -> None:
     ap.add_argument("--cv-out", help="write each fold's row model here (for the benchmarks)")
     args = ap.parse_args()
     key = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(Path(args.cv_models).glob("fold*")))
-                         + repr((SENTENCE_FEATURES, WORD_FEATURES, args.synthetic_every)).encode()).hexdigest()[:12]
+                         + repr((SENTENCE_FEATURES, WORD_FEATURES, SECOND_ENCODER, args.synthetic_every)).encode()).hexdigest()[:12]
     cache = Path(args.features or Path(tempfile.gettempdir()) / f"xlingo-rowfeatures-{key}.pkl")
     if cache.exists():
         rows = pickle.loads(cache.read_bytes())
@@ -331,7 +335,8 @@ def main() -> None:
     for i, n in enumerate(names):
         if n in ("log_words", "versions_3plus"):
             continue
-        sign = -1.0 if n in ("cosine", "margin", "margin_vs_story", "cosine_vs_story") else 1.0
+        sign = -1.0 if n in ("cosine", "margin", "margin_vs_story", "cosine_vs_story", "second_cosine",
+                             "second_cosine_vs_story") else 1.0
         report["single_signals"][n] = evaluate(n, sign * xf[:, i], rows)
     print("logistic regressions, held out by document (5 folds):")
     best = {k: max(v[k] for v in report["single_signals"].values())
@@ -388,6 +393,7 @@ def main() -> None:
               f"{(s_full[m & (y == 1)] >= floors[sev]).mean():.3f}, error-free ones "
               f"{(s_full[m & (y == 0)] >= floors[sev]).mean():.3f}")
     body = {"version": VERSION, "sentence_features": list(SENTENCE_FEATURES), "word_features": list(WORD_FEATURES),
+            "second_encoder": SECOND_ENCODER,
             "full": {**fit(xf, y, w), **platt["full"]}, "sentence": {**fit(xs, y, w), **platt["sentence"]},
             "floors": floors, "held_out": report["held_out"]}
     text = json.dumps(body, indent=1, sort_keys=True) + "\n"

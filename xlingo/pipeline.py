@@ -88,9 +88,11 @@ class Engine:
         self.align_params = align_params or AlignParams().with_options(self.settings.align_options)
         self.encoder = load_encoder(self.settings.model)
         self.embedder = Embedder(self.encoder, store=store)
-        self.align_embedders: dict[str, Embedder] = {  # the alignment's encoders besides the run's model
+        self.second_encoder = load_row_model().second_encoder  # the row score's second opinion
+        self.other_embedders: dict[str, Embedder] = {  # besides the run's model: the alignment's, the row score's
             name: Embedder(load_encoder(name), store=store)
-            for name in self.settings.align_encoders if name not in (MAIN_MODEL, self.settings.model)}
+            for name in dict.fromkeys([*self.settings.align_encoders, self.second_encoder])
+            if name not in (MAIN_MODEL, self.settings.model)}
         self.rules: list[Rule] = selected_rules(self.settings)
         self.glossary: list[GlossaryEntry] = [e for g in self.settings.glossary for e in load_glossary(g)]
         self.annotators: list[Annotator] = plan({*REPORT_NEEDS, *(r for rule in self.rules for r in rule.requires)})
@@ -142,7 +144,8 @@ class Engine:
         if service is None:  # one story on its own (diff): its declared strings in one pass first
             self.prefetch_declared(self.declared_strings(story.documents, story.context))
         service = service or self.embedder
-        ctx = CheckContext(story=story, embed=service, glossary=self.glossary, meaning_model=self.meaning_model)
+        ctx = CheckContext(story=story, embed=service, glossary=self.glossary, meaning_model=self.meaning_model,
+                           second_embed=service.together([self.other_embedders.get(self.second_encoder)])[0])
         counters = self.embedder.counters
         clock = getattr(service, "clock", time.perf_counter)
         for component in self.components:
@@ -207,16 +210,16 @@ class Engine:
         names = self.settings.align_encoders
         sentences_only = self.settings.align_sentences_only
         windowed = [n for n in names if n not in sentences_only]
-        fns = ctx.embed.together([self.align_embedders.get(n) for n in windowed])  # type: ignore[attr-defined]
+        fns = ctx.embed.together([self.other_embedders.get(n) for n in windowed])  # type: ignore[attr-defined]
         ctx.story.alignment = align_documents(
             ctx.documents, fns, self.align_params,
-            sentence_embed=ctx.embed.together([self.align_embedders.get(n) for n in names  # type: ignore[attr-defined]
+            sentence_embed=ctx.embed.together([self.other_embedders.get(n) for n in names  # type: ignore[attr-defined]
                                                if n in sentences_only]),
             similarity_embed=ctx.embed)
 
     def align_encoder_names(self) -> list[str]:
         """The alignment's encoders as loaded (name and version), in ``align.encoders`` order."""
-        return [(self.align_embedders[n].encoder.name if n in self.align_embedders else self.encoder.name)
+        return [(self.other_embedders[n].encoder.name if n in self.other_embedders else self.encoder.name)
                 for n in self.settings.align_encoders]
 
     def _check(self, ctx: CheckContext) -> None:
@@ -256,9 +259,9 @@ class Engine:
         """Seconds per component, the encoder's share of them, and the encoder's counters."""
         out = dict(self.timings)
         out["encoder"] = self.embedder.counters.seconds
-        for name, embedder in sorted(self.align_embedders.items()):
+        for name, embedder in sorted(self.other_embedders.items()):
             out[f"encoder.{name}"] = embedder.counters.seconds
-        spent = self.embedder.counters.seconds + sum(e.counters.seconds for e in self.align_embedders.values())
+        spent = self.embedder.counters.seconds + sum(e.counters.seconds for e in self.other_embedders.values())
         out["rest"] = max(0.0, sum(self.timings.values()) - spent)
         return out
 
@@ -276,7 +279,9 @@ def stage_parameters(rules: Sequence[Rule], align: AlignParams) -> dict[str, dic
     out: dict[str, dict[str, object]] = {"align": {k.removeprefix("align."): v for k, v in align.thresholds()}}
     out.update({f"rules.{r.code}": dict(sorted(r.opts.items())) for r in rules})
     out["levels"] = RowLevels().to_dict()
-    out["divergence"] = {"row_model": load_row_model().digest, "meaning_model": load_model().digest}  # Row.divergence
+    rows = load_row_model()
+    out["divergence"] = {"row_model": rows.digest, "second_encoder": load_encoder(rows.second_encoder).name,
+                         "meaning_model": load_model().digest}  # Row.divergence
     return out
 
 

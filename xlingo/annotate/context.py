@@ -25,8 +25,8 @@ T = TypeVar("T")
 class CheckContext:
     """One story as annotators and rules see it.
 
-    The services (``embed``, ``token_states``, ``sentence_vectors``, ``glossary``, ``meaning_model``,
-    ``row_model``) come from the engine; the annotation fields below are written by the annotators of
+    The services (``embed``, ``second_embed``, ``token_states``, ``sentence_vectors``, ``glossary``,
+    ``meaning_model``, ``row_model``) come from the engine; the annotation fields below are written by the annotators of
     :mod:`xlingo.annotate` (each names the annotator that fills it) before any rule runs.
     """
 
@@ -37,6 +37,7 @@ class CheckContext:
     token_states: Callable | None = None  # encoder token states, for span-level annotators
     meaning_model: MeaningModel | None = None  # None: the shipped one (benchmarks pass cross-validated ones)
     row_model: RowModel | None = None  # the row score's model; None: the shipped one (likewise)
+    second_embed: EmbedFn | None = None  # the row model's second encoder (None: its features count at their mean)
     # --- annotations ------------------------------------------------------------------------
     boilerplate: set[tuple[str, int]] = field(default_factory=set)  # "boilerplate": (doc id, sentence id)
     boilerplate_blocks: list[BoilerplateBlock] = field(default_factory=list)  # "boilerplate"
@@ -44,6 +45,7 @@ class CheckContext:
     words: WordAnalysis | None = None  # "words": word alignment and span events (None: no token states)
     margins: list[dict[tuple[str, str], float]] | None = None  # "margins": per row, per pair of versions
     cosines: list[dict[tuple[str, str], float]] | None = None  # "margins": the same pairs' plain cosines
+    second_cosines: list[dict[tuple[str, str], float]] | None = None  # "margins": the same under ``second_embed``
     annotated: set[str] = field(default_factory=set)  # names of the annotators that ran
     _memo: dict[tuple, Any] = field(default_factory=dict, repr=False)
 

@@ -676,6 +676,17 @@ def pair_scores(story: Story, embed: EmbedFn, vectors: dict | None = None, top: 
     return cosines, margins
 
 
+def pair_cosines(story: Story, embed: EmbedFn) -> list[dict[tuple[str, str], float]]:
+    """Per row, per pair of versions (in document order): the cosine of the cells' vectors."""
+    cells, _ = _cell_vectors(story, embed, None)
+    order = [d.id for d in story.documents]
+    out: list[dict[tuple[str, str], float]] = []
+    for row in cells:
+        present = [d for d in order if d in row]
+        out.append({(d, e): float(row[d] @ row[e]) for x, d in enumerate(present) for e in present[x + 1:]})
+    return out
+
+
 def pair_margins(story: Story, embed: EmbedFn, vectors: dict | None = None,
                  top: int = 4) -> list[dict[tuple[str, str], float]]:
     """Per row, per pair of versions: the margin of :func:`pair_scores`."""

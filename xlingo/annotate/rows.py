@@ -8,7 +8,8 @@ computed once for XL704 and the row scores.
 accuracy error in the row. Signals the pipeline already has, at no extra encoder cost
 (:func:`row_features`): the sentence cosine, its margin over non-translations and that margin
 against the story's usual one, length ratio, numbers of one version missing from another, the
-share of words copied unchanged; and, where the "words" annotator ran, the word-level meaning
+share of words copied unchanged, the cosine of a second encoder that the row model names
+(USE v3: its errors are not e5's; its vectors of the sentences come from the alignment); and, where the "words" annotator ran, the word-level meaning
 model's view of both sides (the most and the mean probability that a word has no counterpart,
 the meaning mass so missing, the share of unmatched words). A logistic regression over them, each
 coefficient with the sign its signal has alone (plain numbers in ``row_model.json``, rebuilt by
@@ -27,14 +28,21 @@ from functools import lru_cache
 import numpy as np
 
 from xlingo.annotate.context import CheckContext
-from xlingo.annotate.divergence import copied_share, number_mismatch, pair_divergence, pair_scores, typical_margins
+from xlingo.annotate.divergence import (
+    copied_share,
+    number_mismatch,
+    pair_cosines,
+    pair_divergence,
+    pair_scores,
+    typical_margins,
+)
 from xlingo.annotate.meaning import missing
 from xlingo.annotate.shipped import digest_tag, shipped_text
 
 _SENTENCE = ("cosine", "margin", "margin_vs_story", "pair_divergence", "length_ratio", "log_words",
-             "numbers_missing", "copied", "versions_3plus")
+             "numbers_missing", "copied", "versions_3plus", "second_cosine")
 _WORD = ("word_max", "word_mean", "mass", "unmatched_share")
-CENTRED = ("cosine", "length_ratio", "copied", "word_max", "word_mean", "mass", "unmatched_share")
+CENTRED = ("cosine", "length_ratio", "copied", "second_cosine", "word_max", "word_mean", "mass", "unmatched_share")
 SENTENCE_FEATURES = _SENTENCE + tuple(f"{f}_vs_story" for f in CENTRED if f in _SENTENCE)
 WORD_FEATURES = _WORD + tuple(f"{f}_vs_story" for f in CENTRED if f in _WORD)
 MODEL_FILE = "row_model.json"
@@ -43,7 +51,8 @@ MODEL_FILE = "row_model.json"
 @dataclass(frozen=True)
 class Logistic:
     """Standardised features -> logistic regression -> Platt scaling (``a``, ``b``, fitted on
-    held-out MQM segments: the chance a reviewer marks a major accuracy error)."""
+    held-out MQM segments: the chance a reviewer marks a major accuracy error). A feature that
+    could not be computed (NaN: no second encoder) counts at its mean, i.e. not at all."""
 
     mean: np.ndarray
     scale: np.ndarray
@@ -53,7 +62,7 @@ class Logistic:
     b: float = 0.0
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        z = ((np.atleast_2d(x) - self.mean) / self.scale) @ self.coef + self.intercept
+        z = np.nan_to_num((np.atleast_2d(x) - self.mean) / self.scale) @ self.coef + self.intercept
         return 1.0 / (1.0 + np.exp(-(self.a * z + self.b)))
 
     @classmethod
@@ -64,11 +73,13 @@ class Logistic:
 
 @dataclass(frozen=True)
 class RowModel:
-    """The row score's two models (with and without word signals), severity floors, digest."""
+    """The row score's two models (with and without word signals), severity floors, the second
+    encoder its features name (``xlingo.embed.load_encoder``), digest."""
 
     full: Logistic
     sentence: Logistic
     floors: dict[str, float]
+    second_encoder: str
     digest: str
 
     def score(self, x: np.ndarray | None, words: np.ndarray | None) -> float:
@@ -84,7 +95,8 @@ def model_from_json(text: str) -> RowModel:
     if tuple(body["sentence_features"]) != SENTENCE_FEATURES or tuple(body["word_features"]) != WORD_FEATURES:
         raise ValueError("row model: its features are not the ones this version computes")
     return RowModel(Logistic.from_dict(body["full"]), Logistic.from_dict(body["sentence"]),
-                    {k: float(v) for k, v in body["floors"].items()}, hashlib.sha256(text.encode()).hexdigest()[:12])
+                    {k: float(v) for k, v in body["floors"].items()}, body["second_encoder"],
+                    hashlib.sha256(text.encode()).hexdigest()[:12])
 
 
 @lru_cache(maxsize=4)
@@ -99,8 +111,10 @@ def row_model_tag(model: RowModel | None = None) -> float:
 
 
 def compute_margins(ctx: CheckContext, options: dict[str, float] | None = None) -> None:
-    """Fill ``ctx.margins`` and ``ctx.cosines``."""
+    """Fill ``ctx.margins``, ``ctx.cosines`` and, with a second encoder, ``ctx.second_cosines``."""
     ctx.cosines, ctx.margins = pair_scores(ctx.story, ctx.embed, ctx.sentence_vectors or None)
+    if ctx.second_embed is not None:
+        ctx.second_cosines = pair_cosines(ctx.story, ctx.second_embed)
 
 
 def _sentence_features(ctx: CheckContext) -> list[np.ndarray | None]:
@@ -108,9 +122,10 @@ def _sentence_features(ctx: CheckContext) -> list[np.ndarray | None]:
     if ctx.margins is None or ctx.cosines is None:
         compute_margins(ctx)
     margins, cosines = ctx.margins, ctx.cosines
+    second = ctx.second_cosines or [{} for _ in margins]
     typical = typical_margins(margins)
     out: list[np.ndarray | None] = []
-    for k, (m, cos) in enumerate(zip(margins, cosines)):
+    for k, (m, cos, cos2) in enumerate(zip(margins, cosines, second)):
         if not m:
             out.append(None)
             continue
@@ -122,7 +137,7 @@ def _sentence_features(ctx: CheckContext) -> list[np.ndarray | None]:
         out.append(np.array([
             min(cos[p] for p in m), min(m.values()), min(v - typical[p] for p, v in m.items()),
             max(pair_divergence(v, typical[p]) for p, v in m.items()), ratio, math.log(float(np.mean(words))),
-            numbers, copied, float(len(text) >= 3)]))
+            numbers, copied, float(len(text) >= 3), min((cos2[p] for p in m if p in cos2), default=math.nan)]))
     return out
 
 

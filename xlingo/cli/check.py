@@ -153,7 +153,7 @@ def print_timings(run: FeedRun) -> None:
         typer.echo("  encoder seconds by component: " + ", ".join(
             f"{k} {v:.2f}s" for k, v in sorted(run.engine.encoder_seconds.items())), err=True)
     loads = {e.encoder.name: getattr(e.encoder, "load_seconds", 0.0)
-             for e in (run.engine.embedder, *run.engine.align_embedders.values())}
+             for e in (run.engine.embedder, *run.engine.other_embedders.values())}
     if any(loads.values()):  # the shipped encoders load lazily, on the first string not in the cache
         typer.echo("  model weights loaded on first use (within the encoders' seconds): "
                    + ", ".join(f"{name} {s:.2f}s" for name, s in loads.items() if s), err=True)
@@ -164,9 +164,9 @@ def print_timings(run: FeedRun) -> None:
                f"{c.tokens_from_store} token states; rest {max(0.0, sum(run.phases.values()) - c.seconds):.2f}s",
                err=True)
     sentences = max(1, run.report.stats.get("sentences", 0))
-    for name, aligner in sorted(run.engine.align_embedders.items()):
+    for name, aligner in sorted(run.engine.other_embedders.items()):
         a = aligner.counters
-        typer.echo(f"  alignment encoder {name}: {a.seconds:.2f}s, {a.strings_encoded} strings "
+        typer.echo(f"  other encoder {name} (alignment, row score): {a.seconds:.2f}s, {a.strings_encoded} strings "
                    f"({a.strings_encoded / sentences:.2f} per sentence) in {a.forward_calls} forward calls", err=True)
 
 
