@@ -129,6 +129,39 @@ def test_language_from_suffix_then_detection(tmp_path):
     assert read_document(f, lang="it").lang == "it"
 
 
+GERMAN = "Der Stadtrat hat am Montag den neuen Haushalt nach einer langen Debatte im Rathaus beschlossen."
+RUSSIAN = "Городской совет в понедельник после долгих дебатов в ратуше утвердил новый бюджет города."
+SORANI = ("ئەنجومەنی شار ڕۆژی دووشەممە بودجەی نوێی پەسەند کرد دوای گفتوگۆیەکی درێژ لە شارەوانی و ئۆپۆزسیۆن "
+          "دەڵێت چاودێری خەرجییەکان دەکات.")
+FILIPINO = "Ang konseho ng lungsod ay nagpasa ng bagong badyet noong Lunes matapos ang mahabang debate sa bulwagan."
+CHINESE = "市议会星期一在市政厅经过长时间辩论后通过了新的城市预算，反对派表示将继续监督开支。"
+
+
+@pytest.mark.parametrize("name, text, warned", [
+    ("story.bak.txt", GERMAN, "de"),  # Bashkir is written in Cyrillic: no German text
+    ("story.fin.txt", GERMAN, "de"),  # Finnish is one of the identifier's languages
+    ("story.new.txt", RUSSIAN, "ru"),  # Newari is written in Devanagari
+    ("story.de.txt", GERMAN, None),
+    ("story.ru.txt", RUSSIAN, None),
+    ("story.yue.txt", CHINESE, None),  # Cantonese: not the identifier's, written in Chinese characters too
+    ("story.ba.txt", RUSSIAN, "ru"),  # Bashkir is one of the identifier's languages: it reads Russian
+    ("story.ckb.txt", SORANI, None),  # Sorani: not the identifier's, Arabic script as what it reads (Kurdish)
+    ("story.fil.txt", FILIPINO, None),  # Filipino: read as Tagalog, in Latin letters too
+    ("story.de.txt", "Guten Tag.", None),  # too short to contradict anything
+])
+def test_a_file_name_the_text_contradicts_is_followed_with_a_warning(tmp_path, caplog, name, text, warned):
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    with caplog.at_level("WARNING", logger="xlingo.read"):
+        doc = read_document(f)
+    assert doc.lang == lang_from_name(name)  # the name decides
+    messages = [r.getMessage() for r in caplog.records]
+    if warned:
+        assert len(messages) == 1 and f"the text reads as {warned}" in messages[0] and name in messages[0]
+    else:
+        assert messages == []
+
+
 @pytest.mark.parametrize("text", ["12 345 / 67,8", "... !!! ??? ---", "x", "OK."])
 def test_a_text_that_tells_no_language_asks_for_one(tmp_path, text):
     """Nothing the identifier knows (was: read as Serbian, its prior); a name or --lang still works."""

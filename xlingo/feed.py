@@ -51,6 +51,7 @@ from xlingo.read import (
     file_origin,
     is_own_output,
     lang_from_name,
+    language_of,
     read_at_most,
     source_offset,
     unique_ids,
@@ -200,7 +201,7 @@ def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocum
         return []
     text, runs = composed(raw)
     return [FeedDocument(Document(id=path.stem, path=str(path), text=text,
-                                  lang=lang_from_name(path) or detect_language(text),
+                                  lang=language_of(path, text),
                                   origin=None if runs is None else file_origin(str(path), raw, runs)))]
 
 

@@ -136,6 +136,28 @@ def detect_language(text: str) -> str:
     return str(lang)
 
 
+def contradicting_language(tag: str, text: str, confidence: float = 0.95) -> str | None:
+    """The language ``text`` reads as when that is confidently not ``tag``, where the identifier
+    can tell: ``tag`` is one of its languages, or is usually written in another script (CLDR's
+    likely script) than the language it reads as. Else None: ``story.bak.txt`` names Bashkir
+    (Cyrillic) over a German text and gets ``de``; ``story.yue.txt`` over Chinese text gets None,
+    Cantonese being no language of the identifier's, written in Chinese characters too."""
+    if sum(c.isalpha() for c in text) < 40:
+        return None
+    lang, p = _identifier().rank(text)[0]
+    named = primary_language(tag)
+    if p < confidence or lang in (named, "zxx"):
+        return None
+    if named in _identifier().nb_classes:
+        return str(lang)
+    return str(lang) if _likely_script(named) != _likely_script(str(lang)) else None
+
+
+@lru_cache(maxsize=512)
+def _likely_script(lang: str) -> str | None:
+    return langcodes.Language.get(lang).maximize().script
+
+
 def language_probabilities(text: str, candidates: list[str] | tuple[str, ...] | None = None) -> dict[str, float]:
     """Normalised probabilities over ``candidates`` (or all languages) for ``text``."""
     ident = _identifier()

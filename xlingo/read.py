@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import logging
 import os
 import re
 import unicodedata
 from pathlib import Path
 
-from xlingo.errors import InputError
-from xlingo.language import UNDETERMINED, detect_language, language_tag, parse_language_tag
+from xlingo.errors import InputError, one_line
+from xlingo.language import UNDETERMINED, contradicting_language, detect_language, language_tag, parse_language_tag
 from xlingo.model import Document, Origin
 from xlingo.output import mark_input
+
+log = logging.getLogger("xlingo.read")
 
 MAX_BYTES = 20 * 1024 * 1024
 #: longer texts are left decomposed (they exceed the sentence budget of segment.py in practice);
@@ -184,6 +187,20 @@ def lang_from_name(path: str | os.PathLike[str]) -> str | None:
     return language_tag(m.group(1)) if m else None
 
 
+def language_of(path: str | os.PathLike[str], text: str) -> str:
+    """The language a file's name gives (``story.de.txt``), else the one its text reads as. A name
+    that the text confidently contradicts is still followed, with a warning: ``story.bak.txt``
+    names Bashkir."""
+    named = lang_from_name(path)
+    if named is None:
+        return detect_language(text)
+    other = contradicting_language(named, text)
+    if other is not None:
+        log.warning("%s: the file name says the language is %s, but the text reads as %s; going by the name "
+                    "(--lang, or a name like NAME.%s.txt, decides)", one_line(str(path)), named, other, other)
+    return named
+
+
 def expand_paths(paths: list[str]) -> list[str]:
     """Expand folders into their text files (sorted; xlingo's own reports left out); keep files as given."""
     out: list[str] = []
@@ -209,7 +226,7 @@ def read_document(path: str | os.PathLike[str], lang: str | None = None, doc_id:
         lang = parse_language_tag(lang, f"{path}: language")
     raw = read_text(path)
     text, runs = composed(raw)
-    lang = lang or lang_from_name(path) or detect_language(text)
+    lang = lang or language_of(path, text)
     if lang == UNDETERMINED:
         raise InputError(f"{path}: cannot tell the language of its text; name the file like NAME.de.txt "
                          "or pass --lang")
