@@ -160,3 +160,15 @@ def test_an_engine_keeps_numpy_blas_on_one_thread():
         Engine(Settings(model="hashed-test"))
         blas = threadpoolctl.threadpool_info()
         assert blas and all(i["num_threads"] == 1 for i in blas if i["user_api"] == "blas")
+
+
+def test_feed_chunks_are_the_local_sentence_pass_calls():
+    from xlingo.embed.batching import FEED_CHUNK, feed_chunks
+
+    texts = [f"Satz {k}." for k in range(FEED_CHUNK + 10)] + ["Satz 3."]  # one text twice
+    todo = {t for t in texts if not t.endswith("7.")} | {"Никогда не встречался."}  # a text not in the feed
+    chunks = feed_chunks(texts, todo)
+    assert [len(c) for c in chunks] == [FEED_CHUNK - 25, 9]  # 25 numbers below 256 end in 7; 257; "Satz 3." seen
+    assert chunks[0][:3] == ["Satz 0.", "Satz 1.", "Satz 2."] and "Satz 7." not in chunks[0]
+    assert sum(len(c) for c in chunks) == len(set(chunks[0]) | set(chunks[1]))  # each text once
+    assert feed_chunks(texts, set()) == []

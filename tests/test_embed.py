@@ -426,6 +426,16 @@ def test_use_v3_encoder():
     assert enc.encode([]).shape == (0, 512)
 
 
+@pytest.mark.model
+def test_use_v3_vectors_do_not_depend_on_the_batch():
+    """A feed cut into other batches (waves, Ray workers) must give byte-identical reports."""
+    enc = embed.load_encoder("use-v3")
+    short, long_ = "Der Rat stimmte zu.", "Ein viel längerer Satz über den Haushalt der Stadt, der anders gepolstert würde."
+    alone = enc.encode([short])[0]
+    for batch in ([short, long_], [long_, short, long_], [short] * 9, ["Привет.", short, "市议会通过了预算。"]):
+        assert np.array_equal(enc.encode(batch)[batch.index(short)], alone)
+
+
 def test_uncached_hub_model_is_a_one_line_model_error(tmp_path):
     for spec in ("someone/not-a-cached-model", str(tmp_path / "no-such-folder")):
         with pytest.raises(ModelError) as err:

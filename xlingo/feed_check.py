@@ -27,7 +27,7 @@ from xlingo.baseline import BaselineEntry, BaselineResult, apply_baseline
 from xlingo.cache import EmbeddingCache, code_digest, story_key
 from xlingo.config import Settings
 from xlingo.embed.base import Embedder, EmbeddingStore, EncoderCounters
-from xlingo.embed.batching import BatchedService, WaveBatcher
+from xlingo.embed.batching import FEED_CHUNK, BatchedService, WaveBatcher
 from xlingo.errors import ConfigError, InputError
 from xlingo.feed import FeedDocument, Problems
 from xlingo.group import Grouping, GroupParams, StoryGroup, group_documents
@@ -41,7 +41,6 @@ __all__ = ["EXECUTORS", "Executor", "FeedOptions", "FeedRun", "LocalExecutor", "
            "check_stories", "decide_grouping", "embed_feed", "name_documents", "segment_feed"]
 
 log = logging.getLogger("xlingo.check")
-EMBED_CHUNK = 256  # strings per progress step of the embed phase (the encoder batches inside)
 EXECUTORS = ("local", "ray")
 STORE_CHUNK = 64  # checked stories written to the store per transaction
 #: stories in flight in the local executor (their encoder requests batched together). 64 against 16 on
@@ -258,9 +257,11 @@ def embed_feed(docs: Sequence[Document], engine: Engine, executor: Executor | No
 
 
 def _embed_texts(embedder: Embedder, texts: Sequence[str], progress: Progress) -> None:
+    """The unknown strings of each :data:`~xlingo.embed.batching.FEED_CHUNK` texts in one encoder
+    call (what :func:`~xlingo.embed.batching.feed_chunks` gives the other executors)."""
     progress.start("embedding sentences", len(texts))
-    for k in range(0, len(texts), EMBED_CHUNK):
-        chunk = texts[k:k + EMBED_CHUNK]
+    for k in range(0, len(texts), FEED_CHUNK):
+        chunk = texts[k:k + FEED_CHUNK]
         embedder.prefetch_new(chunk)
         if embedder.store is not None:
             embedder.forget_tokens()  # the store has them: memory stays flat over the feed

@@ -3,6 +3,8 @@
 * **Embed** (map): the sentences the cache does not know go through Ray Data's ``map_batches``
   with a callable class, :class:`EmbedBatch`, so the model is loaded once per actor
   (``concurrency`` = the number of workers); each batch gives vectors and token states together.
+  The batches are the local run's encoder calls (:func:`~xlingo.embed.batching.feed_chunks`): a
+  vector depends, by ~1e-7, on the texts encoded with it.
 * **Stories** (map): :class:`StoryWorker` actors, each with its own :class:`~xlingo.pipeline.Engine`
   (model loaded once per actor), check chunks of stories, their encoder requests batched in
   waves (:mod:`xlingo.embed.batching`). Stories travel with the vectors and token states of their
@@ -19,6 +21,7 @@ Ray is an optional extra: ``pip install xlingo[ray]``.
 """
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from dataclasses import replace
@@ -29,11 +32,11 @@ import numpy as np
 
 from xlingo.config import Settings
 from xlingo.embed.base import EncoderCounters, TokenStates
+from xlingo.embed.batching import feed_chunks
 from xlingo.errors import ConfigError
 from xlingo.model import Story
 
 MAX_WORKERS = 8
-EMBED_BATCH = 128
 STORIES_PER_CALL = 8  # at most this many stories per actor call, their encoder requests batched in waves
 
 
@@ -86,7 +89,9 @@ class EmbedBatch:
         self.embedder = Embedder(load_encoder(model))
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        texts = [str(t) for t in batch["text"]]
+        """One row in: a JSON list of texts to encode in one call (:func:`~xlingo.embed.batching.feed_chunks`);
+        a row per text out."""
+        texts = [t for unit in batch["texts"] for t in json.loads(str(unit))]
         before = self.embedder.counters.seconds
         self.embedder.prefetch(texts, tokens=True)
         vectors = self.embedder(texts)
@@ -171,18 +176,20 @@ class RayExecutor:
         embedder = engine.embedder
         progress.start("embedding sentences", len(texts))
         with_tokens, vec_only = embedder.missing(texts, tokens=embedder.has_tokens)
-        todo = list(dict.fromkeys([*with_tokens, *vec_only]))
+        units = feed_chunks(texts, {*with_tokens, *vec_only})  # the local run's encoder calls, one by one
+        todo = [t for unit in units for t in unit]
         if todo:
-            ds = ray.data.from_items([{"text": t} for t in todo], override_num_blocks=self.workers)
+            ds = ray.data.from_items([{"texts": json.dumps(u)} for u in units],
+                                     override_num_blocks=min(self.workers, len(units)))
             out = ds.map_batches(EmbedBatch, fn_constructor_kwargs={"model": engine.settings.model},
-                                 batch_size=EMBED_BATCH, concurrency=self.workers, num_cpus=1,
+                                 batch_size=1, concurrency=self.workers, num_cpus=1,
                                  batch_format="numpy").take_all()
             vectors = {str(r["text"]): np.asarray(r["vector"], dtype=np.float32) for r in out}
             tokens = {str(r["text"]): unpack_tokens(bytes(r["tokens"])) for r in out if len(r["tokens"])}
             embedder.counters.strings_encoded += len(todo)
             embedder.counters.seconds += float(sum(r["encoder_s"] for r in out))
             engine.add_encoder_seconds({"feed": float(sum(r["encoder_s"] for r in out))})
-            embedder.counters.forward_calls += -(-len(todo) // EMBED_BATCH)
+            embedder.counters.forward_calls += len(units)
             embedder.keep(vectors, tokens)
         if embedder.store is not None:
             embedder.forget_tokens()

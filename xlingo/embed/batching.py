@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -25,6 +25,23 @@ T = TypeVar("T")
 R = TypeVar("R")
 PROMPT_CHARS = 12  # characters a string's prompt and special tokens weigh when a pass's seconds are shared
 TOKEN_MEMO_LIMIT = 2_000  # token states kept in memory between waves when a store has them (memory flat in feed size)
+FEED_CHUNK = 256  # strings per step of a feed's sentence pass (the encoder batches inside each step)
+
+
+def feed_chunks(texts: Sequence[str], todo: Collection[str]) -> list[list[str]]:
+    """The lists a feed's sentence pass encodes, one encoder call each: per :data:`FEED_CHUNK`
+    texts (in feed order), those of ``todo`` met there first. A text's vector depends, by ~1e-7,
+    on the texts in its forward batch (matrix kernels for another number of rows sum in another
+    order), enough to move a score across a rounding step; so every executor (this process, Ray's
+    actors) encodes exactly these lists and the reports stay byte-identical."""
+    seen: set[str] = set()
+    out = []
+    for k in range(0, len(texts), FEED_CHUNK):
+        chunk = [t for t in dict.fromkeys(texts[k:k + FEED_CHUNK]) if t in todo and t not in seen]
+        seen.update(chunk)
+        if chunk:
+            out.append(chunk)
+    return out
 
 
 @dataclass
