@@ -315,8 +315,9 @@ class LocalExecutor:
     def embed(self, engine: Engine, texts: Sequence[str], progress: Progress) -> None:
         """The run's model over every sentence with token states; beside it, in a thread each, the
         other encoders (the alignment's, the row score's second) over every sentence in one batched
-        pass (not story by story as they align). The encoders' forward passes release the interpreter, so on a machine with a
-        spare core they overlap; each encodes the same batches as alone, so the vectors are too."""
+        pass (not story by story as they align). The encoders' forward passes release the
+        interpreter, so on a machine with a spare core they overlap; each encodes the same batches
+        as alone, so the vectors are too."""
         with ThreadPoolExecutor(max_workers=max(1, len(engine.other_embedders))) as pool:
             others = [pool.submit(aligner.prefetch, texts) for aligner in engine.other_embedders.values()]
             spent = engine.embedder.counters.seconds

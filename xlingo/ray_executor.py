@@ -89,11 +89,13 @@ class EmbedBatch:
         self.embedder = Embedder(load_encoder(model))
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """One row in: a JSON list of texts to encode in one call (:func:`~xlingo.embed.batching.feed_chunks`);
+        """Rows in: each a JSON list of texts to encode in one call (:func:`~xlingo.embed.batching.feed_chunks`);
         a row per text out."""
-        texts = [t for unit in batch["texts"] for t in json.loads(str(unit))]
+        units = [json.loads(str(unit)) for unit in batch["texts"]]
+        texts = [t for unit in units for t in unit]
         before = self.embedder.counters.seconds
-        self.embedder.prefetch(texts, tokens=True)
+        for unit in units:
+            self.embedder.prefetch(unit, tokens=True)
         vectors = self.embedder(texts)
         tokens = self.embedder.half_tokens(texts) if self.embedder.has_tokens else {}
         self.embedder.forget_tokens()

@@ -5,16 +5,16 @@ version's sentences outside the row, and the plain cosine (:func:`xlingo.annotat
 computed once for XL704 and the row scores.
 
 "divergence": ``Row.divergence``, the estimated chance that a professional reviewer marks an
-accuracy error in the row. Signals the pipeline already has, at no extra encoder cost
-(:func:`row_features`): the sentence cosine, its margin over non-translations and that margin
-against the story's usual one, length ratio, numbers of one version missing from another, the
-share of words copied unchanged, the cosine of a second encoder that the row model names
-(USE v3: its errors are not e5's; its vectors of the sentences come from the alignment); and, where the "words" annotator ran, the word-level meaning
-model's view of both sides (the most and the mean probability that a word has no counterpart,
-the meaning mass so missing, the share of unmatched words). A logistic regression over them, each
-coefficient with the sign its signal has alone (plain numbers in ``row_model.json``, rebuilt by
-``training/train_row_model.py``, chosen and evaluated by document-level cross-validation), maps
-them to that chance. A second set of
+accuracy error in the row. Signals the pipeline already has (:func:`row_features`): the
+sentence cosine, its margin over non-translations and that margin against the story's usual one,
+length ratio, numbers of one version missing from another, the share of words copied unchanged,
+the cosine under a second encoder that the row model names (USE v3, whose errors are not e5's;
+its sentence vectors are the alignment's, so only a merged cell costs it a string); and, where
+the "words" annotator ran, the word-level meaning model's view of both sides (the most and the
+mean probability that a word has no counterpart, the meaning mass so missing, the share of
+unmatched words). A logistic regression over them, each coefficient with the sign its signal has
+alone (plain numbers in ``row_model.json``, rebuilt by ``training/train_row_model.py``, chosen and
+evaluated by document-level cross-validation), maps them to that chance. A second set of
 coefficients over the sentence signals alone serves encoders without token states.
 """
 from __future__ import annotations
