@@ -10,7 +10,7 @@ Precedence is CLI over config file over defaults. A config file looks like::
     fail-on = "error"
     glossary = "terms.csv"
     presplit = false
-    cache = "embeddings.sqlite"   # or false; never changes the output
+    cache = "embeddings.sqlite"   # or false; kept out of the signature (a cached vector is the first run's)
     threads = 2                   # encoder threads (default: automatic); never changes the output
 
     [tool.xlingo.align]           # sentence alignment (xlingo.align)
@@ -550,7 +550,7 @@ def load_settings(config: str | None = None, start: Path | None = None) -> Setti
 
 
 def runtime_setting(key: Literal["cache", "threads"], config: str | None = None, start: Path | None = None) -> Any:
-    """A validated key that never changes the output: ``cache`` (a path, ``False`` for none, None for
+    """A validated key kept out of the report signature: ``cache`` (a path, ``False`` for none, None for
     the default cache) or ``threads`` (a positive integer, None for automatic)."""
     where, table = config_table(config, start)
     value = getattr(parse_table(table, where), key)
