@@ -33,6 +33,7 @@ excluded. A negator before an *only* word (*not only*, *nicht nur*) does not neg
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -221,12 +222,14 @@ class Cue:
     change: bool = False  # a word of change (rose, fell): an open class the tables cover only in part
 
 
-def _tokens(text: str) -> list[tuple[int, int, str, int]]:
-    """Lower-cased words with offsets and the clause number each falls in (elisions split)."""
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[tuple[int, int, str, int], ...]:
+    """Lower-cased words with offsets and the clause number each falls in (elisions split);
+    memoised: the negation, concord and comparison readings of a cell each ask."""
     clause_ends = [m.start() for m in _BOUNDARY.finditer(text)]
     out = []
     for m in _WORD.finditer(text):
-        clause = sum(1 for e in clause_ends if e < m.start())
+        clause = bisect.bisect_left(clause_ends, m.start())
         w = m.group().lower().replace("’", "'")
         el = _ELIDED.match(w)
         if el and el.group(1) in ("n", "l", "d", "j", "s", "c", "qu", "m", "t"):
@@ -235,7 +238,7 @@ def _tokens(text: str) -> list[tuple[int, int, str, int]]:
             out.append((cut, m.end(), el.group(2), clause))
         else:
             out.append((m.start(), m.end(), w, clause))
-    return out
+    return tuple(out)
 
 
 def negation_cues(text: str, lang: str) -> list[Cue]:
