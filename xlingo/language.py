@@ -136,12 +136,16 @@ def detect_language(text: str) -> str:
     return str(lang)
 
 
+CONTRADICTION_CHARS = 20_000  # of a text whose file name gives its language, this much is read to check the name
+
+
 def contradicting_language(tag: str, text: str, confidence: float = 0.95) -> str | None:
     """The language ``text`` reads as when that is confidently not ``tag``, where the identifier
     can tell: ``tag`` is one of its languages, or is usually written in another script (CLDR's
     likely script) than the language it reads as. Else None: ``story.bak.txt`` names Bashkir
     (Cyrillic) over a German text and gets ``de``; ``story.yue.txt`` over Chinese text gets None,
     Cantonese being no language of the identifier's, written in Chinese characters too."""
+    text = text[:CONTRADICTION_CHARS]
     if sum(c.isalpha() for c in text) < 40:
         return None
     lang, p = _identifier().rank(text)[0]
