@@ -30,6 +30,8 @@ def findings(rows):
      "fr": "L'église s'est vidée dans les années 70."},
     {"en": "The company has 350 employees.", "zh": "该公司有三百五十名员工。", "ja": "同社の従業員は350人だ。"},
     {"en": "The ferry leaves at 1.30pm.", "de": "Die Fähre legt um 13.30 Uhr ab.", "fr": "Le bac part à 13h30."},
+    {"en": "The 6-foot-6 forward scored twice.", "ru": "Нападающий ростом 1,98 м забил дважды.",
+     "pl": "Mierzący 1,98 m napastnik strzelił dwa gole."},  # Russian's abbreviated metre
 ])
 def test_converted_quantities_are_not_mismatches(row):
     assert findings([row]) == []

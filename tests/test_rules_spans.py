@@ -701,3 +701,36 @@ def test_only_capitalised_words_in_every_version_make_a_left_out_name():
     assert not _names_only(ctx, omission(("ru", "Валморы"), ("ar", "فالمورا")))  # a script without case: unknown
     assert not _names_only(ctx, omission(("de", "von Valmora"), ("en", "of Valmora")))  # more than the name
     assert not _names_only(ctx, Event("addition", "en", 0, 0, 0, 1.0, True, ["ru"], spans(("ru", "Валморы"))))
+
+
+def test_a_measure_converted_to_another_unit_is_left_to_the_number_rule():
+    from xlingo.check.rules.spans import _measured, _measures_only
+
+    # made up: a forward's height and a road's length, in feet and metres, miles and kilometres
+    assert _measured("6-foot-6", "en") and _measured("1,98 m", "de") and _measured("1,98 m pour 98 kg", "fr")
+    assert _measured("64 километра", "ru") and _measured("64公里", "zh") and _measured("15 Zentimetern", "de")
+    assert not _measured("1,98 m de altura", "pt")  # a content word beside the measure: more than a unit
+    assert not _measured("7 percent", "en") and not _measured("20 000", "fr")  # no unit of measurement
+    rows = [{"en": "The 6-foot-6 forward grew up in Ohio.", "de": "Der 1,98 m große Stürmer wuchs in Ohio auf.",
+             "ru": "Нападающий ростом 1,98 м вырос в Огайо."}]
+    story = story_from_rows(rows)
+    ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
+
+    def at(d, word):
+        text = story.document(d).text
+        return d, text.index(word), text.index(word) + len(word)
+
+    def swap(d, word, *related):
+        _, s, e = at(d, word)
+        return Event("mistranslation", d, s, e, 0, 1.0, True, [r[0] for r in related], [at(*r) for r in related])
+
+    assert _measures_only(ctx, swap("en", "6-foot-6", ("de", "1,98 m"), ("ru", "1,98 м")))
+    assert not _measures_only(ctx, swap("en", "forward", ("de", "Stürmer"), ("ru", "Нападающий")))
+    assert not _measures_only(ctx, swap("en", "6-foot-6", ("de", "1,98 m große Stürmer")))  # a word more
+    left_out = Event("omission", "en", 0, 0, 0, 1.0, True, ["de"], [at("de", "1,98 m")])
+    assert _measures_only(ctx, left_out)  # the English row states its height in feet
+    rows = [{"en": "The forward grew up in Ohio.", "de": "Der 1,98 m große Stürmer wuchs in Ohio auf."}]
+    story = story_from_rows(rows)
+    ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
+    left_out = Event("omission", "en", 0, 0, 0, 1.0, True, ["de"], [at("de", "1,98 m")])
+    assert not _measures_only(ctx, left_out)  # no measure here: the height is left out

@@ -292,7 +292,7 @@ _UNITS = [
     ("km", "length", Decimal(1000), r"km|kilomet\w*|kilomètres?|quil[óô]metros?|chilometri|kilómetros?|километр\w*|км|公里|千米|キロメートル|كيلومترات|كيلومتر|كم"),
     ("cm", "length", Decimal("0.01"), r"cm|centim[eè]t\w*|zentimet\w*|centímetros?|centymetr\w*|сантиметр\w*|см|厘米|センチ(?:メートル)?|سنتيمترات|سنتيمتر|سم"),
     ("mm", "length", Decimal("0.001"), r"mm|millim[eè]t\w*|milímetros?|milimetr\w*|миллиметр\w*|мм|毫米|ミリ(?:メートル)?|مليمتر|ملم|مم"),
-    ("m", "length", Decimal(1), r"m(?![\w/²³])|met(?:er|re|ro|ri)s?n?|mètres?|metr(?:y|ów|ach|ami|a|u|em|ze|owy|owa|owe)?|метр\w*"),
+    ("m", "length", Decimal(1), r"m(?![\w/²³])|м(?![\w/²³])|met(?:er|re|ro|ri)s?n?|mètres?|metr(?:y|ów|ach|ami|a|u|em|ze|owy|owa|owe)?|метр\w*"),
     ("mi", "length", Decimal("1609.344"), r"miles?|meilen?|milhas?|millas?|miglia|mijl(?:en)?|mil(?:e|i|ach|ami)?|мил[ьи]\w*|英里|マイル|أميال|ميلا|ميل"),
     ("ft", "length", Decimal("0.3048"), r"feet|foot|ft|fu[ßs]|pieds?|pies|pés|piedi|футов|фута?"),
     ("in", "length", Decimal("0.0254"), r"inch(?:es)?|zoll|pouces?|pulgadas?|polegadas?|pollici|cal[ei]|дюйм\w*|英寸|インチ|بوصات|بوصة|إنش"),
@@ -597,6 +597,17 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
                                 kind="month", soft=True, num_start=m.start(), num_end=m.end()))
     out.sort(key=lambda q: (q.start, q.end, q.kind))
     return _with_units(text, _cjk_compounds(text, out))
+
+
+def measure_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """Character spans of the measures of ``text``: a number with its unit of measurement, the
+    unit included (``6-foot``, ``1,98 m``, ``15 Zentimetern``)."""
+    out = []
+    for q in extract_quantities(text, lang):
+        m = _UNIT_AFTER.match(text, q.end) if q.unit else None
+        if m:
+            out.append((q.start, m.end()))
+    return out
 
 
 def _cjk_compounds(text: str, qs: list[Quantity]) -> list[Quantity]:

@@ -34,12 +34,14 @@ from xlingo.annotate.divergence import (
     pair_divergence,
     repeated_ngrams,
     typical_margins,
+    word_weight,
 )
 from xlingo.annotate.meaning import MeaningModel, load_model, missing_mass, model_tag
 from xlingo.annotate.rows import load_row_model, row_model_tag, row_scores
 from xlingo.annotate.wordalign import split_words
 from xlingo.annotate.words import WordAnalysis as _Analysis
 from xlingo.check.base import CheckContext, Rule, register
+from xlingo.check.quantities import extract_quantities, measure_spans
 from xlingo.model import Finding, Severity, Span
 
 
@@ -99,6 +101,31 @@ def _numbers_only(ctx: CheckContext, ev: Event) -> bool:
     return bool(ev.related) and all(_NUMBER_ONLY.fullmatch(ctx.story.document(d).text[s:e]) for d, s, e in ev.related)
 
 
+def _measured(text: str, lang: str) -> bool:
+    """``text`` states a measure (a number with its unit) and, besides numbers, carries no
+    content word (``6-foot-6``, ``1,98 m pour 98 kg``)."""
+    spans = measure_spans(text, lang)
+    if not spans:
+        return False
+    rest = list(text)
+    for s, e in [*spans, *((q.start, q.end) for q in extract_quantities(text, lang))]:
+        rest[s:e] = " " * (e - s)
+    return not any(len(w.text) >= 3 and word_weight(w.text, lang) >= 0.5 for w in split_words("".join(rest))
+                   if w.text[0].isalpha())
+
+
+def _measures_only(ctx: CheckContext, ev: Event) -> bool:
+    """This version and the others state a measure here and nothing more (``6-foot-6`` /
+    ``1,98 m``, ``40 miles`` / ``64 km``): a unit converted, which XL101 reads in every unit.
+    For an omission, this version's row states a measure of its own."""
+    if not ev.related:
+        return False
+    doc = ctx.story.document(ev.doc)
+    here = bool(measure_spans(ctx.row_text(ev.row, doc), doc.lang)) if ev.kind == "omission" else \
+        _measured(doc.text[ev.start:ev.end], doc.lang)
+    return here and all(_measured(ctx.story.document(d).text[s:e], ctx.story.document(d).lang) for d, s, e in ev.related)
+
+
 def _names_only(ctx: CheckContext, ev: Event) -> bool:
     """What this version leaves out is a name and nothing else: every word the other versions have
     there is capitalised (``Wayde`` of "Wayde Sims", ``Rapid`` of "Rapid Wien", ``Trump`` of "Trump
@@ -142,7 +169,8 @@ class _SpanRule(_ModelFloors):
                           "error-level span where the other versions disagree with each other too",
         Severity.INFO: "score from `info_score`; an omission with three or more versions also from the N-way "
                        "vote's evidence (`vote_info`, and `vote_warn` / `vote_error` where the model has them); "
-                       "any score where what the other versions have is a number only (XL101 judges numbers)",
+                       "any score where what the other versions have is a number only, or where both sides state a "
+                       "measure and nothing more (`6-foot-6` / `1,98 m`: XL101 judges numbers and converts units)",
     }
     requires = ("words",)
 
@@ -204,7 +232,7 @@ class _SpanRule(_ModelFloors):
             sev = self.severity_of(ev, n, score, opts)
             if sev is None:
                 continue
-            if sev > Severity.INFO and _numbers_only(ctx, ev):
+            if sev > Severity.INFO and (_numbers_only(ctx, ev) or _measures_only(ctx, ev)):
                 sev = Severity.INFO  # XL101 reads numbers the way each language writes them, and has judged these
             elif sev > Severity.INFO and _names_only(ctx, ev):
                 sev = Severity.INFO  # a shortened reference or a dropped attribution: the claim stays
