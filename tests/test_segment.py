@@ -21,22 +21,6 @@ def test_presplit_is_one_sentence_per_non_blank_line_with_positional_ids():
     assert doc.sentences_span((1,)) == (26, 42)
 
 
-FRONT = "---\ntitle: Stau\ndate: 2024-05-01T10:00:00\nweight: 3\n---\nDer Stau war 12 km lang.\n"
-
-
-def test_markdown_front_matter_holds_no_sentence():
-    """Hugo/Jekyll front matter (a publication date, a weight) was story text: a translation published a
-    day later got number-mismatch warnings on its metadata."""
-    for presplit in (False, True):
-        doc = segment(Document("de", "stau.de.md", FRONT, "de"), presplit=presplit)
-        assert [s.text for s in doc.sentences] == ["Der Stau war 12 km lang."]
-        toml = segment(Document("de", "stau.de.markdown", FRONT.replace("---", "+++"), "de"), presplit=presplit)
-        assert [s.text for s in toml.sentences] == ["Der Stau war 12 km lang."]
-    assert len(segment(Document("de", "stau.de.txt", FRONT, "de")).sentences) > 1  # plain text: all of it
-    unclosed = "---\nDer Stau war 12 km lang.\n"
-    assert len(segment(Document("de", "stau.de.md", unclosed, "de")).sentences) == 2
-
-
 def test_presplit_paragraphs_run_through_every_stage():
     """Blank lines between presplit sentences (was: IndexError in the word annotators, which index
     sentence vectors by id); findings still point at the file's line."""

@@ -48,7 +48,7 @@ from xlingo.read import (
     TEXT_SUFFIXES,
     composed,
     decode_bytes,
-    file_origin,
+    document_text,
     is_own_output,
     lang_from_name,
     language_of,
@@ -195,14 +195,12 @@ def _read_file(path: Path, problems: Problems, max_bytes: int) -> list[FeedDocum
     if kind == "xml":
         return list(_read_xml(path, data, problems))
     try:
-        raw = decode_bytes(data, str(path))
+        text, origin = document_text(str(path), decode_bytes(data, str(path)))
     except InputError as exc:
         problems.skip(f"{exc}; skipped")
         return []
-    text, runs = composed(raw)
-    return [FeedDocument(Document(id=path.stem, path=str(path), text=text,
-                                  lang=language_of(path, text),
-                                  origin=None if runs is None else file_origin(str(path), raw, runs)))]
+    return [FeedDocument(Document(id=path.stem, path=str(path), text=text, lang=language_of(path, text),
+                                  origin=origin))]
 
 
 def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDocument]:

@@ -26,6 +26,10 @@ MAX_BYTES = 20 * 1024 * 1024
 #: composing one costs memory in proportion to its compositions
 COMPOSE_MAX_CHARS = 4 * 1024 * 1024
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}  # read for their prose (xlingo.markdown)
+#: a suppression pragma on a line of its own (in a comment, the front matter or plain text):
+#: applied by xlingo.suppress; a reader that drops markup keeps these lines
+PRAGMA = re.compile(r"^[^\n\w]*xlingo:\s*ignore(?:\[(?P<codes>[^\]\n]*)\])?[^\n\w]*$", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _C1 = re.compile(r"[\x80-\x9f]")
 # a report signature (every format that names its run) or a baseline's schema: xlingo's own outputs
@@ -128,6 +132,23 @@ def file_origin(path: str, text: str, runs: list[tuple[int, int]]) -> Origin:
     return Origin(path, 1, tuple(anchors))
 
 
+def document_text(path: str, raw: str) -> tuple[str, Origin | None]:
+    """The text a file's version is compared by, and where its characters sit in the file (None:
+    where they are): the file's text in NFC; for Markdown, its prose (:mod:`xlingo.markdown`)."""
+    if Path(path).suffix.lower() not in MARKDOWN_SUFFIXES:
+        text, runs = composed(raw)
+        return text, None if runs is None else file_origin(path, raw, runs)
+    from xlingo.markdown import markdown_prose  # only for Markdown files
+
+    prose, offsets = markdown_prose(raw)
+    if not prose.strip():
+        raise InputError(f"{path}: no prose: only code, markup or front matter")
+    text, runs = composed(prose)
+    if runs is not None:
+        offsets = [offsets[source_offset(runs, k)] for k in range(len(text))]
+    return text, file_origin(path, raw, [(k, at) for k, at in enumerate(offsets) if not k or at != offsets[k - 1] + 1])
+
+
 def read_text(path: str | os.PathLike[str]) -> str:
     """Read and decode one text file, with one-line errors for every failure."""
     p = Path(path)
@@ -224,14 +245,12 @@ def read_document(path: str | os.PathLike[str], lang: str | None = None, doc_id:
     """Read one language version; the language is forced, taken from the name, or detected."""
     if lang is not None:
         lang = parse_language_tag(lang, f"{path}: language")
-    raw = read_text(path)
-    text, runs = composed(raw)
+    text, origin = document_text(str(path), read_text(path))
     lang = lang or language_of(path, text)
     if lang == UNDETERMINED:
         raise InputError(f"{path}: cannot tell the language of its text; name the file like NAME.de.txt "
                          "or pass --lang")
-    return Document(id=doc_id or lang, path=str(path), text=text, lang=lang,
-                    origin=None if runs is None else file_origin(str(path), raw, runs))
+    return Document(id=doc_id or lang, path=str(path), text=text, lang=lang, origin=origin)
 
 
 def unique_ids(docs: list[Document]) -> None:

@@ -14,10 +14,7 @@ Budgets keep every later stage fast on hostile input: sentencex is fed pieces of
 at most :data:`PARAGRAPH_CHUNK` characters (it is quadratic in the number of
 sentences of one call for some scripts), and a sentence longer than
 :data:`MAX_SENTENCE_CHARS` (a one-line file, a script without sentence marks) is
-split at whitespace or punctuation, with a warning. The front matter of a Markdown file (YAML between
-``---`` lines, TOML between ``+++`` lines: a date, a weight, an image path) is metadata, not story
-text: it holds no sentence (its ``xlingo: ignore`` pragma still counts). With ``presplit`` such a line
-is skipped with a warning (it is one sentence by the user's word). A document of more than
+split at whitespace or punctuation, with a warning. A document of more than
 :data:`MAX_SENTENCES` sentences is refused (:class:`InputError`): ``diff`` stops with that one
 line, ``check`` skips the document with a warning.
 """
@@ -44,8 +41,6 @@ PARAGRAPH_CHUNK = 4000
 _SENTENCE_END = re.compile(r"[.!?…]\s+|[。！？]")
 _CLAUSE_MARK = re.compile(r"[.!?…;:,]\s+|[。！？；：，、]")
 _SPACE = re.compile(r"\s+")
-MARKDOWN_SUFFIXES = (".md", ".markdown")
-_FRONT_MATTER = re.compile(r"\A(?P<fence>---|\+\+\+)[ \t]*\n.*?^(?:(?P=fence)|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
 _HAN_KANA = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006"
@@ -185,19 +180,10 @@ def split_lines(text: str) -> list[tuple[int, int] | None]:
     return spans
 
 
-def body_start(doc: Document) -> int:
-    """Where the story text of a document starts: after a Markdown file's front matter, else 0."""
-    if not doc.source.lower().endswith(MARKDOWN_SUFFIXES):
-        return 0
-    m = _FRONT_MATTER.match(doc.text)
-    return m.end() if m else 0
-
-
 def segment(doc: Document, presplit: bool = False) -> Document:
     """Fill ``doc.sentences`` in place and return the document."""
-    start = body_start(doc)
     if presplit:
-        lines = [span if span is None or span[0] >= start else None for span in split_lines(doc.text)]
+        lines = split_lines(doc.text)
         long_lines = [i + 1 for i, span in enumerate(lines) if span and span[1] - span[0] > MAX_SENTENCE_CHARS]
         if long_lines:
             log.warning("%s: line(s) %s over %d characters skipped (--presplit: one sentence per line)", one_line(doc.path),
@@ -206,7 +192,7 @@ def segment(doc: Document, presplit: bool = False) -> Document:
         kept = [span for span in lines if span is not None and span[1] - span[0] <= MAX_SENTENCE_CHARS]
         doc.sentences = [Sentence(i, s, e, doc.text[s:e]) for i, (s, e) in enumerate(kept)]
     else:
-        spans = [span for span in split_sentences(doc.text, doc.lang, name=doc.path) if span[0] >= start]
+        spans = split_sentences(doc.text, doc.lang, name=doc.path)
         doc.sentences = [Sentence(i, s, e, doc.text[s:e]) for i, (s, e) in enumerate(spans)]
     if len(doc.sentences) > MAX_SENTENCES:
         n = len(doc.sentences)

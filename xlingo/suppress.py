@@ -29,10 +29,9 @@ from xlingo.config import path_matches
 from xlingo.errors import ConfigError
 from xlingo.model import Document, Finding
 from xlingo.output import mark_input
-from xlingo.read import read_bounded_text
+from xlingo.read import PRAGMA, read_bounded_text
 
 IGNORE_FILE = ".xlingo-ignore"
-PRAGMA = re.compile(r"^[^\n\w]*xlingo:\s*ignore(?:\[(?P<codes>[^\]\n]*)\])?[^\n\w]*$", re.MULTILINE)
 _CODE = re.compile(r"^XL\d{0,3}$")
 _FINGERPRINT = re.compile(r"^[0-9a-f]{16}$")
 
