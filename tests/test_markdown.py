@@ -118,3 +118,11 @@ def test_shared_code_blocks_are_no_untranslated_sentences_and_findings_point_int
     assert [(f.doc, f.text) for f in numbers] == [("de", "8")]  # the link targets' digits are not numbers
     where = story.where(numbers[0])
     assert (where.line, where.column) == (9, 25)  # `8` in `[8 Minuten](...)` of the German file
+
+
+@pytest.mark.parametrize("source", ["Prix &#8364; " * 2000, "voir [ici](https://e.org/ü%20x) et " * 2000,
+                                    "[" * 5000 + "x", ">" * 3000 + " tief\n", "*a " * 5000])
+def test_hostile_markdown_reads_with_offsets_in_file_order(source):
+    text, offsets = markdown_prose(source)
+    assert len(offsets) == len(text) and offsets == sorted(offsets)
+    assert all(0 <= at < len(source) for at in offsets)

@@ -25,6 +25,12 @@ from xlingo.read import PRAGMA
 _FRONT_MATTER = re.compile(r"\A(?P<fence>---|\+\+\+)[ \t]*\n.*?^(?:(?P=fence)|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
+#: how far past the cursor a piece of prose or a target is looked for: the markup between two
+#: pieces (a link target and title, an image, inline HTML), and an escape or entity (``&#8364;``)
+MARKUP_REACH = 4096
+ESCAPE_REACH = 32
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -48,28 +54,29 @@ class _Prose:
         self.parts.append(text)
         self.offsets.extend(range(at, at + len(text)) if contiguous else [at] * len(text))
 
-    def find(self, text: str, end: int) -> int | None:
-        """Where ``text`` next appears in the source before ``end``, from the cursor."""
-        at = self.source.find(text, self.cursor, end)
+    def find(self, text: str, end: int, reach: int) -> int | None:
+        """Where ``text`` next appears in the source, from the cursor, within ``reach`` characters
+        and before ``end`` (a bounded search: hostile input stays linear)."""
+        at = self.source.find(text, self.cursor, min(end, self.cursor + reach + len(text)))
         return None if at < 0 else at
 
     def take(self, text: str, end: int) -> None:
         """Add ``text``, a piece of prose of the source region ending at ``end``: where it appears
         verbatim, from there; else (an escape, an entity) character by character."""
-        at = self.find(text, end)
+        at = self.find(text, end, MARKUP_REACH)
         if at is not None:
             self.add(text, at)
             self.cursor = at + len(text)
             return
         for ch in text:
-            at = self.find(ch, end)
+            at = self.find(ch, end, ESCAPE_REACH)
             self.add(ch, self.cursor if at is None else at)
             if at is not None:
                 self.cursor = at + 1
 
     def skip(self, text: str, end: int) -> None:
         """Move the cursor past ``text`` (a link target, code left out) when it is found."""
-        at = self.find(text, end) if text else None
+        at = self.find(text, end, MARKUP_REACH) if text else None
         if at is not None:
             self.cursor = at + len(text)
 
@@ -116,7 +123,7 @@ def _inline(prose: _Prose, children: list[Token], end: int) -> None:
         if child.type in ("text", "code_inline"):
             prose.take(child.content, end)
         elif child.type in ("softbreak", "hardbreak"):
-            at = prose.find("\n", end)
+            at = prose.find("\n", end, MARKUP_REACH)
             prose.add("\n", prose.cursor if at is None else at)
             if at is not None:
                 prose.cursor = at + 1
