@@ -23,8 +23,6 @@ from markdown_it.token import Token
 from xlingo.read import PRAGMA
 
 _FRONT_MATTER = re.compile(r"\A(?P<fence>---|\+\+\+)[ \t]*\n.*?^(?:(?P=fence)|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
-
-
 #: how far past the cursor a piece of prose or a target is looked for: the markup between two
 #: pieces (a link target and title, an image, inline HTML), and an escape or entity (``&#8364;``)
 MARKUP_REACH = 4096
@@ -110,8 +108,11 @@ def markdown_prose(source: str) -> tuple[str, list[int]]:
 
 
 def _pragmas(prose: _Prose, block: str, at: int) -> None:
+    """Keep the pragma lines of ``block`` (HTML or front matter at source offset ``at``), each its
+    own paragraph."""
     for m in PRAGMA.finditer(block):
-        prose.add(m.group().strip(), at + m.start() + (len(m.group()) - len(m.group().lstrip())))
+        line = m.group()
+        prose.add(line.strip(), at + m.start() + len(line) - len(line.lstrip()))
         prose.paragraph()
 
 
