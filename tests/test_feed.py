@@ -88,6 +88,39 @@ def test_jsonl_records_keep_fields_and_point_at_their_line(tmp_path: Path) -> No
     assert (loc.path, loc.line, loc.column) == (str(f), 3, len("{\"text\": \"") + 4 + 1)
 
 
+def test_jsonl_records_in_html_or_markdown_are_read_for_their_text(tmp_path: Path) -> None:
+    html = ('<p>Мэр открыл <a href="https://e.org/2024/05/most-771">новый мост</a>.</p>'
+            '<p><img src="m.jpg" width="640"> Его длина 420 метров.</p>')
+    md = "# 新しい橋\n\n市長が[新しい橋](https://e.org/ja/2024/06/b-772)を開通させた。長さは**420メートル**。\n\n```\nid=800\n```"
+    lines = [json.dumps({"lang": "ru", "format": "html", "text": html}, ensure_ascii=False),
+             json.dumps({"lang": "ja", "format": "markdown", "text": md}, ensure_ascii=False),
+             json.dumps({"lang": "de", "format": "rtf", "text": "Ein Satz."})]
+    f = write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
+    problems = Problems()
+    ru, ja = (d.document for d in read_feed([str(f)], problems))
+    assert ru.text == "Мэр открыл новый мост.\nЕго длина 420 метров."  # no tag, attribute or target left
+    assert ja.text == "新しい橋\n市長が新しい橋を開通させた。長さは420メートル。"
+    at = ja.text.index("420")
+    loc = ja.locate(at, at + 3)
+    assert (loc.line, loc.column) == (2, lines[1].index("420") + 1)  # Markdown: the record's own column
+    assert ru.locate(ru.text.index("420"), 0).line == 1  # HTML: the record's line
+    assert [m.split(": ", 1)[1] for m in problems.skipped] == ['"format" must be one of text, html, markdown, '
+                                                                "not 'rtf'; line skipped"]
+
+
+def test_html_in_a_plain_jsonl_text_is_pointed_out_once(tmp_path: Path, caplog) -> None:
+    lines = [json.dumps({"lang": "fr", "text": f"<p>Le pont mesure {n} mètres.</p>"}) for n in (420, 421)]
+    f = write(tmp_path / "feed.jsonl", "\n".join(lines) + "\n")
+    read_feed([str(f)], Problems())
+    hints = [r.getMessage() for r in caplog.records if '"format": "html"' in r.getMessage()]
+    assert hints == [f'{f}:1: the text holds HTML markup; with "format": "html" its tags and attributes are not '
+                     "compared as words and numbers"]
+    caplog.clear()
+    f = write(tmp_path / "plain.jsonl", json.dumps({"lang": "fr", "text": "Si 3 < 4 et 5 > 2, le pont tient."}) + "\n")
+    read_feed([str(f)], Problems())
+    assert not [r for r in caplog.records if "HTML" in r.getMessage()]
+
+
 def test_broken_jsonl_lines_are_skipped_with_a_warning_naming_file_and_line(tmp_path: Path) -> None:
     f = write(tmp_path / "feed.jsonl", '{"text": "Gut.", "lang": "de"}\n{"text": broken\n[1, 2]\n{"lang": "de"}\n{"text": 5}\n')
     problems = Problems()

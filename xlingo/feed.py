@@ -62,6 +62,10 @@ log = logging.getLogger("xlingo.feed")
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 XML_SUFFIXES = {".xml", ".rss", ".atom"}
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+#: what a JSON Lines record's text is written in ("format"): read for its text, markup left out
+TEXT_FORMATS = ("text", "html", "markdown")
+#: closing tags and breaks of HTML inside a JSON line (``<\/p>`` as JSON may escape it)
+_HTML_IN_JSON = re.compile(rb"<\\?/(?:p|div|a|span|li|h[1-6]|strong|em|b|i)>|<br\s*\\?/?>", re.IGNORECASE)
 _BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
                "section", "article", "header", "footer", "figure", "figcaption", "pre", "table", "hr", "dd", "dt"}
 _SKIP_TAGS = {"script", "style", "template", "noscript"}
@@ -211,9 +215,14 @@ def _read_jsonl(path: Path, data: bytes, problems: Problems) -> Iterator[FeedDoc
         except UnicodeDecodeError as exc:
             problems.bad_record(f"{path}: cannot decode as {wide}: {exc.reason} at byte {exc.start}; file skipped")
             return
+    hinted = False
     for n, raw in enumerate(data.split(b"\n"), start=1):
         if not raw.strip():
             continue
+        if not hinted and _HTML_IN_JSON.search(raw) and b'"format"' not in raw:
+            hinted = True
+            log.warning('%s:%d: the text holds HTML markup; with "format": "html" its tags and attributes '
+                        "are not compared as words and numbers", one_line(str(path)), n)
         try:
             yield _jsonl_record(path, n, raw)
         except InputError as exc:
@@ -239,6 +248,9 @@ def _jsonl_record(path: Path, n: int, raw: bytes) -> FeedDocument:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(f'{where}: no "text"')
+    markup = record.get("format", "text")
+    if markup not in TEXT_FORMATS:
+        raise InputError(f'{where}: "format" must be one of {", ".join(TEXT_FORMATS)}, not {markup!r}')
     bad = [k for k in ("story", "lang", "title", "url") if record.get(k) is not None
            and (not isinstance(record[k], (str, int)) or isinstance(record[k], bool))]
     if bad:
@@ -248,6 +260,13 @@ def _jsonl_record(path: Path, n: int, raw: bytes) -> FeedDocument:
         if _SURROGATE.search(value):
             raise InputError(f'{where}: "{key}" holds a lone surrogate (\\u{ord(_SURROGATE.search(value)[0]):04x}), '
                              "not text")
+    source = list(range(len(text)))  # where each character of the text read comes from in the value
+    if markup == "html":
+        text, source = html_to_text(text), []  # located by the record's line only
+    elif markup == "markdown":
+        from xlingo.markdown import markdown_prose  # only for Markdown records
+
+        text, source = markdown_prose(text)
     text, offsets = normalise_with_offsets(text)
     text, runs = composed(text)
     offsets = offsets if runs is None else [offsets[source_offset(runs, k)] for k in range(len(text))]
@@ -255,9 +274,10 @@ def _jsonl_record(path: Path, n: int, raw: bytes) -> FeedDocument:
         raise InputError(f'{where}: no "text"')
     given = fields.get("lang", "").strip()
     lang = parse_language_tag(given, f'{where}: "lang"') if given else detect_language(text)
+    anchors = record_anchors(line, "text", [source[k] for k in offsets], n) if source else ()
     return FeedDocument(
         Document(id=f"{path.stem}-L{n}", path=f"{path}#L{n}", text=text, lang=lang, title=fields.get("title"),
-                 origin=Origin(str(path), n, record_anchors(line, "text", offsets, n))),
+                 origin=Origin(str(path), n, anchors)),
         story=fields.get("story"), url=fields.get("url"))
 
 
