@@ -103,7 +103,9 @@ def test_jsonl_records_in_html_or_markdown_are_read_for_their_text(tmp_path: Pat
     at = ja.text.index("420")
     loc = ja.locate(at, at + 3)
     assert (loc.line, loc.column) == (2, lines[1].index("420") + 1)  # Markdown: the record's own column
-    assert ru.locate(ru.text.index("420"), 0).line == 1  # HTML: the record's line
+    at = ru.text.index("420")
+    loc = ru.locate(at, at + 3)
+    assert (loc.line, loc.column) == (1, lines[0].index("420") + 1)  # HTML too
     assert [m.split(": ", 1)[1] for m in problems.skipped] == ['"format" must be one of text, html, markdown, '
                                                                 "not 'rtf'; line skipped"]
 

@@ -29,7 +29,6 @@ import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler, feature_external_ges, feature_namespaces
@@ -66,9 +65,6 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 TEXT_FORMATS = ("text", "html", "markdown")
 #: closing tags and breaks of HTML inside a JSON line (``<\/p>`` as JSON may escape it)
 _HTML_IN_JSON = re.compile(rb"<\\?/(?:p|div|a|span|li|h[1-6]|strong|em|b|i)>|<br\s*\\?/?>", re.IGNORECASE)
-_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote",
-               "section", "article", "header", "footer", "figure", "figcaption", "pre", "table", "hr", "dd", "dt"}
-_SKIP_TAGS = {"script", "style", "template", "noscript"}
 
 
 @dataclass
@@ -261,12 +257,10 @@ def _jsonl_record(path: Path, n: int, raw: bytes) -> FeedDocument:
             raise InputError(f'{where}: "{key}" holds a lone surrogate (\\u{ord(_SURROGATE.search(value)[0]):04x}), '
                              "not text")
     source = list(range(len(text)))  # where each character of the text read comes from in the value
-    if markup == "html":
-        text, source = html_to_text(text), []  # located by the record's line only
-    elif markup == "markdown":
-        from xlingo.markdown import markdown_prose  # only for Markdown records
+    if markup != "text":
+        from xlingo.markup import html_prose, markdown_prose  # only for these records
 
-        text, source = markdown_prose(text)
+        text, source = (html_prose if markup == "html" else markdown_prose)(text)
     text, offsets = normalise_with_offsets(text)
     text, runs = composed(text)
     offsets = offsets if runs is None else [offsets[source_offset(runs, k)] for k in range(len(text))]
@@ -379,35 +373,11 @@ def _feed_language(where: Path | str, value: object, problems: Problems) -> str 
     return tag
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in _SKIP_TAGS:
-            self._skipping += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
 def html_to_text(html: str) -> str:
-    """Plain text of an HTML fragment: tags dropped, entities decoded, one paragraph per line."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    return _normalise("".join(parser.parts))
+    """Plain text of an HTML fragment (:func:`xlingo.markup.html_prose`), one paragraph per line."""
+    from xlingo.markup import html_prose
+
+    return _normalise(html_prose(html)[0])
 
 
 def normalise_with_offsets(text: str) -> tuple[str, list[int]]:

@@ -25,8 +25,9 @@ MAX_BYTES = 20 * 1024 * 1024
 #: longer texts are left decomposed (they exceed the sentence budget of segment.py in practice);
 #: composing one costs memory in proportion to its compositions
 COMPOSE_MAX_CHARS = 4 * 1024 * 1024
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-MARKDOWN_SUFFIXES = {".md", ".markdown"}  # read for their prose (xlingo.markdown)
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}  # read for their prose (xlingo.markup)
+HTML_SUFFIXES = {".html", ".htm"}
 #: a suppression pragma on a line of its own (in a comment, the front matter or plain text):
 #: applied by xlingo.suppress; a reader that drops markup keeps these lines
 PRAGMA = re.compile(r"^[^\n\w]*xlingo:\s*ignore(?:\[(?P<codes>[^\]\n]*)\])?[^\n\w]*$", re.MULTILINE)
@@ -134,13 +135,14 @@ def file_origin(path: str, text: str, runs: list[tuple[int, int]]) -> Origin:
 
 def document_text(path: str, raw: str) -> tuple[str, Origin | None]:
     """The text a file's version is compared by, and where its characters sit in the file (None:
-    where they are): the file's text in NFC; for Markdown, its prose (:mod:`xlingo.markdown`)."""
-    if Path(path).suffix.lower() not in MARKDOWN_SUFFIXES:
+    where they are): the file's text in NFC; for Markdown and HTML, its prose (:mod:`xlingo.markup`)."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in MARKDOWN_SUFFIXES | HTML_SUFFIXES:
         text, runs = composed(raw)
         return text, None if runs is None else file_origin(path, raw, runs)
-    from xlingo.markdown import markdown_prose  # only for Markdown files
+    from xlingo.markup import html_prose, markdown_prose  # only for these files
 
-    prose, offsets = markdown_prose(raw)
+    prose, offsets = (markdown_prose if suffix in MARKDOWN_SUFFIXES else html_prose)(raw)
     if not prose.strip():
         raise InputError(f"{path}: no prose: only code, markup or front matter")
     text, runs = composed(prose)

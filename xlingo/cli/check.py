@@ -47,10 +47,10 @@ log = logging.getLogger("xlingo.check")
 
 HELP = """Check a feed of translated stories; exit 1 if any finding is at or above --fail-on.
 
-PATHS are files or folders (searched recursively): .txt/.md documents (language from a name.de.txt
-suffix, else detected; Markdown read for its prose), .jsonl records ({"text": ..., "lang", "story",
-"title", "url", "format": text|html|markdown} optional) and RSS/Atom feeds (.xml/.rss/.atom; one per
-language is fine).
+PATHS are files or folders (searched recursively): .txt/.md/.html documents (language from a
+name.de.txt suffix, else detected; Markdown and HTML read for their prose), .jsonl records
+({"text": ..., "lang", "story", "title", "url", "format": text|html|markdown} optional) and RSS/Atom
+feeds (.xml/.rss/.atom; one per language is fine).
 
 Documents are grouped into stories by their content: versions of one story (translations, one
 per language), related articles (passed to that story as context) and unrelated ones (not

@@ -1,27 +1,35 @@
-"""Stage 1, read: the prose of a Markdown file, with where each character comes from.
+"""Stage 1, read: the prose of a Markdown or HTML file, with where each character comes from.
 
-A Markdown version of a story (documentation, a newsroom's source files) is compared by its
-prose: headings, paragraphs, list items, block quotes and table cells, each its own paragraph.
-Code blocks, HTML, front matter, link and image targets and emphasis marks are not text to
-translate: left in, a code block that every version shares reads as a sentence left
-untranslated, and a link target as words. `markdown-it-py` parses the file (CommonMark, tables,
-strikethrough); its tokens say what is prose, and each piece of prose is found again in the
-file, in order, so that findings point at the file's own lines and columns. The front matter
-(YAML between ``---`` lines, TOML between ``+++`` lines: a date, a weight, an image path) is
-metadata: a translation published a day later is no number mismatch. An ``xlingo: ignore``
-pragma line in a comment or the front matter is kept (:mod:`xlingo.suppress` reads it from the
-text).
+A version of a story written in Markdown (documentation, a newsroom's source files) or HTML (an
+article page, a CMS export) is compared by its prose: headings, paragraphs, list items, quotes
+and table cells, each its own paragraph. Code, scripts, styles, the page's head and navigation,
+tags and their attributes, link and image targets and emphasis marks are not text to translate:
+left in, a code block that every version shares reads as a sentence left untranslated, an
+image's ``width="640"`` as a number, a link target as words. `markdown-it-py` parses Markdown
+(CommonMark, tables, strikethrough) and the standard library's ``html.parser`` HTML; each piece
+of prose is found again in the file, in order (:class:`_Prose`), so that findings point at the
+file's own lines and columns. A Markdown file's front matter (YAML between ``---`` lines, TOML
+between ``+++`` lines: a date, a weight, an image path) is metadata: a translation published a
+day later is no number mismatch. An ``xlingo: ignore`` pragma line in a comment or the front
+matter is kept (:mod:`xlingo.suppress` reads it from the text).
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from html.parser import HTMLParser
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from xlingo.read import PRAGMA
 
+#: HTML elements whose content is not story text, and those that end a paragraph
+SKIPPED_ELEMENTS = {"script", "style", "template", "noscript", "head", "nav", "svg", "math", "iframe", "object"}
+BLOCK_ELEMENTS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "blockquote",
+                  "section", "article", "header", "footer", "figure", "figcaption", "pre", "table", "hr", "dd", "dt",
+                  "main", "aside", "title"}
+_VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _FRONT_MATTER = re.compile(r"\A(?P<fence>---|\+\+\+)[ \t]*\n.*?^(?:(?P=fence)|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
 #: how far past the cursor a piece of prose or a target is looked for: the markup between two
 #: pieces (a link target and title, an image, inline HTML), and an escape or entity (``&#8364;``)
@@ -45,6 +53,9 @@ class _Prose:
 
     def paragraph(self) -> None:
         """End the current block: a blank line before the next one."""
+        if self.parts and self.parts[-1] == " ":
+            self.parts.pop()
+            del self.offsets[-1]
         if self.parts and not self.parts[-1].endswith("\n\n"):
             self.add("\n\n", self.cursor, contiguous=False)
 
@@ -71,6 +82,17 @@ class _Prose:
             self.add(ch, self.cursor if at is None else at)
             if at is not None:
                 self.cursor = at + 1
+
+    def take_words(self, text: str, end: int) -> None:
+        """Add the words of ``text``, a piece of the source region ending at ``end`` whose line
+        breaks and indentation are layout: one space between words (and at either end where
+        ``text`` has space there)."""
+        for k, m in enumerate(re.finditer(r"\S+", text)):
+            if (k or m.start()) and self.parts and not self.parts[-1][-1:].isspace():
+                self.add(" ", self.cursor, contiguous=False)
+            self.take(m.group(), end)
+        if text[-1:].isspace() and text.strip() and not self.parts[-1][-1:].isspace():
+            self.add(" ", self.cursor, contiguous=False)
 
     def skip(self, text: str, end: int) -> None:
         """Move the cursor past ``text`` (a link target, code left out) when it is found."""
@@ -103,7 +125,7 @@ def markdown_prose(source: str) -> tuple[str, list[int]]:
             _inline(prose, token.children or [], end)
             if token.content:
                 prose.paragraph()
-    text = "".join(prose.parts).rstrip("\n")
+    text = "".join(prose.parts).rstrip()
     return text, prose.offsets[:len(text)]
 
 
@@ -123,9 +145,9 @@ def _inline(prose: _Prose, children: list[Token], end: int) -> None:
     for child in children:
         if child.type in ("text", "code_inline"):
             prose.take(child.content, end)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif child.type in ("softbreak", "hardbreak"):  # a wrapped line goes on; a hard break is a new line
             at = prose.find("\n", end, MARKUP_REACH)
-            prose.add("\n", prose.cursor if at is None else at)
+            prose.add(" " if child.type == "softbreak" else "\n", prose.cursor if at is None else at)
             if at is not None:
                 prose.cursor = at + 1
         elif child.type == "link_open":
@@ -136,3 +158,52 @@ def _inline(prose: _Prose, children: list[Token], end: int) -> None:
             prose.skip(str(child.attrs.get("src", "")), end)
         elif child.type == "html_inline":
             prose.skip(child.content, end)
+
+
+class _HtmlProse(HTMLParser):
+    """Collects the prose of an HTML text into a :class:`_Prose`, a paragraph per block element."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.prose = _Prose(source)
+        self.lines = _line_starts(source)
+        self.skipping: list[str] = []  # open elements whose content is left out
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self.lines[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in SKIPPED_ELEMENTS and tag not in _VOID_ELEMENTS:
+            self.skipping.append(tag)
+        elif tag in BLOCK_ELEMENTS and not self.skipping:
+            self.prose.paragraph()
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping and tag in self.skipping:
+            while self.skipping.pop() != tag:
+                pass
+        elif tag in BLOCK_ELEMENTS and not self.skipping:
+            self.prose.paragraph()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping and data.strip():
+            at = self._offset()
+            end = self.prose.source.find("<", at)  # the text runs to the next tag (an attribute is not it)
+            self.prose.cursor = max(self.prose.cursor, at)
+            self.prose.take_words(data, end if end >= 0 else len(self.prose.source))
+
+    def handle_comment(self, data: str) -> None:
+        if not self.skipping and PRAGMA.fullmatch(data.strip()):
+            at = self._offset()
+            _pragmas(self.prose, self.prose.source[at:at + len(data) + 7], at)
+
+
+def html_prose(source: str) -> tuple[str, list[int]]:
+    """The prose of the HTML text ``source`` (entities decoded) and the source offset of each of its
+    characters."""
+    parser = _HtmlProse(source)
+    parser.feed(source)
+    parser.close()
+    text = "".join(parser.prose.parts).rstrip()
+    return text, parser.prose.offsets[:len(text)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from xlingo.errors import InputError
-from xlingo.markdown import markdown_prose
+from xlingo.markup import markdown_prose
 from xlingo.model import Document
 from xlingo.read import read_document
 from xlingo.segment import segment
@@ -126,3 +126,83 @@ def test_hostile_markdown_reads_with_offsets_in_file_order(source):
     text, offsets = markdown_prose(source)
     assert len(offsets) == len(text) and offsets == sorted(offsets)
     assert all(0 <= at < len(source) for at in offsets)
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="{lang}"><head><title>{title}</title><style>p {{ margin: 0 }}</style>
+<script>var articleId = {id};</script></head>
+<body><nav><a href="/">Start</a> | <a href="/welt">{nav}</a></nav>
+<article>
+<h1>{title}</h1>
+<p>{first} <a href="/2024/{month}/{slug}">{link}</a>{after}</p>
+<p><img src="b.jpg" width="{w}" height="{h}" alt="{alt}">
+   {second}</p>
+<!-- xlingo: ignore[XL202] -->
+</article></body></html>
+"""
+VERSIONS = {
+    "en": dict(lang="en", title="New bridge opens", id=640, nav="World", first="The mayor opened the",
+               month="05", slug="bridge-771", link="new bridge", after=" on Monday.", w=640, h=480,
+               alt="The bridge", second="It is 420 metres long &amp; 32&nbsp;metres wide."),
+    "de": dict(lang="de", title="Neue Brücke eröffnet", id=800, nav="Welt",
+               first="Der Bürgermeister eröffnete am Montag die", month="06", slug="bruecke-772",
+               link="neue Br&uuml;cke", after=".", w=800, h=600, alt="Die Brücke",
+               second="Sie ist 420 Meter lang und 32 Meter breit."),
+    "ja": dict(lang="ja", title="新しい橋が開通", id=900, nav="世界", first="市長は月曜日に", month="07",
+               slug="hashi-773", link="新しい橋", after="を開通させた。", w=1024, h=768, alt="橋",
+               second="長さは420メートル、幅は32メートル。"),
+}
+
+
+def test_an_html_page_is_read_for_its_article_text():
+    from xlingo.markup import html_prose
+
+    source = PAGE.format(**VERSIONS["de"])
+    text, offsets = html_prose(source)
+    assert text == ("Neue Brücke eröffnet\n\nDer Bürgermeister eröffnete am Montag die neue Brücke.\n\n"
+                    "Sie ist 420 Meter lang und 32 Meter breit.\n\n<!-- xlingo: ignore[XL202] -->")
+    assert all(source[at] == ch for ch, at in zip(text, offsets) if not ch.isspace() and ch != "ü")
+    assert source[offsets[text.index("ü", 40)]] == "&"  # an entity: located at its start
+
+
+def test_html_versions_compare_their_prose_and_findings_point_into_the_page(tmp_path):
+    from xlingo.config import Settings
+    from xlingo.pipeline import Engine, diff
+
+    paths = []
+    for lang, fields in VERSIONS.items():
+        if lang == "ja":
+            fields = {**fields, "second": "長さは480メートル、幅は32メートル。"}  # one figure changed
+        paths.append(tmp_path / f"story.{lang}.html")
+        paths[-1].write_text(PAGE.format(**fields), encoding="utf-8")
+    report = diff(paths, engine=Engine(Settings(model="hashed-test")))
+    (story,) = report.stories
+    assert [d.lang for d in story.documents] == ["en", "de", "ja"]
+    numbers = [f for f in story.findings if f.rule == "XL101"]
+    assert [(f.doc, f.text) for f in numbers] == [("ja", "480")]  # not the widths, ids or dates of the markup
+    where = story.where(numbers[0])
+    page = paths[2].read_text(encoding="utf-8").splitlines()
+    assert (where.line, where.column) == (9, page[8].index("480") + 1)
+
+
+def test_a_folder_of_html_pages_is_a_feed_and_xlingos_own_report_is_not_read(tmp_path):
+    from xlingo.feed import Problems, read_feed
+
+    for lang, fields in VERSIONS.items():
+        (tmp_path / f"story.{lang}.html").write_text(PAGE.format(**fields), encoding="utf-8")
+    (tmp_path / "report.html").write_text("<html><body>xlingo:0.2.0|model:e5|rules:26|cfg:0</body></html>",
+                                          encoding="utf-8")
+    docs = read_feed([str(tmp_path)], Problems())
+    assert sorted(d.document.lang for d in docs) == ["de", "en", "ja"]
+    assert all("<" not in d.document.text.replace("<!--", "") for d in docs)
+
+
+@pytest.mark.parametrize("source", ["<p>" * 5000 + "x", "Prix&nbsp;&#8364; " * 2000, "<div>" * 3000 + "tief",
+                                    "<p>3 < 4 and 5 > 2</p>" * 500, "<script>" + "var x = '<p>no</p>';" * 500])
+def test_hostile_html_reads_with_offsets_in_file_order(source):
+    from xlingo.markup import html_prose
+
+    text, offsets = html_prose(source)
+    assert len(offsets) == len(text) and offsets == sorted(offsets)
+    assert all(0 <= at < len(source) for at in offsets)
+    assert "no" not in text.split()  # a script's content is never text
