@@ -165,7 +165,7 @@ def test_rss_and_atom_feeds_are_documents_or_one_line_errors(tmp_path: Path, ite
 
 
 @FAST
-@given(files=st.lists(st.tuples(st.sampled_from(["a.de.txt", "b.German.txt", "c.md", "d.txt", "e.zh.txt"]),
+@given(files=st.lists(st.tuples(st.sampled_from(["a.de.txt", "b.German.txt", "c.md", "d.txt", "e.zh.txt", "f.fr.html"]),
                                 st.binary(max_size=200) | LINES.map(str.encode)), min_size=1, max_size=4))
 def test_text_folders_are_documents_or_one_line_errors(tmp_path: Path, files) -> None:
     folder = _unique(tmp_path, "feed")
@@ -180,6 +180,27 @@ def test_text_folders_are_documents_or_one_line_errors(tmp_path: Path, files) ->
     finally:
         forget_inputs()
     assert all(language_tag(fd.document.lang) == fd.document.lang for fd in docs)
+
+
+MARKUP = st.lists(st.one_of(WORDS, st.sampled_from([
+    "# ", "\n", "\n\n", "```", "    ", "> ", "- ", "1. ", "*", "**", "_", "`", "[", "](", ")", "![", "<", ">", "</p>",
+    "<p>", "<br>", "<a href='x.html?id=5'>", "</a>", "<script>", "</script>", "<!--", "-->", "xlingo: ignore[XL1]",
+    "---", "+++", "|", "|---|", "&eacute;", "&#8364;", "&", "\\*", "<img width='640' src=a.png>", "<head>", "</head>",
+])), max_size=60).map("".join)
+
+
+@FAST
+@given(source=MARKUP)
+def test_markdown_and_html_prose_points_into_the_source_in_order(source: str) -> None:
+    from xlingo.markup import html_prose, markdown_prose
+
+    for read in (markdown_prose, html_prose):
+        text, offsets = read(source)
+        assert len(offsets) == len(text)
+        assert all(0 <= at < max(len(source), 1) for at in offsets)
+        assert offsets == sorted(offsets)
+        assert all(source[at] == ch or ch.isspace() or source[at] in "&\\" or not ch.isprintable()
+                   for ch, at in zip(text, offsets) if source)
 
 
 CSV_CELL = st.one_of(st.sampled_from(["de", "fr", "term", "note", "dnt", "German", "", '"', "a,b", "x;y"]), TEXT)

@@ -30,11 +30,17 @@ BLOCK_ELEMENTS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h
                   "section", "article", "header", "footer", "figure", "figcaption", "pre", "table", "hr", "dd", "dt",
                   "main", "aside", "title"}
 _VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-_FRONT_MATTER = re.compile(r"\A(?P<fence>---|\+\+\+)[ \t]*\n.*?^(?:(?P=fence)|\.\.\.)[ \t]*$", re.DOTALL | re.MULTILINE)
+_FRONT_MATTER = re.compile(r"\A(?P<fence>---|\+\+\+)[ \t]*\r?\n.*?^(?:(?P=fence)|\.\.\.)[ \t]*(?=\r?\n|\Z)",
+                           re.DOTALL | re.MULTILINE)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_NEWLINE = re.compile("\n")
+_SPACE = re.compile(r"\s")
+_DECLARATION = re.compile(r"<!(?!--)")  # a declaration or marked section (a comment stays one)
 #: how far past the cursor a piece of prose or a target is looked for: the markup between two
 #: pieces (a link target and title, an image, inline HTML), and an escape or entity (``&#8364;``)
 MARKUP_REACH = 4096
 ESCAPE_REACH = 32
+_ESCAPE = re.compile(r"&#?\w{1,31};|\\[!-/:-@\[-`{-~]")  # an HTML entity, a Markdown backslash escape
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +66,7 @@ class _Prose:
             self.add("\n\n", self.cursor, contiguous=False)
 
     def add(self, text: str, at: int, contiguous: bool = True) -> None:
+        at = max(0, min(at, len(self.source) - 1))
         self.parts.append(text)
         self.offsets.extend(range(at, at + len(text)) if contiguous else [at] * len(text))
 
@@ -73,12 +80,22 @@ class _Prose:
         """Add ``text``, a piece of prose of the source region ending at ``end``: where it appears
         verbatim, from there; else (an escape, an entity) character by character."""
         at = self.find(text, end, MARKUP_REACH)
-        if at is not None:
+        if at is not None and not _ESCAPE.search(self.source, self.cursor, at):  # else an entity may be it
             self.add(text, at)
             self.cursor = at + len(text)
             return
         for ch in text:
+            if ch.isspace():  # any white space of the source (a code span's line break reads as a space)
+                space = _SPACE.search(self.source, self.cursor, min(end, self.cursor + ESCAPE_REACH))
+                self.add(ch, self.cursor if space is None else space.start())
+                self.cursor = self.cursor if space is None else space.end()
+                continue
             at = self.find(ch, end, ESCAPE_REACH)
+            escape = _ESCAPE.search(self.source, self.cursor, min(end, self.cursor + ESCAPE_REACH))
+            if escape and (at is None or escape.start() < at) and escape.group()[0] != ch:
+                self.add(ch, escape.start())  # the character an entity or escape stands for
+                self.cursor = escape.end()
+                continue
             self.add(ch, self.cursor if at is None else at)
             if at is not None:
                 self.cursor = at + 1
@@ -101,8 +118,10 @@ class _Prose:
             self.cursor = at + len(text)
 
 
-def _line_starts(source: str) -> list[int]:
-    return [0, *(m.end() for m in re.finditer("\n", source))]
+def _line_starts(source: str, breaks: re.Pattern[str] = _LINE_BREAK) -> list[int]:
+    """Where each line starts, lines ending as a parser ends them (markdown-it: ``\r\n``, ``\r``
+    or ``\n``; html.parser: ``\n``)."""
+    return [0, *(m.end() for m in breaks.finditer(source))]
 
 
 def markdown_prose(source: str) -> tuple[str, list[int]]:
@@ -116,7 +135,7 @@ def markdown_prose(source: str) -> tuple[str, list[int]]:
     front = _FRONT_MATTER.match(source)
     body = front.end() if front else 0
     _pragmas(prose, source[:body], 0)
-    for token in _parser().parse("\n" * source.count("\n", 0, body) + source[body:]):  # the same lines
+    for token in _parser().parse("\n" * (len(_line_starts(source[:body])) - 1) + source[body:]):  # the same lines
         if token.type == "html_block" and token.map:
             _pragmas(prose, source[line(token.map[0]):line(token.map[1])], line(token.map[0]))
         elif token.type == "inline" and token.map:
@@ -146,10 +165,10 @@ def _inline(prose: _Prose, children: list[Token], end: int) -> None:
         if child.type in ("text", "code_inline"):
             prose.take(child.content, end)
         elif child.type in ("softbreak", "hardbreak"):  # a wrapped line goes on; a hard break is a new line
-            at = prose.find("\n", end, MARKUP_REACH)
-            prose.add(" " if child.type == "softbreak" else "\n", prose.cursor if at is None else at)
-            if at is not None:
-                prose.cursor = at + 1
+            br = _LINE_BREAK.search(prose.source, prose.cursor, end)
+            prose.add(" " if child.type == "softbreak" else "\n", prose.cursor if br is None else br.start())
+            if br is not None:
+                prose.cursor = br.end()
         elif child.type == "link_open":
             targets.append("" if child.markup == "autolink" else str(child.attrs.get("href", "")))
         elif child.type == "link_close":
@@ -166,7 +185,7 @@ class _HtmlProse(HTMLParser):
     def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=True)
         self.prose = _Prose(source)
-        self.lines = _line_starts(source)
+        self.lines = _line_starts(source, _NEWLINE)
         self.skipping: list[str] = []  # open elements whose content is left out
 
     def _offset(self) -> int:
@@ -189,7 +208,9 @@ class _HtmlProse(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.skipping and data.strip():
             at = self._offset()
-            end = self.prose.source.find("<", at)  # the text runs to the next tag (an attribute is not it)
+            # the text runs to the next tag (an attribute is not it), unless it holds a `<` itself (a
+            # `3 < 4`, or what an unclosed comment left at the end)
+            end = -1 if "<" in data else self.prose.source.find("<", at + 1)
             self.prose.cursor = max(self.prose.cursor, at)
             self.prose.take_words(data, end if end >= 0 else len(self.prose.source))
 
@@ -203,7 +224,15 @@ def html_prose(source: str) -> tuple[str, list[int]]:
     """The prose of the HTML text ``source`` (entities decoded) and the source offset of each of its
     characters."""
     parser = _HtmlProse(source)
-    parser.feed(source)
-    parser.close()
+    try:
+        parser.feed(source)
+        parser.close()
+    except AssertionError:  # html.parser on a malformed declaration (``<![x``): read them as instructions
+        parser = _HtmlProse(source)
+        parser.feed(_DECLARATION.sub("<?", source))  # the same length: offsets hold
+        parser.close()
+        text = "".join(parser.prose.parts).rstrip()  # an unclosed one ends as text: as written
+        return "".join("!" if ch == "?" and source[at] == "!" else ch
+                       for ch, at in zip(text, parser.prose.offsets)), parser.prose.offsets[:len(text)]
     text = "".join(parser.prose.parts).rstrip()
     return text, parser.prose.offsets[:len(text)]
