@@ -4,7 +4,8 @@ Single-line inputs (no sentence mark, no line break) of growing size, each diffe
 short French version and against a second single-line version of the same size; versions made of
 many tiny sentences (``Satz 17.``), diffed against as many French ones, around the per-document
 budget of sentences (over it: refused in one line; with ``--presplit`` and a blank line between
-sentences, as pre-segmented paragraphs come); then a whole
+sentences, as pre-segmented paragraphs come); Markdown and HTML pages of growing size (links, code
+blocks, tables, scripts: the markup readers), each against the short French version; then a whole
 NTREX feed as one JSON Lines file (every document in every language, stories given) through
 ``xlingo check``. The hashed test encoder (``xlingo.testing.hashed_embed``) replaces the model, so
 what is timed is reading, segmenting, aligning and every rule. Prints one line per input and
@@ -57,6 +58,23 @@ def tiny_sentences(path: Path, n: int, word: str, sep: str) -> Path:
     return path
 
 
+MARKDOWN_BLOCK = ("## Lieferung {k}\n\nDie [NVIDIA -H20 Chips](https://example.org/{k}?id=640) wurden **geliefert** "
+                  "&amp; bezahlt.\n\n```\nid = {k}\n```\n\n| Chip | Zahl |\n|---|---|\n| H20 | {k} |\n\n")
+HTML_BLOCK = ("<h2>Lieferung {k}</h2>\n<p>Die <a href=\"/{k}?id=640\">NVIDIA -H20 Chips</a> wurden <b>geliefert</b>"
+              " &amp; bezahlt.<img src=\"c.png\" width=\"640\"></p>\n<script>var id = {k};</script>\n")
+
+
+def markup_page(path: Path, size: int, block: str) -> Path:
+    """A Markdown or HTML page of about ``size`` characters: headings, links, code, a table or a script."""
+    parts, total, k = [], 0, 0
+    while total < size:
+        parts.append(block.format(k=k))
+        total += len(parts[-1])
+        k += 1
+    path.write_text("".join(parts), encoding="utf-8")
+    return path
+
+
 def timed_diff(paths: list[Path], settings: Settings | None = None) -> tuple[float, int]:
     t0 = time.perf_counter()
     report = xlingo.pipeline.diff(paths, settings=settings)
@@ -92,6 +110,8 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[78_000, 312_000, 1_500_000, 4_680_000])
     ap.add_argument("--tiny", type=int, nargs="*", default=[1_999, 10_000],
                     help="numbers of tiny sentences per version (the budget is 2,000 per document)")
+    ap.add_argument("--markup", type=int, nargs="*", default=[30_000, 1_500_000],
+                    help="sizes of a Markdown and an HTML page (links, code, tables, scripts) to diff")
     ap.add_argument("--pair-max", type=int, default=312_000,
                     help="largest size also diffed against a second line of its size")
     ap.add_argument("--ntrex", type=Path, default=ROOT.parent / "shared" / "data" / "ntrex-dev")
@@ -120,6 +140,20 @@ def main() -> None:
                 results["runs"].append(row)
                 print(f"diff  {size:>10,} chars, one line, vs {against:<15} {seconds:8.2f} s  ({findings} findings)",
                       flush=True)
+        for size in args.markup:
+            for kind, suffix, block in (("Markdown", "md", MARKDOWN_BLOCK), ("HTML", "html", HTML_BLOCK)):
+                label = f"{kind} page of {size:,} characters"
+                page = markup_page(folder / f"m{size}.de.{suffix}", size, block)
+                t0 = time.perf_counter()
+                try:
+                    seconds, findings = timed_diff([page, fr])
+                except InputError as exc:  # read, then refused over the sentence budget: how long that takes
+                    results["runs"].append({**refused_row(exc, folder, input=label, against="short French"),
+                                            "seconds": round(time.perf_counter() - t0, 2)})
+                    continue
+                results["runs"].append({"input": label, "against": "short French", "seconds": round(seconds, 2),
+                                        "findings": findings})
+                print(f"diff  {label}, vs short French: {seconds:8.2f} s  ({findings} findings)", flush=True)
         for n in args.tiny:
             for layout, sep, settings in (("one line", " ", None), ("presplit, blank line between", "\n\n",
                                                                      Settings(presplit=True))):
