@@ -206,3 +206,10 @@ def test_hostile_html_reads_with_offsets_in_file_order(source):
     assert len(offsets) == len(text) and offsets == sorted(offsets)
     assert all(0 <= at < len(source) for at in offsets)
     assert "no" not in text.split()  # a script's content is never text
+
+
+def test_a_page_whose_head_is_not_closed_still_has_its_body_read():
+    from xlingo.markup import html_prose
+
+    page = "<html><head><title>Titre</title><meta charset=utf-8>\n<body><p>Le pont ouvre lundi.<p>Il mesure 420 m."
+    assert html_prose(page)[0] == "Le pont ouvre lundi.\n\nIl mesure 420 m."

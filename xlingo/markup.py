@@ -28,7 +28,7 @@ from xlingo.read import PRAGMA
 SKIPPED_ELEMENTS = {"script", "style", "template", "noscript", "head", "nav", "svg", "math", "iframe", "object"}
 BLOCK_ELEMENTS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "blockquote",
                   "section", "article", "header", "footer", "figure", "figcaption", "pre", "table", "hr", "dd", "dt",
-                  "main", "aside", "title"}
+                  "main", "aside"}
 _VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _FRONT_MATTER = re.compile(r"\A(?P<fence>---|\+\+\+)[ \t]*\r?\n.*?^(?:(?P=fence)|\.\.\.)[ \t]*(?=\r?\n|\Z)",
                            re.DOTALL | re.MULTILINE)
@@ -119,8 +119,8 @@ class _Prose:
 
 
 def _line_starts(source: str, breaks: re.Pattern[str] = _LINE_BREAK) -> list[int]:
-    """Where each line starts, lines ending as a parser ends them (markdown-it: ``\r\n``, ``\r``
-    or ``\n``; html.parser: ``\n``)."""
+    """Where each line starts, lines ending as a parser ends them (markdown-it: at CR LF, CR or LF;
+    html.parser: at LF)."""
     return [0, *(m.end() for m in breaks.finditer(source))]
 
 
@@ -158,8 +158,8 @@ def _pragmas(prose: _Prose, block: str, at: int) -> None:
 
 
 def _inline(prose: _Prose, children: list[Token], end: int) -> None:
-    """The prose of one inline run: its text and inline code; line breaks as new lines; images,
-    inline HTML, link targets and emphasis marks left out."""
+    """The prose of one inline run: its text and inline code; a wrapped line goes on after a space,
+    a hard break starts a new line; images, inline HTML, link targets and emphasis marks left out."""
     targets: list[str] = []
     for child in children:
         if child.type in ("text", "code_inline"):
@@ -193,6 +193,8 @@ class _HtmlProse(HTMLParser):
         return self.lines[line - 1] + column
 
     def handle_starttag(self, tag: str, attrs) -> None:
+        if self.skipping == ["head"] and (tag == "body" or tag in BLOCK_ELEMENTS):
+            self.skipping = []  # the head's end tag may be left out: the body ends it
         if tag in SKIPPED_ELEMENTS and tag not in _VOID_ELEMENTS:
             self.skipping.append(tag)
         elif tag in BLOCK_ELEMENTS and not self.skipping:
