@@ -194,6 +194,17 @@ def test_decimal_point_in_german_is_flagged_next_to_a_scale_word():
     assert numbers == []  # read as 13.7 anyway
 
 
+def test_arabic_separators_between_digits_group_and_mark_decimals():
+    rows = [{"en": "More than 30,000 people have crossed since 1953, each paying 2.5 dollars.",
+             "ar": "عبر أكثر من 30،000 شخص منذ عام 1953، دفع كل منهم 2٫5 دولار.",
+             "fa": "بیش از ۳۰٬۰۰۰ نفر از سال ۱۹۵۳ عبور کرده‌اند و هر کدام ۲٫۵ دلار پرداختند."}]
+    for rule in (NumberMismatch(), NumberFormat()):
+        _, found = run(rule, rows)
+        assert found == [], [(f.rule, f.doc, f.message) for f in found]
+    story, found = run(NumberMismatch(), [{**rows[0], "ar": rows[0]["ar"].replace("30،000", "40،000")}])
+    assert [(f.doc, f.text) for f in found] == [("ar", "40،000")]  # the number as written
+
+
 def test_ambiguous_grouping_is_resolved_by_the_other_versions():
     rows = [{"en": "Some 1.500 people came.", "de": "Es kamen 1.500 Menschen.",
              "fr": "Quelque 1 500 personnes sont venues."}]

@@ -32,6 +32,14 @@ def findings(rows):
     {"en": "The ferry leaves at 1.30pm.", "de": "Die Fähre legt um 13.30 Uhr ab.", "fr": "Le bac part à 13h30."},
     {"en": "The 6-foot-6 forward scored twice.", "ru": "Нападающий ростом 1,98 м забил дважды.",
      "pl": "Mierzący 1,98 m napastnik strzelił dwa gole."},  # Russian's abbreviated metre
+    {"en": "Winds reached 85 miles per hour.", "nl": "De wind bereikte 137 km per uur.",
+     "de": "Der Wind erreichte 137 km pro Stunde.", "fr": "Le vent a atteint 137 km par heure."},
+    # speeds in the words of each language, one source in mph, roundings of its conversion
+    {"en": "Winds of 85 miles per hour, moving north at 12 miles per hour.",
+     "it": "Venti di 85 miglia all'ora, si sposta verso nord a 12 miglia all'ora.",
+     "es": "Vientos de 136 kilómetros por hora, avanza hacia el norte a 19 kilómetros por hora.",
+     "nl": "Wind van 140 km per uur, beweegt noordwaarts met 20 km per uur.",
+     "pl": "Wiatr do 137 km/h, przesuwa się na północ z prędkością 19 kilometrów na godzinę."},
 ])
 def test_converted_quantities_are_not_mismatches(row):
     assert findings([row]) == []

@@ -268,6 +268,8 @@ _CUR_BEFORE = re.compile(rf"(?:(?P<sym>(?:US|U\.S\.){_SP}?\$|[A-Z]{{1,2}}\$|{_XS
 _PERCENT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:{_PERCENT})(?!\w)", re.IGNORECASE)
 _NUM = re.compile(rf"(?<!\d)\d+(?:[.,{_APOS}]\d+|{_SP}\d{{3}}(?!\d))*")
 #: A web or mail address: its digits are a path or an id, localised with the site (``/2024/05/123``).
+#: Arabic script's separators between digits (``30،000``, ``30٬000``, ``2٫5``), read as "," and "."
+_ARABIC_SEPARATORS = re.compile(r"(?<=\d)(?:[،٬](?=\d{3}(?!\d))|٫(?=\d))")
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE = re.compile(r"(?<![\d.,/])(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})|"
                    r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y2>\d{4}|\d{2}))(?!\d|[.,/]\d)")
@@ -285,10 +287,13 @@ _FRACTIONS = {"½": Decimal("0.5"), "¼": Decimal("0.25"), "¾": Decimal("0.75")
 
 # units of measurement: (name, dimension, factor to the base unit, pattern); °F is affine
 _UNITS = [
-    ("mph", "speed", Decimal("1.609344"), r"mph|miles?\s+(?:per|an)\s+hour|meilen\s+pro\s+stunde"),
-    ("kmh", "speed", Decimal(1), r"km\s?/\s?h|kmh|stundenkilomet\w*|kilom[eè]t\w*\s+(?:per|pro|por|par|all['’]|à\s+l['’])\s*"
-                                 r"(?:hour|stunde|hora|heure|ora)|quil[óô]metros?\s+por\s+hora|km\s+por\s+hora|"
-                                 r"км\s?/\s?ч(?:ас)?|km\s?/\s?u(?:ur)?|kilometer\s+per\s+uur|километр\w*\s+в\s+час|km\s?/\s?godz\.?|公里(?:/小时|每小时)|キロ(?:メートル)?毎時|كم/ساعة|كيلومترا?\s+في\s+الساعة"),
+    ("mph", "speed", Decimal("1.609344"), r"mph|(?:miles?|meilen|miglia|millas?|milhas?|mijl(?:en)?|mil(?:e|i)?)\s+"
+                                          r"(?:per|an|pro|por|par|all['’]|à\s+l['’]|a\s+l['’]|na|in\s+der)\s*"
+                                          r"(?:hour|stunde|hora|heure|ora|uur|godzin\w*)|miglia\s+orarie"),
+    ("kmh", "speed", Decimal(1), r"km\s?/\s?h|kmh|stundenkilomet\w*|(?:km|kil[oó]m[eèé]t\w*|chilometri|quil[óô]metros?)\s+"
+                                 r"(?:per|pro|por|par|all['’]|à\s+l['’]|a\s+l['’])\s*(?:hour|stunde|hora|heure|ora|uur)|"
+                                 r"(?:km|chilometri)\s+orari|kilometr\w*\s+na\s+godzin\w*|"
+                                 r"км\s?/\s?ч(?:ас)?|km\s?/\s?u(?:ur)?|километр\w*\s+в\s+час|km\s?/\s?godz\.?|公里(?:/小时|每小时)|キロ(?:メートル)?毎時|كم/ساعة|كيلومترا?\s+في\s+الساعة"),
     ("km", "length", Decimal(1000), r"km|kilomet\w*|kilomètres?|quil[óô]metros?|chilometri|kilómetros?|километр\w*|км|公里|千米|キロメートル|كيلومترات|كيلومتر|كم"),
     ("cm", "length", Decimal("0.01"), r"cm|centim[eè]t\w*|zentimet\w*|centímetros?|centymetr\w*|сантиметр\w*|см|厘米|センチ(?:メートル)?|سنتيمترات|سنتيمتر|سم"),
     ("mm", "length", Decimal("0.001"), r"mm|millim[eè]t\w*|milímetros?|milimetr\w*|миллиметр\w*|мм|毫米|ミリ(?:メートル)?|مليمتر|ملم|مم"),
@@ -513,6 +518,8 @@ def _glued(text: str, start: int, end: int) -> tuple[bool, str]:
 
 def extract_quantities(text: str, lang: str) -> list[Quantity]:
     """Every number, amount, percentage, date part and clock time of ``text``, in text order."""
+    source = text
+    text = _ARABIC_SEPARATORS.sub(lambda m: "." if m.group() == "٫" else ",", text)  # the same length
     dec, grp = locale_symbols(lang)
     scale_re, word_re, month_re, months = _compiled(lang)
     out: list[Quantity] = []
@@ -596,7 +603,8 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
             out.append(Quantity(m.start(), m.end(), m.group(0), Decimal(months.index(m.group(0).lower()) + 1),
                                 kind="month", soft=True, num_start=m.start(), num_end=m.end()))
     out.sort(key=lambda q: (q.start, q.end, q.kind))
-    return _with_units(text, _cjk_compounds(text, out))
+    found = _with_units(text, _cjk_compounds(text, out))
+    return found if text == source else [replace(q, text=source[q.start:q.end]) for q in found]
 
 
 def measure_spans(text: str, lang: str) -> list[tuple[int, int]]:
