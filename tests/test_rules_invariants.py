@@ -356,6 +356,19 @@ def test_matching_comparisons_are_not_flagged(rows):
     assert run(ComparisonReversed, rows) == []
 
 
+@pytest.mark.parametrize("rows", [
+    [{"en": "The ball dropped over the keeper and fell into the net.",
+      "ar": "سقطت الكرة أعلى الحارس وسقطت في الشباك."}],  # over the keeper: a place, not a comparison
+    [{"nl": "Vooral onder jonge kiezers kan de steun nog hoger worden.",  # onder: among
+      "de": "Vor allem bei jungen Wählern kann die Zustimmung noch höher werden."}],
+])
+def test_words_of_position_compare_only_amounts(rows):
+    assert run(ComparisonReversed, rows) == []
+    rows = [{"en": "Inflation stayed below 2 percent.", "nl": "De inflatie bleef boven de 2 procent.",
+             "de": "Die Inflation blieb unterhalb von 2 Prozent."}]
+    assert [(f.lang, f.text) for f in run(ComparisonReversed, rows)] == [("nl", "boven")]
+
+
 # --------------------------------------------------------------------------- XL803
 
 

@@ -456,16 +456,22 @@ ANALYTIC = {k: frozenset(v.split()) for k, v in {
     "en": "more less", "de": "mehr weniger", "nl": "meer minder", "fr": "plus moins davantage",
     "es": "más menos", "it": "più meno", "pt": "mais menos", "pl": "więcej mniej bardziej",
     "ru": "больше меньше более менее", "ar": "أكثر أقل"}.items()}
+#: Words of position, comparisons only before *than* or a number (``above 5 %``, ``boven de 10``): a
+#: ball that dropped *over* a keeper, a vote *onder* (among) young voters compare nothing.
+POSITIONAL = {k: frozenset(v.split()) for k, v in {
+    "en": "above below", "de": "oberhalb unterhalb", "nl": "boven onder", "fr": "au-dessus au-dessous",
+    "pl": "powyżej poniżej ponad", "ru": "свыше", "ar": "أعلى أدنى"}.items()}
 THAN = {k: frozenset(v.split()) for k, v in {
     "en": "than of", "de": "als", "nl": "dan", "fr": "que qu' de d'", "es": "que de del", "it": "che di del della dei",
     "pt": "que do da de dos das", "pl": "niż", "ru": "чем", "ar": "من"}.items()}
 
 
-def _before_amount(text: str, toks: list[tuple[int, int, str, int]], i: int, lang: str) -> bool:
-    """The comparison word stands before *than* or a number (``more than``, ``plus de 300``)."""
+def _before_amount(text: str, toks: list[tuple[int, int, str, int]], i: int, lang: str, article: bool = False) -> bool:
+    """The comparison word stands before *than* or a number (``more than``, ``plus de 300``; with
+    ``article``, also after a short word: ``boven de 10``)."""
     if i + 1 < len(toks) and toks[i + 1][2] in THAN.get(lang, ()):
         return True
-    return bool(re.match(r"\s*\d", text[toks[i][1]:]))
+    return bool(re.match(r"\s*(?:[^\W\d_]{1,3}\s+)?\d" if article else r"\s*\d", text[toks[i][1]:]))
 
 
 def _not_comparative_plus(toks: list[tuple[int, int, str, int]], i: int) -> bool:
@@ -505,6 +511,8 @@ def directions(text: str, lang: str) -> list[Cue]:
             continue  # nicht mehr, não mais, no more: no longer, not a comparison
         if w in ANALYTIC.get(lang, ()) and not _before_amount(text, toks, i, lang):
             continue  # "plus faible" may say what "inferior" says: only "more than / plus de" count
+        if w in POSITIONAL.get(lang, ()) and not _before_amount(text, toks, i, lang, article=True):
+            continue
         if d:
             out.append(Cue(s, e, text[s:e], d, change))
     return out

@@ -380,7 +380,9 @@ class ComparisonReversed(Rule):
     point the other way is flagged; with three or more versions the others must agree. French
     ``ne ... plus`` (no longer), ``de plus`` (moreover) and a comparison word after a negator
     (``nicht mehr``) are not comparisons; *more*/*less* before an adjective are not read
-    either (``plus faible`` says what ``inferior`` says), only before *than* or a number.
+    either (``plus faible`` says what ``inferior`` says), only before *than* or a number, and
+    words of position only before a number (*above 2 %*, ``boven de 10``; not a ball that
+    dropped *over* a keeper, nor Dutch ``onder`` for *among*).
 
     ## Why is this bad?
     "More than" turned into "less than" keeps every number and name; only the direction changes,
