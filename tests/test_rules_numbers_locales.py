@@ -33,6 +33,9 @@ def findings(rows):
     # "100 percent" rendered as an adverb
     {"en": "She is 100 percent sure of the date.", "de": "Sie ist sich des Datums zu 100 Prozent sicher.",
      "fr": "Elle est sûre à 100 % de la date.", "pt": "Ela tem a certeza absoluta da data."},
+    # the short end of a range of years
+    {"en": "The 1950-53 war never formally ended.", "pl": "Wojna z lat 1950–1953 nigdy formalnie się nie skończyła.",
+     "de": "Der Krieg von 1950 bis 1953 endete nie offiziell.", "es": "La guerra de 1950-53 nunca terminó oficialmente."},
 ])
 def test_clean_renderings_are_not_mismatches(row):
     assert findings([row]) == []
@@ -45,6 +48,8 @@ def test_clean_renderings_are_not_mismatches(row):
       "fr": "Il faisait 25 degrés sur la jetée.", "pt": "Estavam 25º no cais."}, ("de", "35")),
     ({"en": "She is 100 percent sure of the date.", "de": "Sie ist sich des Datums zu 100 Prozent sicher.",
       "fr": "Elle est sûre à 100 % de la date.", "pt": "Ela tem 10 % de certeza da data."}, ("pt", "10 %")),
+    ({"en": "The 1950-53 war never formally ended.", "pl": "Wojna z lat 1950–1954 nigdy formalnie się nie skończyła.",
+      "de": "Der Krieg von 1950 bis 1953 endete nie offiziell."}, ("pl", "1954")),
 ])
 def test_a_changed_number_is_still_flagged(row, expected):
     assert [(lang, text) for lang, text, _ in findings([row])] == [expected]

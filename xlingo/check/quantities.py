@@ -268,6 +268,8 @@ _CUR_BEFORE = re.compile(rf"(?:(?P<sym>(?:US|U\.S\.){_SP}?\$|[A-Z]{{1,2}}\$|{_XS
 _PERCENT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:{_PERCENT})(?!\w)", re.IGNORECASE)
 _NUM = re.compile(rf"(?<!\d)\d+(?:[.,{_APOS}]\d+|{_SP}\d{{3}}(?!\d))*")
 #: A web or mail address: its digits are a path or an id, localised with the site (``/2024/05/123``).
+_YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
+_YEAR_JOIN = re.compile(r"[-–/]")
 #: Arabic script's separators between digits (``30،000``, ``30٬000``, ``2٫5``), read as "," and "."
 _ARABIC_SEPARATORS = re.compile(r"(?<=\d)(?:[،٬](?=\d{3}(?!\d))|٫(?=\d))")
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -603,8 +605,21 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
             out.append(Quantity(m.start(), m.end(), m.group(0), Decimal(months.index(m.group(0).lower()) + 1),
                                 kind="month", soft=True, num_start=m.start(), num_end=m.end()))
     out.sort(key=lambda q: (q.start, q.end, q.kind))
-    found = _with_units(text, _cjk_compounds(text, out))
+    found = _with_units(text, _year_ranges(text, _cjk_compounds(text, out)))
     return found if text == source else [replace(q, text=source[q.start:q.end]) for q in found]
+
+
+def _year_ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """The short end of a range of years is a year: ``1950-53`` ends in 1953, ``2019/20`` in 2020
+    (as a version that writes ``1950–1953`` reads)."""
+    out = list(qs)
+    for i in range(1, len(out)):
+        a, b = out[i - 1], out[i]
+        if (a.kind == "number" and b.kind == "number" and _YEAR.fullmatch(a.text) and len(b.text) == 2
+                and b.text.isdigit() and _YEAR_JOIN.fullmatch(text[a.end:b.start])):
+            century = int(a.value) - int(a.value) % 100 + (100 if int(b.value) <= int(a.value) % 100 else 0)
+            out[i] = replace(b, value=Decimal(century + int(b.value)))
+    return out
 
 
 def measure_spans(text: str, lang: str) -> list[tuple[int, int]]:
