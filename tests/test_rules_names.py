@@ -467,6 +467,10 @@ def test_xl202_leaves_a_partial_rendering_alone_when_the_others_spell_the_name_t
     # the name kept by every version, in Latin letters inside a Chinese and a Russian text
     [{"en": "The Harbor Examiner reported it first.", "zh": "Harbor Examiner 首先报道了此事。",
       "ru": "Первым об этом сообщил Harbor Examiner."}],
+    # two transliterations of one name; the Dutch one's second word happens to be a Dutch word
+    [{"es": "El número ha bajado desde que Kim Jong-un llegó al poder hace siete años.",
+      "nl": "Het aantal is gedaald sinds Kim Jong-un zeven jaar geleden aan de macht kwam.",
+      "pl": "Liczba spadła, odkąd siedem lat temu Kim Dzong Un przejął władzę."}],
 ])
 def test_titles_descriptors_compounds_cognates_and_kept_names_are_not_partial_renderings(rows):
     assert run(NameTranslatedLiterally, rows + FILL, embed=concept_embed)[1] == []

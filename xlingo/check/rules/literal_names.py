@@ -469,6 +469,9 @@ class NameTranslatedLiterally(Rule):
                     if any(char_similarity(m.text, n.text) >= 0.8 and not equivalent(m, n) for m in names.values()):
                         continue  # the others spell it two ways (Harbor Examiner / Examinor): XL201 votes on it
                     for window in _partial_windows(toks, n, lang, self.opts["max_char_similarity"]):
+                        form = fold(doc.text[window[0].start:window[-1].end])
+                        if any(fold(m.text) == form for o, ms in row.items() if o != d for m in ms):
+                            continue  # another version writes it so (Kim Jong beside Kim Dzong Un): a form, no rendering
                         keepers = [m for o, ms in row.items() if o != d for m in ms if equivalent(m, n)]
                         out.append(_Literal(d, k, window[0].start, window[-1].end, n.text, "versions",
                                             [ctx.span(m.doc, m.start, m.end) for m in keepers],
