@@ -267,11 +267,12 @@ _CUR_BEFORE = re.compile(rf"(?:(?P<sym>(?:US|U\.S\.){_SP}?\$|[A-Z]{{1,2}}\$|{_XS
                          rf"(?<![\w.])(?P<code>{_CODE_RE}))(?:{_SP}|-)?$")
 _PERCENT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:{_PERCENT})(?!\w)", re.IGNORECASE)
 _NUM = re.compile(rf"(?<!\d)\d+(?:[.,{_APOS}]\d+|{_SP}\d{{3}}(?!\d))*")
-#: A web or mail address: its digits are a path or an id, localised with the site (``/2024/05/123``).
+#: a year, and what joins the short end of a range of years to it (``1950-53``, ``2019/20``)
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 _YEAR_JOIN = re.compile(r"[-–/]")
 #: Arabic script's separators between digits (``30،000``, ``30٬000``, ``2٫5``), read as "," and "."
 _ARABIC_SEPARATORS = re.compile(r"(?<=\d)(?:[،٬](?=\d{3}(?!\d))|٫(?=\d))")
+#: A web or mail address: its digits are a path or an id, localised with the site (``/2024/05/123``).
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE = re.compile(r"(?<![\d.,/])(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})|"
                    r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y2>\d{4}|\d{2}))(?!\d|[.,/]\d)")
