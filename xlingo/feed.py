@@ -46,13 +46,13 @@ from xlingo.read import (
     MAX_BYTES,
     TEXT_SUFFIXES,
     composed,
+    composed_offsets,
     decode_bytes,
     document_text,
     is_own_output,
     lang_from_name,
     language_of,
     read_at_most,
-    source_offset,
     unique_ids,
 )
 
@@ -261,9 +261,7 @@ def _jsonl_record(path: Path, n: int, raw: bytes) -> FeedDocument:
         from xlingo.markup import html_prose, markdown_prose  # only for these records
 
         text, source = (html_prose if markup == "html" else markdown_prose)(text)
-    text, offsets = normalise_with_offsets(text)
-    text, runs = composed(text)
-    offsets = offsets if runs is None else [offsets[source_offset(runs, k)] for k in range(len(text))]
+    text, offsets = composed_offsets(*normalise_with_offsets(text))
     if not text:
         raise InputError(f'{where}: no "text"')
     given = fields.get("lang", "").strip()

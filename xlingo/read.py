@@ -120,6 +120,13 @@ def source_offset(runs: list[tuple[int, int]], offset: int) -> int:
     return source + offset - at
 
 
+def composed_offsets(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """``composed(text)`` and, per character of it, the offset ``offsets`` gives the character of
+    ``text`` it comes from."""
+    out, runs = composed(text)
+    return out, offsets if runs is None else [offsets[source_offset(runs, k)] for k in range(len(out))]
+
+
 def file_origin(path: str, text: str, runs: list[tuple[int, int]]) -> Origin:
     """Where each character of a recomposed file text (:func:`composed`) sits in the file ``text`` was
     read from: an anchor where a run of :func:`composed` starts and where each line does."""
@@ -145,9 +152,7 @@ def document_text(path: str, raw: str) -> tuple[str, Origin | None]:
     prose, offsets = (markdown_prose if suffix in MARKDOWN_SUFFIXES else html_prose)(raw)
     if not prose.strip():
         raise InputError(f"{path}: no prose: only code, markup or front matter")
-    text, runs = composed(prose)
-    if runs is not None:
-        offsets = [offsets[source_offset(runs, k)] for k in range(len(text))]
+    text, offsets = composed_offsets(prose, offsets)
     return text, file_origin(path, raw, [(k, at) for k, at in enumerate(offsets) if not k or at != offsets[k - 1] + 1])
 
 

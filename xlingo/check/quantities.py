@@ -623,11 +623,11 @@ def _year_ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
     return out
 
 
-def measure_spans(text: str, lang: str) -> list[tuple[int, int]]:
-    """Character spans of the measures of ``text``: a number with its unit of measurement, the
-    unit included (``6-foot``, ``1,98 m``, ``15 Zentimetern``)."""
+def measure_spans(text: str, lang: str, quantities: list[Quantity] | None = None) -> list[tuple[int, int]]:
+    """Character spans of the measures of ``text`` (its ``quantities``, when already extracted): a
+    number with its unit of measurement, the unit included (``6-foot``, ``1,98 m``, ``15 Zentimetern``)."""
     out = []
-    for q in extract_quantities(text, lang):
+    for q in extract_quantities(text, lang) if quantities is None else quantities:
         m = _UNIT_AFTER.match(text, q.end) if q.unit else None
         if m:
             out.append((q.start, m.end()))

@@ -104,11 +104,12 @@ def _numbers_only(ctx: CheckContext, ev: Event) -> bool:
 def _measured(text: str, lang: str) -> bool:
     """``text`` states a measure (a number with its unit) and, besides numbers, carries no
     content word (``6-foot-6``, ``1,98 m pour 98 kg``)."""
-    spans = measure_spans(text, lang)
+    quantities = extract_quantities(text, lang)
+    spans = measure_spans(text, lang, quantities)
     if not spans:
         return False
     rest = list(text)
-    for s, e in [*spans, *((q.start, q.end) for q in extract_quantities(text, lang))]:
+    for s, e in [*spans, *((q.start, q.end) for q in quantities)]:
         rest[s:e] = " " * (e - s)
     return not any(len(w.text) >= 3 and word_weight(w.text, lang) >= 0.5 for w in split_words("".join(rest))
                    if w.text[0].isalpha())
