@@ -69,7 +69,8 @@ def test_grammatical_doubles_names_and_punctuation_are_fine():
     rows = [{"de": "Menschen, die die Regeln brechen, zahlen. Ich weiß, dass das das Beste ist.",
              "fr": "Nous nous sommes trompés, et vous vous en doutiez.",
              "pt": "Não sei se se trata de um erro.", "nl": "Hij zegt dat dat niet klopt.",
-             "en": "He said that that was wrong. The ones who, who knows, stayed."},
+             "en": "He said that that was wrong. The ones who, who knows, stayed.",
+             "pl": "Dostał listy, ale nawet na nie nie spojrzał."},
             {"de": "Der Urlaub auf Bora Bora war teuer.", "fr": "Les vacances à Bora Bora étaient chères.",
              "pt": "As férias em Bora Bora foram caras.", "nl": "De vakantie op Bora Bora was duur.",
              "en": "The holiday on Bora Bora was expensive."}]
@@ -129,6 +130,10 @@ def test_a_single_quote_closed_by_its_own_glyph_or_a_straight_one_is_balanced():
     assert unmatched_marks("Ze zei ‘we gaan‘ en ging. Het was in de jaren ‘90.") == []
     assert [m.mark for m in unmatched_marks("Ze zei: ‘We gaan naar huis.")] == ["‘"]
     assert [m.mark for m in unmatched_marks("Она сказала: «Мы идём домой.")] == ["«"]
+    # a quoted number is closed by its quote, an inch mark after digits stays one
+    assert unmatched_marks('مثل "007" و"مهمة مستحيلة" تقدمان الكوميديا.') == []
+    assert unmatched_marks('Bought with a 6" screen, "it works", he said.') == []
+    assert [m.mark for m in unmatched_marks('The "6" screen.')] == []
 
 
 def test_quote_continuing_over_paragraphs():

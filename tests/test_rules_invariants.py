@@ -351,6 +351,9 @@ def test_reversed_comparison_is_flagged():
     [{"en": "The ferry no longer runs.", "fr": "Le bac ne circule plus.", "de": "Die Fähre fährt nicht mehr."}],
     [{"en": "Prices rose, but fewer people bought.", "es": "Los precios subieron, pero menos gente compró.",
       "it": "I prezzi sono saliti, ma meno persone hanno comprato."}],
+    # one team goes down and another up, in either order (Italian "sale" is not in the tables)
+    [{"es": "Los Tigres bajan al sexto puesto y Valmora sube al tercero.",
+      "it": "Mentre i Tigres scendono al sesto posto, il Valmora sale al terzo."}],
 ])
 def test_matching_comparisons_are_not_flagged(rows):
     assert run(ComparisonReversed, rows) == []

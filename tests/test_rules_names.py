@@ -471,6 +471,12 @@ def test_xl202_leaves_a_partial_rendering_alone_when_the_others_spell_the_name_t
     [{"es": "El número ha bajado desde que Kim Jong-un llegó al poder hace siete años.",
       "nl": "Het aantal is gedaald sinds Kim Jong-un zeven jaar geleden aan de macht kwam.",
       "pl": "Liczba spadła, odkąd siedem lat temu Kim Dzong Un przejął władzę."}],
+    # a name transliterated into Cyrillic, its surname a frequent Russian word (``Уотсон``)
+    [{"en": "Bubba Watson and Webb Simpson won the morning round.",
+      "ru": "Бубба Уотсон и Уэбб Симпсон выиграли утренний раунд."}],
+    # a kept word another name of the row holds too: the country rendered, not the war
+    [{"en": "North Korea wants a formal end to the Korea War.",
+      "pl": "Korea Północna chce formalnego zakończenia wojny koreańskiej."}],
 ])
 def test_titles_descriptors_compounds_cognates_and_kept_names_are_not_partial_renderings(rows):
     assert run(NameTranslatedLiterally, rows + FILL, embed=concept_embed)[1] == []

@@ -333,6 +333,16 @@ def test_repeats_that_are_not_loops_are_fine():
     assert found == []
 
 
+def test_an_idiom_before_a_clause_is_no_loop_though_its_words_come_twice():
+    # made up: "wheel to wheel" / "side by side" idioms, then a clause starting with the idiom's preposition
+    rows = [{"en": "After a wheel-to-wheel fight, in which he nearly crashed, Hamilton took the lead.",
+             "pl": "Po walce koło w koło, w której omal się nie rozbił, Hamilton objął prowadzenie.",
+             "it": "Dopo una lotta fianco a fianco, a cui quasi si schiantò, Hamilton passò in testa."}]
+    assert run(GarbledStructure(), rows)[1] == []
+    rows[0]["pl"] = "Po walce koło w koło, w której omal się nie rozbił, omal się nie rozbił, Hamilton objął prowadzenie."
+    assert [(f.doc, f.text) for f in run(GarbledStructure(), rows)[1]] == [("pl", "omal się nie rozbił")]  # a loop
+
+
 def test_rhetorical_repetition_is_no_loop_but_a_looping_phrase_in_any_script_is():
     rows = [{"en": "They sweep up long ball after long ball, like you saw at Leeds, like you saw at York.",
              "de": "Sie räumen einen langen Ball nach dem anderen ab, wie in Leeds und in York.",
@@ -734,3 +744,34 @@ def test_a_measure_converted_to_another_unit_is_left_to_the_number_rule():
     ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
     left_out = Event("omission", "en", 0, 0, 0, 1.0, True, ["de"], [at("de", "1,98 m")])
     assert not _measures_only(ctx, left_out)  # no measure here: the height is left out
+
+
+def test_a_number_the_other_version_states_in_its_own_words_is_left_to_the_number_rule():
+    from xlingo.check.rules.spans import _numbers_stated_there
+
+    # made up: a city's residents, a bail, a storm's distance, in four scripts
+    rows = [{"en": "About 820,000 residents live there, and bail was set at $350,000.",
+             "ja": "約82万人が住んでおり、保釈金は35万ドルに設定された。",
+             "ru": "Там живут около 820 тыс. человек, а залог составил 350 тыс. долларов."},
+            {"en": "The storm passed within 200 miles of Tucson.",
+             "pl": "Burza przeszła w odległości 320 km od Tucson."}]
+    story = story_from_rows(rows)
+    ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
+
+    def at(d, word):
+        text = story.document(d).text
+        return d, text.index(word), text.index(word) + len(word)
+
+    def added(row, d, word, *related):
+        _, s, e = at(d, word)
+        return Event("addition", d, s, e, row, 1.0, True, [r[0] for r in related], [at(*r) for r in related])
+
+    assert _numbers_stated_there(ctx, added(0, "en", "820,000", ("ja", "約82万人"), ("ru", "820 тыс")))
+    assert _numbers_stated_there(ctx, added(0, "en", "$350,000", ("ja", "35万ドル")))
+    assert _numbers_stated_there(ctx, added(0, "ja", "82万", ("en", "820,000")))
+    assert _numbers_stated_there(ctx, added(1, "en", "200", ("pl", "320 km")))  # miles converted
+    assert not _numbers_stated_there(ctx, added(0, "en", "820,000 residents", ("ja", "約82万人")))  # a word more
+    assert not _numbers_stated_there(ctx, added(0, "en", "residents", ("ja", "約82万人")))  # no number
+    story = story_from_rows([{"en": "About 820,000 residents live there.", "ja": "約28万人が住んでいる。"}])
+    ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
+    assert not _numbers_stated_there(ctx, added(0, "en", "820,000", ("ja", "約28万人")))  # another value

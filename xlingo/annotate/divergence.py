@@ -588,8 +588,9 @@ def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, 
     rhetorical ``like you saw at Brookline, like you saw at Medinah``), when the phrase holds a
     word that carries meaning (weight >= 0.5; 3+ characters, or any word of a script written
     without spaces). Between the copies stands a space, or the very punctuation that follows
-    the second copy (``in a way», — in a way», —``: the loop took it along). ``text``: the
-    document's text (the words' offsets point into it)."""
+    the second copy (``in a way», — in a way», —``: the loop took it along), and the copies are
+    written alike inside, punctuation included (``koło w koło, w wyniku``: an idiom, then a
+    clause). ``text``: the document's text (the words' offsets point into it)."""
     ws = cell.words.words
     forms = [w.text.casefold() for w in ws]
     out: list[tuple[int, int]] = []
@@ -598,17 +599,20 @@ def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, 
     def carries_meaning(x: int) -> bool:
         return cell.weight[x] >= 0.5 and (len(forms[x]) >= 3 or bool(SPACELESS_RUN.search(forms[x])))
 
-    def looped(j: int, size: int) -> bool:
+    def gaps(i: int, size: int) -> list[str]:
+        return [text[ws[x].end:ws[x + 1].start] for x in range(i, i + size - 1)]
+
+    def looped(i: int, j: int, size: int) -> bool:
         between = text[ws[j - 1].end:ws[j].start]
         after = text[ws[j + size - 1].end:ws[j + size].start] if j + size < n else ""
-        return len(between) <= 1 and not between.strip() or between == after
+        return (len(between) <= 1 and not between.strip() or between == after) and gaps(i, size) == gaps(j, size)
 
     for size in (6, 5, 4, 3, 2):
         for i in range(n - size + 1):
             if not any(carries_meaning(x) for x in range(i, i + size)):
                 continue
             for j in range(i + size, min(n - size + 1, i + size + max_gap + 1)):
-                if forms[j:j + size] == forms[i:i + size] and looped(j, size):
+                if forms[j:j + size] == forms[i:i + size] and looped(i, j, size):
                     if not any(a <= j + size - 1 and j <= b for a, b in out):
                         out.append((j, j + size - 1))
                     break

@@ -182,7 +182,7 @@ CHANGE: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = {lang: tuple((d, tu
     "fr": ((1, "augment hausse progressé progresse progression grimp croît croître croiss accroiss"),
            (-1, "baiss diminu recul chut")),
     "es": ((1, "aument subió subieron subida sube suben crec alza"),
-           (-1, "disminu bajó bajaron bajada cayó cayeron caída descen")),
+           (-1, "disminu bajó bajaron bajada bajan cayó cayeron caída descen")),
     "it": ((1, "aument crebb cresc rialz"), (-1, "diminu calat calo scend ribass")),
     "pt": ((1, "aument subiu subiram subida sobe cresc"),
            (-1, "diminu caiu caíram caem baixou baixaram descer desce desceu desceram descida queda")),

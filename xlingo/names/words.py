@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
+from anyascii import anyascii
 
 from xlingo.language import zipf
 
@@ -76,6 +77,42 @@ def char_similarity(a: str, b: str) -> float:
     """difflib ratio of two names, folded, spaces and hyphens ignored."""
     a, b = "".join(split_words(a)), "".join(split_words(b))
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+
+
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def latin_words(text: str) -> list[str]:
+    """The words of ``text`` written in Latin letters or digits, folded (``Simpson`` in Chinese)."""
+    return _LATIN_WORD.findall(fold(text))
+
+
+def translit_words(text: str) -> list[str]:
+    """The words of ``text`` transliterated to Latin letters, folded (``Уотсон`` -> ``uotson``)."""
+    return latin_words(anyascii(text))
+
+
+def is_latin(text: str) -> bool:
+    """Most letters of the text are Latin."""
+    letters = [c for c in text if c.isalpha()]
+    return 2 * sum(c < "\u0250" for c in letters) >= len(letters)
+
+
+#: Letters that spell one sound across languages and transliterations (``Corée``/``Korea``,
+#: ``Micronésie``/``Микронезии``).
+ONE_SOUND = str.maketrans({"c": "k", "q": "k", "z": "s", "x": "s"})
+
+
+def sounds_alike(a: str, b: str) -> float:
+    """Similarity of two names across transliteration conventions: the best of their spelling
+    and of their consonant skeletons (``Wayde Sims`` / ``Уэйда Симса`` -> ``d sms`` both;
+    ``Micronésie`` / ``Микронезии`` -> ``mkrns``)."""
+    def skeleton(x: str) -> str:
+        sounds = " ".join(translit_words(x)).replace("ph", "f").replace("dzh", "j").replace("chzh", "j")
+        sounds = sounds.translate(ONE_SOUND)
+        return re.sub(r"[aeiouyjwhv]", "", sounds)
+
+    return max(char_similarity(anyascii(a), anyascii(b)), char_similarity(skeleton(a), skeleton(b)))
 
 
 _DE_ADJ = re.compile(r"^(.{3,}?)(e|en|er|es|em)$")

@@ -193,13 +193,15 @@ class _Dashes:
 # --- XL502 -----------------------------------------------------------------------------------
 
 # Grammatical doubles: relative pronoun + article (de "die die", nl "dat dat"), reflexives
-# (fr "nous nous"), conjunction + reflexive (pt "se se"), "that that" / "had had" (en).
+# (fr "nous nous"), conjunction + reflexive (pt "se se"), "that that" / "had had" (en), the
+# pronoun "them" + the negation (pl "na nie nie spojrzał": he did not look at them).
 _LEGIT_DOUBLES = {
     "de": {"der", "die", "das", "den", "dem", "sie", "es", "ihr"},
     "nl": {"dat", "die"},
     "en": {"that", "had"},
     "fr": {"nous", "vous"},
     "pt": {"se", "do", "da", "dos", "das"},  # "diferente do do ano passado": preposition + the one of
+    "pl": {"nie"},
 }
 _LAUGHTER = re.compile(r"(?i)h[aeiou]|[aeiou]h")  # "ha ha", "hi hi", "ah ah": a laugh, in any Latin script
 # a word right after a hyphen ends a compound (Jae-in in): not the first of a pair
@@ -237,8 +239,9 @@ class DoubledWord(Rule):
     that the grammar produces are allowed per language: German relative pronoun plus
     article (``die die``, ``das das``), Dutch ``dat dat``, French reflexives
     (``nous nous``, ``vous vous``), Portuguese ``se se`` and ``do do``, English ``that that``
-    and ``had had``; so are laughter (``ha ha``), letter names spelling an acronym out (Arabic
-    ``سي إن إن``) and a word after a hyphen (``Jae-in in``). Repeats separated by punctuation
+    and ``had had``, Polish ``nie nie`` (*them* and *not*); so are laughter (``ha ha``),
+    letter names spelling an acronym out (Arabic ``سي إن إن``) and a word after a hyphen
+    (``Jae-in in``). Repeats separated by punctuation
     (``die, die``) never match.
     Capitalised repeats inside a sentence are names (``Bora Bora``), and a repeat is
     accepted when another version of the row repeats a word too (deliberate
@@ -326,7 +329,7 @@ def unmatched_marks(text: str) -> list[Unmatched]:
 
     Quotes follow every convention at once („…“ ‚…‘ “…” ‘…’ «…» »…« ”…”, and ``‘`` closed by
     ``‘`` or ``'`` after a word); ``’`` between letters is an apostrophe, ``"`` after a digit an
-    inch mark, ``x)`` an enumerator.
+    inch mark (unless it closes a quoted number: ``"007"``), ``x)`` an enumerator.
     Quotes left open at the end of a paragraph whose successor opens with a quote mark
     continue there (multi-paragraph quotations).
     """
@@ -360,7 +363,7 @@ def unmatched_marks(text: str) -> list[Unmatched]:
                     del stack[inner[-1]]
                 elif not (c == ")" and (_ENUMERATOR.search(para, 0, i) or prev in ":;")):
                     out.append(here)
-            elif c == '"' and prev.isdigit():
+            elif c == '"' and prev.isdigit() and not _quoted_number(para, i, base, stack):
                 continue  # inch mark
             elif c == "’" and (prev.isalpha() and nxt.isalpha() or not any(m.mark in "‘‚" for m in stack)):
                 if prev in ".,;:!?…" and not nxt.isalnum():  # tonen,’ zei hij: a quote opened paragraphs before?
@@ -383,6 +386,15 @@ def unmatched_marks(text: str) -> list[Unmatched]:
         out.extend(stack)
     marks = _across_paragraphs(sorted(out, key=lambda m: m.pos), [b for b, _ in paragraphs])
     return _quotation_edges([m for m in marks if not m.maybe], paragraphs)
+
+
+def _quoted_number(para: str, i: int, base: int, stack: list[Unmatched]) -> bool:
+    """The ``"`` at ``i`` closes a quotation of a number alone (``"007"``): the quote left open
+    last stands right before its digits, so it is no inch mark."""
+    j = i - 1
+    while j >= 0 and (para[j].isdigit() or para[j] in ".,"):
+        j -= 1
+    return j >= 0 and para[j] == '"' and bool(stack) and stack[-1].mark == '"' and stack[-1].pos == base + j
 
 
 def _across_paragraphs(marks: list[Unmatched], starts: list[int], reach: int = 8) -> list[Unmatched]:

@@ -18,7 +18,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
-from anyascii import anyascii
 
 from xlingo.annotate import annotate
 from xlingo.check.base import CheckContext, Rule, register
@@ -29,16 +28,20 @@ from xlingo.model import Finding, Severity, Span
 from xlingo.names import (
     COMPOUNDING,
     NOUN_CAPITALISING,
+    ONE_SOUND,
     Mention,
     NameIndex,
     calibrated,
     char_similarity,
     content_words,
-    fold,
+    is_latin,
     is_ordinary,
+    latin_words,
+    sounds_alike,
     split_words,
     story_names,
     tokenize,
+    translit_words,
 )
 from xlingo.names.places import same_place
 
@@ -433,35 +436,11 @@ class ComparisonReversed(Rule):
                                           c.change for o in [d, *others] for c in cues[o]) else Severity.WARNING)
 
 
-_LATIN_WORD = re.compile(r"[a-z0-9]+")
-
-
 def _cased(text: str) -> bool:
     """The text is in a script with capitals (most of its letters have a case), where names
     can be told by their shape; not Japanese with a Latin ``UK`` in it."""
     letters = [c for c in text if c.isalpha()]
     return any(c.isupper() for c in letters) and 2 * sum(c.lower() != c.upper() for c in letters) >= len(letters)
-
-
-def _translit_words(text: str) -> list[str]:
-    return _LATIN_WORD.findall(fold(anyascii(text)))
-
-
-#: Letters that spell one sound across languages and transliterations (``Corée``/``Korea``,
-#: ``Micronésie``/``Микронезии``).
-_ONE_SOUND = str.maketrans({"c": "k", "q": "k", "z": "s", "x": "s"})
-
-
-def _sounds_alike(a: str, b: str) -> float:
-    """Similarity of two names across transliteration conventions: the best of their spelling
-    and of their consonant skeletons (``Wayde Sims`` / ``Уэйда Симса`` -> ``d sms`` both;
-    ``Micronésie`` / ``Микронезии`` -> ``mkrns``)."""
-    def skeleton(x: str) -> str:
-        sounds = " ".join(_translit_words(x)).replace("ph", "f").replace("dzh", "j").replace("chzh", "j")
-        sounds = sounds.translate(_ONE_SOUND)
-        return re.sub(r"[aeiouyjwhv]", "", sounds)
-
-    return max(char_similarity(anyascii(a), anyascii(b)), char_similarity(skeleton(a), skeleton(b)))
 
 
 def _stem_equal(a: str, b: str) -> bool:
@@ -476,7 +455,7 @@ def _stem_equal(a: str, b: str) -> bool:
 
 def _same_form(a: Mention, b: Mention) -> bool:
     """Two mentions write one name the same way (across scripts): not a translation of it."""
-    wa, wb = _translit_words(" ".join(a.content)), _translit_words(" ".join(b.content))
+    wa, wb = translit_words(" ".join(a.content)), translit_words(" ".join(b.content))
     return len(wa) == len(wb) > 0 and all(_stem_equal(x, y) for x, y in zip(wa, wb))
 
 
@@ -485,10 +464,10 @@ def _word_found(word: str, words: Sequence[str]) -> bool:
     or by sound: ``Manhattan``/``Манхэттене``)."""
     if len(word) < 3:
         return True
-    first = word[0].translate(_ONE_SOUND)
+    first = word[0].translate(ONE_SOUND)
     for w in words:
-        if w == word or (len(w) >= 4 and w[0].translate(_ONE_SOUND) == first
-                         and (char_similarity(w, word) >= 0.75 or _sounds_alike(w, word) >= 0.85)):
+        if w == word or (len(w) >= 4 and w[0].translate(ONE_SOUND) == first
+                         and (char_similarity(w, word) >= 0.75 or sounds_alike(w, word) >= 0.85)):
             return True
     return False
 
@@ -577,18 +556,18 @@ class NameSubstituted(Rule):
             cells = {d: set(ctx.story.alignment[k].cells[d]) for d in docs}
             mentions = {d: [m for m in idx.mentions.get(d, []) if m.sentence in cells[d] and m.content]
                         for d in docs}
-            words = {d: _translit_words(t) for d, t in texts.items()}
+            words = {d: translit_words(t) for d, t in texts.items()}
             uncased = [d for d in texts if d not in docs]
             for x in docs:
                 yield from self._version(ctx, k, x, [d for d in docs if d != x], mentions, texts, words, uncased)
 
     @staticmethod
     def _present(m: Mention, words: Sequence[str]) -> bool:
-        return all(_word_found(w, words) for w in _translit_words(" ".join(content_words(m.words))))
+        return all(_word_found(w, words) for w in translit_words(" ".join(content_words(m.words))))
 
     def _count(self, m: Mention, ms: Sequence[Mention]) -> int:
-        key = _translit_words(" ".join(m.content))
-        return sum(1 for o in ms if all(_word_found(w, _translit_words(" ".join(o.content))) for w in key))
+        key = translit_words(" ".join(m.content))
+        return sum(1 for o in ms if all(_word_found(w, translit_words(" ".join(o.content))) for w in key))
 
     def _missing(self, x: str, others: list[str], mentions: dict[str, list[Mention]], texts: dict[str, str],
                  words: dict[str, list[str]], uncased: list[str], langs: Sequence[str]) -> list[Mention]:
@@ -602,8 +581,8 @@ class NameSubstituted(Rule):
             return len(others) + sum(self._present(m, words[u]) for u in uncased)
 
         def kept(m: Mention) -> bool:  # written alike in two scripts: a name, however common its words
-            scripts = {_latin(texts[o]) for o in others if self._present(m, words[o])}
-            return len(scripts) >= 2 or any(self._present(m, _LATIN_WORD.findall(fold(texts[u]))) for u in uncased)
+            scripts = {is_latin(texts[o]) for o in others if self._present(m, words[o])}
+            return len(scripts) >= 2 or any(self._present(m, latin_words(texts[u])) for u in uncased)
 
         def accounts(q: Mention, n: Mention) -> bool:
             """``q`` of ``x`` writes ``n`` (alike or shortened), unless it is a name the others
@@ -623,8 +602,8 @@ class NameSubstituted(Rule):
         """A name made of words that can only be names (none an ordinary word of its language),
         or kept in its letters by a version in a script without capitals (``Simpson`` in
         Chinese)."""
-        key = _translit_words(" ".join(m.content))
-        return _name_only(m, langs) or any(key and all(w in _LATIN_WORD.findall(fold(texts[u])) for w in key)
+        key = translit_words(" ".join(m.content))
+        return _name_only(m, langs) or any(key and all(w in latin_words(texts[u]) for w in key)
                                            for u in uncased)
 
     def _version(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
@@ -689,7 +668,7 @@ class NameSubstituted(Rule):
             # sides are a name translated (``China``/``Китай``), not swapped; so is a name of x
             # made of its ordinary words wholly for one made of ordinary words of its language
             # or of English (``Primeira Divisão``/*Elite League*)
-            pair = [n for n in missing if _strong(n, langs) or n.key in proper or _latin(n.text) and _latin(m.text)]
+            pair = [n for n in missing if _strong(n, langs) or n.key in proper or is_latin(n.text) and is_latin(m.text)]
             part = [n for n in pair if m in (beside[n.key] or ())]
             gone = [n for n in pair if n in whole and (_strong(m, langs) or not _ordinary_words(n))] \
                 if _strong(m, langs, substitute=True) else []
@@ -733,13 +712,13 @@ class NameSubstituted(Rule):
         if rw is None or x not in rw.cells:
             return False, 1.0
         mine = [i for i, w in enumerate(rw.cells[x].words.words) if m.start <= w.start and w.end <= m.end]
-        spelled = [w for w in _translit_words(n.text) if len(w) >= 3]
+        spelled = [w for w in translit_words(n.text) if len(w) >= 3]
         linked, best = False, 0.0
         for o in others:
             if o not in rw.cells or not mine:
                 continue
             theirs = [j for j, w in enumerate(rw.cells[o].words.words)
-                      if any(_word_found(t, _translit_words(w.text)) for t in spelled)]
+                      if any(_word_found(t, translit_words(w.text)) for t in spelled)]
             if theirs:
                 pa = rw.pairs[(x, o)]
                 linked = linked or bool(pa.links[np.ix_(mine, theirs)].any())
@@ -755,7 +734,7 @@ class NameSubstituted(Rule):
         kept = _kept(n, residue)
         parts = m.text.split()
         new = [p for p in parts if content_words(split_words(p))
-               and not any(_word_found(w, _translit_words(p)) for w in kept)]
+               and not any(_word_found(w, translit_words(p)) for w in kept)]
         if not new:
             return True
         # ordinary words before the kept ones are a title (``Mme Davis``); after them, in place of
@@ -895,7 +874,7 @@ def _shortened(a: Mention, b: Mention) -> bool:
     """One name is the other shortened: a word of one (three letters or more) begins a longer
     word of the other (``Livi`` for *Livingston*; not one letter longer, a spelling: ``Glen`` /
     ``Glenn``)."""
-    wa, wb = _translit_words(" ".join(a.content)), _translit_words(" ".join(b.content))
+    wa, wb = translit_words(" ".join(a.content)), translit_words(" ".join(b.content))
     return any(len(p) >= 3 and len(p) + 2 <= len(q) and q.startswith(p) for x, y in ((wa, wb), (wb, wa))
                for p in x for q in y)
 
@@ -904,7 +883,7 @@ def _residue(n: Mention, words: Sequence[str]) -> str:
     """The content words of name ``n`` that a text's ``words`` do not spell (all of ``n`` when
     none is kept; a word of two letters, ``Ri``, is no evidence of being kept)."""
     def kept(p: str) -> bool:
-        ws = _translit_words(p)
+        ws = translit_words(p)
         return any(len(w) >= 3 for w in ws) and all(_word_found(w, words) for w in ws)
 
     parts = [p for p in n.text.split() if content_words(split_words(p)) and not kept(p)]
@@ -914,7 +893,7 @@ def _residue(n: Mention, words: Sequence[str]) -> str:
 def _kept(n: Mention, residue: str) -> list[str]:
     """The content words of name ``n`` outside its ``residue`` (transliterated)."""
     rest = residue.split()
-    return [w for p in n.text.split() if p not in rest and content_words(split_words(p)) for w in _translit_words(p)]
+    return [w for p in n.text.split() if p not in rest and content_words(split_words(p)) for w in translit_words(p)]
 
 
 def _alike(m: Mention, n: Mention, residue: str) -> float:
@@ -927,7 +906,7 @@ def _alike(m: Mention, n: Mention, residue: str) -> float:
 
     a, b = len(m.text.split()), len(n.text.split())
     pairs = [(m.text, t) for t in [n.text, residue, *runs(n.text, a)]] + [(t, n.text) for t in runs(m.text, b)]
-    return max(_sounds_alike(u, v) for u, v in pairs)
+    return max(sounds_alike(u, v) for u, v in pairs)
 
 
 def _beside(ctx: CheckContext, k: int, x: str, n: Mention, residue: str, extra: Sequence[Mention],
@@ -942,7 +921,7 @@ def _beside(ctx: CheckContext, k: int, x: str, n: Mention, residue: str, extra: 
     kept = _kept(n, residue)
     doc = ctx.story.document(x)
     at = [t for t in tokenize(doc.text, *ctx.row_span(k, x))
-          if any(_word_found(w, _translit_words(t.text)) for w in kept)
+          if any(_word_found(w, translit_words(t.text)) for w in kept)
           and not any(q.start <= t.start and t.end <= q.end for q in taken)]
     if not at:
         return None
@@ -963,14 +942,8 @@ def _ordinary_words(m: Mention) -> bool:
 def _one_name(idx: NameIndex, m: Mention, n: Mention) -> bool:
     """Some mention of the story holds the words of both: two parts of one name (``West`` and
     ``Kanye`` of *Kanye West*)."""
-    wm, wn = set(_translit_words(" ".join(m.content))), set(_translit_words(" ".join(n.content)))
-    return any(wm | wn <= set(_translit_words(" ".join(q.content))) for ms in idx.mentions.values() for q in ms)
-
-
-def _latin(text: str) -> bool:
-    """Most letters of the text are Latin."""
-    letters = [c for c in text if c.isalpha()]
-    return 2 * sum(c < "\u0250" for c in letters) >= len(letters)
+    wm, wn = set(translit_words(" ".join(m.content))), set(translit_words(" ".join(n.content)))
+    return any(wm | wn <= set(translit_words(" ".join(q.content))) for ms in idx.mentions.values() for q in ms)
 
 
 def _acronym(m: Mention) -> bool:

@@ -26,10 +26,12 @@ from xlingo.names import (
     equivalent,
     fold,
     has_shape,
+    is_latin,
     is_ordinary,
     name_spans,
     same_word,
     slots,
+    sounds_alike,
     split_words,
     story_names,
     tokenize,
@@ -451,7 +453,8 @@ class NameTranslatedLiterally(Rule):
         version's language where the name has ordinary words, by spelling alone (the encoder's
         word similarity does not tell a rendering from a garbled word: benchmarks/
         cv_name_threshold.py). Translated words before every kept one are a title or a place's
-        descriptor (``Lago Tahoe``, ``Königin Elizabeth``)."""
+        descriptor (``Lago Tahoe``, ``Königin Elizabeth``); kept words that another name of the row
+        holds too may render that name (``Korea Północna``: *North Korea*, not *Korea War*)."""
         out: list[_Literal] = []
         for k in sorted(rows):
             row = idx.by_row.get(k, {})
@@ -472,6 +475,10 @@ class NameTranslatedLiterally(Rule):
                         form = fold(doc.text[window[0].start:window[-1].end])
                         if any(fold(m.text) == form for o, ms in row.items() if o != d for m in ms):
                             continue  # another version writes it so (Kim Jong beside Kim Dzong Un): a form, no rendering
+                        kept = {w for t in window for w in split_words(t.text) if w in n.words}
+                        if any(kept <= set(m.words) and not equivalent(m, n) for o, ms in row.items() if o != d
+                               for m in ms):
+                            continue  # the kept words are another name's too: the window may render that one
                         keepers = [m for o, ms in row.items() if o != d for m in ms if equivalent(m, n)]
                         out.append(_Literal(d, k, window[0].start, window[-1].end, n.text, "versions",
                                             [ctx.span(m.doc, m.start, m.end) for m in keepers],
@@ -486,7 +493,8 @@ def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: f
     ``Judiciário``) where the name's word is an ordinary word of its language or of English,
     and a kept word foreign to ``lang`` that is no acronym (the name's own, not two
     translations sharing a word: ``Comité``, nor ``BBC`` of *BBC Scotland*); every word
-    capitalised, no acronym replaced (``FC``)."""
+    capitalised, no acronym replaced (``FC``). A word of another script that sounds like the
+    name's word is kept, transliterated (``Уотсон`` for *Watson*)."""
     parts: list[list[str]] = [[]]  # the name's runs of words between connectors (Mogollon Rim | Arizona)
     for t in tokenize(n.text):
         if content_words(split_words(t.text)) and len(split_words(t.text)) == 1:
@@ -503,6 +511,7 @@ def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: f
                     or after is not None and after.joined and after.upper_initial):
                 continue  # a compound's parts (Golden-Gate-Brücke) follow the language's rules
             same = [same_word(fold(anyascii(t.text)), fold(anyascii(w))) or char_similarity(t.text, w) >= 0.8
+                    or not is_latin(t.text) and sounds_alike(t.text, w) >= 0.85  # Уотсон: Watson transliterated
                     for t, w in zip(window, words)]
             if not any(same) or all(same) or same.index(False) < same.index(True):
                 continue

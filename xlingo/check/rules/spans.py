@@ -41,7 +41,7 @@ from xlingo.annotate.rows import load_row_model, row_model_tag, row_scores
 from xlingo.annotate.wordalign import split_words
 from xlingo.annotate.words import WordAnalysis as _Analysis
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.check.quantities import extract_quantities, measure_spans
+from xlingo.check.quantities import Quantity, extract_quantities, measure_spans, same_value
 from xlingo.model import Finding, Severity, Span
 
 
@@ -101,18 +101,45 @@ def _numbers_only(ctx: CheckContext, ev: Event) -> bool:
     return bool(ev.related) and all(_NUMBER_ONLY.fullmatch(ctx.story.document(d).text[s:e]) for d, s, e in ev.related)
 
 
+def _quantities_alone(text: str, lang: str) -> list[Quantity]:
+    """The quantities of ``text`` when, besides them and their units, it carries no content word
+    (``820,000``, ``6-foot-6``, ``1,98 m pour 98 kg``); else none."""
+    quantities = extract_quantities(text, lang)
+    rest = list(text)
+    for s, e in [*measure_spans(text, lang, quantities), *((q.start, q.end) for q in quantities)]:
+        rest[s:e] = " " * (e - s)
+    if any(len(w.text) >= 3 and word_weight(w.text, lang) >= 0.5 for w in split_words("".join(rest))
+           if w.text[0].isalpha()):
+        return []
+    return quantities
+
+
 def _measured(text: str, lang: str) -> bool:
     """``text`` states a measure (a number with its unit) and, besides numbers, carries no
     content word (``6-foot-6``, ``1,98 m pour 98 kg``)."""
-    quantities = extract_quantities(text, lang)
-    spans = measure_spans(text, lang, quantities)
-    if not spans:
+    quantities = _quantities_alone(text, lang)
+    return bool(measure_spans(text, lang, quantities)) if quantities else False
+
+
+def _numbers_stated_there(ctx: CheckContext, ev: Event) -> bool:
+    """This version's span is numbers and nothing more, and every version said to lack them states
+    each of them in its own way (``820,000`` / ``82万``, ``350,000`` / ``350 тыс.``, ``200 miles`` /
+    ``320 km``): the word alignment compares digits, XL101 compares values (units converted, read
+    in the row's context)."""
+    if ev.kind == "omission" or not ev.related:
         return False
-    rest = list(text)
-    for s, e in [*spans, *((q.start, q.end) for q in quantities)]:
-        rest[s:e] = " " * (e - s)
-    return not any(len(w.text) >= 3 and word_weight(w.text, lang) >= 0.5 for w in split_words("".join(rest))
-                   if w.text[0].isalpha())
+    doc = ctx.story.document(ev.doc)
+    if not _quantities_alone(doc.text[ev.start:ev.end], doc.lang):
+        return False
+    at = ctx.row_span(ev.row, doc)[0]
+    own = [q for q in extract_quantities(ctx.row_text(ev.row, doc), doc.lang)
+           if q.start < ev.end - at and q.end > ev.start - at]
+    for d in dict.fromkeys(d for d, _, _ in ev.related):
+        other = ctx.story.document(d)
+        theirs = extract_quantities(ctx.row_text(ev.row, other), other.lang)
+        if not all(any(same_value(q, t, use_alt=True) for t in theirs) for q in own):
+            return False
+    return bool(own)
 
 
 def _measures_only(ctx: CheckContext, ev: Event) -> bool:
@@ -170,8 +197,9 @@ class _SpanRule(_ModelFloors):
                           "error-level span where the other versions disagree with each other too",
         Severity.INFO: "score from `info_score`; an omission with three or more versions also from the N-way "
                        "vote's evidence (`vote_info`, and `vote_warn` / `vote_error` where the model has them); "
-                       "any score where what the other versions have is a number only, or where both sides state a "
-                       "measure and nothing more (`6-foot-6` / `1,98 m`: XL101 judges numbers and converts units)",
+                       "any score where what the other versions have is a number only, where both sides state a "
+                       "measure and nothing more (`6-foot-6` / `1,98 m`), or where this version's numbers are "
+                       "stated there in other words (`820,000` / `82万`): XL101 judges numbers and converts units",
     }
     requires = ("words",)
 
@@ -233,7 +261,8 @@ class _SpanRule(_ModelFloors):
             sev = self.severity_of(ev, n, score, opts)
             if sev is None:
                 continue
-            if sev > Severity.INFO and (_numbers_only(ctx, ev) or _measures_only(ctx, ev)):
+            if sev > Severity.INFO and (_numbers_only(ctx, ev) or _measures_only(ctx, ev)
+                                        or _numbers_stated_there(ctx, ev)):
                 sev = Severity.INFO  # XL101 reads numbers the way each language writes them, and has judged these
             elif sev > Severity.INFO and _names_only(ctx, ev):
                 sev = Severity.INFO  # a shortened reference or a dropped attribution: the claim stays
