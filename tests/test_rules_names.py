@@ -137,6 +137,14 @@ def test_no_majority_form_votes_word_by_word():
     assert all(f.suggestion == "Volkanis Engine" for f in found)
 
 
+def test_a_partial_rendering_is_flagged_beside_a_kept_word_the_version_writes_as_a_name_of_its_own():
+    rows = [{"en": "Ryan Zinke said that Washington can use its navy, as the Washington Examiner reported.",
+             "it": "Ryan Zinke ha detto che Washington può usare la marina, come riporta il Washington Investigatori.",
+             "de": "Ryan Zinke sagte, Washington könne die Marine einsetzen, wie der Washington Examiner berichtete."}]
+    _, found = run(NameTranslatedLiterally, [rows[0]] + FILL, embed=concept_embed)
+    assert [(f.doc, f.text) for f in found] == [("it", "Washington Investigatori")]
+
+
 def test_a_partial_rendering_is_flagged_whether_the_replaced_word_is_a_translation_or_not(monkeypatch):
     rows = [{"en": "She joined Zentrix Media in May.", "pt": "Ela entrou na Zentrix Media em maio.",
              "fr": "Elle a rejoint Zentrix Presse en mai."}]
@@ -475,8 +483,8 @@ def test_xl202_leaves_a_partial_rendering_alone_when_the_others_spell_the_name_t
     [{"en": "Bubba Watson and Webb Simpson won the morning round.",
       "ru": "Бубба Уотсон и Уэбб Симпсон выиграли утренний раунд."}],
     # a kept word another name of the row holds too: the country rendered, not the war
-    [{"en": "North Korea wants a formal end to the Korea War.",
-      "pl": "Korea Północna chce formalnego zakończenia wojny koreańskiej."}],
+    [{"en": "Since 2018 North Korea has wanted a formal end to the Korea War.",
+      "pl": "Od 2018 roku Korea Północna chce formalnego zakończenia wojny koreańskiej."}],
 ])
 def test_titles_descriptors_compounds_cognates_and_kept_names_are_not_partial_renderings(rows):
     assert run(NameTranslatedLiterally, rows + FILL, embed=concept_embed)[1] == []

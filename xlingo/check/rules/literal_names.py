@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -454,7 +454,8 @@ class NameTranslatedLiterally(Rule):
         word similarity does not tell a rendering from a garbled word: benchmarks/
         cv_name_threshold.py). Translated words before every kept one are a title or a place's
         descriptor (``Lago Tahoe``, ``Königin Elizabeth``); kept words that another name of the row
-        holds too may render that name (``Korea Północna``: *North Korea*, not *Korea War*)."""
+        holds too, a name of several words this version does not write either, may render that
+        name (``Korea Północna``: *North Korea*, not *Korea War*)."""
         out: list[_Literal] = []
         for k in sorted(rows):
             row = idx.by_row.get(k, {})
@@ -475,10 +476,12 @@ class NameTranslatedLiterally(Rule):
                         form = fold(doc.text[window[0].start:window[-1].end])
                         if any(fold(m.text) == form for o, ms in row.items() if o != d for m in ms):
                             continue  # another version writes it so (Kim Jong beside Kim Dzong Un): a form, no rendering
-                        kept = {w for t in window for w in split_words(t.text) if w in n.words}
-                        if any(kept <= set(m.words) and not equivalent(m, n) for o, ms in row.items() if o != d
-                               for m in ms):
-                            continue  # the kept words are another name's too: the window may render that one
+                        kept = [w for t in window for w in split_words(t.text) if _holds([w], n.words)]
+                        if kept and any(_holds(kept, m.words) and len(m.content) >= 2 and not _overlap(m, n)
+                                        and not contains_words(ctx.row_text(k, d), m.words)
+                                        for o, ms in row.items() if o != d for m in ms):
+                            continue  # the kept words are another name's too, one this version does not
+                            # write either: the window may render that one
                         keepers = [m for o, ms in row.items() if o != d for m in ms if equivalent(m, n)]
                         out.append(_Literal(d, k, window[0].start, window[-1].end, n.text, "versions",
                                             [ctx.span(m.doc, m.start, m.end) for m in keepers],
@@ -524,6 +527,17 @@ def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: f
                    and zipf(t.text.lower(), lang) > max(zipf(t.text.lower(), n.lang), zipf(t.text.lower(), "en"))
                    and not same_place(w, t.text) for t, w, kept in zip(window, words, same) if not kept):
                 yield window
+
+
+def _holds(words: Sequence[str], others: Sequence[str]) -> bool:
+    """Every word is among the others, spelled alike (``glen``/``glenn``)."""
+    return all(any(char_similarity(w, x) >= 0.8 for x in others) for w in words)
+
+
+def _overlap(m: Mention, n: Mention) -> bool:
+    """One name holds the other's words (*The High Breed* and *High Breed*, *Invaller Glenn
+    Middleton* and *Glen Middleton*): forms of one name."""
+    return _holds(m.content, n.words) or _holds(n.content, m.words)
 
 
 def _translatable(name: str, idx: NameIndex) -> bool:
