@@ -261,3 +261,15 @@ def test_a_name_keeps_its_identity_under_case_endings_written_the_way_each_langu
     assert not same_word(fold("Oxfordzie"), fold("Oxfort"), "pl", "en")  # another name
     assert not same_word(fold("Trump’ın"), fold("Trump"), "en", "de")  # English writes no such suffix
     assert not same_word(fold("Ovie’go"), fold("Ovie"), "en", "de")
+
+
+@pytest.mark.parametrize(("word", "name_word", "expected"), [
+    ("Стэмфорд", "Stamford", True), ("Бридж", "Bridge", True), ("Генри", "Henry", True),  # h as g, dge as дж
+    ("Уотсон", "Watson", True), ("Грегора", "Gregor", True), ("ワトソン", "Watson", True),
+    ("Мост", "Bridge", False), ("Новый", "New", False), ("Порода", "Breed", False),  # translations
+    ("Белый", "White", False), ("Почта", "Post", False), ("الأبيض", "White", False),
+])
+def test_a_name_word_written_by_its_sounds_in_another_script_is_transliterated(word, name_word, expected):
+    from xlingo.names import transliterated
+
+    assert transliterated(word, name_word) is expected

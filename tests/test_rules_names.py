@@ -479,9 +479,11 @@ def test_xl202_leaves_a_partial_rendering_alone_when_the_others_spell_the_name_t
     [{"es": "El número ha bajado desde que Kim Jong-un llegó al poder hace siete años.",
       "nl": "Het aantal is gedaald sinds Kim Jong-un zeven jaar geleden aan de macht kwam.",
       "pl": "Liczba spadła, odkąd siedem lat temu Kim Dzong Un przejął władzę."}],
-    # a name transliterated into Cyrillic, its surname a frequent Russian word (``Уотсон``)
+    # names transliterated into Cyrillic, their words frequent Russian words (``Уотсон``, ``Бридж``)
     [{"en": "Bubba Watson and Webb Simpson won the morning round.",
       "ru": "Бубба Уотсон и Уэбб Симпсон выиграли утренний раунд."}],
+    [{"en": "The match will be played at Stamford Bridge on Sunday.",
+      "ru": "Матч пройдёт на стадионе Стэмфорд Бридж в воскресенье."}],
     # a kept word another name of the row holds too: the country rendered, not the war
     [{"en": "Since 2018 North Korea has wanted a formal end to the Korea War.",
       "pl": "Od 2018 roku Korea Północna chce formalnego zakończenia wojny koreańskiej."}],

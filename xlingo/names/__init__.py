@@ -84,6 +84,7 @@ from xlingo.names.words import (
     sounds_alike,
     split_words,
     translit_words,
+    transliterated,
     word_zipf,
 )
 
@@ -141,5 +142,6 @@ __all__ = [
     "token_evidence",
     "tokenize",
     "translit_words",
+    "transliterated",
     "word_zipf",
 ]

@@ -115,6 +115,26 @@ def sounds_alike(a: str, b: str) -> float:
     return max(char_similarity(anyascii(a), anyascii(b)), char_similarity(skeleton(a), skeleton(b)))
 
 
+#: Sounds that scripts write differently, as one letter: ``dzh``/``dge`` (Бридж, *Bridge*), ``zh``,
+#: ``kh``, ``th``, ``ph``, ``ck``; ``h`` as ``g`` (Генри, *Henry*).
+_CROSS_SCRIPT = (("dzh", "j"), ("dg", "j"), ("zh", "j"), ("kh", "g"), ("th", "t"), ("ph", "f"), ("ck", "k"),
+                 ("c", "k"), ("q", "k"), ("x", "ks"), ("h", "g"))
+
+
+def transliterated(word: str, name_word: str) -> bool:
+    """``word`` (in another script) writes ``name_word`` by its sounds: their consonants, vowels
+    and ``w``/``v`` left out (``у`` for *w*: Уотсон), agree at three letters or more (Стэмфорд,
+    Генри, Бридж; not Новый for *New*, nor Порода for *Breed*)."""
+    def key(x: str) -> str:
+        x = "".join(translit_words(x))
+        for a, b in _CROSS_SCRIPT:
+            x = x.replace(a, b)
+        return re.sub(r"[aeiouyvw]", "", x)
+
+    a, b = key(word), key(name_word)
+    return min(len(a), len(b)) >= 3 and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.85
+
+
 _DE_ADJ = re.compile(r"^(.{3,}?)(e|en|er|es|em)$")
 
 

@@ -31,10 +31,10 @@ from xlingo.names import (
     name_spans,
     same_word,
     slots,
-    sounds_alike,
     split_words,
     story_names,
     tokenize,
+    transliterated,
 )
 from xlingo.names.places import same_place
 
@@ -497,7 +497,7 @@ def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: f
     and a kept word foreign to ``lang`` that is no acronym (the name's own, not two
     translations sharing a word: ``Comité``, nor ``BBC`` of *BBC Scotland*); every word
     capitalised, no acronym replaced (``FC``). A word of another script that sounds like the
-    name's word is kept, transliterated (``Уотсон`` for *Watson*)."""
+    name's word is kept, transliterated (``Уотсон`` for *Watson*, ``Бридж`` for *Bridge*)."""
     parts: list[list[str]] = [[]]  # the name's runs of words between connectors (Mogollon Rim | Arizona)
     for t in tokenize(n.text):
         if content_words(split_words(t.text)) and len(split_words(t.text)) == 1:
@@ -514,7 +514,7 @@ def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: f
                     or after is not None and after.joined and after.upper_initial):
                 continue  # a compound's parts (Golden-Gate-Brücke) follow the language's rules
             same = [same_word(fold(anyascii(t.text)), fold(anyascii(w))) or char_similarity(t.text, w) >= 0.8
-                    or not is_latin(t.text) and sounds_alike(t.text, w) >= 0.85  # Уотсон: Watson transliterated
+                    or not is_latin(t.text) and transliterated(t.text, w)  # Уотсон, Бридж: transliterated
                     for t, w in zip(window, words)]
             if not any(same) or all(same) or same.index(False) < same.index(True):
                 continue
