@@ -490,3 +490,17 @@ def test_xl202_leaves_a_partial_rendering_alone_when_the_others_spell_the_name_t
 ])
 def test_titles_descriptors_compounds_cognates_and_kept_names_are_not_partial_renderings(rows):
     assert run(NameTranslatedLiterally, rows + FILL, embed=concept_embed)[1] == []
+
+
+def test_a_translation_two_languages_share_is_no_form_another_language_must_keep():
+    # made up: the European Parliament, translated alike in Spanish and Italian, declined in Polish
+    rows = [{"es": "Anunció su candidatura al Parlamento Europeo el sábado.",
+             "it": "Ha annunciato la sua candidatura al Parlamento Europeo sabato.",
+             "nl": "Hij maakte zaterdag zijn kandidatuur voor het Europees Parlement bekend.",
+             "pl": "W sobotę ogłosił chęć startu w wyborach do Parlamentu Europejskiego."}]
+    assert run(NameInconsistent, rows + FILL)[1] == []
+    # a name two versions keep in its own words is still one to keep (Morning Post, not Poranna Poczta)
+    rows = [{"en": "The Harbor Morning Post reported it on Saturday.",
+             "de": "Die Harbor Morning Post berichtete am Samstag darüber.",
+             "pl": "Harbor Poranna Poczta poinformowała o tym w sobotę."}]
+    assert [f.doc for f in run(NameInconsistent, rows + FILL, embed=concept_embed)[1]] == ["pl"]

@@ -139,6 +139,23 @@ def _acronym(m: Mention, word: str) -> bool:
     return any(fold(t.text) == word and t.text.isupper() and len(t.text) >= 2 for t in tokenize(m.text))
 
 
+def _ordinary(m: Mention, idx: NameIndex, sharing: frozenset[str] = frozenset()) -> bool:
+    """The mention is made of ordinary words of its language (as much at home there as in any
+    other language of the story but the ``sharing`` ones)."""
+    return is_ordinary(split_words(m.text, True), m.lang, [x for x in idx.other_langs(m.lang) if x not in sharing])
+
+
+def _shared_translation(writers: Sequence[Mention], idx: NameIndex) -> bool:
+    """Two or more languages write this form, each in ordinary words of its own, about as much at
+    home in each as in the others (``Parlamento Europeo`` in Spanish and Italian): a translation
+    they happen to share, not the name's own form that others would have to keep (``Granite
+    Cloud``, English words a French version keeps)."""
+    langs = frozenset(m.lang for m in writers)
+    return len(langs) >= 2 and all(
+        _ordinary(m, idx, langs) and nativeness(content_words(split_words(m.text, True)), m.lang, langs) >= -0.5
+        for m in writers)
+
+
 def _translated_words(m: Mention, ref: Mention, others: Sequence[str]) -> list[str]:
     """Replaced words of ``m`` that are ordinary words of its language."""
     _, own = shared_words(m, ref)
@@ -234,12 +251,15 @@ class NameInconsistent(Rule):
             yield from self._by_words(ctx, idx, cl, classes)
             return
         versions, context, glossary = sup[best]
+        shared = not context and not glossary and _shared_translation(classes[best], idx)
         for i, cls in enumerate(classes):
             if i == best:
                 continue
             for m in cls:
                 if any(equivalent(m, o) for o in classes[best] if o.doc == m.doc):
                     continue
+                if shared and _ordinary(m, idx):
+                    continue  # each language's own rendering of a name the others translate too
                 rels = [(relation(m, o), o) for o in classes[best]]
                 rels = [(r, o) for r, o in rels if r and r[0] in ("variant", "partial")]
                 if not rels:
