@@ -484,6 +484,8 @@ def test_xl202_leaves_a_partial_rendering_alone_when_the_others_spell_the_name_t
       "ru": "Бубба Уотсон и Уэбб Симпсон выиграли утренний раунд."}],
     [{"en": "The match will be played at Stamford Bridge on Sunday.",
       "ru": "Матч пройдёт на стадионе Стэмфорд Бридж в воскресенье."}],
+    [{"en": "On the show, presenter Kirsty Young asked him about it.",
+      "ru": "В передаче ведущая Кирсти Янг спросила его об этом."}],
     # a kept word another name of the row holds too: the country rendered, not the war
     [{"en": "Since 2018 North Korea has wanted a formal end to the Korea War.",
       "pl": "Od 2018 roku Korea Północna chce formalnego zakończenia wojny koreańskiej."}],

@@ -123,8 +123,9 @@ _CROSS_SCRIPT = (("dzh", "j"), ("dg", "j"), ("zh", "j"), ("kh", "g"), ("th", "t"
 
 def transliterated(word: str, name_word: str) -> bool:
     """``word`` (in another script) writes ``name_word`` by its sounds: their consonants, vowels
-    and ``w``/``v`` left out (``у`` for *w*: Уотсон), agree at three letters or more (Стэмфорд,
-    Генри, Бридж; not Новый for *New*, nor Порода for *Breed*)."""
+    and ``w``/``v`` left out (``у`` for *w*: Уотсон), are the same (two or more: Янг for *Young*)
+    or agree at three letters or more (Стэмфорд, Генри, Бридж; not Новый for *New*, nor Порода
+    for *Breed*)."""
     def key(x: str) -> str:
         x = "".join(translit_words(x))
         for a, b in _CROSS_SCRIPT:
@@ -132,7 +133,8 @@ def transliterated(word: str, name_word: str) -> bool:
         return re.sub(r"[aeiouyvw]", "", x)
 
     a, b = key(word), key(name_word)
-    return min(len(a), len(b)) >= 3 and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.85
+    return (a == b and len(a) >= 2 or min(len(a), len(b)) >= 3
+            and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.85)
 
 
 _DE_ADJ = re.compile(r"^(.{3,}?)(e|en|er|es|em)$")
