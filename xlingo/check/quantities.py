@@ -87,6 +87,7 @@ class Quantity:
     grouped: bool = False  # the digits use a group separator
     unit: str | None = None  # a unit of measurement said after it (``mi``, ``km``, ``lb``...)
     measure: Decimal | None = None  # the value in the unit's dimension's base unit (m, kg, m/s...)
+    short_year: bool = False  # a year by its last two digits (``SS19``, ``’19``): value = those digits
 
     @property
     def qualified(self) -> bool:
@@ -270,6 +271,9 @@ _NUM = re.compile(rf"(?<!\d)\d+(?:[.,{_APOS}]\d+|{_SP}\d{{3}}(?!\d))*")
 #: a year, and what joins the short end of a range of years to it (``1950-53``, ``2019/20``)
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 _YEAR_JOIN = re.compile(r"[-–/]")
+#: a year by its last two digits: a season's or fiscal year's code (``SS19`` spring-summer, ``AW19``,
+#: ``FW19``, ``FY19``, French ``PE19``/``AH19``) or an apostrophe (``’19``, the class of '98)
+_SHORT_YEAR = re.compile(r"(?<![\w'’])(?:(?:SS|AW|FW|FY|PE|AH)|['’])(?P<yy>\d\d)(?![\w'’])")
 #: Arabic script's separators between digits (``30،000``, ``30٬000``, ``2٫5``), read as "," and "."
 _ARABIC_SEPARATORS = re.compile(r"(?<=\d)(?:[،٬](?=\d{3}(?!\d))|٫(?=\d))")
 #: A web or mail address: its digits are a path or an id, localised with the site (``/2024/05/123``).
@@ -554,6 +558,10 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         if y >= 100:
             out.append(Quantity(s, e, t, Decimal(y), num_start=s, num_end=s))
         taken.append((s, e))
+    for m in _SHORT_YEAR.finditer(text):
+        a, b = m.span("yy")
+        add(Quantity(m.start(), m.end(), m.group(0), Decimal(int(m.group("yy"))), soft=True, num_start=a,
+                     num_end=b, short_year=True))
     for m in _TIME.finditer(text):
         sep, suf = (m.group("sep") or "").strip(_SPACES), (m.group("suf") or "").strip(_SPACES).lower()
         if not (sep in (":", "h") or suf) or (sep == "." and not suf) or not free(*m.span()):
@@ -743,7 +751,7 @@ def same_value(a: Quantity, b: Quantity, use_alt: bool = False) -> int:
         return 2
     if a.unit and a.unit == b.unit and (_rounded_conversion(a, b) or _rounded_conversion(b, a)):
         return 1
-    if _decade(a, b) or _decade(b, a):
+    if _decade(a, b) or _decade(b, a) or _short_year(a, b) or _short_year(b, a):
         return 1
     coarse, fine = (a, b) if a.quantum >= b.quantum else (b, a)
     if coarse.kind in KINDS_NUMERIC and coarse.value >= 10 * coarse.quantum \
@@ -822,6 +830,13 @@ def _decade(a: Quantity, b: Quantity) -> bool:
     """``a`` is a decade written in full (``1980s``, ``anos 1980``) and ``b`` its short form (80)."""
     return (a.kind == b.kind == "number" and not b.grouped and 1900 <= a.value < 2100 and a.value % 10 == 0
             and b.value == a.value % 100 and b.value >= 10)
+
+
+def _short_year(a: Quantity, b: Quantity) -> bool:
+    """``a`` is a year written in full (``2019``) and ``b`` the same year by its last two digits
+    (``SS19``, ``’19``)."""
+    return b.short_year and not a.short_year and a.kind == "number" and 1500 <= a.value < 2100 \
+        and a.value == a.value.to_integral_value() and a.value % 100 == b.value
 
 
 def _comparable(k1: str, k2: str) -> bool:
