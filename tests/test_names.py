@@ -273,3 +273,15 @@ def test_a_name_word_written_by_its_sounds_in_another_script_is_transliterated(w
     from xlingo.names import transliterated
 
     assert transliterated(word, name_word) is expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("National Hurricane Center", True), ("Select Committee on Artificial Intelligence", True),
+    ("Department of Justice", True), ("Centers for Disease Control", True),
+    ("South China Morning Post", False), ("Washington Examiner", False), ("Red Harbor Institute", False),
+    ("Drought Monitor", False),
+])
+def test_an_institution_is_told_by_its_head_noun(name, expected):
+    from xlingo.names import institution
+
+    assert institution(name) is expected

@@ -31,6 +31,7 @@ CONCEPTS = {
     "kingdom": "kingdom", "königreich": "kingdom", "royaume": "kingdom", "reino": "kingdom",
     "united": "united", "vereinigte": "united", "uni": "united", "unido": "united",
     "nuvem": "cloud", "motor": "engine", "centro": "center", "pesquisa": "research", "climática": "climate",
+    "conseil": "board", "conselho": "board",
 }
 
 
@@ -259,7 +260,17 @@ def test_think_tank_translated_in_subject_position():
              "fr": "L'Institut du Port rouge a publié lundi une étude sur les prix de l'énergie.",
              "pt": "O Red Harbor Institute publicou na segunda-feira um estudo sobre os preços da energia."}] + FILL
     _, found = run(NameTranslatedLiterally, rows, embed=concept_embed)
-    assert [(f.doc, f.text, f.suggestion) for f in found] == [("fr", "Institut du Port rouge", "Red Harbor Institute")]
+    assert [(f.doc, f.text, f.suggestion, f.severity) for f in found] == [
+        ("fr", "Institut du Port rouge", "Red Harbor Institute", Severity.ERROR)]
+
+
+def test_a_public_institution_translated_whole_is_information():
+    # news translates a board's, a centre's, a committee's name as a rule; a think tank's it keeps
+    rows = [{"de": "Der Red Harbor Board veröffentlichte am Montag eine Studie über Energiepreise.",
+             "fr": "Le Conseil du Port rouge a publié lundi une étude sur les prix de l'énergie.",
+             "pt": "O Red Harbor Board publicou na segunda-feira um estudo sobre os preços da energia."}] + FILL
+    _, found = run(NameTranslatedLiterally, rows, embed=concept_embed)
+    assert [(f.doc, f.text, f.severity) for f in found] == [("fr", "Conseil du Port rouge", Severity.INFO)]
 
 
 def test_band_name_translated_among_spanish_italian_french():

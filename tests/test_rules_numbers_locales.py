@@ -41,6 +41,9 @@ def findings(rows):
      "pl": "Marka pokazała w Paryżu kolekcję na lato 2019.", "es": "La marca presentó su colección primavera-verano 2019."},
     {"en": "The class of '98 met again.", "fr": "La promotion de 1998 s'est retrouvée.",
      "ru": "Выпуск 1998 года снова встретился."},
+    # a year inside a German compound (not an identifier such as COVID-19)
+    {"en": "The bag was the star of the SS19 line.", "de": "Die Tasche war der Star der Sommer-2019-Kollektion.",
+     "fr": "Le sac était la vedette de la collection PE19.", "pt": "A mala foi a estrela da coleção de 2019."},
 ])
 def test_clean_renderings_are_not_mismatches(row):
     assert findings([row]) == []

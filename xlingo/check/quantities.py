@@ -509,7 +509,9 @@ def _caseless(char: str) -> bool:
 def _glued(text: str, start: int, end: int) -> tuple[bool, str]:
     """(is an identifier, glued alphabetic suffix) for the digits at ``start:end``."""
     before = text[start - 1] if start else " "
-    if (before.isalpha() and not _unspaced(before) and not _caseless(before)) or (before == "-" and start >= 2 and text[start - 2].isalpha()):
+    compound_year = _YEAR.fullmatch(text[start:end]) and text[end:end + 1] == "-"  # Sommer-2019-Kollektion
+    if (before.isalpha() and not _unspaced(before) and not _caseless(before)) or \
+            (before == "-" and start >= 2 and text[start - 2].isalpha() and not compound_year):
         return True, ""  # H20, COVID-19, F-16
     m = _WORD.match(text, end)
     if not m or _unspaced(m.group(0)[0]):

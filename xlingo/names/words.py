@@ -27,6 +27,12 @@ PLURAL_S = frozenset({"fr", "es", "pt", "ca", "gl"})
 #: Words that join the parts of one name (``Bank of England``, ``Banco do Brasil``, ``von der Leyen``).
 CONNECTORS = frozenset("of de du des d' da do dos das di del della dello delle degli dei dal dalla "
                        "von vom van zu zur zum y & for für".split())
+#: Head nouns of public institutions' English names (a centre, a committee, a ministry, a court):
+#: news translates these names as a rule, unlike those of newspapers, bands, films, companies or
+#: think tanks (an *Institute*, a *School* may be either: not here).
+INSTITUTION_HEADS = frozenset("""agency assembly authority board bureau center centre commission committee
+    congress council court department directorate ministry office parliament police senate service
+    tribunal university""".split())
 #: Articles that may follow a connector inside a name (``of the``, ``de la``, ``van der``).
 CONNECTOR_ARTICLES = frozenset("the la le les l' der den het los las el lo".split())
 #: Determiners and article-preposition contractions skipped between a cue and the name after it.
@@ -80,6 +86,18 @@ def char_similarity(a: str, b: str) -> float:
 
 
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
+
+
+def institution(name: str) -> bool:
+    """The name's head noun, its last word before a connector (``Select Committee`` of *Select
+    Committee on Artificial Intelligence*, ``Center`` of *National Hurricane Center*), is an
+    institution's (:data:`INSTITUTION_HEADS`)."""
+    words: list[str] = []
+    for w in split_words(name):
+        if w in CONNECTORS or w in ("on", "in", "at"):
+            break
+        words.append(w)
+    return bool(words) and words[-1].removesuffix("s") in INSTITUTION_HEADS
 
 
 def latin_words(text: str) -> list[str]:

@@ -26,6 +26,7 @@ from xlingo.names import (
     equivalent,
     fold,
     has_shape,
+    institution,
     is_latin,
     is_ordinary,
     name_spans,
@@ -84,6 +85,7 @@ class _Literal:
     strong: bool
     score: float
     slot: bool = False  # found in a name slot of the row (after a cue, in parentheses...)
+    partial: bool = False  # some of the name's words kept, others turned (Mogollon Raum)
 
 
 @register
@@ -134,6 +136,7 @@ class NameTranslatedLiterally(Rule):
     levels = {
         Severity.ERROR: "the original name is known (a do-not-translate glossary term, a context document, or two versions keeping it and the rendering translating each of its words), or every version (three or more) words it differently and one rendering is no word at all",
         Severity.WARNING: "only the other versions say what the name is and one version alone keeps it, or the rendering is not the name's words one by one (a localised title such as `Die Drei vom Pfandhaus` for `Pawn Stars`): which form is right is unclear",
+        Severity.INFO: "the whole name of an institution (a centre, a committee, a ministry: `Centro Nacional de Furacões` for `National Hurricane Center`) translated where only other versions keep it: news translates those as a rule; no glossary or context document pins it",
     }
     summary = "A proper name was translated word by word"
     options = {"max_words": 4.0, "max_char_similarity": 0.7, "min_z": 3.0, "min_z_slot": 1.5, "min_word_z": 2.0,
@@ -173,9 +176,11 @@ class NameTranslatedLiterally(Rule):
                 msg = (f"{quoted(text)} reads as a name translated word by word: every version words it "
                        f"differently ({others} in {langs}) although the other names of the sentence are written "
                        "alike; use the name in its original form")
+            severity = Severity.ERROR if lit.strong else Severity.WARNING
+            if lit.reference and not lit.partial and lit.source == "versions" and institution(lit.reference):
+                severity = Severity.INFO  # news translates an institution's name as a rule
             yield ctx.finding(self, lit.doc, lit.start, lit.end, msg, row=lit.row, related=lit.backers,
-                              suggestion=lit.reference or None,
-                              severity=Severity.ERROR if lit.strong else Severity.WARNING)
+                              suggestion=lit.reference or None, severity=severity)
 
     # -- known names: glossary terms, context names, names of a row kept in other versions
     def _references(self, ctx: CheckContext, idx: NameIndex) -> list[KnownName]:
@@ -485,7 +490,7 @@ class NameTranslatedLiterally(Rule):
                         keepers = [m for o, ms in row.items() if o != d for m in ms if equivalent(m, n)]
                         out.append(_Literal(d, k, window[0].start, window[-1].end, n.text, "versions",
                                             [ctx.span(m.doc, m.start, m.end) for m in keepers],
-                                            len({m.doc for m in keepers}) >= 2, 0.0))
+                                            len({m.doc for m in keepers}) >= 2, 0.0, partial=True))
         return out
 
 
