@@ -713,6 +713,18 @@ def test_only_capitalised_words_in_every_version_make_a_left_out_name():
     assert not _names_only(ctx, Event("addition", "en", 0, 0, 0, 1.0, True, ["ru"], spans(("ru", "Валморы"))))
 
 
+def _at(story, d, word):
+    """(document, start, end) of ``word`` in version ``d``."""
+    text = story.document(d).text
+    return d, text.index(word), text.index(word) + len(word)
+
+
+def _event(kind, story, row, d, word, *related):
+    """A span event of ``kind`` on ``word`` of ``d``; ``related``: its counterparts, (version, word)."""
+    _, s, e = _at(story, d, word)
+    return Event(kind, d, s, e, row, 1.0, True, [r[0] for r in related], [_at(story, *r) for r in related])
+
+
 def test_a_measure_converted_to_another_unit_is_left_to_the_number_rule():
     from xlingo.check.rules.spans import _measured, _measures_only
 
@@ -726,23 +738,18 @@ def test_a_measure_converted_to_another_unit_is_left_to_the_number_rule():
     story = story_from_rows(rows)
     ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
 
-    def at(d, word):
-        text = story.document(d).text
-        return d, text.index(word), text.index(word) + len(word)
-
     def swap(d, word, *related):
-        _, s, e = at(d, word)
-        return Event("mistranslation", d, s, e, 0, 1.0, True, [r[0] for r in related], [at(*r) for r in related])
+        return _event("mistranslation", story, 0, d, word, *related)
 
     assert _measures_only(ctx, swap("en", "6-foot-6", ("de", "1,98 m"), ("ru", "1,98 м")))
     assert not _measures_only(ctx, swap("en", "forward", ("de", "Stürmer"), ("ru", "Нападающий")))
     assert not _measures_only(ctx, swap("en", "6-foot-6", ("de", "1,98 m große Stürmer")))  # a word more
-    left_out = Event("omission", "en", 0, 0, 0, 1.0, True, ["de"], [at("de", "1,98 m")])
+    left_out = Event("omission", "en", 0, 0, 0, 1.0, True, ["de"], [_at(story, "de", "1,98 m")])
     assert _measures_only(ctx, left_out)  # the English row states its height in feet
     rows = [{"en": "The forward grew up in Ohio.", "de": "Der 1,98 m große Stürmer wuchs in Ohio auf."}]
     story = story_from_rows(rows)
     ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
-    left_out = Event("omission", "en", 0, 0, 0, 1.0, True, ["de"], [at("de", "1,98 m")])
+    left_out = Event("omission", "en", 0, 0, 0, 1.0, True, ["de"], [_at(story, "de", "1,98 m")])
     assert not _measures_only(ctx, left_out)  # no measure here: the height is left out
 
 
@@ -758,13 +765,8 @@ def test_a_number_the_other_version_states_in_its_own_words_is_left_to_the_numbe
     story = story_from_rows(rows)
     ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
 
-    def at(d, word):
-        text = story.document(d).text
-        return d, text.index(word), text.index(word) + len(word)
-
     def added(row, d, word, *related):
-        _, s, e = at(d, word)
-        return Event("addition", d, s, e, row, 1.0, True, [r[0] for r in related], [at(*r) for r in related])
+        return _event("addition", story, row, d, word, *related)
 
     assert _numbers_stated_there(ctx, added(0, "en", "820,000", ("ja", "約82万人"), ("ru", "820 тыс")))
     assert _numbers_stated_there(ctx, added(0, "en", "$350,000", ("ja", "35万ドル")))

@@ -85,9 +85,6 @@ def char_similarity(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
 
 
-_LATIN_WORD = re.compile(r"[a-z0-9]+")
-
-
 def institution(name: str) -> bool:
     """The name's head noun, its last word before a connector (``Select Committee`` of *Select
     Committee on Artificial Intelligence*, ``Center`` of *National Hurricane Center*), is an
@@ -98,6 +95,9 @@ def institution(name: str) -> bool:
             break
         words.append(w)
     return bool(words) and words[-1].removesuffix("s") in INSTITUTION_HEADS
+
+
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 
 def latin_words(text: str) -> list[str]:

@@ -112,6 +112,8 @@ class NameTranslatedLiterally(Rule):
     it spell it alike (otherwise XL201 votes on the spelling). Translated words before every kept one
     are a title or a place's descriptor (``Lago Tahoe``, ``Königin Elizabeth``), and a
     compound's parts (``Golden-Gate-Brücke``) follow the language's rules: neither is flagged.
+    A public institution's name translated whole (a centre, a committee, a ministry) is
+    information only where the versions alone say what it is: news translates those as a rule.
 
     ## Why is this bad?
     A newspaper, band or product translated word by word no longer names anything: readers
