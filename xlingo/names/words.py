@@ -116,27 +116,32 @@ def is_latin(text: str) -> bool:
     return 2 * sum(c < "\u0250" for c in letters) >= len(letters)
 
 
-#: Letters that spell one sound across languages and transliterations (``Corée``/``Korea``,
-#: ``Micronésie``/``Микронезии``).
-ONE_SOUND = str.maketrans({"c": "k", "q": "k", "z": "s", "x": "s"})
+#: Spellings of one sound, as one letter, for comparing names across transliteration conventions
+#: (``Corée``/``Korea``, ``Micronésie``/``Микронезии``, ``Joseph``/``Жозеф``).
+_NAME_SOUNDS = (("ph", "f"), ("dzh", "j"), ("chzh", "j"), ("c", "k"), ("q", "k"), ("z", "s"), ("x", "s"))
+#: Its letters alone, for comparing first letters.
+ONE_SOUND = str.maketrans({a: b for a, b in _NAME_SOUNDS if len(a) == 1})
+#: The same across scripts: ``dzh``/``dge`` (Бридж, *Bridge*), ``zh``, ``kh``, ``th``, ``ph``,
+#: ``ck``, and ``h`` as ``g`` (Генри, *Henry*).
+_CROSS_SCRIPT = (("dzh", "j"), ("dg", "j"), ("zh", "j"), ("kh", "g"), ("th", "t"), ("ph", "f"), ("ck", "k"),
+                 ("c", "k"), ("q", "k"), ("x", "ks"), ("h", "g"))
+
+
+def _skeleton(text: str, spellings: Sequence[tuple[str, str]], silent: str) -> str:
+    """The consonants of ``text`` transliterated: ``spellings`` applied in order, the letters in
+    ``silent`` (vowels and glides) left out."""
+    x = "".join(translit_words(text))
+    for a, b in spellings:
+        x = x.replace(a, b)
+    return re.sub(f"[{silent}]", "", x)
 
 
 def sounds_alike(a: str, b: str) -> float:
     """Similarity of two names across transliteration conventions: the best of their spelling
-    and of their consonant skeletons (``Wayde Sims`` / ``Уэйда Симса`` -> ``d sms`` both;
+    and of their consonant skeletons (``Wayde Sims`` / ``Уэйда Симса`` -> ``dsms`` both;
     ``Micronésie`` / ``Микронезии`` -> ``mkrns``)."""
-    def skeleton(x: str) -> str:
-        sounds = " ".join(translit_words(x)).replace("ph", "f").replace("dzh", "j").replace("chzh", "j")
-        sounds = sounds.translate(ONE_SOUND)
-        return re.sub(r"[aeiouyjwhv]", "", sounds)
-
-    return max(char_similarity(anyascii(a), anyascii(b)), char_similarity(skeleton(a), skeleton(b)))
-
-
-#: Sounds that scripts write differently, as one letter: ``dzh``/``dge`` (Бридж, *Bridge*), ``zh``,
-#: ``kh``, ``th``, ``ph``, ``ck``; ``h`` as ``g`` (Генри, *Henry*).
-_CROSS_SCRIPT = (("dzh", "j"), ("dg", "j"), ("zh", "j"), ("kh", "g"), ("th", "t"), ("ph", "f"), ("ck", "k"),
-                 ("c", "k"), ("q", "k"), ("x", "ks"), ("h", "g"))
+    return max(char_similarity(anyascii(a), anyascii(b)),
+               char_similarity(_skeleton(a, _NAME_SOUNDS, "aeiouyjwhv"), _skeleton(b, _NAME_SOUNDS, "aeiouyjwhv")))
 
 
 def transliterated(word: str, name_word: str) -> bool:
@@ -144,13 +149,7 @@ def transliterated(word: str, name_word: str) -> bool:
     and ``w``/``v`` left out (``у`` for *w*: Уотсон), are the same (two or more: Янг for *Young*)
     or agree at three letters or more (Стэмфорд, Генри, Бридж; not Новый for *New*, nor Порода
     for *Breed*)."""
-    def key(x: str) -> str:
-        x = "".join(translit_words(x))
-        for a, b in _CROSS_SCRIPT:
-            x = x.replace(a, b)
-        return re.sub(r"[aeiouyvw]", "", x)
-
-    a, b = key(word), key(name_word)
+    a, b = _skeleton(word, _CROSS_SCRIPT, "aeiouyvw"), _skeleton(name_word, _CROSS_SCRIPT, "aeiouyvw")
     return (a == b and len(a) >= 2 or min(len(a), len(b)) >= 3
             and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.85)
 
