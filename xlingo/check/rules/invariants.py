@@ -22,6 +22,7 @@ import numpy as np
 from xlingo.annotate import annotate
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.invariants import Cue, directions, implicit_negative, negations, negator_words, soft_negatives
+from xlingo.check.probes import cut_gain, cut_spans
 from xlingo.check.wording import languages
 from xlingo.language import primary_language, zipf
 from xlingo.model import Finding, Severity, Span
@@ -252,20 +253,13 @@ def _cut(text: str, cue: Cue, lang: str) -> str:
     """``text`` without the negator words of negation ``cue`` (``ne`` and ``pas`` of ``ne
     circule pas``, ``no`` and ``nadie`` of ``no vino nadie``: the words between stay)."""
     parts = [c for c in negator_words(text, lang) if cue.start <= c.start and c.end <= cue.end] or [cue]
-    for c in reversed(parts):
-        left, right = text[:c.start], text[c.end:]
-        space = " " if left[-1:].isspace() or right[:1].isspace() else ""  # none in Chinese, Japanese
-        text = left.rstrip() + space + right.lstrip()
-    return text.strip()
+    return cut_spans(text, [(c.start, c.end) for c in parts])
 
 
 def _gain(ctx: CheckContext, text: str, cut: str, others: tuple[str, ...]) -> float:
     """How much of its cosine distance to each of ``others`` ``text`` closes once its negation
     is cut out (``cut``): the least share over ``others`` (every version must agree)."""
-    vecs = np.asarray(ctx.embed([text, cut, *others]), dtype=np.float64)
-    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
-    sims = vecs[2:] @ vecs[:2].T
-    return float(np.min((sims[:, 1] - sims[:, 0]) / np.maximum(1.0 - sims[:, 0], 1e-6)))
+    return cut_gain(ctx.embed, text, cut, others)
 
 
 _BREAK = re.compile(r"[,;:.!?()—–]")

@@ -41,6 +41,7 @@ from xlingo.annotate.rows import load_row_model, row_model_tag, row_scores
 from xlingo.annotate.wordalign import split_words
 from xlingo.annotate.words import WordAnalysis as _Analysis
 from xlingo.check.base import CheckContext, Rule, register
+from xlingo.check.probes import cut_gain, cut_spans
 from xlingo.check.quantities import Quantity, extract_quantities, measure_spans, same_value
 from xlingo.model import Finding, Severity, Span
 
@@ -69,6 +70,7 @@ def model_floors(model: MeaningModel) -> dict[str, float]:
 
 
 NEVER = 1e9  # a floor no evidence reaches (a model without vote floors)
+PROBE_VOTE, PROBE_GAIN = 7.0, 0.12  # XL701's drop probe (see SpanOmission)
 
 
 class _ModelFloors(Rule):
@@ -179,6 +181,23 @@ def _strongest(events: list[Event], scores: list[float], kind: str) -> list[tupl
     return list(best.values())
 
 
+def drop_gain(ctx: CheckContext, doc: str, row: int, related: tuple[tuple[str, int, int], ...]) -> float:
+    """How much closer the versions that have the words ``related`` come to version ``doc`` once
+    those words are cut from them, under the row score's second encoder (whose cosines spread where
+    the span encoder's crowd): the mean over those versions of the share of their cosine distance
+    that the cut closes (:func:`xlingo.check.probes.cut_gain`). A dropped clause leaves ``doc`` a
+    faithful translation of the rest, so the cut brings the others to it; words the version renders
+    in other terms, or elsewhere in the row, pull them away once cut."""
+    here = ctx.row_text(row, doc)
+    gains = []
+    for d in dict.fromkeys(x for x, _, _ in related):
+        start = ctx.row_span(row, d)[0]
+        text = ctx.row_text(row, d)
+        gains.append(cut_gain(ctx.second_embed, text, cut_spans(text, [(s - start, e - start) for x, s, e in related
+                                                                       if x == d]), [here]))
+    return sum(gains) / len(gains)
+
+
 def _clip(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[:n - 1].rstrip() + "…"
@@ -258,7 +277,7 @@ class _SpanRule(_ModelFloors):
         opts = self.options_for(ctx)
         for ev, score in _strongest(an.events, an.scores, self.kind):
             n = len(an.rows[ev.row].cells)
-            sev = self.severity_of(ev, n, score, opts)
+            sev, probed = self.confirmed(ctx, ev, n, self.severity_of(ev, n, score, opts), opts)
             if sev is None:
                 continue
             if sev > Severity.INFO and (_numbers_only(ctx, ev) or _measures_only(ctx, ev)
@@ -269,7 +288,15 @@ class _SpanRule(_ModelFloors):
             f = self.finding(ctx, ev, sev)
             note = "; two versions, no vote" if n < 3 else \
                 "; the other versions also disagree with each other here" if ev.disputed else ""
+            if probed and sev == Severity.WARNING:
+                note += "; without these words the other versions read closer to this one"
             yield replace(f, message=f"{f.message} (likelihood of a real error {score:.0%}{note})")
+
+    def confirmed(self, ctx: CheckContext, ev: Event, n_versions: int, sev: Severity | None,
+                  opts: dict[str, float]) -> tuple[Severity | None, bool]:
+        """``sev``, or higher where a second opinion confirms the event (none by default); and
+        whether that opinion raised it."""
+        return sev, False
 
     def related(self, ctx: CheckContext, ev: Event) -> list[Span]:
         return [ctx.span(d, s, e) for d, s, e in ev.related]
@@ -321,10 +348,28 @@ class SpanOmission(_SpanRule):
     severity = Severity.ERROR
     summary = "Words the other versions share have no counterpart in this version"
     kind = "omission"
+    # the drop probe's floors: chosen by benchmarks/omission_probe.py (document-level cross-validation)
+    options = {**_SpanRule.options, "probe_vote": PROBE_VOTE, "probe_gain": PROBE_GAIN}
     levels = {**_SpanRule.levels,
+              Severity.WARNING: _SpanRule.levels[Severity.WARNING] + "; or, with three or more versions, a gap "
+                                "the N-way vote found (evidence from `probe_vote`) that the drop probe confirms: "
+                                "cutting the missing words out of the versions that have them brings those "
+                                "versions closer to this one by `probe_gain` of their cosine distance on average "
+                                "(under the row score's second encoder)",
               Severity.INFO: _SpanRule.levels[Severity.INFO] + "; whatever the score or the vote when all that is "
                              "left out is a name: on clean news that is a shortened reference (`Sims` for `Wayde "
                              "Sims`, `he said` for `Trump said`); XL803 judges a name that another one replaces"}
+
+    def confirmed(self, ctx: CheckContext, ev: Event, n_versions: int, sev: Severity | None,
+                  opts: dict[str, float]) -> tuple[Severity | None, bool]:
+        """A warning where the vote's gap (three or more versions) passes the drop probe
+        (:func:`drop_gain`); the encoder is asked only for gaps from ``probe_vote``."""
+        if (sev is not None and sev >= Severity.WARNING) or n_versions < 3 or ctx.second_embed is None \
+                or ev.vote < opts["probe_vote"] or (ev.mass < opts["min_mass"] and not ev.key):
+            return sev, False
+        if ctx.cached(drop_gain, ev.doc, ev.row, tuple(ev.related)) >= opts["probe_gain"]:
+            return Severity.WARNING, True
+        return sev, False
 
     def finding(self, ctx: CheckContext, ev: Event, sev: Severity) -> Finding:
         related = self.related(ctx, ev)
