@@ -9,8 +9,10 @@ grid:
 
 - recall: the share of clause drops (``perturb.py``'s clause type, one version of a three-version
   NTREX story) with a probe warning at the dropped clause;
-- cost: probe warnings per 100 sentences of clean four-version NTREX stories (en/de/fr/pt and
-  es/it/nl/pl, every document), counted as false alarms whatever they point at.
+- cost: probe warnings per 100 sentences of clean NTREX stories, every document in four versions
+  (en/de/fr/pt and es/it/nl/pl) and in ``--triples`` random three-language versions of its 12
+  languages (seeded; other scripts than the Latin one), counted as false alarms whatever they
+  point at.
 
 The floors are chosen by document-level cross-validation: on each fold's other documents, the pair
 with the highest recall whose cost stays within ``--budget``; the figures quoted are those of the
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mqm import fold_models  # noqa: E402
 from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents, load_documents  # noqa: E402
-from perturb import gold_in_document, is_hit, ntrex_suite  # noqa: E402
+from perturb import NTREX_LANGS, gold_in_document, is_hit, ntrex_suite  # noqa: E402
 
 from xlingo.check.rules.spans import NEVER, SpanOmission, drop_gain  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
@@ -70,8 +73,17 @@ def probed(story, rule: RecordingOmission) -> list[tuple[object, float, float]]:
     return out
 
 
+def clean_stories(folder: str, triples: int, seed: int) -> list[tuple[str, dict[str, list[str]]]]:
+    """Every document in each 4-way setting, and in ``triples`` random three of its languages."""
+    out = [(doc, versions) for langs in SETTINGS for doc, versions in load_documents(folder, langs)]
+    rng = random.Random(seed)
+    for doc, versions in load_documents(folder, NTREX_LANGS):
+        out += [(doc, {lg: versions[lg] for lg in rng.sample(NTREX_LANGS, 3)}) for _ in range(triples)]
+    return out
+
+
 def collect(engine, rule: RecordingOmission, folder: str, folds: dict, per_type: int,
-            seeds: Sequence[int]) -> tuple[list[dict], list[dict], dict[str, int]]:
+            seeds: Sequence[int], triples: int, triple_seed: int) -> tuple[list[dict], list[dict], dict[str, int]]:
     """Clause-drop cases (each: document, probe (vote, gain) pairs at the gold, caught without the
     probe), clean probe warnings (document, vote, gain), and clean sentences per document."""
     cases = []
@@ -90,14 +102,13 @@ def collect(engine, rule: RecordingOmission, folder: str, folds: dict, per_type:
                           "caught_without": any(is_hit(f, case, gold) for f in story.findings
                                                 if f.severity >= Severity.WARNING and id(f) not in raised)})
     clean, sentences = [], {}
-    for langs in SETTINGS:
-        for doc, versions in load_documents(folder, langs):
-            engine.meaning_model = folds.get(f"ntrex:{doc}")
-            rule.seen.clear()
-            docs = documents(versions)
-            story = engine.build_story(docs, story_id=doc)
-            sentences[doc] = sentences.get(doc, 0) + sum(len(d.sentences) for d in docs)
-            clean += [{"document": doc, "vote": v, "gain": g} for _, v, g in probed(story, rule)]
+    for doc, versions in clean_stories(folder, triples, triple_seed):
+        engine.meaning_model = folds.get(f"ntrex:{doc}")
+        rule.seen.clear()
+        docs = documents(versions)
+        story = engine.build_story(docs, story_id=doc)
+        sentences[doc] = sentences.get(doc, 0) + sum(len(d.sentences) for d in docs)
+        clean += [{"document": doc, "vote": v, "gain": g} for _, v, g in probed(story, rule)]
     return cases, clean, sentences
 
 
@@ -144,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--cv-models", help="folder of fold meaning models (training/train_meaning.py --cv-out)")
     ap.add_argument("--per-type", type=int, default=40, help="clause drops drawn per seed")
     ap.add_argument("--seeds", default="13,7", help="comma-separated seeds of the clause-drop draws")
+    ap.add_argument("--triples", type=int, default=3, help="clean three-language stories per document")
+    ap.add_argument("--triple-seed", type=int, default=3, help="seed of the clean stories' languages")
     ap.add_argument("--budget", type=float, default=0.1, help="probe warnings per 100 clean sentences allowed")
     ap.add_argument("--cache", default=str(DEFAULT_CACHE))
     ap.add_argument("--json", default="reports/bench/omission_probe.json")
@@ -153,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine.rules = [rule if r.code == "XL701" else r for r in engine.rules]
     try:
         cases, clean, sentences = collect(engine, rule, args.folder, fold_models(args.cv_models), args.per_type,
-                                          [int(s) for s in args.seeds.split(",")])
+                                          [int(s) for s in args.seeds.split(",")], args.triples, args.triple_seed)
     finally:
         engine.encoder.save()
     total = sum(sentences.values())
@@ -170,6 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"chosen on every document: probe_vote {chosen[0]:g}, probe_gain {chosen[1]:g} "
           f"(recall {at[0]:.3f}, {at[1]:.3f} per 100 on the same data)")
     out = {"benchmark": "omission_probe", "data": "ntrex-dev", "clause_drops": len(cases), "clean_sentences": total,
+           "clean_triples_per_document": args.triples,
            "budget_per_100": args.budget, "cross_validated_models": bool(args.cv_models),
            "recall_without_probe": round(off[0], 3), "cross_validated": cv,
            "chosen": {"probe_vote": chosen[0], "probe_gain": chosen[1]}, "grid": grid}

@@ -70,7 +70,7 @@ def model_floors(model: MeaningModel) -> dict[str, float]:
 
 
 NEVER = 1e9  # a floor no evidence reaches (a model without vote floors)
-PROBE_VOTE, PROBE_GAIN = 7.0, 0.12  # XL701's drop probe (see SpanOmission)
+PROBE_VOTE, PROBE_GAIN = 7.0, 0.08  # XL701's drop probe (see SpanOmission)
 
 
 class _ModelFloors(Rule):
