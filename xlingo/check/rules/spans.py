@@ -198,6 +198,13 @@ def drop_gain(ctx: CheckContext, doc: str, row: int, related: tuple[tuple[str, i
     return sum(gains) / len(gains)
 
 
+def _same_gap(a: Event, b: Event) -> bool:
+    """Two events of one version and row whose counterpart spans overlap in some version: one gap
+    the vote found from two places."""
+    return a.doc == b.doc and a.row == b.row and any(
+        d == e and s < t2 and s2 < t for d, s, t in a.related for e, s2, t2 in b.related)
+
+
 def _clip(text: str, n: int = 60) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[:n - 1].rstrip() + "…"
@@ -275,9 +282,17 @@ class _SpanRule(_ModelFloors):
         if an is None:
             return
         opts = self.options_for(ctx)
+        judged = []
         for ev, score in _strongest(an.events, an.scores, self.kind):
             n = len(an.rows[ev.row].cells)
-            sev, probed = self.confirmed(ctx, ev, n, self.severity_of(ev, n, score, opts), opts)
+            found = self.severity_of(ev, n, score, opts)
+            judged.append((ev, score, n, found, *self.confirmed(ctx, ev, n, found, opts)))
+        warned = [j[0] for j in judged if j[4] is not None and j[4] >= Severity.WARNING and not j[5]]
+        for ev, score, n, found, sev, probed in sorted(judged, key=lambda j: (j[5], -j[0].vote)):  # probe's last
+            if probed and any(_same_gap(ev, other) for other in warned):
+                sev, probed = found, False  # a gap already shown from another place keeps its own level
+            elif probed:
+                warned.append(ev)
             if sev is None:
                 continue
             if sev > Severity.INFO and (_numbers_only(ctx, ev) or _measures_only(ctx, ev)
