@@ -198,6 +198,16 @@ def drop_gain(ctx: CheckContext, doc: str, row: int, related: tuple[tuple[str, i
     return sum(gains) / len(gains)
 
 
+def _settled(ctx: CheckContext, ev: Event, sev: Severity | None) -> Severity | None:
+    """``sev``, information where what the event is about is judged elsewhere or carries no claim."""
+    if sev is not None and sev > Severity.INFO and (_numbers_only(ctx, ev) or _measures_only(ctx, ev)
+                                                    or _numbers_stated_there(ctx, ev)):
+        return Severity.INFO  # XL101 reads numbers the way each language writes them, and has judged these
+    if sev is not None and sev > Severity.INFO and _names_only(ctx, ev):
+        return Severity.INFO  # a shortened reference or a dropped attribution: the claim stays
+    return sev
+
+
 def _same_gap(a: Event, b: Event) -> bool:
     """Two events of one version and row whose counterpart spans overlap in some version: one gap
     the vote found from two places."""
@@ -286,20 +296,17 @@ class _SpanRule(_ModelFloors):
         for ev, score in _strongest(an.events, an.scores, self.kind):
             n = len(an.rows[ev.row].cells)
             found = self.severity_of(ev, n, score, opts)
-            judged.append((ev, score, n, found, *self.confirmed(ctx, ev, n, found, opts)))
+            sev, probed = self.confirmed(ctx, ev, n, found, opts)
+            judged.append((ev, score, n, _settled(ctx, ev, found), _settled(ctx, ev, sev), probed))
         warned = [j[0] for j in judged if j[4] is not None and j[4] >= Severity.WARNING and not j[5]]
         for ev, score, n, found, sev, probed in sorted(judged, key=lambda j: (j[5], -j[0].vote)):  # probe's last
-            if probed and any(_same_gap(ev, other) for other in warned):
-                sev, probed = found, False  # a gap already shown from another place keeps its own level
-            elif probed:
-                warned.append(ev)
+            if probed and sev == Severity.WARNING:
+                if any(_same_gap(ev, other) for other in warned):
+                    sev, probed = found, False  # a gap already shown from another place keeps its own level
+                else:
+                    warned.append(ev)
             if sev is None:
                 continue
-            if sev > Severity.INFO and (_numbers_only(ctx, ev) or _measures_only(ctx, ev)
-                                        or _numbers_stated_there(ctx, ev)):
-                sev = Severity.INFO  # XL101 reads numbers the way each language writes them, and has judged these
-            elif sev > Severity.INFO and _names_only(ctx, ev):
-                sev = Severity.INFO  # a shortened reference or a dropped attribution: the claim stays
             f = self.finding(ctx, ev, sev)
             note = "; two versions, no vote" if n < 3 else \
                 "; the other versions also disagree with each other here" if ev.disputed else ""
