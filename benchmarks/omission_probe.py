@@ -16,9 +16,9 @@ grid:
 
 The floors are chosen by document-level cross-validation: on each fold's other documents, the pair
 with the highest recall whose cost stays within ``--budget``; the figures quoted are those of the
-held-out documents. The pair chosen on every document is what XL701 ships (``PROBE_VOTE``,
-``PROBE_GAIN``). With ``--cv-models`` each story is checked by the meaning model trained without
-its document.
+held-out documents. The pair chosen on every document is what XL701 ships (its options
+``probe_vote``, ``probe_gain``). With ``--cv-models`` each story is checked by the meaning model
+trained without its document.
 
     python benchmarks/omission_probe.py ../shared/data/ntrex-dev --cv-models DIR
 """

@@ -70,7 +70,6 @@ def model_floors(model: MeaningModel) -> dict[str, float]:
 
 
 NEVER = 1e9  # a floor no evidence reaches (a model without vote floors)
-PROBE_VOTE, PROBE_GAIN = 7.0, 0.08  # XL701's drop probe (see SpanOmission)
 
 
 class _ModelFloors(Rule):
@@ -371,7 +370,7 @@ class SpanOmission(_SpanRule):
     summary = "Words the other versions share have no counterpart in this version"
     kind = "omission"
     # the drop probe's floors: chosen by benchmarks/omission_probe.py (document-level cross-validation)
-    options = {**_SpanRule.options, "probe_vote": PROBE_VOTE, "probe_gain": PROBE_GAIN}
+    options = {**_SpanRule.options, "probe_vote": 7.0, "probe_gain": 0.08}
     levels = {**_SpanRule.levels,
               Severity.WARNING: _SpanRule.levels[Severity.WARNING] + "; or, with three or more versions, a gap "
                                 "the N-way vote found (evidence from `probe_vote`) that the drop probe confirms: "
