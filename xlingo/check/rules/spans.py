@@ -291,13 +291,15 @@ class _SpanRule(_ModelFloors):
         if an is None:
             return
         opts = self.options_for(ctx)
-        judged = []
+        judged = []  # (event, score, versions, level without the probe, level, raised by the probe)
         for ev, score in _strongest(an.events, an.scores, self.kind):
             n = len(an.rows[ev.row].cells)
             found = self.severity_of(ev, n, score, opts)
             sev, probed = self.confirmed(ctx, ev, n, found, opts)
-            judged.append((ev, score, n, _settled(ctx, ev, found), _settled(ctx, ev, sev), probed))
-        warned = [j[0] for j in judged if j[4] is not None and j[4] >= Severity.WARNING and not j[5]]
+            sev = _settled(ctx, ev, sev)
+            judged.append((ev, score, n, _settled(ctx, ev, found) if probed else sev, sev, probed))
+        warned = [ev for ev, _, _, _, sev, probed in judged
+                  if sev is not None and sev >= Severity.WARNING and not probed]
         for ev, score, n, found, sev, probed in sorted(judged, key=lambda j: (j[5], -j[0].vote)):  # probe's last
             if probed and sev == Severity.WARNING:
                 if any(_same_gap(ev, other) for other in warned):
