@@ -14,11 +14,13 @@ and ``verb`` (a word with the language's verb inflection replaced by another suc
 corpus). Every story goes through the whole engine with the real default model; a hit is a
 finding at warning or above on the perturbed version overlapping the perturbed span (within
 two characters of a removal); precision is hits over all findings at warning or above on the
-perturbed stories. The translations of NTREX have real errors of their own (a misspelt name, a
-wrong unit, an unclosed quote), which every story cut from them carries: *new-only* precision
-counts only the findings the story did not have before its perturbation (same rule, version and
-text), i.e. what the perturbation made the checker say. Recall and both precisions are printed
-per type, hits and findings per rule.
+perturbed stories; *shown* is the share of cases with a finding of any level (information
+included: what a reviewer reading the whole report sees) on the perturbed span. The translations
+of NTREX have real errors of their own (a misspelt name, a wrong unit, an unclosed quote),
+which every story cut from them carries: *new-only* precision counts only the findings the story
+did not have before its perturbation (same rule, version and text), i.e. what the perturbation
+made the checker say. Recall, both precisions and *shown* are printed per type, hits and
+findings per rule.
 
     python benchmarks/perturb.py [../shared/data/ntrex-dev] [--per-type 12] [--ignore XL8] [--show]
 
@@ -874,12 +876,14 @@ def main(argv=None) -> int:
             gold = gold_in_document(case)
             flagged = [f for f in story.findings if f.severity >= Severity.WARNING]
             hits = [f for f in flagged if is_hit(f, case, gold)]
+            shown = any(is_hit(f, case, gold) for f in story.findings)
             before = engine.build_story(documents(unperturbed(case)), story_id=case.id)
             known = {finding_key(f) for f in before.findings if f.severity >= Severity.WARNING}
             new = [f for f in flagged if finding_key(f) not in known]
             st = stats[case.kind]
             st["cases"] += 1
             st["recalled"] += bool(hits)
+            st["shown"] += shown
             st["hits"] += len(hits)
             st["findings"] += len(flagged)
             st["new_hits"] += sum(1 for f in new if f in hits)
@@ -896,7 +900,7 @@ def main(argv=None) -> int:
     finally:
         engine.encoder.save()
     result = {}
-    print(f"{'type':13} cases  recall  precision  (hits/findings at warning+)  new-only  caught by")
+    print(f"{'type':13} cases  recall  precision  (hits/findings at warning+)  new-only  shown  caught by")
     for kind in TYPES:
         st = stats[kind]
         if only and kind not in only:
@@ -905,12 +909,13 @@ def main(argv=None) -> int:
         prec = st["hits"] / st["findings"] if st["findings"] else 0.0
         prec_new = st["new_hits"] / st["new"] if st["new"] else None  # the perturbation made it say nothing new
         langs = sorted({c.lang for c in cases if c.kind == kind})
-        result[kind] = {"cases": st["cases"], "recall": round(rec, 3), "precision": round(prec, 3),
+        shown = st["shown"] / st["cases"] if st["cases"] else 0.0
+        result[kind] = {"cases": st["cases"], "recall": round(rec, 3), "precision": round(prec, 3), "shown": round(shown, 3),
                         "hits": st["hits"], "findings": st["findings"], "precision_new": None if prec_new is None else round(prec_new, 3),
                         "new_hits": st["new_hits"], "new_findings": st["new"], "languages": langs,
                         "caught_by": dict(caught_by[kind].most_common())}
         print(f"{kind:13} {st['cases']:5}  {rec:6.2f}  {prec:9.2f}  ({st['hits']}/{st['findings']})  "
-              f"{'-' if prec_new is None else f'{prec_new:.2f}':>8}  "
+              f"{'-' if prec_new is None else f'{prec_new:.2f}':>8}  {shown:5.2f}  "
               f"{', '.join(f'{r}:{n}' for r, n in caught_by[kind].most_common(4))}")
     rules = sorted({r for r, _ in by_rule})
     print("per rule, over all perturbed stories: hits/findings at warning+ (precision)")
