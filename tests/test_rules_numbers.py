@@ -110,6 +110,28 @@ def test_a_context_document_breaks_the_tie():
     assert [(f.doc, f.severity) for f in found] == [("fr", Severity.ERROR)]
 
 
+@pytest.mark.parametrize("rows, flagged", [
+    # one inch converted and rounded three ways: the two odd ones are information
+    ([{"es": "Caerán entre 2 y 5 centímetros de lluvia.", "nl": "Er valt tussen 3 en 5 centimeter regen.",
+       "it": "Cadranno tra 2,5 e 5 centimetri di pioggia.", "pl": "Spadnie od 2,5 do 5 centymetrów deszczu."}],
+     [("es", Severity.INFO), ("nl", Severity.INFO)]),
+    ([{"ru": "Температура поднялась до 27 градусов.", "ja": "気温は26度まで上がった。",
+       "de": "Die Temperatur stieg auf 30 Grad.", "fr": "La température est montée à 30 degrés."}],
+     [("ja", Severity.INFO), ("ru", Severity.INFO)]),
+    # two against two, each side agreeing with itself: nothing says which is right
+    ([{"es": "Caerán 2 centímetros.", "nl": "Er valt 2 centimeter.", "it": "Cadranno 3 centimetri.",
+       "pl": "Spadną 3 centymetry."}], [("es", Severity.WARNING), ("it", Severity.WARNING),
+                                        ("nl", Severity.WARNING), ("pl", Severity.WARNING)]),
+    # a majority: the odd one is an error, whatever else differs
+    ([{"es": "Caerán 2 centímetros.", "nl": "Er valt 2,5 centimeter.", "it": "Cadranno 2,5 centimetri.",
+       "pl": "Spadnie 2,5 centymetra.", "fr": "Il tombera 3 centimètres."}], [("es", Severity.ERROR), ("fr", Severity.ERROR)]),
+])
+def test_a_tie_whose_other_side_is_split_singles_out_no_version(rows, flagged):
+    _, found = run(NumberMismatch(), rows)
+    assert sorted((f.doc, f.severity) for f in found) == flagged
+    assert all(("disagree with each other too" in f.message) == (f.severity == Severity.INFO) for f in found)
+
+
 def test_two_versions_one_drops_an_amount_but_not_a_plain_number():
     rows = [{"de": "Das kostet 3 Millionen Euro.", "fr": "Cela coûte cher."},
             {"de": "Die Karte von 1930 ist gut.", "fr": "La carte est bonne."}]

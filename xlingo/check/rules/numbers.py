@@ -170,7 +170,9 @@ class NumberMismatch(Rule):
     (the names rules compare them). Missing numbers up to ``small_max`` are not flagged (often
     spelled out or turned into an ordinal word). With two versions, or a tie, both sides are
     flagged as warnings unless a context document says which one is right; a plain number (not
-    an amount, share or scaled figure) missing on one side of a tie is not flagged. Clock times
+    an amount, share or scaled figure) missing on one side of a tie is not flagged; where the
+    side without the number writes a value of its own in each version (``2`` and ``3`` against
+    ``2,5`` twice: one inch rounded three ways), the finding is information. Clock times
     and match clocks (``13.30 Uhr``/``1.30pm``, ``27:37``) are compared on a 12-hour dial: a
     different time in one version is a warning when most versions (not a tie) agree on theirs,
     a time left out is never flagged.
@@ -207,6 +209,9 @@ class NumberMismatch(Rule):
         Severity.ERROR: "more versions agree on the number than differ from it",
         Severity.WARNING: "a tie (two versions, or as many on each side) that no context document settles, or "
                           "three or more versions that each write a value of their own",
+        Severity.INFO: "a tie whose other side does not agree with itself either: each of those versions writes "
+                       "a value of its own that could stand for the number (a converted figure rounded "
+                       "several ways, `2` / `3` against `2,5` / `2,5` for one inch)",
     }
     summary = "A number, amount or date differs from the other versions (read locale-aware)"
     options = {"small_max": 12.0}
@@ -295,6 +300,9 @@ class NumberMismatch(Rule):
             if in_g and not in_c:
                 severity = None
         texts, langs, related = _quote(ctx, g, d.id)
+        note = ""
+        if severity is not None and sup == opp and _scattered(rn, g):
+            severity, note = Severity.INFO, "; the versions without it disagree with each other too"
         if g.kind == "time":
             if cand is None:
                 return None  # a time left out: often said as "in the afternoon"
@@ -303,7 +311,7 @@ class NumberMismatch(Rule):
             q = cand.members[d.id]
             if clash := _unit_clash(g, cand, d.id):  # the same digits in another unit (5 mm / 5 cm)
                 texts += f" ({', '.join(clash[1])}; here {clash[0]})"
-            return ctx.finding(self, d, q.start, q.end, f"`{q.text}` here, but {texts} in {langs}", row=rn.k,
+            return ctx.finding(self, d, q.start, q.end, f"`{q.text}` here, but {texts} in {langs}{note}", row=rn.k,
                                related=related, severity=severity, suggestion=_suggest(q, g.rep.value, d.lang))
         rep = g.rep
         if g.kind == "month" or (rep.kind == "number" and rep.scale == 1
@@ -319,6 +327,16 @@ class NumberMismatch(Rule):
         assert span is not None
         return ctx.finding(self, d, span[0], span[1], f"{texts} in {langs}; this version has no such number", row=rn.k,
                            related=related, severity=severity)
+
+
+def _scattered(rn: _RowNumbers, g: _Group) -> bool:
+    """Whether the versions without ``g`` each write a value that could stand for it (one that
+    ``g``'s versions do not also write), but no one value is shared by all of them (``2`` and ``3`` where two others write ``2,5``: a converted
+    figure rounded three ways), so no version is singled out."""
+    outside = [e.id for e in rn.docs if e.id not in g.members]
+    stand_ins = [{id(h) for h in rn.groups if e in h.members and not h.members.keys() & g.members.keys()
+                  and _can_stand_for(h.members[e], g) and _plausible(g.rep, h.members[e])} for e in outside]
+    return len(outside) >= 2 and all(stand_ins) and not set.intersection(*stand_ins)
 
 
 def _unit_clash(g: _Group, cand: _Group | None, doc: str) -> tuple[str, tuple[str, ...]] | None:
