@@ -8,6 +8,7 @@ import pytest
 
 from xlingo.check.quantities import extract_quantities, same_value
 from xlingo.check.rules.numbers import NumberMismatch
+from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
 
@@ -58,3 +59,38 @@ def test_units_and_ranges_are_read():
     assert same_value(a, b) == 1
     a, b = extract_quantities("200 miles", "en")[0], extract_quantities("200 km", "fr")[0]
     assert same_value(a, b) == 0
+
+
+@pytest.mark.parametrize("row, conversion", [
+    # the source's inches, pounds and Fahrenheit are in neither version: each converted on its own
+    ({"es": "Caerán 2 centímetros de lluvia.", "it": "Cadranno 2,5 centimetri di pioggia."}, True),
+    ({"nl": "Er valt tot 8 centimeter regen.", "de": "Es fallen bis zu 7,5 Zentimeter Regen."}, True),
+    ({"de": "Das Schwein wog 290 Kilogramm.", "nl": "Het varken woog 300 kilogram."}, True),
+    ({"ru": "Было 27 градусов.", "nl": "Het was 30 graden."}, True),
+    # not two roundings of one converted figure: the warning stays
+    ({"de": "Es fallen 25 Zentimeter Schnee.", "fr": "Il tombera 35 centimètres de neige."}, False),
+    ({"de": "Das Schwein wog 290 Kilogramm.", "nl": "Het varken woog 390 kilogram."}, False),
+    ({"pl": "Trasa ma 160 km.", "fr": "La route fait 170 km."}, False),
+    ({"es": "Ganó 2 partidos.", "it": "Ha vinto 3 partite."}, False),
+])
+def test_a_tie_of_two_roundings_of_one_converted_measure_is_information(row, conversion):
+    found = findings([row])
+    assert len(found) == 2
+    assert {f.severity for f in found} == {Severity.INFO if conversion else Severity.WARNING}
+    assert all(("converted from the other measurement system" in f.message) == conversion for f in found)
+
+
+def test_a_majority_still_makes_a_converted_measure_an_error():
+    found = findings([{"es": "Caerán 2 centímetros.", "it": "Cadranno 2,5 centimetri.",
+                       "pt": "Vão cair 2,5 centímetros."}])
+    assert [(f.doc, f.severity) for f in found] == [("es", Severity.ERROR)]
+
+
+def test_three_roundings_of_one_converted_measure_are_information_and_three_fees_still_warn():
+    rows = [{"es": "Caerán 2 centímetros.", "it": "Cadranno 2,5 centimetri.", "ru": "Выпадет 3 сантиметра."}]
+    found = findings(rows)
+    assert sorted((f.doc, f.severity) for f in found) == [("es", Severity.INFO), ("it", Severity.INFO),
+                                                           ("ru", Severity.INFO)]
+    assert all("converted from the other measurement system" in f.message for f in found)
+    rows = [{"es": "Caerán 12 centímetros.", "it": "Cadranno 15 centimetri.", "ru": "Выпадет 18 сантиметров."}]
+    assert {f.severity for f in findings(rows)} == {Severity.WARNING}

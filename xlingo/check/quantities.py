@@ -61,8 +61,8 @@ from num2words import num2words
 
 from xlingo.language import primary_language
 
-__all__ = ["Quantity", "extract_quantities", "same_value", "same_measure", "currencies_conflict", "format_number",
-           "locale_symbols", "spelled_out"]
+__all__ = ["Quantity", "extract_quantities", "same_value", "same_measure", "one_conversion", "currencies_conflict",
+           "format_number", "locale_symbols", "spelled_out"]
 
 KINDS_NUMERIC = ("number", "percent", "money")
 
@@ -826,6 +826,58 @@ def _rounded_conversion(fine: Quantity, coarse: Quantity) -> bool:
         return False
     step = _step(coarse.value)
     return step > 1 and abs(coarse.value - fine.value) <= step / 2 and _conversion_of_round_figure(fine)
+
+
+def _rounding_reach(q: Quantity) -> Decimal:
+    """How far the measure a written value rounds may lie from it: half the step its trailing
+    digits show (``300`` -> 50, ``290`` -> 5), or a whole step of one unit or less, as a figure
+    is also cut short (``2`` cm for 2.54, ``7,5`` for 7.62)."""
+    if q.value == q.value.to_integral_value():
+        step = _step(q.value)
+        return step / 2 if step > 1 else Decimal(1)
+    return q.quantum * 5 if q.value.normalize().as_tuple().digits[-1] == 5 else q.quantum
+
+
+def _few_digits(n: int) -> bool:
+    return n > 0 and len(str(n).rstrip("0")) <= 2
+
+
+def _candidates(x: Decimal) -> set[int]:
+    """Whole figures of one or two significant digits near ``x``, and its neighbours."""
+    out = set()
+    for sig in (1, 2):
+        place = Decimal(10) ** max(x.adjusted() - sig + 1, 0)
+        base = int((x / place).to_integral_value()) * int(place)
+        out |= {base - int(place), base, base + int(place)}
+    return {n for n in out if n > 0}
+
+
+def one_conversion(a: Quantity, b: Quantity) -> bool:
+    """``a`` and ``b``, in one unit, may both round one measure converted from a whole figure of
+    one or two significant digits of the other measurement system, each within the step its own
+    digits show: ``2``, ``2,5`` and ``3`` cm for 1 inch, ``290`` and ``300`` kg for 640 lb, ``27``
+    and ``30`` degrees for 80 °F (:func:`_rounding_reach`). Two versions that convert on their own
+    rarely agree to the digit."""
+    if not a.unit or a.unit != b.unit or a.value == b.value:
+        return False
+    dim = _UNIT_DIM[a.unit]
+    steps = (_rounding_reach(a), _rounding_reach(b))
+    if dim == "temperature":
+        if a.unit == "F":
+            return False
+        sources = [("F", lambda n: (Decimal(n) - 32) * 5 / 9, lambda v: v * 9 / 5 + 32)]
+    elif a.unit in _METRIC and a.measure is not None:
+        here = _UNIT_FACTOR[a.unit]
+        sources = [(u, lambda n, f=f: n * f / here, lambda v, f=f: v * here / f)
+                   for u, d, f, _ in _UNITS if d == dim and u not in _METRIC and u != "deg"]
+    else:
+        return False
+    for _, to_here, back in sources:
+        for n in _candidates(back(a.value)) | _candidates(back(b.value)):
+            x = to_here(n)
+            if _few_digits(n) and all(abs(q.value - x) <= st for q, st in zip((a, b), steps)):
+                return True
+    return False
 
 
 def _decade(a: Quantity, b: Quantity) -> bool:

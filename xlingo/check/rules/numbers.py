@@ -18,6 +18,7 @@ from xlingo.check.quantities import (
     currencies_conflict,
     extract_quantities,
     format_number,
+    one_conversion,
     same_measure,
     same_value,
     spelled_out,
@@ -172,7 +173,9 @@ class NumberMismatch(Rule):
     flagged as warnings unless a context document says which one is right; a plain number (not
     an amount, share or scaled figure) missing on one side of a tie is not flagged; where the
     side without the number writes a value of its own in each version (``2`` and ``3`` against
-    ``2,5`` twice: one inch rounded three ways), the finding is information. Clock times
+    ``2,5`` twice: one inch rounded three ways), or where the two sides may both round one measure
+    converted from a whole figure of the other measurement system (``290 kg`` / ``300 kg`` for
+    640 lb, ``27`` / ``30`` degrees for 80 °F), the finding is information. Clock times
     and match clocks (``13.30 Uhr``/``1.30pm``, ``27:37``) are compared on a 12-hour dial: a
     different time in one version is a warning when most versions (not a tie) agree on theirs,
     a time left out is never flagged.
@@ -209,9 +212,10 @@ class NumberMismatch(Rule):
         Severity.ERROR: "more versions agree on the number than differ from it",
         Severity.WARNING: "a tie (two versions, or as many on each side) that no context document settles, or "
                           "three or more versions that each write a value of their own",
-        Severity.INFO: "a tie whose other side does not agree with itself either: each of those versions writes "
-                       "a value of its own that could stand for the number (a converted figure rounded "
-                       "several ways, `2` / `3` against `2,5` / `2,5` for one inch)",
+        Severity.INFO: "values of their own in three or more versions, or a tie, where all may round one measure "
+                       "converted from a whole figure of the other measurement system (`2` / `2,5` / `3` cm for one "
+                       "inch, `290 kg` / `300 kg` for 640 lb); a tie whose other side does not agree with itself "
+                       "either: each of those versions writes a value of its own that could stand for the number",
     }
     summary = "A number, amount or date differs from the other versions (read locale-aware)"
     options = {"small_max": 12.0}
@@ -223,7 +227,8 @@ class NumberMismatch(Rule):
 
     def _disputed(self, ctx: CheckContext, rn: _RowNumbers) -> Iterator[Finding]:
         """Three or more versions, each with a value of its own for one number (``12`` / ``15`` /
-        ``13``): two at least are wrong and no vote says which, so each is a warning. Each other
+        ``13``): two at least are wrong and no vote says which, so each is a warning (information
+        where all may round one converted measure, :func:`one_conversion`). Each other
         version must have exactly one number alone in its value, in the same unit (another unit is
         a conversion or a unit slip, judged above), that could be a slip for it."""
         if len(rn.docs) < 3:
@@ -237,11 +242,14 @@ class NumberMismatch(Rule):
                 if any(len(t) != 1 for t in theirs):
                     continue
                 others = [e for e in rn.docs if e.id != d.id]
+                converted = all(one_conversion(q, t[0]) for t in theirs)
                 yield ctx.finding(self, d, q.start, q.end,
                                   f"`{q.text}` here, but {' / '.join(f'`{t[0].text}`' for t in theirs)} in "
-                                  f"{languages(ctx, [e.id for e in others])}: the versions disagree with each other",
+                                  f"{languages(ctx, [e.id for e in others])}: the versions disagree with each other"
+                                  + ("; all may round one measure converted from the other measurement system"
+                                     if converted else ""),
                                   row=rn.k, related=[ctx.span(e.id, t[0].start, t[0].end) for e, t in zip(others, theirs)],
-                                  severity=Severity.WARNING)
+                                  severity=Severity.INFO if converted else Severity.WARNING)
 
     def _row(self, ctx: CheckContext, rn: _RowNumbers) -> Iterator[Finding]:
         n = len(rn.docs)
@@ -303,6 +311,8 @@ class NumberMismatch(Rule):
         note = ""
         if severity is not None and sup == opp and _scattered(rn, g):
             severity, note = Severity.INFO, "; the versions without it disagree with each other too"
+        elif severity is not None and sup == opp and cand is not None and one_conversion(g.rep, cand.members[d.id]):
+            severity, note = Severity.INFO, "; both may round one measure converted from the other measurement system"
         if g.kind == "time":
             if cand is None:
                 return None  # a time left out: often said as "in the afternoon"
