@@ -69,6 +69,39 @@ def test_meaning_shift_flags_the_outlier_version():
     assert [(f.doc, f.row) for f in findings] == [("de", 5)]
 
 
+def _shift_story(texts):
+    """Eight rows of es / pl / ja; row 5 much less similar under the span encoder than the rest."""
+    rows = [{"es": f"Frase {k}.", "pl": f"Zdanie {k}.", "ja": f"文{k}。"} for k in range(8)]
+    rows[5] = texts
+    story = story_from_rows(rows)
+    for k, row in enumerate(story.alignment):
+        row.similarity = 0.93 + 0.005 * (k % 3)
+    story.alignment[5].similarity = 0.80
+    return story
+
+
+def test_meaning_shift_needs_the_second_encoder_to_find_the_versions_apart():
+    replaced = {"es": "El museo reabre el viernes.", "pl": "Muzeum zostanie otwarte w piątek.",
+                "ja": "市長は新しい駐車場を約束した。"}  # the Japanese says something else
+    paraphrase = {"es": "El museo reabre el viernes.", "pl": "W piątek muzeum znów przyjmie gości.",
+                  "ja": "美術館は金曜日に再開する。"}  # the same news in other words
+    table = {replaced["es"]: _vec(0, 1), replaced["pl"]: _vec(0, 1, 2), replaced["ja"]: _vec(5, 6),
+             paraphrase["pl"]: _vec(0, 2), paraphrase["ja"]: _vec(0, 1, 3)}
+
+    def second(texts):
+        return np.stack([table.get(t, _vec(7)) for t in texts])
+
+    rule = MeaningShift({"min_z": 3.0, "max_second_agreement": 0.3})
+    found = list(rule.check(context_for(_shift_story(replaced), second_embed=second)))
+    assert [(f.doc, f.row) for f in found] == [("ja", 5)]
+    assert list(rule.check(context_for(_shift_story(paraphrase), second_embed=second))) == []
+    # without a second encoder, the span encoder's margin decides (0.13 below the median here)
+    assert len(list(MeaningShift({"min_z": 3.0, "max_similarity_margin": 0.1}).check(
+        context_for(_shift_story(paraphrase))))) == 1
+    assert list(MeaningShift({"min_z": 3.0, "max_similarity_margin": 0.2}).check(
+        context_for(_shift_story(paraphrase)))) == []
+
+
 def test_meaning_shift_quiet_on_uniform_story():
     story = story_from_rows([{"en": f"e{k}", "de": f"d{k}"} for k in range(8)])
     for row in story.alignment:
