@@ -865,14 +865,14 @@ def one_conversion(a: Quantity, b: Quantity) -> bool:
     if dim == "temperature":
         if a.unit == "F":
             return False
-        sources = [("F", lambda n: (Decimal(n) - 32) * 5 / 9, lambda v: v * 9 / 5 + 32)]
+        sources = [(lambda n: (Decimal(n) - 32) * 5 / 9, lambda v: v * 9 / 5 + 32)]  # from Fahrenheit
     elif a.unit in _METRIC and a.measure is not None:
         here = _UNIT_FACTOR[a.unit]
-        sources = [(u, lambda n, f=f: n * f / here, lambda v, f=f: v * here / f)
+        sources = [(lambda n, f=f: n * f / here, lambda v, f=f: v * here / f)
                    for u, d, f, _ in _UNITS if d == dim and u not in _METRIC and u != "deg"]
     else:
         return False
-    for _, to_here, back in sources:
+    for to_here, back in sources:
         for n in _candidates(back(a.value)) | _candidates(back(b.value)):
             x = to_here(n)
             if _few_digits(n) and all(abs(q.value - x) <= st for q, st in zip((a, b), steps)):

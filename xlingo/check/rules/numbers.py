@@ -308,15 +308,15 @@ class NumberMismatch(Rule):
             if in_g and not in_c:
                 severity = None
         texts, langs, related = _quote(ctx, g, d.id)
+        if g.kind == "time":
+            if cand is None:
+                return None  # a time left out: often said as "in the afternoon"
+            severity = Severity.WARNING  # versions may convert a time zone
         note = ""
         if severity is not None and sup == opp and _scattered(rn, g):
             severity, note = Severity.INFO, "; the versions without it disagree with each other too"
         elif severity is not None and sup == opp and cand is not None and one_conversion(g.rep, cand.members[d.id]):
             severity, note = Severity.INFO, "; both may round one measure converted from the other measurement system"
-        if g.kind == "time":
-            if cand is None:
-                return None  # a time left out: often said as "in the afternoon"
-            severity = Severity.WARNING  # versions may convert a time zone
         if cand is not None:
             q = cand.members[d.id]
             if clash := _unit_clash(g, cand, d.id):  # the same digits in another unit (5 mm / 5 cm)
@@ -341,8 +341,9 @@ class NumberMismatch(Rule):
 
 def _scattered(rn: _RowNumbers, g: _Group) -> bool:
     """Whether the versions without ``g`` each write a value that could stand for it (one that
-    ``g``'s versions do not also write), but no one value is shared by all of them (``2`` and ``3`` where two others write ``2,5``: a converted
-    figure rounded three ways), so no version is singled out."""
+    ``g``'s versions do not also write), but no one value is shared by all of them (``2`` and
+    ``3`` where two others write ``2,5``: a converted figure rounded three ways), so no version is
+    singled out."""
     outside = [e.id for e in rn.docs if e.id not in g.members]
     stand_ins = [{id(h) for h in rn.groups if e in h.members and not h.members.keys() & g.members.keys()
                   and _can_stand_for(h.members[e], g) and _plausible(g.rep, h.members[e])} for e in outside]
