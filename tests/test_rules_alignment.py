@@ -93,13 +93,29 @@ def test_meaning_shift_needs_the_second_encoder_to_find_the_versions_apart():
 
     rule = MeaningShift({"min_z": 3.0, "max_second_agreement": 0.3})
     found = list(rule.check(context_for(_shift_story(replaced), second_embed=second)))
-    assert [(f.doc, f.row) for f in found] == [("ja", 5)]
+    assert [(f.doc, f.row) for f in found] == [("ja", 5)] and "this one least" in found[0].message
     assert list(rule.check(context_for(_shift_story(paraphrase), second_embed=second))) == []
     # without a second encoder, the span encoder's margin decides (0.13 below the median here)
     assert len(list(MeaningShift({"min_z": 3.0, "max_similarity_margin": 0.1}).check(
         context_for(_shift_story(paraphrase))))) == 1
     assert list(MeaningShift({"min_z": 3.0, "max_similarity_margin": 0.2}).check(
         context_for(_shift_story(paraphrase)))) == []
+
+
+def test_meaning_shift_with_two_versions_does_not_say_which_one_changed():
+    rows = [{"ar": f"جملة {k}.", "ru": f"Предложение {k}."} for k in range(8)]
+    rows[5] = {"ar": "افتتح المتحف يوم الجمعة.", "ru": "Мэр пообещал новую парковку."}
+    story = story_from_rows(rows)
+    for k, row in enumerate(story.alignment):
+        row.similarity = 0.93 + 0.005 * (k % 3)
+    story.alignment[5].similarity = 0.80
+
+    def second(texts):
+        return np.stack([_vec(1) if t.startswith("افتتح") else _vec(2) if t.startswith("Мэр") else _vec(7)
+                         for t in texts])
+
+    [f] = MeaningShift({"min_z": 3.0, "max_second_agreement": 0.3}).check(context_for(story, second_embed=second))
+    assert f.row == 5 and "either may be the one that changed" in f.message
 
 
 def test_meaning_shift_quiet_on_uniform_story():

@@ -201,10 +201,10 @@ class MeaningShift(Rule):
             worst = docs[int(np.argmin(agreement))]
             start, end = ctx.row_span(k, worst)
             others = [ctx.span(d, *ctx.row_span(k, d)) for d in docs if d != worst]
+            which = "and this one least" if len(docs) > 2 else "two versions: either may be the one that changed"
             yield ctx.finding(self, worst, start, end,
                               f"this sentence may say something else: the versions agree much less here than in "
-                              f"the rest of the story (similarity {row.similarity:.2f}, usually {median:.2f}), and this "
-                              f"one least",
+                              f"the rest of the story (similarity {row.similarity:.2f}, usually {median:.2f}), {which}",
                               row=k, related=others)
 
 
