@@ -794,13 +794,17 @@ def _round_figure(n: int) -> bool:
     return 0 < n <= 20 or len(digits) == 1 or (len(digits) in (2, 3) and digits[-1] == "5")
 
 
+def _other_system(unit: str) -> list[Decimal]:
+    """The factors of the units of ``unit``'s dimension in the other measurement system (none for
+    temperatures, whose conversion is affine)."""
+    return [factor for u, d, factor, _ in _UNITS if d == _UNIT_DIM[unit] and d != "temperature"
+            and (u in _METRIC) != (unit in _METRIC)]
+
+
 def _conversion_of_round_figure(q: Quantity) -> bool:
     """``q`` is a round figure of the other measurement system converted and rounded to ``q``'s
     precision (``227 kg`` = 500 lb, ``137 km/h`` = 85 mph, ``619 km`` = 385 miles)."""
-    dim, metric = _UNIT_DIM[q.unit], q.unit in _METRIC
-    for unit, d, factor, _ in _UNITS:
-        if d != dim or (unit in _METRIC) == metric or unit in ("deg", "C", "F"):
-            continue
+    for factor in _other_system(q.unit):
         there = q.measure / factor
         for n in {int(there), int(there) + 1, int(there / 5) * 5, int(there / 5) * 5 + 5}:
             if _round_figure(n) and abs(n * factor / _UNIT_FACTOR[q.unit] - q.value) <= q.quantum:
@@ -868,8 +872,7 @@ def one_conversion(a: Quantity, b: Quantity) -> bool:
         sources = [(lambda n: (Decimal(n) - 32) * 5 / 9, lambda v: v * 9 / 5 + 32)]  # from Fahrenheit
     elif a.unit in _METRIC and a.measure is not None:
         here = _UNIT_FACTOR[a.unit]
-        sources = [(lambda n, f=f: n * f / here, lambda v, f=f: v * here / f)
-                   for u, d, f, _ in _UNITS if d == dim and u not in _METRIC and u != "deg"]
+        sources = [(lambda n, f=f: n * f / here, lambda v, f=f: v * here / f) for f in _other_system(a.unit)]
     else:
         return False
     for to_here, back in sources:
