@@ -104,6 +104,31 @@ def test_two_versions_that_disagree_are_both_flagged_as_warnings():
         ("de", "10 Prozent", Severity.WARNING), ("fr", "12 %", Severity.WARNING)]
 
 
+@pytest.mark.parametrize("rows, flagged", [
+    # the Arabic states its amount in a word the reader does not read (a dual): no vote either way
+    ([{"nl": "Ze doet niet mee als ze geen $1 miljoen kan opbrengen.",
+       "es": "No se presentará si no recauda dos millones de dólares.",
+       "ar": "لن تترشح ما لم تجمع مليوني دولار."}],
+     [("es", Severity.WARNING), ("nl", Severity.WARNING)]),
+    ([{"ja": "利用者は12万人に増えた。", "ru": "Число пользователей выросло до 150 тысяч.",
+       "en": "The number of users grew sharply."}],
+     [("ja", Severity.WARNING), ("ru", Severity.WARNING)]),
+    # "a mile" in words, and two roundings of it in kilometres beside: information, as in a tie
+    ([{"en": "Another cyclist died on Childers Street, about a mile away.",
+       "de": "Ein anderer Radfahrer starb in der Childers Street, etwa 1,6 Kilometer entfernt.",
+       "fr": "Un autre cycliste est mort sur Childers Street, à environ 1,5 km.",
+       "pt": "Outro ciclista morreu na Childers Street, a cerca de um quilómetro e meio."}],
+     [("de", Severity.INFO), ("fr", Severity.INFO)]),
+    # the versions that state a figure agree: nothing to flag, however many say it in words
+    ([{"nl": "Ze doet niet mee als ze geen $2 miljoen kan opbrengen.",
+       "es": "No se presentará si no recauda dos millones de dólares.",
+       "ar": "لن تترشح ما لم تجمع مليوني دولار."}], []),
+])
+def test_a_version_that_states_no_figure_abstains_and_the_others_tie(rows, flagged):
+    _, found = run(NumberMismatch(), rows)
+    assert sorted((f.doc, f.severity) for f in found) == flagged
+
+
 def test_a_context_document_breaks_the_tie():
     rows = [{"de": "Die Schulden betragen 5 Milliarden Euro.", "fr": "La dette s'élève à 6 milliards d'euros."}]
     _, found = run(NumberMismatch(), rows, context={"en-wire": "The debt stands at 5 billion euros, officials said."})

@@ -170,7 +170,9 @@ class NumberMismatch(Rule):
     (``zwei``/``2``) are tolerated; model codes such as ``A320`` or ``COVID-19`` are not numbers
     (the names rules compare them). Missing numbers up to ``small_max`` are not flagged (often
     spelled out or turned into an ordinal word). With two versions, or a tie, both sides are
-    flagged as warnings unless a context document says which one is right; a plain number (not
+    flagged as warnings unless a context document says which one is right; a version that
+    writes no figure of that kind (one spelled out in words not read here, ``مليوني دولار``, or
+    left out) abstains, so two versions that disagree beside it are a tie; a plain number (not
     an amount, share or scaled figure) missing on one side of a tie is not flagged; where the
     side without the number writes a value of its own in each version (``2`` and ``3`` against
     ``2,5`` twice: one inch rounded three ways), or where the two sides may both round one measure
@@ -210,8 +212,9 @@ class NumberMismatch(Rule):
     severity = Severity.ERROR
     levels = {
         Severity.ERROR: "more versions agree on the number than differ from it",
-        Severity.WARNING: "a tie (two versions, or as many on each side) that no context document settles, or "
-                          "three or more versions that each write a value of their own",
+        Severity.WARNING: "a tie (two versions, or as many on each side, versions that state no such figure "
+                          "left aside) that no context document settles, or three or more versions that each "
+                          "write a value of their own",
         Severity.INFO: "values of their own in three or more versions, or a tie, where all may round one measure "
                        "converted from a whole figure of the other measurement system (`2` / `2,5` / `3` cm for one "
                        "inch, `290 kg` / `300 kg` for 640 lb); a tie whose other side does not agree with itself "
@@ -256,7 +259,7 @@ class NumberMismatch(Rule):
         if n < 2:
             return
         for d in rn.docs:
-            wanted = [g for g in rn.groups if d.id not in g.members and 2 * len(g.members) >= n
+            wanted = [g for g in rn.groups if d.id not in g.members and 2 * len(g.members) >= _voters(rn, d.id, g)
                       and (g.hard and g.kind != "time" or g.kind == "month" or _agreed_time(g, n))
                       and not _converted_here(g, rn.quantities[d.id])]
             cands = [h for h in rn.groups if d.id in h.members and 2 * len(h.members) <= n]
@@ -299,9 +302,10 @@ class NumberMismatch(Rule):
     def _finding(self, ctx: CheckContext, rn: _RowNumbers, d: Document, g: _Group,
                  cand: _Group | None) -> Finding | None:
         """Flag ``d`` for lacking ``g`` (``cand``: what it says instead), or None when it should not be."""
-        sup, opp = len(g.members), len(rn.docs) - len(g.members)
+        sup, opp = len(g.members), len(rn.docs) - len(g.members)  # a version without the figure votes against
         severity = None if sup > opp else Severity.WARNING
-        if sup == opp:  # a tie: a context document may say which side is right
+        tie = sup == opp or 2 * sup == _voters(rn, d.id, g)  # also beside versions that state no such figure
+        if tie:  # a context document may say which side is right
             in_g, in_c = _in_context(ctx, g), cand is not None and _in_context(ctx, cand)
             if in_c and not in_g:
                 return None
@@ -313,9 +317,9 @@ class NumberMismatch(Rule):
                 return None  # a time left out: often said as "in the afternoon"
             severity = Severity.WARNING  # versions may convert a time zone
         note = ""
-        if severity is not None and sup == opp and _scattered(rn, g):
+        if severity is not None and tie and _scattered(rn, g):
             severity, note = Severity.INFO, "; the versions without it disagree with each other too"
-        elif severity is not None and sup == opp and cand is not None and one_conversion(g.rep, cand.members[d.id]):
+        elif severity is not None and tie and cand is not None and one_conversion(g.rep, cand.members[d.id]):
             severity, note = Severity.INFO, "; both may round one measure converted from the other measurement system"
         if cand is not None:
             q = cand.members[d.id]
@@ -337,6 +341,18 @@ class NumberMismatch(Rule):
         assert span is not None
         return ctx.finding(self, d, span[0], span[1], f"{texts} in {langs}; this version has no such number", row=rn.k,
                            related=related, severity=severity)
+
+
+def _voters(rn: _RowNumbers, doc: str, g: _Group) -> int:
+    """The versions that decide whether ``g`` is wanted from ``doc``: all of them, but where
+    ``doc`` writes a figure of ``g``'s kind, a version that writes none abstains (its figure is
+    spelled out in words not read here, ``مليوني دولار``, or left out), so that two versions that
+    disagree beside it are a tie. The severity still counts every version: an error needs a
+    majority of all of them."""
+    def states(d: str) -> bool:
+        return any(not q.soft and q.kind == g.kind for q in rn.quantities[d])
+
+    return sum(1 for e in rn.docs if states(e.id)) if states(doc) else len(rn.docs)
 
 
 def _scattered(rn: _RowNumbers, g: _Group) -> bool:
