@@ -628,3 +628,13 @@ def test_names_that_can_only_be_names_are_judged_by_the_word_alignment_without_s
 ])
 def test_translated_institutions_exonyms_and_transliterations_are_not_flagged(rows):
     assert _flagged(rows) == []
+
+
+def test_a_german_name_whose_letters_split_into_rare_short_words_is_still_a_name():
+    # ``Kaipov`` reads as *kai* + *pov*, two three-letter words German barely has: no compound
+    rows = [{"en": "Officials said so at a conference in Tervola province.",
+             "fr": "Les autorités l'ont dit lors d'une conférence dans la province de Tervola.",
+             "de": "Die Beamten sagten es auf einer Konferenz in der Provinz Kaipov."}]
+    assert _flagged(rows) == [("de", "Kaipov", Severity.ERROR)]
+    rows[0]["de"] = "Die Beamten sagten es auf einer Konferenz in der Provinz Tervola."
+    assert _flagged(rows) == []

@@ -517,3 +517,47 @@ def test_a_translation_two_languages_share_is_no_form_another_language_must_keep
              "de": "Die Harbor Morning Post berichtete am Samstag darüber.",
              "pl": "Harbor Poranna Poczta poinformowała o tym w sobotę."}]
     assert [f.doc for f in run(NameInconsistent, rows + FILL, embed=concept_embed)[1]] == ["pl"]
+
+
+@pytest.mark.parametrize("rows, doc, text", [
+    # a given name the other versions keep, replaced by an ordinary German word
+    ({"en": "The try by Warwick Quennell was converted by Oduya.",
+      "de": "Den Versuch von Buchstabe Quennell verwandelte Oduya.",
+      "fr": "L'essai de Warwick Quennell a été transformé par Oduya."}, "de", "Buchstabe Quennell"),
+    # the first word of a newspaper's name translated, the rest kept
+    ({"en": "A trader told the Evening News that the pig was locked up.",
+      "nl": "Een handelaar vertelde de Avond News dat het varken was opgesloten.",
+      "de": "Ein Händler sagte den Evening News, das Schwein sei eingesperrt worden."}, "nl", "Avond News"),
+    # a French version, a surname no dictionary knows whole (its parts are French words)
+    ({"en": "The try by Warwick McDowall was converted by Oduya.",
+      "fr": "L'essai de Londres McDowall a été transformé par Oduya.",
+      "de": "Den Versuch von Warwick McDowall verwandelte Oduya."}, "fr", "Londres McDowall"),
+    # kept in lower-case-title French, so no title: a given name
+    ({"it": "Il rapper Che Oduya cambia nome.", "fr": "Le rappeur Kanye Oduya change de nom.",
+      "es": "El rapero Kanye Oduya cambia de nombre."}, "it", "Che Oduya"),
+    # a Cyrillic version turns the first word of a shop's name kept in Latin letters
+    ({"en": "It will host Fragrance Shop kiosks.", "ru": "Там будут киоски Масок Shop.",
+      "de": "Es wird Kioske von Fragrance Shop geben."}, "ru", "Масок Shop"),
+])
+def test_a_name_word_every_other_version_keeps_is_flagged_even_before_the_kept_ones(rows, doc, text):
+    _, found = run(NameTranslatedLiterally, [rows] + FILL, embed=concept_embed)
+    assert [(f.doc, f.text) for f in found] == [(doc, text)]
+
+
+@pytest.mark.parametrize("rows", [
+    # a title each language translates; German writes `Queen` too, as a word of its own
+    {"en": "Queen Elizabeth opened the bridge on Monday.", "de": "Königin Elizabeth eröffnete am Montag die Brücke.",
+     "fr": "La reine Elizabeth a inauguré le pont lundi."},
+    {"en": "Queen Elizabeth opened the bridge on Monday.", "de": "Queen Elizabeth eröffnete am Montag die Brücke.",
+     "es": "Reina Elizabeth inauguró el puente el lunes."},
+    # a lake's descriptor; a city's name in Spanish
+    {"en": "They walked around Lake Tahoe in June.", "de": "Sie wanderten im Juni um den Lake Tahoe.",
+     "es": "Caminaron alrededor del Lago Tahoe en junio."},
+    {"it": "I procuratori di New York chiedono la pena.", "nl": "De aanklagers in New York eisen de straf.",
+     "es": "Los fiscales de Nueva York piden la pena."},
+    # a given name declined in Polish
+    {"es": "El hijo de Sarah Palin fue detenido.", "it": "Il figlio di Sarah Palin è stato arrestato.",
+     "pl": "Syn Sary Palin został aresztowany."},
+])
+def test_a_title_a_descriptor_an_exonym_or_a_declined_given_name_before_a_kept_word_is_no_rendering(rows):
+    assert run(NameTranslatedLiterally, [rows] + FILL, embed=concept_embed)[1] == []

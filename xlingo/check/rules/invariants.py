@@ -827,19 +827,25 @@ _LINKS = ("", "s", "n", "en", "es", "e", "er")
 @lru_cache(maxsize=65536)
 def _compound(word: str, lang: str, depth: int = 3) -> bool:
     """A word made of known words of the language (``pfandhaus`` = ``pfand`` + ``haus``, linking
-    and inflectional endings allowed): a compound noun, not a name."""
+    and inflectional endings allowed): a compound noun, not a name. A part of three letters must
+    be a common word (``Amt``, ``Eis``): rare ones make names look like compounds (``Saipov``)."""
     for end in _LINKS:
         stem = word[:-len(end)] if end and word.endswith(end) else word if not end else ""
-        if len(stem) >= 3 and zipf(stem, lang) >= 2.5 and depth < 3:
+        if len(stem) >= 3 and _part(stem, lang) and depth < 3:
             return True
     if depth == 0:
         return False
     for i in range(3, len(word) - 2):
         head = word[:i]
-        if any(zipf(head[:len(head) - len(x)] if x else head, lang) >= 2.5 for x in _LINKS
+        if any(_part(head[:len(head) - len(x)] if x else head, lang) for x in _LINKS
                if not x or head.endswith(x) and len(head) - len(x) >= 3) and _compound(word[i:], lang, depth - 1):
             return True
     return False
+
+
+def _part(word: str, lang: str) -> bool:
+    """A known word that may stand in a compound: Zipf 2.5, or 3.5 for three letters."""
+    return zipf(word, lang) >= (3.5 if len(word) <= 3 else 2.5)
 
 
 def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: bool = False) -> bool:

@@ -111,7 +111,11 @@ class NameTranslatedLiterally(Rule):
     *Washington Examiner*; by spelling, the encoder is not asked), when the versions keeping
     it spell it alike (otherwise XL201 votes on the spelling). Translated words before every kept one
     are a title or a place's descriptor (``Lago Tahoe``, ``Königin Elizabeth``), and a
-    compound's parts (``Golden-Gate-Brücke``) follow the language's rules: neither is flagged.
+    compound's parts (``Golden-Gate-Brücke``) follow the language's rules: neither is flagged,
+    unless two other versions keep the replaced word where no title would stand so (foreign to
+    one's language, or capitalised in a language that writes titles in lower case: ``Avond
+    News`` for *Evening News*), the replacement neither an inflection (``Sary Palin``) nor a
+    city's own name in the language (``Nueva York``).
     A public institution's name translated whole (a centre, a committee, a ministry) is
     information only where the versions alone say what it is: news translates those as a rule.
 
@@ -479,7 +483,9 @@ class NameTranslatedLiterally(Rule):
                         continue  # the version writes the name too
                     if any(char_similarity(m.text, n.text) >= 0.8 and not equivalent(m, n) for m in names.values()):
                         continue  # the others spell it two ways (Harbor Examiner / Examinor): XL201 votes on it
-                    for window in _partial_windows(toks, n, lang, self.opts["max_char_similarity"]):
+                    keepers = [m for o, ms in row.items() if o != d for m in ms if equivalent(m, n)]
+                    for window in _partial_windows(toks, n, lang, self.opts["max_char_similarity"],
+                                                   _fixed_words(keepers)):
                         form = fold(doc.text[window[0].start:window[-1].end])
                         if any(fold(m.text) == form for o, ms in row.items() if o != d for m in ms):
                             continue  # another version writes it so (Kim Jong beside Kim Dzong Un): a form, no rendering
@@ -489,16 +495,38 @@ class NameTranslatedLiterally(Rule):
                                         for o, ms in row.items() if o != d for m in ms):
                             continue  # the kept words are another name's too, one this version does not
                             # write either: the window may render that one
-                        keepers = [m for o, ms in row.items() if o != d for m in ms if equivalent(m, n)]
                         out.append(_Literal(d, k, window[0].start, window[-1].end, n.text, "versions",
                                             [ctx.span(m.doc, m.start, m.end) for m in keepers],
                                             len({m.doc for m in keepers}) >= 2, 0.0, partial=True))
         return out
 
 
-def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: float) -> Iterator[list[Token]]:
+def _fixed_words(keepers: Sequence[Mention]) -> set[str]:
+    """The folded words of a name that two or more other versions write alike, at least one of
+    them where no title would stand so: a word foreign to its language (``Evening`` of *Evening
+    News* in German), or capitalised inside a sentence of a language that writes titles in lower
+    case (``Kanye`` in *le rappeur Kanye West*). Those are the name's own words, not a title or a
+    descriptor that each language may translate (``Queen``, ``Lake``: common words of German too,
+    which capitalises them, as English does before a name)."""
+    if len({m.doc for m in keepers}) < 2:
+        return set()
+
+    def own(m: Mention, w: str) -> bool:
+        if zipf(m.accented(w), m.lang) < 3.0:
+            return True
+        return m.lang not in NOUN_CAPITALISING | {"en"} and not (m.initial and m.words[0] == w)
+
+    words = set.intersection(*(set(m.words) for m in keepers))
+    return {w for w in words if any(own(m, w) for m in keepers)}
+
+
+def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: float,
+                     fixed: set[str]) -> Iterator[list[Token]]:
     """Runs of joined tokens of a cell that spell name ``n`` word for word with some of its
-    words replaced after a kept one: each replacement capitalised, an ordinary word of ``lang``
+    words replaced after a kept one, or before it where the replaced words are ``fixed`` (the
+    other versions all keep them as the name's own) and begin with other letters (an inflected
+    given name, ``Sary Palin``, is no rendering), the whole no city's name in ``lang``
+    (``Nueva York``): each replacement capitalised, an ordinary word of ``lang``
     with other letters (below ``max_similarity``: not a spelling or a cognate, ``Judicial`` /
     ``Judiciário``) where the name's word is an ordinary word of its language or of English,
     and a kept word foreign to ``lang`` that is no acronym (the name's own, not two
@@ -523,11 +551,18 @@ def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: f
             same = [same_word(fold(anyascii(t.text)), fold(anyascii(w))) or char_similarity(t.text, w) >= 0.8
                     or not is_latin(t.text) and transliterated(t.text, w)  # Уотсон, Бридж: transliterated
                     for t, w in zip(window, words)]
-            if not any(same) or all(same) or same.index(False) < same.index(True):
+            if not any(same) or all(same):
                 continue
-            if all(is_ordinary(split_words(t.text, True), lang, [n.lang, "en"]) or t.text.isupper()
-                   for t, kept in zip(window, same) if kept):
-                continue  # no word of the name's own kept (an acronym says little: BBC Escócia)
+            head = list(zip(window, words))[:same.index(True)]
+            if head and (not all(x in fixed for _, w in head for x in split_words(w))
+                         or any(fold(anyascii(t.text))[:3] == fold(anyascii(w))[:3] for t, w in head)
+                         or same_place(n.text, " ".join(t.text for t in window))):
+                continue  # translated words before every kept one: a title or a descriptor (Lago Tahoe),
+                # an inflected given name (Sary Palin), a city's own name in the language (Nueva York)
+            if all(is_ordinary(split_words(t.text, True), lang, [n.lang, "en"]) and zipf(t.text.lower(), lang) >= 2.0
+                   or t.text.isupper() for t, kept in zip(window, same) if kept):
+                continue  # no word of the name's own kept (an acronym says little: BBC Escócia; a word
+                # no dictionary has whole is the name's, McDowall, whatever its parts)
             if all(t.upper_initial and zipf(t.text.lower(), lang) >= 3.0 and not t.text.isupper() and not w.isupper()
                    and max(char_similarity(w, t.text), char_similarity(anyascii(t.text), w)) < max_similarity
                    and max(zipf(w.lower(), n.lang), zipf(w.lower(), "en")) >= 3.0
