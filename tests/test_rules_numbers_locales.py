@@ -230,3 +230,14 @@ def test_an_age_written_as_one_compound_word_is_the_number(lang, text, age, othe
     assert list(NumberMismatch().check(context_for(story_from_rows(rows)))) == []
     rows = [{k: v.replace(str(age), str(other)) for k, v in rows[0].items()}]  # the compound says 42, not 43
     assert [f.lang for f in NumberMismatch().check(context_for(story_from_rows(rows)))] == [lang]
+
+
+@pytest.mark.parametrize("row, changed", [
+    ({"en": "The fire spread over 10 miles of forest.", "nl": "Het vuur verspreidde zich over 11 mijl bos.",
+      "es": "El fuego se extendió por 10 millas de bosque."}, "nl"),
+    ({"ru": "Пожар охватил 10 миль леса.", "de": "Das Feuer breitete sich über 12 Meilen Wald aus.",
+      "en": "The fire spread over 10 miles of forest."}, "de"),
+])
+def test_a_small_figure_is_no_rounding_of_its_neighbour_in_the_same_unit(row, changed):
+    # 11 miles is 17.7 km, 10 miles would round it to one significant digit: no conversion does that
+    assert {lang for lang, _, _ in findings([row])} == {changed}

@@ -94,3 +94,19 @@ def test_three_roundings_of_one_converted_measure_are_information_and_three_fees
     assert all("converted from the other measurement system" in f.message for f in found)
     rows = [{"es": "Caerán 12 centímetros.", "it": "Cadranno 15 centimetri.", "ru": "Выпадет 18 сантиметров."}]
     assert {f.severity for f in findings(rows)} == {Severity.WARNING}
+
+
+@pytest.mark.parametrize("row", [
+    {"en": "The train left at 4:40 a.m.", "it": "Il treno è partito alle ore 4.40 del mattino.",
+     "ar": "غادر القطار الساعة 4.40 صباحا.", "pl": "Pociąg odjechał o godz. 4.40 rano."},
+    {"en": "The vote closes at 4:30 p.m.", "es": "La votación cierra a las 16.30.", "pt": "A votação fecha às 16h30."},
+])
+def test_a_clock_time_written_with_a_dot_after_an_hour_word_is_a_time(row):
+    assert findings([row]) == []
+    changed = dict(row, en=row["en"].replace(":40", ":50").replace(":30", ":50"))
+    assert [f.lang for f in findings([changed])] == ["en"]
+
+
+def test_a_dotted_figure_without_an_hour_word_is_still_a_number():
+    assert [x.kind for x in extract_quantities("Il prezzo è salito a 4.40 euro.", "it")] == ["money"]
+    assert [x.kind for x in extract_quantities("Rates rose as much as 4.40 in May.", "en")] != ["time"]

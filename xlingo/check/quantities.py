@@ -282,6 +282,10 @@ _DATE = re.compile(r"(?<![\d.,/])(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2}
                    r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y2>\d{4}|\d{2}))(?!\d|[.,/]\d)")
 _TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4])(?:(?P<sep>[:.]|{_SP}?h{_SP}?)(?P<m>[0-5]\d))?"
                    rf"(?P<suf>{_SP}?(?:Uhr|h|[ap]\.{_SP}?m\.|[ap]m|o['’]clock)(?!\w))?(?!\d)", re.IGNORECASE)
+#: What stands before a clock time written with a dot and no suffix (``alle ore 4.40``, ``a las
+#: 16.30``, ``o godz. 7.15``, ``الساعة 4.40``): an hour word or a preposition that takes one.
+_HOUR_CUE = re.compile(r"(?:\b(?:ore|alle|dalle|hora|horas|às|a\s+las|a\s+la|desde\s+las|heure|heures|uur|godz\.?|"
+                       r"godzinie|час|часов|ώρα)|الساعة|時)\s*$", re.IGNORECASE)
 _ELAPSED = re.compile(r"(?<![\d.,:])(?P<mm>\d{1,3}):(?P<ss>[0-5]\d)(?![\d:])")
 # glued suffixes that do not turn a number into an identifier (ordinals, decades, units, scales)
 _SUFFIXES = {"st", "nd", "rd", "th", "e", "è", "ᵉ", "er", "re", "ère", "ème", "eme", "ième", "ste", "de", "enne", "o", "a", "º", "ª", "s", "ern",
@@ -566,8 +570,11 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
                      num_end=b, short_year=True))
     for m in _TIME.finditer(text):
         sep, suf = (m.group("sep") or "").strip(_SPACES), (m.group("suf") or "").strip(_SPACES).lower()
-        if not (sep in (":", "h") or suf) or (sep == "." and not suf) or not free(*m.span()):
+        dotted = sep == "." and not suf
+        if not (sep in (":", "h") or suf or dotted) or not free(*m.span()):
             continue
+        if dotted and not _HOUR_CUE.search(text[max(0, m.start() - 16):m.start()]):
+            continue  # 4.40 is a decimal unless an hour word stands before it
         if m.start() and text[m.start() - 1].isalpha():
             continue
         value = Decimal(int(m.group("h")) % 12 * 60 + int(m.group("m") or 0))
@@ -825,11 +832,13 @@ def _step(value: Decimal) -> Decimal:
 def _rounded_conversion(fine: Quantity, coarse: Quantity) -> bool:
     """Two versions converted the same source measure: ``fine`` is the exact conversion of a
     round figure, ``coarse`` the same conversion rounded further (``227 kg``/``250 kg``,
-    ``137 km/h``/``135 km/h``, ``619 km``/``620 km``)."""
+    ``137 km/h``/``135 km/h``, ``619 km``/``620 km``), keeping two significant digits as any
+    rounding must (``10 miles`` is no rounding of ``11 miles``)."""
     if fine.measure is None or _UNIT_DIM[fine.unit] == "temperature":
         return False
     step = _step(coarse.value)
-    return step > 1 and abs(coarse.value - fine.value) <= step / 2 and _conversion_of_round_figure(fine)
+    return (step > 1 and len(str(int(coarse.value)).rstrip("0")) >= 2 and abs(coarse.value - fine.value) <= step / 2
+            and _conversion_of_round_figure(fine))
 
 
 def _rounding_reach(q: Quantity) -> Decimal:
