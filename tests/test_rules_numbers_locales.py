@@ -235,9 +235,32 @@ def test_an_age_written_as_one_compound_word_is_the_number(lang, text, age, othe
 @pytest.mark.parametrize("row, changed", [
     ({"en": "The fire spread over 10 miles of forest.", "nl": "Het vuur verspreidde zich over 11 mijl bos.",
       "es": "El fuego se extendió por 10 millas de bosque."}, "nl"),
-    ({"ru": "Пожар охватил 10 миль леса.", "de": "Das Feuer breitete sich über 12 Meilen Wald aus.",
+    ({"ru": "Пожар охватил 10 миль леса.", "de": "Das Feuer breitete sich über 14 Meilen Wald aus.",
       "en": "The fire spread over 10 miles of forest."}, "de"),
 ])
 def test_a_small_figure_is_no_rounding_of_its_neighbour_in_the_same_unit(row, changed):
-    # 11 miles is 17.7 km, 10 miles would round it to one significant digit: no conversion does that
+    # 11 miles is 17.7 km, 14 miles 22.5 km: no figure a writer picks, so 10 miles is no rounding of them
     assert {lang for lang, _, _ in findings([row])} == {changed}
+
+
+@pytest.mark.parametrize("row, changed", [
+    ({"pt": "Faltam doze jogos e a equipa lidera por quatro pontos.", "zh": "还剩十二场比赛，球队领先四分。",
+      "ja": "残り52試合で、チームは4ポイントリードしている。"}, "ja"),
+    ({"de": "Die Mannschaft liegt acht Punkte vorn.", "ru": "Команда опережает соперников на восемь очков.",
+      "fr": "L'équipe mène de 3 points."}, "fr"),
+])
+def test_digits_against_a_number_two_versions_spell_out_alike_are_a_warning(row, changed):
+    found = findings([row])
+    assert [(lang, sev) for lang, _, sev in found] == [(changed, Severity.WARNING)]
+
+
+@pytest.mark.parametrize("row", [
+    # the digits say the same number
+    {"pt": "Faltam doze jogos.", "zh": "还剩十二场比赛。", "ja": "残り12試合。"},
+    # one version alone spells it out: no vote
+    {"en": "Twelve games remain.", "de": "Es bleiben 13 Spiele.", "fr": "Il reste des matchs."},
+    # "one" is an article as often as a number
+    {"en": "It is one of the games left.", "es": "Es uno de los partidos que quedan.", "it": "È una delle 3 partite rimaste."},
+])
+def test_spelled_out_numbers_without_two_agreeing_versions_or_with_the_same_digits_are_fine(row):
+    assert [(lang, sev) for lang, _, sev in findings([row]) if sev >= Severity.WARNING] == []

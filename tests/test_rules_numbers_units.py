@@ -110,3 +110,9 @@ def test_a_clock_time_written_with_a_dot_after_an_hour_word_is_a_time(row):
 def test_a_dotted_figure_without_an_hour_word_is_still_a_number():
     assert [x.kind for x in extract_quantities("Il prezzo è salito a 4.40 euro.", "it")] == ["money"]
     assert [x.kind for x in extract_quantities("Rates rose as much as 4.40 in May.", "en")] != ["time"]
+
+
+def test_an_impossible_time_after_an_hour_word_is_still_a_time_and_wrong():
+    row = {"en": "The train left at 4:40 a.m.", "it": "Il treno è partito alle ore 4.40 del mattino.",
+           "ar": "غادر القطار الساعة 4.60 صباحا."}
+    assert [f.lang for f in findings([row])] == ["ar"]

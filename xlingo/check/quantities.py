@@ -280,7 +280,7 @@ _ARABIC_SEPARATORS = re.compile(r"(?<=\d)(?:[،٬](?=\d{3}(?!\d))|٫(?=\d))")
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE = re.compile(r"(?<![\d.,/])(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})|"
                    r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y2>\d{4}|\d{2}))(?!\d|[.,/]\d)")
-_TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4])(?:(?P<sep>[:.]|{_SP}?h{_SP}?)(?P<m>[0-5]\d))?"
+_TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4])(?:(?P<sep>[:.]|{_SP}?h{_SP}?)(?P<m>\d\d))?"
                    rf"(?P<suf>{_SP}?(?:Uhr|h|[ap]\.{_SP}?m\.|[ap]m|o['’]clock)(?!\w))?(?!\d)", re.IGNORECASE)
 #: What stands before a clock time written with a dot and no suffix (``alle ore 4.40``, ``a las
 #: 16.30``, ``o godz. 7.15``, ``الساعة 4.40``): an hour word or a preposition that takes one.
@@ -573,8 +573,9 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         dotted = sep == "." and not suf
         if not (sep in (":", "h") or suf or dotted) or not free(*m.span()):
             continue
-        if dotted and not _HOUR_CUE.search(text[max(0, m.start() - 16):m.start()]):
-            continue  # 4.40 is a decimal unless an hour word stands before it
+        cued = dotted and _HOUR_CUE.search(text[max(0, m.start() - 16):m.start()])
+        if dotted and not cued or int(m.group("m") or 0) >= 60 and not cued:
+            continue  # 4.40 is a decimal unless an hour word stands before it (then even 4.60 is a time, a wrong one)
         if m.start() and text[m.start() - 1].isalpha():
             continue
         value = Decimal(int(m.group("h")) % 12 * 60 + int(m.group("m") or 0))
@@ -795,10 +796,11 @@ _METRIC = frozenset({"km", "cm", "mm", "m", "kg", "t", "l", "ha", "km2", "kmh", 
 
 
 def _round_figure(n: int) -> bool:
-    """A figure a writer picks (``12``, ``500``, ``650``, ``385``): up to twenty, one significant
-    digit, or two or three ending in 5."""
+    """A figure a writer picks (``12``, ``500``, ``650``, ``385``): up to a dozen, one significant
+    digit, or two or three ending in 5 (not ``17`` or ``18``: ``11 miles`` is no conversion of a
+    figure in kilometres that ``10 miles`` would round)."""
     digits = str(n).rstrip("0")
-    return 0 < n <= 20 or len(digits) == 1 or (len(digits) in (2, 3) and digits[-1] == "5")
+    return 0 < n <= 12 or len(digits) == 1 or (len(digits) in (2, 3) and digits[-1] == "5")
 
 
 def _other_system(unit: str) -> list[Decimal]:
@@ -832,13 +834,11 @@ def _step(value: Decimal) -> Decimal:
 def _rounded_conversion(fine: Quantity, coarse: Quantity) -> bool:
     """Two versions converted the same source measure: ``fine`` is the exact conversion of a
     round figure, ``coarse`` the same conversion rounded further (``227 kg``/``250 kg``,
-    ``137 km/h``/``135 km/h``, ``619 km``/``620 km``), keeping two significant digits as any
-    rounding must (``10 miles`` is no rounding of ``11 miles``)."""
+    ``137 km/h``/``135 km/h``, ``619 km``/``620 km``)."""
     if fine.measure is None or _UNIT_DIM[fine.unit] == "temperature":
         return False
     step = _step(coarse.value)
-    return (step > 1 and len(str(int(coarse.value)).rstrip("0")) >= 2 and abs(coarse.value - fine.value) <= step / 2
-            and _conversion_of_round_figure(fine))
+    return step > 1 and abs(coarse.value - fine.value) <= step / 2 and _conversion_of_round_figure(fine)
 
 
 def _rounding_reach(q: Quantity) -> Decimal:

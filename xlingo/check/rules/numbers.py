@@ -167,7 +167,9 @@ class NumberMismatch(Rule):
     sentence that stand in another unit than in the other versions (``5 a 10 mm`` for ``5 à
     10 cm``) are one finding, one cause. Rounding (``14
     billion`` for ``13.7 billion``), ``10%``/``10 Prozent`` and spelled-out small numbers
-    (``zwei``/``2``) are tolerated; model codes such as ``A320`` or ``COVID-19`` are not numbers
+    (``zwei``/``2``) are tolerated, but where two or more versions spell out the same number (two
+    or more: ``doze`` / ``十二``) a version that writes other digits in its place gets a warning;
+    model codes such as ``A320`` or ``COVID-19`` are not numbers
     (the names rules compare them). Missing numbers up to ``small_max`` are not flagged (often
     spelled out or turned into an ordinal word). With two versions, or a tie, both sides are
     flagged as warnings unless a context document says which one is right; a version that
@@ -213,8 +215,8 @@ class NumberMismatch(Rule):
     levels = {
         Severity.ERROR: "more versions agree on the number than differ from it",
         Severity.WARNING: "a tie (two versions, or as many on each side, versions that state no such figure "
-                          "left aside) that no context document settles, or three or more versions that each "
-                          "write a value of their own",
+                          "left aside) that no context document settles, three or more versions that each "
+                          "write a value of their own, or digits where two or more versions spell out another number",
         Severity.INFO: "values of their own in three or more versions, or a tie, where all may round one measure "
                        "converted from a whole figure of the other measurement system (`2` / `2,5` / `3` cm for one "
                        "inch, `290 kg` / `300 kg` for 640 lb); a tie whose other side does not agree with itself "
@@ -260,7 +262,7 @@ class NumberMismatch(Rule):
             return
         for d in rn.docs:
             wanted = [g for g in rn.groups if d.id not in g.members and 2 * len(g.members) >= _voters(rn, d.id, g)
-                      and (g.hard and g.kind != "time" or g.kind == "month" or _agreed_time(g, n))
+                      and (g.hard and g.kind != "time" or g.kind == "month" or _agreed_time(g, n) or _spelled_alike(g))
                       and not _converted_here(g, rn.quantities[d.id])]
             cands = [h for h in rn.groups if d.id in h.members and 2 * len(h.members) <= n]
             pairs = sorted(((_closeness(g, h.members[d.id]), i, j) for i, g in enumerate(wanted)
@@ -312,6 +314,10 @@ class NumberMismatch(Rule):
             if in_g and not in_c:
                 severity = None
         texts, langs, related = _quote(ctx, g, d.id)
+        if _spelled_alike(g):  # a number the others spell out alike: its digits here only
+            if cand is None:
+                return None
+            severity = Severity.WARNING
         if g.kind == "time":
             if cand is None:
                 return None  # a time left out: often said as "in the afternoon"
@@ -353,6 +359,14 @@ def _voters(rn: _RowNumbers, doc: str, g: _Group) -> int:
         return any(not q.soft and q.kind == g.kind for q in rn.quantities[d])
 
     return sum(1 for e in rn.docs if states(e.id)) if states(doc) else len(rn.docs)
+
+
+def _spelled_alike(g: _Group) -> bool:
+    """Two or more versions spell out the same number, two or more (``doze`` / ``十二``): a
+    figure as much as digits are, though a word's number may be an idiom, so a different figure
+    in digits elsewhere is a warning at most and a version without it is not flagged."""
+    return len(g.members) >= 2 and g.kind == "number" and g.rep.value >= 2 \
+        and all(q.soft and not any(c.isdigit() for c in q.text) for q in g.members.values())
 
 
 def _scattered(rn: _RowNumbers, g: _Group) -> bool:
