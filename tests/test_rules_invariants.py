@@ -638,3 +638,40 @@ def test_a_german_name_whose_letters_split_into_rare_short_words_is_still_a_name
     assert _flagged(rows) == [("de", "Kaipov", Severity.ERROR)]
     rows[0]["de"] = "Die Beamten sagten es auf einer Konferenz in der Provinz Tervola."
     assert _flagged(rows) == []
+
+
+@pytest.mark.parametrize("rows, flagged", [
+    # one capitalised word mid-sentence, however common a word it is, stands where the others name a place
+    ([{"it": "I feriti riposavano sotto la pioggia fuori dall'ospedale militare di Collina.",
+       "en": "The injured rested outside Tervola's army hospital in the rain.",
+       "nl": "De gewonden rustten in de regen buiten het legerziekenhuis van Tervola."}], [("it", "Collina")]),
+    # where days and nationalities take capitals too (English), one word is no substitute by its capital
+    ([{"en": "The bridge opened on Monday near Chinese tourists.",
+       "fr": "Le pont a ouvert près de Tervola.", "es": "El puente abrió cerca de Tervola."}], []),
+    ([{"fr": "Le souvenir d'une côte perdue au profit du Collier reste vif.",
+       "en": "The memory of a coast lost to Tervola remains vivid.",
+       "pl": "Pamięć o wybrzeżu utraconym na rzecz Tervoli wciąż jest żywa."}], [("fr", "Collier")]),
+    # the same word, translated, is no substitute
+    ([{"en": "They sailed across the Pacific Ocean last year.",
+       "fr": "Ils ont traversé l'océan Pacifique l'an dernier.",
+       "es": "Cruzaron el océano Pacífico el año pasado."}], []),
+])
+def test_a_single_capitalised_word_in_a_missing_names_place_is_a_substitute(rows, flagged):
+    assert [(lang, text) for lang, text, _ in _flagged(rows)] == flagged
+
+
+def test_a_name_this_version_writes_too_is_no_counterpart_of_its_substitute():
+    # an encoder that reads Chile and Aberdeen alike: Aberdeen is in every version, so it cannot be
+    # what the others call the place Chile stands for, and Cardiff is missing
+    def embed(texts, dim: int = 512) -> np.ndarray:
+        return _concept_embed([t.replace("Chile", "Aberdeen") for t in texts], dim)
+
+    rows = [{"en": "The Lions had beaten Aberdeen 2-1 in Chile on Friday night.",
+             "es": "Los Lions habían vencido al Aberdeen por 2-1 en Cardiff el viernes por la noche.",
+             "it": "I Lions avevano battuto l'Aberdeen per 2-1 a Cardiff venerdì sera."},
+            {"en": "It was their third defeat of the season.", "es": "Fue su tercera derrota de la temporada.",
+             "it": "È stata la loro terza sconfitta della stagione."},
+            {"en": "The coach said the team had played well.", "es": "El entrenador dijo que el equipo había jugado bien.",
+             "it": "L'allenatore ha detto che la squadra aveva giocato bene."}]
+    found = [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=embed) if f.severity >= Severity.WARNING]
+    assert found == [("en", "Chile")]

@@ -14,6 +14,10 @@ from xlingo.language import zipf
 
 #: Languages whose orthography capitalises every noun: a capital says little about a name there.
 NOUN_CAPITALISING = frozenset({"de", "lb"})
+#: Languages that write days, months and nationality words in lower case (``lundi``,
+#: ``polski``): a capital inside a sentence marks a name, however common the word.
+LOWER_CASE_COMMON = frozenset({"fr", "es", "it", "pt", "ca", "ro", "pl", "cs", "sk", "sl", "hr", "sr", "bs", "ru",
+                               "uk", "bg", "sv", "da", "nb", "nn", "no", "fi", "et", "lt", "lv", "hu"})
 #: Languages that write compounds as one word (``Granitwolke`` for two words of a name).
 COMPOUNDING = frozenset({"de", "lb", "nl", "sv", "da", "nb", "nn", "no", "is", "fi"})
 #: Languages that write names in sentence case ("Banque centrale européenne"): a name may hold

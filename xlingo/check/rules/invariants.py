@@ -28,6 +28,7 @@ from xlingo.language import primary_language, zipf
 from xlingo.model import Finding, Severity, Span
 from xlingo.names import (
     COMPOUNDING,
+    LOWER_CASE_COMMON,
     NOUN_CAPITALISING,
     ONE_SOUND,
     Mention,
@@ -673,8 +674,10 @@ class NameSubstituted(Rule):
                 swaps.append((m, there, False))
             elif not part and gone and not self._found("same_name_z", ctx, k, m.text, others, [
                     w for o in others for q in mentions[o] if m in proper_extra and any(
-                        _same_form(q, n) for n in gone if n.key in proper) for w in _GRAM_WORD.findall(q.text)]):
-                swaps.append((m, gone, False))  # no counterpart in the others (a name for a name: but that name)
+                        _same_form(q, n) for n in gone if n.key in proper) or any(_same_form(q, p) for p in taken)
+                    for w in _GRAM_WORD.findall(q.text)]):
+                swaps.append((m, gone, False))  # no counterpart in the others (a name for a name: but that
+                # name; nor a name this version writes too, Dundee beside Chile for Belfast)
         swaps = [(m, gone, spelt) for m, gone, spelt in swaps if not any(_one_name(idx, m, n) for n in gone)]
         for m, gone, spelt in swaps:
             voters = max(len(others) + sum(self._present(n, words[u]) for u in uncased) for n in gone)
@@ -852,14 +855,16 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: 
     """A mention that can only be a name: not an acronym (they follow the language), not a
     compound of ordinary words (``Pfandhaus``), not ordinary words of its language
     (``Friday``, ``Commission``; a word more at home in English, ``Massachusetts`` in Dutch,
-    is not one). A ``substitute`` of several words capitalised mid-sentence
-    where capitals mark names is one even when its words are frequent (``Marco Bellini``): the
-    encoder then decides whether the other versions have a counterpart. A word ``shared`` alike
+    is not one). A ``substitute`` capitalised mid-sentence where capitals mark names is one even
+    when its words are frequent (``Marco Bellini``; one word, ``Collier``, in a language that
+    writes days, months and nationalities in lower case): the encoder then decides whether the
+    other versions have a counterpart. A word ``shared`` alike
     by versions in two languages is no compound of theirs (``Warren`` is not *war* + *ren*)."""
     if _acronym(m) or (not shared and m.lang in COMPOUNDING and len(m.content) == 1
                        and _compound(m.content[0], m.lang)):
         return False
-    if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and len(m.content) >= 2:
+    if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and (
+            len(m.content) >= 2 or m.lang in LOWER_CASE_COMMON and m.text[:1].isupper()):
         return True
     return not all(is_ordinary([m.accented(w)], m.lang, [*langs, "en"]) for w in m.content)
 
