@@ -264,3 +264,22 @@ def test_digits_against_a_number_two_versions_spell_out_alike_are_a_warning(row,
 ])
 def test_spelled_out_numbers_without_two_agreeing_versions_or_with_the_same_digits_are_fine(row):
     assert [(lang, sev) for lang, _, sev in findings([row]) if sev >= Severity.WARNING] == []
+
+
+@pytest.mark.parametrize("text, lang, months", [
+    ("一年前的 10 月 1 日举行了公投。", "zh", [10]), ("2018年10月1日に投票が行われた。", "ja", [10]),
+    ("투표는 10월 1일에 열렸다.", "ko", [10]), ("他9月份入伍。", "zh", [9]),
+    ("三个月后他回来了。", "zh", []), ("3个月后他回来了。", "zh", []), ("3ヶ月間滞在した。", "ja", []),
+    ("3개월 동안 머물렀다.", "ko", []),
+])
+def test_a_month_written_with_digits_in_chinese_japanese_korean_is_a_month(text, lang, months):
+    assert [int(q.value) for q in extract_quantities(text, lang) if q.kind == "month"] == months
+
+
+def test_a_month_changed_beside_a_version_that_names_none_is_a_tie():
+    row = {"zh": "特雷克现年26岁，9月份入伍后随军进驻伊拉克一年。", "de": "Track, 26, war ein Jahr lang im Irak.",
+           "es": "Track, de 26 años, se alistó en septiembre y pasó un año en Irak."}
+    assert findings([row]) == []
+    changed = dict(row, zh=row["zh"].replace("9月份", "1月份"))
+    assert sorted((lang, sev) for lang, _, sev in findings([changed])) == [
+        ("es", Severity.WARNING), ("zh", Severity.WARNING)]

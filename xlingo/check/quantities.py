@@ -286,6 +286,10 @@ _TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4])(?:(?P<sep>[:.]|{_SP}?h{_
 #: 16.30``, ``o godz. 7.15``, ``الساعة 4.40``): an hour word or a preposition that takes one.
 _HOUR_CUE = re.compile(r"(?:\b(?:ore|alle|dalle|hora|horas|às|a\s+las|a\s+la|desde\s+las|heure|heures|uur|godz\.?|"
                        r"godzinie|час|часов|ώρα)|الساعة|時)\s*$", re.IGNORECASE)
+#: A month written with digits and the month character (``10月``, ``10 月``, ``3월``), in the
+#: languages that write months so; not the ``月`` of a count of months (``3个月``, ``3ヶ月``, ``3개월``).
+_DIGIT_MONTH = re.compile(r"(?<![\d.,])(?P<mo>1[0-2]|0?[1-9])[ \u00a0]?(?:月|월)(?!間)")
+_DIGIT_MONTH_LANGS = frozenset({"zh", "ja", "ko"})
 _ELAPSED = re.compile(r"(?<![\d.,:])(?P<mm>\d{1,3}):(?P<ss>[0-5]\d)(?![\d:])")
 # glued suffixes that do not turn a number into an identifier (ordinals, decades, units, scales)
 _SUFFIXES = {"st", "nd", "rd", "th", "e", "è", "ᵉ", "er", "re", "ère", "ème", "eme", "ième", "ste", "de", "enne", "o", "a", "º", "ª", "s", "ern",
@@ -564,6 +568,11 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         if y >= 100:
             out.append(Quantity(s, e, t, Decimal(y), num_start=s, num_end=s))
         taken.append((s, e))
+    if primary_language(lang) in _DIGIT_MONTH_LANGS:
+        for m in _DIGIT_MONTH.finditer(text):
+            if free(*m.span()):
+                add(Quantity(m.start(), m.end(), m.group(0), Decimal(int(m.group("mo"))), kind="month", soft=True,
+                             num_start=m.start("mo"), num_end=m.end("mo")))
     for m in _SHORT_YEAR.finditer(text):
         a, b = m.span("yy")
         add(Quantity(m.start(), m.end(), m.group(0), Decimal(int(m.group("yy"))), soft=True, num_start=a,

@@ -174,7 +174,8 @@ class NumberMismatch(Rule):
     spelled out or turned into an ordinal word). With two versions, or a tie, both sides are
     flagged as warnings unless a context document says which one is right; a version that
     writes no figure of that kind (one spelled out in words not read here, ``مليوني دولار``, or
-    left out) abstains, so two versions that disagree beside it are a tie; a plain number (not
+    left out; a month counts as stated however it is written) abstains, so two versions that
+    disagree beside it are a tie; a plain number (not
     an amount, share or scaled figure) missing on one side of a tie is not flagged; where the
     side without the number writes a value of its own in each version (``2`` and ``3`` against
     ``2,5`` twice: one inch rounded three ways), or where the two sides may both round one measure
@@ -187,7 +188,8 @@ class NumberMismatch(Rule):
     ``12è``, ``12.ª``); a bare "degrees" as Celsius or Fahrenheit (``80 degrees``/``27 Grad``);
     a unit converted (``10 miles``/``16 km``), also when one version gives both; two roundings
     of one conversion of a round figure (``227 kg`` and ``250 kg`` for 500 lb); "100 percent"
-    said as "absolutely"; scale words and number words of other scripts (``3,4 млн``,
+    said as "absolutely"; a month by name or by digits (``septiembre``, ``9月``, ``9월``); scale
+    words and number words of other scripts (``3,4 млн``,
     ``340万``, ``550多万``, ``1億2,500万``, ``3.4 مليون``, ``шесть миллионов``); a number written out in words
     (num2words' cardinals and ordinals, case endings and compounds allowed: ``сорока восьми``,
     ``trigésimo sexto``, ``dwudziestoletni``).
@@ -354,9 +356,9 @@ def _voters(rn: _RowNumbers, doc: str, g: _Group) -> int:
     ``doc`` writes a figure of ``g``'s kind, a version that writes none abstains (its figure is
     spelled out in words not read here, ``مليوني دولار``, or left out), so that two versions that
     disagree beside it are a tie. The severity still counts every version: an error needs a
-    majority of all of them."""
+    majority of all of them. A month states one however it is written (``septiembre``, ``9月``)."""
     def states(d: str) -> bool:
-        return any(not q.soft and q.kind == g.kind for q in rn.quantities[d])
+        return any((not q.soft or q.kind == "month") and q.kind == g.kind for q in rn.quantities[d])
 
     return sum(1 for e in rn.docs if states(e.id)) if states(doc) else len(rn.docs)
 
