@@ -583,7 +583,7 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         if not (sep in (":", "h") or suf or dotted) or not free(*m.span()):
             continue
         cued = dotted and _HOUR_CUE.search(text[max(0, m.start() - 16):m.start()])
-        if dotted and not cued or int(m.group("m") or 0) >= 60 and not cued:
+        if not cued and (dotted or int(m.group("m") or 0) >= 60):
             continue  # 4.40 is a decimal unless an hour word stands before it (then even 4.60 is a time, a wrong one)
         if m.start() and text[m.start() - 1].isalpha():
             continue
