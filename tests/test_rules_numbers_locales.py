@@ -283,3 +283,35 @@ def test_a_month_changed_beside_a_version_that_names_none_is_a_tie():
     changed = dict(row, zh=row["zh"].replace("9月份", "1月份"))
     assert sorted((lang, sev) for lang, _, sev in findings([changed])) == [
         ("es", Severity.WARNING), ("zh", Severity.WARNING)]
+
+
+@pytest.mark.parametrize("text", ["Sie war sich 80%ig sicher.", "Er ist 80-prozentig überzeugt.",
+                                  "eine 80%ige Mehrheit"])
+def test_a_german_percentage_made_an_adjective_is_a_percentage(text):
+    assert [(q.value, q.kind) for q in extract_quantities(text, "de") if not q.soft] == [(80, "percent")]
+
+
+def test_a_german_percentage_adjective_is_compared_as_a_percentage():
+    row = {"de": "Sie war sich 80%ig sicher.", "en": "She was 80 percent sure.", "fr": "Elle était sûre à 80 %."}
+    assert findings([row]) == []
+    assert [lang for lang, _, _ in findings([dict(row, de="Sie war sich 30%ig sicher.")])] == ["de"]
+
+
+@pytest.mark.parametrize("row, slipped", [
+    ({"it": "Il film ricorda i classici come 007.", "en": "The film recalls classics such as 007.",
+      "ja": "この映画は407のような名作を思わせる。"}, "ja"),  # a leading zero typed as another digit
+    ({"de": "Der Zug fuhr um 03:15 ab.", "fr": "Le train est parti à 03:15.", "ru": "Поезд ушёл в 83:15."}, "ru"),
+    ({"es": "Viaja hacia el norte a 19 kilómetros por hora.", "pt": "Desloca-se para norte a 11 quilómetros por hora.",
+      "pl": "Przesuwa się na północ z prędkością 19 kilometrów na godzinę."}, "pt"),
+])
+def test_a_figure_typed_with_one_digit_changed_is_a_slip_for_the_others(row, slipped):
+    assert [lang for lang, _, _ in findings([row])] == [slipped]
+
+
+def test_numbers_one_digit_apart_in_their_own_roles_are_not_slips():
+    row = {"en": "The 19 boys and 11 girls left at 10.", "de": "Die 19 Jungen und 11 Mädchen gingen um 10.",
+           "pl": "19 chłopców i 11 dziewczynek wyszło o 10."}
+    assert findings([row]) == []
+    row = {"en": "In 2019 some 45 people came.", "fr": "En 2019, quelque 45 personnes sont venues.",
+           "es": "En 2019 vinieron unas cuarenta y cinco personas."}
+    assert findings([row]) == []

@@ -116,3 +116,43 @@ def test_an_impossible_time_after_an_hour_word_is_still_a_time_and_wrong():
     row = {"en": "The train left at 4:40 a.m.", "it": "Il treno è partito alle ore 4.40 del mattino.",
            "ar": "غادر القطار الساعة 4.60 صباحا."}
     assert [f.lang for f in findings([row])] == ["ar"]
+
+
+@pytest.mark.parametrize("text, lang, unit", [
+    ("台风正以每小时 15 英里的速度向西移动。", "zh", "mph"),
+    ("台风以时速 24 公里向西移动。", "zh", "kmh"),
+    ("台風は時速24キロで西へ進んでいる。", "ja", "kmh"),
+    ("台风距海岸 15 英里。", "zh", "mi"),  # no "per hour": a distance
+])
+def test_per_hour_before_the_number_makes_a_speed_in_chinese_and_japanese(text, lang, unit):
+    assert [q.unit for q in extract_quantities(text, lang) if not q.soft] == [unit]
+
+
+def test_a_speed_said_per_hour_before_the_number_converts_and_a_changed_one_is_flagged():
+    row = {"en": "The typhoon is moving west at 15 miles per hour.", "zh": "台风正以每小时 15 英里的速度向西移动。",
+           "es": "El tifón avanza hacia el oeste a 24 kilómetros por hora."}
+    assert findings([row]) == []
+    slipped = dict(row, es=row["es"].replace("24", "14"))
+    assert [(f.lang, f.text) for f in findings([slipped])] == [("es", "14")]
+
+
+@pytest.mark.parametrize("row, changed", [
+    ({"en": "The market opens at 9:15 a.m.", "nl": "De markt opent om 9.15 u.", "fr": "Le marché ouvre à 9h15."},
+     ("nl", "9.15 u.", "9.45 u.")),  # Dutch "u." (uur) after a dotted time
+    ({"ja": "会場は午前9:15に開く。", "en": "The hall opens at 9:15 a.m.", "de": "Die Halle öffnet um 9:15 Uhr."},
+     ("ja", "9:15", "9:45")),  # a time right after kanji
+    ({"fr": "Le concert commence à 19h30.", "pt": "O concerto começa às 19h30.", "it": "Il concerto inizia alle 19:30."},
+     ("fr", "19h30", "79h30")),  # no such hour, still a clock time
+])
+def test_clock_times_in_more_writings_are_read_and_a_changed_one_is_flagged(row, changed):
+    assert findings([row]) == []
+    lang, old, new = changed
+    assert [(f.lang, f.text) for f in findings([dict(row, **{lang: row[lang].replace(old, new)})])] == [(lang, new)]
+
+
+def test_a_percentage_two_versions_spell_out_alike_is_wanted_from_the_third():
+    row = {"en": "Food sales fell by four per cent.", "pl": "Sprzedaż jedzenia spadła o cztery procent.",
+           "es": "Las ventas de comida cayeron un 4 %."}
+    assert findings([row]) == []
+    found = findings([dict(row, es="Las ventas de comida cayeron un 7 %.")])
+    assert [(f.lang, f.text, f.severity) for f in found] == [("es", "7 %", Severity.WARNING)]

@@ -266,7 +266,9 @@ _CUR_AFTER = re.compile(
     rf"(?:{_FAM_RE})(?:{_SP}+(?:{_QUAL_RE.replace('(?P<q', '(?P<r')}))?(?!\w))", re.IGNORECASE)
 _CUR_BEFORE = re.compile(rf"(?:(?P<sym>(?:US|U\.S\.){_SP}?\$|[A-Z]{{1,2}}\$|{_XSYM_RE}|{_SYM_RE})|"
                          rf"(?<![\w.])(?P<code>{_CODE_RE}))(?:{_SP}|-)?$")
-_PERCENT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:{_PERCENT})(?!\w)", re.IGNORECASE)
+#: German makes an adjective of a percentage: ``100%ig``, ``hundertprozentige``
+_PERCENT_ADJECTIVE = r"(?:ig(?:e[nmrs]?)?)?"
+_PERCENT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:{_PERCENT}){_PERCENT_ADJECTIVE}(?!\w)", re.IGNORECASE)
 _NUM = re.compile(rf"(?<!\d)\d+(?:[.,{_APOS}]\d+|{_SP}\d{{3}}(?!\d))*")
 #: a year, and what joins the short end of a range of years to it (``1950-53``, ``2019/20``)
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
@@ -280,8 +282,8 @@ _ARABIC_SEPARATORS = re.compile(r"(?<=\d)(?:[،٬](?=\d{3}(?!\d))|٫(?=\d))")
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE = re.compile(r"(?<![\d.,/])(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})|"
                    r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y2>\d{4}|\d{2}))(?!\d|[.,/]\d)")
-_TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4])(?:(?P<sep>[:.]|{_SP}?h{_SP}?)(?P<m>\d\d))?"
-                   rf"(?P<suf>{_SP}?(?:Uhr|h|[ap]\.{_SP}?m\.|[ap]m|o['’]clock)(?!\w))?(?!\d)", re.IGNORECASE)
+_TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4]|\d\d(?=h\d\d))(?:(?P<sep>[:.]|{_SP}?h{_SP}?)(?P<m>\d\d))?"
+                   rf"(?P<suf>{_SP}?(?:Uhr|uur|u\.|h|[ap]\.{_SP}?m\.|[ap]m|o['’]clock)(?!\w))?(?!\d)", re.IGNORECASE)
 #: What stands before a clock time written with a dot and no suffix (``alle ore 4.40``, ``a las
 #: 16.30``, ``o godz. 7.15``, ``الساعة 4.40``): an hour word or a preposition that takes one.
 _HOUR_CUE = re.compile(r"(?:\b(?:ore|alle|dalle|hora|horas|às|a\s+las|a\s+la|desde\s+las|heure|heures|uur|godz\.?|"
@@ -363,12 +365,20 @@ def _cjk_value(text: str) -> int | None:
     return total + section + (digit or 0)
 
 
-def _unit_after(text: str, end: int) -> str | None:
-    """The unit of measurement said right after ``end`` (not part of the quantity's span)."""
+#: "per hour" said before the number in Chinese and Japanese (``每小时 12 英里``, ``時速19キロ``)
+_PER_HOUR_BEFORE = re.compile(rf"(?:每小[时時]|[时時]速){_SP}*$")
+_SPEED_OF = {"mi": "mph", "km": "kmh"}
+
+
+def _unit_after(text: str, end: int, start: int | None = None) -> str | None:
+    """The unit of measurement said right after ``end`` (not part of the quantity's span); a
+    length after a number that "per hour" precedes (``start``: where the number begins) is a speed."""
+    per_hour = start is not None and _PER_HOUR_BEFORE.search(text, 0, start) is not None
     m = _UNIT_AFTER.match(text, end)
     if not m:
-        return None
-    return next(_UNITS[int(k[1:])][0] for k, v in m.groupdict().items() if v is not None)
+        return "kmh" if per_hour and text.startswith("キロ", end) else None  # 時速19キロ: kilometres, not kilos
+    unit = next(_UNITS[int(k[1:])][0] for k, v in m.groupdict().items() if v is not None)
+    return _SPEED_OF.get(unit, unit) if per_hour else unit
 
 
 def _measure(value: Decimal, unit: str) -> Decimal:
@@ -502,6 +512,12 @@ def _read_token(tok: str, dec: str, grp: str) -> list[_Reading]:
     return [_Reading(0, len(tok), as_decimal, len(frac), foreign=True)]
 
 
+def _glued_letter(char: str) -> bool:
+    """A letter that makes the digits after it part of a word (``A320``); not one of a script
+    written without spaces (``午後12:55``)."""
+    return char.isalpha() and not _unspaced(char)
+
+
 def _unspaced(char: str) -> bool:
     """A character of a script written without spaces (Han, kana, Hangul, Thai)."""
     return "\u0e00" <= char <= "\u0e7f" or "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" \
@@ -585,13 +601,14 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         cued = dotted and _HOUR_CUE.search(text[max(0, m.start() - 16):m.start()])
         if not cued and (dotted or int(m.group("m") or 0) >= 60):
             continue  # 4.40 is a decimal unless an hour word stands before it (then even 4.60 is a time, a wrong one)
-        if m.start() and text[m.start() - 1].isalpha():
+        if m.start() and _glued_letter(text[m.start() - 1]):
             continue
-        value = Decimal(int(m.group("h")) % 12 * 60 + int(m.group("m") or 0))
+        hour = int(m.group("h"))  # on a 12-hour dial; an hour no clock shows (42h55) matches none
+        value = Decimal((hour % 12 if hour <= 24 else hour) * 60 + int(m.group("m") or 0))
         add(Quantity(m.start(), m.end(), m.group(0), value, kind="time", soft=True,
                      num_start=m.start(), num_end=m.end()))
     for m in _ELAPSED.finditer(text):  # 27:37 on a match clock: "in the 28th minute" elsewhere
-        if free(*m.span()) and not (m.start() and text[m.start() - 1].isalpha()):
+        if free(*m.span()) and not (m.start() and _glued_letter(text[m.start() - 1])):
             add(Quantity(m.start(), m.end(), m.group(0), Decimal(int(m.group("mm")) * 60 + int(m.group("ss"))),
                          kind="time", soft=True, num_start=m.start(), num_end=m.end()))
             for part in ("mm", "ss"):  # or a score, 38:17 where others write 38-17: its numbers, soft
@@ -699,7 +716,7 @@ def _qualify(text: str, s: int, e: int, r: _Reading, suffix: str, lang: str) -> 
     quantum = scale * Decimal(1).scaleb(-r.decimals)
     unit, measure = None, None
     if kind == "number" or cur == _FAMILIES["pound"]:
-        unit = _unit_after(text, e if cur else end)
+        unit = _unit_after(text, e if cur else end, start)
         if unit is None and suffix == "º":
             unit = "deg"  # Portuguese and Spanish "26º": degrees (or an ordinal, which no unit contradicts)
         if unit is not None:

@@ -8,6 +8,7 @@ a version that lacks a group the others have is out of line.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -364,10 +365,11 @@ def _voters(rn: _RowNumbers, doc: str, g: _Group) -> int:
 
 
 def _spelled_alike(g: _Group) -> bool:
-    """Two or more versions spell out the same number, two or more (``doze`` / ``十二``): a
-    figure as much as digits are, though a word's number may be an idiom, so a different figure
-    in digits elsewhere is a warning at most and a version without it is not flagged."""
-    return len(g.members) >= 2 and g.kind == "number" and g.rep.value >= 2 \
+    """Two or more versions spell out the same number, two or more (``doze`` / ``十二``,
+    ``three per cent`` / ``trzy procent``): a figure as much as digits are, though a word's
+    number may be an idiom, so a different figure in digits elsewhere is a warning at most and
+    a version without it is not flagged."""
+    return len(g.members) >= 2 and g.kind in ("number", "percent") and g.rep.value >= 2 \
         and all(q.soft and not any(c.isdigit() for c in q.text) for q in g.members.values())
 
 
@@ -394,9 +396,10 @@ def _unit_clash(g: _Group, cand: _Group | None, doc: str) -> tuple[str, tuple[st
 def _plausible(a: Quantity, b: Quantity) -> bool:
     """Whether ``b`` looks like a slip for ``a``, not an unrelated number.
 
-    Same order of magnitude, within 50 %, the same digits transposed, or the same
-    digits at another power of ten (a scale slip: ``Millionen`` for ``billion``);
-    a year never stands for a non-year.
+    Same order of magnitude, within 50 %, the same digits transposed, the same
+    digits at another power of ten (a scale slip: ``Millionen`` for ``billion``), or
+    as many digits written with one of them changed (a typing slip: ``19`` / ``11``,
+    ``007`` / ``407``, ``02:30`` / ``72:30``); a year never stands for a non-year.
     """
     if a.kind == "month" or b.kind == "month" or not a.value or not b.value:
         return True
@@ -406,7 +409,13 @@ def _plausible(a: Quantity, b: Quantity) -> bool:
     if x.adjusted() == y.adjusted() or max(x, y) <= Decimal("1.5") * min(x, y):
         return True
     dx, dy = x.normalize().as_tuple().digits, y.normalize().as_tuple().digits
-    return sorted(dx) == sorted(dy)
+    return sorted(dx) == sorted(dy) or _one_digit_apart(a, b)
+
+
+def _one_digit_apart(a: Quantity, b: Quantity) -> bool:
+    """The same number of digits written, two or more, one of them different, in the same scale."""
+    da, db = re.sub(r"\D", "", a.text), re.sub(r"\D", "", b.text)
+    return a.scale == b.scale and len(da) == len(db) >= 2 and sum(p != q for p, q in zip(da, db)) == 1
 
 
 def _year_like(q: Quantity) -> bool:
