@@ -38,6 +38,7 @@ from perturb import ntrex_suite  # noqa: E402
 
 from xlingo.check.rules import invariants  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
+from xlingo.names import cased  # noqa: E402
 
 GRID = np.arange(0.0, 8.01, 0.5)
 SEARCHES = ("rendered_z", "same_name_z")
@@ -68,7 +69,7 @@ def collect(folder: str, cache: str, per_type: int, seeds: list[int]) -> list[tu
             elif case is not None:  # the replaced name, searched in the perturbed version
                 real = docs == [case["lang"]] and bool(_words(phrase) & case["old"])
             x = docs[0] if search == "rendered_z" else next(
-                d for d in ctx.rows[k].cells if d not in docs and invariants._cased(ctx.row_text(k, d)))
+                d for d in ctx.rows[k].cells if d not in docs and cased(ctx.row_text(k, d)))
             key = (ctx.story.id, k, x) if search == "rendered_z" else (ctx.story.id, k, x, phrase)
             records.append((search, state["doc"], z, real, key))
         return False  # never a counterpart here: every candidate reaches the recorder

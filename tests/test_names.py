@@ -268,6 +268,12 @@ def test_a_name_keeps_its_identity_under_case_endings_written_the_way_each_langu
     ("Уотсон", "Watson", True), ("Грегора", "Gregor", True), ("ワトソン", "Watson", True), ("Янг", "Young", True),
     ("Мост", "Bridge", False), ("Новый", "New", False), ("Порода", "Breed", False),  # translations
     ("Белый", "White", False), ("Почта", "Post", False), ("الأبيض", "White", False),
+    # short names, a soft c, z as s, a silent h, g as j, doubled letters
+    ("Джей", "Jay", True), ("Йен", "Ian", True), ("Пенс", "Pence", True), ("Пас", "Paz", True),
+    ("Джонни", "Johnny", True), ("Джеффа", "Geoff", True), ("Мэтью", "Matthew", True), ("Дила", "Diehl", True),
+    ("Дом", "House", False), ("Город", "City", False), ("Зелёный", "Green", False), ("Западная", "West", False),
+    ("Джоном", "Jon", True), ("Рамом", "Rahm", True), ("Новой", "New", False),  # declined; not a declined word
+    ("Бубба", "Webb", False),  # one consonant in common, another first sound
 ])
 def test_a_name_word_written_by_its_sounds_in_another_script_is_transliterated(word, name_word, expected):
     from xlingo.names import transliterated

@@ -447,6 +447,11 @@ def test_a_name_transliterated_into_another_script_is_not_a_literal_translation(
     assert not rule._rendering("Сан-Диего", "San Diego", "ru", Langs())  # the same name in Cyrillic letters
     assert not rule._rendering("Ред Харбор", "Red Harbor", "ru", Langs())
     assert rule._rendering("Красная гавань", "Red Harbor", "ru", Langs())  # its words translated
+    # every word written by its sounds, though each is an ordinary Russian word too (пенс: a penny)
+    assert not rule._rendering("Майк Пенс", "Mike Pence", "ru", Langs())
+    assert not rule._rendering("Джонни Инглиш", "Johnny English", "ru", Langs())
+    assert rule._rendering("Голубой дом", "Blue House", "ru", Langs())  # translated: no word sounds alike
+    assert not rule._rendering("Западная Вирджиния", "West Virginia", "ru", Langs())  # the compass turned too
 
 
 EXAMINER = {"es": "Según el Harbor Examiner, el puerto cerrará en mayo.",
@@ -538,6 +543,11 @@ def test_a_translation_two_languages_share_is_no_form_another_language_must_keep
     # a Cyrillic version turns the first word of a shop's name kept in Latin letters
     ({"en": "It will host Fragrance Shop kiosks.", "ru": "Там будут киоски Масок Shop.",
       "de": "Es wird Kioske von Fragrance Shop geben."}, "ru", "Масок Shop"),
+    # one version keeps it in Latin letters, another writes it by its sounds in its own script
+    ({"en": "The Baker Cup starts on Friday.", "ru": "Кубок Бейкера стартует в пятницу.",
+      "es": "La Panadero Cup empieza el viernes."}, "es", "Panadero Cup"),
+    ({"en": "The Baker Cup starts on Friday.", "ar": "تنطلق بطولة كأس بيكر يوم الجمعة.",
+      "es": "La Panadero Cup empieza el viernes."}, "es", "Panadero Cup"),
 ])
 def test_a_name_word_every_other_version_keeps_is_flagged_even_before_the_kept_ones(rows, doc, text):
     _, found = run(NameTranslatedLiterally, [rows] + FILL, embed=concept_embed)
@@ -558,6 +568,9 @@ def test_a_name_word_every_other_version_keeps_is_flagged_even_before_the_kept_o
     # a given name declined in Polish
     {"es": "El hijo de Sarah Palin fue detenido.", "it": "Il figlio di Sarah Palin è stato arrestato.",
      "pl": "Syn Sary Palin został aresztowany."},
+    # the version in another script translates the word too (the baker's cup): a word each may render
+    {"en": "The Baker Cup starts on Friday.", "ru": "Кубок пекаря стартует в пятницу.",
+     "es": "La Panadero Cup empieza el viernes."},
 ])
 def test_a_title_a_descriptor_an_exonym_or_a_declined_given_name_before_a_kept_word_is_no_rendering(rows):
     assert run(NameTranslatedLiterally, [rows] + FILL, embed=concept_embed)[1] == []

@@ -73,6 +73,7 @@ from xlingo.names.words import (
     ONE_SOUND,
     SENTENCE_CASE,
     base_zipf,
+    cased,
     char_similarity,
     content_words,
     fold,
@@ -87,6 +88,7 @@ from xlingo.names.words import (
     split_words,
     translit_words,
     transliterated,
+    word_found,
     word_zipf,
 )
 
@@ -117,6 +119,7 @@ __all__ = [
     "base_zipf",
     "bucket",
     "calibrated",
+    "cased",
     "char_similarity",
     "connector_run",
     "contains_words",
@@ -147,5 +150,6 @@ __all__ = [
     "tokenize",
     "translit_words",
     "transliterated",
+    "word_found",
     "word_zipf",
 ]

@@ -126,18 +126,26 @@ _NAME_SOUNDS = (("ph", "f"), ("dzh", "j"), ("chzh", "j"), ("c", "k"), ("q", "k")
 #: Its letters alone, for comparing first letters.
 ONE_SOUND = str.maketrans({a: b for a, b in _NAME_SOUNDS if len(a) == 1})
 #: The same across scripts: ``dzh``/``dge`` (Бридж, *Bridge*), ``zh``, ``kh``, ``th``, ``ph``,
-#: ``ck``, and ``h`` as ``g`` (Генри, *Henry*).
+#: ``ck``, a soft ``c`` as ``s`` (Пенс, *Pence*), ``z`` as ``s`` (Пас, *Paz*); then an ``h``
+#: after a vowel is silent (Джонни, *Johnny*), any other ``h`` is a ``g`` (Генри, *Henry*), and
+#: ``g`` and ``j`` are one (Джеффа, *Geoff*), a doubled letter one (Мэтью, *Matthew*).
 _CROSS_SCRIPT = (("dzh", "j"), ("dg", "j"), ("zh", "j"), ("kh", "g"), ("th", "t"), ("ph", "f"), ("ck", "k"),
-                 ("c", "k"), ("q", "k"), ("x", "ks"), ("h", "g"))
+                 ("ce", "se"), ("ci", "si"), ("c", "k"), ("q", "k"), ("x", "ks"), ("z", "s"))
+_SILENT_H = re.compile(r"(?<=[aeiou])h")
+
+
+def _sounds(text: str, spellings: Sequence[tuple[str, str]]) -> str:
+    """``text`` transliterated with ``spellings`` applied in order (one letter per sound)."""
+    x = "".join(translit_words(text))
+    for a, b in spellings:
+        x = x.replace(a, b)
+    return x
 
 
 def _skeleton(text: str, spellings: Sequence[tuple[str, str]], silent: str) -> str:
     """The consonants of ``text`` transliterated: ``spellings`` applied in order, the letters in
     ``silent`` (vowels and glides) left out."""
-    x = "".join(translit_words(text))
-    for a, b in spellings:
-        x = x.replace(a, b)
-    return re.sub(f"[{silent}]", "", x)
+    return re.sub(f"[{silent}]", "", _sounds(text, spellings))
 
 
 def sounds_alike(a: str, b: str) -> float:
@@ -148,14 +156,49 @@ def sounds_alike(a: str, b: str) -> float:
                char_similarity(_skeleton(a, _NAME_SOUNDS, "aeiouyjwhv"), _skeleton(b, _NAME_SOUNDS, "aeiouyjwhv")))
 
 
+def cased(text: str) -> bool:
+    """The text is in a script with capitals (most of its letters have a case), where names
+    can be told by their shape; not Japanese with a Latin ``UK`` in it."""
+    letters = [c for c in text if c.isalpha()]
+    return any(c.isupper() for c in letters) and 2 * sum(c.lower() != c.upper() for c in letters) >= len(letters)
+
+
+def word_found(word: str, words: Sequence[str]) -> bool:
+    """A name word is among a text's words, up to inflection and transliteration (by spelling
+    or by sound: ``Manhattan``/``Манхэттене``); a word of one or two letters always is."""
+    if len(word) < 3:
+        return True
+    first = word[0].translate(ONE_SOUND)
+    for w in words:
+        if w == word or (len(w) >= 4 and w[0].translate(ONE_SOUND) == first
+                         and (char_similarity(w, word) >= 0.75 or sounds_alike(w, word) >= 0.85)):
+            return True
+    return False
+
+
 def transliterated(word: str, name_word: str) -> bool:
     """``word`` (in another script) writes ``name_word`` by its sounds: their consonants, vowels
-    and ``w``/``v`` left out (``у`` for *w*: Уотсон), are the same (two or more: Янг for *Young*)
-    or agree at three letters or more (Стэмфорд, Генри, Бридж; not Новый for *New*, nor Порода
-    for *Breed*)."""
-    a, b = _skeleton(word, _CROSS_SCRIPT, "aeiouyvw"), _skeleton(name_word, _CROSS_SCRIPT, "aeiouyvw")
-    return (a == b and len(a) >= 2 or min(len(a), len(b)) >= 3
-            and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.85)
+    and ``w``/``v`` left out (``у`` for *w*: Уотсон), are the same (two or more: Янг for *Young*;
+    one, for words as long to within a letter that begin alike: Джей for *Jay*, Йен for *Ian*,
+    not Бубба for *Webb*) or agree at three letters or more (Стэмфорд, Генри, Бридж; not Новый
+    for *New*, nor Порода for *Breed*), the word declined or not (Джоном for *Jon*)."""
+    sb = _sounds(_SILENT_H.sub("", fold(name_word)), _CROSS_SCRIPT).replace("h", "g").replace("g", "j")
+    sa = _sounds(word, _CROSS_SCRIPT).replace("h", "g").replace("g", "j")
+    return _sound_match(sa, sb) or any(_sound_match(sa[:-len(e)], sb, short=False) for e in _CASE_ENDINGS
+                                       if sa.endswith(e) and len(sa) - len(e) >= 2)
+
+
+#: Slavic case endings as transliterated (Джоном, *Jon*: the name declined)
+_CASE_ENDINGS = ("om", "em", "ym", "im", "oi", "ami", "akh", "ov", "a", "u", "e", "y", "iu", "ia")
+
+
+def _sound_match(sa: str, sb: str, short: bool = True) -> bool:
+    """Two words' sounds (``_CROSS_SCRIPT`` applied) write one name: see :func:`transliterated`
+    (a single consonant in common counts only where ``short``)."""
+    a, b = (re.sub(r"(.)\1+", r"\1", re.sub("[aeiouyvw]", "", x)) for x in (sa, sb))
+    first = sa[:1] == sb[:1] or sa[:1] in "aeiouy" and sb[:1] in "aeiouy"
+    return (a == b and (len(a) >= 2 or short and len(a) == 1 and first and abs(len(sa) - len(sb)) <= 1)
+            or min(len(a), len(b)) >= 3 and difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.85)
 
 
 _DE_ADJ = re.compile(r"^(.{3,}?)(e|en|er|es|em)$")

@@ -30,11 +30,10 @@ from xlingo.names import (
     COMPOUNDING,
     LOWER_CASE_COMMON,
     NOUN_CAPITALISING,
-    ONE_SOUND,
     Mention,
     NameIndex,
     calibrated,
-    char_similarity,
+    cased,
     content_words,
     is_latin,
     is_ordinary,
@@ -44,6 +43,7 @@ from xlingo.names import (
     story_names,
     tokenize,
     translit_words,
+    word_found,
 )
 from xlingo.names.places import same_place
 
@@ -431,13 +431,6 @@ class ComparisonReversed(Rule):
                                           c.change for o in [d, *others] for c in cues[o]) else Severity.WARNING)
 
 
-def _cased(text: str) -> bool:
-    """The text is in a script with capitals (most of its letters have a case), where names
-    can be told by their shape; not Japanese with a Latin ``UK`` in it."""
-    letters = [c for c in text if c.isalpha()]
-    return any(c.isupper() for c in letters) and 2 * sum(c.lower() != c.upper() for c in letters) >= len(letters)
-
-
 def _stem_equal(a: str, b: str) -> bool:
     """One name word up to an inflectional ending or a transliteration's last letters
     (``tervola``/``tervole``, ``dalby``/``dalbi``)."""
@@ -452,19 +445,6 @@ def _same_form(a: Mention, b: Mention) -> bool:
     """Two mentions write one name the same way (across scripts): not a translation of it."""
     wa, wb = translit_words(" ".join(a.content)), translit_words(" ".join(b.content))
     return len(wa) == len(wb) > 0 and all(_stem_equal(x, y) for x, y in zip(wa, wb))
-
-
-def _word_found(word: str, words: Sequence[str]) -> bool:
-    """A name word is among a text's words, up to inflection and transliteration (by spelling
-    or by sound: ``Manhattan``/``Манхэттене``)."""
-    if len(word) < 3:
-        return True
-    first = word[0].translate(ONE_SOUND)
-    for w in words:
-        if w == word or (len(w) >= 4 and w[0].translate(ONE_SOUND) == first
-                         and (char_similarity(w, word) >= 0.75 or sounds_alike(w, word) >= 0.85)):
-            return True
-    return False
 
 
 @register
@@ -545,7 +525,7 @@ class NameSubstituted(Rule):
         annotate(ctx, self.requires)
         idx = story_names(ctx)
         for k, texts in _cells(ctx):
-            docs = [d for d, t in texts.items() if _cased(t)]
+            docs = [d for d, t in texts.items() if cased(t)]
             if len(docs) < 2:
                 continue
             cells = {d: set(ctx.story.alignment[k].cells[d]) for d in docs}
@@ -558,11 +538,11 @@ class NameSubstituted(Rule):
 
     @staticmethod
     def _present(m: Mention, words: Sequence[str]) -> bool:
-        return all(_word_found(w, words) for w in translit_words(" ".join(content_words(m.words))))
+        return all(word_found(w, words) for w in translit_words(" ".join(content_words(m.words))))
 
     def _count(self, m: Mention, ms: Sequence[Mention]) -> int:
         key = translit_words(" ".join(m.content))
-        return sum(1 for o in ms if all(_word_found(w, translit_words(" ".join(o.content))) for w in key))
+        return sum(1 for o in ms if all(word_found(w, translit_words(" ".join(o.content))) for w in key))
 
     def _missing(self, x: str, others: list[str], mentions: dict[str, list[Mention]], texts: dict[str, str],
                  words: dict[str, list[str]], uncased: list[str], langs: Sequence[str]) -> list[Mention]:
@@ -715,7 +695,7 @@ class NameSubstituted(Rule):
             if o not in rw.cells or not mine:
                 continue
             theirs = [j for j, w in enumerate(rw.cells[o].words.words)
-                      if any(_word_found(t, translit_words(w.text)) for t in spelled)]
+                      if any(word_found(t, translit_words(w.text)) for t in spelled)]
             if theirs:
                 pa = rw.pairs[(x, o)]
                 linked = linked or bool(pa.links[np.ix_(mine, theirs)].any())
@@ -731,7 +711,7 @@ class NameSubstituted(Rule):
         kept = _kept(n, residue)
         parts = m.text.split()
         new = [p for p in parts if content_words(split_words(p))
-               and not any(_word_found(w, translit_words(p)) for w in kept)]
+               and not any(word_found(w, translit_words(p)) for w in kept)]
         if not new:
             return True
         # ordinary words before the kept ones are a title (``Mme Davis``); after them, in place of
@@ -889,7 +869,7 @@ def _residue(n: Mention, words: Sequence[str]) -> str:
     none is kept; a word of two letters, ``Ri``, is no evidence of being kept)."""
     def kept(p: str) -> bool:
         ws = translit_words(p)
-        return any(len(w) >= 3 for w in ws) and all(_word_found(w, words) for w in ws)
+        return any(len(w) >= 3 for w in ws) and all(word_found(w, words) for w in ws)
 
     parts = [p for p in n.text.split() if content_words(split_words(p)) and not kept(p)]
     return " ".join(parts) if parts and any(kept(p) for p in n.text.split()) else n.text
@@ -926,7 +906,7 @@ def _beside(ctx: CheckContext, k: int, x: str, n: Mention, residue: str, extra: 
     kept = _kept(n, residue)
     doc = ctx.story.document(x)
     at = [t for t in tokenize(doc.text, *ctx.row_span(k, x))
-          if any(_word_found(w, translit_words(t.text)) for w in kept)
+          if any(word_found(w, translit_words(t.text)) for w in kept)
           and not any(q.start <= t.start and t.end <= q.end for q in taken)]
     if not at:
         return None

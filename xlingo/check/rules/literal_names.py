@@ -35,9 +35,17 @@ from xlingo.names import (
     split_words,
     story_names,
     tokenize,
+    translit_words,
     transliterated,
+    word_found,
 )
 from xlingo.names.places import same_place
+
+#: Points of the compass in place names, which every language renders (*West Virginia*,
+#: ``Западная Вирджиния``), as a name's words may be written.
+_COMPASS = frozenset("north south east west northern southern eastern western nord sud ost est ouest norte sur sul "
+                     "este oeste leste noord zuid oost".split())
+
 
 # --------------------------------------------------------------------------- XL202
 
@@ -348,6 +356,10 @@ class NameTranslatedLiterally(Rule):
             return False
         if any(zipf(w, lang) < 3.0 for w in shared) or any(has_shape(t) for t in text.split()):
             return False  # keeps a proper word or a code of the name: a changed form (XL201), not a rendering
+        sounded = [transliterated(a, b) or fold(b) in _COMPASS for a, b in zip(cw, content_words(ref))]
+        if not is_latin(text) and len(cw) == n and all(sounded):
+            return False  # the name written by its sounds (Майк Пенс, whatever Пенс means in Russian), but
+            # for a point of the compass, which every language turns (Западная Вирджиния)
         return is_ordinary(words, lang, idx.other_langs(lang))
 
     def _word_by_word(self, ctx: CheckContext, name: str, text: str, row: int) -> bool:
@@ -470,6 +482,10 @@ class NameTranslatedLiterally(Rule):
         out: list[_Literal] = []
         for k in sorted(rows):
             row = idx.by_row.get(k, {})
+            texts = {d: ctx.row_text(k, d) for d in idx.versions if ctx.row_span(k, d)}
+            # the words of the row's versions in other scripts than Latin, transliterated: they
+            # keep a name's word by its sounds (``رايدر``, ``Бейкера``), where no title would be
+            foreign = {d: translit_words(t) for d, t in texts.items() if t.strip() and not is_latin(t)}
             for d in idx.versions:
                 span = ctx.row_span(k, d)
                 if not span:
@@ -485,7 +501,8 @@ class NameTranslatedLiterally(Rule):
                         continue  # the others spell it two ways (Harbor Examiner / Examinor): XL201 votes on it
                     keepers = [m for o, ms in row.items() if o != d for m in ms if equivalent(m, n)]
                     for window in _partial_windows(toks, n, lang, self.opts["max_char_similarity"],
-                                                   _fixed_words(keepers)):
+                                                   _fixed_words(keepers, {o: ws for o, ws in foreign.items()
+                                                                          if o != d})):
                         form = fold(doc.text[window[0].start:window[-1].end])
                         if any(fold(m.text) == form for o, ms in row.items() if o != d for m in ms):
                             continue  # another version writes it so (Kim Jong beside Kim Dzong Un): a form, no rendering
@@ -501,14 +518,16 @@ class NameTranslatedLiterally(Rule):
         return out
 
 
-def _fixed_words(keepers: Sequence[Mention]) -> set[str]:
-    """The folded words of a name that two or more other versions write alike, at least one of
-    them where no title would stand so: a word foreign to its language (``Evening`` of *Evening
-    News* in German), or capitalised inside a sentence of a language that writes titles in lower
-    case (``Kanye`` in *le rappeur Kanye West*). Those are the name's own words, not a title or a
-    descriptor that each language may translate (``Queen``, ``Lake``: common words of German too,
-    which capitalises them, as English does before a name)."""
-    if len({m.doc for m in keepers}) < 2:
+def _fixed_words(keepers: Sequence[Mention], sounded: dict[str, list[str]] | None = None) -> set[str]:
+    """The folded words of a name that two or more other versions keep, at least one of them
+    where no title would stand so: a word foreign to its language (``Evening`` of *Evening News*
+    in German), or capitalised inside a sentence of a language that writes titles in lower case
+    (``Kanye`` in *le rappeur Kanye West*), or written by its sounds in another script than
+    Latin (``sounded``: those versions' words, transliterated; ``رايدر``, ``Бейкера`` for a
+    *Ryder*, a *Baker*: a title would be translated there). Those are the name's own words, not
+    a title or a descriptor that each language may translate (``Queen``, ``Lake``: common words
+    of German too, which capitalises them, as English does before a name)."""
+    if not keepers:
         return set()
 
     def own(m: Mention, w: str) -> bool:
@@ -516,8 +535,13 @@ def _fixed_words(keepers: Sequence[Mention]) -> set[str]:
             return True
         return m.lang not in NOUN_CAPITALISING | {"en"} and not (m.initial and m.words[0] == w)
 
+    def voices(w: str) -> set[str]:  # a short word sounds like too much to count
+        return {o for o, ws in (sounded or {}).items()
+                if len(w) >= 4 and all(word_found(x, ws) for x in translit_words(w))}
+
     words = set.intersection(*(set(m.words) for m in keepers))
-    return {w for w in words if any(own(m, w) for m in keepers)}
+    return {w for w in words if len({m.doc for m in keepers} | voices(w)) >= 2
+            and (voices(w) or any(own(m, w) for m in keepers))}
 
 
 def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: float,
