@@ -315,3 +315,10 @@ def test_numbers_one_digit_apart_in_their_own_roles_are_not_slips():
     row = {"en": "In 2019 some 45 people came.", "fr": "En 2019, quelque 45 personnes sont venues.",
            "es": "En 2019 vinieron unas cuarenta y cinco personas."}
     assert findings([row]) == []
+
+
+def test_a_number_no_spell_out_library_can_write_in_the_language_does_not_crash():
+    # num2words fails on some Polish ordinals (150000: IndexError inside the library)
+    row = {"en": "The city has 150,000 residents.", "de": "Die Stadt hat 150.000 Einwohner.",
+           "pl": "Miasto ma wielu mieszkańców."}
+    assert [lang for lang, _, _ in findings([row])] == ["pl"]
