@@ -6,11 +6,14 @@ a unit changed, unclosed quotation marks. ``--review`` reads a file of findings 
 version, ``other`` where the versions really disagree and the finding sits on the right one, or
 ``false``) and counts, per severity, false alarms: findings reviewed ``false`` and those nobody has
 reviewed. Each document of ``docs.tsv`` is one story, its versions the same lines in several languages,
-run through the whole engine with the real default model: 4-way (EN/DE/FR/PT by default) and
-2-way (``--pairs``). Target: at most 0.2 error and 1 warning per 100 sentences.
+run through the whole engine with the real default model: N-way (EN/DE/FR/PT by default; several
+settings with ``--langs es,ru,it/en,ar,fr``) and 2-way (``--pairs``). Target: at most 0.2 error and
+1 warning per 100 sentences.
 
     python benchmarks/ntrex_clean.py [../shared/data/ntrex-dev] [--show warning] [--review benchmarks/reviews/ntrex-dev.tsv]
         [--json reports/bench/ntrex_clean.json]
+    python benchmarks/ntrex_clean.py --langs es,ru,it/en,ar,fr/de,zh,pt/nl,ja,pl --pairs "" \
+        --json reports/bench/ntrex_clean_mixed.json  # three versions in mixed scripts
 
 Vectors and token states are cached under the temp folder (``--cache``), so a second run
 costs alignment and checks only.
@@ -98,7 +101,8 @@ def run_setting(engine, folder: str | Path, langs: Sequence[str], limit: int | N
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", nargs="?", default=str(DEFAULT_DATA), help="ntrex-dev folder")
-    ap.add_argument("--langs", default="en,de,fr,pt", help="the N-way setting's languages")
+    ap.add_argument("--langs", default="en,de,fr,pt", help="the N-way setting's languages; several settings "
+                    "separated by '/' (es,ru,it/en,ar,fr: three versions in mixed scripts)")
     ap.add_argument("--pairs", default="en-de,fr-pt", help="2-way settings, comma-separated")
     ap.add_argument("--docs", type=int, help="only the first N documents")
     ap.add_argument("--cache", default=str(DEFAULT_CACHE), help="folder for cached vectors and token states")
@@ -110,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     engine = cached_engine(args.cache, Settings(select=tuple(args.select.split(","))))
     show = Severity(args.show) if args.show else None
     review = read_review(args.review) if args.review else None
-    settings = [args.langs.split(",")] + [p.split("-") for p in args.pairs.split(",") if p]
+    settings = [n.split(",") for n in args.langs.split("/") if n] + [p.split("-") for p in args.pairs.split(",") if p]
     results = []
     try:
         for langs in settings:

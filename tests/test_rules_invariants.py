@@ -675,3 +675,18 @@ def test_a_name_this_version_writes_too_is_no_counterpart_of_its_substitute():
              "it": "L'allenatore ha detto che la squadra aveva giocato bene."}]
     found = [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=embed) if f.severity >= Severity.WARNING]
     assert found == [("en", "Chile")]
+
+
+@pytest.mark.parametrize("missing, flagged", [(0.9, True), (0.0, False)])
+def test_across_scripts_a_name_whose_meaning_the_model_finds_is_translated_not_swapped(monkeypatch, missing, flagged):
+    """A Cyrillic name where two Latin versions write another one: no spelling can decide, so the
+    meaning model does (its probability that the Latin name is missing from the Russian version)."""
+    from xlingo.annotate.meaning import MeaningModel
+
+    monkeypatch.setattr(MeaningModel, "__call__", lambda self, x: np.full(len(x), missing))
+    rows = [{"en": "Minister Karin Dalby opened the bridge in Tervola.",
+             "de": "Ministerin Karin Dalby eröffnete die Brücke in Tervola.",
+             "ru": "Министр Карин Далби открыла мост в Рованиеми."}]
+    found = [(f.lang, f.text) for f in run(NameSubstituted, rows, token_states=lexicon_tokens)
+             if f.severity >= Severity.WARNING]
+    assert found == ([("ru", "Рованиеми")] if flagged else [])

@@ -477,11 +477,14 @@ class NameSubstituted(Rule):
     apart (below ``token_sim``), or unless other words of the version render the missing
     name (not asked where it can only be a name and the version has a name of its own) or
     other words of the other versions render the own name (besides the missing name where
-    both can only be names; by the encoder, against words of the story's other rows); wholly, a name of ordinary words for
-    one of ordinary words of its language or of English is a translation. Across scripts, ordinary words on
-    both sides (``China``/``Китай``) are a name translated. A version that instead repeats a
-    name of the row more often than every other version, where a name is missing, is
-    flagged at the surplus occurrence; a repetition with nothing missing is only info (a
+    both can only be names; by the encoder, against words of the story's other rows);
+    wholly, a name of ordinary words for one of ordinary words of its language or of English
+    is a translation. Across scripts, ordinary words on both sides (``China``/``Китай``) are
+    a name translated, and so is a name whose meaning the word-level meaning model finds in
+    the version where no spelling decides (its probability of missing there below the
+    model's base rate: ``Кремниевая долина`` for *Silicon Valley*). A version that instead
+    repeats a name of the row more often than every other version, where a name is missing,
+    is flagged at the surplus occurrence; a repetition with nothing missing is only info (a
     translator may put a name for a pronoun). Versions in scripts without capitals
     (Chinese, Japanese, Arabic...) only vote, where they keep a name's letters.
 
@@ -659,6 +662,11 @@ class NameSubstituted(Rule):
                 swaps.append((m, gone, False))  # no counterpart in the others (a name for a name: but that
                 # name; nor a name this version writes too, Dundee beside Chile for Belfast)
         swaps = [(m, gone, spelt) for m, gone, spelt in swaps if not any(_one_name(idx, m, n) for n in gone)]
+        # across scripts, where no spelling decides, the meaning model has the last word: a name
+        # whose meaning it finds in this version was translated (Кремниевая долина, *Silicon Valley*)
+        swaps = [(m, kept, spelt) for m, gone, spelt in swaps
+                 if (kept := [n for n in gone if spelt or is_latin(m.text) == is_latin(n.text) or not _meaning_found(
+                     ctx, k, x, [q for o in others for q in mentions[o] if _same_form(n, q)] or [n])])]
         for m, gone, spelt in swaps:
             voters = max(len(others) + sum(self._present(n, words[u]) for u in uncased) for n in gone)
             related = [_mention_span(ctx, q) for n in gone for o in others for q in mentions[o] if _same_form(n, q)]
@@ -916,6 +924,20 @@ def _beside(ctx: CheckContext, k: int, x: str, n: Mention, residue: str, extra: 
                    or not doc.text[min(m.end, t.end):max(m.start, t.start)].strip(" -'’") for t in at)
 
     return [m for m in extra if next_to(m)]
+
+
+def _meaning_found(ctx: CheckContext, k: int, x: str, names: Sequence[Mention]) -> bool:
+    """The meaning model finds the words of these mentions of other versions in ``x``: their
+    probability of missing from it below the model's base rate (its neutral level)."""
+    rw = ctx.words.rows.get(k) if ctx.words is not None else None
+    if rw is None or x not in rw.cells:
+        return False
+    found = []
+    for q in names:
+        if (q.doc, x) in rw.probability:
+            idx = [i for i, w in enumerate(rw.cells[q.doc].words.words) if q.start <= w.start and w.end <= q.end]
+            found += [float(rw.probability[(q.doc, x)][idx].max())] if idx else []
+    return bool(found) and max(found) < rw.neutral
 
 
 def _ordinary_words(m: Mention) -> bool:
