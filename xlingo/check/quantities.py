@@ -266,7 +266,7 @@ _CUR_AFTER = re.compile(
     rf"(?:{_FAM_RE})(?:{_SP}+(?:{_QUAL_RE.replace('(?P<q', '(?P<r')}))?(?!\w))", re.IGNORECASE)
 _CUR_BEFORE = re.compile(rf"(?:(?P<sym>(?:US|U\.S\.){_SP}?\$|[A-Z]{{1,2}}\$|{_XSYM_RE}|{_SYM_RE})|"
                          rf"(?<![\w.])(?P<code>{_CODE_RE}))(?:{_SP}|-)?$")
-#: German makes an adjective of a percentage: ``100%ig``, ``hundertprozentige``
+#: German makes an adjective of a percentage: ``100%ig``, ``80-prozentige``
 _PERCENT_ADJECTIVE = r"(?:ig(?:e[nmrs]?)?)?"
 _PERCENT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:{_PERCENT}){_PERCENT_ADJECTIVE}(?!\w)", re.IGNORECASE)
 _NUM = re.compile(rf"(?<!\d)\d+(?:[.,{_APOS}]\d+|{_SP}\d{{3}}(?!\d))*")

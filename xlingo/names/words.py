@@ -176,6 +176,10 @@ def word_found(word: str, words: Sequence[str]) -> bool:
     return False
 
 
+#: Slavic case endings as transliterated (Джоном, *Jon*: the name declined)
+_CASE_ENDINGS = ("om", "em", "ym", "im", "oi", "ami", "akh", "ov", "a", "u", "e", "y", "iu", "ia")
+
+
 def transliterated(word: str, name_word: str) -> bool:
     """``word`` (in another script) writes ``name_word`` by its sounds: their consonants, vowels
     and ``w``/``v`` left out (``у`` for *w*: Уотсон), are the same (two or more: Янг for *Young*;
@@ -186,10 +190,6 @@ def transliterated(word: str, name_word: str) -> bool:
     sa = _sounds(word, _CROSS_SCRIPT).replace("h", "g").replace("g", "j")
     return _sound_match(sa, sb) or any(_sound_match(sa[:-len(e)], sb, short=False) for e in _CASE_ENDINGS
                                        if sa.endswith(e) and len(sa) - len(e) >= 2)
-
-
-#: Slavic case endings as transliterated (Джоном, *Jon*: the name declined)
-_CASE_ENDINGS = ("om", "em", "ym", "im", "oi", "ami", "akh", "ov", "a", "u", "e", "y", "iu", "ia")
 
 
 def _sound_match(sa: str, sb: str, short: bool = True) -> bool:

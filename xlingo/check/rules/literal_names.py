@@ -356,8 +356,8 @@ class NameTranslatedLiterally(Rule):
             return False
         if any(zipf(w, lang) < 3.0 for w in shared) or any(has_shape(t) for t in text.split()):
             return False  # keeps a proper word or a code of the name: a changed form (XL201), not a rendering
-        sounded = [transliterated(a, b) or fold(b) in _COMPASS for a, b in zip(cw, content_words(ref))]
-        if not is_latin(text) and len(cw) == n and all(sounded):
+        if not is_latin(text) and len(cw) == n and all(transliterated(a, b) or fold(b) in _COMPASS
+                                                       for a, b in zip(cw, content_words(ref))):
             return False  # the name written by its sounds (Майк Пенс, whatever Пенс means in Russian), but
             # for a point of the compass, which every language turns (Западная Вирджиния)
         return is_ordinary(words, lang, idx.other_langs(lang))
