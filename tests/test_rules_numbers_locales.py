@@ -322,3 +322,15 @@ def test_a_number_no_spell_out_library_can_write_in_the_language_does_not_crash(
     row = {"en": "The city has 150,000 residents.", "de": "Die Stadt hat 150.000 Einwohner.",
            "pl": "Miasto ma wielu mieszkańców."}
     assert [lang for lang, _, _ in findings([row])] == ["pl"]
+
+
+@pytest.mark.parametrize("lang, said, plain", [
+    ("pl", "Zgromadzenie opuściło dzielnicę w latach trzydziestych ubiegłego wieku.",  # the thirties of the last century
+     "Zgromadzenie opuściło wtedy dzielnicę."),
+    ("ar", "غادرت الجماعة الحي في ثلاثينيات القرن العشرين.", "غادرت الجماعة الحي آنذاك."),
+])
+def test_a_decade_said_in_words_with_its_century_is_no_missing_year(lang, said, plain):
+    row = {"en": "The congregation left the district in the 1930s.",
+           "fr": "La congrégation a quitté le quartier dans les années 1930.", lang: said}
+    assert findings([row]) == []
+    assert [found for found, _, _ in findings([dict(row, **{lang: plain})])] == [lang]  # no decade at all

@@ -156,3 +156,13 @@ def test_a_percentage_two_versions_spell_out_alike_is_wanted_from_the_third():
     assert findings([row]) == []
     found = findings([dict(row, es="Las ventas de comida cayeron un 7 %.")])
     assert [(f.lang, f.text, f.severity) for f in found] == [("es", "7 %", Severity.WARNING)]
+
+
+@pytest.mark.parametrize("row", [
+    {"en": "The 6-foot-6 forward grew up in Baton Rouge.", "pl": "Mierzący 1,98 m napastnik dorastał w Baton Rouge.",
+     "zh": "这位身高6.6英尺的前锋在巴吞鲁日长大。"},
+    {"en": "The 6-foot-6 forward grew up in Baton Rouge.", "nl": "De 1,98 meter lange aanvaller groeide op in Baton Rouge.",
+     "ja": "6フィート6インチの彼はバトンルージュで育った。"},
+])
+def test_feet_in_chinese_and_japanese_are_feet(row):
+    assert findings([row]) == []

@@ -344,6 +344,8 @@ class NumberMismatch(Rule):
             return None  # "100 percent certain" is also said "absolutely", "totalmente": an idiom, not a figure
         if spelled_out(ctx.row_text(rn.k, d), d.lang, rep.value):
             return None  # written out in words (сорока восьми, trigésimo sexto)
+        if _year_like(rep) and _CENTURY.search(ctx.row_text(rn.k, d)):
+            return None  # a decade or a century in words (w latach trzydziestych ubiegłego wieku, 本世纪之初)
         if severity is not None and not rep.qualified:
             return None  # two versions, one drops a plain number: too often an editorial choice
         span = ctx.row_span(rn.k, d)
@@ -416,6 +418,12 @@ def _one_digit_apart(a: Quantity, b: Quantity) -> bool:
     """The same number of digits written, two or more, one of them different, in the same scale."""
     da, db = re.sub(r"\D", "", a.text), re.sub(r"\D", "", b.text)
     return a.scale == b.scale and len(da) == len(db) >= 2 and sum(p != q for p, q in zip(da, db)) == 1
+
+
+#: The word for a century, which a version that says a decade or a century in words has (*the
+#: 1930s*: ``w latach trzydziestych ubiegłego wieku``, ``ثلاثينيات القرن العشرين``).
+_CENTURY = re.compile(r"(?i)\b(?:centur(?:y|ies)|jahrhunderts?|si[eè]cles?|siglos?|s[eé]culos?|secol[oi]|eeuw(?:en)?|"
+                      r"wiek(?:u|ów)?|стол[еé]ти[яей]|век[аеу]?|القرن)\b|世纪|世紀")
 
 
 def _year_like(q: Quantity) -> bool:
