@@ -690,3 +690,18 @@ def test_across_scripts_a_name_whose_meaning_the_model_finds_is_translated_not_s
     found = [(f.lang, f.text) for f in run(NameSubstituted, rows, token_states=lexicon_tokens)
              if f.severity >= Severity.WARNING]
     assert found == ([("ru", "Рованиеми")] if flagged else [])
+
+
+
+def _shop_embed(texts, dim: int = 512) -> np.ndarray:
+    """Bag of words that, like a real encoder on a long sentence, finds some ordinary word of
+    the others alike to a name (here "Dzurkovic" to "stores" / "lojas")."""
+    return _concept_embed([re.sub(r"(?i)\b(stores|lojas)\b", "dzurkovic", t) for t in texts], dim)
+
+
+def test_a_name_of_no_language_is_rendered_by_a_name_not_by_an_ordinary_word():
+    rows = [{"en": "Existing ranges from Lumora and Quindell will take up more space in stores such as Harrow.",
+             "pt": "As gamas existentes da Lumora e Quindell terão mais espaço em lojas como a Harrow.",
+             "it": "Le gamme esistenti di Lumora e Dzurkovic occuperanno più spazio in negozi come Harrow."}]
+    assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=_shop_embed)
+            if f.severity >= Severity.WARNING] == [("it", "Dzurkovic")]

@@ -477,7 +477,8 @@ class NameSubstituted(Rule):
     apart (below ``token_sim``), or unless other words of the version render the missing
     name (not asked where it can only be a name and the version has a name of its own) or
     other words of the other versions render the own name (besides the missing name where
-    both can only be names; by the encoder, against words of the story's other rows);
+    both can only be names; by the encoder, against words of the story's other rows; a name
+    made of no language's words only by a capitalised word, as names are rendered);
     wholly, a name of ordinary words for one of ordinary words of its language or of English
     is a translation. Across scripts, ordinary words on both sides (``China``/``Китай``) are
     a name translated, and so is a name whose meaning the word-level meaning model finds in
@@ -658,9 +659,13 @@ class NameSubstituted(Rule):
             elif not part and gone and not self._found("same_name_z", ctx, k, m.text, others, [
                     w for o in others for q in mentions[o] if m in proper_extra and any(
                         _same_form(q, n) for n in gone if n.key in proper) or any(_same_form(q, p) for p in taken)
-                    for w in _GRAM_WORD.findall(q.text)]):
+                    for w in _GRAM_WORD.findall(q.text)],
+                    named=m.lang not in NOUN_CAPITALISING and _name_only(m, langs) and not any(
+                        is_ordinary([w], "en", ["en"]) for w in m.content)):
                 swaps.append((m, gone, False))  # no counterpart in the others (a name for a name: but that
-                # name; nor a name this version writes too, Dundee beside Chile for Belfast)
+                # name; nor a name this version writes too, Dundee beside Chile for Belfast); a name of no
+                # language's words is rendered by a capitalised word there, not by any word the encoder
+                # finds close (on a long sentence some ordinary word always is)
         swaps = [(m, gone, spelt) for m, gone, spelt in swaps if not any(_one_name(idx, m, n) for n in gone)]
         # across scripts, where no spelling decides, the meaning model has the last word: a name
         # whose meaning it finds in this version was translated (Кремниевая долина, *Silicon Valley*)
@@ -780,21 +785,24 @@ class NameSubstituted(Rule):
         return out
 
     def _found(self, search: str, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
-               besides: Sequence[str] = ()) -> bool:
+               besides: Sequence[str] = (), named: bool = False) -> bool:
         """``phrase`` has a counterpart in these versions' cells by :meth:`counterpart_z`, at the
         threshold of that ``search`` (``rendered_z``: a missing name rendered with other words;
-        ``same_name_z``: a name of one version rendered in the others)."""
-        return self.counterpart_z(ctx, k, phrase, docs, besides, int(self.opts["background"])) >= self.opts[search]
+        ``same_name_z``: a name of one version rendered in the others; ``named``: by a name)."""
+        return self.counterpart_z(ctx, k, phrase, docs, besides, int(self.opts["background"]),
+                                  named=named) >= self.opts[search]
 
     @staticmethod
     def counterpart_z(ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
-                      besides: Sequence[str] = (), size: int = 64) -> float:
+                      besides: Sequence[str] = (), size: int = 64, named: bool = False) -> float:
         """How well the best word or pair of words of these versions' cells (not holding a word of
         ``besides``) matches ``phrase``: a z-score against words of the story's other rows (-inf
         with nothing to compare). High for an exonym (``Neapel``/``Naples``) or a name rendered
         with words (``Hurrikanstärke``/``hurricane strength``). The background is the story's
-        words of other rows, ``size`` of them taken evenly (a median and a spread need no more)."""
-        cands = [g for d in docs for g in _grams(ctx.row_text(k, d)) if not set(g.split()) & set(besides)]
+        words of other rows, ``size`` of them taken evenly (a median and a spread need no more).
+        ``named``: only words and pairs holding a capitalised word count (:func:`_name_grams`)."""
+        cands = [g for d in docs for g in (_name_grams if named else _grams)(ctx.row_text(k, d))
+                 if not set(g.split()) & set(besides)]
         pool = [g for j, row in enumerate(ctx.rows) if j != k for d, ids in row.cells.items() if ids
                 for g in _grams(ctx.row_text(j, d))[:6]]
         pool = pool[::max(1, len(pool) // size)][:size]
@@ -810,6 +818,15 @@ def _grams(text: str) -> list[str]:
     """Words and pairs of adjacent words of a text (letters only); characters for CJK."""
     ws = _GRAM_WORD.findall(text)
     return ws + [f"{a} {b}" for a, b in zip(ws, ws[1:])]
+
+
+def _name_grams(text: str) -> list[str]:
+    """The :func:`_grams` of a text in a script with capitals that hold a capitalised word other
+    than the text's first: where a name can stand (a name is rendered by a name)."""
+    first = _GRAM_WORD.search(text)
+    capitals = {m.start() for m in _GRAM_WORD.finditer(text) if m.group()[0].isupper()} - {first.start() if first else -1}
+    ws = [(m.group(), m.start() in capitals) for m in _GRAM_WORD.finditer(text)]
+    return [w for w, c in ws if c] + [f"{a} {b}" for (a, ca), (b, cb) in zip(ws, ws[1:]) if ca or cb]
 
 
 _LINKS = ("", "s", "n", "en", "es", "e", "er")
