@@ -188,3 +188,11 @@ def test_same_place_knows_exonyms_and_nothing_else():
 
     assert same_place("Viena", "Vienna") and same_place("Wiedeń", "Wien") and same_place("Неаполь", "Napoli")
     assert not same_place("Motor", "Engine") and not same_place("Vienna", "Vienna") and not same_place("Naples", "Vienna")
+
+
+def test_is_place_knows_cities_in_their_languages_states_and_countries_but_no_acronym():
+    from xlingo.names.places import is_place
+
+    assert is_place("Wiedeń") and is_place("Неаполь") and is_place("Oregon") and is_place("Bolivia")
+    assert not is_place("Bolivia", countries=False) and is_place("Oregon", countries=False)
+    assert not is_place("Holding") and not is_place("Brekke") and not is_place("MSP")  # MSP: an airport's code

@@ -692,16 +692,48 @@ def test_across_scripts_a_name_whose_meaning_the_model_finds_is_translated_not_s
     assert found == ([("ru", "Рованиеми")] if flagged else [])
 
 
+def _alias_embed(aliases: dict[str, str]):
+    """:func:`_concept_embed` with words that the made-up encoder takes for one another, as a real
+    one, on a long sentence, takes some ordinary word for a name."""
+    def embed(texts, dim: int = 512) -> np.ndarray:
+        return _concept_embed([re.sub(r"\w+", lambda m: aliases.get(m.group().lower(), m.group()), t)
+                               for t in texts], dim)
+    return embed
 
-def _shop_embed(texts, dim: int = 512) -> np.ndarray:
-    """Bag of words that, like a real encoder on a long sentence, finds some ordinary word of
-    the others alike to a name (here "Dzurkovic" to "stores" / "lojas")."""
-    return _concept_embed([re.sub(r"(?i)\b(stores|lojas)\b", "dzurkovic", t) for t in texts], dim)
+
+def _flagged_with(rows, embed):
+    return [(f.lang, f.text, f.severity) for f in run(NameSubstituted, rows, embed=embed)
+            if f.severity >= Severity.WARNING]
 
 
 def test_a_name_of_no_language_is_rendered_by_a_name_not_by_an_ordinary_word():
     rows = [{"en": "Existing ranges from Lumora and Quindell will take up more space in stores such as Harrow.",
              "pt": "As gamas existentes da Lumora e Quindell terão mais espaço em lojas como a Harrow.",
              "it": "Le gamme esistenti di Lumora e Dzurkovic occuperanno più spazio in negozi come Harrow."}]
-    assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=_shop_embed)
-            if f.severity >= Severity.WARNING] == [("it", "Dzurkovic")]
+    assert [(lg, text) for lg, text, _ in _flagged_with(rows, _alias_embed({"stores": "dzurkovic", "lojas": "dzurkovic"}))
+            ] == [("it", "Dzurkovic")]
+
+
+def test_a_place_two_versions_write_alike_swapped_for_another_is_flagged_however_common_its_name():
+    # "Oregon" is frequent in word lists, but it is a state: the encoder's taking "boer" for it is no rendering
+    rows = [{"en": "A farmer from Oregon was hurt by his own pigs in 2012.",
+             "es": "Un granjero de Oregón resultó herido por sus propios cerdos en 2012.",
+             "nl": "Een boer uit Tromvik raakte in 2012 gewond door zijn eigen varkens."}]
+    assert _flagged_with(rows, _alias_embed({"boer": "oregon"})) == [("nl", "Tromvik", Severity.ERROR)]
+
+
+def test_a_country_rendered_by_its_adjective_is_no_swap():
+    rows = [{"en": "Analysts doubt the court will rule in favour of Bolivia, the paper wrote in Lima.",
+             "pt": "Os analistas duvidam que o tribunal decida a favor da Bolívia, escreveu o jornal em Lima.",
+             "fr": "Les analystes doutent que le tribunal tranche en faveur de la partie bolivienne, écrit Lima."}]
+    assert _flagged_with(rows, _alias_embed({"bolivienne": "bolivia"})) == []
+    # the same sentence with another country's name is a swap
+    swapped = [{**rows[0], "fr": rows[0]["fr"].replace("la partie bolivienne", "Surinam")}]
+    assert [(lg, text) for lg, text, _ in _flagged_with(swapped, _alias_embed({}))] == [("fr", "Surinam")]
+
+
+def test_a_place_translated_in_part_in_another_script_is_no_swap():
+    rows = [{"en": "Trump rallied supporters in West Virginia on Saturday.",
+             "de": "Trump versammelte am Samstag Anhänger in West Virginia.",
+             "ru": "Трамп собрал сторонников в Западной Вирджинии в субботу."}]
+    assert _flagged_with(rows, _alias_embed({})) == []

