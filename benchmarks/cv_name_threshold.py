@@ -38,7 +38,7 @@ from perturb import ntrex_suite  # noqa: E402
 
 from xlingo.check.rules import invariants  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
-from xlingo.names import cased  # noqa: E402
+from xlingo.names import cased, translit_words  # noqa: E402
 
 GRID = np.arange(0.0, 8.01, 0.5)
 SEARCHES = ("rendered_z", "same_name_z")
@@ -47,7 +47,7 @@ CLEAN = (["en", "de", "fr", "pt"], ["en", "de"], ["fr", "pt"])
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in invariants._translit_words(anyascii(text)) if len(w) >= 3}
+    return {w for w in translit_words(anyascii(text)) if len(w) >= 3}
 
 
 def collect(folder: str, cache: str, per_type: int, seeds: list[int]) -> list[tuple]:
@@ -59,8 +59,8 @@ def collect(folder: str, cache: str, per_type: int, seeds: list[int]) -> list[tu
 
     found = rule._found
 
-    def recording(self, search, ctx, k, phrase, docs, besides=()):
-        z = rule.counterpart_z(ctx, k, phrase, docs, besides)
+    def recording(self, search, ctx, k, phrase, docs, besides=(), named=False):
+        z = rule.counterpart_z(ctx, k, phrase, docs, besides, named=named)
         if np.isfinite(z):
             case = state["case"]
             real = False
