@@ -453,9 +453,9 @@ def test_real_encoder_reads_exonyms_and_compounds_as_counterparts(embedder):
     assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=embedder)] == [("it", "Marco Bellini")]
 
 
-def _flagged(rows):
-    """XL803's warnings and errors, with the bag-of-words encoder that knows exonyms."""
-    return [(f.lang, f.text, f.severity) for f in run(NameSubstituted, rows, embed=_concept_embed)
+def _flagged(rows, embed=_concept_embed):
+    """XL803's warnings and errors, by default with the bag-of-words encoder that knows exonyms."""
+    return [(f.lang, f.text, f.severity) for f in run(NameSubstituted, rows, embed=embed)
             if f.severity >= Severity.WARNING]
 
 
@@ -701,16 +701,12 @@ def _alias_embed(aliases: dict[str, str]):
     return embed
 
 
-def _flagged_with(rows, embed):
-    return [(f.lang, f.text, f.severity) for f in run(NameSubstituted, rows, embed=embed)
-            if f.severity >= Severity.WARNING]
-
 
 def test_a_name_of_no_language_is_rendered_by_a_name_not_by_an_ordinary_word():
     rows = [{"en": "Existing ranges from Lumora and Quindell will take up more space in stores such as Harrow.",
              "pt": "As gamas existentes da Lumora e Quindell terão mais espaço em lojas como a Harrow.",
              "it": "Le gamme esistenti di Lumora e Dzurkovic occuperanno più spazio in negozi come Harrow."}]
-    assert [(lg, text) for lg, text, _ in _flagged_with(rows, _alias_embed({"stores": "dzurkovic", "lojas": "dzurkovic"}))
+    assert [(lg, text) for lg, text, _ in _flagged(rows, _alias_embed({"stores": "dzurkovic", "lojas": "dzurkovic"}))
             ] == [("it", "Dzurkovic")]
 
 
@@ -719,21 +715,21 @@ def test_a_place_two_versions_write_alike_swapped_for_another_is_flagged_however
     rows = [{"en": "A farmer from Oregon was hurt by his own pigs in 2012.",
              "es": "Un granjero de Oregón resultó herido por sus propios cerdos en 2012.",
              "nl": "Een boer uit Tromvik raakte in 2012 gewond door zijn eigen varkens."}]
-    assert _flagged_with(rows, _alias_embed({"boer": "oregon"})) == [("nl", "Tromvik", Severity.ERROR)]
+    assert _flagged(rows, _alias_embed({"boer": "oregon"})) == [("nl", "Tromvik", Severity.ERROR)]
 
 
 def test_a_country_rendered_by_its_adjective_is_no_swap():
     rows = [{"en": "Analysts doubt the court will rule in favour of Bolivia, the paper wrote in Lima.",
              "pt": "Os analistas duvidam que o tribunal decida a favor da Bolívia, escreveu o jornal em Lima.",
              "fr": "Les analystes doutent que le tribunal tranche en faveur de la partie bolivienne, écrit Lima."}]
-    assert _flagged_with(rows, _alias_embed({"bolivienne": "bolivia"})) == []
+    assert _flagged(rows, _alias_embed({"bolivienne": "bolivia"})) == []
     # the same sentence with another country's name is a swap
     swapped = [{**rows[0], "fr": rows[0]["fr"].replace("la partie bolivienne", "Surinam")}]
-    assert [(lg, text) for lg, text, _ in _flagged_with(swapped, _alias_embed({}))] == [("fr", "Surinam")]
+    assert [(lg, text) for lg, text, _ in _flagged(swapped, _alias_embed({}))] == [("fr", "Surinam")]
 
 
 def test_a_place_translated_in_part_in_another_script_is_no_swap():
     rows = [{"en": "Trump rallied supporters in West Virginia on Saturday.",
              "de": "Trump versammelte am Samstag Anhänger in West Virginia.",
              "ru": "Трамп собрал сторонников в Западной Вирджинии в субботу."}]
-    assert _flagged_with(rows, _alias_embed({})) == []
+    assert _flagged(rows, _alias_embed({})) == []
