@@ -680,8 +680,7 @@ class NameSubstituted(Rule):
                                                                   and n.key in proper or places[n.key])
                     or any(_same_form(q, p) for p in taken)
                     for w in _GRAM_WORD.findall(q.text)],
-                    named=m.lang not in NOUN_CAPITALISING and _name_only(m, langs) and not any(
-                        is_ordinary([w], "en", ["en"]) for w in m.content)):
+                    named=_rendered_by_name(m, langs)):
                 swaps.append((m, gone, False))  # no counterpart in the others (a name for a name: but that
                 # name; nor a name this version writes too, Dundee beside Chile for Belfast); a name of no
                 # language's words is rendered by a capitalised word there, not by any word the encoder
@@ -820,9 +819,8 @@ class NameSubstituted(Rule):
         with nothing to compare). High for an exonym (``Neapel``/``Naples``) or a name rendered
         with words (``Hurrikanstärke``/``hurricane strength``). The background is the story's
         words of other rows, ``size`` of them taken evenly (a median and a spread need no more).
-        ``named``: only words and pairs holding a capitalised word count (:func:`_name_grams`)."""
-        cands = [g for d in docs for g in (_name_grams if named else _grams)(ctx.row_text(k, d))
-                 if not set(g.split()) & set(besides)]
+        ``named``: only words and pairs holding a capitalised word count (see :func:`_grams`)."""
+        cands = [g for d in docs for g in _grams(ctx.row_text(k, d), named) if not set(g.split()) & set(besides)]
         pool = [g for j, row in enumerate(ctx.rows) if j != k for d, ids in row.cells.items() if ids
                 for g in _grams(ctx.row_text(j, d))[:6]]
         pool = pool[::max(1, len(pool) // size)][:size]
@@ -834,17 +832,14 @@ class NameSubstituted(Rule):
 _GRAM_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def _grams(text: str) -> list[str]:
-    """Words and pairs of adjacent words of a text (letters only); characters for CJK."""
+def _grams(text: str, named: bool = False) -> list[str]:
+    """Words and pairs of adjacent words of a text (letters only); characters for CJK. ``named``:
+    only those holding a capitalised word other than the text's first, where a name can stand
+    (a name is rendered by a name)."""
     ws = _GRAM_WORD.findall(text)
-    return ws + [f"{a} {b}" for a, b in zip(ws, ws[1:])]
-
-
-def _name_grams(text: str) -> list[str]:
-    """The :func:`_grams` of a text in a script with capitals that hold a capitalised word other
-    than the text's first: where a name can stand (a name is rendered by a name)."""
-    ws = [(m.group(), k > 0 and m.group()[0].isupper()) for k, m in enumerate(_GRAM_WORD.finditer(text))]
-    return [w for w, c in ws if c] + [f"{a} {b}" for (a, ca), (b, cb) in zip(ws, ws[1:]) if ca or cb]
+    keep = [not named or k > 0 and w[0].isupper() for k, w in enumerate(ws)]
+    return [w for w, c in zip(ws, keep) if c] + [f"{a} {b}" for a, b, ca, cb in zip(ws, ws[1:], keep, keep[1:])
+                                                  if ca or cb]
 
 
 _LINKS = ("", "s", "n", "en", "es", "e", "er")
@@ -896,6 +891,14 @@ def _name_only(m: Mention, langs: Sequence[str]) -> bool:
     """A :func:`_strong` name none of whose words is an ordinary word of its language
     (``Steven Gerrard``; not ``Zgromadzeniem Ogólnym ONZ``)."""
     return _strong(m, langs) and not any(is_ordinary([m.accented(w)], m.lang, [*langs, "en"]) for w in m.content)
+
+
+def _rendered_by_name(m: Mention, langs: Sequence[str]) -> bool:
+    """Another version can render ``m`` only by a capitalised word: a name made of no language's
+    words (none an ordinary word of its language or of English: ``Furyk``, not ``Holding``),
+    in a language that capitalises names, not every noun."""
+    return m.lang not in NOUN_CAPITALISING and _name_only(m, langs) and not any(
+        is_ordinary([w], "en", ["en"]) for w in m.content)
 
 
 def _shortened(a: Mention, b: Mention) -> bool:
