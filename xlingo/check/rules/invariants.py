@@ -510,9 +510,12 @@ class NameSubstituted(Rule):
 
     code = "XL803"
     levels = {
-        Severity.ERROR: "two or more other versions (or name-keeping versions in other scripts) share the missing name",
+        Severity.ERROR: "two or more other versions (or name-keeping versions in other scripts) share the missing name; "
+                        "where the two names are in different scripts, only where spelling decides",
         Severity.WARNING: "one other version only, where spelling decides (a name kept in part, another name beside "
-                          "its kept words) or a name is repeated in place of a missing one",
+                          "its kept words) or a name is repeated in place of a missing one; two or more where the "
+                          "names are in different scripts and no spelling decides (a transliteration, an exonym, a "
+                          "declined form or a translated nickname fails the spelling as a swap does)",
         Severity.INFO: "a name repeated here more often than in every other version, with no name missing; one other "
                        "version only, decided by the word alignment or the encoder (without a vote, demonyms, "
                        "transliterations and translated nicknames look the same: `Duńczyk`/`Dane`, `Баф`/`Bough`)",
@@ -694,10 +697,15 @@ class NameSubstituted(Rule):
         for m, gone, spelt in swaps:
             voters = max(self._held(n, others, words, uncased) for n in gone)
             related = [_mention_span(ctx, q) for n in gone for o in others for q in mentions[o] if _same_form(n, q)]
+            # where no other version writes the missing name in this version's script, no spelling confirms
+            # that the names differ: a transliteration, an exonym, a declined form or a translated nickname
+            # fails the spelling as a swap does
+            unconfirmed = not spelt and not any(is_latin(q.text) == is_latin(m.text) for q in related)
             yield ctx.finding(self, x, m.start, m.end,
                               f"`{m.text}` here, {' / '.join(f'`{n.text}`' for n in gone)} in "
                               f"{languages(ctx, others)}: another name", row=k, related=related,
-                              severity=Severity.ERROR if voters >= 2 else Severity.WARNING if spelt else Severity.INFO)
+                              severity=Severity.INFO if voters < 2 and not spelt else
+                              Severity.WARNING if voters < 2 or unconfirmed else Severity.ERROR)
         if swaps or not surplus:
             return
         voters = max((self._held(n, others, words, uncased) for n in whole), default=0)
