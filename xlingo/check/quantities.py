@@ -729,29 +729,52 @@ def _qualify(text: str, s: int, e: int, r: _Reading, suffix: str, lang: str) -> 
 def _spellings(value: int, lang: str) -> tuple[tuple[str, ...], ...]:
     """``value`` written out in words in ``lang`` (cardinal and ordinal, by num2words), each as
     its folded words; empty where num2words does not know the language."""
+    return _num2words(value, lang, [("cardinal", {}), ("ordinal", {})])
+
+
+#: Grammatical cases num2words declines cardinals in, for the languages it declines them for
+#: (Russian, Ukrainian): ``трёх``, ``двумя``; other languages refuse the argument.
+_CASES = ("genitive", "dative", "accusative", "instrumental", "prepositional", "locative")
+
+
+@lru_cache(maxsize=4096)
+def _declined(value: int, lang: str) -> tuple[tuple[str, ...], ...]:
+    """The cardinal ``value``'s declined forms in ``lang`` where num2words declines it (else none)."""
+    return _num2words(value, lang, [("cardinal", {"case": c}) for c in _CASES])
+
+
+def _num2words(value: int, lang: str, forms: Sequence[tuple[str, dict]]) -> tuple[tuple[str, ...], ...]:
+    """num2words' spellings of ``value`` in ``lang`` for each (``to``, options) of ``forms``, as
+    folded words of three letters or more (``ё`` as ``е``, as Russian is mostly written); those it
+    cannot give left out."""
     out = []
-    for to in ("cardinal", "ordinal"):
+    for to, options in forms:
         try:
-            words = num2words(value, lang=primary_language(lang), to=to)
-        except Exception:  # noqa: BLE001 - each language module fails its own way (pl ordinal 150000: IndexError)
-            continue  # no spelling known
-        out.append(tuple(w for w in re.findall(r"\w+", words.casefold()) if len(w) >= 3))
-    return tuple(w for w in out if w)
+            words = num2words(value, lang=primary_language(lang), to=to, **options)
+        except Exception:  # noqa: BLE001 - each language module fails its own way (pl ordinal 150000: IndexError;
+            continue  # no spelling known                       a case it does not decline: TypeError, KeyError)
+        out.append(tuple(w for w in re.findall(r"\w+", _fold_yo(words.casefold())) if len(w) >= 3))
+    return tuple(dict.fromkeys(w for w in out if w))
+
+
+def _fold_yo(text: str) -> str:
+    return text.replace("ё", "е")
 
 
 def spelled_out(text: str, lang: str, value: Decimal) -> bool:
     """Whether ``text`` writes the number ``value`` out in words (``сорока восьми`` for 48,
     ``trigésimo sexto`` for 36th, ``dwudziestoletni`` for 20, ``six autres millions``): every word
-    of a spelling is the start of a word of the text, allowing case endings and compounds."""
+    of a spelling is the start of a word of the text, allowing case endings and compounds; a
+    declined form num2words gives (``трех``, ``двухметровый``) whole."""
     if value != value.to_integral_value() or not 0 < value < 10 ** 12:
         return False
-    tokens = re.findall(r"\w+", text.casefold())
+    tokens = re.findall(r"\w+", _fold_yo(text.casefold()))
     for spelling in _spellings(int(value), lang):
         if all(any(t.startswith(w[:max(3, len(w) - 2)]) for t in tokens) for w in spelling):
             return True
         if len(spelling) > 1 and any(_compound(t, spelling) for t in tokens):
             return True
-    return False
+    return any(all(any(t.startswith(w) for t in tokens) for w in spelling) for spelling in _declined(int(value), lang))
 
 
 def _compound(token: str, spelling: Sequence[str], link: int = 3) -> bool:
