@@ -150,6 +150,12 @@ def test_a_time_left_out_or_a_tie_is_not_flagged(rows):
      "ru": "Сбор может вырасти до трех процентов в следующем году."},
     {"en": "The 2-metre wall fell.", "it": "Il muro di 2 metri è crollato.", "ru": "Двухметровая стена рухнула."},
     {"en": "The 3 bridges reopened.", "pl": "3 mosty ponownie otwarto.", "uk": "Три мости знову відкрили."},
+    # Arabic writes a preposition, a conjunction and the article onto the number word
+    {"en": "He is 20 years older than the mayor.", "fr": "Il a 20 ans de plus que la maire.",
+     "ar": "وهو أكبر من رئيسة البلدية بعشرين عامًا."},
+    {"en": "The boy was 13 when he left and 18 when he came back.",
+     "fr": "Le garçon avait 13 ans quand il est parti et 18 ans à son retour.",
+     "ar": "كان الصبي في الثالثة عشرة عندما غادر وفي الثامنة عشرة عندما عاد."},
 ])
 def test_a_number_written_out_in_words_is_the_number(row):
     assert findings([row]) == []
@@ -343,3 +349,24 @@ def test_a_decade_said_in_words_with_its_century_is_no_missing_year(lang, said, 
            "fr": "La congrégation a quitté le quartier dans les années 1930.", lang: said}
     assert findings([row]) == []
     assert [found for found, _, _ in findings([dict(row, **{lang: plain})])] == [lang]  # no decade at all
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ja", "彼女は200mおよび400mで優勝した。"),  # a unit glued to the number, a kana right after
+    ("zh", "她在200m和400m比赛中夺冠。"),
+])
+def test_a_number_with_a_latin_unit_glued_before_cjk_text_is_read(lang, text):
+    row = {"en": "She won the 200 m and the 400 m.", "nl": "Ze won de 200 m en de 400 m.", lang: text}
+    assert findings([row]) == []
+    changed = text.replace("400m", "800m")
+    assert [(lg, t, sev) for lg, t, sev in findings([{**row, lang: changed}])] == [(lang, "800m", Severity.ERROR)]
+
+
+@pytest.mark.parametrize("row", [
+    {"en": "The hats were shown in the SS19 collection.", "nl": "De hoeden werden getoond in de collectie voor 2019.",
+     "ja": "帽子はパリのSS19コレクションで発表された。"},  # a season's short year against kana
+    {"en": "North Korea wants a formal end to the 1950-53 war.", "pl": "Korea Północna chce formalnie zakończyć wojnę z lat 1950-1953.",
+     "ja": "北朝鮮は1950～53年の戦争の正式な終結を求めている。"},  # a range of years joined by a wave dash
+])
+def test_short_years_beside_japanese_text_are_years(row):
+    assert findings([row]) == []

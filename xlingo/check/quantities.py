@@ -253,8 +253,10 @@ def _alt(items) -> str:
 
 
 _SP = f"[{_SPACES}]"
-# the end of a word, also where the script writes words without spaces (万人, 公里的)
-_WORD_END = r"(?:(?<=[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff])|(?!\w))"
+# letters of the scripts written without spaces (Thai, kana, Han, Hangul)
+_UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
+# the end of a word, also where the script writes words without spaces (万人, 公里的, 200mの)
+_WORD_END = rf"(?:(?<=[{_UNSPACED}])|(?=[{_UNSPACED}])|(?!\w))"
 _SYM_RE = _alt(re.escape(s) for s in _SYMBOLS if not s[0].isalpha())
 _CODE_RE = _alt(re.escape(s) for s in _SYMBOLS if s[0].isalpha() and "$" not in s and "¥" not in s)
 _XSYM_RE = _alt(re.escape(s) for s in _SYMBOLS if s[0].isalpha() and ("$" in s or "¥" in s))
@@ -272,10 +274,11 @@ _PERCENT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:{_PERCENT}){_PERCENT_ADJECTIVE}(?!
 _NUM = re.compile(rf"(?<!\d)\d+(?:[.,{_APOS}]\d+|{_SP}\d{{3}}(?!\d))*")
 #: a year, and what joins the short end of a range of years to it (``1950-53``, ``2019/20``)
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
-_YEAR_JOIN = re.compile(r"[-–/]")
+_YEAR_JOIN = re.compile(r"[-–/~〜～]")  # 1950-53, 1950/53, 1950～53
 #: a year by its last two digits: a season's or fiscal year's code (``SS19`` spring-summer, ``AW19``,
 #: ``FW19``, ``FY19``, French ``PE19``/``AH19``) or an apostrophe (``’19``, the class of '98)
-_SHORT_YEAR = re.compile(r"(?<![\w'’])(?:(?:SS|AW|FW|FY|PE|AH)|['’])(?P<yy>\d\d)(?![\w'’])")
+_SHORT_YEAR = re.compile(rf"(?<![^\W{_UNSPACED}])(?<!['’])(?:(?:SS|AW|FW|FY|PE|AH)|['’])(?P<yy>\d\d)"
+                         rf"(?![^\W{_UNSPACED}]|['’])")  # a word's edge, also against Chinese or Japanese
 #: Arabic script's separators between digits (``30،000``, ``30٬000``, ``2٫5``), read as "," and "."
 _ARABIC_SEPARATORS = re.compile(r"(?<=\d)(?:[،٬](?=\d{3}(?!\d))|٫(?=\d))")
 #: A web or mail address: its digits are a path or an id, localised with the site (``/2024/05/123``).
@@ -314,7 +317,7 @@ _UNITS = [
     ("km", "length", Decimal(1000), r"km|kilomet\w*|kilomètres?|quil[óô]metros?|chilometri|kilómetros?|километр\w*|км|公里|千米|キロメートル|كيلومترات|كيلومتر|كم"),
     ("cm", "length", Decimal("0.01"), r"cm|centim[eè]t\w*|zentimet\w*|centímetros?|centymetr\w*|сантиметр\w*|см|厘米|センチ(?:メートル)?|سنتيمترات|سنتيمتر|سم"),
     ("mm", "length", Decimal("0.001"), r"mm|millim[eè]t\w*|milímetros?|milimetr\w*|миллиметр\w*|мм|毫米|ミリ(?:メートル)?|مليمتر|ملم|مم"),
-    ("m", "length", Decimal(1), r"m(?![\w/²³])|м(?![\w/²³])|met(?:er|re|ro|ri)s?n?|mètres?|metr(?:y|ów|ach|ami|a|u|em|ze|owy|owa|owe)?|метр\w*"),
+    ("m", "length", Decimal(1), rf"[mм](?![/²³]|(?![{_UNSPACED}])\w)|met(?:er|re|ro|ri)s?n?|mètres?|metr(?:y|ów|ach|ami|a|u|em|ze|owy|owa|owe)?|метр\w*"),
     ("mi", "length", Decimal("1609.344"), r"miles?|meilen?|milhas?|millas?|miglia|mijl(?:en)?|mil(?:e|i|ach|ami)?|мил[ьи]\w*|英里|マイル|أميال|ميلا|ميل"),
     ("ft", "length", Decimal("0.3048"), r"feet|foot|ft|fu[ßs]|pieds?|pies|pés|piedi|футов|фута?|英尺|フィート"),
     ("in", "length", Decimal("0.0254"), r"inch(?:es)?|zoll|pouces?|pulgadas?|polegadas?|pollici|cal[ei]|дюйм\w*|英寸|インチ|بوصات|بوصة|إنش"),
@@ -520,8 +523,10 @@ def _glued_letter(char: str) -> bool:
 
 def _unspaced(char: str) -> bool:
     """A character of a script written without spaces (Han, kana, Hangul, Thai)."""
-    return "\u0e00" <= char <= "\u0e7f" or "\u3040" <= char <= "\u30ff" or "\u3400" <= char <= "\u9fff" \
-        or "\uac00" <= char <= "\ud7af" or "\uf900" <= char <= "\ufaff"
+    return bool(_UNSPACED_CHAR.fullmatch(char))
+
+
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
 
 
 def _caseless(char: str) -> bool:
@@ -541,8 +546,9 @@ def _glued(text: str, start: int, end: int) -> tuple[bool, str]:
     if not m or _unspaced(m.group(0)[0]):
         return False, ""  # 350人, 20岁: scripts without spaces write counters onto numbers
     suffix = m.group(0)
+    suffix = suffix[:next((i for i, c in enumerate(suffix) if _unspaced(c)), len(suffix))]  # 200mおよび: 200m
     if suffix.lower() not in _SUFFIXES or (len(suffix) == 1 and suffix.isupper() and suffix not in "MK") \
-            or text[m.end():m.end() + 1].isdigit():
+            or text[end + len(suffix):end + len(suffix) + 1].isdigit():
         return True, ""  # 5G, 3D, 4x4
     return False, suffix
 
@@ -757,6 +763,11 @@ def _num2words(value: int, lang: str, forms: Sequence[tuple[str, dict]]) -> tupl
     return tuple(dict.fromkeys(w for w in out if w))
 
 
+#: What Arabic writes onto the front of a word: a conjunction (و, ف), a preposition (ب, ل, ك) and the
+#: article (ال): ``بعشرين`` is ``عشرين`` (twenty), ``والثلاثين`` ``ثلاثين``.
+_ARABIC_PROCLITICS = re.compile(r"^[وف]?[بلك]?(?:ال)?(?=[\u0621-\u064a]{3})")
+
+
 def _fold_yo(text: str) -> str:
     return text.replace("ё", "е")
 
@@ -769,6 +780,7 @@ def spelled_out(text: str, lang: str, value: Decimal) -> bool:
     if value != value.to_integral_value() or not 0 < value < 10 ** 12:
         return False
     tokens = re.findall(r"\w+", _fold_yo(text.casefold()))
+    tokens += [t for t in (_ARABIC_PROCLITICS.sub("", t) for t in tokens) if t not in tokens]
     for spelling in _spellings(int(value), lang):
         if all(any(t.startswith(w[:max(3, len(w) - 2)]) for t in tokens) for w in spelling):
             return True

@@ -510,8 +510,8 @@ class NameSubstituted(Rule):
 
     code = "XL803"
     levels = {
-        Severity.ERROR: "two or more other versions (or name-keeping versions in other scripts) share the missing name; "
-                        "where the two names are in different scripts, only where spelling decides",
+        Severity.ERROR: "two or more other versions (or name-keeping versions in other scripts) share the missing "
+                        "name; where the two names are in different scripts, only where spelling decides",
         Severity.WARNING: "one other version only, where spelling decides (a name kept in part, another name beside "
                           "its kept words) or a name is repeated in place of a missing one; two or more where the "
                           "names are in different scripts and no spelling decides (a transliteration, an exonym, a "
