@@ -508,6 +508,18 @@ def test_a_stretch_two_versions_share_and_the_third_lacks_is_a_vote_gap_at_the_p
     assert all(g.vote < gap.vote / 3 for g in vote_gaps(faithful[0]))
 
 
+def test_a_gap_is_placed_where_the_words_around_it_stand_when_the_version_orders_them_otherwise():
+    """The anchor before the stretch (``consejo``) stands at the start of the version that lacks it
+    (``O conselho aprovou...``): the gap is placed after the words linked before the stretch, not
+    at that anchor."""
+    rows = [{"es": "El presupuesto de 48 millones de euros aprobó el consejo para el nuevo puente.",
+             "it": "Il bilancio di 48 milioni di euro approvato il consiglio per il nuovo ponte.",
+             "pt": "O conselho aprovou o orçamento de 48 milhões de euros."}]
+    story, words = _lexicon_rows(rows)
+    gap = max((g for g in vote_gaps(words[0]) if g.doc == "pt"), key=lambda g: g.vote)
+    assert story.document("pt").text[gap.start:gap.end] == "euros"
+
+
 def test_a_vote_gap_is_only_as_strong_as_the_holder_that_sees_it_least():
     """A stretch is missing from a version as strongly as every version that has it says so (the
     weaker of two): one version's doubt about words the other finds rendered is no dropped clause."""

@@ -295,19 +295,44 @@ def _anchors(row: RowWords, d: str, c: str, i: int, j: int, reach: int, absent: 
     return scan(range(i - 1, max(-1, i - 1 - reach), -1)), scan(range(j + 1, min(len(pres), j + 1 + reach)))
 
 
+_SHORT_FRAME = 5  # words from one anchor to the other that frame a gap whole
+
+
 def _place(cell: Cell, left: int | None, right: int | None) -> tuple[int, int]:
     """Word ids of ``cell`` that frame a gap between two anchors (or an anchor and the end of
     the cell): the whole frame when it is short, else the nearer anchor alone."""
     n = len(cell.words)
     lo = -1 if left is None else left
     hi = n if right is None else right
-    if 0 < hi - lo <= 5 and (left, right) != (None, None):
+    if 0 < hi - lo <= _SHORT_FRAME and (left, right) != (None, None):
         return max(lo, 0), min(hi, n - 1)
     if left is not None:
         return left, left
     if right is not None:
         return right, right
     return 0, n - 1
+
+
+def _gap_place(row: RowWords, d: str, c: str, i: int, j: int, left: int | None, right: int | None) -> tuple[int, int]:
+    """Word ids of version ``c`` around the gap where ``d``'s stretch ``i..j`` is missing: the frame
+    between the two anchors (:func:`_place`); where the frame is long (``c`` orders the words around
+    the gap otherwise), the two words where its words linked before the stretch end and those linked
+    to the stretch or after it begin (``l'edificio | ordinarono`` where the anchors are ``danneggiato``
+    and ``carillon``)."""
+    n = len(row.cells[c].words)
+    lo, hi = -1 if left is None else left, n if right is None else right
+    if hi - lo <= _SHORT_FRAME or (left, right) == (None, None):
+        return _place(row.cells[c], left, right)
+    links = row.pairs[(d, c)].links
+    side = []  # per word of the frame: -1 linked before the stretch only, 1 to it or after, 0 unlinked
+    for x in range(lo + 1, hi):
+        linked = np.flatnonzero(links[:, x])
+        side.append(0 if not len(linked) else -1 if linked.max() < i else 1)
+    if not any(side):
+        return _place(row.cells[c], left, right)
+    fit = [side[:g].count(-1) + side[g:].count(1) for g in range(len(side) + 1)]
+    g = lo + 1 + fit.index(max(fit))  # the gap sits before word g
+    return max(g - 1, 0), min(g, n - 1)
 
 
 def _counterparts(row: RowWords, d: str, i: int, j: int, targets: Sequence[str]) -> list[tuple[str, int, int]]:
@@ -356,7 +381,7 @@ def row_events(row: RowWords, params: Params = Params(), min_mass: float = 0.3) 
                     if holders is None or 2 * len(holders) <= n:
                         continue  # a version has it where c has it too, or no majority
                     left, right = _anchors(row, d, c_id, i, j, p.anchor_reach, p.absent)
-                    place = _place(row.cells[c_id], left, right)
+                    place = _gap_place(row, d, c_id, i, j, left, right)
                     slot = next((s for s in found if s[0] <= place[1] and place[0] <= s[1]), None)
                     if slot is not None:  # the same gap seen from another version
                         ev = found[slot]
@@ -466,7 +491,7 @@ def vote_gaps(row: RowWords, params: Params = Params(), cap: float = 0.99) -> li
             if i < 0 or not (cd.weight[i:j + 1] >= params.bridge).any():
                 continue
             left, right = _anchors(row, d, c, i, j, params.anchor_reach, params.absent)
-            lo, hi = _place(row.cells[c], left, right)
+            lo, hi = _gap_place(row, d, c, i, j, left, right)
             ws, wd = row.cells[c].words.words, cd.words.words
             mass = float((cd.weight[i:j + 1] * row.voted[(d, c)][i:j + 1]).sum())
             total = corroboration(row, gains, d, c, i, j, total) * drop_evidence(row, d, c, i, j)
