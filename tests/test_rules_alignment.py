@@ -42,6 +42,15 @@ def test_boilerplate_rows_are_not_omissions():
     assert list(ExtraSentence().check(ctx)) == []
 
 
+def test_punctuation_alone_is_nothing_to_translate():
+    """A closing quotation mark the segmenter left as a sentence of its own (Latin, Arabic, Chinese
+    quotes) is neither missing from the versions without it nor added to the one with it."""
+    for quote in ('"', "»", "”", "」"):
+        rows = [dict(ROWS[0]), {"en": quote, "es": quote, "it": None}, {"en": None, "es": None, "it": quote}]
+        ctx = context_for(story_from_rows(rows))
+        assert list(MissingSentence().check(ctx)) == [] and list(ExtraSentence().check(ctx)) == []
+
+
 def test_clean_alignment_has_no_findings():
     story = story_from_rows([ROWS[0]] * 3)
     ctx = context_for(story)

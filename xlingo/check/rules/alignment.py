@@ -24,9 +24,11 @@ def _gap_offset(ctx: CheckContext, k: int, doc: str) -> int:
 
 
 def _unmatched_rows(ctx: CheckContext) -> Iterator[tuple[int, list[str], list[str]]]:
-    """Rows where some versions have (non-boilerplate) text and others have none: (row, present, absent)."""
+    """Rows where some versions have (non-boilerplate) text and others have none: (row, present, absent).
+    Punctuation alone (a closing quotation mark the segmenter left on its own) is nothing to translate."""
     for k, row in ctx.content_rows():
-        present = [d for d, ids in row.cells.items() if ids and not ctx.is_boilerplate(d, ids)]
+        present = [d for d, ids in row.cells.items() if ids and not ctx.is_boilerplate(d, ids)
+                   and any(ch.isalnum() for ch in ctx.row_text(k, d))]
         absent = [d for d, ids in row.cells.items() if not ids]
         if present and absent:
             yield k, present, absent
@@ -38,7 +40,8 @@ class MissingSentence(Rule):
 
     ## What it does
     Flags a version that has no counterpart for a sentence that the majority of the
-    other versions have, at the place where the sentence should be.
+    other versions have, at the place where the sentence should be. Punctuation alone (a
+    closing quotation mark the segmenter left on its own) is nothing to translate.
 
     ## Why is this bad?
     A dropped sentence silently removes information (a figure, a denial, a source)
