@@ -257,6 +257,7 @@ _SP = f"[{_SPACES}]"
 _UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff"
 # the end of a word, also where the script writes words without spaces (万人, 公里的, 200mの)
 _WORD_END = rf"(?:(?<=[{_UNSPACED}])|(?=[{_UNSPACED}])|(?!\w))"
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
 _SYM_RE = _alt(re.escape(s) for s in _SYMBOLS if not s[0].isalpha())
 _CODE_RE = _alt(re.escape(s) for s in _SYMBOLS if s[0].isalpha() and "$" not in s and "¥" not in s)
 _XSYM_RE = _alt(re.escape(s) for s in _SYMBOLS if s[0].isalpha() and ("$" in s or "¥" in s))
@@ -526,9 +527,6 @@ def _unspaced(char: str) -> bool:
     return bool(_UNSPACED_CHAR.fullmatch(char))
 
 
-_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
-
-
 def _caseless(char: str) -> bool:
     """A letter of Hebrew or Arabic script: codes such as H20 are not written in it, so digits glued
     to its letters are a missing space, not an identifier."""
@@ -757,8 +755,10 @@ def _num2words(value: int, lang: str, forms: Sequence[tuple[str, dict]]) -> tupl
     for to, options in forms:
         try:
             words = num2words(value, lang=primary_language(lang), to=to, **options)
-        except Exception:  # noqa: BLE001 - each language module fails its own way (pl ordinal 150000: IndexError;
-            continue  # no spelling known                       a case it does not decline: TypeError, KeyError)
+        # each language module fails its own way (pl ordinal 150000: IndexError; a case it does not
+        # decline: TypeError, KeyError)
+        except Exception:  # noqa: BLE001
+            continue  # no spelling known
         out.append(tuple(w for w in re.findall(r"\w+", _fold_yo(words.casefold())) if len(w) >= 3))
     return tuple(dict.fromkeys(w for w in out if w))
 
@@ -769,6 +769,7 @@ _ARABIC_PROCLITICS = re.compile(r"^[وف]?[بلك]?(?:ال)?(?=[\u0621-\u064a]{3
 
 
 def _fold_yo(text: str) -> str:
+    """Russian ``ё`` written ``е``, as it mostly is."""
     return text.replace("ё", "е")
 
 
