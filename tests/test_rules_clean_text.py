@@ -188,6 +188,9 @@ def test_same_place_knows_exonyms_and_nothing_else():
 
     assert same_place("Viena", "Vienna") and same_place("Wiedeń", "Wien") and same_place("Неаполь", "Napoli")
     assert not same_place("Motor", "Engine") and not same_place("Vienna", "Vienna") and not same_place("Naples", "Vienna")
+    # declined in the version's own language (Polish locative, Russian prepositional)
+    assert same_place("Londres", "Londynie") and same_place("Vienna", "Wiedniu") and same_place("Napoli", "Неаполе")
+    assert not same_place("Vienna", "Wiesbaden") and not same_place("Londres", "Londonderry")
 
 
 def test_is_place_knows_cities_in_their_languages_states_and_countries_but_no_acronym():

@@ -8,9 +8,10 @@ or mistyped. Cities of 100,000 people or more, read once per process, on first u
 """
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 
-from xlingo.names.words import fold
+from xlingo.names.words import char_similarity, fold
 
 MIN_POPULATION = 100_000  # exonyms are a matter of well-known places
 
@@ -31,13 +32,26 @@ def _places() -> dict[str, str]:
 
 
 def same_place(a: str, b: str) -> bool:
-    """``a`` and ``b`` are two names of one city (``Viena`` / ``Vienna``); False for words that
-    name no city, and for one and the same spelling (that is no rendering)."""
+    """``a`` and ``b`` are two names of one city (``Viena`` / ``Vienna``), ``b`` perhaps declined
+    (``Londynie``, ``Wiedniu`` for GeoNames' ``Londyn``, ``Wiedeń``: a name of the city that
+    begins alike and is spelt alike); False for words that name no city, and for one and the
+    same spelling (that is no rendering)."""
     fa, fb = fold(a), fold(b)
     if fa == fb:
         return False
     places = _places()
-    return bool(set(places.get(fa, "").split()) & set(places.get(fb, "").split()))
+    ids = set(places.get(fa, "").split())
+    if not ids or len(fb) < 4:
+        return False
+    names = _sorted_names()
+    at = bisect.bisect_left(names, fb[:3])
+    return any(ids & set(places[name].split()) for name in names[at:bisect.bisect_right(names, fb[:3] + "\uffff")]
+               if name == fb or name[:4] == fb[:4] and char_similarity(name, fb) >= 0.75)
+
+
+@lru_cache(maxsize=1)
+def _sorted_names() -> list[str]:
+    return sorted(_places())
 
 
 @lru_cache(maxsize=2)

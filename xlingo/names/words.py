@@ -121,8 +121,9 @@ def is_latin(text: str) -> bool:
 
 
 #: Spellings of one sound, as one letter, for comparing names across transliteration conventions
-#: (``Corée``/``Korea``, ``Micronésie``/``Микронезии``, ``Joseph``/``Жозеф``).
-_NAME_SOUNDS = (("ph", "f"), ("dzh", "j"), ("chzh", "j"), ("c", "k"), ("q", "k"), ("z", "s"), ("x", "s"))
+#: (``Corée``/``Korea``, ``Micronésie``/``Микронезии``, ``Joseph``/``Жозеф``, ``Wirginia``/``Virginia``).
+_NAME_SOUNDS = (("ph", "f"), ("dzh", "j"), ("chzh", "j"), ("c", "k"), ("q", "k"), ("z", "s"), ("x", "s"),
+                ("w", "v"))
 #: Its letters alone, for comparing first letters.
 ONE_SOUND = str.maketrans({a: b for a, b in _NAME_SOUNDS if len(a) == 1})
 #: The same across scripts: ``dzh``/``dge`` (Бридж, *Bridge*), ``zh``, ``kh``, ``th``, ``ph``,

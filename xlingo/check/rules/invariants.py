@@ -683,7 +683,7 @@ class NameSubstituted(Rule):
                                                                   and n.key in proper or places[n.key])
                     or any(_same_form(q, p) for p in taken)
                     for w in _GRAM_WORD.findall(q.text)],
-                    named=_rendered_by_name(m, langs)):
+                    named=_rendered_by_name(m, langs) and not m.initial):
                 swaps.append((m, gone, False))  # no counterpart in the others (a name for a name: but that
                 # name; nor a name this version writes too, Dundee beside Chile for Belfast); a name of no
                 # language's words is rendered by a capitalised word there, not by any word the encoder
