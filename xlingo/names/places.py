@@ -51,6 +51,7 @@ def same_place(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _sorted_names() -> list[str]:
+    """Every folded city name, sorted: the names that begin alike are a slice."""
     return sorted(_places())
 
 

@@ -469,7 +469,7 @@ class NameSubstituted(Rule):
     before the kept ones make a title (``Mme Davis`` for *Sharon Davis*), or the encoder
     finds them alike; a kept part alone is a short form (``Eldon``). Where it keeps none, an
     own name that means the missing one (an exonym like ``Neapel``/``Naples``, a declined or
-    transliterated form spelling misses: two names of one city by GeoNames, else by the
+    transliterated form spelling misses: two names of one city by GeoNames, declined or not, else by the
     encoder's similarity of the two names against the row's other names) accounts for it;
     two names that can only be names, which the row's word alignment links (the own one not
     at the start of a sentence) and the story's token states keep apart (below
@@ -480,7 +480,8 @@ class NameSubstituted(Rule):
     other words of the other versions render the own name (besides the missing name where
     both can only be names, or where it is a place two versions write alike; by the encoder,
     against words of the story's other rows; a name made of no language's words, and a city or
-    state two versions write alike, only by a capitalised word, as names are rendered);
+    state two versions write alike, only by a capitalised word, as names are rendered, unless
+    the name's capital is only the sentence's first);
     wholly, a name of ordinary words for one of ordinary words of its language or of English
     is a translation. Across scripts, ordinary words on both sides (``China``/``Китай``) are
     a name translated, and so is a name whose meaning the word-level meaning model finds in
