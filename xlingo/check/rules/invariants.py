@@ -684,7 +684,7 @@ class NameSubstituted(Rule):
                                                                   and n.key in proper or places[n.key])
                     or any(_same_form(q, p) for p in taken)
                     for w in _GRAM_WORD.findall(q.text)],
-                    named=_rendered_by_name(m, langs) and not m.initial):
+                    named=_rendered_by_name(m, langs)):
                 swaps.append((m, gone, False))  # no counterpart in the others (a name for a name: but that
                 # name; nor a name this version writes too, Dundee beside Chile for Belfast); a name of no
                 # language's words is rendered by a capitalised word there, not by any word the encoder
@@ -905,8 +905,9 @@ def _name_only(m: Mention, langs: Sequence[str]) -> bool:
 def _rendered_by_name(m: Mention, langs: Sequence[str]) -> bool:
     """Another version can render ``m`` only by a capitalised word: a name made of no language's
     words (none an ordinary word of its language or of English: ``Furyk``, not ``Holding``),
-    in a language that capitalises names, not every noun."""
-    return m.lang not in NOUN_CAPITALISING and _name_only(m, langs) and not any(
+    in a language that capitalises names, not every noun, and capitalised where a capital says
+    so (not only as the sentence's first word: ``Rowerzysta``, *cyclist*)."""
+    return m.lang not in NOUN_CAPITALISING and not m.initial and _name_only(m, langs) and not any(
         is_ordinary([w], "en", ["en"]) for w in m.content)
 
 
