@@ -2,23 +2,24 @@
 
 The N-way vote finds gaps in one version that two or more others share; on clean news its strongest
 gaps are as strong as a dropped clause, so by itself it shows them as information. The drop probe
-(``xlingo.check.rules.spans.drop_gain``) raises a gap to a warning where the vote's evidence
-reaches ``probe_vote`` and cutting the missing words from the versions that have them brings those
-versions closer to this one by ``probe_gain``. This script measures, for every pair of floors on a
-grid:
+(``SpanOmission.probe_score``) raises a gap to a warning where a weighed sum of three signals reaches
+``probe_floor``: the log of the vote's evidence, the share of their distance to this version that the
+versions with the missing words close once those words are cut from them (``drop_gain``), and how
+much shorter than usual this version is against them in the story (``length_deficit``). This script
+records the three for every gap from ``probe_vote`` (the encoder is asked for no weaker gap) in
 
-- recall: the share of clause drops (``perturb.py``'s clause type, one version of a three-version
-  NTREX story) with a probe warning at the dropped clause;
-- cost: probe warnings per 100 sentences of clean NTREX stories, every document in four versions
-  (en/de/fr/pt and es/it/nl/pl) and in ``--triples`` random three-language versions of its 12
-  languages (seeded; other scripts than the Latin one), counted as false alarms whatever they
-  point at.
+- clause drops (``perturb.py``'s clause type, one version of a three-version NTREX story): a drop is
+  found when a probe warning falls on the dropped clause;
+- clean NTREX stories, every document in four versions (en/de/fr/pt and es/it/nl/pl) and in
+  ``--triples`` random three-language versions of its 12 languages (seeded; other scripts than the
+  Latin one): every probe warning there is counted as a false alarm, whatever it points at.
 
-The floors are chosen by document-level cross-validation: on each fold's other documents, the pair
-with the highest recall whose cost stays within ``--budget``; the figures quoted are those of the
-held-out documents. The pair chosen on every document is what XL701 ships (its options
-``probe_vote``, ``probe_gain``). With ``--cv-models`` each story is checked by the meaning model
-trained without its document.
+The weights are a class-balanced logistic regression of drops against clean gaps; the floor is the
+highest that keeps the probe within ``--budget`` warnings per 100 clean sentences. Both are chosen by
+document-level cross-validation (weights and floor fitted on each fold's other documents, recall and
+cost counted on its own); the figures quoted are the held-out ones, with and without the length
+signal. Fitted on every document, they are what XL701 ships. With ``--cv-models`` each story is
+checked by the meaning model trained without its document.
 
     python benchmarks/omission_probe.py ../shared/data/ntrex-dev --cv-models DIR
 """
@@ -31,45 +32,50 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mqm import fold_models  # noqa: E402
 from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents, load_documents  # noqa: E402
 from perturb import NTREX_LANGS, gold_in_document, is_hit, ntrex_suite  # noqa: E402
 
-from xlingo.check.rules.spans import NEVER, SpanOmission, drop_gain  # noqa: E402
+from xlingo.check.rules.spans import NEVER, SpanOmission, drop_gain, length_deficit  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
 from xlingo.model import Severity  # noqa: E402
 
-VOTES = (2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
-GAINS = (0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.25, 0.3)
 SETTINGS = (("en", "de", "fr", "pt"), ("es", "it", "nl", "pl"))
 FOLDS = 5
+SIGNALS = ("vote", "gain", "length")
 
 
 class RecordingOmission(SpanOmission):
-    """XL701 with the probe open to every gap from the lowest floor on the grid, recording each
-    probed gap's vote and drop gain (keyed by version, row and counterpart spans)."""
+    """XL701 with the probe open to every gap from ``probe_vote``, recording each probed gap's
+    signals (log vote, drop gain, length deficit; keyed by version, row and counterpart spans)."""
 
     def __init__(self) -> None:
-        super().__init__({"probe_vote": min(VOTES), "probe_gain": -NEVER})
-        self.seen: dict[tuple, tuple[float, float]] = {}
+        super().__init__({"probe_floor": -NEVER})
+        self.seen: dict[tuple, tuple[float, float, float]] = {}
 
     def confirmed(self, ctx, ev, n_versions, sev, opts):
         found = super().confirmed(ctx, ev, n_versions, sev, opts)
         if found[1]:
-            self.seen[(ev.doc, ev.row, tuple(ev.related))] = (ev.vote, ctx.cached(drop_gain, ev.doc, ev.row,
-                                                                                    tuple(ev.related)))
+            related = tuple(ev.related)
+            holders = tuple(dict.fromkeys(d for d, _, _ in related))
+            self.seen[(ev.doc, ev.row, related)] = (float(np.log(ev.vote)),
+                                                    ctx.cached(drop_gain, ev.doc, ev.row, related),
+                                                    ctx.cached(length_deficit, ev.doc, ev.row, holders))
         return found
 
 
-def probed(story, rule: RecordingOmission) -> list[tuple[object, float, float]]:
-    """The story's XL701 warnings the probe raised, with their vote and gain."""
+def probed(story, rule: RecordingOmission) -> list[tuple[object, tuple[float, float, float]]]:
+    """The story's XL701 warnings the probe raised, with their signals."""
     out = []
     for f in story.findings:
         key = (f.doc, f.row, tuple((s.doc, s.start, s.end) for s in f.related))
         if f.rule == "XL701" and f.severity == Severity.WARNING and key in rule.seen:
-            out.append((f, *rule.seen[key]))
+            out.append((f, rule.seen[key]))
     return out
 
 
@@ -84,8 +90,8 @@ def clean_stories(folder: str, triples: int, seed: int) -> list[tuple[str, dict[
 
 def collect(engine, rule: RecordingOmission, folder: str, folds: dict, per_type: int,
             seeds: Sequence[int], triples: int, triple_seed: int) -> tuple[list[dict], list[dict], dict[str, int]]:
-    """Clause-drop cases (each: document, probe (vote, gain) pairs at the gold, caught without the
-    probe), clean probe warnings (document, vote, gain), and clean sentences per document."""
+    """Clause-drop cases (each: document, the signals of the probed gaps at the gold, caught
+    without the probe), clean probed gaps (document, signals), and clean sentences per document."""
     cases = []
     for seed in seeds:
         for case in ntrex_suite(folder, engine.embedder, per_type=per_type, seed=seed):
@@ -97,8 +103,8 @@ def collect(engine, rule: RecordingOmission, folder: str, folds: dict, per_type:
             story = engine.build_story(documents(case.versions), story_id=case.id)
             gold = gold_in_document(case)
             found = probed(story, rule)
-            raised = {id(f) for f, _, _ in found}
-            cases.append({"document": doc, "at_gold": [(v, g) for f, v, g in found if is_hit(f, case, gold)],
+            raised = {id(f) for f, _ in found}
+            cases.append({"document": doc, "at_gold": [x for f, x in found if is_hit(f, case, gold)],
                           "caught_without": any(is_hit(f, case, gold) for f in story.findings
                                                 if f.severity >= Severity.WARNING and id(f) not in raised)})
     clean, sentences = [], {}
@@ -108,45 +114,59 @@ def collect(engine, rule: RecordingOmission, folder: str, folds: dict, per_type:
         docs = documents(versions)
         story = engine.build_story(docs, story_id=doc)
         sentences[doc] = sentences.get(doc, 0) + sum(len(d.sentences) for d in docs)
-        clean += [{"document": doc, "vote": v, "gain": g} for _, v, g in probed(story, rule)]
+        clean += [{"document": doc, "signals": x} for _, x in probed(story, rule)]
     return cases, clean, sentences
 
 
-def score(cases: list[dict], clean: list[dict], sentences: int, vote: float, gain: float) -> tuple[float, float]:
-    """(recall of the clause drops, probe warnings per 100 clean sentences) at floors ``vote``, ``gain``."""
-    found = sum(c["caught_without"] or any(v >= vote and g >= gain for v, g in c["at_gold"]) for c in cases)
-    cost = sum(1 for c in clean if c["vote"] >= vote and c["gain"] >= gain)
-    return found / max(len(cases), 1), 100 * cost / max(sentences, 1)
+class Probe:
+    """Weights of the chosen signals and a floor: a gap is a warning where their weighed sum
+    reaches the floor."""
+
+    def __init__(self, cases: list[dict], clean: list[dict], sentences: int, budget: float,
+                 signals: Sequence[str] = SIGNALS) -> None:
+        self.use = [SIGNALS.index(s) for s in signals]
+        x = np.array([self._x(g) for c in cases for g in c["at_gold"]] + [self._x(c["signals"]) for c in clean])
+        y = np.array([1] * sum(len(c["at_gold"]) for c in cases) + [0] * len(clean))
+        fit = LogisticRegression(class_weight="balanced").fit(x, y)
+        self.weights = fit.coef_[0]
+        sums = np.sort([self.sum(c["signals"]) for c in clean])[::-1]
+        allowed = int(budget * sentences / 100)  # clean warnings within the budget
+        self.floor = float(sums[allowed]) + 1e-9 if allowed < len(sums) else -NEVER
+
+    def _x(self, signals: tuple[float, float, float]) -> list[float]:
+        return [signals[i] for i in self.use]
+
+    def sum(self, signals: tuple[float, float, float]) -> float:
+        return float(np.dot(self.weights, self._x(signals)))
+
+    def warns(self, signals: tuple[float, float, float]) -> bool:
+        return self.sum(signals) >= self.floor
+
+    def score(self, cases: list[dict], clean: list[dict], sentences: int) -> tuple[float, float]:
+        """(recall of the clause drops, probe warnings per 100 clean sentences)."""
+        found = sum(c["caught_without"] or any(self.warns(g) for g in c["at_gold"]) for c in cases)
+        cost = sum(self.warns(c["signals"]) for c in clean)
+        return found / max(len(cases), 1), 100 * cost / max(sentences, 1)
 
 
-def choose(cases: list[dict], clean: list[dict], sentences: int, budget: float) -> tuple[float, float]:
-    """The grid's floors with the highest recall within ``budget`` (then the lowest cost, then the
-    highest floors)."""
-    best = max(((score(cases, clean, sentences, v, g), v, g) for v in VOTES for g in GAINS),
-               key=lambda x: (x[0][1] <= budget, x[0][0], -x[0][1], x[1], x[2]))
-    return best[1], best[2]
-
-
-def cross_validate(cases: list[dict], clean: list[dict], sentences: dict[str, int], budget: float) -> dict:
-    """Floors chosen on each fold's other documents, scored on its own."""
+def cross_validate(cases: list[dict], clean: list[dict], sentences: dict[str, int], budget: float,
+                   signals: Sequence[str] = SIGNALS) -> dict:
+    """Weights and floor fitted on each fold's other documents, scored on its own."""
     docs = sorted(set(sentences) | {c["document"] for c in cases})
     fold_of = {d: i % FOLDS for i, d in enumerate(docs)}
-    held = {"cases": 0, "found": 0.0, "sentences": 0, "cost": 0.0, "floors": []}
+    found = cost = 0.0
     for k in range(FOLDS):
         def part(xs: list[dict], inside: bool) -> list[dict]:
             return [x for x in xs if (fold_of[x["document"]] == k) == inside]
         train_sent = sum(n for d, n in sentences.items() if fold_of[d] != k)
         test_sent = sum(n for d, n in sentences.items() if fold_of[d] == k)
-        v, g = choose(part(cases, False), part(clean, False), train_sent, budget)
+        probe = Probe(part(cases, False), part(clean, False), train_sent, budget, signals)
         test_cases = part(cases, True)
-        recall, cost = score(test_cases, part(clean, True), test_sent, v, g)
-        held["cases"] += len(test_cases)
-        held["found"] += recall * len(test_cases)
-        held["sentences"] += test_sent
-        held["cost"] += cost * test_sent / 100
-        held["floors"].append([v, g])
-    return {"recall": round(held["found"] / max(held["cases"], 1), 3),
-            "warnings_per_100": round(100 * held["cost"] / max(held["sentences"], 1), 3), "floors": held["floors"]}
+        recall, per_100 = probe.score(test_cases, part(clean, True), test_sent)
+        found += recall * len(test_cases)
+        cost += per_100 * test_sent / 100
+    return {"signals": list(signals), "recall": round(found / max(len(cases), 1), 3),
+            "warnings_per_100": round(100 * cost / max(sum(sentences.values()), 1), 3)}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -170,23 +190,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         engine.encoder.save()
     total = sum(sentences.values())
-    grid = {f"{v:g}/{g:g}": dict(zip(("recall", "warnings_per_100"), (round(x, 3) for x in score(
-        cases, clean, total, v, g)))) for v in VOTES for g in GAINS}
-    off = score(cases, clean, total, NEVER, NEVER)
-    chosen = choose(cases, clean, total, args.budget)
-    cv = cross_validate(cases, clean, sentences, args.budget)
-    print(f"clause drops: {len(cases)}; clean sentences: {total}; budget {args.budget} warnings per 100")
-    print(f"without the probe: recall {off[0]:.3f}")
-    print(f"cross-validated by document: recall {cv['recall']:.3f}, probe warnings per 100 clean sentences "
-          f"{cv['warnings_per_100']:.3f} (floors per fold {cv['floors']})")
-    at = score(cases, clean, total, *chosen)
-    print(f"chosen on every document: probe_vote {chosen[0]:g}, probe_gain {chosen[1]:g} "
+    without = sum(c["caught_without"] for c in cases) / max(len(cases), 1)
+    held = [cross_validate(cases, clean, sentences, args.budget, signals)
+            for signals in (SIGNALS, ("vote", "gain"), ("vote", "length"))]
+    probe = Probe(cases, clean, total, args.budget)
+    at = probe.score(cases, clean, total)
+    chosen = {f"probe_{s}_weight": round(float(w), 3) for s, w in zip(SIGNALS, probe.weights)}
+    chosen["probe_floor"] = round(probe.floor, 3)
+    print(f"clause drops: {len(cases)} ({sum(bool(c['at_gold']) for c in cases)} with a vote gap at the drop); "
+          f"clean sentences: {total}, probed gaps there: {len(clean)}; budget {args.budget} warnings per 100")
+    print(f"without the probe: recall {without:.3f}")
+    for h in held:
+        print(f"cross-validated by document, signals {'+'.join(h['signals'])}: recall {h['recall']:.3f}, "
+              f"probe warnings per 100 clean sentences {h['warnings_per_100']:.3f}")
+    print(f"fitted on every document: {', '.join(f'{k} {v:g}' for k, v in chosen.items())} "
           f"(recall {at[0]:.3f}, {at[1]:.3f} per 100 on the same data)")
-    out = {"benchmark": "omission_probe", "data": "ntrex-dev", "clause_drops": len(cases), "clean_sentences": total,
-           "clean_triples_per_document": args.triples,
+    out = {"benchmark": "omission_probe", "data": "ntrex-dev", "clause_drops": len(cases),
+           "drops_with_a_vote_gap": sum(bool(c["at_gold"]) for c in cases), "clean_sentences": total,
+           "clean_probed_gaps": len(clean), "clean_triples_per_document": args.triples,
            "budget_per_100": args.budget, "cross_validated_models": bool(args.cv_models),
-           "recall_without_probe": round(off[0], 3), "cross_validated": cv,
-           "chosen": {"probe_vote": chosen[0], "probe_gain": chosen[1]}, "grid": grid}
+           "recall_without_probe": round(without, 3), "cross_validated": held, "chosen": chosen,
+           "fitted_recall": round(at[0], 3), "fitted_warnings_per_100": round(at[1], 3)}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     return 0

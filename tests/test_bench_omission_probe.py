@@ -1,4 +1,5 @@
-"""The drop probe's benchmark bookkeeping: recall and cost at given floors, and the choice within a budget."""
+"""The drop probe's benchmark bookkeeping: weights fitted on drops against clean gaps, a floor within
+the clean budget, recall and cost, and document-level cross-validation."""
 from __future__ import annotations
 
 import sys
@@ -6,28 +7,40 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from omission_probe import choose, cross_validate, score  # noqa: E402
+from omission_probe import Probe, cross_validate  # noqa: E402
 
-CASES = [{"document": "a", "at_gold": [(9.0, 0.3)], "caught_without": False},
-         {"document": "b", "at_gold": [(3.0, 0.5), (8.0, 0.05)], "caught_without": False},
+# signals of a probed gap: (log of the vote's evidence, drop gain, length deficit)
+CASES = [{"document": "a", "at_gold": [(2.2, 0.3, 2.0)], "caught_without": False},
+         {"document": "b", "at_gold": [(1.1, 0.4, 1.5), (2.0, 0.05, 0.0)], "caught_without": False},
          {"document": "c", "at_gold": [], "caught_without": True},
          {"document": "d", "at_gold": [], "caught_without": False}]
-CLEAN = [{"document": "a", "vote": 8.0, "gain": 0.1}, {"document": "b", "vote": 2.5, "gain": 0.4}]
+CLEAN = [{"document": d, "signals": s} for d, s in (
+    ("a", (1.0, -0.05, 0.0)), ("b", (1.2, 0.0, -0.5)), ("c", (0.8, 0.02, 0.3)), ("d", (1.5, 0.1, 0.8)),
+    ("a", (0.9, -0.1, -1.0)), ("b", (1.1, 0.05, 0.2)))]
 
 
-def test_a_case_is_found_by_one_gap_passing_both_floors_or_by_another_rule():
-    assert score(CASES, CLEAN, 100, 5.0, 0.2) == (0.5, 0.0)  # a by the probe, c without it
-    assert score(CASES, CLEAN, 100, 2.0, 0.2) == (0.75, 1.0)  # b's first gap too, and one clean warning
-    assert score(CASES, CLEAN, 200, 2.0, 0.05) == (0.75, 1.0)  # two clean warnings in 200 sentences
+def test_the_weights_favour_what_drops_have_and_clean_gaps_lack():
+    probe = Probe(CASES, CLEAN, sentences=600, budget=0.0)
+    assert all(w > 0 for w in probe.weights)  # every signal is higher at the drops
+    assert probe.warns((2.2, 0.3, 2.0)) and not probe.warns((1.5, 0.1, 0.8))  # no clean gap passes
 
 
-def test_the_floors_chosen_keep_the_clean_cost_within_the_budget():
-    vote, gain = choose(CASES, CLEAN, 100, budget=0.5)
-    assert score(CASES, CLEAN, 100, vote, gain) == (0.75, 0.0)  # b's first gap passes, neither clean one
-    assert (vote, gain) == (3.0, 0.3)  # of the floors that do, the highest
+def test_the_floor_keeps_the_clean_warnings_within_the_budget():
+    for budget, allowed in ((0.0, 0), (1.0, 1), (2.0, 2)):  # warnings per 100 sentences
+        probe = Probe(CASES, CLEAN, sentences=100, budget=budget)
+        assert sum(probe.warns(c["signals"]) for c in CLEAN) == allowed  # the highest floor that stays within
 
 
-def test_cross_validation_scores_each_document_with_floors_chosen_on_the_others():
-    out = cross_validate(CASES, CLEAN, {"a": 50, "b": 50, "c": 50, "d": 50}, budget=10.0)
-    assert len(out["floors"]) == 5 and 0.0 <= out["recall"] <= 1.0
-    assert out["warnings_per_100"] >= 0.0
+def test_a_case_is_found_by_one_gap_past_the_floor_or_by_another_rule():
+    probe = Probe(CASES, CLEAN, sentences=600, budget=0.0)
+    recall, cost = probe.score(CASES, CLEAN, 600)
+    assert cost == 0.0
+    assert recall == 0.75  # a and b by the probe (b by its first gap), c without it, d not at all
+
+
+def test_cross_validation_scores_each_document_with_a_probe_fitted_on_the_others():
+    cases = [dict(c, document=d) for c in CASES for d in ("a", "b", "c", "d", "e")]
+    clean = [dict(c, document=d) for c in CLEAN for d in ("a", "b", "c", "d", "e")]
+    out = cross_validate(cases, clean, {d: 120 for d in "abcde"}, budget=0.0, signals=("vote", "gain"))
+    assert out["signals"] == ["vote", "gain"] and out["recall"] == 0.75  # every fold sees the same cases
+    assert out["warnings_per_100"] == 0.0

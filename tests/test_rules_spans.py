@@ -26,6 +26,7 @@ from xlingo.check.rules.spans import (
     _strongest,
     divergence_scores,
     drop_gain,
+    length_deficit,
 )
 from xlingo.embed.base import TokenStates
 from xlingo.model import Severity
@@ -582,7 +583,7 @@ def test_the_vote_makes_an_omission_a_warning_only_past_its_floor_and_never_with
     assert list(SpanOmission({**high, "vote_info": 0.0, "vote_warn": 0.0, "vote_error": 0.0}).check(ctx)) == []
 
 
-def test_the_drop_probe_raises_a_vote_gap_to_a_warning_only_when_cutting_the_words_closes_the_distance():
+def test_the_drop_probe_raises_a_vote_gap_to_a_warning_only_when_its_weighed_signals_reach_the_floor():
     rows = [dict(BUDGET, pt="O conselho aprovou o orçamento de 48 milhões de euros.")]
     _, words = _lexicon_rows(rows)
     evidence = max(ev.vote for ev in row_events(words[0]) if ev.doc == "pt")
@@ -597,10 +598,51 @@ def test_the_drop_probe_raises_a_vote_gap_to_a_warning_only_when_cutting_the_wor
     gap = next(ev for ev in row_events(words[0]) if ev.doc == "pt" and ev.vote == evidence)
     gain = drop_gain(context_for(story, embed=lexicon_embed, second_embed=lexicon_embed), "pt", 0, tuple(gap.related))
     assert gain > 0  # cut from es and it, "nuevo puente" / "nuovo ponte" bring them closer to pt
-    assert severities(lexicon_embed, probe_vote=evidence - 0.1, probe_gain=gain - 0.01) == [("pt", Severity.WARNING)]
-    assert severities(lexicon_embed, probe_vote=evidence + 0.1, probe_gain=gain - 0.01) == [("pt", Severity.INFO)]
-    assert severities(lexicon_embed, probe_vote=evidence - 0.1, probe_gain=gain + 0.01) == [("pt", Severity.INFO)]
-    assert severities(None, probe_vote=0.0, probe_gain=-1.0) == [("pt", Severity.INFO)]  # no second encoder
+    gain_only = {"probe_vote_weight": 0.0, "probe_gain_weight": 1.0, "probe_length_weight": 0.0}
+    assert severities(lexicon_embed, probe_vote=evidence - 0.1, probe_floor=gain - 0.01, **gain_only) == [
+        ("pt", Severity.WARNING)]
+    assert severities(lexicon_embed, probe_vote=evidence + 0.1, probe_floor=gain - 0.01, **gain_only) == [
+        ("pt", Severity.INFO)]  # under the vote's gate the encoder is not asked
+    assert severities(lexicon_embed, probe_vote=evidence - 0.1, probe_floor=gain + 0.01, **gain_only) == [
+        ("pt", Severity.INFO)]
+    vote_only = {"probe_vote_weight": 1.0, "probe_gain_weight": 0.0, "probe_length_weight": 0.0}
+    assert severities(lexicon_embed, probe_vote=0.0, probe_floor=np.log(evidence) - 0.01, **vote_only) == [
+        ("pt", Severity.WARNING)]
+    assert severities(lexicon_embed, probe_vote=0.0, probe_floor=np.log(evidence) + 0.01, **vote_only) == [
+        ("pt", Severity.INFO)]
+    assert severities(None, probe_vote=0.0, probe_floor=-1.0) == [("pt", Severity.INFO)]  # no second encoder
+
+
+# made up for these tests: a ferry service resumes (es, it, ru), one version with a clause cut
+ISLAND_FERRY = [
+    {"es": "El servicio de ferry entre las dos islas se reanuda el lunes.",
+     "it": "Il servizio di traghetti tra le due isole riprende lunedì.",
+     "ru": "Паромное сообщение между двумя островами возобновится в понедельник."},
+    {"es": "Los barcos saldrán cada dos horas desde el puerto viejo.",
+     "it": "Le navi partiranno ogni due ore dal porto vecchio.",
+     "ru": "Суда будут отправляться каждые два часа из старого порта."},
+    {"es": "La compañía contrató a doce marineros nuevos durante el invierno.",
+     "it": "La compagnia ha assunto dodici nuovi marinai durante l'inverno.",
+     "ru": "Компания наняла двенадцать новых моряков за зиму."},
+    {"es": "Los billetes cuestan lo mismo que el año pasado, aunque el combustible se ha encarecido mucho.",
+     "it": "I biglietti costano come l'anno scorso, anche se il carburante è aumentato molto.",
+     "ru": "Билеты стоят столько же, сколько в прошлом году, хотя топливо сильно подорожало."},
+    {"es": "Los residentes pagan la mitad.",
+     "it": "I residenti pagano la metà.",
+     "ru": "Жители платят половину."},
+]
+
+
+def test_length_deficit_says_how_much_shorter_a_row_is_than_the_story_makes_usual():
+    cut = [dict(r) for r in ISLAND_FERRY]
+    cut[3]["ru"] = "Билеты стоят столько же, сколько в прошлом году."  # the concessive clause dropped
+    ctx = context_for(story_from_rows(cut))
+    shortened = length_deficit(ctx, "ru", 3, ("es", "it"))
+    assert shortened > 0.75  # shorter than both, past the story's spread
+    assert length_deficit(ctx, "es", 3, ("ru",)) < 0  # the other way round: longer than usual
+    whole = context_for(story_from_rows(ISLAND_FERRY))
+    assert length_deficit(whole, "ru", 3, ("es", "it")) < shortened - 0.75  # the same row translated whole
+    assert length_deficit(context_for(story_from_rows(cut[2:4])), "ru", 1, ("es", "it")) == 0.0  # two rows: no norm
 
 
 def test_drop_gain_is_positive_for_words_the_version_lacks_and_negative_for_words_it_has():
@@ -682,7 +724,7 @@ def test_real_dropped_clause_is_shown_at_the_gap_by_the_vote_and_confirmed_by_th
         # the vote alone shows it as information (on clean news its strongest gaps are as strong); cut from the
         # versions that have it, the clause's absence brings them closer to this one: a warning
         assert hits[0].severity == severity
-        assert ("read closer to this one" in hits[0].message) == (severity == Severity.WARNING)
+        assert ("drop probe:" in hits[0].message) == (severity == Severity.WARNING)
 
 
 @pytest.mark.model
@@ -733,7 +775,7 @@ def test_real_drop_probe_warns_of_a_dropped_clause_in_a_script_without_spaces(re
     found = _ferry(real, second, {1: {"ja": "この船は1200人の乗客を運ぶことができる。"}})
     # the vote finds the gap from two places (after 運ぶことができる and after 1200): one warning
     assert [(f.doc, f.row) for f in found] == [("ja", 1)]
-    assert "read closer to this one" in found[0].message
+    assert "drop probe:" in found[0].message
 
 
 @pytest.mark.model
