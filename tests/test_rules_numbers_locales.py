@@ -370,3 +370,33 @@ def test_a_number_with_a_latin_unit_glued_before_cjk_text_is_read(lang, text):
 ])
 def test_short_years_beside_japanese_text_are_years(row):
     assert findings([row]) == []
+
+
+def test_a_dotted_time_with_a_clock_word_and_impossible_minutes_is_a_wrong_time():
+    row = {"nl": "De veerboot vertrekt donderdag om 6.75 uur uit de haven.",
+           "de": "Die Fähre legt am Donnerstag um 6.15 Uhr ab.", "ru": "Паром отходит в четверг в 6:15 утра."}
+    assert findings([row]) == [("nl", "6.75 uur", Severity.WARNING)]
+    assert findings([dict(row, nl="De veerboot vertrekt donderdag om 6.15 uur uit de haven.")]) == []
+    duration = {"en": "The crossing took 2.75 h.", "fr": "La traversée a duré 2.75 h.", "de": "Die Überfahrt dauerte 2,75 h."}
+    assert findings([duration]) == []  # no clock word: a duration, not a time
+
+
+@pytest.mark.parametrize("text", ["球队周六在主场以4-1获胜。", "球队星期三在主场以4-1获胜。"])
+def test_a_chinese_day_of_the_week_is_no_number(text):
+    assert [q.value for q in extract_quantities(text, "zh")] == [4, 1]  # 周六 is Saturday, 星期三 Wednesday
+    row = {"zh": text, "es": "El equipo ganó 4-1 en casa.", "it": "La squadra ha vinto 4-1 in casa."}
+    assert findings([row]) == []
+    assert findings([dict(row, it="La squadra ha vinto 4-3 in casa.")]) == [("it", "3", Severity.ERROR)]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("ru", "Налог может вырасти до трёх процентов."),  # genitive, with ё
+    ("ru", "Налог может вырасти до трех процентов."),  # ё written е
+    ("pl", "Podatek może wzrosnąć do trzech procent."),
+])
+def test_a_declined_number_word_is_its_number(lang, text):
+    assert [(q.value, q.kind) for q in extract_quantities(text, lang)] == [(3, "percent")]
+    row = {lang: text, "nl": "De belasting kan tot drie procent stijgen.", "zh": "税率可能高达3%。"}
+    assert findings([row]) == []
+    assert findings([dict(row, zh="税率可能高达2%。")]) == [("zh", "2%", Severity.WARNING)]
+

@@ -184,7 +184,10 @@ _WORDS: dict[str, dict[str, int]] = {
     "ru": dict(ноль=0, один=1, одна=1, одно=1, два=2, две=2, три=3, четыре=4, пять=5, шесть=6, семь=7, восемь=8,
                девять=9, десять=10, одиннадцать=11, двенадцать=12, сто=100, тысяча=1000),
     "pl": dict(zero=0, jeden=1, jedna=1, jedno=1, dwa=2, dwie=2, trzy=3, cztery=4, pięć=5, sześć=6, siedem=7,
-               osiem=8, dziewięć=9, dziesięć=10, jedenaście=11, dwanaście=12, sto=100, tysiąc=1000),
+               osiem=8, dziewięć=9, dziesięć=10, jedenaście=11, dwanaście=12, sto=100, tysiąc=1000,
+               # declined (num2words does not decline Polish): dwóch, trzema, pięciu...
+               dwóch=2, dwóm=2, dwoma=2, trzech=3, trzem=3, trzema=3, czterech=4, czterem=4, czterema=4,
+               pięciu=5, sześciu=6, siedmiu=7, ośmiu=8, dziewięciu=9, dziesięciu=10, jedenastu=11, dwunastu=12),
     "ar": {"صفر": 0, "واحد": 1, "اثنان": 2, "اثنين": 2, "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "أربع": 4, "خمسة": 5,
            "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8, "تسعة": 9, "تسع": 9,
            "عشرة": 10, "عشر": 10, "مائة": 100, "مئة": 100},
@@ -350,6 +353,12 @@ _CJK_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三"
 _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CJK_BIG = {"万": 10 ** 4, "萬": 10 ** 4, "亿": 10 ** 8, "億": 10 ** 8}
 _CJK_NUMERAL = re.compile(r"[零〇一二两兩三四五六七八九十百千万萬亿億]+")
+_WEEK = ("周", "週", "星期", "礼拜", "禮拜")  # before a numeral from 一 to 六: a day of the week (周六, Saturday)
+
+
+def _weekday(text: str, m: re.Match) -> bool:
+    """The CJK numeral names a day of the week (``周六``, ``星期一``), not a number."""
+    return len(m.group(0)) == 1 and m.group(0) in "一二三四五六" and text[:m.start()].endswith(_WEEK)
 
 
 def _cjk_value(text: str) -> int | None:
@@ -403,14 +412,24 @@ def _with_units(text: str, qs: list[Quantity]) -> list[Quantity]:
 
 
 @lru_cache(maxsize=64)
+def _number_words(lang: str) -> dict[str, int]:
+    """The words of ``lang`` read as numbers (:data:`_WORDS`), with the declined forms of 2 to 12
+    where num2words declines them (``трех``, ``двумя``; ``ё`` folded to ``е``)."""
+    words = dict(_WORDS.get(primary_language(lang), {}))
+    for value in range(2, 13):
+        words.update({spelling[0]: value for spelling in _declined(value, lang) if len(spelling) == 1})
+    return words
+
+
+@lru_cache(maxsize=64)
 def _compiled(lang: str) -> tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str], list[str]]:
     """Scale-word, number-word and month-name patterns of a language."""
     scales = _SCALES.get(primary_language(lang), _SCALES["en"])
     scale_re = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(rf"(?P<s{i}>(?:{w}){_WORD_END})" for i, (w, _) in enumerate(scales))
                           + ")", re.IGNORECASE)
-    words = {**_WORDS.get(primary_language(lang), {}), **_SCALE_ARTICLES.get(primary_language(lang), {})}
-    word_re = re.compile(rf"(?<!\w)(?:{_alt(re.escape(w) for w in words)})(?!\w)", re.IGNORECASE) \
-        if words else None
+    words = {**_number_words(lang), **_SCALE_ARTICLES.get(primary_language(lang), {})}
+    word_re = re.compile(rf"(?<!\w)(?:{_alt(re.escape(w).replace('е', '[её]') for w in words)})(?!\w)",
+                         re.IGNORECASE) if words else None
     months = [m.lower() for m in get_month_names("wide", locale=_locale(lang)).values()]
     if primary_language(lang) == "en":  # English "May" is not "may"
         month_re = re.compile(rf"(?<!\w)(?:{_alt(re.escape(m.title()) for m in months)})(?!\w)")
@@ -603,8 +622,9 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         if not (sep in (":", "h") or suf or dotted) or not free(*m.span()):
             continue
         cued = dotted and _HOUR_CUE.search(text[max(0, m.start() - 16):m.start()])
-        if not cued and (dotted or int(m.group("m") or 0) >= 60):
-            continue  # 4.40 is a decimal unless an hour word stands before it (then even 4.60 is a time, a wrong one)
+        if not cued and (dotted or int(m.group("m") or 0) >= 60 and suf in ("", "h")):
+            continue  # 4.40 is a decimal unless an hour word stands before it or a clock word after it (then
+            # even 4.60 is a time, a wrong one: ``4.90 uur``); ``4.75 h`` may be a duration
         if m.start() and _glued_letter(text[m.start() - 1]):
             continue
         hour = int(m.group("h"))  # on a 12-hour dial; an hour no clock shows (42h55) matches none
@@ -632,11 +652,11 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
                 add(_qualify(text, s, e, r, suffix, lang))
     if word_re is not None:
         articles = _SCALE_ARTICLES.get(primary_language(lang), {})
-        words = _WORDS.get(primary_language(lang), {})
+        words = _number_words(lang)
         for m in word_re.finditer(text):
             if not free(*m.span()):
                 continue
-            w = m.group(0).lower()
+            w = _fold_yo(m.group(0).lower())
             q = _qualify(text, m.start(), m.end(), _Reading(0, 0, Decimal(words.get(w, articles.get(w, 1))), 0),
                          "", lang)
             if q.scale == 1:
@@ -646,7 +666,7 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
             add(q)
     for m in _CJK_NUMERAL.finditer(text):
         value = _cjk_value(m.group(0))
-        if value is not None and free(*m.span()):
+        if value is not None and free(*m.span()) and not _weekday(text, m):
             add(Quantity(m.start(), m.end(), m.group(0), Decimal(value), soft=True,
                          num_start=m.start(), num_end=m.end()))
     for m in month_re.finditer(text):
