@@ -400,3 +400,10 @@ def test_a_declined_number_word_is_its_number(lang, text):
     assert findings([row]) == []
     assert findings([dict(row, zh="税率可能高达2%。")]) == [("zh", "2%", Severity.WARNING)]
 
+
+
+def test_a_month_no_calendar_has_is_a_wrong_month():
+    row = {"zh": "她表示将在11月的选举后作出决定。", "en": "She said she would decide after the November election.",
+           "de": "Sie sagte, sie werde nach der Wahl im November entscheiden."}
+    assert findings([row]) == []
+    assert findings([dict(row, zh="她表示将在91月的选举后作出决定。")]) == [("zh", "91月", Severity.ERROR)]

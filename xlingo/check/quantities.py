@@ -297,7 +297,8 @@ _HOUR_CUE = re.compile(r"(?:\b(?:ore|alle|dalle|hora|horas|às|a\s+las|a\s+la|de
                        r"godzinie|час|часов|ώρα)|الساعة|時)\s*$", re.IGNORECASE)
 #: A month written with digits and the month character (``10月``, ``10 月``, ``3월``), in the
 #: languages that write months so; not the ``月`` of a count of months (``3个月``, ``3ヶ月``, ``3개월``).
-_DIGIT_MONTH = re.compile(r"(?<![\d.,])(?P<mo>1[0-2]|0?[1-9])[ \u00a0]?(?:月|월)(?!間)")
+#: Past 12 it is a month no calendar has (``91月``, a slip), which matches none.
+_DIGIT_MONTH = re.compile(r"(?<![\d.,])(?P<mo>\d\d?)[ \u00a0]?(?:月|월)(?!間)")
 _DIGIT_MONTH_LANGS = frozenset({"zh", "ja", "ko"})
 _ELAPSED = re.compile(r"(?<![\d.,:])(?P<mm>\d{1,3}):(?P<ss>[0-5]\d)(?![\d:])")
 # glued suffixes that do not turn a number into an identifier (ordinals, decades, units, scales)
