@@ -407,3 +407,23 @@ def test_a_month_no_calendar_has_is_a_wrong_month():
            "de": "Sie sagte, sie werde nach der Wahl im November entscheiden."}
     assert findings([row]) == []
     assert findings([dict(row, zh="她表示将在91月的选举后作出决定。")]) == [("zh", "91月", Severity.ERROR)]
+
+
+@pytest.mark.parametrize("lang, text, value", [
+    ("zh", "渡轮下午三点出发。", 180), ("zh", "渡轮晚上十点半出发。", 630), ("ja", "フェリーは午後3時15分に出発する。", 195),
+    ("ar", "تغادر العبارة الساعة 3 مساءً.", 180),
+])
+def test_a_clock_time_said_with_a_part_of_the_day_is_a_time(lang, text, value):
+    assert [(q.value, q.kind) for q in extract_quantities(text, lang)] == [(value, "time")]
+
+
+@pytest.mark.parametrize("text", ["会议持续了3个小时。", "他提出了三点建议。"])  # hours counted, three points
+def test_an_hour_count_or_a_list_of_points_is_no_clock_time(text):
+    assert all(q.kind != "time" for q in extract_quantities(text, "zh"))
+
+
+def test_a_time_two_versions_say_with_a_part_of_the_day_outvotes_another():
+    row = {"ar": "تغادر العبارة الساعة 3 مساءً يوم الخميس.", "zh": "渡轮周四下午三点出发。",
+           "ru": "Паром отходит в четверг в 15:00."}
+    assert findings([row]) == []
+    assert findings([dict(row, ru="Паром отходит в четверг в 18:00.")]) == [("ru", "18:00", Severity.WARNING)]

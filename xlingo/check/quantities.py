@@ -295,6 +295,12 @@ _TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4]|\d\d(?=h\d\d))(?:(?P<sep>
 #: 16.30``, ``o godz. 7.15``, ``الساعة 4.40``): an hour word or a preposition that takes one.
 _HOUR_CUE = re.compile(r"(?:\b(?:ore|alle|dalle|hora|horas|às|a\s+las|a\s+la|desde\s+las|heure|heures|uur|godz\.?|"
                        r"godzinie|час|часов|ώρα)|الساعة|時)\s*$", re.IGNORECASE)
+#: A clock time said with a part of the day: before the hour in Chinese and Japanese (``下午3点``,
+#: ``晚上十点半``, ``午後3時15分``), after it in Arabic (``3 مساءً``); read on the 12-hour dial.
+_DAYPART_TIME = re.compile(
+    r"(?:上午|下午|晚上|早上|凌晨|中午|傍晚|午前|午後)\s*(?P<h>\d{1,2}|[一二两三四五六七八九十]{1,3})\s*[点點時](?!間)"
+    r"(?:\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*分|(?P<half>半))?"
+    r"|(?<![\d.,:])(?P<ah>\d{1,2})(?::(?P<am>\d\d))?\s*(?:مساءً|مساءا|مساء|صباحاً|صباحا|صباح)")
 #: A month written with digits and the month character (``10月``, ``10 月``, ``3월``), in the
 #: languages that write months so; not the ``月`` of a count of months (``3个月``, ``3ヶ月``, ``3개월``).
 #: Past 12 it is a month no calendar has (``91月``, a slip), which matches none.
@@ -377,6 +383,11 @@ def _cjk_value(text: str) -> int | None:
             total += (section + (digit or 0)) * _CJK_BIG[c]
             section, digit = 0, None
     return total + section + (digit or 0)
+
+
+def _clock_part(text: str | None) -> int | None:
+    """An hour or minutes in digits or CJK numerals (none given: 0)."""
+    return 0 if text is None else int(text) if text.isdigit() else _cjk_value(text)
 
 
 #: "per hour" said before the number in Chinese and Japanese (``每小时 12 英里``, ``時速19キロ``)
@@ -632,6 +643,13 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         value = Decimal((hour % 12 if hour <= 24 else hour) * 60 + int(m.group("m") or 0))
         add(Quantity(m.start(), m.end(), m.group(0), value, kind="time", soft=True,
                      num_start=m.start(), num_end=m.end()))
+    for m in _DAYPART_TIME.finditer(text):
+        hour, minutes = (_clock_part(m.group(g)) for g in ("h", "m")) if m.group("h") else \
+            (int(m.group("ah")), int(m.group("am") or 0))
+        if hour is not None and minutes is not None and free(*m.span()):
+            value = Decimal((hour % 12 if hour <= 24 else hour) * 60 + (30 if m.group("half") else minutes))
+            add(Quantity(m.start(), m.end(), m.group(0), value, kind="time", soft=True,
+                         num_start=m.start(), num_end=m.end()))
     for m in _ELAPSED.finditer(text):  # 27:37 on a match clock: "in the 28th minute" elsewhere
         if free(*m.span()) and not (m.start() and _glued_letter(text[m.start() - 1])):
             add(Quantity(m.start(), m.end(), m.group(0), Decimal(int(m.group("mm")) * 60 + int(m.group("ss"))),
