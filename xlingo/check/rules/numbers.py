@@ -182,16 +182,19 @@ class NumberMismatch(Rule):
     ``2,5`` twice: one inch rounded three ways), or where the two sides may both round one measure
     converted from a whole figure of the other measurement system (``290 kg`` / ``300 kg`` for
     640 lb, ``27`` / ``30`` degrees for 80 °F), the finding is information. Clock times
-    and match clocks (``13.30 Uhr``/``1.30pm``, ``27:37``) are compared on a 12-hour dial: a
-    different time in one version is a warning when most versions (not a tie) agree on theirs,
-    a time left out is never flagged.
+    and match clocks (``13.30 Uhr``/``1.30pm``, ``下午三点``, ``3 مساءً``, ``27:37``) are compared on a
+    12-hour dial: a different time in one version is a warning when most versions (not a tie)
+    agree on theirs (one no clock shows too: ``4.90 uur``), a time left out is never flagged. A
+    month no calendar has (``91月``) is a slip for the others' month.
     What clean translations do is read as the same number: ordinals (``12th``, ``12.``,
     ``12è``, ``12.ª``); a bare "degrees" as Celsius or Fahrenheit (``80 degrees``/``27 Grad``);
     a unit converted (``10 miles``/``16 km``), also when one version gives both; two roundings
     of one conversion of a round figure (``227 kg`` and ``250 kg`` for 500 lb); "100 percent"
-    said as "absolutely"; a month by name or by digits (``septiembre``, ``9月``, ``9월``); scale
+    said as "absolutely"; a month by name or by digits (``septiembre``, ``9月``, ``9월``), and a day of
+    the week as no number (``周六``, Saturday); scale
     words and number words of other scripts (``3,4 млн``,
-    ``340万``, ``550多万``, ``1億2,500万``, ``3.4 مليون``, ``шесть миллионов``); a number written out in words
+    ``340万``, ``550多万``, ``1億2,500万``, ``3.4 مليون``, ``шесть миллионов``, ``трёх процентов``, ``trzech``);
+    a number written out in words
     (num2words' cardinals and ordinals, case endings and compounds allowed: ``сорока восьми``,
     ``trigésimo sexto``, ``dwudziestoletni``).
 
