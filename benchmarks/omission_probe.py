@@ -2,10 +2,11 @@
 
 The N-way vote finds gaps in one version that two or more others share; on clean news its strongest
 gaps are as strong as a dropped clause, so by itself it shows them as information. The drop probe
-(``SpanOmission.probe_score``) raises a gap to a warning where a weighed sum of three signals reaches
-``probe_floor``: the log of the vote's evidence, the share of their distance to this version that the
-versions with the missing words close once those words are cut from them (``drop_gain``), and how
-much shorter than usual this version is against them in the story (``length_deficit``). This script
+(``SpanOmission.probe_score``) raises a gap to a warning where a weighed sum of three signals
+(``SpanOmission.probe_signals``) reaches ``probe_floor``: the log of the vote's evidence, the share of
+their distance to this version that the versions with the missing words close once those words are
+cut from them (``drop_gain``), and how much shorter than usual this version is against them in the
+story (``length_deficit``). This script
 records the three for every gap from ``probe_vote`` (the encoder is asked for no weaker gap) in
 
 - clause drops (``perturb.py``'s clause type, one version of a three-version NTREX story): a drop is
@@ -41,7 +42,7 @@ from mqm import fold_models  # noqa: E402
 from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents, load_documents  # noqa: E402
 from perturb import NTREX_LANGS, gold_in_document, is_hit, ntrex_suite  # noqa: E402
 
-from xlingo.check.rules.spans import NEVER, SpanOmission, drop_gain, length_deficit  # noqa: E402
+from xlingo.check.rules.spans import NEVER, SpanOmission  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
 from xlingo.model import Severity  # noqa: E402
 
@@ -61,11 +62,7 @@ class RecordingOmission(SpanOmission):
     def confirmed(self, ctx, ev, n_versions, sev, opts):
         found = super().confirmed(ctx, ev, n_versions, sev, opts)
         if found[1]:
-            related = tuple(ev.related)
-            holders = tuple(dict.fromkeys(d for d, _, _ in related))
-            self.seen[(ev.doc, ev.row, related)] = (float(np.log(ev.vote)),
-                                                    ctx.cached(drop_gain, ev.doc, ev.row, related),
-                                                    ctx.cached(length_deficit, ev.doc, ev.row, holders))
+            self.seen[(ev.doc, ev.row, tuple(ev.related))] = self.probe_signals(ctx, ev)
         return found
 
 

@@ -200,6 +200,12 @@ def drop_gain(ctx: CheckContext, doc: str, row: int, related: tuple[tuple[str, i
     return sum(gains) / len(gains)
 
 
+def _row_letters(ctx: CheckContext) -> dict[str, list[int]]:
+    """Per version, the letters (characters other than spaces) of its cell in each row."""
+    return {d.id: [sum(not c.isspace() for c in ctx.row_text(j, d)) for j in range(len(ctx.rows))]
+            for d in ctx.documents}
+
+
 _LENGTH_SPREAD = 0.05  # the least spread of a story's log length ratios (a story of near-identical rows)
 _MOST_DEFICIT = 4.0  # far shorter (or longer) than usual says no more further out
 
@@ -211,12 +217,10 @@ def length_deficit(ctx: CheckContext, doc: str, row: int, others: tuple[str, ...
     shorter than usual); the least of them, within ±4. A dropped clause shortens the row against
     every version that has it; a translation's own length spreads within the story's norm. 0 where
     fewer than three rows compare."""
-    def letters(j: int, d: str) -> int:
-        return sum(not c.isspace() for c in ctx.row_text(j, d))
-
+    letters = ctx.cached(_row_letters)
     deficits = []
     for other in others:
-        pairs = [(letters(j, doc), letters(j, other)) for j in range(len(ctx.rows))]
+        pairs = list(zip(letters[doc], letters[other]))
         ratios = np.log([a / b for a, b in pairs if a and b])
         mine, theirs = pairs[row]
         if len(ratios) < 3 or not mine or not theirs:
@@ -432,21 +436,23 @@ class SpanOmission(_SpanRule):
         return sev, False
 
     def probe_score(self, ctx: CheckContext, ev: Event, opts: dict[str, float]) -> float:
-        """The drop probe's evidence that a vote gap is a dropped clause: the vote's (log), the
-        distance the cut closes (:func:`drop_gain`) and how much shorter the version is than those
-        that have the words (:func:`length_deficit`), weighed by the rule's options."""
-        gain, deficit = self._probe_signals(ctx, ev)
-        return (opts["probe_vote_weight"] * float(np.log(ev.vote)) + opts["probe_gain_weight"] * gain
+        """The drop probe's evidence that a vote gap is a dropped clause: its
+        :meth:`probe_signals` weighed by the rule's options."""
+        vote, gain, deficit = self.probe_signals(ctx, ev)
+        return (opts["probe_vote_weight"] * vote + opts["probe_gain_weight"] * gain
                 + opts["probe_length_weight"] * deficit)
 
     @staticmethod
-    def _probe_signals(ctx: CheckContext, ev: Event) -> tuple[float, float]:
+    def probe_signals(ctx: CheckContext, ev: Event) -> tuple[float, float, float]:
+        """The log of the vote's evidence, the distance the cut closes (:func:`drop_gain`) and how
+        much shorter the version is than those that have the words (:func:`length_deficit`)."""
         related = tuple(ev.related)
         holders = tuple(dict.fromkeys(d for d, _, _ in related))
-        return ctx.cached(drop_gain, ev.doc, ev.row, related), ctx.cached(length_deficit, ev.doc, ev.row, holders)
+        return (float(np.log(ev.vote)), ctx.cached(drop_gain, ev.doc, ev.row, related),
+                ctx.cached(length_deficit, ev.doc, ev.row, holders))
 
     def confirmation(self, ctx: CheckContext, ev: Event) -> str:
-        gain, deficit = self._probe_signals(ctx, ev)
+        _, gain, deficit = self.probe_signals(ctx, ev)
         return (f"; drop probe: without these words the others come {gain:+.0%} of their distance closer to this "
                 f"version, which is {deficit:.1f} spreads shorter than usual against them")
 
