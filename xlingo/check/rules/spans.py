@@ -431,6 +431,10 @@ class SpanOmission(_SpanRule):
         if (sev is not None and sev >= Severity.WARNING) or n_versions < 3 or ctx.second_embed is None \
                 or ev.vote < opts["probe_vote"] or (ev.mass < opts["min_mass"] and not ev.key):
             return sev, False
+        vote, deficit = self._cheap_signals(ctx, ev)
+        without_gain = opts["probe_vote_weight"] * vote + opts["probe_length_weight"] * deficit
+        if opts["probe_gain_weight"] >= 0 and without_gain + opts["probe_gain_weight"] < opts["probe_floor"]:
+            return sev, False  # not even a cut that closed the whole distance (a gain of 1) would do: no encoder
         if self.probe_score(ctx, ev, opts) >= opts["probe_floor"]:
             return Severity.WARNING, True
         return sev, False
@@ -442,14 +446,18 @@ class SpanOmission(_SpanRule):
         return (opts["probe_vote_weight"] * vote + opts["probe_gain_weight"] * gain
                 + opts["probe_length_weight"] * deficit)
 
-    @staticmethod
-    def probe_signals(ctx: CheckContext, ev: Event) -> tuple[float, float, float]:
+    @classmethod
+    def probe_signals(cls, ctx: CheckContext, ev: Event) -> tuple[float, float, float]:
         """The log of the vote's evidence, the distance the cut closes (:func:`drop_gain`) and how
         much shorter the version is than those that have the words (:func:`length_deficit`)."""
-        related = tuple(ev.related)
-        holders = tuple(dict.fromkeys(d for d, _, _ in related))
-        return (float(np.log(ev.vote)), ctx.cached(drop_gain, ev.doc, ev.row, related),
-                ctx.cached(length_deficit, ev.doc, ev.row, holders))
+        vote, deficit = cls._cheap_signals(ctx, ev)
+        return vote, ctx.cached(drop_gain, ev.doc, ev.row, tuple(ev.related)), deficit
+
+    @staticmethod
+    def _cheap_signals(ctx: CheckContext, ev: Event) -> tuple[float, float]:
+        """The signals no encoder is asked for: the log of the vote's evidence and the length deficit."""
+        holders = tuple(dict.fromkeys(d for d, _, _ in ev.related))
+        return float(np.log(ev.vote)), ctx.cached(length_deficit, ev.doc, ev.row, holders)
 
     def confirmation(self, ctx: CheckContext, ev: Event) -> str:
         _, gain, deficit = self.probe_signals(ctx, ev)
