@@ -2,7 +2,7 @@
 
 The N-way vote finds gaps in one version that two or more others share; on clean news its strongest
 gaps are as strong as a dropped clause, so by itself it shows them as information. The drop probe
-(``SpanOmission.probe_score``) raises a gap to a warning where a weighed sum of three signals
+(``SpanOmission.confirmed``) raises a gap to a warning where a weighed sum of three signals
 (``SpanOmission.probe_signals``) reaches ``probe_floor``: the log of the vote's evidence, the share of
 their distance to this version that the versions with the missing words close once those words are
 cut from them (``drop_gain``), and how much shorter than usual this version is against them in the

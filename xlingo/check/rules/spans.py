@@ -426,8 +426,9 @@ class SpanOmission(_SpanRule):
 
     def confirmed(self, ctx: CheckContext, ev: Event, n_versions: int, sev: Severity | None,
                   opts: dict[str, float]) -> tuple[Severity | None, bool]:
-        """A warning where the vote's gap (three or more versions) passes the drop probe
-        (:meth:`probe_score`); the encoder is asked only for gaps from ``probe_vote``."""
+        """A warning where the vote's gap (three or more versions) passes the drop probe: its
+        :meth:`probe_signals` weighed by the rule's options reach ``probe_floor``. The encoder is
+        asked only for gaps from ``probe_vote`` that could reach it (the gain is at most 1)."""
         if (sev is not None and sev >= Severity.WARNING) or n_versions < 3 or ctx.second_embed is None \
                 or ev.vote < opts["probe_vote"] or (ev.mass < opts["min_mass"] and not ev.key):
             return sev, False
@@ -435,29 +436,26 @@ class SpanOmission(_SpanRule):
         without_gain = opts["probe_vote_weight"] * vote + opts["probe_length_weight"] * deficit
         if opts["probe_gain_weight"] >= 0 and without_gain + opts["probe_gain_weight"] < opts["probe_floor"]:
             return sev, False  # not even a cut that closed the whole distance (a gain of 1) would do: no encoder
-        if self.probe_score(ctx, ev, opts) >= opts["probe_floor"]:
+        if without_gain + opts["probe_gain_weight"] * self._gain(ctx, ev) >= opts["probe_floor"]:
             return Severity.WARNING, True
         return sev, False
-
-    def probe_score(self, ctx: CheckContext, ev: Event, opts: dict[str, float]) -> float:
-        """The drop probe's evidence that a vote gap is a dropped clause: its
-        :meth:`probe_signals` weighed by the rule's options."""
-        vote, gain, deficit = self.probe_signals(ctx, ev)
-        return (opts["probe_vote_weight"] * vote + opts["probe_gain_weight"] * gain
-                + opts["probe_length_weight"] * deficit)
 
     @classmethod
     def probe_signals(cls, ctx: CheckContext, ev: Event) -> tuple[float, float, float]:
         """The log of the vote's evidence, the distance the cut closes (:func:`drop_gain`) and how
         much shorter the version is than those that have the words (:func:`length_deficit`)."""
         vote, deficit = cls._cheap_signals(ctx, ev)
-        return vote, ctx.cached(drop_gain, ev.doc, ev.row, tuple(ev.related)), deficit
+        return vote, cls._gain(ctx, ev), deficit
 
     @staticmethod
     def _cheap_signals(ctx: CheckContext, ev: Event) -> tuple[float, float]:
         """The signals no encoder is asked for: the log of the vote's evidence and the length deficit."""
         holders = tuple(dict.fromkeys(d for d, _, _ in ev.related))
         return float(np.log(ev.vote)), ctx.cached(length_deficit, ev.doc, ev.row, holders)
+
+    @staticmethod
+    def _gain(ctx: CheckContext, ev: Event) -> float:
+        return ctx.cached(drop_gain, ev.doc, ev.row, tuple(ev.related))
 
     def confirmation(self, ctx: CheckContext, ev: Event) -> str:
         _, gain, deficit = self.probe_signals(ctx, ev)
