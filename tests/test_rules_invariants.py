@@ -745,3 +745,36 @@ def test_a_place_translated_in_part_in_another_script_is_no_swap():
              "de": "Trump versammelte am Samstag Anhänger in West Virginia.",
              "ru": "Трамп собрал сторонников в Западной Вирджинии в субботу."}]
     assert _flagged(rows, _alias_embed({})) == []
+
+
+@pytest.mark.parametrize("rows, flagged", [
+    # an acronym no other version writes, where the others name a person
+    ([{"en": "The plan was drafted by Aino Varga last spring.",
+       "de": "Den Plan entwarf Aino Varga im vergangenen Frühjahr.",
+       "it": "Il piano è stato redatto dalla KTV la primavera scorsa."}], [("it", "KTV")]),
+    ([{"en": "Captain Halkett marshalled the defence.", "pl": "Kapitan Halkett dowodził obroną.",
+       "ru": "Капитан MSNBC руководил обороной."}], [("ru", "MSNBC")]),
+    # an acronym of the missing name's initials is that name, either way round
+    ([{"en": "Shares of Halkett Varga rose on Monday.", "es": "Las acciones de Halkett Varga subieron el lunes.",
+       "pl": "Akcje HV wzrosły w poniedziałek."}], []),
+    ([{"nl": "Bij crashes van in PNG geregistreerde toestellen vielen doden.",
+       "en": "Crashes of planes registered in PNG killed people.",
+       "pl": "W katastrofach samolotów zarejestrowanych w Papui-Nowej Gwinei zginęli ludzie."}], []),
+])
+def test_an_acronym_in_place_of_a_name_the_others_share_is_a_swap_unless_it_spells_the_names_initials(rows, flagged):
+    assert [(lang, text) for lang, text, _ in _flagged(rows)] == flagged
+
+
+def test_function_words_and_the_missing_names_own_words_are_no_counterpart_of_a_substitute():
+    """An encoder puts function words near everything, and names near names: ``Moscou`` found
+    close to ``Saipov`` against ordinary words says nothing once the two names were compared as
+    exonyms, and ``et`` renders no name."""
+    rows = [{"en": "Mercy was asked for Saipov.", "es": "Se pidió clemencia para Saipov.",
+             "fr": "La clémence a été demandée pour Moscou et BST."}]
+    story = story_from_rows([{lg: r[lg] for lg in rows[0]} for r in FILL] + rows)
+    ctx = context_for(story, embed=_alias_embed({"moscou": "saipov", "bst": "and"}))
+    k = len(FILL)
+    z = NameSubstituted.counterpart_z
+    assert z(ctx, k, "Moscou", ["en", "es"]) > 3.0
+    assert z(ctx, k, "Moscou", ["en", "es"], unless=["Saipov"]) < 1.0
+    assert z(ctx, k, "BST", ["en"]) < 1.0  # "and" alone is no candidate

@@ -483,7 +483,12 @@ class NameSubstituted(Rule):
     state two versions write alike, only by a capitalised word, as names are rendered, unless
     the name's capital is only the sentence's first);
     wholly, a name of ordinary words for one of ordinary words of its language or of English
-    is a translation. Across scripts, ordinary words on both sides (``China``/``Китай``) are
+    is a translation. An acronym, which follows each language (``HIV``/``VIH``), stands for a
+    missing name only where that name has no ordinary words (a person's, a place's: ``MSNBC``
+    for *Menga*), and never for one whose initials it spells (``PNG``/*Papua New Guinea*). A
+    function word renders no name, and the missing name's own words alone are no rendering of
+    the own one (the encoder finds names alike: ``Moscou`` near *Saipov*; whether one means
+    the other is asked against the story's names). Across scripts, ordinary words on both sides (``China``/``Китай``) are
     a name translated, and so is a name whose meaning the word-level meaning model finds in
     the version where no spelling decides (its probability of missing there below the
     model's base rate: ``Кремниевая долина`` for *Silicon Valley*). A version that instead
@@ -672,8 +677,12 @@ class NameSubstituted(Rule):
             # or of English (``Primeira Divisão``/*Elite League*)
             pair = [n for n in missing if _strong(n, langs) or n.key in proper or is_latin(n.text) and is_latin(m.text)]
             part = [n for n in pair if m in (beside[n.key] or ())]
+            # an acronym follows its language, so it stands only for a name of no ordinary words
+            # (a person's, a place's); one name's initials are the other's acronym (``PNG``)
             gone = [n for n in pair if n in whole and (_strong(m, langs) or not _ordinary_words(n) or places[n.key])] \
-                if _strong(m, langs, substitute=True) else []
+                if _strong(m, langs, substitute=True) else \
+                [n for n in pair if n in whole and n.key in proper] if _acronym(m) else []
+            gone = [n for n in gone if not _initials_of(m, n) and not _initials_of(n, m)]
             there = [n for n in gone if n in linked.get(id(m), ()) or n in placed.get(id(m), ())]
             if part and not any(self._renders(ctx, n, residue[n.key], m, names) for n in part):
                 swaps.append((m, part, True))
@@ -684,9 +693,14 @@ class NameSubstituted(Rule):
                                                                   and n.key in proper or places[n.key])
                     or any(_same_form(q, p) for p in taken)
                     for w in _GRAM_WORD.findall(q.text)],
-                    named=_rendered_by_name(m, langs)):
+                    named=_rendered_by_name(m, langs),
+                    unless=[w for o in others for q in mentions[o] if any(_same_form(q, n) and _name_only(n, langs)
+                                                                          for n in gone)
+                            for w in _GRAM_WORD.findall(q.text)]):
                 swaps.append((m, gone, False))  # no counterpart in the others (a name for a name: but that
-                # name; nor a name this version writes too, Dundee beside Chile for Belfast); a name of no
+                # name; nor that name alone where it has no words to translate, so that only an exonym,
+                # asked above against names, would render it: an encoder finds names alike, Moscou and
+                # Saipov; nor a name this version writes too, Dundee beside Chile for Belfast); a name of no
                 # language's words is rendered by a capitalised word there, not by any word the encoder
                 # finds close (on a long sentence some ordinary word always is)
         swaps = [(m, gone, spelt) for m, gone, spelt in swaps if not any(_one_name(idx, m, n) for n in gone)]
@@ -813,23 +827,29 @@ class NameSubstituted(Rule):
         return out
 
     def _found(self, search: str, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
-               besides: Sequence[str] = (), named: bool = False) -> bool:
+               besides: Sequence[str] = (), named: bool = False, unless: Sequence[str] = ()) -> bool:
         """``phrase`` has a counterpart in these versions' cells by :meth:`counterpart_z`, at the
         threshold of that ``search`` (``rendered_z``: a missing name rendered with other words;
         ``same_name_z``: a name of one version rendered in the others; ``named``: by a name)."""
         return self.counterpart_z(ctx, k, phrase, docs, besides, int(self.opts["background"]),
-                                  named=named) >= self.opts[search]
+                                  named=named, unless=unless) >= self.opts[search]
 
     @staticmethod
     def counterpart_z(ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
-                      besides: Sequence[str] = (), size: int = 64, named: bool = False) -> float:
+                      besides: Sequence[str] = (), size: int = 64, named: bool = False,
+                      unless: Sequence[str] = ()) -> float:
         """How well the best word or pair of words of these versions' cells (not holding a word of
-        ``besides``) matches ``phrase``: a z-score against words of the story's other rows (-inf
-        with nothing to compare). High for an exonym (``Neapel``/``Naples``) or a name rendered
-        with words (``Hurrikanstärke``/``hurricane strength``). The background is the story's
-        words of other rows, ``size`` of them taken evenly (a median and a spread need no more).
-        ``named``: only words and pairs holding a capitalised word count (see :func:`_grams`)."""
-        cands = [g for d in docs for g in _grams(ctx.row_text(k, d), named) if not set(g.split()) & set(besides)]
+        ``besides``, nor made of words of ``unless`` and function words alone) matches ``phrase``:
+        a z-score against words of the story's other rows (-inf with nothing to compare). High
+        for an exonym (``Neapel``/``Naples``) or a name rendered with words
+        (``Hurrikanstärke``/``hurricane strength``). The background is the story's words of other
+        rows, ``size`` of them taken evenly (a median and a spread need no more). ``named``: only
+        words and pairs holding a capitalised word count (see :func:`_grams`)."""
+        cands = []
+        for d in docs:
+            lang = ctx.story.document(d).lang
+            cands += [g for g in _grams(ctx.row_text(k, d), named, lang) if not set(g.split()) & set(besides)
+                      and not {w for w in g.split() if zipf(w.casefold(), lang) < FUNCTION_ZIPF} <= set(unless)]
         pool = [g for j, row in enumerate(ctx.rows) if j != k for d, ids in row.cells.items() if ids
                 for g in _grams(ctx.row_text(j, d))[:6]]
         pool = pool[::max(1, len(pool) // size)][:size]
@@ -839,16 +859,22 @@ class NameSubstituted(Rule):
 
 
 _GRAM_WORD = re.compile(r"[^\W\d_]{2,}")
+#: Zipf frequency from which a word is a function word (articles, prepositions, conjunctions).
+FUNCTION_ZIPF = 6.5
 
 
-def _grams(text: str, named: bool = False) -> list[str]:
+def _grams(text: str, named: bool = False, lang: str | None = None) -> list[str]:
     """Words and pairs of adjacent words of a text (letters only); characters for CJK. ``named``:
     only those holding a capitalised word other than the text's first, where a name can stand
-    (a name is rendered by a name)."""
+    (a name is rendered by a name). With ``lang``, none made of function words of it alone (Zipf
+    ``FUNCTION_ZIPF`` or more: ``de``, ``the``, ``na``): no name is rendered by one, and an
+    encoder puts them near everything."""
     ws = _GRAM_WORD.findall(text)
     keep = [not named or k > 0 and w[0].isupper() for k, w in enumerate(ws)]
-    return [w for w, c in zip(ws, keep) if c] + [f"{a} {b}" for a, b, ca, cb in zip(ws, ws[1:], keep, keep[1:])
-                                                  if ca or cb]
+    content = [lang is None or zipf(w.casefold(), lang) < FUNCTION_ZIPF for w in ws]
+    return [w for w, c, f in zip(ws, keep, content) if c and f] + [
+        f"{a} {b}" for a, b, ca, cb, fa, fb in zip(ws, ws[1:], keep, keep[1:], content, content[1:])
+        if (ca or cb) and (fa or fb)]
 
 
 _LINKS = ("", "s", "n", "en", "es", "e", "er")
@@ -1006,6 +1032,16 @@ def _acronym(m: Mention) -> bool:
     letters = [c for c in m.text if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
     return bool(letters) and upper >= 2 and 2 * upper > len(letters) and len(m.content) == 1 and len(letters) <= 6
+
+
+def _initials_of(m: Mention, n: Mention) -> bool:
+    """``m`` is an acronym whose letters begin words of ``n`` in order (``PNG``/*Papua New Guinea*)."""
+    if not _acronym(m):
+        return False
+    letters = "".join(translit_words(m.text))
+    heads = [w[0] for w in translit_words(n.text)]
+    it = iter(heads)
+    return all(c in it for c in letters)
 
 
 def _mention_span(ctx: CheckContext, m: Mention) -> Span:
