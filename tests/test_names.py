@@ -281,6 +281,13 @@ def test_a_name_word_written_by_its_sounds_in_another_script_is_transliterated(w
     assert transliterated(word, name_word) is expected
 
 
+def test_soft_and_hard_signs_do_not_split_a_transliterated_word():
+    from xlingo.names import translit_words, word_found
+
+    assert translit_words("Канье Ньютон, Объединённых") == ["kane", "nyuton", "obedinennykh"]
+    assert word_found("kanye", translit_words("Канье Уэст"))  # the name kept by its sounds
+
+
 @pytest.mark.parametrize(("a", "b", "alike"), [
     ("Уэйда Симса", "Wayde Sims", True), ("Микронезии", "Micronésie", True), ("Обамы", "Obama", True),
     ("Teksasem", "Texas", True), ("Франсуа Бушар", "Francois Bouchard", True),  # declined, transliterated

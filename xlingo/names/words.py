@@ -109,9 +109,15 @@ def latin_words(text: str) -> list[str]:
     return _LATIN_WORD.findall(fold(text))
 
 
+#: Soft and hard signs, which transliteration writes as apostrophes that would split a word
+#: (``Канье`` -> ``Kan'e``).
+_SIGNS = str.maketrans("", "", "ьЬъЪ")
+
+
 def translit_words(text: str) -> list[str]:
-    """The words of ``text`` transliterated to Latin letters, folded (``Уотсон`` -> ``uotson``)."""
-    return latin_words(anyascii(text))
+    """The words of ``text`` transliterated to Latin letters, folded (``Уотсон`` -> ``uotson``,
+    ``Канье`` -> ``kane``)."""
+    return latin_words(anyascii(text.translate(_SIGNS)))
 
 
 def is_latin(text: str) -> bool:
