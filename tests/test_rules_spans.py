@@ -372,6 +372,35 @@ def test_a_loop_in_a_script_without_spaces_or_one_that_took_its_punctuation_alon
     assert [(f.doc, f.row) for f in found] == [("zh", 0)]
 
 
+@pytest.mark.parametrize("lang, looped, text", [
+    # function words alone loop too
+    ("de", "dem nur der", "Die Frau, von dem nur der dem nur der Vorname bekannt ist, kam spät."),
+    ("nl", "dat hij meer", "Hij zei dat hij meer dat hij meer zou zeggen."),
+    # the copies parted by a no-break space (French before a colon)
+    ("fr", "les gens disaient", "Les gens disaient\u00a0les gens disaient\u00a0: c'est fini."),
+    # in a script without spaces, a loop that starts inside a word, or takes its opening bracket along
+    ("ja", "まだ国内に", "600万人の人々はいまだ国内にまだ国内に居住している。"),
+    ("ja", "私はあなた", "「私はあなた「私はあなたの目の前に立っています」と女性が言った。"),
+])
+def test_loops_of_function_words_across_a_no_break_space_or_inside_a_word_are_garbled(lang, looped, text):
+    rows = [{"en": "The woman arrived late.", "es": "La mujer llegó tarde.", lang: text}]
+    _, found = run(GarbledStructure(), rows)
+    assert [(f.doc, f.text) for f in found if f.severity == Severity.WARNING] == [(lang, looped)]
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("de", "Er sagte, dass es gut sei, und dass es gut bleibe."),  # a repeated word pair with words between
+    ("ja", "彼はどんどん走って、ますます速くなった。"),  # reduplication of a two-character unit
+    ("ja", "これは大きな大きな問題の一つだ。"),  # one word said twice (big, big): a doubled word, not a loop
+    ("zh", "大家哈哈哈哈哈哈地笑了起来。"),  # one character laughed again and again
+    ("fr", "Les gens disaient.\nLes gens disaient autre chose."),  # two lines that begin alike
+])
+def test_reduplication_and_repeats_that_are_no_loop_are_fine(lang, text):
+    rows = [{"en": "The woman arrived late.", "es": "La mujer llegó tarde.", lang: text}]
+    _, found = run(GarbledStructure(), rows)
+    assert [f for f in found if f.severity == Severity.WARNING] == []
+
+
 def test_several_gaps_in_one_sentence_are_a_broken_structure():
     rows = [{"en": "The council approved the budget of 48 million euros for the new bridge.",
              "es": BUDGET["es"], "pt": BUDGET["pt"],

@@ -609,13 +609,18 @@ def _addition(row: RowWords, d: str, i: int, j: int, unshared: dict[str, list[tu
 
 def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, int]]:
     """Word ids (inclusive) of phrases of 2-6 words repeated after at most ``max_gap`` other
-    words (looping output: ``happen early happen early``, ``美国队员对周日美国队员对周日``, not the
-    rhetorical ``like you saw at Brookline, like you saw at Medinah``), when the phrase holds a
-    word that carries meaning (weight >= 0.5; 3+ characters, or any word of a script written
-    without spaces). Between the copies stands a space, or the very punctuation that follows
-    the second copy (``in a way», — in a way», —``: the loop took it along), and the copies are
-    written alike inside, punctuation included (``koło w koło, w wyniku``: an idiom, then a
-    clause). ``text``: the document's text (the words' offsets point into it)."""
+    words (looping output: ``happen early happen early``, ``dat hij meer dat hij meer``, not the
+    rhetorical ``like you saw at Brookline, like you saw at Medinah``): a phrase of two words
+    holds a word that carries meaning (weight >= 0.5; 3+ characters, or any word of a script
+    written without spaces), one of three or more any word with letters (function words alone
+    loop too: ``dem nur der dem nur der``). Between the copies stands white space on one line,
+    or the very punctuation that follows the second copy (``in a way», — in a way», —``: the
+    loop took it along), and the copies are written alike inside, punctuation included (``koło
+    w koło, w wyniku``: an idiom, then a clause). In a script written without spaces, where a
+    loop need not start at a word, a run of three to eight characters (three or more of that
+    script) written twice in a row counts too (``まだ国内にまだ国内に``; not one word said twice,
+    ``大きな大きな``, a doubled word). ``text``: the document's
+    text (the words' offsets point into it)."""
     ws = cell.words.words
     forms = [w.text.casefold() for w in ws]
     out: list[tuple[int, int]] = []
@@ -630,17 +635,45 @@ def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, 
     def looped(i: int, j: int, size: int) -> bool:
         between = text[ws[j - 1].end:ws[j].start]
         after = text[ws[j + size - 1].end:ws[j + size].start] if j + size < n else ""
-        return (len(between) <= 1 and not between.strip() or between == after) and gaps(i, size) == gaps(j, size)
+        return (not between.strip() and "\n" not in between or between == after) and gaps(i, size) == gaps(j, size)
+
+    def add(a: int, b: int) -> None:
+        if not any(x <= b and a <= y for x, y in out):
+            out.append((a, b))
 
     for size in (6, 5, 4, 3, 2):
         for i in range(n - size + 1):
-            if not any(carries_meaning(x) for x in range(i, i + size)):
+            if not any(carries_meaning(x) if size == 2 else any(c.isalpha() for c in forms[x])
+                       for x in range(i, i + size)):
                 continue
             for j in range(i + size, min(n - size + 1, i + size + max_gap + 1)):
                 if forms[j:j + size] == forms[i:i + size] and looped(i, j, size):
-                    if not any(a <= j + size - 1 and j <= b for a, b in out):
-                        out.append((j, j + size - 1))
+                    add(j, j + size - 1)
                     break
+    if n:
+        for a, b in _repeated_runs(text, max(0, ws[0].start - 1), ws[-1].end):  # with an opening quote
+            ids = [x for x, w in enumerate(ws) if w.start < b and a < w.end]
+            words = {(w.start, w.end) for w in ws}
+            if ids and (2 * a - b, a) not in words and (a, b) not in words:
+                add(ids[0], ids[-1])  # one word said twice is a doubled word (大きな大きな, big, big): XL502's
+    return sorted(out)
+
+
+def _repeated_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Character spans (in ``text[start:end]``) of the second copy of a run of 3-8 characters,
+    three or more of them of a script written without spaces and not all one character (``ーーー``),
+    written twice in a row."""
+    out: list[tuple[int, int]] = []
+    for run in SPACELESS_RUN.finditer(text, start, end):
+        # the loop may take along the characters around a run (「私はあなた「私はあなた)
+        a, b = max(start, run.start() - 8), min(end, run.end() + 8)
+        for size in range(8, 2, -1):
+            for p in range(a, b - 2 * size + 1):
+                unit = text[p:p + size]
+                if (text[p + size:p + 2 * size] == unit and len(set(unit)) >= 2
+                        and sum(len(r.group()) for r in SPACELESS_RUN.finditer(unit)) >= 3
+                        and not any(x < p + 2 * size and p < y for x, y in out)):
+                    out.append((p + size, p + 2 * size))
     return out
 
 
