@@ -548,6 +548,9 @@ def test_a_translation_two_languages_share_is_no_form_another_language_must_keep
       "es": "La Panadero Cup empieza el viernes."}, "es", "Panadero Cup"),
     ({"en": "The Baker Cup starts on Friday.", "ar": "تنطلق بطولة كأس بيكر يوم الجمعة.",
       "es": "La Panadero Cup empieza el viernes."}, "es", "Panadero Cup"),
+    # one version keeps the name, another keeps its own word capitalised and translates the rest
+    ({"nl": "Hij speelde de beiaard van de Riverside Church.", "fr": "Il jouait le carillon de l'église Riverside.",
+      "es": "Tocaba el carillón de la Ribera Church."}, "es", "Ribera Church"),
 ])
 def test_a_name_word_every_other_version_keeps_is_flagged_even_before_the_kept_ones(rows, doc, text):
     _, found = run(NameTranslatedLiterally, [rows] + FILL, embed=concept_embed)
@@ -560,9 +563,15 @@ def test_a_name_word_every_other_version_keeps_is_flagged_even_before_the_kept_o
      "fr": "La reine Elizabeth a inauguré le pont lundi."},
     {"en": "Queen Elizabeth opened the bridge on Monday.", "de": "Queen Elizabeth eröffnete am Montag die Brücke.",
      "es": "Reina Elizabeth inauguró el puente el lunes."},
-    # a lake's descriptor; a city's name in Spanish
+    # a lake's descriptor (kept by one version, translated in lower case by another); a city's name in Spanish
     {"en": "They walked around Lake Tahoe in June.", "de": "Sie wanderten im Juni um den Lake Tahoe.",
      "es": "Caminaron alrededor del Lago Tahoe en junio."},
+    {"en": "They walked around Lake Tahoe in June.", "fr": "Ils ont fait le tour du lac Tahoe en juin.",
+     "es": "Caminaron alrededor del Lago Tahoe en junio."},
+    # a team's name run together with its keeper's by one version: the keeper's name is kept whole
+    {"fr": "Le tir fut repoussé par le gardien des Rangers Allan McGregor.",
+     "pt": "O remate foi travado pelo guarda-redes do Rangers, Allan McGregor.",
+     "de": "Der Schuss wurde vom Rangers-Torhüter Allan McGregor abgewehrt."},
     {"it": "I procuratori di New York chiedono la pena.", "nl": "De aanklagers in New York eisen de straf.",
      "es": "Los fiscales de Nueva York piden la pena."},
     # a given name declined in Polish

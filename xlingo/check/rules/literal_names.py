@@ -14,6 +14,7 @@ from xlingo.language import primary_language, zipf
 from xlingo.model import Finding, Severity, Span
 from xlingo.names import (
     COMPOUNDING,
+    LOWER_CASE_COMMON,
     NOUN_CAPITALISING,
     Mention,
     NameIndex,
@@ -484,8 +485,12 @@ class NameTranslatedLiterally(Rule):
             row = idx.by_row.get(k, {})
             texts = {d: ctx.row_text(k, d) for d in idx.versions if ctx.row_span(k, d)}
             # the words of the row's versions in other scripts than Latin, transliterated: they
-            # keep a name's word by its sounds (``رايدر``, ``Бейкера``), where no title would be
-            foreign = {d: translit_words(t) for d, t in texts.items() if t.strip() and not is_latin(t)}
+            # keep a name's word by its sounds (``رايدر``, ``Бейкера``), where no title would be;
+            # and the words a Latin version capitalises inside a sentence in a language that writes
+            # titles in lower case: a name's word kept there (``l'église Riverside``) is its own
+            voiced = {d: translit_words(t) if not is_latin(t) else _capitalised(ctx, k, d)
+                    for d, t in texts.items() if t.strip() and (not is_latin(t) or primary_language(
+                        ctx.story.document(d).lang) in LOWER_CASE_COMMON)}
             for d in idx.versions:
                 span = ctx.row_span(k, d)
                 if not span:
@@ -501,7 +506,7 @@ class NameTranslatedLiterally(Rule):
                         continue  # the others spell it two ways (Harbor Examiner / Examinor): XL201 votes on it
                     keepers = [m for o, ms in row.items() if o != d for m in ms if equivalent(m, n)]
                     for window in _partial_windows(toks, n, lang, self.opts["max_char_similarity"],
-                                                   _fixed_words(keepers, {o: ws for o, ws in foreign.items()
+                                                   _fixed_words(keepers, {o: ws for o, ws in voiced.items()
                                                                           if o != d})):
                         form = fold(doc.text[window[0].start:window[-1].end])
                         if any(fold(m.text) == form for o, ms in row.items() if o != d for m in ms):
@@ -512,10 +517,22 @@ class NameTranslatedLiterally(Rule):
                                         for o, ms in row.items() if o != d for m in ms):
                             continue  # the kept words are another name's too, one this version does not
                             # write either: the window may render that one
+                        if kept and not _holds(split_words(window[0].text), n.words) and any(
+                                _holds(kept, m.content) and _holds(m.content, kept)
+                                for o, ms in row.items() if o != d for m in ms):
+                            continue  # the kept words after the turned ones are a whole name another version
+                            # writes on its own (Allan McGregor of Rangers Allan McGregor): what stands before
+                            # is another name run together with it, or a descriptor (Torhüter Allan McGregor)
                         out.append(_Literal(d, k, window[0].start, window[-1].end, n.text, "versions",
                                             [ctx.span(m.doc, m.start, m.end) for m in keepers],
                                             len({m.doc for m in keepers}) >= 2, 0.0, partial=True))
         return out
+
+
+def _capitalised(ctx: CheckContext, k: int, d: str) -> list[str]:
+    """The folded words version ``d`` capitalises inside the sentences of row ``k``."""
+    text, (start, end) = ctx.story.document(d).text, ctx.row_span(k, d)
+    return [fold(t.text) for t in tokenize(text, start, end) if t.upper_initial and not _sentence_initial(text, start, t.start)]
 
 
 def _fixed_words(keepers: Sequence[Mention], sounded: dict[str, list[str]] | None = None) -> set[str]:
@@ -524,7 +541,9 @@ def _fixed_words(keepers: Sequence[Mention], sounded: dict[str, list[str]] | Non
     in German), or capitalised inside a sentence of a language that writes titles in lower case
     (``Kanye`` in *le rappeur Kanye West*), or written by its sounds in another script than
     Latin (``sounded``: those versions' words, transliterated; ``رايدر``, ``Бейкера`` for a
-    *Ryder*, a *Baker*: a title would be translated there). Those are the name's own words, not
+    *Ryder*, a *Baker*: a title would be translated there), or kept capitalised by a version
+    that translates the rest of the name in a language that writes titles in lower case
+    (``sounded`` holds those words too: ``l'église Riverside``). Those are the name's own words, not
     a title or a descriptor that each language may translate (``Queen``, ``Lake``: common words
     of German too, which capitalises them, as English does before a name)."""
     if not keepers:
