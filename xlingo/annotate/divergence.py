@@ -619,8 +619,8 @@ def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, 
     w koło, w wyniku``: an idiom, then a clause). In a script written without spaces, where a
     loop need not start at a word, a run of three to eight characters (three or more of that
     script) written twice in a row counts too (``まだ国内にまだ国内に``; not one word said twice,
-    ``大きな大きな``, a doubled word). ``text``: the document's
-    text (the words' offsets point into it)."""
+    ``大きな大きな``, a doubled word). ``text``: the document's text (the words' offsets point
+    into it)."""
     ws = cell.words.words
     forms = [w.text.casefold() for w in ws]
     out: list[tuple[int, int]] = []
@@ -651,10 +651,10 @@ def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, 
                     add(j, j + size - 1)
                     break
     if n:
+        spans = {(w.start, w.end) for w in ws}
         for a, b in _repeated_runs(text, max(0, ws[0].start - 1), ws[-1].end):  # with an opening quote
             ids = [x for x, w in enumerate(ws) if w.start < b and a < w.end]
-            words = {(w.start, w.end) for w in ws}
-            if ids and (2 * a - b, a) not in words and (a, b) not in words:
+            if ids and (2 * a - b, a) not in spans and (a, b) not in spans:
                 add(ids[0], ids[-1])  # one word said twice is a doubled word (大きな大きな, big, big): XL502's
     return sorted(out)
 

@@ -120,6 +120,12 @@ def translit_words(text: str) -> list[str]:
     return latin_words(anyascii(text.translate(_SIGNS)))
 
 
+def initials(words: Sequence[str]) -> str:
+    """The initials of a name's words, folded, short lower-case function words skipped
+    (``Federal Bureau of Investigation`` -> ``fbi``)."""
+    return "".join(w[0] for w in words if not (w.islower() and len(w) <= 3)).casefold()
+
+
 def is_latin(text: str) -> bool:
     """Most letters of the text are Latin."""
     letters = [c for c in text if c.isalpha()]

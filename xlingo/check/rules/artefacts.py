@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.language import primary_language, zipf
 from xlingo.model import Document, Finding, Severity
+from xlingo.names import initials
 
 _ALPHA = r"[^\W\d_]"
 _WORD = re.compile(r"\w+")
@@ -606,18 +607,13 @@ def _definitions(text: str) -> set[str]:
         inner = m[1]
         if re.fullmatch(r"[A-ZÀ-Þ]{2,8}", inner):
             words = re.findall(r"\w+", text[max(0, m.start() - 120):m.start()])
-            if _initials(words[-len(inner) - 3:]).endswith(inner.casefold()):
+            if initials(words[-len(inner) - 3:]).endswith(inner.casefold()):
                 out.add(inner)
         else:
             before = re.search(r"([A-ZÀ-Þ]{2,8})\s*$", text[max(0, m.start() - 120):m.start()])
-            if before and _initials(re.findall(r"\w+", inner)).startswith(before[1].casefold()):
+            if before and initials(re.findall(r"\w+", inner)).startswith(before[1].casefold()):
                 out.add(before[1])
     return out
-
-
-def _initials(words: list[str]) -> str:
-    """Initials of the content words (short lower-case function words skipped)."""
-    return "".join(w[0] for w in words if not (w.islower() and len(w) <= 3)).casefold()
 
 
 @register

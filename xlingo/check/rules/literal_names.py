@@ -532,7 +532,8 @@ class NameTranslatedLiterally(Rule):
 def _capitalised(ctx: CheckContext, k: int, d: str) -> list[str]:
     """The folded words version ``d`` capitalises inside the sentences of row ``k``."""
     text, (start, end) = ctx.story.document(d).text, ctx.row_span(k, d)
-    return [fold(t.text) for t in tokenize(text, start, end) if t.upper_initial and not _sentence_initial(text, start, t.start)]
+    return [fold(t.text) for t in tokenize(text, start, end)
+            if t.upper_initial and not _sentence_initial(text, start, t.start)]
 
 
 def _fixed_words(keepers: Sequence[Mention], sounded: dict[str, list[str]] | None = None) -> set[str]:
