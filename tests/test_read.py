@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from xlingo.errors import InputError
-from xlingo.language import detect_language
+from xlingo.language import detect_language, language_tag
 from xlingo.read import decode_bytes, expand_paths, lang_from_name, read_document, read_text
 
 
@@ -172,3 +172,10 @@ def test_a_text_that_tells_no_language_asks_for_one(tmp_path, text):
         read_document(f)
     assert read_document(f, lang="de").lang == "de"
     assert detect_language("Берлин принял бюджет после долгих дебатов.") == "ru"
+
+
+@pytest.mark.parametrize("text", ["¨A", "Berlin hat den Haushalt nach langer Debatte beschlossen.", "ki ki ki"])
+def test_a_detected_language_is_a_normalised_tag(text):
+    # the identifier labels a few languages with three letters (Kikuyu ``kik``): the tag is ``ki``
+    lang = detect_language(text)
+    assert lang == "und" or language_tag(lang) == lang

@@ -124,16 +124,17 @@ def _prior() -> tuple[str, float]:
 
 
 def detect_language(text: str) -> str:
-    """ISO 639-1 code of the most probable language of ``text``, or ``und`` (undetermined) when
-    nothing in it tells: no letter (digits, punctuation), or none of the identifier's features (a
-    stray letter: its ranking is that of an empty text), or "no linguistic content" by its account."""
+    """The language tag (ISO 639-1 where there is one) of the most probable language of
+    ``text``, or ``und`` (undetermined) when nothing in it tells: no letter (digits,
+    punctuation), or none of the identifier's features (a stray letter: its ranking is that of
+    an empty text), or "no linguistic content" by its account."""
     if not any(c.isalpha() for c in text):
         return UNDETERMINED
     lang, p = _identifier().rank(text)[0]
     prior_lang, prior_p = _prior()
     if lang == "zxx" or (lang == prior_lang and abs(p - prior_p) < 1e-9):
         return UNDETERMINED
-    return str(lang)
+    return language_tag(str(lang)) or UNDETERMINED  # the identifier's ``kik`` is the tag ``ki``
 
 
 CONTRADICTION_CHARS = 20_000  # of a text whose file name gives its language, this much is read to check the name
