@@ -84,8 +84,9 @@ CJK_NEGATION = {
 CJK_NOT_NEGATION = {
     "zh": re.compile(r"不过|不過|不断|不斷|不少|不仅|不僅|不但|不管|不论|不論|无论|無論|非常|未来|未來|否则|否則|"
                      r"不久|莫斯科|没收|沒收|除非|并非常|不妨|莫名|无数|無數|不同|不得不|非洲|无疑|無疑|"
-                     r"不禁|毫不犹豫|不时|不時|非法|无线|無線|不错|不錯|不如说|不如說|不如|不二|不到(?=[\d一二两三四五六七八九十百千万半几])"),
-    "ja": re.compile(r"少な|危な|まもなく|間もなく|ほどなく|なくな|亡く|無線|ない[かし]?ものの|しれない|"
+                     r"不禁|毫不犹豫|不时|不時|非法|无线|無線|不错|不錯|不如说|不如說|不如|不二|不止|不凡|别有|別有|"
+                     r"不到(?=[\d一二两三四五六七八九十百千万半几])"),
+    "ja": re.compile(r"少な|危な|まもなく|間もなく|ほどなく|なくな|なくし|なくす|亡く|無線|ない[かし]?ものの|しれない|までもな|"
                      r"(?:なけれ?ば|なくては)(?:ならない|なりません|いけない|いけません)|ないと(?:いけ|だめ)|"
                      r"ざるを得|違いない|かねない|ほかない|しかない|だけでなく|のみならず|"
                      r"関係なく|(?:に|を)?(?:かかわらず|関わらず|拘らず|問わず)"),
@@ -285,13 +286,18 @@ def _chinese_cues(text: str) -> list[Cue]:
     """Negation words of a Chinese text, split into words (:func:`~xlingo.segment.word_units`):
     不是, 没有, 无法; not 特别 or 无人机."""
     out = []
-    for start, end in word_units(text):
+    units = word_units(text)
+    ends = {e for _, e in units}
+    for start, end in units:
         tok = text[start:end]
         if _a_not_a(text, start, end):
             continue
+        # a compound that negates nothing, the word itself (不过) or cut by the segmenter where a
+        # word ends (别|有); not the start of a longer word (不|同意, *disagree*)
         lexical = CJK_NOT_NEGATION["zh"].match(text, start)
-        if tok in ZH_NEGATION or (tok[0] in _ZH_NEG_HEAD and len(tok) <= 3
-                                  and not (lexical and lexical.end() == end)):
+        if lexical and lexical.end() >= end and lexical.end() in ends:
+            continue
+        if tok in ZH_NEGATION or (tok[0] in _ZH_NEG_HEAD and len(tok) <= 3):
             out.append(Cue(start, end, tok))
     return out
 
@@ -303,8 +309,12 @@ def _a_not_a(text: str, start: int, end: int) -> bool:
 
 
 #: Word pairs in which a negator negates nothing: concessive conjunctions (``nem que seja``,
-#: even if; ``ni que fuera``, as if) and Russian ``на нет`` (to nothing: ``свести на нет``).
-IDIOMS = {"pt": (("nem", "que"),), "es": (("ni", "que"),), "ru": (("на", "нет"),)}
+#: even if; ``ni que fuera``, as if), Russian ``на нет`` (to nothing: ``свести на нет``) and
+#: Arabic ``لا يزال`` / ``لم يزل`` (*still*: the verb of continuing is negated to say it goes on)
+#: and ``لا سيما`` (*especially*), with or without the conjunction written onto the negator.
+IDIOMS = {"pt": (("nem", "que"),), "es": (("ni", "que"),), "ru": (("на", "нет"),),
+          "ar": tuple((neg, verb) for neg in ("لا", "ولا", "فلا", "لم", "ولم") for verb in (
+              "يزال", "تزال", "زال", "زالت", "يزالون", "تزالان", "يزالان", "نزال", "أزال", "يزل", "تزل", "سيما"))}
 #: "Only" words: a negator right before one (``not only``, ``nicht nur``) does not negate.
 ONLY = {"en": ("only", "just"), "de": ("nur",), "fr": ("seulement",), "es": ("solo", "sólo", "solamente"),
         "it": ("solo", "soltanto"), "pt": ("só", "apenas", "somente"), "nl": ("alleen",), "pl": ("tylko",),
