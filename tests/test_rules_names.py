@@ -533,6 +533,10 @@ def test_a_translation_two_languages_share_is_no_form_another_language_must_keep
     ({"en": "A trader told the Evening News that the pig was locked up.",
       "nl": "Een handelaar vertelde de Avond News dat het varken was opgesloten.",
       "de": "Ein Händler sagte den Evening News, das Schwein sei eingesperrt worden."}, "nl", "Avond News"),
+    # one of the versions keeping the name declines it (Polish), the other does not
+    ({"pl": "Oduya podwyższył przyłożenie Warwicka Quennella.",
+      "de": "Den Versuch von Buchstabe Quennell verwandelte Oduya.",
+      "fr": "L'essai de Warwick Quennell a été transformé par Oduya."}, "de", "Buchstabe Quennell"),
     # a French version, a surname no dictionary knows whole (its parts are French words)
     ({"en": "The try by Warwick McDowall was converted by Oduya.",
       "fr": "L'essai de Londres McDowall a été transformé par Oduya.",

@@ -121,10 +121,10 @@ class NameTranslatedLiterally(Rule):
     it spell it alike (otherwise XL201 votes on the spelling). Translated words before every kept one
     are a title or a place's descriptor (``Lago Tahoe``, ``Königin Elizabeth``), and a
     compound's parts (``Golden-Gate-Brücke``) follow the language's rules: neither is flagged,
-    unless two other versions keep the replaced word where no title would stand so (foreign to
-    one's language, or capitalised in a language that writes titles in lower case: ``Avond
-    News`` for *Evening News*), the replacement neither an inflection (``Sary Palin``) nor a
-    city's own name in the language (``Nueva York``).
+    unless two other versions keep the replaced word (declined or not: ``Stafforda``) where no
+    title would stand so (foreign to one's language, or capitalised in a language that writes
+    titles in lower case: ``Avond News`` for *Evening News*), the replacement neither an
+    inflection (``Sary Palin``) nor a city's own name in the language (``Nueva York``).
     A public institution's name translated whole (a centre, a committee, a ministry) is
     information only where the versions alone say what it is: news translates those as a rule.
 
@@ -537,7 +537,7 @@ def _capitalised(ctx: CheckContext, k: int, d: str) -> list[str]:
 
 
 def _fixed_words(keepers: Sequence[Mention], sounded: dict[str, list[str]] | None = None) -> set[str]:
-    """The folded words of a name that two or more other versions keep, at least one of them
+    """The folded words of a name that two or more other versions keep (declined or not), at least one of them
     where no title would stand so: a word foreign to its language (``Evening`` of *Evening News*
     in German), or capitalised inside a sentence of a language that writes titles in lower case
     (``Kanye`` in *le rappeur Kanye West*), or written by its sounds in another script than
@@ -559,9 +559,10 @@ def _fixed_words(keepers: Sequence[Mention], sounded: dict[str, list[str]] | Non
         return {o for o, ws in (sounded or {}).items()
                 if len(w) >= 4 and all(word_found(x, ws) for x in translit_words(w))}
 
-    words = set.intersection(*(set(m.words) for m in keepers))
+    # the first keeper's words that every keeper writes, declined or not (``Stafforda``/*Stafford*)
+    words = {w for w in keepers[0].words if all(_holds([w], m.words) for m in keepers)}
     return {w for w in words if len({m.doc for m in keepers} | voices(w)) >= 2
-            and (voices(w) or any(own(m, w) for m in keepers))}
+            and (voices(w) or any(own(m, w) for m in keepers if w in m.words))}
 
 
 def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: float,
@@ -598,7 +599,7 @@ def _partial_windows(toks: list[Token], n: Mention, lang: str, max_similarity: f
             if not any(same) or all(same):
                 continue
             head = list(zip(window, words))[:same.index(True)]
-            if head and (not all(x in fixed for _, w in head for x in split_words(w))
+            if head and (not all(_holds([x], list(fixed)) for _, w in head for x in split_words(w))
                          or any(fold(anyascii(t.text))[:3] == fold(anyascii(w))[:3] for t, w in head)
                          or same_place(n.text, " ".join(t.text for t in window))):
                 continue  # translated words before every kept one: a title or a descriptor (Lago Tahoe),
