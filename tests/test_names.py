@@ -293,6 +293,8 @@ def test_soft_and_hard_signs_do_not_split_a_transliterated_word():
     ("Teksasem", "Texas", True), ("Франсуа Бушар", "Francois Bouchard", True),  # declined, transliterated
     ("Brexit", "Burnaston", False),  # a short skeleton (brst) inside a longer one (brnstn) is no name's sound
     ("Pelley", "Burnaston", False),
+    ("James", "Sims", False),  # a consonant more at the start (ms/sms) is no case ending
+    ("Джоном", "Jonem", True),  # a case ending each
 ])
 def test_names_sound_alike_across_transliterations_not_by_a_few_shared_consonants(a, b, alike):
     from xlingo.names import sounds_alike

@@ -138,6 +138,14 @@ def polarity(rows, token_states=lexicon_tokens, options=ANY_GAIN):
     ("Elle s'en souviendra à jamais.", "fr", 0),  # à jamais: forever
     ("Rien de nouveau à Lyon.", "fr", 1),
     ("Não só o prefeito aprovou o plano, mas também o conselho.", "pt", 0),
+    ("لا يزال الجسر مغلقا.", "ar", 0),  # still: the verb of continuing, negated
+    ("ولا تزال المفاوضات جارية، لا سيما في الشمال.", "ar", 0),  # still ... especially
+    ("لا يزور الوزير الجسر.", "ar", 1),  # not: another verb (visit) after the same letters
+    ("渡轮晚点不止一个小时。", "zh", 0),  # 不止: more than
+    ("这座桥别有一番风味。", "zh", 0),  # 别有: has a special (flavour)
+    ("市长不同意这个计划。", "zh", 1),  # 不同意 disagree: a word longer than 不同 (different)
+    ("言うまでもなく、橋は閉鎖された。", "ja", 0),  # needless to say
+    ("台風は勢力をなくしている。", "ja", 0),  # なくす: to lose
 ])
 def test_negations_per_language(text, lang, n):
     assert len(negations(text, lang)) == n
@@ -622,6 +630,91 @@ def test_names_that_can_only_be_names_are_judged_by_the_word_alignment_without_s
     found = [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
              if f.severity >= Severity.WARNING]
     assert found == [("pt", "Quirino Tavolga")]
+
+
+def _slot_only(monkeypatch):
+    """XL803 with the encoder finding a rendering of every name in the rows and the word
+    alignment never linking two names (nor finding them alike): only a name's neighbours can
+    place it."""
+    monkeypatch.setattr(NameSubstituted, "counterpart_z", staticmethod(lambda *a, **k: float("inf")))
+    monkeypatch.setattr(NameSubstituted, "placement", staticmethod(lambda *a, **k: (False, 0.0)))
+
+
+#: Token states in which the verbs of the rows below are one another's translations.
+_SLOT_TOKENS = {"égalisa": ("empató", 0.9), "empatou": ("empató", 0.9), "wyrównał": ("empató", 0.9),
+                "erzielte": ("marcó", 0.9)}
+
+
+@pytest.mark.parametrize("rows,flagged", [
+    # another name where the others' words around it say the missing one stood
+    ([{"fr": "Après Marquardt, Korvald Stenmark égalisa pour Dundee.",
+       "es": "Tras Marquardt, Korvald Stenmark empató para Dundee.",
+       "pt": "Depois de Marquardt, Quirino Tavolga empatou para Dundee."}], [("pt", "Quirino Tavolga")]),
+    # at the end of the sentence, after the verb
+    ([{"fr": "Le but pour Dundee fut marqué par Korvald Stenmark.",
+       "es": "El gol para Dundee lo marcó Korvald Stenmark.",
+       "de": "Das Tor für Dundee erzielte Quirino Tavolga."}], [("de", "Quirino Tavolga")]),
+])
+def test_a_name_standing_where_the_others_have_another_is_flagged_by_its_neighbours(monkeypatch, rows, flagged):
+    _slot_only(monkeypatch)
+    tokens = _tokens_with(_SLOT_TOKENS)
+    assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
+            if f.severity >= Severity.WARNING] == flagged
+
+
+@pytest.mark.parametrize("rows", [
+    # the new name stands elsewhere in the sentence, the missing one's place is empty
+    [{"fr": "Après Marquardt, Korvald Stenmark égalisa pour Dundee.",
+      "es": "Tras Marquardt, Korvald Stenmark empató para Dundee.",
+      "pt": "Depois de Marquardt, empatou para Dundee com Quirino Tavolga."}],
+    # a name made of ordinary words of its language translates the missing one
+    [{"fr": "Après Marquardt, Pacyfik égalisa pour Dundee.", "es": "Tras Marquardt, Pacyfik empató para Dundee.",
+      "nl": "Na Marquardt, Stille Oceaan empató voor Dundee."}],
+    # a word made from the missing name (its people), capitalised in Polish
+    [{"fr": "Après Marquardt, Tervola égalisa pour Dundee.", "es": "Tras Marquardt, Tervola empató para Dundee.",
+      "pl": "Po Marquardcie Tervolczycy wyrównali dla Dundee."}],
+    # a name sharing a word with the missing one renders it in part
+    [{"fr": "Après Marquardt, Baja California égalisa pour Dundee.",
+      "es": "Tras Marquardt, Baja California empató para Dundee.",
+      "pl": "Po Marquardcie Półwysep Kalifornijski wyrównał dla Dundee."}],
+])
+def test_a_name_in_a_slot_of_its_own_or_rendering_the_missing_one_is_not_flagged(monkeypatch, rows):
+    _slot_only(monkeypatch)
+    tokens = _tokens_with(_SLOT_TOKENS)
+    assert [f for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
+            if f.severity >= Severity.WARNING] == []
+
+
+@pytest.mark.parametrize("de,flagged", [
+    # the name the others write twice is written once, another name where its first occurrence stood
+    ("Morbach sagte, der Plan sei gescheitert, und Anna Kelvane stimmte zu.", [("de", "Morbach")]),
+    # written once, a pronoun or a first name for the other occurrence: nothing replaced
+    ("Kelvane sagte, der Plan sei gescheitert, und sie stimmte zu.", []),
+    ("Kelvane sagte, der Plan sei gescheitert, und Anna stimmte zu.", []),
+])
+def test_a_name_written_fewer_times_is_replaced_only_where_another_stands_in_its_place(monkeypatch, de, flagged):
+    _slot_only(monkeypatch)
+    rows = [{"en": "Kelvane said the plan failed, and Anna Kelvane agreed.",
+             "fr": "Kelvane a dit que le plan avait échoué, et Anna Kelvane était d'accord.", "de": de}]
+    tokens = _tokens_with({"sagte": ("said", 0.9), "dit": ("said", 0.9)})
+    assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
+            if f.severity >= Severity.WARNING] == flagged
+
+
+def test_without_token_states_no_name_is_placed_by_its_neighbours(monkeypatch):
+    _slot_only(monkeypatch)
+    rows = [{"fr": "Après Marquardt, Korvald Stenmark égalisa pour Dundee.",
+             "es": "Tras Marquardt, Korvald Stenmark empató para Dundee.",
+             "pt": "Depois de Marquardt, Quirino Tavolga empatou para Dundee."}]
+    assert [f for f in run(NameSubstituted, rows, embed=_concept_embed) if f.severity >= Severity.WARNING] == []
+
+
+def test_a_title_acronym_translated_leaves_the_name_kept():
+    # "CEO" follows its language ("prezes"): the company's name is kept, so nothing is missing
+    rows = [{"it": "Kai Lund, CEO di Sinovation Ventures, ha parlato a Pechino.",
+             "nl": "Kai Lund, CEO van Sinovation Ventures, sprak in Peking.",
+             "pl": "Kai Lund, prezes firmy Sinovation Ventures z Doliny Krzemowej, przemawiał w Pekinie."}]
+    assert _flagged(rows) == []
 
 
 @pytest.mark.parametrize("rows", [

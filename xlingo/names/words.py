@@ -164,13 +164,16 @@ def _skeleton(text: str, spellings: Sequence[tuple[str, str]], silent: str) -> s
 def sounds_alike(a: str, b: str) -> float:
     """Similarity of two names across transliteration conventions: the best of their spelling
     and of their consonant skeletons (``Wayde Sims`` / ``Уэйда Симса`` -> ``dsms`` both;
-    ``Micronésie`` / ``Микронезии`` -> ``mkrns``). Skeletons count only where they differ by at
-    most one consonant (a case ending: ``Джоном``/*Jon*) or the spellings are half alike
-    (``Teksasem``/*Texas*, ``Франсуа Бушар``/*Francois Bouchard*): a short skeleton is found
-    inside many longer ones (``brst`` of *Brexit* in ``brnstn`` of *Burnaston*)."""
+    ``Micronésie`` / ``Микронезии`` -> ``mkrns``). Skeletons count only where they are as long,
+    or one adds a consonant at the end (a case ending: ``Джоном``/*Jon*), or the spellings are
+    half alike (``Teksasem``/*Texas*, ``Франсуа Бушар``/*Francois Bouchard*): a short skeleton
+    is found inside many longer ones (``brst`` of *Brexit* in ``brnstn`` of *Burnaston*, ``ms``
+    of *James* in ``sms`` of *Sims*)."""
     sa, sb = _skeleton(a, _NAME_SOUNDS, "aeiouyjwhv"), _skeleton(b, _NAME_SOUNDS, "aeiouyjwhv")
     spelled = char_similarity(anyascii(a), anyascii(b))
-    return max(spelled, char_similarity(sa, sb)) if abs(len(sa) - len(sb)) <= 1 or spelled >= 0.5 else spelled
+    short, long_ = sorted((sa, sb), key=len)
+    ended = len(long_) - len(short) <= 1 and long_.startswith(short) or len(short) == len(long_)
+    return max(spelled, char_similarity(sa, sb)) if ended or spelled >= 0.5 else spelled
 
 
 def cased(text: str) -> bool:

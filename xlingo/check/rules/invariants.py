@@ -474,9 +474,18 @@ class NameSubstituted(Rule):
     encoder's similarity of the two names against the row's other names) accounts for it;
     two names that can only be names, which the row's word alignment links (the own one not
     at the start of a sentence) and the story's token states keep apart (below
-    ``name_sim``), are a swap without searching the rows; otherwise an own name is flagged
-    when the word alignment links it to the missing name and the token states keep them
-    apart (below ``token_sim``), or unless other words of the version render the missing
+    ``name_sim``), are a swap without searching the rows; so is an own name that is not made of
+    ordinary words of its language (``Stille Oceaan`` translates *Pacífico*) nor shares a word
+    with the missing one (``Półwyspie Kalifornijskim``/*Baja California*, ``Boliwijczyków``/
+    *Bolivia*) where the word alignment
+    links the words on both sides of it to the words on both sides of the missing name
+    (``cudu na polu Trump``/*milagre de Medinah*: the names themselves need not align) and the
+    token states keep the two apart (below ``name_sim``); a name that can only be a name, which
+    the version writes but fewer times than every other version, is missing only by those
+    means (``Lloyds`` in *P. Diddy or Lloyds* where the others have *P. Diddy or Diddy*: a
+    pronoun or a first name for one occurrence stands in no name's place); otherwise an own
+    name is flagged when the word alignment links it to the missing name and the token states
+    keep them apart (below ``token_sim``), or unless other words of the version render the missing
     name (not asked where it can only be a name and the version has a name of its own) or
     other words of the other versions render the own name (besides the missing name where
     both can only be names, or where it is a place two versions write alike; by the encoder,
@@ -486,7 +495,8 @@ class NameSubstituted(Rule):
     wholly, a name of ordinary words for one of ordinary words of its language or of English
     is a translation. An acronym, which follows each language (``HIV``/``VIH``), stands for a
     missing name only where that name has no ordinary words (a person's, a place's: ``MSNBC``
-    for *Menga*), and never for one whose initials it spells (``PNG``/*Papua New Guinea*). A
+    for *Menga*), and never for one whose initials it spells (``PNG``/*Papua New Guinea*); a
+    name's acronym (a title: ``CEO di Sinovation Ventures``) is not needed to keep it. A
     function word renders no name, and the missing name's own words alone are no rendering of
     the own one (the encoder finds names alike: ``Moscou`` near *Saipov*; whether one means
     the other is asked against the story's names). Across scripts, ordinary words on both
@@ -555,8 +565,13 @@ class NameSubstituted(Rule):
                 yield from self._version(ctx, k, x, [d for d in docs if d != x], mentions, texts, words, uncased)
 
     @staticmethod
-    def _present(m: Mention, words: Sequence[str]) -> bool:
-        return all(word_found(w, words) for w in translit_words(" ".join(content_words(m.words))))
+    def _present(m: Mention, words: Sequence[str], acronyms: bool = True) -> bool:
+        """The text's ``words`` spell every content word of ``m``; without ``acronyms``, every one
+        but its acronyms where it has other words (a title follows its language: ``CEO di
+        Sinovation Ventures`` is kept by ``prezesem firmy Sinovation Ventures``)."""
+        titles = set() if acronyms else {w.casefold() for w in m.text.split() if _acronym_word(w)}
+        kept = [w for w in content_words(m.words) if w not in titles]
+        return all(word_found(w, words) for w in translit_words(" ".join(kept or content_words(m.words))))
 
     def _held(self, m: Mention, others: Sequence[str], words: dict[str, list[str]], uncased: Sequence[str]) -> int:
         """How many versions write name ``m`` alike: the ``others`` (that all do, where it is
@@ -595,10 +610,25 @@ class NameSubstituted(Rule):
             return _same_form(q, n) or mine > max(sum(_same_form(p, q) and not _same_form(p, n) for p in mentions[o])
                                                    for o in others)
 
-        found = {m.key: m for o in others for m in mentions[o] if agreed(m, o) and not self._present(m, words[x])
+        found = {m.key: m for o in others for m in mentions[o] if agreed(m, o)
+                 and not self._present(m, words[x], acronyms=False)
                  and (_strong(m, langs, shared=self._held(m, others, words, uncased) >= 2) or kept(m)
                      or self._place(m, x, others, texts, words, uncased))}
         return [n for n in found.values() if not any(accounts(q, n) for q in mentions[x])]
+
+    def _fewer(self, x: str, others: list[str], mentions: dict[str, list[Mention]],
+               langs: Sequence[str]) -> list[Mention]:
+        """Names that can only be names which ``x`` writes, but fewer times than every other version
+        does (``Доктор Чили ... Кристине Блейси Форд`` for *Dr Ford ... Christine Blasey Ford*):
+        one occurrence may have been replaced."""
+        out = {}
+        for o in others:
+            for n in mentions[o]:
+                mine = self._count(n, mentions[x])
+                if n.key not in out and _name_only(n, langs) and 0 < mine < min(
+                        self._count(n, mentions[p]) for p in others):
+                    out[n.key] = n
+        return list(out.values())
 
     @staticmethod
     def _proper(m: Mention, langs: Sequence[str], texts: dict[str, str], uncased: Sequence[str]) -> bool:
@@ -624,6 +654,9 @@ class NameSubstituted(Rule):
         The encoder is asked only for what spelling and the alignment leave open."""
         langs = [ctx.story.document(d).lang for d in [x, *others]]
         missing = self._missing(x, others, mentions, texts, words, uncased, langs)
+        short = [n for n in self._fewer(x, others, mentions, langs) if n.key not in {m.key for m in missing}]
+        fewer = {n.key for n in short}
+        missing += short
         if not missing:
             yield from self._repeated(ctx, k, x, others, mentions, words, None, Severity.INFO)
             return
@@ -635,7 +668,7 @@ class NameSubstituted(Rule):
                     and not any(_alike(m, q, q.text) >= 0.7 for o in others for q in mentions[o])]
         extra = [m for m in unshared if max(_alike(m, n, residue[n.key]) for n in missing) < 0.7]
         taken = [q for q in mentions[x] if any(_same_form(q, p) for o in others for p in mentions[o]
-                                                if not any(_same_form(p, n) for n in missing))]
+                                                if not any(_same_form(p, n) for n in missing if n.key not in fewer))]
         surplus = self._surplus(x, others, mentions, words, langs)
         if not extra and not surplus:
             return  # no name stands in a missing one's place: a translation, a pronoun (no encoder needed)
@@ -661,14 +694,27 @@ class NameSubstituted(Rule):
         # that the story's token states tell apart from it, stands in its place
         placed = {id(m): [n for n in whole if self._misplaced(ctx, k, x, m, n, others)] for m in extra
                   if _strong(m, langs, substitute=True) and m not in proper_extra}
+        # a name of x, not of its ordinary words (``Stille Oceaan`` translates *Pacífico*) nor
+        # sharing a word with the missing name (``Półwyspie Kalifornijskim``, *Baja California*),
+        # whose neighbours on both sides the word alignment links to the neighbours of a missing
+        # name in another version stands in its slot (the names themselves, unlike the words
+        # around them, need not align: ``cudu na polu Trump`` / *milagre de Medinah*), unless the
+        # story's token states find the two names alike (``name_sim``: one translates the other)
+        slotted = {id(m): [n for n in whole if not _word_alike(m, n) and _slotted(
+                               ctx, k, x, m, [q for o in others for q in mentions[o] if _same_form(q, n)])
+                           and self.placement(ctx, k, x, m, n, others)[1] < self.opts["name_sim"]]
+                   for m in extra if _strong(m, langs)}
         # other words of x may render it (``système de surveillance`` for *Drought Monitor*),
         # unless it can only be a name and x has a name of its own
         own_names = [w for m in mentions[x] for w in m.text.split()]
-        whole = [n for n in whole if any(n in p for p in [*placed.values(), *linked.values()])
-                 or (n.key in proper and any(_strong(m, langs, substitute=True) for m in extra))
-                 or not self._found("rendered_z", ctx, k, n.text, [x], own_names,
-                                    named=places[n.key] and is_place(n.text, countries=False)
-                                    and ctx.story.document(x).lang not in NOUN_CAPITALISING)]
+        # a name this version writes, only fewer times, is missing only where the word alignment
+        # puts another name in its place
+        whole = [n for n in whole if any(n in p for p in [*placed.values(), *linked.values(), *slotted.values()])
+                 or n.key not in fewer and (
+                     (n.key in proper and any(_strong(m, langs, substitute=True) for m in extra))
+                     or not self._found("rendered_z", ctx, k, n.text, [x], own_names,
+                                        named=places[n.key] and is_place(n.text, countries=False)
+                                        and ctx.story.document(x).lang not in NOUN_CAPITALISING))]
         missing = [n for n in missing if beside[n.key] or n in whole]
         swaps = []
         for m in extra:
@@ -684,7 +730,8 @@ class NameSubstituted(Rule):
                 if _strong(m, langs, substitute=True) else \
                 [n for n in pair if n in whole and n.key in proper] if _acronym(m) else []
             gone = [n for n in gone if not _initials_of(m, n) and not _initials_of(n, m)]
-            there = [n for n in gone if n in linked.get(id(m), ()) or n in placed.get(id(m), ())]
+            there = [n for n in gone if any(n in p.get(id(m), ()) for p in (linked, placed, slotted))]
+            gone = [n for n in gone if n.key not in fewer]
             if part and not any(self._renders(ctx, n, residue[n.key], m, names) for n in part):
                 swaps.append((m, part, True))
             elif not part and there:
@@ -761,9 +808,10 @@ class NameSubstituted(Rule):
     def _renders(self, ctx: CheckContext, n: Mention, residue: str, m: Mention, names: Sequence[str]) -> bool:
         """The words ``m`` puts beside the kept part of ``n`` render the rest of it: the rest is
         made of ordinary words of its language or of English (translated there: *Paris Fashion
-        Week*), or the new words, before the kept ones, are ordinary words (a title:
-        ``Königin``, ``Padre``, ``Mme``; after a kept first word they are none: ``Glenn
-        Kubiak`` for *Glenn Moorfield*), or, by the encoder, they mean the same."""
+        Week*), or the new words, before the kept ones, are ordinary words of its language or,
+        but an acronym, of English (a title: ``Königin``, ``Padre``, ``Mme``, ``Reverend``; after a
+        kept first word they are none: ``Glenn Kubiak`` for *Glenn Moorfield*), or, by the
+        encoder, they mean the same."""
         kept = _kept(n, residue)
         parts = m.text.split()
         new = [p for p in parts if content_words(split_words(p))
@@ -772,7 +820,8 @@ class NameSubstituted(Rule):
             return True
         # ordinary words before the kept ones are a title (``Mme Davis``); after them, in place of
         # a surname or a name's own word (``Glenn Waszyngton`` for *Glenn Middleton*), they are not
-        title = ((" ".join(new), m.lang),) if parts.index(new[0]) == 0 else ()
+        langs = [m.lang] if any(map(_acronym_word, new)) else [m.lang, "en"]
+        title = () if parts.index(new[0]) else tuple((" ".join(new), lang) for lang in langs)
         if any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang])
                for t, lang in ((residue, n.lang), (residue, "en"), *title)):
             return True
@@ -1018,6 +1067,44 @@ def _meaning_found(ctx: CheckContext, k: int, x: str, names: Sequence[Mention]) 
     return bool(found) and max(found) < rw.neutral
 
 
+def _slotted(ctx: CheckContext, k: int, x: str, m: Mention, theirs: Sequence[Mention], reach: int = 2) -> bool:
+    """``m`` of ``x`` stands where one of ``theirs`` (mentions of other versions) stands: on each
+    side, one of the ``reach`` nearest words of one is linked by the row's word alignment to one
+    of the ``reach`` nearest of the other, or both names end the row there. False without
+    token states."""
+    rw = ctx.words.rows.get(k) if ctx.words is not None else None
+    if rw is None or x not in rw.cells:
+        return False
+    mine = [i for i, w in enumerate(rw.cells[x].words.words) if m.start <= w.start and w.end <= m.end]
+    for q in theirs:
+        if q.doc not in rw.cells or not mine:
+            continue
+        links = rw.pairs[(x, q.doc)].links
+        own = [j for j, w in enumerate(rw.cells[q.doc].words.words) if q.start <= w.start and w.end <= q.end]
+        if own and all(_side_linked(links, a, b, step, reach) for a, b, step in
+                       ((mine[0] - 1, own[0] - 1, -1), (mine[-1] + 1, own[-1] + 1, 1))):
+            return True
+    return False
+
+
+def _word_alike(m: Mention, n: Mention) -> bool:
+    """A word of one name (four letters or more) sounds like a word of the other
+    (``Kalifornijskim``/*California*) or begins with its first four letters (a word made from it:
+    ``Boliwijczyków``/*Bolivia*): one renders the other in part."""
+    wa, wb = (translit_words(" ".join(x.content)) for x in (m, n))
+    return any(sounds_alike(a, b) >= 0.7 or a[:4] == b[:4] for a in wa if len(a) >= 4 for b in wb if len(b) >= 4)
+
+
+def _side_linked(links: np.ndarray, a: int, b: int, step: int, reach: int) -> bool:
+    """Words ``a``, ``a + step``... of one text and ``b``, ``b + step``... of the other (``reach``
+    of each) hold a link, or both texts end there."""
+    xs = [i for i in range(a, a + step * reach, step) if 0 <= i < links.shape[0]]
+    ys = [j for j in range(b, b + step * reach, step) if 0 <= j < links.shape[1]]
+    if not xs or not ys:
+        return not xs and not ys
+    return bool(links[np.ix_(xs, ys)].any())
+
+
 def _ordinary_words(m: Mention) -> bool:
     """The name is made of ordinary words of its language or of English."""
     words = split_words(m.text, accents=True)
@@ -1033,9 +1120,14 @@ def _one_name(idx: NameIndex, m: Mention, n: Mention) -> bool:
 
 def _acronym(m: Mention) -> bool:
     """Acronyms follow each language (``HIV``/``VIH``): not compared here (``MoveOn`` is a name)."""
-    letters = [c for c in m.text if c.isalpha()]
+    return len(m.content) == 1 and _acronym_word(m.text)
+
+
+def _acronym_word(text: str) -> bool:
+    """Mostly capitals, two or more, six letters at most (``HIV``, ``CEO``, ``PhD``)."""
+    letters = [c for c in text if c.isalpha()]
     upper = sum(c.isupper() for c in letters)
-    return bool(letters) and upper >= 2 and 2 * upper > len(letters) and len(m.content) == 1 and len(letters) <= 6
+    return bool(letters) and upper >= 2 and 2 * upper > len(letters) and len(letters) <= 6
 
 
 def _initials_of(m: Mention, n: Mention) -> bool:
