@@ -701,6 +701,23 @@ def test_a_name_written_fewer_times_is_replaced_only_where_another_stands_in_its
             if f.severity >= Severity.WARNING] == flagged
 
 
+def test_a_word_made_from_a_name_written_fewer_times_is_its_other_occurrence(monkeypatch):
+    # the Polish version writes Tervola once and its people where the others write Tervola again;
+    # the word alignment links the two and the token states keep them apart, as for a swapped name
+    monkeypatch.setattr(NameSubstituted, "counterpart_z", staticmethod(lambda *a, **k: float("inf")))
+    monkeypatch.setattr(NameSubstituted, "placement", staticmethod(lambda *a, **k: (True, 0.5)))
+    rows = [{"en": "Many in Tervola watched, and Tervola cheered.",
+             "fr": "Beaucoup à Tervola ont regardé, et Tervola a applaudi.",
+             "pl": "Wielu Tervolczyków oglądało, a Tervola wiwatowała."}]
+    tokens = _tokens_with({})
+    assert [f for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
+            if f.severity >= Severity.WARNING] == []
+    # another name there is a swap
+    rows[0]["pl"] = "Wielu Morbachów oglądało, a Tervola wiwatowała."
+    assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
+            if f.severity >= Severity.WARNING] == [("pl", "Morbachów")]
+
+
 def test_without_token_states_no_name_is_placed_by_its_neighbours(monkeypatch):
     _slot_only(monkeypatch)
     rows = [{"fr": "Après Marquardt, Korvald Stenmark égalisa pour Dundee.",

@@ -687,12 +687,16 @@ class NameSubstituted(Rule):
         proper = {n.key for n in whole if self._proper(n, langs, texts, uncased)}
         idx = story_names(ctx)
         proper_extra = [m for m in extra if _name_only(m, langs)]
+        # (a name this version writes, only fewer times: a word made from it is its other
+        # occurrence, ``Boliwijczyków`` beside ``Boliwii`` for *Bolivia* twice)
         linked = {id(m): [n for n in whole if n.key in proper and not _one_name(idx, m, n)
+                          and not (n.key in fewer and _word_alike(m, n))
                           and self._misplaced(ctx, k, x, m, n, others, "name_sim")]
                   for m in proper_extra if not m.initial}
         # a name of x that the word alignment puts where the others write a missing name, and
         # that the story's token states tell apart from it, stands in its place
-        placed = {id(m): [n for n in whole if self._misplaced(ctx, k, x, m, n, others)] for m in extra
+        placed = {id(m): [n for n in whole if not (n.key in fewer and _word_alike(m, n))
+                          and self._misplaced(ctx, k, x, m, n, others)] for m in extra
                   if _strong(m, langs, substitute=True) and m not in proper_extra}
         # a name of x, not of its ordinary words (``Stille Oceaan`` translates *Pacífico*) nor
         # sharing a word with the missing name (``Półwyspie Kalifornijskim``, *Baja California*),
