@@ -172,7 +172,7 @@ def sounds_alike(a: str, b: str) -> float:
     sa, sb = _skeleton(a, _NAME_SOUNDS, "aeiouyjwhv"), _skeleton(b, _NAME_SOUNDS, "aeiouyjwhv")
     spelled = char_similarity(anyascii(a), anyascii(b))
     short, long_ = sorted((sa, sb), key=len)
-    ended = len(long_) - len(short) <= 1 and long_.startswith(short) or len(short) == len(long_)
+    ended = len(short) == len(long_) or (len(long_) == len(short) + 1 and long_.startswith(short))
     return max(spelled, char_similarity(sa, sb)) if ended or spelled >= 0.5 else spelled
 
 

@@ -476,11 +476,11 @@ class NameSubstituted(Rule):
     at the start of a sentence) and the story's token states keep apart (below
     ``name_sim``), are a swap without searching the rows; so is an own name that is not made of
     ordinary words of its language (``Stille Oceaan`` translates *Pacífico*) nor shares a word
-    with the missing one (``Półwyspie Kalifornijskim``/*Baja California*, ``Boliwijczyków``/
-    *Bolivia*) where the word alignment
-    links the words on both sides of it to the words on both sides of the missing name
-    (``cudu na polu Trump``/*milagre de Medinah*: the names themselves need not align) and the
-    token states keep the two apart (below ``name_sim``); a name that can only be a name, which
+    with the missing one (``Półwyspie Kalifornijskim``/*Baja California*,
+    ``Boliwijczyków``/*Bolivia*) where the word alignment links the words on both sides of it
+    to the words on both sides of the missing name (``cudu na polu Trump``/*milagre de
+    Medinah*: the names themselves need not align) and the token states keep the two apart
+    (below ``name_sim``); a name that can only be a name, which
     the version writes but fewer times than every other version, is missing only by those
     means (``Lloyds`` in *P. Diddy or Lloyds* where the others have *P. Diddy or Diddy*: a
     pronoun or a first name for one occurrence stands in no name's place); otherwise an own
@@ -619,8 +619,8 @@ class NameSubstituted(Rule):
     def _fewer(self, x: str, others: list[str], mentions: dict[str, list[Mention]],
                langs: Sequence[str]) -> list[Mention]:
         """Names that can only be names which ``x`` writes, but fewer times than every other version
-        does (``Доктор Чили ... Кристине Блейси Форд`` for *Dr Ford ... Christine Blasey Ford*):
-        one occurrence may have been replaced."""
+        does (``P. Diddy or Lloyds`` for *P. Diddy or Diddy*): one occurrence may have been
+        replaced."""
         out = {}
         for o in others:
             for n in mentions[o]:
@@ -1091,14 +1091,6 @@ def _slotted(ctx: CheckContext, k: int, x: str, m: Mention, theirs: Sequence[Men
     return False
 
 
-def _word_alike(m: Mention, n: Mention) -> bool:
-    """A word of one name (four letters or more) sounds like a word of the other
-    (``Kalifornijskim``/*California*) or begins with its first four letters (a word made from it:
-    ``Boliwijczyków``/*Bolivia*): one renders the other in part."""
-    wa, wb = (translit_words(" ".join(x.content)) for x in (m, n))
-    return any(sounds_alike(a, b) >= 0.7 or a[:4] == b[:4] for a in wa if len(a) >= 4 for b in wb if len(b) >= 4)
-
-
 def _side_linked(links: np.ndarray, a: int, b: int, step: int, reach: int) -> bool:
     """Words ``a``, ``a + step``... of one text and ``b``, ``b + step``... of the other (``reach``
     of each) hold a link, or both texts end there."""
@@ -1107,6 +1099,14 @@ def _side_linked(links: np.ndarray, a: int, b: int, step: int, reach: int) -> bo
     if not xs or not ys:
         return not xs and not ys
     return bool(links[np.ix_(xs, ys)].any())
+
+
+def _word_alike(m: Mention, n: Mention) -> bool:
+    """A word of one name (four letters or more) sounds like a word of the other
+    (``Kalifornijskim``/*California*) or begins with its first four letters (a word made from it:
+    ``Boliwijczyków``/*Bolivia*): one renders the other in part."""
+    wa, wb = (translit_words(" ".join(x.content)) for x in (m, n))
+    return any(sounds_alike(a, b) >= 0.7 or a[:4] == b[:4] for a in wa if len(a) >= 4 for b in wb if len(b) >= 4)
 
 
 def _ordinary_words(m: Mention) -> bool:

@@ -537,8 +537,8 @@ def _capitalised(ctx: CheckContext, k: int, d: str) -> list[str]:
 
 
 def _fixed_words(keepers: Sequence[Mention], sounded: dict[str, list[str]] | None = None) -> set[str]:
-    """The folded words of a name that two or more other versions keep (declined or not), at least one of them
-    where no title would stand so: a word foreign to its language (``Evening`` of *Evening News*
+    """The folded words of a name that two or more other versions keep (declined or not), at
+    least one of them where no title would stand so: a word foreign to its language (``Evening`` of *Evening News*
     in German), or capitalised inside a sentence of a language that writes titles in lower case
     (``Kanye`` in *le rappeur Kanye West*), or written by its sounds in another script than
     Latin (``sounded``: those versions' words, transliterated; ``رايدر``, ``Бейкера`` for a
