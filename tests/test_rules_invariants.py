@@ -468,10 +468,15 @@ def test_real_encoder_reads_exonyms_and_compounds_as_counterparts(embedder):
     assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=embedder)] == [("it", "Marco Bellini")]
 
 
-def _flagged(rows, embed=_concept_embed):
+def _flagged(rows, embed=_concept_embed, token_states=None):
     """XL803's warnings and errors, by default with the bag-of-words encoder that knows exonyms."""
-    return [(f.lang, f.text, f.severity) for f in run(NameSubstituted, rows, embed=embed)
+    return [(f.lang, f.text, f.severity) for f in run(NameSubstituted, rows, embed=embed, token_states=token_states)
             if f.severity >= Severity.WARNING]
+
+
+def _placed(rows, tokens):
+    """XL803's warnings and errors as (version, text), with these token states."""
+    return [(lang, text) for lang, text, _ in _flagged(rows, token_states=tokens)]
 
 
 def test_a_person_swapped_with_the_first_name_kept_is_flagged_on_the_new_surname():
@@ -658,8 +663,7 @@ _SLOT_TOKENS = {"égalisa": ("empató", 0.9), "empatou": ("empató", 0.9), "wyr�
 def test_a_name_standing_where_the_others_have_another_is_flagged_by_its_neighbours(monkeypatch, rows, flagged):
     _slot_only(monkeypatch)
     tokens = _tokens_with(_SLOT_TOKENS)
-    assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
-            if f.severity >= Severity.WARNING] == flagged
+    assert _placed(rows, tokens) == flagged
 
 
 @pytest.mark.parametrize("rows", [
@@ -681,8 +685,7 @@ def test_a_name_standing_where_the_others_have_another_is_flagged_by_its_neighbo
 def test_a_name_in_a_slot_of_its_own_or_rendering_the_missing_one_is_not_flagged(monkeypatch, rows):
     _slot_only(monkeypatch)
     tokens = _tokens_with(_SLOT_TOKENS)
-    assert [f for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
-            if f.severity >= Severity.WARNING] == []
+    assert _placed(rows, tokens) == []
 
 
 @pytest.mark.parametrize("de,flagged", [
@@ -697,8 +700,7 @@ def test_a_name_written_fewer_times_is_replaced_only_where_another_stands_in_its
     rows = [{"en": "Kelvane said the plan failed, and Anna Kelvane agreed.",
              "fr": "Kelvane a dit que le plan avait échoué, et Anna Kelvane était d'accord.", "de": de}]
     tokens = _tokens_with({"sagte": ("said", 0.9), "dit": ("said", 0.9)})
-    assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
-            if f.severity >= Severity.WARNING] == flagged
+    assert _placed(rows, tokens) == flagged
 
 
 def test_a_word_made_from_a_name_written_fewer_times_is_its_other_occurrence(monkeypatch):
@@ -710,12 +712,10 @@ def test_a_word_made_from_a_name_written_fewer_times_is_its_other_occurrence(mon
              "fr": "Beaucoup à Tervola ont regardé, et Tervola a applaudi.",
              "pl": "Wielu Tervolczyków oglądało, a Tervola wiwatowała."}]
     tokens = _tokens_with({})
-    assert [f for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
-            if f.severity >= Severity.WARNING] == []
+    assert _placed(rows, tokens) == []
     # another name there is a swap
     rows[0]["pl"] = "Wielu Morbachów oglądało, a Tervola wiwatowała."
-    assert [(f.lang, f.text) for f in run(NameSubstituted, rows, embed=_concept_embed, token_states=tokens)
-            if f.severity >= Severity.WARNING] == [("pl", "Morbachów")]
+    assert _placed(rows, tokens) == [("pl", "Morbachów")]
 
 
 def test_without_token_states_no_name_is_placed_by_its_neighbours(monkeypatch):
