@@ -38,11 +38,65 @@ def test_one_forward_call_per_wave_in_story_order():
     encoder = Recording()
     batcher = WaveBatcher(Embedder(encoder, batch_size=1000), width=10)
     batcher.map(list(range(10)), job)
-    assert len(encoder.calls) == 3 == batcher.waves
-    wave = ["shared string", *(f"story {k} step 0 word0" for k in range(10))]
+    assert len(encoder.calls) == 6 == batcher.waves  # two cohorts of five stories, three steps each
+    wave = ["shared string", *(f"story {k} step 0 word0" for k in range(5))]
     # one batch for the whole wave, longest strings first, equal lengths in story order (no padding)
     assert encoder.calls[0] == sorted(wave, key=len, reverse=True)
     assert encoder.calls[0][:2] == ["story 0 step 0 word0", "story 1 step 0 word0"]
+    # the second cohort asked for the shared string while the first wave was in flight: not encoded twice
+    assert encoder.calls[1] == [f"story {k} step 0 word0" for k in range(5, 10)]
+
+
+def test_a_wave_encodes_while_the_other_cohort_runs():
+    import threading
+
+    started = threading.Event()  # set by the first story of the second cohort
+
+    class Waiting(HashedEncoder):
+        overlapped: list[bool] = []
+
+        def encode(self, texts):
+            if not self.overlapped:  # the first wave waits for the other cohort to start
+                self.overlapped.append(started.wait(timeout=10))
+            return super().encode(texts)
+
+    def marking(k, service):
+        if k == 2:
+            started.set()
+        return job(k, service)
+
+    batcher = WaveBatcher(Embedder(Waiting()), width=4)
+    assert batcher.map(list(range(4)), marking) == [job(k, Embedder(HashedEncoder())) for k in range(4)]
+    assert Waiting.overlapped == [True]
+
+
+def test_waves_do_not_depend_on_timing():
+    import random
+    import time
+
+    class Jittery(Recording):
+        def __init__(self, seed: int) -> None:
+            super().__init__()
+            self.rng = random.Random(seed)
+
+        def encode(self, texts):
+            time.sleep(self.rng.random() * 0.01)
+            return super().encode(texts)
+
+    def uneven(k, service):  # stories of different lengths, some asking what another cohort asks
+        out = []
+        for step in range(k % 4 + 1):
+            time.sleep(0.002 * ((k * 7 + step) % 3))
+            service([f"step {step}"])  # known at once, or once the wave that has it lands
+            out.append(float(service([f"story {k} step {step}"])[0].sum()))
+        return out
+
+    runs = []
+    for seed in (1, 2, 3):
+        encoder = Jittery(seed)
+        results = WaveBatcher(Embedder(encoder, batch_size=1000), width=6).map(list(range(15)), uneven)
+        runs.append((results, encoder.calls))
+    assert runs[0] == runs[1] == runs[2]
 
 
 def test_an_error_in_one_story_is_raised_once_the_others_are_done():
@@ -123,8 +177,8 @@ def test_encoders_asked_together_share_each_wave():
     main, other = Recording(), Recording()
     batcher = WaveBatcher(Embedder(main, batch_size=1000), width=5)
     assert batcher.map(list(range(5)), aligning(Embedder(other, batch_size=1000))) == expected
-    assert batcher.waves == 2 and len(main.calls) == len(other.calls) == 2
-    assert sorted(other.calls[0]) == sorted(main.calls[0]) and len(main.calls[0]) == 10
+    assert batcher.waves == 4 and len(main.calls) == len(other.calls) == 4  # two cohorts, two rounds
+    assert sorted(other.calls[0]) == sorted(main.calls[0]) and len(main.calls[0]) == 4
 
 
 def test_a_waves_encoder_seconds_are_shared_among_its_components_by_characters():

@@ -1,9 +1,10 @@
 """Stage 3, embed: the small encoder interface and the per-run string cache."""
 from __future__ import annotations
 
+import threading
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -108,6 +109,8 @@ class Embedder:
         self.collect_new = False
         self.new_vectors: dict[str, np.ndarray] = {}
         self.last_encoded: list[str] = []  # the strings of the latest forward call (for per-caller counts)
+        # the counters' updates: a story's thread reads the store while a wave encodes in another
+        self._counting = threading.Lock()
 
     @property
     def has_tokens(self) -> bool:
@@ -152,14 +155,16 @@ class Embedder:
         unknown = [t for t in want if t not in self._memo]
         if self.store is not None and unknown:
             found = self.store.get_many(self.encoder.name, unknown)
-            self.counters.vectors_from_store += len(found)
-            self.strings_requested += len(found)
+            with self._counting:
+                self.counters.vectors_from_store += len(found)
+                self.strings_requested += len(found)
             self._memo.update(found)
         self._fill([t for t in unknown if t not in self._memo], tokens=True)
 
-    def forget_tokens(self) -> None:
-        """Drop the token states held in memory (a store still has them): memory flat over a feed."""
-        self._tokens.clear()
+    def forget_tokens(self, keep: Collection[str] = ()) -> None:
+        """Drop the token states held in memory but those of ``keep`` (a store still has them):
+        memory flat over a feed."""
+        self._tokens = {t: s for t, s in self._tokens.items() if t in keep}
 
     def remember(self, vectors: dict[str, np.ndarray], tokens: dict[str, TokenStates] | None = None) -> None:
         """Know these vectors (and float16 token states) without storing them: a worker's inputs."""
@@ -177,16 +182,19 @@ class Embedder:
         want = list(dict.fromkeys(texts))
         need_vec = [t for t in want if t not in self._memo]
         need_tok = [t for t in want if t not in self._tokens] if tokens else []
-        self.strings_requested += len(need_vec)
+        with self._counting:
+            self.strings_requested += len(need_vec)
         if self.store is not None:
             if need_vec:
                 found = self.store.get_many(self.encoder.name, need_vec)
-                self.counters.vectors_from_store += len(found)
+                with self._counting:
+                    self.counters.vectors_from_store += len(found)
                 self._memo.update(found)
             get_tokens = getattr(self.store, "get_tokens", None)
             if need_tok and get_tokens is not None:
                 found_tok = get_tokens(self.token_model, need_tok)
-                self.counters.tokens_from_store += len(found_tok)
+                with self._counting:
+                    self.counters.tokens_from_store += len(found_tok)
                 self._tokens.update(found_tok)
         with_tokens = [t for t in need_tok if t not in self._tokens]
         both = set(with_tokens)
@@ -196,7 +204,8 @@ class Embedder:
         """Take freshly encoded vectors and float16 token states (here or by a worker): memo,
         store, and the new entries a worker hands back."""
         fresh = {t: v for t, v in vectors.items() if t not in self._memo}  # keep vectors already known
-        self.strings_embedded += len(fresh)
+        with self._counting:
+            self.strings_embedded += len(fresh)
         self._memo.update(fresh)
         self._tokens.update(tokens)
         if self.collect_new:
@@ -215,18 +224,16 @@ class Embedder:
         fresh: dict[str, np.ndarray] = {}
         fresh_tok: dict[str, TokenStates] = {}
         t0 = time.perf_counter()
-        if with_tokens:
-            self.counters.forward_calls += 1
-        if vec_only:
-            self.counters.forward_calls += 1
         for chunk in _by_length(with_tokens, self.batch_size):
             raw, states = self.encoder.encode_with_tokens(chunk)  # type: ignore[attr-defined]
             fresh.update(zip(chunk, self._checked(raw, len(chunk))))
             fresh_tok.update((t, half_precision(s)) for t, s in zip(chunk, states))
         for chunk in _by_length(vec_only, self.batch_size):
             fresh.update(zip(chunk, self._checked(self.encoder.encode(chunk), len(chunk))))
-        self.counters.seconds += time.perf_counter() - t0
-        self.counters.strings_encoded += len(with_tokens) + len(vec_only)
+        with self._counting:
+            self.counters.seconds += time.perf_counter() - t0
+            self.counters.strings_encoded += len(with_tokens) + len(vec_only)
+            self.counters.forward_calls += bool(with_tokens) + bool(vec_only)
         self.last_encoded = [*with_tokens, *vec_only]
         self.keep(fresh, fresh_tok)
 
