@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from xlingo.embed.base import Embedder
-from xlingo.embed.batching import WaveBatcher
+from xlingo.embed.batching import SWITCH_INTERVAL, WaveBatcher
 from xlingo.testing import HashedEncoder
 
 
@@ -226,3 +226,17 @@ def test_feed_chunks_are_the_local_sentence_pass_calls():
     assert chunks[0][:3] == ["Satz 0.", "Satz 1.", "Satz 2."] and "Satz 7." not in chunks[0]
     assert sum(len(c) for c in chunks) == len(set(chunks[0]) | set(chunks[1]))  # each text once
     assert feed_chunks(texts, set()) == []
+
+
+def test_the_switch_interval_is_short_while_stories_run_and_restored_after():
+    import sys
+
+    seen = []
+
+    def noting(k, service):
+        seen.append(sys.getswitchinterval())
+        return job(k, service)
+
+    before = sys.getswitchinterval()
+    WaveBatcher(Embedder(HashedEncoder()), width=4).map(list(range(4)), noting)
+    assert sys.getswitchinterval() == before and seen == pytest.approx([min(before, SWITCH_INTERVAL)] * 4)
