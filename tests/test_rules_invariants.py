@@ -594,6 +594,62 @@ def test_a_city_named_in_each_language_is_an_exonym_even_where_the_encoder_does_
     assert same.tolist() == [[True, False], [False, False]]
 
 
+#: What a second encoder (USE v3 in a real run) knows of names translated, as phrase -> concept.
+SECOND_NAMES = {"silicon valley": 0, "кремниевую долину": 0, "china": 1, "китай": 1, "сша": 1}
+
+
+def _second_embed(texts):
+    out = []
+    for t in texts:
+        seed = int.from_bytes(hashlib.blake2b(t.casefold().encode(), digest_size=4).digest(), "little")
+        noise = np.random.default_rng(seed).standard_normal(DIM)
+        concept = SECOND_NAMES.get(t.casefold())
+        v = noise if concept is None else np.eye(DIM)[concept] + 0.05 * noise
+        if t == "США":  # near China (a country), not China
+            v = v + np.eye(DIM)[3]
+        out.append(v / np.linalg.norm(v))
+    return np.array(out, dtype=np.float32)
+
+
+@pytest.mark.parametrize("lang, text, more, expected", [
+    ("ru", "Ли переехал в Кремниевую долину в 2010 году.", 1, "Кремниевую долину"),  # one capital per name
+    ("ru", "Ли переехал в Кремниевую долину в 2010 году.", 0, "Кремниевую"),  # a one-word name: nothing more
+    ("ru", "Нападающий «Небесно-голубых» забил мяч.", 0, "Небесно-голубых"),  # the rest of a hyphenated word
+    ("es", "La Casa Blanca, en Washington.", 2, "Casa Blanca"),  # a comma ends the name
+    ("pl", "Przeprowadził się do Doliny Krzemowej w 2010 roku.", 0, "Doliny Krzemowej"),  # both words capitalised
+    ("en", "The team met Jean-Luc Picard today.", 0, "Jean-Luc Picard"),  # capitalised parts are the name's own
+])
+def test_a_phrase_takes_the_words_a_language_writes_after_a_names_capital(lang, text, more, expected):
+    from xlingo.check.rules.invariants import _phrase
+    from xlingo.names import extract
+
+    first = next(m for m in extract(text, lang) if expected.startswith(m.text))
+    assert _phrase(text, first, more) == expected
+
+
+def test_a_name_the_second_encoder_finds_translated_is_an_exonym_unless_another_name_is_as_close():
+    # e5 (here the lexicon, which knows no names) misses `Кремниевую долину` for *Silicon Valley*; USE v3 knows it
+    from xlingo.names import extract
+
+    text = "Ли переехал в Кремниевую долину, а не в Китай или США."
+    rows = [{"en": "Lee moved to Silicon Valley, not to China or the US.", "ru": text}]
+    found = {m.text: m for m in extract(text, "ru")}
+    names = ["Lee", "Silicon Valley", "China", "US", "Ли", "Кремниевую", "Китай", "США"]
+    written = (text, [found["Кремниевую"], found["США"]])
+    plain = context_for(story_from_rows(rows), embed=lexicon_embed)
+    assert NameSubstituted()._exonyms(plain, ["Silicon Valley"], ["Кремниевую", "США"], names, written).tolist() \
+        == [[False, False]]  # no second encoder: e5 alone decides
+    ctx = context_for(story_from_rows(rows), embed=lexicon_embed, second_embed=_second_embed)
+    assert NameSubstituted()._exonyms(ctx, ["Silicon Valley"], ["Кремниевую", "США"], names, written).tolist() \
+        == [[True, False]]
+    assert NameSubstituted()._exonyms(ctx, ["Silicon Valley"], [], names, (text, [])).shape == (1, 0)
+    # США is near China, but `Китай` of the story nearer: another country, not China's name
+    assert NameSubstituted()._exonyms(ctx, ["China"], ["США"], names, (text, [found["США"]])).tolist() == [[False]]
+    # the closest of unrelated phrases is no translation: its cosine is far under a translation's
+    assert NameSubstituted()._exonyms(ctx, ["Silicon Valley"], ["США"], ["Lee"], (text, [found["США"]])).tolist() \
+        == [[False]]
+
+
 def test_a_surname_replaced_after_the_kept_first_name_by_an_ordinary_word_is_flagged():
     # "Verano" is an ordinary Spanish word, but after the kept first name it is no title
     rows = [{"en": "The goal was scored by Tomas Brekke in the last minute.",

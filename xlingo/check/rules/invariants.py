@@ -677,7 +677,8 @@ class NameSubstituted(Rule):
         whole = [n for n in missing if beside[n.key] is None]
         # a name of x alone that means a wholly missing one (an exonym, a declined or
         # transliterated form spelling misses: ``Mendze``/*Menga*) accounts for both
-        same = self._exonyms(ctx, [n.text for n in whole], [m.text for m in unshared], names)
+        same = self._exonyms(ctx, [n.text for n in whole], [m.text for m in unshared], names,
+                             (ctx.story.document(x).text, unshared))
         whole = [n for i, n in enumerate(whole) if not same[i].any()]
         extra = [m for m in extra if not same[:, unshared.index(m)].any()]
         # names on both sides that can only be names (no ordinary words: nothing to translate),
@@ -867,17 +868,29 @@ class NameSubstituted(Rule):
                               row=k, related=[_mention_span(ctx, n) for n in missing or []], severity=severity)
 
     def _exonyms(self, ctx: CheckContext, names: Sequence[str], candidates: Sequence[str],
-                 background: Sequence[str]) -> np.ndarray:
+                 background: Sequence[str], written: tuple[str, Sequence[Mention]] | None = None) -> np.ndarray:
         """Which of ``candidates`` means which of ``names``: two names of one city by GeoNames
         (``Nova Iorque``/``New York``), else by the encoder, closer to it than the story's other
         names are (an encoder finds all names alike, so names are the background here, not
-        words). A names x candidates matrix."""
+        words). Given where the candidates are ``written`` (their document's text and mentions),
+        the run's second encoder (USE v3, which knows names translated that e5 does not:
+        ``Кремниевая долина``/*Silicon Valley*) is asked too, of each candidate with as many
+        more words as the name has (:func:`_phrase`): the closest means the name when its cosine
+        reads as a translation's (:data:`TRANSLATED_NAME_COS`) and no other name of the story is
+        as close (USE finds two countries alike). A names x candidates matrix."""
         out = np.array([[same_place(name, c) for c in candidates] for name in names], dtype=bool)
         out = out.reshape(len(names), len(candidates))
         for i, name in enumerate(names):
             rest = [t for t in background if t != name]
             if candidates and rest and not out[i].any():
                 out[i] = calibrated(ctx.embed, [name], list(candidates), rest)[0] >= self.opts["same_name_z"]
+            if written and written[1] and rest and not out[i].any() and ctx.second_embed is not None:
+                text, mentions = written
+                phrases = [_phrase(text, m, len(name.split()) - len(m.text.split())) for m in mentions]
+                vecs = np.asarray(ctx.second_embed([name, *phrases, *rest]), dtype=np.float64)
+                sims = vecs[1:] @ vecs[0]
+                best = int(np.argmax(sims[:len(phrases)]))
+                out[i, best] = sims[best] >= max(TRANSLATED_NAME_COS, float(sims[len(phrases):].max()))
         return out
 
     def _found(self, search: str, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
@@ -1001,6 +1014,30 @@ def _shortened(a: Mention, b: Mention) -> bool:
     wa, wb = translit_words(" ".join(a.content)), translit_words(" ".join(b.content))
     return any(len(p) >= 3 and len(p) + 2 <= len(q) and q.startswith(p) for x, y in ((wa, wb), (wb, wa))
                for p in x for q in y)
+
+
+#: USE v3's cosine from which a name and a phrase read as translations of each other (`Кремниевая
+#: долина`/*Silicon Valley* 0.46, `Небесно-голубым`/*Sky Blues* 0.61; two venues, `Stadio San
+#: Paolo`/*Le Golf National*, 0.23; unrelated names 0.2-0.35).
+TRANSLATED_NAME_COS = 0.45
+_HYPHEN_REST = re.compile(r"[-‐][^\W\d_]+")
+_NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
+
+
+def _phrase(text: str, m: Mention, more: int) -> str:
+    """``m`` with the rest of a hyphenated word it ends in and up to ``more`` lower-case words
+    after it: a name as a language that capitalises only its first word writes it
+    (``Кремниевая долина``, ``Небесно-голубым``)."""
+    end = m.end
+    rest = _HYPHEN_REST.match(text, end)
+    if rest and rest.group()[1].islower():
+        end = rest.end()
+    for _ in range(max(0, more)):
+        word = _NEXT_WORD.match(text, end)
+        if word is None or not word.group(1)[0].islower():
+            break
+        end = word.end()
+    return text[m.start:end]
 
 
 def _residue(n: Mention, words: Sequence[str]) -> str:
