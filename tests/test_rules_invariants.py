@@ -645,6 +645,10 @@ def test_a_name_the_second_encoder_finds_translated_is_an_exonym_unless_another_
     assert NameSubstituted()._exonyms(ctx, ["Silicon Valley"], [], names, (text, [])).shape == (1, 0)
     # США is near China, but `Китай` of the story nearer: another country, not China's name
     assert NameSubstituted()._exonyms(ctx, ["China"], ["США"], names, (text, [found["США"]])).tolist() == [[False]]
+    # a candidate written as the story's names list it is not outdone by its own entry there
+    own = (text, [found["Китай"]])
+    assert NameSubstituted()._exonyms(plain, ["China"], ["Китай"], names, own).tolist() == [[False]]
+    assert NameSubstituted()._exonyms(ctx, ["China"], ["Китай"], names, own).tolist() == [[True]]
     # the closest of unrelated phrases is no translation: its cosine is far under a translation's
     assert NameSubstituted()._exonyms(ctx, ["Silicon Valley"], ["США"], ["Lee"], (text, [found["США"]])).tolist() \
         == [[False]]

@@ -884,13 +884,18 @@ class NameSubstituted(Rule):
             rest = [t for t in background if t != name]
             if candidates and rest and not out[i].any():
                 out[i] = calibrated(ctx.embed, [name], list(candidates), rest)[0] >= self.opts["same_name_z"]
-            if written and written[1] and rest and not out[i].any() and ctx.second_embed is not None:
-                text, mentions = written
-                phrases = [_phrase(text, m, len(name.split()) - len(m.text.split())) for m in mentions]
-                vecs = np.asarray(ctx.second_embed([name, *phrases, *rest]), dtype=np.float64)
-                sims = vecs[1:] @ vecs[0]
-                best = int(np.argmax(sims[:len(phrases)]))
-                out[i, best] = sims[best] >= max(TRANSLATED_NAME_COS, float(sims[len(phrases):].max()))
+        todo = [i for i, name in enumerate(names) if not out[i].any() and any(t != name for t in background)]
+        if written and written[1] and todo and ctx.second_embed is not None:
+            text, mentions = written
+            phrases = {i: [_phrase(text, m, len(names[i].split()) - len(m.text.split())) for m in mentions] for i in todo}
+            asked = list(dict.fromkeys([*(names[i] for i in todo), *(t for i in todo for t in phrases[i]), *background]))
+            vec = dict(zip(asked, np.asarray(ctx.second_embed(asked), dtype=np.float64)))  # one request
+            for i in todo:
+                sims = np.array([vec[t] @ vec[names[i]] for t in phrases[i]])
+                best = int(np.argmax(sims))
+                own = {names[i], phrases[i][best], mentions[best].text}
+                closest_other = max((float(vec[t] @ vec[names[i]]) for t in background if t not in own), default=-1.0)
+                out[i, best] = sims[best] >= max(TRANSLATED_NAME_COS, closest_other)
         return out
 
     def _found(self, search: str, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
