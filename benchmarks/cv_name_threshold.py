@@ -6,11 +6,14 @@ words of the story's other rows) per search:
 * ``rendered_z``: whether a name the other versions share, missing from a version by spelling,
   is rendered there with other words (``système de surveillance`` for *Drought Monitor*);
 * ``same_name_z``: whether the other versions render a name of that version, which none of them
-  spells, with other words (also the exonym test's threshold).
+  spells, with other words (also the exonym test's threshold);
+* ``translated_cos``: where neither finds a counterpart, the cosine from which the run's second
+  encoder (USE v3) reads a name of the version, with the words its language writes after it, as
+  a translation of the missing name (it must also be closer than the story's other names).
 
 A candidate below the threshold counts as a substitution. Candidates come from clean NTREX
-stories (EN/DE/FR/PT and the 2-way EN/DE, FR/PT of ``ntrex_clean.py``: every candidate that
-reaches a search is a false alarm unless the search stops it) and from the perturbation suite's entity swaps, under one or more suite seeds (the
+stories (the 4-way and 2-way settings of ``ntrex_clean.py`` and its 3-way mixed-script ones: every
+candidate that reaches a search is a false alarm unless the search stops it) and from the perturbation suite's entity swaps, under one or more suite seeds (the
 swapped-in name must pass the ``same_name_z`` search; the name it replaced must pass the
 ``rendered_z`` search in the perturbed version). Folds are documents: each fold's threshold is
 chosen on the other folds (the middle of the best balanced accuracy's plateau over a grid) and
@@ -42,27 +45,51 @@ from xlingo.names import cased, translit_words  # noqa: E402
 
 GRID = np.arange(0.0, 8.01, 0.5)
 SEARCHES = ("rendered_z", "same_name_z")
-#: The clean settings of benchmarks/ntrex_clean.py: 4-way and the two 2-way pairs.
-CLEAN = (["en", "de", "fr", "pt"], ["en", "de"], ["fr", "pt"])
+COS_GRID = np.round(np.arange(0.2, 0.801, 0.025), 3)
+#: The clean settings of benchmarks/ntrex_clean.py: 4-way, the two 2-way pairs and the 3-way mixed scripts.
+CLEAN = (["en", "de", "fr", "pt"], ["en", "de"], ["fr", "pt"], ["es", "ru", "it"], ["en", "ar", "fr"],
+         ["de", "zh", "pt"], ["nl", "ja", "pl"])
 
 
 def _words(text: str) -> set[str]:
     return {w for w in translit_words(anyascii(text)) if len(w) >= 3}
 
 
-def collect(folder: str, cache: str, per_type: int, seeds: list[int]) -> list[tuple]:
-    """(search, document, z of the candidate's best counterpart, is a real substitution, (story,
-    row, version)) per candidate."""
-    records: list[tuple] = []
-    state: dict = {"doc": "", "case": None}
+class Recorder:
+    """Stands in for XL803's searches while a benchmark runs: records every candidate that reaches
+    one (search, document, value, is a real substitution, key) and answers "no counterpart", so
+    that every candidate reaches every search. Each method takes what the rule's method takes."""
+
     rule = invariants.NameSubstituted
 
-    found = rule._found
+    def __init__(self) -> None:
+        self.records: list[tuple] = []
+        self.doc = ""
+        self.case: dict | None = None  # the entity swap of the story being checked (None: clean)
+        self._saved = (self.rule._found, self.rule.placement, self.rule._second_opinion)
 
-    def recording(self, search, ctx, k, phrase, docs, besides=(), named=False):
-        z = rule.counterpart_z(ctx, k, phrase, docs, besides, named=named)
+    def __enter__(self) -> Recorder:
+        recorder = self
+
+        def found(rule, search, ctx, k, phrase, docs, besides=(), named=False, unless=()):
+            return recorder.found(rule, search, ctx, k, phrase, docs, besides, named, unless)
+
+        self.rule._found = found
+        self.rule.placement = staticmethod(self.placing)
+        self.rule._second_opinion = staticmethod(self.asking)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        found, placement, second = self._saved
+        self.rule._found = found
+        self.rule.placement = staticmethod(placement)
+        self.rule._second_opinion = staticmethod(second)
+
+    def found(self, rule, search, ctx, k, phrase, docs, besides=(), named=False, unless=()) -> bool:
+        z = rule.counterpart_z(ctx, k, phrase, docs, besides, int(rule.opts["background"]), named=named,
+                               unless=unless)
         if np.isfinite(z):
-            case = state["case"]
+            case = self.case
             real = False
             if case is not None and search == "same_name_z":
                 real = case["new"] == phrase
@@ -71,75 +98,93 @@ def collect(folder: str, cache: str, per_type: int, seeds: list[int]) -> list[tu
             x = docs[0] if search == "rendered_z" else next(
                 d for d in ctx.rows[k].cells if d not in docs and cased(ctx.row_text(k, d)))
             key = (ctx.story.id, k, x) if search == "rendered_z" else (ctx.story.id, k, x, phrase)
-            records.append((search, state["doc"], z, real, key))
-        return False  # never a counterpart here: every candidate reaches the recorder
+            self.records.append((search, self.doc, z, real, key))
+        return False
 
-    rule._found = recording
-    placement = rule.placement
-
-    def placing(ctx, k, x, m, n, others):
-        linked, best = placement(ctx, k, x, m, n, others)
-        case = state["case"]
-        real = case is not None and case["new"] == m.text
+    def placing(self, ctx, k, x, m, n, others) -> tuple[bool, float]:
+        linked, best = self._saved[1](ctx, k, x, m, n, others)
+        real = self.case is not None and self.case["new"] == m.text
         langs = [d.lang for d in ctx.documents]
         search = "name_sim" if invariants._strong(m, langs) and invariants._strong(n, langs) else "token_sim"
-        records.append((search, state["doc"], best if linked else np.inf, real, (ctx.story.id, k, x, m.text)))
-        return False, 1.0  # never placed here: every candidate reaches the encoder searches
+        self.records.append((search, self.doc, best if linked else np.inf, real, (ctx.story.id, k, x, m.text)))
+        return False, 1.0
 
-    rule.placement = staticmethod(placing)
+    def asking(self, ctx, names, background, written) -> dict[int, tuple[int, float, float]]:
+        answers = self._saved[2](ctx, names, background, written)
+        mentions = written[1]
+        for i, (best, cos, other) in answers.items():
+            real = self.case is not None and self.case["new"] == mentions[best].text
+            self.records.append(("translated_cos", self.doc, (cos, other), real, (ctx.story.id, names[i])))
+        return {i: (best, -1.0, other) for i, (best, _, other) in answers.items()}
+
+
+def collect(folder: str, cache: str, per_type: int, seeds: list[int]) -> list[tuple]:
+    """(search, document, value, is a real substitution, key) per candidate (:class:`Recorder`)."""
     engine = cached_engine(cache, Settings(select=("XL803",)))
     try:
-        for langs in CLEAN:
-            for doc_id, versions in load_documents(folder, langs):
-                state.update(doc=doc_id, case=None)
-                engine.build_story(documents(versions), story_id=f"{doc_id}-{'-'.join(langs)}")
-        for seed in seeds:
-            for case in ntrex_suite(folder, engine.embedder, per_type=per_type, seed=seed):
-                if case.kind != "entity":
-                    continue
-                line = case.versions[case.lang][case.line]
-                new = line[case.gold[0]:case.gold[1]]
-                old = case.original[case.gold[0]:case.gold[1] + len(case.original) - len(line)]
-                state.update(doc=case.id.split("-", 2)[-1],
-                             case={"lang": case.lang, "new": new, "old": _words(old) - _words(new)})
-                engine.build_story(documents(case.versions), story_id=case.id)
+        with Recorder() as rec:
+            for langs in CLEAN:
+                for doc_id, versions in load_documents(folder, langs):
+                    rec.doc, rec.case = doc_id, None
+                    engine.build_story(documents(versions), story_id=f"{doc_id}-{'-'.join(langs)}")
+            for seed in seeds:
+                for case in ntrex_suite(folder, engine.embedder, per_type=per_type, seed=seed):
+                    if case.kind != "entity":
+                        continue
+                    line = case.versions[case.lang][case.line]
+                    new = line[case.gold[0]:case.gold[1]]
+                    old = case.original[case.gold[0]:case.gold[1] + len(case.original) - len(line)]
+                    rec.doc = case.id.split("-", 2)[-1]
+                    rec.case = {"lang": case.lang, "new": new, "old": _words(old) - _words(new)}
+                    engine.build_story(documents(case.versions), story_id=case.id)
     finally:
-        rule._found = found
-        rule.placement = staticmethod(placement)
         engine.encoder.save()
-    return records
+    return rec.records
 
 
-def balanced_accuracy(z: np.ndarray, real: np.ndarray, t: float) -> float:
-    passed = z < t  # below the threshold: no counterpart, a substitution
+def below_z(z: np.ndarray, t: float) -> np.ndarray:
+    """A z-score search: below the threshold, no counterpart (a substitution)."""
+    return z < t
+
+
+def below_floor(cos_other: np.ndarray, t: float) -> np.ndarray:
+    """The second encoder's search: no translation unless the cosine reaches the floor and the
+    story's closest other name (columns: cosine, closest other)."""
+    return cos_other[:, 0] < np.maximum(t, cos_other[:, 1])
+
+
+def balanced_accuracy(z: np.ndarray, real: np.ndarray, t: float, flagged=below_z) -> float:
+    passed = flagged(z, t)
     tpr = passed[real].mean() if real.any() else 1.0
     tnr = (~passed[~real]).mean() if (~real).any() else 1.0
     return (tpr + tnr) / 2
 
 
-def cross_validate(recs: list[tuple[str, float, bool]], folds: int) -> None:
+def cross_validate(recs: list[tuple[str, object, bool]], folds: int, grid: np.ndarray = GRID,
+                   flagged=below_z) -> None:
     """Print the held-out balanced accuracy of each fold's threshold, and their mean."""
     docs = sorted({d for d, _, _ in recs})
     fold_of = {d: i % folds for i, d in enumerate(docs)}
     z = np.array([r[1] for r in recs])
-    real = np.array([r[2] for r in recs])
+    real = np.array([r[2] for r in recs], dtype=bool)
     fold = np.array([fold_of[r[0]] for r in recs])
+    first = z if z.ndim == 1 else z[:, 0]
     print(f"  candidates: {len(recs)} ({real.sum()} real substitutions) from {len(docs)} documents")
-    print("  z of real substitutions:", sorted(np.round(z[real], 2).tolist()))
-    print("  z of clean candidates:  ", sorted(np.round(z[~real], 2).tolist()))
+    print("  values of real substitutions:", sorted(np.round(first[real], 2).tolist()))
+    print("  values of clean candidates:  ", sorted(np.round(first[~real], 2).tolist()))
     scores, chosen = [], []
     for f in range(folds):
         train, test = fold != f, fold == f
         if not test.any():
             continue  # a fold without candidates says nothing
-        scores_t = [balanced_accuracy(z[train], real[train], t) for t in GRID]
-        plateau = [t for t, sc in zip(GRID, scores_t) if sc == max(scores_t)]
+        scores_t = [balanced_accuracy(z[train], real[train], t, flagged) for t in grid]
+        plateau = [t for t, sc in zip(grid, scores_t) if sc == max(scores_t)]
         best = float(np.median(plateau))  # the middle of the best thresholds, not an edge
         chosen.append(best)
-        scores.append(balanced_accuracy(z[test], real[test], best))
-        print(f"  fold {f}: threshold {best:.1f}, held-out balanced accuracy {scores[-1]:.3f} ({test.sum()} candidates)")
+        scores.append(balanced_accuracy(z[test], real[test], best, flagged))
+        print(f"  fold {f}: threshold {best:.3g}, held-out balanced accuracy {scores[-1]:.3f} ({test.sum()} candidates)")
     print(f"  cross-validated balanced accuracy {np.mean(scores):.3f}; thresholds chosen {sorted(set(chosen))}; "
-          f"median {np.median(chosen):.1f}")
+          f"median {np.median(chosen):.3g}")
 
 
 def events(recs: list[tuple], kind: str = "token_sim") -> list[tuple[str, float, float, float, bool]]:
@@ -222,6 +267,9 @@ def main(argv=None) -> int:
     for search in SEARCHES:
         print(f"{search}:")
         cross_validate([(d, z, real) for s, d, z, real, _ in recs if s == search and np.isfinite(z)], args.folds)
+    print(f"translated_cos (now {invariants.NameSubstituted.options['translated_cos']}):")
+    cross_validate([(d, v, real) for s, d, v, real, _ in recs if s == "translated_cos"], args.folds, COS_GRID,
+                   below_floor)
     print("token_sim (a substitute aligned with a missing name), at no more false alarms than the z-scores alone:")
     joint(events(recs), args.folds, invariants.NameSubstituted.options)
     print("name_sim (the same, where both names can only be names), at no more false alarms than the z-scores alone:")

@@ -642,6 +642,8 @@ def test_a_name_the_second_encoder_finds_translated_is_an_exonym_unless_another_
     ctx = context_for(story_from_rows(rows), embed=lexicon_embed, second_embed=_second_embed)
     assert NameSubstituted()._exonyms(ctx, ["Silicon Valley"], ["Кремниевую", "США"], names, written).tolist() \
         == [[True, False]]
+    strict = NameSubstituted({"translated_cos": 0.999})  # the option is the floor: above any cosine, no translation
+    assert strict._exonyms(ctx, ["Silicon Valley"], ["Кремниевую", "США"], names, written).tolist() == [[False, False]]
     assert NameSubstituted()._exonyms(ctx, ["Silicon Valley"], [], names, (text, [])).shape == (1, 0)
     # США is near China, but `Китай` of the story nearer: another country, not China's name
     assert NameSubstituted()._exonyms(ctx, ["China"], ["США"], names, (text, [found["США"]])).tolist() == [[False]]

@@ -544,9 +544,12 @@ class NameSubstituted(Rule):
     #: by balanced accuracy within the clean-text budget (``same_name_z`` below the folds' 2.5,
     #: which passes 9 of 23 clean candidates; 2.0 caught 4 more of 96 swaps on four draws, and
     #: made 3 more false findings on their untouched versions and 2 more false errors on 12,700
-    #: clean sentences), ``token_sim`` and ``name_sim`` at no more false alarms; ``background``:
-    #: strings of the z-scores' background
-    options = {"same_name_z": 1.5, "rendered_z": 1.0, "token_sim": 0.25, "name_sim": 0.85, "background": 64.0}
+    #: clean sentences), ``token_sim`` and ``name_sim`` at no more false alarms, ``translated_cos``
+    #: (USE v3's cosine from which a name and a phrase read as translations of each other:
+    #: `Кремниевая долина`/*Silicon Valley* 0.46; two venues, `Stadio San Paolo`/*Le Golf National*,
+    #: 0.23) where every fold chose 0.375-0.4; ``background``: strings of the z-scores' background
+    options = {"same_name_z": 1.5, "rendered_z": 1.0, "token_sim": 0.25, "name_sim": 0.85, "translated_cos": 0.4,
+               "background": 64.0}
     requires = ("boilerplate", "words")
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
@@ -876,7 +879,7 @@ class NameSubstituted(Rule):
         the run's second encoder (USE v3, which knows names translated that e5 does not:
         ``Кремниевая долина``/*Silicon Valley*) is asked too, of each candidate with as many
         more words as the name has (:func:`_phrase`): the closest means the name when its cosine
-        reads as a translation's (:data:`TRANSLATED_NAME_COS`) and no other name of the story is
+        reads as a translation's (option ``translated_cos``) and no other name of the story is
         as close (USE finds two countries alike). A names x candidates matrix."""
         out = np.array([[same_place(name, c) for c in candidates] for name in names], dtype=bool)
         out = out.reshape(len(names), len(candidates))
@@ -886,16 +889,29 @@ class NameSubstituted(Rule):
                 out[i] = calibrated(ctx.embed, [name], list(candidates), rest)[0] >= self.opts["same_name_z"]
         todo = [i for i, name in enumerate(names) if not out[i].any() and any(t != name for t in background)]
         if written and written[1] and todo and ctx.second_embed is not None:
-            text, mentions = written
-            phrases = {i: [_phrase(text, m, len(names[i].split()) - len(m.text.split())) for m in mentions] for i in todo}
-            asked = list(dict.fromkeys([*(names[i] for i in todo), *(t for i in todo for t in phrases[i]), *background]))
-            vec = dict(zip(asked, np.asarray(ctx.second_embed(asked), dtype=np.float64)))  # one request
-            for i in todo:
-                sims = np.array([vec[t] @ vec[names[i]] for t in phrases[i]])
-                best = int(np.argmax(sims))
-                own = {names[i], phrases[i][best], mentions[best].text}
-                closest_other = max((float(vec[t] @ vec[names[i]]) for t in background if t not in own), default=-1.0)
-                out[i, best] = sims[best] >= max(TRANSLATED_NAME_COS, closest_other)
+            for i, (best, cos, closest_other) in self._second_opinion(ctx, [names[i] for i in todo], background,
+                                                                      written).items():
+                out[todo[i], best] = cos >= max(self.opts["translated_cos"], closest_other)
+        return out
+
+    @staticmethod
+    def _second_opinion(ctx: CheckContext, names: Sequence[str], background: Sequence[str],
+                        written: tuple[str, Sequence[Mention]]) -> dict[int, tuple[int, float, float]]:
+        """Per name (by index): the mention of ``written`` whose phrase (:func:`_phrase`) the
+        second encoder finds closest to it, that cosine, and the closest of the story's other
+        names (``background``, less the name, the phrase and the mention themselves; -1 if none).
+        One request to the encoder."""
+        text, mentions = written
+        phrases = [[_phrase(text, m, len(name.split()) - len(m.text.split())) for m in mentions] for name in names]
+        asked = list(dict.fromkeys([*names, *(t for ps in phrases for t in ps), *background]))
+        vec = dict(zip(asked, np.asarray(ctx.second_embed(asked), dtype=np.float64)))
+        out = {}
+        for i, name in enumerate(names):
+            sims = np.array([vec[t] @ vec[name] for t in phrases[i]])
+            best = int(np.argmax(sims))
+            own = {name, phrases[i][best], mentions[best].text}
+            closest_other = max((float(vec[t] @ vec[name]) for t in background if t not in own), default=-1.0)
+            out[i] = (best, float(sims[best]), closest_other)
         return out
 
     def _found(self, search: str, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
@@ -1021,10 +1037,6 @@ def _shortened(a: Mention, b: Mention) -> bool:
                for p in x for q in y)
 
 
-#: USE v3's cosine from which a name and a phrase read as translations of each other (`Кремниевая
-#: долина`/*Silicon Valley* 0.46, `Небесно-голубым`/*Sky Blues* 0.61; two venues, `Stadio San
-#: Paolo`/*Le Golf National*, 0.23; unrelated names 0.2-0.35).
-TRANSLATED_NAME_COS = 0.45
 _HYPHEN_REST = re.compile(r"[-‐][^\W\d_]+")
 _NEXT_WORD = re.compile(r"\s+([^\W\d_]+)")
 
