@@ -1,4 +1,4 @@
-"""Cross-validated thresholds of XL803's two encoder searches, by document.
+"""Cross-validated thresholds of XL803's encoder searches, by document.
 
 XL803 asks the encoder only what spelling leaves open, with one z-score (calibrated against
 words of the story's other rows) per search:
@@ -11,17 +11,17 @@ words of the story's other rows) per search:
   encoder (USE v3) reads a name of the version, with the words its language writes after it, as
   a translation of the missing name (it must also be closer than the story's other names).
 
-A candidate below the threshold counts as a substitution. Candidates come from clean NTREX
-stories (the 4-way and 2-way settings of ``ntrex_clean.py`` and its 3-way mixed-script ones: every
-candidate that reaches a search is a false alarm unless the search stops it) and from the perturbation suite's entity swaps, under one or more suite seeds (the
-swapped-in name must pass the ``same_name_z`` search; the name it replaced must pass the
-``rendered_z`` search in the perturbed version). Folds are documents: each fold's threshold is
-chosen on the other folds (the middle of the best balanced accuracy's plateau over a grid) and
-scored on its own; the mean held-out figure is printed per search. Before any search, a name of
-the version that the row's word alignment links to a missing one stands in its place when the
-story's token states keep them apart: below ``token_sim``, or below ``name_sim`` where both can
-only be names (no ordinary words; then no encoder is asked); both are chosen by document folds
-at no more false alarms than the z-scores alone.
+A candidate below the threshold counts as a substitution. Candidates come from clean NTREX stories
+(the 4-way and 2-way settings of ``ntrex_clean.py`` and its 3-way mixed-script ones: every candidate
+that reaches a search is a false alarm unless the search stops it) and from the perturbation suite's
+entity swaps, under one or more suite seeds (the swapped-in name must pass the ``same_name_z``
+search; the name it replaced must pass the ``rendered_z`` search in the perturbed version). Folds
+are documents: each fold's threshold is chosen on the other folds (the middle of the best balanced
+accuracy's plateau over a grid) and scored on its own; the mean held-out figure is printed per
+search. Before any search, a name of the version that the row's word alignment links to a missing
+one stands in its place when the story's token states keep them apart: below ``token_sim``, or below
+``name_sim`` where both can only be names (no ordinary words; then no encoder is asked); both are
+chosen by document folds at no more false alarms than the z-scores alone.
 
     python benchmarks/cv_name_threshold.py [../shared/data/ntrex-dev] [--folds 5] [--seeds 13,29]
 """

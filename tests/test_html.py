@@ -121,11 +121,27 @@ def island(html: str) -> dict:
 
 
 def leaves(nodes: list) -> str:
-    return "".join(n if isinstance(n, str) else leaves(n["k"]) for n in nodes)
+    return "".join(n if isinstance(n, str) else n["t"] if "t" in n else leaves(n["k"]) for n in nodes)
 
 
 def marks(nodes: list) -> list[dict]:
-    return [m for n in nodes if not isinstance(n, str) for m in (n, *marks(n["k"]))]
+    return [m for n in nodes if not isinstance(n, str) and "t" not in n for m in (n, *marks(n["k"]))]
+
+
+def unsure_leaves(nodes: list) -> list[tuple[str, float]]:
+    """The unsure words of a cell's tree, inside marks or not: (text, chance)."""
+    out = []
+    for n in nodes:
+        if isinstance(n, dict) and "t" in n:
+            out.append((n["t"], n["u"]))
+        elif isinstance(n, dict):
+            out += unsure_leaves(n["k"])
+    return out
+
+
+def at(story: Story, lang: str, needle: str, chance: float) -> tuple[int, int, float]:
+    start = story.document(lang).text.index(needle)
+    return start, start + len(needle), chance
 
 
 def all_marks(data: dict) -> list[dict]:
@@ -266,3 +282,37 @@ def test_feed_index_and_grouping():
     rel = {g["doc"]: (g["relation"], g["anchor"]) for g in data["grouping"]}
     assert rel["es"] == ("version", "s1") and rel["en-ctx"] == ("related", None)
     assert data["signature"]["string"] == str(SIGNATURE)
+
+
+def test_unsure_words_are_leaves_of_their_own_inside_and_outside_findings():
+    report = three_versions()
+    story = report.stories[0]
+    story.alignment[3].unsure_words = {"fr": [at(story, "fr", "maire", 0.41)],
+                                       "pt": [at(story, "pt", "satisfeito", 0.123456)]}
+    story.alignment[0].unsure_words = {"de": [at(story, "de", "Brücken", 0.2)]}
+    data = view_model(report)
+    rows = data["stories"][0]["rows"]
+    assert unsure_leaves(rows[3]["cells"][1]["tree"]) == [("maire", 0.41)]  # inside XL201's mark
+    assert unsure_leaves(rows[3]["cells"][2]["tree"]) == [("satisfeito", 0.1235)]  # rounded as reports round
+    assert unsure_leaves(rows[0]["cells"][0]["tree"]) == [("Brücken", 0.2)]
+    assert unsure_leaves(rows[3]["cells"][0]["tree"]) == []  # a version without unsure words
+    maire = next(m for m in marks(rows[3]["cells"][1]["tree"]) if m.get("h"))
+    assert maire["d"] == 1 and leaves([maire]) == "maire"  # a word leaf adds no nesting level
+    for row, vrow in zip(story.alignment, rows):  # the text is kept, word leaves included
+        for doc, cell in zip(story.documents, vrow["cells"]):
+            if row.cells[doc.id]:
+                a, b = doc.sentences_span(row.cells[doc.id])
+                assert leaves(cell["tree"]) == doc.text[a:b]
+
+
+def test_unsure_words_round_trip_through_the_json_report():
+    report = three_versions()
+    story = report.stories[0]
+    start = story.document("fr").text.index("maire")
+    story.alignment[3].unsure_words = {"fr": [(start, start + 5, 0.41)]}
+    data = json.loads(render_format(report, "json"))
+    rows = data["stories"][0]["alignment"]
+    assert rows[3]["unsure_words"] == {"fr": [[start, start + 5, 0.41]]}
+    assert "unsure_words" not in rows[0]  # none: the key is left out
+    back = Report.from_dict(data)
+    assert back.stories[0].alignment[3].unsure_words == {"fr": [(start, start + 5, 0.41)]}

@@ -286,3 +286,66 @@ def test_a_replaced_word_is_seen_from_both_sides_and_by_the_third_version():
     # two versions: no third to agree with
     two = analyse_words(story_from_rows([{k: r[k] for k in ("es", "pt")} for r in rows]), tokens, lexicon_embed)
     assert not two.features(0, "pt", "es")[:, agree].any()
+
+
+def _unsure_words(rows: list[dict], embed=lexicon_embed, tokens=lexicon_tokens) -> list[list[tuple[str, str]]]:
+    """Per row: the (version, word) pairs ``Row.unsure_words`` marks after the word analysis."""
+    from xlingo.annotate.words import find_word_events, mark_unsure_words
+    from xlingo.testing import context_for
+
+    ctx = context_for(story_from_rows(rows), embed=embed, token_states=tokens)
+    find_word_events(ctx)
+    mark_unsure_words(ctx)
+    return [[(d, ctx.story.document(d).text[s:e]) for d, words in row.unsure_words.items() for s, e, _ in words]
+            for row in ctx.story.alignment]
+
+
+def test_a_word_no_other_version_has_is_marked_unsure():
+    rows = [{"es": "Las ventas subieron 7 por ciento el martes.",
+             "it": "Le vendite sono aumentate del 7 per cento martedì.",
+             "pt": "As vendas subiram 7 por cento na terça-feira."}] * 3
+    rows = rows + [{"es": "Las ventas subieron 7 por ciento el martes.",
+                    "it": "Le vendite sono aumentate del 7 per cento martedì.",
+                    "pt": "As vendas subiram 7 por cento na terça-feira ponte."}]
+    marked = _unsure_words(rows)
+    assert marked[3] == [("pt", "ponte")]
+    assert marked[:3] == [[], [], []]  # the same three versions without it: nothing
+
+
+def test_two_versions_mark_unsure_words_without_a_vote():
+    rows = [{"de": "Der Umsatz stieg am Dienstag um 7 Prozent.", "fr": "Les ventes ont augmenté de 7 % mardi."}] * 3
+    rows = rows + [{"de": "Der Umsatz stieg am Dienstag um 7 Prozent Bäckerei.",
+                    "fr": "Les ventes ont augmenté de 7 % mardi."}]
+    assert ("de", "Bäckerei") in _unsure_words(rows)[3]
+
+
+def test_no_unsure_word_without_the_word_analysis():
+    from xlingo.annotate.words import mark_unsure_words
+    from xlingo.testing import context_for
+
+    ctx = context_for(story_from_rows([{"en": "A test.", "de": "Ein Test."}]))
+    mark_unsure_words(ctx)  # the words annotator did not run (ctx.words is None)
+    assert ctx.story.alignment[0].unsure_words == {}
+
+
+@pytest.mark.model
+def test_legitimate_paraphrase_reordering_and_a_merged_sentence_leave_no_word_unsure(real):
+    embed, tokens = real
+    assert _unsure_words(NO_FINDING_STORY, embed, tokens) == [[] for _ in NO_FINDING_STORY]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("row", "lang", "old", "new"), [
+    (0, "fr", "pont", "boulangerie"),  # a bakery where the others build a bridge
+    (0, "en", "bridge", "bakery"),
+    (2, "en", "the cost", "the weather"),  # another reason than the others give
+])
+def test_a_word_of_another_meaning_is_marked_unsure_and_nothing_else(real, row, lang, old, new):
+    from test_rules_spans import REAL_STORY
+
+    embed, tokens = real
+    story = [dict(r) for r in REAL_STORY]
+    story[row][lang] = story[row][lang].replace(old, new)
+    expected = [[] for _ in story]
+    expected[row] = [(lang, new.split()[-1])]
+    assert _unsure_words(story, embed, tokens) == expected

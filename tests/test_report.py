@@ -81,6 +81,31 @@ def test_json_validates_against_schema():
     assert data["levels"]["weak_divergence"] == 0.5
 
 
+def test_unsure_words_validate_and_are_listed_under_their_row_in_the_text_report():
+    report = make_report()
+    report.stories[0].alignment[0].unsure_words = {"nl": [(3, 7, 0.2345)]}  # "brug"
+    data = json.loads(report.to_json())
+    jsonschema.validate(data, SCHEMA)
+    assert data["stories"][0]["alignment"][0]["unsure_words"] == {"nl": [[3, 7, 0.2345]]}
+    for broken in ([3, 7, 1.5], [3, 7]):  # a chance above 1, an entry without its chance
+        data["stories"][0]["alignment"][0]["unsure_words"] = {"nl": [broken]}
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(data, SCHEMA)
+    text = render_plain(report)
+    assert "    ~ unsure: [nl] brug 0.23\n" in text
+    assert "~ unsure: words the meaning model finds least likely" in text  # the legend, once
+    assert "~ unsure" not in render_plain(make_report())  # nothing unsure: no line, no legend
+
+
+def test_an_unsure_word_is_shown_as_data_in_the_terminal():
+    story = story_from_rows([{"de": "Der Chef\u202e sprach.", "en": "The boss spoke."}])
+    start = story.document("de").text.index("Chef")
+    story.alignment[0].unsure_words = {"de": [(start, start + 5, 0.3)]}
+    report = Report(Signature("0.1.0", "m", ()), [story], {})
+    line = next(x for x in render_plain(report).splitlines() if x.startswith("    ~ unsure"))
+    assert "\u202e" not in line and "Chef" in line
+
+
 def test_json_is_deterministic_and_has_no_timings():
     a, b = make_report().to_json(), make_report().to_json()
     assert a == b

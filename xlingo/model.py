@@ -281,7 +281,9 @@ class Row:
     """One row of the multi-version alignment: for every document, its sentence ids.
 
     ``level`` (``weak``/``fair``/``good``) and ``tags`` (per document: ``omission``, ``absent`` or
-    ``addition``) are set when the report is built, from :class:`RowLevels`.
+    ``addition``) are set when the report is built, from :class:`RowLevels`. ``unsure_words``: per
+    document, the content words the meaning model finds least likely to be carried by the other
+    versions, as (start, end, probability) in document offsets; evidence to look at, not findings.
     """
 
     cells: dict[str, tuple[int, ...]]
@@ -289,6 +291,7 @@ class Row:
     divergence: float | None = None  # calibrated 0..1 score; high = out of line with the story
     level: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
+    unsure_words: dict[str, list[tuple[int, int, float]]] = field(default_factory=dict)
 
     def kind(self) -> str:
         """``"1-2-1"`` style: how many sentences each document holds in this row."""
@@ -301,12 +304,17 @@ class Row:
             d["divergence"] = round_score(self.divergence)
         d["level"] = self.level
         d["tags"] = {k: self.tags[k] for k in doc_order if k in self.tags}
+        if self.unsure_words:
+            d["unsure_words"] = {k: [[s, e, round_score(p)] for s, e, p in self.unsure_words[k]]
+                                 for k in doc_order if k in self.unsure_words}
         return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Row:
         return cls(cells={k: tuple(v) for k, v in d["cells"].items()}, similarity=d.get("similarity"),
-                   divergence=d.get("divergence"), level=d.get("level"), tags=dict(d.get("tags", {})))
+                   divergence=d.get("divergence"), level=d.get("level"), tags=dict(d.get("tags", {})),
+                   unsure_words={k: [(int(s), int(e), float(p)) for s, e, p in v]
+                                 for k, v in d.get("unsure_words", {}).items()})
 
 
 @dataclass

@@ -39,7 +39,7 @@ from xlingo.segment import segment
 
 __all__ = ["Component", "DeclaresStrings", "Engine", "diff", "diff_documents", "stage_parameters", "story_stats"]
 
-REPORT_NEEDS = ("divergence",)  # annotators whose fields every report carries (``Row.divergence``)
+REPORT_NEEDS = ("divergence", "unsure-words")  # fields every report carries (``Row.divergence``, ``Row.unsure_words``)
 
 
 class EncoderService(Protocol):

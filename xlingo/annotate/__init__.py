@@ -15,7 +15,7 @@ from xlingo.annotate.boilerplate import mark_boilerplate
 from xlingo.annotate.context import CheckContext
 from xlingo.annotate.copies import find_copies
 from xlingo.annotate.rows import compute_margins, score_rows
-from xlingo.annotate.words import find_word_events
+from xlingo.annotate.words import find_word_events, mark_unsure_words
 
 __all__ = ["ANNOTATORS", "Annotator", "CheckContext", "annotate", "plan"]
 
@@ -36,6 +36,7 @@ ANNOTATORS: dict[str, Annotator] = {a.name: a for a in (
     Annotator("boilerplate", ("boilerplate", "boilerplate_blocks"), (), mark_boilerplate, tuned_by="XL601"),
     Annotator("copies", ("copies",), ("boilerplate",), find_copies, tuned_by="XL402"),
     Annotator("words", ("words",), ("boilerplate",), find_word_events),
+    Annotator("unsure-words", ("Row.unsure_words",), (), mark_unsure_words, uses=("words",)),
     Annotator("margins", ("margins", "cosines"), (), compute_margins),
     Annotator("divergence", ("Row.divergence",), ("margins",), score_rows, uses=("words",)),
 )}

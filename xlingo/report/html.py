@@ -14,7 +14,8 @@ Rows: the strip shows the engine's similarity (and divergence when set) and the 
 (*weak*, *fair*, *good*), and cells their tags (*omission*, *absent* = no counterpart,
 *addition*), all as the report computed them (``Report.levels``, thresholds in the JSON). A
 finding stays where the engine put it (in a version that has the text); empty cells link to the
-findings of their row.
+findings of their row. A row's unsure words (``Row.unsure_words``) are text leaves of their own,
+``{"t": text, "u": chance}``, which the page shades.
 """
 from __future__ import annotations
 
@@ -105,7 +106,8 @@ def _story(index: int, story: Story, out: list[dict[str, Any]]) -> dict[str, Any
             a, b = d.sentences_span(ids)
             spans = _clip(by_doc.get(d.id, []), a, b, started)
             placed.update(k for _, _, k in spans)
-            cell: dict[str, Any] = {"n": len(ids), "tree": _tree(d.text, a, b, spans, started)}
+            unsure = [(s, e, p) for s, e, p in row.unsure_words.get(d.id, ()) if a <= s < e <= b]
+            cell: dict[str, Any] = {"n": len(ids), "tree": _tree(d.text, a, b, spans, started, unsure)}
             if d.id in row.tags:
                 cell["tag"] = row.tags[d.id]
             cells.append(cell)
@@ -153,8 +155,10 @@ def _clip(spans: list[tuple[int, int, int]], a: int, b: int, started: set[int]) 
     return out
 
 
-def _tree(text: str, a: int, b: int, spans: list[tuple[int, int, int]], started: set[int]) -> list[Any]:
-    """``text[a:b]`` as leaves (str) and nested marks ``{"f", "h"?, "d", "k"}``.
+def _tree(text: str, a: int, b: int, spans: list[tuple[int, int, int]], started: set[int],
+          unsure: list[tuple[int, int, float]] = ()) -> list[Any]:
+    """``text[a:b]`` as leaves (str, or ``{"t", "u"}`` for an unsure word) and nested marks
+    ``{"f", "h"?, "d", "k"}``.
 
     Marks open longest first; a mark that must close while inner marks are still open closes
     them and reopens them as continuation pieces. The first piece of a finding is its head.
@@ -162,7 +166,11 @@ def _tree(text: str, a: int, b: int, spans: list[tuple[int, int, int]], started:
     root: list[Any] = []
     stack: list[tuple[int, dict[str, Any]]] = []  # (end, mark)
     opening = sorted(spans, key=lambda s: (s[0], -s[1], s[2]))
-    points = sorted({a, b, *(s[0] for s in spans), *(s[1] for s in spans)})
+    points = sorted({a, b, *(s[0] for s in spans), *(s[1] for s in spans), *(x for s, e, _ in unsure for x in (s, e))})
+
+    def leaf(start: int, end: int) -> Any:
+        chance = next((p for s, e, p in unsure if s <= start and end <= e), None)
+        return text[start:end] if chance is None else {"t": text[start:end], "u": round_score(chance)}
 
     def open_mark(k: int, end: int) -> dict[str, Any]:
         mark: dict[str, Any] = {"f": k, "k": []}
@@ -189,7 +197,7 @@ def _tree(text: str, a: int, b: int, spans: list[tuple[int, int, int]], started:
             if start == end:
                 stack.pop()
         if n + 1 < len(points) and points[n + 1] > p:
-            (stack[-1][1]["k"] if stack else root).append(text[p:points[n + 1]])
+            (stack[-1][1]["k"] if stack else root).append(leaf(p, points[n + 1]))
     for node in root:
         _depth(node)
     return root
@@ -197,7 +205,7 @@ def _tree(text: str, a: int, b: int, spans: list[tuple[int, int, int]], started:
 
 def _depth(node: Any) -> int:
     """Set each mark's nesting height ``d`` (1 = no marks inside); text leaves count 0."""
-    if isinstance(node, str):
+    if isinstance(node, str) or "t" in node:
         return 0
     node["d"] = 1 + max((_depth(c) for c in node["k"]), default=0)
     return node["d"]

@@ -4,7 +4,9 @@ On a terminal the rows are a rich table with findings under each row (words wrap
 when stdout is not a TTY (or with ``--no-color``) the same content is plain text, one line per
 cell, so that logs and pipes stay readable and greppable. Findings point at ``file:line:col``.
 Text from the inputs is data, never markup: rich markup is not parsed, and escape sequences,
-control and bidi characters are shown as ``<U+001B>``.
+control and bidi characters are shown as ``<U+001B>``. Under each row, ``~ unsure:`` lists the
+words the meaning model is least sure the other versions carry (``Row.unsure_words``, with that
+chance): evidence to look at below the findings' floors, never a finding.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from xlingo.model import Finding, Report, Severity, Story
+from xlingo.model import Finding, Report, Row, Severity, Story
 from xlingo.report.escape import terminal_line, terminal_safe
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -65,6 +67,12 @@ def _highlighted(story: Story, doc_id: str, ids: tuple[int, ...], findings: list
     return text
 
 
+def unsure_notes(story: Story, row: Row) -> dict[str, str]:
+    """Per version of ``row``: its unsure words with their chance, e.g. ``Gedächtnis 0.16``."""
+    return {d: terminal_line(", ".join(f"{story.document(d).text[s:e]} {p:.2f}" for s, e, p in words))
+            for d, words in row.unsure_words.items() if words}
+
+
 def summary_lines(report: Report, statistics: bool = False) -> list[str]:
     """Counts, findings per rule (all rules with ``statistics``), and the short signature."""
     counts = report.counts()
@@ -75,6 +83,9 @@ def summary_lines(report: Report, statistics: bool = False) -> list[str]:
         lines += [terminal_line(f"{n:>5}  {code}  {report.rule(code).name}") for code, n in by_rule.items()]
     elif by_rule:
         lines.append(terminal_line("by rule: " + ", ".join(f"{r} {n}" for r, n in by_rule.items())))
+    if any(row.unsure_words for story in report.stories for row in story.alignment):
+        lines.append("~ unsure: words the meaning model finds least likely to be carried by the other versions, "
+                     "with that chance (not findings)")
     lines.append(f"signature: {terminal_line(str(report.signature))}")
     return lines
 
@@ -98,6 +109,9 @@ def render_plain(report: Report, *, show_rows: bool = True, timings: bool = Fals
             out.write(f"\nrow {k + 1}  sim {sim}  {row.kind()}\n")
             for doc_id, ids in row.cells.items():
                 out.write(f"  {terminal_line(doc_id):>6}  {_cell_text(story, doc_id, ids) or '∅'}\n")
+            notes = unsure_notes(story, row)
+            if notes:
+                out.write("    ~ unsure: " + "; ".join(f"[{terminal_line(d)}] {n}" for d, n in notes.items()) + "\n")
             for f in by_row.get(k, []):
                 out.write(f"    {finding_line(f)}\n")
         for f in by_row.get(None, []):
@@ -141,10 +155,13 @@ def print_report(report: Report, *, file: TextIO | None = None, color: bool | No
             if not show_rows and k not in by_row:
                 continue
             found = by_row.get(k, [])
+            unsure = unsure_notes(story, row)
             cells = []
             for d in story.documents:
                 notes = [Text(finding_line(f), style=_STYLE[f.severity], overflow="fold")
                          for f in found if f.doc == d.id]
+                if d.id in unsure:
+                    notes.append(Text(f"~ unsure: {unsure[d.id]}", style="dim", overflow="fold"))
                 cells.append(Group(_highlighted(story, d.id, row.cells.get(d.id, ()), found), *notes))
             sim = "-" if row.similarity is None else f"{row.similarity:.2f}"
             table.add_row(str(k + 1), sim, *cells)

@@ -312,6 +312,15 @@
     let text = "";
     for (const n of nodes) {
       if (typeof n === "string") { put(parent, n); text += n; continue; }
+      if (n.t !== undefined) {
+        const u = el("span", "unsure", n.t);
+        u.title = "unsure: the meaning model's chance that the other versions do not carry this word, " +
+          n.u.toFixed(2) + " (not a finding)";
+        u.style.setProperty("--u", String(Math.max(0, Math.min(1, n.u))));
+        parent.append(u);
+        text += n.t;
+        continue;
+      }
       const f = DATA.findings[n.f];
       const m = el("mark", "hl sev-" + f.sev + " d" + Math.min(n.d || 1, 4));
       if (n.h) {
