@@ -15,7 +15,9 @@ corpus). Every story goes through the whole engine with the real default model; 
 finding at warning or above on the perturbed version overlapping the perturbed span (within
 two characters of a removal); precision is hits over all findings at warning or above on the
 perturbed stories; *shown* is the share of cases with a finding of any level (information
-included: what a reviewer reading the whole report sees) on the perturbed span. The translations
+included: what a reviewer reading the whole report sees) on the perturbed span; *unsure* the share
+of cases (those with a span, not a removal) where ``Row.unsure_words`` marks a word of the perturbed
+span (what the viewer shades, below any finding). The translations
 of NTREX have real errors of their own (a misspelt name, a wrong unit, an unclosed quote),
 which every story cut from them carries: *new-only* precision counts only the findings the story
 did not have before its perturbation (same rule, version and text), i.e. what the perturbation
@@ -877,6 +879,11 @@ def main(argv=None) -> int:
             flagged = [f for f in story.findings if f.severity >= Severity.WARNING]
             hits = [f for f in flagged if is_hit(f, case, gold)]
             shown = any(is_hit(f, case, gold) for f in story.findings)
+            if gold[1] > gold[0]:
+                stats[case.kind]["unsure_cases"] += 1
+                stats[case.kind]["unsure"] += any(d == case.lang and s < gold[1] and e > gold[0]
+                                                  for row in story.alignment for d, words in row.unsure_words.items()
+                                                  for s, e, _ in words)
             before = engine.build_story(documents(unperturbed(case)), story_id=case.id)
             known = {finding_key(f) for f in before.findings if f.severity >= Severity.WARNING}
             new = [f for f in flagged if finding_key(f) not in known]
@@ -900,7 +907,7 @@ def main(argv=None) -> int:
     finally:
         engine.encoder.save()
     result = {}
-    print(f"{'type':13} cases  recall  precision  (hits/findings at warning+)  new-only  shown  caught by")
+    print(f"{'type':13} cases  recall  precision  (hits/findings at warning+)  new-only  shown  unsure  caught by")
     for kind in TYPES:
         st = stats[kind]
         if only and kind not in only:
@@ -910,12 +917,15 @@ def main(argv=None) -> int:
         prec_new = st["new_hits"] / st["new"] if st["new"] else None  # the perturbation made it say nothing new
         langs = sorted({c.lang for c in cases if c.kind == kind})
         shown = st["shown"] / st["cases"] if st["cases"] else 0.0
+        unsure = st["unsure"] / st["unsure_cases"] if st["unsure_cases"] else None
         result[kind] = {"cases": st["cases"], "recall": round(rec, 3), "precision": round(prec, 3), "shown": round(shown, 3),
+                        "unsure": None if unsure is None else round(unsure, 3),
                         "hits": st["hits"], "findings": st["findings"], "precision_new": None if prec_new is None else round(prec_new, 3),
                         "new_hits": st["new_hits"], "new_findings": st["new"], "languages": langs,
                         "caught_by": dict(caught_by[kind].most_common())}
         print(f"{kind:13} {st['cases']:5}  {rec:6.2f}  {prec:9.2f}  ({st['hits']}/{st['findings']})  "
               f"{'-' if prec_new is None else f'{prec_new:.2f}':>8}  {shown:5.2f}  "
+              f"{'-' if unsure is None else f'{unsure:.2f}':>6}  "
               f"{', '.join(f'{r}:{n}' for r, n in caught_by[kind].most_common(4))}")
     rules = sorted({r for r, _ in by_rule})
     print("per rule, over all perturbed stories: hits/findings at warning+ (precision)")
