@@ -52,14 +52,17 @@ def test_model_output_is_a_probability_and_increases_with_its_log_odds():
     assert np.all((p >= 0) & (p <= 1))
 
 
-def test_a_word_no_other_version_has_is_missing_from_each_of_them():
-    rows = [{"es": "Las ventas subieron 7 por ciento el martes.",
-             "it": "Le vendite sono aumentate del 7 per cento martedì.",
-             "pt": "As vendas subiram 7 por cento na terça-feira."}] * 3
-    rows = rows + [{"es": "Las ventas subieron 7 por ciento el martes.",
+#: three rows of the same three versions, then one whose Portuguese adds a word (``ponte``)
+EXTRA_WORD_ROWS = [{"es": "Las ventas subieron 7 por ciento el martes.",
+                    "it": "Le vendite sono aumentate del 7 per cento martedì.",
+                    "pt": "As vendas subiram 7 por cento na terça-feira."}] * 3 + [
+                   {"es": "Las ventas subieron 7 por ciento el martes.",
                     "it": "Le vendite sono aumentate del 7 per cento martedì.",
                     "pt": "As vendas subiram 7 por cento na terça-feira ponte."}]
-    row = _presence(rows, 3)
+
+
+def test_a_word_no_other_version_has_is_missing_from_each_of_them():
+    row = _presence(EXTRA_WORD_ROWS, 3)
     extra = _word(row, "pt", "ponte")
     for e in ("es", "it"):
         absent = 1 - row.presence[("pt", e)]
@@ -301,13 +304,7 @@ def _unsure_words(rows: list[dict], embed=lexicon_embed, tokens=lexicon_tokens) 
 
 
 def test_a_word_no_other_version_has_is_marked_unsure():
-    rows = [{"es": "Las ventas subieron 7 por ciento el martes.",
-             "it": "Le vendite sono aumentate del 7 per cento martedì.",
-             "pt": "As vendas subiram 7 por cento na terça-feira."}] * 3
-    rows = rows + [{"es": "Las ventas subieron 7 por ciento el martes.",
-                    "it": "Le vendite sono aumentate del 7 per cento martedì.",
-                    "pt": "As vendas subiram 7 por cento na terça-feira ponte."}]
-    marked = _unsure_words(rows)
+    marked = _unsure_words(EXTRA_WORD_ROWS)
     assert marked[3] == [("pt", "ponte")]
     assert marked[:3] == [[], [], []]  # the same three versions without it: nothing
 
