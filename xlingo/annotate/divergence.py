@@ -78,6 +78,10 @@ def number_value(word: str) -> str | None:
     return digits or "0"
 
 
+#: the weight (:func:`word_weight`) from which a word carries content (not a function word)
+CONTENT_WEIGHT = 0.6
+
+
 def word_weight(word: str, lang: str) -> float:
     """How much meaning ``word`` carries, 0..1, from its frequency in ``lang`` (length if unknown)."""
     if number_value(word) is not None:
@@ -507,7 +511,7 @@ def vote_gaps(row: RowWords, params: Params = Params(), cap: float = 0.99) -> li
     return [ev for evs in found.values() for ev in evs]
 
 
-def drop_evidence(row: RowWords, d: str, c: str, i: int, j: int, content: float = 0.6) -> float:
+def drop_evidence(row: RowWords, d: str, c: str, i: int, j: int, content: float = CONTENT_WEIGHT) -> float:
     """0..1: how much the stretch ``i..j`` of ``d`` missing from ``c`` looks like a drop rather
     than translation freedom: the mean presence in ``c`` of ``d``'s content words outside the
     stretch (the rest of the sentence is there) times the share of ``d``'s meaning outside it

@@ -50,7 +50,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from xlingo.annotate.divergence import Params, RowWords, _number_readings, evidence
+from xlingo.annotate.divergence import CONTENT_WEIGHT, Params, RowWords, _number_readings, evidence
 from xlingo.annotate.shipped import digest_tag, shipped_text
 from xlingo.annotate.wordalign import mutual_argmax
 from xlingo.language import zipf
@@ -83,7 +83,7 @@ def story_stats(rows: dict[int, RowWords], margins: list[dict] | None = None) ->
     for row in rows.values():
         for (d, e), pa in row.pairs.items():
             c = row.cells[d]
-            keep = (c.weight >= 0.6) & c.seen
+            keep = (c.weight >= CONTENT_WEIGHT) & c.seen
             best.setdefault((d, e), []).extend(_best_of(pa.sim)[keep].tolist())
     out = {}
     for pair, vals in best.items():
@@ -206,10 +206,10 @@ def pair_features(row: RowWords, d: str, e: str, stats: dict[tuple[str, str], Pa
     length_ratio = np.full(n, np.log((len(b.words) + 1) / (n + 1)))
     row_margin = np.full(n, 0.0 if margin is None else margin - st.margin_median)
     thirds = [f for f in row.cells if f not in (d, e)]
-    content = (weight >= 0.6) & a.seen
+    content = (weight >= CONTENT_WEIGHT) & a.seen
     if sim.shape[1]:
         back = _best_of(row.pairs[(e, d)].sim)
-        back_vs_row = _vs_row(back, (b.weight >= 0.6) & b.seen)[sim.argmax(axis=1)]
+        back_vs_row = _vs_row(back, (b.weight >= CONTENT_WEIGHT) & b.seen)[sim.argmax(axis=1)]
     else:
         back_vs_row = np.zeros(n)
     cbest = centered_best(a.words.vectors.astype(np.float64), b.words.vectors.astype(np.float64))

@@ -16,12 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from xlingo.annotate.context import CheckContext
-from xlingo.annotate.divergence import Event, Params, RowWords, TokenCache, row_events
+from xlingo.annotate.divergence import CONTENT_WEIGHT, Event, Params, RowWords, TokenCache, row_events
 from xlingo.annotate.meaning import analyse_words, fill_presence, load_model, missing
 from xlingo.model import round_score
-
-#: a word's weight (:func:`xlingo.annotate.divergence.word_weight`) from which it carries content
-CONTENT_WEIGHT = 0.6
 
 
 @dataclass
