@@ -80,7 +80,7 @@ def run_setting(engine, folder: str | Path, langs: Sequence[str], limit: int | N
         docs = documents(versions)
         story = engine.build_story(docs, story_id=doc_id)
         sentences += sum(len(d.sentences) for d in docs)
-        unsure += sum(len(words) for row in story.alignment for words in row.unsure_words.values())
+        unsure += sum(len(row.unsure_words) for row in story.alignment)
         for f in story.findings:
             per_rule[(f.rule, f.severity.value)] += 1
             if review is not None and f.severity.value in REVIEWED:

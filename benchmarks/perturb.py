@@ -881,9 +881,9 @@ def main(argv=None) -> int:
             shown = any(is_hit(f, case, gold) for f in story.findings)
             if gold[1] > gold[0]:
                 stats[case.kind]["unsure_cases"] += 1
-                stats[case.kind]["unsure"] += any(d == case.lang and s < gold[1] and e > gold[0]
-                                                  for row in story.alignment for d, words in row.unsure_words.items()
-                                                  for s, e, _ in words)
+                stats[case.kind]["unsure"] += any(u.word.doc == case.lang and u.word.start < gold[1]
+                                                  and u.word.end > gold[0]
+                                                  for row in story.alignment for u in row.unsure_words)
             before = engine.build_story(documents(unperturbed(case)), story_id=case.id)
             known = {finding_key(f) for f in before.findings if f.severity >= Severity.WARNING}
             new = [f for f in flagged if finding_key(f) not in known]

@@ -12,7 +12,7 @@ from importlib.resources import files
 
 import pytest
 
-from xlingo.model import Finding, GroupEntry, Report, Severity, Signature, Span, Story
+from xlingo.model import Finding, GroupEntry, Report, Severity, Signature, Span, Story, UnsureWord
 from xlingo.report.formats import render as render_format
 from xlingo.report.html import json_island, render, view_model
 from xlingo.testing import story_from_rows
@@ -128,20 +128,24 @@ def marks(nodes: list) -> list[dict]:
     return [m for n in nodes if not isinstance(n, str) and "t" not in n for m in (n, *marks(n["k"]))]
 
 
-def unsure_leaves(nodes: list) -> list[tuple[str, float]]:
-    """The unsure words of a cell's tree, inside marks or not: (text, chance)."""
+def unsure_leaves(nodes: list) -> list[tuple[str, float, list]]:
+    """The unsure words of a cell's tree, inside marks or not: (text, chance, counterparts)."""
     out = []
     for n in nodes:
         if isinstance(n, dict) and "t" in n:
-            out.append((n["t"], n["u"]))
+            out.append((n["t"], n["u"], n["c"]))
         elif isinstance(n, dict):
             out += unsure_leaves(n["k"])
     return out
 
 
-def at(story: Story, lang: str, needle: str, chance: float) -> tuple[int, int, float]:
+def span(story: Story, lang: str, needle: str) -> Span:
     start = story.document(lang).text.index(needle)
-    return start, start + len(needle), chance
+    return Span(lang, lang, start, start + len(needle), needle)
+
+
+def unsure(story: Story, lang: str, needle: str, chance: float, *linked: tuple[str, str]) -> UnsureWord:
+    return UnsureWord(span(story, lang, needle), chance, tuple(span(story, o, t) for o, t in linked))
 
 
 def all_marks(data: dict) -> list[dict]:
@@ -287,14 +291,14 @@ def test_feed_index_and_grouping():
 def test_unsure_words_are_leaves_of_their_own_inside_and_outside_findings():
     report = three_versions()
     story = report.stories[0]
-    story.alignment[3].unsure_words = {"fr": [at(story, "fr", "maire", 0.41)],
-                                       "pt": [at(story, "pt", "satisfeito", 0.123456)]}
-    story.alignment[0].unsure_words = {"de": [at(story, "de", "Brücken", 0.2)]}
+    story.alignment[3].unsure_words = [unsure(story, "fr", "maire", 0.41, ("de", "Bürgermeister")),
+                                       unsure(story, "pt", "satisfeito", 0.123456)]
+    story.alignment[0].unsure_words = [unsure(story, "de", "Brücken", 0.2, ("fr", "ponts"), ("pt", "pontes"))]
     data = view_model(report)
     rows = data["stories"][0]["rows"]
-    assert unsure_leaves(rows[3]["cells"][1]["tree"]) == [("maire", 0.41)]  # inside XL201's mark
-    assert unsure_leaves(rows[3]["cells"][2]["tree"]) == [("satisfeito", 0.1235)]  # rounded as reports round
-    assert unsure_leaves(rows[0]["cells"][0]["tree"]) == [("Brücken", 0.2)]
+    assert unsure_leaves(rows[3]["cells"][1]["tree"]) == [("maire", 0.41, [["de", "Bürgermeister"]])]  # in XL201's mark
+    assert unsure_leaves(rows[3]["cells"][2]["tree"]) == [("satisfeito", 0.1235, [])]  # rounded as reports round
+    assert unsure_leaves(rows[0]["cells"][0]["tree"]) == [("Brücken", 0.2, [["fr", "ponts"], ["pt", "pontes"]])]
     assert unsure_leaves(rows[3]["cells"][0]["tree"]) == []  # a version without unsure words
     maire = next(m for m in marks(rows[3]["cells"][1]["tree"]) if m.get("h"))
     assert maire["d"] == 1 and leaves([maire]) == "maire"  # a word leaf adds no nesting level
@@ -308,11 +312,11 @@ def test_unsure_words_are_leaves_of_their_own_inside_and_outside_findings():
 def test_unsure_words_round_trip_through_the_json_report():
     report = three_versions()
     story = report.stories[0]
-    start = story.document("fr").text.index("maire")
-    story.alignment[3].unsure_words = {"fr": [(start, start + 5, 0.41)]}
+    word = unsure(story, "fr", "maire", 0.41, ("de", "Bürgermeister"))
+    story.alignment[3].unsure_words = [word]
     data = json.loads(render_format(report, "json"))
     rows = data["stories"][0]["alignment"]
-    assert rows[3]["unsure_words"] == {"fr": [[start, start + 5, 0.41]]}
+    assert rows[3]["unsure_words"] == [{**word.word.to_dict(), "chance": 0.41,
+                                        "counterparts": [word.counterparts[0].to_dict()]}]
     assert "unsure_words" not in rows[0]  # none: the key is left out
-    back = Report.from_dict(data)
-    assert back.stories[0].alignment[3].unsure_words == {"fr": [(start, start + 5, 0.41)]}
+    assert Report.from_dict(data).stories[0].alignment[3].unsure_words == [word]

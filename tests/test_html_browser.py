@@ -219,12 +219,13 @@ def test_seed_story_viewer_and_screenshot(chromium, seed_report, tmp_path):  # n
     ids = page.eval_on_selector_all("[data-finding]", "ms => ms.map(m => m.dataset.finding)")
     assert len(ids) == len(seed_report.stories[0].findings) > 0
     story = seed_report.stories[0]
-    unsure = [story.document(d).text[s:e] for row in story.alignment for d, words in row.unsure_words.items()
-              for s, e, _ in words]
+    unsure = [u for row in story.alignment for d in story.documents for u in row.unsure_words if u.word.doc == d.id]
     shaded = page.locator(".row .unsure")
-    assert shaded.all_text_contents() == unsure  # every unsure word shaded, in reading order of the rows
-    assert all(t.startswith("unsure: ") and "not a finding" in t
-               for t in shaded.evaluate_all("us => us.map(u => u.title)"))
+    assert shaded.all_text_contents() == [u.word.text for u in unsure]  # every one shaded, row by row, column by column
+    titles = shaded.evaluate_all("us => us.map(u => u.title)")
+    for u, title in zip(unsure, titles):
+        assert title.startswith("unsure: ") and title.endswith("(not a finding)")
+        assert all(f"{c.lang} {c.text}" in title for c in u.counterparts) or "aligned with nothing" in title
     close(opened)
     png = screenshot(html, SCREENSHOT, chromium, hover="mark.sev-error[data-finding]")
     assert png.stat().st_size > 20_000

@@ -20,6 +20,7 @@ from xlingo.model import (
     Signature,
     Span,
     Story,
+    UnsureWord,
 )
 from xlingo.report.formats import FORMATS, render
 from xlingo.report.render_text import render_plain
@@ -83,24 +84,30 @@ def test_json_validates_against_schema():
 
 def test_unsure_words_validate_and_are_listed_under_their_row_in_the_text_report():
     report = make_report()
-    report.stories[0].alignment[0].unsure_words = {"nl": [(3, 7, 0.2345)]}  # "brug"
+    brug = UnsureWord(Span("nl", "nl", 3, 7, "brug"), 0.2345, (Span("en", "en", 4, 10, "bridge"),))
+    gaat = UnsureWord(Span("nl", "nl", 8, 12, "gaat"), 0.15)
+    report.stories[0].alignment[0].unsure_words = [brug, gaat]
     data = json.loads(report.to_json())
     jsonschema.validate(data, SCHEMA)
-    assert data["stories"][0]["alignment"][0]["unsure_words"] == {"nl": [[3, 7, 0.2345]]}
-    for broken in ([3, 7, 1.5], [3, 7]):  # a chance above 1, an entry without its chance
-        data["stories"][0]["alignment"][0]["unsure_words"] = {"nl": [broken]}
+    assert data["stories"][0]["alignment"][0]["unsure_words"][0] == {
+        "doc": "nl", "lang": "nl", "start": 3, "end": 7, "text": "brug", "chance": 0.2345,
+        "counterparts": [{"doc": "en", "lang": "en", "start": 4, "end": 10, "text": "bridge"}]}
+    for key, value in (("chance", 1.5), ("counterparts", None)):  # a chance above 1, a word without its list
+        broken = json.loads(report.to_json())
+        broken["stories"][0]["alignment"][0]["unsure_words"][0][key] = value
         with pytest.raises(jsonschema.ValidationError):
-            jsonschema.validate(data, SCHEMA)
+            jsonschema.validate(broken, SCHEMA)
     text = render_plain(report)
-    assert "    ~ unsure: [nl] brug 0.23\n" in text
-    assert "~ unsure: words the meaning model finds least likely" in text  # the legend, once
+    assert "    ~ unsure [nl]: brug 0.23 (en bridge); gaat 0.15 (aligned with nothing)\n" in text
+    assert text.count("~ unsure: words the meaning model finds least likely") == 1  # the legend, once
     assert "~ unsure" not in render_plain(make_report())  # nothing unsure: no line, no legend
 
 
 def test_an_unsure_word_is_shown_as_data_in_the_terminal():
     story = story_from_rows([{"de": "Der Chef\u202e sprach.", "en": "The boss spoke."}])
     start = story.document("de").text.index("Chef")
-    story.alignment[0].unsure_words = {"de": [(start, start + 5, 0.3)]}
+    word = Span("de", "de", start, start + 5, story.document("de").text[start:start + 5])
+    story.alignment[0].unsure_words = [UnsureWord(word, 0.3)]
     report = Report(Signature("0.1.0", "m", ()), [story], {})
     line = next(x for x in render_plain(report).splitlines() if x.startswith("    ~ unsure"))
     assert "\u202e" not in line and "Chef" in line

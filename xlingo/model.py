@@ -200,6 +200,25 @@ class Span:
 
 
 @dataclass(frozen=True)
+class UnsureWord:
+    """A word the meaning model doubts the other versions carry (evidence to look at, not a
+    finding): where it stands, the model's chance that no other version carries it, and the words
+    of the other versions that the row's word alignment links it to (none where nothing is)."""
+
+    word: Span
+    chance: float
+    counterparts: tuple[Span, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.word.to_dict(), "chance": round_score(self.chance),
+                "counterparts": [c.to_dict() for c in self.counterparts]}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> UnsureWord:
+        return cls(Span.from_dict(d), d["chance"], tuple(Span.from_dict(c) for c in d.get("counterparts", ())))
+
+
+@dataclass(frozen=True)
 class Finding:
     """One divergence: a rule, a severity, a message and where it was seen (immutable).
 
@@ -281,9 +300,9 @@ class Row:
     """One row of the multi-version alignment: for every document, its sentence ids.
 
     ``level`` (``weak``/``fair``/``good``) and ``tags`` (per document: ``omission``, ``absent`` or
-    ``addition``) are set when the report is built, from :class:`RowLevels`. ``unsure_words``: per
-    document, the content words the meaning model finds least likely to be carried by the other
-    versions, as (start, end, probability) in document offsets; evidence to look at, not findings.
+    ``addition``) are set when the report is built, from :class:`RowLevels`. ``unsure_words``: the
+    content words the meaning model finds least likely to be carried by the other versions
+    (:class:`UnsureWord`), in the order of the row's versions and of their words.
     """
 
     cells: dict[str, tuple[int, ...]]
@@ -291,7 +310,7 @@ class Row:
     divergence: float | None = None  # calibrated 0..1 score; high = out of line with the story
     level: str | None = None
     tags: dict[str, str] = field(default_factory=dict)
-    unsure_words: dict[str, list[tuple[int, int, float]]] = field(default_factory=dict)
+    unsure_words: list[UnsureWord] = field(default_factory=list)
 
     def kind(self) -> str:
         """``"1-2-1"`` style: how many sentences each document holds in this row."""
@@ -305,16 +324,14 @@ class Row:
         d["level"] = self.level
         d["tags"] = {k: self.tags[k] for k in doc_order if k in self.tags}
         if self.unsure_words:
-            d["unsure_words"] = {k: [[s, e, round_score(p)] for s, e, p in self.unsure_words[k]]
-                                 for k in doc_order if k in self.unsure_words}
+            d["unsure_words"] = [u.to_dict() for u in self.unsure_words]
         return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Row:
         return cls(cells={k: tuple(v) for k, v in d["cells"].items()}, similarity=d.get("similarity"),
                    divergence=d.get("divergence"), level=d.get("level"), tags=dict(d.get("tags", {})),
-                   unsure_words={k: [(int(s), int(e), float(p)) for s, e, p in v]
-                                 for k, v in d.get("unsure_words", {}).items()})
+                   unsure_words=[UnsureWord.from_dict(u) for u in d.get("unsure_words", ())])
 
 
 @dataclass

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from xlingo.annotate.context import CheckContext
-from xlingo.annotate.divergence import CONTENT_WEIGHT, Event, Params, RowWords, TokenCache, row_events
+from xlingo.annotate.divergence import CONTENT_WEIGHT, Cell, Event, Params, RowWords, TokenCache, row_events
 from xlingo.annotate.meaning import analyse_words, fill_presence, load_model, missing
-from xlingo.model import round_score
+from xlingo.model import Span, UnsureWord, round_score
 
 
 @dataclass
@@ -71,21 +71,42 @@ def unsure(row: RowWords, d: str) -> np.ndarray:
     return missing(row, d)
 
 
+#: the chance from which a content word is unsure, with a vote (three or more versions) and without
+#: one (two, whose chances run higher): what 2 % of the content words of clean news reach, held out
+#: by document (``benchmarks/unsure_words.py`` chooses them for the shipped meaning model)
+UNSURE_FLOORS = {"vote": 0.1, "pair": 0.23}
+
+
 def mark_unsure_words(ctx: CheckContext, options: dict[str, float] | None = None) -> None:
-    """Write ``Row.unsure_words`` where the word analysis ran: per version, its content words at
-    least twice as likely as the model's base rate to have no counterpart in the other versions
-    (about 2 % of the content words of clean news reach that, 19 per 100 sentences of en/de/fr/pt
-    NTREX stories; a word at the model's ``absent_at`` is as unusual as the top 1 %). Chances are
-    rounded as reports write them, so every path to a report prints the same."""
+    """Write ``Row.unsure_words`` where the word analysis ran: each version's content words whose
+    chance of having no counterpart in the other versions reaches :data:`UNSURE_FLOORS`, with the
+    word of each other version the word alignment links it to. Chances are rounded as reports
+    write them, so every path to a report prints the same."""
     if ctx.words is None:
         return
-    floor = 2.0 * (ctx.meaning_model or load_model()).base_rate
     for k, row in ctx.words.rows.items():
-        marked = {}
+        floor = UNSURE_FLOORS["vote" if row.voted else "pair"]
+        marked = []
         for d, cell in row.cells.items():
             p = unsure(row, d)
-            keep = [(w.start, w.end, round_score(p[i])) for i, w in enumerate(cell.words.words)
-                    if p[i] >= floor and cell.weight[i] >= CONTENT_WEIGHT and cell.seen[i]]
-            if keep:
-                marked[d] = keep
+            for i in range(len(cell.words)):
+                if p[i] >= floor and cell.weight[i] >= CONTENT_WEIGHT and cell.seen[i]:
+                    marked.append(UnsureWord(_span(cell, i), round_score(p[i]), _linked(row, d, i)))
         ctx.rows[k].unsure_words = marked
+
+
+def _span(cell: Cell, i: int) -> Span:
+    w = cell.words.words[i]
+    return Span(cell.doc, cell.lang, w.start, w.end, w.text)
+
+
+def _linked(row: RowWords, d: str, i: int) -> tuple[Span, ...]:
+    """Per other version, the word the row's word alignment links word ``i`` of ``d`` to (the
+    closest where it links several; none where it links nothing)."""
+    out = []
+    for e in row.others(d):
+        pa = row.pairs[(d, e)]
+        linked = np.flatnonzero(pa.links[i])
+        if len(linked):
+            out.append(_span(row.cells[e], int(linked[np.argmax(pa.sim[i, linked])])))
+    return tuple(out)

@@ -15,7 +15,7 @@ Rows: the strip shows the engine's similarity (and divergence when set) and the 
 *addition*), all as the report computed them (``Report.levels``, thresholds in the JSON). A
 finding stays where the engine put it (in a version that has the text); empty cells link to the
 findings of their row. A row's unsure words (``Row.unsure_words``) are text leaves of their own,
-``{"t": text, "u": chance}``, which the page shades.
+``{"t": text, "u": chance, "c": [[language, counterpart], ...]}``, which the page shades.
 """
 from __future__ import annotations
 
@@ -23,10 +23,11 @@ import base64
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from importlib.resources import files
 from typing import Any
 
-from xlingo.model import SCHEMA_VERSION, Finding, Report, Row, Severity, Story, round_score
+from xlingo.model import SCHEMA_VERSION, Finding, Report, Row, Severity, Story, UnsureWord, round_score
 
 #: how much of a row's other cells a finding without related spans quotes
 QUOTE_CHARS = 200
@@ -106,7 +107,7 @@ def _story(index: int, story: Story, out: list[dict[str, Any]]) -> dict[str, Any
             a, b = d.sentences_span(ids)
             spans = _clip(by_doc.get(d.id, []), a, b, started)
             placed.update(k for _, _, k in spans)
-            unsure = [(s, e, p) for s, e, p in row.unsure_words.get(d.id, ()) if a <= s < e <= b]
+            unsure = [u for u in row.unsure_words if u.word.doc == d.id and a <= u.word.start < u.word.end <= b]
             cell: dict[str, Any] = {"n": len(ids), "tree": _tree(d.text, a, b, spans, started, unsure)}
             if d.id in row.tags:
                 cell["tag"] = row.tags[d.id]
@@ -156,8 +157,8 @@ def _clip(spans: list[tuple[int, int, int]], a: int, b: int, started: set[int]) 
 
 
 def _tree(text: str, a: int, b: int, spans: list[tuple[int, int, int]], started: set[int],
-          unsure: list[tuple[int, int, float]] = ()) -> list[Any]:
-    """``text[a:b]`` as leaves (str, or ``{"t", "u"}`` for an unsure word) and nested marks
+          unsure: Sequence[UnsureWord] = ()) -> list[Any]:
+    """``text[a:b]`` as leaves (str, or ``{"t", "u", "c"}`` for an unsure word) and nested marks
     ``{"f", "h"?, "d", "k"}``.
 
     Marks open longest first; a mark that must close while inner marks are still open closes
@@ -166,11 +167,14 @@ def _tree(text: str, a: int, b: int, spans: list[tuple[int, int, int]], started:
     root: list[Any] = []
     stack: list[tuple[int, dict[str, Any]]] = []  # (end, mark)
     opening = sorted(spans, key=lambda s: (s[0], -s[1], s[2]))
-    points = sorted({a, b, *(s[0] for s in spans), *(s[1] for s in spans), *(x for s, e, _ in unsure for x in (s, e))})
+    points = sorted({a, b, *(s[0] for s in spans), *(s[1] for s in spans),
+                     *(x for u in unsure for x in (u.word.start, u.word.end))})
 
     def leaf(start: int, end: int) -> Any:
-        chance = next((p for s, e, p in unsure if s <= start and end <= e), None)
-        return text[start:end] if chance is None else {"t": text[start:end], "u": round_score(chance)}
+        u = next((u for u in unsure if u.word.start <= start and end <= u.word.end), None)
+        if u is None:
+            return text[start:end]
+        return {"t": text[start:end], "u": round_score(u.chance), "c": [[c.lang, c.text] for c in u.counterparts]}
 
     def open_mark(k: int, end: int) -> dict[str, Any]:
         mark: dict[str, Any] = {"f": k, "k": []}

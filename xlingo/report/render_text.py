@@ -4,9 +4,10 @@ On a terminal the rows are a rich table with findings under each row (words wrap
 when stdout is not a TTY (or with ``--no-color``) the same content is plain text, one line per
 cell, so that logs and pipes stay readable and greppable. Findings point at ``file:line:col``.
 Text from the inputs is data, never markup: rich markup is not parsed, and escape sequences,
-control and bidi characters are shown as ``<U+001B>``. Under each row, ``~ unsure:`` lists the
-words the meaning model is least sure the other versions carry (``Row.unsure_words``, with that
-chance): evidence to look at below the findings' floors, never a finding.
+control and bidi characters are shown as ``<U+001B>``. Under each row, ``~ unsure [version]:`` lists
+the words the meaning model is least sure the other versions carry (``Row.unsure_words``), with
+that chance and the words of the other versions aligned with them: evidence to look at below the
+findings' floors, never a finding.
 """
 from __future__ import annotations
 
@@ -67,10 +68,14 @@ def _highlighted(story: Story, doc_id: str, ids: tuple[int, ...], findings: list
     return text
 
 
-def unsure_notes(story: Story, row: Row) -> dict[str, str]:
-    """Per version of ``row``: its unsure words with their chance, e.g. ``Gedächtnis 0.16``."""
-    return {d: terminal_line(", ".join(f"{story.document(d).text[s:e]} {p:.2f}" for s, e, p in words))
-            for d, words in row.unsure_words.items() if words}
+def unsure_notes(row: Row) -> dict[str, str]:
+    """Per version of ``row``: its unsure words with their chance and the words the alignment
+    links them to, e.g. ``Gedächtnis 0.16 (pt memória, fr mémoire)``."""
+    notes: dict[str, list[str]] = {}
+    for u in row.unsure_words:
+        linked = ", ".join(f"{c.lang} {c.text}" for c in u.counterparts) or "aligned with nothing"
+        notes.setdefault(u.word.doc, []).append(f"{u.word.text} {u.chance:.2f} ({linked})")
+    return {d: terminal_line("; ".join(words)) for d, words in notes.items()}
 
 
 def summary_lines(report: Report, statistics: bool = False) -> list[str]:
@@ -85,7 +90,7 @@ def summary_lines(report: Report, statistics: bool = False) -> list[str]:
         lines.append(terminal_line("by rule: " + ", ".join(f"{r} {n}" for r, n in by_rule.items())))
     if any(row.unsure_words for story in report.stories for row in story.alignment):
         lines.append("~ unsure: words the meaning model finds least likely to be carried by the other versions, "
-                     "with that chance (not findings)")
+                     "with that chance and the words aligned with them (not findings)")
     lines.append(f"signature: {terminal_line(str(report.signature))}")
     return lines
 
@@ -109,9 +114,8 @@ def render_plain(report: Report, *, show_rows: bool = True, timings: bool = Fals
             out.write(f"\nrow {k + 1}  sim {sim}  {row.kind()}\n")
             for doc_id, ids in row.cells.items():
                 out.write(f"  {terminal_line(doc_id):>6}  {_cell_text(story, doc_id, ids) or '∅'}\n")
-            notes = unsure_notes(story, row)
-            if notes:
-                out.write("    ~ unsure: " + "; ".join(f"[{terminal_line(d)}] {n}" for d, n in notes.items()) + "\n")
+            for doc_id, note in unsure_notes(row).items():
+                out.write(f"    ~ unsure [{terminal_line(doc_id)}]: {note}\n")
             for f in by_row.get(k, []):
                 out.write(f"    {finding_line(f)}\n")
         for f in by_row.get(None, []):
@@ -155,7 +159,7 @@ def print_report(report: Report, *, file: TextIO | None = None, color: bool | No
             if not show_rows and k not in by_row:
                 continue
             found = by_row.get(k, [])
-            unsure = unsure_notes(story, row)
+            unsure = unsure_notes(row)
             cells = []
             for d in story.documents:
                 notes = [Text(finding_line(f), style=_STYLE[f.severity], overflow="fold")

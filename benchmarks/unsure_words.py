@@ -1,0 +1,106 @@
+"""The floors of the unsure words, from clean NTREX news (``python benchmarks/unsure_words.py``).
+
+A content word is shaded as *unsure* (``Row.unsure_words``) when the meaning model's chance that
+the other versions do not carry it reaches a floor. The floor is the chance that ``--share`` (2 %)
+of the content words of clean professional news reach: one for rows with a vote (three or more
+versions, the chance after the N-way vote) and one for two versions, whose chances run higher.
+Every document is checked in the 4-way settings (en/de/fr/pt, es/it/nl/pl) and the 2-way pairs of
+``ntrex_clean.py``; with ``--cv-models`` each by the meaning model trained without it. Folds are
+documents: each fold's floors are chosen on the other folds and the share of its own content words
+that reach them is counted (the held-out figure), as are the words per 100 sentences at the floors
+chosen on every document, which ``xlingo/annotate/words.py`` ships as ``UNSURE_FLOORS``.
+
+    python benchmarks/unsure_words.py [../shared/data/ntrex-dev] --cv-models DIR [--share 0.02]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from mqm import fold_models  # noqa: E402
+from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents, load_documents  # noqa: E402
+
+from xlingo.annotate.context import CheckContext  # noqa: E402
+from xlingo.annotate.divergence import CONTENT_WEIGHT  # noqa: E402
+from xlingo.annotate.words import UNSURE_FLOORS, find_word_events, unsure  # noqa: E402
+from xlingo.config import Settings  # noqa: E402
+from xlingo.model import Story  # noqa: E402
+
+SETTINGS = (("en", "de", "fr", "pt"), ("es", "it", "nl", "pl"), ("en", "de"), ("fr", "pt"), ("en", "ru"),
+            ("en", "zh"), ("es", "it"))
+
+
+def chances(engine, versions: dict[str, list[str]], doc: str, model) -> tuple[np.ndarray, int]:
+    """The chances of every content word of the story the engine's word analysis sees, and its sentences."""
+    story = Story(id=doc, documents=documents(versions))
+    engine.process(story, disable=[c for c in engine.component_names if c not in ("embed", "align")])
+    ctx = CheckContext(story=story, embed=engine.embedder, token_states=engine.embedder.tokens, meaning_model=model)
+    find_word_events(ctx)
+    out = [unsure(row, d)[(cell.weight >= CONTENT_WEIGHT) & cell.seen]
+           for row in (ctx.words.rows.values() if ctx.words else ()) for d, cell in row.cells.items()]
+    return (np.concatenate(out) if out else np.zeros(0)), sum(len(d.sentences) for d in story.documents)
+
+
+def floor_for(values: np.ndarray, share: float) -> float:
+    """The chance that ``share`` of ``values`` reach."""
+    return float(np.quantile(values, 1.0 - share)) if len(values) else 1.0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("folder", nargs="?", default=str(DEFAULT_DATA), help="ntrex-dev folder")
+    ap.add_argument("--cv-models", help="fold models (training/train_meaning.py --cv-out): each document is "
+                    "scored by the model trained without it")
+    ap.add_argument("--share", type=float, default=0.02, help="share of clean content words at or above a floor")
+    ap.add_argument("--docs", type=int, help="only the first N documents (a quick look)")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--cache", default=str(DEFAULT_CACHE))
+    ap.add_argument("--json", default="reports/bench/unsure_words.json")
+    args = ap.parse_args(argv)
+    engine = cached_engine(args.cache, Settings(select=("XL701",)))
+    folds = fold_models(args.cv_models)
+    found: dict[str, list[tuple[str, np.ndarray, int]]] = {"vote": [], "pair": []}  # (document, chances, sentences)
+    try:
+        for langs in SETTINGS:
+            kind = "vote" if len(langs) >= 3 else "pair"
+            for doc, versions in load_documents(args.folder, langs)[:args.docs]:
+                values, sentences = chances(engine, versions, doc, folds.get(f"ntrex:{doc}"))
+                found[kind].append((doc, values, sentences))
+    finally:
+        engine.encoder.save()
+    fold = lambda doc: zlib.crc32(doc.encode()) % args.folds  # noqa: E731
+    result = {"data": "ntrex-dev", "cross_validated": bool(args.cv_models), "share": args.share, "kinds": {}}
+    for kind, items in found.items():
+        held_words = held_reached = 0
+        for f in range(args.folds):
+            train = np.concatenate([v for d, v, _ in items if fold(d) != f] or [np.zeros(0)])
+            test = np.concatenate([v for d, v, _ in items if fold(d) == f] or [np.zeros(0)])
+            held_words += len(test)
+            held_reached += int((test >= floor_for(train, args.share)).sum())
+        every = np.concatenate([v for _, v, _ in items])
+        sentences = sum(n for *_, n in items)
+        chosen, shipped = floor_for(every, args.share), UNSURE_FLOORS[kind]
+        result["kinds"][kind] = {
+            "settings": ["/".join(s) for s in SETTINGS if (len(s) >= 3) == (kind == "vote")],
+            "sentences": sentences, "content_words": len(every),
+            "held_out_share": round(held_reached / max(held_words, 1), 4), "floor": round(chosen, 4),
+            "shipped_floor": shipped, "shipped_share": round(float((every >= shipped).mean()), 4),
+            "shipped_per_100_sentences": round(100 * float((every >= shipped).sum()) / max(sentences, 1), 2)}
+        r = result["kinds"][kind]
+        print(f"{kind}: {r['content_words']} content words, {sentences} sentences; held-out share at the folds' "
+              f"floors {r['held_out_share']:.4f}; floor on every document {r['floor']:.4f}; shipped {shipped}: "
+              f"share {r['shipped_share']:.4f}, {r['shipped_per_100_sentences']:.1f} per 100 sentences")
+    Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
