@@ -2,10 +2,11 @@
 
 A content word is shaded as *unsure* (``Row.unsure_words``) when the meaning model's chance that
 the other versions do not carry it reaches a floor. The floor is the chance that ``--share`` (2 %)
-of the content words of clean professional news reach: one for rows with a vote (three or more
-versions, the chance after the N-way vote) and one for two versions, whose chances run higher.
-Every document is checked in the 4-way settings (en/de/fr/pt, es/it/nl/pl) and the 2-way pairs of
-``ntrex_clean.py``; with ``--cv-models`` each by the meaning model trained without it. Folds are
+of the content words of clean professional news reach, one per number of versions in the row (two:
+no vote; three: a vote of two; four or more), since chances run higher the fewer versions vote.
+Every document is checked in the settings of ``ntrex_clean.py``: 4-way (en/de/fr/pt, es/it/nl/pl),
+3-way in mixed scripts and 2-way pairs in five scripts; with ``--cv-models`` each by the meaning
+model trained without it. Folds are
 documents: each fold's floors are chosen on the other folds and the share of its own content words
 that reach them is counted (the held-out figure), as are the words per 100 sentences at the floors
 chosen on every document, which ``xlingo/annotate/words.py`` ships as ``UNSURE_FLOORS``.
@@ -33,8 +34,9 @@ from xlingo.annotate.words import UNSURE_FLOORS, find_word_events, unsure  # noq
 from xlingo.config import Settings  # noqa: E402
 from xlingo.model import Story  # noqa: E402
 
-SETTINGS = (("en", "de", "fr", "pt"), ("es", "it", "nl", "pl"), ("en", "de"), ("fr", "pt"), ("en", "ru"),
-            ("en", "zh"), ("es", "it"))
+SETTINGS = (("en", "de", "fr", "pt"), ("es", "it", "nl", "pl"), ("es", "ru", "it"), ("en", "ar", "fr"),
+            ("de", "zh", "pt"), ("nl", "ja", "pl"), ("en", "de"), ("fr", "pt"), ("en", "ru"), ("en", "zh"),
+            ("en", "ar"), ("en", "ja"), ("en", "pl"), ("es", "it"), ("nl", "de"))
 
 
 def chances(engine, versions: dict[str, list[str]], doc: str, model) -> tuple[np.ndarray, int]:
@@ -66,17 +68,17 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     engine = cached_engine(args.cache, Settings(select=("XL701",)))
     folds = fold_models(args.cv_models)
-    found: dict[str, list[tuple[str, np.ndarray, int]]] = {"vote": [], "pair": []}  # (document, chances, sentences)
+    found: dict[int, list[tuple[str, np.ndarray, int]]] = {n: [] for n in UNSURE_FLOORS}  # (document, chances, sentences)
     try:
         for langs in SETTINGS:
-            kind = "vote" if len(langs) >= 3 else "pair"
+            kind = min(len(langs), max(UNSURE_FLOORS))
             for doc, versions in load_documents(args.folder, langs)[:args.docs]:
                 values, sentences = chances(engine, versions, doc, folds.get(f"ntrex:{doc}"))
                 found[kind].append((doc, values, sentences))
     finally:
         engine.encoder.save()
     fold = lambda doc: zlib.crc32(doc.encode()) % args.folds  # noqa: E731
-    result = {"data": "ntrex-dev", "cross_validated": bool(args.cv_models), "share": args.share, "kinds": {}}
+    result = {"data": "ntrex-dev", "cross_validated": bool(args.cv_models), "share": args.share, "versions": {}}
     for kind, items in found.items():
         held_words = held_reached = 0
         for f in range(args.folds):
@@ -87,14 +89,14 @@ def main(argv=None) -> int:
         every = np.concatenate([v for _, v, _ in items])
         sentences = sum(n for *_, n in items)
         chosen, shipped = floor_for(every, args.share), UNSURE_FLOORS[kind]
-        result["kinds"][kind] = {
-            "settings": ["/".join(s) for s in SETTINGS if (len(s) >= 3) == (kind == "vote")],
+        result["versions"][str(kind)] = {
+            "settings": ["/".join(s) for s in SETTINGS if min(len(s), max(UNSURE_FLOORS)) == kind],
             "sentences": sentences, "content_words": len(every),
             "held_out_share": round(held_reached / max(held_words, 1), 4), "floor": round(chosen, 4),
             "shipped_floor": shipped, "shipped_share": round(float((every >= shipped).mean()), 4),
             "shipped_per_100_sentences": round(100 * float((every >= shipped).sum()) / max(sentences, 1), 2)}
-        r = result["kinds"][kind]
-        print(f"{kind}: {r['content_words']} content words, {sentences} sentences; held-out share at the folds' "
+        r = result["versions"][str(kind)]
+        print(f"{kind} versions: {r['content_words']} content words, {sentences} sentences; held-out share at the folds' "
               f"floors {r['held_out_share']:.4f}; floor on every document {r['floor']:.4f}; shipped {shipped}: "
               f"share {r['shipped_share']:.4f}, {r['shipped_per_100_sentences']:.1f} per 100 sentences")
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)

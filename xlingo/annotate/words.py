@@ -71,10 +71,10 @@ def unsure(row: RowWords, d: str) -> np.ndarray:
     return missing(row, d)
 
 
-#: the chance from which a content word is unsure, with a vote (three or more versions) and without
-#: one (two, whose chances run higher): what 2 % of the content words of clean news reach, held out
-#: by document (``benchmarks/unsure_words.py`` chooses them for the shipped meaning model)
-UNSURE_FLOORS = {"vote": 0.1, "pair": 0.23}
+#: the chance from which a content word is unsure, by the versions in its row (two, three, four or
+#: more: chances run higher the fewer versions vote): what 2 % of the content words of clean news
+#: reach, held out by document (``benchmarks/unsure_words.py`` chooses them for the shipped model)
+UNSURE_FLOORS = {2: 0.24, 3: 0.16, 4: 0.1}
 
 
 def mark_unsure_words(ctx: CheckContext, options: dict[str, float] | None = None) -> None:
@@ -85,7 +85,7 @@ def mark_unsure_words(ctx: CheckContext, options: dict[str, float] | None = None
     if ctx.words is None:
         return
     for k, row in ctx.words.rows.items():
-        floor = UNSURE_FLOORS["vote" if row.voted else "pair"]
+        floor = UNSURE_FLOORS[min(len(row.cells), max(UNSURE_FLOORS))]
         marked = []
         for d, cell in row.cells.items():
             p = unsure(row, d)
