@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from xlingo.model import Finding, GroupEntry, Report, RuleInfo, Severity, Signature, Span
+from xlingo.model import Finding, GroupEntry, Report, RuleInfo, Severity, Signature, Span, UnsureWord
 from xlingo.report.escape import markdown_cell, terminal_safe, xml_safe
 from xlingo.report.formats import render
 from xlingo.report.github import summary_markdown
@@ -154,6 +154,22 @@ def test_rich_markup_in_data_is_text(story_id: str) -> None:
     text = out.getvalue()
     assert "\x1b]8;" not in text and "\x1b]0;" not in text and "\x07" not in text
     assert "[link=https://evil.example]" in text and "news[/]" in text
+
+
+def test_an_unsure_word_is_data_in_the_terminal_table_and_the_page() -> None:
+    word = "Wort[bold]x[/bold]\x1b]0;pwned\x07"
+    report = report_with(word)
+    story = report.stories[0]
+    fr = story.document("fr")
+    story.alignment[0].unsure_words = [UnsureWord(Span("de", "de", 0, len(word), word), 0.3,
+                                                  (Span("fr", "fr", 3, 8, fr.text[3:8]),))]
+    out = Terminal()
+    print_report(report, file=out, width=200, color=False)
+    text = out.getvalue()
+    assert "~ unsure: " in text and "[bold]x[/bold]" in text and "(fr texte)" in text
+    assert "\x1b]0;" not in text and "\x07" not in text
+    page = render(report, "html")
+    assert "\x1b" not in page and "[bold]x[/bold]" in page  # the data island holds it as JSON text
 
 
 def test_at_80_columns_words_are_wrapped_not_cut() -> None:
