@@ -41,6 +41,10 @@ def active_ids(page) -> list[str]:
     return page.eval_on_selector_all(ACTIVE, "ms => ms.map(m => m.dataset.finding)")
 
 
+def test_no_unsure_words_no_shading_switch(story):
+    assert story.page.locator("label.toggle", has_text="Unsure words").is_hidden()
+
+
 def test_three_versions_side_by_side(story):
     page = story.page
     assert page.locator(".ghead .colhead").count() == 3
@@ -226,6 +230,12 @@ def test_seed_story_viewer_and_screenshot(chromium, seed_report, tmp_path):  # n
     for u, title in zip(unsure, titles):
         assert title.startswith("unsure: ") and title.endswith("(not a finding)")
         assert all(f"{c.lang} {c.text}" in title for c in u.counterparts) or "aligned with nothing" in title
+    shading = "() => getComputedStyle(document.querySelector('.row .unsure')).backgroundColor"
+    shaded_bg = page.evaluate(shading)
+    page.get_by_label("Unsure words").uncheck()  # the reviewer switches the shading off, and Reset brings it back
+    assert page.evaluate(shading) == "rgba(0, 0, 0, 0)" != shaded_bg
+    page.get_by_role("button", name="Reset").click()
+    assert page.evaluate(shading) == shaded_bg and page.get_by_label("Unsure words").is_checked()
     close(opened)
     png = screenshot(html, SCREENSHOT, chromium, hover="mark.sev-error[data-finding]")
     assert png.stat().st_size > 20_000

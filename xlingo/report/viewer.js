@@ -193,11 +193,21 @@
     box.addEventListener("change", () => { state.only = box.checked; apply(); });
     only.append(box, " Rows with findings only");
 
+    const shade = el("label", "toggle");
+    const shadeBox = el("input");
+    shadeBox.type = "checkbox";
+    shadeBox.checked = true;
+    shadeBox.addEventListener("change", () => document.body.classList.toggle("no-unsure", !shadeBox.checked));
+    shade.append(shadeBox, " Unsure words");
+    shade.title = "shade the words the meaning model doubts the other versions carry (not findings)";
+    shade.hidden = !DATA.stories.some((st) => st.rows.some((r) => r.cells.some((c) => hasUnsure(c.tree || []))));
+
     const reset = el("button", "btn", "Reset");
     reset.type = "button";
     reset.addEventListener("click", () => {
       state.sev.clear(); state.rule.clear(); state.lang.clear();
       state.q = ""; search.value = ""; state.only = false; box.checked = false;
+      shadeBox.checked = true; document.body.classList.remove("no-unsure");
       apply();
     });
     const helpBtn = el("button", "btn round", "?");
@@ -208,7 +218,7 @@
     status.setAttribute("aria-live", "polite");
 
     const row1 = el("div", "bar-row");
-    row1.append(s, group("Severity", sevChips), only, status, reset, helpBtn);
+    row1.append(s, group("Severity", sevChips), only, shade, status, reset, helpBtn);
     bar.append(row1);
     if (ruleChips.length || langChips.length) {
       const row2 = el("div", "bar-row");
@@ -305,6 +315,11 @@
     wrap.title = name + " " + value.toFixed(3);
     wrap.append(el("span", "mname", name === "similarity" ? "sim" : "div"), el("span", "mval", value.toFixed(2)), m);
     parent.append(wrap);
+  }
+
+  /** Whether a cell's tree holds an unsure word (a leaf of its own, inside marks or not). */
+  function hasUnsure(nodes) {
+    return nodes.some((n) => typeof n !== "string" && (n.t !== undefined || hasUnsure(n.k || [])));
   }
 
   /** Append a cell's tree of leaves and marks; returns the plain text. */
