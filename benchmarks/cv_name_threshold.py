@@ -69,12 +69,7 @@ class Recorder:
         self._saved = (self.rule._found, self.rule.placement, self.rule._second_opinion)
 
     def __enter__(self) -> Recorder:
-        recorder = self
-
-        def found(rule, search, ctx, k, phrase, docs, besides=(), named=False, unless=()):
-            return recorder.found(rule, search, ctx, k, phrase, docs, besides, named, unless)
-
-        self.rule._found = found
+        self.rule._found = lambda rule, *args, **kwargs: self.found(rule, *args, **kwargs)  # called as the rule's
         self.rule.placement = staticmethod(self.placing)
         self.rule._second_opinion = staticmethod(self.asking)
         return self
