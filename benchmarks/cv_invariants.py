@@ -29,12 +29,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import perturb  # noqa: E402
-from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents, load_documents  # noqa: E402
+from ntrex import DEFAULT_CACHE, DEFAULT_DATA, aligned_context, cached_engine, load_documents  # noqa: E402
 
-from xlingo.annotate.context import CheckContext  # noqa: E402
 from xlingo.check.rules.invariants import PolarityMismatch  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
-from xlingo.model import Story  # noqa: E402
 
 KINDS = ("added", "lost")
 
@@ -42,10 +40,8 @@ KINDS = ("added", "lost")
 def candidates(engine, rule: PolarityMismatch, versions: dict[str, list[str]], story_id: str):
     """The story's voted XL801 candidates with their gains (embed and align by the engine,
     annotators by the rule)."""
-    story = Story(id=story_id, documents=documents(versions))
-    engine.process(story, disable=[c for c in engine.component_names if c not in ("embed", "align")])
-    ctx = CheckContext(story=story, embed=engine.embedder, token_states=engine.embedder.tokens)
-    return story, [(c, c.gain(ctx)) for c in rule.candidates(ctx) if len(c.voters) >= 2 and c.agree]
+    ctx = aligned_context(engine, versions, story_id)
+    return ctx.story, [(c, c.gain(ctx)) for c in rule.candidates(ctx) if len(c.voters) >= 2 and c.agree]
 
 
 def collect(folder: str, engine, triples: int, n_cases: int, story_lines: int, seed: int,

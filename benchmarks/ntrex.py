@@ -111,6 +111,18 @@ class CachedEncoder:
         self.dirty = False
 
 
+def aligned_context(engine, versions: dict[str, list[str]], story_id: str, meaning_model=None):
+    """A check context over the story of ``versions``, embedded and aligned by the engine (no
+    annotator or rule run yet: a benchmark runs the ones it studies)."""
+    from xlingo.annotate.context import CheckContext
+    from xlingo.model import Story
+
+    story = Story(id=story_id, documents=documents(versions))
+    engine.process(story, disable=[c for c in engine.component_names if c not in ("embed", "align")])
+    return CheckContext(story=story, embed=engine.embedder, token_states=engine.embedder.tokens,
+                        meaning_model=meaning_model)
+
+
 def cached_engine(cache: str | Path, settings=None):
     """An :class:`~xlingo.pipeline.Engine` with the default model behind a :class:`CachedEncoder`."""
     from xlingo.embed.base import Embedder

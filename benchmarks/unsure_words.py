@@ -26,13 +26,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mqm import fold_models  # noqa: E402
-from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents, load_documents  # noqa: E402
+from ntrex import DEFAULT_CACHE, DEFAULT_DATA, aligned_context, cached_engine, load_documents  # noqa: E402
 
-from xlingo.annotate.context import CheckContext  # noqa: E402
 from xlingo.annotate.divergence import CONTENT_WEIGHT  # noqa: E402
 from xlingo.annotate.words import UNSURE_FLOORS, find_word_events, unsure  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
-from xlingo.model import Story  # noqa: E402
 
 SETTINGS = (("en", "de", "fr", "pt"), ("es", "it", "nl", "pl"), ("es", "ru", "it"), ("en", "ar", "fr"),
             ("de", "zh", "pt"), ("nl", "ja", "pl"), ("en", "de"), ("fr", "pt"), ("en", "ru"), ("en", "zh"),
@@ -41,13 +39,11 @@ SETTINGS = (("en", "de", "fr", "pt"), ("es", "it", "nl", "pl"), ("es", "ru", "it
 
 def chances(engine, versions: dict[str, list[str]], doc: str, model) -> tuple[np.ndarray, int]:
     """The chances of every content word of the story the engine's word analysis sees, and its sentences."""
-    story = Story(id=doc, documents=documents(versions))
-    engine.process(story, disable=[c for c in engine.component_names if c not in ("embed", "align")])
-    ctx = CheckContext(story=story, embed=engine.embedder, token_states=engine.embedder.tokens, meaning_model=model)
+    ctx = aligned_context(engine, versions, doc, model)
     find_word_events(ctx)
     out = [unsure(row, d)[(cell.weight >= CONTENT_WEIGHT) & cell.seen]
            for row in (ctx.words.rows.values() if ctx.words else ()) for d, cell in row.cells.items()]
-    return (np.concatenate(out) if out else np.zeros(0)), sum(len(d.sentences) for d in story.documents)
+    return (np.concatenate(out) if out else np.zeros(0)), sum(len(d.sentences) for d in ctx.story.documents)
 
 
 def floor_for(values: np.ndarray, share: float) -> float:

@@ -875,7 +875,8 @@ class NameSubstituted(Rule):
         """Which of ``candidates`` means which of ``names``: two names of one city by GeoNames
         (``Nova Iorque``/``New York``), else by the encoder, closer to it than the story's other
         names are (an encoder finds all names alike, so names are the background here, not
-        words). Given where the candidates are ``written`` (their document's text and mentions),
+        words). Given where the candidates are ``written`` (their document's text and their mentions,
+        in the order of ``candidates``),
         the run's second encoder (USE v3, which knows names translated that e5 does not:
         ``Кремниевая долина``/*Silicon Valley*) is asked too, of each candidate with as many
         more words as the name has (:func:`_phrase`): the closest means the name when its cosine
