@@ -16,8 +16,9 @@ finding at warning or above on the perturbed version overlapping the perturbed s
 two characters of a removal); precision is hits over all findings at warning or above on the
 perturbed stories; *shown* is the share of cases with a finding of any level (information
 included: what a reviewer reading the whole report sees) on the perturbed span; *unsure* the share
-of cases (those with a span, not a removal) where ``Row.unsure_words`` marks a word of the perturbed
-span (what the viewer shades, below any finding). The translations
+of cases the viewer shades, below any finding (``Row.unsure_words``): a word of the perturbed span,
+or, in its row, a word of another version marked as missing from the perturbed one alone, which the
+story without the perturbation does not mark (a clause dropped, a word replaced). The translations
 of NTREX have real errors of their own (a misspelt name, a wrong unit, an unclosed quote),
 which every story cut from them carries: *new-only* precision counts only the findings the story
 did not have before its perturbation (same rule, version and text), i.e. what the perturbation
@@ -829,6 +830,23 @@ def unperturbed(case: StoryCase) -> dict[str, list[str]]:
     return {**case.versions, case.lang: lines}
 
 
+def shaded(story, before, case: StoryCase, gold: tuple[int, int]) -> bool:
+    """Whether the viewer shades the perturbation: an unsure word on its span, or, in the row
+    holding it, a word of another version marked as missing from the perturbed version alone that
+    the story without the perturbation (``before``) does not mark."""
+    known = {(u.word.doc, u.word.text, u.missing_from) for row in before.alignment for u in row.unsure_words}
+    doc = story.document(case.lang)
+    for row in story.alignment:
+        ids = row.cells.get(case.lang)
+        if not ids or not doc.sentences_span(ids)[0] <= gold[0] <= doc.sentences_span(ids)[1]:
+            continue
+        if any(u.word.doc == case.lang and u.word.start < max(gold[1], gold[0] + 1) and u.word.end > gold[0]
+               or u.missing_from == (case.lang,) and (u.word.doc, u.word.text, u.missing_from) not in known
+               for u in row.unsure_words):
+            return True
+    return False
+
+
 def finding_key(f) -> tuple[str, str, str]:
     """What makes two findings of a story and its perturbed copy the same: rule, version, text."""
     return f.rule, f.doc, " ".join(f.text.split())
@@ -879,12 +897,8 @@ def main(argv=None) -> int:
             flagged = [f for f in story.findings if f.severity >= Severity.WARNING]
             hits = [f for f in flagged if is_hit(f, case, gold)]
             shown = any(is_hit(f, case, gold) for f in story.findings)
-            if gold[1] > gold[0]:
-                stats[case.kind]["unsure_cases"] += 1
-                stats[case.kind]["unsure"] += any(u.word.doc == case.lang and u.word.start < gold[1]
-                                                  and u.word.end > gold[0]
-                                                  for row in story.alignment for u in row.unsure_words)
             before = engine.build_story(documents(unperturbed(case)), story_id=case.id)
+            stats[case.kind]["unsure"] += shaded(story, before, case, gold)
             known = {finding_key(f) for f in before.findings if f.severity >= Severity.WARNING}
             new = [f for f in flagged if finding_key(f) not in known]
             st = stats[case.kind]
@@ -917,7 +931,7 @@ def main(argv=None) -> int:
         prec_new = st["new_hits"] / st["new"] if st["new"] else None  # the perturbation made it say nothing new
         langs = sorted({c.lang for c in cases if c.kind == kind})
         shown = st["shown"] / st["cases"] if st["cases"] else 0.0
-        unsure = st["unsure"] / st["unsure_cases"] if st["unsure_cases"] else None
+        unsure = st["unsure"] / st["cases"] if st["cases"] else None
         result[kind] = {"cases": st["cases"], "recall": round(rec, 3), "precision": round(prec, 3), "shown": round(shown, 3),
                         "unsure": None if unsure is None else round(unsure, 3),
                         "hits": st["hits"], "findings": st["findings"], "precision_new": None if prec_new is None else round(prec_new, 3),

@@ -6,12 +6,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from unsure_words import SETTINGS, floor_for  # noqa: E402
 
-from xlingo.annotate.words import UNSURE_FLOORS  # noqa: E402
+from xlingo.annotate.words import GAP_FLOORS, UNSURE_FLOORS  # noqa: E402
 
 
 def test_a_floor_is_reached_by_the_share_asked_for():
@@ -21,8 +22,9 @@ def test_a_floor_is_reached_by_the_share_asked_for():
     assert floor_for(np.zeros(0), 0.02) == 1.0  # nothing seen: nothing shaded
 
 
-def test_every_shipped_floor_is_measured_and_ordered_by_the_versions_that_vote():
-    measured = {min(len(s), max(UNSURE_FLOORS)) for s in SETTINGS}
-    assert measured == set(UNSURE_FLOORS)
-    floors = [UNSURE_FLOORS[n] for n in sorted(UNSURE_FLOORS)]
+@pytest.mark.parametrize("shipped", [UNSURE_FLOORS, GAP_FLOORS], ids=["unsure", "one version lacks"])
+def test_every_shipped_floor_is_measured_and_ordered_by_the_versions_that_vote(shipped):
+    measured = {min(len(s), max(shipped)) for s in SETTINGS if len(s) >= min(shipped)}
+    assert measured == set(shipped)
+    floors = [shipped[n] for n in sorted(shipped)]
     assert floors == sorted(floors, reverse=True)  # the fewer versions vote, the higher the chances run

@@ -144,8 +144,10 @@ def span(story: Story, lang: str, needle: str) -> Span:
     return Span(lang, lang, start, start + len(needle), needle)
 
 
-def unsure(story: Story, lang: str, needle: str, chance: float, *linked: tuple[str, str]) -> UnsureWord:
-    return UnsureWord(span(story, lang, needle), chance, tuple(span(story, o, t) for o, t in linked))
+def unsure(story: Story, lang: str, needle: str, chance: float, *linked: tuple[str, str],
+           missing: tuple[str, ...] = ()) -> UnsureWord:
+    missing = missing or tuple(d.id for d in story.documents if d.lang != lang)
+    return UnsureWord(span(story, lang, needle), chance, tuple(span(story, o, t) for o, t in linked), missing)
 
 
 def all_marks(data: dict) -> list[dict]:
@@ -317,6 +319,18 @@ def test_unsure_words_round_trip_through_the_json_report():
     data = json.loads(render_format(report, "json"))
     rows = data["stories"][0]["alignment"]
     assert rows[3]["unsure_words"] == [{**word.word.to_dict(), "chance": 0.41,
-                                        "counterparts": [word.counterparts[0].to_dict()]}]
+                                        "counterparts": [word.counterparts[0].to_dict()], "missing_from": ["de", "pt"]}]
     assert "unsure_words" not in rows[0]  # none: the key is left out
     assert Report.from_dict(data).stories[0].alignment[3].unsure_words == [word]
+
+
+def test_an_unsure_word_leaf_names_the_versions_it_may_be_missing_in():
+    report = three_versions()
+    story = report.stories[0]
+    story.alignment[0].unsure_words = [unsure(story, "de", "Brücken", 0.7, ("fr", "ponts"), missing=("pt",))]
+
+    def words(nodes: list) -> list[dict]:
+        return [w for n in nodes if isinstance(n, dict) for w in ([n] if "t" in n else words(n["k"]))]
+
+    assert [(w["t"], w["m"]) for w in words(view_model(report)["stories"][0]["rows"][0]["cells"][0]["tree"])] == [
+        ("Brücken", ["pt"])]  # pt alone may lack it: the page says so

@@ -84,15 +84,16 @@ def test_json_validates_against_schema():
 
 def test_unsure_words_validate_and_are_listed_under_their_row_in_the_text_report():
     report = make_report()
-    brug = UnsureWord(Span("nl", "nl", 3, 7, "brug"), 0.2345, (Span("en", "en", 4, 10, "bridge"),))
-    gaat = UnsureWord(Span("nl", "nl", 8, 12, "gaat"), 0.15)
+    brug = UnsureWord(Span("nl", "nl", 3, 7, "brug"), 0.2345, (Span("en", "en", 4, 10, "bridge"),), ("en",))
+    gaat = UnsureWord(Span("nl", "nl", 8, 12, "gaat"), 0.15, (), ("en",))
     report.stories[0].alignment[0].unsure_words = [brug, gaat]
     data = json.loads(report.to_json())
     jsonschema.validate(data, SCHEMA)
     assert data["stories"][0]["alignment"][0]["unsure_words"][0] == {
         "doc": "nl", "lang": "nl", "start": 3, "end": 7, "text": "brug", "chance": 0.2345,
-        "counterparts": [{"doc": "en", "lang": "en", "start": 4, "end": 10, "text": "bridge"}]}
-    for key, value in (("chance", 1.5), ("counterparts", None)):  # a chance above 1, a word without its list
+        "counterparts": [{"doc": "en", "lang": "en", "start": 4, "end": 10, "text": "bridge"}], "missing_from": ["en"]}
+    for key, value in (("chance", 1.5), ("counterparts", None), ("missing_from", "en")):  # a chance above 1, a
+        # word without its list of counterparts, versions that are no list
         broken = json.loads(report.to_json())
         broken["stories"][0]["alignment"][0]["unsure_words"][0][key] = value
         with pytest.raises(jsonschema.ValidationError):
@@ -101,6 +102,22 @@ def test_unsure_words_validate_and_are_listed_under_their_row_in_the_text_report
     assert "    ~ unsure [nl]: brug 0.23 (en bridge); gaat 0.15 (aligned with nothing)\n" in text
     assert text.count("~ unsure: words the meaning model finds least likely") == 1  # the legend, once
     assert "~ unsure" not in render_plain(make_report())  # nothing unsure: no line, no legend
+    del data["stories"][0]["alignment"][0]["unsure_words"][0]["missing_from"]  # a report written before it
+    jsonschema.validate(data, SCHEMA)
+    assert Report.from_dict(data).stories[0].alignment[0].unsure_words[0].missing_from == ()
+
+
+def test_a_word_one_version_alone_lacks_names_that_version_in_the_text_report():
+    story = story_from_rows([{"es": "Los niños entran gratis.", "it": "I bambini entrano gratis.",
+                              "pt": "As crianças entram."}])
+    es, it = story.document("es").text, story.document("it").text
+    gratis = UnsureWord(Span("es", "es", es.index("gratis"), es.index("gratis") + 6, "gratis"), 0.91,
+                        (Span("it", "it", it.index("gratis"), it.index("gratis") + 6, "gratis"),), ("pt",))
+    entran = UnsureWord(Span("es", "es", es.index("entran"), es.index("entran") + 6, "entran"), 0.3, (), ("it", "pt"))
+    story.alignment[0].unsure_words = [gratis, entran]
+    text = render_plain(Report(Signature("0.1.0", "m", ()), [story], {}))
+    # only one version lacks it: named; every other version doubted: as before
+    assert "    ~ unsure [es]: gratis 0.91 missing in pt (it gratis); entran 0.30 (aligned with nothing)\n" in text
 
 
 def test_an_unsure_word_is_shown_as_data_in_the_terminal():

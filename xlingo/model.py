@@ -201,21 +201,25 @@ class Span:
 
 @dataclass(frozen=True)
 class UnsureWord:
-    """A word the meaning model doubts the other versions carry (evidence to look at, not a
-    finding): where it stands, the model's chance that no other version carries it, and the words
-    of the other versions that the row's word alignment links it to (none where nothing is)."""
+    """A word the meaning model doubts other versions carry (evidence to look at, not a finding):
+    where it stands, the model's chance that ``missing_from`` does not carry it, the versions it
+    doubts (every other version, or one that alone lacks what the rest share: a word left out
+    there) and the words of the versions the row's word alignment links it to (none where
+    nothing is)."""
 
     word: Span
     chance: float
     counterparts: tuple[Span, ...] = ()
+    missing_from: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.word.to_dict(), "chance": round_score(self.chance),
-                "counterparts": [c.to_dict() for c in self.counterparts]}
+                "counterparts": [c.to_dict() for c in self.counterparts], "missing_from": list(self.missing_from)}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UnsureWord:
-        return cls(Span.from_dict(d), d["chance"], tuple(Span.from_dict(c) for c in d.get("counterparts", ())))
+        return cls(Span.from_dict(d), d["chance"], tuple(Span.from_dict(c) for c in d.get("counterparts", ())),
+                   tuple(d.get("missing_from", ())))
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ token states, the words of every pair of versions are aligned (:mod:`xlingo.anno
 and the learned meaning model (:mod:`xlingo.annotate.meaning`) gives each word its probability of
 having no counterpart in each other version; the omissions, additions and mistranslations found,
 each with its score, go to ``ctx.words``. An encoder without token states leaves ``ctx.words`` at
-None. "unsure-words" writes ``Row.unsure_words`` from that analysis when it ran: evidence below the
-findings' floors, for a reviewer's eye (the viewer shades them, the text report lists them).
+None. "unsure-words" writes ``Row.unsure_words`` from that analysis when it ran: words the other
+versions may not carry, or that one version alone may have left out, as evidence below the
+findings' floors for a reviewer's eye (the viewer shades them, the text report lists them).
 """
 from __future__ import annotations
 
@@ -71,27 +72,57 @@ def unsure(row: RowWords, d: str) -> np.ndarray:
     return missing(row, d)
 
 
+def lone_gaps(row: RowWords, d: str, absent: float = Params().absent) -> tuple[np.ndarray, list[str | None]]:
+    """Per word of ``d``, in a row of three or more versions: the voted probability that one
+    other version alone lacks it while every other version carries it (an omission there), and
+    that version (None where there is none, a chance of 0). Names and numbers are left to the
+    rules that compare them by spelling and value, as the vote leaves them."""
+    chance, lacking = np.zeros(len(row.cells[d].words)), [None] * len(row.cells[d].words)
+    if len(row.cells) < 3 or not row.voted:
+        return chance, lacking
+    for c in row.others(d):
+        held = ~row.cells[d].key
+        for e in row.others(d):
+            if e != c:
+                held &= row.presence[(d, e)] >= absent
+        for i in np.flatnonzero(held & (row.voted[(d, c)] > chance)):
+            chance[i], lacking[i] = row.voted[(d, c)][i], c
+    return chance, lacking
+
+
 #: the chance from which a content word is unsure, by the versions in its row (two, three, four or
 #: more: chances run higher the fewer versions vote): what 2 % of the content words of clean news
 #: reach, held out by document (``benchmarks/unsure_words.py`` chooses them for the shipped model)
 UNSURE_FLOORS = {2: 0.24, 3: 0.16, 4: 0.1}
+#: the same for a word that one version alone lacks (:func:`lone_gaps`), by the versions in its row
+GAP_FLOORS = {3: 0.49, 4: 0.47}
 
 
 def mark_unsure_words(ctx: CheckContext, options: dict[str, float] | None = None) -> None:
     """Write ``Row.unsure_words`` where the word analysis ran: each version's content words whose
-    chance of having no counterpart in the other versions reaches :data:`UNSURE_FLOORS`, with the
-    word of each other version the word alignment links it to. Chances are rounded as reports
-    write them, so every path to a report prints the same."""
+    chance of having no counterpart in the other versions reaches :data:`UNSURE_FLOORS`, and, with
+    three or more versions, those whose chance of having none in one version alone, while every
+    other version carries them, reaches :data:`GAP_FLOORS` (a word left out there); each with the
+    word of each other version the word alignment links it to (of the versions that carry it, for
+    the latter). Chances are rounded as reports write them, so every path to a report prints the same."""
     if ctx.words is None:
         return
     for k, row in ctx.words.rows.items():
         floor = UNSURE_FLOORS[min(len(row.cells), max(UNSURE_FLOORS))]
+        gap_floor = GAP_FLOORS.get(min(len(row.cells), max(GAP_FLOORS)), 1.0)
         marked = []
         for d, cell in row.cells.items():
             p = unsure(row, d)
+            gap, lacking = lone_gaps(row, d)
             for i in range(len(cell.words)):
-                if p[i] >= floor and cell.weight[i] >= CONTENT_WEIGHT and cell.seen[i]:
-                    marked.append(UnsureWord(_span(cell, i), round_score(p[i]), _linked(row, d, i)))
+                if cell.weight[i] < CONTENT_WEIGHT or not cell.seen[i]:
+                    continue
+                if p[i] >= floor:
+                    marked.append(UnsureWord(_span(cell, i), round_score(p[i]), _linked(row, d, i),
+                                             tuple(row.others(d))))
+                elif gap[i] >= gap_floor:
+                    c = lacking[i]
+                    marked.append(UnsureWord(_span(cell, i), round_score(gap[i]), _linked(row, d, i, skip=c), (c,)))
         ctx.rows[k].unsure_words = marked
 
 
@@ -100,11 +131,13 @@ def _span(cell: Cell, i: int) -> Span:
     return Span(cell.doc, cell.lang, w.start, w.end, w.text)
 
 
-def _linked(row: RowWords, d: str, i: int) -> tuple[Span, ...]:
-    """Per other version, the word the row's word alignment links word ``i`` of ``d`` to (the
-    closest where it links several; none where it links nothing)."""
+def _linked(row: RowWords, d: str, i: int, skip: str | None = None) -> tuple[Span, ...]:
+    """Per other version (but ``skip``), the word the row's word alignment links word ``i`` of
+    ``d`` to (the closest where it links several; none where it links nothing)."""
     out = []
     for e in row.others(d):
+        if e == skip:
+            continue
         pa = row.pairs[(d, e)]
         linked = np.flatnonzero(pa.links[i])
         if len(linked):

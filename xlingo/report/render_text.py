@@ -70,11 +70,14 @@ def _highlighted(story: Story, doc_id: str, ids: tuple[int, ...], findings: list
 
 def unsure_notes(row: Row) -> dict[str, str]:
     """Per version of ``row``: its unsure words with their chance and the words the alignment
-    links them to, e.g. ``Gedächtnis 0.16 (pt memória, fr mémoire)``."""
+    links them to, e.g. ``Gedächtnis 0.16 (pt memória, fr mémoire)``; a word only one version
+    lacks names it: ``Export 0.65 missing in fr (pt exportar)``."""
     notes: dict[str, list[str]] = {}
     for u in row.unsure_words:
         linked = ", ".join(f"{c.lang} {c.text}" for c in u.counterparts) or "aligned with nothing"
-        notes.setdefault(u.word.doc, []).append(f"{u.word.text} {u.chance:.2f} ({linked})")
+        others = {d for d, ids in row.cells.items() if ids and d != u.word.doc}
+        lacking = f" missing in {', '.join(u.missing_from)}" if u.missing_from and set(u.missing_from) < others else ""
+        notes.setdefault(u.word.doc, []).append(f"{u.word.text} {u.chance:.2f}{lacking} ({linked})")
     return {d: terminal_line("; ".join(words)) for d, words in notes.items()}
 
 
@@ -89,8 +92,9 @@ def summary_lines(report: Report, statistics: bool = False) -> list[str]:
     elif by_rule:
         lines.append(terminal_line("by rule: " + ", ".join(f"{r} {n}" for r, n in by_rule.items())))
     if any(row.unsure_words for story in report.stories for row in story.alignment):
-        lines.append("~ unsure: words the meaning model finds least likely to be carried by the other versions, "
-                     "with that chance and the words aligned with them (not findings)")
+        lines.append("~ unsure: words the meaning model finds least likely to be carried by the other versions "
+                     "(or by the one named: missing in it), with that chance and the words aligned with them "
+                     "(not findings)")
     lines.append(f"signature: {terminal_line(str(report.signature))}")
     return lines
 
