@@ -331,6 +331,8 @@ def test_words_two_versions_share_and_the_third_lacks_are_marked_missing_there()
     assert ("es", "entran", ("pt",), ["entrano"]) in marked[3]  # seen from both versions that have it,
     assert ("it", "entrano", ("pt",), ["entran"]) in marked[3]  # each with the other's word, not pt's
     assert {m[2] for m in marked[3]} == {("pt",)}
+    # each points at pt's words about the place: after the end of September, where the others go on
+    assert {u.around.text for u in ctx.story.alignment[3].unsure_words} == {"setembro"}
 
 
 def test_a_word_only_one_version_has_is_doubted_in_every_other_version():

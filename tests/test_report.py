@@ -114,10 +114,21 @@ def test_a_word_one_version_alone_lacks_names_that_version_in_the_text_report():
     gratis = UnsureWord(Span("es", "es", es.index("gratis"), es.index("gratis") + 6, "gratis"), 0.91,
                         (Span("it", "it", it.index("gratis"), it.index("gratis") + 6, "gratis"),), ("pt",))
     entran = UnsureWord(Span("es", "es", es.index("entran"), es.index("entran") + 6, "entran"), 0.3, (), ("it", "pt"))
-    story.alignment[0].unsure_words = [gratis, entran]
-    text = render_plain(Report(Signature("0.1.0", "m", ()), [story], {}))
-    # only one version lacks it: named; every other version doubted: as before
+    pt = story.document("pt").text
+    around = Span("pt", "pt", pt.index("entram"), pt.index("entram") + 6, "entram")
+    bambini = UnsureWord(Span("it", "it", it.index("bambini"), it.index("bambini") + 7, "bambini"), 0.6, (), ("pt",),
+                         around)
+    story.alignment[0].unsure_words = [gratis, entran, bambini]
+    report = Report(Signature("0.1.0", "m", ()), [story], {"documents": 3, "sentences": 3})
+    text = render_plain(report)
+    # only one version lacks it: named, with its words about the place where known; every other
+    # version doubted: as before
     assert "    ~ unsure [es]: gratis 0.91 missing in pt (it gratis); entran 0.30 (aligned with nothing)\n" in text
+    assert "    ~ unsure [it]: bambini 0.60 missing in pt around `entram` (aligned with nothing)\n" in text
+    data = json.loads(report.to_json())
+    jsonschema.validate(data, SCHEMA)
+    assert data["stories"][0]["alignment"][0]["unsure_words"][2]["around"] == around.to_dict()
+    assert Report.from_dict(data).stories[0].alignment[0].unsure_words == [gratis, entran, bambini]
 
 
 def test_an_unsure_word_is_shown_as_data_in_the_terminal():

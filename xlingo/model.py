@@ -204,22 +204,26 @@ class UnsureWord:
     """A word the meaning model doubts other versions carry (evidence to look at, not a finding):
     where it stands, the model's chance that ``missing_from`` does not carry it, the versions it
     doubts (every other version, or one that alone lacks what the rest share: a word left out
-    there) and the words of the versions the row's word alignment links it to (none where
-    nothing is)."""
+    there, and ``around`` is then that version's words about the place it is missing from), and
+    the words of the versions the row's word alignment links it to (none where nothing is)."""
 
     word: Span
     chance: float
     counterparts: tuple[Span, ...] = ()
     missing_from: tuple[str, ...] = ()
+    around: Span | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.word.to_dict(), "chance": round_score(self.chance),
-                "counterparts": [c.to_dict() for c in self.counterparts], "missing_from": list(self.missing_from)}
+        out = {**self.word.to_dict(), "chance": round_score(self.chance),
+               "counterparts": [c.to_dict() for c in self.counterparts], "missing_from": list(self.missing_from)}
+        if self.around is not None:
+            out["around"] = self.around.to_dict()
+        return out
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> UnsureWord:
         return cls(Span.from_dict(d), d["chance"], tuple(Span.from_dict(c) for c in d.get("counterparts", ())),
-                   tuple(d.get("missing_from", ())))
+                   tuple(d.get("missing_from", ())), Span.from_dict(d["around"]) if d.get("around") else None)
 
 
 @dataclass(frozen=True)

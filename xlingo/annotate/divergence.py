@@ -339,6 +339,13 @@ def _gap_place(row: RowWords, d: str, c: str, i: int, j: int, left: int | None, 
     return max(g - 1, 0), min(g, n - 1)
 
 
+def gap_frame(row: RowWords, d: str, c: str, i: int, j: int, p: Params = Params()) -> tuple[int, int]:
+    """Word ids of version ``c`` around the place where ``d``'s stretch ``i..j`` is missing,
+    between the words of ``c`` linked to its nearest present neighbours (:func:`_gap_place`)."""
+    left, right = _anchors(row, d, c, i, j, p.anchor_reach, p.absent)
+    return _gap_place(row, d, c, i, j, left, right)
+
+
 def _counterparts(row: RowWords, d: str, i: int, j: int, targets: Sequence[str]) -> list[tuple[str, int, int]]:
     """Spans of ``targets`` linked to words ``i..j`` of ``d``."""
     out = []
@@ -384,8 +391,7 @@ def row_events(row: RowWords, params: Params = Params(), min_mass: float = 0.3) 
                     holders = _holders(row, d, c_id, i, j, p)
                     if holders is None or 2 * len(holders) <= n:
                         continue  # a version has it where c has it too, or no majority
-                    left, right = _anchors(row, d, c_id, i, j, p.anchor_reach, p.absent)
-                    place = _gap_place(row, d, c_id, i, j, left, right)
+                    place = gap_frame(row, d, c_id, i, j, p)
                     slot = next((s for s in found if s[0] <= place[1] and place[0] <= s[1]), None)
                     if slot is not None:  # the same gap seen from another version
                         ev = found[slot]
@@ -494,8 +500,7 @@ def vote_gaps(row: RowWords, params: Params = Params(), cap: float = 0.99) -> li
             total, i, j = _best_segment(gains[(d, c)])
             if i < 0 or not (cd.weight[i:j + 1] >= params.bridge).any():
                 continue
-            left, right = _anchors(row, d, c, i, j, params.anchor_reach, params.absent)
-            lo, hi = _gap_place(row, d, c, i, j, left, right)
+            lo, hi = gap_frame(row, d, c, i, j, params)
             ws, wd = row.cells[c].words.words, cd.words.words
             mass = float((cd.weight[i:j + 1] * row.voted[(d, c)][i:j + 1]).sum())
             total = corroboration(row, gains, d, c, i, j, total) * drop_evidence(row, d, c, i, j)

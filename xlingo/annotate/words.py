@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from xlingo.annotate.context import CheckContext
-from xlingo.annotate.divergence import CONTENT_WEIGHT, Cell, Event, Params, RowWords, TokenCache, row_events
+from xlingo.annotate.divergence import CONTENT_WEIGHT, Cell, Event, Params, RowWords, TokenCache, gap_frame, row_events
 from xlingo.annotate.meaning import analyse_words, fill_presence, load_model, missing
 from xlingo.model import Span, UnsureWord, round_score
 
@@ -102,9 +102,10 @@ def mark_unsure_words(ctx: CheckContext, options: dict[str, float] | None = None
     """Write ``Row.unsure_words`` where the word analysis ran: each version's content words whose
     chance of having no counterpart in the other versions reaches :data:`UNSURE_FLOORS`, and, with
     three or more versions, those whose chance of having none in one version alone, while every
-    other version carries them, reaches :data:`GAP_FLOORS` (a word left out there); each with the
-    word of each other version the word alignment links it to (of the versions that carry it, for
-    the latter). Chances are rounded as reports write them, so every path to a report prints the same."""
+    other version carries them, reaches :data:`GAP_FLOORS` (a word left out there, with that
+    version's words about the place); each with the word of each other version the word alignment
+    links it to (of the versions that carry it, for the latter). Chances are rounded as reports
+    write them, so every path to a report prints the same."""
     if ctx.words is None:
         return
     for k, row in ctx.words.rows.items():
@@ -122,8 +123,16 @@ def mark_unsure_words(ctx: CheckContext, options: dict[str, float] | None = None
                                              tuple(row.others(d))))
                 elif gap[i] >= gap_floor:
                     c = lacking[i]
-                    marked.append(UnsureWord(_span(cell, i), round_score(gap[i]), _linked(row, d, i, skip=c), (c,)))
+                    marked.append(UnsureWord(_span(cell, i), round_score(gap[i]), _linked(row, d, i, skip=c), (c,),
+                                             _around(ctx, row, d, i, c)))
         ctx.rows[k].unsure_words = marked
+
+
+def _around(ctx: CheckContext, row: RowWords, d: str, i: int, c: str) -> Span:
+    """The words of ``c`` about the place where word ``i`` of ``d`` is missing (:func:`gap_frame`)."""
+    lo, hi = gap_frame(row, d, c, i, i)
+    ws, doc = row.cells[c].words.words, ctx.story.document(c)
+    return Span(c, doc.lang, ws[lo].start, ws[hi].end, doc.text[ws[lo].start:ws[hi].end])
 
 
 def _span(cell: Cell, i: int) -> Span:

@@ -15,8 +15,9 @@ Rows: the strip shows the engine's similarity (and divergence when set) and the 
 *addition*), all as the report computed them (``Report.levels``, thresholds in the JSON). A
 finding stays where the engine put it (in a version that has the text); empty cells link to the
 findings of their row. A row's unsure words (``Row.unsure_words``) are text leaves of their own,
-``{"t": text, "u": chance, "c": [[language, counterpart], ...], "m": [version, ...]}`` (the versions
-the word may be missing in), which the page shades.
+``{"t": text, "u": chance, "c": [[language, counterpart], ...], "m": [version, ...], "a": words}``
+(the versions the word may be missing in and, where one alone lacks it, its words about the place),
+which the page shades.
 """
 from __future__ import annotations
 
@@ -159,7 +160,7 @@ def _clip(spans: list[tuple[int, int, int]], a: int, b: int, started: set[int]) 
 
 def _tree(text: str, a: int, b: int, spans: list[tuple[int, int, int]], started: set[int],
           unsure: Sequence[UnsureWord] = ()) -> list[Any]:
-    """``text[a:b]`` as leaves (str, or ``{"t", "u", "c", "m"}`` for an unsure word) and nested marks
+    """``text[a:b]`` as leaves (str, or ``{"t", "u", "c", "m", "a"?}`` for an unsure word) and nested marks
     ``{"f", "h"?, "d", "k"}``.
 
     Marks open longest first; a mark that must close while inner marks are still open closes
@@ -175,8 +176,11 @@ def _tree(text: str, a: int, b: int, spans: list[tuple[int, int, int]], started:
         u = next((u for u in unsure if u.word.start <= start and end <= u.word.end), None)
         if u is None:
             return text[start:end]
-        return {"t": text[start:end], "u": round_score(u.chance), "c": [[c.lang, c.text] for c in u.counterparts],
-                "m": list(u.missing_from)}
+        out = {"t": text[start:end], "u": round_score(u.chance), "c": [[c.lang, c.text] for c in u.counterparts],
+               "m": list(u.missing_from)}
+        if u.around is not None:
+            out["a"] = u.around.text
+        return out
 
     def open_mark(k: int, end: int) -> dict[str, Any]:
         mark: dict[str, Any] = {"f": k, "k": []}

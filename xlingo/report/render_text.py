@@ -71,12 +71,15 @@ def _highlighted(story: Story, doc_id: str, ids: tuple[int, ...], findings: list
 def unsure_notes(row: Row) -> dict[str, str]:
     """Per version of ``row``: its unsure words with their chance and the words the alignment
     links them to, e.g. ``Gedächtnis 0.16 (pt memória, fr mémoire)``; a word only one version
-    lacks names it: ``Export 0.65 missing in fr (pt exportar)``."""
+    lacks names it and its words about the place: ``Export 0.65 missing in fr around `des GPU` (pt
+    exportar)``."""
     notes: dict[str, list[str]] = {}
     for u in row.unsure_words:
         linked = ", ".join(f"{c.lang} {c.text}" for c in u.counterparts) or "aligned with nothing"
         others = {d for d, ids in row.cells.items() if ids and d != u.word.doc}
         lacking = f" missing in {', '.join(u.missing_from)}" if u.missing_from and set(u.missing_from) < others else ""
+        if lacking and u.around is not None:
+            lacking += f" around `{u.around.text}`"
         notes.setdefault(u.word.doc, []).append(f"{u.word.text} {u.chance:.2f}{lacking} ({linked})")
     return {d: terminal_line("; ".join(words)) for d, words in notes.items()}
 

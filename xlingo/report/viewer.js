@@ -330,7 +330,8 @@
       if (n.t !== undefined) {
         const u = el("span", "unsure", n.t);
         const linked = (n.c || []).map(([lang, word]) => lang + " " + word).join(", ");
-        const where = (n.m || []).length ? n.m.join(", ") : "the other versions";
+        const where = ((n.m || []).length ? n.m.join(", ") : "the other versions") +
+          (n.a ? " (around \u201c" + n.a + "\u201d)" : "");
         u.title = "unsure: the meaning model's chance that this word is missing in " + where + ", " +
           n.u.toFixed(2) + (linked ? "; aligned with " + linked : "; aligned with nothing") + " (not a finding)";
         u.style.setProperty("--u", String(Math.max(0, Math.min(1, n.u))));
