@@ -44,6 +44,15 @@ def findings(rows):
     # a year inside a German compound (not an identifier such as COVID-19)
     {"en": "The bag was the star of the SS19 line.", "de": "Die Tasche war der Star der Sommer-2019-Kollektion.",
      "fr": "Le sac était la vedette de la collection PE19.", "pt": "A mala foi a estrela da coleção de 2019."},
+    # a century in Roman numerals, after or before the word for it, in four languages and two scripts
+    {"de": "Der Streit geht auf einen Krieg im 19. Jahrhundert zurück.",
+     "pt": "A disputa remonta a uma guerra no século XIX.", "zh": "这一争端可追溯到十九世纪的一场战争。",
+     "fr": "Le différend remonte à une guerre du XIXe siècle."},
+    {"en": "The feud goes back to a 19th-century war.", "pl": "Spór sięga wojny z XIX wieku.",
+     "ru": "Спор восходит к войне XIX века.", "it": "La disputa risale a una guerra del secolo XIX."},
+    # a temperature on the Fahrenheit scale written in Chinese and Russian, in Celsius elsewhere
+    {"en": "It was 80 degrees Fahrenheit and sunny.", "zh": "外面气温高达80华氏度，阳光明媚。",
+     "de": "Es war 27 Grad warm und sonnig.", "ru": "Было 80 градусов по Фаренгейту и солнечно."},
 ])
 def test_clean_renderings_are_not_mismatches(row):
     assert findings([row]) == []
@@ -61,6 +70,11 @@ def test_clean_renderings_are_not_mismatches(row):
     ({"en": "The label showed its SS19 collection in Paris.", "nl": "Het label toonde zijn SS18-collectie in Parijs.",
       "pl": "Marka pokazała w Paryżu kolekcję na lato 2019.", "es": "La marca presentó su colección primavera-verano 2019."},
      ("nl", "Het label toonde zijn SS18-collectie in Parijs.")),  # no 2019 in it
+    ({"de": "Der Streit geht auf einen Krieg im 19. Jahrhundert zurück.",
+      "fr": "Le différend remonte à une guerre du XIXe siècle.", "pt": "A disputa remonta a uma guerra no século XVIII."},
+     ("pt", "A disputa remonta a uma guerra no século XVIII.")),  # the others' 19 is not there
+    ({"en": "It was 80 degrees Fahrenheit and sunny.", "zh": "外面气温高达90华氏度，阳光明媚。",
+      "de": "Es war 27 Grad warm und sonnig."}, ("zh", "90")),
 ])
 def test_a_changed_number_is_still_flagged(row, expected):
     assert [(lang, text) for lang, text, _ in findings([row])] == [expected]

@@ -342,8 +342,10 @@ _UNITS = [
     ("mi2", "area", Decimal("2589988"), r"square\s+miles?"),
     ("gal", "volume", Decimal("3.78541"), r"gallons?|gallonen|galões|galones|galloni"),
     ("l", "volume", Decimal(1), r"litres?|liters?|litros?|litri|литр\w*"),
-    ("F", "temperature", Decimal(1), r"°\s?F|(?:degrees?|grad|degrés|graus|grados|gradi)\s+fahrenheit|fahrenheit"),
-    ("C", "temperature", Decimal(1), r"°\s?C|(?:degrees?|grad|degrés|graus|grados|gradi)\s+(?:celsius|centigrade)|celsius"),
+    ("F", "temperature", Decimal(1), r"°\s?F|(?:degrees?|grad|degrés|graus|grados|gradi)\s+fahrenheit|fahrenheit|"
+                                     r"градус\w*\s+по\s+фаренгейту|华氏度?|華氏度?|カ氏|درج\w*\s+فهرنهايت|فهرنهايت"),
+    ("C", "temperature", Decimal(1), r"°\s?C|(?:degrees?|grad|degrés|graus|grados|gradi)\s+(?:celsius|centigrade)|celsius|"
+                                     r"градус\w*\s+по\s+цельсию|摄氏度?|攝氏度?|セ氏|درج\w*\s+مئوية"),
     # a bare degree says no scale: a US story's "80 degrees" is Fahrenheit, its translation's "27 Grad" Celsius
     ("deg", "temperature", Decimal(1), r"degrees?|grad|degrés|graus?|grados?|gradi|graden|градус\w*|°(?!\s?[CF]\b)"),
 ]
@@ -361,6 +363,29 @@ _CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CJK_BIG = {"万": 10 ** 4, "萬": 10 ** 4, "亿": 10 ** 8, "億": 10 ** 8}
 _CJK_NUMERAL = re.compile(r"[零〇一二两兩三四五六七八九十百千万萬亿億]+")
 _WEEK = ("周", "週", "星期", "礼拜", "禮拜")  # before a numeral from 一 to 六: a day of the week (周六, Saturday)
+
+
+#: A century in Roman numerals, after the word (``século XIX``, ``siglo XXI``, ``secolo XVIII``) or
+#: before it (``XIXe siècle``, ``XIX wieku``, ``XIX века``, ``XVIII secolo``).
+_ROMAN_CENTURY = re.compile(
+    r"(?i:\b(?:s[eé]culos?|siglos?|secol[oi]|si[eè]cles?)\s+)(?P<after>[IVX]{1,5})\b|"
+    r"\b(?P<before>[IVX]{1,5})(?:e|ème|ᵉ|-?(?:го|м|й))?\s+(?i:si[eè]cles?|secol[oi]|wiek\w*|век\w*|stolet\w*)")
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman(numeral: str) -> int | None:
+    """The value of a Roman numeral up to 30 written the usual way (``XIX``: 19), else None."""
+    values = [_ROMAN[c] for c in numeral]
+    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return total if 1 <= total <= 30 and _roman_numeral(total) == numeral else None
+
+
+def _roman_numeral(value: int) -> str:
+    out = ""
+    for v, sign in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while value >= v:
+            out, value = out + sign, value - v
+    return out
 
 
 def _weekday(text: str, m: re.Match) -> bool:
@@ -688,6 +713,12 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         if value is not None and free(*m.span()) and not _weekday(text, m):
             add(Quantity(m.start(), m.end(), m.group(0), Decimal(value), soft=True,
                          num_start=m.start(), num_end=m.end()))
+    for m in _ROMAN_CENTURY.finditer(text):
+        group = "after" if m.group("after") else "before"
+        value = _roman(m.group(group))
+        if value is not None and free(*m.span(group)):
+            add(Quantity(m.start(group), m.end(group), m.group(group), Decimal(value), soft=True,
+                         num_start=m.start(group), num_end=m.end(group)))
     for m in month_re.finditer(text):
         if free(*m.span()):
             out.append(Quantity(m.start(), m.end(), m.group(0), Decimal(months.index(m.group(0).lower()) + 1),

@@ -187,7 +187,10 @@ class NumberMismatch(Rule):
     agree on theirs (one no clock shows too: ``4.90 uur``), a time left out is never flagged. A
     month no calendar has (``91月``) is a slip for the others' month.
     What clean translations do is read as the same number: ordinals (``12th``, ``12.``,
-    ``12è``, ``12.ª``); a bare "degrees" as Celsius or Fahrenheit (``80 degrees``/``27 Grad``);
+    ``12è``, ``12.ª``), also a century in Roman numerals (``século XIX``, ``XIXe siècle``,
+    ``XIX века`` for ``19. Jahrhundert``); a bare "degrees" as Celsius or Fahrenheit (``80
+    degrees``/``27 Grad``), and the scales as other scripts write them (``80华氏度``, ``80 градусов по
+    Фаренгейту``);
     a unit converted (``10 miles``/``16 km``), also when one version gives both; two roundings
     of one conversion of a round figure (``227 kg`` and ``250 kg`` for 500 lb); "100 percent"
     said as "absolutely"; a month by name or by digits (``septiembre``, ``9月``, ``9월``), and a day of
