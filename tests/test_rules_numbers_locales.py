@@ -50,6 +50,9 @@ def findings(rows):
      "fr": "Le différend remonte à une guerre du XIXe siècle."},
     {"en": "The feud goes back to a 19th-century war.", "pl": "Spór sięga wojny z XIX wieku.",
      "ru": "Спор восходит к войне XIX века.", "it": "La disputa risale a una guerra del secolo XIX."},
+    # a range of inches joined the Japanese and Chinese way, converted to centimetres in German
+    {"en": "Forecasters expect 2 to 4 inches of rain.", "ja": "予報では2から4インチの雨が降る。",
+     "zh": "预计降雨量为2到4英寸。", "de": "Erwartet werden 5 bis 10 Zentimeter Regen."},
     # a temperature on the Fahrenheit scale written in Chinese and Russian, in Celsius elsewhere
     {"en": "It was 80 degrees Fahrenheit and sunny.", "zh": "外面气温高达80华氏度，阳光明媚。",
      "de": "Es war 27 Grad warm und sonnig.", "ru": "Было 80 градусов по Фаренгейту и солнечно."},
@@ -75,6 +78,8 @@ def test_clean_renderings_are_not_mismatches(row):
      ("pt", "A disputa remonta a uma guerra no século XVIII.")),  # the others' 19 is not there
     ({"en": "It was 80 degrees Fahrenheit and sunny.", "zh": "外面气温高达90华氏度，阳光明媚。",
       "de": "Es war 27 Grad warm und sonnig."}, ("zh", "90")),
+    ({"en": "Forecasters expect 2 to 4 inches of rain.", "ja": "予報では2から4インチの雨が降る。",
+      "zh": "预计降雨量为2到4英寸。", "de": "Erwartet werden 2 bis 4 Zentimeter Regen."}, ("de", "2 bis 4")),
 ])
 def test_a_changed_number_is_still_flagged(row, expected):
     assert [(lang, text) for lang, text, _ in findings([row])] == [expected]

@@ -353,7 +353,8 @@ _UNIT_DIM = {name: dim for name, dim, _, _ in _UNITS}
 _UNIT_FACTOR = {name: f for name, _, f, _ in _UNITS}
 _UNIT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:" + "|".join(f"(?P<u{i}>{p})" for i, (_, _, _, p) in enumerate(_UNITS))
                          + rf"){_WORD_END}", re.IGNORECASE)
-_RANGE_JOIN = re.compile(rf"{_SP}*(?:-|–|to|bis|à|a|y|e|and|und|et|tot|au|al|ao|alle|til|do|до){_SP}*$", re.IGNORECASE)
+_RANGE_JOIN = re.compile(rf"{_SP}*(?:-|–|to|bis|à|a|y|e|and|und|et|tot|au|al|ao|alle|til|do|до|から|到|至|～|〜|~|إلى){_SP}*$",
+                         re.IGNORECASE)
 _UNIT_TOLERANCE = Decimal("0.12")
 
 

@@ -191,7 +191,8 @@ class NumberMismatch(Rule):
     ``XIX века`` for ``19. Jahrhundert``); a bare "degrees" as Celsius or Fahrenheit (``80
     degrees``/``27 Grad``), and the scales as other scripts write them (``80华氏度``, ``80 градусов по
     Фаренгейту``);
-    a unit converted (``10 miles``/``16 km``), also when one version gives both; two roundings
+    a unit converted (``10 miles``/``16 km``), also when one version gives both, and over a range
+    however a language joins it (``2から4インチ``, ``2到4英寸``, ``5 bis 10 cm``); two roundings
     of one conversion of a round figure (``227 kg`` and ``250 kg`` for 500 lb); "100 percent"
     said as "absolutely"; a month by name or by digits (``septiembre``, ``9月``, ``9월``), and a day of
     the week as no number (``周六``, Saturday); scale
