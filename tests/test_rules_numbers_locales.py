@@ -50,6 +50,10 @@ def findings(rows):
      "fr": "Le différend remonte à une guerre du XIXe siècle."},
     {"en": "The feud goes back to a 19th-century war.", "pl": "Spór sięga wojny z XIX wieku.",
      "ru": "Спор восходит к войне XIX века.", "it": "La disputa risale a una guerra del secolo XIX."},
+    # a decade in words, in five languages and three scripts
+    {"en": "She says it happened at a party in the 1980s.", "ar": "تدعي أن ذلك حدث في حفلة في الثمانينيات.",
+     "es": "Dice que ocurrió en una fiesta en los años ochenta.", "ru": "Она говорит, что это случилось в восьмидесятые.",
+     "de": "Sie sagt, es sei auf einer Party in den Achtzigerjahren passiert."},
     # a range of inches joined the Japanese and Chinese way, converted to centimetres in German
     {"en": "Forecasters expect 2 to 4 inches of rain.", "ja": "予報では2から4インチの雨が降る。",
      "zh": "预计降雨量为2到4英寸。", "de": "Erwartet werden 5 bis 10 Zentimeter Regen."},
@@ -80,6 +84,9 @@ def test_clean_renderings_are_not_mismatches(row):
       "de": "Es war 27 Grad warm und sonnig."}, ("zh", "90")),
     ({"en": "Forecasters expect 2 to 4 inches of rain.", "ja": "予報では2から4インチの雨が降る。",
       "zh": "预计降雨量为2到4英寸。", "de": "Erwartet werden 2 bis 4 Zentimeter Regen."}, ("de", "2 bis 4")),
+    ({"en": "She says it happened at a party in the 1980s.", "ar": "تدعي أن ذلك حدث في حفلة.",
+      "fr": "Elle dit que cela s'est produit lors d'une fête dans les années 1980."},
+     ("ar", "تدعي أن ذلك حدث في حفلة.")),  # no decade at all
 ])
 def test_a_changed_number_is_still_flagged(row, expected):
     assert [(lang, text) for lang, text, _ in findings([row])] == [expected]

@@ -200,7 +200,8 @@ class NumberMismatch(Rule):
     ``340万``, ``550多万``, ``1億2,500万``, ``3.4 مليون``, ``шесть миллионов``, ``трёх процентов``, ``trzech``);
     a number written out in words
     (num2words' cardinals and ordinals, case endings and compounds allowed: ``сорока восьми``,
-    ``trigésimo sexto``, ``dwudziestoletni``).
+    ``trigésimo sexto``, ``dwudziestoletni``); and a year of the others where this version says a
+    decade or a century in words (``الثمانينيات``, ``los años ochenta``, ``ubiegłego wieku``: not compared).
 
     ## Why is this bad?
     A wrong figure is the most damaging translation error in news: readers of one language get
@@ -351,8 +352,9 @@ class NumberMismatch(Rule):
             return None  # "100 percent certain" is also said "absolutely", "totalmente": an idiom, not a figure
         if spelled_out(ctx.row_text(rn.k, d), d.lang, rep.value):
             return None  # written out in words (сорока восьми, trigésimo sexto)
-        if _year_like(rep) and _CENTURY.search(ctx.row_text(rn.k, d)):
-            return None  # a decade or a century in words (w latach trzydziestych ubiegłego wieku, 本世纪之初)
+        if _year_like(rep) and (_CENTURY.search(ctx.row_text(rn.k, d)) or _DECADE.search(ctx.row_text(rn.k, d))):
+            return None  # a decade or a century in words (w latach trzydziestych ubiegłego wieku, 本世纪之初,
+            # الثمانينيات, los años ochenta)
         if severity is not None and not rep.qualified:
             return None  # two versions, one drops a plain number: too often an editorial choice
         span = ctx.row_span(rn.k, d)
@@ -431,6 +433,21 @@ def _one_digit_apart(a: Quantity, b: Quantity) -> bool:
 #: 1930s*: ``w latach trzydziestych ubiegłego wieku``, ``ثلاثينيات القرن العشرين``).
 _CENTURY = re.compile(r"(?i)\b(?:centur(?:y|ies)|jahrhunderts?|si[eè]cles?|siglos?|s[eé]culos?|secol[oi]|eeuw(?:en)?|"
                       r"wiek(?:u|ów)?|стол[еé]ти[яей]|век[аеу]?|القرن)\b|世纪|世紀")
+
+
+#: A decade in words, without the century (*the 1980s*: ``الثمانينيات``, ``los años ochenta``, ``gli anni
+#: Ottanta``, ``os anos oitenta``, ``les années quatre-vingt``, ``de jaren tachtig``, ``die Achtzigerjahre``,
+#: ``восьмидесятые``, ``lata osiemdziesiąte``): the closed class of each language's decade words.
+_DECADE = re.compile(
+    r"(?i)(?:ال)?(?:عشرين|ثلاثين|أربعين|خمسين|ستين|سبعين|ثمانين|تسعين)ي?ات|"
+    r"\b(?:años|década\s+de\s+los|anni|anos|années|jaren)\s+(?:veinte|treinta|cuarenta|cincuenta|sesenta|setenta|"
+    r"ochenta|noventa|venti|trenta|quaranta|cinquanta|sessanta|settanta|ottanta|novanta|vinte|trinta|quarenta|"
+    r"oitenta|vingt|trente|quarante|cinquante|soixante(?:-dix)?|quatre-vingts?(?:-dix)?|twintig|dertig|veertig|"
+    r"vijftig|zestig|zeventig|tachtig|negentig)\b|"
+    r"\b(?:zwanziger|dreißiger|vierziger|fünfziger|sechziger|siebziger|achtziger|neunziger)\w*|"
+    r"\b(?:двадцат|тридцат|сороков|пятидесят|шестидесят|семидесят|восьмидесят|девяност)(?:ые|ых|ыми|ым)\b|"
+    r"\b(?:dwudziest|trzydziest|czterdziest|pięćdziesiąt|sześćdziesiąt|siedemdziesiąt|osiemdziesiąt|"
+    r"dziewięćdziesiąt)(?:e|ych|ymi|ym)\b")
 
 
 def _year_like(q: Quantity) -> bool:
