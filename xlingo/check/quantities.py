@@ -58,6 +58,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import get_month_names
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 from num2words import num2words
+from roman import InvalidRomanNumeralError, fromRoman
 
 from xlingo.language import primary_language
 
@@ -371,22 +372,14 @@ _WEEK = ("周", "週", "星期", "礼拜", "禮拜")  # before a numeral from �
 _ROMAN_CENTURY = re.compile(
     r"(?i:\b(?:s[eé]culos?|siglos?|secol[oi]|si[eè]cles?)\s+)(?P<after>[IVX]{1,5})\b|"
     r"\b(?P<before>[IVX]{1,5})(?:e|ème|ᵉ|-?(?:го|м|й))?\s+(?i:si[eè]cles?|secol[oi]|wiek\w*|век\w*|stolet\w*)")
-_ROMAN = {"I": 1, "V": 5, "X": 10}
 
 
 def _roman(numeral: str) -> int | None:
-    """The value of a Roman numeral up to 30 written the usual way (``XIX``: 19), else None."""
-    values = [_ROMAN[c] for c in numeral]
-    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
-    return total if 1 <= total <= 30 and _roman_numeral(total) == numeral else None
-
-
-def _roman_numeral(value: int) -> str:
-    out = ""
-    for v, sign in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while value >= v:
-            out, value = out + sign, value - v
-    return out
+    """The value of a Roman numeral written the usual way (``XIX``: 19), else None (``IIX``)."""
+    try:
+        return fromRoman(numeral)
+    except InvalidRomanNumeralError:
+        return None
 
 
 def _weekday(text: str, m: re.Match) -> bool:
