@@ -838,7 +838,10 @@ def shaded(story, before, case: StoryCase, gold: tuple[int, int]) -> bool:
     doc = story.document(case.lang)
     for row in story.alignment:
         ids = row.cells.get(case.lang)
-        if not ids or not doc.sentences_span(ids)[0] <= gold[0] <= doc.sentences_span(ids)[1]:
+        if not ids:
+            continue
+        start, end = doc.sentences_span(ids)
+        if not start <= gold[0] <= end:
             continue
         if any(u.word.doc == case.lang and u.word.start < max(gold[1], gold[0] + 1) and u.word.end > gold[0]
                or u.missing_from == (case.lang,) and (u.word.doc, u.word.text, u.missing_from) not in known

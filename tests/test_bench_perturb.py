@@ -6,9 +6,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from perturb import StoryCase, finding_key, unperturbed  # noqa: E402
+from perturb import StoryCase, finding_key, shaded, unperturbed  # noqa: E402
 
-from xlingo.model import Finding, Severity  # noqa: E402
+from xlingo.model import Finding, Severity, Span, UnsureWord  # noqa: E402
+from xlingo.testing import story_from_rows  # noqa: E402
 
 VERSIONS = {"es": ["La biblioteca reabre el lunes.", "Tiene una sala nueva."],
             "it": ["La biblioteca riapre lunedì.", "Ha una sala nuova."]}
@@ -34,3 +35,22 @@ def test_a_finding_is_the_same_before_and_after_by_rule_version_and_text_not_by_
     assert finding_key(finding("XL503", "es", "«", 3)) == finding_key(finding("XL503", "es", "«", 40))
     assert finding_key(finding("XL503", "es", "«", 3)) != finding_key(finding("XL503", "it", "«", 3))
     assert finding_key(finding("XL201", "es", "Kenny  Miler", 3)) == finding_key(finding("XL201", "es", "Kenny Miler", 9))
+
+
+def test_a_dropped_clause_is_shaded_by_a_new_word_of_another_version_marked_missing_in_its_row():
+    cut = {**VERSIONS, "it": ["La biblioteca riapre.", "Ha una sala nuova."]}
+    case = StoryCase("clause0-it-x", "clause", "it", cut, 0, (20, 20), "La biblioteca riapre lunedì.")
+
+    def story(versions, marks):
+        s = story_from_rows([{lg: v[k] for lg, v in versions.items()} for k in range(2)])
+        text = s.document("es").text
+        for k, word, missing in marks:
+            at = text.index(word)
+            s.alignment[k].unsure_words = [UnsureWord(Span("es", "es", at, at + len(word), word), 0.7, (), missing)]
+        return s
+
+    before = story(VERSIONS, [])
+    assert shaded(story(cut, [(0, "lunes", ("it",))]), before, case, (20, 20))
+    assert not shaded(story(cut, [(0, "lunes", ("it",))]), story(VERSIONS, [(0, "lunes", ("it",))]), case, (20, 20))
+    assert not shaded(story(cut, [(1, "nueva", ("it",))]), before, case, (20, 20))  # another row
+    assert not shaded(story(cut, []), before, case, (20, 20))
