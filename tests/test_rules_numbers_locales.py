@@ -57,6 +57,15 @@ def findings(rows):
     # a range of inches joined the Japanese and Chinese way, converted to centimetres in German
     {"en": "Forecasters expect 2 to 4 inches of rain.", "ja": "予報では2から4インチの雨が降る。",
      "zh": "预计降雨量为2到4英寸。", "de": "Erwartet werden 5 bis 10 Zentimeter Regen."},
+    # a match clock in Chinese minutes and seconds, the minute it falls in in German
+    {"en": "Bouchard levelled with a power play goal on 27:37.", "zh": "布沙尔在27分37秒的一记大力射门扳平比分。",
+     "de": "Bouchard glich mit einem Power-Play-Treffer in der 28. Minute aus.",
+     "pt": "Bouchard empatou com um golo aos 27:37."},
+    # yards as Chinese and Japanese write them, converted in German; a bare degree in Arabic
+    {"en": "He got the pass about 30 yards from goal.", "de": "Er bekam den Pass etwa 27 Meter vor dem Tor.",
+     "zh": "他在距离球门大约30码处接到传球。", "ja": "彼はゴールから約30ヤードでパスを受けた。"},
+    {"en": "It was a sunny 80 degrees outside.", "fr": "Il faisait 26 degrés dehors.",
+     "ar": "كانت درجة الحرارة 80 درجة في الخارج."},
     # a temperature on the Fahrenheit scale written in Chinese and Russian, in Celsius elsewhere
     {"en": "It was 80 degrees Fahrenheit and sunny.", "zh": "外面气温高达80华氏度，阳光明媚。",
      "de": "Es war 27 Grad warm und sonnig.", "ru": "Было 80 градусов по Фаренгейту и солнечно."},
@@ -87,6 +96,12 @@ def test_clean_renderings_are_not_mismatches(row):
     ({"en": "She says it happened at a party in the 1980s.", "ar": "تدعي أن ذلك حدث في حفلة.",
       "fr": "Elle dit que cela s'est produit lors d'une fête dans les années 1980."},
      ("ar", "تدعي أن ذلك حدث في حفلة.")),  # no decade at all
+    ({"en": "Bouchard levelled with a power play goal on 27:37.", "zh": "布沙尔在29分37秒的一记大力射门扳平比分。",
+      "pt": "Bouchard empatou com um golo aos 27:37."}, ("zh", "29分37秒")),
+    ({"en": "He got the pass about 30 yards from goal.", "de": "Er bekam den Pass etwa 27 Meter vor dem Tor.",
+      "zh": "他在距离球门大约50码处接到传球。", "ja": "彼はゴールから約30ヤードでパスを受けた。"}, ("zh", "50")),
+    ({"en": "It was a sunny 80 degrees outside.", "fr": "Il faisait 26 degrés dehors.",
+      "ar": "كانت درجة الحرارة 90 درجة في الخارج."}, ("ar", "90")),
 ])
 def test_a_changed_number_is_still_flagged(row, expected):
     assert [(lang, text) for lang, text, _ in findings([row])] == [expected]

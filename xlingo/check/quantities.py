@@ -307,7 +307,7 @@ _DAYPART_TIME = re.compile(
 #: Past 12 it is a month no calendar has (``91月``, a slip), which matches none.
 _DIGIT_MONTH = re.compile(r"(?<![\d.,])(?P<mo>\d\d?)[ \u00a0]?(?:月|월)(?!間)")
 _DIGIT_MONTH_LANGS = frozenset({"zh", "ja", "ko"})
-_ELAPSED = re.compile(r"(?<![\d.,:])(?P<mm>\d{1,3}):(?P<ss>[0-5]\d)(?![\d:])")
+_ELAPSED = re.compile(r"(?<![\d.,:])(?P<mm>\d{1,3})(?::(?P<ss>[0-5]\d)|分(?P<cjk>[0-5]?\d)秒)(?![\d:])")  # 27:37, 27分37秒
 # glued suffixes that do not turn a number into an identifier (ordinals, decades, units, scales)
 _SUFFIXES = {"st", "nd", "rd", "th", "e", "è", "ᵉ", "er", "re", "ère", "ème", "eme", "ième", "ste", "de", "enne", "o", "a", "º", "ª", "s", "ern",
              "km", "kg", "cm", "mm", "m", "h", "k", "bn", "mn", "tn", "mi", "bi", "ml", "kw", "mw", "gw", "kwh"}
@@ -333,7 +333,7 @@ _UNITS = [
     ("mi", "length", Decimal("1609.344"), r"miles?|meilen?|milhas?|millas?|miglia|mijl(?:en)?|mil(?:e|i|ach|ami)?|мил[ьи]\w*|英里|マイル|أميال|ميلا|ميل"),
     ("ft", "length", Decimal("0.3048"), r"feet|foot|ft|fu[ßs]|pieds?|pies|pés|piedi|футов|фута?|英尺|フィート"),
     ("in", "length", Decimal("0.0254"), r"inch(?:es)?|zoll|pouces?|pulgadas?|polegadas?|pollici|cal[ei]|дюйм\w*|英寸|インチ|بوصات|بوصة|إنش"),
-    ("yd", "length", Decimal("0.9144"), r"yards?|yd|jardas?|yardas?|iarde|ярд\w*"),
+    ("yd", "length", Decimal("0.9144"), r"yards?|yd|jardas?|yardas?|iarde|ярд\w*|码|碼|ヤード"),
     ("kg", "mass", Decimal(1), r"kg|kilo(?:gram(?:me)?s?|gramm|gramos?|gramas?|grammi)?s?|kilogram\w*|quilos?|chili|килограмм\w*|кг|公斤|千克|キログラム|كيلوغرام|كجم|كغ"),
     ("lb", "mass", Decimal("0.45359237"), r"pounds?|lbs?|pfund|livres?|libras?|libbre|funt(?:y|ów)?|фунт\w*|磅|ポンド|أرطال|رطل"),
     ("t", "mass", Decimal(1000), r"tonnes?|tons?|tonnen|toneladas?|tonnellate|тонн\w*"),
@@ -348,7 +348,8 @@ _UNITS = [
     ("C", "temperature", Decimal(1), r"°\s?C|(?:degrees?|grad|degrés|graus|grados|gradi)\s+(?:celsius|centigrade)|celsius|"
                                      r"градус\w*\s+по\s+цельсию|摄氏度?|攝氏度?|セ氏|درج\w*\s+مئوية"),
     # a bare degree says no scale: a US story's "80 degrees" is Fahrenheit, its translation's "27 Grad" Celsius
-    ("deg", "temperature", Decimal(1), r"degrees?|grad|degrés|graus?|grados?|gradi|graden|градус\w*|°(?!\s?[CF]\b)"),
+    ("deg", "temperature", Decimal(1), r"degrees?|grad|degrés|graus?|grados?|gradi|graden|градус\w*|درج(?:ة|ات)|"
+                                       r"°(?!\s?[CF]\b)"),
 ]
 _UNIT_DIM = {name: dim for name, dim, _, _ in _UNITS}
 _UNIT_FACTOR = {name: f for name, _, f, _ in _UNITS}
@@ -671,9 +672,10 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
                          num_start=m.start(), num_end=m.end()))
     for m in _ELAPSED.finditer(text):  # 27:37 on a match clock: "in the 28th minute" elsewhere
         if free(*m.span()) and not (m.start() and _glued_letter(text[m.start() - 1])):
-            add(Quantity(m.start(), m.end(), m.group(0), Decimal(int(m.group("mm")) * 60 + int(m.group("ss"))),
+            seconds = "ss" if m.group("ss") else "cjk"
+            add(Quantity(m.start(), m.end(), m.group(0), Decimal(int(m.group("mm")) * 60 + int(m.group(seconds))),
                          kind="time", soft=True, num_start=m.start(), num_end=m.end()))
-            for part in ("mm", "ss"):  # or a score, 38:17 where others write 38-17: its numbers, soft
+            for part in ("mm", seconds):  # or a score, 38:17 where others write 38-17: its numbers, soft
                 a, b = m.span(part)
                 out.append(Quantity(a, b, m.group(part), Decimal(int(m.group(part))), soft=True, num_start=a, num_end=b))
     for m in _NUM.finditer(text):

@@ -182,7 +182,7 @@ class NumberMismatch(Rule):
     ``2,5`` twice: one inch rounded three ways), or where the two sides may both round one measure
     converted from a whole figure of the other measurement system (``290 kg`` / ``300 kg`` for
     640 lb, ``27`` / ``30`` degrees for 80 °F), the finding is information. Clock times
-    and match clocks (``13.30 Uhr``/``1.30pm``, ``下午三点``, ``3 مساءً``, ``27:37``) are compared on a
+    and match clocks (``13.30 Uhr``/``1.30pm``, ``下午三点``, ``3 مساءً``, ``27:37``, ``27分37秒``) are compared on a
     12-hour dial: a different time in one version is a warning when most versions (not a tie)
     agree on theirs (one no clock shows too: ``4.90 uur``), a time left out is never flagged. A
     month no calendar has (``91月``) is a slip for the others' month.
@@ -191,7 +191,7 @@ class NumberMismatch(Rule):
     ``XIX века`` for ``19. Jahrhundert``); a bare "degrees" as Celsius or Fahrenheit (``80
     degrees``/``27 Grad``), and the scales as other scripts write them (``80华氏度``, ``80 градусов по
     Фаренгейту``);
-    a unit converted (``10 miles``/``16 km``), also when one version gives both, and over a range
+    a unit converted (``10 miles``/``16 km``, ``30码``/``27 Meter``), also when one version gives both, and over a range
     however a language joins it (``2から4インチ``, ``2到4英寸``, ``5 bis 10 cm``); two roundings
     of one conversion of a round figure (``227 kg`` and ``250 kg`` for 500 lb); "100 percent"
     said as "absolutely"; a month by name or by digits (``septiembre``, ``9月``, ``9월``), and a day of
