@@ -66,6 +66,9 @@ def findings(rows):
      "zh": "他在距离球门大约30码处接到传球。", "ja": "彼はゴールから約30ヤードでパスを受けた。"},
     {"en": "It was a sunny 80 degrees outside.", "fr": "Il faisait 26 degrés dehors.",
      "ar": "كانت درجة الحرارة 80 درجة في الخارج."},
+    # a measure counted in Chinese numerals (两英尺, two feet), converted elsewhere
+    {"en": "The straw hat has a two-foot wide brim.", "zh": "这顶草帽有两英尺宽的帽檐。",
+     "de": "Der Strohhut hat einen 60 Zentimeter breiten Rand.", "pt": "O chapéu de palha tem uma aba de 61 cm."},
     # a temperature on the Fahrenheit scale written in Chinese and Russian, in Celsius elsewhere
     {"en": "It was 80 degrees Fahrenheit and sunny.", "zh": "外面气温高达80华氏度，阳光明媚。",
      "de": "Es war 27 Grad warm und sonnig.", "ru": "Было 80 градусов по Фаренгейту и солнечно."},
@@ -102,6 +105,9 @@ def test_clean_renderings_are_not_mismatches(row):
       "zh": "他在距离球门大约50码处接到传球。", "ja": "彼はゴールから約30ヤードでパスを受けた。"}, ("zh", "50")),
     ({"en": "It was a sunny 80 degrees outside.", "fr": "Il faisait 26 degrés dehors.",
       "ar": "كانت درجة الحرارة 90 درجة في الخارج."}, ("ar", "90")),
+    ({"en": "The straw hat has a two-foot wide brim.", "zh": "这顶草帽有五英尺宽的帽檐。",
+      "de": "Der Strohhut hat einen 60 Zentimeter breiten Rand.", "pt": "O chapéu de palha tem uma aba de 61 cm."},
+     ("zh", "这顶草帽有五英尺宽的帽檐。")),  # the others' 60 cm is not there
 ])
 def test_a_changed_number_is_still_flagged(row, expected):
     assert [(lang, text) for lang, text, _ in findings([row])] == [expected]

@@ -707,8 +707,9 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
     for m in _CJK_NUMERAL.finditer(text):
         value = _cjk_value(m.group(0))
         if value is not None and free(*m.span()) and not _weekday(text, m):
-            add(Quantity(m.start(), m.end(), m.group(0), Decimal(value), soft=True,
-                         num_start=m.start(), num_end=m.end()))
+            unit = _unit_after(text, m.end(), m.start())  # 两英尺: two feet
+            add(Quantity(m.start(), m.end(), m.group(0), Decimal(value), soft=True, num_start=m.start(),
+                         num_end=m.end(), unit=unit, measure=_measure(Decimal(value), unit) if unit else None))
     for m in _ROMAN_CENTURY.finditer(text):
         group = "after" if m.group("after") else "before"
         value = _roman(m.group(group))

@@ -197,7 +197,8 @@ class NumberMismatch(Rule):
     said as "absolutely"; a month by name or by digits (``septiembre``, ``9月``, ``9월``), and a day of
     the week as no number (``周六``, Saturday); scale
     words and number words of other scripts (``3,4 млн``,
-    ``340万``, ``550多万``, ``1億2,500万``, ``3.4 مليون``, ``шесть миллионов``, ``трёх процентов``, ``trzech``);
+    ``340万``, ``550多万``, ``1億2,500万``, ``3.4 مليون``, ``шесть миллионов``, ``трёх процентов``, ``trzech``,
+    with the unit after them: ``两英尺``);
     a number written out in words
     (num2words' cardinals and ordinals, case endings and compounds allowed: ``сорока восьми``,
     ``trigésimo sexto``, ``dwudziestoletni``); and a year of the others where this version says a
