@@ -48,7 +48,7 @@ def collect(folder: str, engine, triples: int, n_cases: int, story_lines: int, s
             limit: int | None = None) -> tuple[list, dict, int]:
     """(candidates as (doc, kind, gain, label), sentences per document, perturbed cases)."""
     rng = random.Random(seed)
-    langs = list(perturb.NTREX_LANGS)
+    langs = list(perturb.suite_languages(folder))
     docs = load_documents(folder, langs)[:limit]
     rule = PolarityMismatch()
     rows: list[tuple[str, str, float, int]] = []

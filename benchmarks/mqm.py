@@ -8,7 +8,9 @@ Input: files in the MQM TSV format of google/wmt-mqm-human-evaluation (``system 
 seg_id rater source target category severity``, the error span marked ``<v>…</v>`` in the
 target); default ``../shared/data/mqm-ted-ende/mqm_ted_ende.tsv``. Each (document, system) is
 read as a two-version story (source and that system's translation, one row per segment) and
-run through the span rules (XL701-XL705) with the learned meaning model.
+run through the span rules (XL701-XL705) with the learned meaning model. The language pair of a
+file is ``--langs`` (``zh-en``), else read from its name as the WMT files name it
+(``mqm_newstest2021_zhen.tsv``: Chinese into English), else identified from its text.
 
 Printed:
 
@@ -62,11 +64,36 @@ ACCURACY = "Accuracy/"
 FLOORS = {"info": Severity.INFO, "warning": Severity.WARNING, "error": Severity.ERROR, "absent words": None}
 
 
-def read_mqm(paths: list[str]) -> dict[tuple[str, str], list[dict]]:
-    """Per (document, system): its segments in order, each with source, clean target and the
-    marked errors ``(start, end, category, severity)`` in character offsets of the clean target."""
+_PAIR_IN_NAME = re.compile(r"(?:^|[_.-])([a-z]{2})-?([a-z]{2})$")
+
+
+def language_pair(path: str, sources: list[str], targets: list[str], given: str | None = None) -> tuple[str, str]:
+    """The (source, target) languages of an MQM file: ``given`` (``en-de``), else the file name's
+    last part (``..._ende``) where both are languages the identifier knows, else the languages
+    identified in a sample of its sources and targets."""
+    from xlingo.language import detect_language, language_tag
+
+    if given:
+        src, _, tgt = given.partition("-")
+        if not (language_tag(src) and language_tag(tgt)) or src == tgt:
+            raise SystemExit(f"--langs {given}: give two different language tags, source first (en-de)")
+        return src, tgt
+    m = _PAIR_IN_NAME.search(Path(path).stem.lower())
+    if m and m.group(1) != m.group(2) and language_tag(m.group(1)) and language_tag(m.group(2)):
+        return m.group(1), m.group(2)
+    pair = detect_language(" ".join(sources[:200])), detect_language(" ".join(targets[:200]))
+    if "und" in pair or pair[0] == pair[1]:
+        raise SystemExit(f"{path}: cannot tell its languages from its name or text; give --langs SRC-TGT")
+    return pair
+
+
+def read_mqm(paths: list[str], langs: str | None = None) -> dict[tuple[str, str], list[dict]]:
+    """Per (document, system): its segments in order, each with source, clean target, the
+    marked errors ``(start, end, category, severity)`` in character offsets of the clean target,
+    and the file's language pair (``src``, ``tgt``; see :func:`language_pair`)."""
     segs: dict[tuple[str, str, int], dict] = {}
     for path in paths:
+        first = len(segs)
         with open(path, encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
             missing = {"system", "doc", "seg_id", "source", "target", "category", "severity"} - set(reader.fieldnames or [])
@@ -77,11 +104,15 @@ def read_mqm(paths: list[str]) -> dict[tuple[str, str], list[dict]]:
                 clean = re.sub(r"</?v>", "", tgt)
                 seg = segs.setdefault((r["doc"], r["system"], int(r["seg_id"])),
                                       {"source": r["source"], "target": clean, "errors": []})
-                if r["category"] == "No-error":
+                if r["category"].lower() in ("no-error", "no error"):
                     continue
                 m = re.search(r"<v>(.*?)</v>", tgt)
                 s = len(re.sub(r"</?v>", "", tgt[:m.start()])) if m else 0
                 seg["errors"].append((s, s + (len(m.group(1)) if m else 0), r["category"], r["severity"]))
+        mine = list(segs.values())[first:]
+        src, tgt = language_pair(path, [x["source"] for x in mine], [x["target"] for x in mine], langs)
+        for x in mine:
+            x.update(src=src, tgt=tgt)
     out: dict[tuple[str, str], list[dict]] = {}
     for (doc, system, seg_id), seg in sorted(segs.items()):
         out.setdefault((doc, system), []).append({**seg, "seg": seg_id})
@@ -94,13 +125,14 @@ def accuracy_spans(seg: dict) -> list[tuple[int, int]]:
 
 def label(seg: dict) -> int | None:
     """1 = a Major accuracy error, 0 = no error marked at all, None = anything else."""
-    if any(c.startswith(ACCURACY) and sev == "Major" for _, _, c, sev in seg["errors"]):
+    if any(c.startswith(ACCURACY) and sev.lower() == "major" for _, _, c, sev in seg["errors"]):
         return 1
     return 0 if not seg["errors"] else None
 
 
 def story_of(segs: list[dict]):
-    return story_from_rows([{"en": s["source"], "de": s["target"]} for s in segs])
+    """The two-version story of one (document, system): its source and target languages' documents."""
+    return story_from_rows([{s["src"]: s["source"], s["tgt"]: s["target"]} for s in segs])
 
 
 def fold_models(folder: str | None, load=load_model, pattern: str = "fold*.json") -> dict[str, object]:
@@ -191,6 +223,8 @@ def main() -> None:
     ap.add_argument("--cv-models", help="folder of fold models (training/train_meaning.py --cv-out)")
     ap.add_argument("--cv-row-models", help="folder of fold row models (training/train_row_model.py --cv-out)")
     ap.add_argument("--cache", help="folder for cached encoder output (default: system temp)")
+    ap.add_argument("--langs", help="the files' language pair, source first (en-de); default: from each file's "
+                    "name (..._ende.tsv), else identified from its text")
     ap.add_argument("--json", default="reports/bench/mqm.json")
     args = ap.parse_args()
     for f in args.files:
@@ -210,7 +244,7 @@ def main() -> None:
 
     torch.set_num_threads(1)
     rules = [SpanOmission(), SpanAddition(), SpanMistranslation(), SentenceDivergence(), GarbledStructure()]
-    stories = read_mqm(args.files)
+    stories = read_mqm(args.files, args.langs)
     enc = EncodedTexts("mqm", args.cache)
     enc.ensure([t for ss in stories.values() for s in ss for t in (s["source"], s["target"])])
     folds = fold_models(args.cv_models)
@@ -224,6 +258,7 @@ def main() -> None:
     n_sent = 0
     for (doc, system), segs in stories.items():
         story = story_of(segs)
+        src, tgt = segs[0]["src"], segs[0]["tgt"]
         model = folds.get(f"mqm:{doc}")
         if args.cv_models and model is None:
             raise SystemExit(f"{args.cv_models}: no fold holds document mqm:{doc}")
@@ -232,15 +267,15 @@ def main() -> None:
             raise SystemExit(f"{args.cv_row_models}: no fold holds document mqm:{doc}")
         ctx = CheckContext(story=story, embed=enc.embed, token_states=enc.token_states, meaning_model=model,
                            row_model=row_model, second_embed=second_embed(load_row_model().second_encoder))
-        findings = [f for rule in rules for f in rule.check(ctx) if f.doc == "de" or f.rule == "XL704"]
+        findings = [f for rule in rules for f in rule.check(ctx) if f.doc == tgt or f.rule == "XL704"]
         an = analysis(ctx)
         row_div = divergence_scores(ctx)
         n_sent += 2 * len(segs)
-        de = story.document("de")
+        target = story.document(tgt)
         for k, seg in enumerate(segs):
-            sent = de.sentences[story.alignment[k].cells["de"][0]]
+            sent = target.sentences[story.alignment[k].cells[tgt][0]]
             row = an.rows.get(k)
-            mass = missing_mass(row, "de") if row is not None else 0.0
+            mass = missing_mass(row, tgt) if row is not None else 0.0
             mine = [f for f in findings if f.row == k]
             fscore = max((int(m.group(1)) / 100 for f in mine
                           if (m := re.search(r"likelihood of a real error (\d+)%", f.message))), default=0.0)
@@ -250,10 +285,10 @@ def main() -> None:
             if row is not None:
                 words.append((doc, sent.text, accuracy_spans(seg), [
                     (w.start - sent.start, w.end - sent.start, float(v))
-                    for w, v in zip(row.cells["de"].words.words, row.probability[("de", "en")])]))
+                    for w, v in zip(row.cells[tgt].words.words, row.probability[(tgt, src)])]))
             absent = [] if row is None else [
                 (w.start - sent.start, w.end - sent.start)
-                for w, v in zip(row.cells["de"].words.words, row.presence[("de", "en")]) if v < 0.5]
+                for w, v in zip(row.cells[tgt].words.words, row.presence[(tgt, src)]) if v < 0.5]
             for name, floor in FLOORS.items():
                 spans = absent if name == "absent words" else [
                     (f.start - sent.start, f.end - sent.start) for f in mine
@@ -270,9 +305,9 @@ def main() -> None:
     result: dict = {"cross_validated": bool(args.cv_models), "rows_cross_validated": bool(args.cv_row_models),
                     "segments": len(rows),
                     "major_accuracy": int(y.sum()), "no_error": int((1 - y).sum()), "segment": {}, "span": {}}
-    tag = "" if args.cv_models else " [shipped model, trained on this data: NOT cross-validated]"
+    tag = "" if args.cv_models else " [shipped model: on the MQM data it was trained on, NOT cross-validated]"
     if not args.cv_row_models:
-        tag += " [shipped row model, trained on this data: row and findings NOT cross-validated]"
+        tag += " [shipped row model: on its training data, row and findings NOT cross-validated]"
     print(f"MQM: {len(rows)} segments, {int(y.sum())} with a major accuracy error, {int((1 - y).sum())} with none{tag}")
     for i, name in ((2, "words"), (3, "findings"), (4, "row")):
         s = np.array([r[i] for r in keep])

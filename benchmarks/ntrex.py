@@ -31,6 +31,15 @@ DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / 
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "xlingo-bench-cache"
 
 
+def ntrex_languages(folder: str | Path) -> tuple[str, ...]:
+    """The languages of an NTREX folder: the ``LANG`` of each ``ntrex.LANG`` file beside its
+    ``docs.tsv``, sorted."""
+    folder = Path(folder)
+    if not (folder / "docs.tsv").is_file():
+        raise SystemExit(f"{folder}: no docs.tsv (not an NTREX folder)")
+    return tuple(sorted(p.suffix[1:] for p in folder.glob("ntrex.*") if p.is_file() and p.suffix[1:].isalpha()))
+
+
 def load_documents(folder: str | Path, langs: Sequence[str]) -> list[tuple[str, dict[str, list[str]]]]:
     """``(document id, {lang: lines})`` in file order, for the given languages."""
     folder = Path(folder)

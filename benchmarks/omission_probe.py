@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from mqm import fold_models  # noqa: E402
 from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents, load_documents  # noqa: E402
-from perturb import NTREX_LANGS, gold_in_document, is_hit, ntrex_suite  # noqa: E402
+from perturb import gold_in_document, is_hit, ntrex_suite, suite_languages  # noqa: E402
 
 from xlingo.check.rules.spans import NEVER, SpanOmission  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
@@ -80,8 +80,9 @@ def clean_stories(folder: str, triples: int, seed: int) -> list[tuple[str, dict[
     """Every document in each 4-way setting, and in ``triples`` random three of its languages."""
     out = [(doc, versions) for langs in SETTINGS for doc, versions in load_documents(folder, langs)]
     rng = random.Random(seed)
-    for doc, versions in load_documents(folder, NTREX_LANGS):
-        out += [(doc, {lg: versions[lg] for lg in rng.sample(NTREX_LANGS, 3)}) for _ in range(triples)]
+    langs = suite_languages(folder)
+    for doc, versions in load_documents(folder, langs):
+        out += [(doc, {lg: versions[lg] for lg in rng.sample(langs, 3)}) for _ in range(triples)]
     return out
 
 

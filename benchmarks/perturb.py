@@ -2,8 +2,8 @@
 
 **NTREX suite** (:func:`ntrex_suite`, what ``main`` runs): stories are chunks of ``--story-lines``
 lines of one ``ntrex-dev`` document in ``--versions`` languages (the perturbed one and others
-drawn at random from the 12), and one line of one version is perturbed, generated from the
-data with a fixed seed. Types, each made in the languages it can be made in programmatically:
+drawn at random from the folder's ``ntrex.LANG`` files), and one line of one version is
+perturbed, generated from the data with a fixed seed. Types, each made in the languages it can be made in programmatically:
 ``entity`` (a name replaced by a name of another document of the corpus), ``negation`` (a
 negator inserted at the language's finite auxiliary, or the only negation removed), ``clause``
 (a comma-delimited clause dropped), ``sentence`` (a line dropped), ``number`` (a digit
@@ -54,6 +54,7 @@ import argparse
 import random
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -629,6 +630,17 @@ def _p_entity(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
     return line[:m.start] + new + line[m.end:], (m.start, m.start + len(new))
 
 
+def _negated(line: str, start: int, end: int, lang: str) -> bool:
+    """The auxiliary at ``start..end`` is already negated: a negation cue of the line touches it or
+    the word on either side (``no es`` would become ``no no es``: no reversal, a stutter)."""
+    from xlingo.check.invariants import negations
+    before = re.search(r"\S+\s*$", line[:start])
+    after = re.match(r"\s*\S+", line[end:])
+    lo = before.start() if before else start
+    hi = end + (after.end() if after else 0)
+    return any(c.start < hi and lo < c.end for c in negations(line, lang))
+
+
 def _p_negation(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
     from xlingo.check.invariants import negation_cues, negations
     if len(negations(line, lang)) == 1 and data.rng.random() < 0.5:
@@ -650,7 +662,8 @@ def _p_negation(line: str, lang: str, row: dict[str, str], data: _Data, doc: str
                 shift += e2 - s
         return out, (at, at)
     if lang == "fr":
-        m = re.search(r"\b(" + "|".join(_FR_AUX) + r")\b", line)
+        m = next((m for m in re.finditer(r"\b(" + "|".join(_FR_AUX) + r")\b", line)
+                  if not _negated(line, m.start(), m.end(), lang)), None)
         if not m or m.start() == 0:
             return None
         neg = ("n'" if m.group()[0] in "aeéiou" else "ne ") + m.group() + " pas"
@@ -673,7 +686,8 @@ def _p_negation(line: str, lang: str, row: dict[str, str], data: _Data, doc: str
             return None
         return line[:m.start()] + "لا " + line[m.start():], (m.start(), m.start() + 2)
     where, words, neg = _NEG_INSERT[lang]
-    m = re.search(r"(?<!\w)(" + "|".join(words.split()) + r")(?!\w)", line)
+    m = next((m for m in re.finditer(r"(?<!\w)(" + "|".join(words.split()) + r")(?!\w)", line)
+              if not _negated(line, m.start(), m.end(), lang)), None)
     if not m or m.start() == 0:
         return None
     if where == "after":
@@ -759,6 +773,27 @@ _GENERATORS = {"entity": _p_entity, "negation": _p_negation, "clause": _p_clause
                "literal": _p_literal, "duplicate": _p_duplicate, "verb": _p_verb}
 
 
+def suite_languages(folder: str | Path) -> tuple[str, ...]:
+    """The folder's languages (:func:`ntrex.ntrex_languages`), those of :data:`NTREX_LANGS` first in
+    its order (the draws of a 12-language folder stay what they were), then the others."""
+    from ntrex import ntrex_languages
+
+    found = ntrex_languages(folder)
+    if "en" not in found:
+        raise SystemExit(f"{folder}: the suite needs the English version (ntrex.en): names and untranslated "
+                         "sentences are drawn from it")
+    return tuple(lg for lg in NTREX_LANGS if lg in found) + tuple(lg for lg in found if lg not in NTREX_LANGS)
+
+
+def type_languages(kind: str, present: Sequence[str]) -> tuple[str, ...]:
+    """The languages of ``present`` a type can be made in: those with the resources its generator
+    needs (capitals, a vocabulary, auxiliaries, verb inflections); any language for the others."""
+    if kind in TYPE_LANGS:
+        return tuple(lg for lg in TYPE_LANGS[kind] if lg in present)
+    made_in = (*_NEG_INSERT, "fr", "zh", "ja", "ar") if kind == "negation" else present
+    return tuple(lg for lg in present if lg in made_in)
+
+
 def ntrex_suite(folder: str | Path, embed, *, per_type: int = 12, story_lines: int = 8, versions: int = 3,
                 seed: int = 13) -> list[StoryCase]:
     """``per_type`` cases of each type, the perturbed language cycling through the languages
@@ -767,18 +802,19 @@ def ntrex_suite(folder: str | Path, embed, *, per_type: int = 12, story_lines: i
     from ntrex import load_documents
 
     rng = random.Random(seed)
-    docs = load_documents(folder, NTREX_LANGS)
-    chunks = [(doc, {lg: v[lg][k:k + story_lines] for lg in NTREX_LANGS})
-              for doc, v in docs for k in range(0, len(v["en"]), story_lines) if len(v["en"]) - k >= 4]
+    present = suite_languages(folder)
+    docs = load_documents(folder, present)
+    chunks = [(doc, {lg: v[lg][k:k + story_lines] for lg in present})
+              for doc, v in docs for k in range(0, len(v[present[0]]), story_lines) if len(v[present[0]]) - k >= 4]
     data = _Data(docs, rng, embed)
     cases = []
     for kind in TYPES:
-        langs = TYPE_LANGS.get(kind, NTREX_LANGS)
-        for n in range(per_type):
+        langs = type_languages(kind, present)
+        for n in range(per_type if langs else 0):
             lang = langs[n % len(langs)]
             for _ in range(300):
                 doc, chunk = rng.choice(chunks)
-                others = rng.sample([lg for lg in NTREX_LANGS if lg != lang], versions - 1)
+                others = rng.sample([lg for lg in present if lg != lang], versions - 1)
                 k = rng.randrange(len(chunk[lang]))
                 line = chunk[lang][k]
                 row = {lg: chunk[lg][k] for lg in [lang, *others]}
@@ -786,7 +822,7 @@ def ntrex_suite(folder: str | Path, embed, *, per_type: int = 12, story_lines: i
                     out = ("", (0, 0))
                 elif kind == "untranslated":
                     src = "en" if lang != "en" else "fr"
-                    out = (chunk[src][k], (0, len(chunk[src][k]))) if src not in others else None
+                    out = (chunk[src][k], (0, len(chunk[src][k]))) if src in chunk and src not in others else None
                 else:
                     out = _GENERATORS[kind](line, lang, row, data, doc)
                 if out is None or out[0] == line:

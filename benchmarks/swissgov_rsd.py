@@ -227,7 +227,7 @@ def main() -> None:
     result: dict[str, object] = {"limit_per_file": args.limit, "window": WINDOW, "by_language": {},
                                  "cross_validated": bool(args.cv_models)}
     if not args.cv_models:
-        print("[shipped model, trained on this data: NOT cross-validated; pass --cv-models]")
+        print("[shipped model: on the SwissGov-RSD data it was trained on, NOT cross-validated; pass --cv-models]")
     allp, allr, allg = [], [], []
     for lang, b in per.items():
         rho = spearmanr(b["pred"], b["gold"])[0]

@@ -8,7 +8,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from mqm import accuracy_spans, char_mask, label, length_matched_auc, read_mqm, recall_at  # noqa: E402
+import pytest  # noqa: E402
+from mqm import accuracy_spans, char_mask, label, language_pair, length_matched_auc, read_mqm, recall_at  # noqa: E402
 
 HEADER = "system\tdoc\tdoc_id\tseg_id\trater\tsource\ttarget\tcategory\tseverity\tcomment\n"
 ROWS = [
@@ -29,6 +30,28 @@ def test_reading_strips_marks_and_keeps_offsets(tmp_path):
     assert segs[0]["target"][s:e] == "Hund"
     assert label(segs[0]) == 1 and label(segs[1]) == 0
     assert label(stories[("talk.9", "sysB")][0]) is None  # a minor non-accuracy error: neither side
+    assert (segs[0]["src"], segs[0]["tgt"]) == ("en", "de")  # no pair in the name: read from the text
+
+
+ZH_EN = [
+    "sysA\tdoc.1\t1\t1\tr1\t北京今天下雨了。\tIt <v>snowed</v> in Beijing today.\tAccuracy/Mistranslation\tmajor\t\n",
+    "sysA\tdoc.1\t1\t2\tr1\t会议明天开始。\tThe meeting starts tomorrow.\tno-error\tno-error\t\n",
+]
+
+
+def test_language_pair_from_the_file_name_as_wmt_names_it(tmp_path):
+    path = tmp_path / "mqm_newstest2021_zhen.tsv"
+    path.write_text(HEADER + "".join(ZH_EN), encoding="utf-8")
+    segs = read_mqm([str(path)])[("doc.1", "sysA")]
+    assert {(s["src"], s["tgt"]) for s in segs} == {("zh", "en")}
+    assert label(segs[0]) == 1 and label(segs[1]) == 0  # severities and "no-error" in lower case too
+
+
+def test_language_pair_given_wins_and_a_bad_one_is_refused():
+    assert language_pair("mqm_ted_ende.tsv", [], [], "en-ru") == ("en", "ru")
+    assert language_pair("whatever.tsv", ["Der Hund schläft im Garten."], ["Le chien dort dans le jardin."]) == ("de", "fr")
+    with pytest.raises(SystemExit):
+        language_pair("x.tsv", [], [], "en-en")
 
 
 def test_character_mask_leaves_out_whitespace():

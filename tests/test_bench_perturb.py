@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from perturb import StoryCase, finding_key, shaded, unperturbed  # noqa: E402
@@ -54,3 +56,46 @@ def test_a_dropped_clause_is_shaded_by_a_new_word_of_another_version_marked_miss
     assert not shaded(story(cut, [(0, "lunes", ("it",))]), story(VERSIONS, [(0, "lunes", ("it",))]), case, (20, 20))
     assert not shaded(story(cut, [(1, "nueva", ("it",))]), before, case, (20, 20))  # another row
     assert not shaded(story(cut, []), before, case, (20, 20))
+
+
+class _Draws:
+    """What a generator draws on, with a fixed coin (0.9: insert a negation, never remove one)."""
+
+    class rng:  # noqa: N801
+        @staticmethod
+        def random() -> float:
+            return 0.9
+
+
+def test_a_negation_is_inserted_at_an_auxiliary_not_yet_negated():
+    from perturb import _p_negation
+
+    line = "“No es China la que se lleva a los líderes, es que está cerca”"
+    out, (s, e) = _p_negation(line, "es", {}, _Draws, "x")
+    assert out[s:e] == "no" and "No no" not in out and "no es que" in out
+    out, (s, e) = _p_negation("Le maire n'a pas dit que le pont a coûté cher.", "fr", {}, _Draws, "x")
+    assert out == "Le maire n'a pas dit que le pont n'a pas coûté cher."
+
+
+def test_no_negation_is_inserted_where_every_auxiliary_is_negated():
+    from perturb import _p_negation
+
+    assert _p_negation("Jak na razie nie ma żadnych oznak zmęczenia.", "pl", {}, _Draws, "x") is None
+    assert _p_negation("Estas coisas não têm retrocesso.", "pt", {}, _Draws, "x") is None
+
+
+def test_the_suite_draws_on_the_languages_of_the_folder(tmp_path):
+    from perturb import suite_languages, type_languages
+
+    (tmp_path / "docs.tsv").write_text("d1\n", encoding="utf-8")
+    for lang in ("ko", "de", "en", "ja"):
+        (tmp_path / f"ntrex.{lang}").write_text("x\n", encoding="utf-8")
+    langs = suite_languages(tmp_path)
+    assert langs == ("en", "de", "ja", "ko")  # the known ones in the suite's order, then the others
+    assert type_languages("number", langs) == langs
+    assert type_languages("verb", langs) == ("de", "en", "ja")  # a verb inflection is known for these only
+    assert type_languages("negation", langs) == ("en", "de", "ja")
+    assert type_languages("entity", langs) == ("de", "en")  # names need capitals
+    (tmp_path / "ntrex.en").unlink()
+    with pytest.raises(SystemExit, match="ntrex.en"):
+        suite_languages(tmp_path)

@@ -67,12 +67,13 @@ def _overlap_labels(words, spans: list[tuple[int, int]]) -> np.ndarray:
 def mqm_examples(paths: list[str], enc: EncodedTexts, ex: Examples) -> None:
     for (talk, system), segs in read_mqm(paths).items():
         story = story_of(segs)
+        src, tgt = segs[0]["src"], segs[0]["tgt"]
         sw = analyse_words(story, enc.token_states, enc.embed)
-        de = story.document("de")
+        target = story.document(tgt)
         for k, row in sw.rows.items():
-            start = de.sentences[story.alignment[k].cells["de"][0]].start
-            y = _overlap_labels(row.cells["de"].words.words, [(s + start, e + start) for s, e in accuracy_spans(segs[k])])
-            ex.add(sw.features(k, "de", "en"), y, f"mqm:{talk}", "mqm", {"system": system, "seg": segs[k]["seg"]})
+            start = target.sentences[story.alignment[k].cells[tgt][0]].start
+            y = _overlap_labels(row.cells[tgt].words.words, [(s + start, e + start) for s, e in accuracy_spans(segs[k])])
+            ex.add(sw.features(k, tgt, src), y, f"mqm:{talk}", "mqm", {"system": system, "seg": segs[k]["seg"]})
 
 
 # --- SwissGov-RSD -------------------------------------------------------------------------
