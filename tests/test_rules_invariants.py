@@ -141,6 +141,9 @@ def polarity(rows, token_states=lexicon_tokens, options=ANY_GAIN):
     ("لا يزال الجسر مغلقا.", "ar", 0),  # still: the verb of continuing, negated
     ("ولا تزال المفاوضات جارية، لا سيما في الشمال.", "ar", 0),  # still ... especially
     ("لا يزور الوزير الجسر.", "ar", 1),  # not: another verb (visit) after the same letters
+    ("عاد اللاعب إلى ناديه ولم شمله مع زملائه القدامى.", "ar", 0),  # لمّ الشمل: reunited
+    ("تعمل الجمعية على لم شمل الأسر اللاجئة.", "ar", 0),
+    ("لم يشمل القرار المدارس الخاصة.", "ar", 1),  # the negator before the jussive: did not include
     ("渡轮晚点不止一个小时。", "zh", 0),  # 不止: more than
     ("这座桥别有一番风味。", "zh", 0),  # 别有: has a special (flavour)
     ("市长不同意这个计划。", "zh", 1),  # 不同意 disagree: a word longer than 不同 (different)
@@ -161,9 +164,16 @@ def test_an_editors_insertion_does_not_split_ne_pas():
     ("The villagers felt powerless.", "en"), ("Die Bürger fühlten sich machtlos.", "de"),  # negative suffixes
     ("They sell non-food items.", "en"), ("Für nichtkirchliche Träger gilt das auch.", "de"),
     ("O relógio deixou de funcionar.", "pt"), ("Por fin dejó de llover.", "es"), ("Лифт перестал работать.", "ru"),
+    ("طالب المحامي بعدم نشر الصور.", "ar"), ("غادر الحافلة وبدون تذكرة.", "ar"),  # clitics: by not, and without
+    ("أُغلق الطريق لغياب الحراسة.", "ar"),
 ])
 def test_implicit_negatives(text, lang):
     assert implicit_negative(text, lang)
+
+
+@pytest.mark.parametrize("text", ["بدأ المهرجان في موعده.", "وصل القطار إلى بغداد.", "عبر الفريق الجسر لكن المدرب بقي."])
+def test_no_implicit_negative_in_arabic_words_that_only_begin_with_a_clitic_letter(text):
+    assert not implicit_negative(text, "ar")
 
 
 def test_directions_read_comparisons_not_no_longer():
@@ -226,6 +236,14 @@ def test_arabic_version_with_added_negation():
     # "not only": no negation
     [{"en": "Not only the mayor approved the plan.", "de": "Der Bürgermeister hat den Plan gebilligt.",
       "fr": "Le maire a approuvé le plan."}],
+    # Arabic says "asked for not publishing" with the negating noun, a preposition written onto it
+    [{"en": "The lawyer asked the court not to publish the photos.",
+      "fr": "L'avocat a demandé au tribunal de ne pas publier les photos.",
+      "ar": "طالب المحامي المحكمة بعدم نشر الصور."}],
+    # Arabic "reunited" (لمّ الشمل) written with the letters of a negator
+    [{"en": "The striker returned to his club and was reunited with his old teammates.",
+      "es": "El delantero volvió a su club y se reunió con sus antiguos compañeros.",
+      "ar": "عاد المهاجم إلى ناديه ولم شمله مع زملائه القدامى."}],
 ])
 def test_paraphrases_of_polarity_are_not_flagged(rows):
     assert [f for f in polarity(rows) if f.severity >= Severity.WARNING] == []

@@ -93,6 +93,9 @@ CJK_NOT_NEGATION = {
 }
 #: Arabic conjunctions written onto the next word (و ف).
 _AR_PREFIX = re.compile(r"^[وف](?=ل[ام]|لن|لي)")
+#: Arabic proclitics written onto a noun or preposition: a conjunction (و ف), then a preposition
+#: (ب ل ك): ``بعدم`` (*by not*), ``وبدون`` (*and without*), ``لغياب`` (*for the absence of*).
+_AR_PROCLITICS = re.compile(r"^[وف]?[بلك]?")
 
 #: Words whose meaning entails a negation (a translation may carry the negation in them): the
 #: negative prepositions and adverbs (*without*, *hardly*), the downward-entailing *only* words
@@ -311,10 +314,14 @@ def _a_not_a(text: str, start: int, end: int) -> bool:
 #: Word pairs in which a negator negates nothing: concessive conjunctions (``nem que seja``,
 #: even if; ``ni que fuera``, as if), Russian ``на нет`` (to nothing: ``свести на нет``) and
 #: Arabic ``لا يزال`` / ``لم يزل`` (*still*: the verb of continuing is negated to say it goes on)
-#: and ``لا سيما`` (*especially*), with or without the conjunction written onto the negator.
+#: and ``لا سيما`` (*especially*), with or without the conjunction written onto the negator; and
+#: ``لمّ الشمل`` (*reunion*: the noun ``لمّ``, gathering, written ``لم`` without its vowel signs; the
+#: negator ``لم`` takes the jussive, ``لم يشمل``, never the perfect or a noun).
 IDIOMS = {"pt": (("nem", "que"),), "es": (("ni", "que"),), "ru": (("на", "нет"),),
           "ar": tuple((neg, verb) for neg in ("لا", "ولا", "فلا", "لم", "ولم") for verb in (
-              "يزال", "تزال", "زال", "زالت", "يزالون", "تزالان", "يزالان", "نزال", "أزال", "يزل", "تزل", "سيما"))}
+              "يزال", "تزال", "زال", "زالت", "يزالون", "تزالان", "يزالان", "نزال", "أزال", "يزل", "تزل", "سيما"))
+          + tuple((gather, reunion) for gather in ("لم", "ولم") for reunion in (
+              "شمل", "الشمل", "شمله", "شملها", "شملهم", "شملهما", "شملهن", "شملنا", "شملي"))}
 #: "Only" words: a negator right before one (``not only``, ``nicht nur``) does not negate.
 ONLY = {"en": ("only", "just"), "de": ("nur",), "fr": ("seulement",), "es": ("solo", "sólo", "solamente"),
         "it": ("solo", "soltanto"), "pt": ("só", "apenas", "somente"), "nl": ("alleen",), "pl": ("tylko",),
@@ -438,7 +445,9 @@ def soft_negatives(text: str, lang: str, prefixed: bool = True) -> list[Cue]:
     words = {e for e in entries if not e.endswith("*") and " " not in e}
     stems = tuple(e[:-1] for e in entries if e.endswith("*") and " " not in e)
     for s, e, w, _ in _tokens(text):
-        if w in words or (stems and w.startswith(stems)) or (prefixed and _prefixed_antonym(w, lang)):
+        bare = (w, _AR_PROCLITICS.sub("", w)) if lang == "ar" else (w,)
+        if any(x in words or (stems and x.startswith(stems)) for x in bare if len(x) >= 2) \
+                or (prefixed and _prefixed_antonym(w, lang)):
             out.append(Cue(s, e, text[s:e]))
     return sorted(out, key=lambda c: c.start)
 
