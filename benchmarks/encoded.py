@@ -97,7 +97,9 @@ class EncodedTexts:
     def window_embed(self, *documents: Sequence[str], size: int = 6):
         """An embed function for an aligner over these documents' sentences: a window of
         consecutive sentences (joined by a space) gets the normalised mean of their cached
-        vectors, so aligning costs no encoder pass beyond one per sentence."""
+        vectors, so aligning costs no encoder pass beyond one per sentence. A window always gets
+        that mean, even where an earlier run encoded its text, so what a run aligns does not
+        depend on what the cache holds; any other text is encoded."""
         self.ensure([t for doc in documents for t in doc], log=False)
         windows: dict[str, np.ndarray] = {}
         for doc in documents:
@@ -108,9 +110,8 @@ class EncodedTexts:
                     windows.setdefault(" ".join(doc[i:j]), v / (np.linalg.norm(v) or 1.0))
 
         def embed(texts: Sequence[str]) -> np.ndarray:
-            known = [self.vectors.get(t, windows.get(t)) for t in texts]
-            if any(v is None for v in known):
-                return self.embed(texts)
+            self.ensure([t for t in texts if t not in windows], log=False)
+            known = [windows[t] if t in windows else self.vectors[t] for t in texts]
             return np.stack(known) if known else np.zeros((0, 384), dtype=np.float32)
 
         return embed

@@ -317,7 +317,9 @@ def _code_digest() -> str:
     """Digest of the code that computes the examples (cached features are reused while it holds)."""
     here = Path(__file__).resolve().parent
     files = [here / "data.py", here / "synthetic.py", here.parent / "xlingo/annotate/meaning.py",
-             here.parent / "xlingo/annotate/wordalign.py", here.parent / "xlingo/annotate/divergence.py"]
+             here.parent / "xlingo/annotate/wordalign.py", here.parent / "xlingo/annotate/divergence.py",
+             here.parent / "benchmarks/encoded.py", here.parent / "benchmarks/mqm.py",
+             here.parent / "benchmarks/swissgov_rsd.py"]
     return hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:10]
 
 
