@@ -56,6 +56,7 @@ from encoded import EncodedTexts, second_embed  # noqa: E402
 from xlingo.annotate.meaning import load_model, missing_mass  # noqa: E402
 from xlingo.annotate.rows import load_row_model  # noqa: E402
 from xlingo.check.base import CheckContext  # noqa: E402
+from xlingo.language import detect_language, language_tag  # noqa: E402
 from xlingo.model import Severity  # noqa: E402
 from xlingo.output import write_atomic  # noqa: E402
 from xlingo.testing import story_from_rows  # noqa: E402
@@ -69,22 +70,20 @@ _PAIR_IN_NAME = re.compile(r"(?:^|[_.-])([a-z]{2})-?([a-z]{2})$")
 
 def language_pair(path: str, sources: list[str], targets: list[str], given: str | None = None) -> tuple[str, str]:
     """The (source, target) languages of an MQM file: ``given`` (``en-de``), else the file name's
-    last part (``..._ende``) where both are languages the identifier knows, else the languages
-    identified in a sample of its sources and targets."""
-    from xlingo.language import detect_language, language_tag
-
+    last part (``..._ende``) where the languages identified in a sample of its sources and
+    targets confirm one of the two (``..._data`` is no Danish-Tamil file), else those identified."""
     if given:
         src, _, tgt = given.partition("-")
         if not (language_tag(src) and language_tag(tgt)) or src == tgt:
             raise SystemExit(f"--langs {given}: give two different language tags, source first (en-de)")
         return src, tgt
+    found = detect_language(" ".join(sources[:200])), detect_language(" ".join(targets[:200]))
     m = _PAIR_IN_NAME.search(Path(path).stem.lower())
-    if m and m.group(1) != m.group(2) and language_tag(m.group(1)) and language_tag(m.group(2)):
+    if m and m.group(1) != m.group(2) and (m.group(1) == found[0] or m.group(2) == found[1]):
         return m.group(1), m.group(2)
-    pair = detect_language(" ".join(sources[:200])), detect_language(" ".join(targets[:200]))
-    if "und" in pair or pair[0] == pair[1]:
+    if "und" in found or found[0] == found[1]:
         raise SystemExit(f"{path}: cannot tell its languages from its name or text; give --langs SRC-TGT")
-    return pair
+    return found
 
 
 def read_mqm(paths: list[str], langs: str | None = None) -> dict[tuple[str, str], list[dict]]:
@@ -93,7 +92,7 @@ def read_mqm(paths: list[str], langs: str | None = None) -> dict[tuple[str, str]
     and the file's language pair (``src``, ``tgt``; see :func:`language_pair`)."""
     segs: dict[tuple[str, str, int], dict] = {}
     for path in paths:
-        first = len(segs)
+        mine: list[dict] = []  # this file's segments
         with open(path, encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
             missing = {"system", "doc", "seg_id", "source", "target", "category", "severity"} - set(reader.fieldnames or [])
@@ -102,14 +101,16 @@ def read_mqm(paths: list[str], langs: str | None = None) -> dict[tuple[str, str]
             for r in reader:
                 tgt = r["target"]
                 clean = re.sub(r"</?v>", "", tgt)
-                seg = segs.setdefault((r["doc"], r["system"], int(r["seg_id"])),
-                                      {"source": r["source"], "target": clean, "errors": []})
+                key = (r["doc"], r["system"], int(r["seg_id"]))
+                if key not in segs:
+                    segs[key] = {"source": r["source"], "target": clean, "errors": []}
+                    mine.append(segs[key])
+                seg = segs[key]
                 if r["category"].lower() in ("no-error", "no error"):
                     continue
                 m = re.search(r"<v>(.*?)</v>", tgt)
                 s = len(re.sub(r"</?v>", "", tgt[:m.start()])) if m else 0
                 seg["errors"].append((s, s + (len(m.group(1)) if m else 0), r["category"], r["severity"]))
-        mine = list(segs.values())[first:]
         src, tgt = language_pair(path, [x["source"] for x in mine], [x["target"] for x in mine], langs)
         for x in mine:
             x.update(src=src, tgt=tgt)

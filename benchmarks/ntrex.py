@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from xlingo.segment import segment  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ntrex-dev"
 DEFAULT_CACHE = Path(tempfile.gettempdir()) / "xlingo-bench-cache"
+_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")  # a language tag: de, pt-BR, zh_Hant
 
 
 def ntrex_languages(folder: str | Path) -> tuple[str, ...]:
@@ -37,7 +39,7 @@ def ntrex_languages(folder: str | Path) -> tuple[str, ...]:
     folder = Path(folder)
     if not (folder / "docs.tsv").is_file():
         raise SystemExit(f"{folder}: no docs.tsv (not an NTREX folder)")
-    return tuple(sorted(p.suffix[1:] for p in folder.glob("ntrex.*") if p.is_file() and p.suffix[1:].isalpha()))
+    return tuple(sorted(p.suffix[1:] for p in folder.glob("ntrex.*") if p.is_file() and _TAG.fullmatch(p.suffix[1:])))
 
 
 def load_documents(folder: str | Path, langs: Sequence[str]) -> list[tuple[str, dict[str, list[str]]]]:

@@ -49,6 +49,9 @@ def test_language_pair_from_the_file_name_as_wmt_names_it(tmp_path):
 
 def test_language_pair_given_wins_and_a_bad_one_is_refused():
     assert language_pair("mqm_ted_ende.tsv", [], [], "en-ru") == ("en", "ru")
+    # a name whose last letters only look like a pair (Danish-Tamil): the text decides
+    assert language_pair("mqm_data.tsv", ["The ferry leaves at noon every day."],
+                         ["Die Fähre fährt jeden Tag um zwölf Uhr ab."]) == ("en", "de")
     assert language_pair("whatever.tsv", ["Der Hund schläft im Garten."], ["Le chien dort dans le jardin."]) == ("de", "fr")
     with pytest.raises(SystemExit):
         language_pair("x.tsv", [], [], "en-en")

@@ -445,9 +445,8 @@ def soft_negatives(text: str, lang: str, prefixed: bool = True) -> list[Cue]:
     words = {e for e in entries if not e.endswith("*") and " " not in e}
     stems = tuple(e[:-1] for e in entries if e.endswith("*") and " " not in e)
     for s, e, w, _ in _tokens(text):
-        bare = (w, _AR_PROCLITICS.sub("", w)) if lang == "ar" else (w,)
-        if any(x in words or (stems and x.startswith(stems)) for x in bare if len(x) >= 2) \
-                or (prefixed and _prefixed_antonym(w, lang)):
+        forms = {w, _AR_PROCLITICS.sub("", w)} - {""} if lang == "ar" else {w}
+        if any(x in words or (stems and x.startswith(stems)) for x in forms) or (prefixed and _prefixed_antonym(w, lang)):
             out.append(Cue(s, e, text[s:e]))
     return sorted(out, key=lambda c: c.start)
 
