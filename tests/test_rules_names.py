@@ -250,6 +250,26 @@ def test_a_quoted_phrase_is_not_a_name():
     assert run(NameTranslatedLiterally, rows, embed=concept_embed)[1] == []
 
 
+def test_a_transliteration_of_another_name_of_the_row_is_no_rendering_of_the_name_it_was_paired_with():
+    from xlingo.check.rules.literal_names import _Literal
+    from xlingo.names import story_names
+
+    row = {"es": "El rapero, antes llamado Lucky Harbor o J. Marlo, cambió de nombre.",
+           "it": "Il rapper, prima chiamato Lucky Harbor o J. Marlo, ha cambiato nome.",
+           "ru": "Рэпер, раньше известный как Счастливая гавань или Джей Марло, сменил имя."}
+    story = story_from_rows([row])
+    ctx = context_for(story, embed=concept_embed)
+    text = story.document("ru").text
+
+    def paired(words: str) -> bool:
+        at = text.index(words)
+        lit = _Literal("ru", 0, at, at + len(words), "Lucky Harbor", "versions", [], True, 3.0, slot=True)
+        return NameTranslatedLiterally._another_name(ctx, story_names(ctx), lit)
+
+    assert paired("Джей Марло")  # J. Marlo transliterated: another name of the list
+    assert not paired("Счастливая гавань")  # Lucky Harbor translated word by word: still a rendering of it
+
+
 def test_name_kept_in_every_version_is_fine():
     rows = [dict(COURIER, fr="Selon le Northern Valley Courier, les loyers à Porto ont augmenté de huit pour cent.")]
     assert run(NameTranslatedLiterally, rows + FILL, embed=concept_embed)[1] == []

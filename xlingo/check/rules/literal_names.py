@@ -33,6 +33,7 @@ from xlingo.names import (
     name_spans,
     same_word,
     slots,
+    sounds_alike,
     split_words,
     story_names,
     tokenize,
@@ -161,8 +162,8 @@ class NameTranslatedLiterally(Rule):
         idx = story_names(ctx)
         rows = {k for k, _ in ctx.content_rows()}
         refs = self._references(ctx, idx)
-        found = (self._from_slots(ctx, idx, rows, refs) + self._from_references(ctx, idx, rows, refs)
-                 + self._from_partial(ctx, idx, rows))
+        found = [x for x in (self._from_slots(ctx, idx, rows, refs) + self._from_references(ctx, idx, rows, refs)
+                             + self._from_partial(ctx, idx, rows)) if not self._another_name(ctx, idx, x)]
 
         def fit(x: _Literal) -> int:  # word by word: as many content words as the name
             text = ctx.story.document(x.doc).text[x.start:x.end]
@@ -362,6 +363,20 @@ class NameTranslatedLiterally(Rule):
             return False  # the name written by its sounds (Майк Пенс, whatever Пенс means in Russian), but
             # for a point of the compass, which every language turns (Западная Вирджиния)
         return is_ordinary(words, lang, idx.other_langs(lang))
+
+    @staticmethod
+    def _another_name(ctx: CheckContext, idx: NameIndex, lit: _Literal) -> bool:
+        """The rendering sounds like another name the other versions write in its row, more than
+        like the name it was paired with (``Пи Дидди``, *P. Diddy*, paired with *Puff Daddy* of
+        the same list): that name transliterated, not this one translated."""
+        if not lit.reference:
+            return False
+        text = ctx.story.document(lit.doc).text[lit.start:lit.end]
+        cells = ctx.story.alignment[lit.row].cells
+        names = {m.text for d in idx.versions if d != lit.doc for m in idx.mentions.get(d, [])
+                 if m.sentence in cells.get(d, ())} - {lit.reference}
+        alike = max((sounds_alike(text, n) for n in names), default=0.0)
+        return alike >= 0.85 and alike > sounds_alike(text, lit.reference)  # 0.85: as word_found hears names
 
     def _word_by_word(self, ctx: CheckContext, name: str, text: str, row: int) -> bool:
         """At least half the words of the name have a counterpart among the words of ``text``."""
