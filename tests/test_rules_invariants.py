@@ -117,6 +117,8 @@ def polarity(rows, token_states=lexicon_tokens, options=ANY_GAIN):
     ("不过，渡轮非常准时。", "zh", 0),  # 不过 however, 非常 very
     ("他特别喜欢无人机。", "zh", 0),  # 特别 especially, 无人机 drone
     ("这不是问题，他没有钱。", "zh", 2),
+    ("不，我们下周再来。", "zh", 0),  # 不 alone between clause marks: the answer "no"
+    ("他说：不，我们不去。", "zh", 1),  # the answer, then a negated verb
     ("明日は雨かもしれない。", "ja", 0),  # maybe
     ("行かなければならない。", "ja", 0),  # must
     ("Not only the mayor came.", "en", 0),

@@ -293,7 +293,7 @@ def _chinese_cues(text: str) -> list[Cue]:
     ends = {e for _, e in units}
     for start, end in units:
         tok = text[start:end]
-        if _a_not_a(text, start, end):
+        if _a_not_a(text, start, end) or _zh_answer(text, start, end):
             continue
         # a compound that negates nothing, the word itself (不过) or cut by the segmenter where a
         # word ends (别|有); not the start of a longer word (不|同意, *disagree*)
@@ -303,6 +303,18 @@ def _chinese_cues(text: str) -> list[Cue]:
         if tok in ZH_NEGATION or (tok[0] in _ZH_NEG_HEAD and len(tok) <= 3):
             out.append(Cue(start, end, tok))
     return out
+
+
+#: Chinese punctuation after which, or before which, a lone 不 is an answer, not a negator.
+_ZH_CLAUSE_MARKS = "，,、。！!？?；;：:“”\"「」『』"
+
+
+def _zh_answer(text: str, start: int, end: int) -> bool:
+    """不 alone between clause marks (``不，那是因为我生气了``, *No, it's because I was angry*):
+    the answer *no*, which negates no statement, as an interjection does."""
+    before = text[:start].rstrip()
+    return text[start:end] == "不" and (not before or before[-1] in _ZH_CLAUSE_MARKS) \
+        and end < len(text) and text[end] in _ZH_CLAUSE_MARKS
 
 
 def _a_not_a(text: str, start: int, end: int) -> bool:
