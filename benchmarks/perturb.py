@@ -630,15 +630,17 @@ def _p_entity(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
     return line[:m.start] + new + line[m.end:], (m.start, m.start + len(new))
 
 
+_CLAUSE_END = re.compile(r"[,;:.!?，；：。！？]")
+
+
 def _negated(line: str, start: int, end: int, lang: str) -> bool:
-    """The auxiliary at ``start..end`` is already negated: a negation cue of the line touches it or
-    the word on either side (``no es`` would become ``no no es``: no reversal, a stutter)."""
+    """The clause of the auxiliary at ``start..end`` already holds a negation: a second one would
+    stutter (``no es`` -> ``no no es``) or cancel it (``zijn niet ... geen``), not reverse the clause."""
     from xlingo.check.invariants import negations
-    before = re.search(r"\S+\s*$", line[:start])
-    after = re.match(r"\s*\S+", line[end:])
-    lo = before.start() if before else start
-    hi = end + (after.end() if after else 0)
-    return any(c.start < hi and lo < c.end for c in negations(line, lang))
+    cuts = [m.start() for m in _CLAUSE_END.finditer(line)]
+    lo = max([c for c in cuts if c < start], default=-1)
+    hi = min([c for c in cuts if c >= end], default=len(line))
+    return any(lo < c.start and c.end <= hi + 1 for c in negations(line, lang))
 
 
 def _p_negation(line: str, lang: str, row: dict[str, str], data: _Data, doc: str):
@@ -669,10 +671,13 @@ def _p_negation(line: str, lang: str, row: dict[str, str], data: _Data, doc: str
         neg = ("n'" if m.group()[0] in "aeéiou" else "ne ") + m.group() + " pas"
         return line[:m.start()] + neg + line[m.end():], (m.start(), m.start() + len(neg))
     if lang == "zh":
-        for word, neg in _ZH_NEG:
-            at = line.find(word)
-            if at > 0 and line[at - 1] not in "不没":
-                return line[:at] + neg + line[at:], (at, at + len(neg) + len(word))
+        from xlingo.annotate.wordalign import split_words
+        words = {(w.start, w.end) for w in split_words(line)}
+        for word, neg in _ZH_NEG:  # the word on its own (not 是 of 是否, whether), in a clause not negated yet
+            for m in re.finditer(re.escape(word), line):
+                at = m.start()
+                if at > 0 and (at, m.end()) in words and not _negated(line, at, m.end(), lang):
+                    return line[:at] + neg + line[at:], (at, at + len(neg) + len(word))
         return None
     if lang == "ja":
         for pos, neg in _JA_NEG:

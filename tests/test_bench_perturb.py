@@ -73,8 +73,8 @@ def test_a_negation_is_inserted_at_an_auxiliary_not_yet_negated():
     line = "“No es China la que se lleva a los líderes, es que está cerca”"
     out, (s, e) = _p_negation(line, "es", {}, _Draws, "x")
     assert out[s:e] == "no" and "No no" not in out and "no es que" in out
-    out, (s, e) = _p_negation("Le maire n'a pas dit que le pont a coûté cher.", "fr", {}, _Draws, "x")
-    assert out == "Le maire n'a pas dit que le pont n'a pas coûté cher."
+    out, (s, e) = _p_negation("Le maire n'a pas parlé, mais le pont a coûté cher.", "fr", {}, _Draws, "x")
+    assert out == "Le maire n'a pas parlé, mais le pont n'a pas coûté cher."
 
 
 def test_no_negation_is_inserted_where_every_auxiliary_is_negated():
@@ -82,6 +82,15 @@ def test_no_negation_is_inserted_where_every_auxiliary_is_negated():
 
     assert _p_negation("Jak na razie nie ma żadnych oznak zmęczenia.", "pl", {}, _Draws, "x") is None
     assert _p_negation("Estas coisas não têm retrocesso.", "pt", {}, _Draws, "x") is None
+    assert _p_negation("Op dit moment zijn er geen wachtrijen.", "nl", {}, _Draws, "x") is None  # geen in the clause
+    assert _p_negation("委员会将表决是否延长期限。", "zh", {}, _Draws, "x") is None  # 是 of 是否 (whether) is no verb
+
+
+def test_a_chinese_negator_goes_before_a_verb_standing_as_a_word_in_a_clause_not_negated():
+    from perturb import _p_negation
+
+    out, (s, e) = _p_negation("他没有车，但是他有时间。", "zh", {}, _Draws, "x")
+    assert out == "他没有车，但是他没有时间。" and out[s:e] == "没有"
 
 
 def test_the_suite_draws_on_the_languages_of_the_folder(tmp_path):
