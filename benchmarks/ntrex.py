@@ -43,8 +43,12 @@ def ntrex_languages(folder: str | Path) -> tuple[str, ...]:
 
 
 def load_documents(folder: str | Path, langs: Sequence[str]) -> list[tuple[str, dict[str, list[str]]]]:
-    """``(document id, {lang: lines})`` in file order, for the given languages."""
+    """``(document id, {lang: lines})`` in file order, for the given languages (one line and exit 2
+    for a folder that is no NTREX folder or lacks one of them)."""
     folder = Path(folder)
+    missing = sorted(set(langs) - set(ntrex_languages(folder)))
+    if missing:
+        raise SystemExit(f"{folder}: no {', '.join(f'ntrex.{x}' for x in missing)}")
     ids = [line.split("\t")[0].strip() for line in (folder / "docs.tsv").read_text(encoding="utf-8").splitlines()]
     lines = {lang: (folder / f"ntrex.{lang}").read_text(encoding="utf-8").splitlines() for lang in langs}
     for lang, ls in lines.items():

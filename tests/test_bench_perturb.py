@@ -108,3 +108,15 @@ def test_the_suite_draws_on_the_languages_of_the_folder(tmp_path):
     (tmp_path / "ntrex.en").unlink()
     with pytest.raises(SystemExit, match="ntrex.en"):
         suite_languages(tmp_path)
+
+
+def test_a_folder_that_lacks_a_language_asked_for_is_one_line_not_a_traceback(tmp_path):
+    from ntrex import load_documents
+
+    (tmp_path / "docs.tsv").write_text("d1\n", encoding="utf-8")
+    (tmp_path / "ntrex.en").write_text("A line.\n", encoding="utf-8")
+    assert load_documents(tmp_path, ["en"]) == [("d1", {"en": ["A line."]})]
+    with pytest.raises(SystemExit, match="no ntrex.de"):
+        load_documents(tmp_path, ["en", "de"])
+    with pytest.raises(SystemExit, match="not an NTREX folder"):
+        load_documents(tmp_path / "elsewhere", ["en"])
