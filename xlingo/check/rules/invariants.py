@@ -682,6 +682,11 @@ class NameSubstituted(Rule):
         # transliterated form spelling misses: ``Mendze``/*Menga*) accounts for both
         same = self._exonyms(ctx, [n.text for n in whole], [m.text for m in unshared], names,
                              (ctx.story.document(x).text, unshared))
+        # but two names of no language's words in Latin letters (nothing to translate: ``Lauren
+        # Laverne``, ``Hernan Ferruchi``) are one only where their spelling says so, whatever the
+        # encoder, which finds all names alike, says
+        same &= np.array([[not _spelt_apart(n, m, langs) for m in unshared] for n in whole], dtype=bool).reshape(
+            same.shape)
         whole = [n for i, n in enumerate(whole) if not same[i].any()]
         extra = [m for m in extra if not same[:, unshared.index(m)].any()]
         # names on both sides that can only be names (no ordinary words: nothing to translate),
@@ -1162,6 +1167,18 @@ def _word_alike(m: Mention, n: Mention) -> bool:
     ``Boliwijczyków``/*Bolivia*): one renders the other in part."""
     wa, wb = (translit_words(" ".join(x.content)) for x in (m, n))
     return any(sounds_alike(a, b) >= 0.7 or a[:4] == b[:4] for a in wa if len(a) >= 4 for b in wb if len(b) >= 4)
+
+
+def _spelt_apart(n: Mention, m: Mention, langs: Sequence[str]) -> bool:
+    """Two :func:`_name_only` names in Latin letters that sound less than half alike, share no
+    word, and none of whose words sounds like or begins as a word of the other (``Lauren
+    Laverne`` is not *Hernan Ferruchi*; ``Mendze`` is *Menga* declined, ``Kuejczou`` *Guizhou*
+    transcribed, ``Kadhafi`` *Gaddafi* transliterated)."""
+    if not (is_latin(n.text) and is_latin(m.text) and _name_only(n, langs) and _name_only(m, langs)):
+        return False
+    wn, wm = (translit_words(" ".join(x.content)) for x in (n, m))
+    return sounds_alike(n.text, m.text) < 0.5 and not any(
+        a == b or len(a) >= 4 and len(b) >= 4 and (a[:3] == b[:3] or sounds_alike(a, b) >= 0.7) for a in wn for b in wm)
 
 
 def _ordinary_words(m: Mention) -> bool:
