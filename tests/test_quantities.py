@@ -110,6 +110,8 @@ def test_ordinal_and_unit_suffixes_keep_the_number(lang, text, value):
 @pytest.mark.parametrize("lang,text", [
     ("en", "10%"), ("fr", "10 %"), ("de", "10 Prozent"), ("en", "10 per cent"), ("fr", "10 pour cent"),
     ("pt", "10 por cento"), ("es", "10 por ciento"), ("it", "10 per cento"), ("nl", "10 procent"),
+    # a sign run on by the next word, as Chinese and Japanese write it, and the full-width sign
+    ("ja", "売上は10%減った"), ("zh", "增长了10%的销售"), ("ja", "10％増"), ("ar", "بنسبة 10٪ فقط"),
 ])
 def test_percentages(lang, text):
     assert hard(text, lang) == [(Decimal(10), "percent")]

@@ -146,6 +146,12 @@ def test_a_changed_figure_in_another_script_is_still_flagged():
     assert findings([row]) == [("zh", "430万", Severity.ERROR)]
 
 
+def test_a_share_changed_in_one_version_is_no_missing_number_in_those_writing_the_percent_in_words():
+    row = {"pt": "As vendas caíram 4,2% em julho.", "nl": "De verkoop daalde in juli met 4,8 procent.",
+           "ja": "7月の売り上げは4.8％減となった。"}
+    assert findings([row]) == [("pt", "4,2%", Severity.ERROR)]
+
+
 def test_scripts_without_spaces_read_scales_written_onto_the_digits():
     [q] = extract_quantities("超过 2000万人收看了", "zh")
     assert q.value == 20_000_000

@@ -195,10 +195,12 @@ _WORDS: dict[str, dict[str, int]] = {
 }
 _SCALE_ARTICLES = {"en": {"a": 1, "an": 1}}  # "a billion" is a number only before a scale word
 
-_PERCENT = (r"%|‰|pct\.?|per\s?cent|percent(?:age\s+points?)?|prozent(?:punkte?n?)?|pour\s?cent|"
+_PERCENT = (r"pct\.?|per\s?cent|percent(?:age\s+points?)?|prozent(?:punkte?n?)?|pour\s?cent|"
             r"points?\s+de\s+pourcentage|por\s+cento|pontos?\s+percentua(?:l|is)|por\s+ciento|"
             r"puntos?\s+porcentuales?|per\s?cento|punti\s+percentuali|procent(?:punt(?:en)?)?|"
-            r"процент\w*|відсот\w*|proc\.|٪|في\s+الم(?:ا)?ئة|بالم(?:ا)?ئة")
+            r"процент\w*|відсот\w*|proc\.|في\s+الم(?:ا)?ئة|بالم(?:ا)?ئة")
+#: A sign needs no word boundary after it: Chinese and Japanese run on (``1.8%減``, ``4.8％``).
+_PERCENT_SIGN = "[%‰٪％]"
 
 # currency families: a generic word stands for every code of its family
 _FAMILIES: dict[str, frozenset[str]] = {
@@ -275,7 +277,8 @@ _CUR_BEFORE = re.compile(rf"(?:(?P<sym>(?:US|U\.S\.){_SP}?\$|[A-Z]{{1,2}}\$|{_XS
                          rf"(?<![\w.])(?P<code>{_CODE_RE}))(?:{_SP}|-)?$")
 #: German makes an adjective of a percentage: ``100%ig``, ``80-prozentige``
 _PERCENT_ADJECTIVE = r"(?:ig(?:e[nmrs]?)?)?"
-_PERCENT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:{_PERCENT}){_PERCENT_ADJECTIVE}(?!\w)", re.IGNORECASE)
+_PERCENT_AFTER = re.compile(rf"(?:{_SP}*|-)(?:{_PERCENT_SIGN}{_PERCENT_ADJECTIVE}|(?:{_PERCENT}){_PERCENT_ADJECTIVE}(?!\w))",
+                            re.IGNORECASE)
 _NUM = re.compile(rf"(?<!\d)\d+(?:[.,{_APOS}]\d+|{_SP}\d{{3}}(?!\d))*")
 #: a year, and what joins the short end of a range of years to it (``1950-53``, ``2019/20``)
 _YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
