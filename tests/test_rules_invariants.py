@@ -295,6 +295,10 @@ def test_a_negative_word_the_others_share_does_not_hide_an_added_negation():
       "fr": "Lyon n'est pas la seule ville avec un tramway."}],
     # a lexical negation: "stopped" / "deixou de"
     [{"en": "The old ferry stopped running.", "de": "Die alte Fähre fährt nicht mehr.", "pt": "O velho bac deixou de circular."}],
+    # "far from" / "lejos de" doing something is not doing it
+    [{"en": "Far from closed, the bridge stayed open after the storms.",
+      "es": "Lejos de cerrar el puente, las tormentas lo dejaron abierto.",
+      "de": "Die Stürme sperrten die Brücke nicht, sie blieb offen."}],
 ])
 def test_legitimate_renderings_of_polarity_raise_nothing(rows):
     assert [f for f in polarity(rows) if f.severity >= Severity.WARNING] == []
