@@ -876,7 +876,8 @@ def test_only_capitalised_words_in_every_version_make_a_left_out_name():
 
     # made up: a mayor of Valmora (ru, de, en, ar)
     rows = [{"ru": "Мэр Валморы открыл мост.", "de": "Der Bürgermeister von Valmora eröffnete die Brücke.",
-             "en": "The mayor of Valmora opened the bridge at St. Anselm's.", "ar": "افتتح عمدة فالمورا الجسر."}]
+             "en": "The mayor of Valmora opened the bridge at St. Anselm's.", "ar": "افتتح عمدة فالمورا الجسر.",
+             "ja": "ヴァルモーラの市長が橋を開通させた。"}]
     story = story_from_rows(rows)
     ctx = context_for(story, embed=lexicon_embed, token_states=lexicon_tokens)
 
@@ -893,7 +894,11 @@ def test_only_capitalised_words_in_every_version_make_a_left_out_name():
     assert _names_only(ctx, omission(("ru", "Валморы"), ("de", "Valmora")))  # Cyrillic and Latin capitals
     assert _names_only(ctx, omission(("en", "St. Anselm's"), ("de", "Valmora")))  # a possessive's letter is no word
     assert not _names_only(ctx, omission(("de", "Brücke"), ("en", "bridge")))  # a German noun alone is no name
-    assert not _names_only(ctx, omission(("ru", "Валморы"), ("ar", "فالمورا")))  # a script without case: unknown
+    # a script without case has the name as it sounds, not what a capital would tell
+    assert _names_only(ctx, omission(("ru", "Валморы"), ("ar", "فالمورا")))
+    assert _names_only(ctx, omission(("de", "Valmora"), ("ja", "ヴァルモーラ")))
+    assert not _names_only(ctx, omission(("de", "Valmora"), ("ar", "الجسر")))  # "the bridge"
+    assert not _names_only(ctx, omission(("ar", "فالمورا"),))  # no capitals to tell
     assert not _names_only(ctx, omission(("de", "von Valmora"), ("en", "of Valmora")))  # more than the name
     assert not _names_only(ctx, Event("addition", "en", 0, 0, 0, 1.0, True, ["ru"], spans(("ru", "Валморы"))))
 

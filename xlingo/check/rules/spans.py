@@ -46,6 +46,7 @@ from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.probes import cut_gain, cut_spans
 from xlingo.check.quantities import Quantity, extract_quantities, measure_spans, same_value
 from xlingo.model import Finding, Severity, Span
+from xlingo.names.words import sounds_alike
 from xlingo.stats import MAD_TO_SIGMA, median_mad
 
 
@@ -162,14 +163,21 @@ def _names_only(ctx: CheckContext, ev: Event) -> bool:
     """What this version leaves out is a name and nothing else: every word the other versions have
     there is capitalised (``Wayde`` of "Wayde Sims", ``Rapid`` of "Rapid Wien", ``Trump`` of "Trump
     said", ``Elite League``, ``St. Martin's``: a possessive's letter is no word), in every version
-    that has it (a German noun alone does not make it)."""
+    that has it (a German noun alone does not make it); a version in a script without capitals has
+    it written as one of those names sounds (``ジェインズ`` for *Jaynes*, ``جاينز``)."""
     if ev.kind != "omission" or not ev.related:
         return False
+    cased, uncased = [], []
     for d, s, e in ev.related:
-        words = [w.text for w in split_words(ctx.story.document(d).text[s:e]) if w.text[0].isalpha() and len(w.text) > 1]
+        text = ctx.story.document(d).text[s:e]
+        if not any(c.lower() != c.upper() for c in text):
+            uncased.append(text)
+            continue
+        words = [w.text for w in split_words(text) if w.text[0].isalpha() and len(w.text) > 1]
         if not words or not all(w[0].isupper() for w in words):
             return False
-    return True
+        cased.append(text)
+    return bool(cased) and all(max(sounds_alike(u, c) for c in cased) >= 0.7 for u in uncased)
 
 
 def _strongest(events: list[Event], scores: list[float], kind: str) -> list[tuple[Event, float]]:
