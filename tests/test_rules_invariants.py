@@ -982,6 +982,11 @@ def test_function_words_and_the_missing_names_own_words_are_no_counterpart_of_a_
        "pt": "No programa, em Tervola, falou com Oona Kessler sobre o Norvik Prize.",
        "nl": "In het programma in Tervola sprak ze met Tiago Brandvold over de Norvik Prize."}],
      {"tiago": "oona", "brandvold": "kessler"}, [("nl", "Tiago Brandvold")]),
+    # a short first name whose consonants match the other's (Alan / Lauren) is no sign of one name
+    ([{"en": "On the show in Tervola she spoke with Lauren Okafor about the Norvik Prize.",
+       "pt": "No programa, em Tervola, falou com Lauren Okafor sobre o Norvik Prize.",
+       "nl": "In het programma in Tervola sprak ze met Alan Brandvold over de Norvik Prize."}],
+     {"alan": "lauren", "brandvold": "okafor"}, [("nl", "Alan Brandvold")]),
     ([{"es": "El alcalde de Vardenga inauguró el puente con Ana Lund.",
        "it": "Il sindaco di Vardenga ha inaugurato il ponte con Ana Lund.",
        "pl": "Burmistrz miasta Kirstavo otworzył most razem z Ana Lund."}],

@@ -1171,14 +1171,16 @@ def _word_alike(m: Mention, n: Mention) -> bool:
 
 def _spelt_apart(n: Mention, m: Mention, langs: Sequence[str]) -> bool:
     """Two :func:`_name_only` names in Latin letters that sound less than half alike, share no
-    word, and none of whose words sounds like or begins as a word of the other (``Lauren
-    Laverne`` is not *Hernan Ferruchi*; ``Mendze`` is *Menga* declined, ``Kuejczou`` *Guizhou*
+    word, and none of whose words begins as a word of the other or, five letters or more, sounds
+    like one (``Lauren Laverne`` is neither *Hernan Ferruchi* nor *Alan Lithgow*: a short word's
+    consonants match too many; ``Mendze`` is *Menga* declined, ``Kuejczou`` *Guizhou*
     transcribed, ``Kadhafi`` *Gaddafi* transliterated)."""
     if not (is_latin(n.text) and is_latin(m.text) and _name_only(n, langs) and _name_only(m, langs)):
         return False
     wn, wm = (translit_words(" ".join(x.content)) for x in (n, m))
     return sounds_alike(n.text, m.text) < 0.5 and not any(
-        a == b or len(a) >= 4 and len(b) >= 4 and (a[:3] == b[:3] or sounds_alike(a, b) >= 0.7) for a in wn for b in wm)
+        a == b or len(a) >= 4 and len(b) >= 4 and (a[:3] == b[:3] or min(len(a), len(b)) >= 5
+                                                   and sounds_alike(a, b) >= 0.7) for a in wn for b in wm)
 
 
 def _ordinary_words(m: Mention) -> bool:
