@@ -167,17 +167,17 @@ def _names_only(ctx: CheckContext, ev: Event) -> bool:
     it written as one of those names sounds (``ジェインズ`` for *Jaynes*, ``جاينز``)."""
     if ev.kind != "omission" or not ev.related:
         return False
-    cased, uncased = [], []
+    capitalised, sounded = [], []  # the name as capitals show it, and as scripts without them write it
     for d, s, e in ev.related:
         text = ctx.story.document(d).text[s:e]
         if not any(c.lower() != c.upper() for c in text):
-            uncased.append(text)
+            sounded.append(text)
             continue
         words = [w.text for w in split_words(text) if w.text[0].isalpha() and len(w.text) > 1]
         if not words or not all(w[0].isupper() for w in words):
             return False
-        cased.append(text)
-    return bool(cased) and all(max(sounds_alike(u, c) for c in cased) >= 0.7 for u in uncased)
+        capitalised.append(text)
+    return bool(capitalised) and all(max(sounds_alike(u, c) for c in capitalised) >= 0.7 for u in sounded)
 
 
 def _strongest(events: list[Event], scores: list[float], kind: str) -> list[tuple[Event, float]]:
