@@ -299,6 +299,11 @@ def test_a_negative_word_the_others_share_does_not_hide_an_added_negation():
     [{"en": "Far from closed, the bridge stayed open after the storms.",
       "es": "Lejos de cerrar el puente, las tormentas lo dejaron abierto.",
       "de": "Die Stürme sperrten die Brücke nicht, sie blieb offen."}],
+    # "outside" a time or place is not in it; what "has yet to" happen has not happened
+    [{"en": "The bridge closed outside the storms.", "es": "Cerraron el puente fuera de las tormentas.",
+      "de": "Die Brücke war nicht während der Stürme gesperrt."}],
+    [{"en": "The storms have yet to close the bridge.", "es": "Las tormentas aún no cerraron el puente.",
+      "de": "Die Stürme sperrten die Brücke noch nicht."}],
 ])
 def test_legitimate_renderings_of_polarity_raise_nothing(rows):
     assert [f for f in polarity(rows) if f.severity >= Severity.WARNING] == []

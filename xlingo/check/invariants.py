@@ -105,27 +105,27 @@ _AR_PROCLITICS = re.compile(r"^[وف]?[بلك]?")
 IMPLICIT_NEGATION: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v in {
     "en": "without|non|sole|solely|fail*|refus*|lack*|hardly|barely|scarcely|unable|absen*|deny|denie*|denied|ignor*|ceas*|"
           "until|unless|neither|nor|neglect*|avoid*|except*|instead|rather than|only|declin*|reject*|prevent*|"
-          "stop|stops|stopped|stopping|ban|bans|banned|banning|miss|missed|misses|missing|no longer|few|little|far from",
+          "stop|stops|stopped|stopping|ban|bans|banned|banning|miss|missed|misses|missing|no longer|few|little|far from|outside|yet to",
     "de": "ohne|kaum|einzig*|bestreit*|bestritt*|leugn*|vermiss*|versäum*|erst|aufgehört|aufhör*|weder|verweiger*|ablehn*|lehnt|lehnte|lehnten|abgelehnt|"
           "fehl*|scheiter*|gescheitert|unfähig*|außer|statt|anstatt|nur|verhinder*|stopp*|verbot*|verbiet*|"
-          "vermeid*|vermied*|mangel*|wenige|wenig|alles andere als|weit davon entfernt",
+          "vermeid*|vermied*|mangel*|wenige|wenig|alles andere als|weit davon entfernt|außerhalb",
     "nl": "zonder|nauwelijks|enige|ontken*|vermis*|gestopt|stopt*|weiger*|ontbr*|behalve|tenzij|slechts|alleen|mislukt*|verbod*|verbied*|vermijd*|"
-          "vermeed*|pas|weinig|verre van",
+          "vermeed*|pas|weinig|verre van|buiten",
     "fr": "sans|non|seul|seule|seuls|seules|nier|nie|nient|nié|niait|à peine|ignor*|cess*|arrêt*|refus*|échou*|manqu*|incapable*|sauf|à moins|seulement|uniquement|"
-          "plutôt|empêch*|interdi*|évit*|rejet*|peu|ni|loin d*",
+          "plutôt|empêch*|interdi*|évit*|rejet*|peu|ni|loin d*|hors d*|en dehors",
     "es": "sin|apenas|único|única|únicos|únicas|dej* de|ignor*|negó|niega*|negar*|negaron|rechaz*|fracas*|incapaz*|salvo|excepto|solo|sólo|"
-          "solamente|únicamente|en lugar|en vez|impid*|imped*|prohib*|evit*|carec*|falt*|poco|pocos|pocas|ni|lejos de",
+          "solamente|únicamente|en lugar|en vez|impid*|imped*|prohib*|evit*|carec*|falt*|poco|pocos|pocas|ni|lejos de|fuera de",
     "it": "senza|appena|unico|unica|unici|uniche|smett*|ignor*|cess*|rifiut*|fall*|manc*|incapac*|tranne|salvo|solo|soltanto|invece|"
-          "impedi*|vieta*|vietat*|evit*|negat*|negò|nega|negano|poco|pochi|poche|né|lungi da|lontano da|tutt'altro che",
+          "impedi*|vieta*|vietat*|evit*|negat*|negò|nega|negano|poco|pochi|poche|né|lungi da|lontano da|tutt'altro che|fuori d*|al di fuori",
     "pt": "sem|mal|único|única|únicos|únicas|deix* de|ignor*|cess*|recus*|falh*|falt*|incapaz*|exceto|salvo|só|apenas|somente|em vez|"
-          "impedi*|impeç*|proib*|evit*|negou|nega*|rejeit*|pouco|poucos|poucas|nem|longe de",
+          "impedi*|impeç*|proib*|evit*|negou|nega*|rejeit*|pouco|poucos|poucas|nem|longe de|fora d*",
     "pl": "bez|ledwo|jedyn*|zaprzecz*|przesta*|odmów*|odmaw*|odmow*|brak*|zabrak*|nieudan*|oprócz|tylko|jedynie|zamiast|zakaz*|unik*|"
-          "odrzuc*|uniemożliw*|mało|daleko od|daleki od|bynajmniej",
+          "odrzuc*|uniemożliw*|mało|daleko od|daleki od|bynajmniej|poza",
     "ru": "без|едва|единствен*|отрица*|вряд|переста*|прекрат*|отказ*|нехват*|отсутств*|кроме|только|лишь|вместо|запрет*|избега*|избеж*|отклон*|"
-          "провал*|мало|немного|далеко не|отнюдь",
+          "провал*|мало|немного|далеко не|отнюдь|вне",
     "zh": "唯一|缺|拒|除了|只|仅|僅|失败|失敗|禁止|避免|而是|难以|難以|难|難|少",
     "ja": "唯一|拒|欠|除|だけ|のみ|失敗|禁止|避け|代わり|困難|難し|にくい|不|未|非|無|少",
-    "ar": "الوحيد|الوحيدة|بدون|دون|رفض*|فشل*|نقص*|غياب|إلا|فقط|بدلا|منع*|تجنب*|غير|عدم|قليل*|بعيد* عن|البعيد* عن",
+    "ar": "الوحيد|الوحيدة|بدون|دون|رفض*|فشل*|نقص*|غياب|إلا|فقط|بدلا|منع*|تجنب*|غير|عدم|قليل*|بعيد* عن|البعيد* عن|خارج",
 }.items()}
 #: Negative prefixes that build antonyms from ordinary words (``im|possible``).
 NEGATIVE_PREFIX: dict[str, tuple[str, ...]] = {
