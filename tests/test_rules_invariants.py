@@ -1012,3 +1012,16 @@ def test_an_encoder_finding_two_names_alike_does_not_make_names_of_no_words_one(
     other only where spelling says so (a declined form keeps its beginning), whatever an encoder,
     which puts names near names, finds."""
     assert [(lg, text) for lg, text, _ in _flagged(rows, _alias_embed(aliases))] == flagged
+
+
+def test_names_kept_apart_by_spelling_are_still_one_where_geonames_says_so():
+    """The spelling guard overrules the encoders, not GeoNames: Pressburg is Bratislava."""
+    rows = [{"en": "The ferry from Bratislava to Tervola was late.", "de": "Das Schiff von Pressburg nach Tervola war spät."}]
+    ctx = context_for(story_from_rows(rows), embed=_alias_embed({"pressburg": "bratislava", "kirstavo": "tervola"}))
+    same = NameSubstituted()._exonyms(ctx, ["Bratislava", "Tervola"], ["Pressburg", "Kirstavo"],
+                                      ["Bratislava", "Tervola", "Pressburg", "Kirstavo", "Capri", "Lund"],
+                                      apart=np.ones((2, 2), dtype=bool))
+    assert same.tolist() == [[True, False], [False, False]]
+    same = NameSubstituted()._exonyms(ctx, ["Bratislava", "Tervola"], ["Pressburg", "Kirstavo"],
+                                      ["Bratislava", "Tervola", "Pressburg", "Kirstavo", "Capri", "Lund"])
+    assert same.tolist() == [[True, False], [False, True]]  # the encoder alone takes Kirstavo for Tervola

@@ -680,13 +680,12 @@ class NameSubstituted(Rule):
         whole = [n for n in missing if beside[n.key] is None]
         # a name of x alone that means a wholly missing one (an exonym, a declined or
         # transliterated form spelling misses: ``Mendze``/*Menga*) accounts for both
+        # (but two names of no language's words in Latin letters, nothing to translate, are one
+        # only where GeoNames or their spelling says so, whatever the encoder, which finds all
+        # names alike, says: ``Lauren Laverne`` is not *Hernan Ferruchi*)
         same = self._exonyms(ctx, [n.text for n in whole], [m.text for m in unshared], names,
-                             (ctx.story.document(x).text, unshared))
-        # but two names of no language's words in Latin letters (nothing to translate: ``Lauren
-        # Laverne``, ``Hernan Ferruchi``) are one only where their spelling says so, whatever the
-        # encoder, which finds all names alike, says
-        same &= np.array([[not _spelt_apart(n, m, langs) for m in unshared] for n in whole], dtype=bool).reshape(
-            same.shape)
+                             (ctx.story.document(x).text, unshared),
+                             np.array([[_spelt_apart(n, m, langs) for m in unshared] for n in whole], dtype=bool))
         whole = [n for i, n in enumerate(whole) if not same[i].any()]
         extra = [m for m in extra if not same[:, unshared.index(m)].any()]
         # names on both sides that can only be names (no ordinary words: nothing to translate),
@@ -876,7 +875,8 @@ class NameSubstituted(Rule):
                               row=k, related=[_mention_span(ctx, n) for n in missing or []], severity=severity)
 
     def _exonyms(self, ctx: CheckContext, names: Sequence[str], candidates: Sequence[str],
-                 background: Sequence[str], written: tuple[str, Sequence[Mention]] | None = None) -> np.ndarray:
+                 background: Sequence[str], written: tuple[str, Sequence[Mention]] | None = None,
+                 apart: np.ndarray | None = None) -> np.ndarray:
         """Which of ``candidates`` means which of ``names``: two names of one city by GeoNames
         (``Nova Iorque``/``New York``), else by the encoder, closer to it than the story's other
         names are (an encoder finds all names alike, so names are the background here, not
@@ -886,18 +886,20 @@ class NameSubstituted(Rule):
         ``Кремниевая долина``/*Silicon Valley*) is asked too, of each candidate with as many
         more words as the name has (:func:`_phrase`): the closest means the name when its cosine
         reads as a translation's (option ``translated_cos``) and no other name of the story is
-        as close (USE finds two countries alike). A names x candidates matrix."""
+        as close (USE finds two countries alike). For pairs ``apart`` (a names x candidates mask)
+        only GeoNames counts, not the encoders. A names x candidates matrix."""
         out = np.array([[same_place(name, c) for c in candidates] for name in names], dtype=bool)
         out = out.reshape(len(names), len(candidates))
+        asked = ~apart.reshape(out.shape) if apart is not None else np.ones_like(out)
         for i, name in enumerate(names):
             rest = [t for t in background if t != name]
             if candidates and rest and not out[i].any():
-                out[i] = calibrated(ctx.embed, [name], list(candidates), rest)[0] >= self.opts["same_name_z"]
+                out[i] = (calibrated(ctx.embed, [name], list(candidates), rest)[0] >= self.opts["same_name_z"]) & asked[i]
         todo = [i for i, name in enumerate(names) if not out[i].any() and any(t != name for t in background)]
         if written and written[1] and todo and ctx.second_embed is not None:
             for i, (best, cos, closest_other) in self._second_opinion(ctx, [names[i] for i in todo], background,
                                                                       written).items():
-                out[todo[i], best] = cos >= max(self.opts["translated_cos"], closest_other)
+                out[todo[i], best] = cos >= max(self.opts["translated_cos"], closest_other) and asked[todo[i], best]
         return out
 
     @staticmethod
