@@ -146,6 +146,9 @@ def test_quote_continuing_over_paragraphs():
     assert [m.mark for m in unmatched_marks("Hij zei: ‘We gaan vroeg weg.\nHet was koud.")] == ["‘"]
     assert unmatched_marks("De spelers,’ zei de trainer, ‘zijn moe.’") == []  # a ’ after a comma opens nothing
     assert [m.mark for m in unmatched_marks("« Nous partons.\nIl a dit,’ puis rien.\nIl neigeait. »")] == []
+    # ... or by a straight one typed to close it (nl)
+    assert unmatched_marks("Hij zei: ‘Het onderzoek begint pas.\nIk vraag iedereen ons te bellen.'") == []
+    assert unmatched_marks("De spelers' bus kwam laat.\nHij zei: ‘We gaan.") != []
 
 
 # --- XL504 acronym-casing ------------------------------------------------------------------------

@@ -350,6 +350,8 @@ def unmatched_marks(text: str) -> list[Unmatched]:
                 stack.pop()  # ‘…‘ or ‘…': the opening quote's glyph, or a straight one, typed to close it
                 continue
             if c == "'":
+                if prev in ".,;:!?…" and not nxt.isalnum():  # ‘… / …,' zei hij: a straight quote typed to close
+                    out.append(Unmatched(base + i, "’", opening=False, maybe=True))  # a quote opened paragraphs before?
                 continue
             here = Unmatched(base + i, c, opening=False)
             if c in "([{":
@@ -400,8 +402,8 @@ def _quoted_number(para: str, i: int, base: int, stack: list[Unmatched]) -> bool
 
 def _across_paragraphs(marks: list[Unmatched], starts: list[int], reach: int = 8) -> list[Unmatched]:
     """Drop a quote left open at a paragraph's end with the unmatched closing quote of one of
-    the next ``reach`` paragraphs (or a ``’`` after punctuation there): one quotation over several
-    paragraphs (« … / … », ‘… / …,’ zei hij)."""
+    the next ``reach`` paragraphs (or a ``’`` or straight ``'`` after punctuation there): one
+    quotation over several paragraphs (« … / … », ‘… / …,’ zei hij, ‘… / …')."""
     para = {m.pos: sum(1 for b in starts if b <= m.pos) for m in marks}
     dropped: set[int] = set()
     for i, o in enumerate(marks):
