@@ -151,6 +151,13 @@ def polarity(rows, token_states=lexicon_tokens, options=ANY_GAIN):
     ("市长不同意这个计划。", "zh", 1),  # 不同意 disagree: a word longer than 不同 (different)
     ("言うまでもなく、橋は閉鎖された。", "ja", 0),  # needless to say
     ("台風は勢力をなくしている。", "ja", 0),  # なくす: to lose
+    ("Die Zahl der Anträge ist so hoch wie nie zuvor.", "de", 0),  # as never before: a record
+    ("Los precios subieron como nunca antes.", "es", 0),
+    ("Цены на жильё выросли как никогда раньше.", "ru", 0),
+    ("Ceny wzrosły jak nigdy dotąd.", "pl", 0),
+    ("The river rose like never before.", "en", 0),
+    ("Der Fluss ist nie so hoch gestiegen.", "de", 1),  # never on its own negates
+    ("Come mai non è venuto?", "it", 1),  # come mai: how come; the non stays
 ])
 def test_negations_per_language(text, lang, n):
     assert len(negations(text, lang)) == n
@@ -166,6 +173,7 @@ def test_an_editors_insertion_does_not_split_ne_pas():
     ("The villagers felt powerless.", "en"), ("Die Bürger fühlten sich machtlos.", "de"),  # negative suffixes
     ("They sell non-food items.", "en"), ("Für nichtkirchliche Träger gilt das auch.", "de"),
     ("O relógio deixou de funcionar.", "pt"), ("Por fin dejó de llover.", "es"), ("Лифт перестал работать.", "ru"),
+    ("Por fin paró de llover.", "es"), ("O relógio parou de funcionar.", "pt"),  # parar de: to stop doing
     ("طالب المحامي بعدم نشر الصور.", "ar"), ("غادر الحافلة وبدون تذكرة.", "ar"),  # clitics: by not, and without
     ("أُغلق الطريق لغياب الحراسة.", "ar"),
 ])
@@ -235,6 +243,9 @@ def test_arabic_version_with_added_negation():
       "fr": "Le pont est fermé et les voitures ne peuvent pas le traverser."}],
     # a double negation in one version, a plain word in the others
     [{"en": "Delays are not unusual.", "de": "Verspätungen sind normal.", "fr": "Les retards sont fréquents."}],
+    # "does not stop doing" (no para de, não para de) for "keeps doing"
+    [{"it": "Continua a piovere su tutta la costa.", "es": "No para de llover en toda la costa.",
+      "pt": "Não para de chover em toda a costa."}],
     # "not only": no negation
     [{"en": "Not only the mayor approved the plan.", "de": "Der Bürgermeister hat den Plan gebilligt.",
       "fr": "Le maire a approuvé le plan."}],

@@ -12,7 +12,15 @@ import hashlib
 import numpy as np
 import pytest
 
-from xlingo.annotate.divergence import Event, TokenCache, row_divergence, row_events, vote_gaps, word_weight
+from xlingo.annotate.divergence import (
+    Event,
+    TokenCache,
+    _gap_place,
+    row_divergence,
+    row_events,
+    vote_gaps,
+    word_weight,
+)
 from xlingo.annotate.meaning import analyse_words, fill_presence, vote
 from xlingo.annotate.wordalign import split_words
 from xlingo.check.base import RULES, all_rules
@@ -548,6 +556,35 @@ def test_a_gap_is_placed_where_the_words_around_it_stand_when_the_version_orders
     story, words = _lexicon_rows(rows)
     gap = max((g for g in vote_gaps(words[0]) if g.doc == "pt"), key=lambda g: g.vote)
     assert story.document("pt").text[gap.start:gap.end] == "euros"
+
+
+def test_a_word_after_the_gap_that_the_version_has_before_it_anchors_nothing():
+    """After the stretch the holders say ``aprobó el consejo``, which the version has at its start:
+    those words cannot mark where the gap ends, so it runs to the end of ``nova ponte`` (the
+    adjective before the noun), not only up to ``nova``."""
+    rows = [{"es": "El puente nuevo para los niños menores de 16 años aprobó el consejo.",
+             "it": "Il ponte nuovo per i bambini sotto 16 anni ha approvato il consiglio.",
+             "pt": "O conselho aprovou a nova ponte."}]
+    story, words = _lexicon_rows(rows)
+    gap = max((g for g in vote_gaps(words[0]) if g.doc == "pt"), key=lambda g: g.vote)
+    assert story.document("pt").text[gap.start:gap.end] == "nova ponte"
+
+
+def test_a_gap_at_the_end_of_the_holder_goes_after_the_words_linked_only_into_it():
+    """Words of the version linked only to the missing words (weak links: they are missing) say
+    nothing about where the gap is; when the stretch ends the holder, the gap goes after them."""
+    rows = [{**BUDGET, "pt": "O conselho aprovou o orçamento de 48 milhões de euros."}]
+    _, words = _lexicon_rows(rows)
+    row = words[0]
+    es = [w.text for w in row.cells["es"].words.words]
+    pt = [w.text for w in row.cells["pt"].words.words]
+    i, j = es.index("para"), len(es) - 1
+    links = row.pairs[("es", "pt")].links
+    for x in range(pt.index("milhões"), len(pt)):  # the last words link into the stretch alone
+        links[:, x] = False
+        links[i + x % (j - i + 1), x] = True
+    lo, hi = _gap_place(row, "es", "pt", i, j, pt.index("conselho"), None)
+    assert pt[lo:hi + 1] == ["euros"]
 
 
 def test_a_vote_gap_is_only_as_strong_as_the_holder_that_sees_it_least():

@@ -283,20 +283,25 @@ def _runs(mask: np.ndarray, light: np.ndarray) -> list[tuple[int, int]]:
 def _anchors(row: RowWords, d: str, c: str, i: int, j: int, reach: int, absent: float,
              min_weight: float = 0.25) -> tuple[int | None, int | None]:
     """Words of ``c`` linked to the nearest present words of ``d`` left and right of ``i..j``
-    (words carrying some meaning first: function words link loosely)."""
+    (words carrying some meaning first: function words link loosely); the right one after the
+    left one (a word ``d`` repeats, ``China`` at the end of the gap where ``c`` has it at the start,
+    anchors nothing)."""
     pa = row.pairs[(d, c)]
     pres = row.presence[(d, c)]
     weight = row.cells[d].weight
 
-    def scan(xs: range) -> int | None:
+    def scan(xs: range, after: int = 0) -> int | None:
         for strict in (True, False):
             for x in xs:
                 hits = np.flatnonzero(pa.links[x])
                 if len(hits) and pres[x] >= absent and (weight[x] >= min_weight or not strict):
-                    return int(hits[np.argmax(pa.sim[x, hits])])
+                    y = int(hits[np.argmax(pa.sim[x, hits])])
+                    if y >= after:
+                        return y
         return None
 
-    return scan(range(i - 1, max(-1, i - 1 - reach), -1)), scan(range(j + 1, min(len(pres), j + 1 + reach)))
+    left = scan(range(i - 1, max(-1, i - 1 - reach), -1))
+    return left, scan(range(j + 1, min(len(pres), j + 1 + reach)), left or 0)
 
 
 _SHORT_FRAME = 5  # words from one anchor to the other that frame a gap whole
@@ -321,21 +326,24 @@ def _gap_place(row: RowWords, d: str, c: str, i: int, j: int, left: int | None, 
     """Word ids of version ``c`` around the gap where ``d``'s stretch ``i..j`` is missing: the frame
     between the two anchors (:func:`_place`); where the frame is long (``c`` orders the words around
     the gap otherwise), the two words where its words linked before the stretch end and those linked
-    to the stretch or after it begin (``l'edificio | ordinarono`` where the anchors are ``danneggiato``
-    and ``carillon``)."""
+    after it begin (``l'edificio | ordinarono`` where the anchors are ``danneggiato`` and
+    ``carillon``). Links into the stretch say nothing (its words are missing from ``c``)."""
     n = len(row.cells[c].words)
     lo, hi = -1 if left is None else left, n if right is None else right
     if hi - lo <= _SHORT_FRAME or (left, right) == (None, None):
         return _place(row.cells[c], left, right)
     links = row.pairs[(d, c)].links
-    side = []  # per word of the frame: -1 linked before the stretch only, 1 to it or after, 0 unlinked
+    side = []  # per word of the frame: -1 linked before the stretch only, 1 after it only, else 0
     for x in range(lo + 1, hi):
         linked = np.flatnonzero(links[:, x])
-        side.append(0 if not len(linked) else -1 if linked.max() < i else 1)
+        before, after = bool((linked < i).any()), bool((linked > j).any())
+        side.append(-1 if before and not after else 1 if after and not before else 0)
     if not any(side):
         return _place(row.cells[c], left, right)
     fit = [side[:g].count(-1) + side[g:].count(1) for g in range(len(side) + 1)]
-    g = lo + 1 + fit.index(max(fit))  # the gap sits before word g
+    best = [g for g, f in enumerate(fit) if f == max(fit)]
+    # words linked to neither side go with the present words: after them when the stretch ends ``d``
+    g = lo + 1 + (best[-1] if right is None else best[0])  # the gap sits before word g
     return max(g - 1, 0), min(g, n - 1)
 
 

@@ -113,11 +113,13 @@ IMPLICIT_NEGATION: dict[str, tuple[str, ...]] = {k: tuple(v.split("|")) for k, v
           "vermeed*|pas|weinig|verre van|buiten",
     "fr": "sans|non|seul|seule|seuls|seules|nier|nie|nient|nié|niait|à peine|ignor*|cess*|arrêt*|refus*|échou*|manqu*|incapable*|sauf|à moins|seulement|uniquement|"
           "plutôt|empêch*|interdi*|évit*|rejet*|peu|ni|loin d*|hors d*|en dehors",
-    "es": "sin|apenas|único|única|únicos|únicas|dej* de|ignor*|negó|niega*|negar*|negaron|rechaz*|fracas*|incapaz*|salvo|excepto|solo|sólo|"
+    "es": "sin|apenas|único|única|únicos|únicas|dej* de|para de|paras de|paran de|paro de|paramos de|paró de|"
+          "pararon de|parar de|parado de|parando de|paraba de|paraban de|pare de|paren de|pares de|ignor*|negó|niega*|negar*|negaron|rechaz*|fracas*|incapaz*|salvo|excepto|solo|sólo|"
           "solamente|únicamente|en lugar|en vez|impid*|imped*|prohib*|evit*|carec*|falt*|poco|pocos|pocas|ni|lejos de|fuera de",
     "it": "senza|appena|unico|unica|unici|uniche|smett*|ignor*|cess*|rifiut*|fall*|manc*|incapac*|tranne|salvo|solo|soltanto|invece|"
           "impedi*|vieta*|vietat*|evit*|negat*|negò|nega|negano|poco|pochi|poche|né|lungi da|lontano da|tutt'altro che|fuori d*|al di fuori",
-    "pt": "sem|mal|único|única|únicos|únicas|deix* de|ignor*|cess*|recus*|falh*|falt*|incapaz*|exceto|salvo|só|apenas|somente|em vez|"
+    "pt": "sem|mal|único|única|únicos|únicas|deix* de|para de|param de|paro de|paramos de|parou de|pararam de|"
+          "parar de|parado de|parando de|parava de|paravam de|pare de|parem de|ignor*|cess*|recus*|falh*|falt*|incapaz*|exceto|salvo|só|apenas|somente|em vez|"
           "impedi*|impeç*|proib*|evit*|negou|nega*|rejeit*|pouco|poucos|poucas|nem|longe de|fora d*",
     "pl": "bez|ledwo|jedyn*|zaprzecz*|przesta*|odmów*|odmaw*|odmow*|brak*|zabrak*|nieudan*|oprócz|tylko|jedynie|zamiast|zakaz*|unik*|"
           "odrzuc*|uniemożliw*|mało|daleko od|daleki od|bynajmniej|poza",
@@ -328,8 +330,13 @@ def _a_not_a(text: str, start: int, end: int) -> bool:
 #: Arabic ``لا يزال`` / ``لم يزل`` (*still*: the verb of continuing is negated to say it goes on)
 #: and ``لا سيما`` (*especially*), with or without the conjunction written onto the negator; and
 #: ``لمّ الشمل`` (*reunion*: the noun ``لمّ``, gathering, written ``لم`` without its vowel signs; the
-#: negator ``لم`` takes the jussive, ``لم يشمل``, never the perfect or a noun).
-IDIOMS = {"pt": (("nem", "que"),), "es": (("ni", "que"),), "ru": (("на", "нет"),),
+#: negator ``لم`` takes the jussive, ``لم يشمل``, never the perfect or a noun); and *as never
+#: before* (``wie nie zuvor``, ``como nunca``, ``как никогда``): a record, said as a comparison.
+IDIOMS = {"en": (("like", "never"), ("as", "never")), "de": (("wie", "nie"), ("wie", "niemals")),
+          "nl": (("als", "nooit"),), "fr": (("comme", "jamais"),), "it": (("come", "mai"),),
+          "pl": (("jak", "nigdy"),),
+          "pt": (("nem", "que"), ("como", "nunca")), "es": (("ni", "que"), ("como", "nunca")),
+          "ru": (("на", "нет"), ("как", "никогда")),
           "ar": tuple((neg, verb) for neg in ("لا", "ولا", "فلا", "لم", "ولم") for verb in (
               "يزال", "تزال", "زال", "زالت", "يزالون", "تزالان", "يزالان", "نزال", "أزال", "يزل", "تزل", "سيما"))
           + tuple((gather, reunion) for gather in ("لم", "ولم") for reunion in (

@@ -332,7 +332,10 @@ def unmatched_marks(text: str) -> list[Unmatched]:
     ``‘`` or ``'`` after a word); ``’`` between letters is an apostrophe, ``"`` after a digit an
     inch mark (unless it closes a quoted number: ``"007"``), ``x)`` an enumerator.
     Quotes left open at the end of a paragraph whose successor opens with a quote mark
-    continue there (multi-paragraph quotations).
+    continue there (multi-paragraph quotations). A quote mark ending the first paragraph with
+    nothing open closes a quotation opened before the text (an excerpt that begins inside one:
+    ``… irgendwas.“``): it only balances an opener of a later paragraph, as a ``’`` after
+    punctuation does.
     """
     out: list[Unmatched] = []
     paragraphs = []
@@ -377,6 +380,9 @@ def unmatched_marks(text: str) -> list[Unmatched]:
                 continue  # apostrophe typed as an opening quote ('90s, O‘Neill)
             elif c in _QUOTE_CLOSES and _close(stack, _QUOTE_CLOSES[c], out):
                 continue
+            elif c in _QUOTE_CLOSES and n == 0 and _EDGE_AFTER.match(para[i + 1:]):
+                # the first paragraph ends a quotation it never opened: the text begins inside one
+                out.append(Unmatched(base + i, c, opening=False, maybe=True))
             elif c in _QUOTE_OPENS:
                 if any(m.mark == c for m in stack) and _SENTENCE_END.search(para, 0, i):
                     continue  # « at the start of each quoted paragraph or sentence: the quote goes on
@@ -469,7 +475,8 @@ class UnbalancedBrackets(Rule):
     Pairs brackets and quotation marks through each paragraph, in every language's
     conventions at once (German „…“ and »…«, French « … », English “…” and ‘…’,
     straight quotes), telling apostrophes, inch marks and list enumerators (``a)``)
-    apart, and letting a quotation run over several sentences or paragraphs. An
+    apart, and letting a quotation run over several sentences or paragraphs (a text whose
+    first paragraph closes a quotation it never opened begins inside one: an excerpt). An
     unmatched mark is flagged in its row when the other versions of that row are
     balanced in the same family (brackets or quotes); when every version shows the
     same gap, it comes from the source and is left alone.
