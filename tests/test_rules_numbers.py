@@ -188,6 +188,19 @@ def test_multiset_one_of_two_equal_numbers_missing():
     assert [(f.doc, f.text) for f in found] == [("fr", "8152")]
 
 
+def test_a_number_one_version_repeats_leaves_the_others_single_mention_unflagged():
+    """Made up (en, ja, nl): a phrase looped in the English repeats ``2,706``; the Japanese (whose
+    numbers come in another order, after the ``一`` of 統一) and the Dutch each say it once: they
+    are one group, not two half-groups each missing from the other."""
+    rows = [{"en": "Park, citing the unification ministry, said there had been 1,127 defections last year "
+                   "- compared with 2,706 in - compared with 2,706 in 2011.",
+             "ja": "統一省のデータを引用したパクは、2011年の2,706人の脱北者数に比べて、昨年は1,127名だったと述べている。",
+             "nl": "Park, die het ministerie citeert, verklaart dat er vorig jaar 1.127 overlopers waren, "
+                   "in vergelijking met 2.706 in 2011."}]
+    _, found = run(NumberMismatch(), rows)
+    assert found == []
+
+
 def test_unrelated_leftovers_are_not_paired():
     # a year is no slip for a height, 53 no slip for 1953: with two versions nothing is said
     rows = [{"de": "Der Everest ( 8848 m ) wurde 1953 bestiegen.", "fr": "L'Everest a été gravi en 1956, voir p. 53."}]

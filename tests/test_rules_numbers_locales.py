@@ -181,6 +181,25 @@ def test_a_clock_time_most_versions_agree_on_is_a_warning_where_it_differs():
     assert findings(rows) == [("en", "15:46", Severity.WARNING)]
 
 
+def test_a_match_clock_written_with_a_colon_carries_the_minutes_and_seconds_others_write_apart():
+    """Made up (es, zh, ja): ``13:10`` on a match clock where the others say 13 minutes 10 seconds."""
+    rows = [{"es": "Sullivan marcó en el minuto 13:10 y Cownie igualó en el 15:16.",
+             "zh": "沙利文在13点10分进球，考尼在15分16秒扳平。",
+             "ja": "サリバンが 13 分 10 秒に点を返し、15 分 16 秒にコウニーが同点とした。"}]
+    assert findings(rows) == []
+    rows = [{"es": "El primer gol llegó en el minuto 3:45.", "zh": "首开纪录是在3分35秒。",
+             "ja": "開始後 3 分 35 秒に最初のゴールを決めた。"}]
+    assert [(lang, sev) for lang, _, sev in findings(rows)] == [("es", Severity.ERROR)]
+    # a clock time's parts match numbers, never require them: a time the other versions read
+    # otherwise (``5：30`` with a full-width colon, ``17.30`` with no hour word) flags nothing
+    rows = [{"de": "Die beste Zeit ist samstags um 17:30 Uhr, so eine Studie.",
+             "zh": "调查发现，最佳时间是周六下午5：30。", "pt": "A hora perfeita são as 17:30 de sábado."}]
+    assert findings(rows) == []
+    rows = [{"nl": "De beste tijd is 17:30 op een zaterdag.", "ja": "最適な時間は土曜日午後5時半と判明。",
+             "pl": "Najlepszą porą jest godzina 17.30 w sobotę."}]
+    assert findings(rows) == []
+
+
 @pytest.mark.parametrize("rows", [
     [{"en": "The ferry leaves at 3 p.m. today.", "de": "Die Fähre legt heute um 15 Uhr ab.",
       "fr": "Le bac part cet après-midi."}],  # a time left out

@@ -89,6 +89,7 @@ class Quantity:
     unit: str | None = None  # a unit of measurement said after it (``mi``, ``km``, ``lb``...)
     measure: Decimal | None = None  # the value in the unit's dimension's base unit (m, kg, m/s...)
     short_year: bool = False  # a year by its last two digits (``SS19``, ``’19``): value = those digits
+    part: bool = False  # a clock time's hour or minutes, read as numbers too: may match, never votes
 
     @property
     def qualified(self) -> bool:
@@ -293,7 +294,7 @@ _ARABIC_SEPARATORS = re.compile(r"(?<=\d)(?:[،٬](?=\d{3}(?!\d))|٫(?=\d))")
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE = re.compile(r"(?<![\d.,/])(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})|"
                    r"(?P<a>\d{1,2})(?P<sep>[./])(?P<b>\d{1,2})(?P=sep)(?P<y2>\d{4}|\d{2}))(?!\d|[.,/]\d)")
-_TIME = re.compile(rf"(?<![\d.,:])(?P<h>[01]?\d|2[0-4]|\d\d(?=h\d\d))(?:(?P<sep>[:.]|{_SP}?h{_SP}?)(?P<m>\d\d))?"
+_TIME = re.compile(rf"(?<![\d.,:：])(?P<h>[01]?\d|2[0-4]|\d\d(?=h\d\d))(?:(?P<sep>[:.：]|{_SP}?h{_SP}?)(?P<m>\d\d))?"
                    rf"(?P<suf>{_SP}?(?:Uhr|uur|u\.|h|[ap]\.{_SP}?m\.|[ap]m|o['’]clock)(?!\w))?(?!\d)", re.IGNORECASE)
 #: What stands before a clock time written with a dot and no suffix (``alle ore 4.40``, ``a las
 #: 16.30``, ``o godz. 7.15``, ``الساعة 4.40``): an hour word or a preposition that takes one.
@@ -652,11 +653,12 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         add(Quantity(m.start(), m.end(), m.group(0), Decimal(int(m.group("yy"))), soft=True, num_start=a,
                      num_end=b, short_year=True))
     for m in _TIME.finditer(text):
-        sep, suf = (m.group("sep") or "").strip(_SPACES), (m.group("suf") or "").strip(_SPACES).lower()
+        sep, suf = (m.group("sep") or "").strip(_SPACES).replace("：", ":"), (m.group("suf") or "").strip(_SPACES).lower()
         dotted = sep == "." and not suf
         if not (sep in (":", "h") or suf or dotted) or not free(*m.span()):
             continue
-        cued = dotted and _HOUR_CUE.search(text[max(0, m.start() - 16):m.start()])
+        hour_word = _HOUR_CUE.search(text[max(0, m.start() - 16):m.start()])
+        cued = dotted and hour_word
         if not cued and (dotted or int(m.group("m") or 0) >= 60 and suf in ("", "h")):
             continue  # 4.40 is a decimal unless an hour word stands before it or a clock word after it (then
             # even 4.60 is a time, a wrong one: ``4.90 uur``); ``4.75 h`` may be a duration
@@ -666,6 +668,11 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
         value = Decimal((hour % 12 if hour <= 24 else hour) * 60 + int(m.group("m") or 0))
         add(Quantity(m.start(), m.end(), m.group(0), value, kind="time", soft=True,
                      num_start=m.start(), num_end=m.end()))
+        if sep == ":" and not suf and not hour_word:  # or a match clock (13:10 where others
+            for part in ("h", "m"):  # write 13分10秒, 13 分 10 秒): its numbers, soft
+                a, b = m.span(part)
+                out.append(Quantity(a, b, m.group(part), Decimal(int(m.group(part))), soft=True, num_start=a,
+                                    num_end=b, part=True))
     for m in _DAYPART_TIME.finditer(text):
         hour, minutes = (_clock_part(m.group(g)) for g in ("h", "m")) if m.group("h") else \
             (int(m.group("ah")), int(m.group("am") or 0))

@@ -39,6 +39,12 @@ class _Group:
         return [q for q in self.members.values() if not q.soft]
 
     @property
+    def votes(self) -> int:
+        """The versions that state it: a clock time's hour or minutes read as a number match one
+        another version writes apart (``13:10`` / ``13 分 10 秒``) but state none of their own."""
+        return sum(1 for q in self.members.values() if not q.part)
+
+    @property
     def kind(self) -> str:
         qs = self.hard or list(self.members.values())
         return qs[0].kind
@@ -89,8 +95,10 @@ def _group(docs: list[Document], quantities: dict[str, list[Quantity]]) -> list[
         for q in sorted(quantities[d.id], key=lambda q: q.soft):  # spelled-out words match last
             fits = [g for g in groups if d.id not in g.members and all(
                 same_value(q, m) == 2 and not currencies_conflict(q.currency, m.currency) for m in g.members.values())]
-            if fits:  # the same value twice (``3-3``): the occurrence that stands where the others have it
-                min(fits, key=lambda g: distance(g, d.id, q)).members[d.id] = q
+            if fits:  # the same value twice (``3-3``): the group most versions joined (one version
+                # repeating a number leaves the others' single mention in one group), then the
+                # occurrence that stands where the others have it
+                min(fits, key=lambda g: (-len(g.members), distance(g, d.id, q))).members[d.id] = q
             else:
                 groups.append(_Group({d.id: q}))
     merged = True
@@ -273,7 +281,7 @@ class NumberMismatch(Rule):
         if n < 2:
             return
         for d in rn.docs:
-            wanted = [g for g in rn.groups if d.id not in g.members and 2 * len(g.members) >= _voters(rn, d.id, g)
+            wanted = [g for g in rn.groups if d.id not in g.members and 2 * g.votes >= _voters(rn, d.id, g)
                       and (g.hard and g.kind != "time" or g.kind == "month" or _agreed_time(g, n) or _spelled_alike(g))
                       and not _converted_here(g, rn.quantities[d.id])]
             cands = [h for h in rn.groups if d.id in h.members and 2 * len(h.members) <= n]
@@ -316,7 +324,7 @@ class NumberMismatch(Rule):
     def _finding(self, ctx: CheckContext, rn: _RowNumbers, d: Document, g: _Group,
                  cand: _Group | None) -> Finding | None:
         """Flag ``d`` for lacking ``g`` (``cand``: what it says instead), or None when it should not be."""
-        sup, opp = len(g.members), len(rn.docs) - len(g.members)  # a version without the figure votes against
+        sup, opp = g.votes, len(rn.docs) - len(g.members)  # a version without the figure votes against
         severity = None if sup > opp else Severity.WARNING
         tie = sup == opp or 2 * sup == _voters(rn, d.id, g)  # also beside versions that state no such figure
         if tie:  # a context document may say which side is right
