@@ -546,28 +546,23 @@ def test_a_stretch_two_versions_share_and_the_third_lacks_is_a_vote_gap_at_the_p
     assert all(g.vote < gap.vote / 3 for g in vote_gaps(faithful[0]))
 
 
-def test_a_gap_is_placed_where_the_words_around_it_stand_when_the_version_orders_them_otherwise():
-    """The anchor before the stretch (``consejo``) stands at the start of the version that lacks it
-    (``O conselho aprovou...``): the gap is placed after the words linked before the stretch, not
-    at that anchor."""
-    rows = [{"es": "El presupuesto de 48 millones de euros aprobó el consejo para el nuevo puente.",
-             "it": "Il bilancio di 48 milioni di euro approvato il consiglio per il nuovo ponte.",
-             "pt": "O conselho aprovou o orçamento de 48 milhões de euros."}]
-    story, words = _lexicon_rows(rows)
+@pytest.mark.parametrize("rows, place", [
+    # the anchor before the stretch (``consejo``) stands at the start of the version that lacks it
+    # (``O conselho aprovou...``): the gap is placed after the words linked before the stretch
+    ({"es": "El presupuesto de 48 millones de euros aprobó el consejo para el nuevo puente.",
+      "it": "Il bilancio di 48 milioni di euro approvato il consiglio per il nuovo ponte.",
+      "pt": "O conselho aprovou o orçamento de 48 milhões de euros."}, "euros"),
+    # after the stretch the holders say ``aprobó el consejo``, which the version has at its start:
+    # those words cannot mark where the gap ends, so it runs to the end of ``nova ponte`` (the
+    # adjective before the noun), not only up to ``nova``
+    ({"es": "El puente nuevo para los niños menores de 16 años aprobó el consejo.",
+      "it": "Il ponte nuovo per i bambini sotto 16 anni ha approvato il consiglio.",
+      "pt": "O conselho aprovou a nova ponte."}, "nova ponte"),
+])
+def test_a_gap_is_placed_where_the_words_around_it_stand_when_the_version_orders_them_otherwise(rows, place):
+    story, words = _lexicon_rows([rows])
     gap = max((g for g in vote_gaps(words[0]) if g.doc == "pt"), key=lambda g: g.vote)
-    assert story.document("pt").text[gap.start:gap.end] == "euros"
-
-
-def test_a_word_after_the_gap_that_the_version_has_before_it_anchors_nothing():
-    """After the stretch the holders say ``aprobó el consejo``, which the version has at its start:
-    those words cannot mark where the gap ends, so it runs to the end of ``nova ponte`` (the
-    adjective before the noun), not only up to ``nova``."""
-    rows = [{"es": "El puente nuevo para los niños menores de 16 años aprobó el consejo.",
-             "it": "Il ponte nuovo per i bambini sotto 16 anni ha approvato il consiglio.",
-             "pt": "O conselho aprovou a nova ponte."}]
-    story, words = _lexicon_rows(rows)
-    gap = max((g for g in vote_gaps(words[0]) if g.doc == "pt"), key=lambda g: g.vote)
-    assert story.document("pt").text[gap.start:gap.end] == "nova ponte"
+    assert story.document("pt").text[gap.start:gap.end] == place
 
 
 def test_a_gap_at_the_end_of_the_holder_goes_after_the_words_linked_only_into_it():
