@@ -343,6 +343,7 @@ def unmatched_marks(text: str) -> list[Unmatched]:
     for para in text.split("\n"):
         paragraphs.append((pos, para))
         pos += len(para) + 1
+    first = next((n for n, (_, para) in enumerate(paragraphs) if para.strip()), 0)
     for n, (base, para) in enumerate(paragraphs):
         stack: list[Unmatched] = []
         for i, c in enumerate(para):
@@ -380,7 +381,7 @@ def unmatched_marks(text: str) -> list[Unmatched]:
                 continue  # apostrophe typed as an opening quote ('90s, O‘Neill)
             elif c in _QUOTE_CLOSES and _close(stack, _QUOTE_CLOSES[c], out):
                 continue
-            elif c in _QUOTE_CLOSES and n == 0 and _EDGE_AFTER.match(para[i + 1:]):
+            elif c in _QUOTE_CLOSES and n == first and _EDGE_AFTER.match(para[i + 1:]):
                 # the first paragraph ends a quotation it never opened: the text begins inside one
                 out.append(Unmatched(base + i, c, opening=False, maybe=True))
             elif c in _QUOTE_OPENS:
