@@ -192,7 +192,9 @@ class NumberMismatch(Rule):
     640 lb, ``27`` / ``30`` degrees for 80 °F), the finding is information. Clock times
     and match clocks (``13.30 Uhr``/``1.30pm``, ``下午三点``, ``3 مساءً``, ``27:37``, ``27分37秒``) are compared on a
     12-hour dial: a different time in one version is a warning when most versions (not a tie)
-    agree on theirs (one no clock shows too: ``4.90 uur``), a time left out is never flagged. A
+    agree on theirs (one no clock shows too: ``4.90 uur``), a time left out is never flagged; a
+    colon time with no clock word (``13:10``) also reads as its two numbers where other versions
+    write minutes and seconds apart (``13 分 10 秒``), numbers that match but require none. A
     month no calendar has (``91月``) is a slip for the others' month.
     What clean translations do is read as the same number: ordinals (``12th``, ``12.``,
     ``12è``, ``12.ª``), also a century in Roman numerals (``século XIX``, ``XIXe siècle``,
