@@ -201,6 +201,23 @@ def test_a_number_one_version_repeats_leaves_the_others_single_mention_unflagged
     assert found == []
 
 
+@pytest.mark.parametrize("row, flagged", [
+    # an article's "one" (uma, un) is no 1 in digits: the 6 is the slip for the score's 1
+    ({"pt": "Foi uma reviravolta: o clube venceu Dundee por 2-6 na sexta-feira.",
+      "de": "Es war eine Wende: Der Klub schlug Dundee am Freitag 2-1.",
+      "ja": "逆転劇だった。クラブは金曜日にダンディーに 2 対 1 で勝った。"}, [("pt", "6")]),
+    ({"es": "Fue una remontada: el club ganó a Dundee por 2-6 el viernes.",
+      "de": "Es war eine Wende: Der Klub schlug Dundee am Freitag 2-1.",
+      "en": "It was a comeback: the club beat Dundee 2-1 on Friday."}, [("es", "6")]),
+    ({"pt": "Foi uma reviravolta: o clube venceu Dundee por 2-1 na sexta-feira.",
+      "de": "Es war eine Wende: Der Klub schlug Dundee am Freitag 2-1.",
+      "ja": "逆転劇だった。クラブは金曜日にダンディーに 2 対 1 で勝った。"}, []),
+])
+def test_an_articles_one_is_no_number_in_digits(row, flagged):
+    _, found = run(NumberMismatch(), [row])
+    assert [(f.doc, f.text) for f in found] == flagged
+
+
 def test_unrelated_leftovers_are_not_paired():
     # a year is no slip for a height, 53 no slip for 1953: with two versions nothing is said
     rows = [{"de": "Der Everest ( 8848 m ) wurde 1953 bestiegen.", "fr": "L'Everest a été gravi en 1956, voir p. 53."}]

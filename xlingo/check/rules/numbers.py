@@ -94,7 +94,8 @@ def _group(docs: list[Document], quantities: dict[str, list[Quantity]]) -> list[
     for d in docs:
         for q in sorted(quantities[d.id], key=lambda q: q.soft):  # spelled-out words match last
             fits = [g for g in groups if d.id not in g.members and all(
-                same_value(q, m) == 2 and not currencies_conflict(q.currency, m.currency) for m in g.members.values())]
+                same_value(q, m) == 2 and not currencies_conflict(q.currency, m.currency) and _joinable(q, m)
+                for m in g.members.values())]
             if fits:  # the same value twice (``3-3``): the group most versions joined (one version
                 # repeating a number leaves the others' single mention in one group), then the
                 # occurrence that stands where the others have it
@@ -107,8 +108,8 @@ def _group(docs: list[Document], quantities: dict[str, list[Quantity]]) -> list[
         for i, a in enumerate(groups):
             for b in groups[i + 1:]:
                 if not set(a.members) & set(b.members) and (all(
-                        same_value(x, y, use_alt=True) for x in a.members.values() for y in b.members.values())
-                        or _converted(a, b)):
+                        same_value(x, y, use_alt=True) and _joinable(x, y)
+                        for x in a.members.values() for y in b.members.values()) or _converted(a, b)):
                     a.members.update(b.members)
                     groups.remove(b)
                     merged = True
@@ -116,6 +117,18 @@ def _group(docs: list[Document], quantities: dict[str, list[Quantity]]) -> list[
             if merged:
                 break
     return groups
+
+
+def _article_one(q: Quantity) -> bool:
+    """A *one* in words, which is also the indefinite article in most languages (``uma``,
+    ``un``, ``ein``, ``een``): it says nothing of a ``1`` in digits."""
+    return q.soft and q.kind == "number" and q.value == 1 and not any(c.isdigit() for c in q.text)
+
+
+def _joinable(a: Quantity, b: Quantity) -> bool:
+    """Whether two quantities of one value may be one number of the row: not a digit and an article's
+    *one* (``2-1`` beside ``uma reviravolta ... 2-6``: the ``6`` is the slip, not the ``1`` missing)."""
+    return not ((_article_one(a) and not b.soft) or (_article_one(b) and not a.soft))
 
 
 def _converted(a: _Group, b: _Group) -> bool:
