@@ -189,7 +189,7 @@ class NumberMismatch(Rule):
     sentence that stand in another unit than in the other versions (``5 a 10 mm`` for ``5 à
     10 cm``) are one finding, one cause. Rounding (``14
     billion`` for ``13.7 billion``), ``10%``/``10 Prozent`` and spelled-out small numbers
-    (``zwei``/``2``) are tolerated, but where two or more versions spell out the same number (two
+    (``zwei``/``2``; not *one*, also the article: ``uma``, ``un`` stand for no ``1``) are tolerated, but where two or more versions spell out the same number (two
     or more: ``doze`` / ``十二``) a version that writes other digits in its place gets a warning;
     model codes such as ``A320`` or ``COVID-19`` are not numbers
     (the names rules compare them). Missing numbers up to ``small_max`` are not flagged (often
