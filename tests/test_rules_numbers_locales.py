@@ -179,6 +179,9 @@ def test_a_clock_time_most_versions_agree_on_is_a_warning_where_it_differs():
     assert findings(rows) == [("en", "4 p.m.", Severity.WARNING)]
     rows = [{"en": "Okafor scored on 15:46.", "pt": "Okafor marcou aos 15:16.", "ru": "Окафор забил на 15:16."}]
     assert findings(rows) == [("en", "15:46", Severity.WARNING)]
+    # minutes no clock shows (a slip of one digit): still a time, the one the others agree on is wanted
+    rows = [{"fr": "Okafor a marqué à 3:85.", "pt": "Okafor marcou aos 3:35.", "ar": "سجل أوكافور في الدقيقة 3:35"}]
+    assert findings(rows) == [("fr", "3:85", Severity.WARNING)]
 
 
 def test_a_match_clock_written_with_a_colon_carries_the_minutes_and_seconds_others_write_apart():

@@ -659,20 +659,22 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
             continue
         hour_word = _HOUR_CUE.search(text[max(0, m.start() - 16):m.start()])
         cued = dotted and hour_word
-        if not cued and (dotted or int(m.group("m") or 0) >= 60 and suf in ("", "h")):
+        minutes = int(m.group("m") or 0)
+        slip = sep == ":" and not suf and minutes >= 60  # 3:85 where the others write 3:35: no clock shows it
+        if not (cued or slip) and (dotted or minutes >= 60 and suf in ("", "h")):
             continue  # 4.40 is a decimal unless an hour word stands before it or a clock word after it (then
             # even 4.60 is a time, a wrong one: ``4.90 uur``); ``4.75 h`` may be a duration
         if m.start() and _glued_letter(text[m.start() - 1]):
             continue
-        hour = int(m.group("h"))  # on a 12-hour dial; an hour no clock shows (42h55) matches none
-        value = Decimal((hour % 12 if hour <= 24 else hour) * 60 + int(m.group("m") or 0))
+        hour = int(m.group("h"))  # on a 12-hour dial; an hour or minutes no clock shows (42h55, 3:85) match none
+        value = Decimal(1440 + hour * 100 + minutes if slip else (hour % 12 if hour <= 24 else hour) * 60 + minutes)
         add(Quantity(m.start(), m.end(), m.group(0), value, kind="time", soft=True,
                      num_start=m.start(), num_end=m.end()))
-        if sep == ":" and not suf and not hour_word:  # or a match clock (13:10 where others
-            for part in ("h", "m"):  # write 13分10秒, 13 分 10 秒): its numbers, soft
+        if sep == ":" and not suf and not hour_word:  # or a match clock (13:10 where others write
+            for part in ("h", "m"):  # 13分10秒, 13 分 10 秒): its numbers, soft; a slip's, as written
                 a, b = m.span(part)
-                out.append(Quantity(a, b, m.group(part), Decimal(int(m.group(part))), soft=True, num_start=a,
-                                    num_end=b, part=True))
+                out.append(Quantity(a, b, m.group(part), Decimal(int(m.group(part))), soft=not slip, num_start=a,
+                                    num_end=b, part=not slip))
     for m in _DAYPART_TIME.finditer(text):
         hour, minutes = (_clock_part(m.group(g)) for g in ("h", "m")) if m.group("h") else \
             (int(m.group("ah")), int(m.group("am") or 0))
