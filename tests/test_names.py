@@ -295,11 +295,22 @@ def test_soft_and_hard_signs_do_not_split_a_transliterated_word():
     ("Pelley", "Burnaston", False),
     ("James", "Sims", False),  # a consonant more at the start (ms/sms) is no case ending
     ("Джоном", "Jonem", True),  # a case ending each
+    ("Britain", "Burneston", False), ("Brentonby", "Britain", False),  # half alike by one order of difflib only
 ])
 def test_names_sound_alike_across_transliterations_not_by_a_few_shared_consonants(a, b, alike):
     from xlingo.names import sounds_alike
 
     assert (sounds_alike(a, b) >= 0.7) is alike
+    assert sounds_alike(a, b) == sounds_alike(b, a)
+
+
+def test_name_words_are_the_words_a_name_can_be_written_with():
+    from xlingo.names import name_words
+
+    assert name_words("Sites such as Tornvik, where the drama stays (BBC) 2018") == [
+        "sites", "tornvik", "bbc", "2018"]
+    assert name_words("Дуайер забил в «Джайантс» гол") == ["duayer", "dzhayants"]
+    assert name_words("德怀尔 Pep Guardiola 告诉记者") == ["dehuaier", "pep", "guardiola", "gaosujizhe"]
 
 
 @pytest.mark.parametrize(("name", "expected"), [

@@ -579,6 +579,42 @@ def test_legitimate_renderings_of_names_in_three_versions_are_not_flagged(rows):
     assert _flagged(rows) == []
 
 
+@pytest.mark.parametrize("rows,expected", [
+    # the new name spelt like an ordinary word of the others (``drama``): no name is written in lower case
+    ([{"en": "Advocates said the problems are worse at larger sites such as Tornvik, where the drama stays hidden.",
+       "es": "Los defensores dijeron que los problemas son peores en sitios grandes como Tornvik, donde el drama se oculta.",
+       "pl": "Obrońcy stwierdzili, że problemy są gorsze w dużych ośrodkach takich jak Dramen, gdzie wszystko jest "
+             "ukryte."}], [("pl", "Dramen", Severity.ERROR)]),
+    # a first name kept and the surname swapped for one that is an ordinary English word: no title
+    ([{"de": "Karen Kelley, Tochter des Autors Ivo Brand, sagte über den Brief: Es war schwer.",
+       "en": "Brand's daughter Karen Stoltz, who was born later, said of the letter: it was hard.",
+       "pl": "Córka autora, Ivo Branda, Karen Stoltz, powiedziała o liście: to było trudne."}],
+     [("de", "Kelley", Severity.ERROR)]),
+    ([{"fr": "Karen Stoltz, fille de l'auteur Ivo Brand, a dit de la lettre : c'était difficile.",
+       "en": "Brand's daughter Karen Stoltz, who was born later, said of the letter: it was hard.",
+       "pl": "Córka autora, Ivo Branda, Karen Stoltz, powiedziała o liście: to było trudne."}], []),
+    # a place swapped where the version names a country sharing a few of its letters (``Britain``)
+    ([{"en": "Production will halt at its plant in Kellmoor, near Derby, if Britain leaves.",
+       "de": "Die Produktion im Werk in Burneston bei Derby wird unterbrochen, falls Großbritannien austritt.",
+       "pl": "Produkcja w fabryce w Burneston koło Derby zostanie wstrzymana, jeśli Wielka Brytania wyjdzie."}],
+     [("en", "Kellmoor", Severity.ERROR)]),
+    # an acronym two other versions write alike, a name in its place; its own acronym, or the name spelt out
+    ([{"en": "He also asked for the flag of the NKR to be shown at the rally.",
+       "es": "También pidió que se mostrara la bandera del NKR en el mitin.",
+       "nl": "Hij vroeg ook om de vlag van Kennard te tonen tijdens de bijeenkomst."}],
+     [("nl", "Kennard", Severity.ERROR)]),
+    ([{"en": "Both leaders said NATO would stay united.", "de": "Beide Politiker sagten, die NATO werde geeint bleiben.",
+       "fr": "Les deux dirigeants ont affirmé que l'OTAN resterait unie."}], []),
+    ([{"en": "Both leaders said NATO would stay united.", "de": "Beide Politiker sagten, die NATO werde geeint bleiben.",
+       "fr": "Les deux dirigeants ont affirmé que l'Organisation du traité de l'Atlantique nord resterait unie."}], []),
+    # a film title translated, and a title (``Mr.``) written apart: no name repeated for a missing one
+    ([{"it": "Ha un po’ di Clouseau, un tocco di Mr Bean e una nota del tema di Momenti di Gloria.",
+       "es": "Tiene un poco de Clouseau, un toque de Mr. Bean y una nota del tema de Carros de fuego."}], []),
+])
+def test_a_name_is_read_where_it_is_written_as_a_name(rows, expected):
+    assert _flagged(rows) == expected
+
+
 def _tokens_with(pairs: dict[str, tuple[str, float]]):
     """Token states of random word vectors, except that each word of ``pairs`` is made this
     close (cosine) to the word it is paired with: the story's contextual states as the real

@@ -120,6 +120,18 @@ def translit_words(text: str) -> list[str]:
     return latin_words(anyascii(text.translate(_SIGNS)))
 
 
+def name_words(text: str) -> list[str]:
+    """The words of ``text`` that can write a name, as :func:`translit_words` gives them: all but
+    those written in lower case (an ordinary ``trauma`` writes no ``Trumpa``, however alike the
+    spelling); a word in a script without capitals may be a name."""
+    return [w for token in text.split() if not _lower_case(token) for w in translit_words(token)]
+
+
+def _lower_case(token: str) -> bool:
+    """The token has letters with a case, none of them a capital, and no digit."""
+    return any(c.islower() for c in token) and not any(c.isupper() or c.isdigit() for c in token)
+
+
 def initials(words: Sequence[str]) -> str:
     """The initials of a name's words, folded, short lower-case function words skipped
     (``Federal Bureau of Investigation`` -> ``fbi``)."""
@@ -168,9 +180,10 @@ def sounds_alike(a: str, b: str) -> float:
     or one adds a consonant at the end (a case ending: ``Джоном``/*Jon*), or the spellings are
     half alike (``Teksasem``/*Texas*, ``Франсуа Бушар``/*Francois Bouchard*): a short skeleton
     is found inside many longer ones (``brst`` of *Brexit* in ``brnstn`` of *Burnaston*, ``ms``
-    of *James* in ``sms`` of *Sims*)."""
+    of *James* in ``sms`` of *Sims*). Either order gives the same figure (difflib's does not:
+    *Britain* / *Burnaston* reads half alike one way only)."""
     sa, sb = _skeleton(a, _NAME_SOUNDS, "aeiouyjwhv"), _skeleton(b, _NAME_SOUNDS, "aeiouyjwhv")
-    spelled = char_similarity(anyascii(a), anyascii(b))
+    spelled = min(char_similarity(anyascii(a), anyascii(b)), char_similarity(anyascii(b), anyascii(a)))
     short, long_ = sorted((sa, sb), key=len)
     ended = len(short) == len(long_) or (len(long_) == len(short) + 1 and long_.startswith(short))
     return max(spelled, char_similarity(sa, sb)) if ended or spelled >= 0.5 else spelled

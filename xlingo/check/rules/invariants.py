@@ -39,6 +39,7 @@ from xlingo.names import (
     is_latin,
     is_ordinary,
     latin_words,
+    name_words,
     sounds_alike,
     split_words,
     story_names,
@@ -455,7 +456,8 @@ class NameSubstituted(Rule):
     ## What it does
     Takes the names of every version of a row written in a script with capitals (Latin,
     Cyrillic, Greek...; from the story's name index) and checks each against the other
-    versions' text, across scripts (a Russian ``Обамы`` is read as ``Obamy``, and names are
+    versions' words that can write a name (none written in lower case: an ordinary ``trauma``
+    writes no ``Trumpa``), across scripts (a Russian ``Обамы`` is read as ``Obamy``, and names are
     compared by sound: ``Уэйда Симса``/*Wayde Sims*) and inflections. Spelling decides first:
     a name every other version writes alike that a version lacks is *missing* there (a name
     of words that can only be names, or kept alike in two scripts: ``Simpson`` in a Chinese
@@ -495,7 +497,9 @@ class NameSubstituted(Rule):
     wholly, a name of ordinary words for one of ordinary words of its language or of English
     is a translation. An acronym, which follows each language (``HIV``/``VIH``), stands for a
     missing name only where that name has no ordinary words (a person's, a place's: ``MSNBC``
-    for *Menga*), and never for one whose initials it spells (``PNG``/*Papua New Guinea*); a
+    for *Menga*), and never for one whose initials it spells (``PNG``/*Papua New Guinea*); an
+    acronym that two or more other versions write alike (``ISIS``) is missing where a version
+    does not write it, and only a name of its own that is no acronym stands in its place; a
     name's acronym (a title: ``CEO di Sinovation Ventures``) is not needed to keep it. A
     function word renders no name, and the missing name's own words alone are no rendering of
     the own one (the encoder finds names alike: ``Moscou`` near *Saipov*; whether one means
@@ -562,7 +566,7 @@ class NameSubstituted(Rule):
             cells = {d: set(ctx.story.alignment[k].cells[d]) for d in docs}
             mentions = {d: [m for m in idx.mentions.get(d, []) if m.sentence in cells[d] and m.content]
                         for d in docs}
-            words = {d: translit_words(t) for d, t in texts.items()}
+            words = {d: name_words(t) for d, t in texts.items()}
             uncased = [d for d in texts if d not in docs]
             for x in docs:
                 yield from self._version(ctx, k, x, [d for d in docs if d != x], mentions, texts, words, uncased)
@@ -588,8 +592,13 @@ class NameSubstituted(Rule):
         (``Западной Вирджинии`` for *West Virginia*) where spelling cannot follow."""
         return is_latin(texts[x]) and self._held(m, others, words, uncased) >= 2 and is_place(m.text)
 
-    def _count(self, m: Mention, ms: Sequence[Mention]) -> int:
+    @staticmethod
+    def _count(m: Mention, ms: Sequence[Mention]) -> int:
+        """How many of ``ms`` write name ``m`` (up to inflection and script); a name of words of
+        two letters or less (``Mr``), which spelling finds in any name, only as written."""
         key = translit_words(" ".join(m.content))
+        if not any(len(w) >= 3 for w in key):
+            return sum(1 for o in ms if o.key == m.key)
         return sum(1 for o in ms if all(word_found(w, translit_words(" ".join(o.content))) for w in key))
 
     def _missing(self, x: str, others: list[str], mentions: dict[str, list[Mention]], texts: dict[str, str],
@@ -616,7 +625,8 @@ class NameSubstituted(Rule):
         found = {m.key: m for o in others for m in mentions[o] if agreed(m, o)
                  and not self._present(m, words[x], acronyms=False)
                  and (_strong(m, langs, shared=self._held(m, others, words, uncased) >= 2) or kept(m)
-                     or self._place(m, x, others, texts, words, uncased))}
+                     or self._place(m, x, others, texts, words, uncased)
+                     or _acronym(m) and self._held(m, others, words, uncased) >= 2)}
         return [n for n in found.values() if not any(accounts(q, n) for q in mentions[x])]
 
     def _fewer(self, x: str, others: list[str], mentions: dict[str, list[Mention]],
@@ -831,13 +841,22 @@ class NameSubstituted(Rule):
         if not new:
             return True
         # ordinary words before the kept ones are a title (``Mme Davis``); after them, in place of
-        # a surname or a name's own word (``Glenn Waszyngton`` for *Glenn Middleton*), they are not
+        # a surname or a name's own word (``Glenn Waszyngton`` for *Glenn Middleton*, ``Karen
+        # Kelley`` for *Karen Jankel* where only ``Kelley`` reads as a name), they are not
         langs = [m.lang] if any(map(_acronym_word, new)) else [m.lang, "en"]
-        title = () if parts.index(new[0]) else tuple((" ".join(new), lang) for lang in langs)
+        title = tuple((" ".join(new), lang) for lang in langs) if not parts.index(new[0]) and self._before_kept(
+            ctx, m, parts, kept) else ()
         if any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang])
                for t, lang in ((residue, n.lang), (residue, "en"), *title)):
             return True
         return bool(self._exonyms(ctx, [residue], [" ".join(new)], [t for t in names if t != n.text]).any())
+
+    @staticmethod
+    def _before_kept(ctx: CheckContext, m: Mention, parts: Sequence[str], kept: Sequence[str]) -> bool:
+        """The kept words of a name follow ``m``'s new words: inside ``m`` or as the next word."""
+        after = _NEXT_WORD.match(ctx.story.document(m.doc).text, m.end)
+        return any(word_found(w, translit_words(p)) for p in [*parts, *([after.group(1)] if after else [])]
+                   for w in kept)
 
     def _surplus(self, x: str, others: list[str], mentions: dict[str, list[Mention]], words: dict[str, list[str]],
                  langs: Sequence[str]) -> list[tuple[Mention, list[Mention], int]]:
