@@ -607,12 +607,29 @@ def test_legitimate_renderings_of_names_in_three_versions_are_not_flagged(rows):
        "fr": "Les deux dirigeants ont affirmé que l'OTAN resterait unie."}], []),
     ([{"en": "Both leaders said NATO would stay united.", "de": "Beide Politiker sagten, die NATO werde geeint bleiben.",
        "fr": "Les deux dirigeants ont affirmé que l'Organisation du traité de l'Atlantique nord resterait unie."}], []),
+    # a name the others write alike in two scripts, however common its word, and an acronym in its place
+    ([{"en": "After questioning Simpson, the police said he had admitted it.",
+       "ru": "Допросив Симпсона, полиция заявила, что он признался.",
+       "it": "Dopo aver interrogato BMW, la polizia ha detto che aveva confessato."}], [("it", "BMW", Severity.ERROR)]),
+    ([{"en": "After questioning Simpson, the police said he had admitted it.",
+       "ru": "Допросив Симпсона, полиция заявила, что он признался.",
+       "it": "Dopo aver interrogato Simpson, la polizia ha detto che aveva confessato."}], []),
     # a film title translated, and a title (``Mr.``) written apart: no name repeated for a missing one
     ([{"it": "Ha un po’ di Clouseau, un tocco di Mr Bean e una nota del tema di Momenti di Gloria.",
        "es": "Tiene un poco de Clouseau, un toque de Mr. Bean y una nota del tema de Carros de fuego."}], []),
 ])
 def test_a_name_is_read_where_it_is_written_as_a_name(rows, expected):
     assert _flagged(rows) == expected
+
+
+def test_a_name_of_no_language_s_words_is_rendered_by_a_name_not_by_an_ordinary_word():
+    def embed(texts):  # the encoder puts the name beside an ordinary word of the version
+        return _concept_embed([t.replace("Vardanyan", "processo") for t in texts])
+
+    rows = [{"en": "The lawyers of Vardanyan had asked for a new trial in the spring.",
+             "fr": "Les avocats de Vardanyan avaient demandé un nouveau procès au printemps.",
+             "it": "Gli avvocati della DMZ avevano chiesto un nuovo processo in primavera."}]
+    assert _flagged(rows, embed=embed) == [("it", "DMZ", Severity.ERROR)]
 
 
 def _tokens_with(pairs: dict[str, tuple[str, float]]):

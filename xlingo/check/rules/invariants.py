@@ -491,13 +491,13 @@ class NameSubstituted(Rule):
     name (not asked where it can only be a name and the version has a name of its own) or
     other words of the other versions render the own name (besides the missing name where
     both can only be names, or where it is a place two versions write alike; by the encoder,
-    against words of the story's other rows; a name made of no language's words, and a city or
-    state two versions write alike, only by a capitalised word, as names are rendered, unless
-    the name's capital is only the sentence's first);
+    against words of the story's other rows; either way a name made of no language's words, and
+    a city or state two versions write alike, only by a capitalised word, as names are rendered,
+    unless the name's capital is only the sentence's first);
     wholly, a name of ordinary words for one of ordinary words of its language or of English
     is a translation. An acronym, which follows each language (``HIV``/``VIH``), stands for a
     missing name only where that name has no ordinary words (a person's, a place's: ``MSNBC``
-    for *Menga*), and never for one whose initials it spells (``PNG``/*Papua New Guinea*); an
+    for *Menga*) or is written alike in two scripts (``BMW`` for *Simpson*/``Симпсон``), and never for one whose initials it spells (``PNG``/*Papua New Guinea*); an
     acronym that two or more other versions write alike (``ISIS``) is missing where a version
     does not write it, and only a name of its own that is no acronym stands in its place; a
     name's acronym (a title: ``CEO di Sinovation Ventures``) is not needed to keep it. A
@@ -609,9 +609,9 @@ class NameSubstituted(Rule):
         def agreed(m: Mention, o: str) -> bool:  # every other version spells it (``Vann`` in *Lt Col Vann*)
             return all(self._present(m, words[p]) for p in others if p != o)
 
-        def kept(m: Mention) -> bool:  # written alike in two scripts: a name, however common its words
-            scripts = {is_latin(texts[o]) for o in others if self._present(m, words[o])}
-            return len(scripts) >= 2 or any(self._present(m, latin_words(texts[u])) for u in uncased)
+        def kept(m: Mention) -> bool:
+            return self._two_scripts(m, others, texts, words) or any(
+                self._present(m, latin_words(texts[u])) for u in uncased)
 
         def accounts(q: Mention, n: Mention) -> bool:
             """``q`` of ``x`` writes ``n`` (alike or shortened), unless it is a name the others
@@ -643,14 +643,20 @@ class NameSubstituted(Rule):
                     out[n.key] = n
         return list(out.values())
 
-    @staticmethod
-    def _proper(m: Mention, langs: Sequence[str], texts: dict[str, str], uncased: Sequence[str]) -> bool:
+    def _two_scripts(self, m: Mention, others: Sequence[str], texts: dict[str, str],
+                     words: dict[str, list[str]]) -> bool:
+        """The other versions write ``m`` alike in two scripts (``Симпсон``/*Simpson*): a name,
+        however common its words."""
+        return len({is_latin(texts[o]) for o in others if self._present(m, words[o])}) >= 2
+
+    def _proper(self, m: Mention, langs: Sequence[str], texts: dict[str, str], uncased: Sequence[str],
+                others: Sequence[str], words: dict[str, list[str]]) -> bool:
         """A name made of words that can only be names (none an ordinary word of its language),
         or kept in its letters by a version in a script without capitals (``Simpson`` in
-        Chinese)."""
+        Chinese), or written alike in two scripts."""
         key = translit_words(" ".join(m.content))
         return _name_only(m, langs) or any(key and all(w in latin_words(texts[u]) for w in key)
-                                           for u in uncased)
+                                           for u in uncased) or self._two_scripts(m, others, texts, words)
 
     def _version(self, ctx: CheckContext, k: int, x: str, others: list[str], mentions: dict[str, list[Mention]],
                  texts: dict[str, str], words: dict[str, list[str]], uncased: list[str]) -> Iterator[Finding]:
@@ -702,7 +708,7 @@ class NameSubstituted(Rule):
         # not meaning each other: one that the word alignment puts where the others write a
         # missing one (not at the start of a sentence, where capitals say nothing), and the
         # story's token states keep apart from it, stands in its place
-        proper = {n.key for n in whole if self._proper(n, langs, texts, uncased)}
+        proper = {n.key for n in whole if self._proper(n, langs, texts, uncased, others, words)}
         idx = story_names(ctx)
         proper_extra = [m for m in extra if _name_only(m, langs)]
         # (a name this version writes, only fewer times: a word made from it is its other
@@ -735,7 +741,8 @@ class NameSubstituted(Rule):
                  or n.key not in fewer and (
                      (n.key in proper and any(_strong(m, langs, substitute=True) for m in extra))
                      or not self._found("rendered_z", ctx, k, n.text, [x], own_names,
-                                        named=places[n.key] and is_place(n.text, countries=False)
+                                        named=_rendered_by_name(n, langs) or places[n.key]
+                                        and is_place(n.text, countries=False)
                                         and ctx.story.document(x).lang not in NOUN_CAPITALISING))]
         missing = [n for n in missing if beside[n.key] or n in whole]
         swaps = []
