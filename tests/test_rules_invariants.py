@@ -632,6 +632,26 @@ def test_a_name_of_no_language_s_words_is_rendered_by_a_name_not_by_an_ordinary_
     assert _flagged(rows, embed=embed) == [("it", "DMZ", Severity.ERROR)]
 
 
+def test_names_with_a_word_of_no_language_are_one_name_only_where_their_spelling_says_so():
+    """The encoder finds every person's name alike; spelling decides between names that have a word
+    no language has (one missing name decides for its other versions), not between exonyms."""
+    from xlingo.check.rules.invariants import _apart
+    from xlingo.names import extract
+
+    def mention(text: str, lang: str, name: str):
+        return next(m for m in extract(text, lang) if m.text == name)
+
+    missing = [mention("Olimpijski skoczek Tom Dalby mówi, że dorastał.", "pl", "Tom Dalby"),
+               mention("Олимпийский прыгун Том Далби говорит, что вырос.", "ru", "Том Далби")]
+    own = [mention("Olympic diver Matthew Okonjo says he grew up.", "en", "Matthew Okonjo"),
+           mention("Olympic diver Tom Dalby says he grew up.", "en", "Tom Dalby")]
+    assert _apart(missing, own, ["en", "pl", "ru"]).tolist() == [[True, False], [True, False]]
+    exonym = [mention("El partido en Nápoles terminó tarde.", "es", "Nápoles")]
+    naples = mention("The match in Naples ended late.", "en", "Naples")
+    assert _apart([naples], exonym, ["es", "en"]).tolist() == [[False]]
+    assert _apart([], exonym, ["es", "en"]).shape == (0, 1)
+
+
 def _tokens_with(pairs: dict[str, tuple[str, float]]):
     """Token states of random word vectors, except that each word of ``pairs`` is made this
     close (cosine) to the word it is paired with: the story's contextual states as the real

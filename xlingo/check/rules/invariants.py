@@ -473,7 +473,9 @@ class NameSubstituted(Rule):
     finds them alike; a kept part alone is a short form (``Eldon``). Where it keeps none, an
     own name that means the missing one (an exonym like ``Neapel``/``Naples``, a declined or
     transliterated form spelling misses: two names of one city by GeoNames, declined or not, else by the
-    encoder's similarity of the two names against the row's other names) accounts for it;
+    encoder's similarity of the two names against the row's other names, but not where each has a
+    word no language has and their Latin spellings sound apart: ``Matthew Albence`` is not
+    *Daley*, nor then ``Том Дейли``, whatever the encoder finds) accounts for it;
     two names that can only be names, which the row's word alignment links (the own one not
     at the start of a sentence) and the story's token states keep apart (below
     ``name_sim``), are a swap without searching the rows; so is an own name that is not made of
@@ -696,12 +698,11 @@ class NameSubstituted(Rule):
         whole = [n for n in missing if beside[n.key] is None]
         # a name of x alone that means a wholly missing one (an exonym, a declined or
         # transliterated form spelling misses: ``Mendze``/*Menga*) accounts for both
-        # (but two names of no language's words in Latin letters, nothing to translate, are one
-        # only where GeoNames or their spelling says so, whatever the encoder, which finds all
-        # names alike, says: ``Lauren Laverne`` is not *Hernan Ferruchi*)
+        # (but two names each with a word of no language, nothing to translate, are one only where
+        # GeoNames or their spelling says so, whatever the encoder, which finds all names alike,
+        # says: ``Lauren Laverne`` is not *Hernan Ferruchi*)
         same = self._exonyms(ctx, [n.text for n in whole], [m.text for m in unshared], names,
-                             (ctx.story.document(x).text, unshared),
-                             np.array([[_spelt_apart(n, m, langs) for m in unshared] for n in whole], dtype=bool))
+                             (ctx.story.document(x).text, unshared), _apart(whole, unshared, langs))
         whole = [n for i, n in enumerate(whole) if not same[i].any()]
         extra = [m for m in extra if not same[:, unshared.index(m)].any()]
         # names on both sides that can only be names (no ordinary words: nothing to translate),
@@ -1197,13 +1198,25 @@ def _word_alike(m: Mention, n: Mention) -> bool:
     return any(sounds_alike(a, b) >= 0.7 or a[:4] == b[:4] for a in wa if len(a) >= 4 for b in wb if len(b) >= 4)
 
 
+def _apart(missing: Sequence[Mention], candidates: Sequence[Mention], langs: Sequence[str]) -> np.ndarray:
+    """Which candidates are :func:`_spelt_apart` from which missing names (a missing x candidates
+    mask); a candidate apart from one missing name is apart from the others that sound like it,
+    the same name in another version (``Daley`` and ``Том Дейли``)."""
+    apart = np.array([[_spelt_apart(n, m, langs) for m in candidates] for n in missing], dtype=int)
+    one = np.array([[_alike(a, b, b.text) >= 0.7 for b in missing] for a in missing], dtype=int)
+    return one.reshape(len(missing), len(missing)) @ apart.reshape(len(missing), len(candidates)) > 0
+
+
 def _spelt_apart(n: Mention, m: Mention, langs: Sequence[str]) -> bool:
-    """Two :func:`_name_only` names in Latin letters that sound less than half alike, share no
-    word, and none of whose words begins as a word of the other or, five letters or more, sounds
-    like one (``Lauren Laverne`` is neither *Hernan Ferruchi* nor *Alan Lithgow*: a short word's
-    consonants match too many; ``Mendze`` is *Menga* declined, ``Kuejczou`` *Guizhou*
-    transcribed, ``Kadhafi`` *Gaddafi* transliterated)."""
-    if not (is_latin(n.text) and is_latin(m.text) and _name_only(n, langs) and _name_only(m, langs)):
+    """Two :func:`_strong` names in Latin letters (each with a word that can only be a name:
+    ``Matthew Albence``, ``Daley``) that sound less than half alike, share no word, and none of
+    whose words begins as a word of the other or, five letters or more, sounds like one (``Lauren
+    Laverne`` is neither *Hernan Ferruchi* nor *Alan Lithgow*: a short word's consonants match too
+    many; ``Mendze`` is *Menga* declined, ``Kuejczou`` *Guizhou* transcribed, ``Kadhafi``
+    *Gaddafi* transliterated). A name of ordinary words alone may be translated (``Stille
+    Oceaan``), and one in another script written as it sounds (``Баф`` for *Bough*, ``Вифезда``
+    for *Bethesda*): those are left to the encoders."""
+    if not (is_latin(n.text) and is_latin(m.text) and _strong(n, langs) and _strong(m, langs)):
         return False
     wn, wm = (translit_words(" ".join(x.content)) for x in (n, m))
     return sounds_alike(n.text, m.text) < 0.5 and not any(
