@@ -761,6 +761,8 @@ class NameSubstituted(Rule):
                 [n for n in pair if n in whole and n.key in proper] if _acronym(m) else []
             gone = [n for n in gone if not _initials_of(m, n) and not _initials_of(n, m)]
             there = [n for n in gone if any(n in p.get(id(m), ()) for p in (linked, placed, slotted))]
+            # and where the others write that name (``Daley`` beside ``Том Дейли``)
+            there += [n for n in gone if n not in there and any(_alike(n, t, t.text) >= 0.7 for t in there)]
             gone = [n for n in gone if n.key not in fewer]
             if part and not any(self._renders(ctx, n, residue[n.key], m, names) for n in part):
                 swaps.append((m, part, True))
