@@ -473,9 +473,9 @@ class NameSubstituted(Rule):
     finds them alike; a kept part alone is a short form (``Eldon``). Where it keeps none, an
     own name that means the missing one (an exonym like ``Neapel``/``Naples``, a declined or
     transliterated form spelling misses: two names of one city by GeoNames, declined or not, else by the
-    encoder's similarity of the two names against the row's other names, but not where each has a
-    word no language has and their Latin spellings sound apart: ``Matthew Albence`` is not
-    *Daley*, nor then ``Том Дейли``, whatever the encoder finds) accounts for it;
+    encoder's similarity of the two names against the row's other names, but not where both are
+    of no language's words and their Latin spellings sound apart: ``Okonjo`` is not *Dalby*, nor
+    then ``Далби``, whatever the encoder finds) accounts for it;
     two names that can only be names, which the row's word alignment links (the own one not
     at the start of a sentence) and the story's token states keep apart (below
     ``name_sim``), are a swap without searching the rows; so is an own name that is not made of
@@ -698,9 +698,10 @@ class NameSubstituted(Rule):
         whole = [n for n in missing if beside[n.key] is None]
         # a name of x alone that means a wholly missing one (an exonym, a declined or
         # transliterated form spelling misses: ``Mendze``/*Menga*) accounts for both
-        # (but two names each with a word of no language, nothing to translate, are one only where
-        # GeoNames or their spelling says so, whatever the encoder, which finds all names alike,
-        # says: ``Lauren Laverne`` is not *Hernan Ferruchi*)
+        # (but two names of no language's words in Latin letters, nothing to translate, are one
+        # only where GeoNames or their spelling says so, whatever the encoder, which finds all
+        # names alike, says: ``Lauren Laverne`` is not *Hernan Ferruchi*; nor is it the missing
+        # name written in another script, ``Далби`` beside *Dalby*)
         same = self._exonyms(ctx, [n.text for n in whole], [m.text for m in unshared], names,
                              (ctx.story.document(x).text, unshared), _apart(whole, unshared, langs))
         whole = [n for i, n in enumerate(whole) if not same[i].any()]
@@ -761,8 +762,6 @@ class NameSubstituted(Rule):
                 [n for n in pair if n in whole and n.key in proper] if _acronym(m) else []
             gone = [n for n in gone if not _initials_of(m, n) and not _initials_of(n, m)]
             there = [n for n in gone if any(n in p.get(id(m), ()) for p in (linked, placed, slotted))]
-            # and where the others write that name (``Daley`` beside ``Том Дейли``)
-            there += [n for n in gone if n not in there and any(_alike(n, t, t.text) >= 0.7 for t in there)]
             gone = [n for n in gone if n.key not in fewer]
             if part and not any(self._renders(ctx, n, residue[n.key], m, names) for n in part):
                 swaps.append((m, part, True))
@@ -1210,15 +1209,15 @@ def _apart(missing: Sequence[Mention], candidates: Sequence[Mention], langs: Seq
 
 
 def _spelt_apart(n: Mention, m: Mention, langs: Sequence[str]) -> bool:
-    """Two :func:`_strong` names in Latin letters (each with a word that can only be a name:
-    ``Matthew Albence``, ``Daley``) that sound less than half alike, share no word, and none of
-    whose words begins as a word of the other or, five letters or more, sounds like one (``Lauren
-    Laverne`` is neither *Hernan Ferruchi* nor *Alan Lithgow*: a short word's consonants match too
-    many; ``Mendze`` is *Menga* declined, ``Kuejczou`` *Guizhou* transcribed, ``Kadhafi``
-    *Gaddafi* transliterated). A name of ordinary words alone may be translated (``Stille
-    Oceaan``), and one in another script written as it sounds (``Баф`` for *Bough*, ``Вифезда``
-    for *Bethesda*): those are left to the encoders."""
-    if not (is_latin(n.text) and is_latin(m.text) and _strong(n, langs) and _strong(m, langs)):
+    """Two :func:`_name_only` names in Latin letters that sound less than half alike, share no
+    word, and none of whose words begins as a word of the other or, five letters or more, sounds
+    like one (``Lauren Laverne`` is neither *Hernan Ferruchi* nor *Alan Lithgow*: a short word's
+    consonants match too many; ``Mendze`` is *Menga* declined, ``Kuejczou`` *Guizhou*
+    transcribed, ``Kadhafi`` *Gaddafi* transliterated). A name with an ordinary word may be
+    translated (``Wielkiej Kotlinie`` for *Great Basin*, its inflected word in no word list), and
+    one in another script is written as it sounds (``Баф`` for *Bough*): those are left to the
+    encoders."""
+    if not (is_latin(n.text) and is_latin(m.text) and _name_only(n, langs) and _name_only(m, langs)):
         return False
     wn, wm = (translit_words(" ".join(x.content)) for x in (n, m))
     return sounds_alike(n.text, m.text) < 0.5 and not any(
