@@ -499,9 +499,10 @@ class NameSubstituted(Rule):
     wholly, a name of ordinary words for one of ordinary words of its language or of English
     is a translation. An acronym, which follows each language (``HIV``/``VIH``), stands for a
     missing name only where that name has no ordinary words (a person's, a place's: ``MSNBC``
-    for *Menga*) or is written alike in two scripts (``BMW`` for *Simpson*/``Симпсон``), and never for one whose initials it spells (``PNG``/*Papua New Guinea*); an
-    acronym that two or more other versions write alike (``ISIS``) is missing where a version
-    does not write it, and only a name of its own that is no acronym stands in its place; a
+    for *Menga*) or is written alike in two scripts (``BMW`` for *Simpson*/``Симпсон``), and
+    never for one whose initials it spells (``PNG``/*Papua New Guinea*); an acronym that two or
+    more other versions write alike (``ISIS``) is missing where a version does not write it, and
+    only a name of its own that is no acronym stands in its place; a
     name's acronym (a title: ``CEO di Sinovation Ventures``) is not needed to keep it. A
     function word renders no name, and the missing name's own words alone are no rendering of
     the own one (the encoder finds names alike: ``Moscou`` near *Saipov*; whether one means
