@@ -201,6 +201,20 @@ def test_symlinks_are_written_through_and_modes_kept(tmp_path) -> None:
     assert stat.S_IMODE((tmp_path / "fresh.json").stat().st_mode) == 0o640
 
 
+def test_a_failed_write_names_the_target_keeps_the_old_report_and_leaves_no_temporary(tmp_path, monkeypatch) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old", encoding="utf-8")
+
+    def refuse(src, dst):
+        raise PermissionError(1, "Operation not permitted", str(src))
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(InputError, match=r"report\.json: cannot write: Operation not permitted") as caught:
+        write_atomic(target, "new")
+    assert ".tmp" not in str(caught.value)
+    assert target.read_text(encoding="utf-8") == "old" and [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
 def test_a_file_name_of_the_longest_length_allowed_is_written(tmp_path) -> None:
     name = "r" * 250 + ".json"  # 255 bytes: the temporary file beside it must be named shorter
     write_atomic(tmp_path / name, "x")

@@ -129,6 +129,21 @@ def test_acronyms_legal_forms_and_titles_may_differ_between_versions():
     assert run(NameInconsistent, rows)[1] == []
 
 
+def test_a_word_before_an_institutions_head_is_part_of_its_name_not_a_title():
+    # the words before "Commission" are the name itself: one replaced is the name changed, however the
+    # rest ends alike; a title before a person's surname (Mme Keller / Anna Keller) is still left alone
+    rows = [{"en": "The Silver Lake Commission closed the bay, Commissioner Anna Keller said.",
+             "fr": "La Silver Lake Commission a fermé la baie, a déclaré Mme Keller.",
+             "es": "La Silver Lake Commission cerró la bahía, dijo la comisionada Anna Keller.",
+             "pt": "A Prata Lake Commission fechou a baía, disse a comissária Anna Keller.",
+             "ru": "Комиссия Silver Lake Commission закрыла залив, сообщила Анна Келлер."}]
+    story, found = run(NameInconsistent, rows, embed=concept_embed)
+    assert [(f.doc, f.text, f.suggestion) for f in found] == [("pt", "Prata Lake Commission", "Silver Lake Commission")]
+    assert "partly translated" in found[0].message and found[0].severity == Severity.ERROR
+    rows[0]["pt"] = "A Silver Lake Commission fechou a baía, disse a comissária Anna Keller."
+    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+
+
 def test_no_majority_form_votes_word_by_word():
     rows = [{"de": "Die Einnahmen gehen an die Cloud-Sparte Vulkanis Engine.",
              "pt": "As receitas vão para a unidade de nuvem, o Volkanis Motor.",

@@ -97,6 +97,8 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # a full disk, a target that may not be replaced: name the target
+            raise InputError(f"{path}: cannot write: {exc.strerror or exc}") from None
         raise

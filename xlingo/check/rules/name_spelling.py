@@ -23,6 +23,7 @@ from xlingo.names import (
     content_words,
     equivalent,
     fold,
+    institution,
     is_ordinary,
     letters,
     nativeness,
@@ -63,12 +64,13 @@ def _localised(m: Mention, ref: Mention, langs: Sequence[str]) -> bool:
 
 def _prefix_change(m: Mention, ref: Mention) -> bool:
     """Both names end with the same words and differ only before them: a title or a given name
-    (``Mme Keller``/``Anna Keller``), not a rendering of the name."""
+    (``Mme Keller``/``Anna Keller``), not a rendering of the name. An institution's head noun
+    takes no title or given name (``Viva Commission``/``Wildlife Commission``: the name changed)."""
     ca, cb = m.content, ref.content
     k = 0
     while k < min(len(ca), len(cb)) and same_word(ca[-1 - k], cb[-1 - k], m.lang, ref.lang):
         k += 1
-    return k > 0 and not set(ca[:-k]) & set(cb[:-k])
+    return k > 0 and not set(ca[:-k]) & set(cb[:-k]) and not institution(ref.text)
 
 
 def _descriptor_moved(m: Mention, ref: Mention) -> bool:
