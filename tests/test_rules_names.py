@@ -144,6 +144,31 @@ def test_a_word_before_an_institutions_head_is_part_of_its_name_not_a_title():
     assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
 
 
+def test_a_name_word_replaced_by_a_common_word_is_flagged_however_the_others_keep_it():
+    # pt puts an ordinary word (common in Italian too) where every other version keeps "Gazette"; the
+    # place name the versions share is no cognate that would make it a name translated word for word
+    rows = [{"nl": "Volgens de London Gazette stak het bataljon het kanaal over in dichte mist.",
+             "it": "Secondo la London Gazette, il battaglione attraversò il canale nella nebbia fitta.",
+             "pt": "Segundo o London Vista, o batalhão atravessou o canal num nevoeiro cerrado."}]
+    _, found = run(NameInconsistent, rows, embed=concept_embed)
+    assert [(f.doc, f.text, f.suggestion) for f in found] == [("pt", "London Vista", "London Gazette")]
+    rows[0]["pt"] = "Segundo a London Gazette, o batalhão atravessou o canal num nevoeiro cerrado."
+    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+
+
+def test_a_version_in_another_script_keeps_a_name_word_it_writes_by_its_sounds():
+    # ru writes Mogollon Rim in Cyrillic letters: it keeps "Rim" as much as en and fr do, so the Italian
+    # common word in its place is the name garbled; with ru translating it (plateau), no vote says so
+    rows = [{"en": "Heavy rain is expected on the Mogollon Rim in Arizona.",
+             "fr": "De fortes pluies sont attendues sur le Mogollon Rim en Arizona.",
+             "it": "Sul Mogollon Bordo in Arizona sono attese forti piogge.",
+             "ru": "На Моголлон-Рим в Аризоне ожидаются сильные дожди."}]
+    _, found = run(NameInconsistent, rows, embed=concept_embed)
+    assert [(f.doc, f.text) for f in found] == [("it", "Mogollon Bordo")]
+    rows[0]["ru"] = "На плато Моголлон в Аризоне ожидаются сильные дожди."
+    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+
+
 def test_no_majority_form_votes_word_by_word():
     rows = [{"de": "Die Einnahmen gehen an die Cloud-Sparte Vulkanis Engine.",
              "pt": "As receitas vão para a unidade de nuvem, o Volkanis Motor.",

@@ -24,8 +24,10 @@ from xlingo.names import (
     equivalent,
     fold,
     institution,
+    is_latin,
     is_ordinary,
     letters,
+    name_words,
     nativeness,
     relation,
     romanisation_key,
@@ -34,10 +36,15 @@ from xlingo.names import (
     split_words,
     story_names,
     tokenize,
+    word_found,
 )
-from xlingo.names.places import same_place
+from xlingo.names.places import is_place, same_place
 
 # --------------------------------------------------------------------------- XL201
+
+#: Zipf frequency from which a word is a common word of its language (``vista``, ``Raum``), not a
+#: word a name keeps from its original.
+COMMON_ZIPF = 4.0
 
 
 def _localised(m: Mention, ref: Mention, langs: Sequence[str]) -> bool:
@@ -114,15 +121,23 @@ def _common_word_for_kept_name_word(ctx: CheckContext, cl: Cluster, m: Mention, 
     the word means."""
     _, own = shared_words(m, ref)
     _, theirs = shared_words(ref, m)
-    return bool(own) and len(own) == len(_translated_words(m, ref, idx.other_langs(m.lang))) \
+    translated = _translated_words(m, ref, idx.other_langs(m.lang))
+    return bool(own) and all(w in translated or _common_here(m, w) for w in own) \
         and NameInconsistent._kept_by_all(ctx, cl, m, theirs)
+
+
+def _common_here(m: Mention, word: str) -> bool:
+    """``word`` of ``m`` is a common word of its language, whether or not of others too (``vista``
+    in Portuguese, as in Italian): not what a name keeps from its original."""
+    return zipf(m.accented(word), m.lang) >= COMMON_ZIPF
 
 
 def _translated_throughout(m: Mention, ref: Mention) -> bool:
     """The words ``m`` shares with ``ref`` are common words of its own language too (``Artificial``
     in ``Centro Conjunto de Inteligência Artificial``): a name translated word for word, cognates
     and all, not half translated; whether it should have been is XL202's question."""
-    shared, _ = shared_words(m, ref)
+    shared = [w for w in shared_words(m, ref)[0]  # a place's name is no cognate (London), unless a word too (Kim)
+              if not is_place(m.accented(w)) or is_ordinary([m.accented(w)], m.lang, [ref.lang])]
     return bool(shared) and all(zipf(m.accented(w), m.lang) >= 3.5 and nativeness([m.accented(w)], m.lang, [ref.lang]) >= -0.5
                                 for w in shared)
 
@@ -131,9 +146,10 @@ def _keeps_original(m: Mention, ref: Mention, idx: NameIndex) -> bool:
     """``m`` keeps the name's words where ``ref`` put common words of its own language
     (``Europa League`` against ``Liga Europa``): the others localised, this version did not, and
     keeping a name as it is is no slip."""
+    _, own = shared_words(m, ref)
     _, theirs = shared_words(ref, m)
     return bool(theirs) and all(zipf(ref.accented(w), ref.lang) >= 3.0 for w in theirs) \
-        and not _translated_words(m, ref, idx.other_langs(m.lang))
+        and not _translated_words(m, ref, idx.other_langs(m.lang)) and not any(_common_here(m, w) for w in own)
 
 
 def _acronym(m: Mention, word: str) -> bool:
@@ -356,10 +372,12 @@ class NameInconsistent(Rule):
 
     @staticmethod
     def _kept_by_all(ctx: CheckContext, cl: Cluster, m: Mention, words: Sequence[str]) -> bool:
-        """Every other version of the row writes these words of the name as they are."""
+        """Every other version of the row writes these words of the name as they are, or by their
+        sounds in another script (``Карнеги-Меллона`` keeps *Carnegie Mellon*)."""
         others = {d for d, ids in ctx.rows[cl.row].cells.items() if ids} - {m.doc}
+        scripts = {d: name_words(text) for d in others if not is_latin(text := ctx.row_text(cl.row, d))}
         return all(others <= {o.doc for o in cl.mentions if any(same_word(w, x) for x in o.content)}
-                   for w in words)
+                   | {d for d, found in scripts.items() if word_found(w, found)} for w in words)
 
     @staticmethod
     def _sources(ctx: CheckContext, idx: NameIndex, m: Mention, versions: set[str], context: set[str],
