@@ -128,7 +128,7 @@ def _common_word_for_kept_name_word(ctx: CheckContext, cl: Cluster, m: Mention, 
 
 def _common_here(m: Mention, word: str) -> bool:
     """``word`` of ``m`` is a common word of its language, whether or not of others too (``vista``
-    in Portuguese, as in Italian): not what a name keeps from its original."""
+    in Portuguese, as in Italian; not ``gazette`` in Dutch): not what a name keeps from its original."""
     return zipf(m.accented(word), m.lang) >= COMMON_ZIPF
 
 
@@ -146,10 +146,9 @@ def _keeps_original(m: Mention, ref: Mention, idx: NameIndex) -> bool:
     """``m`` keeps the name's words where ``ref`` put common words of its own language
     (``Europa League`` against ``Liga Europa``): the others localised, this version did not, and
     keeping a name as it is is no slip."""
-    _, own = shared_words(m, ref)
     _, theirs = shared_words(ref, m)
-    return bool(theirs) and all(zipf(ref.accented(w), ref.lang) >= 3.0 for w in theirs) \
-        and not _translated_words(m, ref, idx.other_langs(m.lang)) and not any(_common_here(m, w) for w in own)
+    return bool(theirs) and all(_common_here(ref, w) for w in theirs) \
+        and not _translated_words(m, ref, idx.other_langs(m.lang))
 
 
 def _acronym(m: Mention, word: str) -> bool:
