@@ -164,11 +164,12 @@ def test_two_versions_one_drops_an_amount_but_not_a_plain_number():
     assert [(f.doc, f.row, f.severity) for f in found] == [("fr", 0, Severity.WARNING)]
 
 
-def test_model_codes_are_left_to_the_names_rules():
+def test_model_codes_are_compared_whole_not_read_as_numbers():
     rows = [{"en": "Airbus delivered the A320 to the airline.", "de": "Airbus lieferte den A321 an die Airline.",
              "fr": "Airbus a livré l'A320 à la compagnie."}]
     _, found = run(NumberMismatch(), rows)
-    assert found == []
+    assert [(f.doc, f.text, f.severity) for f in found] == [("de", "A321", Severity.ERROR)]
+    assert found[0].message == "`A321` here, but `A320` in en, fr"
 
 
 def test_months_are_compared_when_every_version_names_one():

@@ -100,6 +100,8 @@ def test_three_roundings_of_one_converted_measure_are_information_and_three_fees
     {"en": "The train left at 4:40 a.m.", "it": "Il treno è partito alle ore 4.40 del mattino.",
      "ar": "غادر القطار الساعة 4.40 صباحا.", "pl": "Pociąg odjechał o godz. 4.40 rano."},
     {"en": "The vote closes at 4:30 p.m.", "es": "La votación cierra a las 16.30.", "pt": "A votação fecha às 16h30."},
+    {"en": "The best time for a pint is 5:30 p.m. on a Saturday.", "de": "Die beste Zeit ist samstags um 17:30 Uhr.",
+     "es": "La hora perfecta para una pinta son las 5.30 de la tarde del sábado."},
 ])
 def test_a_clock_time_written_with_a_dot_after_an_hour_word_is_a_time(row):
     assert findings([row]) == []
@@ -110,6 +112,7 @@ def test_a_clock_time_written_with_a_dot_after_an_hour_word_is_a_time(row):
 def test_a_dotted_figure_without_an_hour_word_is_still_a_number():
     assert [x.kind for x in extract_quantities("Il prezzo è salito a 4.40 euro.", "it")] == ["money"]
     assert [x.kind for x in extract_quantities("Rates rose as much as 4.40 in May.", "en")] != ["time"]
+    assert [x.kind for x in extract_quantities("Aplaudieron las 2.500 personas.", "es")] == ["number"]
 
 
 def test_an_impossible_time_after_an_hour_word_is_still_a_time_and_wrong():
@@ -166,3 +169,29 @@ def test_a_percentage_two_versions_spell_out_alike_is_wanted_from_the_third():
 ])
 def test_feet_in_chinese_and_japanese_are_feet(row):
     assert findings([row]) == []
+
+
+def test_a_code_with_other_digits_than_the_others_write_is_flagged():
+    # a model, a gene: the letters name it, the digits tell which one; in Latin, Cyrillic and Chinese text
+    rows = [{"en": "Nvidia may sell its H20 chips and a test for the HER2 protein in China.",
+             "ru": "Nvidia может продавать чипы H200 и тест на белок HER2 в Китае.",
+             "zh": "英伟达可以在中国销售H20芯片和HER2蛋白检测。",
+             "pl": "Nvidia może sprzedawać w Chinach chipy H20 i test na białko HER3."}]
+    found = [(f.lang, f.text, f.severity) for f in findings(rows)]
+    assert sorted(found) == [("pl", "HER3", Severity.ERROR), ("ru", "H200", Severity.ERROR)]
+    two = [{"de": "Die Boeing F-35 landete.", "fr": "Le F-16 de Boeing a atterri."}]
+    assert sorted((f.lang, f.text, f.severity) for f in findings(two)) == [
+        ("de", "F-35", Severity.WARNING), ("fr", "F-16", Severity.WARNING)]
+
+
+@pytest.mark.parametrize("row", [
+    {"en": "The COVID-19 test and the H20 chip.", "es": "La prueba de Covid-19 y el chip H20.",
+     "ja": "COVID-19の検査とH20チップ。"},  # the same codes, cased or not
+    {"en": "Nvidia's H20 is slower than the H100.", "de": "Der H20 von Nvidia ist langsamer als der H100.",
+     "fr": "La puce H100 est plus rapide que la H20 de Nvidia."},  # two codes of one series, reordered
+    {"en": "The SS19 collection opened Paris Fashion Week.", "nl": "De collectie voor 2019 opende de modeweek.",
+     "it": "La collezione 2019 ha aperto la settimana della moda."},  # a code no other version writes
+    {"en": "He scored in the A320 hangar.", "pt": "Marcou no hangar do Airbus."},  # left out, not changed
+])
+def test_codes_that_agree_or_that_no_other_version_writes_are_not_flagged(row):
+    assert [f for f in findings([row]) if f.text[:1].isalpha()] == []

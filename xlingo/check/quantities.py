@@ -297,8 +297,9 @@ _DATE = re.compile(r"(?<![\d.,/])(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2}
 _TIME = re.compile(rf"(?<![\d.,:：])(?P<h>[01]?\d|2[0-4]|\d\d(?=h\d\d))(?:(?P<sep>[:.：]|{_SP}?h{_SP}?)(?P<m>\d\d))?"
                    rf"(?P<suf>{_SP}?(?:Uhr|uur|u\.|h|[ap]\.{_SP}?m\.|[ap]m|o['’]clock)(?!\w))?(?!\d)", re.IGNORECASE)
 #: What stands before a clock time written with a dot and no suffix (``alle ore 4.40``, ``a las
-#: 16.30``, ``o godz. 7.15``, ``الساعة 4.40``): an hour word or a preposition that takes one.
-_HOUR_CUE = re.compile(r"(?:\b(?:ore|alle|dalle|hora|horas|às|a\s+las|a\s+la|desde\s+las|heure|heures|uur|godz\.?|"
+#: 16.30``, ``son las 5.30``, ``o godz. 7.15``, ``الساعة 4.40``): an hour word or a preposition or
+#: article that takes one.
+_HOUR_CUE = re.compile(r"(?:\b(?:ore|alle|dalle|hora|horas|às|las|a\s+la|heure|heures|uur|godz\.?|"
                        r"godzinie|час|часов|ώρα)|الساعة|時)\s*$", re.IGNORECASE)
 #: A clock time said with a part of the day: before the hour in Chinese and Japanese (``下午3点``,
 #: ``晚上十点半``, ``午後3時15分``), after it in Arabic (``3 مساءً``); read on the 12-hour dial.

@@ -176,6 +176,22 @@ def _closeness(g: _Group, q: Quantity) -> float:
     return (2.0 if q.kind == g.kind else 0.0) - min(ratio, 6.0)
 
 
+#: A code of capital letters and digits written together (``H20``, ``HER2``, ``F-35``, ``COVID-19``,
+#: ``A320``): a model, a gene, an aircraft. The number readers leave numbers glued to letters alone;
+#: a code is compared as a whole, by its letters, across the versions.
+_CODE = re.compile(r"(?<![A-Za-z0-9\-‐.,])([A-Z][A-Za-z]{0,5})([-‐]?)(\d{1,5})([A-Za-z]{0,3})(?![A-Za-z0-9]|[-‐.,]\d)")
+
+
+def _codes_of(text: str) -> dict[tuple[str, str], list[re.Match[str]]]:
+    """The codes of ``text`` by their letters before and after the digits (case folded)."""
+    out: dict[tuple[str, str], list[re.Match[str]]] = {}
+    for m in _CODE.finditer(text):
+        if m.group(1)[1:].islower() and not m.group(2):
+            continue  # a word run into a number (``Tor2``), not a code
+        out.setdefault((m.group(1).upper(), m.group(4).upper()), []).append(m)
+    return out
+
+
 @register
 class NumberMismatch(Rule):
     """Numbers, amounts, percentages and dates that differ between versions.
@@ -192,7 +208,7 @@ class NumberMismatch(Rule):
     (``zwei``/``2``; not *one*, also the article: ``uma``, ``un`` stand for no ``1``) are tolerated, but where two or more versions spell out the same number (two
     or more: ``doze`` / ``十二``) a version that writes other digits in its place gets a warning;
     model codes such as ``A320`` or ``COVID-19`` are not numbers
-    (the names rules compare them). Missing numbers up to ``small_max`` are not flagged (often
+    (they are compared whole, below). Missing numbers up to ``small_max`` are not flagged (often
     spelled out or turned into an ordinal word). With two versions, or a tie, both sides are
     flagged as warnings unless a context document says which one is right; a version that
     writes no figure of that kind (one spelled out in words not read here, ``مليوني دولار``, or
@@ -208,7 +224,10 @@ class NumberMismatch(Rule):
     agree on theirs (one no clock shows too: ``4.90 uur``), a time left out is never flagged; a
     colon time with no clock word (``13:10``) also reads as its two numbers where other versions
     write minutes and seconds apart (``13 分 10 秒``), numbers that match but require none. A
-    month no calendar has (``91月``) is a slip for the others' month.
+    month no calendar has (``91月``) is a slip for the others' month. A code of capital letters and
+    digits written together (``H20``, ``HER2``, ``F-35``, ``COVID-19``) is compared whole: one whose
+    digits no other version writes, where others write the same letters with other digits
+    (``H200`` / *H20*), is an error where two or more others do, else a warning.
     What clean translations do is read as the same number: ordinals (``12th``, ``12.``,
     ``12è``, ``12.ª``), also a century in Roman numerals (``século XIX``, ``XIXe siècle``,
     ``XIX века`` for ``19. Jahrhundert``); a bare "degrees" as Celsius or Fahrenheit (``80
@@ -248,10 +267,12 @@ class NumberMismatch(Rule):
     name = "number-mismatch"
     severity = Severity.ERROR
     levels = {
-        Severity.ERROR: "more versions agree on the number than differ from it",
+        Severity.ERROR: "more versions agree on the number than differ from it, or two or more others write the "
+                        "code's letters with other digits",
         Severity.WARNING: "a tie (two versions, or as many on each side, versions that state no such figure "
                           "left aside) that no context document settles, three or more versions that each "
-                          "write a value of their own, or digits where two or more versions spell out another number",
+                          "write a value of their own, digits where two or more versions spell out another number, "
+                          "or a code one other version writes with other digits",
         Severity.INFO: "values of their own in three or more versions, or a tie, where all may round one measure "
                        "converted from a whole figure of the other measurement system (`2` / `2,5` / `3` cm for one "
                        "inch, `290 kg` / `300 kg` for 640 lb); a tie whose other side does not agree with itself "
@@ -264,6 +285,31 @@ class NumberMismatch(Rule):
         for rn in _analyse(ctx):
             yield from self._row(ctx, rn)
             yield from self._disputed(ctx, rn)
+            yield from self._codes(ctx, rn)
+
+    def _codes(self, ctx: CheckContext, rn: _RowNumbers) -> Iterator[Finding]:
+        """A code whose digits no other version writes, where others write the same letters with
+        other digits (``HER3`` / *HER2*, ``H200`` / *H20*): an error where two or more others do, else
+        a warning. Digits the number readers read (``SS19``, a year) are theirs to compare."""
+        codes, starts = {}, {}
+        for d in rn.docs:
+            starts[d.id] = start = ctx.row_span(rn.k, d)[0]
+            read = [(q.start, q.end) for q in rn.quantities[d.id]]
+            codes[d.id] = {key: kept for key, ms in _codes_of(ctx.row_text(rn.k, d)).items()
+                           if (kept := [m for m in ms if not any(a < start + m.end(3) and start + m.start(3) < b
+                                                                 for a, b in read)])}
+        for d in rn.docs:
+            for key, found in codes[d.id].items():
+                theirs = {e: codes[e][key] for e in codes if e != d.id and key in codes[e]}
+                for m in found:
+                    if not theirs or any(m.group(3) == x.group(3) for ms in theirs.values() for x in ms):
+                        continue
+                    forms = " / ".join(dict.fromkeys(f"`{x.group(0)}`" for ms in theirs.values() for x in ms))
+                    yield ctx.finding(self, d, starts[d.id] + m.start(), starts[d.id] + m.end(),
+                                      f"`{m.group(0)}` here, but {forms} in {languages(ctx, list(theirs))}",
+                                      row=rn.k, severity=Severity.ERROR if len(theirs) >= 2 else Severity.WARNING,
+                                      related=[ctx.span(e, starts[e] + x.start(), starts[e] + x.end())
+                                               for e, ms in theirs.items() for x in ms])
 
     def _disputed(self, ctx: CheckContext, rn: _RowNumbers) -> Iterator[Finding]:
         """Three or more versions, each with a value of its own for one number (``12`` / ``15`` /
