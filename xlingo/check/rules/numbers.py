@@ -182,13 +182,16 @@ def _closeness(g: _Group, q: Quantity) -> float:
 _CODE = re.compile(r"(?<![A-Za-z0-9\-‐.,])([A-Z][A-Za-z]{0,5})([-‐]?)(\d{1,5})([A-Za-z]{0,3})(?![A-Za-z0-9]|[-‐.,]\d)")
 
 
-def _codes_of(text: str) -> dict[tuple[str, str], list[re.Match[str]]]:
-    """The codes of ``text`` by their letters before and after the digits (case folded)."""
+def _codes_of(text: str, read: Iterable[Quantity] = ()) -> dict[tuple[str, str], list[re.Match[str]]]:
+    """The codes of ``text`` by their letters before and after the digits (case folded), but those
+    whose digits the number readers read (``read``, offsets in ``text``: ``SS19`` is a year)."""
     out: dict[tuple[str, str], list[re.Match[str]]] = {}
+    spans = [(q.start, q.end) for q in read]
     for m in _CODE.finditer(text):
         if m.group(1)[1:].islower() and not m.group(2):
             continue  # a word run into a number (``Tor2``), not a code
-        out.setdefault((m.group(1).upper(), m.group(4).upper()), []).append(m)
+        if not any(a < m.end(3) and m.start(3) < b for a, b in spans):
+            out.setdefault((m.group(1).upper(), m.group(4).upper()), []).append(m)
     return out
 
 
@@ -290,14 +293,11 @@ class NumberMismatch(Rule):
     def _codes(self, ctx: CheckContext, rn: _RowNumbers) -> Iterator[Finding]:
         """A code whose digits no other version writes, where others write the same letters with
         other digits (``HER3`` / *HER2*, ``H200`` / *H20*): an error where two or more others do, else
-        a warning. Digits the number readers read (``SS19``, a year) are theirs to compare."""
+        a warning."""
         codes, starts = {}, {}
         for d in rn.docs:
             starts[d.id] = start = ctx.row_span(rn.k, d)[0]
-            read = [(q.start, q.end) for q in rn.quantities[d.id]]
-            codes[d.id] = {key: kept for key, ms in _codes_of(ctx.row_text(rn.k, d)).items()
-                           if (kept := [m for m in ms if not any(a < start + m.end(3) and start + m.start(3) < b
-                                                                 for a, b in read)])}
+            codes[d.id] = _codes_of(ctx.row_text(rn.k, d), [q.shifted(-start) for q in rn.quantities[d.id]])
         for d in rn.docs:
             for key, found in codes[d.id].items():
                 theirs = {e: codes[e][key] for e in codes if e != d.id and key in codes[e]}
