@@ -294,6 +294,8 @@ def test_soft_and_hard_signs_do_not_split_a_transliterated_word():
     ("Brexit", "Burnaston", False),  # a short skeleton (brst) inside a longer one (brnstn) is no name's sound
     ("Pelley", "Burnaston", False),
     ("James", "Sims", False),  # a consonant more at the start (ms/sms) is no case ending
+    ("Stanów", "West", False),  # nor one more after two (st/stn): many names begin so
+    ("Трампом", "Trump", True),
     ("Джоном", "Jonem", True),  # a case ending each
     ("Britain", "Burneston", False), ("Brentonby", "Britain", False),  # half alike by one order of difflib only
 ])

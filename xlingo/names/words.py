@@ -177,7 +177,8 @@ def sounds_alike(a: str, b: str) -> float:
     """Similarity of two names across transliteration conventions: the best of their spelling
     and of their consonant skeletons (``Wayde Sims`` / ``Уэйда Симса`` -> ``dsms`` both;
     ``Micronésie`` / ``Микронезии`` -> ``mkrns``). Skeletons count only where they are as long,
-    or one adds a consonant at the end (a case ending: ``Джоном``/*Jon*), or the spellings are
+    or one of three consonants or more adds one at the end (a case ending: ``Трампом``/*Trump*;
+    not ``Stanów`` for *West*, ``st`` in ``stn``), or the spellings are
     half alike (``Teksasem``/*Texas*, ``Франсуа Бушар``/*Francois Bouchard*): a short skeleton
     is found inside many longer ones (``brst`` of *Brexit* in ``brnstn`` of *Burnaston*, ``ms``
     of *James* in ``sms`` of *Sims*). Either order gives the same figure (difflib's does not:
@@ -185,7 +186,7 @@ def sounds_alike(a: str, b: str) -> float:
     sa, sb = _skeleton(a, _NAME_SOUNDS, "aeiouyjwhv"), _skeleton(b, _NAME_SOUNDS, "aeiouyjwhv")
     spelled = min(char_similarity(anyascii(a), anyascii(b)), char_similarity(anyascii(b), anyascii(a)))
     short, long_ = sorted((sa, sb), key=len)
-    ended = len(short) == len(long_) or (len(long_) == len(short) + 1 and long_.startswith(short))
+    ended = len(short) == len(long_) or (len(long_) == len(short) + 1 and len(short) >= 3 and long_.startswith(short))
     return max(spelled, char_similarity(sa, sb)) if ended or spelled >= 0.5 else spelled
 
 
