@@ -144,6 +144,19 @@ def test_a_word_before_an_institutions_head_is_part_of_its_name_not_a_title():
     assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
 
 
+def test_a_city_renamed_by_a_word_is_flagged_and_its_exonym_is_not():
+    # a city takes no title or given name: a word put before its kept part is the name changed
+    # (``Largo`` for *Long*); the name a language gives the city (GeoNames) is no slip
+    rows = [{"en": "The festival moves from New Orleans to Long Beach in May.",
+             "de": "Das Festival zieht im Mai von New Orleans nach Long Beach.",
+             "es": "El festival se traslada en mayo de Nueva Orleans a Largo Beach.",
+             "pt": "O festival muda-se em maio de Nova Orleães para Long Beach."}]
+    story, found = run(NameInconsistent, rows, embed=concept_embed)
+    assert [(f.doc, f.text, f.suggestion) for f in found] == [("es", "Largo Beach", "Long Beach")]
+    rows[0]["es"] = "El festival se traslada en mayo de Nueva Orleans a Long Beach."
+    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+
+
 def test_a_name_word_replaced_by_a_common_word_is_flagged_however_the_others_keep_it():
     # pt puts an ordinary word (common in Italian too) where every other version keeps "Gazette"; the
     # place name the versions share is no cognate that would make it a name translated word for word

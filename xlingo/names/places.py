@@ -65,12 +65,16 @@ def _regions(countries: bool) -> frozenset[str]:
     return frozenset(fold(x["name"]) for table in tables for x in table.values())
 
 
+def is_city(name: str) -> bool:
+    """``name`` names a city of :data:`MIN_POPULATION` or more, in one of its languages: the
+    places whose other names :func:`same_place` knows; never an acronym."""
+    return any(c.islower() for c in name) and fold(name) in _places()
+
+
 def is_place(name: str, countries: bool = True) -> bool:
     """``name`` names a city (of :data:`MIN_POPULATION` or more, in any of its languages), a US
     state or (unless ``countries`` is False) a country: a name, however often its words turn up
     in a word list (``Oregon``, ``Bristol``, ``Virginia``); never an acronym. Translations often
     render a country by its adjective instead (*North Korea's* / ``nord-coréens``)."""
-    if not any(c.islower() for c in name):
-        return False  # an acronym: GeoNames lists airport and other codes among a city's names
-    key = fold(name)
-    return key in _places() or key in _regions(countries)
+    # never an acronym: GeoNames lists airport and other codes among a city's names
+    return is_city(name) or any(c.islower() for c in name) and fold(name) in _regions(countries)

@@ -38,7 +38,7 @@ from xlingo.names import (
     tokenize,
     word_found,
 )
-from xlingo.names.places import is_place, same_place
+from xlingo.names.places import is_city, is_place, same_place
 
 # --------------------------------------------------------------------------- XL201
 
@@ -72,12 +72,13 @@ def _localised(m: Mention, ref: Mention, langs: Sequence[str]) -> bool:
 def _prefix_change(m: Mention, ref: Mention) -> bool:
     """Both names end with the same words and differ only before them: a title or a given name
     (``Mme Keller``/``Anna Keller``), not a rendering of the name. An institution's head noun
-    takes no title or given name (``Viva Commission``/``Wildlife Commission``: the name changed)."""
+    takes no title or given name (``Viva Commission``/``Wildlife Commission``: the name changed),
+    nor does a city (``Largo Beach``/``Long Beach``; its names in other languages are known)."""
     ca, cb = m.content, ref.content
     k = 0
     while k < min(len(ca), len(cb)) and same_word(ca[-1 - k], cb[-1 - k], m.lang, ref.lang):
         k += 1
-    return k > 0 and not set(ca[:-k]) & set(cb[:-k]) and not institution(ref.text)
+    return k > 0 and not set(ca[:-k]) & set(cb[:-k]) and not institution(ref.text) and not is_city(ref.text)
 
 
 def _descriptor_moved(m: Mention, ref: Mention) -> bool:
@@ -332,10 +333,12 @@ class NameInconsistent(Rule):
     def _comparable(self, ctx: CheckContext, cl: Cluster, m: Mention, ref: Mention, kind: str, idx: NameIndex) -> bool:
         """A difference worth a finding: short names (long capitalised runs are titles and menus
         more often than names), not a localisation, not a title or given name put before the
-        same surname; a word replaced in a partial rendering must mean what it replaces
-        (``Nuvem``/``Cloud``, not ``Contact``/``Press``)."""
+        same surname, not a city's name in the version's language (GeoNames); a word replaced in a
+        partial rendering must mean what it replaces (``Nuvem``/``Cloud``, not ``Contact``/``Press``)."""
         if max(len(m.content), len(ref.content)) > self.opts["max_words"]:
             return False
+        if same_place(m.text, ref.text):
+            return False  # one city as each language names it (Nueva York / New York)
         _, own = shared_words(m, ref)
         _, theirs = shared_words(ref, m)
         if kind == "partial" and (_prefix_change(m, ref) or not (self._same_meaning(ctx, m, ref, own, theirs)
