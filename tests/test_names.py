@@ -281,6 +281,14 @@ def test_a_name_word_written_by_its_sounds_in_another_script_is_transliterated(w
     assert transliterated(word, name_word) is expected
 
 
+def test_a_katakana_run_is_a_word_of_its_own():
+    from xlingo.names import katakana_spaced, name_words, word_found
+
+    words = name_words(katakana_spaced("決勝ゴールは終了間際にニコ・サルトーリが決めた。"))  # no space around it
+    assert word_found("sartori", words) and word_found("nico", words)
+    assert not word_found("sastre", words)
+
+
 def test_soft_and_hard_signs_do_not_split_a_transliterated_word():
     from xlingo.names import translit_words, word_found
 

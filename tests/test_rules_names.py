@@ -144,6 +144,19 @@ def test_a_word_before_an_institutions_head_is_part_of_its_name_not_a_title():
     assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
 
 
+def test_a_name_written_in_katakana_counts_as_kept_by_its_sounds():
+    # one other Latin-script version keeps "Sartori" and the Japanese writes it by its sounds, with
+    # no space around it: two versions against "Sastre"; a Japanese name of other sounds keeps nothing
+    rows = [{"pt": "O golo decisivo foi marcado por Nico Sartori no último minuto.",
+             "ja": "決勝ゴールは終了間際にニコ・サルトーリが決めた。",
+             "es": "El gol decisivo lo marcó Nico Sastre en el último minuto."}]
+    story, found = run(NameInconsistent, rows, embed=concept_embed)
+    assert [(f.doc, f.text, f.suggestion, f.severity) for f in found] == [
+        ("es", "Nico Sastre", "Nico Sartori", Severity.ERROR)]
+    rows[0]["ja"] = "決勝ゴールは終了間際にニコ・ロッシが決めた。"
+    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+
+
 def test_a_city_renamed_by_a_word_is_flagged_and_its_exonym_is_not():
     # a city takes no title or given name: a word put before its kept part is the name changed
     # (``Largo`` for *Long*); the name a language gives the city (GeoNames) is no slip

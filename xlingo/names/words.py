@@ -120,6 +120,16 @@ def translit_words(text: str) -> list[str]:
     return latin_words(anyascii(text.translate(_SIGNS)))
 
 
+#: katakana, the script Japanese writes foreign names in
+_KATAKANA_RUN = re.compile(r"[\u30a1-\u30fa\u30fc-\u30fe\u31f0-\u31ff]+")
+
+
+def katakana_spaced(text: str) -> str:
+    """``text`` with a space around every run of katakana (``ニコ・サルトーリが`` -> ``ニコ・サルトーリ が``):
+    Japanese puts none between a name and the words around it."""
+    return _KATAKANA_RUN.sub(lambda m: f" {m[0]} ", text)
+
+
 def name_words(text: str) -> list[str]:
     """The words of ``text`` that can write a name, as :func:`translit_words` gives them: all but
     those written in lower case (an ordinary ``trauma`` writes no ``Trumpa``, however alike the

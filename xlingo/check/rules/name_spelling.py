@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from xlingo.check.base import CheckContext, Rule, register
@@ -19,6 +19,7 @@ from xlingo.names import (
     Mention,
     NameIndex,
     calibrated,
+    cased,
     char_similarity,
     content_words,
     equivalent,
@@ -26,6 +27,7 @@ from xlingo.names import (
     institution,
     is_latin,
     is_ordinary,
+    katakana_spaced,
     letters,
     name_words,
     nativeness,
@@ -294,10 +296,16 @@ class NameInconsistent(Rule):
     def _by_words(self, ctx: CheckContext, idx: NameIndex, cl: Cluster,
                   classes: list[list[Mention]]) -> Iterator[Finding]:
         """No form is the majority's (``Granit Cloud``/``Nuvem Granite``/``Granite Cloud``): take
-        the form each of whose words most versions use, flag the words the others replaced."""
+        the form each of whose words most versions use, flag the words the others replaced. A
+        version in a script without capitals that has no mention of the name uses a word it writes
+        by its sounds (``ニコ・サルトーリ``, *Nico Sartori*)."""
+        named = {m.doc for m in cl.mentions}
+        sounds = {d: found for d, found in self._sounds(ctx, cl, cased).items() if d not in named}
+
         def support(word: str, lang: str) -> set[str]:
             docs = {m.doc for m in cl.mentions if any(same_word(word, w, lang, m.lang) for w in m.content)}
-            return docs | {d for d in idx.context if any(same_word(word, w) for o in idx.mentions[d] for w in o.content)}
+            return docs | {d for d in idx.context if any(same_word(word, w) for o in idx.mentions[d] for w in o.content)} \
+                | {d for d, found in sounds.items() if word_found(word, found)}
 
         scored = []
         for i, cls in enumerate(classes):
@@ -377,9 +385,17 @@ class NameInconsistent(Rule):
         """Every other version of the row writes these words of the name as they are, or by their
         sounds in another script (``Карнеги-Меллона`` keeps *Carnegie Mellon*)."""
         others = {d for d, ids in ctx.rows[cl.row].cells.items() if ids} - {m.doc}
-        scripts = {d: name_words(text) for d in others if not is_latin(text := ctx.row_text(cl.row, d))}
+        scripts = NameInconsistent._sounds(ctx, cl, is_latin)
         return all(others <= {o.doc for o in cl.mentions if any(same_word(w, x) for x in o.content)}
                    | {d for d, found in scripts.items() if word_found(w, found)} for w in words)
+
+    @staticmethod
+    def _sounds(ctx: CheckContext, cl: Cluster, skip: Callable[[str], bool]) -> dict[str, list[str]]:
+        """The words, in Latin letters, of the row's versions whose text ``skip`` leaves (not in
+        Latin letters, or without capitals): names there are written by their sounds (a run of
+        katakana, which Japanese writes foreign names in, is a word)."""
+        return {d: name_words(katakana_spaced(text)) for d, ids in ctx.rows[cl.row].cells.items()
+                if ids and not skip(text := ctx.row_text(cl.row, d))}
 
     @staticmethod
     def _sources(ctx: CheckContext, idx: NameIndex, m: Mention, versions: set[str], context: set[str],
