@@ -547,6 +547,17 @@ def test_a_place_swapped_in_a_cyrillic_version_is_flagged():
     assert _flagged(rows) == [("ru", "Киркенесс", Severity.WARNING)]
 
 
+def test_a_surname_frequent_in_english_is_no_word_an_english_version_translates():
+    # "Harlow" is common enough in English text to read as a word, which another language would
+    # translate; an English version writing another word in its place has swapped the name
+    rows = [{"fr": "Le navigateur Ned Harlow, 40 ans, a traversé l'Atlantique en solitaire.",
+             "nl": "Zeiler Ned Harlow, 40 jaar, stak in zijn eentje de Atlantische Oceaan over.",
+             "en": "The sailor Ned Sunday, 40, crossed the Atlantic alone."}]
+    assert _flagged(rows) == [("en", "Ned Sunday", Severity.ERROR)]
+    rows[0]["en"] = "The sailor Ned Harlow, 40, crossed the Atlantic alone."
+    assert _flagged(rows) == []
+
+
 def test_an_organisation_swapped_is_flagged_and_two_versions_only_inform():
     rows = [{"it": "Il contratto è stato firmato con Norvik Energia a marzo.",
              "es": "El contrato se firmó con Norvik Energia en marzo.",

@@ -856,8 +856,10 @@ class NameSubstituted(Rule):
         langs = [m.lang] if any(map(_acronym_word, new)) else [m.lang, "en"]
         title = tuple((" ".join(new), lang) for lang in langs) if not parts.index(new[0]) and self._before_kept(
             ctx, m, parts, kept) else ()
-        if any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang])
-               for t, lang in ((residue, n.lang), (residue, "en"), *title)):
+        # (English words are translated in other languages, not in English: ``Palin``, frequent in
+        # English news, is no word an English version would render otherwise)
+        rest = [(residue, n.lang)] + ([(residue, "en")] if primary_language(m.lang) != "en" else [])
+        if any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang]) for t, lang in (*rest, *title)):
             return True
         return bool(self._exonyms(ctx, [residue], [" ".join(new)], [t for t in names if t != n.text]).any())
 
@@ -909,9 +911,9 @@ class NameSubstituted(Rule):
         """Which of ``candidates`` means which of ``names``: two names of one city by GeoNames
         (``Nova Iorque``/``New York``), else by the encoder, closer to it than the story's other
         names are (an encoder finds all names alike, so names are the background here, not
-        words). Given where the candidates are ``written`` (their document's text and their mentions,
-        in the order of ``candidates``),
-        the run's second encoder (USE v3, which knows names translated that e5 does not:
+        words; :data:`MIN_NAMES` of them at least: the spread of fewer says nothing). Given where
+        the candidates are ``written`` (their document's text and their mentions, in the order of
+        ``candidates``), the run's second encoder (USE v3, which knows names translated that e5 does not:
         ``Кремниевая долина``/*Silicon Valley*) is asked too, of each candidate with as many
         more words as the name has (:func:`_phrase`): the closest means the name when its cosine
         reads as a translation's (option ``translated_cos``) and no other name of the story is
@@ -922,7 +924,7 @@ class NameSubstituted(Rule):
         asked = ~apart.reshape(out.shape) if apart is not None else np.ones_like(out)
         for i, name in enumerate(names):
             rest = [t for t in background if t != name]
-            if candidates and rest and not out[i].any():
+            if candidates and len(rest) >= MIN_NAMES and not out[i].any():
                 out[i] = (calibrated(ctx.embed, [name], list(candidates), rest)[0] >= self.opts["same_name_z"]) & asked[i]
         todo = [i for i, name in enumerate(names) if not out[i].any() and any(t != name for t in background)]
         if written and written[1] and todo and ctx.second_embed is not None:
@@ -983,6 +985,9 @@ class NameSubstituted(Rule):
         return float(calibrated(ctx.embed, [phrase], cands, pool).max())
 
 
+#: the fewest other names of a story against which the encoder's likeness of two names is read:
+#: the median and spread of one or two say nothing (``Olympic`` would render *Palin*)
+MIN_NAMES = 5
 _GRAM_WORD = re.compile(r"[^\W\d_]{2,}")
 #: Zipf frequency from which a word is an article, preposition or conjunction (``de``, ``the``,
 #: ``na``) that an encoder puts near everything: no rendering of a name. Higher than the name
