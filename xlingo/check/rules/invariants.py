@@ -985,8 +985,8 @@ class NameSubstituted(Rule):
         return float(calibrated(ctx.embed, [phrase], cands, pool).max())
 
 
-#: the fewest other names of a story against which the encoder's likeness of two names is read:
-#: the median and spread of one or two say nothing (``Olympic`` would render *Palin*)
+#: the fewest other names (of the row, in all its versions) against which the encoder's likeness of
+#: two names is read: the median and spread of one or two say nothing (``Olympic`` would render *Palin*)
 MIN_NAMES = 5
 _GRAM_WORD = re.compile(r"[^\W\d_]{2,}")
 #: Zipf frequency from which a word is an article, preposition or conjunction (``de``, ``the``,
