@@ -104,13 +104,13 @@ class Recorder:
         self.records.append((search, self.doc, best if linked else np.inf, real, (ctx.story.id, k, x, m.text)))
         return False, 1.0
 
-    def asking(self, ctx, names, background, written) -> dict[int, tuple[int, float, float]]:
+    def asking(self, ctx, names, background, written) -> dict[int, tuple[int, str, float, float]]:
         answers = self._saved[2](ctx, names, background, written)
         mentions = written[1]
-        for i, (best, cos, other) in answers.items():
+        for i, (best, _, cos, other) in answers.items():
             real = self.case is not None and self.case["new"] == mentions[best].text
             self.records.append(("translated_cos", self.doc, (cos, other), real, (ctx.story.id, names[i])))
-        return {i: (best, -1.0, other) for i, (best, _, other) in answers.items()}
+        return {i: (best, phrase, -1.0, other) for i, (best, phrase, _, other) in answers.items()}
 
 
 def collect(folder: str, cache: str, per_type: int, seeds: list[int]) -> list[tuple]:

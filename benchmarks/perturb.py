@@ -22,10 +22,13 @@ story without the perturbation does not mark (a clause dropped, a word replaced)
 of NTREX have real errors of their own (a misspelt name, a wrong unit, an unclosed quote),
 which every story cut from them carries: *new-only* precision counts only the findings the story
 did not have before its perturbation (same rule, version and text), i.e. what the perturbation
-made the checker say. Recall, both precisions and *shown* are printed per type, hits and
-findings per rule.
+made the checker say. With ``--review`` (the file of findings a person has read that
+``ntrex_clean.py`` reads), *reviewed* precision also counts as right a finding that is no hit but
+that the review marks a defect of the data: the estimate of how often a finding is right. Recall,
+the precisions and *shown* are printed per type, hits and findings per rule.
 
     python benchmarks/perturb.py [../shared/data/ntrex-dev] [--per-type 12] [--ignore XL8] [--show]
+        [--review benchmarks/reviews/ntrex-dev.tsv]
 
 **Row suite** (:func:`build_suite`, used by ``benchmarks/divergence.py``) for span-level
 divergence detectors. A *case* is a small story (rows of language -> sentence) in which exactly one version of one
@@ -891,6 +894,14 @@ def shaded(story, before, case: StoryCase, gold: tuple[int, int]) -> bool:
     return False
 
 
+def data_defects(findings, hits, review: dict, document: str) -> int:
+    """How many of ``findings``, not ``hits`` of the perturbation, a person's review of the
+    clean document marks as defects of the data itself (a misspelt name, an unclosed quote)."""
+    from ntrex_clean import verdict_of
+
+    return sum(1 for f in findings if f not in hits and verdict_of(review, document, f) == "defect")
+
+
 def finding_key(f) -> tuple[str, str, str]:
     """What makes two findings of a story and its perturbed copy the same: rule, version, text."""
     return f.rule, f.doc, " ".join(f.text.split())
@@ -903,6 +914,7 @@ def main(argv=None) -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from mqm import fold_models
     from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents
+    from ntrex_clean import read_review
 
     from xlingo.config import Settings
     from xlingo.model import Severity
@@ -919,8 +931,10 @@ def main(argv=None) -> int:
     ap.add_argument("--cv-models", help="folder of fold models (training/train_meaning.py --cv-out): each story "
                     "is checked by the meaning model trained without its document")
     ap.add_argument("--types", default="", help="comma-separated types to run (the cases are drawn as for all types)")
+    ap.add_argument("--review", help="findings read by a person (ntrex_clean.py's TSV): reviewed precision")
     ap.add_argument("--json", default="reports/bench/perturb.json")
     args = ap.parse_args(argv)
+    review = read_review(args.review) if args.review else None
     only = {t for t in args.types.split(",") if t}
     ignore = tuple(c for c in args.ignore.split(",") if c)
     engine = cached_engine(args.cache, Settings(ignore=ignore))
@@ -953,6 +967,8 @@ def main(argv=None) -> int:
             st["findings"] += len(flagged)
             st["new_hits"] += sum(1 for f in new if f in hits)
             st["new"] += len(new)
+            if review is not None:
+                st["defects"] += data_defects(flagged, hits, review, case.id.split("-", 2)[2])
             caught_by[case.kind].update({f.rule for f in hits})
             by_rule.update((f.rule, "findings") for f in flagged)
             by_rule.update((f.rule, "hits") for f in hits)
@@ -965,7 +981,8 @@ def main(argv=None) -> int:
     finally:
         engine.encoder.save()
     result = {}
-    print(f"{'type':13} cases  recall  precision  (hits/findings at warning+)  new-only  shown  unsure  caught by")
+    print(f"{'type':13} cases  recall  precision  (hits/findings at warning+)  new-only  "
+          f"{'reviewed  ' if review is not None else ''}shown  unsure  caught by")
     for kind in TYPES:
         st = stats[kind]
         if only and kind not in only:
@@ -973,6 +990,7 @@ def main(argv=None) -> int:
         rec = st["recalled"] / st["cases"] if st["cases"] else 0.0
         prec = st["hits"] / st["findings"] if st["findings"] else 0.0
         prec_new = st["new_hits"] / st["new"] if st["new"] else None  # the perturbation made it say nothing new
+        prec_reviewed = (st["hits"] + st["defects"]) / st["findings"] if st["findings"] else 0.0
         langs = sorted({c.lang for c in cases if c.kind == kind})
         shown = st["shown"] / st["cases"] if st["cases"] else 0.0
         unsure = st["unsure"] / st["cases"] if st["cases"] else None
@@ -981,15 +999,19 @@ def main(argv=None) -> int:
                         "hits": st["hits"], "findings": st["findings"], "precision_new": None if prec_new is None else round(prec_new, 3),
                         "new_hits": st["new_hits"], "new_findings": st["new"], "languages": langs,
                         "caught_by": dict(caught_by[kind].most_common())}
+        if review is not None:
+            result[kind].update(precision_reviewed=round(prec_reviewed, 3), data_defects=st["defects"])
         print(f"{kind:13} {st['cases']:5}  {rec:6.2f}  {prec:9.2f}  ({st['hits']}/{st['findings']})  "
-              f"{'-' if prec_new is None else f'{prec_new:.2f}':>8}  {shown:5.2f}  "
+              f"{'-' if prec_new is None else f'{prec_new:.2f}':>8}  "
+              f"{f'{prec_reviewed:8.2f}  ' if review is not None else ''}{shown:5.2f}  "
               f"{'-' if unsure is None else f'{unsure:.2f}':>6}  "
               f"{', '.join(f'{r}:{n}' for r, n in caught_by[kind].most_common(4))}")
     rules = sorted({r for r, _ in by_rule})
     print("per rule, over all perturbed stories: hits/findings at warning+ (precision)")
     print("    " + "  ".join(f"{r} {by_rule[(r, 'hits')]}/{by_rule[(r, 'findings')]}" for r in rules))
     out = {"data": "ntrex-dev", "seed": args.seed, "per_type": args.per_type, "story_lines": args.story_lines,
-           "versions": args.versions, "ignore": list(ignore), "cross_validated": bool(args.cv_models), "model": engine.encoder.name, "types": result,
+           "versions": args.versions, "ignore": list(ignore), "cross_validated": bool(args.cv_models), "model": engine.encoder.name,
+           **({"review": Path(args.review).as_posix()} if args.review else {}), "types": result,
            "rules": {r: {"hits": by_rule[(r, "hits")], "findings": by_rule[(r, "findings")]} for r in rules}}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
     Path(args.json).write_text(json.dumps(out, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from perturb import StoryCase, finding_key, shaded, unperturbed  # noqa: E402
+from perturb import StoryCase, data_defects, finding_key, shaded, unperturbed  # noqa: E402
 
 from xlingo.model import Finding, Severity, Span, UnsureWord  # noqa: E402
 from xlingo.testing import story_from_rows  # noqa: E402
@@ -120,3 +121,13 @@ def test_a_folder_that_lacks_a_language_asked_for_is_one_line_not_a_traceback(tm
         load_documents(tmp_path, ["en", "de"])
     with pytest.raises(SystemExit, match="not an NTREX folder"):
         load_documents(tmp_path / "elsewhere", ["en"])
+
+
+def test_a_finding_the_review_marks_a_defect_of_the_data_counts_as_right_unless_a_hit():
+    hit = SimpleNamespace(rule="XL701", lang="fr", text="la ville")
+    slip = SimpleNamespace(rule="XL503", lang="pt", text='"')
+    other = SimpleNamespace(rule="XL201", lang="de", text="Jonh Street")
+    review = {("doc.1", "XL503", "pt", '"'): "defect", ("doc.1", "XL201", "de", "Jonh Street"): "false",
+              ("doc.1", "XL701", "fr", "la ville"): "defect"}
+    assert data_defects([hit, slip, other], [hit], review, "doc.1") == 1
+    assert data_defects([hit, slip, other], [hit], review, "doc.2") == 0

@@ -170,6 +170,57 @@ def test_a_city_renamed_by_a_word_is_flagged_and_its_exonym_is_not():
     assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
 
 
+def test_a_name_turned_into_words_of_the_language_is_flagged_where_every_other_version_keeps_it():
+    # "Rapide"/"Rápido" for a club's "Rapid" that two other versions keep as it is: no language
+    # localises it, so it is no localisation, though the city is named as the language names it
+    rows = [{"fr": "Le Rapide Lisbonne reçoit le champion jeudi soir au stade.",
+             "it": "Il Rapid Lisbon ospita i campioni giovedì sera allo stadio.",
+             "es": "El Rapid Lisbon recibe al campeón el jueves por la noche en el estadio."}]
+    _, found = run(NameInconsistent, rows, embed=concept_embed)
+    assert [(f.doc, f.text, f.suggestion, f.severity) for f in found] == [
+        ("fr", "Rapide Lisbonne", "Rapid Lisbon", Severity.ERROR)]
+    rows = [{"pt": "O Rápido Lisboa recebe o campeão na quinta-feira à noite no estádio.",
+             "pl": "Rapid Lisbon podejmie mistrzów w czwartek wieczorem na stadionie.",
+             "de": "Rapid Lisbon empfängt den Meister am Donnerstagabend im Stadion."}]
+    _, found = run(NameInconsistent, rows, embed=concept_embed)
+    assert [(f.doc, f.text, f.suggestion) for f in found] == [("pt", "Rápido Lisboa", "Rapid Lisbon")]
+    rows[0]["pt"] = "O Rapid Lisboa recebe o campeão na quinta-feira à noite no estádio."
+    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+
+
+@pytest.mark.parametrize("row", [
+    # the name's head noun as the language writes it, where the others keep "Europa League"
+    {"fr": "Le club jouera la Ligue Europa la saison prochaine.",
+     "it": "Il club giocherà la Europa League la prossima stagione.",
+     "de": "Der Klub spielt nächste Saison in der Europa League."},
+    # a town's rare name in the language, which no gazetteer lists: a localisation, not a word turned
+    {"fr": "Le festival de Thoune ouvre ses portes vendredi.",
+     "it": "Il festival di Thun apre i battenti venerdì.",
+     "es": "El festival de Thun abre sus puertas el viernes."},
+    # a name of one word as the language names it (a river), a word of the language too
+    {"pt": "Os barcos do Lago Vorsa para o Amazonas levam a bandeira: \"O rio é nosso.\"",
+     "de": "Boote vom Vorsasee bis zum Amazon tragen die Flagge: „Der Fluss gehört uns.“",
+     "zh": "从 Vorsa 湖到 Amazon 的船上挂着旗帜：“河流属于我们。”"},
+    # the name's word kept, though it is a word of the language too, and the city localised
+    {"pt": "O Real Lisboa recebe o campeão na quinta-feira à noite.",
+     "es": "El Real Lisbon recibe al campeón el jueves por la noche.",
+     "it": "Il Real Lisbon ospita i campioni giovedì sera."},
+    # the kept word declined (Polish), not turned into another word
+    {"pl": "Kibice Rapidu Lisbon świętowali do rana.",
+     "it": "I tifosi del Rapid Lisbon hanno festeggiato fino al mattino.",
+     "es": "Los aficionados del Rapid Lisbon celebraron hasta la mañana."},
+    # one other version only, though this one keeps the name elsewhere: no vote of other languages
+    {"fr": "Le Rapide Lisbonne reçoit le champion jeudi soir au stade, où le Rapid Lisbon n'a jamais perdu.",
+     "it": "Il Rapid Lisbon ospita i campioni giovedì sera allo stadio, dove non ha mai perso."},
+    # a country as the language names it, an ordinary word too: no gazetteer lists it
+    {"fr": "Le Chili a rappelé son ambassadeur jeudi.",
+     "de": "Chile hat am Donnerstag seinen Botschafter zurückgerufen.",
+     "pt": "O Chile chamou o seu embaixador na quinta-feira."},
+])
+def test_a_localised_kept_declined_or_lone_rendering_is_no_finding(row):
+    assert run(NameInconsistent, [row], embed=concept_embed)[1] == []
+
+
 def test_a_name_word_replaced_by_a_common_word_is_flagged_however_the_others_keep_it():
     # pt puts an ordinary word (common in Italian too) where every other version keeps "Gazette"; the
     # place name the versions share is no cognate that would make it a name translated word for word

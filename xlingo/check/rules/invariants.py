@@ -51,6 +51,7 @@ from xlingo.names.places import is_place, same_place
 
 if TYPE_CHECKING:
     from xlingo.annotate.divergence import RowWords
+    from xlingo.embed.base import EmbedFn
 
 
 def vote(values: dict[str, object]) -> tuple[object, list[str]] | None:
@@ -475,7 +476,8 @@ class NameSubstituted(Rule):
     transliterated form spelling misses: two names of one city by GeoNames, declined or not, else by the
     encoder's similarity of the two names against the row's other names, but not where both are
     of no language's words and their Latin spellings sound apart: ``Okonjo`` is not *Dalby*, nor
-    then ``Далби``, whatever the encoder finds) accounts for it;
+    then ``Далби``, whatever the encoder finds, nor where an encoder finds the own name closer
+    to another name of the row: ``США`` renders *États-Unis*, not *New York*) accounts for it;
     two names that can only be names, which the row's word alignment links (the own one not
     at the start of a sentence) and the story's token states keep apart (below
     ``name_sim``), are a swap without searching the rows; so is an own name that is not made of
@@ -704,7 +706,8 @@ class NameSubstituted(Rule):
         # names alike, says: ``Lauren Laverne`` is not *Hernan Ferruchi*; nor is it the missing
         # name written in another script, ``Далби`` beside *Dalby*)
         same = self._exonyms(ctx, [n.text for n in whole], [m.text for m in unshared], names,
-                             (ctx.story.document(x).text, unshared), _apart(whole, unshared, langs))
+                             (ctx.story.document(x).text, unshared), _apart(whole, unshared, langs),
+                             rivals=sorted({q.text for o in others for q in mentions[o]}))
         whole = [n for i, n in enumerate(whole) if not same[i].any()]
         extra = [m for m in extra if not same[:, unshared.index(m)].any()]
         # names on both sides that can only be names (no ordinary words: nothing to translate),
@@ -907,11 +910,14 @@ class NameSubstituted(Rule):
 
     def _exonyms(self, ctx: CheckContext, names: Sequence[str], candidates: Sequence[str],
                  background: Sequence[str], written: tuple[str, Sequence[Mention]] | None = None,
-                 apart: np.ndarray | None = None) -> np.ndarray:
+                 apart: np.ndarray | None = None, rivals: Sequence[str] = ()) -> np.ndarray:
         """Which of ``candidates`` means which of ``names``: two names of one city by GeoNames
         (``Nova Iorque``/``New York``), else by the encoder, closer to it than the story's other
         names are (an encoder finds all names alike, so names are the background here, not
-        words; :data:`MIN_NAMES` of them at least: the spread of fewer says nothing). Given where
+        words; :data:`MIN_NAMES` of them at least: the spread of fewer says nothing) and closer to
+        it than to any of ``rivals``, the other versions' names (one name renders one: ``США``
+        renders *États-Unis*, not *New York* beside it; a version's own names are no rivals, since
+        an encoder puts strings of one script together). Given where
         the candidates are ``written`` (their document's text and their mentions, in the order of
         ``candidates``), the run's second encoder (USE v3, which knows names translated that e5 does not:
         ``Кремниевая долина``/*Silicon Valley*) is asked too, of each candidate with as many
@@ -922,22 +928,26 @@ class NameSubstituted(Rule):
         out = np.array([[same_place(name, c) for c in candidates] for name in names], dtype=bool)
         out = out.reshape(len(names), len(candidates))
         asked = ~apart.reshape(out.shape) if apart is not None else np.ones_like(out)
+        rivals = [t for t in rivals if t not in candidates and t not in names]
         for i, name in enumerate(names):
             rest = [t for t in background if t != name]
             if candidates and len(rest) >= MIN_NAMES and not out[i].any():
                 out[i] = (calibrated(ctx.embed, [name], list(candidates), rest)[0] >= self.opts["same_name_z"]) & asked[i]
+                if out[i].any():
+                    out[i] &= _closest_to(ctx.embed, name, candidates, rivals)
         todo = [i for i, name in enumerate(names) if not out[i].any() and any(t != name for t in background)]
         if written and written[1] and todo and ctx.second_embed is not None:
-            for i, (best, cos, closest_other) in self._second_opinion(ctx, [names[i] for i in todo], background,
-                                                                      written).items():
-                out[todo[i], best] = cos >= max(self.opts["translated_cos"], closest_other) and asked[todo[i], best]
+            for i, (best, phrase, cos, closest_other) in self._second_opinion(
+                    ctx, [names[i] for i in todo], background, written).items():
+                out[todo[i], best] = cos >= max(self.opts["translated_cos"], closest_other) and asked[todo[i], best] \
+                    and bool(_closest_to(ctx.second_embed, names[todo[i]], [phrase], rivals)[0])
         return out
 
     @staticmethod
     def _second_opinion(ctx: CheckContext, names: Sequence[str], background: Sequence[str],
-                        written: tuple[str, Sequence[Mention]]) -> dict[int, tuple[int, float, float]]:
+                        written: tuple[str, Sequence[Mention]]) -> dict[int, tuple[int, str, float, float]]:
         """Per name (by index): the mention of ``written`` whose phrase (:func:`_phrase`) the
-        second encoder finds closest to it, that cosine, and the closest of the story's other
+        second encoder finds closest to it, that phrase, that cosine, and the closest of the story's other
         names (``background``, less the name, the phrase and the mention themselves; -1 if none).
         One request to the encoder."""
         text, mentions = written
@@ -950,7 +960,7 @@ class NameSubstituted(Rule):
             best = int(np.argmax(sims))
             own = {name, phrases[i][best], mentions[best].text}
             closest_other = max((float(vec[t] @ vec[name]) for t in background if t not in own), default=-1.0)
-            out[i] = (best, float(sims[best]), closest_other)
+            out[i] = (best, phrases[i][best], float(sims[best]), closest_other)
         return out
 
     def _found(self, search: str, ctx: CheckContext, k: int, phrase: str, docs: Sequence[str],
@@ -983,6 +993,16 @@ class NameSubstituted(Rule):
         if not cands or not pool:
             return float("-inf")
         return float(calibrated(ctx.embed, [phrase], cands, pool).max())
+
+
+def _closest_to(embed: EmbedFn, name: str, candidates: Sequence[str], rivals: Sequence[str]) -> np.ndarray:
+    """Per candidate: ``embed`` finds it closer to ``name`` than to any of ``rivals``."""
+    if not rivals:
+        return np.ones(len(candidates), dtype=bool)
+    vecs = np.asarray(embed([name, *candidates, *rivals]), dtype=np.float64)
+    vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    own = vecs[1:1 + len(candidates)]
+    return own @ vecs[0] >= (own @ vecs[1 + len(candidates):].T).max(axis=1)
 
 
 #: the fewest other names (of the row, in all its versions) against which the encoder's likeness of

@@ -206,10 +206,12 @@ class NameInconsistent(Rule):
     The more sources agree on the other form, the higher the severity; a version that uses
     both forms is flagged where it departs from the story; so is a version that puts a common
     word of its language where every other version keeps the name's word, whatever the word
-    means (the name garbled or half translated). Established localisations (a
-    place name that is a common word of the language, ``München``/``Munich``; a city named as
-    the version's language names it, also inside another name, by GeoNames' names of cities:
-    ``Rapid Viena``/``Rapid Vienna``), place adjectives
+    means (the name garbled or half translated), or that turns words of a name of several into
+    ordinary words of its language where every other version, two or more, keeps them
+    (``Rápido Viena`` for *Rapid Vienna*: no language localises them). Established
+    localisations (a place name that is a common word of the language, ``München``/``Munich``;
+    a city named as the version's language names it, also inside another name, by GeoNames'
+    names of cities: ``Rapid Viena``/``Rapid Vienna``), place adjectives
     (``Belfaster``, ``New Yorker``), a name romanised by each language's convention
     (``Wladimir``/``Vladimir``, ``Poutine``/``Putin``) and a title before a name the story also uses alone
     (``Senador Jeff Flake``) are left alone, and so is a name translated word for word whose
@@ -356,15 +358,38 @@ class NameInconsistent(Rule):
             return False
         if kind == "partial" and _translated_throughout(m, ref):
             return False
-        if own and all(any(same_place(x, y) for y in theirs) for x in own):
-            return False  # a place named as the version's language names it (Rapid Viena / Rapid Vienna)
         if own and all(_acronym(m, w) for w in own) and all(_acronym(ref, w) for w in theirs):
             return False  # acronyms and legal forms follow the language (SERI/SEFRI, AG/SA)
         if _title_before_known_name(m, ref, idx):
             return False
         if own and all(any(romanisation_key(x) == romanisation_key(y) for y in theirs) for x in own):
             return False  # one name romanised by each language's convention (Wladimir/Vladimir, Poutine/Putin)
+        if self._translates_words_others_keep(ctx, cl, m, ref):
+            return True
+        if own and all(any(same_place(x, y) for y in theirs) for x in own):
+            return False  # a place named as the version's language names it (Rapid Viena / Rapid Vienna)
         return not _localised(m, ref, list(idx.langs.values()) + ["en"])
+
+    @classmethod
+    def _translates_words_others_keep(cls, ctx: CheckContext, cl: Cluster, m: Mention, ref: Mention) -> bool:
+        """The version turns words of the name into ordinary words of its own language (``Rapide
+        Lisbonne``, ``Rápido Lisboa``) that every other version, two or more, keeps as they are
+        (*Rapid Lisbon*): no localisation, since no other language localises them. The name's
+        other words are kept, inflected, or a place's, which each language names its own way
+        (``Lisbonne``); a name of one word rendered otherwise is the language's name for it
+        (``Kreml``, ``Chine``). Each word is paired with the kept word it looks most like."""
+        theirs = ref.content
+        if len({d for d, ids in ctx.rows[cl.row].cells.items() if ids} - {m.doc}) < 2:
+            return False
+        changed = []
+        for x in m.content:
+            y = max(theirs, key=lambda w: char_similarity(x, w), default="")
+            if same_word(x, y, m.lang, m.lang) or is_place(ref.accented(y)):
+                continue
+            if not is_ordinary([m.accented(x)], m.lang, []):
+                return False
+            changed.append(y)
+        return 0 < len(changed) < len(m.content) and cls._kept_by_all(ctx, cl, m, changed)
 
     def _same_meaning(self, ctx: CheckContext, m: Mention, ref: Mention, own: list[str], theirs: list[str]) -> bool:
         """Every replaced word has a counterpart among the words it replaced, by word-level
