@@ -386,6 +386,10 @@ def test_a_loop_in_a_script_without_spaces_or_one_that_took_its_punctuation_alon
     ("nl", "dat hij meer", "Hij zei dat hij meer dat hij meer zou zeggen."),
     # the copies parted by a no-break space (French before a colon)
     ("fr", "les gens disaient", "Les gens disaient\u00a0les gens disaient\u00a0: c'est fini."),
+    # a loop that took the opening quote of its first copy along, in any quoting style
+    ("es", "frío” y “cansado” por", "El equipo estaba “frío” y “cansado” por “frío” y “cansado” por el viaje."),
+    ("pl", "Ludzie mówią inaczej", "„Ludzie mówią inaczej „Ludzie mówią inaczej niż kiedyś”, dodał."),
+    ("fr", "les gens disaient", "Il a ajouté : « les gens disaient « les gens disaient autre chose »."),
     # in a script without spaces, a loop that starts inside a word, or takes its opening bracket along
     ("ja", "まだ国内に", "600万人の人々はいまだ国内にまだ国内に居住している。"),
     ("ja", "私はあなた", "「私はあなた「私はあなたの目の前に立っています」と女性が言った。"),
@@ -402,6 +406,8 @@ def test_loops_of_function_words_across_a_no_break_space_or_inside_a_word_are_ga
     ("ja", "これは大きな大きな問題の一つだ。"),  # one word said twice (big, big): a doubled word, not a loop
     ("zh", "大家哈哈哈哈哈哈地笑了起来。"),  # one character laughed again and again
     ("fr", "Les gens disaient.\nLes gens disaient autre chose."),  # two lines that begin alike
+    ("es", "Dijo “sí, claro” “sí, claro” con ironía."),  # two quotations side by side
+    ("es", "Respondió sí, claro “sí, claro” con ironía."),  # words echoed in quotes, the first not quoted
 ])
 def test_reduplication_and_repeats_that_are_no_loop_are_fine(lang, text):
     rows = [{"en": "The woman arrived late.", "es": "La mujer llegó tarde.", lang: text}]

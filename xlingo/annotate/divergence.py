@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -632,7 +633,8 @@ def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, 
     written without spaces), one of three or more any word with letters (function words alone
     loop too: ``dem nur der dem nur der``). Between the copies stands white space on one line,
     or the very punctuation that follows the second copy (``in a way», — in a way», —``: the
-    loop took it along), and the copies are written alike inside, punctuation included (``koło
+    loop took it along), or an opening quote or bracket that opens the first copy too (``“en
+    shock” por “en shock” por``), and the copies are written alike inside, punctuation included (``koło
     w koło, w wyniku``: an idiom, then a clause). In a script written without spaces, where a
     loop need not start at a word, a run of three to eight characters (three or more of that
     script) written twice in a row counts too (``まだ国内にまだ国内に``; not one word said twice,
@@ -652,7 +654,10 @@ def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, 
     def looped(i: int, j: int, size: int) -> bool:
         between = text[ws[j - 1].end:ws[j].start]
         after = text[ws[j + size - 1].end:ws[j + size].start] if j + size < n else ""
-        return (not between.strip() and "\n" not in between or between == after) and gaps(i, size) == gaps(j, size)
+        opened = between.strip()  # the copies' own opening quote or bracket (“devastado” y ... por “devastado”)
+        opening = "\n" not in between and all(unicodedata.category(c) in ("Ps", "Pi") or c in "\"'" for c in opened) \
+            and text[:ws[i].start].rstrip().endswith(opened)
+        return (not opened and "\n" not in between or between == after or opening) and gaps(i, size) == gaps(j, size)
 
     def add(a: int, b: int) -> None:
         if not any(x <= b and a <= y for x, y in out):
