@@ -188,6 +188,18 @@ def test_a_name_turned_into_words_of_the_language_is_flagged_where_every_other_v
     assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
 
 
+def test_versions_that_differ_only_by_a_citys_name_vote_as_one_form():
+    # fr and it write the club alike but for the city, each in its language: one form, two
+    # versions, against pt's "Rápido"; the same name with pt's own city's name is no finding
+    rows = [{"pt": "O Rápido de Viena recebe o campeão na quinta-feira à noite.",
+             "fr": "Le Rapid Vienne reçoit le champion jeudi soir.",
+             "it": "Il Rapid Vienna ospita i campioni giovedì sera."}]
+    _, found = run(NameInconsistent, rows, embed=concept_embed)
+    assert [(f.doc, f.text, f.severity) for f in found] == [("pt", "Rápido de Viena", Severity.ERROR)]
+    rows[0]["pt"] = "O Rapid de Viena recebe o campeão na quinta-feira à noite."
+    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+
+
 @pytest.mark.parametrize("row", [
     # the name's head noun as the language writes it, where the others keep "Europa League"
     {"fr": "Le club jouera la Ligue Europa la saison prochaine.",

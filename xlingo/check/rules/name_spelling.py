@@ -183,15 +183,31 @@ def _translated_words(m: Mention, ref: Mention, others: Sequence[str]) -> list[s
 
 
 def _classes(ms: Sequence[Mention]) -> list[list[Mention]]:
+    """The mentions grouped by form: one name in two forms (:func:`equivalent`), or with a city
+    each names as its language does (``Rapid Vienne`` / ``Rapid Vienna``)."""
     out: list[list[Mention]] = []
     for m in ms:
         for c in out:
-            if equivalent(m, c[0]):
+            if equivalent(m, c[0]) or _same_but_cities(m, c[0]):
                 c.append(m)
                 break
         else:
             out.append([m])
     return out
+
+
+def _class_support(idx: NameIndex, cls: Sequence[Mention]) -> tuple[set[str], set[str], bool]:
+    """:meth:`NameIndex.support` of a class of mentions: of its first form, and of the forms that
+    differ from it only by a city's name (:func:`_same_but_cities`)."""
+    forms = {m.words: m for m in cls if m.words == cls[0].words or _same_but_cities(m, cls[0])}
+    parts = [idx.support(m.words, m.lang) for m in forms.values()]
+    return set().union(*(v for v, _, _ in parts)), set().union(*(c for _, c, _ in parts)), any(g for *_, g in parts)
+
+
+def _same_but_cities(a: Mention, b: Mention) -> bool:
+    """Word for word the same name (spelt alike), but for a city's name in each language (GeoNames)."""
+    ca, cb = a.content, b.content
+    return len(ca) == len(cb) and ca != cb and all(x == y or same_place(x, y) for x, y in zip(ca, cb))
 
 
 @register
@@ -203,7 +219,8 @@ class NameInconsistent(Rule):
     matches them across the versions of each row (same words up to case, accents, hyphens,
     inflection; close spelling; words kept and words replaced) and flags the version whose form
     the other versions, the context documents and the do-not-translate glossary do not use.
-    The more sources agree on the other form, the higher the severity; a version that uses
+    The more sources agree on the other form, the higher the severity (forms that differ only
+    by a city's name, each version naming it in its language, are one); a version that uses
     both forms is flagged where it departs from the story; so is a version that puts a common
     word of its language where every other version keeps the name's word, whatever the word
     means (the name garbled or half translated), or that turns words of a name of several into
@@ -266,7 +283,7 @@ class NameInconsistent(Rule):
         classes = _classes(cl.mentions)
         if len(classes) < 2:
             return
-        sup = [idx.support(c[0].words, c[0].lang) for c in classes]
+        sup = [_class_support(idx, c) for c in classes]
         total = [len(v) + len(c) + int(g) for v, c, g in sup]
         best = max(range(len(classes)), key=lambda i: (total[i], len({m.doc for m in classes[i]}), len(classes[i])))
         if total.count(total[best]) > 1:  # no form wins: vote word by word
