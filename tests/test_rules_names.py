@@ -188,6 +188,21 @@ def test_a_name_turned_into_words_of_the_language_is_flagged_where_every_other_v
     assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
 
 
+def test_words_turned_against_one_other_version_are_no_vote_of_other_languages():
+    # the check itself, below the vote: one other version keeping "Rapid" says nothing of what
+    # other languages do; two do
+    from xlingo.names import story_names
+
+    row = {"fr": "Le Rapide Lisbonne reçoit le champion jeudi soir.",
+           "it": "Il Rapid Lisbon ospita i campioni giovedì sera."}
+    for extra, expected in (({}, False), ({"de": "Rapid Lisbon empfängt den Meister am Donnerstagabend."}, True)):
+        ctx = context_for(story_from_rows([{**row, **extra}]), embed=concept_embed)
+        cl = next(c for c in story_names(ctx).clusters[0] if any(m.lang == "fr" for m in c.mentions))
+        m = next(x for x in cl.mentions if x.lang == "fr")
+        ref = next(x for x in cl.mentions if x.lang == "it")
+        assert NameInconsistent._translates_words_others_keep(ctx, cl, m, ref) is expected
+
+
 def test_versions_that_differ_only_by_a_citys_name_vote_as_one_form():
     # fr and it write the club alike but for the city, each in its language: one form, two
     # versions, against pt's "Rápido"; the same name with pt's own city's name is no finding
