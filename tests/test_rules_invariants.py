@@ -519,6 +519,26 @@ def _placed(rows, tokens):
     return [(lang, text) for lang, text, _ in _flagged(rows, token_states=tokens)]
 
 
+@pytest.mark.parametrize("lang, text, city", [
+    ("pt", "O ferry deixou Tampere na segunda-feira, disse o operador.", "Tampere"),
+    ("ru", "Паром покинул Тампере в понедельник, сообщил оператор.", "Тампере"),
+])
+def test_a_city_for_another_city_is_a_swap_whatever_the_encoder_finds(lang, text, city):
+    # the made-up encoder takes the new city for a word of the others ("Monday"); GeoNames knows
+    # both cities' names, and neither is the other's
+    rows = [{"en": "The ferry left Bergen on Monday, the operator said.",
+             "de": "Die Fähre verließ Bergen am Montag, sagte der Betreiber.", lang: text}]
+    embed = _alias_embed({city.lower(): "monday", "montag": "monday"})
+    assert [(lg, found) for lg, found, _ in _flagged(rows, embed)] == [(lang, city)]
+
+
+def test_a_city_named_in_each_language_is_no_city_for_another():
+    rows = [{"en": "The ferry left Munich on Monday, the operator said.",
+             "de": "Die Fähre verließ München am Montag, sagte der Betreiber.",
+             "pt": "O ferry deixou Munique na segunda-feira, disse o operador."}]
+    assert _flagged(rows, _alias_embed({"munique": "monday", "montag": "monday"})) == []
+
+
 def test_a_person_swapped_with_the_first_name_kept_is_flagged_on_the_new_surname():
     rows = [{"en": "The report was written by Lena Vogt, the city's auditor.",
              "fr": "Le rapport a été rédigé par Lena Vogt, l'auditrice de la ville.",

@@ -47,7 +47,7 @@ from xlingo.names import (
     translit_words,
     word_found,
 )
-from xlingo.names.places import is_place, same_place
+from xlingo.names.places import is_city, is_place, same_place
 
 if TYPE_CHECKING:
     from xlingo.annotate.divergence import RowWords
@@ -497,7 +497,8 @@ class NameSubstituted(Rule):
     both can only be names, or where it is a place two versions write alike; by the encoder,
     against words of the story's other rows; either way a name made of no language's words, and
     a city or state two versions write alike, only by a capitalised word, as names are rendered,
-    unless the name's capital is only the sentence's first);
+    unless the name's capital is only the sentence's first; but a city put for another city,
+    GeoNames knowing both and neither by the other's name, whatever the encoder finds);
     wholly, a name of ordinary words for one of ordinary words of its language or of English
     is a translation. An acronym, which follows each language (``HIV``/``VIH``), stands for a
     missing name only where that name has no ordinary words (a person's, a place's: ``MSNBC``
@@ -771,6 +772,8 @@ class NameSubstituted(Rule):
                 swaps.append((m, part, True))
             elif not part and there:
                 swaps.append((m, there, False))
+            elif not part and gone and is_city(m.text) and all(is_city(n.text) for n in gone):
+                swaps.append((m, gone, False))  # a city for another: GeoNames knows both cities' names
             elif not part and gone and not self._found("same_name_z", ctx, k, m.text, others, [
                     w for o in others for q in mentions[o] if any(_same_form(q, n) for n in gone if m in proper_extra
                                                                   and n.key in proper or places[n.key])
