@@ -742,21 +742,25 @@ def test_a_city_named_in_each_language_is_an_exonym_even_where_the_encoder_does_
     assert same.tolist() == [[True, False], [False, False]]
 
 
-#: What a second encoder (USE v3 in a real run) knows of names translated, as phrase -> concept.
-SECOND_NAMES = {"silicon valley": 0, "кремниевую долину": 0, "china": 1, "китай": 1, "сша": 1}
+def _mixed_embed(mixes: dict[str, dict[int, float]], noise: float = 0.02):
+    """Unit vectors of named strings (any case) as mixes of concept axes plus a little noise;
+    other strings get their own random directions."""
+    def embed(texts):
+        out = []
+        for t in texts:
+            seed = int.from_bytes(hashlib.blake2b(t.casefold().encode(), digest_size=4).digest(), "little")
+            v = np.random.default_rng(seed).standard_normal(DIM)
+            if t.casefold() in mixes:
+                v = noise * v + sum(w * np.eye(DIM)[axis] for axis, w in mixes[t.casefold()].items())
+            out.append(v / np.linalg.norm(v))
+        return np.array(out, dtype=np.float32)
+    return embed
 
 
-def _second_embed(texts):
-    out = []
-    for t in texts:
-        seed = int.from_bytes(hashlib.blake2b(t.casefold().encode(), digest_size=4).digest(), "little")
-        noise = np.random.default_rng(seed).standard_normal(DIM)
-        concept = SECOND_NAMES.get(t.casefold())
-        v = noise if concept is None else np.eye(DIM)[concept] + 0.05 * noise
-        if t == "США":  # near China (a country), not China
-            v = v + np.eye(DIM)[3]
-        out.append(v / np.linalg.norm(v))
-    return np.array(out, dtype=np.float32)
+#: What a second encoder (USE v3 in a real run) knows of names translated: США is near China (a
+#: country), not China.
+_second_embed = _mixed_embed({"silicon valley": {0: 1.0}, "кремниевую долину": {0: 1.0}, "china": {1: 1.0},
+                              "китай": {1: 1.0}, "сша": {1: 1.0, 3: 1.0}}, noise=0.05)
 
 
 @pytest.mark.parametrize("lang, text, more, expected", [
@@ -804,27 +808,13 @@ def test_a_name_the_second_encoder_finds_translated_is_an_exonym_unless_another_
         == [[False]]
 
 
-def _mixed_embed(mixes: dict[str, dict[int, float]]):
-    """Unit vectors of named strings as mixes of concept axes (others: their own random axes)."""
-    def embed(texts):
-        out = []
-        for t in texts:
-            seed = int.from_bytes(hashlib.blake2b(t.encode(), digest_size=4).digest(), "little")
-            v = np.random.default_rng(seed).standard_normal(DIM)
-            if t in mixes:
-                v = 0.02 * v + sum(w * np.eye(DIM)[axis] for axis, w in mixes[t].items())
-            out.append(v / np.linalg.norm(v))
-        return np.array(out, dtype=np.float32)
-    return embed
-
-
 def test_a_name_the_encoder_finds_closer_to_another_versions_name_renders_that_one():
     # "Valdoria" is near the missing "Port Elsen" (a city of that country), but nearer "Republic of
     # Valdoria", which another version writes: one name renders one, so the city is missing. The
     # version's own names are no rivals (an encoder puts strings of one script together)
     rows = [{"en": "The summit in Port Elsen ended, the Republic of Valdoria said.",
              "ru": "Саммит в Valdoria завершился, заявила Республика Вальдория."}]
-    embed = _mixed_embed({"Port Elsen": {0: 1.0}, "Valdoria": {0: 0.6, 1: 0.8}, "Republic of Valdoria": {1: 1.0}})
+    embed = _mixed_embed({"port elsen": {0: 1.0}, "valdoria": {0: 0.6, 1: 0.8}, "republic of valdoria": {1: 1.0}})
     ctx = context_for(story_from_rows(rows), embed=embed)
     names = ["Port Elsen", "Republic of Valdoria", "Valdoria", "Lena Holm", "Kari Vik", "Oslo", "Tromsø", "Bergen"]
     theirs = ["Port Elsen", "Republic of Valdoria"]
@@ -835,7 +825,7 @@ def test_a_name_the_encoder_finds_closer_to_another_versions_name_renders_that_o
 
     text = rows[0]["ru"]
     written = (text, [m for m in extract(text, "ru") if m.text == "Valdoria"])
-    second = _mixed_embed({"Elsen": {0: 1.0}, "Valdoria": {0: 0.6, 1: 0.8}, "Republic of Valdoria": {1: 1.0}})
+    second = _mixed_embed({"elsen": {0: 1.0}, "valdoria": {0: 0.6, 1: 0.8}, "republic of valdoria": {1: 1.0}})
     ctx = context_for(story_from_rows(rows), embed=_mixed_embed({}), second_embed=second)
     names[0] = theirs[0] = "Elsen"
     assert NameSubstituted()._exonyms(ctx, ["Elsen"], ["Valdoria"], names, written, rivals=theirs).tolist() \
