@@ -38,6 +38,7 @@ from xlingo.names import (
     initials,
     is_latin,
     is_ordinary,
+    is_title,
     latin_words,
     name_words,
     sounds_alike,
@@ -465,7 +466,11 @@ class NameSubstituted(Rule):
     version makes ``Симпсон`` a name, however common the word, and so does GeoNames for a city,
     US state or country that two versions write alike: ``Oregon``), a name of the version that no
     other version spells is *its own*; a name the version writes as often as the others
-    write it apart (``Love`` beside *Brother Love*) stands for no missing one. Where the
+    write it apart (``Love`` beside *Brother Love*) stands for no missing one; a name of words
+    of one or two letters (``Ri``, ``Xi``), which spelling would find in any text, is found only
+    as written. A city or US state GeoNames knows is a name however common its word, and so is a
+    country put where the others write another name (``Spain`` for *Holt*; missing, a country
+    may be rendered by its adjective: ``nord-coréens``). Where the
     version keeps part of a missing name, an own name right next to the kept words stands
     for the rest (``Kevin Pelley`` for *Kevin Eldon*, ``Glenn Waszyngton`` for *Glen
     Middleton*: a first name one letter longer is a spelling, not a short form) unless the
@@ -578,13 +583,18 @@ class NameSubstituted(Rule):
                 yield from self._version(ctx, k, x, [d for d in docs if d != x], mentions, texts, words, uncased)
 
     @staticmethod
-    def _present(m: Mention, words: Sequence[str], acronyms: bool = True) -> bool:
+    def _present(m: Mention, words: Sequence[str], acronyms: bool = True, short: bool = False) -> bool:
         """The text's ``words`` spell every content word of ``m``; without ``acronyms``, every one
         but its acronyms where it has other words (a title follows its language: ``CEO di
-        Sinovation Ventures`` is kept by ``prezesem firmy Sinovation Ventures``)."""
+        Sinovation Ventures`` is kept by ``prezesem firmy Sinovation Ventures``). A name word of
+        one or two letters, which spelling finds in any text, is found only as written when
+        ``short`` is asked for (``Ri``, ``Xi``: a name of such words has nothing else to find)."""
         titles = set() if acronyms else {w.casefold() for w in m.text.split() if _acronym_word(w)}
         kept = [w for w in content_words(m.words) if w not in titles]
-        return all(word_found(w, words) for w in translit_words(" ".join(kept or content_words(m.words))))
+        key = translit_words(" ".join(kept or content_words(m.words)))
+        if short and key and all(len(w) < 3 for w in key):
+            return all(w in words for w in key)
+        return all(word_found(w, words) for w in key)
 
     def _held(self, m: Mention, others: Sequence[str], words: dict[str, list[str]], uncased: Sequence[str]) -> int:
         """How many versions write name ``m`` alike: the ``others`` (that all do, where it is
@@ -613,7 +623,7 @@ class NameSubstituted(Rule):
         holds shortened), made of words that can only be a name, or kept alike in two scripts
         (``Симпсон``/*Simpson*: a name, however common its word)."""
         def agreed(m: Mention, o: str) -> bool:  # every other version spells it (``Vann`` in *Lt Col Vann*)
-            return all(self._present(m, words[p]) for p in others if p != o)
+            return all(self._present(m, words[p], short=True) for p in others if p != o)
 
         def kept(m: Mention) -> bool:
             return self._two_scripts(m, others, texts, words) or any(
@@ -628,8 +638,13 @@ class NameSubstituted(Rule):
             return _same_form(q, n) or mine > max(sum(_same_form(p, q) and not _same_form(p, n) for p in mentions[o])
                                                    for o in others)
 
+        def short(m: Mention) -> bool:
+            """A name of two letters is missing where not written as it is (``Ri``), unless an acronym
+            or title, which follows the language (``IA``/*KI*, ``Dr``)."""
+            return not (_acronym(m) or any(is_title(w) for w in m.content))
+
         found = {m.key: m for o in others for m in mentions[o] if agreed(m, o)
-                 and not self._present(m, words[x], acronyms=False)
+                 and not self._present(m, words[x], acronyms=False, short=short(m))
                  and (_strong(m, langs, shared=self._held(m, others, words, uncased) >= 2) or kept(m)
                      or self._place(m, x, others, texts, words, uncased)
                      or _acronym(m) and self._held(m, others, words, uncased) >= 2)}
@@ -762,7 +777,8 @@ class NameSubstituted(Rule):
             part = [n for n in pair if m in (beside[n.key] or ())]
             # an acronym follows its language, so it stands only for a name of no ordinary words
             # (a person's, a place's); one name's initials are the other's acronym (``PNG``)
-            gone = [n for n in pair if n in whole and (_strong(m, langs) or not _ordinary_words(n) or places[n.key])] \
+            gone = [n for n in pair if n in whole and (_strong(m, langs) or is_place(m.text) or not _ordinary_words(n)
+                                                       or places[n.key])] \
                 if _strong(m, langs, substitute=True) else \
                 [n for n in pair if n in whole and n.key in proper] if _acronym(m) else []
             gone = [n for n in gone if not _initials_of(m, n) and not _initials_of(n, m)]
@@ -1064,24 +1080,30 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: 
     """A mention that can only be a name: not an acronym (they follow the language), not a
     compound of ordinary words (``Pfandhaus``), not ordinary words of its language
     (``Friday``, ``Commission``; a word more at home in English, ``Massachusetts`` in Dutch,
-    is not one). A ``substitute`` capitalised mid-sentence where capitals mark names is one even
+    is not one, nor is a city or US state GeoNames knows, however common its name: ``Bergen``; nor, as a
+    ``substitute``, a country: ``Spain``, which the others may render by an adjective when they
+    name it, but not put in another name's place).
+    A ``substitute`` capitalised mid-sentence where capitals mark names is one even
     when its words are frequent (``Marco Bellini``; one word, ``Collier``, in a language that
     writes days, months and nationalities in lower case): the encoder then decides whether the
     other versions have a counterpart. A word ``shared`` alike
     by versions in two languages is no compound of theirs (``Warren`` is not *war* + *ren*)."""
     if _acronym(m) or (not shared and m.lang in COMPOUNDING and len(m.content) == 1
-                       and _compound(m.content[0], m.lang)):
+                       and _compound(m.content[0], m.lang) and not is_place(m.text, countries=substitute)):
         return False
     if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and (
             len(m.content) >= 2 or m.lang in LOWER_CASE_COMMON and m.text[:1].isupper()):
         return True
-    return not all(is_ordinary([m.accented(w)], m.lang, [*langs, "en"]) for w in m.content)
+    return is_place(m.text, countries=substitute) or not all(is_ordinary([m.accented(w)], m.lang, [*langs, "en"])
+                                                             for w in m.content)
 
 
 def _name_only(m: Mention, langs: Sequence[str]) -> bool:
     """A :func:`_strong` name none of whose words is an ordinary word of its language
-    (``Steven Gerrard``; not ``Zgromadzeniem Ogólnym ONZ``)."""
-    return _strong(m, langs) and not any(is_ordinary([m.accented(w)], m.lang, [*langs, "en"]) for w in m.content)
+    (``Steven Gerrard``, a city or US state GeoNames knows: ``Singapur``; not ``Zgromadzeniem Ogólnym ONZ``, nor
+    ``North Korea``, which a translation may render by an adjective: ``nord-coréens``)."""
+    return _strong(m, langs) and (is_place(m.text, countries=False) or not any(
+        is_ordinary([m.accented(w)], m.lang, [*langs, "en"]) for w in m.content))
 
 
 def _rendered_by_name(m: Mention, langs: Sequence[str]) -> bool:
