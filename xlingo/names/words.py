@@ -101,6 +101,14 @@ def institution(name: str) -> bool:
     return bool(words) and words[-1].removesuffix("s") in INSTITUTION_HEADS
 
 
+def is_title(word: str) -> bool:
+    """``word`` is a title or honorific put before a person's name in some language (``Senator``,
+    ``Prinz``, ``Mme``, ``Sheikh``: nameparser's list)."""
+    from nameparser.config import CONSTANTS
+
+    return fold(word).rstrip(".") in CONSTANTS.titles
+
+
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 

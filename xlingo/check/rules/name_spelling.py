@@ -27,6 +27,7 @@ from xlingo.names import (
     institution,
     is_latin,
     is_ordinary,
+    is_title,
     katakana_spaced,
     letters,
     name_words,
@@ -359,15 +360,18 @@ class NameInconsistent(Rule):
 
     def _comparable(self, ctx: CheckContext, cl: Cluster, m: Mention, ref: Mention, kind: str, idx: NameIndex) -> bool:
         """A difference worth a finding: short names (long capitalised runs are titles and menus
-        more often than names), not a localisation, not a title or given name put before the
-        same surname, not a city's name in the version's language (GeoNames); a word replaced in a
-        partial rendering must mean what it replaces (``Nuvem``/``Cloud``, not ``Contact``/``Press``)."""
+        more often than names), not a localisation, not a title (nameparser's list: ``Senador``/
+        ``Senator``) or given name put before the same surname, not a city's name in the version's
+        language (GeoNames); a word replaced in a partial rendering must mean what it replaces
+        (``Nuvem``/``Cloud``, not ``Contact``/``Press``)."""
         if max(len(m.content), len(ref.content)) > self.opts["max_words"]:
             return False
         if same_place(m.text, ref.text):
             return False  # one city as each language names it (Nueva York / New York)
         _, own = shared_words(m, ref)
         _, theirs = shared_words(ref, m)
+        if any(words and all(is_title(w) for w in words) for words in (own, theirs)):
+            return False  # a title as the language writes it (Senador/Senator Jeff Flake, Mme/Anna Keller)
         if kind == "partial" and (_prefix_change(m, ref) or not (self._same_meaning(ctx, m, ref, own, theirs)
                                                                   or _common_word_for_kept_name_word(ctx, cl, m, ref, idx))):
             return False
