@@ -296,7 +296,9 @@ def _haystack(text: str) -> str:
 
 def _windows(text: str, toks: Sequence[Token], longest: int) -> dict[int, list[tuple[list[Token], str]]]:
     """Runs of ``size`` tokens (up to ``longest``) that may spell a name, by size, in order: the
-    first token capitalised or shaped, the others joined to it; with their text."""
+    first token capitalised or shaped, the others joined to it, the last no short word in lower
+    case (a name ends with none: ``Rapid Wien am`` spells *Rapid Vienna* closer than ``Rapid
+    Wien`` does); with their text."""
     out: dict[int, list[tuple[list[Token], str]]] = defaultdict(list)
     for a, first in enumerate(toks):
         if not (first.upper_initial or _shaped(first.text)):
@@ -305,7 +307,8 @@ def _windows(text: str, toks: Sequence[Token], longest: int) -> dict[int, list[t
             if a + size > len(toks) or (size > 1 and not toks[a + size - 1].joined):
                 break
             win = list(toks[a:a + size])
-            out[size].append((win, text[win[0].start:win[-1].end]))
+            if size == 1 or not (win[-1].text.islower() and len(win[-1].text) <= 3):
+                out[size].append((win, text[win[0].start:win[-1].end]))
     return out
 
 
