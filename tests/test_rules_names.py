@@ -209,6 +209,19 @@ def test_a_title_as_the_language_writes_it_is_no_name_changed(row, misspelt):
         assert [f.doc for f in run(NameInconsistent, [row], embed=concept_embed)[1]] == [first]
 
 
+def test_a_word_of_the_name_the_others_translate_is_no_misspelling_where_a_version_keeps_it():
+    # "Estadio"/"Estádio" translate the *Stadio* of Naples' stadium, which the German keeps: the two
+    # look alike, but the others' word is their language's own; "John" is everyone's, so "Jonh" is a slip
+    rows = [{"de": "Liverpool spielt am Mittwoch im Stadio San Paolo in Neapel.",
+             "es": "El Liverpool juega el miércoles en el Estadio San Paolo de Nápoles.",
+             "pt": "O Liverpool joga na quarta-feira no Estádio San Paolo em Nápoles."}]
+    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+    rows = [{"es": "Una mujer fue atacada en Jonh Street, en el centro de la ciudad.",
+             "it": "Una donna è stata aggredita in John Street, nel centro della città.",
+             "nl": "Een vrouw werd aangevallen in John Street, in het centrum van de stad."}]
+    assert [(f.doc, f.text) for f in run(NameInconsistent, rows, embed=concept_embed)[1]] == [("es", "Jonh Street")]
+
+
 def test_words_turned_against_one_other_version_are_no_vote_of_other_languages():
     # the check itself, below the vote: one other version keeping "Rapid" says nothing of what
     # other languages do; two do

@@ -155,6 +155,17 @@ def _keeps_original(m: Mention, ref: Mention, idx: NameIndex) -> bool:
         and not _translated_words(m, ref, idx.other_langs(m.lang))
 
 
+def _descriptor_translated(m: Mention, ref: Mention, idx: NameIndex) -> bool:
+    """The words ``ref`` has where ``m``'s differ are common words of ``ref``'s language, at home
+    there more than in the story's other languages (``Estadio``, ``Estádio`` where a German version
+    keeps the *Stadio* of *Stadio San Paolo*): the others translated a word of the name, ``m`` kept
+    it, however alike the two look; a name's own word common everywhere (``John``) is no translation."""
+    _, theirs = shared_words(ref, m)
+    words = [ref.accented(w) for w in theirs]
+    return bool(words) and all(_common_here(ref, w) for w in theirs) \
+        and nativeness(words, ref.lang, idx.other_langs(ref.lang)) >= 1.0
+
+
 def _acronym(m: Mention, word: str) -> bool:
     """The mention writes this (folded) word in capitals: an acronym."""
     return any(fold(t.text) == word and t.text.isupper() and len(t.text) >= 2 for t in tokenize(m.text))
@@ -375,7 +386,8 @@ class NameInconsistent(Rule):
         if kind == "partial" and (_prefix_change(m, ref) or not (self._same_meaning(ctx, m, ref, own, theirs)
                                                                   or _common_word_for_kept_name_word(ctx, cl, m, ref, idx))):
             return False
-        if kind == "partial" and _keeps_original(m, ref, idx):
+        if kind == "partial" and _keeps_original(m, ref, idx) \
+                or kind == "variant" and _descriptor_translated(m, ref, idx):
             return False
         if kind == "partial" and _translated_throughout(m, ref):
             return False
