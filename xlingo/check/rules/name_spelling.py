@@ -155,15 +155,22 @@ def _keeps_original(m: Mention, ref: Mention, idx: NameIndex) -> bool:
         and not _translated_words(m, ref, idx.other_langs(m.lang))
 
 
-def _descriptor_translated(m: Mention, ref: Mention, idx: NameIndex) -> bool:
-    """The words ``ref`` has where ``m``'s differ are common words of ``ref``'s language, at home
-    there more than in the story's other languages (``Estadio``, ``Estádio`` where a German version
-    keeps the *Stadio* of *Stadio San Paolo*): the others translated a word of the name, ``m`` kept
-    it, however alike the two look; a name's own word common everywhere (``John``) is no translation."""
-    _, theirs = shared_words(ref, m)
-    words = [ref.accented(w) for w in theirs]
-    return bool(words) and all(_common_here(ref, w) for w in theirs) \
-        and nativeness(words, ref.lang, idx.other_langs(ref.lang)) >= 1.0
+def _descriptor_translated(cl: Cluster, m: Mention, ref: Mention, idx: NameIndex) -> bool:
+    """Every other version that writes ``ref``'s form has, where ``m``'s words differ, common words
+    of its own language, at home there more than in the story's other languages (``Estadio``,
+    ``Estádio`` where a German version keeps the *Stadio* of *Stadio San Paolo*): they translated a
+    word of the name, ``m`` kept it, however alike the two look. A word common in every language
+    (``John``), or foreign to one of them (the *Research* of *Microsoft Research* in German), is
+    the name's own."""
+    writers = [o for o in cl.mentions if o.doc != m.doc and equivalent(o, ref)]
+
+    def translates(o: Mention) -> bool:
+        _, theirs = shared_words(o, m)
+        words = [o.accented(w) for w in theirs]
+        return bool(words) and all(_common_here(o, w) for w in theirs) \
+            and nativeness(words, o.lang, idx.other_langs(o.lang)) >= 1.0
+
+    return bool(writers) and all(translates(o) for o in writers)
 
 
 def _acronym(m: Mention, word: str) -> bool:
@@ -387,7 +394,7 @@ class NameInconsistent(Rule):
                                                                   or _common_word_for_kept_name_word(ctx, cl, m, ref, idx))):
             return False
         if kind == "partial" and _keeps_original(m, ref, idx) \
-                or kind == "variant" and _descriptor_translated(m, ref, idx):
+                or kind == "variant" and _descriptor_translated(cl, m, ref, idx):
             return False
         if kind == "partial" and _translated_throughout(m, ref):
             return False
