@@ -134,7 +134,8 @@ def test_row_variant_is_found_where_capitals_say_nothing():
 
 def test_a_row_variant_ends_with_no_short_word_in_lower_case():
     # "Rapid Wien am" spells *Rapid Vienna* closer than "Rapid Wien" does; a name ends with no "am"
-    idx = index([{"it": "I Rangers ospitano il Rapid Vienna giovedì.", "fr": "Les Rangers reçoivent le Rapid Vienna jeudi.",
+    idx = index([{"it": "I Rangers ospitano il Rapid Vienna giovedì.",
+                  "fr": "Les Rangers reçoivent le Rapid Vienna jeudi.",
                   "de": "Die Rangers empfangen Rapid Wien am Donnerstag."}])
     assert "Rapid Wien" in texts(idx.by_row[0]["de"])
     assert "Rapid Wien am" not in texts(idx.by_row[0]["de"])
