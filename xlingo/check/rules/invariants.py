@@ -468,9 +468,10 @@ class NameSubstituted(Rule):
     other version spells is *its own*; a name the version writes as often as the others
     write it apart (``Love`` beside *Brother Love*) stands for no missing one; a name of words
     of one or two letters (``Ri``, ``Xi``), which spelling would find in any text, is found only
-    as written. A city or US state GeoNames knows is a name however common its word, and so is a
-    country put where the others write another name (``Spain`` for *Holt*; missing, a country
-    may be rendered by its adjective: ``nord-coréens``). Where the
+    as written. A place GeoNames knows is a name however common its word where it stands in
+    another name's place (``Spain`` for *Holt*, ``Singapur`` for *Menga*); missing, it is one only
+    as other names are (a country may be rendered by its adjective, ``nord-coréens``, and ``Mau``,
+    *bad*, names a city too). Where the
     version keeps part of a missing name, an own name right next to the kept words stands
     for the rest (``Kevin Pelley`` for *Kevin Eldon*, ``Glenn Waszyngton`` for *Glen
     Middleton*: a first name one letter longer is a spelling, not a short form) unless the
@@ -1080,30 +1081,30 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: 
     """A mention that can only be a name: not an acronym (they follow the language), not a
     compound of ordinary words (``Pfandhaus``), not ordinary words of its language
     (``Friday``, ``Commission``; a word more at home in English, ``Massachusetts`` in Dutch,
-    is not one, nor is a city or US state GeoNames knows, however common its name: ``Bergen``; nor, as a
-    ``substitute``, a country: ``Spain``, which the others may render by an adjective when they
-    name it, but not put in another name's place).
+    is not one; nor, as a ``substitute``, is a place GeoNames knows, however common its name:
+    ``Spain``, ``Bergen``; missing, a country may be rendered by an adjective, and a word such as
+    ``Mau``, *bad*, that names a city too, written by one version alone, is no name).
     A ``substitute`` capitalised mid-sentence where capitals mark names is one even
     when its words are frequent (``Marco Bellini``; one word, ``Collier``, in a language that
     writes days, months and nationalities in lower case): the encoder then decides whether the
     other versions have a counterpart. A word ``shared`` alike
     by versions in two languages is no compound of theirs (``Warren`` is not *war* + *ren*)."""
     if _acronym(m) or (not shared and m.lang in COMPOUNDING and len(m.content) == 1
-                       and _compound(m.content[0], m.lang) and not is_place(m.text, countries=substitute)):
+                       and _compound(m.content[0], m.lang) and not (substitute and is_place(m.text))):
         return False
     if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and (
             len(m.content) >= 2 or m.lang in LOWER_CASE_COMMON and m.text[:1].isupper()):
         return True
-    return is_place(m.text, countries=substitute) or not all(is_ordinary([m.accented(w)], m.lang, [*langs, "en"])
-                                                             for w in m.content)
+    return substitute and is_place(m.text) or not all(is_ordinary([m.accented(w)], m.lang, [*langs, "en"])
+                                                       for w in m.content)
 
 
 def _name_only(m: Mention, langs: Sequence[str]) -> bool:
     """A :func:`_strong` name none of whose words is an ordinary word of its language
     (``Steven Gerrard``, a city or US state GeoNames knows: ``Singapur``; not ``Zgromadzeniem Ogólnym ONZ``, nor
     ``North Korea``, which a translation may render by an adjective: ``nord-coréens``)."""
-    return _strong(m, langs) and (is_place(m.text, countries=False) or not any(
-        is_ordinary([m.accented(w)], m.lang, [*langs, "en"]) for w in m.content))
+    return is_place(m.text, countries=False) or _strong(m, langs) and not any(
+        is_ordinary([m.accented(w)], m.lang, [*langs, "en"]) for w in m.content)
 
 
 def _rendered_by_name(m: Mention, langs: Sequence[str]) -> bool:
