@@ -1081,9 +1081,10 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: 
     """A mention that can only be a name: not an acronym (they follow the language), not a
     compound of ordinary words (``Pfandhaus``), not ordinary words of its language
     (``Friday``, ``Commission``; a word more at home in English, ``Massachusetts`` in Dutch,
-    is not one; nor, as a ``substitute``, is a place GeoNames knows, however common its name:
-    ``Spain``, ``Bergen``; missing, a country may be rendered by an adjective, and a word such as
-    ``Mau``, *bad*, that names a city too, written by one version alone, is no name).
+    is not one). A ``substitute`` (a name put where the others write another) that GeoNames
+    knows as a place is one however common its word (``Spain``, ``Bergen``); a missing one is
+    not, for that alone: a country may be rendered by an adjective, and an ordinary word may
+    name a city too (``Mau``, *bad*).
     A ``substitute`` capitalised mid-sentence where capitals mark names is one even
     when its words are frequent (``Marco Bellini``; one word, ``Collier``, in a language that
     writes days, months and nationalities in lower case): the encoder then decides whether the
@@ -1101,8 +1102,8 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: 
 
 def _name_only(m: Mention, langs: Sequence[str]) -> bool:
     """A :func:`_strong` name none of whose words is an ordinary word of its language
-    (``Steven Gerrard``, a city or US state GeoNames knows: ``Singapur``; not ``Zgromadzeniem Ogólnym ONZ``, nor
-    ``North Korea``, which a translation may render by an adjective: ``nord-coréens``)."""
+    (``Steven Gerrard``; not ``Zgromadzeniem Ogólnym ONZ``), or a city or US state GeoNames knows
+    (``Singapur``; not ``North Korea``, which a translation may render by an adjective)."""
     return is_place(m.text, countries=False) or _strong(m, langs) and not any(
         is_ordinary([m.accented(w)], m.lang, [*langs, "en"]) for w in m.content)
 
