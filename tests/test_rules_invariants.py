@@ -595,6 +595,19 @@ def test_an_ordinary_word_that_names_a_city_too_is_no_name_one_version_alone_wri
     assert [n.text for n in missing] == []
 
 
+def test_an_acronym_put_for_a_country_two_versions_write_alike_is_a_swap_but_its_initials_are_not():
+    rows = [{"pt": "Foi o início de uma nova era nas relações com o Chile, disse o ministro.",
+             "es": "Fue el inicio de una nueva era en las relaciones con Chile, dijo el ministro.",
+             "fr": "Ce fut le début d'une nouvelle ère dans les relations avec la MSNBC, a dit le ministre."}]
+    assert [(lg, found) for lg, found, _ in _flagged(rows)] == [("fr", "MSNBC")]
+    rows[0]["fr"] = "Ce fut le début d'une nouvelle ère dans les relations avec le Chili, a dit le ministre."
+    assert _flagged(rows) == []
+    rows = [{"en": "It was the start of a new era in relations with the United Kingdom, the minister said.",
+             "nl": "Het was het begin van een nieuw tijdperk in de betrekkingen met het United Kingdom, zei de minister.",
+             "fr": "Ce fut le début d'une nouvelle ère dans les relations avec le UK, a dit le ministre."}]
+    assert _flagged(rows) == []  # the country's own initials
+
+
 def test_a_city_named_in_each_language_is_no_city_for_another():
     rows = [{"en": "The ferry left Munich on Monday, the operator said.",
              "de": "Die Fähre verließ München am Montag, sagte der Betreiber.",

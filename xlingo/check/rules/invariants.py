@@ -777,11 +777,12 @@ class NameSubstituted(Rule):
             pair = [n for n in missing if _strong(n, langs) or n.key in proper or is_latin(n.text) and is_latin(m.text)]
             part = [n for n in pair if m in (beside[n.key] or ())]
             # an acronym follows its language, so it stands only for a name of no ordinary words
-            # (a person's, a place's); one name's initials are the other's acronym (``PNG``)
+            # (a person's) or a place two versions write alike (``MSNBC`` for *Chile*); one name's
+            # initials are the other's acronym (``PNG``)
             gone = [n for n in pair if n in whole and (_strong(m, langs) or is_place(m.text) or not _ordinary_words(n)
                                                        or places[n.key])] \
                 if _strong(m, langs, substitute=True) else \
-                [n for n in pair if n in whole and n.key in proper] if _acronym(m) else []
+                [n for n in pair if n in whole and (n.key in proper or places[n.key])] if _acronym(m) else []
             gone = [n for n in gone if not _initials_of(m, n) and not _initials_of(n, m)]
             there = [n for n in gone if any(n in p.get(id(m), ()) for p in (linked, placed, slotted))]
             gone = [n for n in gone if n.key not in fewer]
