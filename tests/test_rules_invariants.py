@@ -603,7 +603,8 @@ def test_an_acronym_put_for_a_country_two_versions_write_alike_is_a_swap_but_its
     rows[0]["fr"] = "Ce fut le début d'une nouvelle ère dans les relations avec le Chili, a dit le ministre."
     assert _flagged(rows) == []
     rows = [{"en": "It was the start of a new era in relations with the United Kingdom, the minister said.",
-             "nl": "Het was het begin van een nieuw tijdperk in de betrekkingen met het United Kingdom, zei de minister.",
+             "nl": "Het was het begin van een nieuw tijdperk in de betrekkingen met het United Kingdom, "
+                   "zei de minister.",
              "fr": "Ce fut le début d'une nouvelle ère dans les relations avec le UK, a dit le ministre."}]
     assert _flagged(rows) == []  # the country's own initials
 
