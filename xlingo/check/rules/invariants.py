@@ -508,7 +508,8 @@ class NameSubstituted(Rule):
     wholly, a name of ordinary words for one of ordinary words of its language or of English
     is a translation. An acronym, which follows each language (``HIV``/``VIH``), stands for a
     missing name only where that name has no ordinary words (a person's, a place's: ``MSNBC``
-    for *Menga*) or is written alike in two scripts (``BMW`` for *Simpson*/``Симпсон``), and
+    for *Menga*), is a place two versions write alike (``MSNBC`` for *Chile*) or is written alike
+    in two scripts (``BMW`` for *Simpson*/``Симпсон``), and
     never for one whose initials it spells (``PNG``/*Papua New Guinea*); an acronym that two or
     more other versions write alike (``ISIS``) is missing where a version does not write it, and
     only a name of its own that is no acronym stands in its place; a
