@@ -519,6 +519,12 @@ def _placed(rows, tokens):
     return [(lang, text) for lang, text, _ in _flagged(rows, token_states=tokens)]
 
 
+def _swap_then_fixed(row, lang, name, fixed):
+    """XL803 flags ``name`` in ``lang`` alone, and nothing once that version reads ``fixed``."""
+    assert [(lg, found) for lg, found, _ in _flagged([row])] == [(lang, name)]
+    assert _flagged([{**row, lang: fixed}]) == []
+
+
 @pytest.mark.parametrize("lang, text, city", [
     ("pt", "O ferry deixou Tampere na segunda-feira, disse o operador.", "Tampere"),
     ("ru", "Паром покинул Тампере в понедельник, сообщил оператор.", "Тампере"),
@@ -539,22 +545,18 @@ def test_a_city_for_another_city_is_a_swap_whatever_the_encoder_finds(lang, text
 def test_a_place_however_common_its_name_is_a_name_that_can_stand_for_another(lang, text, place):
     # word lists count country and city names among a language's commonest words; GeoNames knows them
     # for names, so one put where the others name a person is a swap, as any name would be
-    rows = [{"it": "Gran parte del merito va a Holt per come ha ricostruito la squadra.",
-             "nl": "Veel lof gaat naar Holt voor de manier waarop hij de ploeg herbouwde.", lang: text}]
-    assert [(lg, found) for lg, found, _ in _flagged(rows)] == [(lang, place)]
-    rows[0][lang] = text.replace(place, "Holt")
-    assert _flagged(rows) == []
+    row = {"it": "Gran parte del merito va a Holt per come ha ricostruito la squadra.",
+           "nl": "Veel lof gaat naar Holt voor de manier waarop hij de ploeg herbouwde.", lang: text}
+    _swap_then_fixed(row, lang, place, text.replace(place, "Holt"))
 
 
 def test_a_name_of_two_letters_is_found_only_as_written():
     # spelling finds "Ri" in any text, so its swap for "Tornillo" went unseen; written out in two
     # other versions (in Cyrillic, by its sounds), it is missing where neither is
-    rows = [{"es": "Aunque Ri repitió las quejas conocidas, su discurso fue moderado.",
-             "ru": "Хотя Ри повторил известные жалобы, его речь была сдержанной.",
-             "it": "Sebbene Tornillo abbia ripetuto le note lamentele, il suo discorso è stato moderato."}]
-    assert [(lg, found) for lg, found, _ in _flagged(rows)] == [("it", "Tornillo")]
-    rows[0]["it"] = "Sebbene Ri abbia ripetuto le note lamentele, il suo discorso è stato moderato."
-    assert _flagged(rows) == []
+    row = {"es": "Aunque Ri repitió las quejas conocidas, su discurso fue moderado.",
+           "ru": "Хотя Ри повторил известные жалобы, его речь была сдержанной.",
+           "it": "Sebbene Tornillo abbia ripetuto le note lamentele, il suo discorso è stato moderato."}
+    _swap_then_fixed(row, "it", "Tornillo", row["it"].replace("Tornillo", "Ri"))
 
 
 def test_a_short_name_is_found_only_as_written_when_asked():
@@ -596,12 +598,10 @@ def test_an_ordinary_word_that_names_a_city_too_is_no_name_one_version_alone_wri
 
 
 def test_an_acronym_put_for_a_country_two_versions_write_alike_is_a_swap_but_its_initials_are_not():
-    rows = [{"pt": "Foi o início de uma nova era nas relações com o Chile, disse o ministro.",
-             "es": "Fue el inicio de una nueva era en las relaciones con Chile, dijo el ministro.",
-             "fr": "Ce fut le début d'une nouvelle ère dans les relations avec la MSNBC, a dit le ministre."}]
-    assert [(lg, found) for lg, found, _ in _flagged(rows)] == [("fr", "MSNBC")]
-    rows[0]["fr"] = "Ce fut le début d'une nouvelle ère dans les relations avec le Chili, a dit le ministre."
-    assert _flagged(rows) == []
+    row = {"pt": "Foi o início de uma nova era nas relações com o Chile, disse o ministro.",
+           "es": "Fue el inicio de una nueva era en las relaciones con Chile, dijo el ministro.",
+           "fr": "Ce fut le début d'une nouvelle ère dans les relations avec la MSNBC, a dit le ministre."}
+    _swap_then_fixed(row, "fr", "MSNBC", row["fr"].replace("la MSNBC", "le Chili"))
     rows = [{"en": "It was the start of a new era in relations with the United Kingdom, the minister said.",
              "nl": "Het was het begin van een nieuw tijdperk in de betrekkingen met het United Kingdom, "
                    "zei de minister.",
