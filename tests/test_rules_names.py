@@ -67,6 +67,13 @@ def run(rule, rows, context=None, embed=None, **kwargs):
     return story, list(rule().check(ctx))
 
 
+def flagged_then_fixed(row, lang, fixed):
+    """XL201's findings on ``row`` as (version, text, suggestion, severity), asserting there are none
+    once version ``lang`` reads ``fixed``."""
+    assert run(NameInconsistent, [{**row, lang: fixed}], embed=concept_embed)[1] == []
+    return [(f.doc, f.text, f.suggestion, f.severity) for f in run(NameInconsistent, [row], embed=concept_embed)[1]]
+
+
 def test_rules_are_registered_with_docs():
     codes = {r.code: r for r in all_rules()}
     for rule in (NameInconsistent, NameTranslatedLiterally, NameCasing):
@@ -132,42 +139,35 @@ def test_acronyms_legal_forms_and_titles_may_differ_between_versions():
 def test_a_word_before_an_institutions_head_is_part_of_its_name_not_a_title():
     # the words before "Commission" are the name itself: one replaced is the name changed, however the
     # rest ends alike; a title before a person's surname (Mme Keller / Anna Keller) is still left alone
-    rows = [{"en": "The Silver Lake Commission closed the bay, Commissioner Anna Keller said.",
-             "fr": "La Silver Lake Commission a fermé la baie, a déclaré Mme Keller.",
-             "es": "La Silver Lake Commission cerró la bahía, dijo la comisionada Anna Keller.",
-             "pt": "A Prata Lake Commission fechou a baía, disse a comissária Anna Keller.",
-             "ru": "Комиссия Silver Lake Commission закрыла залив, сообщила Анна Келлер."}]
-    story, found = run(NameInconsistent, rows, embed=concept_embed)
-    assert [(f.doc, f.text, f.suggestion) for f in found] == [("pt", "Prata Lake Commission", "Silver Lake Commission")]
-    assert "partly translated" in found[0].message and found[0].severity == Severity.ERROR
-    rows[0]["pt"] = "A Silver Lake Commission fechou a baía, disse a comissária Anna Keller."
-    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+    row = {"en": "The Silver Lake Commission closed the bay, Commissioner Anna Keller said.",
+           "fr": "La Silver Lake Commission a fermé la baie, a déclaré Mme Keller.",
+           "es": "La Silver Lake Commission cerró la bahía, dijo la comisionada Anna Keller.",
+           "pt": "A Prata Lake Commission fechou a baía, disse a comissária Anna Keller.",
+           "ru": "Комиссия Silver Lake Commission закрыла залив, сообщила Анна Келлер."}
+    assert flagged_then_fixed(row, "pt", row["pt"].replace("Prata", "Silver")) == [
+        ("pt", "Prata Lake Commission", "Silver Lake Commission", Severity.ERROR)]
+    assert "partly translated" in run(NameInconsistent, [row], embed=concept_embed)[1][0].message
 
 
 def test_a_name_written_in_katakana_counts_as_kept_by_its_sounds():
     # one other Latin-script version keeps "Sartori" and the Japanese writes it by its sounds, with
     # no space around it: two versions against "Sastre"; a Japanese name of other sounds keeps nothing
-    rows = [{"pt": "O golo decisivo foi marcado por Nico Sartori no último minuto.",
-             "ja": "決勝ゴールは終了間際にニコ・サルトーリが決めた。",
-             "es": "El gol decisivo lo marcó Nico Sastre en el último minuto."}]
-    story, found = run(NameInconsistent, rows, embed=concept_embed)
-    assert [(f.doc, f.text, f.suggestion, f.severity) for f in found] == [
+    row = {"pt": "O golo decisivo foi marcado por Nico Sartori no último minuto.",
+           "ja": "決勝ゴールは終了間際にニコ・サルトーリが決めた。",
+           "es": "El gol decisivo lo marcó Nico Sastre en el último minuto."}
+    assert flagged_then_fixed(row, "ja", "決勝ゴールは終了間際にニコ・ロッシが決めた。") == [
         ("es", "Nico Sastre", "Nico Sartori", Severity.ERROR)]
-    rows[0]["ja"] = "決勝ゴールは終了間際にニコ・ロッシが決めた。"
-    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
 
 
 def test_a_city_renamed_by_a_word_is_flagged_and_its_exonym_is_not():
     # a city takes no title or given name: a word put before its kept part is the name changed
     # (``Largo`` for *Long*); the name a language gives the city (GeoNames) is no slip
-    rows = [{"en": "The festival moves from New Orleans to Long Beach in May.",
-             "de": "Das Festival zieht im Mai von New Orleans nach Long Beach.",
-             "es": "El festival se traslada en mayo de Nueva Orleans a Largo Beach.",
-             "pt": "O festival muda-se em maio de Nova Orleães para Long Beach."}]
-    story, found = run(NameInconsistent, rows, embed=concept_embed)
-    assert [(f.doc, f.text, f.suggestion) for f in found] == [("es", "Largo Beach", "Long Beach")]
-    rows[0]["es"] = "El festival se traslada en mayo de Nueva Orleans a Long Beach."
-    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+    row = {"en": "The festival moves from New Orleans to Long Beach in May.",
+           "de": "Das Festival zieht im Mai von New Orleans nach Long Beach.",
+           "es": "El festival se traslada en mayo de Nueva Orleans a Largo Beach.",
+           "pt": "O festival muda-se em maio de Nova Orleães para Long Beach."}
+    assert flagged_then_fixed(row, "es", row["es"].replace("Largo", "Long")) == [
+        ("es", "Largo Beach", "Long Beach", Severity.ERROR)]
 
 
 def test_a_name_turned_into_words_of_the_language_is_flagged_where_every_other_version_keeps_it():
@@ -179,13 +179,11 @@ def test_a_name_turned_into_words_of_the_language_is_flagged_where_every_other_v
     _, found = run(NameInconsistent, rows, embed=concept_embed)
     assert [(f.doc, f.text, f.suggestion, f.severity) for f in found] == [
         ("fr", "Rapide Lisbonne", "Rapid Lisbon", Severity.ERROR)]
-    rows = [{"pt": "O Rápido Lisboa recebe o campeão na quinta-feira à noite no estádio.",
-             "pl": "Rapid Lisbon podejmie mistrzów w czwartek wieczorem na stadionie.",
-             "de": "Rapid Lisbon empfängt den Meister am Donnerstagabend im Stadion."}]
-    _, found = run(NameInconsistent, rows, embed=concept_embed)
-    assert [(f.doc, f.text, f.suggestion) for f in found] == [("pt", "Rápido Lisboa", "Rapid Lisbon")]
-    rows[0]["pt"] = "O Rapid Lisboa recebe o campeão na quinta-feira à noite no estádio."
-    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+    row = {"pt": "O Rápido Lisboa recebe o campeão na quinta-feira à noite no estádio.",
+           "pl": "Rapid Lisbon podejmie mistrzów w czwartek wieczorem na stadionie.",
+           "de": "Rapid Lisbon empfängt den Meister am Donnerstagabend im Stadion."}
+    assert flagged_then_fixed(row, "pt", row["pt"].replace("Rápido", "Rapid")) == [
+        ("pt", "Rápido Lisboa", "Rapid Lisbon", Severity.ERROR)]
 
 
 @pytest.mark.parametrize("row, misspelt", [
@@ -291,13 +289,11 @@ def test_a_localised_kept_declined_or_lone_rendering_is_no_finding(row):
 def test_a_name_word_replaced_by_a_common_word_is_flagged_however_the_others_keep_it():
     # pt puts an ordinary word (common in Italian too) where every other version keeps "Gazette"; the
     # place name the versions share is no cognate that would make it a name translated word for word
-    rows = [{"nl": "Volgens de London Gazette stak het bataljon het kanaal over in dichte mist.",
-             "it": "Secondo la London Gazette, il battaglione attraversò il canale nella nebbia fitta.",
-             "pt": "Segundo o London Vista, o batalhão atravessou o canal num nevoeiro cerrado."}]
-    _, found = run(NameInconsistent, rows, embed=concept_embed)
-    assert [(f.doc, f.text, f.suggestion) for f in found] == [("pt", "London Vista", "London Gazette")]
-    rows[0]["pt"] = "Segundo a London Gazette, o batalhão atravessou o canal num nevoeiro cerrado."
-    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+    row = {"nl": "Volgens de London Gazette stak het bataljon het kanaal over in dichte mist.",
+           "it": "Secondo la London Gazette, il battaglione attraversò il canale nella nebbia fitta.",
+           "pt": "Segundo o London Vista, o batalhão atravessou o canal num nevoeiro cerrado."}
+    fixed = "Segundo a London Gazette, o batalhão atravessou o canal num nevoeiro cerrado."
+    assert flagged_then_fixed(row, "pt", fixed) == [("pt", "London Vista", "London Gazette", Severity.ERROR)]
 
 
 def test_a_version_in_another_script_keeps_a_name_word_it_writes_by_its_sounds():
