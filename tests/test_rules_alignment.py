@@ -139,3 +139,57 @@ def test_every_rule_is_documented_in_four_parts():
         doc = rule.doc()
         for part in ("What it does", "Why is this bad?", "Example", "Use instead"):
             assert part in doc, (rule.code, part)
+
+
+_CONCEPTS = {"museum": ("museo", "muzeum", "美術館"), "reopens": ("reabre", "otwarte", "再開"),
+             "friday": ("viernes", "piątek", "金曜日"), "works": ("obras", "prac", "工事"),
+             "mayor": ("alcalde", "burmistrz", "市長"), "great": ("gran", "wielkim", "素晴らしい")}
+
+
+def _concept_embed(texts):
+    """A made-up encoder of meaning: a shared component plus one per concept a text names, in any
+    of the three languages (Japanese matched inside the text)."""
+    out = []
+    for t in texts:
+        low = t.lower()
+        v = [1.0] + [float(sum(w in low for w in words)) for words in _CONCEPTS.values()]
+        out.append(np.array(v) / np.linalg.norm(v))
+    return np.stack(out)
+
+
+_NEWS = {"es": ["El museo reabre el viernes tras dos años de obras.", "El alcalde habló de un gran día."],
+         "pl": ["Muzeum zostanie otwarte w piątek po dwóch latach prac.", "Burmistrz mówił o wielkim dniu."]}
+
+
+def test_a_sentence_the_aligner_merged_away_from_one_version_is_missing_there():
+    # the other versions' two sentences meet the Japanese one in a row: it lacks the mayor's words
+    story = story_from_rows([{**_NEWS, "ja": "美術館は二年間の工事を経て金曜日に再開する。"}])
+    [f] = MissingSentence().check(context_for(story, second_embed=_concept_embed))
+    assert (f.doc, f.severity, f.start, f.end) == ("ja", Severity.WARNING, len(story.document("ja").text),
+                                                   len(story.document("ja").text))
+    assert {(r.lang, r.text) for r in f.related} == {("es", _NEWS["es"][1]), ("pl", _NEWS["pl"][1])}
+    # at the start where the first sentence is the one left out
+    story = story_from_rows([{**_NEWS, "ja": "市長は素晴らしい日だと述べた。"}])
+    [f] = MissingSentence().check(context_for(story, second_embed=_concept_embed))
+    assert (f.doc, f.start, {r.text for r in f.related}) == ("ja", 0, {_NEWS["es"][0], _NEWS["pl"][0]})
+
+
+def test_two_sentences_said_in_one_or_two_are_no_sentence_missing():
+    for ja in (["美術館は二年間の工事を経て金曜日に再開する。", "市長は素晴らしい日だと述べた。"],
+               "美術館は二年間の工事を経て金曜日に再開し、市長は素晴らしい日だと述べた。"):  # merged into one
+        ctx = context_for(story_from_rows([{**_NEWS, "ja": ja}]), second_embed=_concept_embed)
+        assert list(MissingSentence().check(ctx)) == []
+    # a closing quotation mark the segmenter left on its own is nothing to translate
+    row = {"es": [_NEWS["es"][0], "»"], "pl": [_NEWS["pl"][0], "”"], "ja": "美術館は二年間の工事を経て金曜日に再開する。"}
+    assert list(MissingSentence().check(context_for(story_from_rows([row]), second_embed=_concept_embed))) == []
+    # one other version alone holds the mayor's words (the Polish splits the news in two): no vote
+    row = {"es": _NEWS["es"], "pl": ["Muzeum zostanie otwarte w piątek.", "Po dwóch latach prac."],
+           "ja": "美術館は二年間の工事を経て金曜日に再開する。"}
+    assert list(MissingSentence().check(context_for(story_from_rows([row]), second_embed=_concept_embed))) == []
+
+
+def test_a_merged_row_is_judged_only_by_a_vote_and_a_second_encoder():
+    row = {**_NEWS, "ja": "美術館は二年間の工事を経て金曜日に再開する。"}
+    assert list(MissingSentence().check(context_for(story_from_rows([row])))) == []  # no second encoder
+    pair = {"es": _NEWS["es"], "ja": row["ja"]}  # two versions: nothing tells which side is right
+    assert list(MissingSentence().check(context_for(story_from_rows([pair]), second_embed=_concept_embed))) == []

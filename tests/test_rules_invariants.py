@@ -625,6 +625,33 @@ def test_a_person_swapped_with_the_first_name_kept_is_flagged_on_the_new_surname
     assert {(s.lang, s.text) for s in found[0].related} == {("en", "Lena Vogt"), ("fr", "Lena Vogt")}
 
 
+@pytest.mark.parametrize("lang, text, word", [
+    ("pt", "O livre foi defendido pelo guarda-redes Ewan Preocupado, disse o treinador.", "Preocupado"),
+    ("nl", "De vrije trap werd gestopt door doelman Ewan Bezorgd, zei de trainer.", "Bezorgd"),
+])
+def test_a_surname_capitalised_inside_is_no_ordinary_word_the_version_translates(lang, text, word):
+    # word lists count famous surnames (McCarthy, McGregor) among common English words, which made
+    # the ordinary word put for one read as its translation; a capital inside is a name's own spelling
+    row = {"fr": "Le coup franc a été arrêté par le gardien Ewan McCarthy, a dit l'entraîneur.",
+           "it": "La punizione è stata parata dal portiere Ewan McCarthy, ha detto l'allenatore.", lang: text}
+    _swap_then_fixed(row, lang, f"Ewan {word}", text.replace(word, "McCarthy"))
+
+
+def test_a_surname_capitalised_inside_put_in_an_english_version_is_a_name_standing_for_another():
+    row = {"es": "El alcalde Okafor inauguró el puente el lunes.",
+           "de": "Bürgermeister Okafor eröffnete am Montag die Brücke.",
+           "en": "Mayor McCarthy opened the bridge on Monday."}
+    _swap_then_fixed(row, "en", "McCarthy", row["en"].replace("McCarthy", "Okafor"))
+
+
+def test_capitalised_inside():
+    from xlingo.names import capitalised_inside
+
+    assert capitalised_inside("Ewan McCarthy") and capitalised_inside("Leonardo DiCaprio")
+    assert not capitalised_inside("Ewan Mccarthy") and not capitalised_inside("NATO")
+    assert not capitalised_inside("Москва") and not capitalised_inside("東京")
+
+
 def test_a_person_swapped_in_a_cyrillic_version_is_a_warning_and_an_error_where_its_script_confirms_it():
     """Across scripts no spelling confirms that two names differ (a transliteration, an exonym, a
     declined form or a translated nickname fails it as a swap does): a warning; an error where

@@ -109,6 +109,13 @@ def is_title(word: str) -> bool:
     return fold(word).rstrip(".") in CONSTANTS.titles
 
 
+def capitalised_inside(text: str) -> bool:
+    """A word of ``text`` has a capital after a small letter (``McGregor``, ``DiCaprio``,
+    ``LeBron``): a name's own spelling, whatever its folded word's frequency says (word lists
+    count famous surnames as common English words)."""
+    return any(a.islower() and b.isupper() for w in text.split() for a, b in zip(w, w[1:]))
+
+
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from xlingo.check.base import CheckContext, Rule, register
+from xlingo.check.probes import cut_gain, cut_spans
 from xlingo.model import Finding, Severity
 from xlingo.stats import MAD_TO_SIGMA, median_mad
 
@@ -34,6 +35,39 @@ def _unmatched_rows(ctx: CheckContext) -> Iterator[tuple[int, list[str], list[st
             yield k, present, absent
 
 
+def merged_drop(ctx: CheckContext, k: int, doc: str) -> tuple[float, int, list[str]] | None:
+    """Where every other version of row ``k`` (two or more) holds two sentences or more there (the
+    aligner may have merged into the row a sentence ``doc`` lacks, next to one it has): how much
+    closer to ``doc`` they all come once their first sentence, or their last, is cut out of each,
+    as the least over them of the share of their cosine distance the cut closes
+    (:func:`xlingo.check.probes.cut_gain`, under the row score's second encoder), at the end
+    where that is larger; with that end (0 or -1) and those versions. None where the row has no
+    such shape or there is no second encoder. A version that says what the cut sentence says,
+    in one sentence or two, pulls the others away once it is cut; a version that dropped it is
+    the others without it."""
+    row = ctx.rows[k]
+    ids = row.cells.get(doc, ())
+    others = [d for d, h in row.cells.items() if d != doc and h]
+    if (ctx.second_embed is None or not ids or ctx.is_boilerplate(doc, ids) or len(others) < 2
+            or any(len(row.cells[d]) < 2 or ctx.is_boilerplate(d, row.cells[d]) for d in others)):
+        return None
+    here = ctx.row_text(k, doc)
+    least = []
+    for end in (0, -1):
+        cuts = [ctx.row_sentences(k, d)[end] for d in others]
+        if not all(any(ch.isalnum() for ch in cut.text) for cut in cuts):
+            least.append(float("-inf"))  # punctuation alone is nothing to translate
+            continue
+        gains = []
+        for d, cut in zip(others, cuts):
+            start, text = ctx.row_span(k, d)[0], ctx.row_text(k, d)
+            gains.append(cut_gain(ctx.second_embed, text, cut_spans(text, [(cut.start - start, cut.end - start)]),
+                                  [here]))
+        least.append(min(gains))
+    at = int(np.argmax(least))
+    return float(least[at]), -at, others
+
+
 @register
 class MissingSentence(Rule):
     """Sentence present in most versions, missing in one.
@@ -41,7 +75,12 @@ class MissingSentence(Rule):
     ## What it does
     Flags a version that has no counterpart for a sentence that the majority of the
     other versions have, at the place where the sentence should be. Punctuation alone (a
-    closing quotation mark the segmenter left on its own) is nothing to translate.
+    closing quotation mark the segmenter left on its own) is nothing to translate. A
+    sentence dropped next to one the version keeps may leave no row empty: the aligner
+    merges it with its neighbour in the versions that have it. Where every other version
+    (two or more) holds two sentences or more in a row, the first or last of them is missing
+    from this version when cutting it out of all of them brings them closer to this one (a
+    version that says the same in one sentence pulls them away once it is cut).
 
     ## Why is this bad?
     A dropped sentence silently removes information (a figure, a denial, a source)
@@ -65,12 +104,41 @@ class MissingSentence(Rule):
     severity = Severity.ERROR
     levels = {
         Severity.ERROR: "three or more versions and the missing sentence has at least `min_words` words",
-        Severity.WARNING: "two versions (nothing tells which side is right) or a sentence shorter than `min_words` words",
+        Severity.WARNING: "two versions (nothing tells which side is right) or a sentence shorter than `min_words` "
+                          "words; or the first or last sentence of a row where every other version (two or more) "
+                          "holds two sentences or more, when cutting it out of each of them brings them all "
+                          "closer to this version by at least `merged_gain` of their cosine distance (the row "
+                          "score's second encoder): the aligner merged the sentence this version lacks with its "
+                          "neighbour",
     }
     summary = "A sentence the other versions have is missing in this one"
-    options = {"min_words": 4.0}
+    # merged_gain: benchmarks/merged_drop.py, by document-level cross-validation within its clean-text budget
+    options = {"min_words": 4.0, "merged_gain": 0.019}
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        yield from self._unmatched(ctx)
+        yield from self._merged(ctx)
+
+    def _merged(self, ctx: CheckContext) -> Iterator[Finding]:
+        """A sentence the others merged into a row with its neighbour that this version lacks, found
+        by :func:`merged_drop`, at the end of this version's cell where it would stand."""
+        for k, row in ctx.content_rows():
+            for doc, ids in row.cells.items():
+                found = ctx.cached(merged_drop, k, doc)
+                if found is None or found[0] < self.opts["merged_gain"]:
+                    continue
+                gain, end, others = found
+                related = [ctx.span(d, (s := ctx.row_sentences(k, d)[end]).start, s.end) for d in others]
+                where = ctx.row_span(k, doc)[end]
+                langs = ", ".join(ctx.story.document(d).lang for d in others)
+                yield ctx.finding(self, doc, where, where,
+                                  f"missing here: `{_clip(related[0].text)}` ({langs}) has no translation in this "
+                                  f"version (merged there with its neighbour; cut out of theirs, their cosine distance "
+                                  f"to this version changes by {-gain:+.0%})", row=k, related=related,
+                                  severity=Severity.WARNING)
+
+    def _unmatched(self, ctx: CheckContext) -> Iterator[Finding]:
+        """A row where a majority of the versions have text and this one has none."""
         n = len(ctx.documents)
         for k, present, absent in _unmatched_rows(ctx):
             if len(present) * 2 <= n:

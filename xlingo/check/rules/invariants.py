@@ -33,6 +33,7 @@ from xlingo.names import (
     Mention,
     NameIndex,
     calibrated,
+    capitalised_inside,
     cased,
     content_words,
     initials,
@@ -883,7 +884,9 @@ class NameSubstituted(Rule):
             ctx, m, parts, kept) else ()
         # (English words are translated in other languages, not in English: ``Palin``, frequent in
         # English news, is no word an English version would render otherwise)
-        rest = [(residue, n.lang)] + ([(residue, "en")] if primary_language(m.lang) != "en" else [])
+        # (nor is a word capitalised inside, ``McGregor``, however common word lists count it)
+        rest = [] if capitalised_inside(residue) else \
+            [(residue, n.lang)] + ([(residue, "en")] if primary_language(m.lang) != "en" else [])
         if any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang]) for t, lang in (*rest, *title)):
             return True
         return bool(self._exonyms(ctx, [residue], [" ".join(new)], [t for t in names if t != n.text]).any())
@@ -1083,7 +1086,8 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: 
     """A mention that can only be a name: not an acronym (they follow the language), not a
     compound of ordinary words (``Pfandhaus``), not ordinary words of its language
     (``Friday``, ``Commission``; a word more at home in English, ``Massachusetts`` in Dutch,
-    is not one). A ``substitute`` (a name put where the others write another) that GeoNames
+    is not one; nor is a word capitalised inside, ``McGregor``). A ``substitute`` (a name put
+    where the others write another) that GeoNames
     knows as a place is one however common its word (``Spain``, ``Bergen``); a missing one is
     not, for that alone: a country may be rendered by an adjective, and an ordinary word may
     name a city too (``Mau``, *bad*).
@@ -1098,8 +1102,8 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: 
     if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and (
             len(m.content) >= 2 or m.lang in LOWER_CASE_COMMON and m.text[:1].isupper()):
         return True
-    return substitute and is_place(m.text) or not all(is_ordinary([m.accented(w)], m.lang, [*langs, "en"])
-                                                       for w in m.content)
+    return substitute and is_place(m.text) or capitalised_inside(m.text) or not all(
+        is_ordinary([m.accented(w)], m.lang, [*langs, "en"]) for w in m.content)
 
 
 def _name_only(m: Mention, langs: Sequence[str]) -> bool:

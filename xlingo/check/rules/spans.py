@@ -418,8 +418,8 @@ class SpanOmission(_SpanRule):
     kind = "omission"
     # the drop probe: a logistic fit of its three signals, its floor within 0.1 warnings per 100 clean
     # sentences (benchmarks/omission_probe.py, which cross-validates both by document)
-    options = {**_SpanRule.options, "probe_vote": 2.0, "probe_vote_weight": 2.67, "probe_gain_weight": 3.976,
-               "probe_length_weight": 0.554, "probe_floor": 6.474}
+    options = {**_SpanRule.options, "probe_vote": 2.0, "probe_vote_weight": 2.642, "probe_gain_weight": 3.772,
+               "probe_length_weight": 0.698, "probe_floor": 6.62}
     levels = {**_SpanRule.levels,
               Severity.WARNING: _SpanRule.levels[Severity.WARNING] + "; or, with three or more versions, a gap "
                                 "the N-way vote found (evidence from `probe_vote`) that the drop probe confirms: "
