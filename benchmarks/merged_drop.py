@@ -28,7 +28,6 @@ every document, it is what XL001 ships.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Sequence
@@ -36,14 +35,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from mqm import fold_models  # noqa: E402
-from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents, load_documents  # noqa: E402
-from omission_probe import clean_stories  # noqa: E402
-from perturb import gold_in_document, is_hit, ntrex_suite  # noqa: E402
+from ntrex import load_documents  # noqa: E402
+from omission_probe import clean_probes, clean_stories, collect_with, probe_arguments, suite_probes  # noqa: E402
 
 from xlingo.check.rules.alignment import MissingSentence, merged_drop  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
-from xlingo.model import Severity  # noqa: E402
 from xlingo.output import write_atomic  # noqa: E402
 
 FOLDS = 5
@@ -71,35 +67,17 @@ def _probed(story, rule: RecordingMissing) -> list[tuple[object, float]]:
 
 
 def collect(engine, rule: RecordingMissing, folder: str, folds: dict, per_type: int, seeds: Sequence[int],
-            triples: int, triple_seed: int) -> tuple[list[dict], list[dict], dict[str, int]]:
+            triples: int, triple_seed: int) -> tuple[list[dict], list[dict], dict[tuple[str, str], int]]:
     """Sentence-drop cases (each: document, the probe's gains at the drop, caught by another
-    warning), clean candidates (document, gain), and clean sentences per document."""
-    cases = []
-    for seed in seeds:
-        for case in ntrex_suite(folder, engine.embedder, per_type=per_type, seed=seed):
-            if case.kind != "sentence":
-                continue
-            doc = case.id.split("-", 2)[2]
-            engine.meaning_model = folds.get(f"ntrex:{doc}")
-            rule.seen.clear()
-            story = engine.build_story(documents(case.versions), story_id=case.id)
-            gold = gold_in_document(case)
-            probed = _probed(story, rule)
-            raised = [f for f, _ in probed]
-            cases.append({"document": doc, "at_gold": [g for f, g in probed if is_hit(f, case, gold)],
-                          "caught_without": any(is_hit(f, case, gold) for f in story.findings
-                                                if f.severity >= Severity.WARNING and f not in raised)})
-    clean, sentences = [], {}
+    warning), clean candidates (document, setting, gain), and clean sentences per document and setting."""
+    cases = suite_probes(engine, rule, _probed, folder, folds, "sentence", per_type, seeds)
     stories = clean_stories(folder, triples, triple_seed)
     stories += [story for langs in MIXED for story in load_documents(folder, langs)]
-    for doc, versions in stories:
-        engine.meaning_model = folds.get(f"ntrex:{doc}")
-        docs = documents(versions)
-        rule.seen.clear()
-        story = engine.build_story(docs, story_id=doc)
+    clean, sentences = [], {}
+    for doc, versions, n, gains in clean_probes(engine, rule, _probed, folds, stories):
         setting = "/".join(versions) if len(versions) == 4 or tuple(versions) in MIXED else "random triples"
-        sentences[(doc, setting)] = sentences.get((doc, setting), 0) + sum(len(d.sentences) for d in docs)
-        clean += [{"document": doc, "setting": setting, "gain": g} for _, g in _probed(story, rule)]
+        sentences[(doc, setting)] = sentences.get((doc, setting), 0) + n
+        clean += [{"document": doc, "setting": setting, "gain": g} for g in gains]
     return cases, clean, sentences
 
 
@@ -152,26 +130,10 @@ def cross_validate(cases: list[dict], clean: list[dict], sentences: dict[tuple[s
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("folder", nargs="?", default=str(DEFAULT_DATA), help="ntrex-dev folder")
-    ap.add_argument("--cv-models", help="folder of fold meaning models (training/train_meaning.py --cv-out)")
-    ap.add_argument("--per-type", type=int, default=40, help="sentence drops drawn per seed")
-    ap.add_argument("--seeds", default="13,7", help="comma-separated seeds of the sentence-drop draws")
-    ap.add_argument("--triples", type=int, default=3, help="clean three-language stories per document")
-    ap.add_argument("--triple-seed", type=int, default=3, help="seed of the clean stories' languages")
-    ap.add_argument("--budget", type=float, default=0.05,
-                    help="probe warnings per 100 clean sentences allowed in each setting")
-    ap.add_argument("--cache", default=str(DEFAULT_CACHE))
-    ap.add_argument("--json", default="reports/bench/merged_drop.json")
+    ap = probe_arguments(__doc__, "sentence drops", 0.05, "probe warnings per 100 clean sentences allowed in each "
+                         "setting", "reports/bench/merged_drop.json")
     args = ap.parse_args(argv)
-    engine = cached_engine(args.cache, Settings())
-    rule = RecordingMissing()
-    engine.rules = [rule if r.code == "XL001" else r for r in engine.rules]
-    try:
-        cases, clean, sentences = collect(engine, rule, args.folder, fold_models(args.cv_models), args.per_type,
-                                          [int(s) for s in args.seeds.split(",")], args.triples, args.triple_seed)
-    finally:
-        engine.encoder.save()
+    cases, clean, sentences = collect_with(args, RecordingMissing(), "XL001", Settings(), collect)
     total = sum(sentences.values())
     held = cross_validate(cases, clean, sentences, args.budget)
     floor = floor_within(clean, sentences, args.budget)

@@ -30,7 +30,7 @@ import argparse
 import json
 import random
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -86,14 +86,43 @@ def clean_stories(folder: str, triples: int, seed: int) -> list[tuple[str, dict[
     return out
 
 
-def collect(engine, rule: RecordingOmission, folder: str, folds: dict, per_type: int,
-            seeds: Sequence[int], triples: int, triple_seed: int) -> tuple[list[dict], list[dict], dict[str, int]]:
-    """Clause-drop cases (each: document, the signals of the probed gaps at the gold, caught
-    without the probe), clean probed gaps (document, signals), and clean sentences per document."""
+def probe_arguments(doc: str, cases: str, budget: float, budget_help: str, json_path: str) -> argparse.ArgumentParser:
+    """The command line a probe's benchmark shares: the data, the fold models, the suite's draws of
+    ``cases``, the clean stories, the budget, the cache and where the figures go."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("folder", nargs="?", default=str(DEFAULT_DATA), help="ntrex-dev folder")
+    ap.add_argument("--cv-models", help="folder of fold meaning models (training/train_meaning.py --cv-out)")
+    ap.add_argument("--per-type", type=int, default=40, help=f"{cases} drawn per seed")
+    ap.add_argument("--seeds", default="13,7", help=f"comma-separated seeds of the {cases}' draws")
+    ap.add_argument("--triples", type=int, default=3, help="clean three-language stories per document")
+    ap.add_argument("--triple-seed", type=int, default=3, help="seed of the clean stories' languages")
+    ap.add_argument("--budget", type=float, default=budget, help=budget_help)
+    ap.add_argument("--cache", default=str(DEFAULT_CACHE))
+    ap.add_argument("--json", default=json_path)
+    return ap
+
+
+def collect_with(args: argparse.Namespace, rule, code: str, settings: Settings, collect: Callable) -> tuple:
+    """``collect`` run by an engine of these ``settings`` whose rule ``code`` is the recording ``rule``,
+    on the draws and stories ``args`` names (the encoder's store saved whatever happens)."""
+    engine = cached_engine(args.cache, settings)
+    engine.rules = [rule if r.code == code else r for r in engine.rules]
+    try:
+        return collect(engine, rule, args.folder, fold_models(args.cv_models), args.per_type,
+                       [int(s) for s in args.seeds.split(",")], args.triples, args.triple_seed)
+    finally:
+        engine.encoder.save()
+
+
+def suite_probes(engine, rule, probed: Callable, folder: str, folds: dict, kind: str, per_type: int,
+                 seeds: Sequence[int]) -> list[dict]:
+    """Perturbation-suite cases of ``kind``, each: its document, the values ``probed`` records for
+    the probe's findings at the perturbation, and whether another warning already finds it. ``rule``
+    records into ``rule.seen``; each story is checked by the meaning model trained without it."""
     cases = []
     for seed in seeds:
         for case in ntrex_suite(folder, engine.embedder, per_type=per_type, seed=seed):
-            if case.kind != "clause":
+            if case.kind != kind:
                 continue
             doc = case.id.split("-", 2)[2]
             engine.meaning_model = folds.get(f"ntrex:{doc}")
@@ -105,14 +134,29 @@ def collect(engine, rule: RecordingOmission, folder: str, folds: dict, per_type:
             cases.append({"document": doc, "at_gold": [x for f, x in found if is_hit(f, case, gold)],
                           "caught_without": any(is_hit(f, case, gold) for f in story.findings
                                                 if f.severity >= Severity.WARNING and id(f) not in raised)})
-    clean, sentences = [], {}
-    for doc, versions in clean_stories(folder, triples, triple_seed):
+    return cases
+
+
+def clean_probes(engine, rule, probed: Callable, folds: dict,
+                 stories: Sequence[tuple[str, dict[str, list[str]]]]) -> Iterator[tuple[str, dict, int, list]]:
+    """Per clean story: its document, versions, sentences and the values ``probed`` records there."""
+    for doc, versions in stories:
         engine.meaning_model = folds.get(f"ntrex:{doc}")
         rule.seen.clear()
         docs = documents(versions)
         story = engine.build_story(docs, story_id=doc)
-        sentences[doc] = sentences.get(doc, 0) + sum(len(d.sentences) for d in docs)
-        clean += [{"document": doc, "signals": x} for _, x in probed(story, rule)]
+        yield doc, versions, sum(len(d.sentences) for d in docs), [x for _, x in probed(story, rule)]
+
+
+def collect(engine, rule: RecordingOmission, folder: str, folds: dict, per_type: int,
+            seeds: Sequence[int], triples: int, triple_seed: int) -> tuple[list[dict], list[dict], dict[str, int]]:
+    """Clause-drop cases (each: document, the signals of the probed gaps at the gold, caught
+    without the probe), clean probed gaps (document, signals), and clean sentences per document."""
+    cases = suite_probes(engine, rule, probed, folder, folds, "clause", per_type, seeds)
+    clean, sentences = [], {}
+    for doc, _, n, found in clean_probes(engine, rule, probed, folds, clean_stories(folder, triples, triple_seed)):
+        sentences[doc] = sentences.get(doc, 0) + n
+        clean += [{"document": doc, "signals": x} for x in found]
     return cases, clean, sentences
 
 
@@ -168,25 +212,10 @@ def cross_validate(cases: list[dict], clean: list[dict], sentences: dict[str, in
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("folder", nargs="?", default=str(DEFAULT_DATA), help="ntrex-dev folder")
-    ap.add_argument("--cv-models", help="folder of fold meaning models (training/train_meaning.py --cv-out)")
-    ap.add_argument("--per-type", type=int, default=40, help="clause drops drawn per seed")
-    ap.add_argument("--seeds", default="13,7", help="comma-separated seeds of the clause-drop draws")
-    ap.add_argument("--triples", type=int, default=3, help="clean three-language stories per document")
-    ap.add_argument("--triple-seed", type=int, default=3, help="seed of the clean stories' languages")
-    ap.add_argument("--budget", type=float, default=0.1, help="probe warnings per 100 clean sentences allowed")
-    ap.add_argument("--cache", default=str(DEFAULT_CACHE))
-    ap.add_argument("--json", default="reports/bench/omission_probe.json")
+    ap = probe_arguments(__doc__, "clause drops", 0.1, "probe warnings per 100 clean sentences allowed",
+                         "reports/bench/omission_probe.json")
     args = ap.parse_args(argv)
-    engine = cached_engine(args.cache, Settings(select=("XL7",)))
-    rule = RecordingOmission()
-    engine.rules = [rule if r.code == "XL701" else r for r in engine.rules]
-    try:
-        cases, clean, sentences = collect(engine, rule, args.folder, fold_models(args.cv_models), args.per_type,
-                                          [int(s) for s in args.seeds.split(",")], args.triples, args.triple_seed)
-    finally:
-        engine.encoder.save()
+    cases, clean, sentences = collect_with(args, RecordingOmission(), "XL701", Settings(select=("XL7",)), collect)
     total = sum(sentences.values())
     without = sum(c["caught_without"] for c in cases) / max(len(cases), 1)
     held = [cross_validate(cases, clean, sentences, args.budget, signals)
