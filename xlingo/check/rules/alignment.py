@@ -15,6 +15,11 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _says_something(text: str) -> bool:
+    """Not punctuation alone (a closing quotation mark the segmenter left on its own): something to translate."""
+    return any(ch.isalnum() for ch in text)
+
+
 def _gap_offset(ctx: CheckContext, k: int, doc: str) -> int:
     """Where a missing sentence would go in ``doc``: the end of its last sentence before row ``k``."""
     for prev in range(k - 1, -1, -1):
@@ -29,7 +34,7 @@ def _unmatched_rows(ctx: CheckContext) -> Iterator[tuple[int, list[str], list[st
     Punctuation alone (a closing quotation mark the segmenter left on its own) is nothing to translate."""
     for k, row in ctx.content_rows():
         present = [d for d, ids in row.cells.items() if ids and not ctx.is_boilerplate(d, ids)
-                   and any(ch.isalnum() for ch in ctx.row_text(k, d))]
+                   and _says_something(ctx.row_text(k, d))]
         absent = [d for d, ids in row.cells.items() if not ids]
         if present and absent:
             yield k, present, absent
@@ -55,8 +60,8 @@ def merged_drop(ctx: CheckContext, k: int, doc: str) -> tuple[float, int, list[s
     least = []
     for end in (0, -1):
         cuts = [ctx.row_sentences(k, d)[end] for d in others]
-        if not all(any(ch.isalnum() for ch in cut.text) for cut in cuts):
-            least.append(float("-inf"))  # punctuation alone is nothing to translate
+        if not all(_says_something(cut.text) for cut in cuts):
+            least.append(float("-inf"))
             continue
         gains = []
         for d, cut in zip(others, cuts):
