@@ -45,6 +45,7 @@ from perturb import gold_in_document, is_hit, ntrex_suite, suite_languages  # no
 from xlingo.check.rules.spans import NEVER, SpanOmission  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
 from xlingo.model import Severity  # noqa: E402
+from xlingo.output import write_atomic  # noqa: E402
 
 SETTINGS = (("en", "de", "fr", "pt"), ("es", "it", "nl", "pl"))
 FOLDS = 5
@@ -239,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
            "recall_without_probe": round(without, 3), "cross_validated": held, "chosen": chosen,
            "fitted_recall": round(at[0], 3), "fitted_warnings_per_100": round(at[1], 3)}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    write_atomic(Path(args.json), json.dumps(out, indent=1) + "\n")
     return 0
 
 
