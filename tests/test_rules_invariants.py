@@ -1277,3 +1277,22 @@ def test_names_kept_apart_by_spelling_are_still_one_where_geonames_says_so():
     same = NameSubstituted()._exonyms(ctx, ["Bratislava", "Tervola"], ["Pressburg", "Kirstavo"],
                                       ["Bratislava", "Tervola", "Pressburg", "Kirstavo", "Capri", "Lund"])
     assert same.tolist() == [[True, False], [False, True]]  # the encoder alone takes Kirstavo for Tervola
+
+
+@pytest.mark.parametrize("lang, text, name", [
+    ("de", "Laut einer neuen Umfrage von Brightwater glauben 41 Prozent der Befragten der Aussage.", "Brightwater"),
+    ("nl", "Volgens een nieuwe peiling van Brightwater geloven 41 procent van de ondervraagden de verklaring.",
+     "Brightwater"),
+])
+def test_a_brand_of_english_words_in_a_compounding_language_is_a_name_not_a_compound(lang, text, name):
+    row = {"en": "A new poll from Ostrava Metrics shows that 41 percent of respondents believed the statement.",
+           "fr": "Selon un nouveau sondage d'Ostrava Metrics, 41 % des personnes interrogées croient la déclaration.",
+           lang: text}
+    _swap_then_fixed(row, lang, name, text.replace(name, "Ostrava Metrics"))
+
+
+def test_compounds_of_the_language_and_of_its_loanwords_stay_compounds():
+    from xlingo.check.rules.invariants import _compound
+    assert _compound("pfandhaus", "de") and _compound("teamchef", "de") and _compound("onlinehandel", "de")
+    assert _compound("voetbalclub", "nl")
+    assert not _compound("brightwater", "de") and not _compound("brightwater", "nl")

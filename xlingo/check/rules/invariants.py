@@ -1058,6 +1058,11 @@ def _grams(text: str, named: bool = False, lang: str | None = None) -> list[str]
 _LINKS = ("", "s", "n", "en", "es", "e", "er")
 
 
+#: how much more frequent (Zipf) in English a word may be and still be a part of another
+#: language's compound (``Team``, ``Sport``, ``Online`` are German words too)
+FOREIGN_PART = 1.0
+
+
 @lru_cache(maxsize=65536)
 def _compound(word: str, lang: str, depth: int = 3) -> bool:
     """A word made of known words of the language (``pfandhaus`` = ``pfand`` + ``haus``, linking
@@ -1078,8 +1083,11 @@ def _compound(word: str, lang: str, depth: int = 3) -> bool:
 
 
 def _part(word: str, lang: str) -> bool:
-    """A known word that may stand in a compound: Zipf 2.5, or 3.5 for three letters."""
-    return zipf(word, lang) >= (3.5 if len(word) <= 3 else 2.5)
+    """A known word that may stand in a compound: Zipf 2.5, or 3.5 for three letters, and not
+    an English word that the language's texts merely quote (``drug`` of *Superdrug*, ``book``
+    of *Facebook*: Zipf 1 or more higher in English)."""
+    z = zipf(word, lang)
+    return z >= (3.5 if len(word) <= 3 else 2.5) and z > zipf(word, "en") - FOREIGN_PART
 
 
 def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: bool = False) -> bool:
