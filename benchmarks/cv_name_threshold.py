@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from ntrex import DEFAULT_CACHE, DEFAULT_DATA, cached_engine, documents, load_documents  # noqa: E402
 from perturb import ntrex_suite  # noqa: E402
 
-from xlingo.check.rules import invariants  # noqa: E402
+from xlingo.check.rules import name_swaps  # noqa: E402
 from xlingo.config import Settings  # noqa: E402
 from xlingo.names import cased, translit_words  # noqa: E402
 
@@ -60,7 +60,7 @@ class Recorder:
     one (search, document, value, is a real substitution, key) and answers "no counterpart", so
     that every candidate reaches every search. Each method takes what the rule's method takes."""
 
-    rule = invariants.NameSubstituted
+    rule = name_swaps.NameSubstituted
 
     def __init__(self) -> None:
         self.records: list[tuple] = []
@@ -100,7 +100,7 @@ class Recorder:
         linked, best = self._saved[1](ctx, k, x, m, n, others)
         real = self.case is not None and self.case["new"] == m.text
         langs = [d.lang for d in ctx.documents]
-        search = "name_sim" if invariants._strong(m, langs) and invariants._strong(n, langs) else "token_sim"
+        search = "name_sim" if name_swaps._strong(m, langs) and name_swaps._strong(n, langs) else "token_sim"
         self.records.append((search, self.doc, best if linked else np.inf, real, (ctx.story.id, k, x, m.text)))
         return False, 1.0
 
@@ -262,13 +262,13 @@ def main(argv=None) -> int:
     for search in SEARCHES:
         print(f"{search}:")
         cross_validate([(d, z, real) for s, d, z, real, _ in recs if s == search and np.isfinite(z)], args.folds)
-    print(f"translated_cos (now {invariants.NameSubstituted.options['translated_cos']}):")
+    print(f"translated_cos (now {name_swaps.NameSubstituted.options['translated_cos']}):")
     cross_validate([(d, v, real) for s, d, v, real, _ in recs if s == "translated_cos"], args.folds, COS_GRID,
                    below_floor)
     print("token_sim (a substitute aligned with a missing name), at no more false alarms than the z-scores alone:")
-    joint(events(recs), args.folds, invariants.NameSubstituted.options)
+    joint(events(recs), args.folds, name_swaps.NameSubstituted.options)
     print("name_sim (the same, where both names can only be names), at no more false alarms than the z-scores alone:")
-    joint(events(recs, "name_sim"), args.folds, invariants.NameSubstituted.options, "name_sim")
+    joint(events(recs, "name_sim"), args.folds, name_swaps.NameSubstituted.options, "name_sim")
     return 0
 
 

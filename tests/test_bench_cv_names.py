@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from cv_name_threshold import COS_GRID, Recorder, balanced_accuracy, below_floor, below_z  # noqa: E402
 
-from xlingo.check.rules.invariants import NameSubstituted  # noqa: E402
+from xlingo.check.rules.name_swaps import NameSubstituted  # noqa: E402
 
 
 @pytest.mark.parametrize(("method", "stand_in"), [("_found", Recorder.found), ("placement", Recorder.placing),

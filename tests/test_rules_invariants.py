@@ -13,7 +13,8 @@ import pytest
 
 from xlingo.annotate.wordalign import split_words
 from xlingo.check.invariants import directions, implicit_negative, negations
-from xlingo.check.rules.invariants import ComparisonReversed, NameSubstituted, PolarityMismatch, vote
+from xlingo.check.rules.invariants import ComparisonReversed, PolarityMismatch, vote
+from xlingo.check.rules.name_swaps import NameSubstituted
 from xlingo.embed.base import TokenStates
 from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
@@ -771,7 +772,7 @@ def test_names_of_no_language_s_words_are_one_name_only_where_their_spelling_say
     """The encoder finds every person's name alike; spelling decides between names of no
     language's words in Latin letters (one missing name decides for its other versions, in any
     script), not between names with ordinary words, which may be translated."""
-    from xlingo.check.rules.invariants import _apart
+    from xlingo.check.rules.name_swaps import _apart
     from xlingo.names import extract
 
     def mention(text: str, lang: str, name: str):
@@ -876,7 +877,7 @@ _second_embed = _mixed_embed({"silicon valley": {0: 1.0}, "кремниевую 
     ("en", "The team met Jean-Luc Picard today.", 0, "Jean-Luc Picard"),  # capitalised parts are the name's own
 ])
 def test_a_phrase_takes_the_words_a_language_writes_after_a_names_capital(lang, text, more, expected):
-    from xlingo.check.rules.invariants import _phrase
+    from xlingo.check.rules.name_swaps import _phrase
     from xlingo.names import extract
 
     first = next(m for m in extract(text, lang) if expected.startswith(m.text))
@@ -1292,7 +1293,7 @@ def test_a_brand_of_english_words_in_a_compounding_language_is_a_name_not_a_comp
 
 
 def test_compounds_of_the_language_and_of_its_loanwords_stay_compounds():
-    from xlingo.check.rules.invariants import _compound
+    from xlingo.check.rules.name_swaps import _compound
     assert _compound("pfandhaus", "de") and _compound("teamchef", "de") and _compound("onlinehandel", "de")
     assert _compound("voetbalclub", "nl")
     assert not _compound("brightwater", "de") and not _compound("brightwater", "nl")

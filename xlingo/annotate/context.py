@@ -105,6 +105,13 @@ class CheckContext:
             if any(not self.is_boilerplate(d, ids) for d, ids in row.cells.items() if ids):
                 yield k, row
 
+    def compared_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """Content rows with at least two versions: row index and each version's cell text."""
+        for k, row in self.content_rows():
+            texts = {d.id: self.row_text(k, d) for d in self.content_documents(row)}
+            if len(texts) >= 2:
+                yield k, texts
+
     def span(self, doc: str | Document, start: int, end: int) -> Span:
         """A :class:`Span` of a document, text filled in."""
         d = self.story.document(doc) if isinstance(doc, str) else doc
