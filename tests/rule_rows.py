@@ -57,14 +57,19 @@ def word_vector(word: str) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def lexicon_tokens(texts):
-    """Token states in which the words of a :data:`CONCEPTS` line align across languages."""
+def token_states(texts, vector) -> list[TokenStates]:
+    """Token states of ``texts``: one vector per word, ``vector(word)``."""
     out = []
     for t in texts:
         words = split_words(t)
-        vecs = np.stack([word_vector(w.text) for w in words]).astype(np.float32) if words else np.zeros((0, DIM))
+        vecs = np.stack([vector(w.text) for w in words]).astype(np.float32) if words else np.zeros((0, DIM))
         out.append(TokenStates(offsets=[(w.start, w.end) for w in words], vectors=vecs))
     return out
+
+
+def lexicon_tokens(texts):
+    """Token states in which the words of a :data:`CONCEPTS` line align across languages."""
+    return token_states(texts, word_vector)
 
 
 def lexicon_embed(texts):

@@ -11,10 +11,8 @@ import re
 import numpy as np
 import pytest
 
-from tests.rule_rows import DIM, FILL, lexicon_embed, lexicon_tokens, run, word_vector
-from xlingo.annotate.wordalign import split_words
+from tests.rule_rows import DIM, FILL, lexicon_embed, lexicon_tokens, run, token_states, word_vector
 from xlingo.check.rules.name_swaps import NameSubstituted
-from xlingo.embed.base import TokenStates
 from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
@@ -403,14 +401,7 @@ def _tokens_with(pairs: dict[str, tuple[str, float]]):
                                                      "little")).standard_normal(DIM)
         return v / np.linalg.norm(v)
 
-    def tokens(texts):
-        out = []
-        for t in texts:
-            words = split_words(t)
-            vecs = np.stack([vector(w.text) for w in words]).astype(np.float32) if words else np.zeros((0, DIM))
-            out.append(TokenStates(offsets=[(w.start, w.end) for w in words], vectors=vecs))
-        return out
-    return tokens
+    return lambda texts: token_states(texts, vector)
 
 
 def _holding_embed(texts, dim: int = 512) -> np.ndarray:
