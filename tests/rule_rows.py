@@ -1,8 +1,9 @@
-"""Made-up rows, word alignments and encoders for the XL8xx rule tests.
+"""Made-up rows, word alignments and encoders for the rule tests.
 
 Every sentence here is made up (no seed text). :data:`FILL` puts ordinary rows around the row
 under test; :data:`CONCEPTS` is a small lexicon whose words mean the same across languages, from
-which :func:`lexicon_tokens` and :func:`lexicon_embed` make token states and sentence vectors.
+which :func:`lexicon_tokens` and :func:`lexicon_embed` make token states and sentence vectors
+(:func:`token_states` and :func:`sentence_vectors` do for any made-up word vectors).
 """
 from __future__ import annotations
 
@@ -62,9 +63,18 @@ def token_states(texts, vector) -> list[TokenStates]:
     out = []
     for t in texts:
         words = split_words(t)
-        vecs = np.stack([vector(w.text) for w in words]).astype(np.float32) if words else np.zeros((0, DIM))
-        out.append(TokenStates(offsets=[(w.start, w.end) for w in words], vectors=vecs))
+        vecs = np.stack([vector(w.text) for w in words]) if words else np.zeros((0, len(vector(""))))
+        out.append(TokenStates(offsets=[(w.start, w.end) for w in words], vectors=vecs.astype(np.float32)))
     return out
+
+
+def sentence_vectors(texts, vector) -> np.ndarray:
+    """Sentence vectors of ``texts``: the normalised sum of ``vector(word)`` over their words."""
+    out = []
+    for t in texts:
+        v = np.sum([vector(w.text) for w in split_words(t)] or [np.zeros(len(vector("")))], axis=0)
+        out.append(v / (np.linalg.norm(v) or 1.0))
+    return np.array(out, dtype=np.float32)
 
 
 def lexicon_tokens(texts):
@@ -74,11 +84,7 @@ def lexicon_tokens(texts):
 
 def lexicon_embed(texts):
     """Sentence vectors from the same lexicon: the normalised sum of the word vectors."""
-    out = []
-    for t in texts:
-        v = np.sum([word_vector(w.text) for w in split_words(t)] or [np.zeros(DIM)], axis=0)
-        out.append(v / (np.linalg.norm(v) or 1.0))
-    return np.array(out, dtype=np.float32)
+    return sentence_vectors(texts, word_vector)
 
 
 def run(rule, rows, embed=None, token_states=None, options=None):

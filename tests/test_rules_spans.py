@@ -12,6 +12,7 @@ import hashlib
 import numpy as np
 import pytest
 
+from tests.rule_rows import sentence_vectors, token_states
 from xlingo.annotate.divergence import (
     Event,
     TokenCache,
@@ -22,7 +23,6 @@ from xlingo.annotate.divergence import (
     word_weight,
 )
 from xlingo.annotate.meaning import analyse_words, fill_presence, vote
-from xlingo.annotate.wordalign import split_words
 from xlingo.check.base import RULES, all_rules
 from xlingo.check.rules.numbers import NumberMismatch
 from xlingo.check.rules.spans import (
@@ -36,7 +36,6 @@ from xlingo.check.rules.spans import (
     drop_gain,
     length_deficit,
 )
-from xlingo.embed.base import TokenStates
 from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
@@ -101,21 +100,12 @@ def _vec(word: str) -> np.ndarray:
 
 def lexicon_tokens(texts):
     """Fake token states: one 'piece' per word, concept vectors from the lexicon."""
-    out = []
-    for t in texts:
-        words = split_words(t)
-        vecs = np.stack([_vec(w.text) for w in words]).astype(np.float32) if words else np.zeros((0, DIM), np.float32)
-        out.append(TokenStates(offsets=[(w.start, w.end) for w in words], vectors=vecs))
-    return out
+    return token_states(texts, _vec)
 
 
 def lexicon_embed(texts):
     """Fake cross-lingual sentence vectors: the normalised sum of the word vectors."""
-    out = []
-    for t in texts:
-        v = np.sum([_vec(w.text) for w in split_words(t)] or [np.zeros(DIM)], axis=0)
-        out.append(v / (np.linalg.norm(v) or 1.0))
-    return np.array(out, dtype=np.float32)
+    return sentence_vectors(texts, _vec)
 
 
 # Score floors for the span logic under the made-up lexicon: its cosines (1 within a concept, ~0
