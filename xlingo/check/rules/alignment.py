@@ -7,6 +7,7 @@ import numpy as np
 
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.probes import cut_gain, cut_spans
+from xlingo.check.wording import languages
 from xlingo.model import Finding, Severity
 from xlingo.stats import MAD_TO_SIGMA, median_mad
 
@@ -135,7 +136,7 @@ class MissingSentence(Rule):
                 gain, end, others = found
                 related = [ctx.span(d, (s := ctx.row_sentences(k, d)[end]).start, s.end) for d in others]
                 where = ctx.row_span(k, doc)[end]
-                langs = ", ".join(ctx.story.document(d).lang for d in others)
+                langs = languages(ctx, others)
                 yield ctx.finding(self, doc, where, where,
                                   f"missing here: `{_clip(related[0].text)}` ({langs}) has no translation in this "
                                   f"version (merged there with its neighbour; cut out of theirs, their cosine distance "
@@ -153,7 +154,7 @@ class MissingSentence(Rule):
             severity = Severity.WARNING if short or n == 2 else Severity.ERROR
             for doc in absent:
                 at = _gap_offset(ctx, k, doc)
-                langs = ", ".join(ctx.story.document(d).lang for d in present)
+                langs = languages(ctx, present)
                 yield ctx.finding(self, doc, at, at, f"missing here: `{_clip(related[0].text)}` ({langs}) has no translation in this version",
                                   row=k, related=related, severity=severity)
 
@@ -201,7 +202,7 @@ class ExtraSentence(Rule):
             for doc in present:
                 start, end = ctx.row_span(k, doc)
                 short = _words(ctx.story.document(doc).text[start:end]) < self.opts["min_words"]
-                langs = ", ".join(ctx.story.document(d).lang for d in absent)
+                langs = languages(ctx, absent)
                 yield ctx.finding(self, doc, start, end, f"not in {langs}: added here, or left out there", row=k,
                                   severity=Severity.INFO if short else self.severity)
 

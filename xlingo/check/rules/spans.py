@@ -45,6 +45,7 @@ from xlingo.annotate.words import WordAnalysis as _Analysis
 from xlingo.check.base import CheckContext, Rule, register
 from xlingo.check.probes import cut_gain, cut_spans
 from xlingo.check.quantities import Quantity, extract_quantities, measure_spans, same_value
+from xlingo.check.wording import languages
 from xlingo.model import Finding, Severity, Span
 from xlingo.names.words import sounds_alike
 from xlingo.stats import MAD_TO_SIGMA, median_mad
@@ -513,7 +514,7 @@ class SpanAddition(_SpanRule):
 
     def finding(self, ctx: CheckContext, ev: Event, sev: Severity) -> Finding:
         related = self.related(ctx, ev)
-        langs = ", ".join(ctx.story.document(d).lang for d in dict.fromkeys(d for d, _, _ in ev.related))
+        langs = languages(ctx, [d for d, _, _ in ev.related])
         return ctx.finding(self, ev.doc, ev.start, ev.end,
                            f"`{_clip(ctx.story.document(ev.doc).text[ev.start:ev.end], 40)}` is not in {langs}: "
                            "added here, or left out there", row=ev.row, related=related, severity=sev)
