@@ -27,8 +27,13 @@ made the checker say. With ``--review`` (the file of findings a person has read 
 that the review marks a defect of the data: the estimate of how often a finding is right. Recall,
 the precisions and *shown* are printed per type, hits and findings per rule.
 
+The draw itself uses the engine's encoder and its name and negation finding (which names to
+swap, where a negator goes), so a change to those draws other cases from the same seed. To
+compare two versions of the code on the same cases, draw once with ``--suite FILE`` (written
+when absent, read when present); the JSON report carries the suite's digest either way.
+
     python benchmarks/perturb.py [../shared/data/ntrex-dev] [--per-type 12] [--ignore XL8] [--show]
-        [--review benchmarks/reviews/ntrex-dev.tsv]
+        [--review benchmarks/reviews/ntrex-dev.tsv] [--suite cases.json]
 
 **Row suite** (:func:`build_suite`, used by ``benchmarks/divergence.py``) for span-level
 divergence detectors. A *case* is a small story (rows of language -> sentence) in which exactly one version of one
@@ -58,7 +63,7 @@ import random
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from wordfreq import zipf_frequency
@@ -845,6 +850,32 @@ def ntrex_suite(folder: str | Path, embed, *, per_type: int = 12, story_lines: i
     return cases
 
 
+def write_suite(path: str | Path, cases: Sequence[StoryCase], draw: dict[str, int]) -> None:
+    """Save drawn cases and the settings they were drawn with (``draw``) as JSON, atomically."""
+    import json
+
+    from xlingo.output import write_atomic
+
+    text = json.dumps({"draw": draw, "cases": [asdict(c) for c in cases]}, ensure_ascii=False, indent=1)
+    write_atomic(Path(path), text + "\n")
+
+
+def read_suite(path: str | Path) -> tuple[list[StoryCase], dict[str, int]]:
+    """Cases saved by :func:`write_suite`, and the settings they were drawn with."""
+    import json
+
+    saved = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [StoryCase(**{**c, "gold": tuple(c["gold"])}) for c in saved["cases"]], saved["draw"]
+
+
+def suite_digest(cases: Sequence[StoryCase]) -> str:
+    """A short digest of the cases: two reports with the same digest scored the same stories."""
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps([asdict(c) for c in cases], ensure_ascii=False).encode()).hexdigest()[:16]
+
+
 def gold_in_document(case: StoryCase) -> tuple[int, int]:
     """The gold span as offsets into the perturbed version's text (lines joined by newlines)."""
     lines = case.versions[case.lang]
@@ -932,6 +963,8 @@ def main(argv=None) -> int:
                     "is checked by the meaning model trained without its document")
     ap.add_argument("--types", default="", help="comma-separated types to run (the cases are drawn as for all types)")
     ap.add_argument("--review", help="findings read by a person (ntrex_clean.py's TSV): reviewed precision")
+    ap.add_argument("--suite", help="the drawn cases as JSON: read when the file exists (its seed and sizes "
+                    "replace the options'), else drawn and written there: the same cases for two versions of the code")
     ap.add_argument("--json", default="reports/bench/perturb.json")
     args = ap.parse_args(argv)
     review = read_review(args.review) if args.review else None
@@ -939,8 +972,15 @@ def main(argv=None) -> int:
     ignore = tuple(c for c in args.ignore.split(",") if c)
     engine = cached_engine(args.cache, Settings(ignore=ignore))
     try:
-        cases = ntrex_suite(args.folder, engine.embedder, per_type=args.per_type, story_lines=args.story_lines,
-                            versions=args.versions, seed=args.seed)
+        if args.suite and Path(args.suite).exists():
+            cases, draw = read_suite(args.suite)
+            vars(args).update(draw)
+        else:
+            cases = ntrex_suite(args.folder, engine.embedder, per_type=args.per_type, story_lines=args.story_lines,
+                                versions=args.versions, seed=args.seed)
+            if args.suite:
+                write_suite(args.suite, cases, {"seed": args.seed, "per_type": args.per_type,
+                                                "story_lines": args.story_lines, "versions": args.versions})
         stats: dict[str, Counter] = {k: Counter() for k in TYPES}
         caught_by: dict[str, Counter] = {k: Counter() for k in TYPES}
         by_rule: Counter[tuple[str, str]] = Counter()  # (rule, "hits" | "findings")
@@ -1010,7 +1050,8 @@ def main(argv=None) -> int:
     print("per rule, over all perturbed stories: hits/findings at warning+ (precision)")
     print("    " + "  ".join(f"{r} {by_rule[(r, 'hits')]}/{by_rule[(r, 'findings')]}" for r in rules))
     out = {"data": "ntrex-dev", "seed": args.seed, "per_type": args.per_type, "story_lines": args.story_lines,
-           "versions": args.versions, "ignore": list(ignore), "cross_validated": bool(args.cv_models), "model": engine.encoder.name,
+           "versions": args.versions, "suite": suite_digest(cases), "ignore": list(ignore),
+           "cross_validated": bool(args.cv_models), "model": engine.encoder.name,
            **({"review": Path(args.review).as_posix()} if args.review else {}), "types": result,
            "rules": {r: {"hits": by_rule[(r, "hits")], "findings": by_rule[(r, "findings")]} for r in rules}}
     Path(args.json).parent.mkdir(parents=True, exist_ok=True)

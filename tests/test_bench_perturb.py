@@ -131,3 +131,17 @@ def test_a_finding_the_review_marks_a_defect_of_the_data_counts_as_right_unless_
               ("doc.1", "XL701", "fr", "la ville"): "defect"}
     assert data_defects([hit, slip, other], [hit], review, "doc.1") == 1
     assert data_defects([hit, slip, other], [hit], review, "doc.2") == 0
+
+
+def test_a_saved_suite_reads_back_as_the_same_cases_with_the_same_digest(tmp_path):
+    from perturb import read_suite, suite_digest, write_suite
+
+    cases = [StoryCase("number0-es-doc", "number", "es", VERSIONS, 1, (5, 9), "Tiene una sala nueva."),
+             StoryCase("sentence1-es-doc", "sentence", "es", {"es": VERSIONS["es"][:1], "it": VERSIONS["it"]}, 1,
+                       (0, 0), "Tiene una sala nueva.")]
+    draw = {"seed": 7, "per_type": 1, "story_lines": 8, "versions": 2}
+    write_suite(tmp_path / "suite.json", cases, draw)
+    back, settings = read_suite(tmp_path / "suite.json")
+    assert back == cases and settings == draw and suite_digest(back) == suite_digest(cases)
+    moved = [StoryCase(**{**vars(cases[0]), "gold": (5, 10)}), cases[1]]
+    assert suite_digest(moved) != suite_digest(cases)
