@@ -91,6 +91,21 @@ def test_common_sentence_initial_words_are_not_names_but_rare_ones_are():
     assert texts(extract("Yesterday Granite Cloud opened an office.", "en")) == ["Granite Cloud"]
 
 
+@pytest.mark.parametrize("lang, text, names", [
+    # an inflected form of the language's own, rare as a form but unknown to English, begins the sentence
+    ("pl", "Uśmiechając się, Holloway podziękował kibicom.", ["Holloway"]),
+    ("pt", "Encharcados, os adeptos aplaudiram Fairbanks.", ["Fairbanks"]),
+    ("it", "Sconsolati, i tifosi lasciarono lo stadio di Udine.", ["Udine"]),
+    ("fr", "Abasourdis, les supporteurs ont quitté le stade.", []),
+    # a name at the start of a sentence is still one: known in English too, or rare everywhere
+    ("pl", "Holloway podziękował kibicom.", ["Holloway"]),
+    ("es", "Fairbanks agradeció el apoyo.", ["Fairbanks"]),
+    ("pl", "Wolkowicz podziękował kibicom.", ["Wolkowicz"]),
+])
+def test_a_sentence_initial_word_of_the_language_is_no_name_where_capitals_say_little(lang, text, names):
+    assert texts(extract(text, lang)) == names
+
+
 def test_german_nouns_are_not_names_unless_rare_or_shaped():
     de = extract("Die Regierung kaufte bei Zentrix neue Chips und ein iPhone für die Kommission.", "de")
     assert texts(de) == ["Zentrix", "iPhone"]

@@ -16,11 +16,14 @@ from xlingo.names.words import (
     WORD_RE,
     base_zipf,
     content_words,
+    is_latin,
     split_words,
 )
 from xlingo.segment import word_units
 
 RARE_ZIPF = 3.0  # below this a capitalised word is a name candidate even where capitals say little
+KNOWN_ZIPF = 2.0  # a word this common in its language is one of its words...
+NATIVE_GAP = 2.0  # ...when it is this much (Zipf) rarer in English, where names travel
 INITIAL_JOIN_ZIPF = 4.5  # a sentence-initial word rarer than this joins the name that follows it
 
 _PART = re.compile(r"[^-‐]+")  # hyphenated words are split: "H20-Chips" -> "H20", "Chips"
@@ -109,7 +112,8 @@ def sentence_style(toks: Sequence[Token]) -> tuple[bool, bool]:
 
 def token_evidence(tok: Token, lang: str, case_informative: bool, shouting: bool) -> str | None:
     """Why a token is part of a name: ``shape``, ``capital`` (mid-sentence capital where
-    common nouns are lower-case), ``rare`` (capitalised, rare in the language) or None."""
+    common nouns are lower-case), ``rare`` (capitalised, rare in the language, and, where its
+    capital says nothing in a language that capitalises names only, no form of its own) or None."""
     if not shouting and has_shape(tok.text):
         return "shape"
     if len(letters(tok.text)) < 2:
@@ -118,7 +122,16 @@ def token_evidence(tok: Token, lang: str, case_informative: bool, shouting: bool
         return None
     if case_informative and not tok.initial:
         return "capital"
-    return "rare" if base_zipf(tok.text, lang) < RARE_ZIPF else None
+    z = base_zipf(tok.text, lang)
+    return "rare" if z < RARE_ZIPF and not (case_informative and _native_word(tok.text, lang, z)) else None
+
+
+def _native_word(word: str, lang: str, z: float) -> bool:
+    """A word of Latin letters known in ``lang`` (Zipf ``z`` at least :data:`KNOWN_ZIPF`) and
+    :data:`NATIVE_GAP` rarer in English: a form of the language's own, rare as a form
+    (``Uśmiechając``, *smiling*; ``Encharcados``, *soaked*), where a name, kept across
+    languages, is known in English too (``Holloway``)."""
+    return z >= KNOWN_ZIPF and is_latin(word) and z - zipf(word.lower(), "en") >= NATIVE_GAP
 
 
 # --------------------------------------------------------------------------- mentions
