@@ -380,6 +380,11 @@ def test_a_loop_in_a_script_without_spaces_or_one_that_took_its_punctuation_alon
     ("es", "frío” y “cansado” por", "El equipo estaba “frío” y “cansado” por “frío” y “cansado” por el viaje."),
     ("pl", "Ludzie mówią inaczej", "„Ludzie mówią inaczej „Ludzie mówią inaczej niż kiedyś”, dodał."),
     ("fr", "les gens disaient", "Il a ajouté : « les gens disaient « les gens disaient autre chose »."),
+    # ... or the dash before its first copy
+    ("ru", "сказал он своим", "«Мы готовы», — сказал он своим — сказал он своим коллегам."),
+    ("it", "hanno migliorato", "I due paesi - ancora in guerra - hanno migliorato - hanno migliorato i rapporti."),
+    # a long loop: seven words, the percentage sign and its suffix among them
+    ("de", "an, 90%ig sicher zu sein", "Er gab an, 90%ig sicher zu sein an, 90%ig sicher zu sein, dass es stimmt."),
     # in a script without spaces, a loop that starts inside a word, or takes its opening bracket along
     ("ja", "まだ国内に", "600万人の人々はいまだ国内にまだ国内に居住している。"),
     ("ja", "私はあなた", "「私はあなた「私はあなたの目の前に立っています」と女性が言った。"),
@@ -398,6 +403,8 @@ def test_loops_of_function_words_across_a_no_break_space_or_inside_a_word_are_ga
     ("fr", "Les gens disaient.\nLes gens disaient autre chose."),  # two lines that begin alike
     ("es", "Dijo “sí, claro” “sí, claro” con ironía."),  # two quotations side by side
     ("es", "Respondió sí, claro “sí, claro” con ironía."),  # words echoed in quotes, the first not quoted
+    ("fr", "Il a dit - à sa manière - à sa façon qu'il reviendrait."),  # dashes, but the words differ
+    ("en", "It was a long way - a long way from home."),  # a dash between the copies, none before the first
 ])
 def test_reduplication_and_repeats_that_are_no_loop_are_fine(lang, text):
     rows = [{"en": "The woman arrived late.", "es": "La mujer llegó tarde.", lang: text}]

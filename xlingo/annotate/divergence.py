@@ -626,19 +626,19 @@ def _addition(row: RowWords, d: str, i: int, j: int, unshared: dict[str, list[tu
 
 
 def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, int]]:
-    """Word ids (inclusive) of phrases of 2-6 words repeated after at most ``max_gap`` other
+    """Word ids (inclusive) of phrases of 2-10 words repeated after at most ``max_gap`` other
     words (looping output: ``happen early happen early``, ``dat hij meer dat hij meer``, not the
     rhetorical ``like you saw at Brookline, like you saw at Medinah``): a phrase of two words
     holds a word that carries meaning (weight >= 0.5; 3+ characters, or any word of a script
     written without spaces), one of three or more any word with letters (function words alone
     loop too: ``dem nur der dem nur der``). Between the copies stands white space on one line,
     or the very punctuation that follows the second copy (``in a way», — in a way», —``: the
-    loop took it along), or an opening quote or bracket that opens the first copy too (``“en
-    shock” por “en shock” por``), and the copies are written alike inside, punctuation included (``koło
-    w koło, w wyniku``: an idiom, then a clause). In a script written without spaces, where a
-    loop need not start at a word, a run of three to eight characters (three or more of that
-    script) written twice in a row counts too (``まだ国内にまだ国内に``; not one word said twice,
-    ``大きな大きな``, a doubled word). ``text``: the document's text (the words' offsets point
+    loop took it along), or an opening quote or bracket, or a dash, that opens the first copy too
+    (``“en shock” por “en shock” por``, ``— a dit — a dit``), and the copies are written alike
+    inside, punctuation included (``koło w koło, w wyniku``: an idiom, then a clause). In a
+    script written without spaces, where a loop need not start at a word, a run of three to
+    eight characters (three or more of that script) written twice in a row counts too
+    (``まだ国内にまだ国内に``; not one word said twice, ``大きな大きな``, a doubled word). ``text``: the document's text (the words' offsets point
     into it)."""
     ws = cell.words.words
     forms = [w.text.casefold() for w in ws]
@@ -654,8 +654,8 @@ def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, 
     def looped(i: int, j: int, size: int) -> bool:
         between = text[ws[j - 1].end:ws[j].start]
         after = text[ws[j + size - 1].end:ws[j + size].start] if j + size < n else ""
-        opened = between.strip()  # the copies' own opening quote or bracket (“devastado” y ... por “devastado”)
-        opening = "\n" not in between and all(unicodedata.category(c) in ("Ps", "Pi") or c in "\"'" for c in opened) \
+        opened = between.strip()  # the copies' own opening quote, bracket or dash (“devastado” y ... por “devastado”)
+        opening = "\n" not in between and all(unicodedata.category(c) in ("Ps", "Pi", "Pd") or c in "\"'" for c in opened) \
             and text[:ws[i].start].rstrip().endswith(opened)
         return (not opened and "\n" not in between or between == after or opening) and gaps(i, size) == gaps(j, size)
 
@@ -663,7 +663,7 @@ def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, 
         if not any(x <= b and a <= y for x, y in out):
             out.append((a, b))
 
-    for size in (6, 5, 4, 3, 2):
+    for size in range(10, 1, -1):
         for i in range(n - size + 1):
             if not any(carries_meaning(x) if size == 2 else any(c.isalpha() for c in forms[x])
                        for x in range(i, i + size)):
