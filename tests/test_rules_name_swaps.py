@@ -648,6 +648,21 @@ def test_a_word_made_from_a_name_written_fewer_times_is_its_other_occurrence(mon
     assert _placed(rows, tokens) == [("pl", "Morbachów")]
 
 
+def test_a_word_made_from_a_name_wholly_missing_renders_it(monkeypatch):
+    # German and Dutch capitalise the people of Tervola; the Polish version declines its own word
+    # for them: no other name, though the word alignment links the two and the token states keep
+    # them apart
+    monkeypatch.setattr(NameSubstituted, "counterpart_z", staticmethod(lambda *a, **k: float("inf")))
+    monkeypatch.setattr(NameSubstituted, "placement", staticmethod(lambda *a, **k: (True, 0.5)))
+    rows = [{"de": "Viele Tervolaner sahen das Spiel im Stadion.",
+             "nl": "Veel Tervolanen keken naar de wedstrijd in het stadion.",
+             "pl": "Wielu Tervolczyków oglądało mecz na stadionie."}]
+    tokens = _tokens_with({})
+    assert _placed(rows, tokens) == []
+    rows[0]["pl"] = "Wielu Morbachów oglądało mecz na stadionie."
+    assert _placed(rows, tokens) == [("pl", "Morbachów")]
+
+
 def test_without_token_states_no_name_is_placed_by_its_neighbours(monkeypatch):
     _slot_only(monkeypatch)
     rows = [{"fr": "Après Marquardt, Korvald Stenmark égalisa pour Dundee.",

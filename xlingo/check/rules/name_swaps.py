@@ -422,7 +422,10 @@ class NameSubstituted(Rule):
                 # Saipov; nor a name this version writes too, Dundee beside Chile for Belfast); a name of no
                 # language's words is rendered by a capitalised word there, not by any word the encoder
                 # finds close (on a long sentence some ordinary word always is)
-        swaps = [(m, gone, spelt) for m, gone, spelt in swaps if not any(_one_name(idx, m, n) for n in gone)]
+        # (nor, where this version keeps none of its words, a name made from the missing one:
+        # ``Boliwijczyków`` for *Bolivianer*, a demonym declined)
+        swaps = [(m, gone, spelt) for m, gone, spelt in swaps
+                 if not any(_one_name(idx, m, n) or not spelt and _word_alike(m, n) for n in gone)]
         # across scripts, where no spelling decides, the meaning model has the last word: a name
         # whose meaning it finds in this version was translated (Кремниевая долина, *Silicon Valley*)
         swaps = [(m, kept, spelt) for m, gone, spelt in swaps
