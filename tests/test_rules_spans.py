@@ -389,7 +389,7 @@ def test_a_loop_in_a_script_without_spaces_or_one_that_took_its_punctuation_alon
     ("ja", "まだ国内に", "600万人の人々はいまだ国内にまだ国内に居住している。"),
     ("ja", "私はあなた", "「私はあなた「私はあなたの目の前に立っています」と女性が言った。"),
 ])
-def test_loops_of_function_words_across_a_no_break_space_or_inside_a_word_are_garbled(lang, looped, text):
+def test_loops_of_function_words_long_ones_and_across_punctuation_or_inside_words_are_garbled(lang, looped, text):
     rows = [{"en": "The woman arrived late.", "es": "La mujer llegó tarde.", lang: text}]
     _, found = run(GarbledStructure(), rows)
     assert [(f.doc, f.text) for f in found if f.severity == Severity.WARNING] == [(lang, looped)]
