@@ -665,10 +665,11 @@ def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, 
 
     for size in range(10, 1, -1):
         for i in range(n - size + 1):
-            if not any(carries_meaning(x) if size == 2 else any(c.isalpha() for c in forms[x])
-                       for x in range(i, i + size)):
+            again = [j for j in range(i + size, min(n - size + 1, i + size + max_gap + 1)) if forms[j] == forms[i]]
+            if not again or not any(carries_meaning(x) if size == 2 else any(c.isalpha() for c in forms[x])
+                                    for x in range(i, i + size)):
                 continue
-            for j in range(i + size, min(n - size + 1, i + size + max_gap + 1)):
+            for j in again:
                 if forms[j:j + size] == forms[i:i + size] and looped(i, j, size):
                     add(j, j + size - 1)
                     break
