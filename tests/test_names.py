@@ -7,6 +7,7 @@ import pytest
 from xlingo.names import (
     NameIndex,
     calibrated,
+    case_stems,
     char_similarity,
     equivalent,
     extract,
@@ -165,6 +166,12 @@ def test_a_row_variant_ends_with_no_short_word_in_lower_case():
 ])
 def test_equivalent_forms(a, b):
     assert equivalent(split_words(a), split_words(b))
+
+
+def test_a_declined_name_word_has_its_plain_form_only_where_the_language_declines_names():
+    assert case_stems("hacketta", "pl") == ["hackett"] and case_stems("foleyem", "pl") == ["foley"]
+    assert case_stems("пайнса", "ru") == ["пайнс"]
+    assert case_stems("hacketta", "es") == [] and case_stems("hackett", "pl") == []
 
 
 def test_inflection_is_one_name_only_where_the_language_inflects():

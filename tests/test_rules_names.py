@@ -309,6 +309,16 @@ def test_a_version_in_another_script_keeps_a_name_word_it_writes_by_its_sounds()
     assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
 
 
+@pytest.mark.parametrize("pl", ["Deana Hacketta", "Dean Hackett"])
+def test_a_declined_name_is_kept_by_the_sounds_another_script_writes_as_much_as_its_plain_form(pl):
+    # es and pl spell the surname apart (one t or two) and zh writes it by its sounds, which fit
+    # both: no vote either way, whether or not pl declines the name (Hacketta: genitive -a)
+    rows = [{"pl": f"Owen Pryce podał do kapitana {pl}, ale Ian Foley przejął piłkę.",
+             "es": "Owen Pryce pasó al capitán Dean Hacket, pero Ian Foley recuperó el balón.",
+             "zh": "普赖斯传球给队长迪恩·哈克特，但伊恩·弗利抢断了球。"}]
+    assert run(NameInconsistent, rows, embed=concept_embed)[1] == []
+
+
 def test_no_majority_form_votes_word_by_word():
     rows = [{"de": "Die Einnahmen gehen an die Cloud-Sparte Vulkanis Engine.",
              "pt": "As receitas vão para a unidade de nuvem, o Volkanis Motor.",

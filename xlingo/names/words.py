@@ -298,6 +298,17 @@ def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
 DECLINING = frozenset({"pl", "cs", "sk", "ru", "uk", "be", "hr", "sr", "bs", "sl", "bg", "lt", "lv"})
 _CASE_ENDING = re.compile(r"^(?:'(?:go|mu|m)|'?(?:a|u|e|y|i|o|ą|ę|em|om|ie|owi|ami|ach|ów|ego|emu|iem|ym|im|ia|iu|"
                           r"iowi|ой|ом|ем|ы|ей|ого|ему|ами|ах|ов|ым|у|е|а|и))?$")  # Ovie'go, Kovačicia
+
+
+def case_stems(word: str, lang: str) -> list[str]:
+    """The forms of a folded name word without a case ending its language may have added
+    (``halketta`` -> ``halkett``; none where ``lang`` does not decline names): what a version
+    that writes the name by its sounds, undeclined, can be compared with."""
+    if lang not in DECLINING:
+        return []
+    return [word[:k] for k in range(len(word) - 1, max(2, len(word) - 4), -1) if _CASE_ENDING.match(word[k:])]
+
+
 #: Consonants a Slavic locative or dative changes before its ending (``d`` -> ``dzie``).
 _ALTERNATIONS = (("d", "dzie"), ("t", "cie"), ("r", "rze"))
 #: Languages that write a name's suffixes after an apostrophe (Turkish ``Trump'ın``, Finnish ``Bordeaux'ssa``).

@@ -19,6 +19,7 @@ from xlingo.names import (
     Mention,
     NameIndex,
     calibrated,
+    case_stems,
     cased,
     char_similarity,
     content_words,
@@ -343,7 +344,7 @@ class NameInconsistent(Rule):
         def support(word: str, lang: str) -> set[str]:
             docs = {m.doc for m in cl.mentions if any(same_word(word, w, lang, m.lang) for w in m.content)}
             return docs | {d for d in idx.context if any(same_word(word, w) for o in idx.mentions[d] for w in o.content)} \
-                | {d for d, found in sounds.items() if word_found(word, found)}
+                | {d for d, found in sounds.items() if any(word_found(w, found) for w in [word, *case_stems(word, lang)])}
 
         scored = []
         for i, cls in enumerate(classes):
