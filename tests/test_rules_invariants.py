@@ -76,6 +76,9 @@ def polarity(rows, token_states=lexicon_tokens, options=ANY_GAIN):
     ("市长不同意这个计划。", "zh", 1),  # 不同意 disagree: a word longer than 不同 (different)
     ("言うまでもなく、橋は閉鎖された。", "ja", 0),  # needless to say
     ("台風は勢力をなくしている。", "ja", 0),  # なくす: to lose
+    ("フェリーは運休を余儀なくされた。", "ja", 0),  # 余儀なくされる: was forced to
+    ("やむを得ず、橋を閉鎖した。", "ja", 0),  # やむを得ず: unavoidably
+    ("フェリーは運休しなかった。", "ja", 1),
     ("Die Zahl der Anträge ist so hoch wie nie zuvor.", "de", 0),  # as never before: a record
     ("Los precios subieron como nunca antes.", "es", 0),
     ("Цены на жильё выросли как никогда раньше.", "ru", 0),
