@@ -661,6 +661,10 @@ def test_a_word_made_from_a_name_wholly_missing_renders_it(monkeypatch):
     assert _placed(rows, tokens) == []
     rows[0]["pl"] = "Wielu Morbachów oglądało mecz na stadionie."
     assert _placed(rows, tokens) == [("pl", "Morbachów")]
+    # a name of two words, one of which sounds like the missing name's, is another name
+    rows = [{"de": "Das Spiel findet in Port Haynes statt.", "nl": "De wedstrijd vindt plaats in Port Haynes.",
+             "pl": "Mecz odbędzie się w CBS News."}]
+    assert _placed(rows, tokens) == [("pl", "CBS News")]
 
 
 def test_without_token_states_no_name_is_placed_by_its_neighbours(monkeypatch):

@@ -422,10 +422,10 @@ class NameSubstituted(Rule):
                 # Saipov; nor a name this version writes too, Dundee beside Chile for Belfast); a name of no
                 # language's words is rendered by a capitalised word there, not by any word the encoder
                 # finds close (on a long sentence some ordinary word always is)
-        # (nor, where this version keeps none of its words, a name made from the missing one:
+        # (nor, where this version keeps none of its words, a word made from the missing one:
         # ``Boliwijczyków`` for *Bolivianer*, a demonym declined)
         swaps = [(m, gone, spelt) for m, gone, spelt in swaps
-                 if not any(_one_name(idx, m, n) or not spelt and _word_alike(m, n) for n in gone)]
+                 if not any(_one_name(idx, m, n) or not spelt and _made_from(m, n) for n in gone)]
         # across scripts, where no spelling decides, the meaning model has the last word: a name
         # whose meaning it finds in this version was translated (Кремниевая долина, *Silicon Valley*)
         swaps = [(m, kept, spelt) for m, gone, spelt in swaps
@@ -880,6 +880,14 @@ def _word_alike(m: Mention, n: Mention) -> bool:
     ``Boliwijczyków``/*Bolivia*): one renders the other in part."""
     wa, wb = (translit_words(" ".join(x.content)) for x in (m, n))
     return any(sounds_alike(a, b) >= 0.7 or a[:4] == b[:4] for a in wa if len(a) >= 4 for b in wb if len(b) >= 4)
+
+
+def _made_from(m: Mention, n: Mention) -> bool:
+    """One-word names of which one begins with the other's first four letters: a word made from
+    the other (``Boliwijczyków``, the Bolivians, for *Bolivianer*), not another name (``NBC News``
+    for *Milton Keynes*, though *news* sounds like *keynes*)."""
+    wa, wb = (translit_words(" ".join(x.content)) for x in (m, n))
+    return len(wa) == len(wb) == 1 and min(len(wa[0]), len(wb[0])) >= 4 and wa[0][:4] == wb[0][:4]
 
 
 def _apart(missing: Sequence[Mention], candidates: Sequence[Mention], langs: Sequence[str]) -> np.ndarray:
