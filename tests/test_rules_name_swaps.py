@@ -633,38 +633,36 @@ def test_a_name_written_fewer_times_is_replaced_only_where_another_stands_in_its
     assert _placed(rows, tokens) == flagged
 
 
-def test_a_word_made_from_a_name_written_fewer_times_is_its_other_occurrence(monkeypatch):
-    # the Polish version writes Tervola once and its people where the others write Tervola again;
-    # the word alignment links the two and the token states keep them apart, as for a swapped name
+def _aligned_apart(monkeypatch):
+    """XL803 with the encoder finding a rendering of every name in the rows, the word alignment
+    linking the names and the token states keeping them apart: as for a swapped name."""
     monkeypatch.setattr(NameSubstituted, "counterpart_z", staticmethod(lambda *a, **k: float("inf")))
     monkeypatch.setattr(NameSubstituted, "placement", staticmethod(lambda *a, **k: (True, 0.5)))
-    rows = [{"en": "Many in Tervola watched, and Tervola cheered.",
-             "fr": "Beaucoup à Tervola ont regardé, et Tervola a applaudi.",
-             "pl": "Wielu Tervolczyków oglądało, a Tervola wiwatowała."}]
-    tokens = _tokens_with({})
-    assert _placed(rows, tokens) == []
-    # another name there is a swap
-    rows[0]["pl"] = "Wielu Morbachów oglądało, a Tervola wiwatowała."
-    assert _placed(rows, tokens) == [("pl", "Morbachów")]
 
 
-def test_a_word_made_from_a_name_wholly_missing_renders_it(monkeypatch):
-    # German and Dutch capitalise the people of Tervola; the Polish version declines its own word
-    # for them: no other name, though the word alignment links the two and the token states keep
-    # them apart
-    monkeypatch.setattr(NameSubstituted, "counterpart_z", staticmethod(lambda *a, **k: float("inf")))
-    monkeypatch.setattr(NameSubstituted, "placement", staticmethod(lambda *a, **k: (True, 0.5)))
-    rows = [{"de": "Viele Tervolaner sahen das Spiel im Stadion.",
-             "nl": "Veel Tervolanen keken naar de wedstrijd in het stadion.",
-             "pl": "Wielu Tervolczyków oglądało mecz na stadionie."}]
+@pytest.mark.parametrize("row", [
+    # the Polish version writes Tervola once and its people where the others write Tervola again
+    {"en": "Many in Tervola watched, and Tervola cheered.",
+     "fr": "Beaucoup à Tervola ont regardé, et Tervola a applaudi.",
+     "pl": "Wielu Tervolczyków oglądało, a Tervola wiwatowała."},
+    # German and Dutch capitalise the people of Tervola, wholly missing from the Polish version,
+    # which declines its own word for them
+    {"de": "Viele Tervolaner sahen das Spiel im Stadion.",
+     "nl": "Veel Tervolanen keken naar de wedstrijd in het stadion.",
+     "pl": "Wielu Tervolczyków oglądało mecz na stadionie."},
+])
+def test_a_word_made_from_a_name_renders_it_and_another_name_there_is_a_swap(monkeypatch, row):
+    _aligned_apart(monkeypatch)
     tokens = _tokens_with({})
-    assert _placed(rows, tokens) == []
-    rows[0]["pl"] = "Wielu Morbachów oglądało mecz na stadionie."
-    assert _placed(rows, tokens) == [("pl", "Morbachów")]
-    # a name of two words, one of which sounds like the missing name's, is another name
+    assert _placed([row], tokens) == []
+    assert _placed([dict(row, pl=row["pl"].replace("Tervolczyków", "Morbachów"))], tokens) == [("pl", "Morbachów")]
+
+
+def test_a_name_of_two_words_one_sounding_like_a_word_of_the_missing_name_is_another_name(monkeypatch):
+    _aligned_apart(monkeypatch)
     rows = [{"de": "Das Spiel findet in Port Haynes statt.", "nl": "De wedstrijd vindt plaats in Port Haynes.",
              "pl": "Mecz odbędzie się w CBS News."}]
-    assert _placed(rows, tokens) == [("pl", "CBS News")]
+    assert _placed(rows, _tokens_with({})) == [("pl", "CBS News")]
 
 
 def test_without_token_states_no_name_is_placed_by_its_neighbours(monkeypatch):
