@@ -69,6 +69,10 @@ def findings(rows):
     # a measure counted in Chinese numerals (两英尺, two feet), converted elsewhere
     {"en": "The straw hat has a two-foot wide brim.", "zh": "这顶草帽有两英尺宽的帽檐。",
      "de": "Der Strohhut hat einen 60 Zentimeter breiten Rand.", "pt": "O chapéu de palha tem uma aba de 61 cm."},
+    # Arabic units in the accusative after a number (رطلاً, قدماً), converted elsewhere
+    {"ar": "رفع الرياضي ثقلاً يزن 440 رطلاً.", "de": "Der Athlet hob ein Gewicht von 200 Kilogramm.",
+     "es": "El atleta levantó un peso de 200 kilos."},
+    {"ar": "بلغ ارتفاع الموج 30 قدماً.", "fr": "Les vagues ont atteint 9 mètres.", "it": "Le onde hanno raggiunto 9 metri."},
     # a bare degree in Japanese and Chinese (度), Fahrenheit in one version, Celsius in another
     {"en": "The pool was a warm 86 degrees.", "ja": "プールの水温は30度だった。", "zh": "泳池水温为86度。",
      "de": "Das Becken hatte 30 Grad."},
@@ -99,6 +103,8 @@ def test_clean_renderings_are_not_mismatches(row):
       "de": "Es war 27 Grad warm und sonnig."}, ("zh", "90")),
     ({"en": "The pool was a warm 86 degrees.", "ja": "プールの水温は40度だった。", "fr": "La piscine était à 30 degrés.",
       "de": "Das Becken hatte 30 Grad."}, ("ja", "40")),
+    ({"ar": "رفع الرياضي ثقلاً يزن 640 رطلاً.", "de": "Der Athlet hob ein Gewicht von 200 Kilogramm.",
+      "es": "El atleta levantó un peso de 200 kilos."}, ("ar", "640")),
     ({"en": "Forecasters expect 2 to 4 inches of rain.", "ja": "予報では2から4インチの雨が降る。",
       "zh": "预计降雨量为2到4英寸。", "de": "Erwartet werden 2 bis 4 Zentimeter Regen."}, ("de", "2 bis 4")),
     ({"en": "She says it happened at a party in the 1980s.", "ar": "تدعي أن ذلك حدث في حفلة.",
