@@ -73,6 +73,9 @@ def findings(rows):
     {"ar": "رفع الرياضي ثقلاً يزن 440 رطلاً.", "de": "Der Athlet hob ein Gewicht von 200 Kilogramm.",
      "es": "El atleta levantó un peso de 200 kilos."},
     {"ar": "بلغ ارتفاع الموج 30 قدماً.", "fr": "Les vagues ont atteint 9 mètres.", "it": "Le onde hanno raggiunto 9 metri."},
+    # a wind speed in miles (per hour, as the wind speed says) against its conversion in km/h
+    {"ja": "嵐の最大風速は75マイルだった。", "de": "Der Sturm erreichte Windgeschwindigkeiten von 120 km/h.",
+     "nl": "De storm had windsnelheden van 121 km/u."},
     # a bare degree in Japanese and Chinese (度), Fahrenheit in one version, Celsius in another
     {"en": "The pool was a warm 86 degrees.", "ja": "プールの水温は30度だった。", "zh": "泳池水温为86度。",
      "de": "Das Becken hatte 30 Grad."},

@@ -415,8 +415,9 @@ def _clock_part(text: str | None) -> int | None:
     return 0 if text is None else int(text) if text.isdigit() else _cjk_value(text)
 
 
-#: "per hour" said before the number in Chinese and Japanese (``每小时 12 英里``, ``時速19キロ``)
-_PER_HOUR_BEFORE = re.compile(rf"(?:每小[时時]|[时時]速){_SP}*$")
+#: "per hour" said before the number in Chinese and Japanese (``每小时 12 英里``, ``時速19キロ``), or
+#: a wind speed, which in miles or kilometres is per hour (``最大風速85マイル``, ``风速为85英里``)
+_PER_HOUR_BEFORE = re.compile(rf"(?:每小[时時]|[时時]速|[风風]速[はがの为為是：:]?){_SP}*$")
 _SPEED_OF = {"mi": "mph", "km": "kmh"}
 
 
