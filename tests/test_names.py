@@ -181,6 +181,9 @@ def test_inflection_is_one_name_only_where_the_language_inflects():
     assert not same_word("paris", "pari", "fr", "fr")
     assert same_word("minis", "mini", "pt", "en") and same_word("iphone", "iphones", "de", "fr")
     assert not same_word("minis", "mini", "pt", "pt")
+    # both inflected, each its own way: the Dutch genitive -s, the Polish genitive -a
+    assert same_word("hacketts", "hacketta", "nl", "pl") and same_word("hacketta", "hacketts", "pl", "nl")
+    assert not same_word("hacketts", "hackera", "nl", "pl")
 
 
 def _m(text, lang):

@@ -291,7 +291,15 @@ def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
         ma, mb = _DE_ADJ.match(a), _DE_ADJ.match(b)
         if ma and mb and ma.group(1) == mb.group(1):
             return True
-    return False
+    # both inflected, each the way its language does (``gerrards`` / ``gerrarda``: Dutch genitive,
+    # Polish genitive)
+    return lang_a != lang_b and bool(set(_uninflected(a, lang_a)) & set(_uninflected(b, lang_b)))
+
+
+def _uninflected(word: str, lang: str) -> list[str]:
+    """``word`` without the genitive ``-s`` or the case ending its language may have added."""
+    genitive = [word[:-1]] if lang in GENITIVE_S and word.endswith("s") and len(word) >= 5 else []
+    return genitive + case_stems(word, lang)
 
 
 #: Languages that decline names with case endings (Polish ``Livingstonu``, ``Craiga``).
