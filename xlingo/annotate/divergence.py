@@ -638,8 +638,8 @@ def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, 
     inside, punctuation included (``koło w koło, w wyniku``: an idiom, then a clause). In a
     script written without spaces, where a loop need not start at a word, a run of three to
     eight characters (three or more of that script) written twice in a row counts too
-    (``まだ国内にまだ国内に``; not one word said twice, ``大きな大きな``, a doubled word). ``text``: the document's text (the words' offsets point
-    into it)."""
+    (``まだ国内にまだ国内に``; not one word said twice, ``大きな大きな``, a doubled word).
+    ``text``: the document's text (the words' offsets point into it)."""
     ws = cell.words.words
     forms = [w.text.casefold() for w in ws]
     out: list[tuple[int, int]] = []
@@ -655,8 +655,8 @@ def repeated_ngrams(cell: Cell, text: str, max_gap: int = 0) -> list[tuple[int, 
         between = text[ws[j - 1].end:ws[j].start]
         after = text[ws[j + size - 1].end:ws[j + size].start] if j + size < n else ""
         opened = between.strip()  # the copies' own opening quote, bracket or dash (“devastado” y ... por “devastado”)
-        opening = "\n" not in between and all(unicodedata.category(c) in ("Ps", "Pi", "Pd") or c in "\"'" for c in opened) \
-            and text[:ws[i].start].rstrip().endswith(opened)
+        opening = "\n" not in between and text[:ws[i].start].rstrip().endswith(opened) \
+            and all(unicodedata.category(c) in ("Ps", "Pi", "Pd") or c in "\"'" for c in opened)
         return (not opened and "\n" not in between or between == after or opening) and gaps(i, size) == gaps(j, size)
 
     def add(a: int, b: int) -> None:

@@ -266,7 +266,8 @@ _DE_ADJ = re.compile(r"^(.{3,}?)(e|en|er|es|em)$")
 def same_word(a: str, b: str, lang_a: str = "", lang_b: str = "") -> bool:
     """Two folded words are one name word: equal, or equal up to a genitive ``-s`` / Romance
     plural ``-s`` / German adjective ending / Slavic case ending (``googles``/``google``,
-    ``minis``/``mini``, ``deutschen``/``deutsche``, ``livingstonu``/``livingston``)."""
+    ``minis``/``mini``, ``deutschen``/``deutsche``, ``livingstonu``/``livingston``), on one side
+    or, in two languages, on both (``gerrards``/``gerrarda``)."""
     if a == b:
         return True
     for x, y, lang in ((a, b, lang_a), (b, a, lang_b)):
