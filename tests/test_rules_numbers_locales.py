@@ -76,9 +76,6 @@ def findings(rows):
     # a wind speed in miles (per hour, as the wind speed says) against its conversion in km/h
     {"ja": "嵐の最大風速は75マイルだった。", "de": "Der Sturm erreichte Windgeschwindigkeiten von 120 km/h.",
      "nl": "De storm had windsnelheden van 121 km/u."},
-    # a bare degree in Japanese and Chinese (度), Fahrenheit in one version, Celsius in another
-    {"en": "The pool was a warm 86 degrees.", "ja": "プールの水温は30度だった。", "zh": "泳池水温为86度。",
-     "de": "Das Becken hatte 30 Grad."},
     # a temperature on the Fahrenheit scale written in Chinese and Russian, in Celsius elsewhere
     {"en": "It was 80 degrees Fahrenheit and sunny.", "zh": "外面气温高达80华氏度，阳光明媚。",
      "de": "Es war 27 Grad warm und sonnig.", "ru": "Было 80 градусов по Фаренгейту и солнечно."},
@@ -104,8 +101,9 @@ def test_clean_renderings_are_not_mismatches(row):
      ("pt", "A disputa remonta a uma guerra no século XVIII.")),  # the others' 19 is not there
     ({"en": "It was 80 degrees Fahrenheit and sunny.", "zh": "外面气温高达90华氏度，阳光明媚。",
       "de": "Es war 27 Grad warm und sonnig."}, ("zh", "90")),
-    ({"en": "The pool was a warm 86 degrees.", "ja": "プールの水温は40度だった。", "fr": "La piscine était à 30 degrés.",
-      "de": "Das Becken hatte 30 Grad."}, ("ja", "40")),
+    # a bare 度 is Celsius to a Japanese reader: a Fahrenheit figure kept unconverted is a slip
+    ({"ja": "外は86度で晴れていた。", "fr": "Il faisait 30 degrés au soleil.", "de": "Es waren sonnige 30 Grad."},
+     ("ja", "86")),
     ({"ar": "رفع الرياضي ثقلاً يزن 640 رطلاً.", "de": "Der Athlet hob ein Gewicht von 200 Kilogramm.",
       "es": "El atleta levantó un peso de 200 kilos."}, ("ar", "640")),
     ({"en": "Forecasters expect 2 to 4 inches of rain.", "ja": "予報では2から4インチの雨が降る。",

@@ -354,7 +354,7 @@ _UNITS = [
                                      r"градус\w*\s+по\s+цельсию|摄氏度?|攝氏度?|セ氏|درج\w*\s+مئوية"),
     # a bare degree says no scale: a US story's "80 degrees" is Fahrenheit, its translation's "27 Grad" Celsius
     ("deg", "temperature", Decimal(1), r"degrees?|grad|degrés|graus?|grados?|gradi|graden|градус\w*|درج(?:ة|ات)|"
-                                       r"°(?!\s?[CF]\b)|度"),
+                                       r"°(?!\s?[CF]\b)"),
 ]
 _UNIT_DIM = {name: dim for name, dim, _, _ in _UNITS}
 _UNIT_FACTOR = {name: f for name, _, f, _ in _UNITS}

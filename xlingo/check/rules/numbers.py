@@ -233,7 +233,7 @@ class NumberMismatch(Rule):
     (``H200`` / *H20*), is an error where two or more others do, else a warning.
     What clean translations do is read as the same number: ordinals (``12th``, ``12.``,
     ``12è``, ``12.ª``), also a century in Roman numerals (``século XIX``, ``XIXe siècle``,
-    ``XIX века`` for ``19. Jahrhundert``); a bare "degrees" as Celsius or Fahrenheit (``30度``, ``80
+    ``XIX века`` for ``19. Jahrhundert``); a bare "degrees" as Celsius or Fahrenheit (``80
     degrees``/``27 Grad``), and the scales as other scripts write them (``80华氏度``, ``80 градусов по
     Фаренгейту``);
     a unit converted (``10 miles``/``16 km``, ``30码``/``27 Meter``), also when one version gives both, and over a range
