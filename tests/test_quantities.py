@@ -201,3 +201,20 @@ def test_the_digits_of_a_web_or_mail_address_are_no_numbers():
                               "pt") == []
     [q] = extract_quantities("В 2023 году — см. https://example.ru/news/17", "ru")
     assert q.value == 2023  # the text's own number stays
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "The centre is 6 feet 8 inches tall."),
+    ("en", "The centre is 6 ft 8 in tall."),
+    ("ja", "センターの身長は6フィート8インチだ。"),
+    ("zh", "中锋身高6英尺8英寸。"),
+])
+def test_feet_and_inches_are_one_length(lang, text):
+    q = one(text, lang)
+    assert (q.value, q.unit) == (80, "in") and abs(q.measure - Decimal("2.032")) < Decimal("0.001")
+    assert text[q.start:q.end] == q.text
+
+
+def test_feet_then_another_number_are_two():
+    assert [(q.value, q.unit) for q in extract_quantities("A wall of 6 feet, 3 players behind it.", "en")] == [
+        (6, "ft"), (3, None)]

@@ -735,8 +735,28 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
             out.append(Quantity(m.start(), m.end(), m.group(0), Decimal(months.index(m.group(0).lower()) + 1),
                                 kind="month", soft=True, num_start=m.start(), num_end=m.end()))
     out.sort(key=lambda q: (q.start, q.end, q.kind))
-    found = _with_units(text, _year_ranges(text, _cjk_compounds(text, out)))
+    found = _feet_and_inches(text, _with_units(text, _year_ranges(text, _cjk_compounds(text, out))))
     return found if text == source else [replace(q, text=source[q.start:q.end]) for q in found]
+
+
+_FEET_THEN = re.compile(rf"{_SP}*-?(?:{dict((n, p) for n, _, _, p in _UNITS)['ft']})-?{_SP}*$", re.IGNORECASE)
+
+
+def _feet_and_inches(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """A length in feet and inches is one length, in inches (``6-foot-6``, ``6 feet 6 inches``,
+    ``6フィート6インチ``: 78 inches, as ``1,98 m`` says)."""
+    out: list[Quantity] = []
+    for q in qs:
+        feet = out[-1] if out else None
+        if (feet is not None and feet.unit == "ft" and q.unit in ("in", None) and q.kind == "number"
+                and q.value < 12 and q.value == q.value.to_integral_value()
+                and _FEET_THEN.match(text, feet.end, q.start)):
+            inches = feet.value * 12 + q.value
+            out[-1] = replace(feet, end=q.end, text=text[feet.start:q.end], value=inches, unit="in",
+                              measure=_measure(inches, "in"), num_end=q.num_end)
+            continue
+        out.append(q)
+    return out
 
 
 def _year_ranges(text: str, qs: list[Quantity]) -> list[Quantity]:
