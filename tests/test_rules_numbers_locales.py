@@ -514,3 +514,25 @@ def test_a_time_two_versions_say_with_a_part_of_the_day_outvotes_another():
            "ru": "Паром отходит в четверг в 15:00."}
     assert findings([row]) == []
     assert findings([dict(row, ru="Паром отходит в четверг в 18:00.")]) == [("ru", "18:00", Severity.WARNING)]
+
+
+@pytest.mark.parametrize("rtl", [
+    ("ar", "للإبلاغ اتصلوا بالرقم 234 567 0700 مجانًا."),
+    ("he", "לדיווח התקשרו למספר 234 567 0700 בחינם."),
+])
+def test_a_telephone_number_typed_in_shown_order_in_right_to_left_text_is_the_same_number(rtl):
+    lang, text = rtl
+    row = {"en": "To report it, call 0700 567 234 free of charge.", lang: text,
+           "de": "Hinweise nimmt die Hotline 0700 567 234 kostenlos entgegen."}
+    assert findings([row]) == []
+    # the same digits in their typed order in left-to-right text are another number
+    wrong = findings([dict(row, de="Hinweise nimmt die Hotline 234 567 0700 kostenlos entgegen.")])
+    assert [(lang, severity) for lang, _, severity in wrong] == [("de", Severity.ERROR)]
+
+
+@pytest.mark.parametrize("lang, text, value", [
+    ("en", "Call 0700 567 234 today.", 700567234), ("de", "Rufen Sie 030 1234 5678 an.", 3012345678),
+    ("ar", "اتصل على 234 567 0700 اليوم.", 700567234), ("fr", "Elle compte 1 250 000 habitants.", 1250000),
+])
+def test_groups_of_digits_that_are_no_thousands_are_one_telephone_number(lang, text, value):
+    assert [q.value for q in extract_quantities(text, lang)] == [value]

@@ -49,6 +49,7 @@ Choices (documented here once, used by the XL1xx rules):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -290,6 +291,9 @@ _SHORT_YEAR = re.compile(rf"(?<![^\W{_UNSPACED}])(?<!['’])(?:(?:SS|AW|FW|FY|PE
                          rf"(?![^\W{_UNSPACED}]|['’])")  # a word's edge, also against Chinese or Japanese
 #: Arabic script's separators between digits (``30،000``, ``30٬000``, ``2٫5``), read as "," and "."
 _ARABIC_SEPARATORS = re.compile(r"(?<=\d)(?:[،٬](?=\d{3}(?!\d))|٫(?=\d))")
+#: Three or more groups of digits between single spaces (``0800 555 111``): a telephone number or a
+#: code when they do not group one number's thousands (:func:`_digit_sequences`).
+_DIGIT_SEQUENCE = re.compile(rf"(?<![\d.,])\d+(?:{_SP}\d+){{2,}}(?!\d|[.,]\d)")
 #: A web or mail address: its digits are a path or an id, localised with the site (``/2024/05/123``).
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _DATE = re.compile(r"(?<![\d.,/])(?:(?P<y1>\d{4})-(?P<m1>\d{1,2})-(?P<d1>\d{1,2})|"
@@ -692,6 +696,9 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
             for part in ("mm", seconds):  # or a score, 38:17 where others write 38-17: its numbers, soft
                 a, b = m.span(part)
                 out.append(Quantity(a, b, m.group(part), Decimal(int(m.group(part))), soft=True, num_start=a, num_end=b))
+    for q in _digit_sequences(text):
+        if free(q.start, q.end):
+            add(q)
     for m in _NUM.finditer(text):
         if not free(*m.span()):
             continue
@@ -737,6 +744,30 @@ def extract_quantities(text: str, lang: str) -> list[Quantity]:
     out.sort(key=lambda q: (q.start, q.end, q.kind))
     found = _feet_and_inches(text, _with_units(text, _year_ranges(text, _cjk_compounds(text, out))))
     return found if text == source else [replace(q, text=source[q.start:q.end]) for q in found]
+
+
+def _right_to_left(text: str) -> bool:
+    """Whether most of the text's strongly directional characters are written right to left."""
+    kinds = [unicodedata.bidirectional(c) for c in text if c.isalpha()]
+    return sum(k in ("R", "AL") for k in kinds) > sum(k == "L" for k in kinds)
+
+
+def _digit_sequences(text: str) -> list[Quantity]:
+    """Telephone numbers and codes (:data:`_DIGIT_SEQUENCE`), each one number of all its digits.
+
+    Right-to-left text shows space-separated groups of digits in reverse order (Unicode's
+    bidirectional algorithm: the spaces between numbers take the paragraph's direction), so its
+    writers type ``0800 555 111`` as ``111 555 0800``: the groups are read in the order shown.
+    """
+    out = []
+    for m in _DIGIT_SEQUENCE.finditer(text):
+        groups = re.split(_SP, m.group(0))
+        if 1 <= len(groups[0]) <= 3 and groups[0][0] != "0" and all(len(g) == 3 for g in groups[1:]):
+            continue  # one number's thousands: 1 250 000
+        shown = groups[::-1] if _right_to_left(text) else groups
+        out.append(Quantity(m.start(), m.end(), m.group(0), Decimal("".join(shown)), num_start=m.start(),
+                            num_end=m.end()))
+    return out
 
 
 _FEET_THEN = re.compile(rf"{_SP}*-?(?:{dict((n, p) for n, _, _, p in _UNITS)['ft']})-?{_SP}*$", re.IGNORECASE)
