@@ -22,7 +22,8 @@ FILL = [  # ordinary rows around the row under test
      "ar": "اجتمع المجلس مرة أخرى مساء الخميس.", "es": "El consejo volvió a reunirse el jueves por la noche.",
      "pt": "O conselho voltou a reunir-se na quinta-feira à noite.",
      "it": "Il consiglio si è riunito di nuovo giovedì sera.", "pl": "Rada zebrała się ponownie w czwartek wieczorem.",
-     "nl": "De raad kwam donderdagavond opnieuw bijeen.", "bg": "Съветът отново заседава в четвъртък вечерта."},
+     "nl": "De raad kwam donderdagavond opnieuw bijeen.", "bg": "Съветът отново заседава в четвъртък вечерта.",
+     "sv": "Rådet sammanträdde igen på torsdagskvällen."},
 ]
 
 

@@ -708,6 +708,18 @@ def test_a_german_name_whose_letters_split_into_rare_short_words_is_still_a_name
     ([{"fr": "Le souvenir d'une côte perdue au profit du Collier reste vif.",
        "en": "The memory of a coast lost to Tervola remains vivid.",
        "pl": "Pamięć o wybrzeżu utraconym na rzecz Tervoli wciąż jest żywa."}], [("fr", "Collier")]),
+    # a surname that splits into words of the language (*zand* + *berg*, *sand* + *berg*) is a name where
+    # the language writes its compound nouns in lower case
+    ([{"nl": "Het contract werd gisteren door Zandberg in Antwerpen ondertekend.",
+       "en": "The contract was signed by Okonkwo in Antwerp yesterday.",
+       "fr": "Le contrat a été signé hier par Okonkwo à Anvers."}], [("nl", "Zandberg")]),
+    ([{"sv": "Avtalet undertecknades i går av Sandberg i Göteborg.",
+       "en": "The deal was signed by Okonkwo in Gothenburg yesterday.",
+       "es": "El acuerdo fue firmado ayer por Okonkwo en Gotemburgo."}], [("sv", "Sandberg")]),
+    # the same name kept is no substitute
+    ([{"nl": "Het contract werd gisteren door Okonkwo in Antwerpen ondertekend.",
+       "en": "The contract was signed by Okonkwo in Antwerp yesterday.",
+       "fr": "Le contrat a été signé hier par Okonkwo à Anvers."}], []),
     # the same word, translated, is no substitute
     ([{"en": "They sailed across the Pacific Ocean last year.",
        "fr": "Ils ont traversé l'océan Pacifique l'an dernier.",
@@ -888,3 +900,4 @@ def test_compounds_of_the_language_and_of_its_loanwords_stay_compounds():
     assert _compound("pfandhaus", "de") and _compound("teamchef", "de") and _compound("onlinehandel", "de")
     assert _compound("voetbalclub", "nl")
     assert not _compound("brightwater", "de") and not _compound("brightwater", "nl")
+

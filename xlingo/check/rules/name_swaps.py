@@ -719,11 +719,14 @@ def _strong(m: Mention, langs: Sequence[str], substitute: bool = False, shared: 
     when its words are frequent (``Marco Bellini``; one word, ``Collier``, in a language that
     writes days, months and nationalities in lower case): the encoder then decides whether the
     other versions have a counterpart. A word ``shared`` alike
-    by versions in two languages is no compound of theirs (``Warren`` is not *war* + *ren*)."""
-    if _acronym(m) or (not shared and m.lang in COMPOUNDING and len(m.content) == 1
+    by versions in two languages is no compound of theirs (``Warren`` is not *war* + *ren*), nor
+    is a word capitalised mid-sentence in a language that writes its compound nouns in lower case
+    (``Morales`` in Dutch is not *mora* + *les*)."""
+    capitalised = m.lang not in NOUN_CAPITALISING and not m.initial
+    if _acronym(m) or (not shared and not capitalised and m.lang in COMPOUNDING and len(m.content) == 1
                        and _compound(m.content[0], m.lang) and not (substitute and is_place(m.text))):
         return False
-    if substitute and m.lang not in NOUN_CAPITALISING and not m.initial and (
+    if substitute and capitalised and (
             len(m.content) >= 2 or m.lang in LOWER_CASE_COMMON and m.text[:1].isupper()):
         return True
     return substitute and is_place(m.text) or capitalised_inside(m.text) or not all(
