@@ -797,3 +797,22 @@ def test_a_name_word_every_other_version_keeps_is_flagged_even_before_the_kept_o
 ])
 def test_a_title_a_descriptor_an_exonym_or_a_declined_given_name_before_a_kept_word_is_no_rendering(rows):
     assert run(NameTranslatedLiterally, [rows] + FILL, embed=concept_embed)[1] == []
+
+
+def test_a_common_word_meaning_nothing_of_a_word_every_other_version_keeps_garbles_the_name():
+    # where a title or a given name would stand, a common word of the version that means nothing of
+    # the word the others keep (*hoop*, hope, for "Jazzy") is the name garbled, not a given name
+    row = {"en": "The rapper once known as Jazzy Moonfield opened the festival.",
+           "de": "Der Rapper, einst als Jazzy Moonfield bekannt, eröffnete das Festival.",
+           "nl": "De rapper die ooit bekendstond als Hoop Moonfield opende het festival."}
+    assert flagged_then_fixed(row, "nl", row["nl"].replace("Hoop", "Jazzy")) == [
+        ("nl", "Hoop Moonfield", "Jazzy Moonfield", Severity.ERROR)]
+
+    # nor is a relative of the same surname the version names beside him (``Johna``, John's)
+    row = {"pl": "Wielebny David Moonfield, syn Johna Moonfielda, przemówił.", "en": "Reverend David Moonfield spoke.",
+           "es": "El reverendo David Moonfield habló."}
+    assert run(NameInconsistent, [row], embed=concept_embed)[1] == []
+    # before a place, the common word may be how the language names its part of it
+    row = {"en": "The shop opened in Lower Manhattan on Monday.", "de": "Der Laden eröffnete am Montag in Lower Manhattan.",
+           "pt": "A loja abriu na Baixa de Manhattan na segunda-feira."}
+    assert run(NameInconsistent, [row], embed=concept_embed)[1] == []

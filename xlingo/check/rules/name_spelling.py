@@ -380,7 +380,8 @@ class NameInconsistent(Rule):
     def _comparable(self, ctx: CheckContext, cl: Cluster, m: Mention, ref: Mention, kind: str, idx: NameIndex) -> bool:
         """A difference worth a finding: short names (long capitalised runs are titles and menus
         more often than names), not a localisation, not a title (nameparser's list: ``Senador``/
-        ``Senator``) or given name put before the same surname, not a city's name in the version's
+        ``Senator``) or given name put before the same surname (but a common word of the version that
+        means nothing of the one every other version keeps: ``Hoop Daddy``), not a city's name in the version's
         language (GeoNames); a word replaced in a partial rendering must mean what it replaces
         (``Nuvem``/``Cloud``, not ``Contact``/``Press``)."""
         if max(len(m.content), len(ref.content)) > self.opts["max_words"]:
@@ -391,9 +392,23 @@ class NameInconsistent(Rule):
         _, theirs = shared_words(ref, m)
         if any(words and all(is_title(w) for w in words) for words in (own, theirs)):
             return False  # a title as the language writes it (Senador/Senator Jeff Flake, Mme/Anna Keller)
-        if kind == "partial" and (_prefix_change(m, ref) or not (self._same_meaning(ctx, m, ref, own, theirs)
-                                                                  or _common_word_for_kept_name_word(ctx, cl, m, ref, idx))):
-            return False
+        if kind == "partial":
+            common = _common_word_for_kept_name_word(ctx, cl, m, ref, idx)
+            if _prefix_change(m, ref):
+                # where a title or a given name would stand, a common word of the version, word for
+                # word, that means nothing of the word every other version keeps and names no one in
+                # the story garbles the name (``Hoop Daddy``), unless the version writes the name too
+                # (a relative of the same surname); before a place, it may be how the language names
+                # its part (``Baixa de Manhattan``)
+                named = [w for d in idx.versions if d != m.doc for o in idx.mentions[d] for w in o.content]
+                if not common or len(own) != len(theirs) or any(word_found(w, named) for w in own) \
+                        or any(o.doc == m.doc and all(any(same_word(w, x, ref.lang, o.lang) for x in o.content)
+                                                      for w in ref.content) for o in cl.mentions) \
+                        or is_place(" ".join(ref.accented(w) for w in shared_words(ref, m)[0])) \
+                        or self._same_meaning(ctx, m, ref, own, theirs):
+                    return False
+            elif not (common or self._same_meaning(ctx, m, ref, own, theirs)):
+                return False
         if kind == "partial" and _keeps_original(m, ref, idx) \
                 or kind == "variant" and _descriptor_translated(cl, m, ref, idx):
             return False
