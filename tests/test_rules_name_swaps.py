@@ -656,12 +656,17 @@ def _aligned_apart(monkeypatch):
     {"de": "Viele Tervolaner sahen das Spiel im Stadion.",
      "nl": "Veel Tervolanen keken naar de wedstrijd in het stadion.",
      "pl": "Wielu Tervolczyków oglądało mecz na stadionie."},
+    # spelled as its language writes the sound (a k for a hard c: Karvonia / Carvonia)
+    {"de": "Viele Carvonier sahen das Spiel im Stadion.",
+     "nl": "Veel Carvoniërs keken naar de wedstrijd in het stadion.",
+     "pl": "Wielu Karvończyków oglądało mecz na stadionie."},
 ])
 def test_a_word_made_from_a_name_renders_it_and_another_name_there_is_a_swap(monkeypatch, row):
     _aligned_apart(monkeypatch)
     tokens = _tokens_with({})
     assert _placed([row], tokens) == []
-    assert _placed([dict(row, pl=row["pl"].replace("Tervolczyków", "Morbachów"))], tokens) == [("pl", "Morbachów")]
+    people = row["pl"].split()[1]
+    assert _placed([dict(row, pl=row["pl"].replace(people, "Morbachów"))], tokens) == [("pl", "Morbachów")]
 
 
 def test_a_name_of_two_words_one_sounding_like_a_word_of_the_missing_name_is_another_name(monkeypatch):

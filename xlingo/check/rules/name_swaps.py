@@ -24,6 +24,7 @@ from xlingo.names import (
     COMPOUNDING,
     LOWER_CASE_COMMON,
     NOUN_CAPITALISING,
+    ONE_SOUND,
     Mention,
     NameIndex,
     calibrated,
@@ -886,11 +887,13 @@ def _word_alike(m: Mention, n: Mention) -> bool:
 
 
 def _made_from(m: Mention, n: Mention) -> bool:
-    """One-word names of which one begins with the other's first four letters: a word made from
-    the other (``Boliwijczyków``, the Bolivians, for *Bolivianer*), not another name (``NBC News``
-    for *Milton Keynes*, though *news* sounds like *keynes*)."""
+    """One-word names of which one begins with the other's first four letters, as they sound
+    (``Katalończyków``, the Catalans, for *Catalanen*): a word made from the other
+    (``Boliwijczyków``, the Bolivians, for *Bolivianer*), not another name (``NBC News`` for
+    *Milton Keynes*, though *news* sounds like *keynes*)."""
     wa, wb = (translit_words(" ".join(x.content)) for x in (m, n))
-    return len(wa) == len(wb) == 1 and min(len(wa[0]), len(wb[0])) >= 4 and wa[0][:4] == wb[0][:4]
+    return len(wa) == len(wb) == 1 and min(len(wa[0]), len(wb[0])) >= 4 \
+        and wa[0][:4].translate(ONE_SOUND) == wb[0][:4].translate(ONE_SOUND)
 
 
 def _apart(missing: Sequence[Mention], candidates: Sequence[Mention], langs: Sequence[str]) -> np.ndarray:
