@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from xlingo.annotate.copies import Copy
 from xlingo.check.rules.language import CopiedVerbatim, WrongLanguage
+from xlingo.language import title_cased
 from xlingo.model import Severity
 from xlingo.testing import context_for, story_from_rows
 
@@ -175,3 +176,22 @@ def test_a_short_headline_left_in_english_is_flagged_unless_the_other_versions_k
     title = "Songs From The Long Road Home Tonight"
     rows[1] = {"pl": title, "de": f"„{title}“", "ja": f"「{title}」"}
     assert _run(rows, WrongLanguage())[0] == []
+
+
+def test_a_headline_in_title_case_is_identified_in_lower_case():
+    # capitals in every word make a character n-gram identifier unsure of English; folded, it is not
+    rows = [{"es": "El museo reabre su ala este tras la reforma.", "ru": "Музей вновь открывает восточное крыло.",
+             "it": "Il museo riapre l'ala est dopo i lavori."},
+            {"es": "Killer Dog Bites German Postman To Death",
+             "ru": "Собака-убийца насмерть загрызла немецкого почтальона",
+             "it": "Cane assassino sbrana a morte un postino tedesco"}]
+    findings, _ = _run(rows, WrongLanguage())
+    assert [(f.doc, f.row) for f in findings] == [("es", 1)] and "English" in findings[0].message
+    # a headline in title case in the version's own language is its own
+    rows[1]["es"] = "Un Perro Asesino Mata A Mordiscos A Un Cartero Alemán"
+    assert _run(rows, WrongLanguage())[0] == []
+
+
+def test_title_case():
+    assert title_cased("Killer Storm Hits The Coast") and title_cased("Storm Leaves Thousands to Fend for Themselves")
+    assert not title_cased("Der Sturm traf die Küste am Montag") and not title_cased("Two Words")

@@ -164,10 +164,18 @@ def _likely_script(lang: str) -> str | None:
 
 
 def language_probabilities(text: str, candidates: list[str] | tuple[str, ...] | None = None) -> dict[str, float]:
-    """Normalised probabilities over ``candidates`` (or all languages) for ``text``."""
+    """Normalised probabilities over ``candidates`` (or all languages) for ``text``; a headline in
+    title case is read in lower case (its capitals are the style's, not the language's: the
+    identifier's character n-grams find ``Killer Pig Mauls Chinese Farmer`` half German)."""
     ident = _identifier()
-    probs = {str(lang): float(p) for lang, p in ident.rank(text)}
+    probs = {str(lang): float(p) for lang, p in ident.rank(text.lower() if title_cased(text) else text)}
     return normalised(probs, candidates) if candidates else probs
+
+
+def title_cased(text: str) -> bool:
+    """Three words or more, two thirds of them capitalised: a headline's title case."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    return len(words) >= 3 and 3 * sum(w[0].isupper() for w in words) >= 2 * len(words)
 
 
 def normalised(probs: dict[str, float], candidates: Iterable[str]) -> dict[str, float]:

@@ -12,7 +12,7 @@ from xlingo.annotate.copies import OPTIONS as COPY_OPTIONS
 from xlingo.annotate.copies import WORD as _WORD
 from xlingo.annotate.copies import candidate_langs, content_sentences, is_plain_word
 from xlingo.check.base import CheckContext, Rule, register
-from xlingo.language import language_probabilities, normalised, primary_language, zipf
+from xlingo.language import language_probabilities, normalised, primary_language, title_cased, zipf
 from xlingo.model import Finding, Severity
 
 __all__ = ["CopiedVerbatim", "WrongLanguage", "distinctive_words"]
@@ -123,7 +123,8 @@ class WrongLanguage(Rule):
     ## What it does
     Identifies the language of every sentence (py3langid over the story's languages,
     English and the context documents' languages, then over every language with a large word
-    list, for text in a language no version is in) and flags a sentence that is confidently
+    list, for text in a language no version is in; a headline in title case is read in lower
+    case) and flags a sentence that is confidently
     in another language than its document. Short sentences and those made of names, numbers
     and acronyms are unreliable, so the rule also requires a minimum number of common words
     that belong to the other language and not to the document's (Zipf frequencies from
@@ -195,14 +196,17 @@ class WrongLanguage(Rule):
         among them), when it is not ``own``. Short sentences (a
         headline of six words or more) need fewer words of that language, none of own's, and
         none that the other versions of the row (``others``, lower-cased) also write: a title
-        kept in every version is not text left untranslated."""
+        kept in every version is not text left untranslated (nor, however long, is one in title
+        case whose words the others all write)."""
         lang = max(sorted(probs), key=probs.__getitem__)
         if lang == own or probs[lang] < self.opts["min_prob"]:
             return None
         own_words, foreign = distinctive_words(text, own, lang)
-        if len(foreign) >= self.opts["min_words"]:
-            return None if len(own_words) > self.opts["max_own_share"] * len(foreign) else (lang, probs[lang])
         unshared = [w for w in foreign if not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", others)]
+        if len(foreign) >= self.opts["min_words"]:
+            if len(own_words) > self.opts["max_own_share"] * len(foreign) or title_cased(text) and not unshared:
+                return None  # a title in title case that the other versions keep is a title
+            return lang, probs[lang]
         if own_words or len(unshared) < self.opts["min_words_unshared"] or len(unshared) < len(foreign) \
                 or len(_WORD.findall(text)) < self.opts["min_length_unshared"]:
             return None  # an interjection kept in English ("Thank you very much.") is a choice
