@@ -193,5 +193,6 @@ def test_a_headline_in_title_case_is_identified_in_lower_case():
 
 
 def test_title_case():
-    assert title_cased("Killer Storm Hits The Coast") and title_cased("Storm Leaves Thousands to Fend for Themselves")
-    assert not title_cased("Der Sturm traf die Küste am Montag") and not title_cased("Two Words")
+    assert title_cased("Killer Storm Hits The Coast".split())
+    assert title_cased("Storm Leaves Thousands to Fend for Themselves".split())
+    assert not title_cased("Der Sturm traf die Küste am Montag".split()) and not title_cased(["Two", "Words"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import langcodes
@@ -168,14 +168,15 @@ def language_probabilities(text: str, candidates: list[str] | tuple[str, ...] | 
     title case is read in lower case (its capitals are the style's, not the language's: the
     identifier's character n-grams find ``Killer Pig Mauls Chinese Farmer`` half German)."""
     ident = _identifier()
-    probs = {str(lang): float(p) for lang, p in ident.rank(text.lower() if title_cased(text) else text)}
+    probs = {str(lang): float(p) for lang, p in ident.rank(text.lower() if title_cased(text.split()) else text)}
     return normalised(probs, candidates) if candidates else probs
 
 
-def title_cased(text: str) -> bool:
-    """Three words or more, two thirds of them capitalised: a headline's title case."""
-    words = [w for w in text.split() if w[:1].isalpha()]
-    return len(words) >= 3 and 3 * sum(w[0].isupper() for w in words) >= 2 * len(words)
+def title_cased(words: Sequence[str]) -> bool:
+    """Four words of four letters or more, nine in ten of them capitalised: a headline's title case,
+    whose capitals say nothing of the language or of names."""
+    long = [w for w in words if len(w) >= 4]
+    return len(long) >= 4 and sum(w[0].isupper() for w in long) >= 0.9 * len(long)
 
 
 def normalised(probs: dict[str, float], candidates: Iterable[str]) -> dict[str, float]:

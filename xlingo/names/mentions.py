@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from xlingo.language import primary_language, zipf
+from xlingo.language import primary_language, title_cased, zipf
 from xlingo.names.words import (
     CONNECTOR_ARTICLES,
     CONNECTORS,
@@ -104,10 +104,7 @@ def sentence_style(toks: Sequence[Token]) -> tuple[bool, bool]:
     if len(words) < 3:
         return False, False
     caps = sum(letters(w).isupper() for w in words)
-    shouting = caps >= 0.8 * len(words)
-    long = [w for w in words if len(w) >= 4]
-    title = len(long) >= 4 and sum(w[0].isupper() for w in long) >= 0.9 * len(long)
-    return shouting, title
+    return caps >= 0.8 * len(words), title_cased(words)
 
 
 def token_evidence(tok: Token, lang: str, case_informative: bool, shouting: bool) -> str | None:

@@ -204,7 +204,7 @@ class WrongLanguage(Rule):
         own_words, foreign = distinctive_words(text, own, lang)
         unshared = [w for w in foreign if not re.search(rf"(?<!\w){re.escape(w)}(?!\w)", others)]
         if len(foreign) >= self.opts["min_words"]:
-            if len(own_words) > self.opts["max_own_share"] * len(foreign) or title_cased(text) and not unshared:
+            if len(own_words) > self.opts["max_own_share"] * len(foreign) or title_cased(text.split()) and not unshared:
                 return None  # a title in title case that the other versions keep is a title
             return lang, probs[lang]
         if own_words or len(unshared) < self.opts["min_words_unshared"] or len(unshared) < len(foreign) \

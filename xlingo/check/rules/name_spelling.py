@@ -395,17 +395,7 @@ class NameInconsistent(Rule):
         if kind == "partial":
             common = _common_word_for_kept_name_word(ctx, cl, m, ref, idx)
             if _prefix_change(m, ref):
-                # where a title or a given name would stand, a common word of the version, word for
-                # word, that means nothing of the word every other version keeps and names no one in
-                # the story garbles the name (``Hoop Daddy``), unless the version writes the name too
-                # (a relative of the same surname); before a place, it may be how the language names
-                # its part (``Baixa de Manhattan``)
-                named = [w for d in idx.versions if d != m.doc for o in idx.mentions[d] for w in o.content]
-                if not common or len(own) != len(theirs) or any(word_found(w, named) for w in own) \
-                        or any(o.doc == m.doc and all(any(same_word(w, x, ref.lang, o.lang) for x in o.content)
-                                                      for w in ref.content) for o in cl.mentions) \
-                        or is_place(" ".join(ref.accented(w) for w in shared_words(ref, m)[0])) \
-                        or self._same_meaning(ctx, m, ref, own, theirs):
+                if not (common and self._garbles(ctx, cl, m, ref, own, theirs, idx)):
                     return False
             elif not (common or self._same_meaning(ctx, m, ref, own, theirs)):
                 return False
@@ -446,6 +436,21 @@ class NameInconsistent(Rule):
                 return False
             changed.append(y)
         return 0 < len(changed) < len(m.content) and cls._kept_by_all(ctx, cl, m, changed)
+
+    def _garbles(self, ctx: CheckContext, cl: Cluster, m: Mention, ref: Mention, own: list[str], theirs: list[str],
+                 idx: NameIndex) -> bool:
+        """Where a title or a given name would stand, before the surname both keep, ``m`` puts common
+        words of its language (:func:`_common_word_for_kept_name_word`), one for each word of ``ref``,
+        that mean nothing of them and name no one in the other versions: the name garbled (``Hoop
+        Daddy`` for *Puff Daddy*). Not where ``m``'s version writes ``ref`` too (a relative of the
+        same surname: ``Johna Moonfielda`` beside *David Moonfield*), nor before a place, whose part
+        the language may name its own way (``Baixa de Manhattan``)."""
+        named = [w for d in idx.versions if d != m.doc for o in idx.mentions[d] for w in o.content]
+        writes_ref = any(o.doc == m.doc and all(any(same_word(w, x, ref.lang, o.lang) for x in o.content)
+                                                for w in ref.content) for o in cl.mentions)
+        return len(own) == len(theirs) and not any(word_found(w, named) for w in own) and not writes_ref \
+            and not is_place(" ".join(ref.accented(w) for w in shared_words(ref, m)[0])) \
+            and not self._same_meaning(ctx, m, ref, own, theirs)
 
     def _same_meaning(self, ctx: CheckContext, m: Mention, ref: Mention, own: list[str], theirs: list[str]) -> bool:
         """Every replaced word has a counterpart among the words it replaced, by word-level
