@@ -137,6 +137,31 @@ def test_two_roundings_of_one_conversion_agree_in_two_versions():
     assert {lang for lang, _, _ in findings(plain)} == {"fr", "pt"}
 
 
+@pytest.mark.parametrize("row, expected", [
+    # 3 inches: 7.62 cm, rounded down by two versions and to the half by one
+    ({"de": "Die Schneedecke soll 7,5 bis 15 Zentimeter erreichen.",
+      "fr": "La neige devrait atteindre 7 à 15 centimètres.", "pt": "A neve deve chegar a 7 a 15 centímetros."},
+     ("de", "7,5")),
+    # 1 inch kept in one version, 2,5 cm in another, 3 cm in the third
+    ({"pl": "Spadnie od 3 do 5 cm deszczu.", "ja": "雨量は1から2インチになる見込み。",
+      "it": "Cadranno da 2,5 a 5 cm di pioggia."}, ("pl", "3")),
+    # 80 °F: 26.7 °C
+    ({"es": "Hacía casi 30 grados.", "ru": "Было почти 27 градусов.", "nl": "Het was bijna 27 graden."}, ("es", "30")),
+])
+def test_a_rounding_of_one_converted_measure_against_a_majority_is_information(row, expected):
+    assert findings([row]) == [(*expected, Severity.INFO)]
+
+
+@pytest.mark.parametrize("row, expected", [
+    ({"de": "Die Schneedecke soll 9 bis 15 Zentimeter erreichen.",
+      "fr": "La neige devrait atteindre 7 à 15 centimètres.", "pt": "A neve deve chegar a 7 a 15 centímetros."},
+     ("de", "9")),
+    ({"es": "El barco mide 48 metros.", "ru": "Длина судна 84 метра.", "nl": "Het schip is 48 meter lang."}, ("ru", "84")),
+])
+def test_a_measure_no_one_conversion_explains_stays_an_error_against_a_majority(row, expected):
+    assert findings([row]) == [(*expected, Severity.ERROR)]
+
+
 @pytest.mark.parametrize("row", [
     {"en": "About 3.4 million people watched the final.", "ru": "Финал посмотрели около 3,4 млн человек.",
      "zh": "约有340万人观看了决赛。", "ar": "شاهد النهائي نحو 3.4 مليون شخص.", "ja": "決勝は約340万人が視聴した。",

@@ -221,7 +221,9 @@ class NumberMismatch(Rule):
     side without the number writes a value of its own in each version (``2`` and ``3`` against
     ``2,5`` twice: one inch rounded three ways), or where the two sides may both round one measure
     converted from a whole figure of the other measurement system (``290 kg`` / ``300 kg`` for
-    640 lb, ``27`` / ``30`` degrees for 80 °F), the finding is information. Clock times
+    640 lb, ``27`` / ``30`` degrees for 80 °F), the finding is information, and so it is for one
+    version against a majority (``7`` cm where two others write ``7,5`` for 3 inches: translators
+    converting on their own round apart). Clock times
     and match clocks (``13.30 Uhr``/``1.30pm``, ``下午三点``, ``3 مساءً``, ``27:37``, ``27分37秒``) are compared on a
     12-hour dial: a different time in one version is a warning when most versions (not a tie)
     agree on theirs (one no clock shows too: ``4.90 uur``), a time left out is never flagged; a
@@ -270,13 +272,14 @@ class NumberMismatch(Rule):
     name = "number-mismatch"
     severity = Severity.ERROR
     levels = {
-        Severity.ERROR: "more versions agree on the number than differ from it, or two or more others write the "
-                        "code's letters with other digits",
+        Severity.ERROR: "more versions agree on the number than differ from it (unless both figures may round one "
+                        "converted measure), or two or more others write the code's letters with other digits",
         Severity.WARNING: "a tie (two versions, or as many on each side, versions that state no such figure "
                           "left aside) that no context document settles, three or more versions that each "
                           "write a value of their own, digits where two or more versions spell out another number, "
                           "or a code one other version writes with other digits",
-        Severity.INFO: "values of their own in three or more versions, or a tie, where all may round one measure "
+        Severity.INFO: "values of their own in three or more versions, a tie, or one version against a majority, "
+                       "where all may round one measure "
                        "converted from a whole figure of the other measurement system (`2` / `2,5` / `3` cm for one "
                        "inch, `290 kg` / `300 kg` for 640 lb); a tie whose other side does not agree with itself "
                        "either: each of those versions writes a value of its own that could stand for the number",
@@ -388,12 +391,13 @@ class NumberMismatch(Rule):
         sup, opp = g.votes, len(rn.docs) - len(g.members)  # a version without the figure votes against
         severity = None if sup > opp else Severity.WARNING
         tie = sup == opp or 2 * sup == _voters(rn, d.id, g)  # also beside versions that state no such figure
+        pinned = False  # a context document writes the group's figure and not this version's
         if tie:  # a context document may say which side is right
             in_g, in_c = _in_context(ctx, g), cand is not None and _in_context(ctx, cand)
             if in_c and not in_g:
                 return None
             if in_g and not in_c:
-                severity = None
+                severity, pinned = None, True
         texts, langs, related = _quote(ctx, g, d.id)
         if _spelled_alike(g):  # a number the others spell out alike: its digits here only
             if cand is None:
@@ -406,7 +410,7 @@ class NumberMismatch(Rule):
         note = ""
         if severity is not None and tie and _scattered(rn, g):
             severity, note = Severity.INFO, "; the versions without it disagree with each other too"
-        elif severity is not None and tie and cand is not None and one_conversion(g.rep, cand.members[d.id]):
+        elif not pinned and cand is not None and _one_rounding(g, cand.members[d.id]):
             severity, note = Severity.INFO, "; both may round one measure converted from the other measurement system"
         if cand is not None:
             q = cand.members[d.id]
@@ -443,6 +447,15 @@ def _voters(rn: _RowNumbers, doc: str, g: _Group) -> int:
         return any((not q.soft or q.kind == "month") and q.kind == g.kind for q in rn.quantities[d])
 
     return sum(1 for e in rn.docs if states(e.id)) if states(doc) else len(rn.docs)
+
+
+def _one_rounding(g: _Group, q: Quantity) -> bool:
+    """``q`` and every member of ``g`` in its unit may all round one measure converted from the
+    other measurement system (:func:`one_conversion`: ``7`` cm where two others write ``7,5`` for
+    3 inches), however many versions agree on either figure: translators converting on their own
+    round apart, so a majority says nothing of which rounding is the slip."""
+    same_unit = [m for m in g.members.values() if m.unit == q.unit]
+    return bool(same_unit) and all(one_conversion(m, q) for m in same_unit)
 
 
 def _spelled_alike(g: _Group) -> bool:
