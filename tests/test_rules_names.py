@@ -31,7 +31,7 @@ CONCEPTS = {
     "kingdom": "kingdom", "königreich": "kingdom", "royaume": "kingdom", "reino": "kingdom",
     "united": "united", "vereinigte": "united", "uni": "united", "unido": "united",
     "nuvem": "cloud", "motor": "engine", "centro": "center", "pesquisa": "research", "climática": "climate",
-    "conseil": "board", "conselho": "board",
+    "conseil": "board", "conselho": "board", "estadio": "stadium", "stadio": "stadium", "estádio": "stadium",
 }
 
 
@@ -224,6 +224,27 @@ def test_a_word_of_the_name_the_others_translate_is_no_misspelling_where_a_versi
              "pt": "Depois dirigiu a Microsoft Research na Ásia."}]
     found = run(NameInconsistent, rows, embed=concept_embed)[1]
     assert [(f.doc, f.text) for f in found] == [("fr", "Microsoft Reasearch")]
+
+
+@pytest.mark.parametrize("row, lang", [
+    ({"es": "El Liverpool juega en el Estadio Marassi el miércoles.",
+      "nl": "Liverpool speelt woensdag in het Stadio Marassi in Genua.",
+      "pl": "Liverpool zagra w środę na Stadio Marassi w Genui."}, "es"),
+    ({"pt": "O Liverpool joga na quarta-feira no Estádio Marassi em Génova.",
+      "de": "Liverpool spielt am Mittwoch im Stadio Marassi in Genua.",
+      "en": "Liverpool play at the Stadio Marassi in Genoa on Wednesday."}, "pt"),
+])
+def test_a_descriptor_translated_where_every_other_version_keeps_it_is_a_warning(row, lang):
+    # "Estadio" is spelled like the *Stadio* the others keep and means it: localised, not garbled
+    found = run(NameInconsistent, [row], embed=concept_embed)[1]
+    assert [(f.doc, f.severity) for f in found] == [(lang, Severity.WARNING)]
+
+
+def test_a_common_word_spelled_like_a_kept_name_word_but_meaning_another_stays_an_error():
+    row = {"es": "El fundador de Gatos Foundation habló el lunes.", "nl": "De oprichter van Gates Foundation sprak maandag.",
+           "pl": "Założyciel Gates Foundation przemówił w poniedziałek."}
+    found = run(NameInconsistent, [row], embed=concept_embed)[1]
+    assert [(f.doc, f.text, f.severity) for f in found] == [("es", "Gatos Foundation", Severity.ERROR)]
 
 
 def test_words_turned_against_one_other_version_are_no_vote_of_other_languages():

@@ -282,7 +282,10 @@ class NameInconsistent(Rule):
     severity = Severity.ERROR
     levels = {
         Severity.ERROR: "two or more independent sources (other versions, context documents, the glossary) agree on the other form",
-        Severity.WARNING: "a single source has the other form",
+        Severity.WARNING: "a single source has the other form, or a word of the name is translated into a common "
+                          "word of the version that some other version does not keep, or that is spelled like the "
+                          "word every other version keeps and means it (a localised descriptor: `Estadio San Paolo` "
+                          "for `Stadio San Paolo`)",
         Severity.INFO: "a descriptor translated and put where the version's language puts it (`Coupe Betfred` for "
                        "`Betfred Cup`, `Liga Europa` for `Europa League`), no context document or glossary entry "
                        "pinning the other form: professional translators localise descriptors so",
@@ -506,9 +509,13 @@ class NameInconsistent(Rule):
         translated = _translated_words(m, ref, idx.other_langs(m.lang))
         how = ("partly translated" if translated else "changed") if kind == "partial" else \
             ("a word of the name translated" if translated else "spelled differently")
+        own, theirs = shared_words(m, ref)[1], shared_words(ref, m)[1]
         if translated and shared_words(m, ref)[0] and severity > Severity.WARNING \
-                and not self._kept_by_all(ctx, cl, m, shared_words(ref, m)[1]):
-            severity = Severity.WARNING  # a localised descriptor (Estádio Etihad): a convention as often as a slip
+                and (not self._kept_by_all(ctx, cl, m, theirs)
+                     or kind == "variant" and self._same_meaning(ctx, m, ref, own, theirs)):
+            # a localised descriptor (Estádio Etihad), or one spelled like the word every other version
+            # keeps and meaning it (Estadio San Paolo for Stadio San Paolo): a convention as often as a slip
+            severity = Severity.WARNING
         if translated and _descriptor_moved(m, ref) and not pinned and not _kept_words_foreign_common(m, ref):
             severity = Severity.INFO  # in the language's word order (Coupe Betfred): how translators localise
         related = [ctx.span(o.doc, o.start, o.end) for o in cl.mentions if o.doc != m.doc]
