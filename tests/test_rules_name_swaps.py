@@ -436,6 +436,47 @@ def test_a_name_aligned_with_the_missing_one_is_judged_by_the_story_token_states
     assert [f for f in run(NameSubstituted, rows, embed=_holding_embed) if f.severity >= Severity.WARNING] == []
 
 
+def _closest(rows, pairs, lang, name, missing):
+    """Whether XL803 finds ``name`` of version ``lang`` closest to ``missing`` in every other
+    version that spells it, under token states made by :func:`_tokens_with` from ``pairs``."""
+    from xlingo.annotate import annotate
+    from xlingo.check.rules.name_swaps import _closest_everywhere
+    from xlingo.names import story_names
+
+    story = story_from_rows([{lg: r[lg] for lg in rows[0]} for r in FILL] + rows)
+    ctx = context_for(story, token_states=_tokens_with(pairs))
+    annotate(ctx, ("words",))
+    k = len(FILL)
+    mentions = {d: [m for m in story_names(ctx).mentions[d] if m.sentence in ctx.story.alignment[k].cells[d]]
+                for d in rows[0]}
+    m = next(q for q in mentions[lang] if q.text == name)
+    n = next(q for d in rows[0] if d != lang for q in mentions[d] if q.text == missing)
+    return _closest_everywhere(ctx, k, lang, m, n, [d for d in rows[0] if d != lang])
+
+
+@pytest.mark.parametrize("rows, pairs, closest", [
+    # the substitute ends the French sentence, the missing name does not end the others: no word
+    # around it to link, but the token states find it nearest the missing name in both versions
+    ([{"fr": "Un homme a été poignardé vendredi dans un restaurant à l'est de Tervik.",
+       "en": "A man was stabbed in a restaurant in east Belfast on Friday.",
+       "de": "Ein Mann wurde am Freitag in einem Restaurant im Osten von Belfast niedergestochen."}],
+     {"tervik": ("belfast", 0.45)}, True),
+    # nearer another word in each version: it stands in no name's place
+    ([{"fr": "Un homme a été poignardé vendredi dans un restaurant à l'est de Tervik.",
+       "en": "A man was stabbed in a restaurant in east Belfast on Friday.",
+       "de": "Ein Mann wurde am Freitag in einem Restaurant im Osten von Belfast niedergestochen."}],
+     {}, False),
+    # one version alone spells the missing name: no vote
+    ([{"ru": "Мужчину ранили ножом в ресторане на востоке Тервика в пятницу.",
+       "en": "A man was stabbed in a restaurant in east Belfast on Friday.",
+       "de": "Ein Mann wurde am Freitag in einem Restaurant im Osten der Stadt niedergestochen."}],
+     {"тервика": ("belfast", 0.45)}, False),
+])
+def test_a_name_nearest_the_missing_one_in_every_other_version_stands_in_its_place(rows, pairs, closest):
+    lang, name = ("fr", "Tervik") if "fr" in rows[0] else ("ru", "Тервика")
+    assert _closest(rows, pairs, lang, name, "Belfast") is closest
+
+
 def test_a_city_named_in_each_language_is_an_exonym_even_where_the_encoder_does_not_know_it():
     # the made-up encoder knows no exonyms; GeoNames' names of the city do (Pressburg is Bratislava)
     rows = [{"en": "The ferry from Bratislava to Budapest was late.", "it": "Il battello da Bratislava a Budapest era in ritardo.",
@@ -575,10 +616,13 @@ def test_names_that_can_only_be_names_are_judged_by_the_word_alignment_without_s
 
 def _slot_only(monkeypatch):
     """XL803 with the encoder finding a rendering of every name in the rows and the word
-    alignment never linking two names (nor finding them alike): only a name's neighbours can
-    place it."""
+    alignment never linking two names (nor finding them alike, nor one nearest the other): only
+    a name's neighbours can place it."""
+    import xlingo.check.rules.name_swaps as name_swaps
+
     monkeypatch.setattr(NameSubstituted, "counterpart_z", staticmethod(lambda *a, **k: float("inf")))
     monkeypatch.setattr(NameSubstituted, "placement", staticmethod(lambda *a, **k: (False, 0.0)))
+    monkeypatch.setattr(name_swaps, "_closest_everywhere", lambda *a, **k: False)
 
 
 #: Token states in which the verbs of the rows below are one another's translations.

@@ -101,7 +101,10 @@ class NameSubstituted(Rule):
     to another name of the row: ``США`` renders *États-Unis*, not *New York*) accounts for it;
     two names that can only be names, which the row's word alignment links (the own one not
     at the start of a sentence) and the story's token states keep apart (below
-    ``name_sim``), are a swap without searching the rows; so is an own name that is not made of
+    ``name_sim``), are a swap without searching the rows, and so are two such names where the
+    alignment links nothing but the token states find the own name nearest the missing one in
+    every other version that spells it, two or more (``à l'est de Yunnan`` for *in east Belfast
+    on Friday*: a token state carries its sentence more than its word); so is an own name that is not made of
     ordinary words of its language (``Stille Oceaan`` translates *Pacífico*) nor shares a word
     with the missing one (``Półwyspie Kalifornijskim``/*Baja California*,
     ``Boliwijczyków``/*Bolivia*) where the word alignment links the words on both sides of it
@@ -354,7 +357,8 @@ class NameSubstituted(Rule):
         # occurrence, ``Boliwijczyków`` beside ``Boliwii`` for *Bolivia* twice)
         linked = {id(m): [n for n in whole if n.key in proper and not _one_name(idx, m, n)
                           and not (n.key in fewer and _word_alike(m, n))
-                          and self._misplaced(ctx, k, x, m, n, others, "name_sim")]
+                          and (self._misplaced(ctx, k, x, m, n, others, "name_sim") or _closest_everywhere(ctx, k, x, m, n, others)
+                               and self.placement(ctx, k, x, m, n, others)[1] < self.opts["name_sim"])]
                   for m in proper_extra if not m.initial}
         # a name of x that the word alignment puts where the others write a missing name, and
         # that the story's token states tell apart from it, stands in its place
@@ -866,6 +870,28 @@ def _slotted(ctx: CheckContext, k: int, x: str, m: Mention, theirs: Sequence[Men
                        ((mine[0] - 1, own[0] - 1, -1), (mine[-1] + 1, own[-1] + 1, 1))):
             return True
     return False
+
+
+def _closest_everywhere(ctx: CheckContext, k: int, x: str, m: Mention, n: Mention, others: Sequence[str]) -> bool:
+    """In every other version that spells ``n`` (two or more), the word the token states find
+    closest to a word of ``m`` is a word of ``n``, though too far for the word alignment to link
+    them: ``m`` stands where the others write ``n`` (a token state carries its sentence more than
+    its word), wherever the version put it in its sentence (``à l'est de Yunnan`` for *in east
+    Belfast on Friday*). False without token states."""
+    rw = ctx.words.rows.get(k) if ctx.words is not None else None
+    if rw is None or x not in rw.cells:
+        return False
+    mine = [i for i, w in enumerate(rw.cells[x].words.words) if m.start <= w.start and w.end <= m.end]
+    spelled = [w for w in translit_words(n.text) if len(w) >= 3]
+    votes = []
+    for o in others:
+        if o not in rw.cells or not mine:
+            continue
+        theirs = {j for j, w in enumerate(rw.cells[o].words.words)
+                  if any(word_found(t, translit_words(w.text)) for t in spelled)}
+        if theirs:
+            votes.append(any(int(np.argmax(rw.pairs[(x, o)].sim[i])) in theirs for i in mine))
+    return len(votes) >= 2 and all(votes)
 
 
 def _side_linked(links: np.ndarray, a: int, b: int, step: int, reach: int) -> bool:
