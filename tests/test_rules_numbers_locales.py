@@ -137,6 +137,16 @@ def test_two_roundings_of_one_conversion_agree_in_two_versions():
     assert {lang for lang, _, _ in findings(plain)} == {"fr", "pt"}
 
 
+def test_a_number_written_out_in_the_unit_of_another_version_is_no_number_missing():
+    # two metres, said in a Russian compound (Двухметровый), where Spanish says it in metres and
+    # Italian in centimetres: the spelling is compared with every version's figure
+    row = {"es": "El pívot, que mide más de dos metros, creció en Lyon.", "it": "Il centro di 198 cm è cresciuto a Lione.",
+           "ru": "Двухметровый центровой вырос в Лионе."}
+    assert findings([row]) == []
+    for ru in ("Трёхметровый центровой вырос в Лионе.", "Центровой вырос в Лионе."):
+        assert findings([{**row, "ru": ru}]) == [("ru", ru, Severity.ERROR)]
+
+
 @pytest.mark.parametrize("row, expected", [
     # 3 inches: 7.62 cm, rounded down by two versions and to the half by one
     ({"de": "Die Schneedecke soll 7,5 bis 15 Zentimeter erreichen.",

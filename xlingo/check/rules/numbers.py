@@ -424,8 +424,9 @@ class NumberMismatch(Rule):
             return None
         if all(q.value == 100 for q in g.hard) and any(q.kind == "percent" for q in g.hard):
             return None  # "100 percent certain" is also said "absolutely", "totalmente": an idiom, not a figure
-        if spelled_out(ctx.row_text(rn.k, d), d.lang, rep.value):
-            return None  # written out in words (сорока восьми, trigésimo sexto)
+        if any(spelled_out(ctx.row_text(rn.k, d), d.lang, q.value) for q in g.members.values()):
+            return None  # written out in words (сорока восьми, trigésimo sexto), in any version's unit
+            # (Двухметровый, two metres, where the others write `dos metros` / `198 cm`)
         if _year_like(rep) and (_CENTURY.search(ctx.row_text(rn.k, d)) or _DECADE.search(ctx.row_text(rn.k, d))):
             return None  # a decade or a century in words (w latach trzydziestych ubiegłego wieku, 本世纪之初,
             # الثمانينيات, los años ochenta)
