@@ -509,8 +509,8 @@ class NameInconsistent(Rule):
         translated = _translated_words(m, ref, idx.other_langs(m.lang))
         how = ("partly translated" if translated else "changed") if kind == "partial" else \
             ("a word of the name translated" if translated else "spelled differently")
-        own, theirs = shared_words(m, ref)[1], shared_words(ref, m)[1]
-        if translated and shared_words(m, ref)[0] and severity > Severity.WARNING \
+        (shared, own), theirs = shared_words(m, ref), shared_words(ref, m)[1]
+        if translated and shared and severity > Severity.WARNING \
                 and (not self._kept_by_all(ctx, cl, m, theirs)
                      or kind == "variant" and self._same_meaning(ctx, m, ref, own, theirs)):
             # a localised descriptor (Estádio Etihad), or one spelled like the word every other version

@@ -47,6 +47,7 @@ from xlingo.names import (
 from xlingo.names.places import is_city, is_place, same_place
 
 if TYPE_CHECKING:
+    from xlingo.annotate.wordalign import PairAlignment
     from xlingo.embed.base import EmbedFn
 
 
@@ -467,21 +468,13 @@ class NameSubstituted(Rule):
     def placement(ctx: CheckContext, k: int, x: str, m: Mention, n: Mention, others: Sequence[str]) -> tuple[bool, float]:
         """Whether the row's word alignment links a word of ``m`` to a word of ``n`` in another
         version, and the highest token-state cosine between them."""
-        rw = ctx.words.rows.get(k) if ctx.words is not None else None
-        if rw is None or x not in rw.cells:
+        facing = _facing(ctx, k, x, m, n, others)
+        if facing is None:
             return False, 1.0
-        mine = [i for i, w in enumerate(rw.cells[x].words.words) if m.start <= w.start and w.end <= m.end]
-        spelled = [w for w in translit_words(n.text) if len(w) >= 3]
         linked, best = False, 0.0
-        for o in others:
-            if o not in rw.cells or not mine:
-                continue
-            theirs = [j for j, w in enumerate(rw.cells[o].words.words)
-                      if any(word_found(t, translit_words(w.text)) for t in spelled)]
-            if theirs:
-                pa = rw.pairs[(x, o)]
-                linked = linked or bool(pa.links[np.ix_(mine, theirs)].any())
-                best = max(best, float(pa.sim[np.ix_(mine, theirs)].max()))
+        for pa, mine, theirs in facing:
+            linked = linked or bool(pa.links[np.ix_(mine, theirs)].any())
+            best = max(best, float(pa.sim[np.ix_(mine, theirs)].max()))
         return linked, best
 
     def _renders(self, ctx: CheckContext, n: Mention, residue: str, m: Mention, names: Sequence[str]) -> bool:
@@ -878,20 +871,29 @@ def _closest_everywhere(ctx: CheckContext, k: int, x: str, m: Mention, n: Mentio
     them: ``m`` stands where the others write ``n`` (a token state carries its sentence more than
     its word), wherever the version put it in its sentence (``à l'est de Yunnan`` for *in east
     Belfast on Friday*). False without token states."""
+    facing = _facing(ctx, k, x, m, n, others) or []
+    return len(facing) >= 2 and all(any(int(np.argmax(pa.sim[i])) in theirs for i in mine) for pa, mine, theirs in facing)
+
+
+def _facing(ctx: CheckContext, k: int, x: str, m: Mention, n: Mention,
+            others: Sequence[str]) -> list[tuple[PairAlignment, list[int], list[int]]] | None:
+    """Per other version of row ``k`` that spells ``n``: the word alignment of ``x`` with it, the
+    words of ``m`` in ``x`` and the words of ``n`` there (by spelling, across scripts). None
+    without token states."""
     rw = ctx.words.rows.get(k) if ctx.words is not None else None
     if rw is None or x not in rw.cells:
-        return False
+        return None
     mine = [i for i, w in enumerate(rw.cells[x].words.words) if m.start <= w.start and w.end <= m.end]
     spelled = [w for w in translit_words(n.text) if len(w) >= 3]
-    votes = []
+    out = []
     for o in others:
         if o not in rw.cells or not mine:
             continue
-        theirs = {j for j, w in enumerate(rw.cells[o].words.words)
-                  if any(word_found(t, translit_words(w.text)) for t in spelled)}
+        theirs = [j for j, w in enumerate(rw.cells[o].words.words)
+                  if any(word_found(t, translit_words(w.text)) for t in spelled)]
         if theirs:
-            votes.append(any(int(np.argmax(rw.pairs[(x, o)].sim[i])) in theirs for i in mine))
-    return len(votes) >= 2 and all(votes)
+            out.append((rw.pairs[(x, o)], mine, theirs))
+    return out
 
 
 def _side_linked(links: np.ndarray, a: int, b: int, step: int, reach: int) -> bool:
