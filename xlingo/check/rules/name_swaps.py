@@ -105,8 +105,8 @@ class NameSubstituted(Rule):
     ``name_sim``), are a swap without searching the rows, and so are two such names where the
     alignment links nothing but the token states find the own name nearest the missing one in
     every other version that spells it, two or more (``à l'est de Yunnan`` for *in east Belfast
-    on Friday*: a token state carries its sentence more than its word); so is an own name that is not made of
-    ordinary words of its language (``Stille Oceaan`` translates *Pacífico*) nor shares a word
+    on Friday*: a token state carries its sentence more than its word); so is an own name that is
+    not made of ordinary words of its language (``Stille Oceaan`` translates *Pacífico*) nor shares a word
     with the missing one (``Półwyspie Kalifornijskim``/*Baja California*,
     ``Boliwijczyków``/*Bolivia*) where the word alignment links the words on both sides of it
     to the words on both sides of the missing name (``cudu na polu Trump``/*milagre de
@@ -358,7 +358,8 @@ class NameSubstituted(Rule):
         # occurrence, ``Boliwijczyków`` beside ``Boliwii`` for *Bolivia* twice)
         linked = {id(m): [n for n in whole if n.key in proper and not _one_name(idx, m, n)
                           and not (n.key in fewer and _word_alike(m, n))
-                          and (self._misplaced(ctx, k, x, m, n, others, "name_sim") or _closest_everywhere(ctx, k, x, m, n, others)
+                          and (self._misplaced(ctx, k, x, m, n, others, "name_sim")
+                               or _closest_everywhere(ctx, k, x, m, n, others)
                                and self.placement(ctx, k, x, m, n, others)[1] < self.opts["name_sim"])]
                   for m in proper_extra if not m.initial}
         # a name of x that the word alignment puts where the others write a missing name, and
@@ -872,7 +873,8 @@ def _closest_everywhere(ctx: CheckContext, k: int, x: str, m: Mention, n: Mentio
     its word), wherever the version put it in its sentence (``à l'est de Yunnan`` for *in east
     Belfast on Friday*). False without token states."""
     facing = _facing(ctx, k, x, m, n, others) or []
-    return len(facing) >= 2 and all(any(int(np.argmax(pa.sim[i])) in theirs for i in mine) for pa, mine, theirs in facing)
+    return len(facing) >= 2 and all(any(int(np.argmax(pa.sim[i])) in theirs for i in mine)
+                                    for pa, mine, theirs in facing)
 
 
 def _facing(ctx: CheckContext, k: int, x: str, m: Mention, n: Mention,
