@@ -315,6 +315,10 @@ def test_an_organisation_swapped_is_flagged_and_two_versions_only_inform():
     # a spelling of the first name one letter longer, the surname kept
     [{"en": "Glen Ardwick asked for a penalty.", "es": "Glenn Ardwick pidió un penalti.",
       "it": "Glen Ardwick ha chiesto un rigore."}],
+    # the rest of a name translated by a compound of the language's words that no word list holds
+    [{"en": "The hats were shown at Oslo Autumn Fashion Week.",
+      "nl": "De hoeden werden getoond op de Oslo Autumn Fashion Week.",
+      "de": "Die Hüte wurden auf der Osloer Herbstmodewoche gezeigt."}],
 ])
 def test_legitimate_renderings_of_names_in_three_versions_are_not_flagged(rows):
     # translations, exonyms, transliterations, titles and pronouns: no name put for another
@@ -594,8 +598,12 @@ def test_a_name_the_encoder_finds_closer_to_another_versions_name_renders_that_o
     # "Симпсон" is a common word for a word list; the Chinese version keeps "Simpson" in its letters
     ([{"ru": "Полиция допросила Симпсона в пятницу.", "zh": "警方周五询问了 Simpson。",
        "nl": "De politie ondervroeg Lefebvre op vrijdag."}], ("nl", "Lefebvre")),
+    # "Marche" is an ordinary French word, but "Wojtkowiak" in its place is no word that translates it
+    ([{"fr": "Le magasin a été ouvert par Anna Marche, la directrice.",
+       "it": "Il negozio è stato aperto da Anna Marche, la direttrice.",
+       "es": "La tienda fue abierta por Anna Wojtkowiak, la directora."}], ("es", "Anna Wojtkowiak")),
 ], ids=["surname-after-kept-first-name", "first-name-one-letter-longer", "separate-name-written-too",
-        "kept-in-latin-by-chinese"])
+        "kept-in-latin-by-chinese", "surname-of-ordinary-words-for-a-name-of-none"])
 def test_a_name_put_for_another_is_an_error(rows, flagged):
     assert _flagged(rows) == [(*flagged, Severity.ERROR)]
 

@@ -43,6 +43,7 @@ from xlingo.names import (
     tokenize,
     translit_words,
     word_found,
+    word_zipf,
 )
 from xlingo.names.places import is_city, is_place, same_place
 
@@ -480,11 +481,11 @@ class NameSubstituted(Rule):
 
     def _renders(self, ctx: CheckContext, n: Mention, residue: str, m: Mention, names: Sequence[str]) -> bool:
         """The words ``m`` puts beside the kept part of ``n`` render the rest of it: the rest is
-        made of ordinary words of its language or of English (translated there: *Paris Fashion
-        Week*), or the new words, before the kept ones, are ordinary words of its language or,
-        but an acronym, of English (a title: ``Königin``, ``Padre``, ``Mme``, ``Reverend``; after a
-        kept first word they are none: ``Glenn Kubiak`` for *Glenn Moorfield*), or, by the
-        encoder, they mean the same."""
+        made of ordinary words of its language or of English, and some of the new words are words
+        of a language (translated there: *Paris Fashion Week*), or the new words, before the kept
+        ones, are ordinary words of its language or, but an acronym, of English (a title:
+        ``Königin``, ``Padre``, ``Mme``, ``Reverend``; after a kept first word they are none:
+        ``Glenn Kubiak`` for *Glenn Moorfield*), or, by the encoder, they mean the same."""
         kept = _kept(n, residue)
         parts = m.text.split()
         new = [p for p in parts if content_words(split_words(p))
@@ -499,8 +500,10 @@ class NameSubstituted(Rule):
             ctx, m, parts, kept) else ()
         # (English words are translated in other languages, not in English: ``Palin``, frequent in
         # English news, is no word an English version would render otherwise)
-        # (nor is a word capitalised inside, ``McGregor``, however common word lists count it)
-        rest = [] if capitalised_inside(residue) else \
+        # (nor is a word capitalised inside, ``McGregor``, however common word lists count it;
+        # nor is a rest translated into words of no language, a name: ``Mike Berzofsky`` for
+        # *Mike Coupe*, however ordinary *coupe* is in French)
+        rest = [] if capitalised_inside(residue) or not any(_a_word(p, m.lang) for p in new) else \
             [(residue, n.lang)] + ([(residue, "en")] if primary_language(m.lang) != "en" else [])
         if any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang]) for t, lang in (*rest, *title)):
             return True
@@ -695,6 +698,14 @@ def _compound(word: str, lang: str, depth: int = 3) -> bool:
                if not x or head.endswith(x) and len(head) - len(x) >= 3) and _compound(word[i:], lang, depth - 1):
             return True
     return False
+
+
+def _a_word(text: str, lang: str) -> bool:
+    """``text`` holds a word its language or English knows at all, however rare (word lists hold
+    ``Escarpe``, ``Zastrzelenie``), or a compound of the language's words (``Modewoche``); not
+    only words of no language, a name (``Berzofsky``)."""
+    return any(max(word_zipf(w, lang), word_zipf(w, "en")) > 0
+               or lang in COMPOUNDING and _compound(w, lang) for w in split_words(text, accents=True))
 
 
 def _part(word: str, lang: str) -> bool:
