@@ -836,6 +836,16 @@ def test_a_name_of_no_language_is_rendered_by_a_name_not_by_an_ordinary_word():
             ] == [("it", "Dzurkovic")]
 
 
+def test_a_name_of_no_language_is_not_rendered_by_a_noun_a_german_version_capitalises():
+    # German capitalises every noun: "Sommer" is no name, however close the encoder finds it
+    rows = [{"de": "Unpraktische Hüte haben Zentrix in diesem Sommer überflutet.",
+             "pt": "Neste verão, o Zentrix foi inundado de chapéus pouco práticos.",
+             "pl": "Niepraktyczne kapelusze zalały tego lata Kessa."}]
+    assert [(lg, text) for lg, text, _ in _flagged(rows, _alias_embed({"kessa": "sommer"}))] == [("pl", "Kessa")]
+    rows[0]["pl"] = "Niepraktyczne kapelusze zalały tego lata Zentrix."
+    assert _flagged(rows, _alias_embed({"kessa": "sommer"})) == []
+
+
 def test_a_place_two_versions_write_alike_swapped_for_another_is_flagged_however_common_its_name():
     # "Oregon" is frequent in word lists, but it is a state: the encoder's taking "boer" for it is no rendering
     rows = [{"en": "A farmer from Oregon was hurt by his own pigs in 2012.",

@@ -393,6 +393,7 @@ class NameSubstituted(Rule):
         missing = [n for n in missing if beside[n.key] or n in whole]
         swaps = []
         for m in extra:
+            named = _rendered_by_name(m, langs)
             # across scripts, where names are transliterated and declined, ordinary words on both
             # sides are a name translated (``China``/``Китай``), not swapped; so is a name of x
             # made of its ordinary words wholly for one made of ordinary words of its language
@@ -419,8 +420,8 @@ class NameSubstituted(Rule):
                     w for o in others for q in mentions[o] if any(_same_form(q, n) for n in gone if m in proper_extra
                                                                   and n.key in proper or places[n.key])
                     or any(_same_form(q, p) for p in taken)
-                    for w in _GRAM_WORD.findall(q.text)],
-                    named=_rendered_by_name(m, langs),
+                    for w in _GRAM_WORD.findall(q.text)] + (_nouns(ctx, k, others) if named else []),
+                    named=named,
                     unless=[w for o in others for q in mentions[o] if any(_same_form(q, n) and _name_only(n, langs)
                                                                           for n in gone)
                             for w in _GRAM_WORD.findall(q.text)]):
@@ -429,7 +430,8 @@ class NameSubstituted(Rule):
                 # asked above against names, would render it: an encoder finds names alike, Moscou and
                 # Saipov; nor a name this version writes too, Dundee beside Chile for Belfast); a name of no
                 # language's words is rendered by a capitalised word there, not by any word the encoder
-                # finds close (on a long sentence some ordinary word always is)
+                # finds close (on a long sentence some ordinary word always is), nor by a noun German
+                # capitalises (the encoder found ``Holta``, put for *Instagram*, close to ``Hüte``)
         # (nor, where this version keeps none of its words, a word made from the missing one:
         # ``Boliwijczyków`` for *Bolivianer*, a demonym declined)
         swaps = [(m, gone, spelt) for m, gone, spelt in swaps
@@ -636,6 +638,13 @@ class NameSubstituted(Rule):
         if not cands or not pool:
             return float("-inf")
         return float(calibrated(ctx.embed, [phrase], cands, pool).max())
+
+
+def _nouns(ctx: CheckContext, k: int, docs: Sequence[str]) -> list[str]:
+    """The ordinary words of these versions' cells of row ``k`` that their language capitalises as
+    nouns (``Hüte``, ``Sommer``): capitalised, yet no names."""
+    return [w for d in docs if (lang := ctx.story.document(d).lang) in NOUN_CAPITALISING
+            for w in _GRAM_WORD.findall(ctx.row_text(k, d)) if w[0].isupper() and is_ordinary([w.casefold()], lang, ())]
 
 
 def _closest_to(embed: EmbedFn, name: str, candidates: Sequence[str], rivals: Sequence[str]) -> np.ndarray:
