@@ -1,6 +1,8 @@
 """Segmentation keeps character offsets into the original text."""
 from __future__ import annotations
 
+import pytest
+
 from xlingo.model import Document
 from xlingo.segment import segment
 
@@ -33,3 +35,22 @@ def test_presplit_paragraphs_run_through_every_stage():
     (story,) = report.stories
     lines = {story.where(f).line for f in story.findings if f.rule == "XL101" and f.doc == "de"}
     assert lines == {4}
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("pl", "Gol padł w 28. minucie meczu. Potem nic.", ["Gol padł w 28. minucie meczu.", "Potem nic."]),
+    ("cs", "Tým skončil na 3. místě v lize. Trenér odstoupil.",
+     ["Tým skončil na 3. místě v lize.", "Trenér odstoupil."]),
+    ("da", "Holdet endte på en 3. plads i ligaen. Det var godt.",
+     ["Holdet endte på en 3. plads i ligaen.", "Det var godt."]),
+    # German capitalises the noun an ordinal counts: after an article the dot ends no sentence
+    ("de", "Das Tor fiel in der 28. Minute. Danach nichts.", ["Das Tor fiel in der 28. Minute.", "Danach nichts."]),
+    ("de", "Gut. Im 19. Jahrhundert war das so.", ["Gut.", "Im 19. Jahrhundert war das so."]),
+    # a figure that ends a sentence before a capital stays its end
+    ("en", "Sales rose by 3. Then they fell.", ["Sales rose by 3.", "Then they fell."]),
+    ("de", "Sie wurde 3. Das reichte ihr.", ["Sie wurde 3.", "Das reichte ihr."]),
+])
+def test_an_ordinal_ends_no_sentence(lang, text, expected):
+    doc = segment(Document(lang, f"{lang}.txt", text, lang))
+    assert [s.text for s in doc.sentences] == expected
+    assert all(text[s.start:s.end] == s.text for s in doc.sentences)

@@ -1,10 +1,10 @@
 """Stage 2, segment: split each document into sentences with character offsets.
 
 Sentence boundaries come from sentencex (rule-based, ~300 languages); every
-paragraph break is a boundary too. With ``presplit`` each non-empty line is
-one sentence (blank lines are skipped). Sentence ids are always positions in
-``doc.sentences``, which every later stage indexes by; findings point at
-``file:line:col`` through their character offsets.
+paragraph break is a boundary too, and an ordinal's dot is none (:func:`_ordinals_joined`).
+With ``presplit`` each non-empty line is one sentence (blank lines are skipped).
+Sentence ids are always positions in ``doc.sentences``, which every later stage
+indexes by; findings point at ``file:line:col`` through their character offsets.
 
 Words of scripts written without spaces (Chinese, Japanese, Thai) are found by
 :func:`word_units`: jieba for Chinese, MeCab for Japanese (both from ``wordfreq[cjk]``),
@@ -142,6 +142,30 @@ def pieces(text: str, start: int, end: int, limit: int,
         start = cut
 
 
+_ORDINAL_END = re.compile(r"(?:^|\s)(\w+)\s+\d{1,4}\.\s*$|\d\.\s*$")
+# German capitalises the noun an ordinal counts (``in der 28. Minute``): after an article or a
+# preposition fused with one, a number's dot ends no sentence
+_ORDINAL_ARTICLES = {"de": frozenset("der die das dem den des am im zum zur vom beim ins ans aufs".split())}
+
+
+def _ordinals_joined(text: str, offset: int, bounds: list[dict], lang: str) -> list[tuple[int, int]]:
+    """sentencex's boundaries (relative to ``offset``) as spans of ``text``, a piece that ends with a
+    number's dot joined to the next where that one begins in lower case (Polish ``w 28. minucie``:
+    a sentence of a cased script begins with a capital), or, in German, where an article stands
+    before the number (``in der 28. Minute``): an ordinal."""
+    articles = _ORDINAL_ARTICLES.get(lang, frozenset())
+    spans: list[tuple[int, int]] = []
+    for b in bounds:
+        s, e = offset + b["start_index"], offset + b["end_index"]
+        end = _ORDINAL_END.search(text[spans[-1][0]:spans[-1][1]]) if spans else None
+        first = text[s:e].lstrip()[:1]
+        if end and (first.islower() or first.isupper() and (end.group(1) or "").casefold() in articles):
+            spans[-1] = (spans[-1][0], e)
+        else:
+            spans.append((s, e))
+    return spans
+
+
 def split_sentences(text: str, lang: str, *, name: str = "text") -> list[tuple[int, int]]:
     """Sentence spans of ``text``: paragraphs first, then sentencex inside each."""
     spans: list[tuple[int, int]] = []
@@ -151,8 +175,8 @@ def split_sentences(text: str, lang: str, *, name: str = "text") -> list[tuple[i
     for para in text.split("\n"):
         if para.strip():
             for c0, c1 in pieces(text, pos, pos + len(para), PARAGRAPH_CHUNK, _SENTENCE_END):
-                for b in sentencex.get_sentence_boundaries(code, text[c0:c1]):
-                    span = _trimmed(text, c0 + b["start_index"], c0 + b["end_index"])
+                for b0, b1 in _ordinals_joined(text, c0, sentencex.get_sentence_boundaries(code, text[c0:c1]), code):
+                    span = _trimmed(text, b0, b1)
                     if span is None:
                         continue
                     if span[1] - span[0] > MAX_SENTENCE_CHARS:
