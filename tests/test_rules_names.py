@@ -110,6 +110,21 @@ def test_brand_misspelled_or_partly_translated_in_one_version_each():
     assert "partly translated" in pt.message and "`Granite Cloud` in en, fr" in pt.message
 
 
+def test_a_misspelling_beside_the_right_spelling_in_its_own_version_is_flagged():
+    # a merged row: the Dutch version writes the name three times, once misspelt; the others write
+    # it as often, so the misspelling is the one left over when the others' mentions are paired
+    rows = [{"es": "La senadora criticó al presidente Donald Kowalczyk en marzo. Hizo campaña contra Kowalczyk en "
+                   "Ohio y dice que vencerá a Kowalczyk.",
+             "it": "La senatrice ha criticato il presidente Donald Kowalczyk a marzo. Ha fatto campagna contro "
+                   "Kowalczyk in Ohio e dice che batterà Kowalczyk.",
+             "nl": "De senator bekritiseerde president Donald Kowalczyk in maart. Ze voerde campagne tegen Kowalczk "
+                   "in Ohio en zegt dat ze Kowalczyk zal verslaan."}]
+    _, found = run(NameInconsistent, rows)
+    assert [(f.doc, f.text, f.severity) for f in found] == [("nl", "Kowalczk", Severity.ERROR)]
+    rows[0]["nl"] = rows[0]["nl"].replace("Kowalczk", "Kowalczyk")
+    assert run(NameInconsistent, rows)[1] == []
+
+
 def test_names_that_agree_and_place_names_localised_are_not_flagged():
     # Lisbon/Lisbonne/Lisboa/Lissabon and Munich/München/Munique are localisations, people agree
     story, found = run(NameInconsistent, BRAND, embed=concept_embed)

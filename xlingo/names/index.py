@@ -233,6 +233,8 @@ class NameIndex:
         return [Cluster(k, sorted(g, key=lambda m: (self.versions.index(m.doc), m.start))) for g in groups.values()]
 
     def _mutual_best(self, xs: Sequence[Mention], ys: Sequence[Mention]) -> list[tuple[Mention, Mention]]:
+        """Pairs of mentions of two versions, each the other's closest relation, taken in rounds:
+        the mentions one round leaves are paired among themselves in the next."""
         rel = {(i, j): r for i, x in enumerate(xs) for j, y in enumerate(ys)
                if (r := relation(x, y, self.min_similarity)) is not None}
         by_x: dict[int, list[int]] = defaultdict(list)
@@ -240,9 +242,21 @@ class NameIndex:
         for i, j in rel:  # grouped once: linear in the pairs, not quadratic
             by_x[i].append(j)
             by_y[j].append(i)
-        best_x = {i: max(js, key=lambda j: _rank(rel[(i, j)])) for i, js in by_x.items()}
-        best_y = {j: max(ixs, key=lambda i: _rank(rel[(i, j)])) for j, ixs in by_y.items()}
-        return [(xs[i], ys[j]) for i, j in best_x.items() if best_y.get(j) == i]
+        pairs: list[tuple[Mention, Mention]] = []
+        while by_x:  # mutual best pairs, then again among the mentions they leave (a misspelt
+            # ``Vogd`` beside a ``Lena Vogt`` whose short form ``Vogt`` the other version matched first)
+            best_x = {i: max(js, key=lambda j: _rank(rel[(i, j)])) for i, js in by_x.items()}
+            best_y = {j: max(ixs, key=lambda i: _rank(rel[(i, j)])) for j, ixs in by_y.items()}
+            found = [(i, j) for i, j in best_x.items() if best_y.get(j) == i]
+            if not found:
+                break
+            pairs += [(xs[i], ys[j]) for i, j in found]
+            done_x, done_y = {i for i, _ in found}, {j for _, j in found}
+            by_x = {i: left for i, js in by_x.items()
+                    if i not in done_x and (left := [j for j in js if j not in done_y])}
+            by_y = {j: left for j, ixs in by_y.items()
+                    if j not in done_y and (left := [i for i in ixs if i not in done_x])}
+        return pairs
 
     # -- evidence
     def uses(self, doc: str, words: Sequence[str], lang: str = "") -> list[Mention]:
