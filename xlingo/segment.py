@@ -157,9 +157,10 @@ def _ordinals_joined(text: str, offset: int, bounds: list[dict], lang: str) -> l
     spans: list[tuple[int, int]] = []
     for b in bounds:
         s, e = offset + b["start_index"], offset + b["end_index"]
-        end = _ORDINAL_END.search(text[spans[-1][0]:spans[-1][1]]) if spans else None
         first = text[s:e].lstrip()[:1]
-        if end and (first.islower() or first.isupper() and (end.group(1) or "").casefold() in articles):
+        end = _ORDINAL_END.search(text[slice(*spans[-1])]) if spans and (
+            first.islower() or articles and first.isupper()) else None
+        if end and (first.islower() or (end.group(1) or "").casefold() in articles):
             spans[-1] = (spans[-1][0], e)
         else:
             spans.append((s, e))

@@ -244,7 +244,7 @@ class NameIndex:
             by_y[j].append(i)
         pairs: list[tuple[Mention, Mention]] = []
         while by_x:  # mutual best pairs, then again among the mentions they leave (a misspelt
-            # ``Vogd`` beside a ``Lena Vogt`` whose short form ``Vogt`` the other version matched first)
+            # ``Trum`` in a row where the same version writes ``Trump`` too, which took the pair first)
             best_x = {i: max(js, key=lambda j: _rank(rel[(i, j)])) for i, js in by_x.items()}
             best_y = {j: max(ixs, key=lambda i: _rank(rel[(i, j)])) for j, ixs in by_y.items()}
             found = [(i, j) for i, j in best_x.items() if best_y.get(j) == i]
