@@ -602,8 +602,14 @@ def test_a_name_the_encoder_finds_closer_to_another_versions_name_renders_that_o
     ([{"fr": "Le magasin a été ouvert par Anna Marche, la directrice.",
        "it": "Il negozio è stato aperto da Anna Marche, la direttrice.",
        "es": "La tienda fue abierta por Anna Wojtkowiak, la directora."}], ("es", "Anna Wojtkowiak")),
+    # "Kelley" is known to German word lists only as the name every language writes; the English
+    # version writes "Stafford", so no English word of the German version renders it
+    ([{"en": "A late penalty was also claimed by Mark Stafford after a scramble.",
+       "de": "Einen späten Strafstoß forderte auch Mark Kelley nach einem Gedränge.",
+       "pt": "Mark Stafford também pediu um penálti tardio depois de uma confusão."}], ("de", "Kelley")),
 ], ids=["surname-after-kept-first-name", "first-name-one-letter-longer", "separate-name-written-too",
-        "kept-in-latin-by-chinese", "surname-of-ordinary-words-for-a-name-of-none"])
+        "kept-in-latin-by-chinese", "surname-of-ordinary-words-for-a-name-of-none",
+        "surname-every-language-writes-for-an-english-one"])
 def test_a_name_put_for_another_is_an_error(rows, flagged):
     assert _flagged(rows) == [(*flagged, Severity.ERROR)]
 

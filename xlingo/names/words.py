@@ -10,7 +10,7 @@ from functools import lru_cache
 import numpy as np
 from anyascii import anyascii
 
-from xlingo.language import zipf
+from xlingo.language import primary_language, zipf
 
 #: Languages whose orthography capitalises every noun: a capital says little about a name there.
 NOUN_CAPITALISING = frozenset({"de", "lb"})
@@ -393,6 +393,22 @@ def nativeness(words: Sequence[str], lang: str, others: Iterable[str]) -> float:
     if not words:
         return 0.0
     return float(np.mean([word_zipf(w, lang) - max((word_zipf(w, o) for o in others), default=0.0) for w in words]))
+
+
+#: wordfreq's large word lists in Latin letters: the background a word's home is measured against
+_LATIN_PANEL = ("ca", "cs", "de", "en", "es", "fi", "fr", "it", "nb", "nl", "pl", "pt", "sv")
+
+
+def at_home(word: str, lang: str, margin: float = 1.0) -> bool:
+    """``word`` is a word of ``lang`` rather than a name every language's texts write: known
+    there, and, in Latin letters, at least ``margin`` Zipf above its median in the other large
+    word lists (``Modewoche`` in German, ``coupe`` in French; not ``Kelley`` nor ``Hotel``, whose
+    counts are alike everywhere)."""
+    z = word_zipf(word, lang)
+    if z <= 0 or not is_latin(word):
+        return z > 0
+    home = primary_language(lang)
+    return z >= float(np.median([word_zipf(word, o) for o in _LATIN_PANEL if o != home])) + margin
 
 
 def is_ordinary(words: Sequence[str], lang: str, others: Iterable[str]) -> bool:

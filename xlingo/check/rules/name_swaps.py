@@ -27,6 +27,7 @@ from xlingo.names import (
     ONE_SOUND,
     Mention,
     NameIndex,
+    at_home,
     calibrated,
     capitalised_inside,
     cased,
@@ -410,7 +411,9 @@ class NameSubstituted(Rule):
             gone = [n for n in gone if not _initials_of(m, n) and not _initials_of(n, m)]
             there = [n for n in gone if any(n in p.get(id(m), ()) for p in (linked, placed, slotted))]
             gone = [n for n in gone if n.key not in fewer]
-            if part and not any(self._renders(ctx, n, residue[n.key], m, names) for n in part):
+            if part and not any(self._renders(ctx, n, residue[n.key], m, names, english=not any(
+                    primary_language(ctx.story.document(o).lang) == "en" and self._present(n, words[o])
+                    for o in others)) for n in part):
                 swaps.append((m, part, True))
             elif not part and there:
                 swaps.append((m, there, False))
@@ -481,10 +484,12 @@ class NameSubstituted(Rule):
             best = max(best, float(pa.sim[np.ix_(mine, theirs)].max()))
         return linked, best
 
-    def _renders(self, ctx: CheckContext, n: Mention, residue: str, m: Mention, names: Sequence[str]) -> bool:
+    def _renders(self, ctx: CheckContext, n: Mention, residue: str, m: Mention, names: Sequence[str],
+                 english: bool) -> bool:
         """The words ``m`` puts beside the kept part of ``n`` render the rest of it: the rest is
         made of ordinary words of its language or of English, and some of the new words are words
-        of a language (translated there: *Paris Fashion Week*), or the new words, before the kept
+        of a language (translated there: *Paris Fashion Week*; English words, only where no
+        English version writes ``n``: ``english``), or the new words, before the kept
         ones, are ordinary words of its language or, but an acronym, of English (a title:
         ``Königin``, ``Padre``, ``Mme``, ``Reverend``; after a kept first word they are none:
         ``Glenn Kubiak`` for *Glenn Moorfield*), or, by the encoder, they mean the same."""
@@ -505,7 +510,7 @@ class NameSubstituted(Rule):
         # (nor is a word capitalised inside, ``McGregor``, however common word lists count it;
         # nor is a rest translated into words of no language, a name: ``Mike Berzofsky`` for
         # *Mike Coupe*, however ordinary *coupe* is in French)
-        rest = [] if capitalised_inside(residue) or not any(_a_word(p, m.lang) for p in new) else \
+        rest = [] if capitalised_inside(residue) or not any(_a_word(p, m.lang, english) for p in new) else \
             [(residue, n.lang)] + ([(residue, "en")] if primary_language(m.lang) != "en" else [])
         if any(is_ordinary(split_words(t, accents=True), lang, [m.lang, n.lang]) for t, lang in (*rest, *title)):
             return True
@@ -709,11 +714,14 @@ def _compound(word: str, lang: str, depth: int = 3) -> bool:
     return False
 
 
-def _a_word(text: str, lang: str) -> bool:
-    """``text`` holds a word its language or English knows at all, however rare (word lists hold
-    ``Escarpe``, ``Zastrzelenie``), or a compound of the language's words (``Modewoche``); not
-    only words of no language, a name (``Berzofsky``)."""
-    return any(max(word_zipf(w, lang), word_zipf(w, "en")) > 0
+def _a_word(text: str, lang: str, english: bool) -> bool:
+    """``text`` holds a word of its language, however rare (word lists hold ``Escarpe``,
+    ``Zastrzelenie``), or a compound of its words (``Modewoche``); in another language than
+    English, a word at home there (not a name every language's texts write alike, ``Kelley``)
+    or, where ``english``, a word of English; not only words of no language (``Berzofsky``)."""
+    if primary_language(lang) == "en":
+        return any(word_zipf(w, lang) > 0 for w in split_words(text, accents=True))
+    return any(at_home(w, lang) or english and word_zipf(w, "en") > 0
                or lang in COMPOUNDING and _compound(w, lang) for w in split_words(text, accents=True))
 
 
